@@ -3,6 +3,7 @@ import { ALL_SUB_CONSTRUCTS, CONSTRUCTS } from '../../src/lib/npt/constructs';
 import { BUILT_IN_INSTRUMENTS } from '../../src/lib/npt/builtin';
 import {
 	InstrumentError,
+	type InstrumentItem,
 	minimumItemsFor,
 	parseInstrument,
 	parseInstrumentJson
@@ -104,7 +105,7 @@ describe('the built-in instrument', () => {
 	});
 
 	it('asks the same things from both sides: same item ids, constructs and directions', () => {
-		const shape = (i: (typeof staff)['items'][number]) => [i.id, i.construct, i.subConstruct, i.reversed];
+		const shape = (i: InstrumentItem) => [i.id, i.construct, i.subConstruct, i.reversed];
 		expect(linkWorker!.items.map(shape)).toEqual(staff!.items.map(shape));
 		expect(linkWorker!.generalItems.map((g) => g.id)).toEqual(staff!.generalItems.map((g) => g.id));
 	});

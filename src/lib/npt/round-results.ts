@@ -143,3 +143,25 @@ export function summariseRound(
 		comments: shuffle(input.comments, random)
 	};
 }
+
+export interface RoundProgress {
+	respondentsNeeded: number;
+	/** How many have answered so far, and their share of the headcount: only once the minimum is reached. */
+	sofar: Disclosed<{ respondents: number; responseRate: number | null }>;
+}
+
+/** What may be said about a round that is still collecting answers: no scores, ever. */
+export function summariseProgress(
+	respondents: number,
+	staffHeadcount: number | null,
+	rules: DisclosureRules
+): RoundProgress {
+	return {
+		respondentsNeeded: respondentsNeeded(respondents, rules),
+		sofar: disclose(
+			respondents,
+			{ respondents, responseRate: staffHeadcount ? respondents / staffHeadcount : null },
+			rules
+		)
+	};
+}

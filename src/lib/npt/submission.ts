@@ -3,7 +3,7 @@
  * a submission with any invalid part is rejected whole, with a message per problem.
  */
 import { z } from 'zod';
-import { AGREEMENT_POINTS, NOT_RELEVANT_CODES, type AgreementAnswer } from './answers';
+import { AGREEMENT_POINTS, GENERAL_MAX, GENERAL_MIN, NOT_RELEVANT_CODES, type AgreementAnswer } from './answers';
 import type { Instrument } from './instrument';
 
 export const fieldName = {
@@ -43,8 +43,8 @@ export type SubmissionCheck =
 	| { ok: true; submission: SurveySubmission }
 	| { ok: false; problems: FieldProblem[] };
 
-const agreementValues = [...AGREEMENT_POINTS.map(String), ...NOT_RELEVANT_CODES] as [string, ...string[]];
-const generalValues = Array.from({ length: 11 }, (_, i) => String(i)) as [string, ...string[]];
+const agreementValues: string[] = [...AGREEMENT_POINTS.map(String), ...NOT_RELEVANT_CODES];
+const generalValues: string[] = Array.from({ length: GENERAL_MAX - GENERAL_MIN + 1 }, (_, i) => String(GENERAL_MIN + i));
 
 function submissionSchema(instrument: Instrument, codeRequired: boolean) {
 	const shape: Record<string, z.ZodType<string | undefined>> = {};

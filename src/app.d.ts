@@ -1,0 +1,16 @@
+import type { Config } from '$lib/server/config';
+import type { Db } from '$lib/server/db';
+
+declare global {
+	namespace App {
+		interface Locals {
+			db: Db;
+			config: Config;
+		}
+		interface Error {
+			message: string;
+		}
+	}
+}
+
+export {};

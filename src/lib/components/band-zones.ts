@@ -1,0 +1,81 @@
+/**
+ * A Chart.js plugin that paints the continuum's bands behind a 0–10 value axis, each with its
+ * name, so colour never carries the meaning alone.
+ */
+import type { Chart, Plugin } from 'chart.js';
+import { BAND_NAMES, BANDS } from '$lib/npt/continuum';
+import type { BandThresholds } from '$lib/npt/instrument';
+
+/** Band colours come from the stylesheet's custom properties, so charts and pages match. */
+function bandColour(chart: Chart, band: string, part: 'fill' | 'ink'): string {
+	const name = `--band-${band.replace('_', '-')}${part === 'ink' ? '-ink' : ''}`;
+	return getComputedStyle(chart.canvas).getPropertyValue(name).trim() || (part === 'ink' ? '#1b1f23' : '#eeeeee');
+}
+
+export function bandZones(bands: BandThresholds, axis: 'x' | 'y'): Plugin {
+	const ranges = [
+		[BANDS[0], 0, bands.fittingIn],
+		[BANDS[1], bands.fittingIn, bands.belonging],
+		[BANDS[2], bands.belonging, 10]
+	] as const;
+	return {
+		id: 'bandZones',
+		beforeDatasetsDraw(chart: Chart) {
+			const { ctx, chartArea: area } = chart;
+			const scale = chart.scales[axis];
+			if (!scale) return;
+			ctx.save();
+			for (const [band, from, to] of ranges) {
+				const a = scale.getPixelForValue(from);
+				const b = scale.getPixelForValue(to);
+				ctx.fillStyle = bandColour(chart, band, 'fill');
+				if (axis === 'x') ctx.fillRect(a, area.top, b - a, area.bottom - area.top);
+				else ctx.fillRect(area.left, b, area.right - area.left, a - b);
+				ctx.fillStyle = bandColour(chart, band, 'ink');
+				ctx.font = '600 12px system-ui, sans-serif';
+				ctx.textAlign = 'center';
+				ctx.textBaseline = 'top';
+				if (axis === 'x') ctx.fillText(BAND_NAMES[band], (a + b) / 2, area.top + 4);
+				else {
+					ctx.textAlign = 'right';
+					ctx.fillText(BAND_NAMES[band], area.right - 6, b + 4);
+				}
+			}
+			ctx.restore();
+		}
+	};
+}
+
+/** A dashed line at one value of the axis, e.g. the construct minimum for Belonging. */
+export function referenceLine(value: number, axis: 'x' | 'y', text: string): Plugin {
+	return {
+		id: `referenceLine-${value}`,
+		beforeDatasetsDraw(chart: Chart) {
+			const { ctx, chartArea: area } = chart;
+			const scale = chart.scales[axis];
+			if (!scale) return;
+			const at = scale.getPixelForValue(value);
+			ctx.save();
+			ctx.strokeStyle = '#1b1f23';
+			ctx.setLineDash([5, 4]);
+			ctx.lineWidth = 1.5;
+			ctx.beginPath();
+			if (axis === 'x') {
+				ctx.moveTo(at, area.top + 18);
+				ctx.lineTo(at, area.bottom);
+			} else {
+				ctx.moveTo(area.left, at);
+				ctx.lineTo(area.right, at);
+			}
+			ctx.stroke();
+			ctx.setLineDash([]);
+			ctx.fillStyle = '#1b1f23';
+			ctx.font = '12px system-ui, sans-serif';
+			ctx.textAlign = 'left';
+			ctx.textBaseline = 'bottom';
+			if (axis === 'x') ctx.fillText(text, at + 4, area.bottom - 2);
+			else ctx.fillText(text, area.left + 4, at - 2);
+			ctx.restore();
+		}
+	};
+}

@@ -1,0 +1,64 @@
+/**
+ * Start-up: check the configuration, open and migrate the database, store the built-in
+ * instruments, guard real data from demo data, seed the demo, close rounds that are due.
+ */
+import { ukDate } from '../dates';
+import { loadConfig, type Config } from './config';
+import { openDatabase, type Db } from './db';
+import { migrateToLatest } from './db/migrations';
+import { seedDemoData } from './demo';
+import { storeBuiltInInstruments } from './instruments';
+import { hasOrganisations } from './organisations';
+import { closeDueRounds } from './rounds';
+
+export interface AppContext {
+	config: Config;
+	db: Db;
+}
+
+export class DatabaseKindError extends Error {
+	name = 'DatabaseKindError';
+}
+
+const CONTENTS_KEY = 'contents';
+
+/**
+ * A database is marked "demo" or "real" the first time the app starts on it, and the mark is
+ * checked on every start, so demo data never lands in a real database and the demo never
+ * runs on real data.
+ */
+async function checkDatabaseKind(db: Db, config: Config): Promise<void> {
+	const row = await db.selectFrom('app_meta').select('value').where('key', '=', CONTENTS_KEY).executeTakeFirst();
+	let kind = row?.value;
+	if (!kind) {
+		kind = config.demo && !(await hasOrganisations(db)) ? 'demo' : 'real';
+		await db.insertInto('app_meta').values({ key: CONTENTS_KEY, value: kind }).execute();
+	}
+	if (kind === 'demo' && !config.demo) {
+		throw new DatabaseKindError(
+			`The database at ${config.databasePath} holds demo data. Set DATABASE_PATH to another file for real use, or DEMO=1 to run the demo.`
+		);
+	}
+	if (kind === 'real' && config.demo) {
+		throw new DatabaseKindError(
+			`DEMO is on, but ${config.databasePath} is a real database. Demo data only goes into a database of its own (npm run demo uses ./data/demo.db).`
+		);
+	}
+}
+
+export async function startApp(env: Record<string, string | undefined>, now: Date = new Date()): Promise<AppContext> {
+	const config = loadConfig(env);
+	const db = openDatabase(config.databasePath);
+	try {
+		await migrateToLatest(db);
+		await storeBuiltInInstruments(db);
+		await checkDatabaseKind(db, config);
+		const today = ukDate(now);
+		if (config.demo && !(await hasOrganisations(db))) await seedDemoData(db, today);
+		await closeDueRounds(db, today);
+		return { config, db };
+	} catch (error) {
+		await db.destroy();
+		throw error;
+	}
+}

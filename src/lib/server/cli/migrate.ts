@@ -1,0 +1,25 @@
+/**
+ * `npm run migrate` applies every pending migration to DATABASE_PATH;
+ * `npm run migrate -- --down` reverts the most recent one.
+ */
+import { ConfigError, loadConfig } from '../config';
+import { openDatabase } from '../db';
+import { migrateDown, migrateToLatest } from '../db/migrations';
+
+async function main(): Promise<void> {
+	const config = loadConfig(process.env);
+	const db = openDatabase(config.databasePath);
+	try {
+		const down = process.argv.includes('--down');
+		const done = down ? await migrateDown(db) : await migrateToLatest(db);
+		for (const line of done) console.log(line);
+		console.log(done.length === 0 ? `${config.databasePath} is already up to date.` : `${config.databasePath}: done.`);
+	} finally {
+		await db.destroy();
+	}
+}
+
+main().catch((error: unknown) => {
+	console.error(error instanceof ConfigError ? error.message : `Migration failed: ${(error as Error).message}`);
+	process.exit(1);
+});

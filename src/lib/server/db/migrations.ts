@@ -1,0 +1,32 @@
+/**
+ * Migrations are imported explicitly, so the same list runs inside the bundled server, in
+ * tests and from `npm run migrate`. A test fails if a file in migrations/ is missing here.
+ */
+import { Migrator, type Migration, type MigrationResultSet } from 'kysely';
+import * as coreSchema from '../../../../migrations/20261122_01_core_schema';
+import type { Db } from './index';
+
+export const MIGRATIONS: Readonly<Record<string, Migration>> = {
+	'20261122_01_core_schema': coreSchema
+};
+
+function migrator(db: Db): Migrator {
+	return new Migrator({ db, provider: { getMigrations: async () => ({ ...MIGRATIONS }) } });
+}
+
+function unwrap({ error, results }: MigrationResultSet): string[] {
+	if (error) {
+		const failed = results?.find((r) => r.status === 'Error')?.migrationName;
+		throw new Error(`Migration ${failed ?? ''} failed: ${(error as Error).message ?? error}`, { cause: error });
+	}
+	return (results ?? []).map((r) => `${r.direction === 'Up' ? 'applied' : 'reverted'} ${r.migrationName}`);
+}
+
+export async function migrateToLatest(db: Db): Promise<string[]> {
+	return unwrap(await migrator(db).migrateToLatest());
+}
+
+/** Reverts the most recent migration. */
+export async function migrateDown(db: Db): Promise<string[]> {
+	return unwrap(await migrator(db).migrateDown());
+}

@@ -1,0 +1,50 @@
+/** Reading request bodies defensively. */
+
+export class BodyTooLargeError extends Error {
+	name = 'BodyTooLargeError';
+	constructor(readonly limit: number) {
+		super(`The request body is larger than ${limit} bytes`);
+	}
+}
+
+export class UnreadableFormError extends Error {
+	name = 'UnreadableFormError';
+}
+
+/**
+ * Reads a form body, refusing more than `limit` bytes whether or not Content-Length is honest,
+ * and returns its text fields. File fields are refused: no form here uploads files.
+ */
+export async function readFormFields(request: Request, limit: number): Promise<[string, string][]> {
+	const declared = Number(request.headers.get('content-length') ?? '0');
+	if (declared > limit) throw new BodyTooLargeError(limit);
+	const chunks: Uint8Array[] = [];
+	let size = 0;
+	if (request.body) {
+		const reader = request.body.getReader();
+		for (;;) {
+			const { done, value } = await reader.read();
+			if (done) break;
+			size += value.byteLength;
+			if (size > limit) {
+				await reader.cancel();
+				throw new BodyTooLargeError(limit);
+			}
+			chunks.push(value);
+		}
+	}
+	let form: FormData;
+	try {
+		form = await new Response(Buffer.concat(chunks), {
+			headers: { 'content-type': request.headers.get('content-type') ?? '' }
+		}).formData();
+	} catch {
+		throw new UnreadableFormError('The form could not be read.');
+	}
+	const fields: [string, string][] = [];
+	for (const [name, value] of form.entries()) {
+		if (typeof value !== 'string') throw new UnreadableFormError('This form does not accept files.');
+		fields.push([name, value]);
+	}
+	return fields;
+}

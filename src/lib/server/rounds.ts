@@ -1,0 +1,118 @@
+/** Survey rounds: one practice, one instrument version, a date window and a public link. */
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import { isIsoDate } from '../dates';
+import type { DbOrTx } from './db';
+import type { Practice, Round, RoundStatus } from './db/schema';
+
+const isoDate = z.string().refine(isIsoDate, { error: 'Enter a date as YYYY-MM-DD' });
+
+export const newRoundSchema = z
+	.object({
+		practiceId: z.int().positive(),
+		instrumentVersionId: z.int().positive(),
+		title: z.string().trim().min(1, 'Give the round a title').max(120, 'Keep the title under 120 characters'),
+		opensOn: isoDate,
+		closesOn: isoDate,
+		staffHeadcount: z.int().min(1, 'Headcount must be at least 1').max(5000).nullable(),
+		status: z.enum(['draft', 'open', 'closed']).default('draft'),
+		requiresCode: z.boolean().default(false),
+		publicToken: z.string().regex(/^[A-Za-z0-9_-]{4,64}$/).optional()
+	})
+	.refine((r) => r.closesOn >= r.opensOn, { path: ['closesOn'], error: 'The closing date must not be before the opening date' });
+
+/** 144 random bits, URL-safe: a survey link nobody can guess. */
+export function newPublicToken(): string {
+	return randomBytes(18).toString('base64url');
+}
+
+export async function createRound(db: DbOrTx, input: z.input<typeof newRoundSchema>, now: Date = new Date()): Promise<Round> {
+	const r = newRoundSchema.parse(input);
+	return db
+		.insertInto('round')
+		.values({
+			practice_id: r.practiceId,
+			instrument_version_id: r.instrumentVersionId,
+			title: r.title,
+			opens_on: r.opensOn,
+			closes_on: r.closesOn,
+			closed_on: r.status === 'closed' ? r.closesOn : null,
+			staff_headcount: r.staffHeadcount,
+			status: r.status,
+			public_token: r.publicToken ?? newPublicToken(),
+			requires_code: r.requiresCode ? 1 : 0,
+			created_at: now.toISOString()
+		})
+		.returningAll()
+		.executeTakeFirstOrThrow();
+}
+
+export type RoundWithPractice = Round & { practice: Pick<Practice, 'id' | 'ods_code' | 'name' | 'pcn_id'> };
+
+function roundsWithPractice(db: DbOrTx) {
+	return db
+		.selectFrom('round')
+		.innerJoin('practice', 'practice.id', 'round.practice_id')
+		.selectAll('round')
+		.select([
+			'practice.ods_code as practice_ods_code',
+			'practice.name as practice_name',
+			'practice.pcn_id as practice_pcn_id'
+		]);
+}
+
+function withPractice(
+	row: Round & { practice_ods_code: string; practice_name: string; practice_pcn_id: number | null }
+): RoundWithPractice {
+	const { practice_ods_code, practice_name, practice_pcn_id, ...round } = row;
+	return {
+		...round,
+		practice: { id: round.practice_id, ods_code: practice_ods_code, name: practice_name, pcn_id: practice_pcn_id }
+	};
+}
+
+export async function getRound(db: DbOrTx, roundId: number): Promise<RoundWithPractice | undefined> {
+	const row = await roundsWithPractice(db).where('round.id', '=', roundId).executeTakeFirst();
+	return row && withPractice(row);
+}
+
+export async function getRoundByToken(db: DbOrTx, token: string): Promise<RoundWithPractice | undefined> {
+	const row = await roundsWithPractice(db).where('round.public_token', '=', token).executeTakeFirst();
+	return row && withPractice(row);
+}
+
+/** Rounds of the given practices, most recent first. */
+export async function listRoundsOfPractices(db: DbOrTx, practiceIds: number[]): Promise<Round[]> {
+	if (practiceIds.length === 0) return [];
+	return db
+		.selectFrom('round')
+		.selectAll()
+		.where('practice_id', 'in', practiceIds)
+		.orderBy('closes_on', 'desc')
+		.orderBy('id', 'desc')
+		.execute();
+}
+
+export type SurveyAvailability = 'open' | 'draft' | 'not_yet_open' | 'closed';
+
+/** Whether a round's survey takes answers today (UK date). */
+export function surveyAvailability(
+	round: { status: RoundStatus; opens_on: string; closes_on: string },
+	today: string
+): SurveyAvailability {
+	if (round.status === 'draft') return 'draft';
+	if (round.status === 'closed' || today > round.closes_on) return 'closed';
+	if (today < round.opens_on) return 'not_yet_open';
+	return 'open';
+}
+
+/** Closes open rounds whose closing date has passed; no scheduler needed. Returns how many. */
+export async function closeDueRounds(db: DbOrTx, today: string): Promise<number> {
+	const result = await db
+		.updateTable('round')
+		.set((eb) => ({ status: 'closed', closed_on: eb.ref('closes_on') }))
+		.where('status', '=', 'open')
+		.where('closes_on', '<', today)
+		.executeTakeFirst();
+	return Number(result.numUpdatedRows);
+}

@@ -1,0 +1,3 @@
+import type { LayoutServerLoad } from './$types';
+
+export const load = (async ({ locals }) => ({ demo: locals.config.demo })) satisfies LayoutServerLoad;

@@ -1,0 +1,99 @@
+import { error, fail, redirect } from '@sveltejs/kit';
+import { ukDate } from '$lib/dates';
+import { checkSubmission, fieldName, type FieldProblem } from '$lib/npt/submission';
+import { BodyTooLargeError, UnreadableFormError, readFormFields } from '$lib/server/http';
+import { getInstrumentVersion } from '$lib/server/instruments';
+import { submitResponse } from '$lib/server/responses';
+import { getRoundByToken, surveyAvailability } from '$lib/server/rounds';
+import type { Actions, PageServerLoad } from './$types';
+
+/** Far above any honest submission (22 answers, 3 ratings and a 1,500-character comment). */
+const MAX_BODY_BYTES = 64 * 1024;
+/** Browsers cap cookie lifetimes at 400 days. */
+const ANSWERED_COOKIE_MAX_AGE = 400 * 24 * 60 * 60;
+
+const answeredCookie = (roundId: number) => `answered_r${roundId}`;
+const NOT_FOUND = 'We could not find this survey. Check that the link matches the one you were given.';
+
+export const load = (async ({ params, locals, cookies }) => {
+	const round = await getRoundByToken(locals.db, params.token);
+	if (!round) error(404, NOT_FOUND);
+	const availability = surveyAvailability(round, ukDate());
+	const about = {
+		practiceName: round.practice.name,
+		roundTitle: round.title,
+		opensOn: round.opens_on,
+		closesOn: round.closes_on,
+		availability,
+		minResponses: locals.config.minResponses
+	};
+	if (availability !== 'open') return { ...about, survey: null };
+	const stored = await getInstrumentVersion(locals.db, round.instrument_version_id);
+	if (!stored) error(500, 'This survey is misconfigured.');
+	return {
+		...about,
+		survey: {
+			instrument: stored.instrument,
+			requiresCode: round.requires_code === 1,
+			alreadyAnswered: cookies.get(answeredCookie(round.id)) === '1'
+		}
+	};
+}) satisfies PageServerLoad;
+
+function refuse(status: number, message: string, values: Record<string, string> = {}) {
+	const problems: FieldProblem[] = [{ field: 'form', message }];
+	return fail(status, { values, problems });
+}
+
+export const actions = {
+	default: async ({ request, params, locals, cookies }) => {
+		const round = await getRoundByToken(locals.db, params.token);
+		if (!round) error(404, NOT_FOUND);
+
+		let fields: [string, string][];
+		try {
+			fields = await readFormFields(request, MAX_BODY_BYTES);
+		} catch (cause) {
+			if (cause instanceof BodyTooLargeError) {
+				return refuse(413, 'Your answers were too large to accept. Shorten your comment and send them again.');
+			}
+			if (cause instanceof UnreadableFormError) return refuse(400, `${cause.message} Nothing was saved.`);
+			throw cause;
+		}
+		// Echo back what the person chose, so nothing is lost on an error; never the invitation code.
+		const values = Object.fromEntries(fields.filter(([name]) => name !== fieldName.code));
+
+		const today = ukDate();
+		if (surveyAvailability(round, today) !== 'open') {
+			return refuse(409, 'This survey is not taking answers at the moment, so your answers were not saved.');
+		}
+		if (cookies.get(answeredCookie(round.id)) === '1') {
+			return refuse(409, 'You have already answered this survey on this device, so these answers were not saved. Thank you for taking part.');
+		}
+		const stored = await getInstrumentVersion(locals.db, round.instrument_version_id);
+		if (!stored) error(500, 'This survey is misconfigured.');
+
+		const checked = checkSubmission(stored.instrument, fields, { codeRequired: round.requires_code === 1 });
+		if (!checked.ok) return fail(400, { values, problems: checked.problems });
+
+		const outcome = await submitResponse(locals.db, round.id, checked.submission, today);
+		if (!outcome.stored) {
+			if (outcome.reason === 'round_not_open') {
+				return refuse(409, 'This survey closed before your answers arrived, so they were not saved.');
+			}
+			const message =
+				outcome.reason === 'code_already_used'
+					? 'That code has already been used. Each code works once.'
+					: 'That code is not valid for this survey. Check it against your slip.';
+			return fail(400, { values, problems: [{ field: fieldName.code, message }] });
+		}
+
+		cookies.set(answeredCookie(round.id), '1', {
+			path: `/s/${params.token}`,
+			httpOnly: true,
+			sameSite: 'lax',
+			maxAge: ANSWERED_COOKIE_MAX_AGE
+		});
+		redirect(303, `/s/${params.token}/thanks`);
+	}
+} satisfies Actions;

@@ -1,0 +1,13 @@
+import { error } from '@sveltejs/kit';
+import { getRoundByToken } from '$lib/server/rounds';
+import type { PageServerLoad } from './$types';
+
+export const load = (async ({ params, locals }) => {
+	const round = await getRoundByToken(locals.db, params.token);
+	if (!round) error(404, 'We could not find this survey.');
+	return {
+		practiceName: round.practice.name,
+		closesOn: round.closes_on,
+		minResponses: locals.config.minResponses
+	};
+}) satisfies PageServerLoad;
