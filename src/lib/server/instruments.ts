@@ -140,11 +140,17 @@ export interface ItemIds {
 
 export async function itemIdsOf(db: DbOrTx, versionId: number): Promise<ItemIds> {
 	const [items, general] = await Promise.all([
-		db.selectFrom('instrument_item').select(['id', 'item_key']).where('instrument_version_id', '=', versionId).execute(),
+		db
+			.selectFrom('instrument_item')
+			.select(['id', 'item_key'])
+			.where('instrument_version_id', '=', versionId)
+			.orderBy('position')
+			.execute(),
 		db
 			.selectFrom('instrument_general_item')
 			.select(['id', 'item_key'])
 			.where('instrument_version_id', '=', versionId)
+			.orderBy('position')
 			.execute()
 	]);
 	return {

@@ -1,0 +1,67 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DEFAULT_STAFF_INSTRUMENT } from '../../src/lib/npt/builtin';
+import { openDatabase, type Db } from '../../src/lib/server/db';
+import { migrateToLatest } from '../../src/lib/server/db/migrations';
+import { storeBuiltInInstruments, versionIdOf } from '../../src/lib/server/instruments';
+import { createIcb, createPcn, createPractice } from '../../src/lib/server/organisations';
+import { createRound } from '../../src/lib/server/rounds';
+
+export interface TestDatabase {
+	db: Db;
+	path: string;
+	close: () => Promise<void>;
+}
+
+/** A real SQLite file in a fresh temporary directory, migrated, with the built-in instruments. */
+export async function createTestDatabase(): Promise<TestDatabase> {
+	const dir = mkdtempSync(join(tmpdir(), 'belonging-test-'));
+	const path = join(dir, 'test.db');
+	const db = openDatabase(path);
+	await migrateToLatest(db);
+	await storeBuiltInInstruments(db);
+	return {
+		db,
+		path,
+		close: async () => {
+			await db.destroy();
+			rmSync(dir, { recursive: true, force: true });
+		}
+	};
+}
+
+export function tempDirectory(): { dir: string; remove: () => void } {
+	const dir = mkdtempSync(join(tmpdir(), 'belonging-test-'));
+	return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** One ICB, one PCN and one practice, with a round of the built-in staff survey. */
+export async function createPracticeWithRound(
+	db: Db,
+	round: Partial<Parameters<typeof createRound>[1]> = {}
+) {
+	const icb = await createIcb(db, { odsCode: 'QAA', name: 'Test ICB' });
+	const pcn = await createPcn(db, { odsCode: 'U10001', name: 'Test PCN', icbId: icb.id });
+	const practice = await createPractice(db, { odsCode: 'A10001', name: 'Test Surgery', pcnId: pcn.id });
+	const versionId = (await versionIdOf(db, DEFAULT_STAFF_INSTRUMENT))!;
+	const created = await createRound(db, {
+		practiceId: practice.id,
+		instrumentVersionId: versionId,
+		title: 'Test round',
+		opensOn: '2026-11-01',
+		closesOn: '2026-11-30',
+		staffHeadcount: 20,
+		status: 'open',
+		...round
+	});
+	return { icb, pcn, practice, round: created, versionId };
+}
+
+export async function countRows(db: Db, table: 'response' | 'answer' | 'general_answer' | 'comment' | 'submission_day'): Promise<number> {
+	const row = await db
+		.selectFrom(table)
+		.select((eb) => eb.fn.countAll<number>().as('n'))
+		.executeTakeFirstOrThrow();
+	return Number(row.n);
+}

@@ -1,0 +1,91 @@
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { startApp } from '../../src/lib/server/app';
+import { DEMO_PRACTICES } from '../../src/lib/server/demo';
+import { getRoundByToken } from '../../src/lib/server/rounds';
+import { getNetworkOverview } from '../../src/lib/server/overview';
+import { tempDirectory } from '../helpers/database';
+
+const temp = tempDirectory();
+afterAll(() => temp.remove());
+const NOW = new Date('2026-11-22T10:00:00Z');
+
+async function snapshotOf(path: string) {
+	const { db } = await startApp({ DATABASE_PATH: path, DEMO: '1' }, NOW);
+	try {
+		const answers = await db
+			.selectFrom('answer')
+			.innerJoin('response', 'response.id', 'answer.response_id')
+			.select(['response.round_id', 'answer.item_id', 'answer.value', 'answer.not_relevant'])
+			.orderBy(['response.round_id', 'answer.item_id', 'answer.value', 'answer.not_relevant'])
+			.execute();
+		const rounds = await db.selectFrom('round').select(['id', 'title', 'opens_on', 'closes_on', 'status']).orderBy('id').execute();
+		return { answers, rounds };
+	} finally {
+		await db.destroy();
+	}
+}
+
+describe('start-up', () => {
+	it('creates the database directory, migrates and stores instruments on an empty real database', async () => {
+		const path = join(temp.dir, 'nested', 'real.db');
+		const { db, config } = await startApp({ DATABASE_PATH: path }, NOW);
+		expect(config.demo).toBe(false);
+		expect(await db.selectFrom('practice').selectAll().execute()).toEqual([]);
+		expect(await db.selectFrom('instrument_version').select('id').execute()).toHaveLength(2);
+		await db.destroy();
+	});
+
+	it('seeds the demo into an empty demo database: one ICB, one PCN, five practices and /s/demo', async () => {
+		const path = join(temp.dir, 'demo.db');
+		const { db } = await startApp({ DATABASE_PATH: path, DEMO: '1' }, NOW);
+		expect(await db.selectFrom('icb').select('id').execute()).toHaveLength(1);
+		expect(await db.selectFrom('pcn').select('id').execute()).toHaveLength(1);
+		expect(await db.selectFrom('practice').select('id').execute()).toHaveLength(5);
+		const open = await getRoundByToken(db, 'demo');
+		expect(open?.status).toBe('open');
+		expect(open!.opens_on <= '2026-11-22' && open!.closes_on >= '2026-11-22').toBe(true);
+
+		const closed = await db.selectFrom('round').select(['practice_id', 'closes_on']).where('status', '=', 'closed').execute();
+		expect(closed).toHaveLength(DEMO_PRACTICES.reduce((n, p) => n + p.rounds.length, 0));
+		await db.destroy();
+	});
+
+	it('gives demo practices different, moving placements, including a round with too few responses', async () => {
+		const { db, config } = await startApp({ DATABASE_PATH: join(temp.dir, 'demo.db'), DEMO: '1' }, NOW);
+		const [pcn] = await getNetworkOverview(db, config, '2026-11-22');
+		const byName = new Map(pcn!.practices.map((p) => [p.name, p]));
+		// Rounds are listed newest first.
+		const bands = (name: string) =>
+			byName.get(name)!.rounds.filter((r) => r.availability === 'closed').map((r) => (r.summary.kind === 'placed' ? r.summary.band : r.summary.kind));
+		const riverside = bands('Riverside Surgery');
+		expect(riverside[riverside.length - 1]).toBe('bolted_on');
+		expect(riverside[0]).toBe('belonging');
+		expect(new Set(bands('Hillview Medical Centre'))).toEqual(new Set(['fitting_in']));
+		expect(bands('Canal Street Practice')).toContain('withheld');
+		await db.destroy();
+	});
+
+	it('generates the same demo data every time for the same date', async () => {
+		const first = await snapshotOf(join(temp.dir, 'same-1.db'));
+		const second = await snapshotOf(join(temp.dir, 'same-2.db'));
+		expect(second).toEqual(first);
+		expect(first.answers.length).toBeGreaterThan(1000);
+	});
+
+	it('never runs the demo on a real database, nor the real app on demo data', async () => {
+		const real = join(temp.dir, 'kept-real.db');
+		await (await startApp({ DATABASE_PATH: real }, NOW)).db.destroy();
+		await expect(startApp({ DATABASE_PATH: real, DEMO: '1' }, NOW)).rejects.toThrow(/DEMO is on, but .* is a real database/);
+
+		const demo = join(temp.dir, 'kept-demo.db');
+		await (await startApp({ DATABASE_PATH: demo, DEMO: 'true' }, NOW)).db.destroy();
+		await expect(startApp({ DATABASE_PATH: demo }, NOW)).rejects.toThrow(/holds demo data/);
+	});
+
+	it('refuses to start with MIN_RESPONSES below 3', async () => {
+		await expect(startApp({ DATABASE_PATH: join(temp.dir, 'x.db'), MIN_RESPONSES: '2' }, NOW)).rejects.toThrow(
+			/MIN_RESPONSES="2" must be at least 3/
+		);
+	});
+});
