@@ -25,6 +25,11 @@ const envSchema = z.object({
 		.regex(/^\d+$/, 'must be a port number')
 		.refine((v) => Number(v) >= 1 && Number(v) <= 65535, 'must be between 1 and 65535')
 		.optional(),
+	ORIGIN: z
+		.string()
+		.trim()
+		.refine((v) => /^https?:\/\/[^/\s]+$/.test(v), 'must be the address people use, like https://belonging.example.org (no path)')
+		.optional(),
 	MIN_RESPONSES: z
 		.string()
 		.trim()

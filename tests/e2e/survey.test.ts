@@ -1,0 +1,127 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { axeViolations, describeViolations, launchChromium } from './browser';
+import { responsesFor } from './database';
+
+const PHONE = { width: 360, height: 740 };
+let browser: Browser;
+
+beforeAll(async () => {
+	browser = await launchChromium();
+});
+afterAll(async () => {
+	await browser?.close();
+});
+
+async function openSurvey(javaScriptEnabled: boolean): Promise<Page> {
+	const context = await browser.newContext({ javaScriptEnabled, viewport: PHONE });
+	const page = await context.newPage();
+	await page.goto(`${inject('baseUrl')}/s/demo`);
+	return page;
+}
+
+async function answerSome(page: Page) {
+	await page.getByRole('radio', { name: 'Management and admin' }).check();
+	const first = page.getByRole('group', { name: /^1\. / });
+	await first.getByRole('radio', { name: 'Agree', exact: true }).check();
+	await page.getByRole('group', { name: /^5\. / }).getByRole('radio', { name: 'Disagree', exact: true }).check();
+	await page.getByRole('group', { name: /^12\. / }).getByRole('radio', { name: 'Not relevant to my role' }).check();
+	await page.getByRole('group', { name: /^18\. / }).getByRole('radio', { name: 'Strongly agree' }).check();
+	await page.getByRole('group', { name: /^23\. / }).getByRole('radio', { name: '7', exact: true }).check();
+	await page.getByLabel(/What one thing would help/).fill('A short induction for new reception staff.');
+}
+
+describe('the staff survey at /s/demo', () => {
+	it('fits a 360 px phone screen without sideways scrolling', async () => {
+		const page = await openSurvey(true);
+		const widths = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+		expect(widths[0]).toBeLessThanOrEqual(widths[1]!);
+		await page.context().close();
+	});
+
+	it('works with JavaScript turned off: a plain form post, then the thank-you page', async () => {
+		const before = responsesFor('demo');
+		const page = await openSurvey(false);
+		expect(await page.getByRole('button', { name: /Clear my answer/ }).count()).toBe(0);
+		await answerSome(page);
+		await page.getByRole('button', { name: 'Send my answers' }).click();
+		await page.waitForURL('**/s/demo/thanks');
+		expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Thank you');
+		expect(responsesFor('demo')).toBe(before + 1);
+
+		// The same browser is turned away politely.
+		await page.goto(`${inject('baseUrl')}/s/demo`);
+		expect(await page.getByText('You have already answered this survey on this device.').count()).toBe(1);
+		expect(await page.getByRole('button', { name: 'Send my answers' }).count()).toBe(0);
+		await page.context().close();
+	});
+
+	it('is enhanced with JavaScript on: progress, clearing an answer, submission without a reload', async () => {
+		const before = responsesFor('demo');
+		const page = await openSurvey(true);
+		await answerSome(page);
+		await page.getByText(/You have answered 5 of 25 questions/).waitFor();
+
+		const fifth = page.getByRole('group', { name: /^5\. / });
+		await fifth.getByRole('button', { name: 'Clear my answer to question 5' }).click();
+		expect(await fifth.getByRole('radio', { checked: true }).count()).toBe(0);
+		await page.getByText(/You have answered 4 of 25 questions/).waitFor();
+
+		await page.getByRole('button', { name: 'Send my answers' }).click();
+		await page.waitForURL('**/s/demo/thanks');
+		expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Thank you');
+		expect(responsesFor('demo')).toBe(before + 1);
+		await page.context().close();
+	});
+
+	it('shows a linked error summary and stores nothing when nothing was answered (no JavaScript)', async () => {
+		const before = responsesFor('demo');
+		const page = await openSurvey(false);
+		await page.getByRole('button', { name: 'Send my answers' }).click();
+		await page.getByRole('heading', { name: 'There is a problem' }).waitFor();
+		expect(await page.title()).toMatch(/^Error: /);
+		const link = page.getByRole('link', { name: 'Answer at least one question before sending the survey.' });
+		expect(await link.getAttribute('href')).toBe('#item-CO1');
+		expect(await page.locator('#item-CO1').count()).toBe(1);
+		expect(responsesFor('demo')).toBe(before);
+		await page.context().close();
+	});
+
+	it('moves focus to the error summary when JavaScript is on, and the error state passes axe', async () => {
+		const page = await openSurvey(true);
+		await page.getByRole('button', { name: 'Send my answers' }).click();
+		await page.getByRole('heading', { name: 'There is a problem' }).waitFor();
+		const focused = await page.evaluate(() => document.activeElement?.classList.contains('error-summary'));
+		expect(focused).toBe(true);
+		expect(describeViolations(await axeViolations(page))).toEqual([]);
+		await page.context().close();
+	});
+
+	it('has no accessibility violations (axe-core, WCAG 2.2 AA)', async () => {
+		const page = await openSurvey(true);
+		expect(describeViolations(await axeViolations(page))).toEqual([]);
+		await page.context().close();
+	});
+
+	it('can be answered with the keyboard alone', async () => {
+		const page = await openSurvey(true);
+		await page.locator('#roleGroup').focus();
+		await page.keyboard.press('Space');
+		expect(await page.getByRole('radio', { name: 'Clinical' }).isChecked()).toBe(true);
+		await page.keyboard.press('ArrowDown');
+		expect(await page.getByRole('radio', { name: 'Management and admin' }).isChecked()).toBe(true);
+		const outline = await page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle);
+		expect(outline).toBe('solid');
+		await page.context().close();
+	});
+
+	it('tells people honestly when a survey link is wrong', async () => {
+		const context = await browser.newContext();
+		const page = await context.newPage();
+		const response = await page.goto(`${inject('baseUrl')}/s/not-a-real-token`);
+		expect(response?.status()).toBe(404);
+		expect(await page.getByText('We could not find this survey').count()).toBe(1);
+		expect(await page.content()).not.toMatch(/at .*\.js:\d+/);
+		await context.close();
+	});
+});
