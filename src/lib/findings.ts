@@ -7,11 +7,17 @@ import { CONSTRUCT_NAMES, CONSTRUCTS, type Construct } from './npt/constructs';
 import type { Disclosed } from './npt/disclosure';
 import type { BandThresholds } from './npt/instrument';
 import type { GroupScore } from './npt/scoring';
+import type { Interval } from './npt/statistics';
 import { formatInterval, formatScore, formatThreshold } from './format';
 
-export function placementFinding(practiceName: string, overall: GroupScore, placement: Placement): string {
-	const interval = overall.interval ? ` (95% interval ${formatInterval(overall.interval)})` : '';
-	return `${practiceName}: overall score ${formatScore(overall.mean!)} out of 10${interval}. Placement: ${describePlacement(placement)}.`;
+export function placementFinding(
+	practiceName: string,
+	score: number,
+	interval: Interval | null,
+	placement: Placement
+): string {
+	const range = interval ? ` (95% interval ${formatInterval(interval)})` : '';
+	return `${practiceName}: overall score ${formatScore(score)} out of 10${range}. Placement: ${describePlacement(placement)}.`;
 }
 
 export function constructFinding(

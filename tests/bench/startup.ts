@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { median, startServer } from './server';
+import { median, startServer } from '../helpers/server';
 
 const runs = Number(process.argv[2] ?? 7);
 

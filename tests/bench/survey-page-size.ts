@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { launchChromium } from '../e2e/browser';
-import { startServer } from './server';
+import { startServer } from '../helpers/server';
 
 const dir = mkdtempSync(join(tmpdir(), 'belonging-bench-'));
 const server = await startServer({ DATABASE_PATH: join(dir, 'demo.db'), DEMO: '1' });

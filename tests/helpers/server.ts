@@ -1,4 +1,4 @@
-/** Starts the built server on a free port for a benchmark, and stops it again. */
+/** Starts the built server (`node build`) on a free port, for end-to-end tests and benchmarks. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 
@@ -21,11 +21,13 @@ function freePort(): Promise<number> {
 	});
 }
 
+/** Waits for /healthz; throws with the server's output if it exits or takes over 30 s. */
 export async function startServer(env: Record<string, string>): Promise<RunningServer> {
 	const port = await freePort();
 	const url = `http://127.0.0.1:${port}`;
 	let log = '';
 	const started = performance.now();
+	const deadline = Date.now() + 30_000;
 	const child = spawn(process.execPath, ['build'], {
 		env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), ORIGIN: url, ...env },
 		stdio: ['ignore', 'pipe', 'pipe']
@@ -33,7 +35,11 @@ export async function startServer(env: Record<string, string>): Promise<RunningS
 	child.stdout?.on('data', (c) => (log += c));
 	child.stderr?.on('data', (c) => (log += c));
 	for (;;) {
-		if (child.exitCode !== null) throw new Error(`server exited:\n${log}`);
+		if (child.exitCode !== null) throw new Error(`The server exited early:\n${log}`);
+		if (Date.now() > deadline) {
+			child.kill('SIGTERM');
+			throw new Error(`The server did not become healthy within 30 s:\n${log}`);
+		}
 		try {
 			if ((await fetch(`${url}/healthz`)).ok) break;
 		} catch {
