@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { axeViolations, describeViolations, launchChromium } from './browser';
@@ -36,6 +37,12 @@ describe('the staff survey at /s/demo', () => {
 		const page = await openSurvey(true);
 		const widths = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
 		expect(widths[0]).toBeLessThanOrEqual(widths[1]!);
+		// For the README: the first question as a phone shows it.
+		await page.evaluate(() => {
+			document.getElementById('part-1')?.scrollIntoView({ block: 'start' });
+			window.scrollBy(0, -12);
+		});
+		await page.screenshot({ path: join(import.meta.dirname, 'screenshots', 'survey-phone.png') });
 		await page.context().close();
 	});
 

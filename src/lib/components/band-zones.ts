@@ -33,10 +33,14 @@ export function bandZones(bands: BandThresholds, axis: 'x' | 'y'): Plugin {
 				else ctx.fillRect(area.left, b, area.right - area.left, a - b);
 				ctx.fillStyle = bandColour(chart, band, 'ink');
 				ctx.font = '600 12px system-ui, sans-serif';
-				ctx.textAlign = 'center';
 				ctx.textBaseline = 'top';
-				if (axis === 'x') ctx.fillText(BAND_NAMES[band], (a + b) / 2, area.top + 4);
-				else {
+				// A name that does not fit its zone is left out: the axis and the page's table still say it.
+				const room = axis === 'x' ? Math.abs(b - a) : area.right - area.left;
+				if (ctx.measureText(BAND_NAMES[band]).width + 8 > room) continue;
+				if (axis === 'x') {
+					ctx.textAlign = 'center';
+					ctx.fillText(BAND_NAMES[band], (a + b) / 2, area.top + 4);
+				} else {
 					ctx.textAlign = 'right';
 					ctx.fillText(BAND_NAMES[band], area.right - 6, b + 4);
 				}
@@ -71,10 +75,18 @@ export function referenceLine(value: number, axis: 'x' | 'y', text: string): Plu
 			ctx.setLineDash([]);
 			ctx.fillStyle = '#1b1f23';
 			ctx.font = '12px system-ui, sans-serif';
-			ctx.textAlign = 'left';
 			ctx.textBaseline = 'bottom';
-			if (axis === 'x') ctx.fillText(text, at + 4, area.bottom - 2);
-			else ctx.fillText(text, area.left + 4, at - 2);
+			const width = ctx.measureText(text).width;
+			if (axis === 'y') {
+				ctx.textAlign = 'left';
+				ctx.fillText(text, area.left + 4, at - 2);
+			} else if (at + 4 + width <= area.right) {
+				ctx.textAlign = 'left';
+				ctx.fillText(text, at + 4, area.bottom - 2);
+			} else if (at - 4 - width >= area.left) {
+				ctx.textAlign = 'right';
+				ctx.fillText(text, at - 4, area.bottom - 2);
+			}
 			ctx.restore();
 		}
 	};
