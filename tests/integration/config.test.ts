@@ -40,6 +40,12 @@ describe('configuration from the environment', () => {
 		expect(problems.join('\n')).toMatch(/DEMO="maybe" must be 1 or 0/);
 	});
 
+	it('gives one clear message for a PORT that is not a number, and checks ORIGIN', () => {
+		expect(problemsOf({ PORT: 'abc' })).toEqual(['PORT="abc" must be a port number']);
+		expect(problemsOf({ ORIGIN: 'belonging.example.org' })[0]).toMatch(/^ORIGIN=.* must be the address people use/);
+		expect(loadConfig({ ORIGIN: 'https://belonging.example.org' }).demo).toBe(false);
+	});
+
 	it('says in its message that Belonging cannot start', () => {
 		expect(() => loadConfig({ MIN_RESPONSES: '1' })).toThrow(/Belonging cannot start/);
 	});

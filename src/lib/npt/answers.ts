@@ -38,10 +38,6 @@ export function isAgreementPoint(answer: AgreementAnswer): answer is AgreementPo
 	return typeof answer === 'number';
 }
 
-export function isNotRelevant(answer: AgreementAnswer): answer is NotRelevantCode {
-	return typeof answer === 'string';
-}
-
 /** Reverse-worded items count `6 − x`, at scoring time only; the raw answer is kept as given. */
 export function directionalPoint(point: AgreementPoint, reversed: boolean): AgreementPoint {
 	return (reversed ? 6 - point : point) as AgreementPoint;

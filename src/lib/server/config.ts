@@ -22,7 +22,7 @@ const envSchema = z.object({
 	PORT: z
 		.string()
 		.trim()
-		.regex(/^\d+$/, 'must be a port number')
+		.regex(/^\d+$/, { error: 'must be a port number', abort: true })
 		.refine((v) => Number(v) >= 1 && Number(v) <= 65535, 'must be between 1 and 65535')
 		.optional(),
 	ORIGIN: z
