@@ -151,14 +151,15 @@ describe('item results', () => {
 			not_relevant_stage: 0,
 			not_relevant_practice: 1
 		});
-		expect(r2.agreeShare).toBe(0.8);
+		expect(r2.notRelevantTotal).toBe(3);
+		expect(r2.shares).toEqual({ agree: 0.8, neutral: 0.1, disagree: 0.1 });
 		expect(r2.agreeInterval!.lower).toBeCloseTo(0.490162, 5);
 		expect(r2.agreeInterval!.upper).toBeCloseTo(0.943318, 5);
 	});
 
 	it('has no share when nobody gave a scored answer', () => {
 		const c1 = summariseItems(miniInstrument, [respondent({ C1: 'not_relevant_stage' })])[0]!;
-		expect(c1.agreeShare).toBeNull();
+		expect(c1.shares).toBeNull();
 		expect(c1.agreeInterval).toBeNull();
 	});
 });

@@ -120,8 +120,10 @@ export interface ItemResult {
 	neutral: number;
 	disagree: number;
 	notRelevant: Record<NotRelevantCode, number>;
-	/** Share of scored answers that agree or strongly agree with the statement as worded. */
-	agreeShare: number | null;
+	notRelevantTotal: number;
+	/** Shares of the scored answers; "agree" counts agree and strongly agree with the statement as worded. */
+	shares: { agree: number; neutral: number; disagree: number } | null;
+	/** The Wilson interval of the agree share. */
 	agreeInterval: Interval | null;
 }
 
@@ -141,20 +143,22 @@ export function summariseItems(instrument: Instrument, respondents: readonly Res
 		}
 		const scored = AGREEMENT_POINTS.reduce((sum, p) => sum + counts[p], 0);
 		const agree = counts[4] + counts[5];
-		const answered = scored + NOT_RELEVANT_CODES.reduce((sum, c) => sum + notRelevant[c], 0);
+		const disagree = counts[1] + counts[2];
+		const notRelevantTotal = NOT_RELEVANT_CODES.reduce((sum, c) => sum + notRelevant[c], 0);
 		return {
 			itemId: item.id,
 			construct: item.construct,
 			subConstruct: item.subConstruct,
 			reversed: item.reversed,
-			answered,
+			answered: scored + notRelevantTotal,
 			counts,
 			scored,
 			agree,
 			neutral: counts[3],
-			disagree: counts[1] + counts[2],
+			disagree,
 			notRelevant,
-			agreeShare: scored > 0 ? agree / scored : null,
+			notRelevantTotal,
+			shares: scored > 0 ? { agree: agree / scored, neutral: counts[3] / scored, disagree: disagree / scored } : null,
 			agreeInterval:
 				scored > 0 ? wilsonInterval(agree, scored, instrument.scoring.confidenceLevel) : null
 		};

@@ -8,7 +8,7 @@ import type { DbOrTx } from './db';
 import type { Round } from './db/schema';
 import { getInstrumentVersion } from './instruments';
 import { listPcnsWithPractices } from './organisations';
-import { countResponses, loadRespondents } from './responses';
+import { countResponsesOfRounds, loadRespondentsOfRounds } from './responses';
 import { listRoundsOfPractices, surveyAvailability, type SurveyAvailability } from './rounds';
 
 export type RoundSummary =
@@ -53,22 +53,32 @@ export async function getNetworkOverview(
 ): Promise<PcnOverview[]> {
 	const pcns = await listPcnsWithPractices(db);
 	const rounds = await listRoundsOfPractices(db, pcns.flatMap((pcn) => pcn.practices.map((p) => p.id)));
-	const instruments = new Map<number, Instrument>();
 	const rules = { minResponses: config.minResponses };
+	const availability = new Map(rounds.map((r) => [r.id, surveyAvailability(r, today)]));
+	const closedIds = rounds.filter((r) => availability.get(r.id) === 'closed').map((r) => r.id);
+	const collectingIds = rounds
+		.filter((r) => !['closed', 'draft'].includes(availability.get(r.id)!))
+		.map((r) => r.id);
+	const [respondents, counts] = await Promise.all([
+		loadRespondentsOfRounds(db, closedIds),
+		countResponsesOfRounds(db, collectingIds)
+	]);
+	const instruments = new Map<number, Instrument>();
+	for (const versionId of new Set(rounds.map((r) => r.instrument_version_id))) {
+		instruments.set(versionId, (await getInstrumentVersion(db, versionId))!.instrument);
+	}
 
-	async function summarise(round: Round, availability: SurveyAvailability): Promise<RoundSummary> {
-		if (availability === 'draft') return { kind: 'draft' };
-		if (availability !== 'closed') {
-			const respondents = await countResponses(db, round.id);
-			return { kind: 'collecting', respondentsNeeded: respondentsNeeded(respondents, rules) };
-		}
-		let instrument = instruments.get(round.instrument_version_id);
-		if (!instrument) {
-			instrument = (await getInstrumentVersion(db, round.instrument_version_id))!.instrument;
-			instruments.set(round.instrument_version_id, instrument);
-		}
+	function summarise(round: Round): RoundSummary {
+		const state = availability.get(round.id)!;
+		if (state === 'draft') return { kind: 'draft' };
+		if (state !== 'closed') return { kind: 'collecting', respondentsNeeded: respondentsNeeded(counts.get(round.id)!, rules) };
 		const results = summariseRound(
-			{ instrument, respondents: await loadRespondents(db, round.id), comments: [], staffHeadcount: null },
+			{
+				instrument: instruments.get(round.instrument_version_id)!,
+				respondents: respondents.get(round.id)!,
+				comments: [],
+				staffHeadcount: null
+			},
 			rules,
 			Math.random
 		);
@@ -77,34 +87,33 @@ export async function getNetworkOverview(
 		return { kind: 'placed', band: results.placement.band, description: describePlacement(results.placement) };
 	}
 
-	async function line(round: Round): Promise<RoundLine> {
-		const availability = surveyAvailability(round, today);
+	function line(round: Round): RoundLine {
+		const state = availability.get(round.id)!;
 		return {
 			id: round.id,
 			title: round.title,
 			opensOn: round.opens_on,
 			closesOn: round.closes_on,
-			availability,
-			surveyPath: availability === 'open' ? `/s/${round.public_token}` : null,
-			summary: await summarise(round, availability)
+			availability: state,
+			surveyPath: state === 'open' ? `/s/${round.public_token}` : null,
+			summary: summarise(round)
 		};
 	}
 
-	const overview: PcnOverview[] = [];
-	for (const pcn of pcns) {
-		const practices: PracticeOverview[] = [];
-		for (const practice of pcn.practices) {
-			const lines: RoundLine[] = [];
-			for (const round of rounds.filter((r) => r.practice_id === practice.id)) lines.push(await line(round));
-			practices.push({
+	return pcns.map((pcn) => ({
+		id: pcn.id,
+		odsCode: pcn.ods_code,
+		name: pcn.name,
+		icbName: pcn.icb.name,
+		practices: pcn.practices.map((practice) => {
+			const lines = rounds.filter((r) => r.practice_id === practice.id).map(line);
+			return {
 				id: practice.id,
 				odsCode: practice.ods_code,
 				name: practice.name,
 				rounds: lines,
 				latest: lines.find((l) => l.availability === 'closed') ?? null
-			});
-		}
-		overview.push({ id: pcn.id, odsCode: pcn.ods_code, name: pcn.name, icbName: pcn.icb.name, practices });
-	}
-	return overview;
+			};
+		})
+	}));
 }

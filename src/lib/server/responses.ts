@@ -105,44 +105,60 @@ function requireId(ids: Map<string, number>, itemKey: string): number {
 }
 
 export async function countResponses(db: DbOrTx, roundId: number): Promise<number> {
-	const row = await db
-		.selectFrom('response')
-		.select((eb) => eb.fn.countAll<number>().as('n'))
-		.where('round_id', '=', roundId)
-		.executeTakeFirstOrThrow();
-	return Number(row.n);
+	return (await countResponsesOfRounds(db, [roundId])).get(roundId) ?? 0;
 }
 
 /** Every respondent of a round with their answers, keyed by the definition's item ids. */
 export async function loadRespondents(db: DbOrTx, roundId: number): Promise<Respondent[]> {
+	return (await loadRespondentsOfRounds(db, [roundId])).get(roundId) ?? [];
+}
+
+/** The respondents of many rounds in three queries, whatever the number of rounds. */
+export async function loadRespondentsOfRounds(db: DbOrTx, roundIds: number[]): Promise<Map<number, Respondent[]>> {
+	const byRound = new Map<number, Respondent[]>(roundIds.map((id) => [id, []]));
+	if (roundIds.length === 0) return byRound;
 	const [responses, answers, general] = await Promise.all([
-		db.selectFrom('response').select(['id', 'role_group']).where('round_id', '=', roundId).execute(),
+		db.selectFrom('response').select(['id', 'round_id', 'role_group']).where('round_id', 'in', roundIds).execute(),
 		db
 			.selectFrom('answer')
 			.innerJoin('response', 'response.id', 'answer.response_id')
 			.innerJoin('instrument_item', 'instrument_item.id', 'answer.item_id')
 			.select(['answer.response_id', 'instrument_item.item_key', 'answer.value', 'answer.not_relevant'])
-			.where('response.round_id', '=', roundId)
+			.where('response.round_id', 'in', roundIds)
 			.execute(),
 		db
 			.selectFrom('general_answer')
 			.innerJoin('response', 'response.id', 'general_answer.response_id')
 			.innerJoin('instrument_general_item', 'instrument_general_item.id', 'general_answer.general_item_id')
 			.select(['general_answer.response_id', 'instrument_general_item.item_key', 'general_answer.value'])
-			.where('response.round_id', '=', roundId)
+			.where('response.round_id', 'in', roundIds)
 			.execute()
 	]);
-	const byId = new Map(
-		responses.map((r) => [
-			r.id,
-			{ roleGroup: r.role_group, agreement: {} as Record<string, AgreementAnswer>, general: {} as Record<string, number> }
-		])
-	);
+	const byId = new Map<string, Respondent & { agreement: Record<string, AgreementAnswer>; general: Record<string, number> }>();
+	for (const r of responses) {
+		const respondent = { roleGroup: r.role_group, agreement: {}, general: {} };
+		byId.set(r.id, respondent);
+		byRound.get(r.round_id)!.push(respondent);
+	}
 	for (const a of answers) {
 		byId.get(a.response_id)!.agreement[a.item_key] = (a.value ?? a.not_relevant) as AgreementAnswer;
 	}
 	for (const g of general) byId.get(g.response_id)!.general[g.item_key] = g.value;
-	return [...byId.values()];
+	return byRound;
+}
+
+/** How many have answered each of the given rounds. */
+export async function countResponsesOfRounds(db: DbOrTx, roundIds: number[]): Promise<Map<number, number>> {
+	const counts = new Map<number, number>(roundIds.map((id) => [id, 0]));
+	if (roundIds.length === 0) return counts;
+	const rows = await db
+		.selectFrom('response')
+		.select(['round_id', (eb) => eb.fn.countAll<number>().as('n')])
+		.where('round_id', 'in', roundIds)
+		.groupBy('round_id')
+		.execute();
+	for (const row of rows) counts.set(row.round_id, Number(row.n));
+	return counts;
 }
 
 export async function loadComments(db: DbOrTx, roundId: number): Promise<string[]> {
