@@ -165,7 +165,7 @@ function toPoint(score: number): AgreementPoint {
 
 function syntheticSubmission(practice: DemoPractice, level: number, random: () => number): SurveySubmission {
 	const roleGroup = pick(random, ROLE_WEIGHTS);
-	const personal = normal(random) * 1.1;
+	const personal = normal(random) * 1.5;
 	const agreement: Record<string, AgreementAnswer> = {};
 	for (const item of DEFAULT_STAFF_INSTRUMENT.items) {
 		const r = random();
@@ -179,7 +179,7 @@ function syntheticSubmission(practice: DemoPractice, level: number, random: () =
 			]);
 			continue;
 		}
-		const point = toPoint(level + (practice.offsets[item.construct] ?? 0) + personal + normal(random) * 1.6);
+		const point = toPoint(level + (practice.offsets[item.construct] ?? 0) + personal + normal(random) * 1.2);
 		agreement[item.id] = item.reversed ? ((6 - point) as AgreementPoint) : point;
 	}
 	const rating = (shift: number) => Math.min(10, Math.max(0, Math.round(level + shift + personal + normal(random) * 1.5)));
