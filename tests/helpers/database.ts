@@ -16,8 +16,8 @@ export interface TestDatabase {
 
 /** A real SQLite file in a fresh temporary directory, migrated, with the built-in instruments. */
 export async function createTestDatabase(): Promise<TestDatabase> {
-	const dir = mkdtempSync(join(tmpdir(), 'belonging-test-'));
-	const path = join(dir, 'test.db');
+	const temp = tempDirectory();
+	const path = join(temp.dir, 'test.db');
 	const db = openDatabase(path);
 	await migrateToLatest(db);
 	await storeBuiltInInstruments(db);
@@ -26,7 +26,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
 		path,
 		close: async () => {
 			await db.destroy();
-			rmSync(dir, { recursive: true, force: true });
+			temp.remove();
 		}
 	};
 }

@@ -208,8 +208,10 @@ export async function seedDemoData(db: Db, today: string, seed = 20261122): Prom
 		const ids = await itemIdsOf(tx, versionId);
 		const icb = await createIcb(tx, { odsCode: 'QZZ', name: 'NHS Example Integrated Care Board (demo)' });
 		const pcn = await createPcn(tx, { odsCode: 'U99001', name: 'Riverside and Canal PCN (demo)', icbId: icb.id });
+		const practiceIds = new Map<DemoPractice, number>();
 		for (const demo of DEMO_PRACTICES) {
 			const practice = await createPractice(tx, { odsCode: demo.odsCode, name: demo.name, pcnId: pcn.id });
+			practiceIds.set(demo, practice.id);
 			for (const [index, planned] of demo.rounds.entries()) {
 				const monthsAgo = 2 + 6 * (demo.rounds.length - 1 - index);
 				const closesOn = addMonths(today, -monthsAgo);
@@ -231,10 +233,9 @@ export async function seedDemoData(db: Db, today: string, seed = 20261122): Prom
 		}
 		// The open round behind /s/demo: four answers so far, one short of the default minimum.
 		const riverside = DEMO_PRACTICES[0]!;
-		const practiceId = (await tx.selectFrom('practice').select('id').where('ods_code', '=', riverside.odsCode).executeTakeFirstOrThrow()).id;
 		const opensOn = addDays(today, -9);
 		const open = await createRound(tx, {
-			practiceId,
+			practiceId: practiceIds.get(riverside)!,
 			instrumentVersionId: versionId,
 			title: seasonTitle(addDays(today, 19)),
 			opensOn,
