@@ -1,11 +1,17 @@
 import type { Config } from '$lib/server/config';
 import type { Db } from '$lib/server/db';
+import type { Mailer } from '$lib/server/mail';
+import type { SignedInUser } from '$lib/server/users';
 
 declare global {
 	namespace App {
 		interface Locals {
 			db: Db;
 			config: Config;
+			mailer: Mailer;
+			/** Resolved once per request in hooks.server.ts; null when nobody is signed in. */
+			user: SignedInUser | null;
+			sessionId: string | null;
 		}
 		interface Error {
 			message: string;

@@ -1,8 +1,18 @@
 import { env } from '$env/dynamic/private';
 import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
+import { sequence } from '@sveltejs/kit/hooks';
 import { ukDate } from '$lib/dates';
 import { startApp, type AppContext } from '$lib/server/app';
+import { consoleMailer } from '$lib/server/mail';
+import { applyDueMoves } from '$lib/server/organisations';
 import { closeDueRounds } from '$lib/server/rounds';
+import {
+	SESSION_COOKIE,
+	deleteExpiredSessions,
+	deleteSessionCookie,
+	setSessionCookie,
+	validateSessionToken
+} from '$lib/server/sessions';
 
 let app: AppContext | undefined;
 
@@ -18,22 +28,63 @@ export const init: ServerInit = async () => {
 	console.log(
 		`Belonging: database ${config.databasePath}, MIN_RESPONSES=${config.minResponses}${config.demo ? ', demo data on' : ''}`
 	);
+	for (const line of app.notices) console.log(line);
 };
 
-const CLOSE_CHECK_INTERVAL_MS = 60_000;
-let lastCloseCheck = Date.now();
+const DUE_CHECK_INTERVAL_MS = 60_000;
+let lastDueCheck = Date.now();
 
-export const handle: Handle = async ({ event, resolve }) => {
+const context: Handle = async ({ event, resolve }) => {
 	if (!app) throw new Error('Belonging has not started');
 	event.locals.db = app.db;
 	event.locals.config = app.config;
-	// Rounds close on their date without a scheduler: checked at start-up and then at most once a minute.
-	if (Date.now() - lastCloseCheck > CLOSE_CHECK_INTERVAL_MS) {
-		lastCloseCheck = Date.now();
-		await closeDueRounds(app.db, ukDate());
+	event.locals.mailer = consoleMailer;
+	// Dated changes happen without a scheduler: checked at start-up and then at most once a minute.
+	if (Date.now() - lastDueCheck > DUE_CHECK_INTERVAL_MS) {
+		lastDueCheck = Date.now();
+		const today = ukDate();
+		await closeDueRounds(app.db, today);
+		await applyDueMoves(app.db, today);
+		await deleteExpiredSessions(app.db);
 	}
 	return resolve(event);
 };
+
+const session: Handle = async ({ event, resolve }) => {
+	const { db, config } = event.locals;
+	event.locals.user = null;
+	event.locals.sessionId = null;
+	const token = event.cookies.get(SESSION_COOKIE);
+	if (token) {
+		const valid = await validateSessionToken(db, token);
+		if (valid) {
+			event.locals.user = valid.user;
+			event.locals.sessionId = valid.id;
+			if (valid.renewed) setSessionCookie(event.cookies, token, valid.expiresAt, config.secureCookies);
+		} else {
+			deleteSessionCookie(event.cookies, config.secureCookies);
+		}
+	}
+	return resolve(event);
+};
+
+/** Headers the CSP in svelte.config.js does not cover. */
+const securityHeaders: Handle = async ({ event, resolve }) => {
+	const response = await resolve(event);
+	const headers = response.headers;
+	headers.set('X-Content-Type-Options', 'nosniff');
+	// Survey, invitation and reset links carry their token in the path: never pass it on.
+	headers.set('Referrer-Policy', 'no-referrer');
+	headers.set('X-Frame-Options', 'DENY');
+	headers.set('Cross-Origin-Opener-Policy', 'same-origin');
+	headers.set('Permissions-Policy', 'camera=(), microphone=(), geolocation=(), payment=(), usb=()');
+	if (event.locals.config?.secureCookies) headers.set('Strict-Transport-Security', 'max-age=31536000');
+	// Signed-in pages are personal: no shared cache may keep them.
+	if (event.locals.user && !headers.has('Cache-Control')) headers.set('Cache-Control', 'private, no-store');
+	return response;
+};
+
+export const handle: Handle = sequence(context, securityHeaders, session);
 
 export const handleError: HandleServerError = ({ error, status }) => {
 	if (status >= 500) console.error(error);

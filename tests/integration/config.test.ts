@@ -13,15 +13,28 @@ function problemsOf(env: Record<string, string>): string[] {
 
 describe('configuration from the environment', () => {
 	it('has sensible defaults', () => {
-		expect(loadConfig({})).toEqual({ databasePath: './data/belonging.db', minResponses: 5, demo: false });
+		expect(loadConfig({})).toEqual({
+			databasePath: './data/belonging.db',
+			minResponses: 5,
+			demo: false,
+			origin: undefined,
+			secureCookies: false
+		});
 	});
 
 	it('reads every variable and treats empty ones as unset', () => {
 		expect(loadConfig({ DATABASE_PATH: '/srv/b.db', MIN_RESPONSES: '8', DEMO: '1', PORT: '8080' })).toEqual({
 			databasePath: '/srv/b.db',
 			minResponses: 8,
-			demo: true
+			demo: true,
+			origin: undefined,
+			secureCookies: false
 		});
+		expect(loadConfig({ ORIGIN: 'https://belonging.example.org' })).toMatchObject({
+			origin: 'https://belonging.example.org',
+			secureCookies: true
+		});
+		expect(loadConfig({ ORIGIN: 'http://localhost:3000' }).secureCookies).toBe(false);
 		expect(loadConfig({ DEMO: '', MIN_RESPONSES: ' ' }).minResponses).toBe(5);
 		expect(loadConfig({ DEMO: 'off' }).demo).toBe(false);
 	});

@@ -1,6 +1,7 @@
 /**
  * Start-up: check the configuration, open and migrate the database, store the built-in
- * instruments, guard real data from demo data, seed the demo, close rounds that are due.
+ * instruments, guard real data from demo data, seed the demo, close rounds and apply practice
+ * moves that are due.
  */
 import { ukDate } from '../dates';
 import { loadConfig, type Config } from './config';
@@ -8,12 +9,15 @@ import { openDatabase, type Db } from './db';
 import { migrateToLatest } from './db/migrations';
 import { seedDemoData } from './demo';
 import { storeBuiltInInstruments } from './instruments';
-import { hasOrganisations } from './organisations';
+import { applyDueMoves, hasOrganisations } from './organisations';
 import { closeDueRounds } from './rounds';
+import { countUsers } from './users';
 
 export interface AppContext {
 	config: Config;
 	db: Db;
+	/** Lines to print once the server is up, such as how to create the first admin. */
+	notices: string[];
 }
 
 export class DatabaseKindError extends Error {
@@ -56,7 +60,16 @@ export async function startApp(env: Record<string, string | undefined>, now: Dat
 		const today = ukDate(now);
 		if (config.demo && !(await hasOrganisations(db))) await seedDemoData(db, today);
 		await closeDueRounds(db, today);
-		return { config, db };
+		await applyDueMoves(db, today);
+		const notices =
+			(await countUsers(db)) === 0
+				? [
+						'No accounts yet. Create the first administrator with:',
+						'  npm run user:create -- --email you@example.nhs.uk --name "Your Name" --role admin',
+						'It prints a single-use link where that person chooses their password.'
+					]
+				: [];
+		return { config, db, notices };
 	} catch (error) {
 		await db.destroy();
 		throw error;

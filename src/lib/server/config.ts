@@ -46,6 +46,10 @@ export interface Config {
 	databasePath: string;
 	minResponses: number;
 	demo: boolean;
+	/** The address people use, for links shown to copy (invitations, resets); unset in development. */
+	origin: string | undefined;
+	/** Session cookies carry `Secure` whenever the site is served over https. */
+	secureCookies: boolean;
 }
 
 export class ConfigError extends Error {
@@ -69,6 +73,12 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
 			})
 		);
 	}
-	const { DATABASE_PATH, MIN_RESPONSES, DEMO } = parsed.data;
-	return { databasePath: DATABASE_PATH, minResponses: MIN_RESPONSES, demo: DEMO };
+	const { DATABASE_PATH, MIN_RESPONSES, DEMO, ORIGIN } = parsed.data;
+	return {
+		databasePath: DATABASE_PATH,
+		minResponses: MIN_RESPONSES,
+		demo: DEMO,
+		origin: ORIGIN,
+		secureCookies: ORIGIN?.startsWith('https://') ?? false
+	};
 }

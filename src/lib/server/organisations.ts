@@ -67,3 +67,53 @@ export async function listPcnsWithPractices(db: DbOrTx): Promise<PcnWithPractice
 		practices: practices.filter((p) => p.pcn_id === pcn.id)
 	}));
 }
+
+export const practiceMoveSchema = z.object({
+	practiceId: z.int().positive(),
+	/** Null: the practice leaves its PCN without joining another. */
+	pcnId: z.int().positive().nullable(),
+	effectiveOn: z.iso.date('Enter the date the move takes effect')
+});
+
+/**
+ * Records that a practice moves to another PCN on a date. A move dated today or earlier takes
+ * effect at once; a later one waits for its date (see applyDueMoves). Either way the history
+ * is kept, so it is clear which PCN a practice belonged to when.
+ */
+export async function recordPracticeMove(
+	db: DbOrTx,
+	input: z.input<typeof practiceMoveSchema>,
+	today: string,
+	recordedBy: number | null,
+	now: Date = new Date()
+): Promise<void> {
+	const move = practiceMoveSchema.parse(input);
+	await db
+		.insertInto('practice_pcn_move')
+		.values({
+			practice_id: move.practiceId,
+			pcn_id: move.pcnId,
+			effective_on: move.effectiveOn,
+			recorded_at: now.toISOString(),
+			recorded_by: recordedBy
+		})
+		.execute();
+	await applyDueMoves(db, today);
+}
+
+/** Applies every recorded move whose date has come, in date order. */
+export async function applyDueMoves(db: DbOrTx, today: string): Promise<number> {
+	const due = await db
+		.selectFrom('practice_pcn_move')
+		.selectAll()
+		.where('applied', '=', 0)
+		.where('effective_on', '<=', today)
+		.orderBy('effective_on')
+		.orderBy('id')
+		.execute();
+	for (const move of due) {
+		await db.updateTable('practice').set({ pcn_id: move.pcn_id }).where('id', '=', move.practice_id).execute();
+		await db.updateTable('practice_pcn_move').set({ applied: 1 }).where('id', '=', move.id).execute();
+	}
+	return due.length;
+}

@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { isIsoDate } from '../dates';
+import { recordAudit } from './audit';
 import type { DbOrTx } from './db';
 import type { Practice, Round, RoundStatus } from './db/schema';
 
@@ -108,11 +109,19 @@ export function surveyAvailability(
 
 /** Closes open rounds whose closing date has passed; no scheduler needed. Returns how many. */
 export async function closeDueRounds(db: DbOrTx, today: string): Promise<number> {
-	const result = await db
+	const due = await db
 		.updateTable('round')
 		.set((eb) => ({ status: 'closed', closed_on: eb.ref('closes_on') }))
 		.where('status', '=', 'open')
 		.where('closes_on', '<', today)
-		.executeTakeFirst();
-	return Number(result.numUpdatedRows);
+		.returning(['id', 'title', 'practice_id', 'closes_on'])
+		.execute();
+	for (const round of due) {
+		await recordAudit(db, { system: 'Belonging (closing date reached)' }, {
+			action: 'round_closed',
+			summary: `Round ${round.id} “${round.title}” closed on its closing date, ${round.closes_on}`,
+			practiceId: round.practice_id
+		});
+	}
+	return due.length;
 }

@@ -122,6 +122,79 @@ export interface RoundCodeTable {
 	used: Generated<number>;
 }
 
+export const ROLES = ['admin', 'pcn_lead', 'practice_manager', 'link_worker'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface UserAccountTable {
+	id: Generated<number>;
+	/** Stored lower-case and trimmed, so sign-in is case-insensitive. */
+	email: string;
+	display_name: string;
+	role: Role;
+	/** Null until the invitation is accepted. */
+	password_hash: string | null;
+	password_changed_at: string | null;
+	created_at: string;
+	disabled_at: string | null;
+}
+
+export interface UserPcnTable {
+	user_id: number;
+	pcn_id: number;
+}
+
+export interface UserPracticeTable {
+	user_id: number;
+	practice_id: number;
+}
+
+export interface SessionTable {
+	/** SHA-256 (hex) of the cookie token. */
+	id: string;
+	user_id: number;
+	created_at: string;
+	expires_at: string;
+}
+
+export type AccountLinkPurpose = 'invitation' | 'password_reset';
+
+export interface AccountLinkTable {
+	token_hash: string;
+	user_id: number;
+	purpose: AccountLinkPurpose;
+	created_by: number | null;
+	created_at: string;
+	expires_at: string;
+	used_at: string | null;
+}
+
+export interface SignInFailureTable {
+	id: Generated<number>;
+	throttle_key: string;
+	failed_at: string;
+}
+
+export interface AuditEventTable {
+	id: Generated<number>;
+	occurred_at: string;
+	actor_user_id: number | null;
+	actor_label: string;
+	action: string;
+	summary: string;
+	practice_id: number | null;
+	pcn_id: number | null;
+}
+
+export interface PracticePcnMoveTable {
+	id: Generated<number>;
+	practice_id: number;
+	pcn_id: number | null;
+	effective_on: string;
+	applied: Generated<number>;
+	recorded_at: string;
+	recorded_by: number | null;
+}
+
 export interface Database {
 	app_meta: AppMetaTable;
 	icb: IcbTable;
@@ -138,6 +211,14 @@ export interface Database {
 	comment: CommentTable;
 	submission_day: SubmissionDayTable;
 	round_code: RoundCodeTable;
+	user_account: UserAccountTable;
+	user_pcn: UserPcnTable;
+	user_practice: UserPracticeTable;
+	session: SessionTable;
+	account_link: AccountLinkTable;
+	sign_in_failure: SignInFailureTable;
+	audit_event: AuditEventTable;
+	practice_pcn_move: PracticePcnMoveTable;
 }
 
 export type Icb = Selectable<IcbTable>;
@@ -151,3 +232,10 @@ export type InstrumentVersionRow = Selectable<InstrumentVersionTable>;
 export type Round = Selectable<RoundTable>;
 export type NewRound = Insertable<RoundTable>;
 export type RoundUpdate = Updateable<RoundTable>;
+export type UserAccount = Selectable<UserAccountTable>;
+export type NewUserAccount = Insertable<UserAccountTable>;
+export type UserAccountUpdate = Updateable<UserAccountTable>;
+export type Session = Selectable<SessionTable>;
+export type AccountLink = Selectable<AccountLinkTable>;
+export type AuditEvent = Selectable<AuditEventTable>;
+export type PracticePcnMove = Selectable<PracticePcnMoveTable>;

@@ -1,0 +1,56 @@
+/**
+ * The one guard every protected load function, action and endpoint calls. Scope is enforced
+ * here, on the server, never by hiding links: a visitor who is not signed in is sent to sign
+ * in and back; a signed-in user asking for data outside their scope gets 404, so they cannot
+ * even learn that it exists; a page their role never uses gets 403.
+ */
+import { error, redirect } from '@sveltejs/kit';
+import type { Role, SignedInUser } from './users';
+
+interface GuardEvent {
+	locals: App.Locals;
+	url: URL;
+}
+
+export interface Requirement {
+	/** Roles allowed on this page; any signed-in role when left out. */
+	roles?: readonly Role[];
+	/** The practice whose data is asked for. */
+	practiceId?: number;
+	/** The PCN whose data is asked for (PCN leads only, unless also allowed by `roles`). */
+	pcnId?: number;
+}
+
+/** Only same-site paths are followed after sign-in, so the link cannot send anyone elsewhere. */
+export function safeNextPath(next: string | null | undefined): string {
+	if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return '/';
+	return next;
+}
+
+export function signInPath(url: URL): string {
+	const next = url.pathname + url.search;
+	return next === '/' ? '/sign-in' : `/sign-in?next=${encodeURIComponent(next)}`;
+}
+
+export function canSeePractice(user: SignedInUser, practiceId: number): boolean {
+	return user.practiceIds.includes(practiceId);
+}
+
+export function canSeePcn(user: SignedInUser, pcnId: number): boolean {
+	return user.pcnIds.includes(pcnId);
+}
+
+export function guard(event: GuardEvent, requirement: Requirement = {}): SignedInUser {
+	const user = event.locals.user;
+	if (!user) redirect(303, signInPath(event.url));
+	if (requirement.roles && !requirement.roles.includes(user.role)) {
+		error(403, 'Your role does not give you access to this page.');
+	}
+	if (requirement.practiceId !== undefined && !canSeePractice(user, requirement.practiceId)) {
+		error(404, 'We could not find that page.');
+	}
+	if (requirement.pcnId !== undefined && !canSeePcn(user, requirement.pcnId)) {
+		error(404, 'We could not find that page.');
+	}
+	return user;
+}
