@@ -1,0 +1,7 @@
+import { ROLE_NAMES } from '$lib/server/users';
+import type { LayoutServerLoad } from './$types';
+
+/** Only what the header needs: a name and a role, never the scope. */
+export const load = (async ({ locals }) => ({
+	signedIn: locals.user ? { displayName: locals.user.displayName, role: locals.user.role, roleName: ROLE_NAMES[locals.user.role] } : null
+})) satisfies LayoutServerLoad;
