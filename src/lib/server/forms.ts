@@ -68,7 +68,4 @@ export async function readForm<S extends z.ZodType>(
 	return { ok: true, data: parsed.data, values };
 }
 
-/** The first problem about a field, for showing beside it. */
-export function problemFor(problems: FieldProblem[] | undefined, field: string): string | undefined {
-	return problems?.find((p) => p.field === field)?.message;
-}
+export { problemFor } from '../forms';

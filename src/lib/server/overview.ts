@@ -49,9 +49,14 @@ export interface PcnOverview {
 export async function getNetworkOverview(
 	db: DbOrTx,
 	config: Pick<Config, 'minResponses'>,
-	today: string
+	today: string,
+	/** Only these practices (the viewer's scope); PCNs left with none are dropped. */
+	practiceIds: readonly number[]
 ): Promise<PcnOverview[]> {
-	const pcns = await listPcnsWithPractices(db);
+	const inScope = new Set(practiceIds);
+	const pcns = (await listPcnsWithPractices(db))
+		.map((pcn) => ({ ...pcn, practices: pcn.practices.filter((p) => inScope.has(p.id)) }))
+		.filter((pcn) => pcn.practices.length > 0);
 	const rounds = await listRoundsOfPractices(db, pcns.flatMap((pcn) => pcn.practices.map((p) => p.id)));
 	const rules = { minResponses: config.minResponses };
 	const availability = new Map(rounds.map((r) => [r.id, surveyAvailability(r, today)]));

@@ -125,3 +125,9 @@ export async function closeDueRounds(db: DbOrTx, today: string): Promise<number>
 	}
 	return due.length;
 }
+
+/** The practice a round belongs to, for the access guard; undefined if there is no such round. */
+export async function practiceOfRound(db: DbOrTx, roundId: number): Promise<number | undefined> {
+	const row = await db.selectFrom('round').select('practice_id').where('id', '=', roundId).executeTakeFirst();
+	return row?.practice_id;
+}

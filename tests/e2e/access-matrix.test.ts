@@ -1,0 +1,123 @@
+/**
+ * The access-control matrix. Every route file in src/routes must have an entry here, and every
+ * entry is tried over HTTP against the built server as each role (and as nobody), on data in
+ * and out of that role's scope, asserting the exact status. A new route without an entry fails
+ * the first test, so nobody can forget to decide who may use it.
+ */
+import { readdirSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src/lib/server/db';
+import { migrateToLatest } from '../../src/lib/server/db/migrations';
+import { storeBuiltInInstruments } from '../../src/lib/server/instruments';
+import { SESSION_COOKIE } from '../../src/lib/server/sessions';
+import { createAccessFixture, WHO, type AccessFixture, type Who } from '../helpers/access-fixture';
+import { tempDirectory } from '../helpers/database';
+import { startServer, type RunningServer } from '../helpers/server';
+
+type Expected = Record<Who, number>;
+
+interface Probe {
+	/** What is being tried, in words. */
+	label: string;
+	method: 'GET' | 'POST';
+	path: (f: AccessFixture) => string;
+	form?: (f: AccessFixture) => Record<string, string>;
+	expect: Expected;
+}
+
+/** Redirected to sign-in when not signed in; `signedIn` for everyone else. */
+const signedIn = (expected: Omit<Expected, 'anonymous'>): Expected => ({ anonymous: 303, ...expected });
+const everyone = (status: number): Expected => ({ anonymous: status, admin: status, pcnLead: status, manager: status, linkWorker: status });
+const adminOnly = (status: number): Expected => signedIn({ admin: status, pcnLead: 403, manager: 403, linkWorker: 403 });
+const get = (label: string, path: Probe['path'], expect: Expected): Probe => ({ label, method: 'GET', path, expect });
+const post = (label: string, path: Probe['path'], expect: Expected, form?: Probe['form']): Probe => ({ label, method: 'POST', path, form, expect });
+
+/** Keyed by route id (groups removed). */
+const MATRIX: Record<string, Probe[]> = {
+	'/': [get('home page', () => '/', { anonymous: 200, admin: 303, pcnLead: 200, manager: 200, linkWorker: 200 })],
+	'/healthz': [get('health check', () => '/healthz', everyone(200))],
+	'/sign-in': [
+		get('sign-in page', () => '/sign-in', { anonymous: 200, admin: 303, pcnLead: 303, manager: 303, linkWorker: 303 }),
+		// Signed-in people are sent on from the sign-in page, even after a failed form.
+		post('sign-in with an empty form', () => '/sign-in', { anonymous: 400, admin: 303, pcnLead: 303, manager: 303, linkWorker: 303 })
+	],
+	'/sign-out': [get('sign-out visited, not posted', () => '/sign-out', everyone(303))],
+	'/s/[token]': [
+		get('survey of a closed round', (f) => `/s/${f.rounds.a1.public_token}`, everyone(200)),
+		get('survey with an unknown token', () => '/s/no-such-survey', everyone(404))
+	],
+	'/s/[token]/thanks': [get('thank-you page', (f) => `/s/${f.rounds.a1.public_token}/thanks`, everyone(200))],
+	'/rounds/[roundId]': [
+		get('results at A1 (lead’s PCN, manager’s practice, link worker’s practice)', (f) => `/rounds/${f.rounds.a1.id}`,
+			signedIn({ admin: 404, pcnLead: 200, manager: 200, linkWorker: 200 })),
+		get('results at A2 (lead’s PCN only)', (f) => `/rounds/${f.rounds.a2.id}`,
+			signedIn({ admin: 404, pcnLead: 200, manager: 404, linkWorker: 404 })),
+		get('results at B1 (the other PCN; link worker’s practice)', (f) => `/rounds/${f.rounds.b1.id}`,
+			signedIn({ admin: 404, pcnLead: 404, manager: 404, linkWorker: 200 })),
+		get('results of a round that does not exist', () => '/rounds/999999', signedIn({ admin: 404, pcnLead: 404, manager: 404, linkWorker: 404 }))
+	]
+};
+
+function routeFiles(dir: string): string[] {
+	return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+		const path = join(dir, entry.name);
+		if (entry.isDirectory()) return routeFiles(path);
+		return /^\+(page\.server|server|page)\.(ts|svelte)$/.test(entry.name) ? [path] : [];
+	});
+}
+
+/** The route ids the app serves, from the files under src/routes. */
+function routeIds(): string[] {
+	const root = join(process.cwd(), 'src', 'routes');
+	const ids = routeFiles(root).map((file) => {
+		const segments = relative(root, file).split(sep).slice(0, -1).filter((s) => !/^\(.+\)$/.test(s));
+		return `/${segments.join('/')}`;
+	});
+	return [...new Set(ids)].sort();
+}
+
+describe('access-control matrix', () => {
+	let server: RunningServer;
+	let fixture: AccessFixture;
+	let temp: ReturnType<typeof tempDirectory>;
+
+	beforeAll(async () => {
+		temp = tempDirectory();
+		const path = join(temp.dir, 'matrix.db');
+		const db = openDatabase(path);
+		await migrateToLatest(db);
+		await storeBuiltInInstruments(db);
+		fixture = await createAccessFixture(db);
+		await db.destroy();
+		server = await startServer({ DATABASE_PATH: path, DEMO: '0', MIN_RESPONSES: '5' });
+	});
+
+	afterAll(async () => {
+		await server?.stop();
+		temp?.remove();
+	});
+
+	it('has an entry for every route in src/routes, and no entry for a route that is gone', () => {
+		expect(Object.keys(MATRIX).sort()).toEqual(routeIds());
+	});
+
+	const probes = Object.entries(MATRIX).flatMap(([route, list]) => list.map((probe) => ({ route, probe })));
+	describe.each(probes)('$route: $probe.label', ({ probe }) => {
+		it.each(WHO)('as %s', async (who) => {
+			const token = fixture.cookies[who];
+			const headers: Record<string, string> = { accept: 'text/html', origin: server.url };
+			if (token) headers.cookie = `${SESSION_COOKIE}=${token}`;
+			let body: string | undefined;
+			if (probe.method === 'POST') {
+				headers['content-type'] = 'application/x-www-form-urlencoded';
+				body = new URLSearchParams(probe.form?.(fixture) ?? {}).toString();
+			}
+			const response = await fetch(`${server.url}${probe.path(fixture)}`, { method: probe.method, headers, body, redirect: 'manual' });
+			expect(response.status, `${probe.method} ${probe.path(fixture)} as ${who}`).toBe(probe.expect[who]);
+			if (who === 'anonymous' && response.status === 303 && probe.expect.admin !== 303) {
+				expect(response.headers.get('location')).toMatch(/^\/sign-in(\?next=|$)/);
+			}
+		});
+	});
+});

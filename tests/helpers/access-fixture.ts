@@ -1,0 +1,55 @@
+/**
+ * Two PCNs, three practices, a round at each practice and one account per role, for the
+ * access-control matrix. PCN A holds practices A1 and A2; PCN B holds B1. The link worker
+ * serves A1 and B1, across the two PCNs, as link workers often do.
+ */
+import { DEFAULT_STAFF_INSTRUMENT } from '../../src/lib/npt/builtin';
+import type { Db } from '../../src/lib/server/db';
+import { versionIdOf } from '../../src/lib/server/instruments';
+import { createIcb, createPcn, createPractice } from '../../src/lib/server/organisations';
+import { createRound } from '../../src/lib/server/rounds';
+import { createSession } from '../../src/lib/server/sessions';
+import { createSignedInUser } from './events';
+
+export const WHO = ['anonymous', 'admin', 'pcnLead', 'manager', 'linkWorker'] as const;
+export type Who = (typeof WHO)[number];
+
+export async function createAccessFixture(db: Db) {
+	const icb = await createIcb(db, { odsCode: 'QAA', name: 'Test ICB' });
+	const pcnA = await createPcn(db, { odsCode: 'U10001', name: 'PCN A', icbId: icb.id });
+	const pcnB = await createPcn(db, { odsCode: 'U20001', name: 'PCN B', icbId: icb.id });
+	const a1 = await createPractice(db, { odsCode: 'A10001', name: 'Practice A1', pcnId: pcnA.id });
+	const a2 = await createPractice(db, { odsCode: 'A10002', name: 'Practice A2', pcnId: pcnA.id });
+	const b1 = await createPractice(db, { odsCode: 'B20001', name: 'Practice B1', pcnId: pcnB.id });
+	const versionId = (await versionIdOf(db, DEFAULT_STAFF_INSTRUMENT))!;
+	const roundAt = (practiceId: number, title: string) =>
+		createRound(db, {
+			practiceId,
+			instrumentVersionId: versionId,
+			title,
+			opensOn: '2026-01-05',
+			closesOn: '2026-01-30',
+			staffHeadcount: 20,
+			status: 'closed'
+		});
+	const rounds = { a1: await roundAt(a1.id, 'A1 winter'), a2: await roundAt(a2.id, 'A2 winter'), b1: await roundAt(b1.id, 'B1 winter') };
+
+	const users = {
+		admin: await createSignedInUser(db, 'admin', {}, 'admin@matrix.example'),
+		pcnLead: await createSignedInUser(db, 'pcn_lead', { pcnIds: [pcnA.id] }, 'lead.a@matrix.example'),
+		manager: await createSignedInUser(db, 'practice_manager', { practiceIds: [a1.id] }, 'manager.a1@matrix.example'),
+		linkWorker: await createSignedInUser(db, 'link_worker', { practiceIds: [a1.id, b1.id] }, 'lw@matrix.example')
+	};
+	// People the user pages are tried against: one inside PCN A, one only in PCN B.
+	const others = {
+		managerA2: await createSignedInUser(db, 'practice_manager', { practiceIds: [a2.id] }, 'manager.a2@matrix.example'),
+		managerB1: await createSignedInUser(db, 'practice_manager', { practiceIds: [b1.id] }, 'manager.b1@matrix.example')
+	};
+	const cookies: Record<Who, string | null> = { anonymous: null, admin: null, pcnLead: null, manager: null, linkWorker: null };
+	for (const who of ['admin', 'pcnLead', 'manager', 'linkWorker'] as const) {
+		cookies[who] = (await createSession(db, users[who].id)).token;
+	}
+	return { icb, pcns: { a: pcnA, b: pcnB }, practices: { a1, a2, b1 }, rounds, users, others, cookies };
+}
+
+export type AccessFixture = Awaited<ReturnType<typeof createAccessFixture>>;
