@@ -73,8 +73,10 @@ const securityHeaders: Handle = async ({ event, resolve }) => {
 	const response = await resolve(event);
 	const headers = response.headers;
 	headers.set('X-Content-Type-Options', 'nosniff');
-	// Survey, invitation and reset links carry their token in the path: never pass it on.
-	headers.set('Referrer-Policy', 'no-referrer');
+	// Survey, invitation and reset links carry their token in the path: never pass it to
+	// another site. Not 'no-referrer': with that, Chromium sends `Origin: null` on form posts and
+	// Kit's CSRF check then refuses every form submitted without JavaScript.
+	headers.set('Referrer-Policy', 'same-origin');
 	headers.set('X-Frame-Options', 'DENY');
 	headers.set('Cross-Origin-Opener-Policy', 'same-origin');
 	headers.set('Permissions-Policy', 'camera=(), microphone=(), geolocation=(), payment=(), usb=()');

@@ -55,7 +55,8 @@ const MATRIX: Record<string, Probe[]> = {
 			signedIn({ admin: 404, pcnLead: 200, manager: 404, linkWorker: 404 })),
 		get('results at B1 (the other PCN; link worker’s practice)', (f) => `/rounds/${f.rounds.b1.id}`,
 			signedIn({ admin: 404, pcnLead: 404, manager: 404, linkWorker: 200 })),
-		get('results of a round that does not exist', () => '/rounds/999999', signedIn({ admin: 404, pcnLead: 404, manager: 404, linkWorker: 404 }))
+		get('results of a round that does not exist', () => '/rounds/999999', signedIn({ admin: 404, pcnLead: 404, manager: 404, linkWorker: 404 })),
+		get('results with a malformed round id', () => '/rounds/abc', signedIn({ admin: 404, pcnLead: 404, manager: 404, linkWorker: 404 }))
 	]
 };
 

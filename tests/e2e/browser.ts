@@ -49,3 +49,14 @@ export async function axeViolations(page: Page): Promise<AxeViolation[]> {
 export function describeViolations(violations: AxeViolation[]): string[] {
 	return violations.map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
+
+export const DEMO_PASSWORD_FOR_TESTS = 'belonging-demo-2026';
+
+/** Signs in through the real form, as a person would, and waits for the page that follows. */
+export async function signIn(page: Page, baseUrl: string, email: string, password = DEMO_PASSWORD_FOR_TESTS): Promise<void> {
+	await page.goto(`${baseUrl}/sign-in`);
+	await page.getByLabel('Email address').fill(email);
+	await page.getByLabel('Password', { exact: true }).fill(password);
+	await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+	await page.waitForURL((url) => url.pathname !== '/sign-in');
+}

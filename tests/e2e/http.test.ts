@@ -70,8 +70,9 @@ describe('the running server', () => {
 		expect(posted.status).toBe(404);
 	});
 
-	it('returns 404 for an unknown or malformed round id', async () => {
-		expect((await fetch(url('/rounds/99999'))).status).toBe(404);
-		expect((await fetch(url('/rounds/abc'))).status).toBe(404);
+	it('sends a visitor who is not signed in from a results page to sign in, and back', async () => {
+		const response = await fetch(url('/rounds/1'), { redirect: 'manual' });
+		expect(response.status).toBe(303);
+		expect(response.headers.get('location')).toBe('/sign-in?next=%2Frounds%2F1');
 	});
 });

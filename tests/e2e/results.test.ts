@@ -2,12 +2,19 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { axeViolations, describeViolations, launchChromium } from './browser';
+import { axeViolations, describeViolations, launchChromium, signIn } from './browser';
 
 let browser: Browser;
 beforeAll(async () => {
 	browser = await launchChromium();
 });
+
+/** The demo PCN lead sees all five practices. */
+async function leadPage(viewport?: { width: number; height: number }) {
+	const page = await browser.newPage(viewport ? { viewport } : {});
+	await signIn(page, inject('baseUrl'), 'pcn.lead@demo.belonging.example');
+	return page;
+}
 afterAll(async () => {
 	await browser?.close();
 });
@@ -17,8 +24,7 @@ const SCREENSHOT_DIR = join(import.meta.dirname, 'screenshots');
 
 describe('results of a seeded round', () => {
 	it('shows where the practice sits, with its interval, and passes axe', async () => {
-		const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
-		await page.goto(inject('baseUrl'));
+		const page = await leadPage({ width: 1100, height: 900 });
 		const riverside = page.getByRole('article', { name: /Riverside Surgery/ });
 		// Rounds are listed newest first: the second row is the latest closed round.
 		await riverside.getByRole('row').nth(2).getByRole('link').click();
@@ -38,8 +44,7 @@ describe('results of a seeded round', () => {
 	});
 
 	it('shows only how many more responses were needed for a round below the minimum', async () => {
-		const page = await browser.newPage();
-		await page.goto(inject('baseUrl'));
+		const page = await leadPage();
 		const canal = page.getByRole('article', { name: /Canal Street Practice/ });
 		const row = canal.getByRole('row').filter({ hasText: 'Not enough responses' });
 		await row.getByRole('link').click();
@@ -52,8 +57,7 @@ describe('results of a seeded round', () => {
 	});
 
 	it('lists the PCN, its practices and the open survey on the home page, and passes axe', async () => {
-		const page = await browser.newPage({ viewport: { width: 360, height: 740 } });
-		await page.goto(inject('baseUrl'));
+		const page = await leadPage({ width: 360, height: 740 });
 		expect(await page.getByRole('heading', { name: /Riverside and Canal PCN/ }).count()).toBe(1);
 		expect(await page.getByRole('article').count()).toBe(5);
 		expect(await page.getByRole('link', { name: 'Open the staff survey for Riverside Surgery' }).getAttribute('href')).toBe('/s/demo');
