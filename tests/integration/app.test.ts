@@ -1,7 +1,9 @@
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startApp } from '../../src/lib/server/app';
-import { DEMO_PRACTICES } from '../../src/lib/server/demo';
+import { DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_PRACTICES } from '../../src/lib/server/demo';
+import { verifyPassword } from '../../src/lib/server/passwords';
+import { findUserByEmail, toSignedInUser } from '../../src/lib/server/users';
 import { getRoundByToken } from '../../src/lib/server/rounds';
 import { getNetworkOverview } from '../../src/lib/server/overview';
 import { tempDirectory } from '../helpers/database';
@@ -33,6 +35,31 @@ describe('start-up', () => {
 		expect(config.demo).toBe(false);
 		expect(await db.selectFrom('practice').selectAll().execute()).toEqual([]);
 		expect(await db.selectFrom('instrument_version').select('id').execute()).toHaveLength(2);
+		await db.destroy();
+	});
+
+	it('has no accounts on a real database, demo ones never, and says how to create the first admin', async () => {
+		const { db, notices } = await startApp({ DATABASE_PATH: join(temp.dir, 'accounts-real.db') }, NOW);
+		expect(await db.selectFrom('user_account').select('email').execute()).toEqual([]);
+		expect(notices.join('\n')).toMatch(/npm run user:create -- --email .* --role admin/);
+		await db.destroy();
+	});
+
+	it('creates one demo account per role, with its scope, only in a demo database', async () => {
+		const { db, notices } = await startApp({ DATABASE_PATH: join(temp.dir, 'accounts-demo.db'), DEMO: '1' }, NOW);
+		const accounts = await db.selectFrom('user_account').select(['id', 'email', 'role']).orderBy('id').execute();
+		expect(accounts.map((a) => [a.email, a.role])).toEqual(DEMO_ACCOUNTS.map((a) => [a.email, a.role]));
+		const scopeOf = async (email: string) => {
+			const user = (await findUserByEmail(db, email))!;
+			return (await toSignedInUser(db, user)).practiceIds.length;
+		};
+		expect(await scopeOf('admin@demo.belonging.example')).toBe(0);
+		expect(await scopeOf('pcn.lead@demo.belonging.example')).toBe(5);
+		expect(await scopeOf('practice.manager@demo.belonging.example')).toBe(1);
+		expect(await scopeOf('link.worker@demo.belonging.example')).toBe(2);
+		const hash = (await findUserByEmail(db, 'admin@demo.belonging.example'))!.password_hash!;
+		expect(await verifyPassword(hash, DEMO_PASSWORD)).toBe(true);
+		expect(notices).toEqual([]);
 		await db.destroy();
 	});
 
