@@ -11,6 +11,29 @@ const config = {
 	},
 	kit: {
 		adapter: adapter(),
+		// Kit adds a nonce (or, for prerendered pages, a hash) to script-src for its own inline
+		// start-up script, so no inline script runs without one. Styles come only from our own
+		// stylesheets: components never render a `style` attribute, and inlineStyleThreshold stays
+		// at its default of 0 so Kit never inlines a <style> block either.
+		csp: {
+			mode: 'auto',
+			directives: {
+				'default-src': ['self'],
+				'script-src': ['self'],
+				'style-src': ['self'],
+				// One exact style attribute that is not ours is let through by its hash, and no other:
+				// Kit's route announcer (sveltejs/kit#11993), which otherwise shows page titles on screen
+				// after each navigation. If Kit changes it, tests/e2e/security.test.ts reports the new hash.
+				'style-src-attr': ['unsafe-hashes', 'sha256-S8qMpvofolR8Mpjy4kQvEm7m1q8clzU4dfDH0AmvZjo='],
+				'img-src': ['self', 'data:'],
+				'font-src': ['self'],
+				'connect-src': ['self'],
+				'form-action': ['self'],
+				'frame-ancestors': ['none'],
+				'base-uri': ['self'],
+				'object-src': ['none']
+			}
+		},
 		typescript: {
 			config(tsconfig) {
 				// Migrations live outside src/ but are type-checked with the app.
