@@ -80,6 +80,10 @@ const securityHeaders: Handle = async ({ event, resolve }) => {
 	headers.set('X-Frame-Options', 'DENY');
 	headers.set('Cross-Origin-Opener-Policy', 'same-origin');
 	headers.set('Permissions-Policy', 'camera=(), microphone=(), geolocation=(), payment=(), usb=()');
+	// Kit's CSP covers pages; endpoints (health check, CSV downloads) get the strictest policy.
+	if (!headers.has('Content-Security-Policy') && !headers.get('Content-Type')?.startsWith('text/html')) {
+		headers.set('Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'");
+	}
 	if (event.locals.config?.secureCookies) headers.set('Strict-Transport-Security', 'max-age=31536000');
 	// Signed-in pages are personal: no shared cache may keep them.
 	if (event.locals.user && !headers.has('Cache-Control')) headers.set('Cache-Control', 'private, no-store');

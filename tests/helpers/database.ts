@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_STAFF_INSTRUMENT } from '../../src/lib/npt/builtin';
 import { openDatabase, type Db } from '../../src/lib/server/db';
+import type { Database } from '../../src/lib/server/db/schema';
 import { migrateToLatest } from '../../src/lib/server/db/migrations';
 import { storeBuiltInInstruments, versionIdOf } from '../../src/lib/server/instruments';
 import { createIcb, createPcn, createPractice } from '../../src/lib/server/organisations';
@@ -58,7 +59,7 @@ export async function createPracticeWithRound(
 	return { icb, pcn, practice, round: created, versionId };
 }
 
-export async function countRows(db: Db, table: 'response' | 'answer' | 'general_answer' | 'comment' | 'submission_day'): Promise<number> {
+export async function countRows(db: Db, table: keyof Database): Promise<number> {
 	const row = await db
 		.selectFrom(table)
 		.select((eb) => eb.fn.countAll<number>().as('n'))

@@ -20,7 +20,7 @@ describe('organisations', () => {
 			await expect(createPractice(t.db, { odsCode: bad, name: 'Bad', pcnId: pcn.id })).rejects.toThrow(/A81001/);
 		}
 		await createPractice(t.db, { odsCode: 'a81001', name: 'Good Surgery', pcnId: pcn.id });
-		await expect(createPractice(t.db, { odsCode: 'A81001', name: 'Twin', pcnId: pcn.id })).rejects.toThrow(/UNIQUE/);
+		await expect(createPractice(t.db, { odsCode: 'A81001', name: 'Twin', pcnId: pcn.id })).rejects.toThrow('Another practice already has the ODS code A81001');
 		expect(await t.db.selectFrom('practice').select('ods_code').execute()).toEqual([{ ods_code: 'A81001' }]);
 	});
 });

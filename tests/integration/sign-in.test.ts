@@ -34,7 +34,7 @@ describe('signing in', () => {
 			clientAddress: options.clientAddress,
 			config: { secureCookies: options.secure ?? false }
 		});
-		return outcomeOf(() => actions.default(event));
+		return outcomeOf(() => actions.default(event as never));
 	}
 
 	it('signs in, sets an httpOnly lax cookie holding a working session, and goes to the page asked for', async () => {
@@ -80,7 +80,7 @@ describe('signing in', () => {
 		expect((await attempt({ email: '', password: '' })).result).toMatchObject({ status: 400 });
 		expect((await attempt({ email: 'a@b.example', password: 'x'.repeat(300) })).result).toMatchObject({ status: 400 });
 		const oversized = fakeEvent({ db: t.db, path: '/sign-in', form: { email: 'a@b.example', password: 'y'.repeat(40_000) } });
-		expect((await outcomeOf(() => actions.default(oversized))).result).toMatchObject({ status: 413 });
+		expect((await outcomeOf(() => actions.default(oversized as never))).result).toMatchObject({ status: 413 });
 		expect(await countRows(t.db, 'session')).toBe(0);
 		expect(await countRows(t.db, 'sign_in_failure')).toBe(0);
 	});
@@ -126,7 +126,7 @@ describe('signing in', () => {
 		const session = await validateSessionToken(t.db, cookies.get(SESSION_COOKIE)!.value);
 		const event = fakeEvent({ db: t.db, path: '/sign-out', form: {}, cookies, user: session!.user });
 		(event.locals as { sessionId: string | null }).sessionId = session!.id;
-		const { thrown } = await outcomeOf(() => signOutActions.default(event));
+		const { thrown } = await outcomeOf(() => signOutActions.default(event as never));
 		expect(isRedirect(thrown) && thrown.location).toBe('/sign-in?signed-out');
 		expect(cookies.has(SESSION_COOKIE)).toBe(false);
 		expect(await countRows(t.db, 'session')).toBe(0);

@@ -48,3 +48,62 @@ export async function readFormFields(request: Request, limit: number): Promise<[
 	}
 	return fields;
 }
+
+export interface UploadedFile {
+	name: string;
+	type: string;
+	bytes: Uint8Array;
+}
+
+export interface FormWithFile {
+	fields: [string, string][];
+	/** Null when the file input was left empty. */
+	file: UploadedFile | null;
+}
+
+/**
+ * Reads a form that may carry one uploaded file, in the field `fileField`, refusing more than
+ * `limit` bytes of body as readFormFields does. A file in any other field, or a second file, is
+ * refused. Browsers send an empty, unnamed file when none was chosen; that counts as no file.
+ */
+export async function readFormWithFile(request: Request, limit: number, fileField: string): Promise<FormWithFile> {
+	const declared = Number(request.headers.get('content-length') ?? '0');
+	if (declared > limit) throw new BodyTooLargeError(limit);
+	const chunks: Uint8Array[] = [];
+	let size = 0;
+	if (request.body) {
+		const reader = request.body.getReader();
+		for (;;) {
+			const { done, value } = await reader.read();
+			if (done) break;
+			size += value.byteLength;
+			if (size > limit) {
+				await reader.cancel();
+				throw new BodyTooLargeError(limit);
+			}
+			chunks.push(value);
+		}
+	}
+	let form: FormData;
+	try {
+		form = await new Response(Buffer.concat(chunks), {
+			headers: { 'content-type': request.headers.get('content-type') ?? '' }
+		}).formData();
+	} catch {
+		throw new UnreadableFormError('The form could not be read.');
+	}
+	const fields: [string, string][] = [];
+	let file: UploadedFile | null = null;
+	let files = 0;
+	for (const [name, value] of form.entries()) {
+		if (typeof value === 'string') {
+			fields.push([name, value]);
+			continue;
+		}
+		files += 1;
+		if (name !== fileField || files > 1) throw new UnreadableFormError('This form accepts one file only.');
+		if (value.name === '' && value.size === 0) continue;
+		file = { name: value.name, type: value.type, bytes: new Uint8Array(await value.arrayBuffer()) };
+	}
+	return { fields, file };
+}

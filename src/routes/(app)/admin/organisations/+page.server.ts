@@ -1,0 +1,156 @@
+import { redirect } from '@sveltejs/kit';
+import { z } from 'zod';
+import { guard } from '$lib/server/access';
+import { recordAudit } from '$lib/server/audit';
+import { formFailure, readForm } from '$lib/server/forms';
+import {
+	createIcb,
+	createPcn,
+	createPractice,
+	getIcb,
+	getPcn,
+	getPractice,
+	icbOdsCodeSchema,
+	idFromParam,
+	idTextSchema,
+	listOrganisationTree,
+	optionalIdTextSchema,
+	organisationNameSchema,
+	organisationProblem,
+	pcnOdsCodeSchema,
+	practiceOdsCodeSchema
+} from '$lib/server/organisations';
+import type { Actions, PageServerLoad } from './$types';
+
+type Added = { kind: 'icb' | 'pcn' | 'practice'; href: string; label: string };
+
+async function addedNotice(event: Parameters<PageServerLoad>[0]): Promise<Added | null> {
+	const { db } = event.locals;
+	const kind = event.url.searchParams.get('added');
+	const id = idFromParam(event.url.searchParams.get('id') ?? undefined);
+	if (id === undefined) return null;
+	if (kind === 'icb') {
+		const icb = await getIcb(db, id);
+		return icb ? { kind, href: `/admin/icbs/${id}`, label: `${icb.name} (${icb.ods_code})` } : null;
+	}
+	if (kind === 'pcn') {
+		const pcn = await getPcn(db, id);
+		return pcn ? { kind, href: `/admin/pcns/${id}`, label: `${pcn.name} (${pcn.ods_code})` } : null;
+	}
+	if (kind === 'practice') {
+		const practice = await getPractice(db, id);
+		return practice ? { kind, href: `/admin/practices/${id}`, label: `${practice.name} (${practice.ods_code})` } : null;
+	}
+	return null;
+}
+
+function importedNotice(params: URLSearchParams): { practices: number; pcns: number } | null {
+	const practices = idFromParam(params.get('imported') ?? undefined);
+	if (practices === undefined) return null;
+	return { practices, pcns: Number(/^\d{1,6}$/.exec(params.get('pcns') ?? '')?.[0] ?? 0) };
+}
+
+export const load = (async (event) => {
+	guard(event, { roles: ['admin'] });
+	const tree = await listOrganisationTree(event.locals.db);
+	return {
+		tree,
+		icbOptions: tree.icbs.map((icb) => ({ value: String(icb.id), label: `${icb.name} (${icb.ods_code})` })),
+		pcnOptions: tree.icbs.flatMap((icb) =>
+			icb.pcns.map((pcn) => ({ value: String(pcn.id), label: `${pcn.name} (${pcn.ods_code})` }))
+		),
+		added: await addedNotice(event),
+		imported: importedNotice(event.url.searchParams)
+	};
+}) satisfies PageServerLoad;
+
+const addIcbSchema = z.object({ icbOdsCode: icbOdsCodeSchema, icbName: organisationNameSchema });
+const addPcnSchema = z.object({
+	pcnOdsCode: pcnOdsCodeSchema,
+	pcnName: organisationNameSchema,
+	pcnIcbId: idTextSchema('Choose the ICB the PCN is in')
+});
+const addPracticeSchema = z.object({
+	practiceOdsCode: practiceOdsCodeSchema,
+	practiceName: organisationNameSchema,
+	practicePcnId: optionalIdTextSchema('Choose a PCN from the list, or ‘Not in a PCN’')
+});
+
+export const actions = {
+	addIcb: async (event) => {
+		const user = guard(event, { roles: ['admin'] });
+		const form = await readForm(event.request, addIcbSchema);
+		if (!form.ok) return form.failure;
+		const { db } = event.locals;
+		let id: number;
+		try {
+			id = await db.transaction().execute(async (tx) => {
+				const icb = await createIcb(tx, { odsCode: form.data.icbOdsCode, name: form.data.icbName });
+				await recordAudit(tx, user, { action: 'organisation_created', summary: `Added ICB ${icb.name} (${icb.ods_code})` });
+				return icb.id;
+			});
+		} catch (error) {
+			const problem = organisationProblem(error, { odsCode: 'icbOdsCode' });
+			if (!problem) throw error;
+			return formFailure(400, [problem], form.values);
+		}
+		redirect(303, `/admin/organisations?added=icb&id=${id}`);
+	},
+
+	addPcn: async (event) => {
+		const user = guard(event, { roles: ['admin'] });
+		const form = await readForm(event.request, addPcnSchema);
+		if (!form.ok) return form.failure;
+		const { db } = event.locals;
+		let id: number;
+		try {
+			id = await db.transaction().execute(async (tx) => {
+				const pcn = await createPcn(tx, {
+					odsCode: form.data.pcnOdsCode,
+					name: form.data.pcnName,
+					icbId: form.data.pcnIcbId
+				});
+				await recordAudit(tx, user, {
+					action: 'organisation_created',
+					summary: `Added PCN ${pcn.name} (${pcn.ods_code})`,
+					pcnId: pcn.id
+				});
+				return pcn.id;
+			});
+		} catch (error) {
+			const problem = organisationProblem(error, { odsCode: 'pcnOdsCode', icbId: 'pcnIcbId' });
+			if (!problem) throw error;
+			return formFailure(400, [problem], form.values);
+		}
+		redirect(303, `/admin/organisations?added=pcn&id=${id}`);
+	},
+
+	addPractice: async (event) => {
+		const user = guard(event, { roles: ['admin'] });
+		const form = await readForm(event.request, addPracticeSchema);
+		if (!form.ok) return form.failure;
+		const { db } = event.locals;
+		let id: number;
+		try {
+			id = await db.transaction().execute(async (tx) => {
+				const practice = await createPractice(tx, {
+					odsCode: form.data.practiceOdsCode,
+					name: form.data.practiceName,
+					pcnId: form.data.practicePcnId
+				});
+				await recordAudit(tx, user, {
+					action: 'organisation_created',
+					summary: `Added practice ${practice.name} (${practice.ods_code})`,
+					practiceId: practice.id,
+					pcnId: practice.pcn_id
+				});
+				return practice.id;
+			});
+		} catch (error) {
+			const problem = organisationProblem(error, { odsCode: 'practiceOdsCode', pcnId: 'practicePcnId' });
+			if (!problem) throw error;
+			return formFailure(400, [problem], form.values);
+		}
+		redirect(303, `/admin/organisations?added=practice&id=${id}`);
+	}
+} satisfies Actions;
