@@ -57,7 +57,41 @@ const MATRIX: Record<string, Probe[]> = {
 			signedIn({ admin: 404, pcnLead: 404, manager: 404, linkWorker: 200 })),
 		get('results of a round that does not exist', () => '/rounds/999999', signedIn({ admin: 404, pcnLead: 404, manager: 404, linkWorker: 404 })),
 		get('results with a malformed round id', () => '/rounds/abc', signedIn({ admin: 404, pcnLead: 404, manager: 404, linkWorker: 404 }))
-	]
+	],
+	'/admin': [get('admin home', () => '/admin', adminOnly(200))],
+	'/admin/organisations': [
+		get('organisations list', () => '/admin/organisations', adminOnly(200)),
+		post('add an ICB (empty form)', () => '/admin/organisations?/addIcb', adminOnly(400)),
+		post('add a PCN (empty form)', () => '/admin/organisations?/addPcn', adminOnly(400)),
+		post('add a practice (empty form)', () => '/admin/organisations?/addPractice', adminOnly(400))
+	],
+	'/admin/icbs/[icbId]': [
+		get('an ICB', (f) => `/admin/icbs/${f.icb.id}`, adminOnly(200)),
+		get('an ICB that does not exist', () => '/admin/icbs/999999', adminOnly(404)),
+		post('edit an ICB (empty form)', (f) => `/admin/icbs/${f.icb.id}`, adminOnly(400))
+	],
+	'/admin/pcns/[pcnId]': [
+		get('a PCN', (f) => `/admin/pcns/${f.pcns.a.id}`, adminOnly(200)),
+		get('a PCN that does not exist', () => '/admin/pcns/999999', adminOnly(404)),
+		post('edit a PCN (empty form)', (f) => `/admin/pcns/${f.pcns.a.id}`, adminOnly(400))
+	],
+	'/admin/practices/[practiceId]': [
+		get('a practice', (f) => `/admin/practices/${f.practices.a1.id}`, adminOnly(200)),
+		get('a practice that does not exist', () => '/admin/practices/999999', adminOnly(404)),
+		post('edit a practice (empty form)', (f) => `/admin/practices/${f.practices.a1.id}?/save`, adminOnly(400)),
+		post('move a practice (empty form)', (f) => `/admin/practices/${f.practices.a1.id}?/move`, adminOnly(400))
+	],
+	'/admin/import': [
+		get('CSV import', () => '/admin/import', adminOnly(200)),
+		post('check a CSV (empty form)', () => '/admin/import?/check', adminOnly(400)),
+		post('import a CSV (empty form)', () => '/admin/import?/import', adminOnly(400))
+	],
+	'/admin/import/example.csv': [get('example CSV', () => '/admin/import/example.csv', adminOnly(200))],
+	'/admin/audit': [
+		get('audit log', () => '/admin/audit', adminOnly(200)),
+		get('audit log with a bad filter (explained on the page)', () => '/admin/audit?from=not-a-date', adminOnly(200))
+	],
+	'/admin/audit/export': [get('audit log CSV', () => '/admin/audit/export', adminOnly(200))]
 };
 
 function routeFiles(dir: string): string[] {
