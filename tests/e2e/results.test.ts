@@ -43,6 +43,16 @@ describe('results of a seeded round', () => {
 		await page.close();
 	});
 
+	it('passes axe on a 360 px phone, where wide tables scroll inside a focusable region', async () => {
+		const page = await leadPage({ width: 360, height: 740 });
+		const riverside = page.getByRole('article', { name: /Riverside Surgery/ });
+		await riverside.getByRole('row').nth(2).getByRole('link').click();
+		await page.getByRole('heading', { name: 'Where the practice sits' }).waitFor();
+		expect(await page.getByRole('region', { name: /scrolls sideways/ }).count()).toBeGreaterThan(0);
+		expect(describeViolations(await axeViolations(page))).toEqual([]);
+		await page.close();
+	});
+
 	it('shows only how many more responses were needed for a round below the minimum', async () => {
 		const page = await leadPage();
 		const canal = page.getByRole('article', { name: /Canal Street Practice/ });
