@@ -1,0 +1,62 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { axeViolations, describeViolations, launchChromium, signIn } from './browser';
+
+let browser: Browser;
+let page: Page;
+beforeAll(async () => {
+	browser = await launchChromium();
+	page = await browser.newPage({ viewport: { width: 1000, height: 900 } });
+	await signIn(page, inject('baseUrl'), 'admin@demo.belonging.example');
+});
+afterAll(async () => {
+	await browser?.close();
+});
+
+const base = () => inject('baseUrl');
+
+describe('administration in Chromium', () => {
+	it('shows the admin home and the organisations, both passing axe', async () => {
+		await page.goto(`${base()}/admin`);
+		expect(await page.getByRole('heading', { level: 1 }).innerText()).toMatch(/Administration/);
+		expect(describeViolations(await axeViolations(page))).toEqual([]);
+
+		await page.goto(`${base()}/admin/organisations`);
+		expect(await page.getByText('Riverside and Canal PCN (demo)').count()).toBeGreaterThan(0);
+		expect(describeViolations(await axeViolations(page))).toEqual([]);
+	});
+
+	it('previews a CSV with every row’s problem, writes nothing, then imports the corrected file', async () => {
+		await page.goto(`${base()}/admin/import`);
+		expect(describeViolations(await axeViolations(page))).toEqual([]);
+		const bad = [
+			'ODS code,Name,PCN code,PCN name,ICB code',
+			'Y77001,Northgate Surgery,U77001,Northgate PCN (e2e),QZZ',
+			'Y77001,Northgate Twin,U77001,Northgate PCN (e2e),QZZ',
+			'nonsense,Bad Code Practice,U77001,Northgate PCN (e2e),QZZ',
+			'Y77003,Unknown ICB Practice,U77002,Elsewhere PCN,QXX'
+		].join('\n');
+		await page.getByLabel('Or paste the rows here').fill(bad);
+		await page.getByRole('button', { name: 'Check the file' }).click();
+		await page.getByRole('heading', { name: 'Problems to fix' }).waitFor();
+		const preview = await page.locator('main').innerText();
+		expect(preview).toMatch(/Y77001/);
+		expect(preview).toMatch(/QXX/);
+		expect(await page.getByRole('button', { name: /^Import / }).count()).toBe(0);
+		expect(describeViolations(await axeViolations(page))).toEqual([]);
+
+		await page.goto(`${base()}/admin/organisations`);
+		expect(await page.getByText('Northgate Surgery').count()).toBe(0);
+
+		await page.goto(`${base()}/admin/import`);
+		await page.getByLabel('Or paste the rows here').fill(
+			['ODS code,Name,PCN code,PCN name,ICB code', 'Y77001,Northgate Surgery,U77001,Northgate PCN (e2e),QZZ', 'Y77002,Northgate Lane Practice,U77001,Northgate PCN (e2e),QZZ'].join('\n')
+		);
+		await page.getByRole('button', { name: 'Check the file' }).click();
+		await page.getByRole('heading', { name: 'Check before importing' }).waitFor();
+		await page.getByRole('button', { name: 'Import 2 practices' }).click();
+		await page.waitForURL(/\/admin\/organisations\?imported=2/);
+		expect(await page.getByText('Northgate Lane Practice').count()).toBeGreaterThan(0);
+		expect(describeViolations(await axeViolations(page))).toEqual([]);
+	});
+});
