@@ -91,7 +91,43 @@ const MATRIX: Record<string, Probe[]> = {
 		get('audit log', () => '/admin/audit', adminOnly(200)),
 		get('audit log with a bad filter (explained on the page)', () => '/admin/audit?from=not-a-date', adminOnly(200))
 	],
-	'/admin/audit/export': [get('audit log CSV', () => '/admin/audit/export', adminOnly(200))]
+	'/admin/audit/export': [get('audit log CSV', () => '/admin/audit/export', adminOnly(200))],
+	'/users': [get('people list', () => '/users', signedIn({ admin: 200, pcnLead: 200, manager: 403, linkWorker: 403 }))],
+	'/users/invite': [
+		get('invitation form', () => '/users/invite', signedIn({ admin: 200, pcnLead: 200, manager: 403, linkWorker: 403 })),
+		post('invite (empty form)', () => '/users/invite', signedIn({ admin: 400, pcnLead: 400, manager: 403, linkWorker: 403 }))
+	],
+	'/users/[userId]': [
+		get('a manager at A2 (lead’s PCN)', (f) => `/users/${f.others.managerA2.id}`, signedIn({ admin: 200, pcnLead: 200, manager: 403, linkWorker: 403 })),
+		get('a manager at B1 (other PCN)', (f) => `/users/${f.others.managerB1.id}`, signedIn({ admin: 200, pcnLead: 404, manager: 403, linkWorker: 403 })),
+		get('an admin', (f) => `/users/${f.users.admin.id}`, signedIn({ admin: 200, pcnLead: 404, manager: 403, linkWorker: 403 })),
+		get('a person who does not exist', () => '/users/999999', signedIn({ admin: 404, pcnLead: 404, manager: 403, linkWorker: 403 })),
+		post('change role and scope (empty form)', (f) => `/users/${f.others.managerA2.id}?/update`, signedIn({ admin: 400, pcnLead: 403, manager: 403, linkWorker: 403 })),
+		post('remove access at A2 (empty form)', (f) => `/users/${f.others.managerA2.id}?/removeAccess`, signedIn({ admin: 400, pcnLead: 400, manager: 403, linkWorker: 403 })),
+		post('remove access at B1 (empty form)', (f) => `/users/${f.others.managerB1.id}?/removeAccess`, signedIn({ admin: 400, pcnLead: 404, manager: 403, linkWorker: 403 })),
+		post('issue a reset link', (f) => `/users/${f.others.spareA2.id}?/reset`, signedIn({ admin: 200, pcnLead: 403, manager: 403, linkWorker: 403 })),
+		post('sign a person out everywhere', (f) => `/users/${f.others.spareA2.id}?/signOut`, signedIn({ admin: 303, pcnLead: 403, manager: 403, linkWorker: 403 })),
+		post('switch a person off', (f) => `/users/${f.others.spareA2.id}?/switchOff`, signedIn({ admin: 303, pcnLead: 403, manager: 403, linkWorker: 403 })),
+		post('switch a person on', (f) => `/users/${f.others.spareA2.id}?/switchOn`, signedIn({ admin: 303, pcnLead: 403, manager: 403, linkWorker: 403 })),
+		post('re-send an invitation at A2', (f) => `/users/${f.others.invitedA2.id}?/reinvite`, signedIn({ admin: 200, pcnLead: 200, manager: 403, linkWorker: 403 })),
+		post('re-send an invitation at B1', (f) => `/users/${f.others.invitedB1.id}?/reinvite`, signedIn({ admin: 200, pcnLead: 404, manager: 403, linkWorker: 403 }))
+	],
+	'/account': [
+		get('own account', () => '/account', signedIn({ admin: 200, pcnLead: 200, manager: 200, linkWorker: 200 })),
+		post('change password (empty form)', () => '/account?/changePassword', signedIn({ admin: 400, pcnLead: 400, manager: 400, linkWorker: 400 }))
+	],
+	'/forgot-password': [
+		get('forgotten password form', () => '/forgot-password', everyone(200)),
+		post('forgotten password (empty form)', () => '/forgot-password', everyone(400))
+	],
+	'/invitation/[token]': [
+		get('an unknown invitation', () => '/invitation/not-a-real-token', everyone(404)),
+		post('accept an unknown invitation', () => '/invitation/not-a-real-token', everyone(404))
+	],
+	'/reset-password/[token]': [
+		get('an unknown reset link', () => '/reset-password/not-a-real-token', everyone(404)),
+		post('use an unknown reset link', () => '/reset-password/not-a-real-token', everyone(404))
+	]
 };
 
 function routeFiles(dir: string): string[] {

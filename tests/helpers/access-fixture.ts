@@ -9,6 +9,7 @@ import { versionIdOf } from '../../src/lib/server/instruments';
 import { createIcb, createPcn, createPractice } from '../../src/lib/server/organisations';
 import { createRound } from '../../src/lib/server/rounds';
 import { createSession } from '../../src/lib/server/sessions';
+import { createUser } from '../../src/lib/server/users';
 import { createSignedInUser } from './events';
 
 export const WHO = ['anonymous', 'admin', 'pcnLead', 'manager', 'linkWorker'] as const;
@@ -43,7 +44,11 @@ export async function createAccessFixture(db: Db) {
 	// People the user pages are tried against: one inside PCN A, one only in PCN B.
 	const others = {
 		managerA2: await createSignedInUser(db, 'practice_manager', { practiceIds: [a2.id] }, 'manager.a2@matrix.example'),
-		managerB1: await createSignedInUser(db, 'practice_manager', { practiceIds: [b1.id] }, 'manager.b1@matrix.example')
+		managerB1: await createSignedInUser(db, 'practice_manager', { practiceIds: [b1.id] }, 'manager.b1@matrix.example'),
+		// Targets for actions that change an account, so the rest of the matrix is unaffected.
+		spareA2: await createSignedInUser(db, 'practice_manager', { practiceIds: [a2.id] }, 'spare.a2@matrix.example'),
+		invitedA2: await createUser(db, { email: 'invited.a2@matrix.example', displayName: 'Invited A2', role: 'practice_manager', scope: { practiceIds: [a2.id] } }),
+		invitedB1: await createUser(db, { email: 'invited.b1@matrix.example', displayName: 'Invited B1', role: 'practice_manager', scope: { practiceIds: [b1.id] } })
 	};
 	const cookies: Record<Who, string | null> = { anonymous: null, admin: null, pcnLead: null, manager: null, linkWorker: null };
 	for (const who of ['admin', 'pcnLead', 'manager', 'linkWorker'] as const) {

@@ -24,7 +24,7 @@ export class DatabaseKindError extends Error {
 	name = 'DatabaseKindError';
 }
 
-const CONTENTS_KEY = 'contents';
+export const CONTENTS_KEY = 'contents';
 
 /**
  * A database is marked "demo" or "real" the first time the app starts on it, and the mark is

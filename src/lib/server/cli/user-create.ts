@@ -1,0 +1,183 @@
+/**
+ * `npm run user:create -- --email you@example.nhs.uk --name "Your Name" --role admin
+ *  [--pcn U12345 ...] [--practice A81001 ...]`
+ *
+ * Creates an account with its scope and prints a single-use invitation link where the person
+ * chooses their own password, so no password ever appears on a command line or in shell history.
+ * This is how the first administrator is made.
+ */
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { normaliseOdsCode, PCN_ODS_PATTERN, PRACTICE_ODS_PATTERN } from '../../ods';
+import { ConfigError, loadConfig } from '../config';
+import { openDatabase, type DbOrTx } from '../db';
+import { migrateToLatest } from '../db/migrations';
+import { formatWhen, inviteUser } from '../people';
+import { ROLES, ROLE_NAMES, SCOPE_KIND, roleSchema, type Role } from '../users';
+import { CONTENTS_KEY } from '../app';
+
+export const USAGE = [
+	'Usage: npm run user:create -- --email <address> --name "<full name>" --role <role> [--pcn <ODS code> ...] [--practice <ODS code> ...]',
+	`  --role is one of: ${ROLES.join(', ')}`,
+	'  pcn_lead needs one or more --pcn codes (like U12345);',
+	'  practice_manager and link_worker need one or more --practice codes (like A81001);',
+	'  admin takes neither.',
+	'It prints a single-use link where the person chooses their password.'
+];
+
+export type CommandResult = { ok: true; lines: string[] } | { ok: false; problems: string[] };
+
+export interface CommandOptions {
+	/** Where the printed link points: ORIGIN, or the local server. */
+	origin: string;
+	/** DEMO is switched on in the environment. */
+	demo?: boolean;
+	now?: Date;
+}
+
+/** Looks up ODS codes, naming every one that is malformed or not in the database. */
+async function resolveCodes(
+	db: DbOrTx,
+	table: 'pcn' | 'practice',
+	codes: readonly string[],
+	problems: string[]
+): Promise<number[]> {
+	const label = table === 'pcn' ? 'PCN' : 'practice';
+	const pattern = table === 'pcn' ? PCN_ODS_PATTERN : PRACTICE_ODS_PATTERN;
+	const normalised = [...new Set(codes.map(normaliseOdsCode))];
+	const malformed = normalised.filter((code) => !pattern.test(code));
+	for (const code of malformed) {
+		problems.push(`“${code}” is not a ${label} ODS code: ${table === 'pcn' ? 'U and five digits, like U12345' : 'a letter and five digits, like A81001'}.`);
+	}
+	const wellFormed = normalised.filter((code) => pattern.test(code));
+	if (wellFormed.length === 0) return [];
+	const rows = await db.selectFrom(table).select(['id', 'ods_code']).where('ods_code', 'in', wellFormed).execute();
+	for (const code of wellFormed) {
+		if (!rows.some((row) => row.ods_code === code)) {
+			problems.push(`No ${label} with ODS code ${code} is in this database. Check the code, or add the ${label} first.`);
+		}
+	}
+	return rows.map((row) => row.id);
+}
+
+function scopeFlagProblem(role: Role, pcnCodes: readonly string[], practiceCodes: readonly string[]): string | undefined {
+	const kind = SCOPE_KIND[role];
+	if (kind === 'none' && (pcnCodes.length || practiceCodes.length)) {
+		return 'An administrator manages the whole system: leave out --pcn and --practice.';
+	}
+	if (kind === 'pcn' && (pcnCodes.length === 0 || practiceCodes.length)) {
+		return 'A PCN lead needs one or more --pcn codes and no --practice.';
+	}
+	if (kind === 'practice' && (practiceCodes.length === 0 || pcnCodes.length)) {
+		return `A ${ROLE_NAMES[role].toLowerCase()} needs one or more --practice codes and no --pcn.`;
+	}
+	return undefined;
+}
+
+/** Everything the command does except opening the database and printing, so tests can call it. */
+export async function createUserFromCommandLine(db: DbOrTx, args: readonly string[], options: CommandOptions): Promise<CommandResult> {
+	let parsed;
+	try {
+		parsed = parseArgs({
+			args: [...args],
+			options: {
+				email: { type: 'string' },
+				name: { type: 'string' },
+				role: { type: 'string' },
+				pcn: { type: 'string', multiple: true },
+				practice: { type: 'string', multiple: true },
+				help: { type: 'boolean' }
+			},
+			strict: true,
+			allowPositionals: false
+		}).values;
+	} catch (error) {
+		return { ok: false, problems: [(error as Error).message, ...USAGE] };
+	}
+	if (parsed.help) return { ok: true, lines: USAGE };
+
+	const problems: string[] = [];
+	if (!parsed.email?.trim()) problems.push('Give the person’s email address with --email.');
+	if (!parsed.name?.trim()) problems.push('Give the person’s full name with --name "First Last".');
+	const role = roleSchema.safeParse(parsed.role);
+	if (!parsed.role) problems.push(`Give a role with --role: one of ${ROLES.join(', ')}.`);
+	else if (!role.success) problems.push(`“${parsed.role}” is not a role. Use one of: ${ROLES.join(', ')}.`);
+	const pcnCodes = parsed.pcn ?? [];
+	const practiceCodes = parsed.practice ?? [];
+	if (role.success) {
+		const problem = scopeFlagProblem(role.data, pcnCodes, practiceCodes);
+		if (problem) problems.push(problem);
+	}
+	if (problems.length) return { ok: false, problems: [...problems, '', ...USAGE] };
+
+	const contents = await db.selectFrom('app_meta').select('value').where('key', '=', CONTENTS_KEY).executeTakeFirst();
+	if (options.demo || contents?.value === 'demo') {
+		return {
+			ok: false,
+			problems: [
+				'This is a demo database (or DEMO is switched on). Accounts for real people belong in a real database:',
+				'set DATABASE_PATH to it and leave DEMO unset.'
+			]
+		};
+	}
+
+	const pcnIds = await resolveCodes(db, 'pcn', pcnCodes, problems);
+	const practiceIds = await resolveCodes(db, 'practice', practiceCodes, problems);
+	if (problems.length) return { ok: false, problems };
+
+	const outcome = await inviteUser(
+		db,
+		{ system: 'command line' },
+		{ email: parsed.email!, displayName: parsed.name!, role: role.data!, scope: { pcnIds, practiceIds } },
+		{ origin: options.origin, mailer: null, now: options.now }
+	);
+	if (!outcome.ok) return { ok: false, problems: outcome.problems.map((p) => p.message) };
+
+	// An account for a real person makes this a real database, so the demo can never be seeded into it.
+	await db
+		.insertInto('app_meta')
+		.values({ key: CONTENTS_KEY, value: 'real' })
+		.onConflict((oc) => oc.column('key').doNothing())
+		.execute();
+
+	const { user, link } = outcome;
+	return {
+		ok: true,
+		lines: [
+			`Created an account for ${user.display_name} <${user.email}> as ${ROLE_NAMES[user.role]}.`,
+			`Send them this link to choose their password. It works once, until ${formatWhen(link.expiresAt)}:`,
+			'',
+			`  ${link.url}`,
+			'',
+			'Anyone with the link can set the password, so send it only to them.'
+		]
+	};
+}
+
+async function main(): Promise<number> {
+	const config = loadConfig(process.env);
+	const origin = config.origin ?? `http://localhost:${process.env.PORT?.trim() || 3000}`;
+	const db = openDatabase(config.databasePath);
+	try {
+		await migrateToLatest(db);
+		const result = await createUserFromCommandLine(db, process.argv.slice(2), { origin, demo: config.demo });
+		if (!result.ok) {
+			for (const line of result.problems) console.error(line);
+			return 1;
+		}
+		for (const line of result.lines) console.log(line);
+		return 0;
+	} finally {
+		await db.destroy();
+	}
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+	main().then(
+		(code) => process.exit(code),
+		(error: unknown) => {
+			console.error(error instanceof ConfigError ? error.message : `Could not create the account: ${(error as Error).message}`);
+			process.exit(1);
+		}
+	);
+}

@@ -1,0 +1,137 @@
+import { error, redirect } from '@sveltejs/kit';
+import { z } from 'zod';
+import { guard } from '$lib/server/access';
+import { formFailure, readForm, type FormValues } from '$lib/server/forms';
+import {
+	disableUser,
+	enableUser,
+	formatWhen,
+	getPersonFor,
+	issuePasswordReset,
+	listGrantableChoices,
+	reissueInvitation,
+	removePracticeAccess,
+	signOutEverywhere,
+	updateUser,
+	type Refusal,
+	type SentLink
+} from '$lib/server/people';
+import { displayNameSchema, roleSchema } from '$lib/server/users';
+import { SCOPE_FIELDS, idList } from '../schemas';
+import type { Actions, PageServerLoad } from './$types';
+
+const MANAGERS = ['admin', 'pcn_lead'] as const;
+
+/** A malformed id is as unknown as a missing one. */
+function userIdOf({ params: { userId } }: { params: { userId: string } }): number {
+	if (!/^[1-9]\d{0,9}$/.test(userId)) error(404, 'We could not find that page.');
+	return Number(userId);
+}
+
+/** Someone the viewer may not see gets the same 404 as someone who does not exist. */
+function refused(outcome: Refusal, values: FormValues = {}) {
+	if (outcome.status === 404) error(404, 'We could not find that page.');
+	return formFailure(outcome.status, outcome.problems, values);
+}
+
+const DONE: Record<string, (name: string) => string> = {
+	saved: () => 'Changes saved.',
+	'switched-off': (name) => `${name}’s account is switched off. They have been signed out and cannot sign in.`,
+	'switched-on': (name) => `${name}’s account is switched on again.`,
+	'signed-out': (name) => `${name} has been signed out on every device.`,
+	'access-removed': () => 'Access removed.'
+};
+
+export const load = (async (event) => {
+	const viewer = guard(event, { roles: MANAGERS });
+	const { db } = event.locals;
+	const person = await getPersonFor(db, viewer, userIdOf(event));
+	if (!person) error(404, 'We could not find that page.');
+	const done = DONE[event.url.searchParams.get('done') ?? ''];
+	return {
+		person,
+		isAdmin: viewer.role === 'admin',
+		isSelf: viewer.id === person.id,
+		choices: viewer.role === 'admin' ? await listGrantableChoices(db, viewer) : null,
+		done: done ? done(person.displayName) : null
+	};
+}) satisfies PageServerLoad;
+
+const updateSchema = z.object({ displayName: displayNameSchema, role: roleSchema, pcnIds: idList, practiceIds: idList });
+const removeSchema = z.object({ practiceIds: idList });
+
+function shownLink(kind: 'invitation' | 'reset', email: string, link: SentLink) {
+	return { link: { kind, email, url: link.url, expires: formatWhen(link.expiresAt), mailed: link.mailed } };
+}
+
+export const actions = {
+	update: async (event) => {
+		const viewer = guard(event, { roles: ['admin'] });
+		const userId = userIdOf(event);
+		const form = await readForm(event.request, updateSchema, { multiple: SCOPE_FIELDS });
+		if (!form.ok) return form.failure;
+		const { displayName, role, pcnIds, practiceIds } = form.data;
+		const outcome = await updateUser(event.locals.db, viewer, userId, { displayName, role, scope: { pcnIds, practiceIds } });
+		if (!outcome.ok) return refused(outcome, form.values);
+		redirect(303, `/users/${userId}?done=saved`);
+	},
+
+	switchOff: async (event) => {
+		const viewer = guard(event, { roles: ['admin'] });
+		const userId = userIdOf(event);
+		const outcome = await disableUser(event.locals.db, viewer, userId);
+		if (!outcome.ok) return refused(outcome);
+		redirect(303, `/users/${userId}?done=switched-off`);
+	},
+
+	switchOn: async (event) => {
+		const viewer = guard(event, { roles: ['admin'] });
+		const userId = userIdOf(event);
+		const outcome = await enableUser(event.locals.db, viewer, userId);
+		if (!outcome.ok) return refused(outcome);
+		redirect(303, `/users/${userId}?done=switched-on`);
+	},
+
+	signOut: async (event) => {
+		const viewer = guard(event, { roles: ['admin'] });
+		const userId = userIdOf(event);
+		const outcome = await signOutEverywhere(event.locals.db, viewer, userId);
+		if (!outcome.ok) return refused(outcome);
+		redirect(303, `/users/${userId}?done=signed-out`);
+	},
+
+	reset: async (event) => {
+		const viewer = guard(event, { roles: ['admin'] });
+		const { locals, url } = event;
+		const outcome = await issuePasswordReset(locals.db, viewer, userIdOf(event), {
+			origin: locals.config.origin ?? url.origin,
+			mailer: locals.mailer
+		});
+		if (!outcome.ok) return refused(outcome);
+		return shownLink('reset', outcome.user.email, outcome.link);
+	},
+
+	reinvite: async (event) => {
+		const viewer = guard(event, { roles: MANAGERS });
+		const { locals, url } = event;
+		const outcome = await reissueInvitation(locals.db, viewer, userIdOf(event), {
+			origin: locals.config.origin ?? url.origin,
+			mailer: locals.mailer
+		});
+		if (!outcome.ok) return refused(outcome);
+		return shownLink('invitation', outcome.user.email, outcome.link);
+	},
+
+	removeAccess: async (event) => {
+		const viewer = guard(event, { roles: MANAGERS });
+		const userId = userIdOf(event);
+		const form = await readForm(event.request, removeSchema, { multiple: ['practiceIds'] });
+		if (!form.ok) return form.failure;
+		const { db } = event.locals;
+		const outcome = await removePracticeAccess(db, viewer, userId, form.data.practiceIds);
+		if (!outcome.ok) return refused(outcome, form.values);
+		// Once none of their practices is in the lead's PCNs, the person is out of the lead's sight.
+		const stillVisible = await getPersonFor(db, viewer, userId);
+		redirect(303, stillVisible ? `/users/${userId}?done=access-removed` : '/users?access-removed');
+	}
+} satisfies Actions;

@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import { guard } from '$lib/server/access';
+import { formFailure, readForm } from '$lib/server/forms';
+import { formatWhen, inviteUser, listGrantableChoices } from '$lib/server/people';
+import { ROLE_NAMES, displayNameSchema, emailSchema, roleSchema } from '$lib/server/users';
+import { SCOPE_FIELDS, idList } from '../schemas';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load = (async (event) => {
+	const viewer = guard(event, { roles: ['admin', 'pcn_lead'] });
+	return { choices: await listGrantableChoices(event.locals.db, viewer) };
+}) satisfies PageServerLoad;
+
+const inviteSchema = z.object({
+	displayName: displayNameSchema,
+	email: emailSchema,
+	role: roleSchema,
+	pcnIds: idList,
+	practiceIds: idList
+});
+
+export const actions = {
+	default: async (event) => {
+		const viewer = guard(event, { roles: ['admin', 'pcn_lead'] });
+		const { locals, request, url } = event;
+		const form = await readForm(request, inviteSchema, { multiple: SCOPE_FIELDS });
+		if (!form.ok) return form.failure;
+		const { email, displayName, role, pcnIds, practiceIds } = form.data;
+		const outcome = await inviteUser(
+			locals.db,
+			viewer,
+			{ email, displayName, role, scope: { pcnIds, practiceIds } },
+			{ origin: locals.config.origin ?? url.origin, mailer: locals.mailer }
+		);
+		if (!outcome.ok) return formFailure(outcome.status, outcome.problems, form.values);
+		return {
+			invited: {
+				id: outcome.user.id,
+				displayName: outcome.user.display_name,
+				email: outcome.user.email,
+				roleName: ROLE_NAMES[outcome.user.role],
+				url: outcome.link.url,
+				expires: formatWhen(outcome.link.expiresAt),
+				mailed: outcome.link.mailed
+			}
+		};
+	}
+} satisfies Actions;

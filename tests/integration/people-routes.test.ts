@@ -1,0 +1,263 @@
+/**
+ * The people, invitation, reset, forgotten-password and account routes, called as SvelteKit
+ * would call them: the guard, the form reading and the answers each route gives.
+ */
+import { isHttpError, isRedirect } from '@sveltejs/kit';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { LINK_PROBLEMS, issueAccountLink } from '../../src/lib/server/account-links';
+import type { Db } from '../../src/lib/server/db';
+import { inviteUser } from '../../src/lib/server/people';
+import { SESSION_COOKIE, hashToken } from '../../src/lib/server/sessions';
+import { findUserByEmail } from '../../src/lib/server/users';
+import { actions as accountActions, load as accountLoad } from '../../src/routes/(app)/account/+page.server';
+import { actions as forgotActions } from '../../src/routes/(app)/forgot-password/+page.server';
+import { actions as invitationActions, load as invitationLoad } from '../../src/routes/(app)/invitation/[token]/+page.server';
+import { load as resetLoad } from '../../src/routes/(app)/reset-password/[token]/+page.server';
+import { load as peopleLoad } from '../../src/routes/(app)/users/+page.server';
+import { actions as inviteActions, load as inviteLoad } from '../../src/routes/(app)/users/invite/+page.server';
+import { actions as personActions, load as personLoad } from '../../src/routes/(app)/users/[userId]/+page.server';
+import { createAccessFixture, type AccessFixture } from '../helpers/access-fixture';
+import { createTestDatabase, type TestDatabase } from '../helpers/database';
+import { TEST_PASSWORD, fakeEvent, outcomeOf, type CookieJar } from '../helpers/events';
+
+const GOOD_PASSWORD = 'mossy harbour violin teapot';
+
+/** Route functions are typed for their own route id; the fake event serves them all. */
+type AnyRoute = (event: never) => unknown;
+const call = (fn: AnyRoute, event: ReturnType<typeof fakeEvent>) => outcomeOf(() => fn(event as never));
+
+function statusOf(thrown: unknown): number | undefined {
+	if (isHttpError(thrown)) return thrown.status;
+	if (isRedirect(thrown)) return thrown.status;
+	return undefined;
+}
+
+async function sessionIds(db: Db, userId: number): Promise<string[]> {
+	return (await db.selectFrom('session').select('id').where('user_id', '=', userId).execute()).map((r) => r.id);
+}
+
+describe('people routes', () => {
+	let t: TestDatabase;
+	let f: AccessFixture;
+	beforeEach(async () => {
+		t = await createTestDatabase();
+		f = await createAccessFixture(t.db);
+	});
+	afterEach(() => t.close());
+
+	describe('/users', () => {
+		it('sends visitors to sign in, refuses practice managers and link workers, and lists people for leads and admins', async () => {
+			const anonymous = await call(peopleLoad, fakeEvent({ db: t.db, path: '/users' }));
+			expect(isRedirect(anonymous.thrown) && anonymous.thrown.location).toBe('/sign-in?next=%2Fusers');
+			for (const user of [f.users.manager, f.users.linkWorker]) {
+				expect(statusOf((await call(peopleLoad, fakeEvent({ db: t.db, user, path: '/users' }))).thrown)).toBe(403);
+			}
+			const lead = (await call(peopleLoad, fakeEvent({ db: t.db, user: f.users.pcnLead, path: '/users' }))).result as {
+				people: { email: string }[];
+			};
+			expect(lead.people.map((p) => p.email)).not.toContain('manager.b1@matrix.example');
+			// Lead A, the link worker, managers A1 and A2, and the spare and invited managers at A2.
+			expect(lead.people).toHaveLength(6);
+			const admin = (await call(peopleLoad, fakeEvent({ db: t.db, user: f.users.admin, path: '/users' }))).result as { people: unknown[] };
+			expect(admin.people).toHaveLength(9);
+		});
+
+		it('shows a person to a lead only when they work in the lead’s PCN; anyone else is a 404', async () => {
+			const view = (userId: string, user = f.users.pcnLead) => call(personLoad, fakeEvent({ db: t.db, user, path: `/users/${userId}`, params: { userId } }));
+			expect(((await view(String(f.others.managerA2.id))).result as { person: { email: string } }).person.email).toBe('manager.a2@matrix.example');
+			for (const id of [String(f.others.managerB1.id), String(f.users.admin.id), '999999', 'abc', '0']) {
+				expect(statusOf((await view(id)).thrown), id).toBe(404);
+			}
+			expect(statusOf((await view(String(f.others.managerA2.id), f.users.manager)).thrown)).toBe(403);
+		});
+
+		it('refuses a lead’s post to an administrator-only action with 403, changing nothing', async () => {
+			const userId = String(f.others.managerA2.id);
+			const event = fakeEvent({
+				db: t.db,
+				user: f.users.pcnLead,
+				path: `/users/${userId}?/update`,
+				params: { userId },
+				form: { displayName: 'Renamed', role: 'link_worker', practiceIds: [String(f.practices.a1.id)] }
+			});
+			expect(statusOf((await call(personActions.update, event)).thrown)).toBe(403);
+			for (const action of [personActions.switchOff, personActions.reset, personActions.signOut]) {
+				const post = fakeEvent({ db: t.db, user: f.users.pcnLead, path: `/users/${userId}`, params: { userId }, form: {} });
+				expect(statusOf((await call(action, post)).thrown)).toBe(403);
+			}
+			expect((await findUserByEmail(t.db, 'manager.a2@matrix.example'))).toMatchObject({ display_name: f.others.managerA2.displayName, disabled_at: null });
+		});
+
+		it('lets a lead remove a link worker’s access to their practice, then loses sight of them', async () => {
+			const userId = String(f.users.linkWorker.id);
+			const remove = (practiceId: number) =>
+				call(
+					personActions.removeAccess,
+					fakeEvent({ db: t.db, user: f.users.pcnLead, path: `/users/${userId}`, params: { userId }, form: { practiceIds: [String(practiceId)] } })
+				);
+			const outside = await remove(f.practices.b1.id);
+			expect(outside.result).toMatchObject({ status: 403, data: { problems: [{ field: 'practiceIds' }] } });
+			const done = await remove(f.practices.a1.id);
+			expect(isRedirect(done.thrown) && done.thrown.location).toBe('/users?access-removed');
+		});
+	});
+
+	describe('/users/invite', () => {
+		const post = (user: AccessFixture['users'][keyof AccessFixture['users']], form: Record<string, string | string[]>) =>
+			fakeEvent({ db: t.db, user, path: '/users/invite', form });
+
+		it('offers a lead only their own PCN and its practices', async () => {
+			const data = (await call(inviteLoad, fakeEvent({ db: t.db, user: f.users.pcnLead, path: '/users/invite' }))).result as {
+				choices: { pcns: { name: string }[] };
+			};
+			expect(data.choices.pcns.map((p) => p.name)).toEqual(['PCN A']);
+		});
+
+		it('names every missing field with a 400', async () => {
+			const { result } = await call(inviteActions.default, post(f.users.admin, { email: 'not an email', displayName: '' }));
+			expect(result).toMatchObject({ status: 400, data: { values: { email: 'not an email' } } });
+			const fields = (result as { data: { problems: { field: string }[] } }).data.problems.map((p) => p.field).sort();
+			expect(fields).toEqual(['displayName', 'email', 'role']);
+		});
+
+		it('refuses a lead inviting an administrator, or someone for a practice outside their PCN, with 403', async () => {
+			const admin = await call(inviteActions.default, post(f.users.pcnLead, { email: 'boss@example.nhs.uk', displayName: 'Boss', role: 'admin' }));
+			expect(admin.result).toMatchObject({ status: 403, data: { problems: [{ field: 'role' }] } });
+			const outside = await call(
+				inviteActions.default,
+				post(f.users.pcnLead, { email: 'lw@example.nhs.uk', displayName: 'Lou', role: 'link_worker', practiceIds: [String(f.practices.b1.id)] })
+			);
+			expect(outside.result).toMatchObject({ status: 403, data: { problems: [{ field: 'practiceIds' }] } });
+			expect(await findUserByEmail(t.db, 'boss@example.nhs.uk')).toBeUndefined();
+			expect(await findUserByEmail(t.db, 'lw@example.nhs.uk')).toBeUndefined();
+		});
+
+		it('shows the new invitation link once, with its expiry, and mails it', async () => {
+			const event = post(f.users.pcnLead, {
+				email: 'lou@example.nhs.uk',
+				displayName: 'Lou Link',
+				role: 'link_worker',
+				practiceIds: [String(f.practices.a1.id), String(f.practices.a2.id)],
+				// Sent by a form whose PCN list was hidden: ignored for a link worker.
+				pcnIds: [String(f.pcns.b.id)]
+			});
+			const { result } = await call(inviteActions.default, event);
+			const invited = (result as { invited: { url: string; expires: string; mailed: boolean } }).invited;
+			expect(invited.url).toMatch(/^http:\/\/localhost\/invitation\/[\w-]{43}$/);
+			expect(invited.mailed).toBe(true);
+			expect(event.mailer.sent).toHaveLength(1);
+			expect(event.mailer.sent[0]!.text).toContain(invited.url);
+		});
+	});
+
+	describe('/invitation/[token]', () => {
+		async function invitation() {
+			const outcome = await inviteUser(
+				t.db,
+				f.users.admin,
+				{ email: 'newbie@example.nhs.uk', displayName: 'Nia Newbie', role: 'practice_manager', scope: { practiceIds: [f.practices.a1.id] } },
+				{ origin: 'http://localhost', mailer: null }
+			);
+			if (!outcome.ok) throw new Error('invitation failed');
+			return outcome.link.url.split('/').pop()!;
+		}
+		const page = (token: string, form?: Record<string, string>, cookies?: CookieJar) =>
+			fakeEvent({ db: t.db, path: `/invitation/${token}`, params: { token }, form, cookies });
+
+		it('shows who the invitation is for, and answers 404 for an unknown link', async () => {
+			const token = await invitation();
+			expect((await call(invitationLoad, page(token))).result).toMatchObject({
+				invitation: { displayName: 'Nia Newbie', email: 'newbie@example.nhs.uk', roleName: 'Practice manager' }
+			});
+			const unknown = (await call(invitationLoad, page('no-such-link'))).thrown;
+			expect(isHttpError(unknown) && [unknown.status, unknown.body.message]).toEqual([404, LINK_PROBLEMS.unknown]);
+		});
+
+		it('refuses passwords that do not match without echoing either', async () => {
+			const token = await invitation();
+			const { result } = await call(invitationActions.default, page(token, { password: GOOD_PASSWORD, confirm: 'something else entirely' }));
+			expect(result).toMatchObject({ status: 400, data: { problems: [{ field: 'confirm' }] } });
+			expect(JSON.stringify(result)).not.toContain('mossy');
+		});
+
+		it('sets the password, signs the person in, and then answers 410 for the used link', async () => {
+			const token = await invitation();
+			const cookies: CookieJar = new Map();
+			const { thrown } = await call(invitationActions.default, page(token, { password: GOOD_PASSWORD, confirm: GOOD_PASSWORD }, cookies));
+			expect(isRedirect(thrown) && [thrown.status, thrown.location]).toEqual([303, '/']);
+			const user = (await findUserByEmail(t.db, 'newbie@example.nhs.uk'))!;
+			expect(await sessionIds(t.db, user.id)).toEqual([hashToken(cookies.get(SESSION_COOKIE)!.value)]);
+			expect(cookies.get(SESSION_COOKIE)!.options).toMatchObject({ httpOnly: true, sameSite: 'lax', path: '/' });
+
+			const used = (await call(invitationLoad, page(token))).thrown;
+			expect(isHttpError(used) && [used.status, used.body.message]).toEqual([410, LINK_PROBLEMS.used]);
+			const again = await call(invitationActions.default, page(token, { password: 'another fine passphrase here', confirm: 'another fine passphrase here' }));
+			expect(statusOf(again.thrown)).toBe(410);
+		});
+	});
+
+	it('answers 410 for an expired reset link', async () => {
+		const link = await issueAccountLink(t.db, f.users.manager.id, 'password_reset', f.users.admin.id, new Date(Date.now() - 61 * 60_000));
+		const token = link.path.split('/').pop()!;
+		const { thrown } = await call(resetLoad, fakeEvent({ db: t.db, path: link.path, params: { token } }));
+		expect(isHttpError(thrown) && [thrown.status, thrown.body.message]).toEqual([410, LINK_PROBLEMS.expired]);
+	});
+
+	it('gives the forgotten-password form the same answer for known and unknown addresses, mailing only the known one', async () => {
+		const ask = (email: string) => fakeEvent({ db: t.db, path: '/forgot-password', form: { email } });
+		const known = ask('manager.a1@matrix.example');
+		const unknown = ask('nobody@matrix.example');
+		const answers = [await call(forgotActions.default, known), await call(forgotActions.default, unknown)].map(({ thrown }) =>
+			isRedirect(thrown) ? [thrown.status, thrown.location] : thrown
+		);
+		expect(answers).toEqual([
+			[303, '/forgot-password?sent'],
+			[303, '/forgot-password?sent']
+		]);
+		expect(known.mailer.sent.map((m) => m.to)).toEqual(['manager.a1@matrix.example']);
+		expect(known.mailer.sent[0]!.text).toMatch(/http:\/\/localhost\/reset-password\/[\w-]{43}/);
+		expect(unknown.mailer.sent).toEqual([]);
+		const { result } = await call(forgotActions.default, ask('not an address'));
+		expect(result).toMatchObject({ status: 400, data: { problems: [{ field: 'email' }] } });
+	});
+
+	describe('/account', () => {
+		it('lists what the person can see', async () => {
+			const data = (await call(accountLoad, fakeEvent({ db: t.db, user: f.users.linkWorker, path: '/account' }))).result as {
+				access: { practices: { name: string }[] };
+			};
+			expect(data.access.practices.map((p) => p.name)).toEqual(['Practice A1', 'Practice B1']);
+			expect(statusOf((await call(accountLoad, fakeEvent({ db: t.db, path: '/account' }))).thrown)).toBe(303);
+		});
+
+		it('changes the password, ends the other sessions and keeps this browser signed in', async () => {
+			const me = f.users.manager;
+			const [before] = await sessionIds(t.db, me.id);
+			const cookies: CookieJar = new Map();
+			const wrong = await call(
+				accountActions.changePassword,
+				fakeEvent({ db: t.db, user: me, path: '/account?/changePassword', form: { current: 'wrong password', password: GOOD_PASSWORD, confirm: GOOD_PASSWORD } })
+			);
+			expect(wrong.result).toMatchObject({ status: 401, data: { problems: [{ field: 'current' }], values: {} } });
+			expect(await sessionIds(t.db, me.id)).toEqual([before]);
+
+			const { thrown } = await call(
+				accountActions.changePassword,
+				fakeEvent({ db: t.db, user: me, path: '/account?/changePassword', cookies, form: { current: TEST_PASSWORD, password: GOOD_PASSWORD, confirm: GOOD_PASSWORD } })
+			);
+			expect(isRedirect(thrown) && thrown.location).toBe('/account?done=password-changed');
+			const after = await sessionIds(t.db, me.id);
+			expect(after).toEqual([hashToken(cookies.get(SESSION_COOKIE)!.value)]);
+			expect(after).not.toContain(before);
+		});
+
+		it('signs out everywhere and sends the person to sign in', async () => {
+			const me = f.users.linkWorker;
+			const cookies: CookieJar = new Map([[SESSION_COOKIE, { value: f.cookies.linkWorker!, options: {} }]]);
+			const { thrown } = await call(accountActions.signOutEverywhere, fakeEvent({ db: t.db, user: me, path: '/account', cookies, form: {} }));
+			expect(isRedirect(thrown) && thrown.location).toBe('/sign-in?signed-out');
+			expect(await sessionIds(t.db, me.id)).toEqual([]);
+			expect(cookies.has(SESSION_COOKIE)).toBe(false);
+		});
+	});
+});
