@@ -84,6 +84,26 @@ describe('signing in as each demo role', () => {
 		await page.close();
 	});
 
+	it('keeps what was typed before the page’s JavaScript arrived', async () => {
+		const page = await browser.newPage();
+		let release!: () => void;
+		const scriptsMayLoad = new Promise<void>((resolve) => (release = resolve));
+		await page.route('**/_app/immutable/**', async (route) => {
+			await scriptsMayLoad;
+			await route.continue();
+		});
+		// Module scripts hold back DOMContentLoaded, so only wait for the HTML to arrive.
+		await page.goto(`${base()}/sign-in`, { waitUntil: 'commit' });
+		await page.getByLabel('Email address').waitFor();
+		await page.getByLabel('Email address').fill('pcn.lead@demo.belonging.example');
+		await page.getByLabel('Password', { exact: true }).fill('belonging-demo-2026');
+		release();
+		await page.waitForLoadState('networkidle');
+		expect(await page.getByLabel('Email address').inputValue()).toBe('pcn.lead@demo.belonging.example');
+		expect(await page.getByLabel('Password', { exact: true }).inputValue()).toBe('belonging-demo-2026');
+		await page.close();
+	});
+
 	it('refuses a wrong password with one message that does not say whether the email exists', async () => {
 		const page = await browser.newPage();
 		const messages: string[] = [];

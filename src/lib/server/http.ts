@@ -11,11 +11,8 @@ export class UnreadableFormError extends Error {
 	name = 'UnreadableFormError';
 }
 
-/**
- * Reads a form body, refusing more than `limit` bytes whether or not Content-Length is honest,
- * and returns its text fields. File fields are refused: no form here uploads files.
- */
-export async function readFormFields(request: Request, limit: number): Promise<[string, string][]> {
+/** Reads the body as form data, refusing more than `limit` bytes whether or not Content-Length is honest. */
+async function readLimitedForm(request: Request, limit: number): Promise<FormData> {
 	const declared = Number(request.headers.get('content-length') ?? '0');
 	if (declared > limit) throw new BodyTooLargeError(limit);
 	const chunks: Uint8Array[] = [];
@@ -33,14 +30,21 @@ export async function readFormFields(request: Request, limit: number): Promise<[
 			chunks.push(value);
 		}
 	}
-	let form: FormData;
 	try {
-		form = await new Response(Buffer.concat(chunks), {
+		return await new Response(Buffer.concat(chunks), {
 			headers: { 'content-type': request.headers.get('content-type') ?? '' }
 		}).formData();
 	} catch {
 		throw new UnreadableFormError('The form could not be read.');
 	}
+}
+
+/**
+ * Reads a form body, refusing more than `limit` bytes whether or not Content-Length is honest,
+ * and returns its text fields. File fields are refused: no form here uploads files.
+ */
+export async function readFormFields(request: Request, limit: number): Promise<[string, string][]> {
+	const form = await readLimitedForm(request, limit);
 	const fields: [string, string][] = [];
 	for (const [name, value] of form.entries()) {
 		if (typeof value !== 'string') throw new UnreadableFormError('This form does not accept files.');
@@ -67,31 +71,7 @@ export interface FormWithFile {
  * refused. Browsers send an empty, unnamed file when none was chosen; that counts as no file.
  */
 export async function readFormWithFile(request: Request, limit: number, fileField: string): Promise<FormWithFile> {
-	const declared = Number(request.headers.get('content-length') ?? '0');
-	if (declared > limit) throw new BodyTooLargeError(limit);
-	const chunks: Uint8Array[] = [];
-	let size = 0;
-	if (request.body) {
-		const reader = request.body.getReader();
-		for (;;) {
-			const { done, value } = await reader.read();
-			if (done) break;
-			size += value.byteLength;
-			if (size > limit) {
-				await reader.cancel();
-				throw new BodyTooLargeError(limit);
-			}
-			chunks.push(value);
-		}
-	}
-	let form: FormData;
-	try {
-		form = await new Response(Buffer.concat(chunks), {
-			headers: { 'content-type': request.headers.get('content-type') ?? '' }
-		}).formData();
-	} catch {
-		throw new UnreadableFormError('The form could not be read.');
-	}
+	const form = await readLimitedForm(request, limit);
 	const fields: [string, string][] = [];
 	let file: UploadedFile | null = null;
 	let files = 0;

@@ -1,32 +1,9 @@
-import { error, redirect } from '@sveltejs/kit';
-import { formFailure, readForm } from '$lib/server/forms';
-import { lookUpAccountLink, newPasswordSchema, resetPassword } from '$lib/server/people';
-import { createSession, invalidateSession, setSessionCookie } from '$lib/server/sessions';
+import { loadLinkPage, setPasswordFromLink } from '$lib/server/link-pages';
 import type { Actions, PageServerLoad } from './$types';
 
-/** Public: the link itself is the key. Unknown links get 404, used or expired ones 410, and no form. */
-export const load = (async ({ locals, params, setHeaders }) => {
-	// The page names the person: no shared cache may keep it, whoever is signed in.
-	setHeaders({ 'cache-control': 'no-store' });
-	const reset = await lookUpAccountLink(locals.db, params.token, 'password_reset');
-	if (!reset.ok) error(reset.status, reset.problems[0]!.message);
-	return { reset: { displayName: reset.displayName, email: reset.email, expires: reset.expires } };
-}) satisfies PageServerLoad;
+/** Public: the reset link itself is the key (see link-pages.ts). */
+export const load = (async (event) => ({ reset: await loadLinkPage(event, 'password_reset') })) satisfies PageServerLoad;
 
 export const actions = {
-	default: async ({ locals, params, request, cookies }) => {
-		const form = await readForm(request, newPasswordSchema);
-		if (!form.ok) return form.failure;
-		const { db, config } = locals;
-		const outcome = await resetPassword(db, params.token, form.data.password);
-		if (!outcome.ok) {
-			if (outcome.status === 404 || outcome.status === 410) error(outcome.status, outcome.problems[0]!.message);
-			return formFailure(outcome.status, outcome.problems);
-		}
-		// The new password has ended every session; this browser, which proved it had the link, starts a fresh one.
-		if (locals.sessionId) await invalidateSession(db, locals.sessionId);
-		const session = await createSession(db, outcome.user.id);
-		setSessionCookie(cookies, session.token, session.expiresAt, config.secureCookies);
-		redirect(303, '/account?done=password-reset');
-	}
+	default: (event) => setPasswordFromLink(event, 'password_reset', '/account?done=password-reset')
 } satisfies Actions;
