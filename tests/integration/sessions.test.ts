@@ -7,7 +7,7 @@ import {
 	invalidateUserSessions,
 	validateSessionToken
 } from '../../src/lib/server/sessions';
-import { setDisabled, setPassword } from '../../src/lib/server/users';
+import { countAccounts, createUser, setDisabled, setPassword } from '../../src/lib/server/users';
 import { countRows, createTestDatabase, type TestDatabase } from '../helpers/database';
 import { TEST_COST, createSignedInUser } from '../helpers/events';
 
@@ -90,5 +90,14 @@ describe('sessions', () => {
 
 		await invalidateUserSessions(t.db, other.id);
 		expect(await validateSessionToken(t.db, kept.token, later(2 * HOUR))).toBeUndefined();
+	});
+
+	it('counts accounts in use, waiting for their invitation, and switched off', async () => {
+		await createSignedInUser(t.db, 'admin');
+		const off = await createSignedInUser(t.db, 'admin');
+		await setDisabled(t.db, off.id, true);
+		await createUser(t.db, { email: 'new@example.nhs.uk', displayName: 'New', role: 'admin' });
+		await createUser(t.db, { email: 'newer@example.nhs.uk', displayName: 'Newer', role: 'admin' });
+		expect(await countAccounts(t.db)).toEqual({ active: 1, invited: 2, disabled: 1 });
 	});
 });

@@ -191,3 +191,25 @@ export async function setDisabled(db: DbOrTx, userId: number, disabled: boolean,
 		.execute();
 	if (disabled) await db.deleteFrom('session').where('user_id', '=', userId).execute();
 }
+
+/** Accounts by state: in use, invited but not yet accepted, switched off. */
+export async function countAccounts(db: DbOrTx): Promise<{ active: number; invited: number; disabled: number }> {
+	const rows = await db
+		.selectFrom('user_account')
+		.select((eb) => [
+			eb
+				.case()
+				.when('disabled_at', 'is not', null)
+				.then('disabled')
+				.when('password_hash', 'is', null)
+				.then('invited')
+				.else('active')
+				.end()
+				.as('state'),
+			eb.fn.countAll<number>().as('n')
+		])
+		.groupBy('state')
+		.execute();
+	const count = (state: string) => Number(rows.find((r) => r.state === state)?.n ?? 0);
+	return { active: count('active'), invited: count('invited'), disabled: count('disabled') };
+}
