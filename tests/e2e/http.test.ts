@@ -75,4 +75,13 @@ describe('the running server', () => {
 		expect(response.status).toBe(303);
 		expect(response.headers.get('location')).toBe('/sign-in?next=%2Frounds%2F1');
 	});
+
+	it('answers repeated failed sign-ins with 429 and a Retry-After header, even for an email with no account', async () => {
+		const attempt = () => post('/sign-in', new URLSearchParams({ email: 'nobody.at.all@demo.belonging.example', password: 'wrong wrong wrong' }).toString());
+		for (let i = 0; i < 5; i++) expect((await attempt()).status).toBe(401);
+		const throttled = await attempt();
+		expect(throttled.status).toBe(429);
+		expect(Number(throttled.headers.get('retry-after'))).toBeGreaterThan(800);
+		expect(await throttled.text()).toMatch(/Too many attempts to sign in\. Wait 15 minutes/);
+	});
 });

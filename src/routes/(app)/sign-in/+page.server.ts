@@ -42,7 +42,7 @@ const signInSchema = z.object({
 });
 
 export const actions = {
-	default: async ({ request, locals, cookies, getClientAddress }) => {
+	default: async ({ request, locals, cookies, getClientAddress, setHeaders }) => {
 		const form = await readForm(request, signInSchema);
 		if (!form.ok) return form.failure;
 		const { email, password, next } = form.data;
@@ -51,6 +51,7 @@ export const actions = {
 
 		const wait = await signInRetryAfter(db, keys);
 		if (wait !== undefined) {
+			setHeaders({ 'retry-after': String(wait) });
 			return formFailure(
 				429,
 				[{ field: 'form', message: `Too many attempts to sign in. Wait ${describeWait(wait)} and try again.` }],
