@@ -20,6 +20,8 @@ describe('signing in as each demo role', () => {
 		const demo = page.getByRole('table', { name: 'Demo accounts, one for each role' });
 		expect(await demo.getByRole('row').count()).toBe(5);
 		expect(await page.getByText('belonging-demo-2026').count()).toBeGreaterThan(0);
+		// The wide table scrolls inside its box; the page itself never scrolls sideways.
+		expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBe(360);
 		expect(describeViolations(await axeViolations(page))).toEqual([]);
 		await page.close();
 	});

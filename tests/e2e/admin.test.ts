@@ -59,4 +59,14 @@ describe('administration in Chromium', () => {
 		expect(await page.getByText('Northgate Lane Practice').count()).toBeGreaterThan(0);
 		expect(describeViolations(await axeViolations(page))).toEqual([]);
 	});
+
+	it('fits every admin page on a 360 px phone without sideways scrolling, passing axe', async () => {
+		await page.setViewportSize({ width: 360, height: 740 });
+		for (const path of ['/admin', '/admin/organisations', '/admin/import', '/users', '/users/invite', '/admin/audit', '/account']) {
+			await page.goto(`${base()}${path}`);
+			expect(await page.evaluate(() => document.documentElement.scrollWidth), path).toBe(360);
+			expect(describeViolations(await axeViolations(page)), path).toEqual([]);
+		}
+		await page.setViewportSize({ width: 1000, height: 900 });
+	});
 });
