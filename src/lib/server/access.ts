@@ -54,3 +54,8 @@ export function guard(event: GuardEvent, requirement: Requirement = {}): SignedI
 	}
 	return user;
 }
+
+/** Who runs survey rounds (create, open, close, share, export) for practices in their scope. */
+export const ROUND_MANAGERS: readonly Role[] = ['practice_manager', 'pcn_lead'];
+/** Who sees a practice's results and dashboard (link workers read, but do not run rounds). */
+export const RESULT_READERS: readonly Role[] = ['practice_manager', 'pcn_lead', 'link_worker'];
