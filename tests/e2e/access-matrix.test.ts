@@ -58,6 +58,17 @@ const MATRIX: Record<string, Probe[]> = {
 		get('results of a round that does not exist', () => '/rounds/999999', signedIn({ admin: 404, pcnLead: 404, manager: 404, linkWorker: 404 })),
 		get('results with a malformed round id', () => '/rounds/abc', signedIn({ admin: 404, pcnLead: 404, manager: 404, linkWorker: 404 }))
 	],
+	'/rounds/[roundId]/export/[kind]': [
+		get('scores CSV at A1', (f) => `/rounds/${f.rounds.a1.id}/export/scores.csv`, signedIn({ admin: 403, pcnLead: 200, manager: 200, linkWorker: 200 })),
+		get('scores CSV at A2 (lead’s PCN only)', (f) => `/rounds/${f.rounds.a2.id}/export/scores.csv`, signedIn({ admin: 403, pcnLead: 200, manager: 404, linkWorker: 404 })),
+		get('scores CSV at B1 (other PCN; link worker’s practice)', (f) => `/rounds/${f.rounds.b1.id}/export/scores.csv`, signedIn({ admin: 403, pcnLead: 404, manager: 404, linkWorker: 200 })),
+		get('items CSV at A1', (f) => `/rounds/${f.rounds.a1.id}/export/items.csv`, signedIn({ admin: 403, pcnLead: 200, manager: 200, linkWorker: 200 })),
+		get('raw answers at A1 (no responses: refused)', (f) => `/rounds/${f.rounds.a1.id}/export/answers.csv`, signedIn({ admin: 403, pcnLead: 409, manager: 409, linkWorker: 403 })),
+		get('raw answers at B1', (f) => `/rounds/${f.rounds.b1.id}/export/answers.csv`, signedIn({ admin: 403, pcnLead: 404, manager: 404, linkWorker: 403 })),
+		get('an export that does not exist', (f) => `/rounds/${f.rounds.a1.id}/export/comments.csv`, signedIn({ admin: 404, pcnLead: 404, manager: 404, linkWorker: 404 })),
+		get('export of a round that does not exist', () => '/rounds/999999/export/scores.csv', signedIn({ admin: 403, pcnLead: 404, manager: 404, linkWorker: 404 })),
+		get('export with a malformed round id', () => '/rounds/abc/export/scores.csv', signedIn({ admin: 403, pcnLead: 404, manager: 404, linkWorker: 404 }))
+	],
 	'/admin': [get('admin home', () => '/admin', adminOnly(200))],
 	'/admin/organisations': [
 		get('organisations list', () => '/admin/organisations', adminOnly(200)),

@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import { z } from 'zod';
 import { addDays, isIsoDate } from '../dates';
 import type { FieldProblem } from '../npt/submission';
+import { toCsv } from './csv';
 import type { DbOrTx } from './db';
 import type { AuditEvent } from './db/schema';
 import type { SignedInUser } from './users';
@@ -221,19 +222,7 @@ export function describeAuditFilter(filter: AuditFilter): string {
 
 const CSV_HEADER = ['id', 'occurred_at', 'actor', 'actor_user_id', 'action', 'action_label', 'summary', 'practice', 'pcn'];
 
-/**
- * One CSV field. Text a spreadsheet would run as a formula (a leading =, +, -, @, tab or carriage
- * return; OWASP "CSV injection") is prefixed with an apostrophe: email addresses typed at a failed
- * sign-in reach this file unchanged.
- */
-function csvField(value: string | number | null): string {
-	if (value === null) return '';
-	if (typeof value === 'number') return String(value);
-	const text = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-	return /[",\r\n]/.test(text) || text !== value ? `"${text.replaceAll('"', '""')}"` : text;
-}
-
-/** UTF-8 with a byte-order mark and CRLF line ends (RFC 4180), so Excel reads names like “Zoë” correctly. */
+/** The log as a spreadsheet-friendly CSV (see csv.ts); times stay ISO 8601 in UTC. */
 export function auditEventsToCsv(events: readonly AuditLogEvent[]): string {
 	const rows = events.map((e) => [
 		e.id,
@@ -246,5 +235,5 @@ export function auditEventsToCsv(events: readonly AuditLogEvent[]): string {
 		e.practice_name,
 		e.pcn_name
 	]);
-	return `\uFEFF${[CSV_HEADER, ...rows].map((row) => row.map(csvField).join(',')).join('\r\n')}\r\n`;
+	return toCsv([CSV_HEADER, ...rows]);
 }
