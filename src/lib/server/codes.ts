@@ -53,3 +53,13 @@ export async function useCode(db: DbOrTx, roundId: number, code: string): Promis
 		.executeTakeFirst();
 	return known ? 'already_used' : 'unknown';
 }
+
+/** How many codes a round has and how many of them have unlocked a response: counts, never the codes. */
+export async function countCodes(db: DbOrTx, roundId: number): Promise<{ issued: number; used: number }> {
+	const row = await db
+		.selectFrom('round_code')
+		.select((eb) => [eb.fn.countAll<number>().as('issued'), eb.fn.sum<number | null>('used').as('used')])
+		.where('round_id', '=', roundId)
+		.executeTakeFirstOrThrow();
+	return { issued: Number(row.issued), used: Number(row.used ?? 0) };
+}

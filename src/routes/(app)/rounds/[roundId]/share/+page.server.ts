@@ -1,0 +1,60 @@
+import { ukDate } from '$lib/dates';
+import { countCodes } from '$lib/server/codes';
+import { formFailure, readForm } from '$lib/server/forms';
+import { surveyAvailability } from '$lib/server/rounds';
+import {
+	codeBatchSchema,
+	guardRoundSharing,
+	isShareable,
+	issueCodeBatch,
+	MAX_CODE_BATCH,
+	qrFilename,
+	qrPath,
+	surveyUrl
+} from '$lib/server/sharing';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load = (async (event) => {
+	const { round } = await guardRoundSharing(event);
+	const availability = surveyAvailability(round, ukDate());
+	const requiresCode = round.requires_code === 1;
+	return {
+		round: {
+			id: round.id,
+			title: round.title,
+			opensOn: round.opens_on,
+			closesOn: round.closes_on,
+			requiresCode,
+			practice: { odsCode: round.practice.ods_code, name: round.practice.name }
+		},
+		availability,
+		// A draft or closed round carries no link at all, not even one the page leaves out.
+		share: isShareable(availability)
+			? {
+					url: surveyUrl(event.locals.config.origin ?? event.url.origin, round.public_token),
+					qrPath: qrPath(round.id),
+					qrFilename: qrFilename(round),
+					codes: requiresCode ? await countCodes(event.locals.db, round.id) : null
+				}
+			: null,
+		maxCodeBatch: MAX_CODE_BATCH,
+		minResponses: event.locals.config.minResponses
+	};
+}) satisfies PageServerLoad;
+
+export const actions = {
+	issueCodes: async (event) => {
+		const { user, round } = await guardRoundSharing(event);
+		const form = await readForm(event.request, codeBatchSchema);
+		if (!form.ok) return form.failure;
+		if (!isShareable(surveyAvailability(round, ukDate()))) {
+			return formFailure(409, [{ field: 'form', message: 'This round is not open, so no codes were created.' }], form.values);
+		}
+		if (round.requires_code !== 1) {
+			return formFailure(409, [{ field: 'form', message: 'This round does not ask for codes, so none were created.' }], form.values);
+		}
+		const codes = await issueCodeBatch(event.locals.db, user, round, form.data.count);
+		// No redirect: only hashes are stored, so this response is the one and only time the codes exist in readable form.
+		return { issued: { codes } };
+	}
+} satisfies Actions;
