@@ -1,7 +1,7 @@
 /** Instrument versions in the database: stored once, never changed (SCORING.md §1). */
 import { createHash } from 'node:crypto';
 import { BUILT_IN_INSTRUMENTS } from '../npt/builtin';
-import { parseInstrument, type Instrument } from '../npt/instrument';
+import { parseInstrument, type Audience, type Instrument } from '../npt/instrument';
 import type { Db, DbOrTx } from './db';
 
 export class ImmutableVersionError extends Error {
@@ -157,4 +157,23 @@ export async function itemIdsOf(db: DbOrTx, versionId: number): Promise<ItemIds>
 		agreement: new Map(items.map((i) => [i.item_key, i.id])),
 		general: new Map(general.map((i) => [i.item_key, i.id]))
 	};
+}
+
+export interface InstrumentVersionChoice {
+	versionId: number;
+	title: string;
+	version: string;
+	source: 'built_in' | 'imported';
+}
+
+/** The stored versions for one audience, newest first: what a new round may use. */
+export async function listInstrumentVersions(db: DbOrTx, audience: Audience): Promise<InstrumentVersionChoice[]> {
+	const rows = await db
+		.selectFrom('instrument_version')
+		.innerJoin('instrument', 'instrument.id', 'instrument_version.instrument_id')
+		.select(['instrument_version.id', 'instrument.title', 'instrument_version.version', 'instrument_version.source'])
+		.where('instrument.audience', '=', audience)
+		.orderBy('instrument_version.id', 'desc')
+		.execute();
+	return rows.map((r) => ({ versionId: r.id, title: r.title, version: r.version, source: r.source }));
 }

@@ -1,10 +1,13 @@
 /** Survey rounds: one practice, one instrument version, a date window and a public link. */
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { isIsoDate } from '../dates';
+import { formatDate, isIsoDate } from '../dates';
+import { cumulativeByDay, FATIGUE_MONTHS, isWithinFatigueWindow, type DayProgress } from '../npt/round-schedule';
+import type { FieldProblem } from '../npt/submission';
 import { recordAudit } from './audit';
-import type { DbOrTx } from './db';
+import type { Db, DbOrTx } from './db';
 import type { Practice, Round, RoundStatus } from './db/schema';
+import type { SignedInUser } from './users';
 
 const isoDate = z.string().refine(isIsoDate, { error: 'Enter a date as YYYY-MM-DD' });
 
@@ -130,4 +133,279 @@ export async function closeDueRounds(db: DbOrTx, today: string): Promise<number>
 export async function practiceOfRound(db: DbOrTx, roundId: number): Promise<number | undefined> {
 	const row = await db.selectFrom('round').select('practice_id').where('id', '=', roundId).executeTakeFirst();
 	return row?.practice_id;
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * The round life-cycle as practice managers run it: schedule, open, close early.
+ * ------------------------------------------------------------------------------------------- */
+
+const YES = z.enum(['yes', 'on']).optional().transform((v) => v !== undefined);
+const HEADCOUNT_MESSAGE = 'Enter the number of staff as a whole number from 1 to 5,000, or leave it empty';
+const VERSION_MESSAGE = 'Choose which version of the staff survey to use';
+
+function formDate(name: string) {
+	return z
+		.string(`Enter the ${name} date`)
+		.trim()
+		.min(1, `Enter the ${name} date`)
+		.refine(isIsoDate, { error: `Enter the ${name} date as a real date, for example 2027-03-01`, abort: true });
+}
+
+/**
+ * The manager's "new round" form, as text fields. `today` (UK) is the earliest opening date.
+ * `start` says whether the round waits as a draft or opens on its opening date.
+ */
+export function scheduleRoundSchema(today: string) {
+	return z
+		.object({
+			title: z
+				.string('Give the round a title')
+				.trim()
+				.min(1, 'Give the round a title')
+				.max(120, 'Keep the title under 120 characters'),
+			opensOn: formDate('opening').refine((d) => d >= today, 'The opening date cannot be in the past'),
+			closesOn: formDate('closing'),
+			staffHeadcount: z.union(
+				[
+					z.literal('').transform(() => null),
+					z
+						.string()
+						.trim()
+						.regex(/^\d{1,6}$/, HEADCOUNT_MESSAGE)
+						.transform(Number)
+						.pipe(z.int().min(1, HEADCOUNT_MESSAGE).max(5000, HEADCOUNT_MESSAGE))
+				],
+				{ error: HEADCOUNT_MESSAGE }
+			),
+			instrumentVersionId: z
+				.string(VERSION_MESSAGE)
+				.regex(/^[1-9]\d{0,14}$/, VERSION_MESSAGE)
+				.transform(Number),
+			requiresCode: YES,
+			start: z.enum(['draft', 'open'], { error: 'Choose whether to open the round or keep it as a draft' }),
+			/** Ticked after the survey-fatigue warning: schedule it anyway. */
+			confirmFatigue: YES
+		})
+		.refine((r) => r.closesOn >= r.opensOn, {
+			path: ['closesOn'],
+			error: 'The closing date must be on or after the opening date'
+		});
+}
+
+export type ScheduleRoundInput = z.output<ReturnType<typeof scheduleRoundSchema>>;
+
+export type ScheduleRoundOutcome =
+	| { ok: true; round: Round }
+	/** 400: bad input; 409: in conflict with the practice's other rounds. */
+	| { ok: false; status: 400 | 409; problems: FieldProblem[] };
+
+/** A round of the practice, other than `exceptId`, that is open or scheduled to open (and not yet past its closing date). */
+async function findOpenRound(db: DbOrTx, practiceId: number, today: string, exceptId?: number) {
+	let query = db
+		.selectFrom('round')
+		.select(['id', 'title', 'opens_on', 'closes_on'])
+		.where('practice_id', '=', practiceId)
+		.where('status', '=', 'open')
+		.where('closes_on', '>=', today);
+	if (exceptId !== undefined) query = query.where('id', '!=', exceptId);
+	return query.orderBy('opens_on').executeTakeFirst();
+}
+
+function openRoundMessage(other: { title: string; opens_on: string; closes_on: string }, today: string): string {
+	const when = other.opens_on > today ? `is due to open on ${formatDate(other.opens_on)}` : `is open until ${formatDate(other.closes_on)}`;
+	return `“${other.title}” ${when}. A practice runs one round at a time: close that one first, or keep this one as a draft.`;
+}
+
+/** The practice's round whose opening date is nearest to `opensOn` inside the fatigue window, if any. */
+async function findFatiguingRound(db: DbOrTx, practiceId: number, opensOn: string) {
+	const rounds = await db
+		.selectFrom('round')
+		.select(['id', 'title', 'opens_on'])
+		.where('practice_id', '=', practiceId)
+		.execute();
+	const near = rounds.filter((r) => isWithinFatigueWindow(opensOn, r.opens_on));
+	const distance = (d: string) => Math.abs(Date.parse(d) - Date.parse(opensOn));
+	return near.sort((a, b) => distance(a.opens_on) - distance(b.opens_on))[0];
+}
+
+/** Whether the version exists and is a staff survey (link workers' versions are not for rounds). */
+async function isStaffInstrumentVersion(db: DbOrTx, versionId: number): Promise<boolean> {
+	const row = await db
+		.selectFrom('instrument_version')
+		.innerJoin('instrument', 'instrument.id', 'instrument_version.instrument_id')
+		.select('instrument.audience')
+		.where('instrument_version.id', '=', versionId)
+		.executeTakeFirst();
+	return row?.audience === 'staff';
+}
+
+/**
+ * Creates a round from the manager's form, as a draft or open. Refused, storing nothing, when the
+ * instrument version is not a staff survey, when another round of the practice is open (one at a
+ * time), or when it starts within FATIGUE_MONTHS of another round and the manager has not
+ * confirmed (SCORING.md §5).
+ */
+export async function scheduleRound(
+	db: Db,
+	practiceId: number,
+	input: ScheduleRoundInput,
+	actor: SignedInUser,
+	today: string
+): Promise<ScheduleRoundOutcome> {
+	return db.transaction().execute(async (tx): Promise<ScheduleRoundOutcome> => {
+		const refuse = (field: string, message: string, status: 400 | 409): ScheduleRoundOutcome => ({
+			ok: false,
+			status,
+			problems: [{ field, message }]
+		});
+		if (!(await isStaffInstrumentVersion(tx, input.instrumentVersionId))) {
+			return refuse('instrumentVersionId', VERSION_MESSAGE, 400);
+		}
+		if (input.start === 'open') {
+			const other = await findOpenRound(tx, practiceId, today);
+			if (other) return refuse('start', openRoundMessage(other, today), 409);
+		}
+		if (!input.confirmFatigue) {
+			const near = await findFatiguingRound(tx, practiceId, input.opensOn);
+			if (near) {
+				return refuse(
+					'confirmFatigue',
+					`This round would open within ${FATIGUE_MONTHS} months of “${near.title}” (opening ${formatDate(near.opens_on)}). ` +
+						'Asking staff more than three times a year wears them out and fewer answer. ' +
+						'Choose another opening date, or tick “Schedule it anyway”.',
+					409
+				);
+			}
+		}
+		const round = await createRound(tx, {
+			practiceId,
+			instrumentVersionId: input.instrumentVersionId,
+			title: input.title,
+			opensOn: input.opensOn,
+			closesOn: input.closesOn,
+			staffHeadcount: input.staffHeadcount,
+			status: input.start,
+			requiresCode: input.requiresCode
+		});
+		if (round.status === 'open') await auditOpened(tx, actor, round, today);
+		return { ok: true, round };
+	});
+}
+
+async function auditOpened(db: DbOrTx, actor: SignedInUser, round: Round, today: string): Promise<void> {
+	const from = round.opens_on > today ? `; staff can answer from ${round.opens_on}` : '';
+	await recordAudit(db, actor, {
+		action: 'round_opened',
+		summary: `Opened round ${round.id} “${round.title}”, closing on ${round.closes_on}${from}`,
+		practiceId: round.practice_id
+	});
+}
+
+export type RoundChange = { ok: true; round: Round } | { ok: false; status: 404 | 409; message: string };
+
+/**
+ * Opens a draft. Staff can answer from its opening date, or from today if that date has passed
+ * (the opening date moves to today, so it says when answers could really start).
+ */
+export async function openRound(db: Db, roundId: number, actor: SignedInUser, today: string): Promise<RoundChange> {
+	return db.transaction().execute(async (tx): Promise<RoundChange> => {
+		const round = await tx.selectFrom('round').selectAll().where('id', '=', roundId).executeTakeFirst();
+		if (!round) return { ok: false, status: 404, message: 'We could not find that survey round.' };
+		if (round.status === 'open') return { ok: false, status: 409, message: 'This round is already open.' };
+		if (round.status === 'closed') return { ok: false, status: 409, message: 'This round has closed. A closed round cannot be opened again.' };
+		if (round.closes_on < today) {
+			return {
+				ok: false,
+				status: 409,
+				message: `This round’s closing date, ${formatDate(round.closes_on)}, has passed. Create a new round with new dates instead.`
+			};
+		}
+		const other = await findOpenRound(tx, round.practice_id, today, round.id);
+		if (other) return { ok: false, status: 409, message: openRoundMessage(other, today) };
+		const opened = await tx
+			.updateTable('round')
+			.set({ status: 'open', opens_on: round.opens_on < today ? today : round.opens_on })
+			.where('id', '=', round.id)
+			.returningAll()
+			.executeTakeFirstOrThrow();
+		await auditOpened(tx, actor, opened, today);
+		return { ok: true, round: opened };
+	});
+}
+
+/** Closes an open (or scheduled) round before its closing date. Final: a closed round stays closed. */
+export async function closeRound(db: Db, roundId: number, actor: SignedInUser, today: string): Promise<RoundChange> {
+	return db.transaction().execute(async (tx): Promise<RoundChange> => {
+		const round = await tx.selectFrom('round').selectAll().where('id', '=', roundId).executeTakeFirst();
+		if (!round) return { ok: false, status: 404, message: 'We could not find that survey round.' };
+		if (round.status === 'draft') {
+			return { ok: false, status: 409, message: 'This round is still a draft: it has not opened, so there is nothing to close.' };
+		}
+		if (round.status === 'closed') return { ok: false, status: 409, message: 'This round has already closed.' };
+		// Past its closing date it has in effect closed already; record the date it really stopped.
+		const closedOn = round.closes_on < today ? round.closes_on : today;
+		const closed = await tx
+			.updateTable('round')
+			.set({ status: 'closed', closed_on: closedOn })
+			.where('id', '=', round.id)
+			.returningAll()
+			.executeTakeFirstOrThrow();
+		await recordAudit(tx, actor, {
+			action: 'round_closed',
+			summary:
+				closedOn < round.closes_on
+					? `Closed round ${round.id} “${round.title}” early, on ${closedOn} (it was due to close on ${round.closes_on})`
+					: `Closed round ${round.id} “${round.title}” on ${closedOn}`,
+			practiceId: round.practice_id
+		});
+		return { ok: true, round: closed };
+	});
+}
+
+/**
+ * Deletes a draft, which nobody has been asked to answer. Anything that has opened stays: its
+ * responses are part of the practice's history.
+ */
+export async function deleteDraftRound(db: Db, roundId: number): Promise<RoundChange> {
+	return db.transaction().execute(async (tx): Promise<RoundChange> => {
+		const round = await tx.selectFrom('round').selectAll().where('id', '=', roundId).executeTakeFirst();
+		if (!round) return { ok: false, status: 404, message: 'We could not find that survey round.' };
+		const responses = await tx
+			.selectFrom('response')
+			.select((eb) => eb.fn.countAll<number>().as('n'))
+			.where('round_id', '=', roundId)
+			.executeTakeFirstOrThrow();
+		if (round.status !== 'draft' || Number(responses.n) > 0) {
+			return { ok: false, status: 409, message: 'Only a draft can be deleted. A round that has opened stays, with its answers.' };
+		}
+		await tx.deleteFrom('round').where('id', '=', roundId).execute();
+		return { ok: true, round };
+	});
+}
+
+/**
+ * Responses by day from the per-day counter, with a running total, filled in up to `lastDay`.
+ * Callers show this only once the round has MIN_RESPONSES (SCORING.md §6).
+ */
+export async function getRoundProgressByDay(db: DbOrTx, roundId: number, lastDay?: string): Promise<DayProgress[]> {
+	const counts = await db
+		.selectFrom('submission_day')
+		.select(['day', 'submissions'])
+		.where('round_id', '=', roundId)
+		.orderBy('day')
+		.execute();
+	return cumulativeByDay(counts, lastDay);
+}
+
+/** The most recent staff headcount entered for the practice, as the next round's starting point. */
+export async function latestHeadcount(db: DbOrTx, practiceId: number): Promise<number | null> {
+	const row = await db
+		.selectFrom('round')
+		.select('staff_headcount')
+		.where('practice_id', '=', practiceId)
+		.where('staff_headcount', 'is not', null)
+		.orderBy('opens_on', 'desc')
+		.orderBy('id', 'desc')
+		.executeTakeFirst();
+	return row?.staff_headcount ?? null;
 }

@@ -1,20 +1,36 @@
-import { error } from '@sveltejs/kit';
+import { error, fail, redirect, type RequestEvent } from '@sveltejs/kit';
 import { ukDate } from '$lib/dates';
-import { guard } from '$lib/server/access';
+import { guard, ROUND_MANAGERS } from '$lib/server/access';
 import { recordAudit } from '$lib/server/audit';
+import { EXPORT_NAMES, type ExportKind } from '$lib/server/exports';
 import { getRoundReport } from '$lib/server/results';
-import { practiceOfRound } from '$lib/server/rounds';
-import type { PageServerLoad } from './$types';
+import {
+	closeRound,
+	deleteDraftRound,
+	getRoundProgressByDay,
+	openRound,
+	practiceOfRound,
+	type RoundChange
+} from '$lib/server/rounds';
+import type { SignedInUser } from '$lib/server/users';
+import type { Actions, PageServerLoad } from './$types';
+
+async function practiceIdOf(event: RequestEvent<{ roundId: string }>): Promise<{ roundId: number; practiceId: number }> {
+	const roundId = Number(event.params.roundId);
+	const practiceId =
+		Number.isSafeInteger(roundId) && roundId > 0 ? await practiceOfRound(event.locals.db, roundId) : undefined;
+	if (practiceId === undefined) error(404, 'We could not find that survey round.');
+	return { roundId, practiceId };
+}
 
 export const load = (async (event) => {
-	const { params, locals } = event;
+	const { locals } = event;
 	guard(event);
-	const roundId = Number(params.roundId);
-	const practiceId = Number.isSafeInteger(roundId) && roundId > 0 ? await practiceOfRound(locals.db, roundId) : undefined;
-	if (practiceId === undefined) error(404, 'We could not find that survey round.');
+	const { roundId, practiceId } = await practiceIdOf(event);
 	// Checked before any result is computed: out of scope reads exactly like "not there".
 	const user = guard(event, { practiceId });
-	const report = await getRoundReport(locals.db, roundId, locals.config, ukDate());
+	const today = ukDate();
+	const report = await getRoundReport(locals.db, roundId, locals.config, today);
 	if (!report) error(404, 'We could not find that survey round.');
 	const { round, instrument, builtIn, outcome } = report;
 	await recordAudit(locals.db, user, {
@@ -22,6 +38,20 @@ export const load = (async (event) => {
 		summary: `Viewed results of round ${round.id} “${round.title}” at ${round.practice.name}`,
 		practiceId
 	});
+	const canManage = ROUND_MANAGERS.includes(user.role);
+	// The per-day counts are read only once the round has enough responses (SCORING.md §6): below
+	// that, they would tell how many people answered, and on which day.
+	const progressByDay =
+		outcome.stage === 'collecting' && outcome.progress.sofar.shown
+			? await getRoundProgressByDay(locals.db, round.id, today < round.closes_on ? today : round.closes_on)
+			: null;
+	const downloads: { kind: ExportKind; name: string; href: string }[] = [];
+	if (outcome.stage === 'closed') {
+		const kinds: ExportKind[] = ['scores', 'items'];
+		// Raw answers: only for rounds that reached the minimum, and only for those who run rounds.
+		if (outcome.results.shown && canManage) kinds.push('answers');
+		for (const kind of kinds) downloads.push({ kind, name: EXPORT_NAMES[kind], href: `/rounds/${round.id}/export/${kind}.csv` });
+	}
 	return {
 		round: {
 			id: round.id,
@@ -30,11 +60,43 @@ export const load = (async (event) => {
 			closesOn: round.closes_on,
 			closedOn: round.closed_on,
 			staffHeadcount: round.staff_headcount,
-			practice: { odsCode: round.practice.ods_code, name: round.practice.name }
+			requiresCode: round.requires_code === 1,
+			practice: { id: round.practice.id, odsCode: round.practice.ods_code, name: round.practice.name }
 		},
 		instrument,
 		builtIn,
 		outcome,
+		progressByDay,
+		downloads,
+		canManage,
+		today,
+		/** After a redirect from the open or close action, to say that it worked. */
+		changed: event.url.searchParams.has('opened') ? 'opened' : event.url.searchParams.has('closed') ? 'closed' : null,
 		minResponses: locals.config.minResponses
 	};
 }) satisfies PageServerLoad;
+
+/** Managing a round: link workers read results but do not run rounds (403, before any lookup). */
+async function manage(
+	event: RequestEvent<{ roundId: string }>,
+	action: 'open' | 'close' | 'delete',
+	change: (db: App.Locals['db'], roundId: number, user: SignedInUser, today: string) => Promise<RoundChange>
+) {
+	guard(event);
+	guard(event, { roles: ROUND_MANAGERS });
+	const { roundId, practiceId } = await practiceIdOf(event);
+	const user = guard(event, { roles: ROUND_MANAGERS, practiceId });
+	const outcome: RoundChange = await change(event.locals.db, roundId, user, ukDate());
+	if (!outcome.ok) {
+		if (outcome.status === 404) error(404, outcome.message);
+		return fail(outcome.status, { action, message: outcome.message });
+	}
+	if (action === 'delete') redirect(303, `/practices/${practiceId}`);
+	redirect(303, `/rounds/${roundId}?${action === 'open' ? 'opened' : 'closed'}`);
+}
+
+export const actions = {
+	open: (event) => manage(event, 'open', openRound),
+	close: (event) => manage(event, 'close', closeRound),
+	delete: (event) => manage(event, 'delete', (db, roundId) => deleteDraftRound(db, roundId))
+} satisfies Actions;

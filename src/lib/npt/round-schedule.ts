@@ -1,0 +1,70 @@
+/**
+ * Calendar arithmetic for scheduling rounds: the survey-fatigue window (SCORING.md §5), a title
+ * to suggest, and the running total of responses by day while a round collects answers.
+ */
+import { addDays, addMonths } from '../dates';
+
+/** Rounds should start at least this many months apart: at most three a year. */
+export const FATIGUE_MONTHS = 4;
+
+/**
+ * Whole calendar months from `from` to `to` (ISO dates), counted the way people count them:
+ * 31 October to 28 February is four months, because February has no 31st. Negative when `to`
+ * comes first.
+ */
+export function monthsBetween(from: string, to: string): number {
+	if (to < from) return -monthsBetween(to, from);
+	const [fromYear, fromMonth] = from.split('-').map(Number) as [number, number];
+	const [toYear, toMonth] = to.split('-').map(Number) as [number, number];
+	const months = (toYear - fromYear) * 12 + (toMonth - fromMonth);
+	return addMonths(from, months) > to ? months - 1 : months;
+}
+
+/**
+ * Whether two rounds would start less than FATIGUE_MONTHS apart, start to start, in either
+ * order: a round squeezed in before a planned one tires staff just as much as one straight after.
+ */
+export function isWithinFatigueWindow(opensOn: string, otherOpensOn: string): boolean {
+	const [earlier, later] = opensOn <= otherOpensOn ? [opensOn, otherOpensOn] : [otherOpensOn, opensOn];
+	return later < addMonths(earlier, FATIGUE_MONTHS);
+}
+
+const SEASONS = ['Winter', 'Winter', 'Spring', 'Spring', 'Spring', 'Summer', 'Summer', 'Summer', 'Autumn', 'Autumn', 'Autumn', 'Winter'];
+
+/** "Spring 2027 staff survey"; winter spans the turn of the year, so it reads "Winter 2026–27". */
+export function suggestRoundTitle(opensOn: string): string {
+	const [year, month] = opensOn.split('-').map(Number) as [number, number];
+	const season = SEASONS[month - 1]!;
+	if (season !== 'Winter') return `${season} ${year} staff survey`;
+	const first = month === 12 ? year : year - 1;
+	return `Winter ${first}–${String((first + 1) % 100).padStart(2, '0')} staff survey`;
+}
+
+export interface DayCount {
+	day: string;
+	submissions: number;
+}
+
+export interface DayProgress extends DayCount {
+	/** Responses up to and including this day. */
+	total: number;
+}
+
+/**
+ * The running total for every day from the first recorded day to `lastDay` (or the last
+ * recorded day, if later), with the quiet days filled in as zero so the chart's time axis is even.
+ */
+export function cumulativeByDay(counts: readonly DayCount[], lastDay?: string): DayProgress[] {
+	if (counts.length === 0) return [];
+	const byDay = new Map(counts.map((c) => [c.day, c.submissions]));
+	const days = [...byDay.keys()].sort();
+	const end = lastDay && lastDay > days.at(-1)! ? lastDay : days.at(-1)!;
+	const out: DayProgress[] = [];
+	let total = 0;
+	for (let day = days[0]!; day <= end; day = addDays(day, 1)) {
+		const submissions = byDay.get(day) ?? 0;
+		total += submissions;
+		out.push({ day, submissions, total });
+	}
+	return out;
+}

@@ -1,0 +1,63 @@
+import { error, redirect, type RequestEvent } from '@sveltejs/kit';
+import { addDays, ukDate } from '$lib/dates';
+import { DEFAULT_STAFF_INSTRUMENT } from '$lib/npt/builtin';
+import { suggestRoundTitle } from '$lib/npt/round-schedule';
+import { guard, ROUND_MANAGERS } from '$lib/server/access';
+import { formFailure, readForm } from '$lib/server/forms';
+import { listInstrumentVersions, versionIdOf } from '$lib/server/instruments';
+import { getPractice, idFromParam } from '$lib/server/organisations';
+import { latestHeadcount, scheduleRound, scheduleRoundSchema } from '$lib/server/rounds';
+import type { Actions, PageServerLoad } from './$types';
+
+/** Three weeks: long enough for part-time staff to see the request twice. */
+const DEFAULT_LENGTH_DAYS = 21;
+
+/** The role is checked first, so a refusal says nothing about which practices exist; then scope (404). */
+async function practiceFor(event: RequestEvent<{ practiceId: string }>) {
+	guard(event);
+	guard(event, { roles: ROUND_MANAGERS });
+	const practiceId = idFromParam(event.params.practiceId);
+	if (practiceId === undefined) error(404, 'We could not find that practice.');
+	const user = guard(event, { roles: ROUND_MANAGERS, practiceId });
+	const practice = await getPractice(event.locals.db, practiceId);
+	if (!practice) error(404, 'We could not find that practice.');
+	return { user, practice };
+}
+
+export const load = (async (event) => {
+	const { practice } = await practiceFor(event);
+	const { db } = event.locals;
+	const today = ukDate();
+	const [versions, defaultVersionId, headcount] = await Promise.all([
+		listInstrumentVersions(db, 'staff'),
+		versionIdOf(db, DEFAULT_STAFF_INSTRUMENT),
+		latestHeadcount(db, practice.id)
+	]);
+	return {
+		practice: { id: practice.id, name: practice.name, odsCode: practice.ods_code },
+		today,
+		defaults: {
+			title: suggestRoundTitle(today),
+			opensOn: today,
+			closesOn: addDays(today, DEFAULT_LENGTH_DAYS),
+			staffHeadcount: headcount === null ? '' : String(headcount),
+			instrumentVersionId: String(defaultVersionId ?? versions[0]?.versionId ?? '')
+		},
+		versions: versions.map((v) => ({
+			value: String(v.versionId),
+			label: `${v.title}, version ${v.version}${v.versionId === defaultVersionId ? ' (built in, recommended)' : v.source === 'imported' ? ' (imported)' : ''}`
+		}))
+	};
+}) satisfies PageServerLoad;
+
+export const actions = {
+	default: async (event) => {
+		const { user, practice } = await practiceFor(event);
+		const today = ukDate();
+		const form = await readForm(event.request, scheduleRoundSchema(today));
+		if (!form.ok) return form.failure;
+		const outcome = await scheduleRound(event.locals.db, practice.id, form.data, user, today);
+		if (!outcome.ok) return formFailure(outcome.status, outcome.problems, form.values);
+		redirect(303, `/rounds/${outcome.round.id}`);
+	}
+} satisfies Actions;
