@@ -1,0 +1,79 @@
+/**
+ * Change over time (SCORING.md §5): between two consecutive closed rounds of a practice, a
+ * score's change Δ is notable only when it is larger than 1.96 × √(se₁² + se₂²); anything
+ * smaller is "within noise". A side that was withheld gives no change at all.
+ */
+import { CONSTRUCTS, type Construct } from './constructs';
+import type { Disclosed } from './disclosure';
+import type { DisclosedScores } from './round-results';
+import type { GroupScore } from './scoring';
+
+export type ScoreKey = 'overall' | Construct;
+export const SCORE_KEYS: readonly ScoreKey[] = ['overall', ...CONSTRUCTS];
+
+/** The multiplier of the combined standard error for a two-sided 95% test (SCORING.md §5). */
+export const NOTABLE_Z = 1.96;
+
+/*
+ * Means are averages of quarter points and thresholds are products of irrational roots, so a
+ * change that equals its threshold on paper may differ from it in the last binary digit; such a
+ * change stays "within noise", as the rule's strict inequality says.
+ */
+const ROUNDING_ALLOWANCE = 1e-9;
+
+export interface Change {
+	previous: number;
+	latest: number;
+	/** latest − previous. */
+	delta: number;
+	/** 1.96 × √(se₁² + se₂²): how large |Δ| must be to be notable. */
+	threshold: number;
+	notable: boolean;
+	direction: 'rise' | 'fall' | 'none';
+}
+
+/** The standard error of a group mean, sd / √n; null without a standard deviation. */
+export function standardError(score: Pick<GroupScore, 'sd' | 'n'>): number | null {
+	return score.sd === null || score.n < 1 ? null : score.sd / Math.sqrt(score.n);
+}
+
+export function changeBetween(previous: Disclosed<GroupScore>, latest: Disclosed<GroupScore>): Change | null {
+	if (!previous.shown || !latest.shown) return null;
+	if (previous.mean === null || latest.mean === null) return null;
+	const se1 = standardError(previous);
+	const se2 = standardError(latest);
+	if (se1 === null || se2 === null) return null;
+	const delta = latest.mean - previous.mean;
+	const threshold = NOTABLE_Z * Math.sqrt(se1 * se1 + se2 * se2);
+	return {
+		previous: previous.mean,
+		latest: latest.mean,
+		delta,
+		threshold,
+		notable: Math.abs(delta) > threshold + ROUNDING_ALLOWANCE,
+		direction: delta > 0 ? 'rise' : delta < 0 ? 'fall' : 'none'
+	};
+}
+
+export type Changes = Record<ScoreKey, Change | null>;
+
+/** Changes of the overall score and each construct; all null when either round was withheld. */
+export function changesBetween(previous: DisclosedScores | null, latest: DisclosedScores | null): Changes {
+	const changes = {} as Changes;
+	for (const key of SCORE_KEYS) {
+		changes[key] =
+			previous && latest
+				? changeBetween(
+						key === 'overall' ? previous.overall : previous.constructs[key],
+						key === 'overall' ? latest.overall : latest.constructs[key]
+					)
+				: null;
+	}
+	return changes;
+}
+
+/** "Notable rise", "Notable fall" or "Within noise": the verdict in words, never by colour alone. */
+export function describeChange(change: Change): string {
+	if (!change.notable) return 'Within noise';
+	return change.direction === 'rise' ? 'Notable rise' : 'Notable fall';
+}

@@ -1,0 +1,36 @@
+import { error } from '@sveltejs/kit';
+import { ukDate } from '$lib/dates';
+import { suggestActions } from '$lib/npt/actions';
+import { guard, RESULT_READERS, ROUND_MANAGERS } from '$lib/server/access';
+import { recordAudit } from '$lib/server/audit';
+import { constructMeansOf, getPracticeDashboard } from '$lib/server/dashboard';
+import { idFromParam } from '$lib/server/organisations';
+import type { PageServerLoad } from './$types';
+
+const NOT_FOUND = 'We could not find that practice.';
+
+export const load = (async (event) => {
+	const { params, locals } = event;
+	guard(event, { roles: RESULT_READERS });
+	const practiceId = idFromParam(params.practiceId);
+	if (practiceId === undefined) error(404, NOT_FOUND);
+	// Out of scope reads exactly like "not there", and is checked before anything is read.
+	const user = guard(event, { roles: RESULT_READERS, practiceId });
+	const dashboard = await getPracticeDashboard(locals.db, practiceId, locals.config, ukDate());
+	if (!dashboard) error(404, NOT_FOUND);
+	await recordAudit(locals.db, user, {
+		action: 'results_viewed',
+		summary: `Viewed the dashboard of ${dashboard.practice.name} (${dashboard.practice.odsCode})`,
+		practiceId
+	});
+	const latest = dashboard.latest;
+	return {
+		...dashboard,
+		toWorkOn:
+			latest && latest.results.shown
+				? suggestActions(constructMeansOf(latest.results), latest.instrument.bands.belongingConstructMinimum)
+				: [],
+		canManageRounds: ROUND_MANAGERS.includes(user.role),
+		minResponses: locals.config.minResponses
+	};
+}) satisfies PageServerLoad;

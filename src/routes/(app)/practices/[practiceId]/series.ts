@@ -1,0 +1,54 @@
+/**
+ * How each score is drawn on the dashboard's charts. Every series differs in line pattern and
+ * point shape as well as colour, so none is told apart by colour alone.
+ */
+import { CONSTRUCT_NAMES } from '$lib/npt/constructs';
+import type { ScoreKey } from '$lib/npt/change';
+
+export interface SeriesStyle {
+	name: string;
+	colour: string;
+	dash: number[];
+	point: 'circle' | 'rect' | 'triangle' | 'rectRot' | 'crossRot';
+	/** Described in words beside the toggles and in the chart's key. */
+	look: string;
+}
+
+export const SERIES: Record<ScoreKey, SeriesStyle> = {
+	overall: { name: 'Overall score', colour: '#1b1f23', dash: [], point: 'circle', look: 'thick solid line, round points' },
+	coherence: {
+		name: CONSTRUCT_NAMES.coherence.name,
+		colour: '#1a5aa6',
+		dash: [8, 4],
+		point: 'rect',
+		look: 'dashed line, square points'
+	},
+	cognitive_participation: {
+		name: CONSTRUCT_NAMES.cognitive_participation.name,
+		colour: '#8a3b12',
+		dash: [2, 3],
+		point: 'triangle',
+		look: 'dotted line, triangles'
+	},
+	collective_action: {
+		name: CONSTRUCT_NAMES.collective_action.name,
+		colour: '#5b3b8c',
+		dash: [10, 3, 2, 3],
+		point: 'rectRot',
+		look: 'dash-dot line, diamonds'
+	},
+	reflexive_monitoring: {
+		name: CONSTRUCT_NAMES.reflexive_monitoring.name,
+		colour: '#0b6b5c',
+		dash: [4, 2],
+		point: 'crossRot',
+		look: 'short dashes, crosses'
+	}
+};
+
+/** "+1.2", "−0.3" (a true minus sign), "0.0". */
+export function signedScore(delta: number): string {
+	const rounded = Number(delta.toFixed(1));
+	if (rounded === 0) return '0.0';
+	return `${rounded > 0 ? '+' : '−'}${Math.abs(rounded).toFixed(1)}`;
+}
