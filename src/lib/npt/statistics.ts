@@ -94,6 +94,20 @@ export function studentTQuantile(p: number, df: number): number {
 	if (!(df > 0)) throw new RangeError(`degrees of freedom must be positive, got ${df}`);
 	if (p === 0.5) return 0;
 	if (p < 0.5) return -studentTQuantile(1 - p, df);
+	const key = `${p}:${df}`;
+	let quantile = quantileCache.get(key);
+	if (quantile === undefined) {
+		// Scoring asks for the same few (p, df) pairs over and over; the bisection is the cost.
+		if (quantileCache.size >= QUANTILE_CACHE_LIMIT) quantileCache.clear();
+		quantileCache.set(key, (quantile = bisectStudentT(p, df)));
+	}
+	return quantile;
+}
+
+const QUANTILE_CACHE_LIMIT = 4096;
+const quantileCache = new Map<string, number>();
+
+function bisectStudentT(p: number, df: number): number {
 	let low = 0;
 	let high = 1;
 	while (studentTCdf(high, df) < p) high *= 2;
