@@ -56,7 +56,30 @@ const MATRIX: Record<string, Probe[]> = {
 		get('results at B1 (the other PCN; link worker’s practice)', (f) => `/rounds/${f.rounds.b1.id}`,
 			signedIn({ admin: 404, pcnLead: 404, manager: 404, linkWorker: 200 })),
 		get('results of a round that does not exist', () => '/rounds/999999', signedIn({ admin: 404, pcnLead: 404, manager: 404, linkWorker: 404 })),
+		get('results of an open round at A1 (progress only)', (f) => `/rounds/${f.rounds.a1Open.id}`, signedIn({ admin: 404, pcnLead: 200, manager: 200, linkWorker: 200 })),
+		post('open the A1 draft while A1 has an open round (refused)', (f) => `/rounds/${f.rounds.a1Draft.id}?/open`, signedIn({ admin: 403, pcnLead: 409, manager: 409, linkWorker: 403 })),
+		post('close a round at A1 that has already closed', (f) => `/rounds/${f.rounds.a1.id}?/close`, signedIn({ admin: 403, pcnLead: 409, manager: 409, linkWorker: 403 })),
+		post('delete a closed round at A1 (only drafts can go)', (f) => `/rounds/${f.rounds.a1.id}?/delete`, signedIn({ admin: 403, pcnLead: 409, manager: 409, linkWorker: 403 })),
+		post('close a round at A2 (lead’s PCN only)', (f) => `/rounds/${f.rounds.a2.id}?/close`, signedIn({ admin: 403, pcnLead: 409, manager: 404, linkWorker: 403 })),
+		post('close a round at B1 (other PCN)', (f) => `/rounds/${f.rounds.b1.id}?/close`, signedIn({ admin: 403, pcnLead: 404, manager: 404, linkWorker: 403 })),
+		post('open a round that does not exist', () => '/rounds/999999?/open', signedIn({ admin: 403, pcnLead: 404, manager: 404, linkWorker: 403 })),
 		get('results with a malformed round id', () => '/rounds/abc', signedIn({ admin: 404, pcnLead: 404, manager: 404, linkWorker: 404 }))
+	],
+	'/practices/[practiceId]': [
+		get('dashboard of A1 (lead’s PCN, manager’s practice, link worker’s practice)', (f) => `/practices/${f.practices.a1.id}`,
+			signedIn({ admin: 403, pcnLead: 200, manager: 200, linkWorker: 200 })),
+		get('dashboard of A2 (lead’s PCN only)', (f) => `/practices/${f.practices.a2.id}`, signedIn({ admin: 403, pcnLead: 200, manager: 404, linkWorker: 404 })),
+		get('dashboard of B1 (other PCN; link worker’s practice)', (f) => `/practices/${f.practices.b1.id}`, signedIn({ admin: 403, pcnLead: 404, manager: 404, linkWorker: 200 })),
+		get('dashboard of a practice that does not exist', () => '/practices/999999', signedIn({ admin: 403, pcnLead: 404, manager: 404, linkWorker: 404 })),
+		get('dashboard with a malformed practice id', () => '/practices/abc', signedIn({ admin: 403, pcnLead: 404, manager: 404, linkWorker: 404 }))
+	],
+	'/practices/[practiceId]/rounds/new': [
+		get('new round at A1', (f) => `/practices/${f.practices.a1.id}/rounds/new`, signedIn({ admin: 403, pcnLead: 200, manager: 200, linkWorker: 403 })),
+		get('new round at A2 (lead’s PCN only)', (f) => `/practices/${f.practices.a2.id}/rounds/new`, signedIn({ admin: 403, pcnLead: 200, manager: 404, linkWorker: 403 })),
+		get('new round at B1 (other PCN)', (f) => `/practices/${f.practices.b1.id}/rounds/new`, signedIn({ admin: 403, pcnLead: 404, manager: 404, linkWorker: 403 })),
+		get('new round at a practice that does not exist', () => '/practices/999999/rounds/new', signedIn({ admin: 403, pcnLead: 404, manager: 404, linkWorker: 403 })),
+		post('new round at A1 (empty form)', (f) => `/practices/${f.practices.a1.id}/rounds/new`, signedIn({ admin: 403, pcnLead: 400, manager: 400, linkWorker: 403 })),
+		post('new round at B1 (other PCN)', (f) => `/practices/${f.practices.b1.id}/rounds/new`, signedIn({ admin: 403, pcnLead: 404, manager: 404, linkWorker: 403 }))
 	],
 	'/rounds/[roundId]/export/[kind]': [
 		get('scores CSV at A1', (f) => `/rounds/${f.rounds.a1.id}/export/scores.csv`, signedIn({ admin: 403, pcnLead: 200, manager: 200, linkWorker: 200 })),
@@ -68,6 +91,29 @@ const MATRIX: Record<string, Probe[]> = {
 		get('an export that does not exist', (f) => `/rounds/${f.rounds.a1.id}/export/comments.csv`, signedIn({ admin: 404, pcnLead: 404, manager: 404, linkWorker: 404 })),
 		get('export of a round that does not exist', () => '/rounds/999999/export/scores.csv', signedIn({ admin: 403, pcnLead: 404, manager: 404, linkWorker: 404 })),
 		get('export with a malformed round id', () => '/rounds/abc/export/scores.csv', signedIn({ admin: 403, pcnLead: 404, manager: 404, linkWorker: 404 }))
+	],
+	'/rounds/[roundId]/share': [
+		get('sharing an open round at A1', (f) => `/rounds/${f.rounds.a1Open.id}/share`, signedIn({ admin: 403, pcnLead: 200, manager: 200, linkWorker: 403 })),
+		get('sharing a closed round at A1 (explained, no link)', (f) => `/rounds/${f.rounds.a1.id}/share`, signedIn({ admin: 403, pcnLead: 200, manager: 200, linkWorker: 403 })),
+		get('sharing a round at A2 (lead’s PCN only)', (f) => `/rounds/${f.rounds.a2.id}/share`, signedIn({ admin: 403, pcnLead: 200, manager: 404, linkWorker: 403 })),
+		get('sharing a round at B1 (other PCN)', (f) => `/rounds/${f.rounds.b1.id}/share`, signedIn({ admin: 403, pcnLead: 404, manager: 404, linkWorker: 403 })),
+		get('sharing a round that does not exist', () => '/rounds/999999/share', signedIn({ admin: 403, pcnLead: 404, manager: 404, linkWorker: 403 })),
+		post('codes with no count', (f) => `/rounds/${f.rounds.a1Open.id}/share?/issueCodes`, signedIn({ admin: 403, pcnLead: 400, manager: 400, linkWorker: 403 })),
+		post('codes for a round that takes no codes', (f) => `/rounds/${f.rounds.a1Open.id}/share?/issueCodes`, signedIn({ admin: 403, pcnLead: 409, manager: 409, linkWorker: 403 }), () => ({ count: '5' })),
+		post('codes at B1 (other PCN)', (f) => `/rounds/${f.rounds.b1.id}/share?/issueCodes`, signedIn({ admin: 403, pcnLead: 404, manager: 404, linkWorker: 403 }), () => ({ count: '5' }))
+	],
+	'/rounds/[roundId]/qr.svg': [
+		get('QR code of an open round at A1', (f) => `/rounds/${f.rounds.a1Open.id}/qr.svg`, signedIn({ admin: 403, pcnLead: 200, manager: 200, linkWorker: 403 })),
+		get('QR code of a closed round at A1', (f) => `/rounds/${f.rounds.a1.id}/qr.svg`, signedIn({ admin: 403, pcnLead: 409, manager: 409, linkWorker: 403 })),
+		get('QR code of a draft at A1', (f) => `/rounds/${f.rounds.a1Draft.id}/qr.svg`, signedIn({ admin: 403, pcnLead: 409, manager: 409, linkWorker: 403 })),
+		get('QR code at B1 (other PCN)', (f) => `/rounds/${f.rounds.b1.id}/qr.svg`, signedIn({ admin: 403, pcnLead: 404, manager: 404, linkWorker: 403 })),
+		get('QR code of a round that does not exist', () => '/rounds/abc/qr.svg', signedIn({ admin: 403, pcnLead: 404, manager: 404, linkWorker: 403 }))
+	],
+	'/rounds/[roundId]/poster': [
+		get('poster of an open round at A1', (f) => `/rounds/${f.rounds.a1Open.id}/poster`, signedIn({ admin: 403, pcnLead: 200, manager: 200, linkWorker: 403 })),
+		get('poster at A2 (lead’s PCN only)', (f) => `/rounds/${f.rounds.a2.id}/poster`, signedIn({ admin: 403, pcnLead: 200, manager: 404, linkWorker: 403 })),
+		get('poster at B1 (other PCN)', (f) => `/rounds/${f.rounds.b1.id}/poster`, signedIn({ admin: 403, pcnLead: 404, manager: 404, linkWorker: 403 })),
+		get('poster of a round that does not exist', () => '/rounds/999999/poster', signedIn({ admin: 403, pcnLead: 404, manager: 404, linkWorker: 403 }))
 	],
 	'/admin': [get('admin home', () => '/admin', adminOnly(200))],
 	'/admin/organisations': [

@@ -33,7 +33,31 @@ export async function createAccessFixture(db: Db) {
 			staffHeadcount: 20,
 			status: 'closed'
 		});
-	const rounds = { a1: await roundAt(a1.id, 'A1 winter'), a2: await roundAt(a2.id, 'A2 winter'), b1: await roundAt(b1.id, 'B1 winter') };
+	const rounds = {
+		a1: await roundAt(a1.id, 'A1 winter'),
+		a2: await roundAt(a2.id, 'A2 winter'),
+		b1: await roundAt(b1.id, 'B1 winter'),
+		// A1 also has a round taking answers and a draft waiting behind it: with one open round per
+		// practice, opening the draft is refused, so the matrix can try it without changing anything.
+		a1Open: await createRound(db, {
+			practiceId: a1.id,
+			instrumentVersionId: versionId,
+			title: 'A1 spring',
+			opensOn: '2026-01-01',
+			closesOn: '2099-12-31',
+			staffHeadcount: 20,
+			status: 'open'
+		}),
+		a1Draft: await createRound(db, {
+			practiceId: a1.id,
+			instrumentVersionId: versionId,
+			title: 'A1 next',
+			opensOn: '2099-01-01',
+			closesOn: '2099-01-31',
+			staffHeadcount: 20,
+			status: 'draft'
+		})
+	};
 
 	const users = {
 		admin: await createSignedInUser(db, 'admin', {}, 'admin@matrix.example'),
