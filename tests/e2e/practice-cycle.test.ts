@@ -104,6 +104,9 @@ describe('a practice manager runs a round from start to finish', () => {
 		expect(await page.getByRole('img', { name: /QR code/ }).count()).toBe(1);
 		expect(describeViolations(await axeViolations(page))).toEqual([]);
 		const roundUrl = page.url().replace(/\/share$/, '');
+		await page.goto(`${roundUrl}/poster`);
+		expect(await page.getByRole('article', { name: 'Poster preview' }).innerText()).toContain(surveyUrl);
+		expect(describeViolations(await axeViolations(page))).toEqual([]);
 
 		await answerAsStaff(surveyUrl, true, 'Agree');
 		await answerAsStaff(surveyUrl, false, 'Strongly agree');
@@ -129,5 +132,48 @@ describe('a practice manager runs a round from start to finish', () => {
 		expect(describeViolations(await axeViolations(page))).toEqual([]);
 
 		await page.close();
+	});
+});
+
+describe('the practice dashboard', () => {
+	async function dashboard(options: { width: number; javaScriptEnabled?: boolean }): Promise<Page> {
+		const context = await browser.newContext({ viewport: { width: options.width, height: 900 }, javaScriptEnabled: options.javaScriptEnabled ?? true });
+		const page = await context.newPage();
+		await signIn(page, server.url, 'link.worker@demo.belonging.example');
+		await page.getByRole('link', { name: 'Hillview Medical Centre', exact: true }).click();
+		await page.waitForURL(/\/practices\/\d+$/);
+		return page;
+	}
+
+	it('fits a 360 px phone, passes axe, and labels every chart with its finding', async () => {
+		const page = await dashboard({ width: 360 });
+		await page.getByRole('heading', { name: 'Trend across rounds' }).waitFor();
+		expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBe(360);
+		const labels = await page.locator('[role="img"]').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('aria-label') ?? ''));
+		expect(labels.length).toBeGreaterThanOrEqual(3);
+		for (const label of labels) expect(label.length).toBeGreaterThan(20);
+		// A link worker reads results but does not run rounds.
+		expect(await page.getByRole('link', { name: 'Start a new round' }).count()).toBe(0);
+		expect(describeViolations(await axeViolations(page))).toEqual([]);
+		await page.context().close();
+	});
+
+	it('shows every figure in tables without JavaScript', async () => {
+		const page = await dashboard({ width: 1100, javaScriptEnabled: false });
+		const trend = page.getByRole('table', { name: /^Scores of every closed round/, includeHidden: true });
+		// Four demo rounds: a header row and one row per round.
+		expect(await trend.getByRole('row', { includeHidden: true }).count()).toBeGreaterThanOrEqual(5);
+		expect(await page.getByRole('heading', { name: 'What to work on' }).count()).toBe(1);
+		expect(await page.locator('main').innerText()).toMatch(/Reflexive monitoring/);
+		await page.context().close();
+	});
+
+	it('prints as a report: no navigation, no buttons', async () => {
+		const page = await dashboard({ width: 1100 });
+		await page.emulateMedia({ media: 'print' });
+		expect(await page.locator('.site-header').isVisible()).toBe(false);
+		expect(await page.getByRole('navigation', { name: 'Breadcrumb' }).isVisible()).toBe(false);
+		expect(await page.getByRole('heading', { name: 'Trend across rounds' }).isVisible()).toBe(true);
+		await page.context().close();
 	});
 });
