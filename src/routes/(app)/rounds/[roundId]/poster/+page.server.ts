@@ -13,7 +13,7 @@ export const load = (async (event) => {
 			opensOn: round.opens_on,
 			closesOn: round.closes_on,
 			requiresCode: round.requires_code === 1,
-			practice: { odsCode: round.practice.ods_code, name: round.practice.name }
+			practice: { id: round.practice.id, odsCode: round.practice.ods_code, name: round.practice.name }
 		},
 		availability,
 		poster: isShareable(availability)

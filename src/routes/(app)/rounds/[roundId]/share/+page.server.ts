@@ -25,7 +25,7 @@ export const load = (async (event) => {
 			opensOn: round.opens_on,
 			closesOn: round.closes_on,
 			requiresCode,
-			practice: { odsCode: round.practice.ods_code, name: round.practice.name }
+			practice: { id: round.practice.id, odsCode: round.practice.ods_code, name: round.practice.name }
 		},
 		availability,
 		// A draft or closed round carries no link at all, not even one the page leaves out.
