@@ -14,7 +14,10 @@ export default defineConfig({
 				test: {
 					name: 'integration',
 					include: ['tests/integration/**/*.test.ts'],
-					environment: 'node'
+					environment: 'node',
+					// Some tests check several real passwords, each a deliberately slow scrypt hash; on a
+					// busy two-core machine that can pass vitest's 5 s default without anything being wrong.
+					testTimeout: 30_000
 				}
 			},
 			{
