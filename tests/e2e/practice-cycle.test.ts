@@ -59,7 +59,8 @@ async function trendRows(page: Page): Promise<string[]> {
 
 describe('a practice manager runs a round from start to finish', () => {
 	it('creates, opens, shares and closes a round, and sees the new point on the trend', async () => {
-		const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+		// Reduced motion: charts are drawn at once, so the screenshot shows them finished.
+		const page = await browser.newPage({ viewport: { width: 1100, height: 900 }, reducedMotion: 'reduce' });
 		await signIn(page, server.url, MANAGER);
 
 		await page.getByRole('link', { name: 'Riverside Surgery', exact: true }).click();
