@@ -102,6 +102,26 @@ const MATRIX: Record<string, Probe[]> = {
 		post('codes for a round that takes no codes', (f) => `/rounds/${f.rounds.a1Open.id}/share?/issueCodes`, signedIn({ admin: 403, pcnLead: 409, manager: 409, linkWorker: 403 }), () => ({ count: '5' })),
 		post('codes at B1 (other PCN)', (f) => `/rounds/${f.rounds.b1.id}/share?/issueCodes`, signedIn({ admin: 403, pcnLead: 404, manager: 404, linkWorker: 403 }), () => ({ count: '5' }))
 	],
+	'/rounds/[roundId]/edit': [
+		get('changing an open round at A1', (f) => `/rounds/${f.rounds.a1Open.id}/edit`, signedIn({ admin: 403, pcnLead: 200, manager: 200, linkWorker: 403 })),
+		get('changing a draft at A1', (f) => `/rounds/${f.rounds.a1Draft.id}/edit`, signedIn({ admin: 403, pcnLead: 200, manager: 200, linkWorker: 403 })),
+		get('changing a closed round at A1 (explained, no form)', (f) => `/rounds/${f.rounds.a1.id}/edit`, signedIn({ admin: 403, pcnLead: 200, manager: 200, linkWorker: 403 })),
+		get('changing a round at A2 (lead’s PCN only)', (f) => `/rounds/${f.rounds.a2.id}/edit`, signedIn({ admin: 403, pcnLead: 200, manager: 404, linkWorker: 403 })),
+		get('changing a round at B1 (other PCN)', (f) => `/rounds/${f.rounds.b1.id}/edit`, signedIn({ admin: 403, pcnLead: 404, manager: 404, linkWorker: 403 })),
+		get('changing a round that does not exist', () => '/rounds/999999/edit', signedIn({ admin: 403, pcnLead: 404, manager: 404, linkWorker: 403 })),
+		get('changing a round with a malformed id', () => '/rounds/abc/edit', signedIn({ admin: 403, pcnLead: 404, manager: 404, linkWorker: 403 })),
+		post('change an open round at A1 (empty form)', (f) => `/rounds/${f.rounds.a1Open.id}/edit`, signedIn({ admin: 403, pcnLead: 400, manager: 400, linkWorker: 403 })),
+		// Refused, so the fixture stays as it is for the other probes.
+		post('move the opening date of the open round at A1 (it has opened)', (f) => `/rounds/${f.rounds.a1Open.id}/edit`,
+			signedIn({ admin: 403, pcnLead: 400, manager: 400, linkWorker: 403 }),
+			(f) => ({ title: f.rounds.a1Open.title, opensOn: '2099-01-01', closesOn: f.rounds.a1Open.closes_on, staffHeadcount: '20' })),
+		post('change a closed round at A1', (f) => `/rounds/${f.rounds.a1.id}/edit`, signedIn({ admin: 403, pcnLead: 409, manager: 409, linkWorker: 403 }),
+			() => ({ title: 'A1 winter', closesOn: '2099-12-31', staffHeadcount: '20' })),
+		post('change a round at A2 (lead’s PCN only; empty form)', (f) => `/rounds/${f.rounds.a2.id}/edit`, signedIn({ admin: 403, pcnLead: 400, manager: 404, linkWorker: 403 })),
+		post('change a round at B1 (other PCN)', (f) => `/rounds/${f.rounds.b1.id}/edit`, signedIn({ admin: 403, pcnLead: 404, manager: 404, linkWorker: 403 }),
+			() => ({ title: 'B1 winter', closesOn: '2099-12-31', staffHeadcount: '20' })),
+		post('change a round that does not exist', () => '/rounds/999999/edit', signedIn({ admin: 403, pcnLead: 404, manager: 404, linkWorker: 403 }))
+	],
 	'/rounds/[roundId]/qr.svg': [
 		get('QR code of an open round at A1', (f) => `/rounds/${f.rounds.a1Open.id}/qr.svg`, signedIn({ admin: 403, pcnLead: 200, manager: 200, linkWorker: 403 })),
 		get('QR code of a closed round at A1', (f) => `/rounds/${f.rounds.a1.id}/qr.svg`, signedIn({ admin: 403, pcnLead: 409, manager: 409, linkWorker: 403 })),

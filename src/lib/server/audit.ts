@@ -28,6 +28,7 @@ export const AUDIT_ACTIONS = {
 	organisations_imported: 'Imported practices and PCNs',
 	round_opened: 'Opened a round',
 	round_closed: 'Closed a round',
+	round_changed: 'Changed a round',
 	codes_issued: 'Created single-use codes',
 	results_viewed: 'Viewed results',
 	export_downloaded: 'Downloaded an export'

@@ -147,9 +147,29 @@ function formDate(name: string) {
 	return z
 		.string(`Enter the ${name} date`)
 		.trim()
-		.min(1, `Enter the ${name} date`)
+		.min(1, { error: `Enter the ${name} date`, abort: true })
 		.refine(isIsoDate, { error: `Enter the ${name} date as a real date, for example 2027-03-01`, abort: true });
 }
+
+const titleField = z
+	.string('Give the round a title')
+	.trim()
+	.min(1, 'Give the round a title')
+	.max(120, 'Keep the title under 120 characters');
+
+/** Empty means "not known", stored as null. */
+const headcountField = z.union(
+	[
+		z.literal('').transform(() => null),
+		z
+			.string()
+			.trim()
+			.regex(/^\d{1,6}$/, HEADCOUNT_MESSAGE)
+			.transform(Number)
+			.pipe(z.int().min(1, HEADCOUNT_MESSAGE).max(5000, HEADCOUNT_MESSAGE))
+	],
+	{ error: HEADCOUNT_MESSAGE }
+);
 
 /**
  * The manager's "new round" form, as text fields. `today` (UK) is the earliest opening date.
@@ -158,25 +178,10 @@ function formDate(name: string) {
 export function scheduleRoundSchema(today: string) {
 	return z
 		.object({
-			title: z
-				.string('Give the round a title')
-				.trim()
-				.min(1, 'Give the round a title')
-				.max(120, 'Keep the title under 120 characters'),
+			title: titleField,
 			opensOn: formDate('opening').refine((d) => d >= today, 'The opening date cannot be in the past'),
 			closesOn: formDate('closing'),
-			staffHeadcount: z.union(
-				[
-					z.literal('').transform(() => null),
-					z
-						.string()
-						.trim()
-						.regex(/^\d{1,6}$/, HEADCOUNT_MESSAGE)
-						.transform(Number)
-						.pipe(z.int().min(1, HEADCOUNT_MESSAGE).max(5000, HEADCOUNT_MESSAGE))
-				],
-				{ error: HEADCOUNT_MESSAGE }
-			),
+			staffHeadcount: headcountField,
 			instrumentVersionId: z
 				.string(VERSION_MESSAGE)
 				.regex(/^[1-9]\d{0,14}$/, VERSION_MESSAGE)
@@ -380,6 +385,136 @@ export async function deleteDraftRound(db: Db, roundId: number): Promise<RoundCh
 		}
 		await tx.deleteFrom('round').where('id', '=', roundId).execute();
 		return { ok: true, round };
+	});
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Changing a round that has not closed: its title, dates and staff headcount.
+ * ------------------------------------------------------------------------------------------- */
+
+/**
+ * What can still change about a round. Nothing once it has closed: its results were worked out
+ * for those dates and that headcount. Once it has opened, everything but the opening date.
+ * A round past its closing date counts as closed even before closeDueRounds has marked it.
+ */
+export type RoundEditability = 'closed' | 'opened' | 'not_opened';
+
+export function roundEditability(
+	round: { status: RoundStatus; opens_on: string; closes_on: string },
+	today: string
+): RoundEditability {
+	const availability = surveyAvailability(round, today);
+	if (availability === 'closed') return 'closed';
+	return availability === 'open' ? 'opened' : 'not_opened';
+}
+
+/**
+ * The "change details" form. The opening date is left out for a round that has opened (the page
+ * shows it without a field); whether it may be given, and must be today or later, depends on the
+ * round, so updateRound checks that. The instrument version is not here: answers are checked
+ * against it, so it never changes.
+ */
+export function updateRoundSchema(today: string) {
+	return z
+		.object({
+			title: titleField,
+			opensOn: formDate('opening').optional(),
+			closesOn: formDate('closing').refine(
+				(d) => d >= today,
+				'The closing date cannot be in the past. To stop the round straight away, close it from its page instead.'
+			),
+			staffHeadcount: headcountField
+		})
+		.refine((r) => r.opensOn === undefined || r.closesOn >= r.opensOn, {
+			path: ['closesOn'],
+			error: 'The closing date must be on or after the opening date'
+		});
+}
+
+export type UpdateRoundInput = z.output<ReturnType<typeof updateRoundSchema>>;
+
+export type UpdateRoundOutcome =
+	| { ok: true; round: Round; changes: string[] }
+	| { ok: false; status: 404; message: string }
+	/** 400: bad input for this round; 409: the round has closed. */
+	| { ok: false; status: 400 | 409; problems: FieldProblem[] };
+
+const headcountText = (n: number | null) => (n === null ? 'none' : String(n));
+
+/** What differs, in the words of the audit log, e.g. "closing date 2026-12-17 → 2027-01-07". */
+function describeChanges(before: Round, after: Pick<Round, 'title' | 'opens_on' | 'closes_on' | 'staff_headcount'>): string[] {
+	const changes: string[] = [];
+	if (after.title !== before.title) changes.push(`title “${before.title}” → “${after.title}”`);
+	if (after.opens_on !== before.opens_on) changes.push(`opening date ${before.opens_on} → ${after.opens_on}`);
+	if (after.closes_on !== before.closes_on) changes.push(`closing date ${before.closes_on} → ${after.closes_on}`);
+	if (after.staff_headcount !== before.staff_headcount) {
+		changes.push(`headcount ${headcountText(before.staff_headcount)} → ${headcountText(after.staff_headcount)}`);
+	}
+	return changes;
+}
+
+/**
+ * Changes the title, dates and headcount of a round that has not closed, audited with what
+ * changed. Refused, changing nothing: a closed round (409); for a round that has opened, a
+ * different opening date (400: staff have been answering since then); for a draft or a round
+ * waiting to open, an opening date before today (400). The closing date cannot be before today
+ * (the schema checks that): ending a round now is what closeRound is for. Survey fatigue is not
+ * warned about again; it was when the round was created.
+ */
+export async function updateRound(
+	db: Db,
+	roundId: number,
+	input: UpdateRoundInput,
+	actor: SignedInUser,
+	today: string
+): Promise<UpdateRoundOutcome> {
+	return db.transaction().execute(async (tx): Promise<UpdateRoundOutcome> => {
+		const refuse = (field: string, message: string, status: 400 | 409): UpdateRoundOutcome => ({
+			ok: false,
+			status,
+			problems: [{ field, message }]
+		});
+		const round = await tx.selectFrom('round').selectAll().where('id', '=', roundId).executeTakeFirst();
+		if (!round) return { ok: false, status: 404, message: 'We could not find that survey round.' };
+		const editability = roundEditability(round, today);
+		if (editability === 'closed') {
+			return refuse(
+				'form',
+				`This round closed on ${formatDate(round.closed_on ?? round.closes_on)}, so its details can no longer change. Nothing was saved.`,
+				409
+			);
+		}
+		let opensOn: string;
+		if (editability === 'opened') {
+			if (input.opensOn !== undefined && input.opensOn !== round.opens_on) {
+				return refuse(
+					'opensOn',
+					`This round opened on ${formatDate(round.opens_on)} and staff may have answered since, so its opening date cannot change.`,
+					400
+				);
+			}
+			// closesOn >= today >= opens_on here, so the closing date cannot fall before the opening date.
+			opensOn = round.opens_on;
+		} else {
+			if (input.opensOn === undefined) return refuse('opensOn', 'Enter the opening date', 400);
+			if (input.opensOn < today) return refuse('opensOn', 'The opening date cannot be in the past', 400);
+			opensOn = input.opensOn;
+		}
+		const after = {
+			title: input.title,
+			opens_on: opensOn,
+			closes_on: input.closesOn,
+			staff_headcount: input.staffHeadcount
+		};
+		const changes = describeChanges(round, after);
+		if (changes.length === 0) return { ok: true, round, changes };
+		const changed = await tx.updateTable('round').set(after).where('id', '=', round.id).returningAll().executeTakeFirstOrThrow();
+		await recordAudit(tx, actor, {
+			action: 'round_changed',
+			summary: `Changed round ${round.id} “${round.title}”: ${changes.join(', ')}`,
+			practiceId: round.practice_id
+		});
+		return { ok: true, round: changed, changes };
 	});
 }
 

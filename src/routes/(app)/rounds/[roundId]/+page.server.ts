@@ -23,6 +23,13 @@ async function practiceIdOf(event: RequestEvent<{ roundId: string }>): Promise<{
 	return { roundId, practiceId };
 }
 
+function changeShown(params: URLSearchParams): 'opened' | 'closed' | 'changed' | null {
+	if (params.has('opened')) return 'opened';
+	if (params.has('closed')) return 'closed';
+	if (params.has('changed')) return 'changed';
+	return null;
+}
+
 export const load = (async (event) => {
 	const { locals } = event;
 	guard(event);
@@ -70,8 +77,8 @@ export const load = (async (event) => {
 		downloads,
 		canManage,
 		today,
-		/** After a redirect from the open or close action, to say that it worked. */
-		changed: event.url.searchParams.has('opened') ? 'opened' : event.url.searchParams.has('closed') ? 'closed' : null,
+		/** After a redirect from the open or close action, or from changing the details, to say that it worked. */
+		changed: changeShown(event.url.searchParams),
 		minResponses: locals.config.minResponses
 	};
 }) satisfies PageServerLoad;

@@ -1,0 +1,54 @@
+import { error, redirect, type RequestEvent } from '@sveltejs/kit';
+import { ukDate } from '$lib/dates';
+import { guard, ROUND_MANAGERS } from '$lib/server/access';
+import { formFailure, readForm } from '$lib/server/forms';
+import { getRound, practiceOfRound, roundEditability, updateRound, updateRoundSchema } from '$lib/server/rounds';
+import type { Actions, PageServerLoad } from './$types';
+
+/** Like the round's own actions: the role first (403, before any lookup), then scope (out of scope reads as 404). */
+async function roundFor(event: RequestEvent<{ roundId: string }>) {
+	guard(event);
+	guard(event, { roles: ROUND_MANAGERS });
+	const roundId = Number(event.params.roundId);
+	const practiceId =
+		Number.isSafeInteger(roundId) && roundId > 0 ? await practiceOfRound(event.locals.db, roundId) : undefined;
+	if (practiceId === undefined) error(404, 'We could not find that survey round.');
+	const user = guard(event, { roles: ROUND_MANAGERS, practiceId });
+	const round = await getRound(event.locals.db, roundId);
+	if (!round) error(404, 'We could not find that survey round.');
+	return { user, round };
+}
+
+export const load = (async (event) => {
+	const { round } = await roundFor(event);
+	const today = ukDate();
+	return {
+		round: {
+			id: round.id,
+			title: round.title,
+			opensOn: round.opens_on,
+			closesOn: round.closes_on,
+			closedOn: round.closed_on,
+			staffHeadcount: round.staff_headcount === null ? '' : String(round.staff_headcount),
+			practice: { id: round.practice.id, odsCode: round.practice.ods_code, name: round.practice.name }
+		},
+		/** A closed round gets an explanation instead of the form. */
+		editability: roundEditability(round, today),
+		today
+	};
+}) satisfies PageServerLoad;
+
+export const actions = {
+	default: async (event) => {
+		const { user, round } = await roundFor(event);
+		const today = ukDate();
+		const form = await readForm(event.request, updateRoundSchema(today));
+		if (!form.ok) return form.failure;
+		const outcome = await updateRound(event.locals.db, round.id, form.data, user, today);
+		if (!outcome.ok) {
+			if (outcome.status === 404) error(404, outcome.message);
+			return formFailure(outcome.status, outcome.problems, form.values);
+		}
+		redirect(303, `/rounds/${round.id}?changed`);
+	}
+} satisfies Actions;
