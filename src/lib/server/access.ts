@@ -5,6 +5,7 @@
  * even learn that it exists; a page their role never uses gets 403.
  */
 import { error, redirect } from '@sveltejs/kit';
+import { practiceOfRound } from './rounds';
 import type { Role, SignedInUser } from './users';
 
 interface GuardEvent {
@@ -59,3 +60,20 @@ export function guard(event: GuardEvent, requirement: Requirement = {}): SignedI
 export const ROUND_MANAGERS: readonly Role[] = ['practice_manager', 'pcn_lead'];
 /** Who sees a practice's results and dashboard (link workers read, but do not run rounds). */
 export const RESULT_READERS: readonly Role[] = ['practice_manager', 'pcn_lead', 'link_worker'];
+
+/**
+ * The guard for anything under /rounds/[roundId]: the role first (403 before any lookup, so a
+ * refusal says nothing about which rounds exist), then the round's practice must be in scope;
+ * an unknown round and one out of scope both read as "not there".
+ */
+export async function guardRound(
+	event: GuardEvent & { params: Partial<Record<string, string>> },
+	roles?: readonly Role[]
+): Promise<{ user: SignedInUser; roundId: number; practiceId: number }> {
+	guard(event, { roles });
+	const roundId = Number(event.params.roundId);
+	const practiceId =
+		Number.isSafeInteger(roundId) && roundId > 0 ? await practiceOfRound(event.locals.db, roundId) : undefined;
+	if (practiceId === undefined) error(404, 'We could not find that survey round.');
+	return { user: guard(event, { roles, practiceId }), roundId, practiceId };
+}

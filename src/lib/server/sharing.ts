@@ -5,11 +5,11 @@
 import { error } from '@sveltejs/kit';
 import { renderSVG } from 'uqr';
 import { z } from 'zod';
-import { guard, ROUND_MANAGERS } from './access';
+import { guardRound, ROUND_MANAGERS } from './access';
 import { recordAudit } from './audit';
 import { issueCodes } from './codes';
 import type { DbOrTx } from './db';
-import { getRound, practiceOfRound, type RoundWithPractice, type SurveyAvailability } from './rounds';
+import { getRound, type RoundWithPractice, type SurveyAvailability } from './rounds';
 import type { SignedInUser } from './users';
 
 interface SharingEvent {
@@ -24,12 +24,7 @@ interface SharingEvent {
  * up, so a refusal says nothing about which rounds exist; out of scope reads like "not there".
  */
 export async function guardRoundSharing(event: SharingEvent): Promise<{ user: SignedInUser; round: RoundWithPractice }> {
-	guard(event, { roles: ROUND_MANAGERS });
-	const roundId = Number(event.params.roundId);
-	const practiceId =
-		Number.isSafeInteger(roundId) && roundId > 0 ? await practiceOfRound(event.locals.db, roundId) : undefined;
-	if (practiceId === undefined) error(404, 'We could not find that survey round.');
-	const user = guard(event, { roles: ROUND_MANAGERS, practiceId });
+	const { user, roundId } = await guardRound(event, ROUND_MANAGERS);
 	const round = await getRound(event.locals.db, roundId);
 	if (!round) error(404, 'We could not find that survey round.');
 	return { user, round };

@@ -1,6 +1,6 @@
 import { error, fail, redirect, type RequestEvent } from '@sveltejs/kit';
 import { ukDate } from '$lib/dates';
-import { guard, ROUND_MANAGERS } from '$lib/server/access';
+import { guardRound, ROUND_MANAGERS } from '$lib/server/access';
 import { recordAudit } from '$lib/server/audit';
 import { EXPORT_NAMES, type ExportKind } from '$lib/server/exports';
 import { getRoundReport } from '$lib/server/results';
@@ -9,19 +9,10 @@ import {
 	deleteDraftRound,
 	getRoundProgressByDay,
 	openRound,
-	practiceOfRound,
 	type RoundChange
 } from '$lib/server/rounds';
 import type { SignedInUser } from '$lib/server/users';
 import type { Actions, PageServerLoad } from './$types';
-
-async function practiceIdOf(event: RequestEvent<{ roundId: string }>): Promise<{ roundId: number; practiceId: number }> {
-	const roundId = Number(event.params.roundId);
-	const practiceId =
-		Number.isSafeInteger(roundId) && roundId > 0 ? await practiceOfRound(event.locals.db, roundId) : undefined;
-	if (practiceId === undefined) error(404, 'We could not find that survey round.');
-	return { roundId, practiceId };
-}
 
 function changeShown(params: URLSearchParams): 'opened' | 'closed' | 'changed' | null {
 	if (params.has('opened')) return 'opened';
@@ -32,10 +23,8 @@ function changeShown(params: URLSearchParams): 'opened' | 'closed' | 'changed' |
 
 export const load = (async (event) => {
 	const { locals } = event;
-	guard(event);
-	const { roundId, practiceId } = await practiceIdOf(event);
 	// Checked before any result is computed: out of scope reads exactly like "not there".
-	const user = guard(event, { practiceId });
+	const { user, roundId, practiceId } = await guardRound(event);
 	const today = ukDate();
 	const report = await getRoundReport(locals.db, roundId, locals.config, today);
 	if (!report) error(404, 'We could not find that survey round.');
@@ -89,10 +78,7 @@ async function manage(
 	action: 'open' | 'close' | 'delete',
 	change: (db: App.Locals['db'], roundId: number, user: SignedInUser, today: string) => Promise<RoundChange>
 ) {
-	guard(event);
-	guard(event, { roles: ROUND_MANAGERS });
-	const { roundId, practiceId } = await practiceIdOf(event);
-	const user = guard(event, { roles: ROUND_MANAGERS, practiceId });
+	const { user, roundId, practiceId } = await guardRound(event, ROUND_MANAGERS);
 	const outcome: RoundChange = await change(event.locals.db, roundId, user, ukDate());
 	if (!outcome.ok) {
 		if (outcome.status === 404) error(404, outcome.message);

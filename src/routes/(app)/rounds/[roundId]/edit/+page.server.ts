@@ -1,19 +1,13 @@
 import { error, redirect, type RequestEvent } from '@sveltejs/kit';
 import { ukDate } from '$lib/dates';
-import { guard, ROUND_MANAGERS } from '$lib/server/access';
+import { guardRound, ROUND_MANAGERS } from '$lib/server/access';
 import { formFailure, readForm } from '$lib/server/forms';
-import { getRound, practiceOfRound, roundEditability, updateRound, updateRoundSchema } from '$lib/server/rounds';
+import { getRound, roundEditability, updateRound, updateRoundSchema } from '$lib/server/rounds';
 import type { Actions, PageServerLoad } from './$types';
 
 /** Like the round's own actions: the role first (403, before any lookup), then scope (out of scope reads as 404). */
 async function roundFor(event: RequestEvent<{ roundId: string }>) {
-	guard(event);
-	guard(event, { roles: ROUND_MANAGERS });
-	const roundId = Number(event.params.roundId);
-	const practiceId =
-		Number.isSafeInteger(roundId) && roundId > 0 ? await practiceOfRound(event.locals.db, roundId) : undefined;
-	if (practiceId === undefined) error(404, 'We could not find that survey round.');
-	const user = guard(event, { roles: ROUND_MANAGERS, practiceId });
+	const { user, roundId } = await guardRound(event, ROUND_MANAGERS);
 	const round = await getRound(event.locals.db, roundId);
 	if (!round) error(404, 'We could not find that survey round.');
 	return { user, round };

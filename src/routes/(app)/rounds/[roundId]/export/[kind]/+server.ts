@@ -1,10 +1,9 @@
 import { error } from '@sveltejs/kit';
 import { ukDate } from '$lib/dates';
-import { guard, RESULT_READERS, ROUND_MANAGERS } from '$lib/server/access';
+import { guard, guardRound, RESULT_READERS, ROUND_MANAGERS } from '$lib/server/access';
 import { recordAudit } from '$lib/server/audit';
 import { csvDownload } from '$lib/server/csv';
 import { buildRoundExport, exportKindOf } from '$lib/server/exports';
-import { practiceOfRound } from '$lib/server/rounds';
 import type { RequestHandler } from './$types';
 
 export const GET: RequestHandler = async (event) => {
@@ -15,12 +14,8 @@ export const GET: RequestHandler = async (event) => {
 	// Raw answers are for the people who run rounds; link workers read the figures only. The role
 	// is checked before the round is looked up, so a refusal says nothing about which rounds exist.
 	const roles = kind === 'answers' ? ROUND_MANAGERS : RESULT_READERS;
-	guard(event, { roles });
-	const roundId = Number(params.roundId);
-	const practiceId = Number.isSafeInteger(roundId) && roundId > 0 ? await practiceOfRound(locals.db, roundId) : undefined;
-	if (practiceId === undefined) error(404, 'We could not find that survey round.');
 	// Out of scope reads exactly like "not there", and is checked before anything is computed.
-	const user = guard(event, { roles, practiceId });
+	const { user, roundId, practiceId } = await guardRound(event, roles);
 
 	const built = await buildRoundExport(locals.db, roundId, kind, locals.config, ukDate());
 	if (!built.ok) error(built.status, built.message);
