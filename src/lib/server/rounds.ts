@@ -544,3 +544,17 @@ export async function latestHeadcount(db: DbOrTx, practiceId: number): Promise<n
 		.executeTakeFirst();
 	return row?.staff_headcount ?? null;
 }
+
+/** What a page about one round shows of it: never the survey token, which only sharing hands out. */
+export function describeRound(round: RoundWithPractice) {
+	return {
+		id: round.id,
+		title: round.title,
+		opensOn: round.opens_on,
+		closesOn: round.closes_on,
+		closedOn: round.closed_on,
+		staffHeadcount: round.staff_headcount,
+		requiresCode: round.requires_code === 1,
+		practice: { id: round.practice.id, odsCode: round.practice.ods_code, name: round.practice.name }
+	};
+}

@@ -6,6 +6,7 @@ import { EXPORT_NAMES, type ExportKind } from '$lib/server/exports';
 import { getRoundReport } from '$lib/server/results';
 import {
 	closeRound,
+	describeRound,
 	deleteDraftRound,
 	getRoundProgressByDay,
 	openRound,
@@ -49,16 +50,7 @@ export const load = (async (event) => {
 		for (const kind of kinds) downloads.push({ kind, name: EXPORT_NAMES[kind], href: `/rounds/${round.id}/export/${kind}.csv` });
 	}
 	return {
-		round: {
-			id: round.id,
-			title: round.title,
-			opensOn: round.opens_on,
-			closesOn: round.closes_on,
-			closedOn: round.closed_on,
-			staffHeadcount: round.staff_headcount,
-			requiresCode: round.requires_code === 1,
-			practice: { id: round.practice.id, odsCode: round.practice.ods_code, name: round.practice.name }
-		},
+		round: describeRound(round),
 		instrument,
 		builtIn,
 		outcome,

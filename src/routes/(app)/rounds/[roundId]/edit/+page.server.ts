@@ -2,7 +2,7 @@ import { error, redirect, type RequestEvent } from '@sveltejs/kit';
 import { ukDate } from '$lib/dates';
 import { guardRound, ROUND_MANAGERS } from '$lib/server/access';
 import { formFailure, readForm } from '$lib/server/forms';
-import { getRound, roundEditability, updateRound, updateRoundSchema } from '$lib/server/rounds';
+import { describeRound, getRound, roundEditability, updateRound, updateRoundSchema } from '$lib/server/rounds';
 import type { Actions, PageServerLoad } from './$types';
 
 /** Like the round's own actions: the role first (403, before any lookup), then scope (out of scope reads as 404). */
@@ -17,15 +17,8 @@ export const load = (async (event) => {
 	const { round } = await roundFor(event);
 	const today = ukDate();
 	return {
-		round: {
-			id: round.id,
-			title: round.title,
-			opensOn: round.opens_on,
-			closesOn: round.closes_on,
-			closedOn: round.closed_on,
-			staffHeadcount: round.staff_headcount === null ? '' : String(round.staff_headcount),
-			practice: { id: round.practice.id, odsCode: round.practice.ods_code, name: round.practice.name }
-		},
+		// As the form's field holds it: empty when no headcount was given.
+		round: { ...describeRound(round), staffHeadcount: round.staff_headcount === null ? '' : String(round.staff_headcount) },
 		/** A closed round gets an explanation instead of the form. */
 		editability: roundEditability(round, today),
 		today

@@ -1,7 +1,7 @@
 import { ukDate } from '$lib/dates';
 import { countCodes } from '$lib/server/codes';
 import { formFailure, readForm } from '$lib/server/forms';
-import { surveyAvailability } from '$lib/server/rounds';
+import { describeRound, surveyAvailability } from '$lib/server/rounds';
 import {
 	codeBatchSchema,
 	guardRoundSharing,
@@ -19,14 +19,7 @@ export const load = (async (event) => {
 	const availability = surveyAvailability(round, ukDate());
 	const requiresCode = round.requires_code === 1;
 	return {
-		round: {
-			id: round.id,
-			title: round.title,
-			opensOn: round.opens_on,
-			closesOn: round.closes_on,
-			requiresCode,
-			practice: { id: round.practice.id, odsCode: round.practice.ods_code, name: round.practice.name }
-		},
+		round: describeRound(round),
 		availability,
 		// A draft or closed round carries no link at all, not even one the page leaves out.
 		share: isShareable(availability)
