@@ -17,7 +17,7 @@ import type { Interval } from '../npt/statistics';
 import type { Config } from './config';
 import type { DbOrTx } from './db';
 import type { Round } from './db/schema';
-import { getInstrumentVersion } from './instruments';
+import { instrumentsOf } from './instruments';
 import { getPractice } from './organisations';
 import { countResponsesOfRounds, loadRespondentsOfRounds } from './responses';
 import { listRoundsOfPractices, surveyAvailability, type SurveyAvailability } from './rounds';
@@ -73,21 +73,6 @@ export interface PracticeDashboard {
 	current: CurrentRound | null;
 	/** The instrument of the latest closed round, else of the current round: text, constructs, bands. */
 	instrument: Instrument | null;
-}
-
-// Instrument versions never change once stored, so each database parses each version once.
-const instrumentCache = new WeakMap<object, Map<number, Instrument>>();
-
-async function instrumentsOf(db: DbOrTx, versionIds: Iterable<number>): Promise<Map<number, Instrument>> {
-	let cache = instrumentCache.get(db);
-	if (!cache) instrumentCache.set(db, (cache = new Map()));
-	for (const id of new Set(versionIds)) {
-		if (cache.has(id)) continue;
-		const stored = await getInstrumentVersion(db, id);
-		if (!stored) throw new Error(`A round points at missing instrument version ${id}`);
-		cache.set(id, stored.instrument);
-	}
-	return cache;
 }
 
 function refOf(round: Round): RoundRef {

@@ -177,3 +177,19 @@ export async function listInstrumentVersions(db: DbOrTx, audience: Audience): Pr
 		.execute();
 	return rows.map((r) => ({ versionId: r.id, title: r.title, version: r.version, source: r.source }));
 }
+
+// Instrument versions never change once stored, so each database parses each version once.
+const instrumentCache = new WeakMap<object, Map<number, Instrument>>();
+
+/** The instruments of the given versions, by version id. */
+export async function instrumentsOf(db: DbOrTx, versionIds: Iterable<number>): Promise<Map<number, Instrument>> {
+	let cache = instrumentCache.get(db);
+	if (!cache) instrumentCache.set(db, (cache = new Map()));
+	for (const id of new Set(versionIds)) {
+		if (cache.has(id)) continue;
+		const stored = await getInstrumentVersion(db, id);
+		if (!stored) throw new Error(`A round points at missing instrument version ${id}`);
+		cache.set(id, stored.instrument);
+	}
+	return cache;
+}

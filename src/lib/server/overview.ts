@@ -1,12 +1,11 @@
 /** The home page's view of the network: every PCN's practices, their rounds and where they sit. */
 import { describePlacement, type Band } from '../npt/continuum';
-import type { Instrument } from '../npt/instrument';
 import { respondentsNeeded } from '../npt/disclosure';
 import { summariseRound } from '../npt/round-results';
 import type { Config } from './config';
 import type { DbOrTx } from './db';
 import type { Round } from './db/schema';
-import { getInstrumentVersion } from './instruments';
+import { instrumentsOf } from './instruments';
 import { listPcnsWithPractices } from './organisations';
 import { countResponsesOfRounds, loadRespondentsOfRounds } from './responses';
 import { listRoundsOfPractices, surveyAvailability, type SurveyAvailability } from './rounds';
@@ -68,10 +67,7 @@ export async function getNetworkOverview(
 		loadRespondentsOfRounds(db, closedIds),
 		countResponsesOfRounds(db, collectingIds)
 	]);
-	const instruments = new Map<number, Instrument>();
-	for (const versionId of new Set(rounds.map((r) => r.instrument_version_id))) {
-		instruments.set(versionId, (await getInstrumentVersion(db, versionId))!.instrument);
-	}
+	const instruments = await instrumentsOf(db, rounds.map((r) => r.instrument_version_id));
 
 	function summarise(round: Round): RoundSummary {
 		const state = availability.get(round.id)!;
