@@ -31,7 +31,10 @@ export const AUDIT_ACTIONS = {
 	round_changed: 'Changed a round',
 	codes_issued: 'Created single-use codes',
 	results_viewed: 'Viewed results',
-	export_downloaded: 'Downloaded an export'
+	export_downloaded: 'Downloaded an export',
+	api_token_created: 'Created an API token',
+	api_token_revoked: 'Revoked an API token',
+	api_read: 'Read results through the API'
 } as const;
 export type AuditAction = keyof typeof AUDIT_ACTIONS;
 

@@ -5,11 +5,13 @@
 import { Migrator, type Migration, type MigrationResultSet } from 'kysely';
 import * as coreSchema from '../../../../migrations/20261122_01_core_schema';
 import * as accounts from '../../../../migrations/20261122_02_accounts';
+import * as apiTokens from '../../../../migrations/20261129_01_api_tokens';
 import type { Db } from './index';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
 	'20261122_01_core_schema': coreSchema,
-	'20261122_02_accounts': accounts
+	'20261122_02_accounts': accounts,
+	'20261129_01_api_tokens': apiTokens
 };
 
 function migrator(db: Db): Migrator {

@@ -195,6 +195,19 @@ export interface PracticePcnMoveTable {
 	recorded_by: number | null;
 }
 
+export interface ApiTokenTable {
+	id: Generated<number>;
+	user_id: number;
+	/** What the person called it, so they can tell their tokens apart. */
+	name: string;
+	/** SHA-256 (hex) of the token: the token itself is shown once and never stored. */
+	token_hash: string;
+	created_at: string;
+	/** Updated at most once a minute, to spare a write on every request. */
+	last_used_at: string | null;
+	revoked_at: string | null;
+}
+
 export interface Database {
 	app_meta: AppMetaTable;
 	icb: IcbTable;
@@ -219,6 +232,7 @@ export interface Database {
 	sign_in_failure: SignInFailureTable;
 	audit_event: AuditEventTable;
 	practice_pcn_move: PracticePcnMoveTable;
+	api_token: ApiTokenTable;
 }
 
 export type Icb = Selectable<IcbTable>;
@@ -238,4 +252,5 @@ export type UserAccountUpdate = Updateable<UserAccountTable>;
 export type Session = Selectable<SessionTable>;
 export type AccountLink = Selectable<AccountLinkTable>;
 export type AuditEvent = Selectable<AuditEventTable>;
+export type ApiToken = Selectable<ApiTokenTable>;
 export type PracticePcnMove = Selectable<PracticePcnMoveTable>;

@@ -1,16 +1,20 @@
-import { redirect } from '@sveltejs/kit';
+import { fail, redirect } from '@sveltejs/kit';
 import { z } from 'zod';
 import { guard } from '$lib/server/access';
-import { formFailure, readForm } from '$lib/server/forms';
+import { API_TOKEN_ROLES, createApiToken, listApiTokens, revokeApiToken, MAX_ACTIVE_TOKENS } from '$lib/server/api-tokens';
+import { API_RATE_LIMIT } from '$lib/server/api';
+import { idTextSchema } from '$lib/server/organisations';
+import { formFailure, readForm, type FormFailure } from '$lib/server/forms';
 import { MAX_PASSWORD_LENGTH } from '$lib/server/passwords';
-import { changePassword, describeAccess, newPasswordSchema, signOutEverywhere } from '$lib/server/people';
+import { changePassword, describeAccess, formatWhen, newPasswordSchema, signOutEverywhere } from '$lib/server/people';
 import { createSession, deleteSessionCookie, setSessionCookie } from '$lib/server/sessions';
 import { ROLE_NAMES } from '$lib/server/users';
 import type { Actions, PageServerLoad } from './$types';
 
 const DONE: Record<string, string> = {
 	'password-changed': 'Your password has been changed. You have been signed out on every other computer and phone.',
-	'password-reset': 'Your new password is saved and you are signed in. You have been signed out everywhere else.'
+	'password-reset': 'Your new password is saved and you are signed in. You have been signed out everywhere else.',
+	'token-revoked': 'The token has been revoked. Anything still using it can no longer read your data.'
 };
 
 export const load = (async (event) => {
@@ -19,6 +23,17 @@ export const load = (async (event) => {
 	return {
 		me: { displayName: user.displayName, email: user.email, role: user.role, roleName: ROLE_NAMES[user.role] },
 		access,
+		// Administrators see no survey results, so the API would have nothing to give them.
+		tokens: API_TOKEN_ROLES.includes(user.role)
+			? (await listApiTokens(event.locals.db, user.id)).map((t) => ({
+					id: t.id,
+					name: t.name,
+					created: formatWhen(new Date(t.createdAt)),
+					lastUsed: t.lastUsedAt ? formatWhen(new Date(t.lastUsedAt)) : null
+				}))
+			: null,
+		maxTokens: MAX_ACTIVE_TOKENS,
+		rateLimit: API_RATE_LIMIT,
 		done: DONE[event.url.searchParams.get('done') ?? ''] ?? null
 	};
 }) satisfies PageServerLoad;
@@ -26,6 +41,13 @@ export const load = (async (event) => {
 const changePasswordSchema = z
 	.object({ current: z.string().min(1, 'Enter your current password').max(MAX_PASSWORD_LENGTH, 'Your current password is not right.') })
 	.and(newPasswordSchema);
+
+/** Marks a failure as the token forms', so the page shows it there and not by the password form. */
+function tokenFailure(failure: FormFailure) {
+	return fail(failure.status, { ...failure.data, section: 'tokens' as const });
+}
+
+const revokeTokenSchema = z.object({ tokenId: idTextSchema('Choose a token to revoke') });
 
 export const actions = {
 	changePassword: async (event) => {
@@ -52,5 +74,28 @@ export const actions = {
 		await signOutEverywhere(locals.db, user, user.id);
 		deleteSessionCookie(cookies, locals.config.secureCookies);
 		redirect(303, '/sign-in?signed-out');
+	},
+
+	/**
+	 * Not a redirect, unlike other actions: the token is in the response and nowhere else, so it
+	 * can be shown exactly once. A reload does not resend it; it asks to post the form again.
+	 */
+	createToken: async (event) => {
+		const user = guard(event, { roles: API_TOKEN_ROLES });
+		const form = await readForm(event.request, z.object({ name: z.string().default('') }));
+		if (!form.ok) return tokenFailure(form.failure);
+		const outcome = await createApiToken(event.locals.db, user, form.data.name);
+		if (!outcome.ok) return tokenFailure(formFailure(outcome.status, [{ field: outcome.field, message: outcome.message }], form.values));
+		return { section: 'tokens' as const, created: outcome.token };
+	},
+
+	revokeToken: async (event) => {
+		const user = guard(event, { roles: API_TOKEN_ROLES });
+		const form = await readForm(event.request, revokeTokenSchema);
+		// A missing or malformed id names no token of theirs: the same "not there" as someone else's.
+		if (!form.ok) return tokenFailure(formFailure(404, [{ field: 'form', message: 'We could not find that token. It may already have been revoked.' }]));
+		const outcome = await revokeApiToken(event.locals.db, user, form.data.tokenId);
+		if (!outcome.ok) return tokenFailure(formFailure(outcome.status, [{ field: 'form', message: outcome.message }]));
+		redirect(303, '/account?done=token-revoked#tokens-heading');
 	}
 } satisfies Actions;
