@@ -73,6 +73,14 @@ const MATRIX: Record<string, Probe[]> = {
 		get('dashboard of a practice that does not exist', () => '/practices/999999', signedIn({ admin: 403, pcnLead: 404, manager: 404, linkWorker: 404 })),
 		get('dashboard with a malformed practice id', () => '/practices/abc', signedIn({ admin: 403, pcnLead: 404, manager: 404, linkWorker: 404 }))
 	],
+	'/pcns/[pcnId]': [
+		get('PCN dashboard of PCN A (lead’s PCN)', (f) => `/pcns/${f.pcns.a.id}`, signedIn({ admin: 403, pcnLead: 200, manager: 403, linkWorker: 403 })),
+		get('PCN dashboard of PCN A with an invalid period', (f) => `/pcns/${f.pcns.a.id}?from=2026-13-45&to=nonsense&sort=rank`,
+			signedIn({ admin: 403, pcnLead: 200, manager: 403, linkWorker: 403 })),
+		get('PCN dashboard of PCN B (other PCN)', (f) => `/pcns/${f.pcns.b.id}`, signedIn({ admin: 403, pcnLead: 404, manager: 403, linkWorker: 403 })),
+		get('PCN dashboard of a PCN that does not exist', () => '/pcns/999999', signedIn({ admin: 403, pcnLead: 404, manager: 403, linkWorker: 403 })),
+		get('PCN dashboard with a malformed id', () => '/pcns/abc', signedIn({ admin: 403, pcnLead: 404, manager: 403, linkWorker: 403 }))
+	],
 	'/practices/[practiceId]/rounds/new': [
 		get('new round at A1', (f) => `/practices/${f.practices.a1.id}/rounds/new`, signedIn({ admin: 403, pcnLead: 200, manager: 200, linkWorker: 403 })),
 		get('new round at A2 (lead’s PCN only)', (f) => `/practices/${f.practices.a2.id}/rounds/new`, signedIn({ admin: 403, pcnLead: 200, manager: 404, linkWorker: 403 })),
@@ -191,7 +199,18 @@ const MATRIX: Record<string, Probe[]> = {
 	],
 	'/account': [
 		get('own account', () => '/account', signedIn({ admin: 200, pcnLead: 200, manager: 200, linkWorker: 200 })),
-		post('change password (empty form)', () => '/account?/changePassword', signedIn({ admin: 400, pcnLead: 400, manager: 400, linkWorker: 400 }))
+		post('change password (empty form)', () => '/account?/changePassword', signedIn({ admin: 400, pcnLead: 400, manager: 400, linkWorker: 400 })),
+		// Administrators see no results, so they have no API tokens.
+		post('create an API token (empty form)', () => '/account?/createToken', signedIn({ admin: 403, pcnLead: 400, manager: 400, linkWorker: 400 })),
+		post('revoke an API token that does not exist', () => '/account?/revokeToken', signedIn({ admin: 403, pcnLead: 404, manager: 404, linkWorker: 404 }),
+			() => ({ tokenId: '999999' }))
+	],
+	// The API takes personal tokens only: a session cookie, however valid, is not enough.
+	'/api/v1/me': [get('API: who am I, with a session cookie only', () => '/api/v1/me', everyone(401))],
+	'/api/v1/practices': [get('API: practices, with a session cookie only', () => '/api/v1/practices', everyone(401))],
+	'/api/v1/practices/[practiceId]/rounds': [
+		get('API: rounds at A1, with a session cookie only', (f) => `/api/v1/practices/${f.practices.a1.id}/rounds`, everyone(401)),
+		get('API: rounds of a practice that does not exist, with a session cookie only', () => '/api/v1/practices/999999/rounds', everyone(401))
 	],
 	'/forgot-password': [
 		get('forgotten password form', () => '/forgot-password', everyone(200)),

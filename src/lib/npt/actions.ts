@@ -2,7 +2,8 @@
  * "What to work on": each construct scoring below the Belonging construct minimum (SCORING.md §4,
  * 6.25 in the built-in instrument) maps to concrete steps from the research behind DOMAIN.md —
  * induction, team meetings, patient information, protected VCSE time, feedback to referrers,
- * supervision. Weakest construct first.
+ * supervision. Weakest construct first. `PCN_ACTIONS` are the network-wide counterparts a PCN lead
+ * can set up once for every practice at the same time.
  */
 import { CONSTRUCTS, type Construct } from './constructs';
 
@@ -117,3 +118,92 @@ export function suggestActions(
 		return score !== null && score < minimum ? [{ construct, score, actions: [...CONSTRUCT_ACTIONS[construct]] }] : [];
 	}).sort((a, b) => a.score - b.score);
 }
+
+/**
+ * Steps a PCN can take once for all its practices, for constructs that are weak across the
+ * network (the PCN dashboard's common gaps). Drawn from the same research: shared induction,
+ * peer support, a directory of local services, feedback to referrers, supervision and protected
+ * VCSE time, organised at network level so no practice has to invent them alone.
+ */
+export const PCN_ACTIONS: Record<Construct, readonly SuggestedAction[]> = {
+	coherence: [
+		{
+			id: 'pcn-shared-induction',
+			title: 'Run one induction programme across the PCN',
+			detail:
+				'Write a single induction for every link worker joining the network, with a buddy at each practice and time to shadow clinicians, so each practice does not have to start from scratch.'
+		},
+		{
+			id: 'pcn-role-briefing',
+			title: 'Give every practice the same short briefing on the role',
+			detail:
+				'Prepare one set of slides and a one-page referral guide for the network, and take them to each practice’s team meeting, so staff everywhere hear the same account of who link workers can help.'
+		},
+		{
+			id: 'pcn-patient-information',
+			title: 'Share patient information about social prescribing',
+			detail:
+				'Produce a leaflet, a website page and a reception script once for the PCN, and let every practice use them with its own details added.'
+		}
+	],
+	cognitive_participation: [
+		{
+			id: 'pcn-champions-network',
+			title: 'Bring practice champions together',
+			detail:
+				'Ask each practice to name a GP or staff champion for social prescribing, and meet as a group a few times a year to share what helps referrals and what gets in the way.'
+		},
+		{
+			id: 'pcn-host-agreement',
+			title: 'Agree one host arrangement for the network',
+			detail:
+				'Where the PCN, a VCSE employer and the practices all have a say, write one agreement that names the line manager and says who decides what, and use it in every practice.'
+		},
+		{
+			id: 'pcn-meeting-invitations',
+			title: 'Make team meeting invitations a PCN expectation',
+			detail:
+				'Agree across the network that link workers are invited to practice team and MDT meetings, with social prescribing as a regular agenda item.'
+		}
+	],
+	collective_action: [
+		{
+			id: 'pcn-services-directory',
+			title: 'Keep a shared directory of local services',
+			detail:
+				'Build one up-to-date directory of voluntary and community services for the whole PCN, so link workers and staff in every practice refer to the same, current list.'
+		},
+		{
+			id: 'pcn-protected-vcse-time',
+			title: 'Agree protected VCSE time across the PCN',
+			detail:
+				'Set a number of hours each week that every link worker keeps for meeting local groups, agreed with all practices so no single practice has to defend it alone.'
+		},
+		{
+			id: 'pcn-joint-supervision',
+			title: 'Arrange supervision jointly',
+			detail:
+				'Set up supervision for all the network’s link workers together, with named clinical supervisors and protected slots, including for those employed by a VCSE partner.'
+		}
+	],
+	reflexive_monitoring: [
+		{
+			id: 'pcn-feedback-template',
+			title: 'Use one feedback template to referrers',
+			detail:
+				'Agree a short standard message that every link worker sends back to the referring clinician, so referrers in all practices hear what happened to their patients.'
+		},
+		{
+			id: 'pcn-peer-support',
+			title: 'Start a peer support group for link workers',
+			detail:
+				'Give the network’s link workers a regular protected meeting to discuss cases, share local knowledge and support each other; isolation is a common reason they leave.'
+		},
+		{
+			id: 'pcn-shared-measures',
+			title: 'Report the same meaningful measures in every practice',
+			detail:
+				'Agree wellbeing outcomes and case studies to collect alongside referral counts, and review them together at PCN level each quarter.'
+		}
+	]
+};

@@ -14,6 +14,7 @@ export const load = (async ({ locals }) => {
 	return {
 		home: 'practices' as const,
 		role: user.role,
+		canSeePcns: user.role === 'pcn_lead',
 		pcns: await getNetworkOverview(locals.db, locals.config, ukDate(), user.practiceIds),
 		minResponses: locals.config.minResponses
 	};

@@ -1,0 +1,259 @@
+/**
+ * Comparing the practices of a PCN (SCORING.md §7): each practice contributes its latest closed
+ * round inside the chosen period; the PCN figure is the mean of practice scores (each practice
+ * counts once), shown beside the pooled respondent mean. Every disclosure rule of §6 holds here
+ * too: a practice below MIN_RESPONSES contributes nothing but the words "not enough responses".
+ */
+import { PCN_ACTIONS, DEFAULT_CONSTRUCT_MINIMUM, type SuggestedAction } from './actions';
+import { SCORE_KEYS, type ScoreKey } from './change';
+import { CONSTRUCTS, type Construct } from './constructs';
+import { bandOfScore, placeOnContinuum, type Band, type Placement } from './continuum';
+import { canShow, respondentsNeeded, type DisclosureRules } from './disclosure';
+import type { BandThresholds, Instrument } from './instrument';
+import { internalConsistency, scoreGroup, scoreRespondent, summariseScores, type Respondent } from './scoring';
+import { mean, type Interval } from './statistics';
+
+export interface Period {
+	/** ISO dates, both inclusive. */
+	from: string;
+	to: string;
+}
+
+/** The date a closed round counts from: when it actually closed, else its closing date. */
+export function closeDateOf(round: { closed_on: string | null; closes_on: string }): string {
+	return round.closed_on ?? round.closes_on;
+}
+
+/**
+ * The latest of the given closed rounds whose close date falls inside the period (inclusive);
+ * on the same date the later-created round (higher id) wins. Undefined when none does.
+ */
+export function chooseRoundInPeriod<T extends { id: number; closedOn: string }>(
+	closedRounds: readonly T[],
+	period: Period
+): T | undefined {
+	let chosen: T | undefined;
+	for (const round of closedRounds) {
+		if (round.closedOn < period.from || round.closedOn > period.to) continue;
+		if (!chosen || round.closedOn > chosen.closedOn || (round.closedOn === chosen.closedOn && round.id > chosen.id)) {
+			chosen = round;
+		}
+	}
+	return chosen;
+}
+
+export interface PcnScore {
+	mean: number;
+	interval: Interval | null;
+	n: number;
+	/** The indicative band of this score (for the overall score: the practice's placement). */
+	band: Band;
+}
+
+export type PracticeResult =
+	| { state: 'no_round' }
+	| { state: 'withheld'; respondentsNeeded: number }
+	| {
+			state: 'shown';
+			respondents: number;
+			/** Respondents ÷ the round's staff headcount; null without a headcount. */
+			responseRate: number | null;
+			/** Null where that score is withheld (fewer than the minimum scored on it). */
+			scores: Record<ScoreKey, PcnScore | null>;
+			placement: Placement | null;
+	  };
+
+/**
+ * A practice's chosen round as the PCN view shows it. Constructs carry the band their own score
+ * falls in by the overall thresholds (a display aid for the heatmap); the overall score carries
+ * the practice's placement, which also needs every construct at the Belonging construct minimum.
+ */
+export function summarisePracticeRound(
+	instrument: Instrument,
+	respondents: readonly Respondent[],
+	staffHeadcount: number | null,
+	rules: DisclosureRules
+): PracticeResult {
+	const count = respondents.length;
+	if (!canShow(count, rules)) return { state: 'withheld', respondentsNeeded: respondentsNeeded(count, rules) };
+	const group = scoreGroup(instrument, respondents);
+	const constructMeans = {} as Record<Construct, number | null>;
+	for (const construct of CONSTRUCTS) {
+		const score = group.constructs[construct];
+		constructMeans[construct] = canShow(score.n, rules) ? score.mean : null;
+	}
+	const overallShown = canShow(group.overall.n, rules) && group.overall.mean !== null;
+	const placement = overallShown ? placeOnContinuum(group.overall, constructMeans, instrument.bands) : null;
+	const scores = {} as Record<ScoreKey, PcnScore | null>;
+	for (const key of SCORE_KEYS) {
+		const score = key === 'overall' ? group.overall : group.constructs[key];
+		if (!canShow(score.n, rules) || score.mean === null) {
+			scores[key] = null;
+			continue;
+		}
+		const band = key === 'overall' && placement ? placement.band : bandOfScore(score.mean, instrument.bands);
+		scores[key] = { mean: score.mean, interval: score.interval, n: score.n, band };
+	}
+	return {
+		state: 'shown',
+		respondents: count,
+		responseRate: staffHeadcount ? count / staffHeadcount : null,
+		scores,
+		placement
+	};
+}
+
+/** One practice's chosen round with what it was scored against, for the PCN figures. */
+export interface PooledInput {
+	instrument: Instrument;
+	respondents: readonly Respondent[];
+	result: PracticeResult;
+}
+
+export interface PracticeMean {
+	mean: number;
+	/** How many practices' scores were averaged. */
+	practices: number;
+	band: Band;
+}
+
+export interface PooledScore {
+	mean: number;
+	interval: Interval | null;
+	n: number;
+	/** How many practices' respondents are in this pool. */
+	practices: number;
+}
+
+export type PooledConsistency =
+	| { alpha: number; complete: number }
+	| { alpha: null; complete: number; reason: 'too_few' | 'no_variation' }
+	| { alpha: null; reason: 'no_data' | 'mixed_instruments' };
+
+export interface PcnFigures {
+	/** Practices whose chosen round could be shown. */
+	practicesShown: number;
+	/** Respondents of those practices' rounds (withheld practices are not counted). */
+	respondents: number;
+	/** Mean of practice scores: every practice with a shown score counts once. */
+	practiceMean: Record<ScoreKey, PracticeMean | null>;
+	/** Every respondent of the pooled practices scored together. */
+	pooled: Record<ScoreKey, PooledScore | null>;
+	consistency: Record<Construct, PooledConsistency>;
+}
+
+/*
+ * What may be pooled. A practice below MIN_RESPONSES is left out of the pool entirely, and a
+ * shown practice is left out of one score's pool when that score of its own was withheld: with
+ * the other practices' scores and sizes on the same page, the pooled mean and n would otherwise
+ * give the withheld group's mean away by subtraction. So each score's pool holds exactly the
+ * practices that show that score, and its n is at least MIN_RESPONSES per practice in it.
+ */
+export function pcnFigures(inputs: readonly PooledInput[], bands: BandThresholds, confidenceLevel: number): PcnFigures {
+	const shown = inputs.filter((i): i is PooledInput & { result: Extract<PracticeResult, { state: 'shown' }> } => i.result.state === 'shown');
+	const scored = shown.map((input) => ({ input, scores: input.respondents.map((r) => scoreRespondent(input.instrument, r)) }));
+
+	const practiceMean = {} as Record<ScoreKey, PracticeMean | null>;
+	const pooled = {} as Record<ScoreKey, PooledScore | null>;
+	for (const key of SCORE_KEYS) {
+		const contributing = scored.filter((s) => s.input.result.scores[key] !== null);
+		const means = contributing.map((s) => s.input.result.scores[key]!.mean);
+		const m = mean(means);
+		practiceMean[key] = m === null ? null : { mean: m, practices: means.length, band: bandOfScore(m, bands) };
+		const values = contributing.flatMap((s) =>
+			s.scores.map((r) => (key === 'overall' ? r.overall : r.constructs[key])).filter((v): v is number => v !== null)
+		);
+		const group = summariseScores(values, confidenceLevel);
+		pooled[key] =
+			group.mean === null ? null : { mean: group.mean, interval: group.interval, n: group.n, practices: contributing.length };
+	}
+
+	const consistency = {} as Record<Construct, PooledConsistency>;
+	for (const construct of CONSTRUCTS) {
+		const contributing = shown.filter((s) => s.result.scores[construct] !== null);
+		const instruments = new Set(contributing.map((s) => `${s.instrument.id}@${s.instrument.version}`));
+		if (contributing.length === 0) consistency[construct] = { alpha: null, reason: 'no_data' };
+		// α compares items with each other: answers to different statements cannot be stacked.
+		else if (instruments.size > 1) consistency[construct] = { alpha: null, reason: 'mixed_instruments' };
+		else {
+			const result = internalConsistency(
+				contributing[0]!.instrument,
+				contributing.flatMap((s) => s.respondents),
+				construct
+			);
+			consistency[construct] =
+				result.alpha !== null
+					? { alpha: result.alpha, complete: result.complete }
+					: {
+							alpha: null,
+							complete: result.complete,
+							reason: result.complete < contributing[0]!.instrument.scoring.minRespondentsForAlpha ? 'too_few' : 'no_variation'
+						};
+		}
+	}
+
+	return {
+		practicesShown: shown.length,
+		respondents: shown.reduce((sum, s) => sum + s.result.respondents, 0),
+		practiceMean,
+		pooled,
+		consistency
+	};
+}
+
+export interface CommonGap {
+	construct: Construct;
+	/** Practices whose shown score for this construct is below the minimum. */
+	practicesBelow: number;
+	/** Practices with a shown score for this construct. */
+	practicesScored: number;
+	/** Mean of those practices' scores. */
+	pcnMean: number;
+	actions: SuggestedAction[];
+}
+
+/**
+ * The constructs weak across the PCN: any construct below `minimum` in at least one practice or
+ * on the mean of practice scores, the most widespread first (then the lowest mean, then NPT
+ * order), each with the PCN-level steps that would help several practices at once.
+ */
+export function commonGaps(
+	practiceScores: readonly Record<Construct, number | null>[],
+	minimum: number = DEFAULT_CONSTRUCT_MINIMUM
+): CommonGap[] {
+	const gaps: CommonGap[] = [];
+	for (const construct of CONSTRUCTS) {
+		const scores = practiceScores.map((p) => p[construct]).filter((s): s is number => s !== null);
+		const pcnMean = mean(scores);
+		if (pcnMean === null) continue;
+		const practicesBelow = scores.filter((s) => s < minimum).length;
+		if (practicesBelow === 0 && pcnMean >= minimum) continue;
+		gaps.push({ construct, practicesBelow, practicesScored: scores.length, pcnMean, actions: [...PCN_ACTIONS[construct]] });
+	}
+	return gaps.sort(
+		(a, b) => b.practicesBelow - a.practicesBelow || a.pcnMean - b.pcnMean || CONSTRUCTS.indexOf(a.construct) - CONSTRUCTS.indexOf(b.construct)
+	);
+}
+
+export const HEATMAP_SORTS = ['name', ...SCORE_KEYS] as const;
+export type HeatmapSort = (typeof HEATMAP_SORTS)[number];
+
+/**
+ * Heatmap rows in the chosen order: by practice name, or by one score from lowest to highest so
+ * the practices that may need support come first. Practices without that score (no round, not
+ * enough responses, or that score withheld) always come last; ties go by name.
+ */
+export function sortPractices<T extends { name: string; state: PracticeResult['state']; scores?: Record<ScoreKey, PcnScore | null> }>(
+	practices: readonly T[],
+	sort: HeatmapSort
+): T[] {
+	const byName = (a: T, b: T) => a.name.localeCompare(b.name, 'en-GB');
+	if (sort === 'name') return [...practices].sort(byName);
+	const scoreOf = (p: T) => (p.state === 'shown' ? (p.scores?.[sort]?.mean ?? null) : null);
+	return [...practices].sort((a, b) => {
+		const x = scoreOf(a);
+		const y = scoreOf(b);
+		if (x === null || y === null) return x === y ? byName(a, b) : x === null ? 1 : -1;
+		return x - y || byName(a, b);
+	});
+}

@@ -1,0 +1,50 @@
+import { error } from '@sveltejs/kit';
+import { isIsoDate, ukDate } from '$lib/dates';
+import { guard, RESULT_READERS } from '$lib/server/access';
+import { recordAudit } from '$lib/server/audit';
+import { sortPractices } from '$lib/npt/pcn';
+import { idFromParam } from '$lib/server/organisations';
+import { getPcnDashboard, readPeriodQuery } from '$lib/server/pcn-dashboard';
+import type { PageServerLoad } from './$types';
+
+const NOT_FOUND = 'We could not find that PCN.';
+
+const askedDate = (value: string | null, used: string) => (value !== null && isIsoDate(value) ? value : used);
+
+/*
+ * The PCN page is for PCN leads only. Practice managers and link workers read their own
+ * practices' dashboards; comparing every practice of a network is the lead's job, and a
+ * practice manager seeing other practices' scores would go beyond their scope.
+ */
+const PCN_READERS = RESULT_READERS.filter((role) => role === 'pcn_lead');
+
+export const load = (async (event) => {
+	const { params, locals, url } = event;
+	guard(event, { roles: PCN_READERS });
+	const pcnId = idFromParam(params.pcnId);
+	if (pcnId === undefined) error(404, NOT_FOUND);
+	// Another network reads exactly like "not there", and is checked before anything is read.
+	const user = guard(event, { roles: PCN_READERS, pcnId });
+	const today = ukDate();
+	const query = readPeriodQuery(url.searchParams, today);
+	const dashboard = await getPcnDashboard(locals.db, pcnId, locals.config, query.period, today);
+	if (!dashboard) error(404, NOT_FOUND);
+	await recordAudit(locals.db, user, {
+		action: 'results_viewed',
+		summary: `Viewed the PCN dashboard of ${dashboard.pcn.name} (${dashboard.pcn.odsCode}), ${query.period.from} to ${query.period.to}`,
+		pcnId
+	});
+	return {
+		...dashboard,
+		practices: sortPractices(dashboard.practices, query.sort),
+		sort: query.sort,
+		problems: query.problems,
+		periodRejected: query.periodRejected,
+		/**
+		 * What the period form shows: the dates asked for, so a start after the end can be corrected;
+		 * a value that is not a date at all cannot sit in a date field, so the period used stands in.
+		 */
+		asked: { from: askedDate(url.searchParams.get('from'), query.period.from), to: askedDate(url.searchParams.get('to'), query.period.to) },
+		minResponses: locals.config.minResponses
+	};
+}) satisfies PageServerLoad;
