@@ -73,6 +73,13 @@ const MATRIX: Record<string, Probe[]> = {
 		get('dashboard of a practice that does not exist', () => '/practices/999999', signedIn({ admin: 403, pcnLead: 404, manager: 404, linkWorker: 404 })),
 		get('dashboard with a malformed practice id', () => '/practices/abc', signedIn({ admin: 403, pcnLead: 404, manager: 404, linkWorker: 404 }))
 	],
+	'/pcns/[pcnId]/export/[kind]': [
+		get('heatmap CSV of PCN A', (f) => `/pcns/${f.pcns.a.id}/export/heatmap.csv`, signedIn({ admin: 403, pcnLead: 200, manager: 403, linkWorker: 403 })),
+		get('all rounds CSV of PCN A', (f) => `/pcns/${f.pcns.a.id}/export/rounds.csv`, signedIn({ admin: 403, pcnLead: 200, manager: 403, linkWorker: 403 })),
+		get('heatmap CSV of PCN B (not the lead’s)', (f) => `/pcns/${f.pcns.b.id}/export/heatmap.csv`, signedIn({ admin: 403, pcnLead: 404, manager: 403, linkWorker: 403 })),
+		get('heatmap CSV with the period the wrong way round', (f) => `/pcns/${f.pcns.a.id}/export/heatmap.csv?from=2026-10-01&to=2026-01-01`, signedIn({ admin: 403, pcnLead: 400, manager: 403, linkWorker: 403 })),
+		get('a PCN download that does not exist', (f) => `/pcns/${f.pcns.a.id}/export/answers.csv`, signedIn({ admin: 403, pcnLead: 404, manager: 403, linkWorker: 403 }))
+	],
 	'/pcns/[pcnId]': [
 		get('PCN dashboard of PCN A (lead’s PCN)', (f) => `/pcns/${f.pcns.a.id}`, signedIn({ admin: 403, pcnLead: 200, manager: 403, linkWorker: 403 })),
 		get('PCN dashboard of PCN A with an invalid period', (f) => `/pcns/${f.pcns.a.id}?from=2026-13-45&to=nonsense&sort=rank`,
@@ -206,6 +213,12 @@ const MATRIX: Record<string, Probe[]> = {
 			() => ({ tokenId: '999999' }))
 	],
 	// The API takes personal tokens only: a session cookie, however valid, is not enough.
+	'/api/v1/pcns/[pcnId]/heatmap': [
+		get('API: heatmap of PCN A, with a session cookie only', (f) => `/api/v1/pcns/${f.pcns.a.id}/heatmap`, everyone(401))
+	],
+	'/api/v1/pcns/[pcnId]/rounds': [
+		get('API: rounds of PCN A, with a session cookie only', (f) => `/api/v1/pcns/${f.pcns.a.id}/rounds`, everyone(401))
+	],
 	'/api/v1/me': [get('API: who am I, with a session cookie only', () => '/api/v1/me', everyone(401))],
 	'/api/v1/practices': [get('API: practices, with a session cookie only', () => '/api/v1/practices', everyone(401))],
 	'/api/v1/practices/[practiceId]/rounds': [

@@ -7,7 +7,9 @@
 import { SCORE_KEYS, type ScoreKey } from '../npt/change';
 import type { Config } from './config';
 import type { DbOrTx } from './db';
+import { describePlacement, type Band } from '../npt/continuum';
 import { getPracticeDashboard, type TrendPoint, type TrendScore } from './dashboard';
+import { getPcnDashboard, type PcnPractice } from './pcn-dashboard';
 import { ROLE_NAMES, type Role, type SignedInUser } from './users';
 
 export interface ApiPcn {
@@ -68,7 +70,7 @@ function twoDecimals(value: number): number {
 	return Math.round(value * 100) / 100;
 }
 
-function apiScore(score: TrendScore | null): ApiScore | null {
+function apiScore(score: Pick<TrendScore, 'mean' | 'interval' | 'n'> | null): ApiScore | null {
 	if (!score) return null;
 	return {
 		mean: twoDecimals(score.mean),
@@ -145,4 +147,110 @@ export async function getApiPracticeRounds(
 	]);
 	if (!dashboard || !practice[0]) return undefined;
 	return { practice: practice[0], minResponses: config.minResponses, rounds: dashboard.trend.map(apiRound) };
+}
+
+export interface ApiHeatmapScore extends ApiScore {
+	/** The indicative band: for the overall score, the practice's placement. */
+	band: Band;
+}
+
+export interface ApiHeatmapPractice {
+	id: number;
+	odsCode: string;
+	name: string;
+	/** The practice's latest closed round inside the period; null when it had none. */
+	round: { id: number; title: string; closedOn: string } | null;
+	status: 'shown' | 'withheld' | 'no_round';
+	/** How many more responses a withheld round would have needed; null otherwise. */
+	respondentsNeeded: number | null;
+	/** Null unless shown. */
+	respondents: number | null;
+	/** Respondents ÷ headcount, 0–1; null unless shown and a headcount was entered. */
+	responseRate: number | null;
+	/** Null unless shown; a single score is null when too few people scored on it. */
+	scores: Record<ScoreKey, ApiHeatmapScore | null> | null;
+	/** e.g. "Fitting in — borderline with Belonging"; null unless placed. */
+	placement: string | null;
+}
+
+export interface ApiHeatmap {
+	pcn: ApiPcn;
+	period: { from: string; to: string };
+	minResponses: number;
+	practices: ApiHeatmapPractice[];
+	figures: {
+		practicesShown: number;
+		respondents: number;
+		/** Mean of practice scores: each practice with a shown score counts once. */
+		practiceMean: Record<ScoreKey, { mean: number; practices: number } | null>;
+		/** Every respondent of the shown practices scored together. */
+		pooled: Record<ScoreKey, (ApiScore & { practices: number }) | null>;
+	};
+}
+
+function heatmapPractice(practice: PcnPractice): ApiHeatmapPractice {
+	const base = { id: practice.id, odsCode: practice.odsCode, name: practice.name, round: practice.round };
+	const empty = { respondents: null, responseRate: null, scores: null, placement: null };
+	if (practice.state === 'no_round') return { ...base, status: 'no_round', respondentsNeeded: null, ...empty };
+	if (practice.state === 'withheld') return { ...base, status: 'withheld', respondentsNeeded: practice.respondentsNeeded, ...empty };
+	const scores = {} as Record<ScoreKey, ApiHeatmapScore | null>;
+	for (const key of SCORE_KEYS) {
+		const score = practice.scores[key];
+		scores[key] = score ? { ...apiScore(score)!, band: score.band } : null;
+	}
+	return {
+		...base,
+		status: 'shown',
+		respondentsNeeded: null,
+		respondents: practice.respondents,
+		responseRate: practice.responseRate === null ? null : Math.round(practice.responseRate * 1000) / 1000,
+		scores,
+		placement: practice.placement ? describePlacement(practice.placement) : null
+	};
+}
+
+/** The PCN heatmap and figures, from the same data as the PCN dashboard. Undefined for no such PCN. */
+export async function getApiPcnHeatmap(
+	db: DbOrTx,
+	pcnId: number,
+	config: Pick<Config, 'minResponses'>,
+	period: { from: string; to: string },
+	today: string
+): Promise<ApiHeatmap | undefined> {
+	const dashboard = await getPcnDashboard(db, pcnId, config, period, today);
+	if (!dashboard) return undefined;
+	const { figures } = dashboard;
+	const practiceMean = {} as ApiHeatmap['figures']['practiceMean'];
+	const pooled = {} as ApiHeatmap['figures']['pooled'];
+	for (const key of SCORE_KEYS) {
+		const mean = figures.practiceMean[key];
+		practiceMean[key] = mean ? { mean: twoDecimals(mean.mean), practices: mean.practices } : null;
+		const pool = figures.pooled[key];
+		pooled[key] = pool ? { ...apiScore(pool)!, practices: pool.practices } : null;
+	}
+	return {
+		pcn: { id: dashboard.pcn.id, odsCode: dashboard.pcn.odsCode, name: dashboard.pcn.name },
+		period: dashboard.period,
+		minResponses: config.minResponses,
+		practices: dashboard.practices.map(heatmapPractice),
+		figures: { practicesShown: figures.practicesShown, respondents: figures.respondents, practiceMean, pooled }
+	};
+}
+
+/** Every closed round of every practice now in the PCN, by practice name. Undefined for no such PCN. */
+export async function getApiPcnRounds(
+	db: DbOrTx,
+	pcnId: number,
+	config: Pick<Config, 'minResponses'>,
+	today: string
+): Promise<{ pcn: ApiPcn; minResponses: number; practices: ApiPracticeRounds[] } | undefined> {
+	const pcn = await db.selectFrom('pcn').select(['id', 'ods_code', 'name']).where('id', '=', pcnId).executeTakeFirst();
+	if (!pcn) return undefined;
+	const practiceIds = (await db.selectFrom('practice').select('id').where('pcn_id', '=', pcnId).execute()).map((p) => p.id);
+	const practices: ApiPracticeRounds[] = [];
+	for (const practice of await listApiPractices(db, practiceIds)) {
+		const rounds = await getApiPracticeRounds(db, practice.id, config, today);
+		if (rounds) practices.push(rounds);
+	}
+	return { pcn: { id: pcn.id, odsCode: pcn.ods_code, name: pcn.name }, minResponses: config.minResponses, practices };
 }

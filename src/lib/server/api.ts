@@ -128,6 +128,13 @@ export function practiceInScope(caller: ApiCaller, param: string | undefined): n
 	return id;
 }
 
+/** A PCN id from the path that the caller leads; anything else is "not there" (404). */
+export function pcnInScope(caller: ApiCaller, param: string | undefined): number {
+	const id = param && /^[1-9]\d{0,14}$/.test(param) ? Number(param) : undefined;
+	if (id === undefined || !caller.user.pcnIds.includes(id)) apiFail(404, 'We could not find that PCN.');
+	return id;
+}
+
 /**
  * Every other method of an API route (`export const fallback = apiReadOnly`): the API only reads,
  * and says so in JSON like every other answer.

@@ -1,0 +1,45 @@
+import { error } from '@sveltejs/kit';
+import { ukDate } from '$lib/dates';
+import { guard } from '$lib/server/access';
+import { getApiPcnHeatmap, getApiPcnRounds } from '$lib/server/api-data';
+import { recordAudit } from '$lib/server/audit';
+import { csvDownload } from '$lib/server/csv';
+import { idFromParam } from '$lib/server/organisations';
+import { readPeriodQuery } from '$lib/server/pcn-dashboard';
+import { pcnExportKindOf, writeHeatmapCsv, writePcnRoundsCsv } from '$lib/server/pcn-exports';
+import type { RequestHandler } from './$types';
+
+const NOT_FOUND = 'We could not find that PCN.';
+
+/** PCN leads only, like the PCN dashboard; the heatmap takes the same `from` and `to` as the page. */
+export const GET: RequestHandler = async (event) => {
+	const { params, locals, url } = event;
+	guard(event, { roles: ['pcn_lead'] });
+	const kind = pcnExportKindOf(params.kind);
+	if (!kind) error(404, 'There is no such download.');
+	const pcnId = idFromParam(params.pcnId);
+	if (pcnId === undefined) error(404, NOT_FOUND);
+	const user = guard(event, { roles: ['pcn_lead'], pcnId });
+	const today = ukDate();
+
+	let csv: string;
+	let summary: string;
+	let filename: string;
+	if (kind === 'heatmap') {
+		const query = readPeriodQuery(url.searchParams, today);
+		if (query.periodRejected) error(400, query.problems.join(' '));
+		const heatmap = await getApiPcnHeatmap(locals.db, pcnId, locals.config, query.period, today);
+		if (!heatmap) error(404, NOT_FOUND);
+		csv = writeHeatmapCsv(heatmap);
+		filename = `belonging-${heatmap.pcn.odsCode}-heatmap-${query.period.from}-to-${query.period.to}.csv`;
+		summary = `Downloaded the heatmap of ${heatmap.pcn.name} (${query.period.from} to ${query.period.to})`;
+	} else {
+		const rounds = await getApiPcnRounds(locals.db, pcnId, locals.config, today);
+		if (!rounds) error(404, NOT_FOUND);
+		csv = writePcnRoundsCsv(rounds);
+		filename = `belonging-${rounds.pcn.odsCode}-all-rounds.csv`;
+		summary = `Downloaded the scores of every round at ${rounds.pcn.name}`;
+	}
+	await recordAudit(locals.db, user, { action: 'export_downloaded', summary, pcnId });
+	return csvDownload(csv, filename);
+};
