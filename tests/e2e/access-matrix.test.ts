@@ -65,6 +65,25 @@ const MATRIX: Record<string, Probe[]> = {
 		post('open a round that does not exist', () => '/rounds/999999?/open', signedIn({ admin: 403, pcnLead: 404, manager: 404, linkWorker: 403 })),
 		get('results with a malformed round id', () => '/rounds/abc', signedIn({ admin: 404, pcnLead: 404, manager: 404, linkWorker: 404 }))
 	],
+	// The link worker's own, signed view: only link workers, only at practices they serve.
+	'/rounds/[roundId]/assessment': [
+		get('own view of A1 (link worker’s practice)', (f) => `/rounds/${f.rounds.a1.id}/assessment`,
+			signedIn({ admin: 403, pcnLead: 403, manager: 403, linkWorker: 200 })),
+		get('own view of an open round at A1', (f) => `/rounds/${f.rounds.a1Open.id}/assessment`,
+			signedIn({ admin: 403, pcnLead: 403, manager: 403, linkWorker: 200 })),
+		get('own view of the A1 draft (a notice, no form)', (f) => `/rounds/${f.rounds.a1Draft.id}/assessment`,
+			signedIn({ admin: 403, pcnLead: 403, manager: 403, linkWorker: 200 })),
+		get('own view of A2 (not the link worker’s practice)', (f) => `/rounds/${f.rounds.a2.id}/assessment`,
+			signedIn({ admin: 403, pcnLead: 403, manager: 403, linkWorker: 404 })),
+		get('own view of a round that does not exist', () => '/rounds/999999/assessment',
+			signedIn({ admin: 403, pcnLead: 403, manager: 403, linkWorker: 404 })),
+		post('own view at A1 with an empty form', (f) => `/rounds/${f.rounds.a1.id}/assessment`,
+			signedIn({ admin: 403, pcnLead: 403, manager: 403, linkWorker: 400 })),
+		post('own view of the A1 draft (refused)', (f) => `/rounds/${f.rounds.a1Draft.id}/assessment`,
+			signedIn({ admin: 403, pcnLead: 403, manager: 403, linkWorker: 409 }), () => ({ 'item-CO1': '3' })),
+		post('own view at A2 (not the link worker’s practice)', (f) => `/rounds/${f.rounds.a2.id}/assessment`,
+			signedIn({ admin: 403, pcnLead: 403, manager: 403, linkWorker: 404 }), () => ({ 'item-CO1': '3' }))
+	],
 	'/practices/[practiceId]': [
 		get('dashboard of A1 (lead’s PCN, manager’s practice, link worker’s practice)', (f) => `/practices/${f.practices.a1.id}`,
 			signedIn({ admin: 403, pcnLead: 200, manager: 200, linkWorker: 200 })),
@@ -95,6 +114,35 @@ const MATRIX: Record<string, Probe[]> = {
 		get('new round at a practice that does not exist', () => '/practices/999999/rounds/new', signedIn({ admin: 403, pcnLead: 404, manager: 404, linkWorker: 403 })),
 		post('new round at A1 (empty form)', (f) => `/practices/${f.practices.a1.id}/rounds/new`, signedIn({ admin: 403, pcnLead: 400, manager: 400, linkWorker: 403 })),
 		post('new round at B1 (other PCN)', (f) => `/practices/${f.practices.b1.id}/rounds/new`, signedIn({ admin: 403, pcnLead: 404, manager: 404, linkWorker: 403 }))
+	],
+	// The infrastructure checklist: only link workers, only at practices they serve.
+	'/practices/[practiceId]/checklist': [
+		get('checklist at A1 (link worker’s practice)', (f) => `/practices/${f.practices.a1.id}/checklist`, signedIn({ admin: 403, pcnLead: 403, manager: 403, linkWorker: 200 })),
+		get('checklist at B1 (link worker’s practice in the other PCN)', (f) => `/practices/${f.practices.b1.id}/checklist`, signedIn({ admin: 403, pcnLead: 403, manager: 403, linkWorker: 200 })),
+		get('checklist at A2 (not the link worker’s)', (f) => `/practices/${f.practices.a2.id}/checklist`, signedIn({ admin: 403, pcnLead: 403, manager: 403, linkWorker: 404 })),
+		get('checklist at a practice that does not exist', () => '/practices/999999/checklist', signedIn({ admin: 403, pcnLead: 403, manager: 403, linkWorker: 404 })),
+		post('checklist at A1 with an empty form', (f) => `/practices/${f.practices.a1.id}/checklist`, signedIn({ admin: 403, pcnLead: 403, manager: 403, linkWorker: 400 })),
+		post('checklist at A1 with an unknown item', (f) => `/practices/${f.practices.a1.id}/checklist`, signedIn({ admin: 403, pcnLead: 403, manager: 403, linkWorker: 400 }),
+			() => ({ 'status-hot-desk': 'missing', 'visibility-hot-desk': 'pcn_only' })),
+		post('checklist at A2 (not the link worker’s)', (f) => `/practices/${f.practices.a2.id}/checklist`, signedIn({ admin: 403, pcnLead: 403, manager: 403, linkWorker: 404 }),
+			() => ({ 'status-induction': 'in_place' }))
+	],
+	// Flags: which flags each person sees is decided in flags.ts; a PCN-lead-only flag is "not found" to the manager.
+	'/practices/[practiceId]/flags': [
+		get('flags at A1', (f) => `/practices/${f.practices.a1.id}/flags`, signedIn({ admin: 403, pcnLead: 200, manager: 200, linkWorker: 200 })),
+		get('flags at A2 (lead’s PCN only)', (f) => `/practices/${f.practices.a2.id}/flags`, signedIn({ admin: 403, pcnLead: 200, manager: 404, linkWorker: 404 })),
+		get('flags at B1 (other PCN; link worker’s practice)', (f) => `/practices/${f.practices.b1.id}/flags`, signedIn({ admin: 403, pcnLead: 404, manager: 404, linkWorker: 200 })),
+		get('flags at a practice that does not exist', () => '/practices/999999/flags', signedIn({ admin: 403, pcnLead: 404, manager: 404, linkWorker: 404 })),
+		post('comment on the shared flag at A1', (f) => `/practices/${f.practices.a1.id}/flags?/comment`, signedIn({ admin: 403, pcnLead: 303, manager: 303, linkWorker: 303 }),
+			(f) => ({ flagId: String(f.flags.a1Shared.id), comment: 'Checked by the access matrix' })),
+		post('comment on the PCN-lead-only flag at A1', (f) => `/practices/${f.practices.a1.id}/flags?/comment`, signedIn({ admin: 403, pcnLead: 303, manager: 404, linkWorker: 303 }),
+			(f) => ({ flagId: String(f.flags.a1PcnOnly.id), comment: 'Checked by the access matrix' })),
+		// Skipping a step is refused for those who see the flag, so nothing changes.
+		post('move the PCN-lead-only flag at A1 straight to in progress', (f) => `/practices/${f.practices.a1.id}/flags?/state`, signedIn({ admin: 403, pcnLead: 400, manager: 404, linkWorker: 400 }),
+			(f) => ({ flagId: String(f.flags.a1PcnOnly.id), to: 'in_progress' })),
+		post('change a flag with an empty form', (f) => `/practices/${f.practices.a1.id}/flags?/state`, signedIn({ admin: 403, pcnLead: 400, manager: 400, linkWorker: 400 })),
+		post('change an A1 flag through B1’s page', (f) => `/practices/${f.practices.b1.id}/flags?/state`, signedIn({ admin: 403, pcnLead: 404, manager: 404, linkWorker: 404 }),
+			(f) => ({ flagId: String(f.flags.a1Shared.id), to: 'resolved' }))
 	],
 	'/rounds/[roundId]/export/[kind]': [
 		get('scores CSV at A1', (f) => `/rounds/${f.rounds.a1.id}/export/scores.csv`, signedIn({ admin: 403, pcnLead: 200, manager: 200, linkWorker: 200 })),

@@ -74,11 +74,27 @@ export async function createAccessFixture(db: Db) {
 		invitedA2: await createUser(db, { email: 'invited.a2@matrix.example', displayName: 'Invited A2', role: 'practice_manager', scope: { practiceIds: [a2.id] } }),
 		invitedB1: await createUser(db, { email: 'invited.b1@matrix.example', displayName: 'Invited B1', role: 'practice_manager', scope: { practiceIds: [b1.id] } })
 	};
+	// Two flags the link worker raised at A1: one the manager shares, one for the PCN lead only.
+	// Written directly, so the fixture adds no audit events of its own.
+	const flagAt = async (practiceId: number, itemId: string, visibility: 'practice_and_pcn' | 'pcn_only') => {
+		const stamp = '2026-01-10T09:00:00.000Z';
+		const flag = await db
+			.insertInto('flag')
+			.values({ practice_id: practiceId, raised_by: users.linkWorker.id, item_id: itemId, checklist_version: '1', visibility, state: 'open', created_at: stamp, updated_at: stamp })
+			.returning('id')
+			.executeTakeFirstOrThrow();
+		await db.insertInto('flag_event').values({ flag_id: flag.id, at: stamp, actor_user_id: users.linkWorker.id, from_state: null, to_state: 'open', comment: null }).execute();
+		return flag;
+	};
+	const flags = {
+		a1Shared: await flagAt(a1.id, 'private-room', 'practice_and_pcn'),
+		a1PcnOnly: await flagAt(a1.id, 'contract-career', 'pcn_only')
+	};
 	const cookies: Record<Who, string | null> = { anonymous: null, admin: null, pcnLead: null, manager: null, linkWorker: null };
 	for (const who of ['admin', 'pcnLead', 'manager', 'linkWorker'] as const) {
 		cookies[who] = (await createSession(db, users[who].id)).token;
 	}
-	return { icb, pcns: { a: pcnA, b: pcnB }, practices: { a1, a2, b1 }, rounds, users, others, cookies };
+	return { icb, pcns: { a: pcnA, b: pcnB }, practices: { a1, a2, b1 }, rounds, users, others, flags, cookies };
 }
 
 export type AccessFixture = Awaited<ReturnType<typeof createAccessFixture>>;

@@ -34,7 +34,10 @@ export const AUDIT_ACTIONS = {
 	export_downloaded: 'Downloaded an export',
 	api_token_created: 'Created an API token',
 	api_token_revoked: 'Revoked an API token',
-	api_read: 'Read results through the API'
+	api_read: 'Read results through the API',
+	flag_raised: 'Raised an infrastructure flag',
+	flag_changed: 'Changed an infrastructure flag',
+	assessment_saved: 'Saved a link worker assessment'
 } as const;
 export type AuditAction = keyof typeof AUDIT_ACTIONS;
 

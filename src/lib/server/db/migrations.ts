@@ -6,12 +6,16 @@ import { Migrator, type Migration, type MigrationResultSet } from 'kysely';
 import * as coreSchema from '../../../../migrations/20261122_01_core_schema';
 import * as accounts from '../../../../migrations/20261122_02_accounts';
 import * as apiTokens from '../../../../migrations/20261129_01_api_tokens';
+import * as infrastructureFlags from '../../../../migrations/20261129_02_infrastructure_flags';
+import * as linkWorkerAssessments from '../../../../migrations/20261129_03_link_worker_assessments';
 import type { Db } from './index';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
 	'20261122_01_core_schema': coreSchema,
 	'20261122_02_accounts': accounts,
-	'20261129_01_api_tokens': apiTokens
+	'20261129_01_api_tokens': apiTokens,
+	'20261129_02_infrastructure_flags': infrastructureFlags,
+	'20261129_03_link_worker_assessments': linkWorkerAssessments
 };
 
 function migrator(db: Db): Migrator {

@@ -5,6 +5,8 @@
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { Audience } from '../../npt/instrument';
 import type { NotRelevantCode } from '../../npt/answers';
+import type { FlagState } from '../../npt/flag-lifecycle';
+import type { ChecklistStatus } from '../../npt/infrastructure';
 
 export type RoundStatus = 'draft' | 'open' | 'closed';
 
@@ -208,6 +210,62 @@ export interface ApiTokenTable {
 	revoked_at: string | null;
 }
 
+/** A link worker's own, signed view of a practice in a round: kept apart from staff responses. */
+export interface LinkWorkerAssessmentTable {
+	id: Generated<number>;
+	round_id: number;
+	user_id: number;
+	/** The link worker instrument version the answers belong to (not the round's staff version). */
+	instrument_version_id: number;
+	submitted_at: string;
+	updated_at: string;
+}
+
+export interface LinkWorkerAssessmentAnswerTable {
+	assessment_id: number;
+	item_id: number;
+	value: number | null;
+	not_relevant: NotRelevantCode | null;
+}
+
+/** A link worker's answer to one infrastructure checklist item for one practice. */
+export interface InfrastructureAnswerTable {
+	user_id: number;
+	practice_id: number;
+	/** Item id from the checklist data file (src/lib/npt/infrastructure). */
+	item_id: string;
+	checklist_version: string;
+	status: ChecklistStatus;
+	note: string | null;
+	updated_at: string;
+}
+
+export type FlagVisibility = 'practice_and_pcn' | 'pcn_only';
+
+/** A gap a link worker marked partly in place or missing, with who may see it. */
+export interface FlagTable {
+	id: Generated<number>;
+	practice_id: number;
+	raised_by: number;
+	item_id: string;
+	checklist_version: string;
+	visibility: FlagVisibility;
+	state: FlagState;
+	created_at: string;
+	updated_at: string;
+}
+
+/** One change or comment on a flag; from_state null when raised, equal to to_state for a comment. */
+export interface FlagEventTable {
+	id: Generated<number>;
+	flag_id: number;
+	at: string;
+	actor_user_id: number | null;
+	from_state: FlagState | null;
+	to_state: FlagState;
+	comment: string | null;
+}
+
 export interface Database {
 	app_meta: AppMetaTable;
 	icb: IcbTable;
@@ -233,6 +291,11 @@ export interface Database {
 	audit_event: AuditEventTable;
 	practice_pcn_move: PracticePcnMoveTable;
 	api_token: ApiTokenTable;
+	infrastructure_answer: InfrastructureAnswerTable;
+	flag: FlagTable;
+	flag_event: FlagEventTable;
+	link_worker_assessment: LinkWorkerAssessmentTable;
+	link_worker_assessment_answer: LinkWorkerAssessmentAnswerTable;
 }
 
 export type Icb = Selectable<IcbTable>;
@@ -254,3 +317,5 @@ export type AccountLink = Selectable<AccountLinkTable>;
 export type AuditEvent = Selectable<AuditEventTable>;
 export type ApiToken = Selectable<ApiTokenTable>;
 export type PracticePcnMove = Selectable<PracticePcnMoveTable>;
+export type Flag = Selectable<FlagTable>;
+export type FlagEvent = Selectable<FlagEventTable>;

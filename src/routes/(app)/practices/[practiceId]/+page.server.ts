@@ -2,6 +2,7 @@ import { error } from '@sveltejs/kit';
 import { ukDate } from '$lib/dates';
 import { suggestActions } from '$lib/npt/actions';
 import { guard, RESULT_READERS, ROUND_MANAGERS } from '$lib/server/access';
+import { getPerceptionGap } from '$lib/server/assessments';
 import { recordAudit } from '$lib/server/audit';
 import { constructMeansOf, getPracticeDashboard } from '$lib/server/dashboard';
 import { idFromParam } from '$lib/server/organisations';
@@ -24,6 +25,12 @@ export const load = (async (event) => {
 		practiceId
 	});
 	const latest = dashboard.latest;
+	const gapView = await getPerceptionGap(locals.db, latest);
+	// Managers and PCN leads see every link worker's view; a link worker sees only their own.
+	const perceptionGap = gapView && {
+		...gapView,
+		assessments: gapView.assessments.filter((a) => user.role !== 'link_worker' || a.userId === user.id)
+	};
 	return {
 		...dashboard,
 		toWorkOn:
@@ -31,6 +38,8 @@ export const load = (async (event) => {
 				? suggestActions(constructMeansOf(latest.results), latest.instrument.bands.belongingConstructMinimum)
 				: [],
 		canManageRounds: ROUND_MANAGERS.includes(user.role),
+		perceptionGap,
+		isLinkWorker: user.role === 'link_worker',
 		minResponses: locals.config.minResponses
 	};
 }) satisfies PageServerLoad;

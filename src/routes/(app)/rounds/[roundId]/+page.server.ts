@@ -15,7 +15,8 @@ import {
 import type { SignedInUser } from '$lib/server/users';
 import type { Actions, PageServerLoad } from './$types';
 
-function changeShown(params: URLSearchParams): 'opened' | 'closed' | 'changed' | null {
+function changeShown(params: URLSearchParams): 'opened' | 'closed' | 'changed' | 'assessed' | null {
+	if (params.has('assessed')) return 'assessed';
 	if (params.has('opened')) return 'opened';
 	if (params.has('closed')) return 'closed';
 	if (params.has('changed')) return 'changed';
@@ -57,6 +58,8 @@ export const load = (async (event) => {
 		progressByDay,
 		downloads,
 		canManage,
+		/** Link workers give their own (signed) view of any round that is not a draft. */
+		canAssess: user.role === 'link_worker' && outcome.stage !== 'draft',
 		today,
 		/** After a redirect from the open or close action, or from changing the details, to say that it worked. */
 		changed: changeShown(event.url.searchParams),

@@ -1,0 +1,85 @@
+import { error, fail, redirect } from '@sveltejs/kit';
+import { CURRENT_CHECKLIST } from '$lib/npt/infrastructure';
+import type { FieldProblem } from '$lib/npt/submission';
+import { guard } from '$lib/server/access';
+import { getChecklistAnswers, saveChecklist, type ChecklistAnswerInput } from '$lib/server/flags';
+import { BodyTooLargeError, UnreadableFormError, readFormFields } from '$lib/server/http';
+import { getPractice, idFromParam } from '$lib/server/organisations';
+import type { Actions, PageServerLoad, RequestEvent } from './$types';
+
+const LINK_WORKERS = ['link_worker'] as const;
+const NOT_FOUND = 'We could not find that practice.';
+/** 21 items with a note of up to 500 characters each, with room to spare. */
+const MAX_BODY_BYTES = 64 * 1024;
+
+/** Only link workers, only at practices they serve; other practices read as not there. */
+function guardChecklist(event: RequestEvent) {
+	guard(event, { roles: LINK_WORKERS });
+	const practiceId = idFromParam(event.params.practiceId);
+	if (practiceId === undefined) error(404, NOT_FOUND);
+	return { user: guard(event, { roles: LINK_WORKERS, practiceId }), practiceId };
+}
+
+export const load = (async (event) => {
+	const { user, practiceId } = guardChecklist(event);
+	const practice = await getPractice(event.locals.db, practiceId);
+	if (!practice) error(404, NOT_FOUND);
+	const saved = await getChecklistAnswers(event.locals.db, user, practiceId);
+	// The form's field names, so a refused submission and a saved one fill the form the same way.
+	const values: Record<string, string> = {};
+	for (const answer of saved.values()) {
+		values[`status-${answer.itemId}`] = answer.status;
+		if (answer.note) values[`note-${answer.itemId}`] = answer.note;
+		if (answer.visibility) values[`visibility-${answer.itemId}`] = answer.visibility;
+	}
+	return {
+		practice: { id: practice.id, name: practice.name },
+		checklist: CURRENT_CHECKLIST,
+		values,
+		answered: saved.size,
+		saved: event.url.searchParams.has('saved')
+	};
+}) satisfies PageServerLoad;
+
+function refuse(status: number, message: string, values: Record<string, string> = {}) {
+	const problems: FieldProblem[] = [{ field: 'form', message }];
+	return fail(status, { values, problems });
+}
+
+export const actions = {
+	default: async (event) => {
+		const { user, practiceId } = guardChecklist(event);
+		let fields: [string, string][];
+		try {
+			fields = await readFormFields(event.request, MAX_BODY_BYTES);
+		} catch (cause) {
+			if (cause instanceof BodyTooLargeError) return refuse(413, 'The form was too large to accept. Nothing was saved.');
+			if (cause instanceof UnreadableFormError) return refuse(400, `${cause.message} Nothing was saved.`);
+			throw cause;
+		}
+		const values = Object.fromEntries(fields);
+		// Items left unanswered are left as they were; the checklist can be filled in over several visits.
+		const answers: ChecklistAnswerInput[] = [];
+		const visibility: Record<string, string> = {};
+		for (const [name, value] of fields) {
+			if (name.startsWith('status-')) {
+				const itemId = name.slice('status-'.length);
+				answers.push({ itemId, status: value, note: values[`note-${itemId}`] ?? null });
+			} else if (name.startsWith('visibility-')) {
+				visibility[name.slice('visibility-'.length)] = value;
+			}
+		}
+		// A note on an unmarked item would be dropped without a word; say so instead.
+		const notesAlone: FieldProblem[] = fields
+			.filter(([name, value]) => name.startsWith('note-') && value.trim() && !(`status-${name.slice(5)}` in values))
+			.map(([name]) => ({ field: name, message: 'Mark this item as in place, partly or missing, or clear the note' }));
+		if (notesAlone.length) return fail(400, { values, problems: notesAlone });
+		if (!answers.length) return refuse(400, 'Mark at least one item as in place, partly or missing. Nothing was saved.', values);
+		const outcome = await saveChecklist(event.locals.db, user, practiceId, answers, visibility);
+		if (!outcome.ok) {
+			if (outcome.status === 404) error(404, NOT_FOUND);
+			return fail(400, { values, problems: outcome.problems });
+		}
+		redirect(303, `/practices/${practiceId}/checklist?saved`);
+	}
+} satisfies Actions;

@@ -1,0 +1,81 @@
+import { error, fail, redirect } from '@sveltejs/kit';
+import { z } from 'zod';
+import { guard, RESULT_READERS } from '$lib/server/access';
+import { changeFlagState, commentOnFlag, countGapsAcrossPcn, getFlag, listFlagsForPractice } from '$lib/server/flags';
+import { readForm } from '$lib/server/forms';
+import { getPractice, idFromParam } from '$lib/server/organisations';
+import type { Actions, PageServerLoad, RequestEvent } from './$types';
+
+const NOT_FOUND = 'We could not find that practice.';
+
+/** Managers, PCN leads and link workers of the practice; which flags each sees is decided in flags.ts. */
+function guardFlags(event: RequestEvent) {
+	guard(event, { roles: RESULT_READERS });
+	const practiceId = idFromParam(event.params.practiceId);
+	if (practiceId === undefined) error(404, NOT_FOUND);
+	return { user: guard(event, { roles: RESULT_READERS, practiceId }), practiceId };
+}
+
+export const load = (async (event) => {
+	const { user, practiceId } = guardFlags(event);
+	const practice = await getPractice(event.locals.db, practiceId);
+	if (!practice) error(404, NOT_FOUND);
+	// Counts across the PCN include PCN-lead-only flags, so only PCN leads are given them.
+	const gaps = user.role === 'pcn_lead' && practice.pcn ? await countGapsAcrossPcn(event.locals.db, practice.pcn.id) : null;
+	return {
+		practice: { id: practice.id, name: practice.name },
+		flags: await listFlagsForPractice(event.locals.db, user, practiceId),
+		isLinkWorker: user.role === 'link_worker',
+		acrossPcn: gaps && {
+			pcnName: practice.pcn!.name,
+			practiceCount: gaps.practiceCount,
+			byItem: Object.fromEntries(gaps.items.map((g) => [g.item.id, g.practicesWithGap]))
+		}
+	};
+}) satisfies PageServerLoad;
+
+const flagIdField = z.coerce.number().int().positive();
+
+const stateForm = z.object({
+	flagId: flagIdField,
+	to: z.string().min(1, 'Choose what to change the flag to'),
+	reason: z.string().max(2000).optional()
+});
+
+const commentForm = z.object({
+	flagId: flagIdField,
+	comment: z.string().max(2000).optional()
+});
+
+/** A flag at another practice, or one this person may not see, reads as not there. */
+async function requireFlagHere(event: RequestEvent, practiceId: number, flagId: number) {
+	const flag = await getFlag(event.locals.db, event.locals.user!, flagId);
+	if (!flag || flag.practiceId !== practiceId) error(404, 'We could not find that flag.');
+}
+
+export const actions = {
+	state: async (event) => {
+		const { user, practiceId } = guardFlags(event);
+		const form = await readForm(event.request, stateForm);
+		if (!form.ok) return form.failure;
+		await requireFlagHere(event, practiceId, form.data.flagId);
+		const outcome = await changeFlagState(event.locals.db, user, form.data.flagId, form.data.to, form.data.reason);
+		if (!outcome.ok) {
+			if (outcome.status === 404) error(404, 'We could not find that flag.');
+			return fail(400, { values: form.values, problems: outcome.problems });
+		}
+		redirect(303, `/practices/${practiceId}/flags#flag-${form.data.flagId}`);
+	},
+	comment: async (event) => {
+		const { user, practiceId } = guardFlags(event);
+		const form = await readForm(event.request, commentForm);
+		if (!form.ok) return form.failure;
+		await requireFlagHere(event, practiceId, form.data.flagId);
+		const outcome = await commentOnFlag(event.locals.db, user, form.data.flagId, form.data.comment ?? '');
+		if (!outcome.ok) {
+			if (outcome.status === 404) error(404, 'We could not find that flag.');
+			return fail(400, { values: form.values, problems: outcome.problems });
+		}
+		redirect(303, `/practices/${practiceId}/flags#flag-${form.data.flagId}`);
+	}
+} satisfies Actions;

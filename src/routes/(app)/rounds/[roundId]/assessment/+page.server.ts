@@ -1,0 +1,58 @@
+import { error, fail, redirect } from '@sveltejs/kit';
+import { fieldName, type FieldProblem } from '$lib/npt/submission';
+import { guardRound } from '$lib/server/access';
+import { currentLinkWorkerInstrument, getAssessment, saveAssessment, statementsOnly } from '$lib/server/assessments';
+import { BodyTooLargeError, UnreadableFormError, readFormFields } from '$lib/server/http';
+import { getRound } from '$lib/server/rounds';
+import type { Actions, PageServerLoad } from './$types';
+
+/** Far above any honest submission: 22 answers of a few characters each. */
+const MAX_BODY_BYTES = 32 * 1024;
+const LINK_WORKERS = ['link_worker'] as const;
+
+export const load = (async (event) => {
+	// Other roles get 403 before any lookup; rounds at practices the link worker does not serve read as 404.
+	const { user, roundId } = await guardRound(event, LINK_WORKERS);
+	const round = await getRound(event.locals.db, roundId);
+	if (!round) error(404, 'We could not find that survey round.');
+	const existing = await getAssessment(event.locals.db, roundId, user.id);
+	const current = existing ? undefined : await currentLinkWorkerInstrument(event.locals.db);
+	const instrument = existing?.instrument ?? current?.instrument;
+	if (!instrument) error(500, 'The link worker statements are missing.');
+	const answers: Record<string, string> = {};
+	for (const [itemId, answer] of Object.entries(existing?.agreement ?? {})) answers[fieldName.item(itemId)] = String(answer);
+	return {
+		round: { id: round.id, title: round.title, practice: { id: round.practice.id, name: round.practice.name } },
+		draft: round.status === 'draft',
+		instrument: statementsOnly(instrument),
+		answers,
+		updatedAt: existing?.updatedAt ?? null
+	};
+}) satisfies PageServerLoad;
+
+function refuse(status: number, message: string, values: Record<string, string> = {}) {
+	const problems: FieldProblem[] = [{ field: 'form', message }];
+	return fail(status, { values, problems });
+}
+
+export const actions = {
+	default: async (event) => {
+		const { user, roundId } = await guardRound(event, LINK_WORKERS);
+		let fields: [string, string][];
+		try {
+			fields = await readFormFields(event.request, MAX_BODY_BYTES);
+		} catch (cause) {
+			if (cause instanceof BodyTooLargeError) return refuse(413, 'The form was too large to accept. Nothing was saved.');
+			if (cause instanceof UnreadableFormError) return refuse(400, `${cause.message} Nothing was saved.`);
+			throw cause;
+		}
+		const values = Object.fromEntries(fields);
+		const outcome = await saveAssessment(event.locals.db, user, roundId, fields);
+		if (!outcome.ok) {
+			if (outcome.status === 400) return fail(400, { values, problems: outcome.problems });
+			if (outcome.status === 409) return refuse(409, outcome.message, values);
+			error(outcome.status, outcome.message);
+		}
+		redirect(303, `/rounds/${roundId}?assessed`);
+	}
+} satisfies Actions;
