@@ -1,0 +1,106 @@
+/**
+ * The link worker's voice, in real Chromium on a server of its own (flags change the demo data):
+ * a link worker raises a gap for the PCN lead only; the practice manager does not see it; the PCN
+ * lead does and acknowledges it. axe on every page on the way.
+ */
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempDirectory } from '../helpers/database';
+import { startServer, type RunningServer } from '../helpers/server';
+import { axeViolations, describeViolations, launchChromium, signIn } from './browser';
+
+const ROOM_GAP = 'There is no suitable private room where I can see patients.';
+
+let browser: Browser;
+let server: RunningServer;
+let temp: ReturnType<typeof tempDirectory>;
+
+beforeAll(async () => {
+	temp = tempDirectory();
+	server = await startServer({ DEMO: '1', DATABASE_PATH: join(temp.dir, 'flags.db'), MIN_RESPONSES: '5' });
+	browser = await launchChromium();
+});
+
+afterAll(async () => {
+	await browser?.close();
+	await server?.stop();
+	temp?.remove();
+});
+
+async function riversideAs(email: string): Promise<Page> {
+	const page = await browser.newPage({ viewport: { width: 1000, height: 900 } });
+	await signIn(page, server.url, email);
+	await page.getByRole('link', { name: 'Riverside Surgery', exact: true }).click();
+	await page.waitForURL(/\/practices\/\d+$/);
+	return page;
+}
+
+describe('the link worker’s own view', () => {
+	it('says it is not anonymous, fits a phone, and shows the perception gap on the dashboard', async () => {
+		const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
+		const page = await context.newPage();
+		await signIn(page, server.url, 'link.worker@demo.belonging.example');
+		await page.getByRole('link', { name: 'Riverside Surgery', exact: true }).click();
+		await page.waitForURL(/\/practices\/\d+$/);
+		const dashboardUrl = page.url();
+		// Rounds are listed newest first on the home page: the second row is the latest closed round.
+		await page.goto(`${server.url}/`);
+		await page.getByRole('article', { name: /Riverside Surgery/ }).getByRole('row').nth(2).getByRole('link').click();
+		await page.waitForURL(/\/rounds\/\d+/);
+		await page.getByRole('link', { name: 'Give your own view' }).click();
+		await page.waitForURL(/\/assessment$/);
+		expect(await page.getByRole('heading', { name: 'Your answers here are not anonymous' }).count()).toBe(1);
+		expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBe(360);
+		expect(describeViolations(await axeViolations(page))).toEqual([]);
+		for (const question of [1, 2, 3, 4, 5, 6]) {
+			await page.getByRole('group', { name: new RegExp(`^${question}\\. `) }).getByRole('radio', { name: 'Disagree', exact: true }).check();
+		}
+		await page.getByRole('button', { name: 'Save my view' }).click();
+		await page.waitForURL(/\?assessed/);
+		await page.goto(dashboardUrl);
+		expect(await page.getByRole('heading', { name: 'Perception gap' }).count()).toBe(1);
+		expect(describeViolations(await axeViolations(page))).toEqual([]);
+		await context.close();
+	});
+});
+
+describe('infrastructure gaps', () => {
+	it('a link worker raises a gap for the PCN lead only, hidden from the practice manager, acknowledged by the lead', async () => {
+		const worker = await riversideAs('link.worker@demo.belonging.example');
+		await worker.getByRole('link', { name: 'Your infrastructure checklist' }).click();
+		await worker.waitForURL(/\/checklist$/);
+		expect(await worker.getByRole('heading', { name: 'This is not anonymous' }).count()).toBe(1);
+		expect(describeViolations(await axeViolations(worker))).toEqual([]);
+		const room = worker.getByRole('group', { name: ROOM_GAP });
+		await room.getByRole('radio', { name: 'Missing' }).check();
+		await room.getByRole('group', { name: /who sees it/ }).getByRole('radio', { name: 'The PCN lead only' }).check();
+		await worker.getByRole('button', { name: 'Save' }).click();
+		await worker.waitForLoadState('networkidle');
+
+		await worker.goto(worker.url().replace(/\/checklist.*$/, '/flags'));
+		expect(await worker.getByRole('heading', { name: ROOM_GAP }).count()).toBe(1);
+		expect(describeViolations(await axeViolations(worker))).toEqual([]);
+		const flagsUrl = worker.url();
+		await worker.close();
+
+		const manager = await riversideAs('practice.manager@demo.belonging.example');
+		await manager.goto(flagsUrl);
+		expect(await manager.getByRole('heading', { level: 1 }).textContent()).toMatch(/^Flags at Riverside Surgery/);
+		expect(await manager.getByRole('heading', { name: ROOM_GAP }).count()).toBe(0);
+		expect(await manager.locator('main').innerText()).not.toContain('private room');
+		await manager.close();
+
+		const lead = await riversideAs('pcn.lead@demo.belonging.example');
+		await lead.goto(flagsUrl);
+		const flag = lead.getByRole('article', { name: ROOM_GAP });
+		expect(await flag.count()).toBe(1);
+		await flag.getByRole('radio', { name: /^Acknowledge/ }).check();
+		await flag.getByRole('button', { name: 'Change the flag' }).click();
+		await lead.waitForLoadState('networkidle');
+		await lead.reload();
+		expect(await lead.getByRole('article', { name: ROOM_GAP }).innerText()).toMatch(/acknowledged/i);
+		expect(describeViolations(await axeViolations(lead))).toEqual([]);
+		await lead.close();
+	});
+});
