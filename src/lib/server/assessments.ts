@@ -223,6 +223,11 @@ export async function getAssessmentsForRound(db: DbOrTx, roundId: number): Promi
 	return loadAssessments(db, [roundId]);
 }
 
+/** Every assessment of these rounds in one go, for views that cover many practices. */
+export async function getAssessmentsForRounds(db: DbOrTx, roundIds: readonly number[]): Promise<Assessment[]> {
+	return loadAssessments(db, [...roundIds]);
+}
+
 export async function getAssessmentsForPractice(db: DbOrTx, practiceId: number): Promise<Assessment[]> {
 	const rounds = await db.selectFrom('round').select('id').where('practice_id', '=', practiceId).execute();
 	return loadAssessments(

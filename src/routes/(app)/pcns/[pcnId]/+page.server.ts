@@ -5,6 +5,7 @@ import { recordAudit } from '$lib/server/audit';
 import { sortPractices } from '$lib/npt/pcn';
 import { idFromParam } from '$lib/server/organisations';
 import { getPcnDashboard, readPeriodQuery } from '$lib/server/pcn-dashboard';
+import { getPcnGapMatrix, getPcnPerceptionGaps } from '$lib/server/pcn-gaps';
 import type { PageServerLoad } from './$types';
 
 const NOT_FOUND = 'We could not find that PCN.';
@@ -29,6 +30,12 @@ export const load = (async (event) => {
 	const query = readPeriodQuery(url.searchParams, today);
 	const dashboard = await getPcnDashboard(locals.db, pcnId, locals.config, query.period, today);
 	if (!dashboard) error(404, NOT_FOUND);
+	// Flags pass through the visibility rules for this viewer; the staff side of the perception
+	// gap is the dashboard's own, already disclosed, scores.
+	const [gapMatrix, perceptionGaps] = await Promise.all([
+		getPcnGapMatrix(locals.db, user, pcnId, dashboard.practices),
+		getPcnPerceptionGaps(locals.db, dashboard.practices)
+	]);
 	await recordAudit(locals.db, user, {
 		action: 'results_viewed',
 		summary: `Viewed the PCN dashboard of ${dashboard.pcn.name} (${dashboard.pcn.odsCode}), ${query.period.from} to ${query.period.to}`,
@@ -45,6 +52,8 @@ export const load = (async (event) => {
 		 * a value that is not a date at all cannot sit in a date field, so the period used stands in.
 		 */
 		asked: { from: askedDate(url.searchParams.get('from'), query.period.from), to: askedDate(url.searchParams.get('to'), query.period.to) },
-		minResponses: locals.config.minResponses
+		minResponses: locals.config.minResponses,
+		gapMatrix,
+		perceptionGaps
 	};
 }) satisfies PageServerLoad;
