@@ -22,7 +22,10 @@ async function snapshotOf(path: string) {
 			.orderBy(['response.round_id', 'answer.item_id', 'answer.value', 'answer.not_relevant'])
 			.execute();
 		const rounds = await db.selectFrom('round').select(['id', 'title', 'opens_on', 'closes_on', 'status']).orderBy('id').execute();
-		return { answers, rounds };
+		const flags = await db.selectFrom('flag').selectAll().orderBy('id').execute();
+		const flagEvents = await db.selectFrom('flag_event').selectAll().orderBy('id').execute();
+		const assessments = await db.selectFrom('link_worker_assessment_answer').selectAll().orderBy('assessment_id').orderBy('item_id').execute();
+		return { answers, rounds, flags, flagEvents, assessments };
 	} finally {
 		await db.destroy();
 	}
@@ -94,11 +97,41 @@ describe('start-up', () => {
 		await db.destroy();
 	});
 
+	it('gives the demo link worker a view of both practices and flags in every state, dated in the past', async () => {
+		const { db } = await startApp({ DATABASE_PATH: join(temp.dir, 'demo.db'), DEMO: '1' }, NOW);
+		const sam = (await findUserByEmail(db, 'link.worker@demo.belonging.example'))!;
+		const assessed = await db
+			.selectFrom('link_worker_assessment')
+			.innerJoin('round', 'round.id', 'link_worker_assessment.round_id')
+			.innerJoin('practice', 'practice.id', 'round.practice_id')
+			.select(['practice.name', 'link_worker_assessment.user_id'])
+			.orderBy('practice.name')
+			.execute();
+		expect(assessed).toEqual([
+			{ name: 'Hillview Medical Centre', user_id: sam.id },
+			{ name: 'Riverside Surgery', user_id: sam.id }
+		]);
+		const flags = await db.selectFrom('flag').select(['id', 'state', 'visibility', 'raised_by']).execute();
+		expect(new Set(flags.map((f) => f.state))).toEqual(new Set(['open', 'acknowledged', 'in_progress', 'resolved', 'wont_fix']));
+		expect(flags.filter((f) => f.visibility === 'pcn_only').length).toBeGreaterThanOrEqual(1);
+		expect(flags.every((f) => f.raised_by === sam.id)).toBe(true);
+		const events = await db.selectFrom('flag_event').select(['flag_id', 'at', 'to_state', 'from_state', 'comment', 'actor_user_id']).execute();
+		expect(events.every((e) => e.at < NOW.toISOString())).toBe(true);
+		// Won't fix always carries its reason, and both sides have commented.
+		expect(events.filter((e) => e.to_state === 'wont_fix').every((e) => e.comment)).toBe(true);
+		const commenters = new Set(events.filter((e) => e.from_state === e.to_state).map((e) => e.actor_user_id));
+		expect(commenters.has(sam.id)).toBe(true);
+		const responders = new Set(events.filter((e) => e.actor_user_id !== sam.id).map((e) => e.actor_user_id));
+		expect(responders.size).toBe(2);
+		await db.destroy();
+	});
+
 	it('generates the same demo data every time for the same date', async () => {
 		const first = await snapshotOf(join(temp.dir, 'same-1.db'));
 		const second = await snapshotOf(join(temp.dir, 'same-2.db'));
 		expect(second).toEqual(first);
 		expect(first.answers.length).toBeGreaterThan(1000);
+		expect(first.flags.length).toBeGreaterThan(0);
 	});
 
 	it('never runs the demo on a real database, nor the real app on demo data', async () => {

@@ -207,3 +207,133 @@ export const PCN_ACTIONS: Record<Construct, readonly SuggestedAction[]> = {
 		}
 	]
 };
+
+/**
+ * Checklist steps (infrastructure/checklist.v1.json) that are the same step as one of the
+ * construct actions above, worded for the specific gap. When a flag brings the specific step,
+ * the general one is left out, so nobody is asked to do the same thing twice.
+ */
+export const SAME_STEP_AS: Readonly<Record<string, string>> = {
+	'induction-plan': 'induction',
+	'induction-buddy': 'induction',
+	'induction-shadowing': 'induction',
+	'role-briefing': 'team-briefing',
+	'role-criteria': 'team-briefing',
+	'info-website': 'patient-information',
+	'info-leaflet': 'patient-information',
+	'info-reception': 'patient-information',
+	'meetings-invite': 'team-meetings',
+	'meetings-slot': 'team-meetings',
+	'champion-nominate': 'champion',
+	'line-manager': 'one-line-manager',
+	'host-agreement': 'one-line-manager',
+	'room-sessions': 'room-and-access',
+	'room-community': 'room-and-access',
+	'record-account': 'room-and-access',
+	'record-smartcard': 'room-and-access',
+	'vcse-hours': 'protected-vcse-time',
+	'feedback-message': 'feedback-loop',
+	'outcomes-wellbeing': 'meaningful-measures',
+	'outcomes-cases': 'meaningful-measures',
+	'supervision-named': 'supervision',
+	'supervision-slot': 'supervision'
+};
+
+/** An unresolved infrastructure flag the viewer may see, reduced to what the suggestions need. */
+export interface FlaggedGap {
+	flagId: number;
+	itemId: string;
+	construct: Construct;
+	/** The checklist statement, in the link worker's words ("There is no suitable private room…"). */
+	gap: string;
+	raisedBy: string;
+	/** True for a flag only the PCN lead may see, so the page can say so. */
+	pcnOnly: boolean;
+	actions: readonly SuggestedAction[];
+}
+
+export interface GapToWorkOn {
+	itemId: string;
+	gap: string;
+	/** Flag ids behind this gap: more than one when several link workers flagged the same item. */
+	flagIds: number[];
+	raisedBy: string[];
+	pcnOnly: boolean;
+	actions: SuggestedAction[];
+}
+
+export interface WorkOnEntry {
+	construct: Construct;
+	/** The construct score when it is below the minimum; null when only flags put it here. */
+	score: number | null;
+	gaps: GapToWorkOn[];
+	/** The construct's general steps, for weak constructs, less any a flag already brings. */
+	actions: SuggestedAction[];
+}
+
+/** Titles compared without case, punctuation or spacing, to catch the same step worded twice. */
+function titleKey(title: string): string {
+	return title.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
+}
+
+/**
+ * One "what to work on" list from the weak constructs (`suggestActions`) and the open flags,
+ * strongest evidence first: constructs that are both weak and flagged (weakest first), then
+ * flagged constructs the scores do not single out (most flags first), then weak constructs with
+ * no flag (weakest first). Flags for the same checklist item are one gap. No action appears
+ * twice: not by id, not by title, and a general construct step is dropped when a flag brings
+ * the specific form of it (`SAME_STEP_AS`). Ties keep NPT order, and flags keep the given order.
+ */
+export function combineWorkOn(weak: readonly ConstructToWorkOn[], flags: readonly FlaggedGap[]): WorkOnEntry[] {
+	const gapsOf = new Map<Construct, GapToWorkOn[]>();
+	for (const flag of flags) {
+		const gaps = gapsOf.get(flag.construct) ?? [];
+		gapsOf.set(flag.construct, gaps);
+		const same = gaps.find((g) => g.itemId === flag.itemId);
+		if (same) {
+			same.flagIds.push(flag.flagId);
+			if (!same.raisedBy.includes(flag.raisedBy)) same.raisedBy.push(flag.raisedBy);
+			// Shared with the practice as soon as any of the link workers shared it.
+			same.pcnOnly &&= flag.pcnOnly;
+			continue;
+		}
+		gaps.push({
+			itemId: flag.itemId,
+			gap: flag.gap,
+			flagIds: [flag.flagId],
+			raisedBy: [flag.raisedBy],
+			pcnOnly: flag.pcnOnly,
+			actions: [...flag.actions]
+		});
+	}
+	const flagCount = (construct: Construct) => (gapsOf.get(construct) ?? []).reduce((n, g) => n + g.flagIds.length, 0);
+	const scoreOf = new Map(weak.map((w) => [w.construct, w]));
+	const npt = (a: Construct, b: Construct) => CONSTRUCTS.indexOf(a) - CONSTRUCTS.indexOf(b);
+	const byScore = (a: Construct, b: Construct) => scoreOf.get(a)!.score - scoreOf.get(b)!.score || npt(a, b);
+
+	const weakAndFlagged = weak.map((w) => w.construct).filter((c) => gapsOf.has(c)).sort(byScore);
+	const flaggedOnly = [...gapsOf.keys()].filter((c) => !scoreOf.has(c)).sort((a, b) => flagCount(b) - flagCount(a) || npt(a, b));
+	const weakOnly = weak.map((w) => w.construct).filter((c) => !gapsOf.has(c)).sort(byScore);
+
+	const covered = new Set(flags.flatMap((f) => f.actions.map((a) => SAME_STEP_AS[a.id] ?? a.id)));
+	const shownIds = new Set<string>();
+	const shownTitles = new Set<string>();
+	const firstShowing = (action: SuggestedAction) => {
+		const key = titleKey(action.title);
+		if (shownIds.has(action.id) || shownTitles.has(key)) return false;
+		shownIds.add(action.id);
+		shownTitles.add(key);
+		return true;
+	};
+
+	return [...weakAndFlagged, ...flaggedOnly, ...weakOnly].map((construct) => {
+		const gaps = (gapsOf.get(construct) ?? []).map((gap) => ({ ...gap, actions: gap.actions.filter(firstShowing) }));
+		const general = scoreOf.get(construct);
+		return {
+			construct,
+			score: general?.score ?? null,
+			gaps,
+			actions: (general?.actions ?? []).filter((a) => !covered.has(a.id) && firstShowing(a))
+		};
+	});
+}

@@ -1,17 +1,22 @@
 /**
  * Demo data: one ICB, one PCN, five practices with rounds about six months apart and synthetic
  * answers whose scores differ between practices and move over time. Deterministic for a given
- * seed and date, and only ever written into an empty demo database (see app.ts).
+ * seed and date, and only ever written into an empty demo database (see app.ts). The demo link
+ * worker's track (own assessments, the infrastructure checklist and what happened to each flag)
+ * goes through the same server functions as the pages, so every rule applies to it too.
  */
 import { NOT_RELEVANT_CODES, type AgreementAnswer, type AgreementPoint, type NotRelevantCode } from '../npt/answers';
 import { DEFAULT_STAFF_INSTRUMENT } from '../npt/builtin';
 import type { Construct } from '../npt/constructs';
+import { CURRENT_CHECKLIST, type ChecklistStatus } from '../npt/infrastructure';
 import type { SurveySubmission } from '../npt/submission';
 import { addDays, addMonths } from '../dates';
 import type { Db, DbOrTx } from './db';
-import type { Role } from './db/schema';
+import type { FlagVisibility, Role } from './db/schema';
+import { saveAssessment } from './assessments';
+import { changeFlagState, commentOnFlag, saveChecklist } from './flags';
 import { hashPassword } from './passwords';
-import { createUser } from './users';
+import { createUser, findUserByEmail, toSignedInUser, type SignedInUser } from './users';
 import { itemIdsOf, versionIdOf } from './instruments';
 import { createIcb, createPcn, createPractice } from './organisations';
 import { storeResponse } from './responses';
@@ -202,7 +207,6 @@ function seasonTitle(closesOn: string): string {
 	return `${season} ${closesOn.slice(0, 4)} staff survey`;
 }
 
-/** Seeds the demo network into an empty database, as of `today` (a UK date). */
 /**
  * Published on the sign-in page when DEMO is on, so anyone trying the demo can sign in as each
  * role. These accounts are only ever created by seedDemoData, which only runs on a demo database.
@@ -266,6 +270,7 @@ async function seedDemoAccounts(db: DbOrTx, pcnIds: Map<string, number>, practic
 	}
 }
 
+/** Seeds the demo network into an empty database, as of `today` (a UK date). */
 export async function seedDemoData(db: Db, today: string, seed = 20261122): Promise<void> {
 	const random = seededRandom(seed);
 	const versionId = await versionIdOf(db, DEFAULT_STAFF_INSTRUMENT);
@@ -316,4 +321,199 @@ export async function seedDemoData(db: Db, today: string, seed = 20261122): Prom
 		const practiceIdsByCode = new Map(DEMO_PRACTICES.map((demo) => [demo.odsCode, practiceIds.get(demo)!]));
 		await seedDemoAccounts(tx, new Map([[pcn.ods_code, pcn.id]]), practiceIdsByCode);
 	});
+	await seedLinkWorkerTrack(db, today);
+}
+
+/**
+ * The link worker's own views, by statement: Sam broadly agrees with Riverside's staff, but at
+ * Hillview hears almost nothing back after a referral, so reflexive monitoring sits far below
+ * what the staff think (the perception gap the dashboard explains).
+ */
+const DEMO_ASSESSMENTS: Record<string, Record<string, AgreementPoint>> = {
+	X99001: {
+		CO1: 5, CO2: 4, CO3: 4, CO4: 5, CO5: 2,
+		CP1: 5, CP2: 4, CP3: 4, CP4: 4, CP5: 2,
+		CA1: 4, CA2: 5, CA3: 4, CA4: 4, CA5: 3, CA6: 4, CA7: 2,
+		RM1: 4, RM2: 4, RM3: 5, RM4: 4, RM5: 3
+	},
+	X99002: {
+		CO1: 4, CO2: 3, CO3: 4, CO4: 4, CO5: 3,
+		CP1: 4, CP2: 4, CP3: 4, CP4: 4, CP5: 2,
+		CA1: 4, CA2: 4, CA3: 4, CA4: 3, CA5: 2, CA6: 3, CA7: 2,
+		RM1: 1, RM2: 1, RM3: 2, RM4: 1, RM5: 1
+	}
+};
+
+interface DemoGap {
+	itemId: string;
+	status: Exclude<ChecklistStatus, 'in_place'>;
+	visibility: FlagVisibility;
+	note: string;
+	/** What happens next, in order: days before today, who acts, and a change of state or a comment. */
+	history: { daysAgo: number; by: 'manager' | 'lead' | 'linkWorker'; to?: string; text?: string }[];
+}
+
+/** Every flag state appears, and two flags are for the PCN lead only (about Sam's employer and peers). */
+const DEMO_GAPS: Record<string, { daysAgo: number; gaps: DemoGap[] }> = {
+	X99001: {
+		daysAgo: 50,
+		gaps: [
+			{
+				itemId: 'induction',
+				status: 'missing',
+				visibility: 'practice_and_pcn',
+				note: 'Nobody showed me how referrals reach me; I worked it out as I went.',
+				history: [
+					{ daysAgo: 47, by: 'manager', to: 'acknowledged', text: 'Thank you, Sam. We will write one with you.' },
+					{ daysAgo: 40, by: 'manager', to: 'in_progress', text: 'Draft induction plan shared at the practice meeting.' },
+					{ daysAgo: 21, by: 'manager', to: 'resolved', text: 'Induction plan agreed, with a buddy on reception for new link workers.' }
+				]
+			},
+			{
+				itemId: 'private-room',
+				status: 'partly',
+				visibility: 'practice_and_pcn',
+				note: 'Room 4 on Tuesdays only; on Thursdays I see people in the staff kitchen.',
+				history: [
+					{ daysAgo: 45, by: 'manager', to: 'acknowledged', text: 'We are looking at the room bookings with the nurses.' },
+					{ daysAgo: 30, by: 'linkWorker', text: 'Tuesdays work well now. Thursdays are still the problem.' }
+				]
+			},
+			{
+				itemId: 'safeguarding',
+				status: 'partly',
+				visibility: 'practice_and_pcn',
+				note: 'I know who the safeguarding lead is, but nothing covers my home visits.',
+				history: [
+					{ daysAgo: 44, by: 'manager', to: 'acknowledged' },
+					{ daysAgo: 35, by: 'manager', to: 'in_progress', text: 'Writing a lone-working policy from the PCN template.' }
+				]
+			},
+			{
+				itemId: 'vcse-capacity',
+				status: 'missing',
+				visibility: 'practice_and_pcn',
+				note: 'The debt advice drop-in closed in the summer and nothing has replaced it.',
+				history: [
+					{
+						daysAgo: 38,
+						by: 'manager',
+						to: 'wont_fix',
+						text: 'The practice cannot fund community services. We have passed the record of unmet need to the PCN lead to take to the ICB.'
+					}
+				]
+			},
+			{
+				itemId: 'contract-career',
+				status: 'missing',
+				visibility: 'pcn_only',
+				note: 'My contract ends in March and there is no senior post to work towards.',
+				history: [
+					{ daysAgo: 42, by: 'lead', to: 'acknowledged', text: 'Thank you for telling me. I am raising longer contracts with your employer.' },
+					{ daysAgo: 28, by: 'linkWorker', text: 'Any news? I need to decide whether to apply elsewhere.' }
+				]
+			}
+		]
+	},
+	X99002: {
+		daysAgo: 49,
+		gaps: [
+			{
+				itemId: 'referrer-feedback',
+				status: 'missing',
+				visibility: 'practice_and_pcn',
+				note: 'There is no agreed way to tell GPs how people got on, so they never hear.',
+				history: []
+			},
+			{
+				itemId: 'private-room',
+				status: 'missing',
+				visibility: 'practice_and_pcn',
+				note: 'I have no room here at all and see people in the community centre.',
+				history: []
+			},
+			{
+				itemId: 'outcome-measures',
+				status: 'partly',
+				visibility: 'practice_and_pcn',
+				note: 'The monthly report counts referrals and nothing else.',
+				history: [{ daysAgo: 40, by: 'lead', to: 'acknowledged', text: 'We will agree wellbeing measures at the next PCN meeting.' }]
+			},
+			{
+				itemId: 'peer-support',
+				status: 'missing',
+				visibility: 'pcn_only',
+				note: 'I am the only link worker my employer has in this area.',
+				history: [
+					{ daysAgo: 41, by: 'lead', to: 'acknowledged' },
+					{ daysAgo: 33, by: 'lead', to: 'in_progress', text: 'A peer group with the neighbouring PCN’s link workers starts next month.' }
+				]
+			}
+		]
+	}
+};
+
+async function demoUser(db: Db, email: string): Promise<SignedInUser> {
+	const account = await findUserByEmail(db, email);
+	if (!account) throw new Error(`The demo account ${email} must be seeded first`);
+	return toSignedInUser(db, account);
+}
+
+function unwrap(outcome: { ok: boolean }, what: string): void {
+	if (!outcome.ok) throw new Error(`Demo data: ${what} was refused: ${JSON.stringify(outcome)}`);
+}
+
+/**
+ * The link worker's track through the real server functions, so every rule applies: Sam's own
+ * view of the latest closed round at both practices, then the infrastructure checklist and what
+ * the practice manager and PCN lead did with each flag, all dated in the weeks since that round.
+ */
+async function seedLinkWorkerTrack(db: Db, today: string): Promise<void> {
+	const at = (daysAgo: number, hour = 10) => new Date(`${addDays(today, -daysAgo)}T${String(hour).padStart(2, '0')}:00:00Z`);
+	const [linkWorker, manager, lead] = await Promise.all([
+		demoUser(db, 'link.worker@demo.belonging.example'),
+		demoUser(db, 'practice.manager@demo.belonging.example'),
+		demoUser(db, 'pcn.lead@demo.belonging.example')
+	]);
+	const actors = { linkWorker, manager, lead };
+	for (const [index, [odsCode, answers]] of Object.entries(DEMO_ASSESSMENTS).entries()) {
+		const practice = await db.selectFrom('practice').select('id').where('ods_code', '=', odsCode).executeTakeFirstOrThrow();
+		const latest = await db
+			.selectFrom('round')
+			.select('id')
+			.where('practice_id', '=', practice.id)
+			.where('status', '=', 'closed')
+			.orderBy('closes_on', 'desc')
+			.executeTakeFirstOrThrow();
+		const entries = Object.entries(answers).map(([itemId, point]) => [`item-${itemId}`, String(point)] as const);
+		unwrap(await saveAssessment(db, linkWorker, latest.id, entries, at(55 - index)), `the assessment at ${odsCode}`);
+
+		const { daysAgo, gaps } = DEMO_GAPS[odsCode]!;
+		const gapOf = new Map(gaps.map((g) => [g.itemId, g]));
+		const checklist = CURRENT_CHECKLIST.items.map((item) => ({
+			itemId: item.id,
+			status: gapOf.get(item.id)?.status ?? 'in_place',
+			note: gapOf.get(item.id)?.note ?? null
+		}));
+		const visibility = Object.fromEntries(gaps.map((g) => [g.itemId, g.visibility]));
+		unwrap(await saveChecklist(db, linkWorker, practice.id, checklist, visibility, at(daysAgo)), `the checklist at ${odsCode}`);
+
+		const flags = await db.selectFrom('flag').select(['id', 'item_id']).where('practice_id', '=', practice.id).execute();
+		const flagOf = new Map(flags.map((f) => [f.item_id, f.id]));
+		for (const gap of gaps) {
+			for (const step of gap.history) {
+				const actor = actors[step.by];
+				const flagId = flagOf.get(gap.itemId)!;
+				const outcome = step.to
+					? await changeFlagState(db, actor, flagId, step.to, step.text, at(step.daysAgo, 11))
+					: await commentOnFlag(db, actor, flagId, step.text!, at(step.daysAgo, 15));
+				unwrap(outcome, `${step.by} on the ${gap.itemId} flag at ${odsCode}`);
+			}
+			// Once the practice says the gap is closed, Sam confirms it on the checklist.
+			if (gap.history.at(-1)?.to === 'resolved') {
+				const confirmed = [{ itemId: gap.itemId, status: 'in_place', note: null }];
+				unwrap(await saveChecklist(db, linkWorker, practice.id, confirmed, {}, at(gap.history.at(-1)!.daysAgo - 2)), 'the confirmation');
+			}
+		}
+	}
 }

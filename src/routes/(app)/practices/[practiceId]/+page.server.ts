@@ -1,10 +1,12 @@
 import { error } from '@sveltejs/kit';
 import { ukDate } from '$lib/dates';
-import { suggestActions } from '$lib/npt/actions';
+import { combineWorkOn, suggestActions, type FlaggedGap } from '$lib/npt/actions';
+import { isUnresolved } from '$lib/npt/flag-lifecycle';
 import { guard, RESULT_READERS, ROUND_MANAGERS } from '$lib/server/access';
 import { getPerceptionGap } from '$lib/server/assessments';
 import { recordAudit } from '$lib/server/audit';
 import { constructMeansOf, getPracticeDashboard } from '$lib/server/dashboard';
+import { listFlagsForPractice } from '$lib/server/flags';
 import { idFromParam } from '$lib/server/organisations';
 import type { PageServerLoad } from './$types';
 
@@ -31,12 +33,29 @@ export const load = (async (event) => {
 		...gapView,
 		assessments: gapView.assessments.filter((a) => user.role !== 'link_worker' || a.userId === user.id)
 	};
+	// Only the flags this viewer may see: a PCN-lead-only flag must not leak into a manager's suggestions.
+	const openFlags: FlaggedGap[] = (await listFlagsForPractice(locals.db, user, practiceId)).flatMap((flag) =>
+		flag.item && isUnresolved(flag.state)
+			? [
+					{
+						flagId: flag.id,
+						itemId: flag.itemId,
+						construct: flag.item.construct,
+						gap: flag.item.gap,
+						raisedBy: flag.raisedBy.name,
+						pcnOnly: flag.visibility === 'pcn_only',
+						actions: flag.item.actions
+					}
+				]
+			: []
+	);
+	const weak =
+		latest && latest.results.shown
+			? suggestActions(constructMeansOf(latest.results), latest.instrument.bands.belongingConstructMinimum)
+			: [];
 	return {
 		...dashboard,
-		toWorkOn:
-			latest && latest.results.shown
-				? suggestActions(constructMeansOf(latest.results), latest.instrument.bands.belongingConstructMinimum)
-				: [],
+		toWorkOn: combineWorkOn(weak, openFlags),
 		canManageRounds: ROUND_MANAGERS.includes(user.role),
 		perceptionGap,
 		isLinkWorker: user.role === 'link_worker',
