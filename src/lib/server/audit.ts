@@ -37,7 +37,9 @@ export const AUDIT_ACTIONS = {
 	api_read: 'Read results through the API',
 	flag_raised: 'Raised an infrastructure flag',
 	flag_changed: 'Changed an infrastructure flag',
-	assessment_saved: 'Saved a link worker assessment'
+	assessment_saved: 'Saved a link worker assessment',
+	action_recorded: 'Recorded an action',
+	action_changed: 'Changed an action'
 } as const;
 export type AuditAction = keyof typeof AUDIT_ACTIONS;
 

@@ -8,6 +8,7 @@ import * as accounts from '../../../../migrations/20261122_02_accounts';
 import * as apiTokens from '../../../../migrations/20261129_01_api_tokens';
 import * as infrastructureFlags from '../../../../migrations/20261129_02_infrastructure_flags';
 import * as linkWorkerAssessments from '../../../../migrations/20261129_03_link_worker_assessments';
+import * as practiceActions from '../../../../migrations/20261129_04_practice_actions';
 import type { Db } from './index';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -15,7 +16,8 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
 	'20261122_02_accounts': accounts,
 	'20261129_01_api_tokens': apiTokens,
 	'20261129_02_infrastructure_flags': infrastructureFlags,
-	'20261129_03_link_worker_assessments': linkWorkerAssessments
+	'20261129_03_link_worker_assessments': linkWorkerAssessments,
+	'20261129_04_practice_actions': practiceActions
 };
 
 function migrator(db: Db): Migrator {

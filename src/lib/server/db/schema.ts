@@ -7,6 +7,7 @@ import type { Audience } from '../../npt/instrument';
 import type { NotRelevantCode } from '../../npt/answers';
 import type { FlagState } from '../../npt/flag-lifecycle';
 import type { ChecklistStatus } from '../../npt/infrastructure';
+import type { Construct } from '../../npt/constructs';
 
 export type RoundStatus = 'draft' | 'open' | 'closed';
 
@@ -266,6 +267,29 @@ export interface FlagEventTable {
 	comment: string | null;
 }
 
+export type PracticeActionState = 'planned' | 'done';
+
+/** Something a practice manager or PCN lead set out to do about a flag or a weak construct. */
+export interface PracticeActionTable {
+	id: Generated<number>;
+	practice_id: number;
+	/** Null when the action is for a construct rather than a flag. */
+	flag_id: number | null;
+	/** The construct it is meant to help: the flag's checklist item's, or the one chosen. */
+	construct: Construct;
+	what: string;
+	/** Who will do it, in the recorder's words (often someone without an account). */
+	owner: string;
+	due_on: string;
+	state: PracticeActionState;
+	done_on: string | null;
+	done_note: string | null;
+	created_by: number | null;
+	done_by: number | null;
+	created_at: string;
+	updated_at: string;
+}
+
 export interface Database {
 	app_meta: AppMetaTable;
 	icb: IcbTable;
@@ -296,6 +320,7 @@ export interface Database {
 	flag_event: FlagEventTable;
 	link_worker_assessment: LinkWorkerAssessmentTable;
 	link_worker_assessment_answer: LinkWorkerAssessmentAnswerTable;
+	practice_action: PracticeActionTable;
 }
 
 export type Icb = Selectable<IcbTable>;
@@ -319,3 +344,4 @@ export type ApiToken = Selectable<ApiTokenTable>;
 export type PracticePcnMove = Selectable<PracticePcnMoveTable>;
 export type Flag = Selectable<FlagTable>;
 export type FlagEvent = Selectable<FlagEventTable>;
+export type PracticeAction = Selectable<PracticeActionTable>;
