@@ -144,6 +144,21 @@ const MATRIX: Record<string, Probe[]> = {
 		post('change an A1 flag through B1’s page', (f) => `/practices/${f.practices.b1.id}/flags?/state`, signedIn({ admin: 403, pcnLead: 404, manager: 404, linkWorker: 404 }),
 			(f) => ({ flagId: String(f.flags.a1Shared.id), to: 'resolved' }))
 	],
+	// Actions: everyone who reads the practice's results sees them; managers and PCN leads change them;
+	// an action on a PCN-lead-only flag is "not found" to the manager, like the flag.
+	'/practices/[practiceId]/actions': [
+		get('actions at A1', (f) => `/practices/${f.practices.a1.id}/actions`, signedIn({ admin: 403, pcnLead: 200, manager: 200, linkWorker: 200 })),
+		get('actions at A2 (lead’s PCN only)', (f) => `/practices/${f.practices.a2.id}/actions`, signedIn({ admin: 403, pcnLead: 200, manager: 404, linkWorker: 404 })),
+		get('actions at B1 (other PCN; link worker’s practice)', (f) => `/practices/${f.practices.b1.id}/actions`, signedIn({ admin: 403, pcnLead: 404, manager: 404, linkWorker: 200 })),
+		get('actions at a practice that does not exist', () => '/practices/999999/actions', signedIn({ admin: 403, pcnLead: 404, manager: 404, linkWorker: 404 })),
+		post('record an action at A1 with an empty form', (f) => `/practices/${f.practices.a1.id}/actions?/record`, signedIn({ admin: 403, pcnLead: 400, manager: 400, linkWorker: 403 })),
+		post('record an action at A2 (lead’s PCN only)', (f) => `/practices/${f.practices.a2.id}/actions?/record`, signedIn({ admin: 403, pcnLead: 400, manager: 404, linkWorker: 403 })),
+		post('mark the action on the PCN-lead-only flag done in the future (refused)', (f) => `/practices/${f.practices.a1.id}/actions?/done`,
+			signedIn({ admin: 403, pcnLead: 400, manager: 404, linkWorker: 403 }),
+			(f) => ({ actionId: String(f.actions.a1OnPcnOnly.id), doneOn: '2099-01-01' })),
+		post('delete an A1 action through B1’s page', (f) => `/practices/${f.practices.b1.id}/actions?/delete`, signedIn({ admin: 403, pcnLead: 404, manager: 404, linkWorker: 403 }),
+			(f) => ({ actionId: String(f.actions.a1OnPcnOnly.id) }))
+	],
 	'/rounds/[roundId]/export/[kind]': [
 		get('scores CSV at A1', (f) => `/rounds/${f.rounds.a1.id}/export/scores.csv`, signedIn({ admin: 403, pcnLead: 200, manager: 200, linkWorker: 200 })),
 		get('scores CSV at A2 (lead’s PCN only)', (f) => `/rounds/${f.rounds.a2.id}/export/scores.csv`, signedIn({ admin: 403, pcnLead: 200, manager: 404, linkWorker: 404 })),

@@ -90,11 +90,34 @@ export async function createAccessFixture(db: Db) {
 		a1Shared: await flagAt(a1.id, 'private-room', 'practice_and_pcn'),
 		a1PcnOnly: await flagAt(a1.id, 'contract-career', 'pcn_only')
 	};
+	// One planned action on the PCN-lead-only flag: the manager must not find it.
+	const actionStamp = '2026-01-11T09:00:00.000Z';
+	const actions = {
+		a1OnPcnOnly: await db
+			.insertInto('practice_action')
+			.values({
+				practice_id: a1.id,
+				flag_id: flags.a1PcnOnly.id,
+				construct: 'cognitive_participation',
+				what: 'Ask the employer about longer contracts',
+				owner: 'PCN lead',
+				due_on: '2026-03-01',
+				state: 'planned',
+				done_on: null,
+				done_note: null,
+				created_by: users.pcnLead.id,
+				done_by: null,
+				created_at: actionStamp,
+				updated_at: actionStamp
+			})
+			.returning('id')
+			.executeTakeFirstOrThrow()
+	};
 	const cookies: Record<Who, string | null> = { anonymous: null, admin: null, pcnLead: null, manager: null, linkWorker: null };
 	for (const who of ['admin', 'pcnLead', 'manager', 'linkWorker'] as const) {
 		cookies[who] = (await createSession(db, users[who].id)).token;
 	}
-	return { icb, pcns: { a: pcnA, b: pcnB }, practices: { a1, a2, b1 }, rounds, users, others, flags, cookies };
+	return { icb, pcns: { a: pcnA, b: pcnB }, practices: { a1, a2, b1 }, rounds, users, others, flags, actions, cookies };
 }
 
 export type AccessFixture = Awaited<ReturnType<typeof createAccessFixture>>;

@@ -1,9 +1,10 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import { z } from 'zod';
-import { guard, RESULT_READERS } from '$lib/server/access';
+import { guard, RESULT_READERS, ROUND_MANAGERS } from '$lib/server/access';
 import { changeFlagState, commentOnFlag, countGapsAcrossPcn, getFlag, listFlagsForPractice } from '$lib/server/flags';
 import { readForm } from '$lib/server/forms';
 import { getPractice, idFromParam } from '$lib/server/organisations';
+import { listActionsForPractice, type ActionView } from '$lib/server/practice-actions';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
 const NOT_FOUND = 'We could not find that practice.';
@@ -22,10 +23,14 @@ export const load = (async (event) => {
 	if (!practice) error(404, NOT_FOUND);
 	// Counts across the PCN include PCN-lead-only flags, so only PCN leads are given them.
 	const gaps = user.role === 'pcn_lead' && practice.pcn ? await countGapsAcrossPcn(event.locals.db, practice.pcn.id) : null;
+	const actions = await listActionsForPractice(event.locals.db, user, practiceId);
 	return {
 		practice: { id: practice.id, name: practice.name },
 		flags: await listFlagsForPractice(event.locals.db, user, practiceId),
 		isLinkWorker: user.role === 'link_worker',
+		canRecordActions: ROUND_MANAGERS.includes(user.role),
+		// The actions on each flag, so both sides see what is being done about it.
+		actionsByFlag: actionsByFlag(actions),
 		acrossPcn: gaps && {
 			pcnName: practice.pcn!.name,
 			practiceCount: gaps.practiceCount,
@@ -33,6 +38,15 @@ export const load = (async (event) => {
 		}
 	};
 }) satisfies PageServerLoad;
+
+/** The actions on each flag, keyed by flag id, in the order listed (planned first). */
+function actionsByFlag(actions: ActionView[]) {
+	const byFlag: Record<number, Pick<ActionView, 'id' | 'what' | 'owner' | 'state' | 'dueOn' | 'doneOn' | 'overdue'>[]> = {};
+	for (const { id, what, owner, state, dueOn, doneOn, overdue, flag } of actions) {
+		if (flag) (byFlag[flag.id] ??= []).push({ id, what, owner, state, dueOn, doneOn, overdue });
+	}
+	return byFlag;
+}
 
 const flagIdField = z.coerce.number().int().positive();
 

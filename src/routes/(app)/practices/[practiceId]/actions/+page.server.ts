@@ -1,0 +1,123 @@
+import { error, fail, redirect } from '@sveltejs/kit';
+import { z } from 'zod';
+import { ukDate } from '$lib/dates';
+import { CONSTRUCT_NAMES, CONSTRUCTS } from '$lib/npt/constructs';
+import { FLAG_STATE_LABELS, isUnresolved } from '$lib/npt/flag-lifecycle';
+import { guard, RESULT_READERS, ROUND_MANAGERS } from '$lib/server/access';
+import { listFlagsForPractice } from '$lib/server/flags';
+import { readForm } from '$lib/server/forms';
+import { getPractice, idFromParam } from '$lib/server/organisations';
+import {
+	deleteAction,
+	getAction,
+	listActionsForPractice,
+	markActionDone,
+	recordAction,
+	reopenAction,
+	updateAction,
+	type ActionOutcome
+} from '$lib/server/practice-actions';
+import type { Actions, PageServerLoad, RequestEvent } from './$types';
+
+const NOT_FOUND = 'We could not find that practice.';
+
+/** Everyone who reads the practice's results sees its actions; only managers and PCN leads change them. */
+function guardActions(event: RequestEvent, roles = RESULT_READERS) {
+	guard(event, { roles });
+	const practiceId = idFromParam(event.params.practiceId);
+	if (practiceId === undefined) error(404, NOT_FOUND);
+	return { user: guard(event, { roles, practiceId }), practiceId };
+}
+
+export const load = (async (event) => {
+	const { user, practiceId } = guardActions(event);
+	const practice = await getPractice(event.locals.db, practiceId);
+	if (!practice) error(404, NOT_FOUND);
+	const canRecord = ROUND_MANAGERS.includes(user.role);
+	const flags = canRecord ? await listFlagsForPractice(event.locals.db, user, practiceId) : [];
+	const today = ukDate();
+	return {
+		practice: { id: practice.id, name: practice.name },
+		actions: await listActionsForPractice(event.locals.db, user, practiceId, today),
+		canRecord,
+		today,
+		// What an action can be for: the flags this person may see (open ones first), then the constructs.
+		flagOptions: flags
+			.filter((flag) => flag.item)
+			.map((flag) => ({
+				value: `flag:${flag.id}`,
+				label: `${flag.item!.gap} (${FLAG_STATE_LABELS[flag.state].toLowerCase()}${flag.visibility === 'pcn_only' ? ', PCN lead only' : ''})`,
+				open: isUnresolved(flag.state)
+			})),
+		constructOptions: CONSTRUCTS.map((construct) => ({
+			value: `construct:${construct}`,
+			label: `${CONSTRUCT_NAMES[construct].name}: ${CONSTRUCT_NAMES[construct].plain.split(':')[0]!.toLowerCase()}`
+		})),
+		// "Record an action" links from a flag or a suggestion arrive with what it is for.
+		preselected: event.url.searchParams.get('for') ?? ''
+	};
+}) satisfies PageServerLoad;
+
+const actionId = z.coerce.number().int().positive();
+const detailsForm = z.object({
+	what: z.string().max(2000).default(''),
+	owner: z.string().max(2000).default(''),
+	dueOn: z.string().max(40).default(''),
+	linkedTo: z.string().max(100).default('')
+});
+
+function settle(practiceId: number, outcome: ActionOutcome<unknown>, values: Record<string, unknown>, anchor: string) {
+	if (!outcome.ok) {
+		if (outcome.status === 404) error(404, 'We could not find that action.');
+		return fail(400, { values, problems: outcome.problems });
+	}
+	redirect(303, `/practices/${practiceId}/actions#${anchor}`);
+}
+
+export const actions = {
+	record: async (event) => {
+		const { user, practiceId } = guardActions(event, ROUND_MANAGERS);
+		const form = await readForm(event.request, detailsForm);
+		if (!form.ok) return form.failure;
+		const outcome = await recordAction(event.locals.db, user, practiceId, form.data);
+		return settle(practiceId, outcome, { ...form.values, form: 'record' }, outcome.ok ? `action-${outcome.value}` : '');
+	},
+	update: async (event) => {
+		const { user, practiceId } = guardActions(event, ROUND_MANAGERS);
+		const form = await readForm(event.request, detailsForm.extend({ actionId }));
+		if (!form.ok) return form.failure;
+		await requireActionHere(event, practiceId, form.data.actionId);
+		const outcome = await updateAction(event.locals.db, user, form.data.actionId, form.data);
+		return settle(practiceId, outcome, { ...form.values, form: 'update' }, `action-${form.data.actionId}`);
+	},
+	done: async (event) => {
+		const { user, practiceId } = guardActions(event, ROUND_MANAGERS);
+		const form = await readForm(event.request, z.object({ actionId, doneOn: z.string().max(40).default(''), note: z.string().max(4000).optional() }));
+		if (!form.ok) return form.failure;
+		await requireActionHere(event, practiceId, form.data.actionId);
+		const outcome = await markActionDone(event.locals.db, user, form.data.actionId, form.data);
+		return settle(practiceId, outcome, { ...form.values, form: 'done' }, `action-${form.data.actionId}`);
+	},
+	reopen: async (event) => {
+		const { user, practiceId } = guardActions(event, ROUND_MANAGERS);
+		const form = await readForm(event.request, z.object({ actionId }));
+		if (!form.ok) return form.failure;
+		await requireActionHere(event, practiceId, form.data.actionId);
+		const outcome = await reopenAction(event.locals.db, user, form.data.actionId);
+		return settle(practiceId, outcome, { ...form.values, form: 'reopen' }, `action-${form.data.actionId}`);
+	},
+	delete: async (event) => {
+		const { user, practiceId } = guardActions(event, ROUND_MANAGERS);
+		const form = await readForm(event.request, z.object({ actionId }));
+		if (!form.ok) return form.failure;
+		await requireActionHere(event, practiceId, form.data.actionId);
+		const outcome = await deleteAction(event.locals.db, user, form.data.actionId);
+		return settle(practiceId, outcome, { ...form.values, form: 'delete' }, 'planned-actions');
+	}
+} satisfies Actions;
+
+/** An action at another practice, or one this person may not see, reads as not there. */
+async function requireActionHere(event: RequestEvent, practiceId: number, id: number) {
+	const action = await getAction(event.locals.db, event.locals.user!, id);
+	if (!action || action.practiceId !== practiceId) error(404, 'We could not find that action.');
+}
