@@ -4,6 +4,8 @@ import { formatInterval, formatPercent, formatScore, formatThreshold } from '../
 import type { Construct } from '../../src/lib/npt/constructs';
 import type { Disclosed } from '../../src/lib/npt/disclosure';
 import type { GroupScore } from '../../src/lib/npt/scoring';
+import type { TrendPoint } from '../../src/lib/server/dashboard';
+import { trendFinding } from '../../src/routes/(app)/practices/[practiceId]/findings';
 import { miniInstrument } from '../fixtures/instruments';
 
 const score = (mean: number): Disclosed<GroupScore> => ({ shown: true, n: 12, mean, sd: 1, interval: null });
@@ -57,5 +59,30 @@ describe('number formats', () => {
 		expect(formatThreshold(5)).toBe('5');
 		expect(formatPercent(0.7272)).toBe('73%');
 		expect(formatInterval(null)).toBe('not available');
+	});
+});
+
+describe('the trend chart’s finding', () => {
+	const point = (roundId: number, title: string, mean: number): TrendPoint => {
+		const score = { mean, sd: 1, interval: null, n: 12 };
+		return {
+			roundId,
+			title,
+			closedOn: `2026-0${roundId}-28`,
+			shown: true,
+			respondents: 12,
+			scores: { overall: score, coherence: score, cognitive_participation: score, collective_action: score, reflexive_monitoring: score }
+		};
+	};
+	const trend = [point(1, 'Winter 2026', 5.24), point(2, 'Spring 2026', 6.36)];
+
+	it('states the movement, then how many things done the numbered lines mark', () => {
+		expect(trendFinding(trend, 'Fitting in')).toBe('Overall score rose from 5.2 to 6.4 between Winter 2026 and Spring 2026; now Fitting in.');
+		expect(trendFinding(trend, 'Fitting in', 3)).toBe(
+			'Overall score rose from 5.2 to 6.4 between Winter 2026 and Spring 2026; now Fitting in. Numbered dashed lines mark 3 things done about the gaps; see the table below.'
+		);
+		expect(trendFinding(trend, null, 1)).toBe(
+			'Overall score rose from 5.2 to 6.4 between Winter 2026 and Spring 2026. A numbered dashed line marks 1 thing done about the gaps; see the table below.'
+		);
 	});
 });

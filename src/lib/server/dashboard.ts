@@ -5,6 +5,7 @@
  */
 import { changesBetween, SCORE_KEYS, type Changes, type ScoreKey } from '../npt/change';
 import { CONSTRUCTS, type Construct } from '../npt/constructs';
+import type { FeedbackRound } from '../npt/feedback';
 import type { Instrument } from '../npt/instrument';
 import {
 	summariseProgress,
@@ -34,6 +35,8 @@ export interface RoundRef {
 
 export interface TrendScore {
 	mean: number;
+	/** For the change rule (SCORING.md §5) between a round and the next; not part of the API. */
+	sd: number | null;
 	interval: Interval | null;
 	n: number;
 }
@@ -92,7 +95,7 @@ function trendPoint(ref: RoundRef, results: RoundResults): TrendPoint {
 	const scores = {} as Record<ScoreKey, TrendScore | null>;
 	for (const key of SCORE_KEYS) {
 		const score = key === 'overall' ? results.scores.overall : results.scores.constructs[key];
-		scores[key] = score.shown && score.mean !== null ? { mean: score.mean, interval: score.interval, n: score.n } : null;
+		scores[key] = score.shown && score.mean !== null ? { mean: score.mean, sd: score.sd, interval: score.interval, n: score.n } : null;
 	}
 	return { ...base, shown: true, respondents: results.respondents, scores };
 }
@@ -197,4 +200,14 @@ export function constructMeansOf(results: RoundResults | undefined): Record<Cons
 		means[construct] = score?.shown ? score.mean : null;
 	}
 	return means;
+}
+
+/** The trend's rounds as "you said, we did" needs them: a withheld round carries no scores. */
+export function feedbackRoundsOf(trend: readonly TrendPoint[]): FeedbackRound[] {
+	return trend.map((point) => ({
+		roundId: point.roundId,
+		title: point.title,
+		closedOn: point.closedOn,
+		scores: point.shown ? point.scores : null
+	}));
 }

@@ -5,9 +5,11 @@ import { isUnresolved } from '$lib/npt/flag-lifecycle';
 import { guard, RESULT_READERS, ROUND_MANAGERS } from '$lib/server/access';
 import { getPerceptionGap } from '$lib/server/assessments';
 import { recordAudit } from '$lib/server/audit';
-import { constructMeansOf, getPracticeDashboard } from '$lib/server/dashboard';
+import { placeFeedback } from '$lib/npt/feedback';
+import { constructMeansOf, feedbackRoundsOf, getPracticeDashboard } from '$lib/server/dashboard';
 import { listFlagsForPractice } from '$lib/server/flags';
 import { idFromParam } from '$lib/server/organisations';
+import { listActionsForPractice, listFeedbackEvents } from '$lib/server/practice-actions';
 import type { PageServerLoad } from './$types';
 
 const NOT_FOUND = 'We could not find that practice.';
@@ -49,12 +51,18 @@ export const load = (async (event) => {
 				]
 			: []
 	);
+	// Only what this viewer may see, like the flags above.
+	const events = await listFeedbackEvents(locals.db, user, practiceId);
+	const planned = (await listActionsForPractice(locals.db, user, practiceId)).filter((a) => a.state === 'planned');
 	const weak =
 		latest && latest.results.shown
 			? suggestActions(constructMeansOf(latest.results), latest.instrument.bands.belongingConstructMinimum)
 			: [];
 	return {
 		...dashboard,
+		feedback: placeFeedback(feedbackRoundsOf(dashboard.trend), events),
+		plannedActions: planned.length,
+		overdueActions: planned.filter((a) => a.overdue).length,
 		toWorkOn: combineWorkOn(weak, openFlags),
 		canManageRounds: ROUND_MANAGERS.includes(user.role),
 		perceptionGap,

@@ -7,11 +7,24 @@ function overallSeries(trend: TrendPoint[]) {
 	return trend.flatMap((p) => (p.shown && p.scores.overall ? [{ title: p.title, mean: p.scores.overall.mean }] : []));
 }
 
+/** The trend chart's finding: how the overall score moved, then what the markers on it are. */
+export function trendFinding(trend: TrendPoint[], placement: string | null, markers = 0): string {
+	return [scoresFinding(trend, placement), feedbackFinding(markers)].filter(Boolean).join(' ');
+}
+
+/** "Numbered dashed lines mark 3 things done about the gaps; see the table below." */
+export function feedbackFinding(markers: number): string {
+	if (markers === 0) return '';
+	return markers === 1
+		? 'A numbered dashed line marks 1 thing done about the gaps; see the table below.'
+		: `Numbered dashed lines mark ${markers} things done about the gaps; see the table below.`;
+}
+
 /**
  * "Overall score rose from 5.2 to 6.4 between Autumn 2025 and Spring 2026; now Fitting in."
  * The words follow the rounded figures, so a change too small to see reads as "stayed at".
  */
-export function trendFinding(trend: TrendPoint[], placement: string | null): string {
+function scoresFinding(trend: TrendPoint[], placement: string | null): string {
 	const series = overallSeries(trend);
 	const now = placement ? `; now ${placement}` : '';
 	const withheld = trend.filter((p) => !p.shown).length;
