@@ -4,6 +4,7 @@ import { addDays, ukDate } from '../../src/lib/dates';
 import { markActionDone, recordAction, type ActionInput } from '../../src/lib/server/practice-actions';
 import type { SignedInUser } from '../../src/lib/server/users';
 import { actions, load } from '../../src/routes/(app)/practices/[practiceId]/actions/+page.server';
+import { load as dashboardLoad } from '../../src/routes/(app)/practices/[practiceId]/+page.server';
 import { load as flagsLoad } from '../../src/routes/(app)/practices/[practiceId]/flags/+page.server';
 import { createAccessFixture, type AccessFixture } from '../helpers/access-fixture';
 import { countRows, createTestDatabase, type TestDatabase } from '../helpers/database';
@@ -196,5 +197,30 @@ describe('actions page', () => {
 		const linkWorker = await flagsPage('linkWorker');
 		expect(linkWorker.canRecordActions).toBe(false);
 		expect(Object.keys(linkWorker.actionsByFlag).sort()).toEqual([String(f.flags.a1Shared.id), String(f.flags.a1PcnOnly.id)].sort());
+	});
+
+	it('puts done actions on the dashboard’s trend only for those who may see them, and counts planned and overdue ones', async () => {
+		const onPcnOnly = await recordDirectly(f.users.pcnLead, f.practices.a1.id, { what: 'Talk to the employer', linkedTo: `flag:${f.flags.a1PcnOnly.id}` });
+		const forCoherence = await recordDirectly(f.users.manager, f.practices.a1.id, { what: 'Brief the team', linkedTo: 'construct:coherence' });
+		await recordDirectly(f.users.manager, f.practices.a1.id, { what: 'Late one', dueOn: addDays(today, -3) });
+		await recordDirectly(f.users.manager, f.practices.a1.id, { what: 'Next month', dueOn: due });
+		for (const [who, id] of [[f.users.pcnLead, onPcnOnly], [f.users.manager, forCoherence]] as const) {
+			const done = await markActionDone(t.db, who, id, { doneOn: today });
+			if (!done.ok) throw new Error(JSON.stringify(done.problems));
+		}
+		type Dashboard = { feedback: { label: string; kind: string; construct: string }[]; plannedActions: number; overdueActions: number };
+		const dashboard = async (who: Role) =>
+			(await dashboardLoad(
+				fakeEvent({ db: t.db, user: user(who), path: `/practices/${f.practices.a1.id}`, params: { practiceId: String(f.practices.a1.id) } }) as never
+			)) as unknown as Dashboard;
+
+		const lead = await dashboard('pcnLead');
+		expect(lead.feedback.map((m) => m.label).sort()).toEqual(['Brief the team', 'Talk to the employer']);
+		expect(lead).toMatchObject({ plannedActions: 2, overdueActions: 1 });
+		const manager = await dashboard('manager');
+		expect(manager.feedback).toEqual([expect.objectContaining({ label: 'Brief the team', kind: 'action_done', construct: 'coherence' })]);
+		expect(JSON.stringify(manager)).not.toContain('Talk to the employer');
+		// The link worker raised the PCN-lead-only flag, so they see what was done about it too.
+		expect((await dashboard('linkWorker')).feedback).toHaveLength(2);
 	});
 });

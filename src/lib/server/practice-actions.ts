@@ -117,9 +117,17 @@ function problemsOf(error: z.ZodError): FieldProblem[] {
 const inScope = (viewer: SignedInUser, practiceId: number) => viewer.practiceIds.includes(practiceId);
 const canManage = (viewer: SignedInUser, practiceId: number) => ROUND_MANAGERS.includes(viewer.role) && inScope(viewer, practiceId);
 
-/** The flags at the practice this person may see, by id: the key to every action's visibility. */
-async function visibleFlags(db: DbOrTx, viewer: SignedInUser, practiceId: number): Promise<Map<number, FlagView>> {
-	return new Map((await listFlagsForPractice(db, viewer, practiceId)).map((flag) => [flag.id, flag]));
+/**
+ * The flags at the practice this person may see, by id: the key to every action's visibility.
+ * A page that has already listed them for the same viewer passes them in.
+ */
+async function visibleFlags(
+	db: DbOrTx,
+	viewer: SignedInUser,
+	practiceId: number,
+	listed?: readonly FlagView[]
+): Promise<Map<number, FlagView>> {
+	return new Map((listed ?? (await listFlagsForPractice(db, viewer, practiceId))).map((flag) => [flag.id, flag]));
 }
 
 interface ResolvedLink {
@@ -167,10 +175,13 @@ async function toViews(
 	viewer: SignedInUser,
 	practiceId: number,
 	rows: PracticeAction[],
-	today: string
+	today: string,
+	listedFlags?: readonly FlagView[]
 ): Promise<ActionView[]> {
 	if (!inScope(viewer, practiceId) || !rows.length) return [];
-	const flags = rows.some((r) => r.flag_id !== null) ? await visibleFlags(db, viewer, practiceId) : new Map<number, FlagView>();
+	const flags = rows.some((r) => r.flag_id !== null)
+		? await visibleFlags(db, viewer, practiceId, listedFlags)
+		: new Map<number, FlagView>();
 	const visible = rows.filter((r) => r.flag_id === null || flags.get(r.flag_id)?.item);
 	const people = [...new Set(visible.flatMap((r) => [r.created_by, r.done_by]).filter((id): id is number => id !== null))];
 	const names = people.length
@@ -212,16 +223,20 @@ function byDue(a: ActionView, b: ActionView): number {
 	return b.doneOn!.localeCompare(a.doneOn!) || b.id - a.id;
 }
 
-/** The actions at one practice this viewer may see; empty for anyone outside its scope. */
+/**
+ * The actions at one practice this viewer may see; empty for anyone outside its scope. `flags`:
+ * this viewer's flags at the practice (listFlagsForPractice), when the caller has them already.
+ */
 export async function listActionsForPractice(
 	db: DbOrTx,
 	viewer: SignedInUser,
 	practiceId: number,
-	today: string = ukDate()
+	today: string = ukDate(),
+	flags?: readonly FlagView[]
 ): Promise<ActionView[]> {
 	if (!inScope(viewer, practiceId)) return [];
 	const rows = await db.selectFrom('practice_action').selectAll().where('practice_id', '=', practiceId).execute();
-	return (await toViews(db, viewer, practiceId, rows, today)).sort(byDue);
+	return (await toViews(db, viewer, practiceId, rows, today, flags)).sort(byDue);
 }
 
 /** One action, or null when it does not exist or the viewer may not see it (the same answer for both). */
@@ -402,9 +417,14 @@ export async function deleteAction(db: Db, actor: SignedInUser, actionId: number
  * resolved (on the day of the last change that resolved them). These become the markers on
  * the practice's trend.
  */
-export async function listFeedbackEvents(db: DbOrTx, viewer: SignedInUser, practiceId: number): Promise<FeedbackEvent[]> {
+export async function listFeedbackEvents(
+	db: DbOrTx,
+	viewer: SignedInUser,
+	practiceId: number,
+	listedFlags?: readonly FlagView[]
+): Promise<FeedbackEvent[]> {
 	if (!inScope(viewer, practiceId)) return [];
-	const flags = await visibleFlags(db, viewer, practiceId);
+	const flags = await visibleFlags(db, viewer, practiceId, listedFlags);
 	const done = await db
 		.selectFrom('practice_action')
 		.select(['flag_id', 'what', 'owner', 'construct', 'done_on'])

@@ -36,7 +36,8 @@ export const load = (async (event) => {
 		assessments: gapView.assessments.filter((a) => user.role !== 'link_worker' || a.userId === user.id)
 	};
 	// Only the flags this viewer may see: a PCN-lead-only flag must not leak into a manager's suggestions.
-	const openFlags: FlaggedGap[] = (await listFlagsForPractice(locals.db, user, practiceId)).flatMap((flag) =>
+	const flags = await listFlagsForPractice(locals.db, user, practiceId);
+	const openFlags: FlaggedGap[] = flags.flatMap((flag) =>
 		flag.item && isUnresolved(flag.state)
 			? [
 					{
@@ -51,9 +52,9 @@ export const load = (async (event) => {
 				]
 			: []
 	);
-	// Only what this viewer may see, like the flags above.
-	const events = await listFeedbackEvents(locals.db, user, practiceId);
-	const planned = (await listActionsForPractice(locals.db, user, practiceId)).filter((a) => a.state === 'planned');
+	// Actions and things done: only what this viewer may see, decided by the same flags.
+	const events = await listFeedbackEvents(locals.db, user, practiceId, flags);
+	const planned = (await listActionsForPractice(locals.db, user, practiceId, ukDate(), flags)).filter((a) => a.state === 'planned');
 	const weak =
 		latest && latest.results.shown
 			? suggestActions(constructMeansOf(latest.results), latest.instrument.bands.belongingConstructMinimum)

@@ -34,15 +34,15 @@ export const load = (async (event) => {
 	const practice = await getPractice(event.locals.db, practiceId);
 	if (!practice) error(404, NOT_FOUND);
 	const canRecord = ROUND_MANAGERS.includes(user.role);
-	const flags = canRecord ? await listFlagsForPractice(event.locals.db, user, practiceId) : [];
+	const flags = await listFlagsForPractice(event.locals.db, user, practiceId);
 	const today = ukDate();
 	return {
 		practice: { id: practice.id, name: practice.name },
-		actions: await listActionsForPractice(event.locals.db, user, practiceId, today),
+		actions: await listActionsForPractice(event.locals.db, user, practiceId, today, flags),
 		canRecord,
 		today,
 		// What an action can be for: the flags this person may see (open ones first), then the constructs.
-		flagOptions: flags
+		flagOptions: (canRecord ? flags : [])
 			.filter((flag) => flag.item)
 			.map((flag) => ({
 				value: `flag:${flag.id}`,

@@ -1,5 +1,6 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import { z } from 'zod';
+import { ukDate } from '$lib/dates';
 import { guard, RESULT_READERS, ROUND_MANAGERS } from '$lib/server/access';
 import { changeFlagState, commentOnFlag, countGapsAcrossPcn, getFlag, listFlagsForPractice } from '$lib/server/flags';
 import { readForm } from '$lib/server/forms';
@@ -23,10 +24,11 @@ export const load = (async (event) => {
 	if (!practice) error(404, NOT_FOUND);
 	// Counts across the PCN include PCN-lead-only flags, so only PCN leads are given them.
 	const gaps = user.role === 'pcn_lead' && practice.pcn ? await countGapsAcrossPcn(event.locals.db, practice.pcn.id) : null;
-	const actions = await listActionsForPractice(event.locals.db, user, practiceId);
+	const flags = await listFlagsForPractice(event.locals.db, user, practiceId);
+	const actions = await listActionsForPractice(event.locals.db, user, practiceId, ukDate(), flags);
 	return {
 		practice: { id: practice.id, name: practice.name },
-		flags: await listFlagsForPractice(event.locals.db, user, practiceId),
+		flags,
 		isLinkWorker: user.role === 'link_worker',
 		canRecordActions: ROUND_MANAGERS.includes(user.role),
 		// The actions on each flag, so both sides see what is being done about it.
