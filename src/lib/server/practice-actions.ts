@@ -404,7 +404,8 @@ export async function deleteAction(db: Db, actor: SignedInUser, actionId: number
 		await recordAudit(
 			tx,
 			actor,
-			{ action: 'action_changed', summary: `Action ${actionId}: deleted (“${action.what.slice(0, 60)}”)`, practiceId: action.practiceId },
+			// Ids and dates only, like flags: the audit log must not let an admin read a hidden gap.
+			{ action: 'action_changed', summary: `Action ${actionId}: deleted`, practiceId: action.practiceId },
 			now
 		);
 		return true;
