@@ -3,6 +3,7 @@ import type { FlagVisibility } from '../../src/lib/server/db/schema';
 import { changeFlagState, saveChecklist } from '../../src/lib/server/flags';
 import { createIcb, createPcn, createPractice } from '../../src/lib/server/organisations';
 import {
+	countActionsAcrossPcn,
 	deleteAction,
 	getAction,
 	listActionsForPractice,
@@ -31,11 +32,13 @@ describe('practice actions', () => {
 	let pcnOnly: number;
 	let shared: number;
 	let atTwo: number;
+	let pcnId: number;
 
 	beforeEach(async () => {
 		t = await createTestDatabase();
 		const icb = await createIcb(t.db, { odsCode: 'QAA', name: 'Test ICB' });
 		const pcn = await createPcn(t.db, { odsCode: 'U10001', name: 'North PCN', icbId: icb.id });
+		pcnId = pcn.id;
 		const otherPcn = await createPcn(t.db, { odsCode: 'U10002', name: 'South PCN', icbId: icb.id });
 		const practice = (ods: string, name: string, inPcn: number) =>
 			createPractice(t.db, { odsCode: ods, name, pcnId: inPcn }).then((row) => row.id);
@@ -408,6 +411,28 @@ describe('practice actions', () => {
 			expect(await listFeedbackEvents(t.db, u.manager, p.one)).toHaveLength(1);
 			await reopenAction(t.db, u.manager, id, NOW);
 			expect(await listFeedbackEvents(t.db, u.manager, p.one)).toEqual([]);
+		});
+	});
+
+	describe('counts across the PCN', () => {
+		it('counts planned, overdue and done-in-period actions per practice, PCN-lead-only ones included', async () => {
+			const late = await record('lead', { linkedTo: `flag:${pcnOnly}`, dueOn: '2026-06-01' });
+			await record('manager', { dueOn: '2026-07-01' });
+			const doneEarly = await record('manager', { dueOn: '2026-06-10' });
+			const doneLater = await record('otherManager', {}, p.two);
+			await record('otherLead', {}, p.elsewhere);
+			const finish = async (who: Who, id: number, doneOn: string) =>
+				expect(await markActionDone(t.db, u[who], id, { doneOn }, NOW)).toEqual({ ok: true, value: null });
+			await finish('manager', doneEarly, '2026-01-20');
+			await finish('otherManager', doneLater, '2026-06-14');
+
+			const counts = await countActionsAcrossPcn(t.db, pcnId, { from: '2026-03-01', to: '2026-06-15' }, TODAY);
+			// One Surgery: the late PCN-lead-only action and the July one planned; its done action falls before the period.
+			expect(counts).toEqual([
+				{ practiceId: p.one, practiceName: 'One Surgery', planned: 2, overdue: 1, doneInPeriod: 0, lastDoneOn: '2026-01-20' },
+				{ practiceId: p.two, practiceName: 'Two Surgery', planned: 0, overdue: 0, doneInPeriod: 1, lastDoneOn: '2026-06-14' }
+			]);
+			expect((await rowOf(late))?.state).toBe('planned');
 		});
 	});
 });

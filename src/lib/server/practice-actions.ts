@@ -449,3 +449,47 @@ export async function listFeedbackEvents(
 	}
 	return events.sort((a, b) => a.on.localeCompare(b.on));
 }
+
+export interface PracticeActionCounts {
+	practiceId: number;
+	practiceName: string;
+	planned: number;
+	/** Planned and past their due date. */
+	overdue: number;
+	/** Done on a day inside the period. */
+	doneInPeriod: number;
+	/** The latest done date, whenever it was; null when nothing has been done. */
+	lastDoneOn: string | null;
+}
+
+/**
+ * Per practice now in the PCN, how many actions are planned, overdue and done in the period.
+ * It counts actions on PCN-lead-only flags too, so only PCN leads may be shown it.
+ */
+export async function countActionsAcrossPcn(
+	db: DbOrTx,
+	pcnId: number,
+	period: { from: string; to: string },
+	today: string = ukDate()
+): Promise<PracticeActionCounts[]> {
+	const practices = await db.selectFrom('practice').select(['id', 'name']).where('pcn_id', '=', pcnId).orderBy('name').execute();
+	const rows = await db
+		.selectFrom('practice_action')
+		.innerJoin('practice', 'practice.id', 'practice_action.practice_id')
+		.select(['practice_action.practice_id', 'practice_action.state', 'practice_action.due_on', 'practice_action.done_on'])
+		.where('practice.pcn_id', '=', pcnId)
+		.execute();
+	return practices.map((practice) => {
+		const own = rows.filter((r) => r.practice_id === practice.id);
+		const planned = own.filter((r) => r.state === 'planned');
+		const doneOn = own.flatMap((r) => (r.state === 'done' && r.done_on ? [r.done_on] : []));
+		return {
+			practiceId: practice.id,
+			practiceName: practice.name,
+			planned: planned.length,
+			overdue: planned.filter((r) => r.due_on < today).length,
+			doneInPeriod: doneOn.filter((d) => d >= period.from && d <= period.to).length,
+			lastDoneOn: doneOn.length ? doneOn.reduce((a, b) => (a > b ? a : b)) : null
+		};
+	});
+}

@@ -6,6 +6,7 @@ import { sortPractices } from '$lib/npt/pcn';
 import { idFromParam } from '$lib/server/organisations';
 import { getPcnDashboard, readPeriodQuery } from '$lib/server/pcn-dashboard';
 import { getPcnGapMatrix, getPcnPerceptionGaps } from '$lib/server/pcn-gaps';
+import { countActionsAcrossPcn } from '$lib/server/practice-actions';
 import type { PageServerLoad } from './$types';
 
 const NOT_FOUND = 'We could not find that PCN.';
@@ -32,9 +33,11 @@ export const load = (async (event) => {
 	if (!dashboard) error(404, NOT_FOUND);
 	// Flags pass through the visibility rules for this viewer; the staff side of the perception
 	// gap is the dashboard's own, already disclosed, scores.
-	const [gapMatrix, perceptionGaps] = await Promise.all([
+	const [gapMatrix, perceptionGaps, actionCounts] = await Promise.all([
 		getPcnGapMatrix(locals.db, user, pcnId, dashboard.practices),
-		getPcnPerceptionGaps(locals.db, dashboard.practices)
+		getPcnPerceptionGaps(locals.db, dashboard.practices),
+		// Includes actions on PCN-lead-only flags: this page is for PCN leads only.
+		countActionsAcrossPcn(locals.db, pcnId, query.period, today)
 	]);
 	await recordAudit(locals.db, user, {
 		action: 'results_viewed',
@@ -54,6 +57,7 @@ export const load = (async (event) => {
 		asked: { from: askedDate(url.searchParams.get('from'), query.period.from), to: askedDate(url.searchParams.get('to'), query.period.to) },
 		minResponses: locals.config.minResponses,
 		gapMatrix,
-		perceptionGaps
+		perceptionGaps,
+		actionCounts
 	};
 }) satisfies PageServerLoad;
