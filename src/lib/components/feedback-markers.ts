@@ -44,7 +44,7 @@ function pixelOf(chart: Chart, x: number): number | null {
 	return a + (x - lower) * (b - a);
 }
 
-/** Number boxes that would overlap move down a row, so close markers stay readable. */
+/** Number boxes that would overlap move up a row, so close markers stay readable. */
 function layout(chart: Chart, markers: readonly ChartMarker[]): Placed[] {
 	const { ctx, chartArea: area } = chart;
 	const placed: Placed[] = [];
@@ -92,7 +92,8 @@ export function feedbackMarkers(markers: readonly ChartMarker[]): Plugin {
 			ctx.textBaseline = 'middle';
 			for (const { marker, at, width, row } of layout(chart, markers)) {
 				const left = Math.min(area.right - width, Math.max(area.left, at - width / 2));
-				const top = area.top + 2 + row * (BOX_HEIGHT + GAP);
+				// Along the foot of the chart, stacking upwards: the band names sit at the top of each zone.
+				const top = area.bottom - 2 - BOX_HEIGHT - row * (BOX_HEIGHT + GAP);
 				const solid = marker.kind === 'action_done';
 				ctx.fillStyle = solid ? INK : PAPER;
 				ctx.fillRect(left, top, width, BOX_HEIGHT);
