@@ -2,6 +2,7 @@
  * Fake request events for calling load functions and actions directly, as a signed-in user
  * (or nobody), against a test database.
  */
+import { isActionFailure, isHttpError, isRedirect } from '@sveltejs/kit';
 import type { Config } from '../../src/lib/server/config';
 import type { Db } from '../../src/lib/server/db';
 import { memoryMailer } from '../../src/lib/server/mail';
@@ -92,4 +93,15 @@ export async function outcomeOf<T>(run: () => Promise<T> | T): Promise<{ result?
 	} catch (thrown) {
 		return { thrown };
 	}
+}
+
+/** The status a load or action ends in, as the access matrix would see it over HTTP. */
+export function statusOf(outcome: { result?: unknown; thrown?: unknown }): number {
+	if (outcome.thrown !== undefined) {
+		if (isRedirect(outcome.thrown)) return outcome.thrown.status;
+		if (isHttpError(outcome.thrown)) return outcome.thrown.status;
+		throw outcome.thrown;
+	}
+	if (isActionFailure(outcome.result)) return outcome.result.status;
+	return 200;
 }

@@ -1,4 +1,4 @@
-import { isActionFailure, isHttpError, isRedirect } from '@sveltejs/kit';
+import { isActionFailure, isRedirect } from '@sveltejs/kit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { addDays, ukDate } from '../../src/lib/dates';
 import { markActionDone, recordAction, type ActionInput } from '../../src/lib/server/practice-actions';
@@ -8,21 +8,10 @@ import { load as dashboardLoad } from '../../src/routes/(app)/practices/[practic
 import { load as flagsLoad } from '../../src/routes/(app)/practices/[practiceId]/flags/+page.server';
 import { createAccessFixture, type AccessFixture } from '../helpers/access-fixture';
 import { countRows, createTestDatabase, type TestDatabase } from '../helpers/database';
-import { fakeEvent, outcomeOf } from '../helpers/events';
+import { fakeEvent, outcomeOf, statusOf } from '../helpers/events';
 
 type Role = 'admin' | 'pcnLead' | 'manager' | 'linkWorker';
 const ROLES: Role[] = ['admin', 'pcnLead', 'manager', 'linkWorker'];
-
-/** The status a load or action ends in, as the access matrix would see it over HTTP. */
-function statusOf(outcome: { result?: unknown; thrown?: unknown }): number {
-	if (outcome.thrown !== undefined) {
-		if (isRedirect(outcome.thrown)) return outcome.thrown.status;
-		if (isHttpError(outcome.thrown)) return outcome.thrown.status;
-		throw outcome.thrown;
-	}
-	if (isActionFailure(outcome.result)) return outcome.result.status;
-	return 200;
-}
 
 interface ActionsPage {
 	canRecord: boolean;

@@ -1,25 +1,13 @@
-import { isActionFailure, isHttpError, isRedirect } from '@sveltejs/kit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SignedInUser } from '../../src/lib/server/users';
 import { actions as checklistActions, load as checklistLoad } from '../../src/routes/(app)/practices/[practiceId]/checklist/+page.server';
 import { actions as flagActions, load as flagsLoad } from '../../src/routes/(app)/practices/[practiceId]/flags/+page.server';
 import { createAccessFixture, type AccessFixture } from '../helpers/access-fixture';
 import { countRows, createTestDatabase, type TestDatabase } from '../helpers/database';
-import { fakeEvent, outcomeOf } from '../helpers/events';
+import { fakeEvent, outcomeOf, statusOf } from '../helpers/events';
 
 type Role = 'admin' | 'pcnLead' | 'manager' | 'linkWorker';
 const ROLES: Role[] = ['admin', 'pcnLead', 'manager', 'linkWorker'];
-
-/** The status a load or action ends in, as the access matrix would see it over HTTP. */
-function statusOf(outcome: { result?: unknown; thrown?: unknown }): number {
-	if (outcome.thrown !== undefined) {
-		if (isRedirect(outcome.thrown)) return outcome.thrown.status;
-		if (isHttpError(outcome.thrown)) return outcome.thrown.status;
-		throw outcome.thrown;
-	}
-	if (isActionFailure(outcome.result)) return outcome.result.status;
-	return 200;
-}
 
 describe('checklist and flags pages', () => {
 	let t: TestDatabase;
