@@ -182,7 +182,8 @@ async function toViews(
 	const flags = rows.some((r) => r.flag_id !== null)
 		? await visibleFlags(db, viewer, practiceId, listedFlags)
 		: new Map<number, FlagView>();
-	const visible = rows.filter((r) => r.flag_id === null || flags.get(r.flag_id)?.item);
+	// Seeing the flag is what counts, even if its checklist version were ever retired.
+	const visible = rows.filter((r) => r.flag_id === null || flags.has(r.flag_id));
 	const people = [...new Set(visible.flatMap((r) => [r.created_by, r.done_by]).filter((id): id is number => id !== null))];
 	const names = people.length
 		? new Map(
@@ -206,7 +207,7 @@ async function toViews(
 			doneOn: row.done_on,
 			doneNote: row.done_note,
 			construct: row.construct,
-			flag: flag && { id: flag.id, gap: flag.item!.gap, state: flag.state, visibility: flag.visibility },
+			flag: flag && { id: flag.id, gap: flag.item?.gap ?? flag.itemId, state: flag.state, visibility: flag.visibility },
 			recordedBy: nameOf(row.created_by),
 			recordedAt: row.created_at,
 			doneBy: row.state === 'done' ? nameOf(row.done_by) : null,
@@ -433,7 +434,7 @@ export async function listFeedbackEvents(
 		.where('state', '=', 'done')
 		.execute();
 	const events: FeedbackEvent[] = done
-		.filter((row) => row.flag_id === null || flags.get(row.flag_id)?.item)
+		.filter((row) => row.flag_id === null || flags.has(row.flag_id))
 		.map((row) => ({ kind: 'action_done', on: row.done_on!, label: row.what, by: row.owner, construct: row.construct }));
 	for (const flag of flags.values()) {
 		if (flag.state !== 'resolved' || !flag.item) continue;
