@@ -153,6 +153,8 @@ describe('infrastructure gaps', () => {
 		expect(await row.count()).toBe(1);
 		expect(await row.innerText()).toContain('Not yet known');
 		expect(await lead.locator('.chart[role=img]').first().getAttribute('aria-label')).toMatch(/Numbered dashed lines mark \d+ things done/);
+		await lead.locator('section[aria-labelledby=trend] canvas').waitFor();
+		await lead.locator('section[aria-labelledby=trend]').screenshot({ path: join(import.meta.dirname, 'screenshots', 'you-said-we-did.png') });
 		await lead.close();
 
 		// The action is on a PCN-lead-only flag, so the practice manager sees it nowhere.
