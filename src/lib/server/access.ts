@@ -5,6 +5,7 @@
  * even learn that it exists; a page their role never uses gets 403.
  */
 import { error, redirect } from '@sveltejs/kit';
+import { idFromParam } from './organisations';
 import { practiceOfRound } from './rounds';
 import type { Role, SignedInUser } from './users';
 
@@ -76,4 +77,18 @@ export async function guardRound(
 		Number.isSafeInteger(roundId) && roundId > 0 ? await practiceOfRound(event.locals.db, roundId) : undefined;
 	if (practiceId === undefined) error(404, 'We could not find that survey round.');
 	return { user: guard(event, { roles, practiceId }), roundId, practiceId };
+}
+
+/**
+ * For pages under /practices/[practiceId]: the role first (403), then the practice in the
+ * address, then scope, so a practice out of scope reads exactly like one that does not exist.
+ */
+export function guardPractice(
+	event: GuardEvent & { params: Partial<Record<string, string>> },
+	roles?: readonly Role[]
+): { user: SignedInUser; practiceId: number } {
+	guard(event, { roles });
+	const practiceId = idFromParam(event.params.practiceId);
+	if (practiceId === undefined) error(404, 'We could not find that practice.');
+	return { user: guard(event, { roles, practiceId }), practiceId };
 }

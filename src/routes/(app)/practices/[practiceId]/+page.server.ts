@@ -2,25 +2,21 @@ import { error } from '@sveltejs/kit';
 import { ukDate } from '$lib/dates';
 import { combineWorkOn, suggestActions, type FlaggedGap } from '$lib/npt/actions';
 import { isUnresolved } from '$lib/npt/flag-lifecycle';
-import { guard, RESULT_READERS, ROUND_MANAGERS } from '$lib/server/access';
+import { guardPractice, RESULT_READERS, ROUND_MANAGERS } from '$lib/server/access';
 import { getPerceptionGap } from '$lib/server/assessments';
 import { recordAudit } from '$lib/server/audit';
 import { placeFeedback } from '$lib/npt/feedback';
 import { constructMeansOf, feedbackRoundsOf, getPracticeDashboard } from '$lib/server/dashboard';
 import { listFlagsForPractice } from '$lib/server/flags';
-import { idFromParam } from '$lib/server/organisations';
 import { listActionsForPractice, listFeedbackEvents } from '$lib/server/practice-actions';
 import type { PageServerLoad } from './$types';
 
 const NOT_FOUND = 'We could not find that practice.';
 
 export const load = (async (event) => {
-	const { params, locals } = event;
-	guard(event, { roles: RESULT_READERS });
-	const practiceId = idFromParam(params.practiceId);
-	if (practiceId === undefined) error(404, NOT_FOUND);
+	const { locals } = event;
 	// Out of scope reads exactly like "not there", and is checked before anything is read.
-	const user = guard(event, { roles: RESULT_READERS, practiceId });
+	const { user, practiceId } = guardPractice(event, RESULT_READERS);
 	const dashboard = await getPracticeDashboard(locals.db, practiceId, locals.config, ukDate());
 	if (!dashboard) error(404, NOT_FOUND);
 	await recordAudit(locals.db, user, {

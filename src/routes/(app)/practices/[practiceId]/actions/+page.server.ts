@@ -3,10 +3,10 @@ import { z } from 'zod';
 import { ukDate } from '$lib/dates';
 import { CONSTRUCT_NAMES, CONSTRUCTS } from '$lib/npt/constructs';
 import { FLAG_STATE_LABELS, isUnresolved } from '$lib/npt/flag-lifecycle';
-import { guard, RESULT_READERS, ROUND_MANAGERS } from '$lib/server/access';
+import { guardPractice, RESULT_READERS, ROUND_MANAGERS } from '$lib/server/access';
 import { listFlagsForPractice } from '$lib/server/flags';
 import { readForm } from '$lib/server/forms';
-import { getPractice, idFromParam } from '$lib/server/organisations';
+import { getPractice } from '$lib/server/organisations';
 import {
 	deleteAction,
 	getAction,
@@ -21,16 +21,9 @@ import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
 const NOT_FOUND = 'We could not find that practice.';
 
-/** Everyone who reads the practice's results sees its actions; only managers and PCN leads change them. */
-function guardActions(event: RequestEvent, roles = RESULT_READERS) {
-	guard(event, { roles });
-	const practiceId = idFromParam(event.params.practiceId);
-	if (practiceId === undefined) error(404, NOT_FOUND);
-	return { user: guard(event, { roles, practiceId }), practiceId };
-}
-
+// Everyone who reads the practice's results sees its actions; only managers and PCN leads change them.
 export const load = (async (event) => {
-	const { user, practiceId } = guardActions(event);
+	const { user, practiceId } = guardPractice(event, RESULT_READERS);
 	const practice = await getPractice(event.locals.db, practiceId);
 	if (!practice) error(404, NOT_FOUND);
 	const canRecord = ROUND_MANAGERS.includes(user.role);
@@ -76,14 +69,14 @@ function settle(practiceId: number, outcome: ActionOutcome<unknown>, values: Rec
 
 export const actions = {
 	record: async (event) => {
-		const { user, practiceId } = guardActions(event, ROUND_MANAGERS);
+		const { user, practiceId } = guardPractice(event, ROUND_MANAGERS);
 		const form = await readForm(event.request, detailsForm);
 		if (!form.ok) return form.failure;
 		const outcome = await recordAction(event.locals.db, user, practiceId, form.data);
 		return settle(practiceId, outcome, { ...form.values, form: 'record' }, outcome.ok ? `action-${outcome.value}` : '');
 	},
 	update: async (event) => {
-		const { user, practiceId } = guardActions(event, ROUND_MANAGERS);
+		const { user, practiceId } = guardPractice(event, ROUND_MANAGERS);
 		const form = await readForm(event.request, detailsForm.extend({ actionId }));
 		if (!form.ok) return form.failure;
 		await requireActionHere(event, practiceId, form.data.actionId);
@@ -91,7 +84,7 @@ export const actions = {
 		return settle(practiceId, outcome, { ...form.values, form: 'update' }, `action-${form.data.actionId}`);
 	},
 	done: async (event) => {
-		const { user, practiceId } = guardActions(event, ROUND_MANAGERS);
+		const { user, practiceId } = guardPractice(event, ROUND_MANAGERS);
 		const form = await readForm(event.request, z.object({ actionId, doneOn: z.string().max(40).default(''), note: z.string().max(4000).optional() }));
 		if (!form.ok) return form.failure;
 		await requireActionHere(event, practiceId, form.data.actionId);
@@ -99,7 +92,7 @@ export const actions = {
 		return settle(practiceId, outcome, { ...form.values, form: 'done' }, `action-${form.data.actionId}`);
 	},
 	reopen: async (event) => {
-		const { user, practiceId } = guardActions(event, ROUND_MANAGERS);
+		const { user, practiceId } = guardPractice(event, ROUND_MANAGERS);
 		const form = await readForm(event.request, z.object({ actionId }));
 		if (!form.ok) return form.failure;
 		await requireActionHere(event, practiceId, form.data.actionId);
@@ -107,7 +100,7 @@ export const actions = {
 		return settle(practiceId, outcome, { ...form.values, form: 'reopen' }, `action-${form.data.actionId}`);
 	},
 	delete: async (event) => {
-		const { user, practiceId } = guardActions(event, ROUND_MANAGERS);
+		const { user, practiceId } = guardPractice(event, ROUND_MANAGERS);
 		const form = await readForm(event.request, z.object({ actionId }));
 		if (!form.ok) return form.failure;
 		await requireActionHere(event, practiceId, form.data.actionId);

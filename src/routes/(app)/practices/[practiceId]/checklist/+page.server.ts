@@ -1,27 +1,20 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import { CURRENT_CHECKLIST } from '$lib/npt/infrastructure';
 import type { FieldProblem } from '$lib/npt/submission';
-import { guard } from '$lib/server/access';
+import { guardPractice } from '$lib/server/access';
 import { getChecklistAnswers, saveChecklist, type ChecklistAnswerInput } from '$lib/server/flags';
 import { BodyTooLargeError, UnreadableFormError, readFormFields } from '$lib/server/http';
-import { getPractice, idFromParam } from '$lib/server/organisations';
-import type { Actions, PageServerLoad, RequestEvent } from './$types';
+import { getPractice } from '$lib/server/organisations';
+import type { Actions, PageServerLoad } from './$types';
 
+/** Only link workers, only at practices they serve; other practices read as not there. */
 const LINK_WORKERS = ['link_worker'] as const;
 const NOT_FOUND = 'We could not find that practice.';
 /** 21 items with a note of up to 500 characters each, with room to spare. */
 const MAX_BODY_BYTES = 64 * 1024;
 
-/** Only link workers, only at practices they serve; other practices read as not there. */
-function guardChecklist(event: RequestEvent) {
-	guard(event, { roles: LINK_WORKERS });
-	const practiceId = idFromParam(event.params.practiceId);
-	if (practiceId === undefined) error(404, NOT_FOUND);
-	return { user: guard(event, { roles: LINK_WORKERS, practiceId }), practiceId };
-}
-
 export const load = (async (event) => {
-	const { user, practiceId } = guardChecklist(event);
+	const { user, practiceId } = guardPractice(event, LINK_WORKERS);
 	const practice = await getPractice(event.locals.db, practiceId);
 	if (!practice) error(404, NOT_FOUND);
 	const saved = await getChecklistAnswers(event.locals.db, user, practiceId);
@@ -48,7 +41,7 @@ function refuse(status: number, message: string, values: Record<string, string> 
 
 export const actions = {
 	default: async (event) => {
-		const { user, practiceId } = guardChecklist(event);
+		const { user, practiceId } = guardPractice(event, LINK_WORKERS);
 		let fields: [string, string][];
 		try {
 			fields = await readFormFields(event.request, MAX_BODY_BYTES);

@@ -1,25 +1,18 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import { z } from 'zod';
 import { ukDate } from '$lib/dates';
-import { guard, RESULT_READERS, ROUND_MANAGERS } from '$lib/server/access';
+import { guardPractice, RESULT_READERS, ROUND_MANAGERS } from '$lib/server/access';
 import { changeFlagState, commentOnFlag, countGapsAcrossPcn, getFlag, listFlagsForPractice } from '$lib/server/flags';
 import { readForm } from '$lib/server/forms';
-import { getPractice, idFromParam } from '$lib/server/organisations';
+import { getPractice } from '$lib/server/organisations';
 import { listActionsForPractice, type ActionView } from '$lib/server/practice-actions';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
 const NOT_FOUND = 'We could not find that practice.';
 
-/** Managers, PCN leads and link workers of the practice; which flags each sees is decided in flags.ts. */
-function guardFlags(event: RequestEvent) {
-	guard(event, { roles: RESULT_READERS });
-	const practiceId = idFromParam(event.params.practiceId);
-	if (practiceId === undefined) error(404, NOT_FOUND);
-	return { user: guard(event, { roles: RESULT_READERS, practiceId }), practiceId };
-}
-
+// Managers, PCN leads and link workers of the practice; which flags each sees is decided in flags.ts.
 export const load = (async (event) => {
-	const { user, practiceId } = guardFlags(event);
+	const { user, practiceId } = guardPractice(event, RESULT_READERS);
 	const practice = await getPractice(event.locals.db, practiceId);
 	if (!practice) error(404, NOT_FOUND);
 	// Counts across the PCN include PCN-lead-only flags, so only PCN leads are given them.
@@ -71,7 +64,7 @@ async function requireFlagHere(event: RequestEvent, practiceId: number, flagId: 
 
 export const actions = {
 	state: async (event) => {
-		const { user, practiceId } = guardFlags(event);
+		const { user, practiceId } = guardPractice(event, RESULT_READERS);
 		const form = await readForm(event.request, stateForm);
 		if (!form.ok) return form.failure;
 		await requireFlagHere(event, practiceId, form.data.flagId);
@@ -83,7 +76,7 @@ export const actions = {
 		redirect(303, `/practices/${practiceId}/flags#flag-${form.data.flagId}`);
 	},
 	comment: async (event) => {
-		const { user, practiceId } = guardFlags(event);
+		const { user, practiceId } = guardPractice(event, RESULT_READERS);
 		const form = await readForm(event.request, commentForm);
 		if (!form.ok) return form.failure;
 		await requireFlagHere(event, practiceId, form.data.flagId);

@@ -2,10 +2,10 @@ import { error, redirect, type RequestEvent } from '@sveltejs/kit';
 import { addDays, ukDate } from '$lib/dates';
 import { DEFAULT_STAFF_INSTRUMENT } from '$lib/npt/builtin';
 import { suggestRoundTitle } from '$lib/npt/round-schedule';
-import { guard, ROUND_MANAGERS } from '$lib/server/access';
+import { guardPractice, ROUND_MANAGERS } from '$lib/server/access';
 import { formFailure, readForm } from '$lib/server/forms';
 import { listInstrumentVersions, versionIdOf } from '$lib/server/instruments';
-import { getPractice, idFromParam } from '$lib/server/organisations';
+import { getPractice } from '$lib/server/organisations';
 import { latestHeadcount, scheduleRound, scheduleRoundSchema } from '$lib/server/rounds';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -14,11 +14,7 @@ const DEFAULT_LENGTH_DAYS = 21;
 
 /** The role is checked first, so a refusal says nothing about which practices exist; then scope (404). */
 async function practiceFor(event: RequestEvent<{ practiceId: string }>) {
-	guard(event);
-	guard(event, { roles: ROUND_MANAGERS });
-	const practiceId = idFromParam(event.params.practiceId);
-	if (practiceId === undefined) error(404, 'We could not find that practice.');
-	const user = guard(event, { roles: ROUND_MANAGERS, practiceId });
+	const { user, practiceId } = guardPractice(event, ROUND_MANAGERS);
 	const practice = await getPractice(event.locals.db, practiceId);
 	if (!practice) error(404, 'We could not find that practice.');
 	return { user, practice };
