@@ -41,11 +41,7 @@ const SOMEONE_ELSE = 'Someone else changed this action just now. Check it and tr
 const invalid = <T>(problems: FieldProblem[]): ActionOutcome<T> => ({ ok: false, status: 400, problems });
 
 /** What an action is for, as the form sends it: `flag:<id>` or `construct:<construct>`. */
-export type ActionLink = { flagId: number } | { construct: Construct };
-
-export function actionLinkValue(link: ActionLink): string {
-	return 'flagId' in link ? `flag:${link.flagId}` : `construct:${link.construct}`;
-}
+type ActionLink = { flagId: number } | { construct: Construct };
 
 function parseLink(value: string): ActionLink | null {
 	const flag = /^flag:([1-9]\d{0,9})$/.exec(value);
@@ -103,8 +99,8 @@ function doneSchema(today: string) {
 		doneOn: dateField('the date it was done', addMonths(today, -MONTHS_BACK), today, 'The date it was done cannot be in the future'),
 		note: z
 			.string()
-			.trim()
-			.max(ACTION_NOTE_MAX, `Keep the note to ${ACTION_NOTE_MAX} characters or fewer`)
+			.transform((text) => text.replace(CONTROL_CHARACTERS, '').trim())
+			.pipe(z.string().max(ACTION_NOTE_MAX, `Keep the note to ${ACTION_NOTE_MAX} characters or fewer`))
 			.nullish()
 			.transform((note) => note || null)
 	});
