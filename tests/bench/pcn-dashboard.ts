@@ -32,7 +32,7 @@ import { NOT_RELEVANT_CODES, type AgreementPoint, type NotRelevantCode } from '.
 import { DEFAULT_STAFF_INSTRUMENT } from '../../src/lib/npt/builtin';
 import { CONSTRUCTS, type Construct } from '../../src/lib/npt/constructs';
 import { addDays, addMonths } from '../../src/lib/dates';
-import { seededRandom } from '../../src/lib/server/demo';
+import { normal, pick, seededRandom } from '../../src/lib/server/demo';
 import { openDatabase } from '../../src/lib/server/db';
 import { MIGRATIONS, migrateToLatest } from '../../src/lib/server/db/migrations';
 import { itemIdsOf, storeBuiltInInstruments, versionIdOf } from '../../src/lib/server/instruments';
@@ -122,22 +122,6 @@ const scenarios = [
 // ---------------------------------------------------------------------------------------------
 // Synthetic answers, after demo.ts: a practice level that moves from round to round, construct
 // offsets per practice, a personal tendency per respondent and noise per item.
-
-function normal(random: () => number): number {
-	const u = 1 - random();
-	const v = random();
-	return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
-}
-
-function pick<T>(random: () => number, weighted: readonly (readonly [T, number])[]): T {
-	const total = weighted.reduce((sum, [, w]) => sum + w, 0);
-	let r = random() * total;
-	for (const [value, weight] of weighted) {
-		r -= weight;
-		if (r < 0) return value;
-	}
-	return weighted[weighted.length - 1]![0];
-}
 
 const ROLE_WEIGHTS = [
 	['clinical', 42],

@@ -37,13 +37,15 @@ export function seededRandom(seed: number): () => number {
 	};
 }
 
-function normal(random: () => number): number {
+/** A standard normal draw (Box–Muller) from a uniform source. */
+export function normal(random: () => number): number {
 	const u = 1 - random();
 	const v = random();
 	return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
 }
 
-function pick<T>(random: () => number, weighted: readonly (readonly [T, number])[]): T {
+/** One value, chosen with the given weights. */
+export function pick<T>(random: () => number, weighted: readonly (readonly [T, number])[]): T {
 	const total = weighted.reduce((sum, [, w]) => sum + w, 0);
 	let r = random() * total;
 	for (const [value, weight] of weighted) {
