@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { addDays, addMonths } from '../../src/lib/dates';
 import { DEFAULT_STAFF_INSTRUMENT } from '../../src/lib/npt/builtin';
 import { openDatabase, type Db } from '../../src/lib/server/db';
 import type { Database } from '../../src/lib/server/db/schema';
@@ -57,6 +58,28 @@ export async function createPracticeWithRound(
 		...round
 	});
 	return { icb, pcn, practice, round: created, versionId };
+}
+
+export type PracticeFixture = Awaited<ReturnType<typeof createPracticeWithRound>>;
+
+/** Another round at the fixture's practice, of the same instrument. */
+export function addRound(
+	db: Db,
+	fixture: Pick<PracticeFixture, 'practice' | 'versionId'>,
+	round: Omit<Parameters<typeof createRound>[1], 'practiceId' | 'instrumentVersionId'>
+) {
+	return createRound(db, { practiceId: fixture.practice.id, instrumentVersionId: fixture.versionId, ...round });
+}
+
+/** A round that opened a year before `today` and has closed: outside the four-month fatigue window. */
+export function lastYearsRound(today: string) {
+	return {
+		title: 'Last year',
+		opensOn: addMonths(today, -12),
+		closesOn: addDays(addMonths(today, -12), 21),
+		status: 'closed',
+		staffHeadcount: 23
+	} as const;
 }
 
 export async function countRows(db: Db, table: keyof Database): Promise<number> {

@@ -1,16 +1,15 @@
 import { isHttpError, isRedirect } from '@sveltejs/kit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { addDays, addMonths, ukDate } from '../../src/lib/dates';
+import { addDays, ukDate } from '../../src/lib/dates';
 import { BUILT_IN_INSTRUMENTS } from '../../src/lib/npt/builtin';
 import { listAuditEvents } from '../../src/lib/server/audit';
 import type { Round } from '../../src/lib/server/db/schema';
 import { versionIdOf } from '../../src/lib/server/instruments';
 import { createPractice } from '../../src/lib/server/organisations';
-import { createRound } from '../../src/lib/server/rounds';
 import type { SignedInUser } from '../../src/lib/server/users';
 import { load as roundLoad } from '../../src/routes/(app)/rounds/[roundId]/+page.server';
 import { actions as editActions, load as editLoad } from '../../src/routes/(app)/rounds/[roundId]/edit/+page.server';
-import { createPracticeWithRound, createTestDatabase, type TestDatabase } from '../helpers/database';
+import { addRound, createPracticeWithRound, createTestDatabase, lastYearsRound, type PracticeFixture, type TestDatabase } from '../helpers/database';
 import { createSignedInUser, fakeEvent, outcomeOf } from '../helpers/events';
 
 const LINK_WORKER_INSTRUMENT = BUILT_IN_INSTRUMENTS.find((i) => i.audience === 'link_worker')!;
@@ -23,7 +22,7 @@ const statusOf = (thrown: unknown) => (isHttpError(thrown) ? thrown.status : thr
 
 describe('changing a round’s details', () => {
 	let t: TestDatabase;
-	let fixture: Awaited<ReturnType<typeof createPracticeWithRound>>;
+	let fixture: PracticeFixture;
 	let manager: SignedInUser;
 	let today: string;
 	/** Taking answers: opened five days ago, closes in ten. */
@@ -32,22 +31,13 @@ describe('changing a round’s details', () => {
 	beforeEach(async () => {
 		t = await createTestDatabase();
 		today = ukDate();
-		// The fixture's round ran a year ago and has closed.
-		fixture = await createPracticeWithRound(t.db, {
-			title: 'Last year',
-			opensOn: addMonths(today, -12),
-			closesOn: addDays(addMonths(today, -12), 21),
-			status: 'closed',
-			staffHeadcount: 23
-		});
+		fixture = await createPracticeWithRound(t.db, lastYearsRound(today));
 		manager = await createSignedInUser(t.db, 'practice_manager', { practiceIds: [fixture.practice.id] });
 		open = await roundAt({ title: 'Winter staff survey', opensOn: addDays(today, -5), closesOn: addDays(today, 10), staffHeadcount: 28, status: 'open' });
 	});
 	afterEach(() => t.close());
 
-	function roundAt(round: { title: string; opensOn: string; closesOn: string; staffHeadcount: number | null; status?: 'draft' | 'open' | 'closed' }) {
-		return createRound(t.db, { practiceId: fixture.practice.id, instrumentVersionId: fixture.versionId, ...round });
-	}
+	const roundAt = (round: Parameters<typeof addRound>[2]) => addRound(t.db, fixture, round);
 
 	async function submit(roundId: number | string, form: Record<string, string>, user: SignedInUser = manager) {
 		return outcomeOf(() =>

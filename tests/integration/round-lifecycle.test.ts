@@ -9,14 +9,14 @@ import type { Round } from '../../src/lib/server/db/schema';
 import { versionIdOf } from '../../src/lib/server/instruments';
 import { createPractice } from '../../src/lib/server/organisations';
 import { submitResponse } from '../../src/lib/server/responses';
-import { closeDueRounds, createRound } from '../../src/lib/server/rounds';
+import { closeDueRounds } from '../../src/lib/server/rounds';
 import type { SignedInUser } from '../../src/lib/server/users';
 import {
 	actions as newRoundActions,
 	load as newRoundLoad
 } from '../../src/routes/(app)/practices/[practiceId]/rounds/new/+page.server';
 import { actions as roundActions, load as roundLoad } from '../../src/routes/(app)/rounds/[roundId]/+page.server';
-import { countRows, createPracticeWithRound, createTestDatabase, type TestDatabase } from '../helpers/database';
+import { addRound, countRows, createPracticeWithRound, createTestDatabase, lastYearsRound, type PracticeFixture, type TestDatabase } from '../helpers/database';
 import { createSignedInUser, fakeEvent, outcomeOf } from '../helpers/events';
 
 const LINK_WORKER_INSTRUMENT = BUILT_IN_INSTRUMENTS.find((i) => i.audience === 'link_worker')!;
@@ -34,21 +34,14 @@ function answers(point: AgreementPoint): SurveySubmission {
 
 describe('the round life-cycle', () => {
 	let t: TestDatabase;
-	let fixture: Awaited<ReturnType<typeof createPracticeWithRound>>;
+	let fixture: PracticeFixture;
 	let manager: SignedInUser;
 	let today: string;
 
 	beforeEach(async () => {
 		t = await createTestDatabase();
 		today = ukDate();
-		// The fixture's round opened a year ago and has closed, so it is outside the fatigue window.
-		fixture = await createPracticeWithRound(t.db, {
-			title: 'Last year',
-			opensOn: addMonths(today, -12),
-			closesOn: addDays(addMonths(today, -12), 21),
-			status: 'closed',
-			staffHeadcount: 23
-		});
+		fixture = await createPracticeWithRound(t.db, lastYearsRound(today));
 		manager = await createSignedInUser(t.db, 'practice_manager', { practiceIds: [fixture.practice.id] });
 	});
 	afterEach(() => t.close());
@@ -187,9 +180,7 @@ describe('the round life-cycle', () => {
 
 	describe('survey fatigue', () => {
 		it('warns when the round opens less than four months after the last one, and stores it once confirmed', async () => {
-			await createRound(t.db, {
-				practiceId: fixture.practice.id,
-				instrumentVersionId: fixture.versionId,
+			await addRound(t.db, fixture, {
 				staffHeadcount: null,
 				title: 'Autumn round',
 				opensOn: addMonths(today, -3),
@@ -210,9 +201,7 @@ describe('the round life-cycle', () => {
 		});
 
 		it('also warns about a round planned for shortly after the new one', async () => {
-			await createRound(t.db, {
-				practiceId: fixture.practice.id,
-				instrumentVersionId: fixture.versionId,
+			await addRound(t.db, fixture, {
 				staffHeadcount: null,
 				title: 'Planned',
 				opensOn: addMonths(today, 2),
@@ -223,9 +212,7 @@ describe('the round life-cycle', () => {
 		});
 
 		it('does not warn at exactly four months, start to start', async () => {
-			await createRound(t.db, {
-				practiceId: fixture.practice.id,
-				instrumentVersionId: fixture.versionId,
+			await addRound(t.db, fixture, {
 				staffHeadcount: null,
 				title: 'Four months ago',
 				opensOn: addMonths(today, -4),
@@ -242,9 +229,7 @@ describe('the round life-cycle', () => {
 
 		beforeEach(async () => {
 			// Opened, but not taking answers until next month: it still counts as the open round.
-			scheduled = await createRound(t.db, {
-				practiceId: fixture.practice.id,
-				instrumentVersionId: fixture.versionId,
+			scheduled = await addRound(t.db, fixture, {
 				staffHeadcount: null,
 				title: 'Scheduled',
 				opensOn: addMonths(today, 1),
@@ -293,9 +278,7 @@ describe('the round life-cycle', () => {
 
 	describe('opening and closing', () => {
 		it('closing early sets today as the closing day, audited; a closed round cannot be closed or opened again', async () => {
-			const open = await createRound(t.db, {
-				practiceId: fixture.practice.id,
-				instrumentVersionId: fixture.versionId,
+			const open = await addRound(t.db, fixture, {
 				staffHeadcount: null,
 				title: 'Now',
 				opensOn: addDays(today, -3),
@@ -317,9 +300,7 @@ describe('the round life-cycle', () => {
 		});
 
 		it('a draft cannot be closed', async () => {
-			const draft = await createRound(t.db, {
-				practiceId: fixture.practice.id,
-				instrumentVersionId: fixture.versionId,
+			const draft = await addRound(t.db, fixture, {
 				staffHeadcount: null,
 				title: 'Draft',
 				opensOn: today,
@@ -330,9 +311,7 @@ describe('the round life-cycle', () => {
 		});
 
 		it('opening a draft whose opening date has passed opens it from today', async () => {
-			const draft = await createRound(t.db, {
-				practiceId: fixture.practice.id,
-				instrumentVersionId: fixture.versionId,
+			const draft = await addRound(t.db, fixture, {
 				staffHeadcount: null,
 				title: 'Late start',
 				opensOn: addDays(today, -2),
@@ -343,9 +322,7 @@ describe('the round life-cycle', () => {
 		});
 
 		it('deletes a draft, but never a round that has opened', async () => {
-			const draft = await createRound(t.db, {
-				practiceId: fixture.practice.id,
-				instrumentVersionId: fixture.versionId,
+			const draft = await addRound(t.db, fixture, {
 				staffHeadcount: null,
 				title: 'Draft',
 				opensOn: today,
@@ -363,9 +340,7 @@ describe('the round life-cycle', () => {
 		});
 
 		it('closes a round by itself once its closing date has passed', async () => {
-			const due = await createRound(t.db, {
-				practiceId: fixture.practice.id,
-				instrumentVersionId: fixture.versionId,
+			const due = await addRound(t.db, fixture, {
 				staffHeadcount: null,
 				title: 'Due',
 				opensOn: addDays(today, -20),
@@ -384,9 +359,7 @@ describe('the round life-cycle', () => {
 	describe('who may run rounds', () => {
 		let draft: Round;
 		beforeEach(async () => {
-			draft = await createRound(t.db, {
-				practiceId: fixture.practice.id,
-				instrumentVersionId: fixture.versionId,
+			draft = await addRound(t.db, fixture, {
 				staffHeadcount: null,
 				title: 'Draft',
 				opensOn: today,
@@ -432,9 +405,7 @@ describe('the round life-cycle', () => {
 	describe('progress while the round collects answers', () => {
 		let open: Round;
 		beforeEach(async () => {
-			open = await createRound(t.db, {
-				practiceId: fixture.practice.id,
-				instrumentVersionId: fixture.versionId,
+			open = await addRound(t.db, fixture, {
 				title: 'Collecting',
 				opensOn: addDays(today, -5),
 				closesOn: addDays(today, 10),
@@ -482,9 +453,7 @@ describe('the round life-cycle', () => {
 
 	describe('downloads of a closed round', () => {
 		async function closedRoundWith(respondents: number): Promise<Round> {
-			const round = await createRound(t.db, {
-				practiceId: fixture.practice.id,
-				instrumentVersionId: fixture.versionId,
+			const round = await addRound(t.db, fixture, {
 				staffHeadcount: null,
 				title: `With ${respondents}`,
 				opensOn: addDays(today, -10),
@@ -513,9 +482,7 @@ describe('the round life-cycle', () => {
 
 		it('offers nothing for a draft or a round still collecting answers', async () => {
 			for (const status of ['draft', 'open'] as const) {
-				const round = await createRound(t.db, {
-					practiceId: fixture.practice.id,
-					instrumentVersionId: fixture.versionId,
+				const round = await addRound(t.db, fixture, {
 				staffHeadcount: null,
 					title: status,
 					opensOn: today,
