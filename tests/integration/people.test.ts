@@ -361,6 +361,41 @@ describe('people', () => {
 			expect(await getScope(t.db, manager.id)).toEqual({ pcnIds: [], practiceIds: [f.practices.a2.id] });
 		});
 
+		// Issue 12, item 1: a pending account whose scope only overlaps the lead's PCN is seen, not managed.
+		it.each([
+			['a link worker for practices in both PCNs', 'link_worker', { practiceIds: ['a1', 'b1'] }],
+			['a PCN lead for both PCNs', 'pcn_lead', { pcnIds: ['a', 'b'] }]
+		] as const)('cannot send a new invitation link to %s, so cannot take the account over', async (_label, role, scope) => {
+			const resolved = {
+				pcnIds: ('pcnIds' in scope ? scope.pcnIds : []).map((k) => f.pcns[k].id),
+				practiceIds: ('practiceIds' in scope ? scope.practiceIds : []).map((k) => f.practices[k].id)
+			};
+			const invited = await inviteUser(t.db, f.users.admin, { email: 'shared@example.nhs.uk', displayName: 'Sam Shared', role, scope: resolved }, send);
+			if (!invited.ok) throw new Error('fixture');
+			const linksBefore = await t.db.selectFrom('account_link').select('token_hash').where('user_id', '=', invited.user.id).execute();
+			mailer.sent.length = 0;
+
+			const person = await getPersonFor(t.db, lead(), invited.user.id, T0);
+			expect(person).toMatchObject({ manageable: false });
+			const outcome = await reissueInvitation(t.db, lead(), invited.user.id, send);
+			expect(outcome).toMatchObject({ ok: false, status: 403 });
+			expect(JSON.stringify(outcome)).not.toContain('/invitation/');
+			expect(mailer.sent).toHaveLength(0);
+			// The admin's link still works and no new one exists.
+			expect(await t.db.selectFrom('account_link').select('token_hash').where('user_id', '=', invited.user.id).execute()).toEqual(linksBefore);
+			expect(await acceptInvitation(t.db, tokenOf(invited.link.url), GOOD_PASSWORD, { cost: TEST_COST, now: T0 })).toMatchObject({ ok: true });
+			// The administrator may still send it again.
+			expect((await getPersonFor(t.db, f.users.admin, invited.user.id, T0))?.manageable).toBe(true);
+		});
+
+		it('may send a new invitation to someone whose whole scope is in their PCN', async () => {
+			const person = await getPersonFor(t.db, lead(), f.others.invitedA2.id, T0);
+			expect(person?.manageable).toBe(true);
+			expect(await reissueInvitation(t.db, lead(), f.others.invitedA2.id, send)).toMatchObject({ ok: true });
+			// The active link worker across both PCNs is visible, but not manageable.
+			expect((await getPersonFor(t.db, lead(), f.users.linkWorker.id, T0))?.manageable).toBe(false);
+		});
+
 		it('gets nothing from practice managers and link workers, who manage nobody', async () => {
 			const outcome = await inviteUser(
 				t.db,

@@ -6,8 +6,11 @@
  * - administrators (and the command line) may do anything to anyone;
  * - a PCN lead sees the people whose PCNs or practices overlap their own PCNs (never
  *   administrators), may invite PCN leads for their own PCNs and practice managers and link
- *   workers for the practices in them, may send a pending invitation again, and may take away
- *   someone's access to practices in their PCNs, but nothing outside them;
+ *   workers for the practices in them, and may take away someone's access to practices in
+ *   their PCNs, but nothing outside them;
+ * - acting on an account as a whole (sending its invitation again, which shows a link that
+ *   signs in as that person) needs the person's *whole* scope inside the actor's PCNs: seeing
+ *   someone because their scope overlaps is not managing them;
  * - nobody else manages anyone.
  */
 import { z } from 'zod';
@@ -56,6 +59,7 @@ function refuse(status: Refusal['status'], message: string, field = 'form'): Ref
 }
 
 const NOT_FOUND = 'We could not find that person.';
+const NOT_YOURS = 'This person also has access outside your PCN. Ask an administrator.';
 
 /** Runs `work` in a transaction, or inside the caller's when there already is one. */
 function atomically<T>(db: DbOrTx, work: (tx: DbOrTx) => Promise<T>): Promise<T> {
@@ -107,16 +111,33 @@ export function canSeePerson(viewer: SignedInUser, role: Role, scope: Scope): bo
 	return overlaps(scope.pcnIds, viewer.pcnIds) || overlaps(scope.practiceIds, viewer.practiceIds);
 }
 
+const within = (a: readonly number[], b: readonly number[]) => a.every((id) => b.includes(id));
+
+/**
+ * Whether an actor may act on a person's account as a whole: administrators on anyone; a PCN
+ * lead only on someone they can see whose every PCN and practice is inside the lead's PCNs.
+ * A pending account shared with another PCN could otherwise be taken over by either lead.
+ */
+export function canManagePerson(viewer: SignedInUser, role: Role, scope: Scope): boolean {
+	if (viewer.role === 'admin') return true;
+	return (
+		canSeePerson(viewer, role, scope) && within(scope.pcnIds, viewer.pcnIds) && within(scope.practiceIds, viewer.practiceIds)
+	);
+}
+
 interface Target {
 	account: UserAccount;
 	scope: Scope;
+	/** Whether the viewer may act on the whole account (canManagePerson). */
+	manageable: boolean;
 }
 
 async function findTarget(db: DbOrTx, viewer: SignedInUser, userId: number): Promise<Target | undefined> {
 	const account = await getUser(db, userId);
 	if (!account) return undefined;
 	const scope = await getScope(db, account.id);
-	return canSeePerson(viewer, account.role, scope) ? { account, scope } : undefined;
+	if (!canSeePerson(viewer, account.role, scope)) return undefined;
+	return { account, scope, manageable: canManagePerson(viewer, account.role, scope) };
 }
 
 /**
@@ -211,6 +232,8 @@ export interface Person {
 	practices: PracticeName[];
 	/** PCNs or practices in the person's scope that the viewer does not see. */
 	elsewhere: number;
+	/** Whether the viewer may act on the whole account (send its invitation again). */
+	manageable: boolean;
 	scopeInWords: string;
 	createdOn: string;
 	passwordChangedOn: string | null;
@@ -293,6 +316,9 @@ async function describePeople(db: DbOrTx, accounts: readonly UserAccount[], view
 			pcns,
 			practices,
 			elsewhere,
+			manageable:
+				seesAll ||
+				canManagePerson(viewer, account.role, { pcnIds: allPcns.map((r) => r.id), practiceIds: allPractices.map((r) => r.id) }),
 			scopeInWords: scopeInWords(account.role, pcns, practices, elsewhere),
 			createdOn: dayOf(account.created_at)!,
 			passwordChangedOn: dayOf(account.password_changed_at),
@@ -523,6 +549,12 @@ export async function reissueInvitation(
 	const target = await findTarget(db, actor, userId);
 	if (!target) return refuse(404, NOT_FOUND);
 	const { account } = target;
+	if (!target.manageable) {
+		return refuse(
+			403,
+			`${account.display_name} also has access outside your PCN, so only an administrator can send their invitation again.`
+		);
+	}
 	if (account.password_hash) {
 		return refuse(409, `${account.display_name} has already accepted their invitation, so there is nothing to send again.`);
 	}
@@ -555,6 +587,7 @@ export async function issuePasswordReset(
 	if (actor.role !== 'admin') return refuse(403, 'Only an administrator can issue a password reset link.');
 	const target = await findTarget(db, actor, userId);
 	if (!target) return refuse(404, NOT_FOUND);
+	if (!target.manageable) return refuse(403, NOT_YOURS);
 	const { account } = target;
 	if (account.disabled_at) return refuse(409, `${account.display_name}’s account is switched off. Switch it on first.`);
 	if (!account.password_hash) {
@@ -749,6 +782,7 @@ export async function updateUser(
 	if (actor.role !== 'admin') return refuse(403, 'Only an administrator can change someone’s details or role.');
 	const target = await findTarget(db, actor, userId);
 	if (!target) return refuse(404, NOT_FOUND);
+	if (!target.manageable) return refuse(403, NOT_YOURS);
 	const { account } = target;
 	const displayName = displayNameSchema.safeParse(changes.displayName);
 	if (!displayName.success) return refuse(400, displayName.error.issues[0]!.message, 'displayName');
@@ -793,6 +827,7 @@ async function switchAccount(db: DbOrTx, actor: SignedInUser, userId: number, of
 	if (actor.role !== 'admin') return refuse(403, 'Only an administrator can switch accounts off or on.');
 	const target = await findTarget(db, actor, userId);
 	if (!target) return refuse(404, NOT_FOUND);
+	if (!target.manageable) return refuse(403, NOT_YOURS);
 	const { account } = target;
 	if (off && account.id === actor.id) return refuse(400, 'You cannot switch off your own account. Ask another administrator.');
 	if (Boolean(account.disabled_at) === off) return { ok: true };
@@ -822,7 +857,9 @@ export function enableUser(db: DbOrTx, actor: SignedInUser, userId: number, now:
 /** Ends every session of an account: anyone may do it to their own, administrators to anyone's. */
 export async function signOutEverywhere(db: DbOrTx, actor: SignedInUser, userId: number, now: Date = new Date()): Promise<Outcome> {
 	if (actor.id !== userId && actor.role !== 'admin') return refuse(403, 'Only an administrator can sign someone else out.');
-	const target = actor.id === userId ? await getUser(db, userId) : (await findTarget(db, actor, userId))?.account;
+	const found = actor.id === userId ? undefined : await findTarget(db, actor, userId);
+	if (found && !found.manageable) return refuse(403, NOT_YOURS);
+	const target = actor.id === userId ? await getUser(db, userId) : found?.account;
 	if (!target) return refuse(404, NOT_FOUND);
 	await atomically(db, async (tx) => {
 		await invalidateUserSessions(tx, target.id);
