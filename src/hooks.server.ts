@@ -4,6 +4,7 @@ import { sequence } from '@sveltejs/kit/hooks';
 import { ukDate } from '$lib/dates';
 import { startApp, type AppContext } from '$lib/server/app';
 import { consoleMailer } from '$lib/server/mail';
+import { dataRequestStatus, refuseReservedActions, securityHeaders } from '$lib/server/request-guards';
 import { applyDueMoves } from '$lib/server/organisations';
 import { closeDueRounds } from '$lib/server/rounds';
 import {
@@ -68,29 +69,7 @@ const session: Handle = async ({ event, resolve }) => {
 	return resolve(event);
 };
 
-/** Headers the CSP in svelte.config.js does not cover. */
-const securityHeaders: Handle = async ({ event, resolve }) => {
-	const response = await resolve(event);
-	const headers = response.headers;
-	headers.set('X-Content-Type-Options', 'nosniff');
-	// Survey, invitation and reset links carry their token in the path: never pass it to
-	// another site. Not 'no-referrer': with that, Chromium sends `Origin: null` on form posts and
-	// Kit's CSRF check then refuses every form submitted without JavaScript.
-	headers.set('Referrer-Policy', 'same-origin');
-	headers.set('X-Frame-Options', 'DENY');
-	headers.set('Cross-Origin-Opener-Policy', 'same-origin');
-	headers.set('Permissions-Policy', 'camera=(), microphone=(), geolocation=(), payment=(), usb=()');
-	// Kit's CSP covers pages; endpoints (health check, CSV downloads) get the strictest policy.
-	if (!headers.has('Content-Security-Policy') && !headers.get('Content-Type')?.startsWith('text/html')) {
-		headers.set('Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'");
-	}
-	if (event.locals.config?.secureCookies) headers.set('Strict-Transport-Security', 'max-age=31536000');
-	// Signed-in pages are personal: no shared cache may keep them.
-	if (event.locals.user && !headers.has('Cache-Control')) headers.set('Cache-Control', 'private, no-store');
-	return response;
-};
-
-export const handle: Handle = sequence(context, securityHeaders, session);
+export const handle: Handle = sequence(context, securityHeaders, refuseReservedActions, session, dataRequestStatus);
 
 export const handleError: HandleServerError = ({ error, status }) => {
 	if (status >= 500) console.error(error);

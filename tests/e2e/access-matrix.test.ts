@@ -363,4 +363,61 @@ describe('access-control matrix', () => {
 			}
 		});
 	});
+
+	/** Route ids that are pages (and so have page data at …/__data.json), not endpoints. */
+	const pageRoutes = new Set(
+		routeFiles(join(process.cwd(), 'src', 'routes'))
+			.filter((file) => /\+page\.(server\.ts|svelte)$/.test(file))
+			.map((file) => `/${relative(join(process.cwd(), 'src', 'routes'), file).split(sep).slice(0, -1).filter((s) => !/^\(.+\)$/.test(s)).join('/')}`)
+	);
+	const headersFor = (who: Who) => {
+		const token = fixture.cookies[who];
+		const headers: Record<string, string> = { origin: server.url };
+		if (token) headers.cookie = `${SESSION_COOKIE}=${token}`;
+		return headers;
+	};
+
+	// Issue 12, item 13: a page's data answers with the page's own refusal, not 200 with an error inside.
+	const refusedPages = probes.filter(
+		({ route, probe }) => probe.method === 'GET' && pageRoutes.has(route) && Object.values(probe.expect).some((s) => s === 403 || s === 404)
+	);
+	describe.each(refusedPages)('$route: $probe.label, as page data', ({ probe }) => {
+		it.each(WHO.filter((who) => probe.expect[who] === 403 || probe.expect[who] === 404))('as %s', async (who) => {
+			const address = new URL(probe.path(fixture), server.url);
+			address.pathname = `${address.pathname.replace(/\/$/, '')}/__data.json`;
+			const response = await fetch(address, { headers: headersFor(who), redirect: 'manual' });
+			expect(response.status, `${address.pathname} as ${who}`).toBe(probe.expect[who]);
+			expect((await response.json()).message).toEqual(expect.any(String));
+		});
+	});
+
+	// Issue 12, item 7: nobody, signed in or not, can make the server answer 500.
+	const paths = [...new Set(probes.map(({ probe }) => probe.path))];
+	it.each(WHO)('no reserved action name, odd body or odd page-data address gives a 500, as %s', async (who) => {
+		const statuses: string[] = [];
+		for (const pathOf of paths) {
+			const path = pathOf(fixture);
+			const base = new URL(path, server.url);
+			const tries: { url: string; init: RequestInit }[] = [];
+			for (const name of ['default', 'constructor', '__proto__', 'toString', '', 'no-such-action']) {
+				const url = new URL(base);
+				url.search = `?/${name}${base.search ? `&${base.search.slice(1)}` : ''}`;
+				tries.push({ url: url.href, init: { method: 'POST', body: 'a=1', headers: { 'content-type': 'application/x-www-form-urlencoded' } } });
+			}
+			tries.push(
+				{ url: base.href, init: { method: 'POST', body: '--x\r\nbroken', headers: { 'content-type': 'multipart/form-data; boundary=x' } } },
+				{ url: base.href, init: { method: 'POST', body: '%E0%A4%A=%%', headers: { 'content-type': 'application/x-www-form-urlencoded' } } },
+				{ url: base.href, init: { method: 'POST', body: '__proto__=1&constructor=2', headers: { 'content-type': 'application/x-www-form-urlencoded' } } },
+				{ url: `${base.origin}${base.pathname.replace(/\/$/, '')}/__data.json?x-sveltekit-invalidated=%ZZ`, init: { method: 'GET' } },
+				// Query values that name Object.prototype's keys, where a page looks a message up by key.
+				{ url: `${base.href}${base.search ? '&' : '?'}done=constructor&for=__proto__&from=toString&to=valueOf&next=constructor`, init: { method: 'GET' } }
+			);
+			for (const { url, init } of tries) {
+				const response = await fetch(url, { ...init, headers: { ...headersFor(who), ...(init.headers as Record<string, string>) }, redirect: 'manual' });
+				await response.arrayBuffer();
+				if (response.status >= 500) statuses.push(`${init.method} ${url}: ${response.status}`);
+			}
+		}
+		expect(statuses).toEqual([]);
+	});
 });

@@ -37,7 +37,8 @@ describe('the running server', () => {
 		['an unknown item', 'item-CO1=4&item-QQ9=2', 400, 'does not ask for'],
 		['an out-of-range value', 'item-CO1=7', 400, 'choose one of the answers'],
 		['a general rating of the wrong type', 'general-G1=high', 400, 'choose a number from 0 to 10'],
-		['an oversized body', `item-CO1=4&comment=${'y'.repeat(80_000)}`, 413, 'too large']
+		['an oversized body', `item-CO1=4&comment=${'y'.repeat(80_000)}`, 413, 'too large'],
+		['a field named __proto__', 'item-CO1=4&__proto__=4', 400, 'does not ask for']
 	])('rejects %s with a clear message and stores nothing', async (_label, body, status, message) => {
 		const before = totalRows('response');
 		const response = await post('/s/demo', body);

@@ -208,6 +208,29 @@ describe('in Chromium, the pages keep to the policy', () => {
 		await context.close();
 	});
 
+	// Issue 12, item 2: a tab (or CR, LF, NUL, a backslash) in `next` once sent Chromium to another site.
+	it.each([
+		['a tab', '%2F%09%2Fevil.example%2Fx'],
+		['a carriage return and line feed', '%2F%0D%0A%2Fevil.example%2Fx'],
+		['a backslash', '%2F%5Cevil.example%2Fx'],
+		['a full-width solidus', '%2F%EF%BC%8Fevil.example%2Fx'],
+		['an ideographic space', '%2F%E3%80%80%2Fevil.example%2Fx']
+	])('stays on Belonging after a real sign-in whose next address hides %s', async (_label, next) => {
+		const context = await browser.newContext({ javaScriptEnabled: false });
+		const page = await context.newPage();
+		await page.goto(url(`/sign-in?next=${next}`));
+		await page.getByLabel('Email address').fill('link.worker@demo.belonging.example');
+		await page.getByLabel('Password').fill('belonging-demo-2026');
+		const answer = page.waitForResponse((r) => r.request().method() === 'POST');
+		await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+		const response = await answer;
+		expect(response.status()).toBe(303);
+		expect(response.headers()['location']).toBe('/');
+		await page.waitForLoadState();
+		expect(new URL(page.url()).origin).toBe(new URL(url('/')).origin);
+		await context.close();
+	});
+
 	it('lets an admin filter and download the audit log without JavaScript, within the policy and passing axe', async () => {
 		const context = await browser.newContext({ javaScriptEnabled: false });
 		const page = await context.newPage();

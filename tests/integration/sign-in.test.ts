@@ -3,12 +3,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { actions, load } from '../../src/routes/(app)/sign-in/+page.server';
 import { actions as signOutActions } from '../../src/routes/(app)/sign-out/+page.server';
 import { listAuditEvents } from '../../src/lib/server/audit';
+import { passwordGate } from '../../src/lib/server/passwords';
 import { SESSION_COOKIE, validateSessionToken } from '../../src/lib/server/sessions';
 import {
 	MAX_FAILURES_PER_ACCOUNT,
 	MAX_FAILURES_PER_ADDRESS,
 	THROTTLE_WINDOW_MS,
-	recordSignInFailure,
+	claimSignInAttempt,
 	signInRetryAfter,
 	throttleKeys
 } from '../../src/lib/server/throttle';
@@ -50,10 +51,31 @@ describe('signing in', () => {
 
 	it('never follows a next address to another site', async () => {
 		await createSignedInUser(t.db, 'admin', {}, 'admin@example.nhs.uk');
-		for (const next of ['//evil.example/x', 'https://evil.example', '/\\evil.example']) {
+		const tricks = [
+			'//evil.example/x',
+			'https://evil.example',
+			'/\\evil.example',
+			// Browsers drop tab, CR and LF from a Location, and read a backslash as a slash.
+			'/\t/evil.example/x',
+			'/\r/evil.example/x',
+			'/\n/evil.example/x',
+			'/\r\nSet-Cookie: x=1',
+			'/\u0000/evil.example',
+			'/x\\..\\\\evil.example',
+			'/ /evil.example',
+			// Full-width solidus and reverse solidus, the ideographic space, and a non-ASCII letter.
+			'/\uff0f/evil.example',
+			'/\uff3cevil.example',
+			'/\u3000/evil.example',
+			'/caf\u00e9'
+		];
+		for (const next of tricks) {
 			const { thrown } = await attempt({ email: 'admin@example.nhs.uk', password: TEST_PASSWORD, next });
-			expect(isRedirect(thrown) && thrown.location).toBe('/');
+			expect(isRedirect(thrown) && thrown.location, JSON.stringify(next)).toBe('/');
 		}
+		// Ordinary paths with queries and fragments still come back.
+		const { thrown } = await attempt({ email: 'admin@example.nhs.uk', password: TEST_PASSWORD, next: '/pcns/3?from=2026-01-01&to=2026-12-31#heatmap' });
+		expect(isRedirect(thrown) && thrown.location).toBe('/pcns/3?from=2026-01-01&to=2026-12-31#heatmap');
 	});
 
 	it('gives the same answer for a wrong password, an unknown email, an unaccepted invitation and a switched-off account', async () => {
@@ -98,11 +120,50 @@ describe('signing in', () => {
 		expect((await attempt({ email: 'ghost@example.nhs.uk', password: 'one more guess here' })).result).toMatchObject({ status: 429 });
 	});
 
+	// Issue 12, item 3: the limit was read before the slow check and written after it, so 24 of 24
+	// concurrent guesses were all checked.
+	it('counts each attempt before its check: of 24 concurrent guesses only 5 are checked', async () => {
+		await createSignedInUser(t.db, 'admin', {}, 'admin@example.nhs.uk');
+		const answers = await Promise.all(
+			Array.from({ length: 24 }, (_, i) => attempt({ email: 'admin@example.nhs.uk', password: `concurrent guess ${i}` }))
+		);
+		const statuses = answers.map(({ result }) => (result as { status: number }).status).sort();
+		expect(statuses.filter((s) => s === 401)).toHaveLength(MAX_FAILURES_PER_ACCOUNT);
+		expect(statuses.filter((s) => s === 429)).toHaveLength(24 - MAX_FAILURES_PER_ACCOUNT);
+		expect((await listAuditEvents(t.db, { action: 'sign_in_failed' })).length).toBe(MAX_FAILURES_PER_ACCOUNT);
+	});
+
+	it('takes a successful attempt off both counts, so signing in often never pauses an address', async () => {
+		await createSignedInUser(t.db, 'admin', {}, 'admin@example.nhs.uk');
+		for (let i = 0; i < MAX_FAILURES_PER_ACCOUNT + 2; i++) {
+			expect(isRedirect((await attempt({ email: 'admin@example.nhs.uk', password: TEST_PASSWORD })).thrown)).toBe(true);
+		}
+		expect(await countRows(t.db, 'sign_in_failure')).toBe(0);
+	});
+
+	it('answers 503 at once, counting nothing, when the password checks are all busy, and works again after', async () => {
+		await createSignedInUser(t.db, 'admin', {}, 'admin@example.nhs.uk');
+		let release!: () => void;
+		const held = new Promise<void>((resolve) => (release = resolve));
+		const blockers = Array.from({ length: passwordGate.maxRunning + passwordGate.maxWaiting }, () => passwordGate.run(() => held));
+		try {
+			const started = performance.now();
+			const { result } = await attempt({ email: 'admin@example.nhs.uk', password: TEST_PASSWORD });
+			expect(result).toMatchObject({ status: 503, data: { problems: [{ message: expect.stringContaining('busy') }] } });
+			expect(performance.now() - started).toBeLessThan(1000);
+			expect(await countRows(t.db, 'sign_in_failure')).toBe(0);
+		} finally {
+			release();
+			await Promise.all(blockers);
+		}
+		expect(isRedirect((await attempt({ email: 'admin@example.nhs.uk', password: TEST_PASSWORD })).thrown)).toBe(true);
+	});
+
 	it('pauses a client address after 30 failures across many emails, but not other addresses', async () => {
 		await createSignedInUser(t.db, 'admin', {}, 'admin@example.nhs.uk');
 		// Recorded directly: 30 real attempts would spend 30 full password checks.
 		for (let i = 0; i < MAX_FAILURES_PER_ADDRESS; i++) {
-			await recordSignInFailure(t.db, throttleKeys(`person${i}@example.nhs.uk`, '203.0.113.9'));
+			await claimSignInAttempt(t.db, throttleKeys(`person${i}@example.nhs.uk`, '203.0.113.9'));
 		}
 		expect((await attempt({ email: 'admin@example.nhs.uk', password: TEST_PASSWORD }, { clientAddress: '203.0.113.9' })).result).toMatchObject({ status: 429 });
 		const elsewhere = await attempt({ email: 'admin@example.nhs.uk', password: TEST_PASSWORD }, { clientAddress: '198.51.100.4' });
@@ -112,7 +173,7 @@ describe('signing in', () => {
 	it('lets the account try again once the oldest failure leaves the window, and stores no raw email or address', async () => {
 		const keys = throttleKeys('admin@example.nhs.uk', '203.0.113.9');
 		const t0 = new Date('2026-11-22T10:00:00Z');
-		for (let i = 0; i < MAX_FAILURES_PER_ACCOUNT; i++) await recordSignInFailure(t.db, keys, new Date(t0.getTime() + i * 60_000));
+		for (let i = 0; i < MAX_FAILURES_PER_ACCOUNT; i++) await claimSignInAttempt(t.db, keys, new Date(t0.getTime() + i * 60_000));
 		expect(await signInRetryAfter(t.db, keys, new Date(t0.getTime() + 5 * 60_000))).toBe(10 * 60);
 		expect(await signInRetryAfter(t.db, keys, new Date(t0.getTime() + THROTTLE_WINDOW_MS + 1000))).toBeUndefined();
 		const stored = await t.db.selectFrom('sign_in_failure').select('throttle_key').execute();

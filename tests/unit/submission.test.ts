@@ -45,6 +45,12 @@ describe('survey submissions are checked against the instrument version (SCORING
 		if (!result.ok) expect(result.problems.map((p) => p.field)).toEqual([field]);
 	});
 
+	// Issue 12, item 8: `__proto__` once slipped past the unknown-field check and was stored.
+	it.each(['__proto__', 'constructor', 'toString', 'hasOwnProperty'])('rejects a field named %s as unknown', (name) => {
+		const result = check([['item-C1', '3'], [name, '4']]);
+		expect(result).toEqual({ ok: false, problems: [{ field: 'form', message: expect.stringContaining(name) }] });
+	});
+
 	it('rejects an unknown item as a whole-form problem', () => {
 		const result = check([['item-C1', '3'], ['item-ZZ9', '3']]);
 		expect(result).toEqual({

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { AGREEMENT_POINTS, GENERAL_MAX, GENERAL_MIN, NOT_RELEVANT_CODES, type AgreementAnswer } from './answers';
 import type { Instrument } from './instrument';
+import { cleanParagraphs } from '../text';
 
 export const fieldName = {
 	item: (itemId: string) => `item-${itemId}`,
@@ -69,7 +70,8 @@ function submissionSchema(instrument: Instrument, codeRequired: boolean) {
 		const max = instrument.freeText.maxLength;
 		shape[fieldName.comment] = z
 			.string()
-			.refine((text) => [...text.trim()].length <= max, {
+			.transform(cleanParagraphs)
+			.refine((text) => [...text].length <= max, {
 				error: `Your comment is too long: keep it to ${max} characters.`
 			})
 			.optional();
@@ -94,7 +96,8 @@ export function checkSubmission(
 	options: { codeRequired: boolean }
 ): SubmissionCheck {
 	const problems: FieldProblem[] = [];
-	const raw: Record<string, string> = {};
+	// No prototype: a field named `__proto__` becomes a key like any other, and so an unknown one.
+	const raw: Record<string, string> = Object.create(null);
 	for (const [name, value] of entries) {
 		if (Object.hasOwn(raw, name)) {
 			problems.push({ field: name, message: `The form sent "${name}" more than once.` });

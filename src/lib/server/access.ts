@@ -23,10 +23,16 @@ export interface Requirement {
 	pcnId?: number;
 }
 
-/** Only same-site paths are followed after sign-in, so the link cannot send anyone elsewhere. */
+/**
+ * Only same-site paths are followed after sign-in, so the link cannot send anyone elsewhere.
+ * A path is printable ASCII only (as url.pathname and url.search always are): browsers drop
+ * tab, CR and LF from a Location and read a backslash as a slash, so `/\t/evil.example` or
+ * `/\\evil.example` would leave the site, and a control character cannot go in a header at all.
+ */
+const SAME_SITE_PATH = /^\/(?![/\\])[\x21-\x5b\x5d-\x7e]*$/;
+
 export function safeNextPath(next: string | null | undefined): string {
-	if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return '/';
-	return next;
+	return next && SAME_SITE_PATH.test(next) ? next : '/';
 }
 
 export function signInPath(url: URL): string {
@@ -72,10 +78,10 @@ export async function guardRound(
 	roles?: readonly Role[]
 ): Promise<{ user: SignedInUser; roundId: number; practiceId: number }> {
 	guard(event, { roles });
-	const roundId = Number(event.params.roundId);
-	const practiceId =
-		Number.isSafeInteger(roundId) && roundId > 0 ? await practiceOfRound(event.locals.db, roundId) : undefined;
-	if (practiceId === undefined) error(404, 'We could not find that survey round.');
+	// Decimal digits only: /rounds/0x2 or /rounds/2e0 is not round 2.
+	const roundId = idFromParam(event.params.roundId);
+	const practiceId = roundId === undefined ? undefined : await practiceOfRound(event.locals.db, roundId);
+	if (roundId === undefined || practiceId === undefined) error(404, 'We could not find that survey round.');
 	return { user: guard(event, { roles, practiceId }), roundId, practiceId };
 }
 

@@ -10,6 +10,7 @@ import { recordAudit } from './audit';
 import type { DbOrTx } from './db';
 import { hashToken } from './sessions';
 import { getUser, toSignedInUser, type Role, type SignedInUser } from './users';
+import { cleanLine } from '../text';
 
 /** Makes a token recognisable in a config file or a leaked-secret scan. */
 export const API_TOKEN_PREFIX = 'blg_';
@@ -27,9 +28,13 @@ export const API_TOKEN_ROLES: readonly Role[] = ['pcn_lead', 'practice_manager',
 
 export const tokenNameSchema = z
 	.string('Enter a name for the token')
-	.trim()
-	.min(1, 'Enter a name for the token, for example “Power BI report”')
-	.max(MAX_TOKEN_NAME_LENGTH, `Keep the name to ${MAX_TOKEN_NAME_LENGTH} characters or fewer`);
+	.transform(cleanLine)
+	.pipe(
+		z
+			.string()
+			.min(1, 'Enter a name for the token, for example “Power BI report”')
+			.max(MAX_TOKEN_NAME_LENGTH, `Keep the name to ${MAX_TOKEN_NAME_LENGTH} characters or fewer`)
+	);
 
 export interface ApiTokenSummary {
 	id: number;

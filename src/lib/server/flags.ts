@@ -35,6 +35,7 @@ import { recordAudit } from './audit';
 import type { Db, DbOrTx } from './db';
 import type { Flag, FlagVisibility } from './db/schema';
 import type { SignedInUser } from './users';
+import { cleanParagraphs } from '../text';
 
 export const FLAG_VISIBILITIES = ['practice_and_pcn', 'pcn_only'] as const satisfies readonly FlagVisibility[];
 
@@ -62,8 +63,8 @@ const answerSchema = z.object({
 	status: z.enum(CHECKLIST_STATUSES, { error: 'Choose in place, partly or missing' }),
 	note: z
 		.string()
-		.trim()
-		.max(CHECKLIST_NOTE_MAX, `Keep the note to ${CHECKLIST_NOTE_MAX} characters or fewer`)
+		.transform(cleanParagraphs)
+		.pipe(z.string().max(CHECKLIST_NOTE_MAX, `Keep the note to ${CHECKLIST_NOTE_MAX} characters or fewer`))
 		.nullish()
 		.transform((note) => note || null)
 });
@@ -429,8 +430,8 @@ export async function getFlag(db: DbOrTx, viewer: SignedInUser, flagId: number):
 
 const reasonSchema = z
 	.string()
-	.trim()
-	.max(FLAG_REASON_MAX, `Keep it to ${FLAG_REASON_MAX} characters or fewer`)
+	.transform(cleanParagraphs)
+	.pipe(z.string().max(FLAG_REASON_MAX, `Keep it to ${FLAG_REASON_MAX} characters or fewer`))
 	.nullish()
 	.transform((text) => text || null);
 
@@ -502,9 +503,8 @@ export async function commentOnFlag(
 	if (!row || !sideOf(actor, row)) return notFound();
 	const parsed = z
 		.string()
-		.trim()
-		.min(1, 'Write a comment')
-		.max(FLAG_REASON_MAX, `Keep the comment to ${FLAG_REASON_MAX} characters or fewer`)
+		.transform(cleanParagraphs)
+		.pipe(z.string().min(1, 'Write a comment').max(FLAG_REASON_MAX, `Keep the comment to ${FLAG_REASON_MAX} characters or fewer`))
 		.safeParse(text);
 	if (!parsed.success) return { ok: false, status: 400, problems: [{ field: 'comment', message: parsed.error.issues[0]!.message }] };
 	const stamp = now.toISOString();

@@ -51,7 +51,8 @@ export async function readForm<S extends z.ZodType>(
 		}
 		throw cause;
 	}
-	const values: FormValues = {};
+	// No prototype: a field named `__proto__` is an ordinary (unknown) field, not the object's prototype.
+	const values: FormValues = Object.create(null);
 	for (const [name, value] of fields) {
 		if (options.multiple?.includes(name)) values[name] = [...((values[name] as string[] | undefined) ?? []), value];
 		else values[name] = value;

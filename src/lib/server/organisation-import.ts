@@ -7,6 +7,7 @@ import { CsvError, parse } from 'csv-parse/sync';
 import { ICB_ODS_PATTERN, PCN_ODS_PATTERN, PRACTICE_ODS_PATTERN, normaliseOdsCode } from '../ods';
 import { recordAudit, type Actor } from './audit';
 import type { Db, DbOrTx } from './db';
+import { cleanLine } from '../text';
 
 /** Stays under adapter-node's default BODY_SIZE_LIMIT (512 KB) with room for the rest of the form. */
 export const MAX_IMPORT_BYTES = 400 * 1024;
@@ -202,7 +203,7 @@ export interface ImportCheck {
 	plan: ImportPlan | null;
 }
 
-const tidyName = (text: string) => text.replace(/\s+/g, ' ').trim();
+const tidyName = (text: string) => cleanLine(text).replace(/\s+/g, ' ');
 const sameName = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
 function rowList(lines: number[]): string {

@@ -5,6 +5,7 @@ import type { FieldProblem } from '../npt/submission';
 import { ICB_ODS_PATTERN, PCN_ODS_PATTERN, PRACTICE_ODS_PATTERN, normaliseOdsCode } from '../ods';
 import type { DbOrTx } from './db';
 import type { Icb, Pcn, Practice } from './db/schema';
+import { cleanLine } from '../text';
 
 export type OrganisationKind = 'icb' | 'pcn' | 'practice';
 
@@ -12,9 +13,8 @@ export const ORGANISATION_KIND_NAMES: Record<OrganisationKind, string> = { icb: 
 
 export const organisationNameSchema = z
 	.string()
-	.trim()
-	.min(1, 'Enter a name')
-	.max(200, 'Keep the name under 200 characters');
+	.transform(cleanLine)
+	.pipe(z.string().min(1, 'Enter a name').max(200, 'Keep the name under 200 characters'));
 
 const odsCode = (pattern: RegExp, message: string) =>
 	z

@@ -5,6 +5,7 @@
 import { randomBytes, scrypt as scryptCallback, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import { ZxcvbnFactory } from '@zxcvbn-ts/core';
 import * as common from '@zxcvbn-ts/language-common';
+import { ConcurrencyGate, GateFullError } from './gate';
 
 export const MIN_PASSWORD_LENGTH = 12;
 export const MAX_PASSWORD_LENGTH = 256;
@@ -20,14 +21,36 @@ export interface ScryptCost {
 export const RECOMMENDED_COST: ScryptCost = { logN: 17, r: 8, p: 1 };
 const KEY_LENGTH = 32;
 
-function scrypt(password: string, salt: Buffer, cost: ScryptCost): Promise<Buffer> {
+/**
+ * At most two scrypt runs at once (each takes 128 MiB and most of a core for a few hundred ms),
+ * and at most 32 more waiting: about five seconds of work. A burst of guesses beyond that is
+ * refused at once (PasswordChecksBusyError) instead of making every other sign-in wait behind it.
+ */
+export const passwordGate = new ConcurrencyGate(2, 32);
+
+/** Too many password checks are already under way or waiting; try again in a few seconds. */
+export class PasswordChecksBusyError extends Error {
+	name = 'PasswordChecksBusyError';
+	constructor() {
+		super('Too many password checks are waiting');
+	}
+}
+
+async function scrypt(password: string, salt: Buffer, cost: ScryptCost): Promise<Buffer> {
 	const N = 2 ** cost.logN;
 	const options: ScryptOptions = { N, r: cost.r, p: cost.p, maxmem: 256 * N * cost.r + 1024 * 1024 };
-	return new Promise((resolve, reject) =>
-		scryptCallback(password.normalize('NFKC'), salt, KEY_LENGTH, options, (error, key) =>
-			error ? reject(error) : resolve(key)
-		)
-	);
+	const run = () =>
+		new Promise<Buffer>((resolve, reject) =>
+			scryptCallback(password.normalize('NFKC'), salt, KEY_LENGTH, options, (error, key) =>
+				error ? reject(error) : resolve(key)
+			)
+		);
+	try {
+		return await passwordGate.run(run);
+	} catch (error) {
+		if (error instanceof GateFullError) throw new PasswordChecksBusyError();
+		throw error;
+	}
 }
 
 /** `scrypt$17$8$1$<salt>$<key>`: the cost travels with the hash, so it can be raised later. */

@@ -20,9 +20,17 @@ import { recordAudit, type AuditEntry } from './audit';
 import type { DbOrTx } from './db';
 import type { AccountLinkPurpose, UserAccount } from './db/schema';
 import type { Mailer, MailMessage } from './mail';
-import { MAX_PASSWORD_LENGTH, RECOMMENDED_COST, hashPassword, passwordProblem, verifyPassword, type ScryptCost } from './passwords';
+import {
+	MAX_PASSWORD_LENGTH,
+	PasswordChecksBusyError,
+	RECOMMENDED_COST,
+	hashPassword,
+	passwordProblem,
+	verifyPassword,
+	type ScryptCost
+} from './passwords';
 import { invalidateUserSessions } from './sessions';
-import { clearSignInFailures, describeWait, recordSignInFailure, signInRetryAfter, throttleKeys } from './throttle';
+import { claimSignInAttempt, clearSignInAttempt, describeWait, throttleKeys, withdrawSignInAttempt } from './throttle';
 import {
 	DuplicateEmailError,
 	ROLES,
@@ -49,7 +57,7 @@ export type Manager = SignedInUser | { system: string };
 
 export interface Refusal {
 	ok: false;
-	status: 400 | 401 | 403 | 404 | 409 | 410 | 429;
+	status: 400 | 401 | 403 | 404 | 409 | 410 | 429 | 503;
 	problems: FieldProblem[];
 }
 export type Outcome<T extends object = object> = ({ ok: true } & T) | Refusal;
@@ -739,21 +747,27 @@ export async function changePassword(
 	options: PasswordOptions & { clientAddress: string }
 ): Promise<Outcome> {
 	const now = options.now ?? new Date();
-	const keys = throttleKeys(user.email, options.clientAddress);
-	const wait = await signInRetryAfter(db, keys, now);
-	if (wait !== undefined) return refuse(429, `Too many wrong passwords. Wait ${describeWait(wait)} and try again.`, 'current');
+	// Counted before the check, like a sign-in, so concurrent guesses cannot all be checked.
+	const claim = await claimSignInAttempt(db, throttleKeys(user.email, options.clientAddress), now);
+	if (!claim.ok) return refuse(429, `Too many wrong passwords. Wait ${describeWait(claim.retryAfter)} and try again.`, 'current');
 	const account = await getUser(db, user.id);
-	if (!account?.password_hash || !(await verifyPassword(account.password_hash, input.current))) {
-		await recordSignInFailure(db, keys, now);
-		return refuse(401, 'Your current password is not right.', 'current');
+	let matches = false;
+	try {
+		matches = Boolean(account?.password_hash && (await verifyPassword(account.password_hash, input.current)));
+	} catch (error) {
+		if (!(error instanceof PasswordChecksBusyError)) throw error;
+		await withdrawSignInAttempt(db, claim.attempt);
+		return refuse(503, 'Belonging is busy checking other passwords. Wait a few seconds and try again.', 'current');
 	}
+	if (!account || !matches) return refuse(401, 'Your current password is not right.', 'current');
+	// The current password was right: this attempt is not a guess.
+	await clearSignInAttempt(db, claim.attempt);
 	if (input.password === input.current) return refuse(400, 'Choose a password that is different from your current one.', 'password');
 	const problem = passwordProblem(input.password, [account.email, account.display_name]);
 	if (problem) return refuse(400, problem, 'password');
 	const hash = await hashPassword(input.password, options.cost ?? RECOMMENDED_COST);
 	await atomically(db, async (tx) => {
 		await setPassword(tx, account.id, hash, now);
-		await clearSignInFailures(tx, keys);
 		await recordAudit(tx, user, { action: 'password_changed', summary: 'Changed their own password; every session ended' }, now);
 	});
 	return { ok: true };

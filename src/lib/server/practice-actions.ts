@@ -22,6 +22,7 @@ import type { Db, DbOrTx } from './db';
 import type { FlagVisibility, PracticeAction, PracticeActionState } from './db/schema';
 import { listFlagsForPractice, type FlagView } from './flags';
 import type { SignedInUser } from './users';
+import { cleanLine, cleanParagraphs } from '../text';
 
 export const ACTION_WHAT_MAX = 200;
 export const ACTION_OWNER_MAX = 120;
@@ -72,13 +73,8 @@ function dateField(label: string, earliest: string, latest: string, latestProble
 		.refine((d) => !isIsoDate(d) || d <= latest, latestProblem);
 }
 
-/** Control characters (a pasted NUL, a stray escape) carry no meaning in a line of text; they are dropped. */
-const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
 const plainText = (missing: string, max: number, tooLong: string) =>
-	z
-		.string()
-		.transform((text) => text.replace(CONTROL_CHARACTERS, ''))
-		.pipe(z.string().trim().min(1, missing).max(max, tooLong));
+	z.string().transform(cleanLine).pipe(z.string().min(1, missing).max(max, tooLong));
 
 function actionSchema(today: string) {
 	return z.object({
@@ -99,7 +95,7 @@ function doneSchema(today: string) {
 		doneOn: dateField('the date it was done', addMonths(today, -MONTHS_BACK), today, 'The date it was done cannot be in the future'),
 		note: z
 			.string()
-			.transform((text) => text.replace(CONTROL_CHARACTERS, '').trim())
+			.transform(cleanParagraphs)
 			.pipe(z.string().max(ACTION_NOTE_MAX, `Keep the note to ${ACTION_NOTE_MAX} characters or fewer`))
 			.nullish()
 			.transform((note) => note || null)

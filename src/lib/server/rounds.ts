@@ -8,6 +8,7 @@ import { recordAudit } from './audit';
 import type { Db, DbOrTx } from './db';
 import type { Practice, Round, RoundStatus } from './db/schema';
 import type { SignedInUser } from './users';
+import { cleanLine } from '../text';
 
 const isoDate = z.string().refine(isIsoDate, { error: 'Enter a date as YYYY-MM-DD' });
 
@@ -15,7 +16,10 @@ export const newRoundSchema = z
 	.object({
 		practiceId: z.int().positive(),
 		instrumentVersionId: z.int().positive(),
-		title: z.string().trim().min(1, 'Give the round a title').max(120, 'Keep the title under 120 characters'),
+		title: z
+			.string()
+			.transform(cleanLine)
+			.pipe(z.string().min(1, 'Give the round a title').max(120, 'Keep the title under 120 characters')),
 		opensOn: isoDate,
 		closesOn: isoDate,
 		staffHeadcount: z.int().min(1, 'Headcount must be at least 1').max(5000).nullable(),

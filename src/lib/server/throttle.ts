@@ -2,12 +2,17 @@
  * Sign-in throttling, per account and per client address. Keys are hashed, so the table holds
  * neither email addresses nor IP addresses. The account key is used whether or not the account
  * exists, so throttling never reveals which emails have accounts.
+ *
+ * An attempt is counted *before* its password is checked, in the same transaction that reads
+ * the count, so concurrent guesses cannot all slip in under the limit while the slow check runs.
+ * A successful attempt is then taken off the count again (with the account's earlier failures).
+ * The rows live in `sign_in_failure`: an attempt that has not succeeded is a failure so far.
  */
 import { createHash } from 'node:crypto';
 import type { DbOrTx } from './db';
 
 export const THROTTLE_WINDOW_MS = 15 * 60 * 1000;
-/** Failed attempts allowed in the window before sign-in for that account pauses. */
+/** Attempts allowed per account in the window, before sign-in for that account pauses. */
 export const MAX_FAILURES_PER_ACCOUNT = 5;
 /** Higher, because several people in one practice can share a network address. */
 export const MAX_FAILURES_PER_ADDRESS = 30;
@@ -33,7 +38,7 @@ async function retryAfter(db: DbOrTx, key: string, limit: number, now: Date): Pr
 		.limit(limit)
 		.execute();
 	if (failures.length < limit) return undefined;
-	// Blocked until the oldest of the last `limit` failures leaves the window.
+	// Blocked until the oldest of the last `limit` attempts leaves the window.
 	const oldest = new Date(failures[failures.length - 1]!.failed_at).getTime();
 	return Math.max(1, Math.ceil((oldest + THROTTLE_WINDOW_MS - now.getTime()) / 1000));
 }
@@ -48,24 +53,52 @@ export async function signInRetryAfter(db: DbOrTx, keys: ThrottleKeys, now: Date
 	return Math.max(account ?? 0, address ?? 0);
 }
 
-export async function recordSignInFailure(db: DbOrTx, keys: ThrottleKeys, now: Date = new Date()): Promise<void> {
-	const failed_at = now.toISOString();
-	await db
-		.insertInto('sign_in_failure')
-		.values([
-			{ throttle_key: keys.account, failed_at },
-			{ throttle_key: keys.address, failed_at }
-		])
-		.execute();
-	await db
-		.deleteFrom('sign_in_failure')
-		.where('failed_at', '<=', new Date(now.getTime() - THROTTLE_WINDOW_MS).toISOString())
-		.execute();
+/** An attempt that has been counted: settle it once the password has been checked. */
+export interface SignInAttempt {
+	keys: ThrottleKeys;
+	/** The rows that count it against the account and the address. */
+	accountRowId: number;
+	addressRowId: number;
 }
 
-/** A successful sign-in clears the account's failures (not the address's: others may share it). */
-export async function clearSignInFailures(db: DbOrTx, keys: ThrottleKeys): Promise<void> {
-	await db.deleteFrom('sign_in_failure').where('throttle_key', '=', keys.account).execute();
+export type AttemptClaim = { ok: true; attempt: SignInAttempt } | { ok: false; retryAfter: number };
+
+/**
+ * Counts an attempt against both keys, or says how long to wait when either is at its limit.
+ * The count and the new rows are read and written in one transaction; on SQLite, Kysely runs
+ * one transaction at a time on the connection, so no two claims interleave.
+ */
+export async function claimSignInAttempt(db: DbOrTx, keys: ThrottleKeys, now: Date = new Date()): Promise<AttemptClaim> {
+	const claim = async (tx: DbOrTx): Promise<AttemptClaim> => {
+		const wait = await signInRetryAfter(tx, keys, now);
+		if (wait !== undefined) return { ok: false, retryAfter: wait };
+		const failed_at = now.toISOString();
+		const insert = (throttle_key: string) =>
+			tx.insertInto('sign_in_failure').values({ throttle_key, failed_at }).returning('id').executeTakeFirstOrThrow();
+		const accountRow = await insert(keys.account);
+		const addressRow = await insert(keys.address);
+		await tx
+			.deleteFrom('sign_in_failure')
+			.where('failed_at', '<=', new Date(now.getTime() - THROTTLE_WINDOW_MS).toISOString())
+			.execute();
+		return { ok: true, attempt: { keys, accountRowId: accountRow.id, addressRowId: addressRow.id } };
+	};
+	return db.isTransaction ? claim(db) : db.transaction().execute(claim);
+}
+
+/**
+ * The password was right: the account's attempts are cleared, and this attempt no longer
+ * counts against the address (others there may still be guessing). A wrong password needs no
+ * call: the attempt stays counted as a failure.
+ */
+export async function clearSignInAttempt(db: DbOrTx, attempt: SignInAttempt): Promise<void> {
+	await db.deleteFrom('sign_in_failure').where('throttle_key', '=', attempt.keys.account).execute();
+	await db.deleteFrom('sign_in_failure').where('id', '=', attempt.addressRowId).execute();
+}
+
+/** The password could not be checked at all (the server was too busy): the attempt does not count. */
+export async function withdrawSignInAttempt(db: DbOrTx, attempt: SignInAttempt): Promise<void> {
+	await db.deleteFrom('sign_in_failure').where('id', 'in', [attempt.accountRowId, attempt.addressRowId]).execute();
 }
 
 export function describeWait(seconds: number): string {

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { DbOrTx } from './db';
 import type { Role, UserAccount } from './db/schema';
 import { ROLES } from './db/schema';
+import { cleanLine } from '../text';
 
 export { ROLES, type Role };
 
@@ -41,9 +42,8 @@ export const emailSchema = z
 
 export const displayNameSchema = z
 	.string()
-	.trim()
-	.min(1, 'Enter the person’s name')
-	.max(120, 'Keep the name under 120 characters');
+	.transform(cleanLine)
+	.pipe(z.string().min(1, 'Enter the person’s name').max(120, 'Keep the name under 120 characters'));
 
 export const roleSchema = z.enum(ROLES, 'Choose a role');
 

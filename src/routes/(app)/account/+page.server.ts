@@ -17,6 +17,9 @@ const DONE: Record<string, string> = {
 	'token-revoked': 'The token has been revoked. Anything still using it can no longer read your data.'
 };
 
+/** `?done=constructor` must not reach Object.prototype. */
+const doneMessage = (key: string | null) => (key !== null && Object.hasOwn(DONE, key) ? DONE[key]! : null);
+
 export const load = (async (event) => {
 	const user = guard(event);
 	const access = await describeAccess(event.locals.db, user);
@@ -34,7 +37,7 @@ export const load = (async (event) => {
 			: null,
 		maxTokens: MAX_ACTIVE_TOKENS,
 		rateLimit: API_RATE_LIMIT,
-		done: DONE[event.url.searchParams.get('done') ?? ''] ?? null
+		done: doneMessage(event.url.searchParams.get('done'))
 	};
 }) satisfies PageServerLoad;
 

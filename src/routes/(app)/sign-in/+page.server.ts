@@ -1,23 +1,13 @@
 import { redirect } from '@sveltejs/kit';
 import { z } from 'zod';
 import { safeNextPath } from '$lib/server/access';
-import { recordAudit } from '$lib/server/audit';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '$lib/server/demo';
 import { formFailure, readForm } from '$lib/server/forms';
-import { MAX_PASSWORD_LENGTH, verifyAgainstNothing, verifyPassword } from '$lib/server/passwords';
-import { createSession, setSessionCookie } from '$lib/server/sessions';
-import {
-	clearSignInFailures,
-	describeWait,
-	recordSignInFailure,
-	signInRetryAfter,
-	throttleKeys
-} from '$lib/server/throttle';
-import { ROLE_NAMES, findUserByEmail, getUser, toSignedInUser } from '$lib/server/users';
+import { MAX_PASSWORD_LENGTH } from '$lib/server/passwords';
+import { setSessionCookie } from '$lib/server/sessions';
+import { WRONG_DETAILS, signInWithPassword } from '$lib/server/sign-in';
+import { ROLE_NAMES } from '$lib/server/users';
 import type { Actions, PageServerLoad } from './$types';
-
-/** One message for every wrong combination, so the form never reveals whether an email has an account. */
-const WRONG_DETAILS = 'The email address or password is not right. Check them and try again.';
 
 export const load = (async ({ locals, url }) => {
 	const next = safeNextPath(url.searchParams.get('next'));
@@ -46,39 +36,16 @@ export const actions = {
 		const form = await readForm(request, signInSchema);
 		if (!form.ok) return form.failure;
 		const { email, password, next } = form.data;
-		const { db, config } = locals;
-		const keys = throttleKeys(email, getClientAddress());
-
-		const wait = await signInRetryAfter(db, keys);
-		if (wait !== undefined) {
-			setHeaders({ 'retry-after': String(wait) });
-			return formFailure(
-				429,
-				[{ field: 'form', message: `Too many attempts to sign in. Wait ${describeWait(wait)} and try again.` }],
-				{ email, retryAfterSeconds: String(wait) }
-			);
-		}
-
-		const account = await findUserByEmail(db, email);
-		const matches = account?.password_hash
-			? await verifyPassword(account.password_hash, password)
-			: await verifyAgainstNothing(password);
-		if (!account || !matches || account.disabled_at) {
-			await recordSignInFailure(db, keys);
-			await recordAudit(db, { anonymous: email.toLowerCase().slice(0, 254) }, {
-				action: 'sign_in_failed',
-				summary: account?.disabled_at && matches ? 'Refused: the account is switched off' : 'Wrong email address or password'
+		const outcome = await signInWithPassword(locals.db, { email, password, clientAddress: getClientAddress() });
+		if (!outcome.ok) {
+			const wait = outcome.retryAfterSeconds;
+			if (wait !== undefined) setHeaders({ 'retry-after': String(wait) });
+			return formFailure(outcome.status, [{ field: 'form', message: outcome.message }], {
+				email,
+				...(wait !== undefined && outcome.status === 429 ? { retryAfterSeconds: String(wait) } : {})
 			});
-			return formFailure(401, [{ field: 'form', message: WRONG_DETAILS }], { email });
 		}
-
-		await clearSignInFailures(db, keys);
-		const session = await createSession(db, account.id);
-		setSessionCookie(cookies, session.token, session.expiresAt, config.secureCookies);
-		await recordAudit(db, await toSignedInUser(db, (await getUser(db, account.id))!), {
-			action: 'sign_in',
-			summary: 'Signed in with email and password'
-		});
+		setSessionCookie(cookies, outcome.session.token, outcome.session.expiresAt, locals.config.secureCookies);
 		redirect(303, safeNextPath(next));
 	}
 } satisfies Actions;

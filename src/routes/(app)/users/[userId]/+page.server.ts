@@ -47,7 +47,9 @@ export const load = (async (event) => {
 	const { db } = event.locals;
 	const person = await getPersonFor(db, viewer, userIdOf(event));
 	if (!person) error(404, 'We could not find that page.');
-	const done = DONE[event.url.searchParams.get('done') ?? ''];
+	const key = event.url.searchParams.get('done') ?? '';
+	// Own keys only: `?done=constructor` must not reach Object.prototype.
+	const done = Object.hasOwn(DONE, key) ? DONE[key] : undefined;
 	return {
 		person,
 		isAdmin: viewer.role === 'admin',

@@ -6,7 +6,7 @@ import { FLAG_STATE_LABELS, isUnresolved } from '$lib/npt/flag-lifecycle';
 import { guardPractice, RESULT_READERS, ROUND_MANAGERS } from '$lib/server/access';
 import { listFlagsForPractice } from '$lib/server/flags';
 import { readForm } from '$lib/server/forms';
-import { getPractice } from '$lib/server/organisations';
+import { getPractice, idTextSchema } from '$lib/server/organisations';
 import {
 	deleteAction,
 	getAction,
@@ -51,7 +51,8 @@ export const load = (async (event) => {
 	};
 }) satisfies PageServerLoad;
 
-const actionId = z.coerce.number().int().positive();
+/** Decimal digits only: `0x2` or `2e0` is not action 2. */
+const actionId = idTextSchema('We could not find that action.');
 const detailsForm = z.object({
 	what: z.string().max(2000).default(''),
 	owner: z.string().max(2000).default(''),

@@ -4,7 +4,7 @@ import { ukDate } from '$lib/dates';
 import { guardPractice, RESULT_READERS, ROUND_MANAGERS } from '$lib/server/access';
 import { changeFlagState, commentOnFlag, countGapsAcrossPcn, getFlag, listFlagsForPractice } from '$lib/server/flags';
 import { readForm } from '$lib/server/forms';
-import { getPractice } from '$lib/server/organisations';
+import { getPractice, idTextSchema } from '$lib/server/organisations';
 import { listActionsForPractice, type ActionView } from '$lib/server/practice-actions';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
@@ -43,7 +43,8 @@ function actionsByFlag(actions: ActionView[]) {
 	return byFlag;
 }
 
-const flagIdField = z.coerce.number().int().positive();
+/** Decimal digits only: `0x2` or `2e0` is not flag 2. */
+const flagIdField = idTextSchema('We could not find that flag.');
 
 const stateForm = z.object({
 	flagId: flagIdField,
