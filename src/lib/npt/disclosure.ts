@@ -51,6 +51,54 @@ export function disclosableRoleGroups(
 	return shown;
 }
 
+/**
+ * Which role groups may be shown when each figure of a group (the overall score, each construct
+ * score) rests on its own number of people (SCORING.md §6, per figure). First the groups
+ * themselves must pass disclosableRoleGroups on their sizes. Then, for every figure, a group's
+ * count for it and the rest's must each be none or at least the minimum, and the people behind
+ * that figure outside the shown groups must be none or at least the minimum too.
+ *
+ * A group is shown whole or not at all: if one of its figures fails, all of them are held back.
+ * Otherwise a hidden construct score could be worked out from the group's overall score and its
+ * other three constructs, and then the round's figure minus the group's gives the rest's.
+ * Holding a group back can leave a small remainder in another figure, so the rule is applied
+ * again until nothing changes.
+ */
+export function disclosableRoleGroupsPerFigure<F extends string>(
+	groups: ReadonlyMap<string, { respondents: number; figures: Readonly<Record<F, number>> }>,
+	totals: { respondents: number; figures: Readonly<Record<F, number>> },
+	rules: DisclosureRules
+): Set<string> {
+	const noneOrEnough = (n: number) => n === 0 || canShow(n, rules);
+	const figures = Object.keys(totals.figures) as F[];
+	let shown = disclosableRoleGroups(new Map([...groups].map(([g, v]) => [g, v.respondents])), totals.respondents, rules);
+	for (;;) {
+		const next = new Set(
+			[...shown].filter((group) => {
+				const own = groups.get(group)!.figures;
+				return figures.every((f) => noneOrEnough(own[f]) && noneOrEnough(totals.figures[f] - own[f]));
+			})
+		);
+		const contributes = (g: string, f: F) => groups.get(g)!.figures[f];
+		const holdBackOne = () => {
+			for (const f of figures) {
+				const remainder = totals.figures[f] - [...next].reduce((sum, g) => sum + contributes(g, f), 0);
+				if (noneOrEnough(remainder)) continue;
+				// The group with the fewest people behind that figure, as disclosableRoleGroups does. When
+				// no shown group has anyone behind it, the remainder is the round's own figure, withheld itself.
+				const fewest = [...next]
+					.filter((g) => contributes(g, f) > 0)
+					.sort((a, b) => contributes(a, f) - contributes(b, f) || a.localeCompare(b))[0];
+				if (fewest !== undefined) return next.delete(fewest);
+			}
+			return false;
+		};
+		while (holdBackOne());
+		if (next.size === shown.size) return next;
+		shown = next;
+	}
+}
+
 /** Fisher–Yates shuffle, so free-text comments never appear in the order they arrived. */
 export function shuffle<T>(items: readonly T[], random: () => number): T[] {
 	const out = [...items];

@@ -7,7 +7,7 @@ import { placeOnContinuum, type Placement } from './continuum';
 import {
 	canShow,
 	disclose,
-	disclosableRoleGroups,
+	disclosableRoleGroupsPerFigure,
 	respondentsNeeded,
 	shuffle,
 	type Disclosed,
@@ -17,6 +17,7 @@ import type { Instrument } from './instrument';
 import {
 	internalConsistency,
 	scoreGroup,
+	scoreRespondent,
 	summariseGeneralItems,
 	summariseItems,
 	type Consistency,
@@ -79,6 +80,36 @@ function discloseScores(
 	return { overall: disclose(scores.overall.n, scores.overall, rules), constructs };
 }
 
+/**
+ * What a role group's figures rest on. Besides the overall and construct scores, the people are
+ * counted by how many constructs they scored: a person's overall is the mean of their own
+ * constructs, so a group's overall set beside its four construct scores tells apart the total of
+ * those who scored all four from the total of those who scored fewer. Each of those sets must be
+ * none or big enough too, or one person who skipped a construct could be worked out.
+ */
+type Figure = 'overall' | Construct | 'allConstructs' | 'someConstructs' | 'tooFewConstructs';
+
+function countsOf(instrument: Instrument, respondents: readonly Respondent[]) {
+	const figures = { overall: 0, allConstructs: 0, someConstructs: 0, tooFewConstructs: 0 } as Record<Figure, number>;
+	for (const construct of CONSTRUCTS) figures[construct] = 0;
+	for (const respondent of respondents) {
+		const scores = scoreRespondent(instrument, respondent);
+		const scored = CONSTRUCTS.filter((construct) => scores.constructs[construct] !== null);
+		for (const construct of scored) figures[construct] += 1;
+		if (scores.overall !== null) figures.overall += 1;
+		if (scored.length === CONSTRUCTS.length) figures.allConstructs += 1;
+		else if (scores.overall !== null) figures.someConstructs += 1;
+		else if (scored.length > 0) figures.tooFewConstructs += 1;
+	}
+	return { respondents: respondents.length, figures };
+}
+
+function figureCounts(instrument: Instrument, respondents: readonly Respondent[]) {
+	return new Map(
+		instrument.roleGroups.map(({ id }) => [id, countsOf(instrument, respondents.filter((r) => r.roleGroup === id))])
+	);
+}
+
 export function summariseRound(
 	input: RoundInput,
 	rules: DisclosureRules,
@@ -98,13 +129,7 @@ export function summariseRound(
 		? placeOnContinuum(scores.overall, constructMeans, instrument.bands)
 		: null;
 
-	const groupSizes = new Map(instrument.roleGroups.map((g) => [g.id, 0]));
-	for (const r of respondents) {
-		if (r.roleGroup !== null && groupSizes.has(r.roleGroup)) {
-			groupSizes.set(r.roleGroup, groupSizes.get(r.roleGroup)! + 1);
-		}
-	}
-	const shownGroups = disclosableRoleGroups(groupSizes, count, rules);
+	const shownGroups = disclosableRoleGroupsPerFigure(figureCounts(instrument, respondents), countsOf(instrument, respondents), rules);
 	const roleGroups: RoleGroupResult[] = instrument.roleGroups.map(({ id }) => {
 		if (!shownGroups.has(id)) return { roleGroup: id, result: { shown: false } };
 		const members = respondents.filter((r) => r.roleGroup === id);
