@@ -7,6 +7,7 @@ import { consoleMailer } from '$lib/server/mail';
 import { dataRequestStatus, refuseReservedActions, securityHeaders } from '$lib/server/request-guards';
 import { applyDueMoves } from '$lib/server/organisations';
 import { closeDueRounds } from '$lib/server/rounds';
+import { forgetKeysOfClosedRounds } from '$lib/server/survey-keys';
 import {
 	SESSION_COOKIE,
 	deleteExpiredSessions,
@@ -45,6 +46,7 @@ const context: Handle = async ({ event, resolve }) => {
 		lastDueCheck = Date.now();
 		const today = ukDate();
 		await closeDueRounds(app.db, today);
+		await forgetKeysOfClosedRounds(app.db, today);
 		await applyDueMoves(app.db, today);
 		await deleteExpiredSessions(app.db);
 	}

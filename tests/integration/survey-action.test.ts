@@ -22,7 +22,9 @@ function fakeEvent(t: TestDatabase, token: string, body: BodyInit | null, jar: C
 			get: (name: string) => jar.get(name)?.value,
 			set: (name: string, value: string, options: Record<string, unknown>) => void jar.set(name, { value, options })
 		},
-		url: new URL(`http://localhost/s/${token}`)
+		url: new URL(`http://localhost/s/${token}`),
+		getClientAddress: () => '192.0.2.7',
+		setHeaders: () => {}
 	} as never;
 }
 

@@ -10,10 +10,11 @@ import { useCode } from './codes';
 import type { Db, DbOrTx } from './db';
 import { itemIdsOf, type ItemIds } from './instruments';
 import { surveyAvailability } from './rounds';
+import { useSubmissionKey } from './survey-keys';
 
 export type SubmitOutcome =
 	| { stored: true }
-	| { stored: false; reason: 'round_not_open' | 'code_unknown' | 'code_already_used' };
+	| { stored: false; reason: 'round_not_open' | 'code_unknown' | 'code_already_used' | 'already_stored' };
 
 class Refused extends Error {
 	constructor(readonly outcome: Extract<SubmitOutcome, { stored: false }>) {
@@ -23,13 +24,15 @@ class Refused extends Error {
 
 /**
  * Stores one checked submission in a single transaction: the response, its answers, the comment
- * (unlinked), the day's count, and the code's use. Any refusal rolls everything back.
+ * (unlinked), the day's count, the code's use and the page's single-use key. Any refusal rolls
+ * everything back; a key already used means these answers were stored before.
  */
 export async function submitResponse(
 	db: Db,
 	roundId: number,
 	submission: SurveySubmission,
-	today: string
+	today: string,
+	submissionKey?: string
 ): Promise<SubmitOutcome> {
 	try {
 		await db.transaction().execute(async (tx) => {
@@ -40,6 +43,9 @@ export async function submitResponse(
 				.executeTakeFirst();
 			if (!round || surveyAvailability(round, today) !== 'open') {
 				throw new Refused({ stored: false, reason: 'round_not_open' });
+			}
+			if (submissionKey !== undefined && !(await useSubmissionKey(tx, roundId, submissionKey))) {
+				throw new Refused({ stored: false, reason: 'already_stored' });
 			}
 			if (round.requires_code) {
 				const use = await useCode(tx, roundId, submission.code ?? '');

@@ -9,6 +9,7 @@ import * as apiTokens from '../../../../migrations/20261129_01_api_tokens';
 import * as infrastructureFlags from '../../../../migrations/20261129_02_infrastructure_flags';
 import * as linkWorkerAssessments from '../../../../migrations/20261129_03_link_worker_assessments';
 import * as practiceActions from '../../../../migrations/20261129_04_practice_actions';
+import * as surveyGuards from '../../../../migrations/20261202_01_survey_guards';
 import type { Db } from './index';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -17,7 +18,8 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
 	'20261129_01_api_tokens': apiTokens,
 	'20261129_02_infrastructure_flags': infrastructureFlags,
 	'20261129_03_link_worker_assessments': linkWorkerAssessments,
-	'20261129_04_practice_actions': practiceActions
+	'20261129_04_practice_actions': practiceActions,
+	'20261202_01_survey_guards': surveyGuards
 };
 
 function migrator(db: Db): Migrator {

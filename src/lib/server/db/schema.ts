@@ -119,6 +119,19 @@ export interface SubmissionDayTable {
 	submissions: number;
 }
 
+/** Survey submissions per client address and round, as a keyed hash with a day and a count (survey-throttle.ts). */
+export interface SurveyThrottleTable {
+	key_hash: string;
+	day: string;
+	submissions: number;
+}
+
+/** The single-use key of a survey page whose answers were stored (hashed), until the round closes. */
+export interface SurveySubmissionKeyTable {
+	key_hash: string;
+	round_id: number;
+}
+
 export interface RoundCodeTable {
 	round_id: number;
 	code_hash: string;
@@ -306,6 +319,8 @@ export interface Database {
 	comment: CommentTable;
 	submission_day: SubmissionDayTable;
 	round_code: RoundCodeTable;
+	survey_throttle: SurveyThrottleTable;
+	survey_submission_key: SurveySubmissionKeyTable;
 	user_account: UserAccountTable;
 	user_pcn: UserPcnTable;
 	user_practice: UserPracticeTable;

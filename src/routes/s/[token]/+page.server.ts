@@ -1,10 +1,12 @@
-import { error, fail, redirect } from '@sveltejs/kit';
+import { error, fail, redirect, type Cookies } from '@sveltejs/kit';
 import { ukDate } from '$lib/dates';
 import { checkSubmission, fieldName, type FieldProblem } from '$lib/npt/submission';
 import { BodyTooLargeError, UnreadableFormError, readFormFields } from '$lib/server/http';
 import { getInstrumentVersion } from '$lib/server/instruments';
 import { submitResponse } from '$lib/server/responses';
 import { getRoundByToken, surveyAvailability } from '$lib/server/rounds';
+import { SUBMISSION_KEY_FIELD, isSubmissionKeyUsed, newSubmissionKey, submissionKeyOf } from '$lib/server/survey-keys';
+import { claimSurveySubmission } from '$lib/server/survey-throttle';
 import type { Actions, PageServerLoad } from './$types';
 
 /** Far above any honest submission (22 answers, 3 ratings and a 1,500-character comment). */
@@ -35,7 +37,9 @@ export const load = (async ({ params, locals, cookies }) => {
 		survey: {
 			instrument: stored.instrument,
 			requiresCode: round.requires_code === 1,
-			alreadyAnswered: cookies.get(answeredCookie(round.id)) === '1'
+			alreadyAnswered: cookies.get(answeredCookie(round.id)) === '1',
+			// A fresh single-use key for each page, so a retry of these answers is not stored twice.
+			submissionKey: newSubmissionKey()
 		}
 	};
 }) satisfies PageServerLoad;
@@ -45,8 +49,19 @@ function refuse(status: number, message: string, values: Record<string, string> 
 	return fail(status, { values, problems });
 }
 
+/** Stored (now or by an earlier try of the same page): remember it on this device and say thank you. */
+function thank(cookies: Cookies, roundId: number, token: string): never {
+	cookies.set(answeredCookie(roundId), '1', {
+		path: `/s/${token}`,
+		httpOnly: true,
+		sameSite: 'lax',
+		maxAge: ANSWERED_COOKIE_MAX_AGE
+	});
+	redirect(303, `/s/${token}/thanks`);
+}
+
 export const actions = {
-	default: async ({ request, params, locals, cookies }) => {
+	default: async ({ request, params, locals, cookies, getClientAddress, setHeaders }) => {
 		const round = await getRoundByToken(locals.db, params.token);
 		if (!round) error(404, NOT_FOUND);
 
@@ -60,24 +75,42 @@ export const actions = {
 			if (cause instanceof UnreadableFormError) return refuse(400, `${cause.message} Nothing was saved.`);
 			throw cause;
 		}
+		const submissionKey = submissionKeyOf(fields);
+		const answers = fields.filter(([name]) => name !== SUBMISSION_KEY_FIELD);
 		// Echo back what the person chose, so nothing is lost on an error; never the invitation code.
-		const values = Object.fromEntries(fields.filter(([name]) => name !== fieldName.code));
+		const values = Object.fromEntries(answers.filter(([name]) => name !== fieldName.code));
+		if (submissionKey === null) {
+			return refuse(400, 'This survey page is out of date, so your answers were not saved. Reload the page and send them again.', values);
+		}
 
 		const today = ukDate();
 		if (surveyAvailability(round, today) !== 'open') {
 			return refuse(409, 'This survey is not taking answers at the moment, so your answers were not saved.');
 		}
+		// The same page sent again (its answer was lost on the way back): these answers are already in.
+		if (submissionKey && (await isSubmissionKeyUsed(locals.db, round.id, submissionKey))) thank(cookies, round.id, params.token);
 		if (cookies.get(answeredCookie(round.id)) === '1') {
 			return refuse(409, 'You have already answered this survey on this device, so these answers were not saved. Thank you for taking part.');
 		}
 		const stored = await getInstrumentVersion(locals.db, round.instrument_version_id);
 		if (!stored) error(500, 'This survey is misconfigured.');
 
-		const checked = checkSubmission(stored.instrument, fields, { codeRequired: round.requires_code === 1 });
+		const checked = checkSubmission(stored.instrument, answers, { codeRequired: round.requires_code === 1 });
 		if (!checked.ok) return fail(400, { values, problems: checked.problems });
 
-		const outcome = await submitResponse(locals.db, round.id, checked.submission, today);
+		const allowed = await claimSurveySubmission(locals.db, { id: round.id, staffHeadcount: round.staff_headcount }, getClientAddress());
+		if (!allowed.ok) {
+			setHeaders({ 'retry-after': String(allowed.retryAfterSeconds) });
+			return refuse(
+				429,
+				'Far more answers than this practice has staff have come from your network, so yours were not saved this time. Please try again later. If this keeps happening, ask your practice manager for an invitation code.',
+				values
+			);
+		}
+
+		const outcome = await submitResponse(locals.db, round.id, checked.submission, today, submissionKey);
 		if (!outcome.stored) {
+			if (outcome.reason === 'already_stored') thank(cookies, round.id, params.token);
 			if (outcome.reason === 'round_not_open') {
 				return refuse(409, 'This survey closed before your answers arrived, so they were not saved.');
 			}
@@ -87,13 +120,6 @@ export const actions = {
 					: 'That code is not valid for this survey. Check it against your slip.';
 			return fail(400, { values, problems: [{ field: fieldName.code, message }] });
 		}
-
-		cookies.set(answeredCookie(round.id), '1', {
-			path: `/s/${params.token}`,
-			httpOnly: true,
-			sameSite: 'lax',
-			maxAge: ANSWERED_COOKIE_MAX_AGE
-		});
-		redirect(303, `/s/${params.token}/thanks`);
+		thank(cookies, round.id, params.token);
 	}
 } satisfies Actions;

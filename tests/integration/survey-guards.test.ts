@@ -1,0 +1,141 @@
+/**
+ * Issue 12, items 5 and 10: a limit on survey submissions per client address and round, sized
+ * from the headcount so a whole practice behind one address is never refused; and a single-use
+ * key per survey page, so a retried post is thanked, not stored twice.
+ */
+import { isRedirect } from '@sveltejs/kit';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { addDays, ukDate } from '../../src/lib/dates';
+import { newSubmissionKey, forgetKeysOfClosedRounds } from '../../src/lib/server/survey-keys';
+import { claimSurveySubmission, submissionLimits } from '../../src/lib/server/survey-throttle';
+import { createPractice } from '../../src/lib/server/organisations';
+import { createRound } from '../../src/lib/server/rounds';
+import { actions, load } from '../../src/routes/s/[token]/+page.server';
+import { addRound, countRows, createPracticeWithRound, createTestDatabase, type PracticeFixture, type TestDatabase } from '../helpers/database';
+import { fakeEvent, outcomeOf, type CookieJar } from '../helpers/events';
+
+const today = ukDate();
+const openWindow = { opensOn: addDays(today, -3), closesOn: addDays(today, 10) };
+
+describe('survey guards', () => {
+	let t: TestDatabase;
+	let fixture: PracticeFixture;
+	beforeEach(async () => {
+		t = await createTestDatabase();
+		fixture = await createPracticeWithRound(t.db, { ...openWindow, staffHeadcount: 4 });
+	});
+	afterEach(() => t.close());
+
+	/** A post from a new browser (no cookies) at `address`. */
+	function post(form: Record<string, string>, options: { address?: string; token?: string; cookies?: CookieJar } = {}) {
+		const token = options.token ?? fixture.round.public_token;
+		const event = fakeEvent({ db: t.db, path: `/s/${token}`, params: { token }, form, clientAddress: options.address ?? '203.0.113.50', cookies: options.cookies });
+		return outcomeOf(() => actions.default(event as never));
+	}
+	const statusOf = ({ result, thrown }: { result?: unknown; thrown?: unknown }) =>
+		isRedirect(thrown) ? thrown.status : (result as { status?: number } | undefined)?.status;
+
+	describe('the limit per address and round', () => {
+		it('is one and a half times the headcount an hour (at least 10), and twice that a day', () => {
+			expect(submissionLimits(4)).toEqual({ perHour: 10, perDay: 20 });
+			expect(submissionLimits(20)).toEqual({ perHour: 30, perDay: 60 });
+			expect(submissionLimits(45)).toEqual({ perHour: 68, perDay: 136 });
+			// No headcount entered: sized for a practice of 50.
+			expect(submissionLimits(null)).toEqual({ perHour: 75, perDay: 150 });
+		});
+
+		it('stores a whole practice answering from one address in the same hour, then refuses the stuffing with 429 and stores nothing', async () => {
+			// Headcount 4: 10 an hour. Every post comes from a browser without cookies, as a script's would.
+			for (let i = 0; i < 10; i++) expect(statusOf(await post({ 'item-CO1': '4' }))).toBe(303);
+			const refused = await post({ 'item-CO1': '4', comment: 'again' });
+			expect(statusOf(refused)).toBe(429);
+			expect(JSON.stringify(refused.result)).toContain('invitation code');
+			expect(await countRows(t.db, 'response')).toBe(10);
+			expect(await countRows(t.db, 'comment')).toBe(0);
+			// Another address, or another practice's round from the same address, is counted apart.
+			expect(statusOf(await post({ 'item-CO1': '4' }, { address: '198.51.100.9' }))).toBe(303);
+			const practice = await createPractice(t.db, { odsCode: 'A10002', name: 'Next Door Surgery', pcnId: fixture.pcn.id });
+			const other = await createRound(t.db, { practiceId: practice.id, instrumentVersionId: fixture.versionId, title: 'Next door', ...openWindow, staffHeadcount: 4, status: 'open' });
+			expect(statusOf(await post({ 'item-CO1': '4' }, { token: other.public_token }))).toBe(303);
+		});
+
+		it('never lets a practice of 40 behind one gateway be refused in the same hour', async () => {
+			const big = await addRound(t.db, fixture, { title: 'Big', ...openWindow, staffHeadcount: 40, status: 'draft' });
+			// A draft takes no answers; count claims directly, as the action does before storing.
+			const claims = await Promise.all(Array.from({ length: 40 }, () => claimSurveySubmission(t.db, { id: big.id, staffHeadcount: 40 }, '203.0.113.77')));
+			expect(claims.every((c) => c.ok)).toBe(true);
+		});
+
+		it('counts atomically: of 30 concurrent posts from one address, exactly 10 are stored', async () => {
+			const answers = await Promise.all(Array.from({ length: 30 }, () => post({ 'item-CO1': '3' })));
+			expect(answers.filter((a) => statusOf(a) === 303)).toHaveLength(10);
+			expect(answers.filter((a) => statusOf(a) === 429)).toHaveLength(20);
+			expect(await countRows(t.db, 'response')).toBe(10);
+		});
+
+		it('keeps only keyed hashes, a day and a count, and drops the rows of days gone by', async () => {
+			await post({ 'item-CO1': '4' });
+			const rows = await t.db.selectFrom('survey_throttle').selectAll().execute();
+			expect(rows).toHaveLength(2);
+			for (const row of rows) {
+				expect(Object.keys(row).sort()).toEqual(['day', 'key_hash', 'submissions']);
+				expect(row.key_hash).toMatch(/^[A-Za-z0-9_-]{43}$/);
+				expect(row.key_hash).not.toContain('203.0.113');
+				expect(row.day).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+			}
+			const tomorrow = new Date(Date.now() + 24 * 60 * 60 * 1000);
+			await claimSurveySubmission(t.db, { id: fixture.round.id, staffHeadcount: 4 }, '203.0.113.50', tomorrow);
+			const days = (await t.db.selectFrom('survey_throttle').select('day').execute()).map((r) => r.day);
+			expect(new Set(days)).toEqual(new Set([tomorrow.toISOString().slice(0, 10)]));
+		});
+	});
+
+	describe('the single-use key of each survey page', () => {
+		it('gives each page load a fresh key', async () => {
+			const token = fixture.round.public_token;
+			const page = async () => ((await load(fakeEvent({ db: t.db, path: `/s/${token}`, params: { token } }) as never)) as { survey: { submissionKey: string } }).survey.submissionKey;
+			const [a, b] = [await page(), await page()];
+			expect(a).toMatch(/^[A-Za-z0-9_-]{22}$/);
+			expect(a).not.toBe(b);
+		});
+
+		it('thanks a retry of the same page (whose answer was lost) without storing it again', async () => {
+			const submission = newSubmissionKey();
+			const first = await post({ 'item-CO1': '5', comment: 'Once only', submission });
+			// The post timed out on the way back: no cookie reached the browser, and it sends the same page again.
+			const retry = await post({ 'item-CO1': '5', comment: 'Once only', submission });
+			expect([statusOf(first), statusOf(retry)]).toEqual([303, 303]);
+			expect(isRedirect(retry.thrown) && retry.thrown.location).toBe(`/s/${fixture.round.public_token}/thanks`);
+			expect(await countRows(t.db, 'response')).toBe(1);
+			expect(await countRows(t.db, 'comment')).toBe(1);
+			// A different page (a new key) is a new answer.
+			expect(statusOf(await post({ 'item-CO1': '5', submission: newSubmissionKey() }))).toBe(303);
+			expect(await countRows(t.db, 'response')).toBe(2);
+		});
+
+		it('stores two simultaneous posts of one page once', async () => {
+			const submission = newSubmissionKey();
+			const both = await Promise.all([post({ 'item-CO1': '2', submission }), post({ 'item-CO1': '2', submission })]);
+			expect(both.map(statusOf)).toEqual([303, 303]);
+			expect(await countRows(t.db, 'response')).toBe(1);
+		});
+
+		it.each([['too short', 'abc'], ['a bad character', `${'a'.repeat(21)}!`], ['twice', '']])('refuses a key that is %s, storing nothing', async (_label, key) => {
+			const form = key === '' ? `item-CO1=4&submission=${newSubmissionKey()}&submission=${newSubmissionKey()}` : { 'item-CO1': '4', submission: key };
+			const token = fixture.round.public_token;
+			const event = fakeEvent({ db: t.db, path: `/s/${token}`, params: { token }, form });
+			const { result } = await outcomeOf(() => actions.default(event as never));
+			expect(result).toMatchObject({ status: 400, data: { problems: [{ message: expect.stringContaining('out of date') }] } });
+			expect(await countRows(t.db, 'response')).toBe(0);
+		});
+
+		it('forgets the keys of a round once it has closed', async () => {
+			await post({ 'item-CO1': '5', submission: newSubmissionKey() });
+			expect(await countRows(t.db, 'survey_submission_key')).toBe(1);
+			await forgetKeysOfClosedRounds(t.db, today);
+			expect(await countRows(t.db, 'survey_submission_key')).toBe(1);
+			await forgetKeysOfClosedRounds(t.db, addDays(openWindow.closesOn, 1));
+			expect(await countRows(t.db, 'survey_submission_key')).toBe(0);
+		});
+	});
+});
