@@ -5,7 +5,7 @@
  */
 import { ukDate } from '../dates';
 import { loadConfig, type Config } from './config';
-import { openDatabase, type Db } from './db';
+import { emptyWriteAheadLog, openDatabase, type Db } from './db';
 import { migrateToLatest } from './db/migrations';
 import { seedDemoData } from './demo';
 import { storeBuiltInInstruments } from './instruments';
@@ -61,6 +61,8 @@ export async function startApp(env: Record<string, string | undefined>, now: Dat
 		if (config.demo && !(await hasOrganisations(db))) await seedDemoData(db, today);
 		await closeDueRounds(db, today);
 		await applyDueMoves(db, today);
+		// A log left by a server that stopped before emptying it.
+		await emptyWriteAheadLog(db);
 		const notices =
 			(await countUsers(db)) === 0
 				? [

@@ -7,7 +7,7 @@ import { isAgreementPoint, type AgreementAnswer } from '../npt/answers';
 import type { Respondent } from '../npt/scoring';
 import type { SurveySubmission } from '../npt/submission';
 import { useCode } from './codes';
-import type { Db, DbOrTx } from './db';
+import { emptyWriteAheadLogSoon, type Db, type DbOrTx } from './db';
 import { itemIdsOf, type ItemIds } from './instruments';
 import { surveyAvailability } from './rounds';
 import { useSubmissionKey } from './survey-keys';
@@ -55,6 +55,7 @@ export async function submitResponse(
 			}
 			await storeResponse(tx, roundId, await itemIdsOf(tx, round.instrument_version_id), submission, today);
 		});
+		emptyWriteAheadLogSoon(db);
 		return { stored: true };
 	} catch (error) {
 		if (error instanceof Refused) return error.outcome;

@@ -1,18 +1,23 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, SqliteDialect, type Transaction } from 'kysely';
+import { Kysely, SqliteDialect, sql, type Transaction } from 'kysely';
 import type { Database } from './schema';
 
 export type Db = Kysely<Database>;
 /** Query functions take either the database or a transaction as their first argument. */
 export type DbOrTx = Kysely<Database> | Transaction<Database>;
 
-/** Opens (creating if needed) the SQLite file, with WAL, foreign keys and a busy timeout. */
+/**
+ * Opens (creating if needed) the SQLite file, with WAL, foreign keys and a busy timeout.
+ * `secure_delete` overwrites deleted content with zeros, so a copy of the file keeps no trace of
+ * what was removed (SCORING.md §6, database files).
+ */
 export function openDatabase(path: string): Db {
 	if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
 	const sqlite = new SQLite(path);
 	sqlite.pragma('journal_mode = WAL');
+	sqlite.pragma('secure_delete = ON');
 	sqlite.pragma('foreign_keys = ON');
 	// Wait up to 5 s for a lock held by another process (e.g. `npm run migrate` beside the server).
 	sqlite.pragma('busy_timeout = 5000');
@@ -27,4 +32,41 @@ export async function pingDatabase(db: Db): Promise<boolean> {
 		.select((eb) => eb.fn.countAll<number>().as('n'))
 		.executeTakeFirst();
 	return row !== undefined;
+}
+
+/**
+ * Moves everything in the write-ahead log into the database file and empties the log. The log
+ * keeps each commit's pages together, so a copy of it could tie a response to its comment and
+ * day; the database file itself keeps no such grouping. Answers true when the log was emptied
+ * (false while another connection is still reading it).
+ */
+export async function emptyWriteAheadLog(db: Db): Promise<boolean> {
+	const { rows } = await sql<{ busy: number }>`PRAGMA wal_checkpoint(TRUNCATE)`.execute(db);
+	return rows[0]?.busy === 0;
+}
+
+/** How soon after a survey write the log is emptied: a copy of the files taken later holds no commit of it. */
+export const LOG_EMPTIED_WITHIN_MS = 500;
+const emptying = new WeakSet<Db>();
+
+/**
+ * Empties the write-ahead log shortly after a survey write, at most once per LOG_EMPTIED_WITHIN_MS
+ * however many answers arrive, so a busy round costs one checkpoint a half-second.
+ */
+export function emptyWriteAheadLogSoon(db: Db): void {
+	if (emptying.has(db)) return;
+	emptying.add(db);
+	setTimeout(() => {
+		emptyWriteAheadLog(db)
+			.catch((error) => {
+				// A database closed in the meantime (a test, a shutdown) has nothing left to empty.
+				if (!/destroyed/i.test(String(error))) console.error(`Could not empty the write-ahead log: ${(error as Error).message}`);
+				return undefined;
+			})
+			.then((emptied) => {
+				emptying.delete(db);
+				// A reader held the log: try again shortly.
+				if (emptied === false) emptyWriteAheadLogSoon(db);
+			});
+	}, LOG_EMPTIED_WITHIN_MS).unref();
 }

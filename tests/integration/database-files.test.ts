@@ -1,0 +1,56 @@
+/**
+ * Issue 12, item 6 (SCORING.md §6, database files): a later copy of the database folder must
+ * not tie a response to its comment, role group or day. SQLite's write-ahead log keeps each
+ * commit's pages together, so the log is emptied soon after survey writes; deleted content is
+ * overwritten with zeros.
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { sql } from 'kysely';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { addDays, ukDate } from '../../src/lib/dates';
+import { LOG_EMPTIED_WITHIN_MS } from '../../src/lib/server/db';
+import { getRoundByToken } from '../../src/lib/server/rounds';
+import { submitResponse } from '../../src/lib/server/responses';
+import { createPracticeWithRound, createTestDatabase, type PracticeFixture, type TestDatabase } from '../helpers/database';
+
+const today = ukDate();
+const MARK = 'zebra-crossing-by-the-pharmacy';
+
+function walBytes(path: string): Buffer {
+	return existsSync(`${path}-wal`) ? readFileSync(`${path}-wal`) : Buffer.alloc(0);
+}
+
+describe('what the database files keep', () => {
+	let t: TestDatabase;
+	let fixture: PracticeFixture;
+	beforeEach(async () => {
+		t = await createTestDatabase();
+		fixture = await createPracticeWithRound(t.db, { opensOn: addDays(today, -2), closesOn: addDays(today, 5) });
+	});
+	afterEach(() => t.close());
+
+	const answer = (comment: string) =>
+		submitResponse(t.db, fixture.round.id, { roleGroup: 'clinical', agreement: { CO1: 4 }, general: {}, comment, code: null }, today);
+
+	it('empties the write-ahead log soon after survey answers are stored, so it holds no commit of them', async () => {
+		for (let i = 0; i < 6; i++) expect(await answer(`${MARK} ${i}`)).toEqual({ stored: true });
+		// Right after the commits the log still holds them...
+		expect(walBytes(t.path).includes(MARK)).toBe(true);
+		// ...and within the promised time it is empty.
+		await new Promise((resolve) => setTimeout(resolve, LOG_EMPTIED_WITHIN_MS + 400));
+		expect(statSync(`${t.path}-wal`).size).toBe(0);
+		expect(walBytes(t.path).includes(MARK)).toBe(false);
+		// The answers themselves are safely in the database file.
+		const rows = await t.db.selectFrom('comment').select('body').execute();
+		expect(rows).toHaveLength(6);
+	});
+
+	it('overwrites deleted content, so a deleted round’s comments leave no trace in the file', async () => {
+		expect((await sql<{ secure_delete: number }>`PRAGMA secure_delete`.execute(t.db)).rows[0]?.secure_delete).toBe(1);
+		await answer(`${MARK} to delete`);
+		await t.db.deleteFrom('comment').execute();
+		await sql`PRAGMA wal_checkpoint(TRUNCATE)`.execute(t.db);
+		expect(readFileSync(t.path).includes(MARK)).toBe(false);
+		expect(await getRoundByToken(t.db, fixture.round.public_token)).toBeDefined();
+	});
+});
