@@ -1,5 +1,6 @@
 import { redirect } from '@sveltejs/kit';
 import { z } from 'zod';
+import { afterResponse } from '$lib/server/after-response';
 import { readForm } from '$lib/server/forms';
 import { requestPasswordReset } from '$lib/server/people';
 import { emailSchema } from '$lib/server/users';
@@ -15,11 +16,11 @@ export const actions = {
 	default: async ({ locals, request, url }) => {
 		const form = await readForm(request, forgotSchema);
 		if (!form.ok) return form.failure;
-		await requestPasswordReset(locals.db, form.data.email, {
-			origin: locals.config.origin ?? url.origin,
-			mailer: locals.mailer
-		});
-		// The same answer whether or not the address has an account, so the form cannot be used to find out.
+		const { email } = form.data;
+		const options = { origin: locals.config.origin ?? url.origin, mailer: locals.mailer };
+		// Looked up, written and mailed after the answer has gone, so a known address takes no longer
+		// to answer than an unknown one. The same answer either way, so the form cannot be used to find out.
+		afterResponse('A forgotten-password request', () => requestPasswordReset(locals.db, email, options));
 		redirect(303, '/forgot-password?sent');
 	}
 } satisfies Actions;
