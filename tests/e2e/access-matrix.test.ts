@@ -273,7 +273,9 @@ const MATRIX: Record<string, Probe[]> = {
 		// Administrators see no results, so they have no API tokens.
 		post('create an API token (empty form)', () => '/account?/createToken', signedIn({ admin: 403, pcnLead: 400, manager: 400, linkWorker: 400 })),
 		post('revoke an API token that does not exist', () => '/account?/revokeToken', signedIn({ admin: 403, pcnLead: 404, manager: 404, linkWorker: 404 }),
-			() => ({ tokenId: '999999' }))
+			() => ({ tokenId: '999999' })),
+		// Only ever one's own notice; with none waiting there is nothing to clear.
+		post('mark the administrator-reset notice read', () => '/account?/dismissResetNotice', signedIn({ admin: 303, pcnLead: 303, manager: 303, linkWorker: 303 }))
 	],
 	// The API takes personal tokens only: a session cookie, however valid, is not enough.
 	'/api/v1/pcns/[pcnId]/heatmap': [

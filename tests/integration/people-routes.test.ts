@@ -7,13 +7,14 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LINK_PROBLEMS, issueAccountLink } from '../../src/lib/server/account-links';
 import { afterResponsesSettled } from '../../src/lib/server/after-response';
 import type { Db } from '../../src/lib/server/db';
-import { inviteUser } from '../../src/lib/server/people';
-import { SESSION_COOKIE, hashToken } from '../../src/lib/server/sessions';
+import { inviteUser, requestPasswordReset } from '../../src/lib/server/people';
+import { SESSION_COOKIE, createSession, hashToken } from '../../src/lib/server/sessions';
 import { findUserByEmail } from '../../src/lib/server/users';
 import { actions as accountActions, load as accountLoad } from '../../src/routes/(app)/account/+page.server';
 import { actions as forgotActions } from '../../src/routes/(app)/forgot-password/+page.server';
 import { actions as invitationActions, load as invitationLoad } from '../../src/routes/(app)/invitation/[token]/+page.server';
-import { load as resetLoad } from '../../src/routes/(app)/reset-password/[token]/+page.server';
+import { actions as resetActions, load as resetLoad } from '../../src/routes/(app)/reset-password/[token]/+page.server';
+import { load as layoutLoad } from '../../src/routes/(app)/+layout.server';
 import { load as peopleLoad } from '../../src/routes/(app)/users/+page.server';
 import { actions as inviteActions, load as inviteLoad } from '../../src/routes/(app)/users/invite/+page.server';
 import { actions as personActions, load as personLoad } from '../../src/routes/(app)/users/[userId]/+page.server';
@@ -202,6 +203,44 @@ describe('people routes', () => {
 		const token = link.path.split('/').pop()!;
 		const { thrown } = await call(resetLoad, fakeEvent({ db: t.db, path: link.path, params: { token } }));
 		expect(isHttpError(thrown) && [thrown.status, thrown.body.message]).toEqual([410, LINK_PROBLEMS.expired]);
+	});
+
+	// Issue 12, item 12: an administrator could reset a PCN lead's password, use the link and read results unnoticed.
+	it('tells the person, in any later session but the one the link opened, that an administrator reset their password', async () => {
+		const lead = f.users.pcnLead;
+		const issued = await call(personActions.reset, fakeEvent({ db: t.db, user: f.users.admin, path: `/users/${lead.id}`, params: { userId: String(lead.id) }, form: {} }));
+		const url = (issued.result as { link: { url: string } }).link.url;
+		const token = url.split('/').pop()!;
+		// The administrator uses the link themselves: that browser is signed in as the lead.
+		const jar: CookieJar = new Map();
+		const used = await call(resetActions.default, fakeEvent({ db: t.db, path: `/reset-password/${token}`, params: { token }, form: { password: GOOD_PASSWORD, confirm: GOOD_PASSWORD }, cookies: jar }));
+		expect(isRedirect(used.thrown)).toBe(true);
+		const linkSession = hashToken(jar.get(SESSION_COOKIE)!.value);
+		const noticeIn = async (sessionId: string) => {
+			const event = fakeEvent({ db: t.db, user: lead, path: '/' });
+			(event.locals as { sessionId: string | null }).sessionId = sessionId;
+			return ((await layoutLoad(event as never)) as { adminResetNotice: string | null }).adminResetNotice;
+		};
+		expect(await noticeIn(linkSession)).toBeNull();
+		// The lead's next session, however it starts, is told who did it.
+		const later = await createSession(t.db, lead.id);
+		expect(await noticeIn(hashToken(later.token))).toMatch(/^.+ \(admin@matrix\.example\), an administrator, created a password reset link for your account on .+, and it was used to choose a new password on .+\.$/);
+		// Read, it goes away for good and the audit log says so.
+		const dismissed = await call(accountActions.dismissResetNotice, fakeEvent({ db: t.db, user: lead, path: '/account?/dismissResetNotice', form: {} }));
+		expect(isRedirect(dismissed.thrown)).toBe(true);
+		expect(await noticeIn(hashToken(later.token))).toBeNull();
+		const audit = await t.db.selectFrom('audit_event').select('action').where('action', '=', 'admin_reset_acknowledged').execute();
+		expect(audit).toHaveLength(1);
+	});
+
+	it('gives no such notice after a reset the person asked for themselves', async () => {
+		const manager = f.users.manager;
+		const mailer = { sent: [] as { text: string }[], send: async (m: { text: string }) => void mailer.sent.push(m) };
+		await requestPasswordReset(t.db, manager.email, { origin: 'http://localhost', mailer });
+		const token = /reset-password\/(\S+)/.exec(mailer.sent[0]!.text)![1]!;
+		await call(resetActions.default, fakeEvent({ db: t.db, path: `/reset-password/${token}`, params: { token }, form: { password: GOOD_PASSWORD, confirm: GOOD_PASSWORD } }));
+		const event = fakeEvent({ db: t.db, user: manager, path: '/' });
+		expect(((await layoutLoad(event as never)) as { adminResetNotice: string | null }).adminResetNotice).toBeNull();
 	});
 
 	// Issue 12, item 11: a known email was answered measurably slower (the writes and the mail).

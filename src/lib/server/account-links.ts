@@ -56,7 +56,7 @@ export async function issueAccountLink(
 }
 
 export type LinkCheck =
-	| { ok: true; user: UserAccount; expiresAt: Date }
+	| { ok: true; user: UserAccount; expiresAt: Date; createdAt: Date; createdBy: number | null }
 	| { ok: false; reason: 'unknown' | 'used' | 'expired' };
 
 /** Looks a link up without using it. Unknown, used and expired links each get their own plain explanation. */
@@ -77,7 +77,7 @@ export async function checkAccountLink(
 	if (new Date(link.expires_at) <= now) return { ok: false, reason: 'expired' };
 	const user = await getUser(db, link.user_id);
 	if (!user || user.disabled_at) return { ok: false, reason: 'unknown' };
-	return { ok: true, user, expiresAt: new Date(link.expires_at) };
+	return { ok: true, user, expiresAt: new Date(link.expires_at), createdAt: new Date(link.created_at), createdBy: link.created_by };
 }
 
 /** Marks the link used, atomically: of two simultaneous uses only one succeeds. */

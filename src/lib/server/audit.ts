@@ -16,6 +16,7 @@ export const AUDIT_ACTIONS = {
 	password_changed: 'Changed password',
 	password_reset_issued: 'Password reset link issued',
 	password_reset: 'Reset password',
+	admin_reset_acknowledged: 'Read of an administrator’s reset',
 	invitation_issued: 'Invited a user',
 	invitation_accepted: 'Accepted invitation',
 	user_changed: 'Changed a user',

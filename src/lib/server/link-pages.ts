@@ -6,8 +6,8 @@
 import { error, redirect, type RequestEvent } from '@sveltejs/kit';
 import type { AccountLinkPurpose } from './db/schema';
 import { formFailure, readForm } from './forms';
-import { acceptInvitation, lookUpAccountLink, newPasswordSchema, resetPassword } from './people';
-import { createSession, invalidateSession, setSessionCookie } from './sessions';
+import { acceptInvitation, excludeFromAdminResetNotice, lookUpAccountLink, newPasswordSchema, resetPassword } from './people';
+import { createSession, hashToken, invalidateSession, setSessionCookie } from './sessions';
 
 export async function loadLinkPage(event: RequestEvent, purpose: AccountLinkPurpose) {
 	// The page names the person: no shared cache may keep it, whoever is signed in.
@@ -34,6 +34,7 @@ export async function setPasswordFromLink(event: RequestEvent, purpose: AccountL
 	// a reset has already ended every session of the account itself.
 	if (locals.sessionId) await invalidateSession(db, locals.sessionId);
 	const session = await createSession(db, outcome.user.id);
+	if (outcome.issuedByAdmin) await excludeFromAdminResetNotice(db, outcome.user.id, hashToken(session.token));
 	setSessionCookie(cookies, session.token, session.expiresAt, config.secureCookies);
 	redirect(303, destination);
 }

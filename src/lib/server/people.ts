@@ -698,7 +698,7 @@ async function setPasswordWithLink(
 	purpose: AccountLinkPurpose,
 	password: string,
 	options: PasswordOptions
-): Promise<Outcome<{ user: SignedInUser }>> {
+): Promise<Outcome<{ user: SignedInUser; issuedByAdmin: boolean }>> {
 	const now = options.now ?? new Date();
 	const check = await checkAccountLink(db, token, purpose, now);
 	if (!check.ok) return refuse(LINK_STATUS[check.reason], LINK_PROBLEMS[check.reason]);
@@ -710,6 +710,13 @@ async function setPasswordWithLink(
 		// Of two uses of one link at the same moment, only one gets past this line.
 		if (!(await useAccountLink(tx, token, purpose, now))) return false;
 		await setPassword(tx, check.user.id, hash, now);
+		if (purpose === 'password_reset' && check.createdBy !== null) {
+			await tx
+				.updateTable('user_account')
+				.set({ admin_reset_notice: await adminResetNotice(tx, check.createdBy, check.createdAt, now), admin_reset_session: null })
+				.where('id', '=', check.user.id)
+				.execute();
+		}
 		const user = await toSignedInUser(tx, (await getUser(tx, check.user.id))!);
 		await recordAudit(
 			tx,
@@ -722,7 +729,48 @@ async function setPasswordWithLink(
 		return user;
 	});
 	if (!done) return refuse(410, LINK_PROBLEMS.used);
-	return { ok: true, user: done };
+	return { ok: true, user: done, issuedByAdmin: purpose === 'password_reset' && check.createdBy !== null };
+}
+
+/** What the person is told after an administrator's reset link was used on their account. */
+async function adminResetNotice(db: DbOrTx, adminId: number, issuedAt: Date, usedAt: Date): Promise<string> {
+	const admin = await getUser(db, adminId);
+	const who = admin ? `${admin.display_name} (${admin.email}), an administrator,` : 'An administrator';
+	return `${who} created a password reset link for your account on ${formatWhen(issuedAt)}, and it was used to choose a new password on ${formatWhen(usedAt)}.`;
+}
+
+/**
+ * The notice about an administrator's reset, for any session but the one the reset link opened
+ * (whoever used the link already knows); null when there is nothing to tell.
+ */
+export async function adminResetNoticeFor(db: DbOrTx, userId: number, sessionId: string | null): Promise<string | null> {
+	const row = await db
+		.selectFrom('user_account')
+		.select(['admin_reset_notice', 'admin_reset_session'])
+		.where('id', '=', userId)
+		.executeTakeFirst();
+	if (!row?.admin_reset_notice || (sessionId !== null && row.admin_reset_session === sessionId)) return null;
+	return row.admin_reset_notice;
+}
+
+/** The session a reset link opened is not told of the reset it made. */
+export async function excludeFromAdminResetNotice(db: DbOrTx, userId: number, sessionId: string): Promise<void> {
+	await db.updateTable('user_account').set({ admin_reset_session: sessionId }).where('id', '=', userId).execute();
+}
+
+/** The person has read the notice. */
+export async function dismissAdminResetNotice(db: DbOrTx, user: SignedInUser, now: Date = new Date()): Promise<void> {
+	await atomically(db, async (tx) => {
+		const cleared = await tx
+			.updateTable('user_account')
+			.set({ admin_reset_notice: null, admin_reset_session: null })
+			.where('id', '=', user.id)
+			.where('admin_reset_notice', 'is not', null)
+			.executeTakeFirst();
+		if (Number(cleared.numUpdatedRows) === 1) {
+			await recordAudit(tx, user, { action: 'admin_reset_acknowledged', summary: 'Read that an administrator had reset their password' }, now);
+		}
+	});
 }
 
 /** Sets the first password with an invitation link; the caller signs the person in. */

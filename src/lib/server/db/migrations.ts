@@ -10,6 +10,7 @@ import * as infrastructureFlags from '../../../../migrations/20261129_02_infrast
 import * as linkWorkerAssessments from '../../../../migrations/20261129_03_link_worker_assessments';
 import * as practiceActions from '../../../../migrations/20261129_04_practice_actions';
 import * as surveyGuards from '../../../../migrations/20261202_01_survey_guards';
+import * as adminResetNotice from '../../../../migrations/20261202_02_admin_reset_notice';
 import type { Db } from './index';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -19,7 +20,8 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
 	'20261129_02_infrastructure_flags': infrastructureFlags,
 	'20261129_03_link_worker_assessments': linkWorkerAssessments,
 	'20261129_04_practice_actions': practiceActions,
-	'20261202_01_survey_guards': surveyGuards
+	'20261202_01_survey_guards': surveyGuards,
+	'20261202_02_admin_reset_notice': adminResetNotice
 };
 
 function migrator(db: Db): Migrator {

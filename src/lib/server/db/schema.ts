@@ -152,6 +152,10 @@ export interface UserAccountTable {
 	password_changed_at: string | null;
 	created_at: string;
 	disabled_at: string | null;
+	/** Set when a reset link an administrator issued was used; cleared once the person has read it. */
+	admin_reset_notice: Generated<string | null>;
+	/** The session that reset link opened, which is not shown the notice. */
+	admin_reset_session: Generated<string | null>;
 }
 
 export interface UserPcnTable {

@@ -6,7 +6,7 @@ import { API_RATE_LIMIT } from '$lib/server/api';
 import { idTextSchema } from '$lib/server/organisations';
 import { formFailure, readForm, type FormFailure } from '$lib/server/forms';
 import { MAX_PASSWORD_LENGTH } from '$lib/server/passwords';
-import { changePassword, describeAccess, formatWhen, newPasswordSchema, signOutEverywhere } from '$lib/server/people';
+import { changePassword, describeAccess, dismissAdminResetNotice, formatWhen, newPasswordSchema, signOutEverywhere } from '$lib/server/people';
 import { createSession, deleteSessionCookie, setSessionCookie } from '$lib/server/sessions';
 import { ROLE_NAMES } from '$lib/server/users';
 import type { Actions, PageServerLoad } from './$types';
@@ -53,6 +53,12 @@ function tokenFailure(failure: FormFailure) {
 const revokeTokenSchema = z.object({ tokenId: idTextSchema('Choose a token to revoke') });
 
 export const actions = {
+	dismissResetNotice: async (event) => {
+		const user = guard(event);
+		await dismissAdminResetNotice(event.locals.db, user);
+		redirect(303, '/account');
+	},
+
 	changePassword: async (event) => {
 		const user = guard(event);
 		const { locals, request, cookies } = event;
