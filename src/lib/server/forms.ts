@@ -29,8 +29,9 @@ export function formFailure(status: number, problems: FieldProblem[], values: Fo
 	return fail(status, { values: echo(values), problems });
 }
 
-function echo(values: FormValues): FormValues {
-	return Object.fromEntries(Object.entries(values).filter(([name]) => !SECRET_FIELDS.test(name)));
+/** What is sent back to refill a form: never a secret, and never `__proto__`, which Kit cannot serialise. */
+export function echo(values: FormValues): FormValues {
+	return Object.fromEntries(Object.entries(values).filter(([name]) => !SECRET_FIELDS.test(name) && name !== '__proto__'));
 }
 
 /** Reads the body (refusing oversized or unreadable ones) and checks it against a zod schema. */

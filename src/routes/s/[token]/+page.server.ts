@@ -1,6 +1,7 @@
 import { error, fail, redirect, type Cookies } from '@sveltejs/kit';
 import { ukDate } from '$lib/dates';
 import { checkSubmission, fieldName, type FieldProblem } from '$lib/npt/submission';
+import { echo } from '$lib/server/forms';
 import { BodyTooLargeError, UnreadableFormError, readFormFields } from '$lib/server/http';
 import { getInstrumentVersion } from '$lib/server/instruments';
 import { submitResponse } from '$lib/server/responses';
@@ -78,7 +79,7 @@ export const actions = {
 		const submissionKey = submissionKeyOf(fields);
 		const answers = fields.filter(([name]) => name !== SUBMISSION_KEY_FIELD);
 		// Echo back what the person chose, so nothing is lost on an error; never the invitation code.
-		const values = Object.fromEntries(answers.filter(([name]) => name !== fieldName.code));
+		const values = echo(Object.fromEntries(answers.filter(([name]) => name !== fieldName.code))) as Record<string, string>;
 		if (submissionKey === null) {
 			return refuse(400, 'This survey page is out of date, so your answers were not saved. Reload the page and send them again.', values);
 		}
