@@ -24,7 +24,8 @@ import {
 	type GeneralItemResult,
 	type GroupScore,
 	type ItemResult,
-	type Respondent
+	type Respondent,
+	type RespondentScores
 } from './scoring';
 
 export interface RoundInput {
@@ -89,25 +90,27 @@ function discloseScores(
  */
 type Figure = 'overall' | Construct | 'allConstructs' | 'someConstructs' | 'tooFewConstructs';
 
-function countsOf(instrument: Instrument, respondents: readonly Respondent[]) {
+function countsOf(scores: readonly RespondentScores[]) {
 	const figures = { overall: 0, allConstructs: 0, someConstructs: 0, tooFewConstructs: 0 } as Record<Figure, number>;
 	for (const construct of CONSTRUCTS) figures[construct] = 0;
-	for (const respondent of respondents) {
-		const scores = scoreRespondent(instrument, respondent);
-		const scored = CONSTRUCTS.filter((construct) => scores.constructs[construct] !== null);
+	for (const score of scores) {
+		const scored = CONSTRUCTS.filter((construct) => score.constructs[construct] !== null);
 		for (const construct of scored) figures[construct] += 1;
-		if (scores.overall !== null) figures.overall += 1;
+		if (score.overall !== null) figures.overall += 1;
 		if (scored.length === CONSTRUCTS.length) figures.allConstructs += 1;
-		else if (scores.overall !== null) figures.someConstructs += 1;
+		else if (score.overall !== null) figures.someConstructs += 1;
 		else if (scored.length > 0) figures.tooFewConstructs += 1;
 	}
-	return { respondents: respondents.length, figures };
+	return { respondents: scores.length, figures };
 }
 
+/** The counts behind each role group's figures, scoring each respondent once. */
 function figureCounts(instrument: Instrument, respondents: readonly Respondent[]) {
-	return new Map(
-		instrument.roleGroups.map(({ id }) => [id, countsOf(instrument, respondents.filter((r) => r.roleGroup === id))])
+	const scores = respondents.map((r) => scoreRespondent(instrument, r));
+	const groups = new Map(
+		instrument.roleGroups.map(({ id }) => [id, countsOf(scores.filter((_, i) => respondents[i]!.roleGroup === id))])
 	);
+	return { groups, totals: countsOf(scores) };
 }
 
 export function summariseRound(
@@ -129,7 +132,8 @@ export function summariseRound(
 		? placeOnContinuum(scores.overall, constructMeans, instrument.bands)
 		: null;
 
-	const shownGroups = disclosableRoleGroupsPerFigure(figureCounts(instrument, respondents), countsOf(instrument, respondents), rules);
+	const counts = figureCounts(instrument, respondents);
+	const shownGroups = disclosableRoleGroupsPerFigure(counts.groups, counts.totals, rules);
 	const roleGroups: RoleGroupResult[] = instrument.roleGroups.map(({ id }) => {
 		if (!shownGroups.has(id)) return { roleGroup: id, result: { shown: false } };
 		const members = respondents.filter((r) => r.roleGroup === id);
