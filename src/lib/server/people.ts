@@ -17,7 +17,7 @@ import { z } from 'zod';
 import type { FieldProblem } from '../npt/submission';
 import { LINK_PROBLEMS, checkAccountLink, issueAccountLink, useAccountLink } from './account-links';
 import { recordAudit, type AuditEntry } from './audit';
-import type { DbOrTx } from './db';
+import { atomically, type DbOrTx } from './db';
 import type { AccountLinkPurpose, UserAccount } from './db/schema';
 import type { Mailer, MailMessage } from './mail';
 import {
@@ -69,10 +69,6 @@ function refuse(status: Refusal['status'], message: string, field = 'form'): Ref
 const NOT_FOUND = 'We could not find that person.';
 const NOT_YOURS = 'This person also has access outside your PCN. Ask an administrator.';
 
-/** Runs `work` in a transaction, or inside the caller's when there already is one. */
-function atomically<T>(db: DbOrTx, work: (tx: DbOrTx) => Promise<T>): Promise<T> {
-	return db.isTransaction ? work(db) : db.transaction().execute(work);
-}
 
 const unique = (ids: readonly number[]) => [...new Set(ids)];
 

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { guardRound, ROUND_MANAGERS } from './access';
 import { recordAudit } from './audit';
 import { issueCodes } from './codes';
-import type { DbOrTx } from './db';
+import { atomically, type DbOrTx } from './db';
 import { getRound, type RoundWithPractice, type SurveyAvailability } from './rounds';
 import type { SignedInUser } from './users';
 
@@ -90,5 +90,5 @@ export async function issueCodeBatch(
 		});
 		return codes;
 	};
-	return db.isTransaction ? work(db) : db.transaction().execute(work);
+	return atomically(db, work);
 }

@@ -17,7 +17,7 @@
  * people answer.
  */
 import { createHmac, randomBytes } from 'node:crypto';
-import type { DbOrTx } from './db';
+import { atomically, type DbOrTx } from './db';
 
 const KEY = randomBytes(32);
 
@@ -83,7 +83,7 @@ export async function claimSurveySubmission(
 			await count(tx, keyFor(round.id, clientAddress, day), limits.perDay, nextDay);
 			await count(tx, keyFor(round.id, clientAddress, hour), limits.perHour, nextHour);
 		};
-		await (db.isTransaction ? work(db) : db.transaction().execute(work));
+		await atomically(db, work);
 		return { ok: true };
 	} catch (error) {
 		if (error instanceof OverLimit) return { ok: false, retryAfterSeconds: error.retryAfterSeconds };

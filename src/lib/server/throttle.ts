@@ -9,7 +9,7 @@
  * The rows live in `sign_in_failure`: an attempt that has not succeeded is a failure so far.
  */
 import { createHash } from 'node:crypto';
-import type { DbOrTx } from './db';
+import { atomically, type DbOrTx } from './db';
 
 export const THROTTLE_WINDOW_MS = 15 * 60 * 1000;
 /** Attempts allowed per account in the window, before sign-in for that account pauses. */
@@ -83,7 +83,7 @@ export async function claimSignInAttempt(db: DbOrTx, keys: ThrottleKeys, now: Da
 			.execute();
 		return { ok: true, attempt: { keys, accountRowId: accountRow.id, addressRowId: addressRow.id } };
 	};
-	return db.isTransaction ? claim(db) : db.transaction().execute(claim);
+	return atomically(db, claim);
 }
 
 /**

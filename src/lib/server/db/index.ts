@@ -25,6 +25,11 @@ export function openDatabase(path: string): Db {
 	return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
 }
 
+/** Runs `work` in a transaction, or inside the caller's when there already is one. */
+export function atomically<T>(db: DbOrTx, work: (tx: DbOrTx) => Promise<T>): Promise<T> {
+	return db.isTransaction ? work(db) : (db as Db).transaction().execute(work);
+}
+
 /** Answers only when the database does: used by the health check. */
 export async function pingDatabase(db: Db): Promise<boolean> {
 	const row = await db
