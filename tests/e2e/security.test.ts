@@ -212,6 +212,7 @@ describe('in Chromium, the pages keep to the policy', () => {
 	it.each([
 		['a tab', '%2F%09%2Fevil.example%2Fx'],
 		['a carriage return and line feed', '%2F%0D%0A%2Fevil.example%2Fx'],
+		['a NUL', '%2F%00%2Fevil.example%2Fx'],
 		['a backslash', '%2F%5Cevil.example%2Fx'],
 		['a full-width solidus', '%2F%EF%BC%8Fevil.example%2Fx'],
 		['an ideographic space', '%2F%E3%80%80%2Fevil.example%2Fx']
