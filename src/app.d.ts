@@ -12,6 +12,8 @@ declare global {
 			/** Resolved once per request in hooks.server.ts; null when nobody is signed in. */
 			user: SignedInUser | null;
 			sessionId: string | null;
+			/** That an administrator reset this person's password, until they have read it (people.ts). */
+			adminResetNotice: string | null;
 		}
 		interface Error {
 			message: string;

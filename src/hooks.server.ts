@@ -57,12 +57,14 @@ const session: Handle = async ({ event, resolve }) => {
 	const { db, config } = event.locals;
 	event.locals.user = null;
 	event.locals.sessionId = null;
+	event.locals.adminResetNotice = null;
 	const token = event.cookies.get(SESSION_COOKIE);
 	if (token) {
 		const valid = await validateSessionToken(db, token);
 		if (valid) {
 			event.locals.user = valid.user;
 			event.locals.sessionId = valid.id;
+			event.locals.adminResetNotice = valid.adminResetNotice;
 			if (valid.renewed) setSessionCookie(event.cookies, token, valid.expiresAt, config.secureCookies);
 		} else {
 			deleteSessionCookie(event.cookies, config.secureCookies);

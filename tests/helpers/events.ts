@@ -56,7 +56,8 @@ export function fakeEvent(options: EventOptions) {
 			config: { minResponses: 5, demo: false, databasePath: ':memory:', origin: 'http://localhost', secureCookies: false, ...options.config },
 			mailer,
 			user: options.user ?? null,
-			sessionId: null
+			sessionId: null,
+			adminResetNotice: null
 		},
 		cookies: {
 			get: (name: string) => jar.get(name)?.value,

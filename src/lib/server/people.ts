@@ -735,20 +735,6 @@ async function adminResetNotice(db: DbOrTx, adminId: number, issuedAt: Date, use
 	return `${who} created a password reset link for your account on ${formatWhen(issuedAt)}, and it was used to choose a new password on ${formatWhen(usedAt)}.`;
 }
 
-/**
- * The notice about an administrator's reset, for any session but the one the reset link opened
- * (whoever used the link already knows); null when there is nothing to tell.
- */
-export async function adminResetNoticeFor(db: DbOrTx, userId: number, sessionId: string | null): Promise<string | null> {
-	const row = await db
-		.selectFrom('user_account')
-		.select(['admin_reset_notice', 'admin_reset_session'])
-		.where('id', '=', userId)
-		.executeTakeFirst();
-	if (!row?.admin_reset_notice || (sessionId !== null && row.admin_reset_session === sessionId)) return null;
-	return row.admin_reset_notice;
-}
-
 /** The session a reset link opened is not told of the reset it made. */
 export async function excludeFromAdminResetNotice(db: DbOrTx, userId: number, sessionId: string): Promise<void> {
 	await db.updateTable('user_account').set({ admin_reset_session: sessionId }).where('id', '=', userId).execute();

@@ -4,8 +4,9 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { Cookies } from '@sveltejs/kit';
+import { sql } from 'kysely';
 import type { DbOrTx } from './db';
-import { getUser, toSignedInUser, type SignedInUser } from './users';
+import { signedInUserOf, type SignedInUser } from './users';
 
 export const SESSION_COOKIE = 'belonging_session';
 /** Idle time after which a session ends: a working day, so shared practice computers do not stay signed in. */
@@ -41,20 +42,57 @@ export interface ValidSession {
 	user: SignedInUser;
 	expiresAt: Date;
 	renewed: boolean;
+	/** That an administrator reset the password, for every session but the one the reset link opened. */
+	adminResetNotice: string | null;
 }
 
-/** The session for a cookie token, renewed if it is in use; undefined if unknown, expired or the account is off. */
+/** Every PCN and practice in a user's scope as rows (kind, id), with the practices now in their PCNs. */
+function scopeRows(db: DbOrTx) {
+	return db
+		.selectFrom('user_practice')
+		.select(['user_practice.user_id as user_id', sql<string>`'practice'`.as('kind'), 'user_practice.practice_id as scope_id'])
+		.unionAll(db.selectFrom('user_pcn').select(['user_pcn.user_id as user_id', sql<string>`'pcn'`.as('kind'), 'user_pcn.pcn_id as scope_id']))
+		.unionAll(
+			db
+				.selectFrom('user_pcn')
+				.innerJoin('practice', 'practice.pcn_id', 'user_pcn.pcn_id')
+				.select(['user_pcn.user_id as user_id', sql<string>`'pcn_practice'`.as('kind'), 'practice.id as scope_id'])
+		);
+}
+
+/**
+ * The session for a cookie token, renewed if it is in use; undefined if unknown, expired or the
+ * account is off. The session, its account and the account's whole scope come in one query (a
+ * row per PCN or practice in scope); only an ending or a renewal writes.
+ */
 export async function validateSessionToken(db: DbOrTx, token: string, now: Date = new Date()): Promise<ValidSession | undefined> {
 	const id = hashToken(token);
-	const session = await db.selectFrom('session').selectAll().where('id', '=', id).executeTakeFirst();
-	if (!session) return undefined;
-	let expiresAt = new Date(session.expires_at);
-	if (expiresAt <= now) {
-		await db.deleteFrom('session').where('id', '=', id).execute();
+	const rows = await db
+		.selectFrom('session')
+		.innerJoin('user_account', 'user_account.id', 'session.user_id')
+		.leftJoin(scopeRows(db).as('scope'), 'scope.user_id', 'session.user_id')
+		.select([
+			'session.expires_at',
+			'user_account.id',
+			'user_account.email',
+			'user_account.display_name',
+			'user_account.role',
+			'user_account.password_hash',
+			'user_account.disabled_at',
+			'user_account.admin_reset_notice',
+			'user_account.admin_reset_session',
+			'scope.kind',
+			'scope.scope_id'
+		])
+		.where('session.id', '=', id)
+		.execute();
+	const account = rows[0];
+	if (!account) {
+		// A session whose account is gone went with it (ON DELETE CASCADE); nothing to end.
 		return undefined;
 	}
-	const account = await getUser(db, session.user_id);
-	if (!account || account.disabled_at || !account.password_hash) {
+	let expiresAt = new Date(account.expires_at);
+	if (expiresAt <= now || account.disabled_at || !account.password_hash) {
 		await db.deleteFrom('session').where('id', '=', id).execute();
 		return undefined;
 	}
@@ -64,7 +102,10 @@ export async function validateSessionToken(db: DbOrTx, token: string, now: Date 
 		await db.updateTable('session').set({ expires_at: expiresAt.toISOString() }).where('id', '=', id).execute();
 		renewed = true;
 	}
-	return { id, user: await toSignedInUser(db, account), expiresAt, renewed };
+	const ids = (kind: string) => rows.filter((r) => r.kind === kind).map((r) => Number(r.scope_id));
+	const user = signedInUserOf(account, { pcnIds: ids('pcn'), practiceIds: ids('practice'), practicesInPcns: ids('pcn_practice') });
+	const adminResetNotice = account.admin_reset_session === id ? null : account.admin_reset_notice;
+	return { id, user, expiresAt, renewed, adminResetNotice };
 }
 
 export async function invalidateSession(db: DbOrTx, sessionId: string): Promise<void> {

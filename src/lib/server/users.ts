@@ -150,27 +150,37 @@ export async function getScope(db: DbOrTx, userId: number): Promise<Scope> {
 	return { pcnIds: pcns.map((r) => r.pcn_id), practiceIds: practices.map((r) => r.practice_id) };
 }
 
+/** What a user's scope rows give them: their own PCNs and practices, and the practices now in those PCNs. */
+export interface ScopeRows {
+	pcnIds: readonly number[];
+	practiceIds: readonly number[];
+	practicesInPcns: readonly number[];
+}
+
 /**
- * Resolves what a user may see. PCN leads see the practices that are in their PCNs today, so a
- * practice that moves to another PCN moves out of the old lead's sight.
+ * What a user may see, from their scope rows. PCN leads see the practices that are in their PCNs
+ * today, so a practice that moves to another PCN moves out of the old lead's sight.
  */
-export async function toSignedInUser(db: DbOrTx, user: UserAccount): Promise<SignedInUser> {
-	const scope = await getScope(db, user.id);
-	let practiceIds = scope.practiceIds;
-	if (user.role === 'pcn_lead') {
-		practiceIds = scope.pcnIds.length
-			? (await db.selectFrom('practice').select('id').where('pcn_id', 'in', scope.pcnIds).execute()).map((r) => r.id)
-			: [];
-	}
-	if (user.role === 'admin') practiceIds = [];
+export function signedInUserOf(user: Pick<UserAccount, 'id' | 'email' | 'display_name' | 'role'>, scope: ScopeRows): SignedInUser {
+	const practiceIds = user.role === 'pcn_lead' ? scope.practicesInPcns : user.role === 'admin' ? [] : scope.practiceIds;
 	return {
 		id: user.id,
 		email: user.email,
 		displayName: user.display_name,
 		role: user.role,
-		pcnIds: user.role === 'pcn_lead' ? scope.pcnIds : [],
-		practiceIds: [...practiceIds].sort((a, b) => a - b)
+		pcnIds: user.role === 'pcn_lead' ? [...scope.pcnIds] : [],
+		practiceIds: [...new Set(practiceIds)].sort((a, b) => a - b)
 	};
+}
+
+/** Resolves what a user may see (signedInUserOf), reading their scope. */
+export async function toSignedInUser(db: DbOrTx, user: UserAccount): Promise<SignedInUser> {
+	const scope = await getScope(db, user.id);
+	const practicesInPcns =
+		user.role === 'pcn_lead' && scope.pcnIds.length
+			? (await db.selectFrom('practice').select('id').where('pcn_id', 'in', scope.pcnIds).execute()).map((r) => r.id)
+			: [];
+	return signedInUserOf(user, { ...scope, practicesInPcns });
 }
 
 /** Sets a new password and ends every session of the account (a changed password must lock out old devices). */

@@ -1,9 +1,8 @@
-import { adminResetNoticeFor } from '$lib/server/people';
 import { ROLE_NAMES } from '$lib/server/users';
 import type { LayoutServerLoad } from './$types';
 
 /** Only what the header needs: a name and a role, never the scope; and a notice the person must read. */
-export const load = (async ({ locals }) => ({
+export const load = (({ locals }) => ({
 	signedIn: locals.user ? { displayName: locals.user.displayName, role: locals.user.role, roleName: ROLE_NAMES[locals.user.role] } : null,
-	adminResetNotice: locals.user ? await adminResetNoticeFor(locals.db, locals.user.id, locals.sessionId) : null
+	adminResetNotice: locals.user ? locals.adminResetNotice : null
 })) satisfies LayoutServerLoad;
