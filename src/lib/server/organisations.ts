@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { isIsoDate } from '../dates';
 import type { FieldProblem } from '../npt/submission';
 import { ICB_ODS_PATTERN, PCN_ODS_PATTERN, PRACTICE_ODS_PATTERN, normaliseOdsCode } from '../ods';
-import type { DbOrTx } from './db';
+import { isUniqueViolation, type DbOrTx } from './db';
 import type { Icb, Pcn, Practice } from './db/schema';
 import { cleanLine } from '../text';
 
@@ -99,19 +99,11 @@ async function refuseTakenCode(db: DbOrTx, kind: OrganisationKind, code: string,
 	if (holder !== undefined && holder !== ownId) throw new DuplicateOdsCodeError(kind, code);
 }
 
-function isUniqueViolation(error: unknown, column: string): boolean {
-	return (
-		error instanceof Error &&
-		(error as { code?: unknown }).code === 'SQLITE_CONSTRAINT_UNIQUE' &&
-		error.message.includes(column)
-	);
-}
-
 async function writeUnique<T>(kind: OrganisationKind, code: string, write: () => Promise<T>): Promise<T> {
 	try {
 		return await write();
 	} catch (error) {
-		if (isUniqueViolation(error, `${kind}.ods_code`)) throw new DuplicateOdsCodeError(kind, code, { cause: error });
+		if (isUniqueViolation(error, kind, 'ods_code')) throw new DuplicateOdsCodeError(kind, code, { cause: error });
 		throw error;
 	}
 }

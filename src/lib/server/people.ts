@@ -17,7 +17,7 @@ import { z } from 'zod';
 import type { FieldProblem } from '../npt/submission';
 import { LINK_PROBLEMS, checkAccountLink, issueAccountLink, useAccountLink } from './account-links';
 import { recordAudit, type AuditEntry } from './audit';
-import { atomically, type DbOrTx } from './db';
+import { atomically, isUniqueViolation, type DbOrTx } from './db';
 import type { AccountLinkPurpose, UserAccount } from './db/schema';
 import type { Mailer, MailMessage } from './mail';
 import {
@@ -533,7 +533,7 @@ export async function inviteUser(
 		});
 	} catch (error) {
 		// Two invitations for the same address at once: the unique index lets only one through.
-		if (error instanceof DuplicateEmailError || /UNIQUE constraint failed: user_account\.email/.test(String(error))) return duplicate;
+		if (error instanceof DuplicateEmailError || isUniqueViolation(error, 'user_account', 'email')) return duplicate;
 		throw error;
 	}
 	const url = `${options.origin}${created.link.path}`;

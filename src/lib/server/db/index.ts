@@ -25,6 +25,19 @@ export function openDatabase(path: string): Db {
 	return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
 }
 
+/**
+ * Whether an error is the database refusing a second row with the same value in a unique column
+ * (`table.column`): the one place that knows how the engine says so.
+ */
+export function isUniqueViolation(error: unknown, table: string, column: string): boolean {
+	if (!(error instanceof Error)) return false;
+	const code = (error as { code?: unknown }).code;
+	return (
+		(code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY') &&
+		error.message.includes(`${table}.${column}`)
+	);
+}
+
 /** Runs `work` in a transaction, or inside the caller's when there already is one. */
 export function atomically<T>(db: DbOrTx, work: (tx: DbOrTx) => Promise<T>): Promise<T> {
 	return db.isTransaction ? work(db) : (db as Db).transaction().execute(work);
