@@ -20,17 +20,10 @@ import { recordAudit, type AuditEntry } from './audit';
 import { atomically, isUniqueViolation, type DbOrTx } from './db';
 import type { AccountLinkPurpose, UserAccount } from './db/schema';
 import type { Mailer, MailMessage } from './mail';
-import {
-	MAX_PASSWORD_LENGTH,
-	PasswordChecksBusyError,
-	RECOMMENDED_COST,
-	hashPassword,
-	passwordProblem,
-	verifyPassword,
-	type ScryptCost
-} from './passwords';
+import { MAX_PASSWORD_LENGTH, RECOMMENDED_COST, hashPassword, passwordProblem, type ScryptCost } from './passwords';
 import { invalidateUserSessions } from './sessions';
-import { claimSignInAttempt, clearSignInAttempt, describeWait, throttleKeys, withdrawSignInAttempt } from './throttle';
+import { checkPasswordCounted } from './sign-in';
+import { clearSignInAttempt, describeWait, throttleKeys } from './throttle';
 import {
 	DuplicateEmailError,
 	ROLES,
@@ -777,21 +770,16 @@ export async function changePassword(
 	options: PasswordOptions & { clientAddress: string }
 ): Promise<Outcome> {
 	const now = options.now ?? new Date();
-	// Counted before the check, like a sign-in, so concurrent guesses cannot all be checked.
-	const claim = await claimSignInAttempt(db, throttleKeys(user.email, options.clientAddress), now);
-	if (!claim.ok) return refuse(429, `Too many wrong passwords. Wait ${describeWait(claim.retryAfter)} and try again.`, 'current');
 	const account = await getUser(db, user.id);
-	let matches = false;
-	try {
-		matches = Boolean(account?.password_hash && (await verifyPassword(account.password_hash, input.current)));
-	} catch (error) {
-		if (!(error instanceof PasswordChecksBusyError)) throw error;
-		await withdrawSignInAttempt(db, claim.attempt);
-		return refuse(503, 'Belonging is busy checking other passwords. Wait a few seconds and try again.', 'current');
+	// Counted like a sign-in, so a session left open cannot be used to guess the password.
+	const check = await checkPasswordCounted(db, throttleKeys(user.email, options.clientAddress), account?.password_hash, input.current, now);
+	if (check.outcome === 'throttled') {
+		return refuse(429, `Too many wrong passwords. Wait ${describeWait(check.retryAfterSeconds)} and try again.`, 'current');
 	}
-	if (!account || !matches) return refuse(401, 'Your current password is not right.', 'current');
+	if (check.outcome === 'busy') return refuse(503, 'Belonging is busy checking other passwords. Wait a few seconds and try again.', 'current');
+	if (!account || !check.matches) return refuse(401, 'Your current password is not right.', 'current');
 	// The current password was right: this attempt is not a guess.
-	await clearSignInAttempt(db, claim.attempt);
+	await clearSignInAttempt(db, check.attempt);
 	if (input.password === input.current) return refuse(400, 'Choose a password that is different from your current one.', 'password');
 	const problem = passwordProblem(input.password, [account.email, account.display_name]);
 	if (problem) return refuse(400, problem, 'password');

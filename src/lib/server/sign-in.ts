@@ -8,7 +8,15 @@ import { recordAudit } from './audit';
 import type { DbOrTx } from './db';
 import { PasswordChecksBusyError, verifyAgainstNothing, verifyPassword } from './passwords';
 import { createSession, type NewSession } from './sessions';
-import { claimSignInAttempt, clearSignInAttempt, describeWait, throttleKeys, withdrawSignInAttempt } from './throttle';
+import {
+	claimSignInAttempt,
+	clearSignInAttempt,
+	describeWait,
+	throttleKeys,
+	withdrawSignInAttempt,
+	type SignInAttempt,
+	type ThrottleKeys
+} from './throttle';
 import { findUserByEmail, toSignedInUser, type SignedInUser } from './users';
 
 /** One message for every wrong combination, so the form never reveals whether an email has an account. */
@@ -20,29 +28,53 @@ export type SignInOutcome =
 	| { ok: true; user: SignedInUser; session: NewSession }
 	| { ok: false; status: 401 | 429 | 503; message: string; retryAfterSeconds?: number };
 
+export type CountedCheck =
+	| { outcome: 'throttled'; retryAfterSeconds: number }
+	| { outcome: 'busy' }
+	| { outcome: 'checked'; matches: boolean; attempt: SignInAttempt };
+
+/**
+ * A password check that counts towards the sign-in limit: the attempt is claimed first (or the
+ * wait returned), then the password checked (against nothing when there is no hash, taking the
+ * same time). When the checks are all busy nothing was checked, so the attempt is withdrawn.
+ * The caller clears the attempt once the password proves right.
+ */
+export async function checkPasswordCounted(
+	db: DbOrTx,
+	keys: ThrottleKeys,
+	hash: string | null | undefined,
+	password: string,
+	now: Date = new Date()
+): Promise<CountedCheck> {
+	const claim = await claimSignInAttempt(db, keys, now);
+	if (!claim.ok) return { outcome: 'throttled', retryAfterSeconds: claim.retryAfter };
+	try {
+		const matches = hash ? await verifyPassword(hash, password) : await verifyAgainstNothing(password);
+		return { outcome: 'checked', matches, attempt: claim.attempt };
+	} catch (error) {
+		if (!(error instanceof PasswordChecksBusyError)) throw error;
+		await withdrawSignInAttempt(db, claim.attempt);
+		return { outcome: 'busy' };
+	}
+}
+
 export async function signInWithPassword(
 	db: DbOrTx,
 	input: { email: string; password: string; clientAddress: string },
 	now: Date = new Date()
 ): Promise<SignInOutcome> {
 	const { email, password } = input;
-	const claim = await claimSignInAttempt(db, throttleKeys(email, input.clientAddress), now);
-	if (!claim.ok) {
+	const account = await findUserByEmail(db, email);
+	const check = await checkPasswordCounted(db, throttleKeys(email, input.clientAddress), account?.password_hash, password, now);
+	if (check.outcome === 'throttled') {
 		return {
 			ok: false,
 			status: 429,
-			message: `Too many attempts to sign in. Wait ${describeWait(claim.retryAfter)} and try again.`,
-			retryAfterSeconds: claim.retryAfter
+			message: `Too many attempts to sign in. Wait ${describeWait(check.retryAfterSeconds)} and try again.`,
+			retryAfterSeconds: check.retryAfterSeconds
 		};
 	}
-	const account = await findUserByEmail(db, email);
-	let matches: boolean;
-	try {
-		matches = account?.password_hash ? await verifyPassword(account.password_hash, password) : await verifyAgainstNothing(password);
-	} catch (error) {
-		if (!(error instanceof PasswordChecksBusyError)) throw error;
-		// Nothing was checked, so nothing counts against the person.
-		await withdrawSignInAttempt(db, claim.attempt);
+	if (check.outcome === 'busy') {
 		return {
 			ok: false,
 			status: 503,
@@ -50,6 +82,7 @@ export async function signInWithPassword(
 			retryAfterSeconds: BUSY_RETRY_SECONDS
 		};
 	}
+	const { matches } = check;
 	if (!account || !matches || account.disabled_at) {
 		await recordAudit(
 			db,
@@ -62,7 +95,7 @@ export async function signInWithPassword(
 		);
 		return { ok: false, status: 401, message: WRONG_DETAILS };
 	}
-	await clearSignInAttempt(db, claim.attempt);
+	await clearSignInAttempt(db, check.attempt);
 	const session = await createSession(db, account.id, now);
 	const user = await toSignedInUser(db, account);
 	await recordAudit(db, user, { action: 'sign_in', summary: 'Signed in with email and password' }, now);
