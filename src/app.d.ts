@@ -1,7 +1,7 @@
-import type { Config } from '$lib/server/config';
+import type { Config } from '$lib/server/platform/config';
 import type { Db } from '$lib/server/db';
-import type { Mailer } from '$lib/server/mail';
-import type { SignedInUser } from '$lib/server/users';
+import type { Mailer } from '$lib/server/platform/mail';
+import type { SignedInUser } from '$lib/server/accounts/users';
 
 declare global {
 	namespace App {

@@ -3,18 +3,18 @@ import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
 import { ukDate } from '$lib/dates';
 import { startApp, type AppContext } from '$lib/server/app';
-import { consoleMailer } from '$lib/server/mail';
-import { dataRequestStatus, refuseReservedActions, securityHeaders } from '$lib/server/request-guards';
-import { applyDueMoves } from '$lib/server/organisations';
-import { closeDueRounds } from '$lib/server/rounds';
-import { forgetKeysOfClosedRounds } from '$lib/server/survey-keys';
+import { consoleMailer } from '$lib/server/platform/mail';
+import { dataRequestStatus, refuseReservedActions, securityHeaders } from '$lib/server/platform/request-guards';
+import { applyDueMoves } from '$lib/server/organisations/organisations';
+import { closeDueRounds } from '$lib/server/surveys/rounds';
+import { forgetKeysOfClosedRounds } from '$lib/server/surveys/submission-keys';
 import {
 	SESSION_COOKIE,
 	deleteExpiredSessions,
 	deleteSessionCookie,
 	setSessionCookie,
 	validateSessionToken
-} from '$lib/server/sessions';
+} from '$lib/server/accounts/sessions';
 
 let app: AppContext | undefined;
 

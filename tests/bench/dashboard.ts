@@ -15,17 +15,17 @@ import { NOT_RELEVANT_CODES, type AgreementAnswer, type AgreementPoint } from '.
 import { addDays, addMonths } from '../../src/lib/dates';
 import { CURRENT_CHECKLIST } from '../../src/lib/npt/infrastructure';
 import { placeFeedback } from '../../src/lib/npt/feedback';
-import { feedbackRoundsOf, getPracticeDashboard } from '../../src/lib/server/dashboard';
-import { changeFlagState, listFlagsForPractice, saveChecklist } from '../../src/lib/server/flags';
-import { listActionsForPractice, listFeedbackEvents } from '../../src/lib/server/practice-actions';
+import { feedbackRoundsOf, getPracticeDashboard } from '../../src/lib/server/results/practice-dashboard';
+import { changeFlagState, listFlagsForPractice, saveChecklist } from '../../src/lib/server/linkworker/flags';
+import { listActionsForPractice, listFeedbackEvents } from '../../src/lib/server/linkworker/practice-actions';
 import { createSignedInUser } from '../helpers/events';
-import { seededRandom } from '../../src/lib/server/demo';
+import { seededRandom } from '../../src/lib/server/demo/seed';
 import { openDatabase } from '../../src/lib/server/db';
 import { migrateToLatest } from '../../src/lib/server/db/migrations';
-import { itemIdsOf, storeBuiltInInstruments, versionIdOf } from '../../src/lib/server/instruments';
-import { createIcb, createPcn, createPractice } from '../../src/lib/server/organisations';
-import { storeResponse } from '../../src/lib/server/responses';
-import { createRound } from '../../src/lib/server/rounds';
+import { itemIdsOf, storeBuiltInInstruments, versionIdOf } from '../../src/lib/server/surveys/instruments';
+import { createIcb, createPcn, createPractice } from '../../src/lib/server/organisations/organisations';
+import { storeResponse } from '../../src/lib/server/surveys/responses';
+import { createRound } from '../../src/lib/server/surveys/rounds';
 
 const runs = Number(process.argv[2] ?? 30);
 const WARM_UP = 5;

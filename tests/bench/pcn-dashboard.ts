@@ -32,11 +32,11 @@ import { NOT_RELEVANT_CODES, type AgreementPoint, type NotRelevantCode } from '.
 import { DEFAULT_STAFF_INSTRUMENT } from '../../src/lib/npt/builtin';
 import { CONSTRUCTS, type Construct } from '../../src/lib/npt/constructs';
 import { addDays, addMonths } from '../../src/lib/dates';
-import { normal, pick, seededRandom } from '../../src/lib/server/demo';
+import { normal, pick, seededRandom } from '../../src/lib/server/demo/seed';
 import { openDatabase } from '../../src/lib/server/db';
 import { MIGRATIONS, migrateToLatest } from '../../src/lib/server/db/migrations';
-import { itemIdsOf, storeBuiltInInstruments, versionIdOf } from '../../src/lib/server/instruments';
-import { defaultPeriod, getPcnDashboard } from '../../src/lib/server/pcn-dashboard';
+import { itemIdsOf, storeBuiltInInstruments, versionIdOf } from '../../src/lib/server/surveys/instruments';
+import { defaultPeriod, getPcnDashboard } from '../../src/lib/server/results/pcn-dashboard';
 
 /** Every generated date is relative to this day, and the benchmark asks for the dashboard as of it. */
 const TODAY = '2026-11-28';

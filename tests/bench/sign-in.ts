@@ -9,8 +9,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEMO_PASSWORD } from '../../src/lib/server/demo';
-import { RECOMMENDED_COST, hashPassword, verifyPassword } from '../../src/lib/server/passwords';
+import { DEMO_PASSWORD } from '../../src/lib/server/demo/seed';
+import { RECOMMENDED_COST, hashPassword, verifyPassword } from '../../src/lib/server/accounts/passwords';
 import { median, startServer } from '../helpers/server';
 
 const runs = Number(process.argv[2] ?? 9);

@@ -5,11 +5,11 @@
  */
 import { DEFAULT_STAFF_INSTRUMENT } from '../../src/lib/npt/builtin';
 import type { Db } from '../../src/lib/server/db';
-import { versionIdOf } from '../../src/lib/server/instruments';
-import { createIcb, createPcn, createPractice } from '../../src/lib/server/organisations';
-import { createRound } from '../../src/lib/server/rounds';
-import { createSession } from '../../src/lib/server/sessions';
-import { createUser } from '../../src/lib/server/users';
+import { versionIdOf } from '../../src/lib/server/surveys/instruments';
+import { createIcb, createPcn, createPractice } from '../../src/lib/server/organisations/organisations';
+import { createRound } from '../../src/lib/server/surveys/rounds';
+import { createSession } from '../../src/lib/server/accounts/sessions';
+import { createUser } from '../../src/lib/server/accounts/users';
 import { createSignedInUser } from './events';
 
 export const WHO = ['anonymous', 'admin', 'pcnLead', 'manager', 'linkWorker'] as const;

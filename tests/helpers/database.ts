@@ -6,9 +6,9 @@ import { DEFAULT_STAFF_INSTRUMENT } from '../../src/lib/npt/builtin';
 import { openDatabase, type Db } from '../../src/lib/server/db';
 import type { Database } from '../../src/lib/server/db/schema';
 import { migrateToLatest } from '../../src/lib/server/db/migrations';
-import { storeBuiltInInstruments, versionIdOf } from '../../src/lib/server/instruments';
-import { createIcb, createPcn, createPractice } from '../../src/lib/server/organisations';
-import { createRound } from '../../src/lib/server/rounds';
+import { storeBuiltInInstruments, versionIdOf } from '../../src/lib/server/surveys/instruments';
+import { createIcb, createPcn, createPractice } from '../../src/lib/server/organisations/organisations';
+import { createRound } from '../../src/lib/server/surveys/rounds';
 
 export interface TestDatabase {
 	db: Db;

@@ -3,11 +3,11 @@
  * (or nobody), against a test database.
  */
 import { isActionFailure, isHttpError, isRedirect } from '@sveltejs/kit';
-import type { Config } from '../../src/lib/server/config';
+import type { Config } from '../../src/lib/server/platform/config';
 import type { Db } from '../../src/lib/server/db';
-import { memoryMailer } from '../../src/lib/server/mail';
-import { hashPassword, type ScryptCost } from '../../src/lib/server/passwords';
-import { createUser, getUser, toSignedInUser, type Role, type Scope, type SignedInUser } from '../../src/lib/server/users';
+import { memoryMailer } from '../../src/lib/server/platform/mail';
+import { hashPassword, type ScryptCost } from '../../src/lib/server/accounts/passwords';
+import { createUser, getUser, toSignedInUser, type Role, type Scope, type SignedInUser } from '../../src/lib/server/accounts/users';
 
 /** Cheap scrypt parameters for tests that create many accounts; real hashes use RECOMMENDED_COST. */
 export const TEST_COST: ScryptCost = { logN: 10, r: 8, p: 1 };

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_STAFF_INSTRUMENT } from '../../src/lib/npt/builtin';
 import type { AgreementPoint } from '../../src/lib/npt/answers';
 import type { SurveySubmission } from '../../src/lib/npt/submission';
-import { API_RATE_LIMIT, apiEndpoint, apiRateLimiter, apiReadOnly, RateLimiter, requireApiRole } from '../../src/lib/server/api';
+import { API_RATE_LIMIT, apiEndpoint, apiRateLimiter, apiReadOnly, RateLimiter, requireApiRole } from '../../src/lib/server/api/endpoint';
 import {
 	authenticateApiToken,
 	createApiToken,
@@ -12,12 +12,12 @@ import {
 	MAX_ACTIVE_TOKENS,
 	revokeApiToken,
 	type NewApiToken
-} from '../../src/lib/server/api-tokens';
-import { listAuditEvents } from '../../src/lib/server/audit';
-import { createPcn, createPractice } from '../../src/lib/server/organisations';
-import { submitResponse } from '../../src/lib/server/responses';
-import { createRound } from '../../src/lib/server/rounds';
-import { setDisabled, type SignedInUser } from '../../src/lib/server/users';
+} from '../../src/lib/server/api/tokens';
+import { listAuditEvents } from '../../src/lib/server/platform/audit';
+import { createPcn, createPractice } from '../../src/lib/server/organisations/organisations';
+import { submitResponse } from '../../src/lib/server/surveys/responses';
+import { createRound } from '../../src/lib/server/surveys/rounds';
+import { setDisabled, type SignedInUser } from '../../src/lib/server/accounts/users';
 import { actions as accountActions, load as accountLoad } from '../../src/routes/(app)/account/+page.server';
 import { GET as getMe } from '../../src/routes/api/v1/me/+server';
 import { GET as getPractices } from '../../src/routes/api/v1/practices/+server';

@@ -1,11 +1,11 @@
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startApp } from '../../src/lib/server/app';
-import { DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_PRACTICES } from '../../src/lib/server/demo';
-import { verifyPassword } from '../../src/lib/server/passwords';
-import { findUserByEmail, toSignedInUser } from '../../src/lib/server/users';
-import { getRoundByToken } from '../../src/lib/server/rounds';
-import { getNetworkOverview } from '../../src/lib/server/overview';
+import { DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_PRACTICES } from '../../src/lib/server/demo/seed';
+import { verifyPassword } from '../../src/lib/server/accounts/passwords';
+import { findUserByEmail, toSignedInUser } from '../../src/lib/server/accounts/users';
+import { getRoundByToken } from '../../src/lib/server/surveys/rounds';
+import { getNetworkOverview } from '../../src/lib/server/results/overview';
 import { tempDirectory } from '../helpers/database';
 
 const temp = tempDirectory();

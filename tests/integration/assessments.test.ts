@@ -9,13 +9,13 @@ import {
 	getAssessmentsForRound,
 	getPerceptionGap,
 	saveAssessment
-} from '../../src/lib/server/assessments';
-import { getPracticeDashboard } from '../../src/lib/server/dashboard';
-import { itemIdsOf } from '../../src/lib/server/instruments';
-import { createPractice } from '../../src/lib/server/organisations';
-import { storeResponse } from '../../src/lib/server/responses';
-import { createRound } from '../../src/lib/server/rounds';
-import type { SignedInUser } from '../../src/lib/server/users';
+} from '../../src/lib/server/linkworker/assessments';
+import { getPracticeDashboard } from '../../src/lib/server/results/practice-dashboard';
+import { itemIdsOf } from '../../src/lib/server/surveys/instruments';
+import { createPractice } from '../../src/lib/server/organisations/organisations';
+import { storeResponse } from '../../src/lib/server/surveys/responses';
+import { createRound } from '../../src/lib/server/surveys/rounds';
+import type { SignedInUser } from '../../src/lib/server/accounts/users';
 import { countRows, createPracticeWithRound, createTestDatabase, type TestDatabase } from '../helpers/database';
 import { createSignedInUser, fakeEvent, outcomeOf } from '../helpers/events';
 import { actions, load } from '../../src/routes/(app)/rounds/[roundId]/assessment/+page.server';

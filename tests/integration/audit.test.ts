@@ -8,8 +8,8 @@ import {
 	recordAudit,
 	ukDayStart,
 	type AuditLogEvent
-} from '../../src/lib/server/audit';
-import type { SignedInUser } from '../../src/lib/server/users';
+} from '../../src/lib/server/platform/audit';
+import type { SignedInUser } from '../../src/lib/server/accounts/users';
 import { load } from '../../src/routes/(app)/admin/audit/+page.server';
 import { GET as exportLog } from '../../src/routes/(app)/admin/audit/export/+server';
 import { createPracticeWithRound, createTestDatabase, type TestDatabase } from '../helpers/database';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/lib/server/config';
+import { ConfigError, loadConfig } from '../../src/lib/server/platform/config';
 
 function problemsOf(env: Record<string, string>): string[] {
 	try {

@@ -9,8 +9,8 @@ import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { addDays, ukDate } from '../../src/lib/dates';
 import { LOG_EMPTIED_WITHIN_MS } from '../../src/lib/server/db';
-import { getRoundByToken } from '../../src/lib/server/rounds';
-import { submitResponse } from '../../src/lib/server/responses';
+import { getRoundByToken } from '../../src/lib/server/surveys/rounds';
+import { submitResponse } from '../../src/lib/server/surveys/responses';
 import { createPracticeWithRound, createTestDatabase, type PracticeFixture, type TestDatabase } from '../helpers/database';
 
 const today = ukDate();

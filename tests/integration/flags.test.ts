@@ -10,9 +10,9 @@ import {
 	listFlagsForPcn,
 	listFlagsForPractice,
 	saveChecklist
-} from '../../src/lib/server/flags';
-import { createIcb, createPcn, createPractice } from '../../src/lib/server/organisations';
-import type { SignedInUser } from '../../src/lib/server/users';
+} from '../../src/lib/server/linkworker/flags';
+import { createIcb, createPcn, createPractice } from '../../src/lib/server/organisations/organisations';
+import type { SignedInUser } from '../../src/lib/server/accounts/users';
 import { countRows, createTestDatabase, type TestDatabase } from '../helpers/database';
 import { createSignedInUser } from '../helpers/events';
 

@@ -5,11 +5,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_STAFF_INSTRUMENT } from '../../src/lib/npt/builtin';
 import { checkSubmission } from '../../src/lib/npt/submission';
-import { getInstrumentVersion, versionIdOf } from '../../src/lib/server/instruments';
-import { importOrganisations } from '../../src/lib/server/organisation-import';
-import { createIcb } from '../../src/lib/server/organisations';
-import { inviteUser } from '../../src/lib/server/people';
-import { createRound } from '../../src/lib/server/rounds';
+import { getInstrumentVersion, versionIdOf } from '../../src/lib/server/surveys/instruments';
+import { importOrganisations } from '../../src/lib/server/organisations/import';
+import { createIcb } from '../../src/lib/server/organisations/organisations';
+import { inviteUser } from '../../src/lib/server/accounts/people';
+import { createRound } from '../../src/lib/server/surveys/rounds';
 import { actions as flagActions } from '../../src/routes/(app)/practices/[practiceId]/flags/+page.server';
 import { createAccessFixture, type AccessFixture } from '../helpers/access-fixture';
 import { countRows, createTestDatabase, type TestDatabase } from '../helpers/database';

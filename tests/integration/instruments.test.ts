@@ -8,7 +8,7 @@ import {
 	storeBuiltInInstruments,
 	storeInstrumentVersion,
 	versionIdOf
-} from '../../src/lib/server/instruments';
+} from '../../src/lib/server/surveys/instruments';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 
 describe('stored instrument versions', () => {

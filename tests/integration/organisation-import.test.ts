@@ -1,7 +1,7 @@
 import { isHttpError, isRedirect } from '@sveltejs/kit';
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { listAuditEvents } from '../../src/lib/server/audit';
+import { listAuditEvents } from '../../src/lib/server/platform/audit';
 import type { Db } from '../../src/lib/server/db';
 import {
 	EXAMPLE_CSV,
@@ -12,9 +12,9 @@ import {
 	parseImportCsv,
 	previewRows,
 	validateImport
-} from '../../src/lib/server/organisation-import';
-import { createIcb, createPcn, createPractice } from '../../src/lib/server/organisations';
-import type { SignedInUser } from '../../src/lib/server/users';
+} from '../../src/lib/server/organisations/import';
+import { createIcb, createPcn, createPractice } from '../../src/lib/server/organisations/organisations';
+import type { SignedInUser } from '../../src/lib/server/accounts/users';
 import { actions, load } from '../../src/routes/(app)/admin/import/+page.server';
 import { GET as exampleCsv } from '../../src/routes/(app)/admin/import/example.csv/+server';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';

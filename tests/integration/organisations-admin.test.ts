@@ -1,7 +1,7 @@
 import { isHttpError, isRedirect } from '@sveltejs/kit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { addDays, ukDate } from '../../src/lib/dates';
-import { listAuditEvents } from '../../src/lib/server/audit';
+import { listAuditEvents } from '../../src/lib/server/platform/audit';
 import type { Db } from '../../src/lib/server/db';
 import {
 	DuplicateOdsCodeError,
@@ -18,8 +18,8 @@ import {
 	updateIcb,
 	updatePcn,
 	updatePractice
-} from '../../src/lib/server/organisations';
-import { createUser, getUser, toSignedInUser, type SignedInUser } from '../../src/lib/server/users';
+} from '../../src/lib/server/organisations/organisations';
+import { createUser, getUser, toSignedInUser, type SignedInUser } from '../../src/lib/server/accounts/users';
 import { load as adminHomeLoad } from '../../src/routes/(app)/admin/+page.server';
 import { actions as icbActions, load as icbLoad } from '../../src/routes/(app)/admin/icbs/[icbId]/+page.server';
 import { actions as organisationActions, load as organisationsLoad } from '../../src/routes/(app)/admin/organisations/+page.server';

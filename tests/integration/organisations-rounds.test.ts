@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createIcb, createPcn, createPractice } from '../../src/lib/server/organisations';
-import { closeDueRounds, createRound, getRound, newPublicToken, surveyAvailability } from '../../src/lib/server/rounds';
+import { createIcb, createPcn, createPractice } from '../../src/lib/server/organisations/organisations';
+import { closeDueRounds, createRound, getRound, newPublicToken, surveyAvailability } from '../../src/lib/server/surveys/rounds';
 import { createPracticeWithRound, createTestDatabase, type TestDatabase } from '../helpers/database';
 
 describe('organisations', () => {

@@ -4,12 +4,12 @@
  */
 import { isHttpError, isRedirect } from '@sveltejs/kit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { LINK_PROBLEMS, issueAccountLink } from '../../src/lib/server/account-links';
-import { afterResponsesSettled } from '../../src/lib/server/after-response';
+import { LINK_PROBLEMS, issueAccountLink } from '../../src/lib/server/accounts/account-links';
+import { afterResponsesSettled } from '../../src/lib/server/platform/after-response';
 import type { Db } from '../../src/lib/server/db';
-import { inviteUser, requestPasswordReset } from '../../src/lib/server/people';
-import { SESSION_COOKIE, createSession, hashToken, validateSessionToken } from '../../src/lib/server/sessions';
-import { findUserByEmail } from '../../src/lib/server/users';
+import { inviteUser, requestPasswordReset } from '../../src/lib/server/accounts/people';
+import { SESSION_COOKIE, createSession, hashToken, validateSessionToken } from '../../src/lib/server/accounts/sessions';
+import { findUserByEmail } from '../../src/lib/server/accounts/users';
 import { actions as accountActions, load as accountLoad } from '../../src/routes/(app)/account/+page.server';
 import { actions as forgotActions } from '../../src/routes/(app)/forgot-password/+page.server';
 import { actions as invitationActions, load as invitationLoad } from '../../src/routes/(app)/invitation/[token]/+page.server';

@@ -1,13 +1,13 @@
 /**
- * People management in lib/server/people.ts on a real SQLite file: invitations, reset links,
+ * People management in lib/server/accounts/ on a real SQLite file: invitations, reset links,
  * password rules, and what a PCN lead may and may not do. Fixture: PCN A holds A1 and A2, PCN B
  * holds B1; the lead leads PCN A; the link worker serves A1 and B1.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { LINK_PROBLEMS } from '../../src/lib/server/account-links';
+import { LINK_PROBLEMS } from '../../src/lib/server/accounts/account-links';
 import type { Db } from '../../src/lib/server/db';
-import { memoryMailer } from '../../src/lib/server/mail';
-import { verifyPassword } from '../../src/lib/server/passwords';
+import { memoryMailer } from '../../src/lib/server/platform/mail';
+import { verifyPassword } from '../../src/lib/server/accounts/passwords';
 import {
 	acceptInvitation,
 	changePassword,
@@ -24,9 +24,9 @@ import {
 	signOutEverywhere,
 	updateUser,
 	type LinkOptions
-} from '../../src/lib/server/people';
-import { createSession } from '../../src/lib/server/sessions';
-import { findUserByEmail, getScope, getUser } from '../../src/lib/server/users';
+} from '../../src/lib/server/accounts/people';
+import { createSession } from '../../src/lib/server/accounts/sessions';
+import { findUserByEmail, getScope, getUser } from '../../src/lib/server/accounts/users';
 import { createAccessFixture, type AccessFixture } from '../helpers/access-fixture';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { TEST_COST, TEST_PASSWORD } from '../helpers/events';

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FlagVisibility } from '../../src/lib/server/db/schema';
-import { changeFlagState, saveChecklist } from '../../src/lib/server/flags';
-import { createIcb, createPcn, createPractice } from '../../src/lib/server/organisations';
+import { changeFlagState, saveChecklist } from '../../src/lib/server/linkworker/flags';
+import { createIcb, createPcn, createPractice } from '../../src/lib/server/organisations/organisations';
 import {
 	countActionsAcrossPcn,
 	deleteAction,
@@ -13,8 +13,8 @@ import {
 	reopenAction,
 	updateAction,
 	type ActionInput
-} from '../../src/lib/server/practice-actions';
-import type { SignedInUser } from '../../src/lib/server/users';
+} from '../../src/lib/server/linkworker/practice-actions';
+import type { SignedInUser } from '../../src/lib/server/accounts/users';
 import { countRows, createTestDatabase, type TestDatabase } from '../helpers/database';
 import { createSignedInUser } from '../helpers/events';
 

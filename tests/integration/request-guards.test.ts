@@ -4,7 +4,7 @@
  */
 import type { Handle } from '@sveltejs/kit';
 import { describe, expect, it } from 'vitest';
-import { dataRequestStatus, refuseReservedActions, securityHeaders } from '../../src/lib/server/request-guards';
+import { dataRequestStatus, refuseReservedActions, securityHeaders } from '../../src/lib/server/platform/request-guards';
 
 function run(handle: Handle, options: { url: string; method?: string; isDataRequest?: boolean; secure?: boolean }, answer: () => Response) {
 	let resolved = false;

@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SurveySubmission } from '../../src/lib/npt/submission';
-import { formatCode, issueCodes } from '../../src/lib/server/codes';
-import { loadComments, loadRespondents, submitResponse } from '../../src/lib/server/responses';
+import { formatCode, issueCodes } from '../../src/lib/server/surveys/codes';
+import { loadComments, loadRespondents, submitResponse } from '../../src/lib/server/surveys/responses';
 import { countRows, createPracticeWithRound, createTestDatabase, type TestDatabase } from '../helpers/database';
 
 const TODAY = '2026-11-15';

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { getRoundReport } from '../../src/lib/server/results';
-import { submitResponse } from '../../src/lib/server/responses';
+import { getRoundReport } from '../../src/lib/server/results/round-report';
+import { submitResponse } from '../../src/lib/server/surveys/responses';
 import type { SurveySubmission } from '../../src/lib/npt/submission';
 import { createPracticeWithRound, createTestDatabase, type TestDatabase } from '../helpers/database';
 

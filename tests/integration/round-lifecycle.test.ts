@@ -4,13 +4,13 @@ import { addDays, addMonths, ukDate } from '../../src/lib/dates';
 import { BUILT_IN_INSTRUMENTS, DEFAULT_STAFF_INSTRUMENT } from '../../src/lib/npt/builtin';
 import type { AgreementPoint } from '../../src/lib/npt/answers';
 import type { SurveySubmission } from '../../src/lib/npt/submission';
-import { listAuditEvents } from '../../src/lib/server/audit';
+import { listAuditEvents } from '../../src/lib/server/platform/audit';
 import type { Round } from '../../src/lib/server/db/schema';
-import { versionIdOf } from '../../src/lib/server/instruments';
-import { createPractice } from '../../src/lib/server/organisations';
-import { submitResponse } from '../../src/lib/server/responses';
-import { closeDueRounds } from '../../src/lib/server/rounds';
-import type { SignedInUser } from '../../src/lib/server/users';
+import { versionIdOf } from '../../src/lib/server/surveys/instruments';
+import { createPractice } from '../../src/lib/server/organisations/organisations';
+import { submitResponse } from '../../src/lib/server/surveys/responses';
+import { closeDueRounds } from '../../src/lib/server/surveys/rounds';
+import type { SignedInUser } from '../../src/lib/server/accounts/users';
 import {
 	actions as newRoundActions,
 	load as newRoundLoad

@@ -1,13 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { hashPassword, passwordProblem, verifyPassword } from '../../src/lib/server/passwords';
+import { hashPassword, passwordProblem, verifyPassword } from '../../src/lib/server/accounts/passwords';
 import {
 	SESSION_IDLE_MS,
 	createSession,
 	hashToken,
 	invalidateUserSessions,
 	validateSessionToken
-} from '../../src/lib/server/sessions';
-import { countAccounts, createUser, setDisabled, setPassword } from '../../src/lib/server/users';
+} from '../../src/lib/server/accounts/sessions';
+import { countAccounts, createUser, setDisabled, setPassword } from '../../src/lib/server/accounts/users';
 import { countRows, createTestDatabase, type TestDatabase } from '../helpers/database';
 import { TEST_COST, createSignedInUser } from '../helpers/events';
 

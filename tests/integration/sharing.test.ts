@@ -1,11 +1,11 @@
 import { isHttpError, isRedirect } from '@sveltejs/kit';
 import { renderSVG } from 'uqr';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { listAuditEvents } from '../../src/lib/server/audit';
-import { countCodes, hashCode, useCode } from '../../src/lib/server/codes';
-import { createPractice } from '../../src/lib/server/organisations';
-import { createRound } from '../../src/lib/server/rounds';
-import type { SignedInUser } from '../../src/lib/server/users';
+import { listAuditEvents } from '../../src/lib/server/platform/audit';
+import { countCodes, hashCode, useCode } from '../../src/lib/server/surveys/codes';
+import { createPractice } from '../../src/lib/server/organisations/organisations';
+import { createRound } from '../../src/lib/server/surveys/rounds';
+import type { SignedInUser } from '../../src/lib/server/accounts/users';
 import { load as posterLoad } from '../../src/routes/(app)/rounds/[roundId]/poster/+page.server';
 import { GET } from '../../src/routes/(app)/rounds/[roundId]/qr.svg/+server';
 import { actions, load as shareLoad } from '../../src/routes/(app)/rounds/[roundId]/share/+page.server';

@@ -2,9 +2,9 @@ import { isRedirect } from '@sveltejs/kit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { actions, load } from '../../src/routes/(app)/sign-in/+page.server';
 import { actions as signOutActions } from '../../src/routes/(app)/sign-out/+page.server';
-import { listAuditEvents } from '../../src/lib/server/audit';
-import { passwordGate } from '../../src/lib/server/passwords';
-import { SESSION_COOKIE, validateSessionToken } from '../../src/lib/server/sessions';
+import { listAuditEvents } from '../../src/lib/server/platform/audit';
+import { passwordGate } from '../../src/lib/server/accounts/passwords';
+import { SESSION_COOKIE, validateSessionToken } from '../../src/lib/server/accounts/sessions';
 import {
 	MAX_FAILURES_PER_ACCOUNT,
 	MAX_FAILURES_PER_ADDRESS,
@@ -12,8 +12,8 @@ import {
 	claimSignInAttempt,
 	signInRetryAfter,
 	throttleKeys
-} from '../../src/lib/server/throttle';
-import { createUser, setDisabled } from '../../src/lib/server/users';
+} from '../../src/lib/server/accounts/sign-in-throttle';
+import { createUser, setDisabled } from '../../src/lib/server/accounts/users';
 import { countRows, createTestDatabase, type TestDatabase } from '../helpers/database';
 import { TEST_PASSWORD, createSignedInUser, fakeEvent, outcomeOf, type CookieJar } from '../helpers/events';
 

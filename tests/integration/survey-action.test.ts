@@ -2,7 +2,7 @@ import { isHttpError, isRedirect } from '@sveltejs/kit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { actions, load } from '../../src/routes/s/[token]/+page.server';
 import { ukDate, addDays } from '../../src/lib/dates';
-import { issueCodes } from '../../src/lib/server/codes';
+import { issueCodes } from '../../src/lib/server/surveys/codes';
 import { countRows, createPracticeWithRound, createTestDatabase, type TestDatabase } from '../helpers/database';
 
 type CookieJar = Map<string, { value: string; options: Record<string, unknown> }>;

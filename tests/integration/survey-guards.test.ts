@@ -6,10 +6,10 @@
 import { isRedirect } from '@sveltejs/kit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { addDays, ukDate } from '../../src/lib/dates';
-import { newSubmissionKey, forgetKeysOfClosedRounds } from '../../src/lib/server/survey-keys';
-import { claimSurveySubmission, submissionLimits } from '../../src/lib/server/survey-throttle';
-import { createPractice } from '../../src/lib/server/organisations';
-import { createRound } from '../../src/lib/server/rounds';
+import { newSubmissionKey, forgetKeysOfClosedRounds } from '../../src/lib/server/surveys/submission-keys';
+import { claimSurveySubmission, submissionLimits } from '../../src/lib/server/surveys/submission-limits';
+import { createPractice } from '../../src/lib/server/organisations/organisations';
+import { createRound } from '../../src/lib/server/surveys/rounds';
 import { actions, load } from '../../src/routes/s/[token]/+page.server';
 import { addRound, countRows, createPracticeWithRound, createTestDatabase, type PracticeFixture, type TestDatabase } from '../helpers/database';
 import { fakeEvent, outcomeOf, type CookieJar } from '../helpers/events';

@@ -1,9 +1,9 @@
 /** `npm run user:create`, through the function the command calls. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { acceptInvitation } from '../../src/lib/server/people';
-import { createIcb, createPcn, createPractice } from '../../src/lib/server/organisations';
+import { acceptInvitation } from '../../src/lib/server/accounts/people';
+import { createIcb, createPcn, createPractice } from '../../src/lib/server/organisations/organisations';
 import { createUserFromCommandLine } from '../../src/lib/server/cli/user-create';
-import { findUserByEmail, getScope } from '../../src/lib/server/users';
+import { findUserByEmail, getScope } from '../../src/lib/server/accounts/users';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { TEST_COST } from '../helpers/events';
 

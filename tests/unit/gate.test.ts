@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConcurrencyGate, GateFullError } from '../../src/lib/server/gate';
+import { ConcurrencyGate, GateFullError } from '../../src/lib/server/platform/gate';
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
 

@@ -5,9 +5,9 @@
  * even learn that it exists; a page their role never uses gets 403.
  */
 import { error, redirect } from '@sveltejs/kit';
-import { idFromParam } from './organisations';
-import { practiceOfRound } from './rounds';
-import type { Role, SignedInUser } from './users';
+import { idFromParam } from './organisations/organisations';
+import { practiceOfRound } from './surveys/rounds';
+import type { Role, SignedInUser } from './accounts/users';
 
 interface GuardEvent {
 	locals: App.Locals;

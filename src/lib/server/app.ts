@@ -4,14 +4,14 @@
  * moves that are due.
  */
 import { ukDate } from '../dates';
-import { loadConfig, type Config } from './config';
+import { loadConfig, type Config } from './platform/config';
 import { emptyWriteAheadLog, openDatabase, type Db } from './db';
 import { migrateToLatest } from './db/migrations';
-import { seedDemoData } from './demo';
-import { storeBuiltInInstruments } from './instruments';
-import { applyDueMoves, hasOrganisations } from './organisations';
-import { closeDueRounds } from './rounds';
-import { countUsers } from './users';
+import { seedDemoData } from './demo/seed';
+import { storeBuiltInInstruments } from './surveys/instruments';
+import { applyDueMoves, hasOrganisations } from './organisations/organisations';
+import { closeDueRounds } from './surveys/rounds';
+import { countUsers } from './accounts/users';
 
 export interface AppContext {
 	config: Config;

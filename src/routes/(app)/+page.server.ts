@@ -1,6 +1,6 @@
 import { redirect } from '@sveltejs/kit';
 import { ukDate } from '$lib/dates';
-import { getNetworkOverview } from '$lib/server/overview';
+import { getNetworkOverview } from '$lib/server/results/overview';
 import type { PageServerLoad } from './$types';
 
 /**

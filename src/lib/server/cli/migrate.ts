@@ -2,7 +2,7 @@
  * `npm run migrate` applies every pending migration to DATABASE_PATH;
  * `npm run migrate -- --down` reverts the most recent one.
  */
-import { ConfigError, loadConfig } from '../config';
+import { ConfigError, loadConfig } from '../platform/config';
 import { openDatabase } from '../db';
 import { migrateDown, migrateToLatest } from '../db/migrations';
 

@@ -9,11 +9,11 @@
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { normaliseOdsCode, PCN_ODS_PATTERN, PRACTICE_ODS_PATTERN } from '../../ods';
-import { ConfigError, loadConfig } from '../config';
+import { ConfigError, loadConfig } from '../platform/config';
 import { openDatabase, type DbOrTx } from '../db';
 import { migrateToLatest } from '../db/migrations';
-import { formatWhen, inviteUser } from '../people';
-import { ROLES, ROLE_NAMES, SCOPE_KIND, roleSchema, type Role } from '../users';
+import { formatWhen, inviteUser } from '../accounts/people';
+import { ROLES, ROLE_NAMES, SCOPE_KIND, roleSchema, type Role } from '../accounts/users';
 import { CONTENTS_KEY } from '../app';
 
 export const USAGE = [

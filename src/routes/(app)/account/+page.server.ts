@@ -1,14 +1,14 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { z } from 'zod';
 import { guard } from '$lib/server/access';
-import { API_TOKEN_ROLES, createApiToken, listApiTokens, revokeApiToken, MAX_ACTIVE_TOKENS } from '$lib/server/api-tokens';
-import { API_RATE_LIMIT } from '$lib/server/api';
-import { idTextSchema } from '$lib/server/organisations';
-import { formFailure, readForm, type FormFailure } from '$lib/server/forms';
-import { MAX_PASSWORD_LENGTH } from '$lib/server/passwords';
-import { changePassword, describeAccess, dismissAdminResetNotice, formatWhen, newPasswordSchema, signOutEverywhere } from '$lib/server/people';
-import { createSession, deleteSessionCookie, setSessionCookie } from '$lib/server/sessions';
-import { ROLE_NAMES } from '$lib/server/users';
+import { API_TOKEN_ROLES, createApiToken, listApiTokens, revokeApiToken, MAX_ACTIVE_TOKENS } from '$lib/server/api/tokens';
+import { API_RATE_LIMIT } from '$lib/server/api/endpoint';
+import { idTextSchema } from '$lib/server/organisations/organisations';
+import { formFailure, readForm, type FormFailure } from '$lib/server/platform/forms';
+import { MAX_PASSWORD_LENGTH } from '$lib/server/accounts/passwords';
+import { changePassword, describeAccess, dismissAdminResetNotice, formatWhen, newPasswordSchema, signOutEverywhere } from '$lib/server/accounts/people';
+import { createSession, deleteSessionCookie, setSessionCookie } from '$lib/server/accounts/sessions';
+import { ROLE_NAMES } from '$lib/server/accounts/users';
 import type { Actions, PageServerLoad } from './$types';
 
 const DONE: Record<string, string> = {

@@ -1,6 +1,6 @@
 import { guard } from '$lib/server/access';
-import { countOrganisations } from '$lib/server/organisations';
-import { countAccounts } from '$lib/server/users';
+import { countOrganisations } from '$lib/server/organisations/organisations';
+import { countAccounts } from '$lib/server/accounts/users';
 import type { PageServerLoad } from './$types';
 
 export const load = (async (event) => {

@@ -1,9 +1,9 @@
 import { redirect } from '@sveltejs/kit';
 import { z } from 'zod';
-import { afterResponse } from '$lib/server/after-response';
-import { readForm } from '$lib/server/forms';
-import { requestPasswordReset } from '$lib/server/people';
-import { emailSchema } from '$lib/server/users';
+import { afterResponse } from '$lib/server/platform/after-response';
+import { readForm } from '$lib/server/platform/forms';
+import { requestPasswordReset } from '$lib/server/accounts/people';
+import { emailSchema } from '$lib/server/accounts/users';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load = (async ({ url }) => ({ sent: url.searchParams.has('sent') })) satisfies PageServerLoad;

@@ -1,12 +1,12 @@
 import { redirect } from '@sveltejs/kit';
 import { z } from 'zod';
 import { safeNextPath } from '$lib/server/access';
-import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '$lib/server/demo';
-import { formFailure, readForm } from '$lib/server/forms';
-import { MAX_PASSWORD_LENGTH } from '$lib/server/passwords';
-import { setSessionCookie } from '$lib/server/sessions';
-import { WRONG_DETAILS, signInWithPassword } from '$lib/server/sign-in';
-import { ROLE_NAMES } from '$lib/server/users';
+import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '$lib/server/demo/seed';
+import { formFailure, readForm } from '$lib/server/platform/forms';
+import { MAX_PASSWORD_LENGTH } from '$lib/server/accounts/passwords';
+import { setSessionCookie } from '$lib/server/accounts/sessions';
+import { WRONG_DETAILS, signInWithPassword } from '$lib/server/accounts/sign-in';
+import { ROLE_NAMES } from '$lib/server/accounts/users';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load = (async ({ locals, url }) => {

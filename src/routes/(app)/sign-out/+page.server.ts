@@ -1,6 +1,6 @@
 import { redirect } from '@sveltejs/kit';
-import { recordAudit } from '$lib/server/audit';
-import { deleteSessionCookie, invalidateSession } from '$lib/server/sessions';
+import { recordAudit } from '$lib/server/platform/audit';
+import { deleteSessionCookie, invalidateSession } from '$lib/server/accounts/sessions';
 import type { Actions, PageServerLoad } from './$types';
 
 /** Signing out is a POST (a link could be triggered by any page); a plain visit goes home. */

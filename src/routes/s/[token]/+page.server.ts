@@ -1,13 +1,13 @@
 import { error, fail, redirect, type Cookies } from '@sveltejs/kit';
 import { ukDate } from '$lib/dates';
 import { checkSubmission, fieldName, type FieldProblem } from '$lib/npt/submission';
-import { echo } from '$lib/server/forms';
-import { BodyTooLargeError, UnreadableFormError, readFormFields } from '$lib/server/http';
-import { getInstrumentVersion } from '$lib/server/instruments';
-import { submitResponse } from '$lib/server/responses';
-import { getRoundByToken, surveyAvailability } from '$lib/server/rounds';
-import { SUBMISSION_KEY_FIELD, isSubmissionKeyUsed, newSubmissionKey, submissionKeyOf } from '$lib/server/survey-keys';
-import { claimSurveySubmission } from '$lib/server/survey-throttle';
+import { echo } from '$lib/server/platform/forms';
+import { BodyTooLargeError, UnreadableFormError, readFormFields } from '$lib/server/platform/http';
+import { getInstrumentVersion } from '$lib/server/surveys/instruments';
+import { submitResponse } from '$lib/server/surveys/responses';
+import { getRoundByToken, surveyAvailability } from '$lib/server/surveys/rounds';
+import { SUBMISSION_KEY_FIELD, isSubmissionKeyUsed, newSubmissionKey, submissionKeyOf } from '$lib/server/surveys/submission-keys';
+import { claimSurveySubmission } from '$lib/server/surveys/submission-limits';
 import type { Actions, PageServerLoad } from './$types';
 
 /** Far above any honest submission (22 answers, 3 ratings and a 1,500-character comment). */

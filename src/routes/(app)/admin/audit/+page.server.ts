@@ -1,5 +1,5 @@
 import { guard } from '$lib/server/access';
-import { AUDIT_ACTIONS, auditActionLabel, auditFilterQuery, listAuditPage, parseAuditFilter } from '$lib/server/audit';
+import { AUDIT_ACTIONS, auditActionLabel, auditFilterQuery, listAuditPage, parseAuditFilter } from '$lib/server/platform/audit';
 import type { PageServerLoad } from './$types';
 
 const PAGE_SIZE = 50;

@@ -2,8 +2,8 @@ import { fail, redirect } from '@sveltejs/kit';
 import { z } from 'zod';
 import type { FieldProblem } from '$lib/npt/submission';
 import { guard } from '$lib/server/access';
-import { formFailure, readForm } from '$lib/server/forms';
-import { BodyTooLargeError, UnreadableFormError, readFormWithFile } from '$lib/server/http';
+import { formFailure, readForm } from '$lib/server/platform/forms';
+import { BodyTooLargeError, UnreadableFormError, readFormWithFile } from '$lib/server/platform/http';
 import {
 	EXAMPLE_CSV,
 	MAX_IMPORT_BYTES,
@@ -13,7 +13,7 @@ import {
 	importOrganisations,
 	previewRows,
 	type ImportCheck
-} from '$lib/server/organisation-import';
+} from '$lib/server/organisations/import';
 import type { Actions, PageServerLoad } from './$types';
 
 /** The CSV plus the rest of the form and multipart framing. */

@@ -1,8 +1,8 @@
 import { redirect } from '@sveltejs/kit';
 import { z } from 'zod';
 import { guard } from '$lib/server/access';
-import { recordAudit } from '$lib/server/audit';
-import { formFailure, readForm } from '$lib/server/forms';
+import { recordAudit } from '$lib/server/platform/audit';
+import { formFailure, readForm } from '$lib/server/platform/forms';
 import {
 	createIcb,
 	createPcn,
@@ -19,7 +19,7 @@ import {
 	organisationProblem,
 	pcnOdsCodeSchema,
 	practiceOdsCodeSchema
-} from '$lib/server/organisations';
+} from '$lib/server/organisations/organisations';
 import type { Actions, PageServerLoad } from './$types';
 
 type Added = { kind: 'icb' | 'pcn' | 'practice'; href: string; label: string };

@@ -1,4 +1,4 @@
-import { loadLinkPage, setPasswordFromLink } from '$lib/server/link-pages';
+import { loadLinkPage, setPasswordFromLink } from '$lib/server/accounts/link-pages';
 import type { Actions, PageServerLoad } from './$types';
 
 /** Public: the invitation link itself is the key (see link-pages.ts). */

@@ -1,12 +1,12 @@
 import { error } from '@sveltejs/kit';
 import { isIsoDate, ukDate } from '$lib/dates';
 import { guard, RESULT_READERS } from '$lib/server/access';
-import { recordAudit } from '$lib/server/audit';
+import { recordAudit } from '$lib/server/platform/audit';
 import { sortPractices } from '$lib/npt/pcn';
-import { idFromParam } from '$lib/server/organisations';
-import { getPcnDashboard, readPeriodQuery } from '$lib/server/pcn-dashboard';
-import { getPcnGapMatrix, getPcnPerceptionGaps } from '$lib/server/pcn-gaps';
-import { countActionsAcrossPcn } from '$lib/server/practice-actions';
+import { idFromParam } from '$lib/server/organisations/organisations';
+import { getPcnDashboard, readPeriodQuery } from '$lib/server/results/pcn-dashboard';
+import { getPcnGapMatrix, getPcnPerceptionGaps } from '$lib/server/linkworker/pcn-gaps';
+import { countActionsAcrossPcn } from '$lib/server/linkworker/practice-actions';
 import type { PageServerLoad } from './$types';
 
 const NOT_FOUND = 'We could not find that PCN.';

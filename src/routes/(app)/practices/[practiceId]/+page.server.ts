@@ -3,12 +3,12 @@ import { ukDate } from '$lib/dates';
 import { combineWorkOn, suggestActions, type FlaggedGap } from '$lib/npt/actions';
 import { isUnresolved } from '$lib/npt/flag-lifecycle';
 import { guardPractice, RESULT_READERS, ROUND_MANAGERS } from '$lib/server/access';
-import { getPerceptionGap } from '$lib/server/assessments';
-import { recordAudit } from '$lib/server/audit';
+import { getPerceptionGap } from '$lib/server/linkworker/assessments';
+import { recordAudit } from '$lib/server/platform/audit';
 import { placeFeedback } from '$lib/npt/feedback';
-import { constructMeansOf, feedbackRoundsOf, getPracticeDashboard } from '$lib/server/dashboard';
-import { listFlagsForPractice } from '$lib/server/flags';
-import { listActionsForPractice, listFeedbackEvents } from '$lib/server/practice-actions';
+import { constructMeansOf, feedbackRoundsOf, getPracticeDashboard } from '$lib/server/results/practice-dashboard';
+import { listFlagsForPractice } from '$lib/server/linkworker/flags';
+import { listActionsForPractice, listFeedbackEvents } from '$lib/server/linkworker/practice-actions';
 import type { PageServerLoad } from './$types';
 
 const NOT_FOUND = 'We could not find that practice.';

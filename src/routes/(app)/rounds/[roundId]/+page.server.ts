@@ -1,9 +1,9 @@
 import { error, fail, redirect, type RequestEvent } from '@sveltejs/kit';
 import { ukDate } from '$lib/dates';
 import { guardRound, ROUND_MANAGERS } from '$lib/server/access';
-import { recordAudit } from '$lib/server/audit';
-import { EXPORT_NAMES, type ExportKind } from '$lib/server/exports';
-import { getRoundReport } from '$lib/server/results';
+import { recordAudit } from '$lib/server/platform/audit';
+import { EXPORT_NAMES, type ExportKind } from '$lib/server/results/round-exports';
+import { getRoundReport } from '$lib/server/results/round-report';
 import {
 	closeRound,
 	describeRound,
@@ -11,8 +11,8 @@ import {
 	getRoundProgressByDay,
 	openRound,
 	type RoundChange
-} from '$lib/server/rounds';
-import type { SignedInUser } from '$lib/server/users';
+} from '$lib/server/surveys/rounds';
+import type { SignedInUser } from '$lib/server/accounts/users';
 import type { Actions, PageServerLoad } from './$types';
 
 function changeShown(params: URLSearchParams): 'opened' | 'closed' | 'changed' | 'assessed' | null {

@@ -1,7 +1,7 @@
 import { error, redirect } from '@sveltejs/kit';
 import { z } from 'zod';
 import { guard } from '$lib/server/access';
-import { formFailure, readForm, type FormValues } from '$lib/server/forms';
+import { formFailure, readForm, type FormValues } from '$lib/server/platform/forms';
 import {
 	disableUser,
 	enableUser,
@@ -15,8 +15,8 @@ import {
 	updateUser,
 	type Refusal,
 	type SentLink
-} from '$lib/server/people';
-import { displayNameSchema, roleSchema } from '$lib/server/users';
+} from '$lib/server/accounts/people';
+import { displayNameSchema, roleSchema } from '$lib/server/accounts/users';
 import { SCOPE_FIELDS, idList } from '../schemas';
 import type { Actions, PageServerLoad } from './$types';
 

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { guard } from '$lib/server/access';
-import { formFailure, readForm } from '$lib/server/forms';
-import { formatWhen, inviteUser, listGrantableChoices } from '$lib/server/people';
-import { ROLE_NAMES, displayNameSchema, emailSchema, roleSchema } from '$lib/server/users';
+import { formFailure, readForm } from '$lib/server/platform/forms';
+import { formatWhen, inviteUser, listGrantableChoices } from '$lib/server/accounts/people';
+import { ROLE_NAMES, displayNameSchema, emailSchema, roleSchema } from '$lib/server/accounts/users';
 import { SCOPE_FIELDS, idList } from '../schemas';
 import type { Actions, PageServerLoad } from './$types';
 

@@ -1,5 +1,5 @@
-import { apiEndpoint, apiReadOnly } from '$lib/server/api';
-import { describeApiCaller } from '$lib/server/api-data';
+import { apiEndpoint, apiReadOnly } from '$lib/server/api/endpoint';
+import { describeApiCaller } from '$lib/server/api/data';
 
 /** Who the token acts for, and what they may see. */
 export const GET = apiEndpoint((event, caller) => describeApiCaller(event.locals.db, caller.user));

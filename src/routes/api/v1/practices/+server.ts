@@ -1,5 +1,5 @@
-import { apiEndpoint, apiReadOnly } from '$lib/server/api';
-import { listApiPractices } from '$lib/server/api-data';
+import { apiEndpoint, apiReadOnly } from '$lib/server/api/endpoint';
+import { listApiPractices } from '$lib/server/api/data';
 
 /** The practices in the caller's scope, each with its PCN. */
 export const GET = apiEndpoint(async (event, caller) => ({

@@ -1,5 +1,5 @@
 import { error } from '@sveltejs/kit';
-import { getRoundByToken } from '$lib/server/rounds';
+import { getRoundByToken } from '$lib/server/surveys/rounds';
 import type { PageServerLoad } from './$types';
 
 export const load = (async ({ params, locals }) => {

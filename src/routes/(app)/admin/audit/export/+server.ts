@@ -2,7 +2,7 @@ import { error } from '@sveltejs/kit';
 import { ukDate } from '$lib/dates';
 import { plural } from '$lib/format';
 import { guard } from '$lib/server/access';
-import { auditEventsToCsv, describeAuditFilter, listAuditEvents, parseAuditFilter, recordAudit } from '$lib/server/audit';
+import { auditEventsToCsv, describeAuditFilter, listAuditEvents, parseAuditFilter, recordAudit } from '$lib/server/platform/audit';
 import type { RequestHandler } from './$types';
 
 /** Far more than a network's log holds in years; keeps one download from exhausting memory. */

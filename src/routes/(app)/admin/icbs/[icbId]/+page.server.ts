@@ -1,8 +1,8 @@
 import { error, redirect } from '@sveltejs/kit';
 import { z } from 'zod';
 import { guard } from '$lib/server/access';
-import { recordAudit } from '$lib/server/audit';
-import { formFailure, readForm } from '$lib/server/forms';
+import { recordAudit } from '$lib/server/platform/audit';
+import { formFailure, readForm } from '$lib/server/platform/forms';
 import {
 	describeChanges,
 	getIcb,
@@ -12,7 +12,7 @@ import {
 	organisationNameSchema,
 	organisationProblem,
 	updateIcb
-} from '$lib/server/organisations';
+} from '$lib/server/organisations/organisations';
 import type { Actions, PageServerLoad } from './$types';
 
 async function icbOf(event: { locals: App.Locals; params: { icbId: string } }) {

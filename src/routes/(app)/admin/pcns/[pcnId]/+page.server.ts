@@ -1,8 +1,8 @@
 import { error, redirect } from '@sveltejs/kit';
 import { z } from 'zod';
 import { guard } from '$lib/server/access';
-import { recordAudit } from '$lib/server/audit';
-import { formFailure, readForm } from '$lib/server/forms';
+import { recordAudit } from '$lib/server/platform/audit';
+import { formFailure, readForm } from '$lib/server/platform/forms';
 import {
 	describeChanges,
 	getPcn,
@@ -14,7 +14,7 @@ import {
 	organisationProblem,
 	pcnOdsCodeSchema,
 	updatePcn
-} from '$lib/server/organisations';
+} from '$lib/server/organisations/organisations';
 import type { Actions, PageServerLoad } from './$types';
 
 async function pcnOf(event: { locals: App.Locals; params: { pcnId: string } }) {

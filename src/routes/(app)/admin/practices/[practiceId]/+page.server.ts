@@ -2,8 +2,8 @@ import { error, redirect } from '@sveltejs/kit';
 import { z } from 'zod';
 import { formatDate, ukDate } from '$lib/dates';
 import { guard } from '$lib/server/access';
-import { recordAudit } from '$lib/server/audit';
-import { formFailure, readForm } from '$lib/server/forms';
+import { recordAudit } from '$lib/server/platform/audit';
+import { formFailure, readForm } from '$lib/server/platform/forms';
 import {
 	describeChanges,
 	effectiveDateSchema,
@@ -18,7 +18,7 @@ import {
 	practiceOdsCodeSchema,
 	recordPracticeMove,
 	updatePractice
-} from '$lib/server/organisations';
+} from '$lib/server/organisations/organisations';
 import type { Actions, PageServerLoad } from './$types';
 
 async function practiceOf(event: { locals: App.Locals; params: { practiceId: string } }) {

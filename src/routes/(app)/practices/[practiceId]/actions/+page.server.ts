@@ -4,9 +4,9 @@ import { ukDate } from '$lib/dates';
 import { CONSTRUCT_NAMES, CONSTRUCTS } from '$lib/npt/constructs';
 import { FLAG_STATE_LABELS, isUnresolved } from '$lib/npt/flag-lifecycle';
 import { guardPractice, RESULT_READERS, ROUND_MANAGERS } from '$lib/server/access';
-import { listFlagsForPractice } from '$lib/server/flags';
-import { readForm } from '$lib/server/forms';
-import { getPractice, idTextSchema } from '$lib/server/organisations';
+import { listFlagsForPractice } from '$lib/server/linkworker/flags';
+import { readForm } from '$lib/server/platform/forms';
+import { getPractice, idTextSchema } from '$lib/server/organisations/organisations';
 import {
 	deleteAction,
 	getAction,
@@ -16,7 +16,7 @@ import {
 	reopenAction,
 	updateAction,
 	type ActionOutcome
-} from '$lib/server/practice-actions';
+} from '$lib/server/linkworker/practice-actions';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
 const NOT_FOUND = 'We could not find that practice.';

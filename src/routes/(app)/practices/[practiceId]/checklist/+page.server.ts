@@ -2,9 +2,9 @@ import { error, fail, redirect } from '@sveltejs/kit';
 import { CURRENT_CHECKLIST } from '$lib/npt/infrastructure';
 import type { FieldProblem } from '$lib/npt/submission';
 import { guardPractice } from '$lib/server/access';
-import { getChecklistAnswers, saveChecklist, type ChecklistAnswerInput } from '$lib/server/flags';
-import { BodyTooLargeError, UnreadableFormError, readFormFields } from '$lib/server/http';
-import { getPractice } from '$lib/server/organisations';
+import { getChecklistAnswers, saveChecklist, type ChecklistAnswerInput } from '$lib/server/linkworker/flags';
+import { BodyTooLargeError, UnreadableFormError, readFormFields } from '$lib/server/platform/http';
+import { getPractice } from '$lib/server/organisations/organisations';
 import type { Actions, PageServerLoad } from './$types';
 
 /** Only link workers, only at practices they serve; other practices read as not there. */

@@ -2,10 +2,10 @@ import { error, fail, redirect } from '@sveltejs/kit';
 import { z } from 'zod';
 import { ukDate } from '$lib/dates';
 import { guardPractice, RESULT_READERS, ROUND_MANAGERS } from '$lib/server/access';
-import { changeFlagState, commentOnFlag, countGapsAcrossPcn, getFlag, listFlagsForPractice } from '$lib/server/flags';
-import { readForm } from '$lib/server/forms';
-import { getPractice, idTextSchema } from '$lib/server/organisations';
-import { listActionsForPractice, type ActionView } from '$lib/server/practice-actions';
+import { changeFlagState, commentOnFlag, countGapsAcrossPcn, getFlag, listFlagsForPractice } from '$lib/server/linkworker/flags';
+import { readForm } from '$lib/server/platform/forms';
+import { getPractice, idTextSchema } from '$lib/server/organisations/organisations';
+import { listActionsForPractice, type ActionView } from '$lib/server/linkworker/practice-actions';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
 const NOT_FOUND = 'We could not find that practice.';

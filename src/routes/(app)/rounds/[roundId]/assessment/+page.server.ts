@@ -1,9 +1,9 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import { fieldName, type FieldProblem } from '$lib/npt/submission';
 import { guardRound } from '$lib/server/access';
-import { currentLinkWorkerInstrument, getAssessment, saveAssessment, statementsOnly } from '$lib/server/assessments';
-import { BodyTooLargeError, UnreadableFormError, readFormFields } from '$lib/server/http';
-import { getRound } from '$lib/server/rounds';
+import { currentLinkWorkerInstrument, getAssessment, saveAssessment, statementsOnly } from '$lib/server/linkworker/assessments';
+import { BodyTooLargeError, UnreadableFormError, readFormFields } from '$lib/server/platform/http';
+import { getRound } from '$lib/server/surveys/rounds';
 import type { Actions, PageServerLoad } from './$types';
 
 /** Far above any honest submission: 22 answers of a few characters each. */

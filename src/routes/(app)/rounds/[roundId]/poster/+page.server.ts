@@ -1,6 +1,6 @@
 import { ukDate } from '$lib/dates';
-import { describeRound, surveyAvailability } from '$lib/server/rounds';
-import { guardRoundSharing, isShareable, qrPath, surveyUrl } from '$lib/server/sharing';
+import { describeRound, surveyAvailability } from '$lib/server/surveys/rounds';
+import { guardRoundSharing, isShareable, qrPath, surveyUrl } from '$lib/server/surveys/sharing';
 import type { PageServerLoad } from './$types';
 
 export const load = (async (event) => {

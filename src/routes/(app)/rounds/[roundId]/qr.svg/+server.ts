@@ -1,6 +1,6 @@
 import { ukDate } from '$lib/dates';
-import { surveyAvailability } from '$lib/server/rounds';
-import { guardRoundSharing, isShareable, qrFilename, surveyQrSvg, surveyUrl } from '$lib/server/sharing';
+import { surveyAvailability } from '$lib/server/surveys/rounds';
+import { guardRoundSharing, isShareable, qrFilename, surveyQrSvg, surveyUrl } from '$lib/server/surveys/sharing';
 import type { RequestHandler } from './$types';
 
 export const GET: RequestHandler = async (event) => {

@@ -1,7 +1,7 @@
 import { ukDate } from '$lib/dates';
-import { countCodes } from '$lib/server/codes';
-import { formFailure, readForm } from '$lib/server/forms';
-import { describeRound, surveyAvailability } from '$lib/server/rounds';
+import { countCodes } from '$lib/server/surveys/codes';
+import { formFailure, readForm } from '$lib/server/platform/forms';
+import { describeRound, surveyAvailability } from '$lib/server/surveys/rounds';
 import {
 	codeBatchSchema,
 	guardRoundSharing,
@@ -11,7 +11,7 @@ import {
 	qrFilename,
 	qrPath,
 	surveyUrl
-} from '$lib/server/sharing';
+} from '$lib/server/surveys/sharing';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load = (async (event) => {

@@ -1,12 +1,12 @@
 import { error } from '@sveltejs/kit';
 import { ukDate } from '$lib/dates';
 import { guard } from '$lib/server/access';
-import { getApiPcnHeatmap, getApiPcnRounds } from '$lib/server/api-data';
-import { recordAudit } from '$lib/server/audit';
-import { csvDownload } from '$lib/server/csv';
-import { idFromParam } from '$lib/server/organisations';
-import { readPeriodQuery } from '$lib/server/pcn-dashboard';
-import { pcnExportKindOf, writeHeatmapCsv, writePcnRoundsCsv } from '$lib/server/pcn-exports';
+import { getApiPcnHeatmap, getApiPcnRounds } from '$lib/server/api/data';
+import { recordAudit } from '$lib/server/platform/audit';
+import { csvDownload } from '$lib/server/platform/csv';
+import { idFromParam } from '$lib/server/organisations/organisations';
+import { readPeriodQuery } from '$lib/server/results/pcn-dashboard';
+import { pcnExportKindOf, writeHeatmapCsv, writePcnRoundsCsv } from '$lib/server/results/pcn-exports';
 import type { RequestHandler } from './$types';
 
 const NOT_FOUND = 'We could not find that PCN.';

@@ -3,10 +3,10 @@ import { addDays, ukDate } from '$lib/dates';
 import { DEFAULT_STAFF_INSTRUMENT } from '$lib/npt/builtin';
 import { suggestRoundTitle } from '$lib/npt/round-schedule';
 import { guardPractice, ROUND_MANAGERS } from '$lib/server/access';
-import { formFailure, readForm } from '$lib/server/forms';
-import { listInstrumentVersions, versionIdOf } from '$lib/server/instruments';
-import { getPractice } from '$lib/server/organisations';
-import { latestHeadcount, scheduleRound, scheduleRoundSchema } from '$lib/server/rounds';
+import { formFailure, readForm } from '$lib/server/platform/forms';
+import { listInstrumentVersions, versionIdOf } from '$lib/server/surveys/instruments';
+import { getPractice } from '$lib/server/organisations/organisations';
+import { latestHeadcount, scheduleRound, scheduleRoundSchema } from '$lib/server/surveys/rounds';
 import type { Actions, PageServerLoad } from './$types';
 
 /** Three weeks: long enough for part-time staff to see the request twice. */

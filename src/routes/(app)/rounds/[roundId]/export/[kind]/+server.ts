@@ -1,9 +1,9 @@
 import { error } from '@sveltejs/kit';
 import { ukDate } from '$lib/dates';
 import { guard, guardRound, RESULT_READERS, ROUND_MANAGERS } from '$lib/server/access';
-import { recordAudit } from '$lib/server/audit';
-import { csvDownload } from '$lib/server/csv';
-import { buildRoundExport, exportKindOf } from '$lib/server/exports';
+import { recordAudit } from '$lib/server/platform/audit';
+import { csvDownload } from '$lib/server/platform/csv';
+import { buildRoundExport, exportKindOf } from '$lib/server/results/round-exports';
 import type { RequestHandler } from './$types';
 
 export const GET: RequestHandler = async (event) => {

@@ -1,8 +1,8 @@
 import { ukDate } from '$lib/dates';
-import { apiEndpoint, apiFail, apiReadOnly, pcnInScope, requireApiRole } from '$lib/server/api';
-import { getApiPcnHeatmap } from '$lib/server/api-data';
-import { recordAudit } from '$lib/server/audit';
-import { readPeriodQuery } from '$lib/server/pcn-dashboard';
+import { apiEndpoint, apiFail, apiReadOnly, pcnInScope, requireApiRole } from '$lib/server/api/endpoint';
+import { getApiPcnHeatmap } from '$lib/server/api/data';
+import { recordAudit } from '$lib/server/platform/audit';
+import { readPeriodQuery } from '$lib/server/results/pcn-dashboard';
 
 /** The PCN heatmap and figures for a period (`from`, `to`; default the last 12 months). PCN leads only; audited. */
 export const GET = apiEndpoint(async (event, caller) => {

@@ -1,7 +1,7 @@
 import { ukDate } from '$lib/dates';
-import { apiEndpoint, apiFail, apiReadOnly, pcnInScope, requireApiRole } from '$lib/server/api';
-import { getApiPcnRounds } from '$lib/server/api-data';
-import { recordAudit } from '$lib/server/audit';
+import { apiEndpoint, apiFail, apiReadOnly, pcnInScope, requireApiRole } from '$lib/server/api/endpoint';
+import { getApiPcnRounds } from '$lib/server/api/data';
+import { recordAudit } from '$lib/server/platform/audit';
 
 /** Every closed round of every practice in the PCN with its disclosed scores. PCN leads only; audited. */
 export const GET = apiEndpoint(async (event, caller) => {

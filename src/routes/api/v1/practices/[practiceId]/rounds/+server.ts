@@ -1,8 +1,8 @@
 import { ukDate } from '$lib/dates';
 import { RESULT_READERS } from '$lib/server/access';
-import { apiEndpoint, apiReadOnly, apiFail, practiceInScope, requireApiRole } from '$lib/server/api';
-import { getApiPracticeRounds } from '$lib/server/api-data';
-import { recordAudit } from '$lib/server/audit';
+import { apiEndpoint, apiReadOnly, apiFail, practiceInScope, requireApiRole } from '$lib/server/api/endpoint';
+import { getApiPracticeRounds } from '$lib/server/api/data';
+import { recordAudit } from '$lib/server/platform/audit';
 
 /** Every closed round of a practice with its disclosed scores. Audited, like a CSV download. */
 export const GET = apiEndpoint(async (event, caller) => {

@@ -1,0 +1,40 @@
+/**
+ * The two public pages behind a single-use link, invitation and password reset, share their
+ * rules: the link itself is the key; unknown links get 404, used or expired ones 410 and no
+ * form; a password set through the link signs this browser in with a fresh session.
+ */
+import { error, redirect, type RequestEvent } from '@sveltejs/kit';
+import type { AccountLinkPurpose } from '../db/schema';
+import { formFailure, readForm } from '../platform/forms';
+import { acceptInvitation, excludeFromAdminResetNotice, lookUpAccountLink, newPasswordSchema, resetPassword } from './people';
+import { createSession, hashToken, invalidateSession, setSessionCookie } from './sessions';
+
+export async function loadLinkPage(event: RequestEvent, purpose: AccountLinkPurpose) {
+	// The page names the person: no shared cache may keep it, whoever is signed in.
+	event.setHeaders({ 'cache-control': 'no-store' });
+	const link = await lookUpAccountLink(event.locals.db, event.params.token ?? '', purpose);
+	if (!link.ok) error(link.status, link.problems[0]!.message);
+	const { displayName, email, roleName, expires } = link;
+	return { displayName, email, roleName, expires };
+}
+
+/** Sets the password (the link is used up), then signs this browser in and goes to `destination`. */
+export async function setPasswordFromLink(event: RequestEvent, purpose: AccountLinkPurpose, destination: string) {
+	const { locals, params, request, cookies } = event;
+	const form = await readForm(request, newPasswordSchema);
+	if (!form.ok) return form.failure;
+	const { db, config } = locals;
+	const setPassword = purpose === 'invitation' ? acceptInvitation : resetPassword;
+	const outcome = await setPassword(db, params.token ?? '', form.data.password);
+	if (!outcome.ok) {
+		if (outcome.status === 404 || outcome.status === 410) error(outcome.status, outcome.problems[0]!.message);
+		return formFailure(outcome.status, outcome.problems);
+	}
+	// Whoever was signed in on this browser before may not be the person who holds the link;
+	// a reset has already ended every session of the account itself.
+	if (locals.sessionId) await invalidateSession(db, locals.sessionId);
+	const session = await createSession(db, outcome.user.id);
+	if (outcome.issuedByAdmin) await excludeFromAdminResetNotice(db, outcome.user.id, hashToken(session.token));
+	setSessionCookie(cookies, session.token, session.expiresAt, config.secureCookies);
+	redirect(303, destination);
+}

@@ -1,0 +1,103 @@
+/**
+ * Signing in with an email address and a password. Every wrong combination gets the same
+ * answer and takes the same time, so nothing reveals whether an email has an account; each
+ * attempt is counted before the (slow) password check, so a burst of guesses cannot all be
+ * checked (throttle.ts); and the checks themselves queue at a bounded gate (passwords.ts).
+ */
+import { recordAudit } from '../platform/audit';
+import type { DbOrTx } from '../db';
+import { PasswordChecksBusyError, verifyAgainstNothing, verifyPassword } from './passwords';
+import { createSession, type NewSession } from './sessions';
+import {
+	claimSignInAttempt,
+	clearSignInAttempt,
+	describeWait,
+	throttleKeys,
+	withdrawSignInAttempt,
+	type SignInAttempt,
+	type ThrottleKeys
+} from './sign-in-throttle';
+import { findUserByEmail, toSignedInUser, type SignedInUser } from './users';
+
+/** One message for every wrong combination, so the form never reveals whether an email has an account. */
+export const WRONG_DETAILS = 'The email address or password is not right. Check them and try again.';
+/** Seconds to suggest when the password checks are all busy. */
+const BUSY_RETRY_SECONDS = 5;
+
+export type SignInOutcome =
+	| { ok: true; user: SignedInUser; session: NewSession }
+	| { ok: false; status: 401 | 429 | 503; message: string; retryAfterSeconds?: number };
+
+export type CountedCheck =
+	| { outcome: 'throttled'; retryAfterSeconds: number }
+	| { outcome: 'busy' }
+	| { outcome: 'checked'; matches: boolean; attempt: SignInAttempt };
+
+/**
+ * A password check that counts towards the sign-in limit: the attempt is claimed first (or the
+ * wait returned), then the password checked (against nothing when there is no hash, taking the
+ * same time). When the checks are all busy nothing was checked, so the attempt is withdrawn.
+ * The caller clears the attempt once the password proves right.
+ */
+export async function checkPasswordCounted(
+	db: DbOrTx,
+	keys: ThrottleKeys,
+	hash: string | null | undefined,
+	password: string,
+	now: Date = new Date()
+): Promise<CountedCheck> {
+	const claim = await claimSignInAttempt(db, keys, now);
+	if (!claim.ok) return { outcome: 'throttled', retryAfterSeconds: claim.retryAfter };
+	try {
+		const matches = hash ? await verifyPassword(hash, password) : await verifyAgainstNothing(password);
+		return { outcome: 'checked', matches, attempt: claim.attempt };
+	} catch (error) {
+		if (!(error instanceof PasswordChecksBusyError)) throw error;
+		await withdrawSignInAttempt(db, claim.attempt);
+		return { outcome: 'busy' };
+	}
+}
+
+export async function signInWithPassword(
+	db: DbOrTx,
+	input: { email: string; password: string; clientAddress: string },
+	now: Date = new Date()
+): Promise<SignInOutcome> {
+	const { email, password } = input;
+	const account = await findUserByEmail(db, email);
+	const check = await checkPasswordCounted(db, throttleKeys(email, input.clientAddress), account?.password_hash, password, now);
+	if (check.outcome === 'throttled') {
+		return {
+			ok: false,
+			status: 429,
+			message: `Too many attempts to sign in. Wait ${describeWait(check.retryAfterSeconds)} and try again.`,
+			retryAfterSeconds: check.retryAfterSeconds
+		};
+	}
+	if (check.outcome === 'busy') {
+		return {
+			ok: false,
+			status: 503,
+			message: 'Belonging is busy checking other sign-ins. Wait a few seconds and try again.',
+			retryAfterSeconds: BUSY_RETRY_SECONDS
+		};
+	}
+	const { matches } = check;
+	if (!account || !matches || account.disabled_at) {
+		await recordAudit(
+			db,
+			{ anonymous: email.toLowerCase().slice(0, 254) },
+			{
+				action: 'sign_in_failed',
+				summary: account?.disabled_at && matches ? 'Refused: the account is switched off' : 'Wrong email address or password'
+			},
+			now
+		);
+		return { ok: false, status: 401, message: WRONG_DETAILS };
+	}
+	await clearSignInAttempt(db, check.attempt);
+	const session = await createSession(db, account.id, now);
+	const user = await toSignedInUser(db, account);
+	await recordAudit(db, user, { action: 'sign_in', summary: 'Signed in with email and password' }, now);
+	return { ok: true, user, session };
+}

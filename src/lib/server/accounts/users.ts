@@ -1,0 +1,225 @@
+/** People with accounts, their role and their scope (which PCNs or practices they cover). */
+import { z } from 'zod';
+import type { DbOrTx } from '../db';
+import type { Role, UserAccount } from '../db/schema';
+import { ROLES } from '../db/schema';
+import { cleanLine } from '../../text';
+
+export { ROLES, type Role };
+
+export const ROLE_NAMES: Record<Role, string> = {
+	admin: 'Administrator',
+	pcn_lead: 'PCN lead',
+	practice_manager: 'Practice manager',
+	link_worker: 'Link worker'
+};
+
+/** Which kind of organisation a role's scope is made of; admins have none. */
+export const SCOPE_KIND: Record<Role, 'pcn' | 'practice' | 'none'> = {
+	admin: 'none',
+	pcn_lead: 'pcn',
+	practice_manager: 'practice',
+	link_worker: 'practice'
+};
+
+/** The signed-in person as routes see them, with the practices they may see resolved once. */
+export interface SignedInUser {
+	id: number;
+	email: string;
+	displayName: string;
+	role: Role;
+	pcnIds: number[];
+	/** Every practice in scope: assigned practices, or all practices now in the user's PCNs. */
+	practiceIds: number[];
+}
+
+export const emailSchema = z
+	.string()
+	.trim()
+	.toLowerCase()
+	.max(254, 'Keep the email address under 254 characters')
+	.pipe(z.email('Enter an email address like name@example.nhs.uk'));
+
+export const displayNameSchema = z
+	.string()
+	.transform(cleanLine)
+	.pipe(z.string().min(1, 'Enter the person’s name').max(120, 'Keep the name under 120 characters'));
+
+export const roleSchema = z.enum(ROLES, 'Choose a role');
+
+export const scopeSchema = z.object({
+	pcnIds: z.array(z.int().positive()).default([]),
+	practiceIds: z.array(z.int().positive()).default([])
+});
+export type Scope = z.output<typeof scopeSchema>;
+
+/** A role's scope must match its kind: PCN leads cover PCNs, managers and link workers practices. */
+export function scopeProblem(role: Role, scope: Scope): string | undefined {
+	const kind = SCOPE_KIND[role];
+	if (kind === 'none' && (scope.pcnIds.length || scope.practiceIds.length)) {
+		return 'Administrators manage the whole system and are not given PCNs or practices.';
+	}
+	if (kind === 'pcn' && (scope.pcnIds.length === 0 || scope.practiceIds.length)) return 'Choose at least one PCN.';
+	if (kind === 'practice' && (scope.practiceIds.length === 0 || scope.pcnIds.length)) {
+		return 'Choose at least one practice.';
+	}
+	return undefined;
+}
+
+export function normaliseEmail(email: string): string {
+	return email.trim().toLowerCase();
+}
+
+export async function findUserByEmail(db: DbOrTx, email: string): Promise<UserAccount | undefined> {
+	return db.selectFrom('user_account').selectAll().where('email', '=', normaliseEmail(email)).executeTakeFirst();
+}
+
+export async function getUser(db: DbOrTx, id: number): Promise<UserAccount | undefined> {
+	return db.selectFrom('user_account').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function countUsers(db: DbOrTx): Promise<number> {
+	const row = await db
+		.selectFrom('user_account')
+		.select((eb) => eb.fn.countAll<number>().as('n'))
+		.executeTakeFirstOrThrow();
+	return Number(row.n);
+}
+
+export interface NewUser {
+	email: string;
+	displayName: string;
+	role: Role;
+	scope?: Partial<Scope>;
+	passwordHash?: string | null;
+}
+
+export class DuplicateEmailError extends Error {
+	name = 'DuplicateEmailError';
+	constructor() {
+		super('Someone already has an account with this email address.');
+	}
+}
+
+/** Creates the account and its scope. Without a password hash the account waits for an invitation to be accepted. */
+export async function createUser(db: DbOrTx, input: NewUser, now: Date = new Date()): Promise<UserAccount> {
+	const email = emailSchema.parse(input.email);
+	const displayName = displayNameSchema.parse(input.displayName);
+	const scope = scopeSchema.parse(input.scope ?? {});
+	const problem = scopeProblem(input.role, scope);
+	if (problem) throw new Error(problem);
+	if (await findUserByEmail(db, email)) throw new DuplicateEmailError();
+	const user = await db
+		.insertInto('user_account')
+		.values({
+			email,
+			display_name: displayName,
+			role: input.role,
+			password_hash: input.passwordHash ?? null,
+			password_changed_at: input.passwordHash ? now.toISOString() : null,
+			created_at: now.toISOString()
+		})
+		.returningAll()
+		.executeTakeFirstOrThrow();
+	await replaceScope(db, user.id, scope);
+	return user;
+}
+
+export async function replaceScope(db: DbOrTx, userId: number, scope: Scope): Promise<void> {
+	await db.deleteFrom('user_pcn').where('user_id', '=', userId).execute();
+	await db.deleteFrom('user_practice').where('user_id', '=', userId).execute();
+	if (scope.pcnIds.length) {
+		await db
+			.insertInto('user_pcn')
+			.values([...new Set(scope.pcnIds)].map((pcn_id) => ({ user_id: userId, pcn_id })))
+			.execute();
+	}
+	if (scope.practiceIds.length) {
+		await db
+			.insertInto('user_practice')
+			.values([...new Set(scope.practiceIds)].map((practice_id) => ({ user_id: userId, practice_id })))
+			.execute();
+	}
+}
+
+export async function getScope(db: DbOrTx, userId: number): Promise<Scope> {
+	const [pcns, practices] = await Promise.all([
+		db.selectFrom('user_pcn').select('pcn_id').where('user_id', '=', userId).execute(),
+		db.selectFrom('user_practice').select('practice_id').where('user_id', '=', userId).execute()
+	]);
+	return { pcnIds: pcns.map((r) => r.pcn_id), practiceIds: practices.map((r) => r.practice_id) };
+}
+
+/** What a user's scope rows give them: their own PCNs and practices, and the practices now in those PCNs. */
+export interface ScopeRows {
+	pcnIds: readonly number[];
+	practiceIds: readonly number[];
+	practicesInPcns: readonly number[];
+}
+
+/**
+ * What a user may see, from their scope rows. PCN leads see the practices that are in their PCNs
+ * today, so a practice that moves to another PCN moves out of the old lead's sight.
+ */
+export function signedInUserOf(user: Pick<UserAccount, 'id' | 'email' | 'display_name' | 'role'>, scope: ScopeRows): SignedInUser {
+	const practiceIds = user.role === 'pcn_lead' ? scope.practicesInPcns : user.role === 'admin' ? [] : scope.practiceIds;
+	return {
+		id: user.id,
+		email: user.email,
+		displayName: user.display_name,
+		role: user.role,
+		pcnIds: user.role === 'pcn_lead' ? [...scope.pcnIds] : [],
+		practiceIds: [...new Set(practiceIds)].sort((a, b) => a - b)
+	};
+}
+
+/** Resolves what a user may see (signedInUserOf), reading their scope. */
+export async function toSignedInUser(db: DbOrTx, user: UserAccount): Promise<SignedInUser> {
+	const scope = await getScope(db, user.id);
+	const practicesInPcns =
+		user.role === 'pcn_lead' && scope.pcnIds.length
+			? (await db.selectFrom('practice').select('id').where('pcn_id', 'in', scope.pcnIds).execute()).map((r) => r.id)
+			: [];
+	return signedInUserOf(user, { ...scope, practicesInPcns });
+}
+
+/** Sets a new password and ends every session of the account (a changed password must lock out old devices). */
+export async function setPassword(db: DbOrTx, userId: number, passwordHash: string, now: Date = new Date()): Promise<void> {
+	await db
+		.updateTable('user_account')
+		.set({ password_hash: passwordHash, password_changed_at: now.toISOString() })
+		.where('id', '=', userId)
+		.execute();
+	await db.deleteFrom('session').where('user_id', '=', userId).execute();
+}
+
+export async function setDisabled(db: DbOrTx, userId: number, disabled: boolean, now: Date = new Date()): Promise<void> {
+	await db
+		.updateTable('user_account')
+		.set({ disabled_at: disabled ? now.toISOString() : null })
+		.where('id', '=', userId)
+		.execute();
+	if (disabled) await db.deleteFrom('session').where('user_id', '=', userId).execute();
+}
+
+/** Accounts by state: in use, invited but not yet accepted, switched off. */
+export async function countAccounts(db: DbOrTx): Promise<{ active: number; invited: number; disabled: number }> {
+	const rows = await db
+		.selectFrom('user_account')
+		.select((eb) => [
+			eb
+				.case()
+				.when('disabled_at', 'is not', null)
+				.then('disabled')
+				.when('password_hash', 'is', null)
+				.then('invited')
+				.else('active')
+				.end()
+				.as('state'),
+			eb.fn.countAll<number>().as('n')
+		])
+		.groupBy('state')
+		.execute();
+	const count = (state: string) => Number(rows.find((r) => r.state === state)?.n ?? 0);
+	return { active: count('active'), invited: count('invited'), disabled: count('disabled') };
+}

@@ -1,0 +1,256 @@
+/**
+ * What the /api/v1 endpoints return. Field names are camelCase and stable: reports built on them
+ * must keep working, so a field is only ever added, never renamed. Every figure comes from the
+ * same disclosed results the pages show (SCORING.md §6): a withheld round or score is `null`,
+ * never a number.
+ */
+import { SCORE_KEYS, type ScoreKey } from '../../npt/change';
+import type { Config } from '../platform/config';
+import type { DbOrTx } from '../db';
+import { describePlacement, type Band } from '../../npt/continuum';
+import { getPracticeDashboard, type TrendPoint, type TrendScore } from '../results/practice-dashboard';
+import { getPcnDashboard, type PcnPractice } from '../results/pcn-dashboard';
+import { ROLE_NAMES, type Role, type SignedInUser } from '../accounts/users';
+
+export interface ApiPcn {
+	id: number;
+	odsCode: string;
+	name: string;
+}
+
+export interface ApiPractice {
+	id: number;
+	odsCode: string;
+	name: string;
+	/** Null for a practice that is not in a PCN at the moment. */
+	pcn: ApiPcn | null;
+}
+
+export interface ApiMe {
+	user: { id: number; displayName: string; email: string; role: Role; roleName: string };
+	/** The PCNs a PCN lead leads; empty for other roles. */
+	pcns: ApiPcn[];
+	practices: ApiPractice[];
+}
+
+export interface ApiScore {
+	/** 0–10, two decimals (as in the CSV exports). */
+	mean: number;
+	/** The 95% confidence interval; null with fewer than two people scored. */
+	lower: number | null;
+	upper: number | null;
+	/** People whose answers make up this score. */
+	n: number;
+}
+
+export interface ApiRound {
+	id: number;
+	title: string;
+	closedOn: string;
+	/** True when the round had too few responses for any figure to be shown. */
+	withheld: boolean;
+	/** How many more responses the round would have needed; null when it was not withheld. */
+	respondentsNeeded: number | null;
+	/** Null when withheld. */
+	respondents: number | null;
+	/** Null when withheld; a single score is null when too few people scored on it. */
+	scores: Record<ScoreKey, ApiScore | null> | null;
+}
+
+export interface ApiPracticeRounds {
+	practice: ApiPractice;
+	/** The smallest number of responses for which figures are shown (MIN_RESPONSES). */
+	minResponses: number;
+	/** Every closed round, oldest first. */
+	rounds: ApiRound[];
+}
+
+/** Two decimals: one more than the pages show, so 7.49 does not read as the threshold 7.5. */
+function twoDecimals(value: number): number {
+	return Math.round(value * 100) / 100;
+}
+
+function apiScore(score: Pick<TrendScore, 'mean' | 'interval' | 'n'> | null): ApiScore | null {
+	if (!score) return null;
+	return {
+		mean: twoDecimals(score.mean),
+		lower: score.interval ? twoDecimals(score.interval.lower) : null,
+		upper: score.interval ? twoDecimals(score.interval.upper) : null,
+		n: score.n
+	};
+}
+
+export function apiRound(point: TrendPoint): ApiRound {
+	const base = { id: point.roundId, title: point.title, closedOn: point.closedOn };
+	if (!point.shown) {
+		return { ...base, withheld: true, respondentsNeeded: point.respondentsNeeded, respondents: null, scores: null };
+	}
+	const scores = {} as Record<ScoreKey, ApiScore | null>;
+	for (const key of SCORE_KEYS) scores[key] = apiScore(point.scores[key]);
+	return { ...base, withheld: false, respondentsNeeded: null, respondents: point.respondents, scores };
+}
+
+/** These practices (the caller's scope, already resolved), by name, each with its PCN. */
+export async function listApiPractices(db: DbOrTx, practiceIds: readonly number[]): Promise<ApiPractice[]> {
+	if (practiceIds.length === 0) return [];
+	const rows = await db
+		.selectFrom('practice')
+		.leftJoin('pcn', 'pcn.id', 'practice.pcn_id')
+		.select([
+			'practice.id',
+			'practice.ods_code',
+			'practice.name',
+			'pcn.id as pcn_id',
+			'pcn.ods_code as pcn_ods_code',
+			'pcn.name as pcn_name'
+		])
+		.where('practice.id', 'in', practiceIds)
+		.orderBy('practice.name')
+		.orderBy('practice.id')
+		.execute();
+	return rows.map((r) => ({
+		id: r.id,
+		odsCode: r.ods_code,
+		name: r.name,
+		pcn: r.pcn_id !== null && r.pcn_ods_code !== null && r.pcn_name !== null ? { id: r.pcn_id, odsCode: r.pcn_ods_code, name: r.pcn_name } : null
+	}));
+}
+
+export async function describeApiCaller(db: DbOrTx, user: SignedInUser): Promise<ApiMe> {
+	const [pcns, practices] = await Promise.all([
+		user.pcnIds.length
+			? db.selectFrom('pcn').select(['id', 'ods_code', 'name']).where('id', 'in', user.pcnIds).orderBy('name').execute()
+			: [],
+		listApiPractices(db, user.practiceIds)
+	]);
+	return {
+		user: { id: user.id, displayName: user.displayName, email: user.email, role: user.role, roleName: ROLE_NAMES[user.role] },
+		pcns: pcns.map((p) => ({ id: p.id, odsCode: p.ods_code, name: p.name })),
+		practices
+	};
+}
+
+/**
+ * Every closed round of a practice with its disclosed scores, built from the practice
+ * dashboard's trend so the API can never show more than the page. Undefined for no such practice;
+ * the caller checks scope first.
+ */
+export async function getApiPracticeRounds(
+	db: DbOrTx,
+	practiceId: number,
+	config: Pick<Config, 'minResponses'>,
+	today: string
+): Promise<ApiPracticeRounds | undefined> {
+	const [dashboard, practice] = await Promise.all([
+		getPracticeDashboard(db, practiceId, config, today),
+		listApiPractices(db, [practiceId])
+	]);
+	if (!dashboard || !practice[0]) return undefined;
+	return { practice: practice[0], minResponses: config.minResponses, rounds: dashboard.trend.map(apiRound) };
+}
+
+export interface ApiHeatmapScore extends ApiScore {
+	/** The indicative band: for the overall score, the practice's placement. */
+	band: Band;
+}
+
+export interface ApiHeatmapPractice {
+	id: number;
+	odsCode: string;
+	name: string;
+	/** The practice's latest closed round inside the period; null when it had none. */
+	round: { id: number; title: string; closedOn: string } | null;
+	status: 'shown' | 'withheld' | 'no_round';
+	/** How many more responses a withheld round would have needed; null otherwise. */
+	respondentsNeeded: number | null;
+	/** Null unless shown. */
+	respondents: number | null;
+	/** Respondents ÷ headcount, 0–1; null unless shown and a headcount was entered. */
+	responseRate: number | null;
+	/** Null unless shown; a single score is null when too few people scored on it. */
+	scores: Record<ScoreKey, ApiHeatmapScore | null> | null;
+	/** e.g. "Fitting in — borderline with Belonging"; null unless placed. */
+	placement: string | null;
+}
+
+export interface ApiHeatmap {
+	pcn: ApiPcn;
+	period: { from: string; to: string };
+	minResponses: number;
+	practices: ApiHeatmapPractice[];
+	figures: {
+		practicesShown: number;
+		respondents: number;
+		/** Mean of practice scores: each practice with a shown score counts once. */
+		practiceMean: Record<ScoreKey, { mean: number; practices: number } | null>;
+		/** Every respondent of the shown practices scored together. */
+		pooled: Record<ScoreKey, (ApiScore & { practices: number }) | null>;
+	};
+}
+
+function heatmapPractice(practice: PcnPractice): ApiHeatmapPractice {
+	const base = { id: practice.id, odsCode: practice.odsCode, name: practice.name, round: practice.round };
+	const empty = { respondents: null, responseRate: null, scores: null, placement: null };
+	if (practice.state === 'no_round') return { ...base, status: 'no_round', respondentsNeeded: null, ...empty };
+	if (practice.state === 'withheld') return { ...base, status: 'withheld', respondentsNeeded: practice.respondentsNeeded, ...empty };
+	const scores = {} as Record<ScoreKey, ApiHeatmapScore | null>;
+	for (const key of SCORE_KEYS) {
+		const score = practice.scores[key];
+		scores[key] = score ? { ...apiScore(score)!, band: score.band } : null;
+	}
+	return {
+		...base,
+		status: 'shown',
+		respondentsNeeded: null,
+		respondents: practice.respondents,
+		responseRate: practice.responseRate === null ? null : Math.round(practice.responseRate * 1000) / 1000,
+		scores,
+		placement: practice.placement ? describePlacement(practice.placement) : null
+	};
+}
+
+/** The PCN heatmap and figures, from the same data as the PCN dashboard. Undefined for no such PCN. */
+export async function getApiPcnHeatmap(
+	db: DbOrTx,
+	pcnId: number,
+	config: Pick<Config, 'minResponses'>,
+	period: { from: string; to: string },
+	today: string
+): Promise<ApiHeatmap | undefined> {
+	const dashboard = await getPcnDashboard(db, pcnId, config, period, today);
+	if (!dashboard) return undefined;
+	const { figures } = dashboard;
+	const practiceMean = {} as ApiHeatmap['figures']['practiceMean'];
+	const pooled = {} as ApiHeatmap['figures']['pooled'];
+	for (const key of SCORE_KEYS) {
+		const mean = figures.practiceMean[key];
+		practiceMean[key] = mean ? { mean: twoDecimals(mean.mean), practices: mean.practices } : null;
+		const pool = figures.pooled[key];
+		pooled[key] = pool ? { ...apiScore(pool)!, practices: pool.practices } : null;
+	}
+	return {
+		pcn: { id: dashboard.pcn.id, odsCode: dashboard.pcn.odsCode, name: dashboard.pcn.name },
+		period: dashboard.period,
+		minResponses: config.minResponses,
+		practices: dashboard.practices.map(heatmapPractice),
+		figures: { practicesShown: figures.practicesShown, respondents: figures.respondents, practiceMean, pooled }
+	};
+}
+
+/** Every closed round of every practice now in the PCN, by practice name. Undefined for no such PCN. */
+export async function getApiPcnRounds(
+	db: DbOrTx,
+	pcnId: number,
+	config: Pick<Config, 'minResponses'>,
+	today: string
+): Promise<{ pcn: ApiPcn; minResponses: number; practices: ApiPracticeRounds[] } | undefined> {
+	const pcn = await db.selectFrom('pcn').select(['id', 'ods_code', 'name']).where('id', '=', pcnId).executeTakeFirst();
+	if (!pcn) return undefined;
+	const practiceIds = (await db.selectFrom('practice').select('id').where('pcn_id', '=', pcnId).execute()).map((p) => p.id);
+	const practices: ApiPracticeRounds[] = [];
+	for (const practice of await listApiPractices(db, practiceIds)) {
+		const rounds = await getApiPracticeRounds(db, practice.id, config, today);
+		if (rounds) practices.push(rounds);
+	}
+	return { pcn: { id: pcn.id, odsCode: pcn.ods_code, name: pcn.name }, minResponses: config.minResponses, practices };
+}

@@ -1,0 +1,171 @@
+/**
+ * The link worker's side of the PCN dashboard: the infrastructure gaps across the network's
+ * practices (a matrix of practices × checklist items) and each practice's perception gap on
+ * the round the dashboard already shows. The flags come through `listFlagsForPcn`, so the
+ * viewer sees exactly the flags the visibility rules give them; the staff scores come from the
+ * dashboard rows, so nothing the disclosure rules withheld reappears here.
+ */
+import { UNRESOLVED_STATES, type FlagState } from '../../npt/flag-lifecycle';
+import { CONSTRUCTS, type Construct } from '../../npt/constructs';
+import { ASPECTS, ASPECT_LABELS, CURRENT_CHECKLIST, checklistItem, type Aspect, type ChecklistItem } from '../../npt/infrastructure';
+import { describeGap, linkWorkerScores, perceptionGap, type ScoreGap } from '../../npt/perception-gap';
+import { getAssessmentsForRounds } from './assessments';
+import type { DbOrTx } from '../db';
+import { listFlagsForPcn, type FlagView } from './flags';
+import type { PcnPractice } from '../results/pcn-dashboard';
+import type { SignedInUser } from '../accounts/users';
+
+export interface GapMatrixFlag {
+	id: number;
+	state: FlagState;
+	raisedBy: string;
+}
+
+export interface GapMatrixCell {
+	practiceId: number;
+	/** Flags still open, acknowledged or in progress, least far along first. */
+	unresolved: GapMatrixFlag[];
+	/** The most recent resolved or won't-fix flag, shown only when nothing is unresolved. */
+	closed: GapMatrixFlag | null;
+}
+
+export interface GapMatrixItem {
+	item: ChecklistItem;
+	/** One cell per practice, in the matrix's practice order. */
+	cells: GapMatrixCell[];
+	/** Practices with at least one unresolved flag for this item. */
+	practicesWithGap: number;
+	/** Unresolved flags by state (a practice can have one from each of its link workers). */
+	flagsByState: { state: FlagState; count: number }[];
+	/** Practices where every flag for this item was resolved or closed as won't fix. */
+	practicesClosed: number;
+}
+
+export interface GapMatrix {
+	practices: { id: number; name: string }[];
+	/** Aspects in checklist order, each with only the items flagged somewhere in the PCN. */
+	aspects: { aspect: Aspect; label: string; items: GapMatrixItem[] }[];
+}
+
+const UNRESOLVED_ORDER = new Map(UNRESOLVED_STATES.map((state, i) => [state, i]));
+
+/** Builds the matrix from flags the viewer may already see. Pure, so the counts are easy to check. */
+export function buildGapMatrix(practices: readonly { id: number; name: string }[], flags: readonly FlagView[]): GapMatrix {
+	const itemIds = [...new Set(flags.map((f) => f.itemId))];
+	const items = itemIds.flatMap((itemId): GapMatrixItem[] => {
+		const ofItem = flags.filter((f) => f.itemId === itemId);
+		// The current wording where the item still exists, else the wording it was raised under.
+		const item = checklistItem(CURRENT_CHECKLIST, itemId) ?? ofItem.find((f) => f.item)?.item;
+		if (!item) return [];
+		const cells = practices.map((practice): GapMatrixCell => {
+			const here = ofItem.filter((f) => f.practiceId === practice.id);
+			const view = (f: FlagView): GapMatrixFlag => ({ id: f.id, state: f.state, raisedBy: f.raisedBy.name });
+			const unresolved = here
+				.filter((f) => UNRESOLVED_ORDER.has(f.state))
+				.sort((a, b) => UNRESOLVED_ORDER.get(a.state)! - UNRESOLVED_ORDER.get(b.state)! || a.id - b.id)
+				.map(view);
+			const latestClosed = here
+				.filter((f) => !UNRESOLVED_ORDER.has(f.state))
+				.sort((a, b) => b.updatedAt.localeCompare(a.updatedAt) || b.id - a.id)[0];
+			return { practiceId: practice.id, unresolved, closed: unresolved.length === 0 && latestClosed ? view(latestClosed) : null };
+		});
+		const flagsByState = UNRESOLVED_STATES.map((state) => ({
+			state,
+			count: cells.reduce((n, c) => n + c.unresolved.filter((f) => f.state === state).length, 0)
+		})).filter((s) => s.count > 0);
+		return [
+			{
+				item,
+				cells,
+				practicesWithGap: cells.filter((c) => c.unresolved.length > 0).length,
+				flagsByState,
+				practicesClosed: cells.filter((c) => c.closed !== null).length
+			}
+		];
+	});
+	const checklistOrder = new Map(CURRENT_CHECKLIST.items.map((item, i) => [item.id, i]));
+	const aspects = ASPECTS.map((aspect) => ({
+		aspect,
+		label: ASPECT_LABELS[aspect],
+		items: items
+			.filter((i) => i.item.aspect === aspect)
+			// The gaps most practices share first: the ones worth solving once for the whole PCN.
+			.sort(
+				(a, b) =>
+					b.practicesWithGap - a.practicesWithGap ||
+					(checklistOrder.get(a.item.id) ?? Infinity) - (checklistOrder.get(b.item.id) ?? Infinity)
+			)
+	})).filter((a) => a.items.length > 0);
+	return { practices: practices.map((p) => ({ id: p.id, name: p.name })), aspects };
+}
+
+/** The gap matrix of a PCN as this viewer may see it. */
+export async function getPcnGapMatrix(
+	db: DbOrTx,
+	viewer: SignedInUser,
+	pcnId: number,
+	practices: readonly { id: number; name: string }[]
+): Promise<GapMatrix> {
+	return buildGapMatrix(practices, await listFlagsForPcn(db, viewer, pcnId));
+}
+
+export interface PcnLinkWorkerGap {
+	userId: number;
+	name: string;
+	updatedAt: string;
+	constructs: Record<Construct, ScoreGap>;
+	/** The largest gap either way, with its sentence; null when no construct has both sides. */
+	biggest: { construct: Construct; gap: number; large: boolean; text: string } | null;
+}
+
+export type PcnPerceptionRow = {
+	practiceId: number;
+	name: string;
+} & (
+	| { state: 'no_round' }
+	| { state: 'withheld'; round: { id: number; title: string } }
+	| { state: 'no_assessment'; round: { id: number; title: string } }
+	| { state: 'compared'; round: { id: number; title: string }; linkWorkers: PcnLinkWorkerGap[] }
+);
+
+/**
+ * Each practice's perception gap on its chosen round: every link worker's own view of that
+ * round, one row each. Views are signed and personal, so they are listed, not averaged: an
+ * average of two people who disagree would describe neither. One batched read for all rounds.
+ */
+export async function getPcnPerceptionGaps(db: DbOrTx, practices: readonly PcnPractice[]): Promise<PcnPerceptionRow[]> {
+	const roundIds = practices.flatMap((p) => (p.round && p.state === 'shown' ? [p.round.id] : []));
+	const assessments = await getAssessmentsForRounds(db, roundIds);
+	return [...practices]
+		.sort((a, b) => a.name.localeCompare(b.name) || a.id - b.id)
+		.map((practice): PcnPerceptionRow => {
+			const base = { practiceId: practice.id, name: practice.name };
+			if (!practice.round || practice.state === 'no_round') return { ...base, state: 'no_round' };
+			const round = { id: practice.round.id, title: practice.round.title };
+			if (practice.state !== 'shown') return { ...base, state: 'withheld', round };
+			const own = assessments.filter((a) => a.roundId === round.id);
+			if (own.length === 0) return { ...base, state: 'no_assessment', round };
+			const staffConstructs = {} as Record<Construct, number | null>;
+			for (const construct of CONSTRUCTS) staffConstructs[construct] = practice.scores[construct]?.mean ?? null;
+			return {
+				...base,
+				state: 'compared',
+				round,
+				linkWorkers: own.map((a) => {
+					const gap = perceptionGap(a.instrument, { constructs: staffConstructs, items: {} }, linkWorkerScores(a.instrument, a.agreement));
+					const top = gap.biggest;
+					const topGap = top ? gap.constructs[top.construct] : null;
+					return {
+						userId: a.userId,
+						name: a.linkWorkerName,
+						updatedAt: a.updatedAt,
+						constructs: gap.constructs,
+						biggest:
+							top && topGap && topGap.staff !== null && topGap.linkWorker !== null
+								? { construct: top.construct, gap: top.gap, large: topGap.large, text: describeGap(top.construct, topGap.staff, topGap.linkWorker) }
+								: null
+					};
+				})
+			};
+		});
+}

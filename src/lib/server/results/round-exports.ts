@@ -1,0 +1,314 @@
+/**
+ * CSV exports of a closed round. Every figure comes from the same disclosed results the round's
+ * page shows (SCORING.md §6): a withheld figure is written as a row saying so, never as a number.
+ */
+import { webcrypto } from 'node:crypto';
+import { plural } from '../../format';
+import { AGREEMENT_POINTS, NOT_RELEVANT_CODES } from '../../npt/answers';
+import { describePlacement } from '../../npt/continuum';
+import { CONSTRUCT_NAMES, CONSTRUCTS, SUB_CONSTRUCTS } from '../../npt/constructs';
+import { shuffle, type Disclosed } from '../../npt/disclosure';
+import type { Instrument } from '../../npt/instrument';
+import type { DisclosedScores } from '../../npt/round-results';
+import type { GroupScore, Respondent } from '../../npt/scoring';
+import type { Config } from '../platform/config';
+import { toCsv, type CsvValue } from '../platform/csv';
+import type { DbOrTx } from '../db';
+import { loadRespondents } from '../surveys/responses';
+import { getRoundReport, type RoundReport } from './round-report';
+
+export const EXPORT_KINDS = ['scores', 'items', 'answers'] as const;
+export type ExportKind = (typeof EXPORT_KINDS)[number];
+
+/** What each download is called in the audit log and on the page. */
+export const EXPORT_NAMES: Record<ExportKind, string> = {
+	scores: 'scores',
+	items: 'statement-by-statement results',
+	answers: 'anonymised answers'
+};
+
+/** `scores.csv` → `scores`; anything else is not an export. */
+export function exportKindOf(segment: string | undefined): ExportKind | undefined {
+	const kind = /^([a-z]+)\.csv$/.exec(segment ?? '')?.[1];
+	return (EXPORT_KINDS as readonly string[]).includes(kind ?? '') ? (kind as ExportKind) : undefined;
+}
+
+export interface RoundExport {
+	kind: ExportKind;
+	csv: string;
+	filename: string;
+	practiceId: number;
+	/** For the audit log: which export of which round. */
+	summary: string;
+}
+
+export type RoundExportResult =
+	| { ok: true; export: RoundExport }
+	| { ok: false; status: 404 | 409; message: string };
+
+/**
+ * Builds one export of a round. Only closed rounds export anything; the raw answers only when
+ * the round reached MIN_RESPONSES. `random` orders the raw answers (and nothing else).
+ */
+export async function buildRoundExport(
+	db: DbOrTx,
+	roundId: number,
+	kind: ExportKind,
+	config: Pick<Config, 'minResponses'>,
+	today: string,
+	random: () => number = secureRandom
+): Promise<RoundExportResult> {
+	const report = await getRoundReport(db, roundId, config, today);
+	if (!report) return { ok: false, status: 404, message: 'We could not find that survey round.' };
+	const { round, outcome } = report;
+	if (outcome.stage === 'draft') {
+		return { ok: false, status: 409, message: 'This round has not started yet, so there is nothing to download.' };
+	}
+	if (outcome.stage === 'collecting') {
+		return {
+			ok: false,
+			status: 409,
+			message: 'This round is still collecting answers. Downloads are available once it has closed.'
+		};
+	}
+
+	let csv: string;
+	if (kind === 'answers') {
+		if (!outcome.results.shown) {
+			return {
+				ok: false,
+				status: 409,
+				message: `The answers of this round cannot be downloaded: it had fewer than ${config.minResponses} responses, so they could identify people.`
+			};
+		}
+		csv = writeAnswersCsv(report.instrument, await loadRespondents(db, round.id), random);
+	} else {
+		csv = kind === 'scores' ? writeScoresCsv(report, config.minResponses) : writeItemsCsv(report, config.minResponses);
+	}
+	return {
+		ok: true,
+		export: {
+			kind,
+			csv,
+			filename: `belonging-${round.practice.ods_code}-${round.closes_on}-${kind}.csv`,
+			practiceId: round.practice.id,
+			summary: `Downloaded the ${EXPORT_NAMES[kind]} (CSV) of round ${round.id} “${round.title}” at ${round.practice.name}`
+		}
+	};
+}
+
+/** Crypto-strength, so the order of the raw answers says nothing about the order they arrived in. */
+function secureRandom(): number {
+	return webcrypto.getRandomValues(new Uint32Array(1))[0]! / 2 ** 32;
+}
+
+/**
+ * Scores, standard deviations and interval ends with two decimals: one more than the page shows,
+ * so a mean just under a band threshold (7.49) does not read as the threshold itself (7.5).
+ */
+function twoDecimals(value: number | null): number | null {
+	return value === null ? null : Math.round(value * 100) / 100;
+}
+
+/** Percentages with one decimal. */
+function percent(share: number | null | undefined): number | null {
+	return share === null || share === undefined ? null : Math.round(share * 1000) / 10;
+}
+
+const ROUND_HEADER = ['practice_ods_code', 'practice_name', 'round_title', 'instrument', 'opens_on', 'closes_on'];
+
+function roundColumns({ round, instrument }: RoundReport): CsvValue[] {
+	return [
+		round.practice.ods_code,
+		round.practice.name,
+		round.title,
+		`${instrument.title} (version ${instrument.version})`,
+		round.opens_on,
+		round.closes_on
+	];
+}
+
+function withheldRoundNote(needed: number): string {
+	return `Withheld: not enough responses. ${plural(needed, 'more response')} needed before any figure can be shown.`;
+}
+
+const SCORES_HEADER = [
+	...ROUND_HEADER,
+	'staff_headcount',
+	'group',
+	'group_respondents',
+	'figure',
+	'figure_name',
+	'n',
+	'mean',
+	'sd',
+	'ci95_lower',
+	'ci95_upper',
+	'band',
+	'note'
+];
+
+function scoreColumns(score: Disclosed<GroupScore>, withheldNote: string): CsvValue[] {
+	if (!score.shown || score.mean === null) return [null, null, null, null, null, null, withheldNote];
+	const { interval } = score;
+	return [
+		score.n,
+		twoDecimals(score.mean),
+		twoDecimals(score.sd),
+		twoDecimals(interval?.lower ?? null),
+		twoDecimals(interval?.upper ?? null),
+		null,
+		interval ? null : 'No interval: fewer than 2 people have this score.'
+	];
+}
+
+function groupScoreRows(scores: DisclosedScores, minResponses: number): CsvValue[][] {
+	const withheld = `Not enough responses: fewer than ${minResponses} people have this score.`;
+	return [
+		['overall', 'Overall score (0–10)', ...scoreColumns(scores.overall, withheld)],
+		...CONSTRUCTS.map((c) => [c, `${CONSTRUCT_NAMES[c].name} (0–10)`, ...scoreColumns(scores.constructs[c], withheld)])
+	];
+}
+
+/** One row per figure: the round overall and by construct, the general items, then each role group. */
+export function writeScoresCsv(report: RoundReport, minResponses: number): string {
+	const { round, instrument, outcome } = report;
+	if (outcome.stage !== 'closed') throw new Error('Only a closed round has scores to export');
+	const results = outcome.results;
+	const meta = [...roundColumns(report), round.staff_headcount];
+	if (!results.shown) {
+		const blanks = SCORES_HEADER.length - meta.length - 2;
+		return toCsv([SCORES_HEADER, [...meta, 'All respondents', ...Array<null>(blanks).fill(null), withheldRoundNote(results.respondentsNeeded)]]);
+	}
+
+	const rows: CsvValue[][] = [];
+	const everyone = [...meta, 'All respondents', results.respondents];
+	for (const row of groupScoreRows(results.scores, minResponses)) rows.push([...everyone, ...row]);
+	const overallRow = rows[0]!;
+	if (results.placement) {
+		const { placement } = results;
+		overallRow[SCORES_HEADER.indexOf('band')] = describePlacement(placement);
+		const notes = ['Indicative display band, not a validated cut-off.'];
+		if (placement.heldBackBy.length > 0) {
+			notes.push(`Overall reaches Belonging, held back by ${placement.heldBackBy.map((c) => CONSTRUCT_NAMES[c].name).join(', ')}.`);
+		}
+		if (placement.unconfirmed.length > 0) {
+			notes.push(`Overall reaches Belonging, not confirmed without ${placement.unconfirmed.map((c) => CONSTRUCT_NAMES[c].name).join(', ')}.`);
+		}
+		overallRow[SCORES_HEADER.indexOf('note')] = notes.join(' ');
+	}
+	for (const { itemId, result } of results.general) {
+		const text = instrument.generalItems.find((g) => g.id === itemId)?.text ?? itemId;
+		const score = result.shown ? ({ ...result.score, shown: true } as const) : result;
+		const withheld = `Not enough responses: fewer than ${minResponses} people gave this rating.`;
+		rows.push([...everyone, itemId, `${text} (rating 0–10)`, ...scoreColumns(score, withheld)]);
+	}
+	for (const group of results.roleGroups) {
+		const label = instrument.roleGroups.find((g) => g.id === group.roleGroup)?.label ?? group.roleGroup;
+		if (!group.result.shown) {
+			rows.push([
+				...meta,
+				label,
+				...Array<null>(SCORES_HEADER.length - meta.length - 2).fill(null),
+				`Not enough responses: a role group is shown only when it and everyone else who answered each have at least ${minResponses} people.`
+			]);
+			continue;
+		}
+		for (const row of groupScoreRows(group.result.scores, minResponses)) {
+			rows.push([...meta, label, group.result.respondents, ...row]);
+		}
+	}
+	return toCsv([SCORES_HEADER, ...rows]);
+}
+
+const POINT_NAMES = ['strongly_disagree', 'disagree', 'neither', 'agree', 'strongly_agree'] as const;
+
+const ITEMS_HEADER = [
+	...ROUND_HEADER,
+	'construct',
+	'sub_construct',
+	'item',
+	'statement',
+	'reversed',
+	'answered',
+	'scored',
+	...POINT_NAMES.map((p) => `n_${p}`),
+	...POINT_NAMES.map((p) => `pct_${p}`),
+	...NOT_RELEVANT_CODES.map((code) => `n_${code}`),
+	'pct_agree_or_strongly_agree',
+	'pct_agree_ci95_lower',
+	'pct_agree_ci95_upper',
+	'note'
+];
+
+/**
+ * Statement by statement, grouped by construct and sub-construct: the count and share of each
+ * agreement point (shares of scored answers, as worded), "not relevant" counted by kind, and the
+ * agree share with its Wilson interval. Distributions only, never scale scores (SCORING.md §3).
+ */
+export function writeItemsCsv(report: RoundReport, minResponses: number): string {
+	const { instrument, outcome } = report;
+	if (outcome.stage !== 'closed') throw new Error('Only a closed round has results to export');
+	const results = outcome.results;
+	const meta = roundColumns(report);
+	const blanksAfter = (filled: number) => Array<null>(ITEMS_HEADER.length - filled - 1).fill(null);
+	if (!results.shown) {
+		return toCsv([ITEMS_HEADER, [...meta, ...blanksAfter(meta.length), withheldRoundNote(results.respondentsNeeded)]]);
+	}
+
+	const byItem = new Map(results.items.map((r) => [r.itemId, r.result]));
+	const rows: CsvValue[][] = [];
+	for (const construct of CONSTRUCTS) {
+		for (const subConstruct of SUB_CONSTRUCTS[construct]) {
+			for (const item of instrument.items) {
+				if (item.construct !== construct || item.subConstruct !== subConstruct) continue;
+				const described = [...meta, construct, subConstruct, item.id, item.text, item.reversed ? 'yes' : 'no'];
+				const result = byItem.get(item.id);
+				if (!result?.shown) {
+					rows.push([
+						...described,
+						...blanksAfter(described.length),
+						`Not enough responses: fewer than ${minResponses} people answered this statement.`
+					]);
+					continue;
+				}
+				const scoredShare = (count: number) => (result.scored > 0 ? percent(count / result.scored) : null);
+				rows.push([
+					...described,
+					result.answered,
+					result.scored,
+					...AGREEMENT_POINTS.map((p) => result.counts[p]),
+					...AGREEMENT_POINTS.map((p) => scoredShare(result.counts[p])),
+					...NOT_RELEVANT_CODES.map((code) => result.notRelevant[code]),
+					percent(result.shares?.agree),
+					percent(result.agreeInterval?.lower),
+					percent(result.agreeInterval?.upper),
+					item.reversed ? 'Worded the other way round: disagreeing is the positive answer.' : null
+				]);
+			}
+		}
+	}
+	return toCsv([ITEMS_HEADER, ...rows]);
+}
+
+/**
+ * The raw answers, one row per respondent: 1–5 as stored (reverse-worded items not reversed),
+ * a "not relevant" code, or empty when skipped; then the 0–10 general ratings.
+ *
+ * Deliberately left out, because each could pick a person out of an anonymous survey
+ * (SCORING.md §6): the role group (a row's answers plus "VCSE partner" can point at the only
+ * such person, even where the group is too small to be shown), any date, the stored response id
+ * (a key into the database that stays the same across downloads, so exports could be joined on
+ * it) and the free-text comments (shown apart and unattributed, so they are never tied to a row
+ * of answers). Respondents are shuffled and numbered afresh in every export, so neither the
+ * number nor the order carries anything over from how or when the responses were stored.
+ */
+export function writeAnswersCsv(instrument: Instrument, respondents: readonly Respondent[], random: () => number): string {
+	const header = ['respondent', ...instrument.items.map((i) => i.id), ...instrument.generalItems.map((g) => g.id)];
+	const rows = shuffle(respondents, random).map((respondent, index) => [
+		index + 1,
+		...instrument.items.map((item) => respondent.agreement[item.id] ?? null),
+		...instrument.generalItems.map((g) => respondent.general[g.id] ?? null)
+	]);
+	return toCsv([header, ...rows]);
+}

@@ -1,0 +1,174 @@
+/**
+ * Anonymous staff responses (SCORING.md §6): stored whole or not at all, with no time finer than
+ * the round, no device data, random keys, and a separate per-day counter for progress.
+ */
+import { randomUUID } from 'node:crypto';
+import { isAgreementPoint, type AgreementAnswer } from '../../npt/answers';
+import type { Respondent } from '../../npt/scoring';
+import type { SurveySubmission } from '../../npt/submission';
+import { useCode } from './codes';
+import { emptyWriteAheadLogSoon, type Db, type DbOrTx } from '../db';
+import { itemIdsOf, type ItemIds } from './instruments';
+import { surveyAvailability } from './rounds';
+import { useSubmissionKey } from './submission-keys';
+
+export type SubmitOutcome =
+	| { stored: true }
+	| { stored: false; reason: 'round_not_open' | 'code_unknown' | 'code_already_used' | 'already_stored' };
+
+class Refused extends Error {
+	constructor(readonly outcome: Extract<SubmitOutcome, { stored: false }>) {
+		super(outcome.reason);
+	}
+}
+
+/**
+ * Stores one checked submission in a single transaction: the response, its answers, the comment
+ * (unlinked), the day's count, the code's use and the page's single-use key. Any refusal rolls
+ * everything back; a key already used means these answers were stored before.
+ */
+export async function submitResponse(
+	db: Db,
+	roundId: number,
+	submission: SurveySubmission,
+	today: string,
+	submissionKey?: string
+): Promise<SubmitOutcome> {
+	try {
+		await db.transaction().execute(async (tx) => {
+			const round = await tx
+				.selectFrom('round')
+				.select(['status', 'opens_on', 'closes_on', 'requires_code', 'instrument_version_id'])
+				.where('id', '=', roundId)
+				.executeTakeFirst();
+			if (!round || surveyAvailability(round, today) !== 'open') {
+				throw new Refused({ stored: false, reason: 'round_not_open' });
+			}
+			if (submissionKey !== undefined && !(await useSubmissionKey(tx, roundId, submissionKey))) {
+				throw new Refused({ stored: false, reason: 'already_stored' });
+			}
+			if (round.requires_code) {
+				const use = await useCode(tx, roundId, submission.code ?? '');
+				if (use !== 'accepted') {
+					throw new Refused({ stored: false, reason: use === 'already_used' ? 'code_already_used' : 'code_unknown' });
+				}
+			}
+			await storeResponse(tx, roundId, await itemIdsOf(tx, round.instrument_version_id), submission, today);
+		});
+		emptyWriteAheadLogSoon(db);
+		return { stored: true };
+	} catch (error) {
+		if (error instanceof Refused) return error.outcome;
+		throw error;
+	}
+}
+
+/**
+ * Writes one response with its answers, its unlinked comment and the day's count. The caller
+ * owns the transaction and has already checked the submission and the round.
+ */
+export async function storeResponse(
+	tx: DbOrTx,
+	roundId: number,
+	ids: ItemIds,
+	submission: SurveySubmission,
+	day: string
+): Promise<void> {
+	const responseId = randomUUID();
+	await tx.insertInto('response').values({ id: responseId, round_id: roundId, role_group: submission.roleGroup }).execute();
+
+	const answers = Object.entries(submission.agreement).map(([itemKey, answer]) => ({
+		response_id: responseId,
+		item_id: requireId(ids.agreement, itemKey),
+		value: isAgreementPoint(answer) ? answer : null,
+		not_relevant: isAgreementPoint(answer) ? null : answer
+	}));
+	if (answers.length > 0) await tx.insertInto('answer').values(answers).execute();
+
+	const general = Object.entries(submission.general).map(([itemKey, value]) => ({
+		response_id: responseId,
+		general_item_id: requireId(ids.general, itemKey),
+		value
+	}));
+	if (general.length > 0) await tx.insertInto('general_answer').values(general).execute();
+
+	if (submission.comment) {
+		await tx.insertInto('comment').values({ id: randomUUID(), round_id: roundId, body: submission.comment }).execute();
+	}
+	await tx
+		.insertInto('submission_day')
+		.values({ round_id: roundId, day, submissions: 1 })
+		.onConflict((oc) =>
+			oc.columns(['round_id', 'day']).doUpdateSet((eb) => ({ submissions: eb('submission_day.submissions', '+', 1) }))
+		)
+		.execute();
+}
+
+function requireId(ids: Map<string, number>, itemKey: string): number {
+	const id = ids.get(itemKey);
+	// The submission was checked against this very version, so a miss is a programming error.
+	if (id === undefined) throw new Error(`Item ${itemKey} is not part of the round's instrument version`);
+	return id;
+}
+
+export async function countResponses(db: DbOrTx, roundId: number): Promise<number> {
+	return (await countResponsesOfRounds(db, [roundId])).get(roundId) ?? 0;
+}
+
+/** Every respondent of a round with their answers, keyed by the definition's item ids. */
+export async function loadRespondents(db: DbOrTx, roundId: number): Promise<Respondent[]> {
+	return (await loadRespondentsOfRounds(db, [roundId])).get(roundId) ?? [];
+}
+
+/** The respondents of many rounds in three queries, whatever the number of rounds. */
+export async function loadRespondentsOfRounds(db: DbOrTx, roundIds: number[]): Promise<Map<number, Respondent[]>> {
+	const byRound = new Map<number, Respondent[]>(roundIds.map((id) => [id, []]));
+	if (roundIds.length === 0) return byRound;
+	const [responses, answers, general] = await Promise.all([
+		db.selectFrom('response').select(['id', 'round_id', 'role_group']).where('round_id', 'in', roundIds).execute(),
+		db
+			.selectFrom('answer')
+			.innerJoin('response', 'response.id', 'answer.response_id')
+			.innerJoin('instrument_item', 'instrument_item.id', 'answer.item_id')
+			.select(['answer.response_id', 'instrument_item.item_key', 'answer.value', 'answer.not_relevant'])
+			.where('response.round_id', 'in', roundIds)
+			.execute(),
+		db
+			.selectFrom('general_answer')
+			.innerJoin('response', 'response.id', 'general_answer.response_id')
+			.innerJoin('instrument_general_item', 'instrument_general_item.id', 'general_answer.general_item_id')
+			.select(['general_answer.response_id', 'instrument_general_item.item_key', 'general_answer.value'])
+			.where('response.round_id', 'in', roundIds)
+			.execute()
+	]);
+	const byId = new Map<string, Respondent & { agreement: Record<string, AgreementAnswer>; general: Record<string, number> }>();
+	for (const r of responses) {
+		const respondent = { roleGroup: r.role_group, agreement: {}, general: {} };
+		byId.set(r.id, respondent);
+		byRound.get(r.round_id)!.push(respondent);
+	}
+	for (const a of answers) {
+		byId.get(a.response_id)!.agreement[a.item_key] = (a.value ?? a.not_relevant) as AgreementAnswer;
+	}
+	for (const g of general) byId.get(g.response_id)!.general[g.item_key] = g.value;
+	return byRound;
+}
+
+/** How many have answered each of the given rounds. */
+export async function countResponsesOfRounds(db: DbOrTx, roundIds: number[]): Promise<Map<number, number>> {
+	const counts = new Map<number, number>(roundIds.map((id) => [id, 0]));
+	if (roundIds.length === 0) return counts;
+	const rows = await db
+		.selectFrom('response')
+		.select(['round_id', (eb) => eb.fn.countAll<number>().as('n')])
+		.where('round_id', 'in', roundIds)
+		.groupBy('round_id')
+		.execute();
+	for (const row of rows) counts.set(row.round_id, Number(row.n));
+	return counts;
+}
+
+export async function loadComments(db: DbOrTx, roundId: number): Promise<string[]> {
+	const rows = await db.selectFrom('comment').select('body').where('round_id', '=', roundId).execute();
+	return rows.map((r) => r.body);
+}

@@ -1,0 +1,94 @@
+/**
+ * Getting staff to a round's survey: its public link, a QR code for posters, and batches of
+ * single-use codes (SCORING.md §6) printed as slips. Only the people who run rounds share them.
+ */
+import { error } from '@sveltejs/kit';
+import { renderSVG } from 'uqr';
+import { z } from 'zod';
+import { guardRound, ROUND_MANAGERS } from '../access';
+import { recordAudit } from '../platform/audit';
+import { issueCodes } from './codes';
+import { atomically, type DbOrTx } from '../db';
+import { getRound, type RoundWithPractice, type SurveyAvailability } from './rounds';
+import type { SignedInUser } from '../accounts/users';
+
+interface SharingEvent {
+	locals: App.Locals;
+	url: URL;
+	params: Partial<Record<string, string>>;
+}
+
+/**
+ * The guard for every sharing page and download: the round's practice must be in the user's
+ * scope, and the user must be one who runs rounds. The role is checked before the round is looked
+ * up, so a refusal says nothing about which rounds exist; out of scope reads like "not there".
+ */
+export async function guardRoundSharing(event: SharingEvent): Promise<{ user: SignedInUser; round: RoundWithPractice }> {
+	const { user, roundId } = await guardRound(event, ROUND_MANAGERS);
+	const round = await getRound(event.locals.db, roundId);
+	if (!round) error(404, 'We could not find that survey round.');
+	return { user, round };
+}
+
+/** Open rounds and rounds due to open are worth sharing; a draft has not been agreed yet, a closed round takes no answers. */
+export function isShareable(availability: SurveyAvailability): availability is 'open' | 'not_yet_open' {
+	return availability === 'open' || availability === 'not_yet_open';
+}
+
+/** The absolute link staff open; `origin` is the site's public origin (ORIGIN), never a guess. */
+export function surveyUrl(origin: string, publicToken: string): string {
+	return `${origin}/s/${publicToken}`;
+}
+
+export function qrPath(roundId: number): string {
+	return `/rounds/${roundId}/qr.svg`;
+}
+
+/** Says which practice and round a downloaded file is for, once it sits among other downloads. */
+export function qrFilename(round: Pick<RoundWithPractice, 'id' | 'practice'>): string {
+	const ods = round.practice.ods_code.replace(/[^A-Za-z0-9-]/g, '');
+	return `belonging-survey-${ods}-round-${round.id}.svg`;
+}
+
+/**
+ * A quiet zone of four modules is what the QR standard asks for, and error correction level M
+ * still scans from a creased or smudged print. The SVG has no style attributes, only fill.
+ */
+export function surveyQrSvg(url: string): string {
+	return renderSVG(url, { border: 4, ecc: 'M' });
+}
+
+export const MAX_CODE_BATCH = 500;
+
+export const codeBatchSchema = z.object({
+	count: z
+		.string({ error: 'Enter how many codes you need' })
+		.trim()
+		.regex(/^\d{1,6}$/, 'Enter how many codes you need as a whole number, for example 30')
+		.transform(Number)
+		.pipe(
+			z
+				.number()
+				.min(1, 'Create at least 1 code')
+				.max(MAX_CODE_BATCH, `Create no more than ${MAX_CODE_BATCH} codes at a time`)
+		)
+});
+
+/** Creates a batch of codes and records who did it, in one transaction: no codes without the audit entry. */
+export async function issueCodeBatch(
+	db: DbOrTx,
+	user: SignedInUser,
+	round: Pick<RoundWithPractice, 'id' | 'title' | 'practice'>,
+	count: number
+): Promise<string[]> {
+	const work = async (tx: DbOrTx) => {
+		const codes = await issueCodes(tx, round.id, count);
+		await recordAudit(tx, user, {
+			action: 'codes_issued',
+			summary: `Created ${count} single-use ${count === 1 ? 'code' : 'codes'} for round ${round.id} “${round.title}” at ${round.practice.name}`,
+			practiceId: round.practice.id
+		});
+		return codes;
+	};
+	return atomically(db, work);
+}

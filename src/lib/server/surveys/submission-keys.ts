@@ -1,0 +1,57 @@
+/**
+ * Single-use submission keys. Each survey page is sent with a fresh random key in a hidden
+ * field; storing a response also stores the key's hash, in the same transaction, so the same
+ * answers sent twice (a post whose answer was lost, a second tap, a browser retry) are
+ * recognised and thanked instead of being stored again. The table keeps no link to a response
+ * and is emptied as rounds close.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import type { DbOrTx } from '../db';
+
+/** The hidden field the survey page carries its key in. */
+export const SUBMISSION_KEY_FIELD = 'submission';
+const KEY_PATTERN = /^[A-Za-z0-9_-]{22}$/;
+
+export function newSubmissionKey(): string {
+	return randomBytes(16).toString('base64url');
+}
+
+/** The key from a survey post: undefined when there is none, null when it is malformed. */
+export function submissionKeyOf(fields: readonly (readonly [string, string])[]): string | undefined | null {
+	const sent = fields.filter(([name]) => name === SUBMISSION_KEY_FIELD);
+	if (sent.length === 0) return undefined;
+	return sent.length === 1 && KEY_PATTERN.test(sent[0]![1]) ? sent[0]![1] : null;
+}
+
+const hashOf = (key: string) => createHash('sha256').update(key).digest('base64url');
+
+export async function isSubmissionKeyUsed(db: DbOrTx, roundId: number, key: string): Promise<boolean> {
+	const row = await db
+		.selectFrom('survey_submission_key')
+		.select('key_hash')
+		.where('key_hash', '=', hashOf(key))
+		.where('round_id', '=', roundId)
+		.executeTakeFirst();
+	return row !== undefined;
+}
+
+/** Records the key inside the response's transaction; false when it was already used. */
+export async function useSubmissionKey(tx: DbOrTx, roundId: number, key: string): Promise<boolean> {
+	const row = await tx
+		.insertInto('survey_submission_key')
+		.values({ key_hash: hashOf(key), round_id: roundId })
+		.onConflict((oc) => oc.column('key_hash').doNothing())
+		.returning('key_hash')
+		.executeTakeFirst();
+	return row !== undefined;
+}
+
+/** Keys of rounds that take no more answers are of no further use. */
+export async function forgetKeysOfClosedRounds(db: DbOrTx, today: string): Promise<void> {
+	await db
+		.deleteFrom('survey_submission_key')
+		.where('round_id', 'in', (eb) =>
+			eb.selectFrom('round').select('id').where((w) => w.or([w('status', '=', 'closed'), w('closes_on', '<', today)]))
+		)
+		.execute();
+}

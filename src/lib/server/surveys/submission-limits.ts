@@ -1,0 +1,92 @@
+/**
+ * A limit on survey submissions per client address and round, so that one address cannot stuff
+ * a round with answers (the survey has no accounts to limit instead).
+ *
+ * The limit must never refuse honest staff. A whole practice, or several practices behind one of
+ * the NHS network's shared gateways, can reach Belonging from a single address, and the staff of
+ * a practice may all answer in the same hour (a team meeting, a lunchtime nudge). So the limit
+ * is per round, and is sized from the round's staff headcount: an address may send one and a
+ * half times the headcount in an hour (at least 10), and twice that in a day. More than that
+ * cannot be the practice's own staff answering once each.
+ *
+ * Only a keyed hash is stored: HMAC-SHA256 of the round, the address and the hour (or the day),
+ * with a key that is made when the server starts and kept in memory only. The table has no
+ * address, no round id and no time finer than the day, nothing that points at a response, and
+ * each row is deleted once its day is over. A copy of the database therefore cannot tell which
+ * addresses answered; a restart starts the counts afresh (a new key), which errs towards letting
+ * people answer.
+ */
+import { createHmac, randomBytes } from 'node:crypto';
+import { atomically, type DbOrTx } from '../db';
+
+const KEY = randomBytes(32);
+
+/** Staff headcount assumed when the practice manager entered none. */
+const DEFAULT_HEADCOUNT = 50;
+
+export interface SubmissionLimits {
+	perHour: number;
+	perDay: number;
+}
+
+export function submissionLimits(staffHeadcount: number | null): SubmissionLimits {
+	const perHour = Math.max(10, Math.ceil((staffHeadcount ?? DEFAULT_HEADCOUNT) * 1.5));
+	return { perHour, perDay: 2 * perHour };
+}
+
+const keyFor = (roundId: number, clientAddress: string, period: string) =>
+	createHmac('sha256', KEY).update(`${roundId}\u0000${clientAddress}\u0000${period}`).digest('base64url');
+
+export type SurveyClaim = { ok: true } | { ok: false; retryAfterSeconds: number };
+
+class OverLimit extends Error {
+	constructor(readonly retryAfterSeconds: number) {
+		super('over the survey submission limit');
+	}
+}
+
+/**
+ * Counts one submission from this address to this round, or refuses it when the hour's or the
+ * day's allowance is used up. Both counts go up in one transaction, each only while under its
+ * limit (checked in the same statement that adds one), so concurrent submissions cannot pass
+ * the limit together. Called in its own transaction, apart from the response it allows.
+ */
+export async function claimSurveySubmission(
+	db: DbOrTx,
+	round: { id: number; staffHeadcount: number | null },
+	clientAddress: string,
+	now: Date = new Date()
+): Promise<SurveyClaim> {
+	const limits = submissionLimits(round.staffHeadcount);
+	const iso = now.toISOString();
+	const day = iso.slice(0, 10);
+	const hour = iso.slice(0, 13);
+	const nextHour = 3600 - Math.floor((now.getTime() % 3_600_000) / 1000);
+	const nextDay = 86_400 - Math.floor((now.getTime() % 86_400_000) / 1000);
+	const count = async (tx: DbOrTx, key: string, limit: number, wait: number) => {
+		const row = await tx
+			.insertInto('survey_throttle')
+			.values({ key_hash: key, day, submissions: 1 })
+			.onConflict((oc) =>
+				oc
+					.column('key_hash')
+					.doUpdateSet((eb) => ({ submissions: eb('survey_throttle.submissions', '+', 1) }))
+					.where('survey_throttle.submissions', '<', limit)
+			)
+			.returning('submissions')
+			.executeTakeFirst();
+		if (!row) throw new OverLimit(wait);
+	};
+	try {
+		const work = async (tx: DbOrTx) => {
+			await tx.deleteFrom('survey_throttle').where('day', '<', day).execute();
+			await count(tx, keyFor(round.id, clientAddress, day), limits.perDay, nextDay);
+			await count(tx, keyFor(round.id, clientAddress, hour), limits.perHour, nextHour);
+		};
+		await atomically(db, work);
+		return { ok: true };
+	} catch (error) {
+		if (error instanceof OverLimit) return { ok: false, retryAfterSeconds: error.retryAfterSeconds };
+		throw error;
+	}
+}
