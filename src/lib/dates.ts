@@ -52,3 +52,10 @@ const longDate = new Intl.DateTimeFormat('en-GB', {
 export function formatDate(iso: string): string {
 	return longDate.format(parse(iso));
 }
+
+const ukTime = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', dateStyle: 'long', timeStyle: 'short' });
+
+/** "14 March 2026 at 10:05", UK time. */
+export function formatWhen(instant: Date): string {
+	return ukTime.format(instant);
+}

@@ -8,7 +8,7 @@ import { checkSubmission } from '../../src/lib/npt/submission';
 import { getInstrumentVersion, versionIdOf } from '../../src/lib/server/surveys/instruments';
 import { importOrganisations } from '../../src/lib/server/organisations/import';
 import { createIcb } from '../../src/lib/server/organisations/organisations';
-import { inviteUser } from '../../src/lib/server/accounts/people';
+import { inviteUser } from '../../src/lib/server/accounts/invitations';
 import { createRound } from '../../src/lib/server/surveys/rounds';
 import { actions as flagActions } from '../../src/routes/(app)/practices/[practiceId]/flags/+page.server';
 import { createAccessFixture, type AccessFixture } from '../helpers/access-fixture';

@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LINK_PROBLEMS, issueAccountLink } from '../../src/lib/server/accounts/account-links';
 import { afterResponsesSettled } from '../../src/lib/server/platform/after-response';
 import type { Db } from '../../src/lib/server/db';
-import { inviteUser, requestPasswordReset } from '../../src/lib/server/accounts/people';
+import { inviteUser, requestPasswordReset } from '../../src/lib/server/accounts/invitations';
 import { SESSION_COOKIE, createSession, hashToken, validateSessionToken } from '../../src/lib/server/accounts/sessions';
 import { findUserByEmail } from '../../src/lib/server/accounts/users';
 import { actions as accountActions, load as accountLoad } from '../../src/routes/(app)/account/+page.server';

@@ -8,23 +8,16 @@ import { LINK_PROBLEMS } from '../../src/lib/server/accounts/account-links';
 import type { Db } from '../../src/lib/server/db';
 import { memoryMailer } from '../../src/lib/server/platform/mail';
 import { verifyPassword } from '../../src/lib/server/accounts/passwords';
+import { acceptInvitation, changePassword, resetPassword } from '../../src/lib/server/accounts/choosing-password';
+import { disableUser, removePracticeAccess, signOutEverywhere, updateUser } from '../../src/lib/server/accounts/people-changes';
+import { getPersonFor, listGrantableChoices, listPeopleFor } from '../../src/lib/server/accounts/people-list';
 import {
-	acceptInvitation,
-	changePassword,
-	disableUser,
-	getPersonFor,
 	inviteUser,
 	issuePasswordReset,
-	listGrantableChoices,
-	listPeopleFor,
 	reissueInvitation,
-	removePracticeAccess,
 	requestPasswordReset,
-	resetPassword,
-	signOutEverywhere,
-	updateUser,
 	type LinkOptions
-} from '../../src/lib/server/accounts/people';
+} from '../../src/lib/server/accounts/invitations';
 import { createSession } from '../../src/lib/server/accounts/sessions';
 import { findUserByEmail, getScope, getUser } from '../../src/lib/server/accounts/users';
 import { createAccessFixture, type AccessFixture } from '../helpers/access-fixture';

@@ -1,6 +1,6 @@
 /** `npm run user:create`, through the function the command calls. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { acceptInvitation } from '../../src/lib/server/accounts/people';
+import { acceptInvitation } from '../../src/lib/server/accounts/choosing-password';
 import { createIcb, createPcn, createPractice } from '../../src/lib/server/organisations/organisations';
 import { createUserFromCommandLine } from '../../src/lib/server/cli/user-create';
 import { findUserByEmail, getScope } from '../../src/lib/server/accounts/users';

@@ -6,7 +6,13 @@
 import { error, redirect, type RequestEvent } from '@sveltejs/kit';
 import type { AccountLinkPurpose } from '../db/schema';
 import { formFailure, readForm } from '../platform/forms';
-import { acceptInvitation, excludeFromAdminResetNotice, lookUpAccountLink, newPasswordSchema, resetPassword } from './people';
+import {
+	acceptInvitation,
+	excludeFromAdminResetNotice,
+	lookUpAccountLink,
+	newPasswordSchema,
+	resetPassword
+} from './choosing-password';
 import { createSession, hashToken, invalidateSession, setSessionCookie } from './sessions';
 
 export async function loadLinkPage(event: RequestEvent, purpose: AccountLinkPurpose) {

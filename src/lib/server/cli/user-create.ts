@@ -12,9 +12,10 @@ import { normaliseOdsCode, PCN_ODS_PATTERN, PRACTICE_ODS_PATTERN } from '../../o
 import { ConfigError, loadConfig } from '../platform/config';
 import { openDatabase, type DbOrTx } from '../db';
 import { migrateToLatest } from '../db/migrations';
-import { formatWhen, inviteUser } from '../accounts/people';
+import { inviteUser } from '../accounts/invitations';
 import { ROLES, ROLE_NAMES, SCOPE_KIND, roleSchema, type Role } from '../accounts/users';
 import { CONTENTS_KEY } from '../app';
+import { formatWhen } from '../../dates';
 
 export const USAGE = [
 	'Usage: npm run user:create -- --email <address> --name "<full name>" --role <role> [--pcn <ODS code> ...] [--practice <ODS code> ...]',

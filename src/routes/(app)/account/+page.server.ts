@@ -6,10 +6,13 @@ import { API_RATE_LIMIT } from '$lib/server/api/endpoint';
 import { idTextSchema } from '$lib/server/organisations/organisations';
 import { formFailure, readForm, type FormFailure } from '$lib/server/platform/forms';
 import { MAX_PASSWORD_LENGTH } from '$lib/server/accounts/passwords';
-import { changePassword, describeAccess, dismissAdminResetNotice, formatWhen, newPasswordSchema, signOutEverywhere } from '$lib/server/accounts/people';
+import { changePassword, dismissAdminResetNotice, newPasswordSchema } from '$lib/server/accounts/choosing-password';
+import { describeAccess } from '$lib/server/accounts/people-list';
+import { signOutEverywhere } from '$lib/server/accounts/people-changes';
 import { createSession, deleteSessionCookie, setSessionCookie } from '$lib/server/accounts/sessions';
 import { ROLE_NAMES } from '$lib/server/accounts/users';
 import type { Actions, PageServerLoad } from './$types';
+import { formatWhen } from '$lib/dates';
 
 const DONE: Record<string, string> = {
 	'password-changed': 'Your password has been changed. You have been signed out on every other computer and phone.',

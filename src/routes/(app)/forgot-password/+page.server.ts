@@ -2,7 +2,7 @@ import { redirect } from '@sveltejs/kit';
 import { z } from 'zod';
 import { afterResponse } from '$lib/server/platform/after-response';
 import { readForm } from '$lib/server/platform/forms';
-import { requestPasswordReset } from '$lib/server/accounts/people';
+import { requestPasswordReset } from '$lib/server/accounts/invitations';
 import { emailSchema } from '$lib/server/accounts/users';
 import type { Actions, PageServerLoad } from './$types';
 

@@ -1,5 +1,5 @@
 import { guard } from '$lib/server/access';
-import { listPeopleFor } from '$lib/server/accounts/people';
+import { listPeopleFor } from '$lib/server/accounts/people-list';
 import type { PageServerLoad } from './$types';
 
 export const load = (async (event) => {

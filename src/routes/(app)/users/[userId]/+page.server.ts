@@ -5,20 +5,17 @@ import { formFailure, readForm, type FormValues } from '$lib/server/platform/for
 import {
 	disableUser,
 	enableUser,
-	formatWhen,
-	getPersonFor,
-	issuePasswordReset,
-	listGrantableChoices,
-	reissueInvitation,
 	removePracticeAccess,
 	signOutEverywhere,
-	updateUser,
-	type Refusal,
-	type SentLink
-} from '$lib/server/accounts/people';
+	updateUser
+} from '$lib/server/accounts/people-changes';
+import { getPersonFor, listGrantableChoices } from '$lib/server/accounts/people-list';
+import { issuePasswordReset, reissueInvitation, type SentLink } from '$lib/server/accounts/invitations';
 import { displayNameSchema, roleSchema } from '$lib/server/accounts/users';
 import { SCOPE_FIELDS, idList } from '../schemas';
 import type { Actions, PageServerLoad } from './$types';
+import { formatWhen } from '$lib/dates';
+import type { Refusal } from '$lib/server/platform/outcome';
 
 const MANAGERS = ['admin', 'pcn_lead'] as const;
 

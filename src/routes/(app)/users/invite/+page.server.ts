@@ -1,10 +1,12 @@
 import { z } from 'zod';
 import { guard } from '$lib/server/access';
 import { formFailure, readForm } from '$lib/server/platform/forms';
-import { formatWhen, inviteUser, listGrantableChoices } from '$lib/server/accounts/people';
+import { inviteUser } from '$lib/server/accounts/invitations';
+import { listGrantableChoices } from '$lib/server/accounts/people-list';
 import { ROLE_NAMES, displayNameSchema, emailSchema, roleSchema } from '$lib/server/accounts/users';
 import { SCOPE_FIELDS, idList } from '../schemas';
 import type { Actions, PageServerLoad } from './$types';
+import { formatWhen } from '$lib/dates';
 
 export const load = (async (event) => {
 	const viewer = guard(event, { roles: ['admin', 'pcn_lead'] });

@@ -1,0 +1,264 @@
+/**
+ * Links that are shown once and mailed: invitations, sending them again, and password resets,
+ * whether an administrator issues them or the person asks on the forgotten-password form.
+ */
+import { formatWhen } from '../../dates';
+import { issueAccountLink } from './account-links';
+import { recordAudit } from '../platform/audit';
+import { refuse, type Outcome } from '../platform/outcome';
+import { atomically, isUniqueViolation, type DbOrTx } from '../db';
+import type { AccountLinkPurpose, UserAccount } from '../db/schema';
+import type { Mailer, MailMessage } from '../platform/mail';
+import {
+	DuplicateEmailError,
+	ROLE_NAMES,
+	createUser,
+	displayNameSchema,
+	emailSchema,
+	findUserByEmail,
+	type Role,
+	type Scope,
+	type SignedInUser
+} from './users';
+import {
+	type Manager,
+	NOT_FOUND,
+	NOT_YOURS,
+	scopeForRole,
+	isSystem,
+	grantableRoles,
+	findTarget,
+	grantProblem,
+	nameOf,
+	personLabel,
+	auditPlace
+} from './people-rules';
+import { organisationNames, scopeInWords } from './people-list';
+
+export interface LinkOptions {
+	/** The address people use, for the absolute link: config.origin, or the request's own origin. */
+	origin: string;
+	/** Null when nobody is to be mailed (the command line prints the link instead). */
+	mailer: Mailer | null;
+	now?: Date;
+}
+
+export interface SentLink {
+	url: string;
+	expiresAt: Date;
+	/** Whether the mailer accepted the message; the link is shown on screen either way. */
+	mailed: boolean;
+}
+
+export async function deliver(mailer: Mailer | null, message: MailMessage): Promise<boolean> {
+	if (!mailer) return false;
+	try {
+		await mailer.send(message);
+		return true;
+	} catch (error) {
+		// The link is on the screen of the person who asked for it, so a mail failure is not fatal.
+		console.error(`Could not send mail to ${message.to}: ${(error as Error).message}`);
+		return false;
+	}
+}
+
+const ROLE_WITH_ARTICLE: Record<Role, string> = {
+	admin: 'an administrator',
+	pcn_lead: 'a PCN lead',
+	practice_manager: 'a practice manager',
+	link_worker: 'a link worker'
+};
+
+export function linkMessage(purpose: AccountLinkPurpose, user: UserAccount, url: string, expiresAt: Date, from: string): MailMessage {
+	const until = formatWhen(expiresAt);
+	const ignore = 'If you were not expecting this message, you can ignore it: nothing changes unless the link is used.';
+	if (purpose === 'invitation') {
+		return {
+			to: user.email,
+			subject: 'You are invited to Belonging',
+			text: [
+				`Hello ${user.display_name},`,
+				'',
+				`${from} has invited you to Belonging as ${ROLE_WITH_ARTICLE[user.role]}.`,
+				'Belonging helps GP practices see how well their link worker is embedded in the team.',
+				'',
+				`Open this link to choose your password. It works once, until ${until}:`,
+				url,
+				'',
+				ignore
+			].join('\n')
+		};
+	}
+	return {
+		to: user.email,
+		subject: 'Reset your Belonging password',
+		text: [
+			`Hello ${user.display_name},`,
+			'',
+			'Someone asked to reset the password for your Belonging account.',
+			`Open this link to choose a new password. It works once, until ${until}:`,
+			url,
+			'',
+			ignore
+		].join('\n')
+	};
+}
+
+export interface NewPerson {
+	email: string;
+	displayName: string;
+	role: Role;
+	scope: Partial<Scope>;
+}
+
+/**
+ * Creates an account without a password, with its scope and a 7-day invitation link; mails the
+ * link and returns it so the page can show it once.
+ */
+export async function inviteUser(
+	db: DbOrTx,
+	inviter: Manager,
+	input: NewPerson,
+	options: LinkOptions
+): Promise<Outcome<{ user: UserAccount; link: SentLink }>> {
+	const now = options.now ?? new Date();
+	const email = emailSchema.safeParse(input.email);
+	if (!email.success) return refuse(400, email.error.issues[0]!.message, 'email');
+	const displayName = displayNameSchema.safeParse(input.displayName);
+	if (!displayName.success) return refuse(400, displayName.error.issues[0]!.message, 'displayName');
+	const scope = scopeForRole(input.role, input.scope);
+	const refusal = await grantProblem(db, inviter, input.role, scope);
+	if (refusal) return refusal;
+	const duplicate = refuse(409, new DuplicateEmailError().message, 'email');
+	if (await findUserByEmail(db, email.data)) return duplicate;
+	const names = await organisationNames(db, scope);
+	let created;
+	try {
+		created = await atomically(db, async (tx) => {
+			const user = await createUser(tx, { email: email.data, displayName: displayName.data, role: input.role, scope }, now);
+			const link = await issueAccountLink(tx, user.id, 'invitation', isSystem(inviter) ? null : inviter.id, now);
+			await recordAudit(
+				tx,
+				inviter,
+				{
+					action: 'invitation_issued',
+					summary: `Invited ${personLabel(user)} as ${ROLE_NAMES[user.role]}: ${scopeInWords(user.role, names.pcns, names.practices)}`,
+					...auditPlace(scope)
+				},
+				now
+			);
+			return { user, link };
+		});
+	} catch (error) {
+		// Two invitations for the same address at once: the unique index lets only one through.
+		if (error instanceof DuplicateEmailError || isUniqueViolation(error, 'user_account', 'email')) return duplicate;
+		throw error;
+	}
+	const url = `${options.origin}${created.link.path}`;
+	const mailed = await deliver(options.mailer, linkMessage('invitation', created.user, url, created.link.expiresAt, nameOf(inviter)));
+	return { ok: true, user: created.user, link: { url, expiresAt: created.link.expiresAt, mailed } };
+}
+
+/** A fresh invitation for someone who has not chosen a password yet; the old link stops working. */
+export async function reissueInvitation(
+	db: DbOrTx,
+	actor: SignedInUser,
+	userId: number,
+	options: LinkOptions
+): Promise<Outcome<{ user: UserAccount; link: SentLink }>> {
+	const now = options.now ?? new Date();
+	if (grantableRoles(actor).length === 0) return refuse(403, 'You cannot send invitations.');
+	const target = await findTarget(db, actor, userId);
+	if (!target) return refuse(404, NOT_FOUND);
+	const { account } = target;
+	if (!target.manageable) {
+		return refuse(
+			403,
+			`${account.display_name} also has access outside your PCN, so only an administrator can send their invitation again.`
+		);
+	}
+	if (account.password_hash) {
+		return refuse(409, `${account.display_name} has already accepted their invitation, so there is nothing to send again.`);
+	}
+	if (account.disabled_at) {
+		return refuse(
+			409,
+			actor.role === 'admin'
+				? `${account.display_name}’s account is switched off. Switch it on before sending the invitation again.`
+				: `${account.display_name}’s account is switched off. Ask an administrator if they need access again.`
+		);
+	}
+	const link = await atomically(db, async (tx) => {
+		const issued = await issueAccountLink(tx, account.id, 'invitation', actor.id, now);
+		await recordAudit(tx, actor, { action: 'invitation_issued', summary: `Sent a new invitation to ${personLabel(account)}` }, now);
+		return issued;
+	});
+	const url = `${options.origin}${link.path}`;
+	const mailed = await deliver(options.mailer, linkMessage('invitation', account, url, link.expiresAt, actor.displayName));
+	return { ok: true, user: account, link: { url, expiresAt: link.expiresAt, mailed } };
+}
+
+/** An administrator's one-hour reset link for someone who has a password; shown once and mailed. */
+export async function issuePasswordReset(
+	db: DbOrTx,
+	actor: SignedInUser,
+	userId: number,
+	options: LinkOptions
+): Promise<Outcome<{ user: UserAccount; link: SentLink }>> {
+	const now = options.now ?? new Date();
+	if (actor.role !== 'admin') return refuse(403, 'Only an administrator can issue a password reset link.');
+	const target = await findTarget(db, actor, userId);
+	if (!target) return refuse(404, NOT_FOUND);
+	if (!target.manageable) return refuse(403, NOT_YOURS);
+	const { account } = target;
+	if (account.disabled_at) return refuse(409, `${account.display_name}’s account is switched off. Switch it on first.`);
+	if (!account.password_hash) {
+		return refuse(409, `${account.display_name} has not chosen a password yet. Send their invitation again instead.`);
+	}
+	const link = await atomically(db, async (tx) => {
+		const issued = await issueAccountLink(tx, account.id, 'password_reset', actor.id, now);
+		await recordAudit(tx, actor, { action: 'password_reset_issued', summary: `Issued a password reset link for ${personLabel(account)}` }, now);
+		return issued;
+	});
+	const url = `${options.origin}${link.path}`;
+	const mailed = await deliver(options.mailer, linkMessage('password_reset', account, url, link.expiresAt, actor.displayName));
+	return { ok: true, user: account, link: { url, expiresAt: link.expiresAt, mailed } };
+}
+
+/** Reset links the forgotten-password form may send for one account in an hour. */
+export const MAX_RESET_REQUESTS_PER_HOUR = 3;
+const RESET_REQUEST_WINDOW_MS = 60 * 60 * 1000;
+export const RESET_REQUEST_ACTOR = 'forgotten password form';
+
+/**
+ * The forgotten-password form. Mails a reset link only to an active account that has a password,
+ * at most three an hour, and tells the caller nothing: the page gives the same answer whatever
+ * happened, so it cannot be used to learn who has an account.
+ */
+export async function requestPasswordReset(db: DbOrTx, email: string, options: LinkOptions): Promise<void> {
+	const now = options.now ?? new Date();
+	const account = await findUserByEmail(db, email);
+	if (!account || !account.password_hash || account.disabled_at) return;
+	// The audit log already records every link this form issues, so it doubles as the counter.
+	const recent = await db
+		.selectFrom('audit_event')
+		.select((eb) => eb.fn.countAll<number>().as('n'))
+		.where('action', '=', 'password_reset_issued')
+		.where('actor_user_id', 'is', null)
+		.where('actor_label', '=', RESET_REQUEST_ACTOR)
+		.where('summary', '=', resetRequestSummary(account))
+		.where('occurred_at', '>', new Date(now.getTime() - RESET_REQUEST_WINDOW_MS).toISOString())
+		.executeTakeFirstOrThrow();
+	if (Number(recent.n) >= MAX_RESET_REQUESTS_PER_HOUR) return;
+	const link = await atomically(db, async (tx) => {
+		const issued = await issueAccountLink(tx, account.id, 'password_reset', null, now);
+		await recordAudit(tx, { anonymous: RESET_REQUEST_ACTOR }, { action: 'password_reset_issued', summary: resetRequestSummary(account) }, now);
+		return issued;
+	});
+	await deliver(options.mailer, linkMessage('password_reset', account, `${options.origin}${link.path}`, link.expiresAt, ''));
+}
+
+/** Names the account by email alone, which does not change, because the hourly count matches on it. */
+function resetRequestSummary(account: Pick<UserAccount, 'email'>): string {
+	return `Sent a password reset link to ${account.email}`;
+}

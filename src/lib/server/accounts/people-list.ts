@@ -1,0 +1,230 @@
+/**
+ * Reading people: the list an administrator or PCN lead sees, one person's page, and the roles,
+ * PCNs and practices an actor may grant.
+ */
+import { formatWhen } from '../../dates';
+import { type DbOrTx } from '../db';
+import type { UserAccount } from '../db/schema';
+import { ROLE_NAMES, SCOPE_KIND, type Role, type Scope, type SignedInUser } from './users';
+import { type Manager, isAdmin, grantableRoles, canManagePerson, findTarget } from './people-rules';
+
+export interface OrganisationName {
+	id: number;
+	odsCode: string;
+	name: string;
+}
+
+export interface PracticeName extends OrganisationName {
+	pcnId: number | null;
+}
+
+export async function organisationNames(db: DbOrTx, scope: Scope): Promise<{ pcns: OrganisationName[]; practices: PracticeName[] }> {
+	const [pcns, practices] = await Promise.all([
+		scope.pcnIds.length
+			? db.selectFrom('pcn').select(['id', 'ods_code', 'name']).where('id', 'in', scope.pcnIds).orderBy('name').execute()
+			: [],
+		scope.practiceIds.length
+			? db
+					.selectFrom('practice')
+					.select(['id', 'ods_code', 'name', 'pcn_id'])
+					.where('id', 'in', scope.practiceIds)
+					.orderBy('name')
+					.execute()
+			: []
+	]);
+	return {
+		pcns: pcns.map((p) => ({ id: p.id, odsCode: p.ods_code, name: p.name })),
+		practices: practices.map((p) => ({ id: p.id, odsCode: p.ods_code, name: p.name, pcnId: p.pcn_id }))
+	};
+}
+
+export type PersonStatus = 'active' | 'invited' | 'invitation_expired' | 'switched_off';
+
+export const STATUS_NAMES: Record<PersonStatus, string> = {
+	active: 'Active',
+	invited: 'Invitation pending',
+	invitation_expired: 'Invitation expired',
+	switched_off: 'Switched off'
+};
+
+/** A person as a particular viewer may see them: scope outside a PCN lead's own is only counted. */
+export interface Person {
+	id: number;
+	email: string;
+	displayName: string;
+	role: Role;
+	roleName: string;
+	status: PersonStatus;
+	statusName: string;
+	/** When the pending invitation stops working, in words; null unless an invitation is pending. */
+	invitationExpires: string | null;
+	pcns: OrganisationName[];
+	practices: PracticeName[];
+	/** PCNs or practices in the person's scope that the viewer does not see. */
+	elsewhere: number;
+	/** Whether the viewer may act on the whole account (send its invitation again). */
+	manageable: boolean;
+	scopeInWords: string;
+	createdOn: string;
+	passwordChangedOn: string | null;
+	switchedOffOn: string | null;
+}
+
+export function listInWords(names: readonly string[]): string {
+	if (names.length <= 1) return names[0] ?? '';
+	return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+}
+
+export function scopeInWords(role: Role, pcns: readonly OrganisationName[], practices: readonly OrganisationName[], elsewhere = 0): string {
+	const kind = SCOPE_KIND[role];
+	if (kind === 'none') return 'All organisations and accounts';
+	const shown = (kind === 'pcn' ? pcns : practices).map((o) => o.name);
+	const noun = kind === 'pcn' ? 'PCN' : 'practice';
+	const other =
+		elsewhere === 0
+			? []
+			: [kind === 'pcn' ? `${elsewhere} other ${elsewhere === 1 ? 'PCN' : 'PCNs'}` : `${elsewhere} ${elsewhere === 1 ? 'practice' : 'practices'} in other PCNs`];
+	if (shown.length + other.length === 0) return `No ${noun}s`;
+	return listInWords([...shown, ...other]);
+}
+
+const ukDay = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', dateStyle: 'long' });
+const dayOf = (iso: string | null) => (iso ? ukDay.format(new Date(iso)) : null);
+
+/** Status, names and scope for a batch of accounts, trimmed to what the viewer may see. */
+export async function describePeople(db: DbOrTx, accounts: readonly UserAccount[], viewer: SignedInUser | null, now: Date): Promise<Person[]> {
+	if (accounts.length === 0) return [];
+	const ids = accounts.map((a) => a.id);
+	const [pcnRows, practiceRows, invitations] = await Promise.all([
+		db
+			.selectFrom('user_pcn')
+			.innerJoin('pcn', 'pcn.id', 'user_pcn.pcn_id')
+			.select(['user_pcn.user_id', 'pcn.id', 'pcn.ods_code', 'pcn.name'])
+			.where('user_pcn.user_id', 'in', ids)
+			.orderBy('pcn.name')
+			.execute(),
+		db
+			.selectFrom('user_practice')
+			.innerJoin('practice', 'practice.id', 'user_practice.practice_id')
+			.select(['user_practice.user_id', 'practice.id', 'practice.ods_code', 'practice.name', 'practice.pcn_id'])
+			.where('user_practice.user_id', 'in', ids)
+			.orderBy('practice.name')
+			.execute(),
+		db
+			.selectFrom('account_link')
+			.select(['user_id', (eb) => eb.fn.max('expires_at').as('expires_at')])
+			.where('user_id', 'in', ids)
+			.where('purpose', '=', 'invitation')
+			.where('used_at', 'is', null)
+			.groupBy('user_id')
+			.execute()
+	]);
+	const seesAll = !viewer || viewer.role === 'admin';
+	return accounts.map((account) => {
+		const allPcns = pcnRows.filter((r) => r.user_id === account.id);
+		const allPractices = practiceRows.filter((r) => r.user_id === account.id);
+		const pcns = allPcns
+			.filter((r) => seesAll || viewer.pcnIds.includes(r.id))
+			.map((r) => ({ id: r.id, odsCode: r.ods_code, name: r.name }));
+		const practices = allPractices
+			.filter((r) => seesAll || viewer.practiceIds.includes(r.id))
+			.map((r) => ({ id: r.id, odsCode: r.ods_code, name: r.name, pcnId: r.pcn_id }));
+		const elsewhere = allPcns.length - pcns.length + (allPractices.length - practices.length);
+		const invitationEnds = invitations.find((i) => i.user_id === account.id)?.expires_at;
+		let status: PersonStatus = 'active';
+		if (account.disabled_at) status = 'switched_off';
+		else if (!account.password_hash) status = invitationEnds && new Date(invitationEnds) > now ? 'invited' : 'invitation_expired';
+		return {
+			id: account.id,
+			email: account.email,
+			displayName: account.display_name,
+			role: account.role,
+			roleName: ROLE_NAMES[account.role],
+			status,
+			statusName: STATUS_NAMES[status],
+			invitationExpires: status === 'invited' && invitationEnds ? formatWhen(new Date(invitationEnds)) : null,
+			pcns,
+			practices,
+			elsewhere,
+			manageable:
+				seesAll ||
+				canManagePerson(viewer, account.role, { pcnIds: allPcns.map((r) => r.id), practiceIds: allPractices.map((r) => r.id) }),
+			scopeInWords: scopeInWords(account.role, pcns, practices, elsewhere),
+			createdOn: dayOf(account.created_at)!,
+			passwordChangedOn: dayOf(account.password_changed_at),
+			switchedOffOn: dayOf(account.disabled_at)
+		};
+	});
+}
+
+const byName = (a: Person, b: Person) =>
+	a.displayName.localeCompare(b.displayName, 'en-GB', { sensitivity: 'base' }) || a.email.localeCompare(b.email);
+
+/** Administrators see everyone; a PCN lead sees the people whose scope touches their PCNs, never administrators. */
+export async function listPeopleFor(db: DbOrTx, viewer: SignedInUser, now: Date = new Date()): Promise<Person[]> {
+	let accounts: UserAccount[];
+	if (viewer.role === 'admin') {
+		accounts = await db.selectFrom('user_account').selectAll().execute();
+	} else if (viewer.role === 'pcn_lead' && viewer.pcnIds.length) {
+		const inPcns = db.selectFrom('user_pcn').select('user_id').where('pcn_id', 'in', viewer.pcnIds);
+		const inPractices = viewer.practiceIds.length
+			? db.selectFrom('user_practice').select('user_id').where('practice_id', 'in', viewer.practiceIds)
+			: undefined;
+		accounts = await db
+			.selectFrom('user_account')
+			.selectAll()
+			.where('role', '!=', 'admin')
+			.where((eb) => (inPractices ? eb.or([eb('id', 'in', inPcns), eb('id', 'in', inPractices)]) : eb('id', 'in', inPcns)))
+			.execute();
+	} else {
+		return [];
+	}
+	return (await describePeople(db, accounts, viewer, now)).sort(byName);
+}
+
+/** One person, or undefined when they do not exist or the viewer may not see them (both become a 404). */
+export async function getPersonFor(db: DbOrTx, viewer: SignedInUser, userId: number, now: Date = new Date()): Promise<Person | undefined> {
+	const target = await findTarget(db, viewer, userId);
+	if (!target) return undefined;
+	return (await describePeople(db, [target.account], viewer, now))[0];
+}
+
+export interface PracticeGroup {
+	/** Null for practices that are not in any PCN. */
+	pcn: OrganisationName | null;
+	practices: PracticeName[];
+}
+
+export interface GrantableChoices {
+	roles: { value: Role; label: string }[];
+	pcns: OrganisationName[];
+	practiceGroups: PracticeGroup[];
+}
+
+/** The roles, PCNs and practices an actor may give someone: the options an invitation form offers. */
+export async function listGrantableChoices(db: DbOrTx, actor: Manager): Promise<GrantableChoices> {
+	const roles = grantableRoles(actor).map((value) => ({ value, label: ROLE_NAMES[value] }));
+	if (roles.length === 0) return { roles, pcns: [], practiceGroups: [] };
+	let pcnQuery = db.selectFrom('pcn').select(['id', 'ods_code', 'name']).orderBy('name');
+	let practiceQuery = db.selectFrom('practice').select(['id', 'ods_code', 'name', 'pcn_id']).orderBy('name');
+	if (!isAdmin(actor)) {
+		const lead = actor as SignedInUser;
+		if (lead.pcnIds.length === 0) return { roles, pcns: [], practiceGroups: [] };
+		pcnQuery = pcnQuery.where('id', 'in', lead.pcnIds);
+		practiceQuery = practiceQuery.where('pcn_id', 'in', lead.pcnIds);
+	}
+	const [pcnRows, practiceRows] = await Promise.all([pcnQuery.execute(), practiceQuery.execute()]);
+	const pcns = pcnRows.map((p) => ({ id: p.id, odsCode: p.ods_code, name: p.name }));
+	const practices = practiceRows.map((p) => ({ id: p.id, odsCode: p.ods_code, name: p.name, pcnId: p.pcn_id }));
+	const practiceGroups: PracticeGroup[] = pcns
+		.map((pcn) => ({ pcn, practices: practices.filter((p) => p.pcnId === pcn.id) }))
+		.filter((group) => group.practices.length > 0);
+	const unattached = practices.filter((p) => p.pcnId === null || !pcns.some((pcn) => pcn.id === p.pcnId));
+	if (unattached.length) practiceGroups.push({ pcn: null, practices: unattached });
+	return { roles, pcns, practiceGroups };
+}
+
+/** The names of what a signed-in user can see, for their account page. */
+export async function describeAccess(db: DbOrTx, user: SignedInUser): Promise<{ pcns: OrganisationName[]; practices: PracticeName[] }> {
+	return organisationNames(db, { pcnIds: user.pcnIds, practiceIds: user.practiceIds });
+}

@@ -1,0 +1,139 @@
+/**
+ * Who may do what to whom, for everything done to people with accounts:
+ *
+ * - administrators (and the command line) may do anything to anyone;
+ * - a PCN lead sees the people whose PCNs or practices overlap their own PCNs (never
+ *   administrators), may invite PCN leads for their own PCNs and practice managers and link
+ *   workers for the practices in them, and may take away someone's access to practices in
+ *   their PCNs, but nothing outside them;
+ * - acting on an account as a whole (sending its invitation again, which shows a link that
+ *   signs in as that person) needs the person's *whole* scope inside the actor's PCNs: seeing
+ *   someone because their scope overlaps is not managing them;
+ * - nobody else manages anyone.
+ *
+ * Every module under accounts/ that acts on a person asks these functions, so no route can forget one.
+ */
+import { type AuditEntry } from '../platform/audit';
+import { refuse, type Refusal } from '../platform/outcome';
+import { type DbOrTx } from '../db';
+import type { UserAccount } from '../db/schema';
+import { ROLES, SCOPE_KIND, getScope, getUser, scopeProblem, type Role, type Scope, type SignedInUser } from './users';
+
+
+/** Who manages people: a signed-in user, or the command line that creates the first administrator. */
+export type Manager = SignedInUser | { system: string };
+
+export const NOT_FOUND = 'We could not find that person.';
+export const NOT_YOURS = 'This person also has access outside your PCN. Ask an administrator.';
+
+
+export const unique = (ids: readonly number[]) => [...new Set(ids)];
+
+/** Only the part of a scope that the role uses: a form may send both lists whatever role was chosen. */
+export function scopeForRole(role: Role, scope: Partial<Scope>): Scope {
+	const kind = SCOPE_KIND[role];
+	return {
+		pcnIds: kind === 'pcn' ? unique(scope.pcnIds ?? []) : [],
+		practiceIds: kind === 'practice' ? unique(scope.practiceIds ?? []) : []
+	};
+}
+
+
+export function isSystem(actor: Manager): actor is { system: string } {
+	return 'system' in actor;
+}
+
+export function isAdmin(actor: Manager): boolean {
+	return isSystem(actor) || actor.role === 'admin';
+}
+
+/** The roles an actor may give; an empty list means they manage nobody. */
+export function grantableRoles(actor: Manager): readonly Role[] {
+	if (isAdmin(actor)) return ROLES;
+	if ((actor as SignedInUser).role === 'pcn_lead') return ['pcn_lead', 'practice_manager', 'link_worker'];
+	return [];
+}
+
+const overlaps = (a: readonly number[], b: readonly number[]) => a.some((id) => b.includes(id));
+
+/** Whether a viewer may see (and so learn of) a person with this role and scope. */
+export function canSeePerson(viewer: SignedInUser, role: Role, scope: Scope): boolean {
+	if (viewer.role === 'admin') return true;
+	if (viewer.role !== 'pcn_lead' || role === 'admin') return false;
+	return overlaps(scope.pcnIds, viewer.pcnIds) || overlaps(scope.practiceIds, viewer.practiceIds);
+}
+
+const within = (a: readonly number[], b: readonly number[]) => a.every((id) => b.includes(id));
+
+/**
+ * Whether an actor may act on a person's account as a whole: administrators on anyone; a PCN
+ * lead only on someone they can see whose every PCN and practice is inside the lead's PCNs.
+ * A pending account shared with another PCN could otherwise be taken over by either lead.
+ */
+export function canManagePerson(viewer: SignedInUser, role: Role, scope: Scope): boolean {
+	if (viewer.role === 'admin') return true;
+	return (
+		canSeePerson(viewer, role, scope) && within(scope.pcnIds, viewer.pcnIds) && within(scope.practiceIds, viewer.practiceIds)
+	);
+}
+
+export interface Target {
+	account: UserAccount;
+	scope: Scope;
+	/** Whether the viewer may act on the whole account (canManagePerson). */
+	manageable: boolean;
+}
+
+export async function findTarget(db: DbOrTx, viewer: SignedInUser, userId: number): Promise<Target | undefined> {
+	const account = await getUser(db, userId);
+	if (!account) return undefined;
+	const scope = await getScope(db, account.id);
+	if (!canSeePerson(viewer, account.role, scope)) return undefined;
+	return { account, scope, manageable: canManagePerson(viewer, account.role, scope) };
+}
+
+/**
+ * Whether the actor may give this role and scope. The scope must already be trimmed to the role
+ * (scopeForRole). Unknown organisations are a 400; organisations outside a PCN lead's own a 403.
+ */
+export async function grantProblem(db: DbOrTx, actor: Manager, role: Role, scope: Scope): Promise<Refusal | undefined> {
+	if (!grantableRoles(actor).includes(role)) {
+		return refuse(
+			403,
+			role === 'admin'
+				? 'Only an administrator can make someone an administrator.'
+				: 'You cannot give people this role. Ask an administrator.',
+			'role'
+		);
+	}
+	const field = SCOPE_KIND[role] === 'pcn' ? 'pcnIds' : 'practiceIds';
+	const problem = scopeProblem(role, scope);
+	if (problem) return refuse(400, problem, field);
+	const [pcns, practices] = await Promise.all([
+		scope.pcnIds.length ? db.selectFrom('pcn').select('id').where('id', 'in', scope.pcnIds).execute() : [],
+		scope.practiceIds.length ? db.selectFrom('practice').select('id').where('id', 'in', scope.practiceIds).execute() : []
+	]);
+	if (pcns.length !== scope.pcnIds.length || practices.length !== scope.practiceIds.length) {
+		return refuse(400, 'One of the organisations you chose no longer exists. Choose again from the list.', field);
+	}
+	if (isAdmin(actor)) return undefined;
+	const lead = actor as SignedInUser;
+	if (!scope.pcnIds.every((id) => lead.pcnIds.includes(id))) {
+		return refuse(403, 'You can only give access to the PCNs you lead.', 'pcnIds');
+	}
+	if (!scope.practiceIds.every((id) => lead.practiceIds.includes(id))) {
+		return refuse(403, 'You can only give access to practices in your PCN.', 'practiceIds');
+	}
+	return undefined;
+}
+
+export const nameOf = (actor: Manager) => (isSystem(actor) ? 'A Belonging administrator' : actor.displayName);
+export const personLabel = (user: Pick<UserAccount, 'display_name' | 'email'>) => `${user.display_name} (${user.email})`;
+
+/** The practice or PCN an audit entry is about, when the scope names exactly one. */
+export function auditPlace(scope: Scope): Pick<AuditEntry, 'practiceId' | 'pcnId'> {
+	return {
+		practiceId: scope.practiceIds.length === 1 ? scope.practiceIds[0] : null,
+		pcnId: scope.pcnIds.length === 1 ? scope.pcnIds[0] : null
+	};
+}

@@ -1,0 +1,27 @@
+/**
+ * One way for a mutation to succeed or fail. Every function that changes something returns an
+ * `Outcome`: `ok` with what it made, or a `Refusal` with the HTTP status that fits and the
+ * problems to show, each naming the form field it is about (`form` for the whole request).
+ * Routes turn a refusal into `fail(status, { values, problems })` with `refusalOf` in forms.ts.
+ */
+import type { FieldProblem } from '../../npt/submission';
+
+export interface Refusal {
+	ok: false;
+	status: 400 | 401 | 403 | 404 | 409 | 410 | 413 | 429 | 503;
+	problems: FieldProblem[];
+}
+
+export type Outcome<T extends object = object> = ({ ok: true } & T) | Refusal;
+
+export function refuse(status: Refusal['status'], message: string, field = 'form'): Refusal {
+	return { ok: false, status, problems: [{ field, message }] };
+}
+
+export function refuseWith(status: Refusal['status'], problems: FieldProblem[]): Refusal {
+	return { ok: false, status, problems };
+}
+
+export function succeed<T extends object>(value: T): { ok: true } & T {
+	return { ok: true, ...value };
+}
