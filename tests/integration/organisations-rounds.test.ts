@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createIcb, createPcn, createPractice } from '../../src/lib/server/organisations/organisations';
-import { closeDueRounds, createRound, getRound, newPublicToken, surveyAvailability } from '../../src/lib/server/surveys/rounds';
+import { closeDueRounds, createRound, getRound, newPublicToken } from '../../src/lib/server/surveys/rounds';
+import { surveyAvailability } from '../../src/lib/npt/round-schedule';
 import { createPracticeWithRound, createTestDatabase, type TestDatabase } from '../helpers/database';
 
 describe('organisations', () => {

@@ -68,3 +68,35 @@ export function cumulativeByDay(counts: readonly DayCount[], lastDay?: string): 
 	}
 	return out;
 }
+
+/** Where a round stands in its life: a draft until a practice manager opens it, then open, then closed. */
+export type RoundStatus = 'draft' | 'open' | 'closed';
+
+export type SurveyAvailability = 'open' | 'draft' | 'not_yet_open' | 'closed';
+
+/** Whether a round's survey takes answers today (UK date). */
+export function surveyAvailability(
+	round: { status: RoundStatus; opens_on: string; closes_on: string },
+	today: string
+): SurveyAvailability {
+	if (round.status === 'draft') return 'draft';
+	if (round.status === 'closed' || today > round.closes_on) return 'closed';
+	if (today < round.opens_on) return 'not_yet_open';
+	return 'open';
+}
+
+/**
+ * What can still change about a round. Nothing once it has closed: its results were worked out
+ * for those dates and that headcount. Once it has opened, everything but the opening date.
+ * A round past its closing date counts as closed even before closeDueRounds has marked it.
+ */
+export type RoundEditability = 'closed' | 'opened' | 'not_opened';
+
+export function roundEditability(
+	round: { status: RoundStatus; opens_on: string; closes_on: string },
+	today: string
+): RoundEditability {
+	const availability = surveyAvailability(round, today);
+	if (availability === 'closed') return 'closed';
+	return availability === 'open' ? 'opened' : 'not_opened';
+}

@@ -8,8 +8,9 @@ import type { NotRelevantCode } from '../../npt/answers';
 import type { FlagState } from '../../npt/flag-lifecycle';
 import type { ChecklistStatus } from '../../npt/infrastructure';
 import type { Construct } from '../../npt/constructs';
+import type { RoundStatus } from '../../npt/round-schedule';
 
-export type RoundStatus = 'draft' | 'open' | 'closed';
+export type { RoundStatus };
 
 export interface AppMetaTable {
 	key: string;

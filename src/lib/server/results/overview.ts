@@ -8,7 +8,8 @@ import type { Round } from '../db/schema';
 import { instrumentsOf } from '../surveys/instruments';
 import { listPcnsWithPractices } from '../organisations/organisations';
 import { countResponsesOfRounds, loadRespondentsOfRounds } from '../surveys/responses';
-import { listRoundsOfPractices, surveyAvailability, type SurveyAvailability } from '../surveys/rounds';
+import { listRoundsOfPractices } from '../surveys/rounds';
+import { surveyAvailability, type SurveyAvailability } from '../../npt/round-schedule';
 
 export type RoundSummary =
 	| { kind: 'draft' }

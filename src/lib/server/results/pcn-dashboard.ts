@@ -34,7 +34,8 @@ import type { Round } from '../db/schema';
 import { instrumentsOf } from '../surveys/instruments';
 import { getPcn } from '../organisations/organisations';
 import { countResponsesOfRounds, loadRespondentsOfRounds } from '../surveys/responses';
-import { listRoundsOfPractices, surveyAvailability, type SurveyAvailability } from '../surveys/rounds';
+import { listRoundsOfPractices } from '../surveys/rounds';
+import { surveyAvailability, type SurveyAvailability } from '../../npt/round-schedule';
 
 export interface ChosenRound {
 	id: number;

@@ -5,7 +5,8 @@ import type { Config } from '../platform/config';
 import type { DbOrTx } from '../db';
 import { getInstrumentVersion } from '../surveys/instruments';
 import { countResponses, loadComments, loadRespondents } from '../surveys/responses';
-import { getRound, surveyAvailability, type RoundWithPractice, type SurveyAvailability } from '../surveys/rounds';
+import { getRound, type RoundWithPractice } from '../surveys/rounds';
+import { surveyAvailability, type SurveyAvailability } from '../../npt/round-schedule';
 
 export type RoundOutcome =
 	| { stage: 'draft' }

@@ -9,7 +9,7 @@ import type { SurveySubmission } from '../../npt/submission';
 import { useCode } from './codes';
 import { emptyWriteAheadLogSoon, type Db, type DbOrTx } from '../db';
 import { itemIdsOf, type ItemIds } from './instruments';
-import { surveyAvailability } from './rounds';
+import { surveyAvailability } from '../../npt/round-schedule';
 import { useSubmissionKey } from './submission-keys';
 
 export type SubmitOutcome =

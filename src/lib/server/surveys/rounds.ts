@@ -2,11 +2,11 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { formatDate, isIsoDate } from '../../dates';
-import { cumulativeByDay, FATIGUE_MONTHS, isWithinFatigueWindow, type DayProgress } from '../../npt/round-schedule';
+import { cumulativeByDay, FATIGUE_MONTHS, isWithinFatigueWindow, roundEditability, type DayProgress } from '../../npt/round-schedule';
 import type { FieldProblem } from '../../npt/submission';
 import { recordAudit } from '../platform/audit';
 import type { Db, DbOrTx } from '../db';
-import type { Practice, Round, RoundStatus } from '../db/schema';
+import type { Practice, Round } from '../db/schema';
 import type { SignedInUser } from '../accounts/users';
 import { cleanLine } from '../../text';
 
@@ -99,19 +99,6 @@ export async function listRoundsOfPractices(db: DbOrTx, practiceIds: number[]): 
 		.orderBy('closes_on', 'desc')
 		.orderBy('id', 'desc')
 		.execute();
-}
-
-export type SurveyAvailability = 'open' | 'draft' | 'not_yet_open' | 'closed';
-
-/** Whether a round's survey takes answers today (UK date). */
-export function surveyAvailability(
-	round: { status: RoundStatus; opens_on: string; closes_on: string },
-	today: string
-): SurveyAvailability {
-	if (round.status === 'draft') return 'draft';
-	if (round.status === 'closed' || today > round.closes_on) return 'closed';
-	if (today < round.opens_on) return 'not_yet_open';
-	return 'open';
 }
 
 /** Closes open rounds whose closing date has passed; no scheduler needed. Returns how many. */
@@ -395,22 +382,6 @@ export async function deleteDraftRound(db: Db, roundId: number): Promise<RoundCh
 /* ---------------------------------------------------------------------------------------------
  * Changing a round that has not closed: its title, dates and staff headcount.
  * ------------------------------------------------------------------------------------------- */
-
-/**
- * What can still change about a round. Nothing once it has closed: its results were worked out
- * for those dates and that headcount. Once it has opened, everything but the opening date.
- * A round past its closing date counts as closed even before closeDueRounds has marked it.
- */
-export type RoundEditability = 'closed' | 'opened' | 'not_opened';
-
-export function roundEditability(
-	round: { status: RoundStatus; opens_on: string; closes_on: string },
-	today: string
-): RoundEditability {
-	const availability = surveyAvailability(round, today);
-	if (availability === 'closed') return 'closed';
-	return availability === 'open' ? 'opened' : 'not_opened';
-}
 
 /**
  * The "change details" form. The opening date is left out for a round that has opened (the page

@@ -9,7 +9,8 @@ import { guardRound, ROUND_MANAGERS } from '../access';
 import { recordAudit } from '../platform/audit';
 import { issueCodes } from './codes';
 import { atomically, type DbOrTx } from '../db';
-import { getRound, type RoundWithPractice, type SurveyAvailability } from './rounds';
+import { getRound, type RoundWithPractice } from './rounds';
+import { type SurveyAvailability } from '../../npt/round-schedule';
 import type { SignedInUser } from '../accounts/users';
 
 interface SharingEvent {

@@ -5,8 +5,14 @@ import { echo } from '$lib/server/platform/forms';
 import { BodyTooLargeError, UnreadableFormError, readFormFields } from '$lib/server/platform/http';
 import { getInstrumentVersion } from '$lib/server/surveys/instruments';
 import { submitResponse } from '$lib/server/surveys/responses';
-import { getRoundByToken, surveyAvailability } from '$lib/server/surveys/rounds';
-import { SUBMISSION_KEY_FIELD, isSubmissionKeyUsed, newSubmissionKey, submissionKeyOf } from '$lib/server/surveys/submission-keys';
+import { getRoundByToken } from '$lib/server/surveys/rounds';
+import { surveyAvailability } from '$lib/npt/round-schedule';
+import {
+	SUBMISSION_KEY_FIELD,
+	isSubmissionKeyUsed,
+	newSubmissionKey,
+	submissionKeyOf
+} from '$lib/server/surveys/submission-keys';
 import { claimSurveySubmission } from '$lib/server/surveys/submission-limits';
 import type { Actions, PageServerLoad } from './$types';
 

@@ -1,5 +1,6 @@
 import { ukDate } from '$lib/dates';
-import { describeRound, surveyAvailability } from '$lib/server/surveys/rounds';
+import { describeRound } from '$lib/server/surveys/rounds';
+import { surveyAvailability } from '$lib/npt/round-schedule';
 import { guardRoundSharing, isShareable, qrPath, surveyUrl } from '$lib/server/surveys/sharing';
 import type { PageServerLoad } from './$types';
 

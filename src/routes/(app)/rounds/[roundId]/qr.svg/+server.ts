@@ -1,5 +1,5 @@
 import { ukDate } from '$lib/dates';
-import { surveyAvailability } from '$lib/server/surveys/rounds';
+import { surveyAvailability } from '$lib/npt/round-schedule';
 import { guardRoundSharing, isShareable, qrFilename, surveyQrSvg, surveyUrl } from '$lib/server/surveys/sharing';
 import type { RequestHandler } from './$types';
 

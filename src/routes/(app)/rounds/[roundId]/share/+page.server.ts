@@ -1,7 +1,8 @@
 import { ukDate } from '$lib/dates';
 import { countCodes } from '$lib/server/surveys/codes';
 import { formFailure, readForm } from '$lib/server/platform/forms';
-import { describeRound, surveyAvailability } from '$lib/server/surveys/rounds';
+import { describeRound } from '$lib/server/surveys/rounds';
+import { surveyAvailability } from '$lib/npt/round-schedule';
 import {
 	codeBatchSchema,
 	guardRoundSharing,
