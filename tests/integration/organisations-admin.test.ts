@@ -22,9 +22,15 @@ import {
 import { createUser, getUser, toSignedInUser, type SignedInUser } from '../../src/lib/server/accounts/users';
 import { load as adminHomeLoad } from '../../src/routes/(app)/admin/+page.server';
 import { actions as icbActions, load as icbLoad } from '../../src/routes/(app)/admin/icbs/[icbId]/+page.server';
-import { actions as organisationActions, load as organisationsLoad } from '../../src/routes/(app)/admin/organisations/+page.server';
+import {
+	actions as organisationActions,
+	load as organisationsLoad
+} from '../../src/routes/(app)/admin/organisations/+page.server';
 import { actions as pcnActions, load as pcnLoad } from '../../src/routes/(app)/admin/pcns/[pcnId]/+page.server';
-import { actions as practiceActions, load as practiceLoad } from '../../src/routes/(app)/admin/practices/[practiceId]/+page.server';
+import {
+	actions as practiceActions,
+	load as practiceLoad
+} from '../../src/routes/(app)/admin/practices/[practiceId]/+page.server';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { createSignedInUser, fakeEvent, outcomeOf, type EventOptions } from '../helpers/events';
 

@@ -8,8 +8,10 @@ import { SCORE_KEYS, type ScoreKey } from '../../npt/change';
 import type { Config } from '../platform/config';
 import type { DbOrTx } from '../db';
 import { describePlacement, type Band } from '../../npt/continuum';
-import { getPracticeDashboard, type TrendPoint, type TrendScore } from '../results/practice-dashboard';
-import { getPcnDashboard, type PcnPractice } from '../results/pcn-dashboard';
+import { getPracticeDashboard } from '../results/practice-dashboard';
+import { type TrendPoint, type TrendScore } from '../../views/practice-dashboard';
+import { getPcnDashboard } from '../results/pcn-dashboard';
+import { type PcnPractice } from '../../views/pcn-dashboard';
 import { ROLE_NAMES, type Role, type SignedInUser } from '../accounts/users';
 
 export interface ApiPcn {

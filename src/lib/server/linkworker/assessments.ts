@@ -8,19 +8,14 @@
 import { isAgreementPoint, type AgreementAnswer } from '../../npt/answers';
 import { CONSTRUCTS, type Construct } from '../../npt/constructs';
 import type { Instrument } from '../../npt/instrument';
-import {
-	linkWorkerScores,
-	perceptionGap,
-	staffItemScore,
-	type PerceptionGap,
-	type SideScores
-} from '../../npt/perception-gap';
+import { linkWorkerScores, perceptionGap, staffItemScore, type SideScores } from '../../npt/perception-gap';
 import type { RoundResults } from '../../npt/round-results';
 import { checkSubmission, type FieldProblem } from '../../npt/submission';
 import { recordAudit } from '../platform/audit';
 import type { Db, DbOrTx } from '../db';
 import { instrumentsOf, itemIdsOf, listInstrumentVersions } from '../surveys/instruments';
 import type { SignedInUser } from '../accounts/users';
+import type { PerceptionGapView } from '../../views/perception-gap';
 
 /** Only the statements: the link worker form asks nothing else, so any other field is refused. */
 export function statementsOnly(instrument: Instrument): Instrument {
@@ -251,19 +246,6 @@ export function staffSideOf(instrument: Instrument, results: RoundResults): Side
 		}
 	}
 	return { constructs, items };
-}
-
-export interface PerceptionGapView {
-	round: { id: number; title: string; closedOn: string };
-	/** False when the staff round is below the minimum: no staff figure, so no gap. */
-	staffShown: boolean;
-	staff: SideScores;
-	assessments: {
-		userId: number;
-		linkWorkerName: string;
-		updatedAt: string;
-		gap: PerceptionGap;
-	}[];
 }
 
 /**

@@ -5,47 +5,16 @@
  * viewer sees exactly the flags the visibility rules give them; the staff scores come from the
  * dashboard rows, so nothing the disclosure rules withheld reappears here.
  */
-import { UNRESOLVED_STATES, type FlagState } from '../../npt/flag-lifecycle';
+import { UNRESOLVED_STATES } from '../../npt/flag-lifecycle';
 import { CONSTRUCTS, type Construct } from '../../npt/constructs';
-import { ASPECTS, ASPECT_LABELS, CURRENT_CHECKLIST, checklistItem, type Aspect, type ChecklistItem } from '../../npt/infrastructure';
-import { describeGap, linkWorkerScores, perceptionGap, type ScoreGap } from '../../npt/perception-gap';
+import { ASPECTS, ASPECT_LABELS, CURRENT_CHECKLIST, checklistItem } from '../../npt/infrastructure';
+import { describeGap, linkWorkerScores, perceptionGap } from '../../npt/perception-gap';
 import { getAssessmentsForRounds } from './assessments';
 import type { DbOrTx } from '../db';
 import { listFlagsForPcn, type FlagView } from './flags';
-import type { PcnPractice } from '../results/pcn-dashboard';
+import type { PcnPractice } from '../../views/pcn-dashboard';
 import type { SignedInUser } from '../accounts/users';
-
-export interface GapMatrixFlag {
-	id: number;
-	state: FlagState;
-	raisedBy: string;
-}
-
-export interface GapMatrixCell {
-	practiceId: number;
-	/** Flags still open, acknowledged or in progress, least far along first. */
-	unresolved: GapMatrixFlag[];
-	/** The most recent resolved or won't-fix flag, shown only when nothing is unresolved. */
-	closed: GapMatrixFlag | null;
-}
-
-export interface GapMatrixItem {
-	item: ChecklistItem;
-	/** One cell per practice, in the matrix's practice order. */
-	cells: GapMatrixCell[];
-	/** Practices with at least one unresolved flag for this item. */
-	practicesWithGap: number;
-	/** Unresolved flags by state (a practice can have one from each of its link workers). */
-	flagsByState: { state: FlagState; count: number }[];
-	/** Practices where every flag for this item was resolved or closed as won't fix. */
-	practicesClosed: number;
-}
-
-export interface GapMatrix {
-	practices: { id: number; name: string }[];
-	/** Aspects in checklist order, each with only the items flagged somewhere in the PCN. */
-	aspects: { aspect: Aspect; label: string; items: GapMatrixItem[] }[];
-}
+import type { GapMatrixFlag, GapMatrixCell, GapMatrixItem, GapMatrix, PcnPerceptionRow } from '../../views/pcn-gaps';
 
 const UNRESOLVED_ORDER = new Map(UNRESOLVED_STATES.map((state, i) => [state, i]));
 
@@ -108,25 +77,6 @@ export async function getPcnGapMatrix(
 ): Promise<GapMatrix> {
 	return buildGapMatrix(practices, await listFlagsForPcn(db, viewer, pcnId));
 }
-
-export interface PcnLinkWorkerGap {
-	userId: number;
-	name: string;
-	updatedAt: string;
-	constructs: Record<Construct, ScoreGap>;
-	/** The largest gap either way, with its sentence; null when no construct has both sides. */
-	biggest: { construct: Construct; gap: number; large: boolean; text: string } | null;
-}
-
-export type PcnPerceptionRow = {
-	practiceId: number;
-	name: string;
-} & (
-	| { state: 'no_round' }
-	| { state: 'withheld'; round: { id: number; title: string } }
-	| { state: 'no_assessment'; round: { id: number; title: string } }
-	| { state: 'compared'; round: { id: number; title: string }; linkWorkers: PcnLinkWorkerGap[] }
-);
 
 /**
  * Each practice's perception gap on its chosen round: every link worker's own view of that

@@ -23,6 +23,7 @@ import type { FlagVisibility, PracticeAction, PracticeActionState } from '../db/
 import { listFlagsForPractice, type FlagView } from './flags';
 import type { SignedInUser } from '../accounts/users';
 import { cleanLine, cleanParagraphs } from '../../text';
+import type { PracticeActionCounts } from '../../views/practice-actions';
 
 export const ACTION_WHAT_MAX = 200;
 export const ACTION_OWNER_MAX = 120;
@@ -441,18 +442,6 @@ export async function listFeedbackEvents(
 		});
 	}
 	return events.sort((a, b) => a.on.localeCompare(b.on));
-}
-
-export interface PracticeActionCounts {
-	practiceId: number;
-	practiceName: string;
-	planned: number;
-	/** Planned and past their due date. */
-	overdue: number;
-	/** Done on a day inside the period. */
-	doneInPeriod: number;
-	/** The latest done date, whenever it was; null when nothing has been done. */
-	lastDoneOn: string | null;
 }
 
 /**

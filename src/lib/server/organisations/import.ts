@@ -8,6 +8,7 @@ import { ICB_ODS_PATTERN, PCN_ODS_PATTERN, PRACTICE_ODS_PATTERN, normaliseOdsCod
 import { recordAudit, type Actor } from '../platform/audit';
 import type { Db, DbOrTx } from '../db';
 import { cleanLine } from '../../text';
+import type { ImportColumn, ImportCells, PreviewRow } from '../../views/organisation-import';
 
 /** Stays under adapter-node's default BODY_SIZE_LIMIT (512 KB) with room for the rest of the form. */
 export const MAX_IMPORT_BYTES = 400 * 1024;
@@ -20,10 +21,7 @@ export const IMPORT_COLUMNS = [
 	{ key: 'pcnCode', label: 'PCN code', aliases: ['pcncode', 'pcnodscode'] },
 	{ key: 'pcnName', label: 'PCN name', aliases: ['pcnname'] },
 	{ key: 'icbCode', label: 'ICB code', aliases: ['icbcode', 'icbodscode'] }
-] as const;
-
-export type ImportColumn = (typeof IMPORT_COLUMNS)[number]['key'];
-export type ImportCells = Record<ImportColumn, string>;
+] as const satisfies readonly { key: ImportColumn; label: string; aliases: readonly string[] }[];
 
 export const EXAMPLE_CSV = [
 	'ODS code,Name,PCN code,PCN name,ICB code',
@@ -431,13 +429,6 @@ export async function importOrganisations(db: Db, text: string, actor: Actor, no
 		);
 		return { ok: true, ...written };
 	});
-}
-
-export interface PreviewRow extends ImportCells {
-	line: number;
-	problems: string[];
-	/** What importing the row would do, in words; empty while it has problems. */
-	outcome: string;
 }
 
 /** The check as the preview table shows it: every row with its problems or what would happen. */

@@ -6,6 +6,15 @@ import { ICB_ODS_PATTERN, PCN_ODS_PATTERN, PRACTICE_ODS_PATTERN, normaliseOdsCod
 import { isUniqueViolation, type DbOrTx } from '../db';
 import type { Icb, Pcn, Practice } from '../db/schema';
 import { cleanLine } from '../../text';
+import type {
+	PcnWithIcb,
+	PracticeWithPcn,
+	IcbSummary,
+	PcnSummary,
+	PracticeSummary,
+	OrganisationTree,
+	PracticeMoveEntry
+} from '../../views/organisations';
 
 export type OrganisationKind = 'icb' | 'pcn' | 'practice';
 
@@ -224,10 +233,6 @@ export async function getIcb(db: DbOrTx, icbId: number): Promise<Icb | undefined
 	return db.selectFrom('icb').selectAll().where('id', '=', icbId).executeTakeFirst();
 }
 
-export interface PcnWithIcb extends Pcn {
-	icb: Pick<Icb, 'id' | 'ods_code' | 'name'>;
-}
-
 export async function getPcn(db: DbOrTx, pcnId: number): Promise<PcnWithIcb | undefined> {
 	const row = await db
 		.selectFrom('pcn')
@@ -239,10 +244,6 @@ export async function getPcn(db: DbOrTx, pcnId: number): Promise<PcnWithIcb | un
 	if (!row) return undefined;
 	const { icb_ods_code, icb_name, ...pcn } = row;
 	return { ...pcn, icb: { id: pcn.icb_id, ods_code: icb_ods_code, name: icb_name } };
-}
-
-export interface PracticeWithPcn extends Practice {
-	pcn: Pick<Pcn, 'id' | 'ods_code' | 'name'> | null;
 }
 
 export async function getPractice(db: DbOrTx, practiceId: number): Promise<PracticeWithPcn | undefined> {
@@ -259,11 +260,6 @@ export async function getPractice(db: DbOrTx, practiceId: number): Promise<Pract
 		...practice,
 		pcn: practice.pcn_id !== null ? { id: practice.pcn_id, ods_code: pcn_ods_code!, name: pcn_name! } : null
 	};
-}
-
-export interface IcbSummary extends Icb {
-	pcnCount: number;
-	practiceCount: number;
 }
 
 export async function listIcbs(db: DbOrTx): Promise<IcbSummary[]> {
@@ -287,10 +283,6 @@ export async function listIcbs(db: DbOrTx): Promise<IcbSummary[]> {
 		pcnCount: Number(pcn_count ?? 0),
 		practiceCount: Number(practice_count ?? 0)
 	}));
-}
-
-export interface PcnSummary extends PcnWithIcb {
-	practiceCount: number;
 }
 
 /** Every PCN, or those of one ICB. */
@@ -318,11 +310,6 @@ export async function listPcns(db: DbOrTx, icbId?: number): Promise<PcnSummary[]
 	}));
 }
 
-export interface PracticeSummary extends PracticeWithPcn {
-	/** Recorded moves whose date has not come yet. */
-	pendingMoves: number;
-}
-
 /** Every practice, or those now in one PCN. */
 export async function listPractices(db: DbOrTx, pcnId?: number): Promise<PracticeSummary[]> {
 	let query = db
@@ -347,12 +334,6 @@ export async function listPractices(db: DbOrTx, pcnId?: number): Promise<Practic
 		pcn: practice.pcn_id !== null ? { id: practice.pcn_id, ods_code: pcn_ods_code!, name: pcn_name! } : null,
 		pendingMoves: Number(pending_moves ?? 0)
 	}));
-}
-
-export interface OrganisationTree {
-	icbs: (IcbSummary & { pcns: (PcnSummary & { practices: PracticeSummary[] })[] })[];
-	/** Practices that are not in any PCN (and so in no ICB). */
-	unassigned: PracticeSummary[];
 }
 
 /** Every ICB with its PCNs and their practices, for the administrator's overview. */
@@ -478,16 +459,6 @@ export async function applyDueMoves(db: DbOrTx, today: string): Promise<number> 
 		await db.updateTable('practice_pcn_move').set({ applied: 1 }).where('id', '=', move.id).execute();
 	}
 	return due.length;
-}
-
-export interface PracticeMoveEntry {
-	id: number;
-	effectiveOn: string;
-	applied: boolean;
-	recordedAt: string;
-	/** The email of whoever recorded it, when their account still exists. */
-	recordedBy: string | null;
-	pcn: Pick<Pcn, 'id' | 'ods_code' | 'name'> | null;
 }
 
 /** A practice's recorded moves, latest date first, including those still waiting for their date. */

@@ -1,5 +1,5 @@
 /** The home page's view of the network: every PCN's practices, their rounds and where they sit. */
-import { describePlacement, type Band } from '../../npt/continuum';
+import { describePlacement } from '../../npt/continuum';
 import { respondentsNeeded } from '../../npt/disclosure';
 import { summariseRound } from '../../npt/round-results';
 import type { Config } from '../platform/config';
@@ -9,42 +9,8 @@ import { instrumentsOf } from '../surveys/instruments';
 import { listPcnsWithPractices } from '../organisations/organisations';
 import { countResponsesOfRounds, loadRespondentsOfRounds } from '../surveys/responses';
 import { listRoundsOfPractices } from '../surveys/rounds';
-import { surveyAvailability, type SurveyAvailability } from '../../npt/round-schedule';
-
-export type RoundSummary =
-	| { kind: 'draft' }
-	| { kind: 'collecting'; respondentsNeeded: number }
-	| { kind: 'withheld' }
-	| { kind: 'unplaced' }
-	| { kind: 'placed'; band: Band; description: string };
-
-export interface RoundLine {
-	id: number;
-	title: string;
-	opensOn: string;
-	closesOn: string;
-	availability: SurveyAvailability;
-	/** The public survey link, only while the round takes answers. */
-	surveyPath: string | null;
-	summary: RoundSummary;
-}
-
-export interface PracticeOverview {
-	id: number;
-	odsCode: string;
-	name: string;
-	rounds: RoundLine[];
-	/** The most recent closed round's summary. */
-	latest: RoundLine | null;
-}
-
-export interface PcnOverview {
-	id: number;
-	odsCode: string;
-	name: string;
-	icbName: string;
-	practices: PracticeOverview[];
-}
+import { surveyAvailability } from '../../npt/round-schedule';
+import type { RoundSummary, RoundLine, PcnOverview } from '../../views/overview';
 
 export async function getNetworkOverview(
 	db: DbOrTx,

@@ -10,7 +10,6 @@ import { addMonths, isIsoDate } from '../../dates';
 import { BUILT_IN_INSTRUMENTS } from '../../npt/builtin';
 import { CONSTRUCTS, type Construct } from '../../npt/constructs';
 import { canShow, disclose, respondentsNeeded } from '../../npt/disclosure';
-import type { BandThresholds } from '../../npt/instrument';
 import {
 	chooseRoundInPeriod,
 	closeDateOf,
@@ -18,16 +17,12 @@ import {
 	HEATMAP_SORTS,
 	pcnFigures,
 	summarisePracticeRound,
-	type CommonGap,
 	type HeatmapSort,
-	type PcnFigures,
 	type Period,
-	type PooledInput,
-	type PracticeResult
+	type PooledInput
 } from '../../npt/pcn';
-import { summariseProgress, type RoundProgress } from '../../npt/round-results';
+import { summariseProgress } from '../../npt/round-results';
 import { scoreGroup } from '../../npt/scoring';
-import type { Interval } from '../../npt/statistics';
 import type { Config } from '../platform/config';
 import type { DbOrTx } from '../db';
 import type { Round } from '../db/schema';
@@ -36,70 +31,7 @@ import { getPcn } from '../organisations/organisations';
 import { countResponsesOfRounds, loadRespondentsOfRounds } from '../surveys/responses';
 import { listRoundsOfPractices } from '../surveys/rounds';
 import { surveyAvailability, type SurveyAvailability } from '../../npt/round-schedule';
-
-export interface ChosenRound {
-	id: number;
-	title: string;
-	closedOn: string;
-}
-
-/** One heatmap row: a practice and its chosen round in the period, shown or withheld. */
-export type PcnPractice = { id: number; name: string; odsCode: string; round: ChosenRound | null } & PracticeResult;
-
-export type SmallTrendPoint =
-	| { roundId: number; title: string; closedOn: string; shown: false; respondentsNeeded: number }
-	| {
-			roundId: number;
-			title: string;
-			closedOn: string;
-			shown: true;
-			/** Null when the overall score itself was withheld (too few people scored overall). */
-			overall: { mean: number; interval: Interval | null; n: number } | null;
-	  };
-
-export interface PracticeTrend {
-	practiceId: number;
-	name: string;
-	/** Every closed round of the practice, oldest first. */
-	points: SmallTrendPoint[];
-}
-
-export interface PracticeRounds {
-	practiceId: number;
-	name: string;
-	/** The open round, else the next scheduled (or draft) one. */
-	current: {
-		id: number;
-		title: string;
-		opensOn: string;
-		closesOn: string;
-		availability: Exclude<SurveyAvailability, 'closed'>;
-		/** Only for a round that takes or will take answers; a count only at or above the minimum. */
-		progress: RoundProgress | null;
-	} | null;
-	/** The most recent closed round, with its response rate only when it reached the minimum. */
-	lastClosed: { id: number; title: string; closedOn: string; shown: boolean; responseRate: number | null } | null;
-	/** Whether any round of the practice was taking answers at some point in the period. */
-	surveyedInPeriod: boolean;
-}
-
-export interface PcnDashboard {
-	pcn: { id: number; name: string; odsCode: string; icbName: string };
-	period: Period;
-	/** The bands of the most recent instrument in use (the built-in staff survey's before any round). */
-	bands: BandThresholds;
-	/** Heatmap rows, by practice name. */
-	practices: PcnPractice[];
-	figures: PcnFigures;
-	/** How many people must answer every statement of a construct before α is worked out. */
-	alphaMinimum: number;
-	commonGaps: CommonGap[];
-	/** One small trend per practice, by practice name. */
-	trends: PracticeTrend[];
-	/** The dates every small trend spans, so all share one x range; null before any round closed. */
-	trendRange: { from: string; to: string } | null;
-	rounds: PracticeRounds[];
-}
+import type { PcnPractice, PracticeTrend, PracticeRounds, PcnDashboard } from '../../views/pcn-dashboard';
 
 const CURRENT_ORDER: Record<Exclude<SurveyAvailability, 'closed'>, number> = { open: 0, not_yet_open: 1, draft: 2 };
 

@@ -3,18 +3,10 @@
  * round's scores for the trend, in a handful of queries whatever the number of rounds. Every
  * figure passes through the disclosure rules first: a withheld round carries no number at all.
  */
-import { changesBetween, SCORE_KEYS, type Changes, type ScoreKey } from '../../npt/change';
+import { changesBetween, SCORE_KEYS, type ScoreKey } from '../../npt/change';
 import { CONSTRUCTS, type Construct } from '../../npt/constructs';
 import type { FeedbackRound } from '../../npt/feedback';
-import type { Instrument } from '../../npt/instrument';
-import {
-	summariseProgress,
-	summariseRound,
-	type DisclosedScores,
-	type RoundProgress,
-	type RoundResults
-} from '../../npt/round-results';
-import type { Interval } from '../../npt/statistics';
+import { summariseProgress, summariseRound, type RoundResults } from '../../npt/round-results';
 import type { Config } from '../platform/config';
 import type { DbOrTx } from '../db';
 import type { Round } from '../db/schema';
@@ -23,61 +15,7 @@ import { getPractice } from '../organisations/organisations';
 import { countResponsesOfRounds, loadRespondentsOfRounds } from '../surveys/responses';
 import { listRoundsOfPractices } from '../surveys/rounds';
 import { surveyAvailability, type SurveyAvailability } from '../../npt/round-schedule';
-
-export interface RoundRef {
-	id: number;
-	title: string;
-	opensOn: string;
-	closesOn: string;
-	/** When the round actually closed: early, on its date, or its date if it closed without a record. */
-	closedOn: string;
-	staffHeadcount: number | null;
-}
-
-export interface TrendScore {
-	mean: number;
-	/** For the change rule (SCORING.md §5) between a round and the next; not part of the API. */
-	sd: number | null;
-	interval: Interval | null;
-	n: number;
-}
-
-export type TrendPoint =
-	| { roundId: number; title: string; closedOn: string; shown: false; respondentsNeeded: number }
-	| {
-			roundId: number;
-			title: string;
-			closedOn: string;
-			shown: true;
-			respondents: number;
-			/** Null where that score was withheld (too few people scored on it). */
-			scores: Record<ScoreKey, TrendScore | null>;
-	  };
-
-export interface CurrentRound {
-	id: number;
-	title: string;
-	opensOn: string;
-	closesOn: string;
-	availability: Exclude<SurveyAvailability, 'closed'>;
-	/** Only for a round that takes or will take answers; a count only at or above the minimum. */
-	progress: RoundProgress | null;
-}
-
-export interface PracticeDashboard {
-	practice: { id: number; name: string; odsCode: string; pcnName: string | null };
-	/** The most recent closed round, shown or withheld; null before any round has closed. */
-	latest: { round: RoundRef; instrument: Instrument; results: RoundResults } | null;
-	/** The most recent shown round before the latest, for the construct profile. */
-	previous: { round: RoundRef; scores: DisclosedScores } | null;
-	/** Between the latest closed round and the one before it; null with fewer than two. */
-	change: { from: RoundRef; to: RoundRef; scores: Changes } | null;
-	/** Every closed round, oldest first. */
-	trend: TrendPoint[];
-	current: CurrentRound | null;
-	/** The instrument of the latest closed round, else of the current round: text, constructs, bands. */
-	instrument: Instrument | null;
-}
+import type { RoundRef, TrendScore, TrendPoint, CurrentRound, PracticeDashboard } from '../../views/practice-dashboard';
 
 function refOf(round: Round): RoundRef {
 	return {

@@ -3,7 +3,7 @@ import { formatScore, plural } from '$lib/format';
 import { BAND_NAMES, BANDS } from '$lib/npt/continuum';
 import type { Band } from '$lib/npt/continuum';
 import type { Interval } from '$lib/npt/statistics';
-import type { SmallTrendPoint } from '$lib/server/results/pcn-dashboard';
+import type { SmallTrendPoint } from '$lib/views/pcn-dashboard';
 
 export interface StripPractice {
 	id: number;

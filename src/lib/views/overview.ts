@@ -1,0 +1,40 @@
+/**
+ * What home overview receive: plain data for components to render, shaped by lib/server.
+ */
+import type { Band } from '../npt/continuum';
+import type { SurveyAvailability } from '../npt/round-schedule';
+
+export type RoundSummary =
+	| { kind: 'draft' }
+	| { kind: 'collecting'; respondentsNeeded: number }
+	| { kind: 'withheld' }
+	| { kind: 'unplaced' }
+	| { kind: 'placed'; band: Band; description: string };
+
+export interface RoundLine {
+	id: number;
+	title: string;
+	opensOn: string;
+	closesOn: string;
+	availability: SurveyAvailability;
+	/** The public survey link, only while the round takes answers. */
+	surveyPath: string | null;
+	summary: RoundSummary;
+}
+
+export interface PracticeOverview {
+	id: number;
+	odsCode: string;
+	name: string;
+	rounds: RoundLine[];
+	/** The most recent closed round's summary. */
+	latest: RoundLine | null;
+}
+
+export interface PcnOverview {
+	id: number;
+	odsCode: string;
+	name: string;
+	icbName: string;
+	practices: PracticeOverview[];
+}

@@ -1,0 +1,17 @@
+/**
+ * What perception-gap charts receive: plain data for components to render, shaped by lib/server.
+ */
+import type { PerceptionGap, SideScores } from '../npt/perception-gap';
+
+export interface PerceptionGapView {
+	round: { id: number; title: string; closedOn: string };
+	/** False when the staff round is below the minimum: no staff figure, so no gap. */
+	staffShown: boolean;
+	staff: SideScores;
+	assessments: {
+		userId: number;
+		linkWorkerName: string;
+		updatedAt: string;
+		gap: PerceptionGap;
+	}[];
+}
