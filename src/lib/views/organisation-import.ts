@@ -1,5 +1,5 @@
 /**
- * What organisation import preview receive: plain data for components to render, shaped by lib/server.
+ * What the organisation import preview receives: plain data for components to render, shaped by lib/server.
  */
 
 /** The columns of an organisation import, in the order the example file gives them. */

@@ -1,5 +1,5 @@
 /**
- * What organisation pages receive: plain data for components to render, shaped by lib/server.
+ * What the organisation pages receive: plain data for components to render, shaped by lib/server.
  */
 
 /** An ICB, PCN or practice as the database holds it: its ODS code and name. */

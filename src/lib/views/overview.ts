@@ -1,5 +1,5 @@
 /**
- * What home overview receive: plain data for components to render, shaped by lib/server.
+ * What the home overview receives: plain data for components to render, shaped by lib/server.
  */
 import type { Band } from '../npt/continuum';
 import type { SurveyAvailability } from '../npt/round-schedule';

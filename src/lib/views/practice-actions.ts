@@ -1,5 +1,5 @@
 /**
- * What PCN view of practice actions receive: plain data for components to render, shaped by lib/server.
+ * What the PCN view of practice actions receives: plain data for components to render, shaped by lib/server.
  */
 
 export interface PracticeActionCounts {

@@ -1,5 +1,5 @@
 /**
- * What practice dashboard receive: plain data for components to render, shaped by lib/server.
+ * What the practice dashboard receives: plain data for components to render, shaped by lib/server.
  */
 import type { Changes, ScoreKey } from '../npt/change';
 import type { Instrument } from '../npt/instrument';
