@@ -5,7 +5,7 @@ import { ukDate } from '$lib/dates';
 import { startApp, type AppContext } from '$lib/server/app';
 import { consoleMailer } from '$lib/server/platform/mail';
 import { dataRequestStatus, refuseReservedActions, securityHeaders } from '$lib/server/platform/request-guards';
-import { applyDueMoves } from '$lib/server/organisations/organisations';
+import { applyDueMoves } from '$lib/server/organisations/practice-moves';
 import { closeDueRounds } from '$lib/server/surveys/rounds';
 import { forgetKeysOfClosedRounds } from '$lib/server/surveys/submission-keys';
 import {

@@ -16,14 +16,15 @@ import { addDays, addMonths } from '../../src/lib/dates';
 import { CURRENT_CHECKLIST } from '../../src/lib/npt/infrastructure';
 import { placeFeedback } from '../../src/lib/npt/feedback';
 import { feedbackRoundsOf, getPracticeDashboard } from '../../src/lib/server/results/practice-dashboard';
-import { changeFlagState, listFlagsForPractice, saveChecklist } from '../../src/lib/server/linkworker/flags';
+import { changeFlagState, listFlagsForPractice } from '../../src/lib/server/linkworker/flags';
+import { saveChecklist } from '../../src/lib/server/linkworker/checklist';
 import { listActionsForPractice, listFeedbackEvents } from '../../src/lib/server/linkworker/practice-actions';
 import { createSignedInUser } from '../helpers/events';
 import { seededRandom } from '../../src/lib/server/demo/seed';
 import { openDatabase } from '../../src/lib/server/db';
 import { migrateToLatest } from '../../src/lib/server/db/migrations';
 import { itemIdsOf, storeBuiltInInstruments, versionIdOf } from '../../src/lib/server/surveys/instruments';
-import { createIcb, createPcn, createPractice } from '../../src/lib/server/organisations/organisations';
+import { createIcb, createPcn, createPractice } from '../../src/lib/server/organisations/organisation-changes';
 import { storeResponse } from '../../src/lib/server/surveys/responses';
 import { createRound } from '../../src/lib/server/surveys/rounds';
 

@@ -6,7 +6,7 @@
 import { DEFAULT_STAFF_INSTRUMENT } from '../../src/lib/npt/builtin';
 import type { Db } from '../../src/lib/server/db';
 import { versionIdOf } from '../../src/lib/server/surveys/instruments';
-import { createIcb, createPcn, createPractice } from '../../src/lib/server/organisations/organisations';
+import { createIcb, createPcn, createPractice } from '../../src/lib/server/organisations/organisation-changes';
 import { createRound } from '../../src/lib/server/surveys/rounds';
 import { createSession } from '../../src/lib/server/accounts/sessions';
 import { createUser } from '../../src/lib/server/accounts/users';

@@ -7,7 +7,7 @@ import { openDatabase, type Db } from '../../src/lib/server/db';
 import type { Database } from '../../src/lib/server/db/schema';
 import { migrateToLatest } from '../../src/lib/server/db/migrations';
 import { storeBuiltInInstruments, versionIdOf } from '../../src/lib/server/surveys/instruments';
-import { createIcb, createPcn, createPractice } from '../../src/lib/server/organisations/organisations';
+import { createIcb, createPcn, createPractice } from '../../src/lib/server/organisations/organisation-changes';
 import { createRound } from '../../src/lib/server/surveys/rounds';
 
 export interface TestDatabase {

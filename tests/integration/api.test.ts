@@ -4,7 +4,14 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_STAFF_INSTRUMENT } from '../../src/lib/npt/builtin';
 import type { AgreementPoint } from '../../src/lib/npt/answers';
 import type { SurveySubmission } from '../../src/lib/npt/submission';
-import { API_RATE_LIMIT, apiEndpoint, apiRateLimiter, apiReadOnly, RateLimiter, requireApiRole } from '../../src/lib/server/api/endpoint';
+import {
+	API_RATE_LIMIT,
+	apiEndpoint,
+	apiRateLimiter,
+	apiReadOnly,
+	RateLimiter,
+	requireApiRole
+} from '../../src/lib/server/api/endpoint';
 import {
 	authenticateApiToken,
 	createApiToken,
@@ -14,7 +21,7 @@ import {
 	type NewApiToken
 } from '../../src/lib/server/api/tokens';
 import { listAuditEvents } from '../../src/lib/server/platform/audit';
-import { createPcn, createPractice } from '../../src/lib/server/organisations/organisations';
+import { createPcn, createPractice } from '../../src/lib/server/organisations/organisation-changes';
 import { submitResponse } from '../../src/lib/server/surveys/responses';
 import { createRound } from '../../src/lib/server/surveys/rounds';
 import { setDisabled, type SignedInUser } from '../../src/lib/server/accounts/users';

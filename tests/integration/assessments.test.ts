@@ -12,7 +12,7 @@ import {
 } from '../../src/lib/server/linkworker/assessments';
 import { getPracticeDashboard } from '../../src/lib/server/results/practice-dashboard';
 import { itemIdsOf } from '../../src/lib/server/surveys/instruments';
-import { createPractice } from '../../src/lib/server/organisations/organisations';
+import { createPractice } from '../../src/lib/server/organisations/organisation-changes';
 import { storeResponse } from '../../src/lib/server/surveys/responses';
 import { createRound } from '../../src/lib/server/surveys/rounds';
 import type { SignedInUser } from '../../src/lib/server/accounts/users';

@@ -5,7 +5,7 @@ import type { AgreementPoint } from '../../src/lib/npt/answers';
 import type { SurveySubmission } from '../../src/lib/npt/submission';
 import { getPracticeDashboard } from '../../src/lib/server/results/practice-dashboard';
 import { itemIdsOf } from '../../src/lib/server/surveys/instruments';
-import { createPractice } from '../../src/lib/server/organisations/organisations';
+import { createPractice } from '../../src/lib/server/organisations/organisation-changes';
 import { storeResponse } from '../../src/lib/server/surveys/responses';
 import { createRound } from '../../src/lib/server/surveys/rounds';
 import { load } from '../../src/routes/(app)/practices/[practiceId]/+page.server';

@@ -6,7 +6,7 @@ import type { SurveySubmission } from '../../src/lib/npt/submission';
 import { listAuditEvents } from '../../src/lib/server/platform/audit';
 import { csvField, toCsv } from '../../src/lib/server/platform/csv';
 import { buildRoundExport, exportKindOf, type ExportKind } from '../../src/lib/server/results/round-exports';
-import { createPractice } from '../../src/lib/server/organisations/organisations';
+import { createPractice } from '../../src/lib/server/organisations/organisation-changes';
 import { submitResponse } from '../../src/lib/server/surveys/responses';
 import { createRound } from '../../src/lib/server/surveys/rounds';
 import type { SignedInUser } from '../../src/lib/server/accounts/users';

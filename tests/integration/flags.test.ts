@@ -5,13 +5,12 @@ import {
 	changeFlagState,
 	commentOnFlag,
 	countGapsAcrossPcn,
-	getChecklistAnswers,
 	getFlag,
 	listFlagsForPcn,
-	listFlagsForPractice,
-	saveChecklist
+	listFlagsForPractice
 } from '../../src/lib/server/linkworker/flags';
-import { createIcb, createPcn, createPractice } from '../../src/lib/server/organisations/organisations';
+import { getChecklistAnswers, saveChecklist } from '../../src/lib/server/linkworker/checklist';
+import { createIcb, createPcn, createPractice } from '../../src/lib/server/organisations/organisation-changes';
 import type { SignedInUser } from '../../src/lib/server/accounts/users';
 import { countRows, createTestDatabase, type TestDatabase } from '../helpers/database';
 import { createSignedInUser } from '../helpers/events';

@@ -7,7 +7,7 @@ import { DEFAULT_STAFF_INSTRUMENT } from '../../src/lib/npt/builtin';
 import { checkSubmission } from '../../src/lib/npt/submission';
 import { getInstrumentVersion, versionIdOf } from '../../src/lib/server/surveys/instruments';
 import { importOrganisations } from '../../src/lib/server/organisations/import';
-import { createIcb } from '../../src/lib/server/organisations/organisations';
+import { createIcb } from '../../src/lib/server/organisations/organisation-changes';
 import { inviteUser } from '../../src/lib/server/accounts/invitations';
 import { createRound } from '../../src/lib/server/surveys/rounds';
 import { actions as flagActions } from '../../src/routes/(app)/practices/[practiceId]/flags/+page.server';

@@ -13,7 +13,7 @@ import {
 	previewRows,
 	validateImport
 } from '../../src/lib/server/organisations/import';
-import { createIcb, createPcn, createPractice } from '../../src/lib/server/organisations/organisations';
+import { createIcb, createPcn, createPractice } from '../../src/lib/server/organisations/organisation-changes';
 import type { SignedInUser } from '../../src/lib/server/accounts/users';
 import { actions, load } from '../../src/routes/(app)/admin/import/+page.server';
 import { GET as exampleCsv } from '../../src/routes/(app)/admin/import/example.csv/+server';

@@ -3,22 +3,17 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { addDays, ukDate } from '../../src/lib/dates';
 import { listAuditEvents } from '../../src/lib/server/platform/audit';
 import type { Db } from '../../src/lib/server/db';
+import { DuplicateOdsCodeError, OrganisationInputError } from '../../src/lib/server/organisations/organisation-forms';
+import { applyDueMoves, listPracticeMoves, recordPracticeMove } from '../../src/lib/server/organisations/practice-moves';
 import {
-	DuplicateOdsCodeError,
-	OrganisationInputError,
-	applyDueMoves,
 	createIcb,
 	createPcn,
 	createPractice,
-	getPractice,
-	listIcbs,
-	listOrganisationTree,
-	listPracticeMoves,
-	recordPracticeMove,
 	updateIcb,
 	updatePcn,
 	updatePractice
-} from '../../src/lib/server/organisations/organisations';
+} from '../../src/lib/server/organisations/organisation-changes';
+import { getPractice, listIcbs, listOrganisationTree } from '../../src/lib/server/organisations/organisations';
 import { createUser, getUser, toSignedInUser, type SignedInUser } from '../../src/lib/server/accounts/users';
 import { load as adminHomeLoad } from '../../src/routes/(app)/admin/+page.server';
 import { actions as icbActions, load as icbLoad } from '../../src/routes/(app)/admin/icbs/[icbId]/+page.server';

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createIcb, createPcn, createPractice } from '../../src/lib/server/organisations/organisations';
+import { createIcb, createPcn, createPractice } from '../../src/lib/server/organisations/organisation-changes';
 import { closeDueRounds, createRound, getRound, newPublicToken } from '../../src/lib/server/surveys/rounds';
 import { surveyAvailability } from '../../src/lib/npt/round-schedule';
 import { createPracticeWithRound, createTestDatabase, type TestDatabase } from '../helpers/database';

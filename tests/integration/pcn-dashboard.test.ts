@@ -4,7 +4,7 @@ import type { AgreementPoint } from '../../src/lib/npt/answers';
 import { DEFAULT_STAFF_INSTRUMENT } from '../../src/lib/npt/builtin';
 import type { SurveySubmission } from '../../src/lib/npt/submission';
 import { itemIdsOf } from '../../src/lib/server/surveys/instruments';
-import { createIcb, createPcn, createPractice } from '../../src/lib/server/organisations/organisations';
+import { createIcb, createPcn, createPractice } from '../../src/lib/server/organisations/organisation-changes';
 import { defaultPeriod, getPcnDashboard, readPeriodQuery } from '../../src/lib/server/results/pcn-dashboard';
 import { storeResponse } from '../../src/lib/server/surveys/responses';
 import { createRound } from '../../src/lib/server/surveys/rounds';

@@ -11,7 +11,7 @@ import type { SurveySubmission } from '../../src/lib/npt/submission';
 import { apiRateLimiter } from '../../src/lib/server/api/endpoint';
 import { createApiToken } from '../../src/lib/server/api/tokens';
 import { listAuditEvents } from '../../src/lib/server/platform/audit';
-import { createPcn, createPractice } from '../../src/lib/server/organisations/organisations';
+import { createPcn, createPractice } from '../../src/lib/server/organisations/organisation-changes';
 import { submitResponse } from '../../src/lib/server/surveys/responses';
 import { createRound } from '../../src/lib/server/surveys/rounds';
 import type { SignedInUser } from '../../src/lib/server/accounts/users';

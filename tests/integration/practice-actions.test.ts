@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FlagVisibility } from '../../src/lib/server/db/schema';
-import { changeFlagState, saveChecklist } from '../../src/lib/server/linkworker/flags';
-import { createIcb, createPcn, createPractice } from '../../src/lib/server/organisations/organisations';
+import { changeFlagState } from '../../src/lib/server/linkworker/flags';
+import { saveChecklist } from '../../src/lib/server/linkworker/checklist';
+import { createIcb, createPcn, createPractice } from '../../src/lib/server/organisations/organisation-changes';
 import {
 	countActionsAcrossPcn,
 	deleteAction,

@@ -5,11 +5,18 @@ import { BUILT_IN_INSTRUMENTS } from '../../src/lib/npt/builtin';
 import { listAuditEvents } from '../../src/lib/server/platform/audit';
 import type { Round } from '../../src/lib/server/db/schema';
 import { versionIdOf } from '../../src/lib/server/surveys/instruments';
-import { createPractice } from '../../src/lib/server/organisations/organisations';
+import { createPractice } from '../../src/lib/server/organisations/organisation-changes';
 import type { SignedInUser } from '../../src/lib/server/accounts/users';
 import { load as roundLoad } from '../../src/routes/(app)/rounds/[roundId]/+page.server';
 import { actions as editActions, load as editLoad } from '../../src/routes/(app)/rounds/[roundId]/edit/+page.server';
-import { addRound, createPracticeWithRound, createTestDatabase, lastYearsRound, type PracticeFixture, type TestDatabase } from '../helpers/database';
+import {
+	addRound,
+	createPracticeWithRound,
+	createTestDatabase,
+	lastYearsRound,
+	type PracticeFixture,
+	type TestDatabase
+} from '../helpers/database';
 import { createSignedInUser, fakeEvent, outcomeOf } from '../helpers/events';
 
 const LINK_WORKER_INSTRUMENT = BUILT_IN_INSTRUMENTS.find((i) => i.audience === 'link_worker')!;

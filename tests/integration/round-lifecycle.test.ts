@@ -7,7 +7,7 @@ import type { SurveySubmission } from '../../src/lib/npt/submission';
 import { listAuditEvents } from '../../src/lib/server/platform/audit';
 import type { Round } from '../../src/lib/server/db/schema';
 import { versionIdOf } from '../../src/lib/server/surveys/instruments';
-import { createPractice } from '../../src/lib/server/organisations/organisations';
+import { createPractice } from '../../src/lib/server/organisations/organisation-changes';
 import { submitResponse } from '../../src/lib/server/surveys/responses';
 import { closeDueRounds } from '../../src/lib/server/surveys/rounds';
 import type { SignedInUser } from '../../src/lib/server/accounts/users';
@@ -16,7 +16,15 @@ import {
 	load as newRoundLoad
 } from '../../src/routes/(app)/practices/[practiceId]/rounds/new/+page.server';
 import { actions as roundActions, load as roundLoad } from '../../src/routes/(app)/rounds/[roundId]/+page.server';
-import { addRound, countRows, createPracticeWithRound, createTestDatabase, lastYearsRound, type PracticeFixture, type TestDatabase } from '../helpers/database';
+import {
+	addRound,
+	countRows,
+	createPracticeWithRound,
+	createTestDatabase,
+	lastYearsRound,
+	type PracticeFixture,
+	type TestDatabase
+} from '../helpers/database';
 import { createSignedInUser, fakeEvent, outcomeOf } from '../helpers/events';
 
 const LINK_WORKER_INSTRUMENT = BUILT_IN_INSTRUMENTS.find((i) => i.audience === 'link_worker')!;

@@ -3,7 +3,7 @@ import { renderSVG } from 'uqr';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listAuditEvents } from '../../src/lib/server/platform/audit';
 import { countCodes, hashCode, useCode } from '../../src/lib/server/surveys/codes';
-import { createPractice } from '../../src/lib/server/organisations/organisations';
+import { createPractice } from '../../src/lib/server/organisations/organisation-changes';
 import { createRound } from '../../src/lib/server/surveys/rounds';
 import type { SignedInUser } from '../../src/lib/server/accounts/users';
 import { load as posterLoad } from '../../src/routes/(app)/rounds/[roundId]/poster/+page.server';

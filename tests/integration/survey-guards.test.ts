@@ -8,10 +8,17 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { addDays, ukDate } from '../../src/lib/dates';
 import { newSubmissionKey, forgetKeysOfClosedRounds } from '../../src/lib/server/surveys/submission-keys';
 import { claimSurveySubmission, submissionLimits } from '../../src/lib/server/surveys/submission-limits';
-import { createPractice } from '../../src/lib/server/organisations/organisations';
+import { createPractice } from '../../src/lib/server/organisations/organisation-changes';
 import { createRound } from '../../src/lib/server/surveys/rounds';
 import { actions, load } from '../../src/routes/s/[token]/+page.server';
-import { addRound, countRows, createPracticeWithRound, createTestDatabase, type PracticeFixture, type TestDatabase } from '../helpers/database';
+import {
+	addRound,
+	countRows,
+	createPracticeWithRound,
+	createTestDatabase,
+	type PracticeFixture,
+	type TestDatabase
+} from '../helpers/database';
 import { fakeEvent, outcomeOf, type CookieJar } from '../helpers/events';
 
 const today = ukDate();

@@ -1,7 +1,7 @@
 /** `npm run user:create`, through the function the command calls. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { acceptInvitation } from '../../src/lib/server/accounts/choosing-password';
-import { createIcb, createPcn, createPractice } from '../../src/lib/server/organisations/organisations';
+import { createIcb, createPcn, createPractice } from '../../src/lib/server/organisations/organisation-changes';
 import { createUserFromCommandLine } from '../../src/lib/server/cli/user-create';
 import { findUserByEmail, getScope } from '../../src/lib/server/accounts/users';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';

@@ -5,7 +5,7 @@
  * even learn that it exists; a page their role never uses gets 403.
  */
 import { error, redirect } from '@sveltejs/kit';
-import { idFromParam } from './organisations/organisations';
+import { idFromParam } from './organisations/organisation-forms';
 import { practiceOfRound } from './surveys/rounds';
 import type { Role, SignedInUser } from './accounts/users';
 

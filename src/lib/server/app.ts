@@ -9,7 +9,8 @@ import { emptyWriteAheadLog, openDatabase, type Db } from './db';
 import { migrateToLatest } from './db/migrations';
 import { seedDemoData } from './demo/seed';
 import { storeBuiltInInstruments } from './surveys/instruments';
-import { applyDueMoves, hasOrganisations } from './organisations/organisations';
+import { applyDueMoves } from './organisations/practice-moves';
+import { hasOrganisations } from './organisations/organisations';
 import { closeDueRounds } from './surveys/rounds';
 import { countUsers } from './accounts/users';
 

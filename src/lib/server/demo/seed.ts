@@ -14,12 +14,13 @@ import { addDays, addMonths } from '../../dates';
 import type { Db, DbOrTx } from '../db';
 import type { FlagVisibility, Role } from '../db/schema';
 import { saveAssessment } from '../linkworker/assessments';
-import { changeFlagState, commentOnFlag, saveChecklist } from '../linkworker/flags';
+import { changeFlagState, commentOnFlag } from '../linkworker/flags';
+import { saveChecklist } from '../linkworker/checklist';
 import { markActionDone, recordAction } from '../linkworker/practice-actions';
 import { hashPassword } from '../accounts/passwords';
 import { createUser, findUserByEmail, toSignedInUser, type SignedInUser } from '../accounts/users';
 import { itemIdsOf, versionIdOf } from '../surveys/instruments';
-import { createIcb, createPcn, createPractice } from '../organisations/organisations';
+import { createIcb, createPcn, createPractice } from '../organisations/organisation-changes';
 import { storeResponse } from '../surveys/responses';
 import { createRound } from '../surveys/rounds';
 

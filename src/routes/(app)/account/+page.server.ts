@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { guard } from '$lib/server/access';
 import { API_TOKEN_ROLES, createApiToken, listApiTokens, revokeApiToken, MAX_ACTIVE_TOKENS } from '$lib/server/api/tokens';
 import { API_RATE_LIMIT } from '$lib/server/api/endpoint';
-import { idTextSchema } from '$lib/server/organisations/organisations';
+import { idTextSchema } from '$lib/server/organisations/organisation-forms';
 import { formFailure, readForm, type FormFailure } from '$lib/server/platform/forms';
 import { MAX_PASSWORD_LENGTH } from '$lib/server/accounts/passwords';
 import { changePassword, dismissAdminResetNotice, newPasswordSchema } from '$lib/server/accounts/choosing-password';

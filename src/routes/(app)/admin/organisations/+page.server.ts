@@ -3,23 +3,18 @@ import { z } from 'zod';
 import { guard } from '$lib/server/access';
 import { recordAudit } from '$lib/server/platform/audit';
 import { formFailure, readForm } from '$lib/server/platform/forms';
+import { createIcb, createPcn, createPractice } from '$lib/server/organisations/organisation-changes';
+import { getIcb, getPcn, getPractice, listOrganisationTree } from '$lib/server/organisations/organisations';
 import {
-	createIcb,
-	createPcn,
-	createPractice,
-	getIcb,
-	getPcn,
-	getPractice,
 	icbOdsCodeSchema,
 	idFromParam,
 	idTextSchema,
-	listOrganisationTree,
 	optionalIdTextSchema,
 	organisationNameSchema,
 	organisationProblem,
 	pcnOdsCodeSchema,
 	practiceOdsCodeSchema
-} from '$lib/server/organisations/organisations';
+} from '$lib/server/organisations/organisation-forms';
 import type { Actions, PageServerLoad } from './$types';
 
 type Added = { kind: 'icb' | 'pcn' | 'practice'; href: string; label: string };

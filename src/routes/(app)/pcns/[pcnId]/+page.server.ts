@@ -3,7 +3,7 @@ import { isIsoDate, ukDate } from '$lib/dates';
 import { guard, RESULT_READERS } from '$lib/server/access';
 import { recordAudit } from '$lib/server/platform/audit';
 import { sortPractices } from '$lib/npt/pcn';
-import { idFromParam } from '$lib/server/organisations/organisations';
+import { idFromParam } from '$lib/server/organisations/organisation-forms';
 import { getPcnDashboard, readPeriodQuery } from '$lib/server/results/pcn-dashboard';
 import { getPcnGapMatrix, getPcnPerceptionGaps } from '$lib/server/linkworker/pcn-gaps';
 import { countActionsAcrossPcn } from '$lib/server/linkworker/practice-actions';

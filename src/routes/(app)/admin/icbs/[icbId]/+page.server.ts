@@ -3,16 +3,14 @@ import { z } from 'zod';
 import { guard } from '$lib/server/access';
 import { recordAudit } from '$lib/server/platform/audit';
 import { formFailure, readForm } from '$lib/server/platform/forms';
+import { describeChanges, updateIcb } from '$lib/server/organisations/organisation-changes';
+import { getIcb, listPcns } from '$lib/server/organisations/organisations';
 import {
-	describeChanges,
-	getIcb,
 	icbOdsCodeSchema,
 	idFromParam,
-	listPcns,
 	organisationNameSchema,
-	organisationProblem,
-	updateIcb
-} from '$lib/server/organisations/organisations';
+	organisationProblem
+} from '$lib/server/organisations/organisation-forms';
 import type { Actions, PageServerLoad } from './$types';
 
 async function icbOf(event: { locals: App.Locals; params: { icbId: string } }) {

@@ -3,18 +3,15 @@ import { z } from 'zod';
 import { guard } from '$lib/server/access';
 import { recordAudit } from '$lib/server/platform/audit';
 import { formFailure, readForm } from '$lib/server/platform/forms';
+import { describeChanges, updatePcn } from '$lib/server/organisations/organisation-changes';
+import { getPcn, listIcbs, listPractices } from '$lib/server/organisations/organisations';
 import {
-	describeChanges,
-	getPcn,
 	idFromParam,
 	idTextSchema,
-	listIcbs,
-	listPractices,
 	organisationNameSchema,
 	organisationProblem,
-	pcnOdsCodeSchema,
-	updatePcn
-} from '$lib/server/organisations/organisations';
+	pcnOdsCodeSchema
+} from '$lib/server/organisations/organisation-forms';
 import type { Actions, PageServerLoad } from './$types';
 
 async function pcnOf(event: { locals: App.Locals; params: { pcnId: string } }) {

@@ -4,21 +4,16 @@ import { formatDate, ukDate } from '$lib/dates';
 import { guard } from '$lib/server/access';
 import { recordAudit } from '$lib/server/platform/audit';
 import { formFailure, readForm } from '$lib/server/platform/forms';
+import { describeChanges, updatePractice } from '$lib/server/organisations/organisation-changes';
+import { effectiveDateSchema, listPracticeMoves, recordPracticeMove } from '$lib/server/organisations/practice-moves';
+import { getPcn, getPractice, listPcns } from '$lib/server/organisations/organisations';
 import {
-	describeChanges,
-	effectiveDateSchema,
-	getPcn,
-	getPractice,
 	idFromParam,
-	listPcns,
-	listPracticeMoves,
 	idTextSchema,
 	organisationNameSchema,
 	organisationProblem,
-	practiceOdsCodeSchema,
-	recordPracticeMove,
-	updatePractice
-} from '$lib/server/organisations/organisations';
+	practiceOdsCodeSchema
+} from '$lib/server/organisations/organisation-forms';
 import type { Actions, PageServerLoad } from './$types';
 
 async function practiceOf(event: { locals: App.Locals; params: { practiceId: string } }) {

@@ -6,7 +6,8 @@ import { FLAG_STATE_LABELS, isUnresolved } from '$lib/npt/flag-lifecycle';
 import { guardPractice, RESULT_READERS, ROUND_MANAGERS } from '$lib/server/access';
 import { listFlagsForPractice } from '$lib/server/linkworker/flags';
 import { readForm } from '$lib/server/platform/forms';
-import { getPractice, idTextSchema } from '$lib/server/organisations/organisations';
+import { getPractice } from '$lib/server/organisations/organisations';
+import { idTextSchema } from '$lib/server/organisations/organisation-forms';
 import {
 	deleteAction,
 	getAction,

@@ -2,7 +2,7 @@ import { error, fail, redirect } from '@sveltejs/kit';
 import { CURRENT_CHECKLIST } from '$lib/npt/infrastructure';
 import type { FieldProblem } from '$lib/npt/submission';
 import { guardPractice } from '$lib/server/access';
-import { getChecklistAnswers, saveChecklist, type ChecklistAnswerInput } from '$lib/server/linkworker/flags';
+import { getChecklistAnswers, saveChecklist, type ChecklistAnswerInput } from '$lib/server/linkworker/checklist';
 import { BodyTooLargeError, UnreadableFormError, readFormFields } from '$lib/server/platform/http';
 import { getPractice } from '$lib/server/organisations/organisations';
 import type { Actions, PageServerLoad } from './$types';

@@ -4,7 +4,8 @@ import { ukDate } from '$lib/dates';
 import { guardPractice, RESULT_READERS, ROUND_MANAGERS } from '$lib/server/access';
 import { changeFlagState, commentOnFlag, countGapsAcrossPcn, getFlag, listFlagsForPractice } from '$lib/server/linkworker/flags';
 import { readForm } from '$lib/server/platform/forms';
-import { getPractice, idTextSchema } from '$lib/server/organisations/organisations';
+import { getPractice } from '$lib/server/organisations/organisations';
+import { idTextSchema } from '$lib/server/organisations/organisation-forms';
 import { listActionsForPractice, type ActionView } from '$lib/server/linkworker/practice-actions';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 

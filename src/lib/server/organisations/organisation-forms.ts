@@ -1,0 +1,90 @@
+/**
+ * What a valid ICB, PCN or practice is: names, ODS codes and ids as forms and URLs send them,
+ * and the errors that name the field at fault.
+ */
+import { z } from 'zod';
+import type { FieldProblem } from '../../npt/submission';
+import { ICB_ODS_PATTERN, PCN_ODS_PATTERN, PRACTICE_ODS_PATTERN, normaliseOdsCode } from '../../ods';
+import { cleanLine } from '../../text';
+
+
+export type OrganisationKind = 'icb' | 'pcn' | 'practice';
+
+export const ORGANISATION_KIND_NAMES: Record<OrganisationKind, string> = { icb: 'ICB', pcn: 'PCN', practice: 'practice' };
+
+export const organisationNameSchema = z
+	.string()
+	.transform(cleanLine)
+	.pipe(z.string().min(1, 'Enter a name').max(200, 'Keep the name under 200 characters'));
+
+const odsCode = (pattern: RegExp, message: string) =>
+	z
+		.string()
+		.transform(normaliseOdsCode)
+		.refine((code) => pattern.test(code), { error: message });
+
+export const icbOdsCodeSchema = odsCode(ICB_ODS_PATTERN, 'Enter an ICB ODS code of three letters or digits, like QE1');
+export const pcnOdsCodeSchema = odsCode(PCN_ODS_PATTERN, 'Enter a PCN ODS code of U and five digits, like U12345');
+export const practiceOdsCodeSchema = odsCode(PRACTICE_ODS_PATTERN, 'Enter a practice ODS code of a letter and five digits, like A81001');
+
+const name = organisationNameSchema;
+export const newIcbSchema = z.object({ odsCode: icbOdsCodeSchema, name });
+export const newPcnSchema = z.object({ odsCode: pcnOdsCodeSchema, name, icbId: z.int().positive() });
+export const newPracticeSchema = z.object({
+	odsCode: practiceOdsCodeSchema,
+	name,
+	pcnId: z.int().positive().nullable()
+});
+/** A practice's PCN changes only through a recorded move (recordPracticeMove), so its history is kept. */
+export const practiceDetailsSchema = z.object({ odsCode: practiceOdsCodeSchema, name });
+
+/** A database id as it arrives in a form field or a URL. */
+export const idTextSchema = (message: string) =>
+	z
+		.string(message)
+		.trim()
+		.regex(/^[1-9]\d{0,14}$/, message)
+		.transform(Number);
+
+/** A choice that may be "none": the empty option of a select. */
+export const optionalIdTextSchema = (message: string) =>
+	z.union([z.literal('').transform(() => null), idTextSchema(message)], { error: message });
+
+export function idFromParam(text: string | undefined): number | undefined {
+	return text && /^[1-9]\d{0,14}$/.test(text) ? Number(text) : undefined;
+}
+
+/** A problem with an organisation's details that the person can put right, about one field. */
+export class OrganisationInputError extends Error {
+	override name = 'OrganisationInputError';
+	constructor(
+		readonly field: 'odsCode' | 'icbId' | 'pcnId',
+		message: string,
+		options?: ErrorOptions
+	) {
+		super(message, options);
+	}
+}
+
+export class DuplicateOdsCodeError extends OrganisationInputError {
+	override name = 'DuplicateOdsCodeError';
+	constructor(
+		readonly kind: OrganisationKind,
+		readonly odsCode: string,
+		options?: ErrorOptions
+	) {
+		super('odsCode', `Another ${ORGANISATION_KIND_NAMES[kind]} already has the ODS code ${odsCode}`, options);
+	}
+}
+
+/**
+ * The field problem an OrganisationInputError describes, named as the form names the field;
+ * undefined for any other error, which the caller should let through.
+ */
+export function organisationProblem(
+	error: unknown,
+	fieldNames: Partial<Record<OrganisationInputError['field'], string>> = {}
+): FieldProblem | undefined {
+	if (!(error instanceof OrganisationInputError)) return undefined;
+	return { field: fieldNames[error.field] ?? error.field, message: error.message };
+}
