@@ -4,14 +4,8 @@ import { guardRound, ROUND_MANAGERS } from '$lib/server/access';
 import { recordAudit } from '$lib/server/platform/audit';
 import { EXPORT_NAMES, type ExportKind } from '$lib/server/results/round-exports';
 import { getRoundReport } from '$lib/server/results/round-report';
-import {
-	closeRound,
-	describeRound,
-	deleteDraftRound,
-	getRoundProgressByDay,
-	openRound,
-	type RoundChange
-} from '$lib/server/surveys/rounds';
+import { closeRound, deleteDraftRound, openRound, type RoundChange } from '$lib/server/surveys/round-lifecycle';
+import { describeRound, getRoundProgressByDay } from '$lib/server/surveys/rounds';
 import type { SignedInUser } from '$lib/server/accounts/users';
 import type { Actions, PageServerLoad } from './$types';
 

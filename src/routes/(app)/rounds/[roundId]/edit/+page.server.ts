@@ -2,7 +2,8 @@ import { error, redirect, type RequestEvent } from '@sveltejs/kit';
 import { ukDate } from '$lib/dates';
 import { guardRound, ROUND_MANAGERS } from '$lib/server/access';
 import { formFailure, readForm } from '$lib/server/platform/forms';
-import { describeRound, getRound, updateRound, updateRoundSchema } from '$lib/server/surveys/rounds';
+import { describeRound, getRound } from '$lib/server/surveys/rounds';
+import { updateRound, updateRoundSchema } from '$lib/server/surveys/round-scheduling';
 import { roundEditability } from '$lib/npt/round-schedule';
 import type { Actions, PageServerLoad } from './$types';
 

@@ -6,7 +6,8 @@ import { guardPractice, ROUND_MANAGERS } from '$lib/server/access';
 import { formFailure, readForm } from '$lib/server/platform/forms';
 import { listInstrumentVersions, versionIdOf } from '$lib/server/surveys/instruments';
 import { getPractice } from '$lib/server/organisations/organisations';
-import { latestHeadcount, scheduleRound, scheduleRoundSchema } from '$lib/server/surveys/rounds';
+import { latestHeadcount } from '$lib/server/surveys/rounds';
+import { scheduleRound, scheduleRoundSchema } from '$lib/server/surveys/round-scheduling';
 import type { Actions, PageServerLoad } from './$types';
 
 /** Three weeks: long enough for part-time staff to see the request twice. */

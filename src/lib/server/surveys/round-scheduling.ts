@@ -1,0 +1,291 @@
+/**
+ * Scheduling a round and changing its details: the forms, and the rules that keep one round open
+ * at a time and warn of survey fatigue.
+ */
+import { z } from 'zod';
+import { formatDate, isIsoDate } from '../../dates';
+import { FATIGUE_MONTHS, isWithinFatigueWindow, roundEditability } from '../../npt/round-schedule';
+import type { FieldProblem } from '../../npt/submission';
+import { recordAudit } from '../platform/audit';
+import type { Db, DbOrTx } from '../db';
+import type { Round } from '../db/schema';
+import type { SignedInUser } from '../accounts/users';
+import { createRound } from './rounds';
+
+const YES = z.enum(['yes', 'on']).optional().transform((v) => v !== undefined);
+const HEADCOUNT_MESSAGE = 'Enter the number of staff as a whole number from 1 to 5,000, or leave it empty';
+const VERSION_MESSAGE = 'Choose which version of the staff survey to use';
+
+function formDate(name: string) {
+	return z
+		.string(`Enter the ${name} date`)
+		.trim()
+		.min(1, { error: `Enter the ${name} date`, abort: true })
+		.refine(isIsoDate, { error: `Enter the ${name} date as a real date, for example 2027-03-01`, abort: true });
+}
+
+const titleField = z
+	.string('Give the round a title')
+	.trim()
+	.min(1, 'Give the round a title')
+	.max(120, 'Keep the title under 120 characters');
+
+/** Empty means "not known", stored as null. */
+const headcountField = z.union(
+	[
+		z.literal('').transform(() => null),
+		z
+			.string()
+			.trim()
+			.regex(/^\d{1,6}$/, HEADCOUNT_MESSAGE)
+			.transform(Number)
+			.pipe(z.int().min(1, HEADCOUNT_MESSAGE).max(5000, HEADCOUNT_MESSAGE))
+	],
+	{ error: HEADCOUNT_MESSAGE }
+);
+
+/**
+ * The manager's "new round" form, as text fields. `today` (UK) is the earliest opening date.
+ * `start` says whether the round waits as a draft or opens on its opening date.
+ */
+export function scheduleRoundSchema(today: string) {
+	return z
+		.object({
+			title: titleField,
+			opensOn: formDate('opening').refine((d) => d >= today, 'The opening date cannot be in the past'),
+			closesOn: formDate('closing'),
+			staffHeadcount: headcountField,
+			instrumentVersionId: z
+				.string(VERSION_MESSAGE)
+				.regex(/^[1-9]\d{0,14}$/, VERSION_MESSAGE)
+				.transform(Number),
+			requiresCode: YES,
+			start: z.enum(['draft', 'open'], { error: 'Choose whether to open the round or keep it as a draft' }),
+			/** Ticked after the survey-fatigue warning: schedule it anyway. */
+			confirmFatigue: YES
+		})
+		.refine((r) => r.closesOn >= r.opensOn, {
+			path: ['closesOn'],
+			error: 'The closing date must be on or after the opening date'
+		});
+}
+
+export type ScheduleRoundInput = z.output<ReturnType<typeof scheduleRoundSchema>>;
+
+export type ScheduleRoundOutcome =
+	| { ok: true; round: Round }
+	/** 400: bad input; 409: in conflict with the practice's other rounds. */
+	| { ok: false; status: 400 | 409; problems: FieldProblem[] };
+
+/** A round of the practice, other than `exceptId`, that is open or scheduled to open (and not yet past its closing date). */
+export async function findOpenRound(db: DbOrTx, practiceId: number, today: string, exceptId?: number) {
+	let query = db
+		.selectFrom('round')
+		.select(['id', 'title', 'opens_on', 'closes_on'])
+		.where('practice_id', '=', practiceId)
+		.where('status', '=', 'open')
+		.where('closes_on', '>=', today);
+	if (exceptId !== undefined) query = query.where('id', '!=', exceptId);
+	return query.orderBy('opens_on').executeTakeFirst();
+}
+
+export function openRoundMessage(other: { title: string; opens_on: string; closes_on: string }, today: string): string {
+	const when = other.opens_on > today ? `is due to open on ${formatDate(other.opens_on)}` : `is open until ${formatDate(other.closes_on)}`;
+	return `“${other.title}” ${when}. A practice runs one round at a time: close that one first, or keep this one as a draft.`;
+}
+
+/** The practice's round whose opening date is nearest to `opensOn` inside the fatigue window, if any. */
+async function findFatiguingRound(db: DbOrTx, practiceId: number, opensOn: string) {
+	const rounds = await db
+		.selectFrom('round')
+		.select(['id', 'title', 'opens_on'])
+		.where('practice_id', '=', practiceId)
+		.execute();
+	const near = rounds.filter((r) => isWithinFatigueWindow(opensOn, r.opens_on));
+	const distance = (d: string) => Math.abs(Date.parse(d) - Date.parse(opensOn));
+	return near.sort((a, b) => distance(a.opens_on) - distance(b.opens_on))[0];
+}
+
+/** Whether the version exists and is a staff survey (link workers' versions are not for rounds). */
+async function isStaffInstrumentVersion(db: DbOrTx, versionId: number): Promise<boolean> {
+	const row = await db
+		.selectFrom('instrument_version')
+		.innerJoin('instrument', 'instrument.id', 'instrument_version.instrument_id')
+		.select('instrument.audience')
+		.where('instrument_version.id', '=', versionId)
+		.executeTakeFirst();
+	return row?.audience === 'staff';
+}
+
+/**
+ * Creates a round from the manager's form, as a draft or open. Refused, storing nothing, when the
+ * instrument version is not a staff survey, when another round of the practice is open (one at a
+ * time), or when it starts within FATIGUE_MONTHS of another round and the manager has not
+ * confirmed (SCORING.md §5).
+ */
+export async function scheduleRound(
+	db: Db,
+	practiceId: number,
+	input: ScheduleRoundInput,
+	actor: SignedInUser,
+	today: string
+): Promise<ScheduleRoundOutcome> {
+	return db.transaction().execute(async (tx): Promise<ScheduleRoundOutcome> => {
+		const refuse = (field: string, message: string, status: 400 | 409): ScheduleRoundOutcome => ({
+			ok: false,
+			status,
+			problems: [{ field, message }]
+		});
+		if (!(await isStaffInstrumentVersion(tx, input.instrumentVersionId))) {
+			return refuse('instrumentVersionId', VERSION_MESSAGE, 400);
+		}
+		if (input.start === 'open') {
+			const other = await findOpenRound(tx, practiceId, today);
+			if (other) return refuse('start', openRoundMessage(other, today), 409);
+		}
+		if (!input.confirmFatigue) {
+			const near = await findFatiguingRound(tx, practiceId, input.opensOn);
+			if (near) {
+				return refuse(
+					'confirmFatigue',
+					`This round would open within ${FATIGUE_MONTHS} months of “${near.title}” (opening ${formatDate(near.opens_on)}). ` +
+						'Asking staff more than three times a year wears them out and fewer answer. ' +
+						'Choose another opening date, or tick “Schedule it anyway”.',
+					409
+				);
+			}
+		}
+		const round = await createRound(tx, {
+			practiceId,
+			instrumentVersionId: input.instrumentVersionId,
+			title: input.title,
+			opensOn: input.opensOn,
+			closesOn: input.closesOn,
+			staffHeadcount: input.staffHeadcount,
+			status: input.start,
+			requiresCode: input.requiresCode
+		});
+		if (round.status === 'open') await auditOpened(tx, actor, round, today);
+		return { ok: true, round };
+	});
+}
+
+export async function auditOpened(db: DbOrTx, actor: SignedInUser, round: Round, today: string): Promise<void> {
+	const from = round.opens_on > today ? `; staff can answer from ${round.opens_on}` : '';
+	await recordAudit(db, actor, {
+		action: 'round_opened',
+		summary: `Opened round ${round.id} “${round.title}”, closing on ${round.closes_on}${from}`,
+		practiceId: round.practice_id
+	});
+}
+
+
+/**
+ * The "change details" form. The opening date is left out for a round that has opened (the page
+ * shows it without a field); whether it may be given, and must be today or later, depends on the
+ * round, so updateRound checks that. The instrument version is not here: answers are checked
+ * against it, so it never changes.
+ */
+export function updateRoundSchema(today: string) {
+	return z
+		.object({
+			title: titleField,
+			opensOn: formDate('opening').optional(),
+			closesOn: formDate('closing').refine(
+				(d) => d >= today,
+				'The closing date cannot be in the past. To stop the round straight away, close it from its page instead.'
+			),
+			staffHeadcount: headcountField
+		})
+		.refine((r) => r.opensOn === undefined || r.closesOn >= r.opensOn, {
+			path: ['closesOn'],
+			error: 'The closing date must be on or after the opening date'
+		});
+}
+
+export type UpdateRoundInput = z.output<ReturnType<typeof updateRoundSchema>>;
+
+export type UpdateRoundOutcome =
+	| { ok: true; round: Round; changes: string[] }
+	| { ok: false; status: 404; message: string }
+	/** 400: bad input for this round; 409: the round has closed. */
+	| { ok: false; status: 400 | 409; problems: FieldProblem[] };
+
+const headcountText = (n: number | null) => (n === null ? 'none' : String(n));
+
+/** What differs, in the words of the audit log, e.g. "closing date 2026-12-17 → 2027-01-07". */
+function describeChanges(before: Round, after: Pick<Round, 'title' | 'opens_on' | 'closes_on' | 'staff_headcount'>): string[] {
+	const changes: string[] = [];
+	if (after.title !== before.title) changes.push(`title “${before.title}” → “${after.title}”`);
+	if (after.opens_on !== before.opens_on) changes.push(`opening date ${before.opens_on} → ${after.opens_on}`);
+	if (after.closes_on !== before.closes_on) changes.push(`closing date ${before.closes_on} → ${after.closes_on}`);
+	if (after.staff_headcount !== before.staff_headcount) {
+		changes.push(`headcount ${headcountText(before.staff_headcount)} → ${headcountText(after.staff_headcount)}`);
+	}
+	return changes;
+}
+
+/**
+ * Changes the title, dates and headcount of a round that has not closed, audited with what
+ * changed. Refused, changing nothing: a closed round (409); for a round that has opened, a
+ * different opening date (400: staff have been answering since then); for a draft or a round
+ * waiting to open, an opening date before today (400). The closing date cannot be before today
+ * (the schema checks that): ending a round now is what closeRound is for. Survey fatigue is not
+ * warned about again; it was when the round was created.
+ */
+export async function updateRound(
+	db: Db,
+	roundId: number,
+	input: UpdateRoundInput,
+	actor: SignedInUser,
+	today: string
+): Promise<UpdateRoundOutcome> {
+	return db.transaction().execute(async (tx): Promise<UpdateRoundOutcome> => {
+		const refuse = (field: string, message: string, status: 400 | 409): UpdateRoundOutcome => ({
+			ok: false,
+			status,
+			problems: [{ field, message }]
+		});
+		const round = await tx.selectFrom('round').selectAll().where('id', '=', roundId).executeTakeFirst();
+		if (!round) return { ok: false, status: 404, message: 'We could not find that survey round.' };
+		const editability = roundEditability(round, today);
+		if (editability === 'closed') {
+			return refuse(
+				'form',
+				`This round closed on ${formatDate(round.closed_on ?? round.closes_on)}, so its details can no longer change. Nothing was saved.`,
+				409
+			);
+		}
+		let opensOn: string;
+		if (editability === 'opened') {
+			if (input.opensOn !== undefined && input.opensOn !== round.opens_on) {
+				return refuse(
+					'opensOn',
+					`This round opened on ${formatDate(round.opens_on)} and staff may have answered since, so its opening date cannot change.`,
+					400
+				);
+			}
+			// closesOn >= today >= opens_on here, so the closing date cannot fall before the opening date.
+			opensOn = round.opens_on;
+		} else {
+			if (input.opensOn === undefined) return refuse('opensOn', 'Enter the opening date', 400);
+			if (input.opensOn < today) return refuse('opensOn', 'The opening date cannot be in the past', 400);
+			opensOn = input.opensOn;
+		}
+		const after = {
+			title: input.title,
+			opens_on: opensOn,
+			closes_on: input.closesOn,
+			staff_headcount: input.staffHeadcount
+		};
+		const changes = describeChanges(round, after);
+		if (changes.length === 0) return { ok: true, round, changes };
+		const changed = await tx.updateTable('round').set(after).where('id', '=', round.id).returningAll().executeTakeFirstOrThrow();
+		await recordAudit(tx, actor, {
+			action: 'round_changed',
+			summary: `Changed round ${round.id} “${round.title}”: ${changes.join(', ')}`,
+			practiceId: round.practice_id
+		});
+		return { ok: true, round: changed, changes };
+	});
+}
