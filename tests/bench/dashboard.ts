@@ -20,7 +20,7 @@ import { changeFlagState, listFlagsForPractice } from '../../src/lib/server/link
 import { saveChecklist } from '../../src/lib/server/linkworker/checklist';
 import { listActionsForPractice, listFeedbackEvents } from '../../src/lib/server/linkworker/practice-actions';
 import { createSignedInUser } from '../helpers/events';
-import { seededRandom } from '../../src/lib/server/demo/seed';
+import { seededRandom } from '../../src/lib/server/demo/random';
 import { openDatabase } from '../../src/lib/server/db';
 import { migrateToLatest } from '../../src/lib/server/db/migrations';
 import { itemIdsOf, storeBuiltInInstruments, versionIdOf } from '../../src/lib/server/surveys/instruments';

@@ -32,7 +32,7 @@ import { NOT_RELEVANT_CODES, type AgreementPoint, type NotRelevantCode } from '.
 import { DEFAULT_STAFF_INSTRUMENT } from '../../src/lib/npt/builtin';
 import { CONSTRUCTS, type Construct } from '../../src/lib/npt/constructs';
 import { addDays, addMonths } from '../../src/lib/dates';
-import { normal, pick, seededRandom } from '../../src/lib/server/demo/seed';
+import { normal, pick, seededRandom } from '../../src/lib/server/demo/random';
 import { openDatabase } from '../../src/lib/server/db';
 import { MIGRATIONS, migrateToLatest } from '../../src/lib/server/db/migrations';
 import { itemIdsOf, storeBuiltInInstruments, versionIdOf } from '../../src/lib/server/surveys/instruments';

@@ -9,7 +9,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEMO_PASSWORD } from '../../src/lib/server/demo/seed';
+import { DEMO_PASSWORD } from '../../src/lib/server/demo/accounts';
 import { RECOMMENDED_COST, hashPassword, verifyPassword } from '../../src/lib/server/accounts/passwords';
 import { median, startServer } from '../helpers/server';
 

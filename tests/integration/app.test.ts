@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startApp } from '../../src/lib/server/app';
-import { DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_PRACTICES } from '../../src/lib/server/demo/seed';
+import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '../../src/lib/server/demo/accounts';
+import { DEMO_PRACTICES } from '../../src/lib/server/demo/practices';
 import { verifyPassword } from '../../src/lib/server/accounts/passwords';
 import { findUserByEmail, toSignedInUser } from '../../src/lib/server/accounts/users';
 import { getRoundByToken } from '../../src/lib/server/surveys/rounds';

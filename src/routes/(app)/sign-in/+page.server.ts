@@ -1,7 +1,7 @@
 import { redirect } from '@sveltejs/kit';
 import { z } from 'zod';
 import { safeNextPath } from '$lib/server/access';
-import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '$lib/server/demo/seed';
+import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '$lib/server/demo/accounts';
 import { formFailure, readForm } from '$lib/server/platform/forms';
 import { MAX_PASSWORD_LENGTH } from '$lib/server/accounts/passwords';
 import { setSessionCookie } from '$lib/server/accounts/sessions';

@@ -1,0 +1,73 @@
+/**
+ * The demo's accounts, one per role, and the password the sign-in page publishes for them.
+ */
+import type { DbOrTx } from '../db';
+import type { Role } from '../db/schema';
+import { hashPassword } from '../accounts/passwords';
+import { createUser } from '../accounts/users';
+
+
+/**
+ * Published on the sign-in page when DEMO is on, so anyone trying the demo can sign in as each
+ * role. These accounts are only ever created by seedDemoData, which only runs on a demo database.
+ */
+export const DEMO_PASSWORD = 'belonging-demo-2026';
+
+export interface DemoAccount {
+	email: string;
+	displayName: string;
+	role: Role;
+	/** What the account can see, in words for the sign-in page. */
+	sees: string;
+	practiceCodes?: string[];
+	pcnCodes?: string[];
+}
+
+export const DEMO_ACCOUNTS: readonly DemoAccount[] = [
+	{
+		email: 'admin@demo.belonging.example',
+		displayName: 'Alex Morgan',
+		role: 'admin',
+		sees: 'organisations, users and the audit log; no survey results'
+	},
+	{
+		email: 'pcn.lead@demo.belonging.example',
+		displayName: 'Priya Shah',
+		role: 'pcn_lead',
+		sees: 'all five practices in Riverside and Canal PCN',
+		pcnCodes: ['U99001']
+	},
+	{
+		email: 'practice.manager@demo.belonging.example',
+		displayName: 'Jo Evans',
+		role: 'practice_manager',
+		sees: 'Riverside Surgery only',
+		practiceCodes: ['X99001']
+	},
+	{
+		email: 'link.worker@demo.belonging.example',
+		displayName: 'Sam Okafor',
+		role: 'link_worker',
+		sees: 'Riverside Surgery and Hillview Medical Centre, the two practices Sam serves',
+		practiceCodes: ['X99001', 'X99002']
+	}
+];
+
+export async function seedDemoAccounts(db: DbOrTx, pcnIds: Map<string, number>, practiceIds: Map<string, number>): Promise<void> {
+	// One hash for all four accounts: the password is public anyway, and start-up stays quick.
+	const passwordHash = await hashPassword(DEMO_PASSWORD);
+	for (const account of DEMO_ACCOUNTS) {
+		await createUser(db, {
+			email: account.email,
+			displayName: account.displayName,
+			role: account.role,
+			passwordHash,
+			scope: {
+				pcnIds: (account.pcnCodes ?? []).map((code) => pcnIds.get(code)!),
+				practiceIds: (account.practiceCodes ?? []).map((code) => practiceIds.get(code)!)
+			}
+		});
+	}
+}
+
+/** Seeds the demo network into an empty database, as of `today` (a UK date). */
