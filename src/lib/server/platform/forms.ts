@@ -7,6 +7,7 @@ import { fail, type ActionFailure } from '@sveltejs/kit';
 import type { z } from 'zod';
 import type { FieldProblem } from '../../npt/submission';
 import { BodyTooLargeError, UnreadableFormError, readFormFields } from './http';
+import type { Refusal } from './outcome';
 
 /** Ample for any admin form; the CSV import sets its own, larger limit. */
 export const DEFAULT_FORM_LIMIT = 32 * 1024;
@@ -27,6 +28,16 @@ export type FormResult<T> = { ok: true; data: T; values: FormValues } | { ok: fa
 
 export function formFailure(status: number, problems: FieldProblem[], values: FormValues = {}): FormFailure {
 	return fail(status, { values: echo(values), problems });
+}
+
+/** A refusal of the form as a whole ("Nothing was saved"), with the values to refill it. */
+export function formRefusal<V extends FormValues = Record<string, string>>(status: number, message: string, values: V = {} as V) {
+	return fail(status, { values: echo(values) as V, problems: [{ field: 'form', message }] as FieldProblem[] });
+}
+
+/** A mutation's refusal, as the route sends it back: its status and problems, and the values. */
+export function refusalFailure(refusal: Refusal, values: FormValues = {}): FormFailure {
+	return formFailure(refusal.status, refusal.problems, values);
 }
 
 /** What is sent back to refill a form: never a secret, and never `__proto__`, which Kit cannot serialise. */

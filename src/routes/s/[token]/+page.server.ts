@@ -1,7 +1,7 @@
 import { error, fail, redirect, type Cookies } from '@sveltejs/kit';
 import { ukDate } from '$lib/dates';
-import { checkSubmission, fieldName, type FieldProblem } from '$lib/npt/submission';
-import { echo } from '$lib/server/platform/forms';
+import { checkSubmission, fieldName } from '$lib/npt/submission';
+import { echo, formRefusal } from '$lib/server/platform/forms';
 import { BodyTooLargeError, UnreadableFormError, readFormFields } from '$lib/server/platform/http';
 import { getInstrumentVersion } from '$lib/server/surveys/instruments';
 import { submitResponse } from '$lib/server/surveys/responses';
@@ -51,11 +51,6 @@ export const load = (async ({ params, locals, cookies }) => {
 	};
 }) satisfies PageServerLoad;
 
-function refuse(status: number, message: string, values: Record<string, string> = {}) {
-	const problems: FieldProblem[] = [{ field: 'form', message }];
-	return fail(status, { values, problems });
-}
-
 /** Stored (now or by an earlier try of the same page): remember it on this device and say thank you. */
 function thank(cookies: Cookies, roundId: number, token: string): never {
 	cookies.set(answeredCookie(roundId), '1', {
@@ -77,9 +72,9 @@ export const actions = {
 			fields = await readFormFields(request, MAX_BODY_BYTES);
 		} catch (cause) {
 			if (cause instanceof BodyTooLargeError) {
-				return refuse(413, 'Your answers were too large to accept. Shorten your comment and send them again.');
+				return formRefusal(413, 'Your answers were too large to accept. Shorten your comment and send them again.');
 			}
-			if (cause instanceof UnreadableFormError) return refuse(400, `${cause.message} Nothing was saved.`);
+			if (cause instanceof UnreadableFormError) return formRefusal(400, `${cause.message} Nothing was saved.`);
 			throw cause;
 		}
 		const submissionKey = submissionKeyOf(fields);
@@ -87,17 +82,17 @@ export const actions = {
 		// Echo back what the person chose, so nothing is lost on an error; never the invitation code.
 		const values = echo(Object.fromEntries(answers.filter(([name]) => name !== fieldName.code))) as Record<string, string>;
 		if (submissionKey === null) {
-			return refuse(400, 'This survey page is out of date, so your answers were not saved. Reload the page and send them again.', values);
+			return formRefusal(400, 'This survey page is out of date, so your answers were not saved. Reload the page and send them again.', values);
 		}
 
 		const today = ukDate();
 		if (surveyAvailability(round, today) !== 'open') {
-			return refuse(409, 'This survey is not taking answers at the moment, so your answers were not saved.');
+			return formRefusal(409, 'This survey is not taking answers at the moment, so your answers were not saved.');
 		}
 		// The same page sent again (its answer was lost on the way back): these answers are already in.
 		if (submissionKey && (await isSubmissionKeyUsed(locals.db, round.id, submissionKey))) thank(cookies, round.id, params.token);
 		if (cookies.get(answeredCookie(round.id)) === '1') {
-			return refuse(409, 'You have already answered this survey on this device, so these answers were not saved. Thank you for taking part.');
+			return formRefusal(409, 'You have already answered this survey on this device, so these answers were not saved. Thank you for taking part.');
 		}
 		const stored = await getInstrumentVersion(locals.db, round.instrument_version_id);
 		if (!stored) error(500, 'This survey is misconfigured.');
@@ -108,7 +103,7 @@ export const actions = {
 		const allowed = await claimSurveySubmission(locals.db, { id: round.id, staffHeadcount: round.staff_headcount }, getClientAddress());
 		if (!allowed.ok) {
 			setHeaders({ 'retry-after': String(allowed.retryAfterSeconds) });
-			return refuse(
+			return formRefusal(
 				429,
 				'Far more answers than this practice has staff have come from your network, so yours were not saved this time. Please try again later. If this keeps happening, ask your practice manager for an invitation code.',
 				values
@@ -119,7 +114,7 @@ export const actions = {
 		if (!outcome.stored) {
 			if (outcome.reason === 'already_stored') thank(cookies, round.id, params.token);
 			if (outcome.reason === 'round_not_open') {
-				return refuse(409, 'This survey closed before your answers arrived, so they were not saved.');
+				return formRefusal(409, 'This survey closed before your answers arrived, so they were not saved.');
 			}
 			const message =
 				outcome.reason === 'code_already_used'

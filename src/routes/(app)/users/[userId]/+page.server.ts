@@ -1,7 +1,7 @@
 import { error, redirect } from '@sveltejs/kit';
 import { z } from 'zod';
 import { guard } from '$lib/server/access';
-import { formFailure, readForm, type FormValues } from '$lib/server/platform/forms';
+import { readForm, refusalFailure, type FormValues } from '$lib/server/platform/forms';
 import {
 	disableUser,
 	enableUser,
@@ -28,7 +28,7 @@ function userIdOf({ params: { userId } }: { params: { userId: string } }): numbe
 /** Someone the viewer may not see gets the same 404 as someone who does not exist. */
 function refused(outcome: Refusal, values: FormValues = {}) {
 	if (outcome.status === 404) error(404, 'We could not find that page.');
-	return formFailure(outcome.status, outcome.problems, values);
+	return refusalFailure(outcome, values);
 }
 
 const DONE: Record<string, (name: string) => string> = {

@@ -6,6 +6,7 @@ import { getChecklistAnswers, saveChecklist, type ChecklistAnswerInput } from '$
 import { BodyTooLargeError, UnreadableFormError, readFormFields } from '$lib/server/platform/http';
 import { getPractice } from '$lib/server/organisations/organisations';
 import type { Actions, PageServerLoad } from './$types';
+import { formRefusal } from '$lib/server/platform/forms';
 
 /** Only link workers, only at practices they serve; other practices read as not there. */
 const LINK_WORKERS = ['link_worker'] as const;
@@ -34,11 +35,6 @@ export const load = (async (event) => {
 	};
 }) satisfies PageServerLoad;
 
-function refuse(status: number, message: string, values: Record<string, string> = {}) {
-	const problems: FieldProblem[] = [{ field: 'form', message }];
-	return fail(status, { values, problems });
-}
-
 export const actions = {
 	default: async (event) => {
 		const { user, practiceId } = guardPractice(event, LINK_WORKERS);
@@ -46,8 +42,8 @@ export const actions = {
 		try {
 			fields = await readFormFields(event.request, MAX_BODY_BYTES);
 		} catch (cause) {
-			if (cause instanceof BodyTooLargeError) return refuse(413, 'The form was too large to accept. Nothing was saved.');
-			if (cause instanceof UnreadableFormError) return refuse(400, `${cause.message} Nothing was saved.`);
+			if (cause instanceof BodyTooLargeError) return formRefusal(413, 'The form was too large to accept. Nothing was saved.');
+			if (cause instanceof UnreadableFormError) return formRefusal(400, `${cause.message} Nothing was saved.`);
 			throw cause;
 		}
 		const values = Object.fromEntries(fields);
@@ -67,7 +63,7 @@ export const actions = {
 			.filter(([name, value]) => name.startsWith('note-') && value.trim() && !(`status-${name.slice(5)}` in values))
 			.map(([name]) => ({ field: name, message: 'Mark this item as in place, partly or missing, or clear the note' }));
 		if (notesAlone.length) return fail(400, { values, problems: notesAlone });
-		if (!answers.length) return refuse(400, 'Mark at least one item as in place, partly or missing. Nothing was saved.', values);
+		if (!answers.length) return formRefusal(400, 'Mark at least one item as in place, partly or missing. Nothing was saved.', values);
 		const outcome = await saveChecklist(event.locals.db, user, practiceId, answers, visibility);
 		if (!outcome.ok) {
 			if (outcome.status === 404) error(404, NOT_FOUND);
