@@ -17,11 +17,3 @@ export type Outcome<T extends object = object> = ({ ok: true } & T) | Refusal;
 export function refuse(status: Refusal['status'], message: string, field = 'form'): Refusal {
 	return { ok: false, status, problems: [{ field, message }] };
 }
-
-export function refuseWith(status: Refusal['status'], problems: FieldProblem[]): Refusal {
-	return { ok: false, status, problems };
-}
-
-export function succeed<T extends object>(value: T): { ok: true } & T {
-	return { ok: true, ...value };
-}
