@@ -6,6 +6,7 @@ import type { CommonGap, PcnFigures, Period, PracticeResult } from '../npt/pcn';
 import type { RoundProgress } from '../npt/round-results';
 import type { Interval } from '../npt/statistics';
 import type { SurveyAvailability } from '../npt/round-schedule';
+import type { TrendRound, WithheldTrendPoint } from './practice-dashboard';
 
 export interface ChosenRound {
 	id: number;
@@ -16,16 +17,14 @@ export interface ChosenRound {
 /** One heatmap row: a practice and its chosen round in the period, shown or withheld. */
 export type PcnPractice = { id: number; name: string; odsCode: string; round: ChosenRound | null } & PracticeResult;
 
+/** The practice trend as the PCN's small charts draw it: the overall score only. */
 export type SmallTrendPoint =
-	| { roundId: number; title: string; closedOn: string; shown: false; respondentsNeeded: number }
-	| {
-			roundId: number;
-			title: string;
-			closedOn: string;
+	| WithheldTrendPoint
+	| (TrendRound & {
 			shown: true;
 			/** Null when the overall score itself was withheld (too few people scored overall). */
 			overall: { mean: number; interval: Interval | null; n: number } | null;
-	  };
+	  });
 
 export interface PracticeTrend {
 	practiceId: number;

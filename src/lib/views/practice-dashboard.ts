@@ -25,17 +25,24 @@ export interface TrendScore {
 	n: number;
 }
 
+/** Which closed round a point of a trend stands for. */
+export interface TrendRound {
+	roundId: number;
+	title: string;
+	closedOn: string;
+}
+
+/** A closed round with too few respondents to show (SCORING.md §6): only how many more were needed. */
+export type WithheldTrendPoint = TrendRound & { shown: false; respondentsNeeded: number };
+
 export type TrendPoint =
-	| { roundId: number; title: string; closedOn: string; shown: false; respondentsNeeded: number }
-	| {
-			roundId: number;
-			title: string;
-			closedOn: string;
+	| WithheldTrendPoint
+	| (TrendRound & {
 			shown: true;
 			respondents: number;
 			/** Null where that score was withheld (too few people scored on it). */
 			scores: Record<ScoreKey, TrendScore | null>;
-	  };
+	  });
 
 export interface CurrentRound {
 	id: number;
