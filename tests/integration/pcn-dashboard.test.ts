@@ -138,7 +138,7 @@ describe('the PCN dashboard', () => {
 	it('draws every closed round in the small trends, withheld rounds as gaps, on one date range', async () => {
 		const d = (await getPcnDashboard(t.db, f.pcn.id, config, PERIOD, TODAY))!;
 		const a = d.trends.find((p) => p.practiceId === ids.a)!;
-		expect(a.points.map((p) => [p.title, p.shown && p.overall?.mean])).toEqual([
+		expect(a.points.map((p) => [p.title, p.shown && p.scores.overall?.mean])).toEqual([
 			['A autumn 2025', 5],
 			['A spring 2026', 7.5],
 			['A early winter 2026', 0]

@@ -4,7 +4,7 @@ import { formatInterval, formatPercent, formatScore, formatThreshold } from '../
 import type { Construct } from '../../src/lib/npt/constructs';
 import type { Disclosed } from '../../src/lib/npt/disclosure';
 import type { GroupScore } from '../../src/lib/npt/scoring';
-import type { TrendPoint } from '../../src/lib/views/practice-dashboard';
+import type { TrendPoint } from '../../src/lib/npt/practice-rounds';
 import { trendFinding } from '../../src/routes/(app)/practices/[practiceId]/findings';
 import { miniInstrument } from '../fixtures/instruments';
 

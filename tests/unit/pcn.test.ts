@@ -5,7 +5,6 @@ import { DEFAULT_STAFF_INSTRUMENT } from '../../src/lib/npt/builtin';
 import type { Construct } from '../../src/lib/npt/constructs';
 import {
 	chooseRoundInPeriod,
-	closeDateOf,
 	commonGaps,
 	pcnFigures,
 	sortPractices,
@@ -14,6 +13,7 @@ import {
 	type PracticeResult,
 	type PooledInput
 } from '../../src/lib/npt/pcn';
+import { closeDateOf } from '../../src/lib/npt/round-schedule';
 import type { Respondent } from '../../src/lib/npt/scoring';
 
 const instrument = DEFAULT_STAFF_INSTRUMENT;

@@ -11,6 +11,11 @@ import type { GroupScore } from './scoring';
 export type ScoreKey = 'overall' | Construct;
 export const SCORE_KEYS: readonly ScoreKey[] = ['overall', ...CONSTRUCTS];
 
+/** One score of a group's overall and construct scores, by key. */
+export function scoreFor<T>(scores: { overall: T; constructs: Record<Construct, T> }, key: ScoreKey): T {
+	return key === 'overall' ? scores.overall : scores.constructs[key];
+}
+
 /** The multiplier of the combined standard error for a two-sided 95% test (SCORING.md §5). */
 export const NOTABLE_Z = 1.96;
 
@@ -61,13 +66,7 @@ export type Changes = Record<ScoreKey, Change | null>;
 export function changesBetween(previous: DisclosedScores | null, latest: DisclosedScores | null): Changes {
 	const changes = {} as Changes;
 	for (const key of SCORE_KEYS) {
-		changes[key] =
-			previous && latest
-				? changeBetween(
-						key === 'overall' ? previous.overall : previous.constructs[key],
-						key === 'overall' ? latest.overall : latest.constructs[key]
-					)
-				: null;
+		changes[key] = previous && latest ? changeBetween(scoreFor(previous, key), scoreFor(latest, key)) : null;
 	}
 	return changes;
 }

@@ -69,3 +69,19 @@ export const CONSTRUCT_NAMES: Record<Construct, { name: string; plain: string }>
 		plain: 'Learning how it is going: do people hear about its effects and adjust because of them?'
 	}
 };
+
+/** A score as the results carry it: disclosed (`shown: false` when withheld), or plain (null when withheld). */
+type ConstructScore = { shown?: boolean; mean?: number | null } | null | undefined;
+
+/**
+ * Each construct's mean where it may be shown, else null: what placement on the continuum, the
+ * suggested actions, the common gaps and the perception gap weigh.
+ */
+export function constructMeans(scores: Partial<Record<Construct, ConstructScore>> | undefined): Record<Construct, number | null> {
+	const means = {} as Record<Construct, number | null>;
+	for (const construct of CONSTRUCTS) {
+		const score = scores?.[construct];
+		means[construct] = score && score.shown !== false && typeof score.mean === 'number' ? score.mean : null;
+	}
+	return means;
+}

@@ -6,6 +6,7 @@
  */
 import { changeBetween, type Change, type ScoreKey } from './change';
 import type { Construct } from './constructs';
+import type { TrendPoint } from './practice-rounds';
 
 export type FeedbackKind = 'action_done' | 'flag_resolved';
 
@@ -77,6 +78,16 @@ function positionOf(rounds: readonly FeedbackRound[], index: number, on: string)
 	const to = dayNumber(rounds[index + 1]!.closedOn);
 	const fraction = (dayNumber(on) - from) / (to - from);
 	return index + Math.min(1 - NEAREST_TO_ROUND, Math.max(NEAREST_TO_ROUND, fraction));
+}
+
+/** The trend's rounds as "you said, we did" needs them: a withheld round carries no scores. */
+export function feedbackRoundsOf(trend: readonly TrendPoint[]): FeedbackRound[] {
+	return trend.map((point) => ({
+		roundId: point.roundId,
+		title: point.title,
+		closedOn: point.closedOn,
+		scores: point.shown ? point.scores : null
+	}));
 }
 
 /**

@@ -5,23 +5,20 @@
  * too: a practice below MIN_RESPONSES contributes nothing but the words "not enough responses".
  */
 import { PCN_ACTIONS, DEFAULT_CONSTRUCT_MINIMUM, type SuggestedAction } from './actions';
-import { SCORE_KEYS, type ScoreKey } from './change';
+import { SCORE_KEYS, scoreFor, type ScoreKey } from './change';
 import { CONSTRUCTS, type Construct } from './constructs';
-import { bandOfScore, placeOnContinuum, type Band, type Placement } from './continuum';
+import { bandOfScore, type Band, type Placement } from './continuum';
 import { canShow, respondentsNeeded, type DisclosureRules } from './disclosure';
 import type { BandThresholds, Instrument } from './instrument';
-import { internalConsistency, scoreGroup, scoreRespondent, summariseScores, type Respondent } from './scoring';
+import { responseRate } from './response-rate';
+import { discloseScores, placementOf } from './round-results';
+import { internalConsistency, scoreRespondent, summariseScores, type Respondent } from './scoring';
 import { mean, type Interval } from './statistics';
 
 export interface Period {
 	/** ISO dates, both inclusive. */
 	from: string;
 	to: string;
-}
-
-/** The date a closed round counts from: when it actually closed, else its closing date. */
-export function closeDateOf(round: { closed_on: string | null; closes_on: string }): string {
-	return round.closed_on ?? round.closes_on;
 }
 
 /**
@@ -76,31 +73,19 @@ export function summarisePracticeRound(
 ): PracticeResult {
 	const count = respondents.length;
 	if (!canShow(count, rules)) return { state: 'withheld', respondentsNeeded: respondentsNeeded(count, rules) };
-	const group = scoreGroup(instrument, respondents);
-	const constructMeans = {} as Record<Construct, number | null>;
-	for (const construct of CONSTRUCTS) {
-		const score = group.constructs[construct];
-		constructMeans[construct] = canShow(score.n, rules) ? score.mean : null;
-	}
-	const overallShown = canShow(group.overall.n, rules) && group.overall.mean !== null;
-	const placement = overallShown ? placeOnContinuum(group.overall, constructMeans, instrument.bands) : null;
+	const disclosed = discloseScores(instrument, respondents, rules);
+	const placement = placementOf(disclosed, instrument.bands);
 	const scores = {} as Record<ScoreKey, PcnScore | null>;
 	for (const key of SCORE_KEYS) {
-		const score = key === 'overall' ? group.overall : group.constructs[key];
-		if (!canShow(score.n, rules) || score.mean === null) {
+		const score = scoreFor(disclosed, key);
+		if (!score.shown || score.mean === null) {
 			scores[key] = null;
 			continue;
 		}
 		const band = key === 'overall' && placement ? placement.band : bandOfScore(score.mean, instrument.bands);
 		scores[key] = { mean: score.mean, interval: score.interval, n: score.n, band };
 	}
-	return {
-		state: 'shown',
-		respondents: count,
-		responseRate: staffHeadcount ? count / staffHeadcount : null,
-		scores,
-		placement
-	};
+	return { state: 'shown', respondents: count, responseRate: responseRate(count, staffHeadcount), scores, placement };
 }
 
 /** One practice's chosen round with what it was scored against, for the PCN figures. */

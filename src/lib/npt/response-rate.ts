@@ -4,6 +4,11 @@
  * use them without it.
  */
 
+/** Respondents ÷ the staff headcount the practice manager entered; null without a headcount. */
+export function responseRate(respondents: number, staffHeadcount: number | null): number | null {
+	return staffHeadcount ? respondents / staffHeadcount : null;
+}
+
 /**
  * More answers than the staff headcount: the headcount is out of date, or someone answered more
  * than once. Results carry a warning that offers single-use codes as the remedy.

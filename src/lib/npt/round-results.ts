@@ -2,7 +2,7 @@
  * Everything a practice round's results page may show, with every disclosure rule already
  * applied: a withheld figure is absent from the data, not merely hidden in the page.
  */
-import { CONSTRUCTS, type Construct } from './constructs';
+import { constructMeans, CONSTRUCTS, type Construct } from './constructs';
 import { placeOnContinuum, type Placement } from './continuum';
 import {
 	canShow,
@@ -13,7 +13,8 @@ import {
 	type Disclosed,
 	type DisclosureRules
 } from './disclosure';
-import type { Instrument } from './instrument';
+import type { BandThresholds, Instrument } from './instrument';
+import { responseRate } from './response-rate';
 import {
 	internalConsistency,
 	scoreGroup,
@@ -67,7 +68,8 @@ export interface ShownRound {
 
 export type RoundResults = WithheldRound | ShownRound;
 
-function discloseScores(
+/** A group's overall and construct scores, each shown only when enough people have it. */
+export function discloseScores(
 	instrument: Instrument,
 	respondents: readonly Respondent[],
 	rules: DisclosureRules
@@ -79,6 +81,11 @@ function discloseScores(
 		constructs[construct] = disclose(score.n, score, rules);
 	}
 	return { overall: disclose(scores.overall.n, scores.overall, rules), constructs };
+}
+
+/** Where disclosed scores sit on the continuum; null when the overall score is withheld. */
+export function placementOf(scores: DisclosedScores, bands: BandThresholds): Placement | null {
+	return scores.overall.shown ? placeOnContinuum(scores.overall, constructMeans(scores.constructs), bands) : null;
 }
 
 /**
@@ -123,14 +130,7 @@ export function summariseRound(
 	if (!canShow(count, rules)) return { shown: false, respondentsNeeded: respondentsNeeded(count, rules) };
 
 	const scores = discloseScores(instrument, respondents, rules);
-	const constructMeans = {} as Record<Construct, number | null>;
-	for (const construct of CONSTRUCTS) {
-		const score = scores.constructs[construct];
-		constructMeans[construct] = score.shown ? score.mean : null;
-	}
-	const placement = scores.overall.shown
-		? placeOnContinuum(scores.overall, constructMeans, instrument.bands)
-		: null;
+	const placement = placementOf(scores, instrument.bands);
 
 	const counts = figureCounts(instrument, respondents);
 	const shownGroups = disclosableRoleGroupsPerFigure(counts.groups, counts.totals, rules);
@@ -156,7 +156,7 @@ export function summariseRound(
 		shown: true,
 		respondents: count,
 		staffHeadcount: input.staffHeadcount,
-		responseRate: input.staffHeadcount ? count / input.staffHeadcount : null,
+		responseRate: responseRate(count, input.staffHeadcount),
 		scores,
 		placement,
 		items: summariseItems(instrument, respondents).map((item) => ({
@@ -189,7 +189,7 @@ export function summariseProgress(
 		respondentsNeeded: respondentsNeeded(respondents, rules),
 		sofar: disclose(
 			respondents,
-			{ respondents, responseRate: staffHeadcount ? respondents / staffHeadcount : null },
+			{ respondents, responseRate: responseRate(respondents, staffHeadcount) },
 			rules
 		)
 	};

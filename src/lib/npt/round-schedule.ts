@@ -85,6 +85,11 @@ export function surveyAvailability(
 	return 'open';
 }
 
+/** The date a closed round counts from: when it actually closed, else its closing date. */
+export function closeDateOf(round: { closed_on: string | null; closes_on: string }): string {
+	return round.closed_on ?? round.closes_on;
+}
+
 /**
  * What can still change about a round. Nothing once it has closed: its results were worked out
  * for those dates and that headcount. Once it has opened, everything but the opening date.

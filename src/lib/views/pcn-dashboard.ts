@@ -3,10 +3,7 @@
  */
 import type { BandThresholds } from '../npt/instrument';
 import type { CommonGap, PcnFigures, Period, PracticeResult } from '../npt/pcn';
-import type { RoundProgress } from '../npt/round-results';
-import type { Interval } from '../npt/statistics';
-import type { SurveyAvailability } from '../npt/round-schedule';
-import type { TrendRound, WithheldTrendPoint } from './practice-dashboard';
+import type { CurrentRound, TrendPoint } from '../npt/practice-rounds';
 
 export interface ChosenRound {
 	id: number;
@@ -17,35 +14,18 @@ export interface ChosenRound {
 /** One heatmap row: a practice and its chosen round in the period, shown or withheld. */
 export type PcnPractice = { id: number; name: string; odsCode: string; round: ChosenRound | null } & PracticeResult;
 
-/** The practice trend as the PCN's small charts draw it: the overall score only. */
-export type SmallTrendPoint =
-	| WithheldTrendPoint
-	| (TrendRound & {
-			shown: true;
-			/** Null when the overall score itself was withheld (too few people scored overall). */
-			overall: { mean: number; interval: Interval | null; n: number } | null;
-	  });
-
 export interface PracticeTrend {
 	practiceId: number;
 	name: string;
-	/** Every closed round of the practice, oldest first. */
-	points: SmallTrendPoint[];
+	/** Every closed round of the practice, oldest first, with its overall score: what the small charts draw. */
+	points: TrendPoint<'overall'>[];
 }
 
 export interface PracticeRounds {
 	practiceId: number;
 	name: string;
 	/** The open round, else the next scheduled (or draft) one. */
-	current: {
-		id: number;
-		title: string;
-		opensOn: string;
-		closesOn: string;
-		availability: Exclude<SurveyAvailability, 'closed'>;
-		/** Only for a round that takes or will take answers; a count only at or above the minimum. */
-		progress: RoundProgress | null;
-	} | null;
+	current: CurrentRound | null;
 	/** The most recent closed round, with its response rate only when it reached the minimum. */
 	lastClosed: { id: number; title: string; closedOn: string; shown: boolean; responseRate: number | null } | null;
 	/** Whether any round of the practice was taking answers at some point in the period. */

@@ -1,11 +1,13 @@
 /**
  * What the practice dashboard receives: plain data for components to render, shaped by lib/server.
  */
-import type { Changes, ScoreKey } from '../npt/change';
+import type { WorkOnEntry } from '../npt/actions';
+import type { Changes } from '../npt/change';
+import type { FeedbackMarker } from '../npt/feedback';
 import type { Instrument } from '../npt/instrument';
-import type { DisclosedScores, RoundProgress, RoundResults } from '../npt/round-results';
-import type { Interval } from '../npt/statistics';
-import type { SurveyAvailability } from '../npt/round-schedule';
+import type { CurrentRound, TrendPoint } from '../npt/practice-rounds';
+import type { DisclosedScores, RoundResults } from '../npt/round-results';
+import type { PerceptionGapView } from './perception-gap';
 
 export interface RoundRef {
 	id: number;
@@ -15,43 +17,6 @@ export interface RoundRef {
 	/** When the round actually closed: early, on its date, or its date if it closed without a record. */
 	closedOn: string;
 	staffHeadcount: number | null;
-}
-
-export interface TrendScore {
-	mean: number;
-	/** For the change rule (SCORING.md §5) between a round and the next; not part of the API. */
-	sd: number | null;
-	interval: Interval | null;
-	n: number;
-}
-
-/** Which closed round a point of a trend stands for. */
-export interface TrendRound {
-	roundId: number;
-	title: string;
-	closedOn: string;
-}
-
-/** A closed round with too few respondents to show (SCORING.md §6): only how many more were needed. */
-export type WithheldTrendPoint = TrendRound & { shown: false; respondentsNeeded: number };
-
-export type TrendPoint =
-	| WithheldTrendPoint
-	| (TrendRound & {
-			shown: true;
-			respondents: number;
-			/** Null where that score was withheld (too few people scored on it). */
-			scores: Record<ScoreKey, TrendScore | null>;
-	  });
-
-export interface CurrentRound {
-	id: number;
-	title: string;
-	opensOn: string;
-	closesOn: string;
-	availability: Exclude<SurveyAvailability, 'closed'>;
-	/** Only for a round that takes or will take answers; a count only at or above the minimum. */
-	progress: RoundProgress | null;
 }
 
 export interface PracticeDashboard {
@@ -67,4 +32,15 @@ export interface PracticeDashboard {
 	current: CurrentRound | null;
 	/** The instrument of the latest closed round, else of the current round: text, constructs, bands. */
 	instrument: Instrument | null;
+}
+
+/** The dashboard with what this viewer may see of the link worker's track beside it. */
+export interface PracticeDashboardPage extends PracticeDashboard {
+	/** "You said, we did": actions done and flags resolved, placed between the rounds. */
+	feedback: FeedbackMarker[];
+	plannedActions: number;
+	overdueActions: number;
+	/** Weak constructs and open gaps together, the strongest evidence first. */
+	toWorkOn: WorkOnEntry[];
+	perceptionGap: PerceptionGapView | null;
 }

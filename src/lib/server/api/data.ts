@@ -8,9 +8,9 @@ import { SCORE_KEYS, type ScoreKey } from '../../npt/change';
 import type { Config } from '../platform/config';
 import type { DbOrTx } from '../db';
 import { describePlacement, type Band } from '../../npt/continuum';
-import { getPracticeDashboard } from '../results/practice-dashboard';
-import { type TrendPoint, type TrendScore } from '../../views/practice-dashboard';
+import { practiceTrend, type TrendPoint, type TrendScore } from '../../npt/practice-rounds';
 import { getPcnDashboard } from '../results/pcn-dashboard';
+import { loadRoundData } from '../results/round-data';
 import { type PcnPractice } from '../../views/pcn-dashboard';
 import { ROLE_NAMES, type Role, type SignedInUser } from '../accounts/users';
 
@@ -133,22 +133,33 @@ export async function describeApiCaller(db: DbOrTx, user: SignedInUser): Promise
 }
 
 /**
- * Every closed round of a practice with its disclosed scores, built from the practice
- * dashboard's trend so the API can never show more than the page. Undefined for no such practice;
- * the caller checks scope first.
+ * Every closed round of each practice with its disclosed scores: the same trend the practice
+ * dashboard draws, so the API can never show more than the page. Practices that do not exist are
+ * left out; the caller checks scope first.
  */
+async function listApiPracticeRounds(
+	db: DbOrTx,
+	practiceIds: readonly number[],
+	config: Pick<Config, 'minResponses'>,
+	today: string
+): Promise<ApiPracticeRounds[]> {
+	const [practices, data] = await Promise.all([listApiPractices(db, practiceIds), loadRoundData(db, { practiceIds }, today)]);
+	const rules = { minResponses: config.minResponses };
+	return practices.map((practice) => ({
+		practice,
+		minResponses: config.minResponses,
+		rounds: practiceTrend(data.roundsOf(practice.id), rules).map(apiRound)
+	}));
+}
+
+/** Every closed round of a practice. Undefined for no such practice; the caller checks scope first. */
 export async function getApiPracticeRounds(
 	db: DbOrTx,
 	practiceId: number,
 	config: Pick<Config, 'minResponses'>,
 	today: string
 ): Promise<ApiPracticeRounds | undefined> {
-	const [dashboard, practice] = await Promise.all([
-		getPracticeDashboard(db, practiceId, config, today),
-		listApiPractices(db, [practiceId])
-	]);
-	if (!dashboard || !practice[0]) return undefined;
-	return { practice: practice[0], minResponses: config.minResponses, rounds: dashboard.trend.map(apiRound) };
+	return (await listApiPracticeRounds(db, [practiceId], config, today))[0];
 }
 
 export interface ApiHeatmapScore extends ApiScore {
@@ -249,10 +260,9 @@ export async function getApiPcnRounds(
 	const pcn = await db.selectFrom('pcn').select(['id', 'ods_code', 'name']).where('id', '=', pcnId).executeTakeFirst();
 	if (!pcn) return undefined;
 	const practiceIds = (await db.selectFrom('practice').select('id').where('pcn_id', '=', pcnId).execute()).map((p) => p.id);
-	const practices: ApiPracticeRounds[] = [];
-	for (const practice of await listApiPractices(db, practiceIds)) {
-		const rounds = await getApiPracticeRounds(db, practice.id, config, today);
-		if (rounds) practices.push(rounds);
-	}
-	return { pcn: { id: pcn.id, odsCode: pcn.ods_code, name: pcn.name }, minResponses: config.minResponses, practices };
+	return {
+		pcn: { id: pcn.id, odsCode: pcn.ods_code, name: pcn.name },
+		minResponses: config.minResponses,
+		practices: await listApiPracticeRounds(db, practiceIds, config, today)
+	};
 }

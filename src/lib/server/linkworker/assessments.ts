@@ -6,7 +6,7 @@
  * perception gap always reflects their current view.
  */
 import { isAgreementPoint, type AgreementAnswer } from '../../npt/answers';
-import { CONSTRUCTS, type Construct } from '../../npt/constructs';
+import { constructMeans } from '../../npt/constructs';
 import type { Instrument } from '../../npt/instrument';
 import { linkWorkerScores, perceptionGap, staffItemScore, type SideScores } from '../../npt/perception-gap';
 import type { RoundResults } from '../../npt/round-results';
@@ -233,12 +233,8 @@ export async function getAssessmentsForPractice(db: DbOrTx, practiceId: number):
 
 /** The staff side of the gap: only what the disclosure rules already show. */
 export function staffSideOf(instrument: Instrument, results: RoundResults): SideScores {
-	const constructs = {} as Record<Construct, number | null>;
+	const constructs = constructMeans(results.shown ? results.scores.constructs : undefined);
 	const items: Record<string, number | null> = {};
-	for (const construct of CONSTRUCTS) {
-		const score = results.shown ? results.scores.constructs[construct] : undefined;
-		constructs[construct] = score?.shown ? score.mean : null;
-	}
 	if (results.shown) {
 		const reversed = new Map(instrument.items.map((i) => [i.id, i.reversed]));
 		for (const { itemId, result } of results.items) {

@@ -15,10 +15,12 @@ import {
 	FLAG_STATES,
 	UNRESOLVED_STATES,
 	allowedTransitions,
+	isUnresolved,
 	transitionProblem,
 	type FlagSide,
 	type FlagState
 } from '../../npt/flag-lifecycle';
+import type { FlaggedGap } from '../../npt/actions';
 import { CURRENT_CHECKLIST, checklistItem, checklistVersion, type ChecklistItem } from '../../npt/infrastructure';
 import { recordAudit } from '../platform/audit';
 import type { Db, DbOrTx } from '../db';
@@ -153,6 +155,25 @@ function byUrgency(a: FlagView, b: FlagView): number {
 export async function listFlagsForPractice(db: DbOrTx, viewer: SignedInUser, practiceId: number): Promise<FlagView[]> {
 	const rows = await flagsWithPcn(db).where('flag.practice_id', '=', practiceId).execute();
 	return (await toViews(db, viewer, rows)).sort(byUrgency);
+}
+
+/** The unresolved flags among these, as gaps to work on beside the weak constructs. */
+export function flaggedGapsOf(flags: readonly FlagView[]): FlaggedGap[] {
+	return flags.flatMap((flag) =>
+		flag.item && isUnresolved(flag.state)
+			? [
+					{
+						flagId: flag.id,
+						itemId: flag.itemId,
+						construct: flag.item.construct,
+						gap: flag.item.gap,
+						raisedBy: flag.raisedBy.name,
+						pcnOnly: flag.visibility === 'pcn_only',
+						actions: flag.item.actions
+					}
+				]
+			: []
+	);
 }
 
 /** The flags at practices now in one PCN that this viewer may see. */

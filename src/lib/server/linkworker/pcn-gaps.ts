@@ -6,7 +6,7 @@
  * dashboard rows, so nothing the disclosure rules withheld reappears here.
  */
 import { UNRESOLVED_STATES } from '../../npt/flag-lifecycle';
-import { CONSTRUCTS, type Construct } from '../../npt/constructs';
+import { constructMeans } from '../../npt/constructs';
 import { ASPECTS, ASPECT_LABELS, CURRENT_CHECKLIST, checklistItem } from '../../npt/infrastructure';
 import { describeGap, linkWorkerScores, perceptionGap } from '../../npt/perception-gap';
 import { getAssessmentsForRounds } from './assessments';
@@ -95,8 +95,7 @@ export async function getPcnPerceptionGaps(db: DbOrTx, practices: readonly PcnPr
 			if (practice.state !== 'shown') return { ...base, state: 'withheld', round };
 			const own = assessments.filter((a) => a.roundId === round.id);
 			if (own.length === 0) return { ...base, state: 'no_assessment', round };
-			const staffConstructs = {} as Record<Construct, number | null>;
-			for (const construct of CONSTRUCTS) staffConstructs[construct] = practice.scores[construct]?.mean ?? null;
+			const staffConstructs = constructMeans(practice.scores);
 			return {
 				...base,
 				state: 'compared',

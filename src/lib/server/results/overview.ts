@@ -1,16 +1,13 @@
 /** The home page's view of the network: every PCN's practices, their rounds and where they sit. */
 import { describePlacement } from '../../npt/continuum';
 import { respondentsNeeded } from '../../npt/disclosure';
-import { summariseRound } from '../../npt/round-results';
-import type { Config } from '../platform/config';
+import { scoreClosedRound } from '../../npt/practice-rounds';
+import { placementOf } from '../../npt/round-results';
 import type { DbOrTx } from '../db';
-import type { Round } from '../db/schema';
-import { instrumentsOf } from '../surveys/instruments';
 import { listPcnsWithPractices } from '../organisations/organisations';
-import { countResponsesOfRounds, loadRespondentsOfRounds } from '../surveys/responses';
-import { listRoundsOfPractices } from '../surveys/rounds';
-import { surveyAvailability } from '../../npt/round-schedule';
-import type { RoundSummary, RoundLine, PcnOverview } from '../../views/overview';
+import type { Config } from '../platform/config';
+import type { PcnOverview, RoundLine, RoundSummary } from '../../views/overview';
+import { loadRoundData, type LoadedRound } from './round-data';
 
 export async function getNetworkOverview(
 	db: DbOrTx,
@@ -23,48 +20,29 @@ export async function getNetworkOverview(
 	const pcns = (await listPcnsWithPractices(db))
 		.map((pcn) => ({ ...pcn, practices: pcn.practices.filter((p) => inScope.has(p.id)) }))
 		.filter((pcn) => pcn.practices.length > 0);
-	const rounds = await listRoundsOfPractices(db, pcns.flatMap((pcn) => pcn.practices.map((p) => p.id)));
+	const data = await loadRoundData(db, { practiceIds: pcns.flatMap((pcn) => pcn.practices.map((p) => p.id)) }, today);
 	const rules = { minResponses: config.minResponses };
-	const availability = new Map(rounds.map((r) => [r.id, surveyAvailability(r, today)]));
-	const closedIds = rounds.filter((r) => availability.get(r.id) === 'closed').map((r) => r.id);
-	const collectingIds = rounds
-		.filter((r) => !['closed', 'draft'].includes(availability.get(r.id)!))
-		.map((r) => r.id);
-	const [respondents, counts] = await Promise.all([
-		loadRespondentsOfRounds(db, closedIds),
-		countResponsesOfRounds(db, collectingIds)
-	]);
-	const instruments = await instrumentsOf(db, rounds.map((r) => r.instrument_version_id));
 
-	function summarise(round: Round): RoundSummary {
-		const state = availability.get(round.id)!;
-		if (state === 'draft') return { kind: 'draft' };
-		if (state !== 'closed') return { kind: 'collecting', respondentsNeeded: respondentsNeeded(counts.get(round.id)!, rules) };
-		const results = summariseRound(
-			{
-				instrument: instruments.get(round.instrument_version_id)!,
-				respondents: respondents.get(round.id)!,
-				comments: [],
-				staffHeadcount: null
-			},
-			rules,
-			Math.random
-		);
-		if (!results.shown) return { kind: 'withheld' };
-		if (!results.placement) return { kind: 'unplaced' };
-		return { kind: 'placed', band: results.placement.band, description: describePlacement(results.placement) };
+	function summarise(record: LoadedRound): RoundSummary {
+		if (record.availability === 'draft') return { kind: 'draft' };
+		if (record.availability !== 'closed') return { kind: 'collecting', respondentsNeeded: respondentsNeeded(record.responses, rules) };
+		const scored = scoreClosedRound(record, rules);
+		if (!scored.shown) return { kind: 'withheld' };
+		const placement = placementOf(scored.scores, record.instrument.bands);
+		if (!placement) return { kind: 'unplaced' };
+		return { kind: 'placed', band: placement.band, description: describePlacement(placement) };
 	}
 
-	function line(round: Round): RoundLine {
-		const state = availability.get(round.id)!;
+	function line(record: LoadedRound): RoundLine {
+		const { round, availability } = record;
 		return {
 			id: round.id,
 			title: round.title,
 			opensOn: round.opens_on,
 			closesOn: round.closes_on,
-			availability: state,
-			surveyPath: state === 'open' ? `/s/${round.public_token}` : null,
-			summary: summarise(round)
+			availability,
+			surveyPath: availability === 'open' ? `/s/${round.public_token}` : null,
+			summary: summarise(record)
 		};
 	}
 
@@ -74,7 +52,7 @@ export async function getNetworkOverview(
 		name: pcn.name,
 		icbName: pcn.icb.name,
 		practices: pcn.practices.map((practice) => {
-			const lines = rounds.filter((r) => r.practice_id === practice.id).map(line);
+			const lines = data.roundsOf(practice.id).map(line);
 			return {
 				id: practice.id,
 				odsCode: practice.ods_code,

@@ -8,39 +8,30 @@
 import { z } from 'zod';
 import { addMonths, isIsoDate } from '../../dates';
 import { BUILT_IN_INSTRUMENTS } from '../../npt/builtin';
-import { CONSTRUCTS, type Construct } from '../../npt/constructs';
-import { canShow, disclose, respondentsNeeded } from '../../npt/disclosure';
+import { constructMeans } from '../../npt/constructs';
+import { canShow } from '../../npt/disclosure';
+import { chooseRoundInPeriod, commonGaps, HEATMAP_SORTS, pcnFigures, summarisePracticeRound, type HeatmapSort, type Period, type PooledInput } from '../../npt/pcn';
 import {
-	chooseRoundInPeriod,
-	closeDateOf,
-	commonGaps,
-	HEATMAP_SORTS,
-	pcnFigures,
-	summarisePracticeRound,
-	type HeatmapSort,
-	type Period,
-	type PooledInput
-} from '../../npt/pcn';
-import { summariseProgress } from '../../npt/round-results';
-import { scoreGroup } from '../../npt/scoring';
-import type { Config } from '../platform/config';
+	closedRoundsInOrder,
+	currentRoundOf,
+	describeCurrentRound,
+	disclosedResponseRate,
+	practiceTrend,
+	surveyedInPeriod
+} from '../../npt/practice-rounds';
+import { closeDateOf } from '../../npt/round-schedule';
 import type { DbOrTx } from '../db';
-import type { Round } from '../db/schema';
-import { instrumentsOf } from '../surveys/instruments';
 import { getPcn } from '../organisations/organisations';
-import { countResponsesOfRounds, loadRespondentsOfRounds } from '../surveys/responses';
-import { listRoundsOfPractices } from '../surveys/rounds';
-import { surveyAvailability, type SurveyAvailability } from '../../npt/round-schedule';
-import type { PcnPractice, PracticeTrend, PracticeRounds, PcnDashboard } from '../../views/pcn-dashboard';
-
-const CURRENT_ORDER: Record<Exclude<SurveyAvailability, 'closed'>, number> = { open: 0, not_yet_open: 1, draft: 2 };
+import type { Config } from '../platform/config';
+import type { PcnDashboard, PcnPractice, PracticeRounds, PracticeTrend } from '../../views/pcn-dashboard';
+import { loadRoundData, type LoadedRound } from './round-data';
 
 /** Undefined when there is no such PCN. */
 export async function getPcnDashboard(
 	db: DbOrTx,
 	pcnId: number,
 	config: Pick<Config, 'minResponses'>,
-	period: { from: string; to: string },
+	period: Period,
 	today: string
 ): Promise<PcnDashboard | undefined> {
 	const [pcn, practices] = await Promise.all([
@@ -49,116 +40,61 @@ export async function getPcnDashboard(
 	]);
 	if (!pcn) return undefined;
 	const rules = { minResponses: config.minResponses };
-	const rounds = await listRoundsOfPractices(db, practices.map((p) => p.id));
-
-	const roundsOf = new Map<number, Round[]>(practices.map((p) => [p.id, []]));
-	for (const round of rounds) roundsOf.get(round.practice_id)?.push(round);
-
-	const plans = practices.map((practice) => {
-		const own = roundsOf.get(practice.id)!;
-		const closed = own
-			.filter((r) => surveyAvailability(r, today) === 'closed')
-			.map((round) => ({ round, id: round.id, closedOn: closeDateOf(round) }))
-			.sort((a, b) => a.closedOn.localeCompare(b.closedOn) || a.id - b.id);
-		const current = own
-			.map((round) => ({ round, availability: surveyAvailability(round, today) }))
-			.filter((r): r is { round: Round; availability: Exclude<SurveyAvailability, 'closed'> } => r.availability !== 'closed')
-			.sort(
-				(a, b) =>
-					CURRENT_ORDER[a.availability] - CURRENT_ORDER[b.availability] || b.round.opens_on.localeCompare(a.round.opens_on)
-			)[0];
-		return { practice, own, closed, chosen: chooseRoundInPeriod(closed, period), current };
-	});
-
-	const closedIds = plans.flatMap((p) => p.closed.map((c) => c.id));
-	const countedIds = plans.flatMap((p) => (p.current && p.current.availability !== 'draft' ? [p.current.round.id] : []));
-	const [respondents, counts, instruments] = await Promise.all([
-		loadRespondentsOfRounds(db, closedIds),
-		countResponsesOfRounds(db, countedIds),
-		instrumentsOf(db, new Set(rounds.map((r) => r.instrument_version_id)))
-	]);
-	const instrumentOf = (round: Round) => instruments.get(round.instrument_version_id)!;
+	const data = await loadRoundData(db, { practiceIds: practices.map((p) => p.id) }, today);
 
 	const rows: PcnPractice[] = [];
 	const pooled: PooledInput[] = [];
 	const trends: PracticeTrend[] = [];
 	const overview: PracticeRounds[] = [];
-	for (const { practice, own, closed, chosen, current } of plans) {
+	const chosenRounds: { record: LoadedRound; closedOn: string }[] = [];
+	for (const practice of practices) {
+		const own = data.roundsOf(practice.id);
+		const closed = closedRoundsInOrder(own);
+		const chosen = chooseRoundInPeriod(
+			closed.map((record) => ({ record, id: record.round.id, closedOn: closeDateOf(record.round) })),
+			period
+		);
 		const base = { id: practice.id, name: practice.name, odsCode: practice.ods_code };
 		if (chosen) {
-			const people = respondents.get(chosen.id)!;
-			const result = summarisePracticeRound(instrumentOf(chosen.round), people, chosen.round.staff_headcount, rules);
-			rows.push({ ...base, round: { id: chosen.id, title: chosen.round.title, closedOn: chosen.closedOn }, ...result });
-			pooled.push({ instrument: instrumentOf(chosen.round), respondents: people, result });
+			const { round, instrument, respondents } = chosen.record;
+			const result = summarisePracticeRound(instrument, respondents, round.staff_headcount, rules);
+			rows.push({ ...base, round: { id: round.id, title: round.title, closedOn: chosen.closedOn }, ...result });
+			pooled.push({ instrument, respondents, result });
+			chosenRounds.push(chosen);
 		} else {
 			rows.push({ ...base, round: null, state: 'no_round' });
 		}
 
-		trends.push({
-			practiceId: practice.id,
-			name: practice.name,
-			points: closed.map(({ round, id, closedOn }) => {
-				const people = respondents.get(id)!;
-				const ref = { roundId: id, title: round.title, closedOn };
-				if (!canShow(people.length, rules)) return { ...ref, shown: false, respondentsNeeded: respondentsNeeded(people.length, rules) };
-				const score = scoreGroup(instrumentOf(round), people).overall;
-				const overall = disclose(score.n, score, rules);
-				return {
-					...ref,
-					shown: true,
-					overall: overall.shown && overall.mean !== null ? { mean: overall.mean, interval: overall.interval, n: overall.n } : null
-				};
-			})
-		});
+		trends.push({ practiceId: practice.id, name: practice.name, points: practiceTrend(own, rules, ['overall'] as const) });
 
+		const current = currentRoundOf(own);
 		const last = closed.at(-1);
-		const lastCount = last ? respondents.get(last.id)!.length : 0;
 		overview.push({
 			practiceId: practice.id,
 			name: practice.name,
-			current: current
-				? {
-						id: current.round.id,
-						title: current.round.title,
-						opensOn: current.round.opens_on,
-						closesOn: current.round.closes_on,
-						availability: current.availability,
-						progress:
-							current.availability === 'draft'
-								? null
-								: summariseProgress(counts.get(current.round.id) ?? 0, current.round.staff_headcount, rules)
-					}
-				: null,
+			current: current ? describeCurrentRound(current, rules) : null,
 			lastClosed: last
 				? {
-						id: last.id,
+						id: last.round.id,
 						title: last.round.title,
-						closedOn: last.closedOn,
-						shown: canShow(lastCount, rules),
-						// A rate times the headcount gives the count back, so it is shown only at the minimum.
-						responseRate: canShow(lastCount, rules) && last.round.staff_headcount ? lastCount / last.round.staff_headcount : null
+						closedOn: closeDateOf(last.round),
+						shown: canShow(last.respondents.length, rules),
+						responseRate: disclosedResponseRate(last, rules)
 					}
 				: null,
-			surveyedInPeriod: own.some(
-				(r) => r.status !== 'draft' && r.opens_on <= period.to && closeDateOf(r) >= period.from && r.opens_on <= today
-			)
+			surveyedInPeriod: surveyedInPeriod(own, period, today)
 		});
 	}
 
 	// The bands of the most recently closed chosen round, else of the latest round at all.
-	const latestChosen = plans
-		.flatMap((p) => (p.chosen ? [p.chosen] : []))
-		.sort((a, b) => b.closedOn.localeCompare(a.closedOn) || b.id - a.id)[0];
-	const reference = latestChosen ? instrumentOf(latestChosen.round) : rounds[0] ? instrumentOf(rounds[0]) : BUILT_IN_INSTRUMENTS[0]!;
+	const latestChosen = chosenRounds.sort((a, b) => b.closedOn.localeCompare(a.closedOn) || b.record.round.id - a.record.round.id)[0];
+	const reference = (latestChosen?.record ?? data.rounds[0])?.instrument ?? BUILT_IN_INSTRUMENTS[0]!;
 	const bands = reference.bands;
 
-	const constructScores = rows.map((row) => {
-		const scores = {} as Record<Construct, number | null>;
-		for (const construct of CONSTRUCTS) scores[construct] = row.state === 'shown' ? (row.scores[construct]?.mean ?? null) : null;
-		return scores;
-	});
-
-	const closedDates = plans.flatMap((p) => p.closed.map((c) => c.closedOn)).sort();
+	const closedDates = data.rounds
+		.filter((r) => r.availability === 'closed')
+		.map((r) => closeDateOf(r.round))
+		.sort();
 	return {
 		pcn: { id: pcn.id, name: pcn.name, odsCode: pcn.ods_code, icbName: pcn.icb.name },
 		period: { from: period.from, to: period.to },
@@ -166,7 +102,10 @@ export async function getPcnDashboard(
 		practices: rows,
 		figures: pcnFigures(pooled, bands, reference.scoring.confidenceLevel),
 		alphaMinimum: reference.scoring.minRespondentsForAlpha,
-		commonGaps: commonGaps(constructScores, bands.belongingConstructMinimum),
+		commonGaps: commonGaps(
+			rows.map((row) => constructMeans(row.state === 'shown' ? row.scores : undefined)),
+			bands.belongingConstructMinimum
+		),
 		trends,
 		trendRange: closedDates.length > 0 ? { from: closedDates[0]!, to: closedDates.at(-1)! } : null,
 		rounds: overview

@@ -1,45 +1,45 @@
 /**
  * A practice's dashboard: where it sits now, how it moved between closed rounds, and every
- * round's scores for the trend, in a handful of queries whatever the number of rounds. Every
- * figure passes through the disclosure rules first: a withheld round carries no number at all.
+ * round's scores for the trend, from the results read-model. Every figure passes through the
+ * disclosure rules first: a withheld round carries no number at all.
  */
-import { changesBetween, SCORE_KEYS, type ScoreKey } from '../../npt/change';
-import { CONSTRUCTS, type Construct } from '../../npt/constructs';
-import type { FeedbackRound } from '../../npt/feedback';
-import { summariseProgress, summariseRound, type RoundResults } from '../../npt/round-results';
-import type { Config } from '../platform/config';
+import { combineWorkOn, suggestActions } from '../../npt/actions';
+import { changesBetween } from '../../npt/change';
+import { constructMeans } from '../../npt/constructs';
+import { feedbackRoundsOf, placeFeedback } from '../../npt/feedback';
+import {
+	closedRoundsInOrder,
+	currentRoundOf,
+	describeCurrentRound,
+	scoreClosedRound,
+	trendPoint,
+	type RoundRecord,
+	type RoundScores
+} from '../../npt/practice-rounds';
+import { summariseRound } from '../../npt/round-results';
+import { closeDateOf } from '../../npt/round-schedule';
+import type { SignedInUser } from '../accounts/users';
 import type { DbOrTx } from '../db';
-import type { Round } from '../db/schema';
-import { instrumentsOf } from '../surveys/instruments';
+import { getPerceptionGap } from '../linkworker/assessments';
+import { flaggedGapsOf, listFlagsForPractice } from '../linkworker/flags';
+import { listActionsForPractice, listFeedbackEvents } from '../linkworker/practice-actions';
 import { getPractice } from '../organisations/organisations';
-import { countResponsesOfRounds, loadRespondentsOfRounds } from '../surveys/responses';
-import { listRoundsOfPractices } from '../surveys/rounds';
-import { surveyAvailability, type SurveyAvailability } from '../../npt/round-schedule';
-import type { RoundRef, TrendScore, TrendPoint, CurrentRound, PracticeDashboard } from '../../views/practice-dashboard';
+import type { Config } from '../platform/config';
+import type { PracticeDashboard, PracticeDashboardPage, RoundRef } from '../../views/practice-dashboard';
+import { loadRoundData } from './round-data';
 
-function refOf(round: Round): RoundRef {
+function refOf({ round }: RoundRecord): RoundRef {
 	return {
 		id: round.id,
 		title: round.title,
 		opensOn: round.opens_on,
 		closesOn: round.closes_on,
-		closedOn: round.closed_on ?? round.closes_on,
+		closedOn: closeDateOf(round),
 		staffHeadcount: round.staff_headcount
 	};
 }
 
-function trendPoint(ref: RoundRef, results: RoundResults): TrendPoint {
-	const base = { roundId: ref.id, title: ref.title, closedOn: ref.closedOn };
-	if (!results.shown) return { ...base, shown: false, respondentsNeeded: results.respondentsNeeded };
-	const scores = {} as Record<ScoreKey, TrendScore | null>;
-	for (const key of SCORE_KEYS) {
-		const score = key === 'overall' ? results.scores.overall : results.scores.constructs[key];
-		scores[key] = score.shown && score.mean !== null ? { mean: score.mean, sd: score.sd, interval: score.interval, n: score.n } : null;
-	}
-	return { ...base, shown: true, respondents: results.respondents, scores };
-}
-
-const CURRENT_ORDER: Record<Exclude<SurveyAvailability, 'closed'>, number> = { open: 0, not_yet_open: 1, draft: 2 };
+const scoresOf = (scored: RoundScores | undefined) => (scored?.shown ? scored.scores : null);
 
 /** Undefined when there is no such practice. */
 export async function getPracticeDashboard(
@@ -49,104 +49,87 @@ export async function getPracticeDashboard(
 	today: string,
 	random: () => number = Math.random
 ): Promise<PracticeDashboard | undefined> {
-	const practice = await getPractice(db, practiceId);
+	const [practice, data] = await Promise.all([
+		getPractice(db, practiceId),
+		loadRoundData(db, { practiceIds: [practiceId] }, today, { comments: true })
+	]);
 	if (!practice) return undefined;
 	const rules = { minResponses: config.minResponses };
-	const rounds = await listRoundsOfPractices(db, [practiceId]);
+	const records = data.roundsOf(practiceId);
 
-	const closed = rounds
-		.filter((r) => surveyAvailability(r, today) === 'closed')
-		.map((round) => ({ round, ref: refOf(round) }))
-		.sort((a, b) => a.ref.closedOn.localeCompare(b.ref.closedOn) || a.round.id - b.round.id);
-	const pending = rounds
-		.map((round) => ({ round, availability: surveyAvailability(round, today) }))
-		.filter((r): r is { round: Round; availability: CurrentRound['availability'] } => r.availability !== 'closed')
-		.sort(
-			(a, b) =>
-				CURRENT_ORDER[a.availability] - CURRENT_ORDER[b.availability] || b.round.opens_on.localeCompare(a.round.opens_on)
-		);
-	const next = pending[0];
-	const latestClosed = closed.at(-1);
-
-	const [respondents, counts, comments, instruments] = await Promise.all([
-		loadRespondentsOfRounds(db, closed.map((c) => c.round.id)),
-		countResponsesOfRounds(db, next && next.availability !== 'draft' ? [next.round.id] : []),
-		latestClosed
-			? db.selectFrom('comment').select('body').where('round_id', '=', latestClosed.round.id).execute()
-			: Promise.resolve([]),
-		instrumentsOf(db, rounds.map((r) => r.instrument_version_id))
-	]);
-
-	const summarised = closed.map(({ round, ref }) => ({
-		ref,
+	const closed = closedRoundsInOrder(records).map((record) => ({ record, ref: refOf(record), scored: scoreClosedRound(record, rules) }));
+	const current = currentRoundOf(records);
+	const last = closed.at(-1);
+	const beforeLast = closed.at(-2);
+	const previousShown = closed.slice(0, -1).findLast((c) => c.scored.shown);
+	// Only the latest round is shown in full; the rest give the trend their scores.
+	const latest = last && {
+		round: last.ref,
+		instrument: last.record.instrument,
 		results: summariseRound(
 			{
-				instrument: instruments.get(round.instrument_version_id)!,
-				respondents: respondents.get(round.id)!,
-				// Only the latest round's comments appear, so only they are read.
-				comments: round === latestClosed?.round ? comments.map((c) => c.body) : [],
-				staffHeadcount: round.staff_headcount
+				instrument: last.record.instrument,
+				respondents: last.record.respondents,
+				comments: last.record.comments,
+				staffHeadcount: last.record.round.staff_headcount
 			},
 			rules,
 			random
 		)
-	}));
-
-	const last = summarised.at(-1);
-	const beforeLast = summarised.at(-2);
-	const previousShown = summarised.slice(0, -1).findLast((s) => s.results.shown);
-	const scoresOf = (results: RoundResults | undefined) => (results?.shown ? results.scores : null);
+	};
 
 	return {
 		practice: { id: practice.id, name: practice.name, odsCode: practice.ods_code, pcnName: practice.pcn?.name ?? null },
-		latest:
-			last && latestClosed
-				? { round: last.ref, instrument: instruments.get(latestClosed.round.instrument_version_id)!, results: last.results }
-				: null,
-		previous:
-			previousShown && previousShown.results.shown ? { round: previousShown.ref, scores: previousShown.results.scores } : null,
+		latest: latest ?? null,
+		previous: previousShown?.scored.shown ? { round: previousShown.ref, scores: previousShown.scored.scores } : null,
 		change:
 			last && beforeLast
-				? { from: beforeLast.ref, to: last.ref, scores: changesBetween(scoresOf(beforeLast.results), scoresOf(last.results)) }
+				? { from: beforeLast.ref, to: last.ref, scores: changesBetween(scoresOf(beforeLast.scored), scoresOf(last.scored)) }
 				: null,
-		trend: summarised.map((s) => trendPoint(s.ref, s.results)),
-		current: next
-			? {
-					id: next.round.id,
-					title: next.round.title,
-					opensOn: next.round.opens_on,
-					closesOn: next.round.closes_on,
-					availability: next.availability,
-					progress:
-						next.availability === 'draft'
-							? null
-							: summariseProgress(counts.get(next.round.id) ?? 0, next.round.staff_headcount, rules)
-				}
-			: null,
-		instrument: latestClosed
-			? instruments.get(latestClosed.round.instrument_version_id)!
-			: next
-				? instruments.get(next.round.instrument_version_id)!
-				: null
+		trend: closed.map(({ record, scored }) => trendPoint(record.round, scored)),
+		current: current ? describeCurrentRound(current, rules) : null,
+		instrument: (last?.record ?? current)?.instrument ?? null
 	};
 }
 
-/** The latest round's construct means, or null where withheld: what `suggestActions` weighs. */
-export function constructMeansOf(results: RoundResults | undefined): Record<Construct, number | null> {
-	const means = {} as Record<Construct, number | null>;
-	for (const construct of CONSTRUCTS) {
-		const score = results?.shown ? results.scores.constructs[construct] : undefined;
-		means[construct] = score?.shown ? score.mean : null;
-	}
-	return means;
-}
-
-/** The trend's rounds as "you said, we did" needs them: a withheld round carries no scores. */
-export function feedbackRoundsOf(trend: readonly TrendPoint[]): FeedbackRound[] {
-	return trend.map((point) => ({
-		roundId: point.roundId,
-		title: point.title,
-		closedOn: point.closedOn,
-		scores: point.shown ? point.scores : null
-	}));
+/**
+ * Everything the practice dashboard page shows to this viewer: the dashboard, the link workers'
+ * perception gap, what to work on (weak constructs and open gaps), the planned and overdue
+ * actions and "you said, we did". Flags, actions and assessments pass through who may see them.
+ * Undefined when there is no such practice; the caller has checked the viewer's scope.
+ */
+export async function viewPracticeDashboard(
+	db: DbOrTx,
+	viewer: SignedInUser,
+	practiceId: number,
+	config: Pick<Config, 'minResponses'>,
+	today: string
+): Promise<PracticeDashboardPage | undefined> {
+	const dashboard = await getPracticeDashboard(db, practiceId, config, today);
+	if (!dashboard) return undefined;
+	const { latest } = dashboard;
+	// Only the flags this viewer may see: a PCN-lead-only flag must not leak into a manager's suggestions.
+	const flags = await listFlagsForPractice(db, viewer, practiceId);
+	const [gapView, events, actions] = await Promise.all([
+		getPerceptionGap(db, latest),
+		listFeedbackEvents(db, viewer, practiceId, flags),
+		listActionsForPractice(db, viewer, practiceId, today, flags)
+	]);
+	const planned = actions.filter((a) => a.state === 'planned');
+	const weak =
+		latest && latest.results.shown
+			? suggestActions(constructMeans(latest.results.scores.constructs), latest.instrument.bands.belongingConstructMinimum)
+			: [];
+	return {
+		...dashboard,
+		feedback: placeFeedback(feedbackRoundsOf(dashboard.trend), events),
+		plannedActions: planned.length,
+		overdueActions: planned.filter((a) => a.overdue).length,
+		toWorkOn: combineWorkOn(weak, flaggedGapsOf(flags)),
+		// Managers and PCN leads see every link worker's view; a link worker sees only their own.
+		perceptionGap: gapView && {
+			...gapView,
+			assessments: gapView.assessments.filter((a) => viewer.role !== 'link_worker' || a.userId === viewer.id)
+		}
+	};
 }

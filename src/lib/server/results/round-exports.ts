@@ -14,7 +14,6 @@ import type { GroupScore, Respondent } from '../../npt/scoring';
 import type { Config } from '../platform/config';
 import { toCsv, type CsvValue } from '../platform/csv';
 import type { DbOrTx } from '../db';
-import { loadRespondents } from '../surveys/responses';
 import { getRoundReport, type RoundReport } from './round-report';
 
 export const EXPORT_KINDS = ['scores', 'items', 'answers'] as const;
@@ -81,7 +80,7 @@ export async function buildRoundExport(
 				message: `The answers of this round cannot be downloaded: it had fewer than ${config.minResponses} responses, so they could identify people.`
 			};
 		}
-		csv = writeAnswersCsv(report.instrument, await loadRespondents(db, round.id), random);
+		csv = writeAnswersCsv(report.instrument, report.respondents, random);
 	} else {
 		csv = kind === 'scores' ? writeScoresCsv(report, config.minResponses) : writeItemsCsv(report, config.minResponses);
 	}

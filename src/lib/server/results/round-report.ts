@@ -1,12 +1,12 @@
-/** A round's results, read from the database and put through the scoring rules. */
-import { summariseProgress, summariseRound, type RoundProgress, type RoundResults } from '../../npt/round-results';
+/** A round's results, from the results read-model, put through the scoring rules. */
 import type { Instrument } from '../../npt/instrument';
-import type { Config } from '../platform/config';
+import { summariseProgress, summariseRound, type RoundProgress, type RoundResults } from '../../npt/round-results';
+import type { SurveyAvailability } from '../../npt/round-schedule';
+import type { Respondent } from '../../npt/scoring';
 import type { DbOrTx } from '../db';
-import { getInstrumentVersion } from '../surveys/instruments';
-import { countResponses, loadComments, loadRespondents } from '../surveys/responses';
+import type { Config } from '../platform/config';
 import { getRound, type RoundWithPractice } from '../surveys/rounds';
-import { surveyAvailability, type SurveyAvailability } from '../../npt/round-schedule';
+import { loadRoundData } from './round-data';
 
 export type RoundOutcome =
 	| { stage: 'draft' }
@@ -18,6 +18,8 @@ export interface RoundReport {
 	instrument: Instrument;
 	builtIn: boolean;
 	outcome: RoundOutcome;
+	/** The answers behind the results of a closed round, for the raw-answers export; never sent to a page. */
+	respondents: readonly Respondent[];
 }
 
 /** Scores only closed rounds; open ones report progress, and only above the minimum. */
@@ -28,32 +30,22 @@ export async function getRoundReport(
 	today: string,
 	random: () => number = Math.random
 ): Promise<RoundReport | undefined> {
-	const round = await getRound(db, roundId);
-	if (!round) return undefined;
-	const stored = await getInstrumentVersion(db, round.instrument_version_id);
-	if (!stored) throw new Error(`Round ${round.id} points at a missing instrument version`);
+	const [round, data] = await Promise.all([getRound(db, roundId), loadRoundData(db, { roundIds: [roundId] }, today, { comments: true })]);
+	const record = data.rounds[0];
+	if (!round || !record) return undefined;
 	const rules = { minResponses: config.minResponses };
-	const availability = surveyAvailability(round, today);
+	const { availability, instrument, respondents } = record;
 
 	let outcome: RoundOutcome;
 	if (availability === 'draft') {
 		outcome = { stage: 'draft' };
 	} else if (availability !== 'closed') {
-		outcome = {
-			stage: 'collecting',
-			availability,
-			progress: summariseProgress(await countResponses(db, round.id), round.staff_headcount, rules)
-		};
+		outcome = { stage: 'collecting', availability, progress: summariseProgress(record.responses, round.staff_headcount, rules) };
 	} else {
-		const [respondents, comments] = await Promise.all([loadRespondents(db, round.id), loadComments(db, round.id)]);
 		outcome = {
 			stage: 'closed',
-			results: summariseRound(
-				{ instrument: stored.instrument, respondents, comments, staffHeadcount: round.staff_headcount },
-				rules,
-				random
-			)
+			results: summariseRound({ instrument, respondents, comments: record.comments, staffHeadcount: round.staff_headcount }, rules, random)
 		};
 	}
-	return { round, instrument: stored.instrument, builtIn: stored.source === 'built_in', outcome };
+	return { round, instrument, builtIn: record.instrumentSource === 'built_in', outcome, respondents };
 }

@@ -179,17 +179,24 @@ export async function listInstrumentVersions(db: DbOrTx, audience: Audience): Pr
 }
 
 // Instrument versions never change once stored, so each database parses each version once.
-const instrumentCache = new WeakMap<object, Map<number, Instrument>>();
+const instrumentCache = new WeakMap<object, Map<number, StoredInstrument>>();
 
-/** The instruments of the given versions, by version id. */
-export async function instrumentsOf(db: DbOrTx, versionIds: Iterable<number>): Promise<Map<number, Instrument>> {
+/** The stored versions of the given ids, with where each came from, by version id. */
+export async function storedInstrumentsOf(db: DbOrTx, versionIds: Iterable<number>): Promise<Map<number, StoredInstrument>> {
 	let cache = instrumentCache.get(db);
 	if (!cache) instrumentCache.set(db, (cache = new Map()));
 	for (const id of new Set(versionIds)) {
 		if (cache.has(id)) continue;
 		const stored = await getInstrumentVersion(db, id);
 		if (!stored) throw new Error(`A round points at missing instrument version ${id}`);
-		cache.set(id, stored.instrument);
+		cache.set(id, stored);
 	}
 	return cache;
+}
+
+/** The instruments of the given versions, by version id. */
+export async function instrumentsOf(db: DbOrTx, versionIds: Iterable<number>): Promise<Map<number, Instrument>> {
+	const ids = [...new Set(versionIds)];
+	const stored = await storedInstrumentsOf(db, ids);
+	return new Map(ids.map((id) => [id, stored.get(id)!.instrument]));
 }

@@ -169,6 +169,14 @@ export async function countResponsesOfRounds(db: DbOrTx, roundIds: number[]): Pr
 }
 
 export async function loadComments(db: DbOrTx, roundId: number): Promise<string[]> {
-	const rows = await db.selectFrom('comment').select('body').where('round_id', '=', roundId).execute();
-	return rows.map((r) => r.body);
+	return (await loadCommentsOfRounds(db, [roundId])).get(roundId)!;
+}
+
+/** The free-text comments of the given rounds, unlinked to any response (SCORING.md §6). */
+export async function loadCommentsOfRounds(db: DbOrTx, roundIds: readonly number[]): Promise<Map<number, string[]>> {
+	const byRound = new Map<number, string[]>(roundIds.map((id) => [id, []]));
+	if (roundIds.length === 0) return byRound;
+	const rows = await db.selectFrom('comment').select(['round_id', 'body']).where('round_id', 'in', [...roundIds]).execute();
+	for (const row of rows) byRound.get(row.round_id)!.push(row.body);
+	return byRound;
 }

@@ -92,12 +92,21 @@ export async function getRoundByToken(db: DbOrTx, token: string): Promise<RoundW
 }
 
 /** Rounds of the given practices, most recent first. */
-export async function listRoundsOfPractices(db: DbOrTx, practiceIds: number[]): Promise<Round[]> {
-	if (practiceIds.length === 0) return [];
+export async function listRoundsOfPractices(db: DbOrTx, practiceIds: readonly number[]): Promise<Round[]> {
+	return listRoundsWhere(db, 'practice_id', practiceIds);
+}
+
+/** The given rounds, most recent first. */
+export async function listRounds(db: DbOrTx, roundIds: readonly number[]): Promise<Round[]> {
+	return listRoundsWhere(db, 'id', roundIds);
+}
+
+async function listRoundsWhere(db: DbOrTx, column: 'id' | 'practice_id', ids: readonly number[]): Promise<Round[]> {
+	if (ids.length === 0) return [];
 	return db
 		.selectFrom('round')
 		.selectAll()
-		.where('practice_id', 'in', practiceIds)
+		.where(column, 'in', [...ids])
 		.orderBy('closes_on', 'desc')
 		.orderBy('id', 'desc')
 		.execute();

@@ -3,7 +3,7 @@ import { formatScore, plural } from '$lib/format';
 import { BAND_NAMES, BANDS } from '$lib/npt/continuum';
 import type { Band } from '$lib/npt/continuum';
 import type { Interval } from '$lib/npt/statistics';
-import type { SmallTrendPoint } from '$lib/views/pcn-dashboard';
+import type { TrendPoint } from '$lib/npt/practice-rounds';
 
 export interface StripPractice {
 	id: number;
@@ -43,8 +43,8 @@ export function continuumFinding(practices: readonly StripPractice[]): string {
 }
 
 /** "Overall score rose from 5.0 to 7.5 between Autumn 2025 and Spring 2026." for one practice. */
-export function smallTrendFinding(name: string, points: readonly SmallTrendPoint[]): string {
-	const series = points.flatMap((p) => (p.shown && p.overall ? [{ title: p.title, mean: p.overall.mean }] : []));
+export function smallTrendFinding(name: string, points: readonly TrendPoint<'overall'>[]): string {
+	const series = points.flatMap((p) => (p.shown && p.scores.overall ? [{ title: p.title, mean: p.scores.overall.mean }] : []));
 	const withheld = points.filter((p) => !p.shown).length;
 	const gaps = withheld > 0 ? ` ${withheld} of ${plural(points.length, 'round')} had too few responses to show.` : '';
 	if (points.length === 0) return `${name}: no survey round has closed yet.`;

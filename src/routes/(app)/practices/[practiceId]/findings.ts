@@ -1,6 +1,6 @@
 /** Sentences that state what the dashboard's charts show, for their labels and captions. */
 import { formatScore } from '$lib/format';
-import type { TrendPoint } from '$lib/views/practice-dashboard';
+import type { TrendPoint } from '$lib/npt/practice-rounds';
 
 /** Rounds with an overall score, in order, for the trend's headline sentence. */
 function overallSeries(trend: TrendPoint[]) {

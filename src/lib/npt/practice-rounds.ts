@@ -1,0 +1,174 @@
+/**
+ * A practice's rounds as every results view reads them: which rounds have closed and in what
+ * order (SCORING.md §5), which round is the current one, the trend of scores across the closed
+ * rounds, and what may be said of a round still collecting answers. The practice dashboard, the
+ * PCN dashboard, the home overview and the API all compose their views from these rules, so a
+ * round is never ordered, chosen or disclosed two ways.
+ */
+import { SCORE_KEYS, scoreFor, type ScoreKey } from './change';
+import { canShow, respondentsNeeded, type DisclosureRules } from './disclosure';
+import type { Instrument } from './instrument';
+import type { Period } from './pcn';
+import { responseRate } from './response-rate';
+import { discloseScores, summariseProgress, type DisclosedScores, type RoundProgress } from './round-results';
+import { closeDateOf, type RoundStatus, type SurveyAvailability } from './round-schedule';
+import type { Respondent } from './scoring';
+import type { Interval } from './statistics';
+
+/** What the rules need of a stored round. */
+export interface RoundFacts {
+	id: number;
+	practice_id: number;
+	title: string;
+	status: RoundStatus;
+	opens_on: string;
+	closes_on: string;
+	closed_on: string | null;
+	staff_headcount: number | null;
+}
+
+/** A round with everything its results are computed from, as the results read-model loads it. */
+export interface RoundRecord<R extends RoundFacts = RoundFacts> {
+	round: R;
+	availability: SurveyAvailability;
+	instrument: Instrument;
+	/** Every respondent with their answers: only for a closed round, empty otherwise. */
+	respondents: readonly Respondent[];
+	/** How many have answered so far; 0 for a draft. */
+	responses: number;
+	/** The free-text comments, read only where a view shows them (the latest closed round). */
+	comments: readonly string[];
+}
+
+export type CollectingAvailability = Exclude<SurveyAvailability, 'closed'>;
+
+/** The closed rounds in the order a trend runs: by the date each closed, then as created. */
+export function closedRoundsInOrder<T extends RoundRecord>(records: readonly T[]): T[] {
+	return records
+		.filter((r) => r.availability === 'closed')
+		.sort((a, b) => closeDateOf(a.round).localeCompare(closeDateOf(b.round)) || a.round.id - b.round.id);
+}
+
+const CURRENT_ORDER: Record<CollectingAvailability, number> = { open: 0, not_yet_open: 1, draft: 2 };
+
+/**
+ * The round a practice is running now: the open one, else the next to open, else a draft; among
+ * equals, the one opening latest. Undefined when every round has closed.
+ */
+export function currentRoundOf<T extends RoundRecord>(records: readonly T[]): (T & { availability: CollectingAvailability }) | undefined {
+	return records
+		.filter((r): r is T & { availability: CollectingAvailability } => r.availability !== 'closed')
+		.sort(
+			(a, b) =>
+				CURRENT_ORDER[a.availability] - CURRENT_ORDER[b.availability] || b.round.opens_on.localeCompare(a.round.opens_on)
+		)[0];
+}
+
+export interface CurrentRound {
+	id: number;
+	title: string;
+	opensOn: string;
+	closesOn: string;
+	availability: CollectingAvailability;
+	/** Only for a round that takes or will take answers; a count only at or above the minimum. */
+	progress: RoundProgress | null;
+}
+
+/** The current round as the dashboards show it: no scores, ever, and a count only at the minimum. */
+export function describeCurrentRound(
+	record: RoundRecord & { availability: CollectingAvailability },
+	rules: DisclosureRules
+): CurrentRound {
+	const { round, availability } = record;
+	return {
+		id: round.id,
+		title: round.title,
+		opensOn: round.opens_on,
+		closesOn: round.closes_on,
+		availability,
+		progress: availability === 'draft' ? null : summariseProgress(record.responses, round.staff_headcount, rules)
+	};
+}
+
+/**
+ * The response rate of a closed round as a list of rounds may show it: a rate times the
+ * headcount gives the count back, so it is shown only when the round reached the minimum.
+ */
+export function disclosedResponseRate(record: RoundRecord, rules: DisclosureRules): number | null {
+	const count = record.respondents.length;
+	return canShow(count, rules) ? responseRate(count, record.round.staff_headcount) : null;
+}
+
+/** Whether any round was taking answers at some point in the period (and has started by today). */
+export function surveyedInPeriod(records: readonly RoundRecord[], period: Period, today: string): boolean {
+	return records.some(
+		({ round }) =>
+			round.status !== 'draft' && round.opens_on <= period.to && closeDateOf(round) >= period.from && round.opens_on <= today
+	);
+}
+
+/** A closed round's overall and construct scores, or how many more responses it needed. */
+export type RoundScores =
+	| { shown: false; respondentsNeeded: number }
+	| { shown: true; respondents: number; scores: DisclosedScores };
+
+export function scoreClosedRound(record: RoundRecord, rules: DisclosureRules): RoundScores {
+	const count = record.respondents.length;
+	if (!canShow(count, rules)) return { shown: false, respondentsNeeded: respondentsNeeded(count, rules) };
+	return { shown: true, respondents: count, scores: discloseScores(record.instrument, record.respondents, rules) };
+}
+
+export interface TrendScore {
+	mean: number;
+	/** For the change rule (SCORING.md §5) between a round and the next; not part of the API. */
+	sd: number | null;
+	interval: Interval | null;
+	n: number;
+}
+
+/** Which closed round a point of a trend stands for. */
+export interface TrendRound {
+	roundId: number;
+	title: string;
+	closedOn: string;
+}
+
+/** A closed round with too few respondents to show (SCORING.md §6): only how many more were needed. */
+export type WithheldTrendPoint = TrendRound & { shown: false; respondentsNeeded: number };
+
+/** One closed round of a trend, with the scores the view draws (all of them, or the overall only). */
+export type TrendPoint<K extends ScoreKey = ScoreKey> =
+	| WithheldTrendPoint
+	| (TrendRound & {
+			shown: true;
+			respondents: number;
+			/** Null where that score was withheld (too few people scored on it). */
+			scores: Record<K, TrendScore | null>;
+	  });
+
+export function trendPoint<K extends ScoreKey = ScoreKey>(
+	round: RoundFacts,
+	scored: RoundScores,
+	keys: readonly K[] = SCORE_KEYS as readonly K[]
+): TrendPoint<K> {
+	const base = { roundId: round.id, title: round.title, closedOn: closeDateOf(round) };
+	if (!scored.shown) return { ...base, shown: false, respondentsNeeded: scored.respondentsNeeded };
+	const scores = {} as Record<K, TrendScore | null>;
+	for (const key of keys) {
+		const score = scoreFor(scored.scores, key);
+		scores[key] = score.shown && score.mean !== null ? { mean: score.mean, sd: score.sd, interval: score.interval, n: score.n } : null;
+	}
+	return { ...base, shown: true, respondents: scored.respondents, scores };
+}
+
+/**
+ * A practice's trend: every closed round, oldest first, each shown or withheld. The practice
+ * dashboard and the API draw every score; the PCN's small charts only the overall one.
+ */
+export function practiceTrend<K extends ScoreKey = ScoreKey>(
+	records: readonly RoundRecord[],
+	rules: DisclosureRules,
+	keys: readonly K[] = SCORE_KEYS as readonly K[]
+): TrendPoint<K>[] {
+	return closedRoundsInOrder(records).map((record) => trendPoint(record.round, scoreClosedRound(record, rules), keys));
+}

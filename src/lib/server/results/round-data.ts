@@ -1,0 +1,73 @@
+/**
+ * The results read-model. Every reader of results — the practice and PCN dashboards, the home
+ * overview, the round page, the CSV exports and the API — loads its rounds here, then composes
+ * its view with the rules in lib/npt. Five queries at most, whatever the number of practices and
+ * rounds: the rounds, the respondents of the closed ones (three), the counts of those collecting,
+ * and, when asked, the comments of each practice's latest closed round.
+ */
+import { closedRoundsInOrder, type RoundRecord } from '../../npt/practice-rounds';
+import { surveyAvailability } from '../../npt/round-schedule';
+import type { DbOrTx } from '../db';
+import type { Round } from '../db/schema';
+import { storedInstrumentsOf, type StoredInstrument } from '../surveys/instruments';
+import { countResponsesOfRounds, loadCommentsOfRounds, loadRespondentsOfRounds } from '../surveys/responses';
+import { listRounds, listRoundsOfPractices } from '../surveys/rounds';
+
+export type LoadedRound = RoundRecord<Round> & { instrumentSource: StoredInstrument['source'] };
+
+export type RoundSelection = { practiceIds: readonly number[] } | { roundIds: readonly number[] };
+
+export interface RoundData {
+	/** Every selected round, the most recent closing date first. */
+	rounds: LoadedRound[];
+	/** One practice's rounds, the most recent closing date first; none for a practice without any. */
+	roundsOf(practiceId: number): LoadedRound[];
+}
+
+export async function loadRoundData(
+	db: DbOrTx,
+	selection: RoundSelection,
+	today: string,
+	options: { comments?: boolean } = {}
+): Promise<RoundData> {
+	const rows =
+		'practiceIds' in selection ? await listRoundsOfPractices(db, selection.practiceIds) : await listRounds(db, selection.roundIds);
+	const instruments = await storedInstrumentsOf(db, rows.map((r) => r.instrument_version_id));
+	const rounds: LoadedRound[] = rows.map((round) => {
+		const stored = instruments.get(round.instrument_version_id)!;
+		return {
+			round,
+			availability: surveyAvailability(round, today),
+			instrument: stored.instrument,
+			instrumentSource: stored.source,
+			respondents: [],
+			responses: 0,
+			comments: []
+		};
+	});
+	const byPractice = new Map<number, LoadedRound[]>();
+	for (const record of rounds) {
+		const own = byPractice.get(record.round.practice_id);
+		if (own) own.push(record);
+		else byPractice.set(record.round.practice_id, [record]);
+	}
+
+	const closedIds = rounds.filter((r) => r.availability === 'closed').map((r) => r.round.id);
+	const collectingIds = rounds.filter((r) => r.availability === 'open' || r.availability === 'not_yet_open').map((r) => r.round.id);
+	// Only the latest closed round's comments are ever shown, so only they are read.
+	const commentedIds = options.comments
+		? [...byPractice.values()].flatMap((own) => closedRoundsInOrder(own).slice(-1).map((r) => r.round.id))
+		: [];
+	const [respondents, counts, comments] = await Promise.all([
+		loadRespondentsOfRounds(db, closedIds),
+		countResponsesOfRounds(db, collectingIds),
+		loadCommentsOfRounds(db, commentedIds)
+	]);
+	for (const record of rounds) {
+		const id = record.round.id;
+		record.respondents = respondents.get(id) ?? [];
+		record.responses = record.availability === 'closed' ? record.respondents.length : (counts.get(id) ?? 0);
+		record.comments = comments.get(id) ?? [];
+	}
+	return { rounds, roundsOf: (practiceId) => byPractice.get(practiceId) ?? [] };
+}
