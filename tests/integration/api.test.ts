@@ -67,7 +67,7 @@ describe('the analysts’ API', () => {
 
 		// November: six people, three scoring 7.5 and three 10 on everything.
 		for (const point of [4, 4, 4, 5, 5, 5] as const) {
-			expect(await submitResponse(t.db, f.round.id, respondent(point), '2026-11-10')).toEqual({ stored: true });
+			expect(await submitResponse(t.db, f.round.id, respondent(point), '2026-11-10')).toEqual({ ok: true, storedEarlier: false });
 		}
 		await t.db.updateTable('round').set({ status: 'closed', closed_on: '2026-11-30' }).where('id', '=', f.round.id).execute();
 		// December: two people, below MIN_RESPONSES (5), so nothing may be shown.
@@ -82,7 +82,7 @@ describe('the analysts’ API', () => {
 		});
 		withheldRoundId = december.id;
 		for (const point of [1, 5] as const) {
-			expect(await submitResponse(t.db, december.id, respondent(point), '2026-12-05')).toEqual({ stored: true });
+			expect(await submitResponse(t.db, december.id, respondent(point), '2026-12-05')).toEqual({ ok: true, storedEarlier: false });
 		}
 		await t.db.updateTable('round').set({ status: 'closed', closed_on: '2026-12-10' }).where('id', '=', december.id).execute();
 
@@ -93,7 +93,7 @@ describe('the analysts’ API', () => {
 
 	async function tokenFor(user: SignedInUser, name = 'Power BI'): Promise<NewApiToken> {
 		const outcome = await createApiToken(t.db, user, name);
-		if (!outcome.ok) throw new Error(outcome.message);
+		if (!outcome.ok) throw new Error(outcome.problems[0]!.message);
 		return outcome.token;
 	}
 
@@ -165,10 +165,26 @@ describe('the analysts’ API', () => {
 			const tokens = [];
 			for (let i = 0; i < MAX_ACTIVE_TOKENS; i++) tokens.push(await tokenFor(manager, `Token ${i}`));
 			const eleventh = await createApiToken(t.db, manager, 'One too many');
-			expect(eleventh).toMatchObject({ ok: false, status: 400, field: 'form' });
+			expect(eleventh).toMatchObject({ ok: false, status: 400, problems: [{ field: 'form' }] });
 			expect(await countRows(t.db, 'api_token')).toBe(MAX_ACTIVE_TOKENS);
 			expect((await revokeApiToken(t.db, manager, tokens[0]!.id)).ok).toBe(true);
 			expect((await createApiToken(t.db, manager, 'Now there is room')).ok).toBe(true);
+		});
+
+		it('counts the limit atomically: of five tokens asked for at once with one place left, one is made', async () => {
+			for (let i = 0; i < MAX_ACTIVE_TOKENS - 1; i++) await tokenFor(manager, `Token ${i}`);
+			const outcomes = await Promise.all([1, 2, 3, 4, 5].map((i) => createApiToken(t.db, manager, `At once ${i}`)));
+			expect(outcomes.filter((o) => o.ok)).toHaveLength(1);
+			expect(outcomes.filter((o) => !o.ok && o.status === 400)).toHaveLength(4);
+			expect(await countRows(t.db, 'api_token')).toBe(MAX_ACTIVE_TOKENS);
+			expect(await listAuditEvents(t.db, { action: 'api_token_created' })).toHaveLength(MAX_ACTIVE_TOKENS);
+		});
+
+		it('revokes a token once: of two revocations at once, one succeeds and the other finds nothing', async () => {
+			const token = await tokenFor(manager);
+			const outcomes = await Promise.all([revokeApiToken(t.db, manager, token.id), revokeApiToken(t.db, manager, token.id)]);
+			expect(outcomes.map((o) => o.ok).sort()).toEqual([false, true]);
+			expect(await listAuditEvents(t.db, { action: 'api_token_revoked' })).toHaveLength(1);
 		});
 
 		it('gives administrators no tokens: they see no results', async () => {

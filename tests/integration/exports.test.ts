@@ -121,7 +121,7 @@ describe('round exports', () => {
 	afterEach(() => t.close());
 
 	async function answerAndClose(roundId: number, submissions: SurveySubmission[]) {
-		for (const s of submissions) expect(await submitResponse(t.db, roundId, s, ANSWERED_ON)).toEqual({ stored: true });
+		for (const s of submissions) expect(await submitResponse(t.db, roundId, s, ANSWERED_ON)).toEqual({ ok: true, storedEarlier: false });
 		await t.db.updateTable('round').set({ status: 'closed', closed_on: '2026-11-30' }).where('id', '=', roundId).execute();
 	}
 

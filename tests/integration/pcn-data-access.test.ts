@@ -42,7 +42,7 @@ describe('PCN downloads and API', () => {
 		t = await createTestDatabase();
 		// Test Surgery: five people all agreeing (7.5 on everything), closed in June.
 		f = await createPracticeWithRound(t.db, { title: 'June round', opensOn: '2026-06-01', closesOn: '2026-06-21' });
-		for (let i = 0; i < 5; i++) expect(await submitResponse(t.db, f.round.id, respondent(4), '2026-06-05')).toEqual({ stored: true });
+		for (let i = 0; i < 5; i++) expect(await submitResponse(t.db, f.round.id, respondent(4), '2026-06-05')).toEqual({ ok: true, storedEarlier: false });
 		await t.db.updateTable('round').set({ status: 'closed', closed_on: '2026-06-21' }).where('id', '=', f.round.id).execute();
 		// Quiet Surgery: two people strongly disagreeing, below MIN_RESPONSES (5): nothing may show.
 		const quiet = await createPractice(t.db, { odsCode: 'A10009', name: 'Quiet Surgery', pcnId: f.pcn.id });
@@ -55,7 +55,7 @@ describe('PCN downloads and API', () => {
 			staffHeadcount: 9,
 			status: 'open'
 		});
-		for (let i = 0; i < 2; i++) expect(await submitResponse(t.db, small.id, respondent(1), '2026-06-05')).toEqual({ stored: true });
+		for (let i = 0; i < 2; i++) expect(await submitResponse(t.db, small.id, respondent(1), '2026-06-05')).toEqual({ ok: true, storedEarlier: false });
 		await t.db.updateTable('round').set({ status: 'closed', closed_on: '2026-06-21' }).where('id', '=', small.id).execute();
 		otherPcnId = (await createPcn(t.db, { odsCode: 'U20001', name: 'Other PCN', icbId: f.icb.id })).id;
 
@@ -116,7 +116,7 @@ describe('PCN downloads and API', () => {
 
 	async function callApi(handler: typeof apiHeatmap, user: SignedInUser, pcnId: number | string, path: string) {
 		const created = await createApiToken(t.db, user, 'Power BI');
-		if (!created.ok) throw new Error(created.message);
+		if (!created.ok) throw new Error(created.problems[0]!.message);
 		const event = fakeEvent({ db: t.db, path, params: { pcnId: String(pcnId) }, headers: { authorization: `Bearer ${created.token.token}` } });
 		const response = (await handler(event as never)) as Response;
 		return { status: response.status, body: JSON.parse(await response.text()) };

@@ -27,8 +27,8 @@ describe('storing a response', () => {
 
 	it('stores the response, answers, an unlinked comment and the day count in one go', async () => {
 		const { round } = await createPracticeWithRound(t.db);
-		expect(await submitResponse(t.db, round.id, submission(), TODAY)).toEqual({ stored: true });
-		expect(await submitResponse(t.db, round.id, submission({ comment: null }), TODAY)).toEqual({ stored: true });
+		expect(await submitResponse(t.db, round.id, submission(), TODAY)).toEqual({ ok: true, storedEarlier: false });
+		expect(await submitResponse(t.db, round.id, submission({ comment: null }), TODAY)).toEqual({ ok: true, storedEarlier: false });
 
 		expect(await countRows(t.db, 'response')).toBe(2);
 		expect(await countRows(t.db, 'answer')).toBe(6);
@@ -63,8 +63,9 @@ describe('storing a response', () => {
 	])('refuses %s and stores nothing', async (_label, round) => {
 		const { round: created } = await createPracticeWithRound(t.db, round);
 		expect(await submitResponse(t.db, created.id, submission(), TODAY)).toEqual({
-			stored: false,
-			reason: 'round_not_open'
+			ok: false,
+			status: 409,
+			problems: [{ field: 'form', message: 'This survey closed before your answers arrived, so they were not saved.' }]
 		});
 		for (const table of ['response', 'answer', 'general_answer', 'comment', 'submission_day'] as const) {
 			expect(await countRows(t.db, table)).toBe(0);
@@ -94,16 +95,18 @@ describe('single-use codes', () => {
 		const [code, other] = await issueCodes(t.db, round.id, 2);
 		expect(code).toMatch(/^[A-Z2-9]{4}-[A-Z2-9]{4}$/);
 
-		expect(await submitResponse(t.db, round.id, submission({ code: code!.replace('-', '') }), TODAY)).toEqual({ stored: true });
+		expect(await submitResponse(t.db, round.id, submission({ code: code!.replace('-', '') }), TODAY)).toEqual({ ok: true, storedEarlier: false });
 		expect(await submitResponse(t.db, round.id, submission({ code: code!.replace('-', '') }), TODAY)).toEqual({
-			stored: false,
-			reason: 'code_already_used'
+			ok: false,
+			status: 400,
+			problems: [{ field: 'code', message: 'That code has already been used. Each code works once.' }]
 		});
 		expect(await submitResponse(t.db, round.id, submission({ code: 'ZZZZ2222' }), TODAY)).toEqual({
-			stored: false,
-			reason: 'code_unknown'
+			ok: false,
+			status: 400,
+			problems: [{ field: 'code', message: 'That code is not valid for this survey. Check it against your slip.' }]
 		});
-		expect(await submitResponse(t.db, round.id, submission({ code: null }), TODAY)).toMatchObject({ stored: false });
+		expect(await submitResponse(t.db, round.id, submission({ code: null }), TODAY)).toMatchObject({ ok: false });
 		expect(await countRows(t.db, 'response')).toBe(1);
 
 		// What is kept: a hash and a used flag. Nothing ties a code to the response it unlocked.

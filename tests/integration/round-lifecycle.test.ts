@@ -261,7 +261,7 @@ describe('the round life-cycle', () => {
 
 			const refused = await roundAction('open', draft.id);
 			expect((refused.result as Failure).status).toBe(409);
-			expect((refused.result as Failure).data.message).toContain('“Scheduled”');
+			expect((refused.result as Failure).data.problems![0]!.message).toContain('“Scheduled”');
 			expect((await roundsOfPractice()).map((r) => r.status)).toEqual(['closed', 'open', 'draft']);
 			expect((await listAuditEvents(t.db, { action: 'round_opened' }))).toHaveLength(0);
 
@@ -302,8 +302,8 @@ describe('the round life-cycle', () => {
 			expect(audit[0]).toMatchObject({ actor_user_id: manager.id, actor_label: manager.email, practice_id: fixture.practice.id });
 			expect(audit[0]!.summary).toContain('early');
 
-			expect((await roundAction('close', open.id)).result).toMatchObject({ status: 409, data: { action: 'close' } });
-			expect((await roundAction('open', open.id)).result).toMatchObject({ status: 409, data: { action: 'open' } });
+			expect((await roundAction('close', open.id)).result).toMatchObject({ status: 409, data: { values: { action: 'close' } } });
+			expect((await roundAction('open', open.id)).result).toMatchObject({ status: 409, data: { values: { action: 'open' } } });
 			expect((await listAuditEvents(t.db, { action: 'round_closed' }))).toHaveLength(1);
 		});
 
@@ -343,8 +343,18 @@ describe('the round life-cycle', () => {
 				location: `/practices/${fixture.practice.id}`
 			});
 			expect((await roundsOfPractice()).map((r) => r.id)).toEqual([fixture.round.id]);
-			expect((await roundAction('delete', fixture.round.id)).result).toMatchObject({ status: 409, data: { action: 'delete' } });
+			expect((await roundAction('delete', fixture.round.id)).result).toMatchObject({ status: 409, data: { values: { action: 'delete' } } });
 			expect(await countRows(t.db, 'round')).toBe(1);
+		});
+
+		it('records who deleted a draft, and nothing for a refused delete', async () => {
+			const draft = await addRound(t.db, fixture, { staffHeadcount: null, title: 'Draft', opensOn: today, closesOn: addDays(today, 10) });
+			await roundAction('delete', draft.id);
+			await roundAction('delete', fixture.round.id);
+			const audit = await listAuditEvents(t.db, { action: 'round_deleted' });
+			expect(audit).toHaveLength(1);
+			expect(audit[0]).toMatchObject({ practice_id: fixture.practice.id });
+			expect(audit[0]!.summary).toBe(`Deleted the draft round ${draft.id} “Draft”`);
 		});
 
 		it('closes a round by itself once its closing date has passed', async () => {
@@ -424,7 +434,7 @@ describe('the round life-cycle', () => {
 
 		async function answerOn(daysAgo: number, times: number) {
 			for (let i = 0; i < times; i++) {
-				expect(await submitResponse(t.db, open.id, answers(4), addDays(today, -daysAgo))).toEqual({ stored: true });
+				expect(await submitResponse(t.db, open.id, answers(4), addDays(today, -daysAgo))).toEqual({ ok: true, storedEarlier: false });
 			}
 		}
 

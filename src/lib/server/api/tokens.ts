@@ -7,7 +7,8 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { recordAudit } from '../platform/audit';
-import type { DbOrTx } from '../db';
+import { refuse, type Outcome } from '../platform/outcome';
+import { atomically, type DbOrTx } from '../db';
 import { hashToken } from '../accounts/sessions';
 import { getUser, toSignedInUser, type Role, type SignedInUser } from '../accounts/users';
 import { cleanLine } from '../../text';
@@ -48,9 +49,6 @@ export interface NewApiToken extends ApiTokenSummary {
 	token: string;
 }
 
-export type CreateTokenOutcome =
-	| { ok: true; token: NewApiToken }
-	| { ok: false; status: 400 | 403; message: string; field: 'name' | 'form' };
 
 function newApiToken(): string {
 	return `${API_TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
@@ -71,29 +69,25 @@ export async function createApiToken(
 	user: SignedInUser,
 	name: string,
 	now: Date = new Date()
-): Promise<CreateTokenOutcome> {
-	if (!API_TOKEN_ROLES.includes(user.role)) {
-		return { ok: false, status: 403, field: 'form', message: 'Your role does not use API tokens.' };
-	}
+): Promise<Outcome<{ token: NewApiToken }>> {
+	if (!API_TOKEN_ROLES.includes(user.role)) return refuse(403, 'Your role does not use API tokens.');
 	const parsed = tokenNameSchema.safeParse(name);
-	if (!parsed.success) return { ok: false, status: 400, field: 'name', message: parsed.error.issues[0]!.message };
-	if ((await countActiveTokens(db, user.id)) >= MAX_ACTIVE_TOKENS) {
-		return {
-			ok: false,
-			status: 400,
-			field: 'form',
-			message: `You already have ${MAX_ACTIVE_TOKENS} tokens. Revoke one you no longer use before creating another.`
-		};
-	}
-	const token = newApiToken();
-	const createdAt = now.toISOString();
-	const row = await db
-		.insertInto('api_token')
-		.values({ user_id: user.id, name: parsed.data, token_hash: hashToken(token), created_at: createdAt })
-		.returning('id')
-		.executeTakeFirstOrThrow();
-	await recordAudit(db, user, { action: 'api_token_created', summary: `Created the API token “${parsed.data}”` }, now);
-	return { ok: true, token: { id: row.id, name: parsed.data, createdAt, lastUsedAt: null, token } };
+	if (!parsed.success) return refuse(400, parsed.error.issues[0]!.message, 'name');
+	// Counted and written in one transaction, so two at once cannot both take the last place.
+	return atomically(db, async (tx) => {
+		if ((await countActiveTokens(tx, user.id)) >= MAX_ACTIVE_TOKENS) {
+			return refuse(400, `You already have ${MAX_ACTIVE_TOKENS} tokens. Revoke one you no longer use before creating another.`);
+		}
+		const token = newApiToken();
+		const createdAt = now.toISOString();
+		const row = await tx
+			.insertInto('api_token')
+			.values({ user_id: user.id, name: parsed.data, token_hash: hashToken(token), created_at: createdAt })
+			.returning('id')
+			.executeTakeFirstOrThrow();
+		await recordAudit(tx, user, { action: 'api_token_created', summary: `Created the API token “${parsed.data}”` }, now);
+		return { ok: true, token: { id: row.id, name: parsed.data, createdAt, lastUsedAt: null, token } };
+	});
 }
 
 /** The person's tokens that still work, newest first. Never the hashes. */
@@ -109,7 +103,7 @@ export async function listApiTokens(db: DbOrTx, userId: number): Promise<ApiToke
 	return rows.map((r) => ({ id: r.id, name: r.name, createdAt: r.created_at, lastUsedAt: r.last_used_at }));
 }
 
-export type RevokeTokenOutcome = { ok: true; name: string } | { ok: false; status: 404; message: string };
+export const TOKEN_NOT_FOUND = 'We could not find that token. It may already have been revoked.';
 
 /** Only the owner revokes, and only a token that still works; anything else reads as "not there". */
 export async function revokeApiToken(
@@ -117,18 +111,20 @@ export async function revokeApiToken(
 	user: SignedInUser,
 	tokenId: number,
 	now: Date = new Date()
-): Promise<RevokeTokenOutcome> {
-	const token = await db
-		.selectFrom('api_token')
-		.select(['id', 'name'])
-		.where('id', '=', tokenId)
-		.where('user_id', '=', user.id)
-		.where('revoked_at', 'is', null)
-		.executeTakeFirst();
-	if (!token) return { ok: false, status: 404, message: 'We could not find that token. It may already have been revoked.' };
-	await db.updateTable('api_token').set({ revoked_at: now.toISOString() }).where('id', '=', token.id).execute();
-	await recordAudit(db, user, { action: 'api_token_revoked', summary: `Revoked the API token “${token.name}”` }, now);
-	return { ok: true, name: token.name };
+): Promise<Outcome<{ name: string }>> {
+	return atomically(db, async (tx) => {
+		const token = await tx
+			.updateTable('api_token')
+			.set({ revoked_at: now.toISOString() })
+			.where('id', '=', tokenId)
+			.where('user_id', '=', user.id)
+			.where('revoked_at', 'is', null)
+			.returning(['id', 'name'])
+			.executeTakeFirst();
+		if (!token) return refuse(404, TOKEN_NOT_FOUND);
+		await recordAudit(tx, user, { action: 'api_token_revoked', summary: `Revoked the API token “${token.name}”` }, now);
+		return { ok: true, name: token.name };
+	});
 }
 
 export interface ApiCaller {

@@ -10,8 +10,9 @@ import { constructMeans } from '../../npt/constructs';
 import type { Instrument } from '../../npt/instrument';
 import { linkWorkerScores, perceptionGap, staffItemScore, type SideScores } from '../../npt/perception-gap';
 import type { RoundResults } from '../../npt/round-results';
-import { checkSubmission, type FieldProblem } from '../../npt/submission';
+import { checkSubmission } from '../../npt/submission';
 import { recordAudit } from '../platform/audit';
+import { refuse, refuseProblems, type Outcome, type Refusal } from '../platform/outcome';
 import type { Db, DbOrTx } from '../db';
 import { instrumentsOf, itemIdsOf, listInstrumentVersions } from '../surveys/instruments';
 import type { SignedInUser } from '../accounts/users';
@@ -43,14 +44,10 @@ export interface AssessmentRound {
 export function assessmentRefusal(
 	user: SignedInUser,
 	round: AssessmentRound | undefined
-): { status: 403 | 404 | 409; message: string } | undefined {
-	if (user.role !== 'link_worker') return { status: 403, message: 'Only link workers give their own view of a practice.' };
-	if (!round || !user.practiceIds.includes(round.practiceId)) {
-		return { status: 404, message: 'We could not find that survey round.' };
-	}
-	if (round.status === 'draft') {
-		return { status: 409, message: 'This round has not been opened yet, so there is nothing to give a view on.' };
-	}
+): Refusal | undefined {
+	if (user.role !== 'link_worker') return refuse(403, 'Only link workers give their own view of a practice.');
+	if (!round || !user.practiceIds.includes(round.practiceId)) return refuse(404, 'We could not find that survey round.');
+	if (round.status === 'draft') return refuse(409, 'This round has not been opened yet, so there is nothing to give a view on.');
 	return undefined;
 }
 
@@ -63,11 +60,6 @@ export async function getAssessmentRound(db: DbOrTx, roundId: number): Promise<A
 	return row && { id: row.id, title: row.title, practiceId: row.practice_id, status: row.status };
 }
 
-export type SaveOutcome =
-	| { ok: true; assessmentId: number; replaced: boolean }
-	| { ok: false; status: 400; problems: FieldProblem[] }
-	| { ok: false; status: 403 | 404 | 409; message: string };
-
 /**
  * Checks the form entries against the link worker instrument and stores them as this link
  * worker's assessment of the round, replacing any earlier one. Nothing is stored on any problem.
@@ -78,10 +70,10 @@ export async function saveAssessment(
 	roundId: number,
 	entries: Iterable<readonly [string, string]>,
 	now: Date = new Date()
-): Promise<SaveOutcome> {
+): Promise<Outcome<{ assessmentId: number; replaced: boolean }>> {
 	const round = await getAssessmentRound(db, roundId);
 	const refusal = assessmentRefusal(linkWorker, round);
-	if (refusal || !round) return { ok: false, ...(refusal ?? { status: 404, message: 'We could not find that survey round.' }) };
+	if (refusal || !round) return refusal ?? refuse(404, 'We could not find that survey round.');
 
 	const existing = await getAssessment(db, roundId, linkWorker.id);
 	// An earlier view keeps the version it was given on, so its answers stay comparable.
@@ -91,7 +83,7 @@ export async function saveAssessment(
 	if (!target) throw new Error('No link worker instrument version is stored');
 
 	const checked = checkSubmission(statementsOnly(target.instrument), entries, { codeRequired: false });
-	if (!checked.ok) return { ok: false, status: 400, problems: checked.problems };
+	if (!checked.ok) return refuseProblems(400, checked.problems);
 	const agreement = checked.submission.agreement;
 
 	const stamp = now.toISOString();

@@ -15,6 +15,7 @@ import {
 } from '../../npt/infrastructure';
 import type { FieldProblem } from '../../npt/submission';
 import { recordAudit } from '../platform/audit';
+import { refuse, refuseProblems, type Outcome } from '../platform/outcome';
 import type { Db, DbOrTx } from '../db';
 import type { FlagVisibility } from '../db/schema';
 import type { SignedInUser } from '../accounts/users';
@@ -28,13 +29,6 @@ export const FLAG_VISIBILITY_LABELS: Record<FlagVisibility, string> = {
 	pcn_only: 'The PCN lead only'
 };
 
-export type FlagOutcome<T> = { ok: true; value: T } | { ok: false; status: 400 | 404; problems: FieldProblem[] };
-
-export const flagNotFound = <T>(): FlagOutcome<T> => ({
-	ok: false,
-	status: 404,
-	problems: [{ field: 'form', message: 'We could not find that flag.' }]
-});
 
 export interface ChecklistAnswerInput {
 	itemId: string;
@@ -128,12 +122,12 @@ export async function saveChecklist(
 	answers: readonly ChecklistAnswerInput[],
 	visibilityByItem: Readonly<Record<string, string | undefined>>,
 	now: Date = new Date()
-): Promise<FlagOutcome<SavedChecklist>> {
+): Promise<Outcome<{ value: SavedChecklist }>> {
 	if (linkWorker.role !== 'link_worker' || !(await isAssigned(db, linkWorker.id, practiceId))) {
-		return { ok: false, status: 404, problems: [{ field: 'form', message: 'We could not find that practice.' }] };
+		return refuse(404, 'We could not find that practice.');
 	}
 	const checked = checkAnswers(answers, visibilityByItem);
-	if (!checked.ok) return { ok: false, status: 400, problems: checked.problems };
+	if (!checked.ok) return refuseProblems(400, checked.problems);
 
 	const stamp = now.toISOString();
 	const version = CURRENT_CHECKLIST.version;

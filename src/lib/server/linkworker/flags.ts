@@ -23,11 +23,13 @@ import {
 import type { FlaggedGap } from '../../npt/actions';
 import { CURRENT_CHECKLIST, checklistItem, checklistVersion, type ChecklistItem } from '../../npt/infrastructure';
 import { recordAudit } from '../platform/audit';
+import { refuse, type Outcome } from '../platform/outcome';
 import type { Db, DbOrTx } from '../db';
 import type { Flag, FlagVisibility } from '../db/schema';
 import type { SignedInUser } from '../accounts/users';
 import { cleanParagraphs } from '../../text';
-import { flagNotFound, type FlagOutcome } from './checklist';
+
+const flagNotFound = () => refuse(404, 'We could not find that flag.');
 
 type FlagWithPcn = Flag & { pcn_id: number | null; practice_name: string };
 
@@ -208,18 +210,18 @@ export async function changeFlagState(
 	toState: string,
 	reason?: string | null,
 	now: Date = new Date()
-): Promise<FlagOutcome<FlagState>> {
+): Promise<Outcome<{ value: FlagState }>> {
 	const row = await flagsWithPcn(db).where('flag.id', '=', flagId).executeTakeFirst();
 	const side = row ? sideOf(actor, row) : null;
 	if (!row || !side) return flagNotFound();
 	if (!(FLAG_STATES as readonly string[]).includes(toState)) {
-		return { ok: false, status: 400, problems: [{ field: 'state', message: 'Choose a state from the list' }] };
+		return refuse(400, 'Choose a state from the list', 'state');
 	}
 	const to = toState as FlagState;
 	const text = reasonSchema.safeParse(reason);
-	if (!text.success) return { ok: false, status: 400, problems: [{ field: 'reason', message: text.error.issues[0]!.message }] };
+	if (!text.success) return refuse(400, text.error.issues[0]!.message, 'reason');
 	const problem = transitionProblem(row.state, to, side, text.data);
-	if (problem) return { ok: false, status: 400, problems: [{ field: to === 'wont_fix' ? 'reason' : 'state', message: problem }] };
+	if (problem) return refuse(400, problem, to === 'wont_fix' ? 'reason' : 'state');
 
 	const stamp = now.toISOString();
 	const changed = await db.transaction().execute(async (tx) => {
@@ -247,7 +249,7 @@ export async function changeFlagState(
 		return true;
 	});
 	if (!changed) {
-		return { ok: false, status: 400, problems: [{ field: 'state', message: 'Someone else changed this flag just now. Check its state and try again.' }] };
+		return refuse(400, 'Someone else changed this flag just now. Check its state and try again.', 'state');
 	}
 	return { ok: true, value: to };
 }
@@ -259,7 +261,7 @@ export async function commentOnFlag(
 	flagId: number,
 	text: string,
 	now: Date = new Date()
-): Promise<FlagOutcome<null>> {
+): Promise<Outcome<{ value: null }>> {
 	const row = await flagsWithPcn(db).where('flag.id', '=', flagId).executeTakeFirst();
 	if (!row || !sideOf(actor, row)) return flagNotFound();
 	const parsed = z
@@ -267,7 +269,7 @@ export async function commentOnFlag(
 		.transform(cleanParagraphs)
 		.pipe(z.string().min(1, 'Write a comment').max(FLAG_REASON_MAX, `Keep the comment to ${FLAG_REASON_MAX} characters or fewer`))
 		.safeParse(text);
-	if (!parsed.success) return { ok: false, status: 400, problems: [{ field: 'comment', message: parsed.error.issues[0]!.message }] };
+	if (!parsed.success) return refuse(400, parsed.error.issues[0]!.message, 'comment');
 	const stamp = now.toISOString();
 	await db.transaction().execute(async (tx) => {
 		await tx

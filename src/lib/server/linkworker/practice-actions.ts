@@ -18,6 +18,7 @@ import type { FlagState } from '../../npt/flag-lifecycle';
 import type { FieldProblem } from '../../npt/submission';
 import { ROUND_MANAGERS } from '../access';
 import { recordAudit } from '../platform/audit';
+import { refuse, refuseProblems, type Outcome } from '../platform/outcome';
 import type { Db, DbOrTx } from '../db';
 import type { FlagVisibility, PracticeAction, PracticeActionState } from '../db/schema';
 import { listFlagsForPractice, type FlagView } from './flags';
@@ -32,15 +33,9 @@ export const ACTION_NOTE_MAX = 1000;
 const MONTHS_BACK = 24;
 const MONTHS_AHEAD = 60;
 
-export type ActionOutcome<T> = { ok: true; value: T } | { ok: false; status: 400 | 404; problems: FieldProblem[] };
-
-const notFound = <T>(): ActionOutcome<T> => ({
-	ok: false,
-	status: 404,
-	problems: [{ field: 'form', message: 'We could not find that action.' }]
-});
+const notFound = () => refuse(404, 'We could not find that action.');
 const SOMEONE_ELSE = 'Someone else changed this action just now. Check it and try again.';
-const invalid = <T>(problems: FieldProblem[]): ActionOutcome<T> => ({ ok: false, status: 400, problems });
+const invalid = (problems: FieldProblem[]) => refuseProblems(400, problems);
 
 /** What an action is for, as the form sends it: `flag:<id>` or `construct:<construct>`. */
 type ActionLink = { flagId: number } | { construct: Construct };
@@ -241,7 +236,7 @@ export async function getAction(db: DbOrTx, viewer: SignedInUser, actionId: numb
 }
 
 /** The action if this person may change it; otherwise the reason as an outcome. */
-async function changeable(db: DbOrTx, actor: SignedInUser, actionId: number): Promise<ActionOutcome<ActionView>> {
+async function changeable(db: DbOrTx, actor: SignedInUser, actionId: number): Promise<Outcome<{ value: ActionView }>> {
 	const action = await getAction(db, actor, actionId);
 	if (!action || !action.canChange) return notFound();
 	return { ok: true, value: action };
@@ -253,9 +248,9 @@ export async function recordAction(
 	practiceId: number,
 	input: ActionInput,
 	now: Date = new Date()
-): Promise<ActionOutcome<number>> {
+): Promise<Outcome<{ value: number }>> {
 	if (!canManage(actor, practiceId)) {
-		return { ok: false, status: 404, problems: [{ field: 'form', message: 'We could not find that practice.' }] };
+		return refuse(404, 'We could not find that practice.');
 	}
 	const parsed = actionSchema(ukDate(now)).safeParse(input);
 	if (!parsed.success) return invalid(problemsOf(parsed.error));
@@ -304,7 +299,7 @@ export async function updateAction(
 	actionId: number,
 	input: ActionInput,
 	now: Date = new Date()
-): Promise<ActionOutcome<null>> {
+): Promise<Outcome<{ value: null }>> {
 	const found = await changeable(db, actor, actionId);
 	if (!found.ok) return found;
 	const action = found.value;
@@ -340,7 +335,7 @@ export async function markActionDone(
 	actionId: number,
 	input: DoneInput,
 	now: Date = new Date()
-): Promise<ActionOutcome<null>> {
+): Promise<Outcome<{ value: null }>> {
 	const found = await changeable(db, actor, actionId);
 	if (!found.ok) return found;
 	const action = found.value;
@@ -367,7 +362,7 @@ export async function markActionDone(
 }
 
 /** Takes back "done" (marked by mistake, or it did not stick); the action is planned again. */
-export async function reopenAction(db: Db, actor: SignedInUser, actionId: number, now: Date = new Date()): Promise<ActionOutcome<null>> {
+export async function reopenAction(db: Db, actor: SignedInUser, actionId: number, now: Date = new Date()): Promise<Outcome<{ value: null }>> {
 	const found = await changeable(db, actor, actionId);
 	if (!found.ok) return found;
 	const action = found.value;
@@ -387,7 +382,7 @@ export async function reopenAction(db: Db, actor: SignedInUser, actionId: number
 }
 
 /** Removes an action recorded by mistake; a done action is part of the record and stays. */
-export async function deleteAction(db: Db, actor: SignedInUser, actionId: number, now: Date = new Date()): Promise<ActionOutcome<null>> {
+export async function deleteAction(db: Db, actor: SignedInUser, actionId: number, now: Date = new Date()): Promise<Outcome<{ value: null }>> {
 	const found = await changeable(db, actor, actionId);
 	if (!found.ok) return found;
 	const action = found.value;

@@ -30,6 +30,7 @@ export const AUDIT_ACTIONS = {
 	round_opened: 'Opened a round',
 	round_closed: 'Closed a round',
 	round_changed: 'Changed a round',
+	round_deleted: 'Deleted a draft round',
 	codes_issued: 'Created single-use codes',
 	results_viewed: 'Viewed results',
 	export_downloaded: 'Downloaded an export',

@@ -3,11 +3,11 @@
  * failure: `fail(status, { values, problems })`, with `problems` naming the field each is about
  * (`form` for the whole form), so ErrorSummary and the field components can show them.
  */
-import { fail, type ActionFailure } from '@sveltejs/kit';
+import { error, fail, type ActionFailure } from '@sveltejs/kit';
 import type { z } from 'zod';
 import type { FieldProblem } from '../../npt/submission';
 import { BodyTooLargeError, UnreadableFormError, readFormFields } from './http';
-import type { Refusal } from './outcome';
+import { refuse, refuseProblems, type Refusal } from './outcome';
 
 /** Ample for any admin form; the CSV import sets its own, larger limit. */
 export const DEFAULT_FORM_LIMIT = 32 * 1024;
@@ -24,7 +24,13 @@ export interface FormOptions {
 	multiple?: readonly string[];
 }
 
-export type FormResult<T> = { ok: true; data: T; values: FormValues } | { ok: false; failure: FormFailure };
+/** A form that could not be read or checked: the refusal, the values to refill it, and the failure to answer with. */
+export type FormRefused = { ok: false; refusal: Refusal; values: FormValues; failure: FormFailure };
+export type FormResult<T> = { ok: true; data: T; values: FormValues } | FormRefused;
+
+function refused(refusal: Refusal, values: FormValues = {}): FormRefused {
+	return { ok: false, refusal, values, failure: refusalFailure(refusal, values) };
+}
 
 export function formFailure(status: number, problems: FieldProblem[], values: FormValues = {}): FormFailure {
 	return fail(status, { values: echo(values), problems });
@@ -35,14 +41,50 @@ export function formRefusal<V extends FormValues = Record<string, string>>(statu
 	return fail(status, { values: echo(values) as V, problems: [{ field: 'form', message }] as FieldProblem[] });
 }
 
-/** A mutation's refusal, as the route sends it back: its status and problems, and the values. */
-export function refusalFailure(refusal: Refusal, values: FormValues = {}): FormFailure {
-	return formFailure(refusal.status, refusal.problems, values);
+export interface RefusalOptions {
+	/** How this form names a field the mutation names otherwise, e.g. `{ odsCode: 'icbOdsCode' }`. */
+	fields?: Readonly<Record<string, string>>;
+	/** More for the page beside values and problems, e.g. which part of the page the form is in. */
+	extra?: Readonly<Record<string, unknown>>;
+	/**
+	 * A 404 means the thing acted on is not there, or not the viewer's to see: by default that is
+	 * the error page, exactly as a visit would answer. A form that lists such things itself (the
+	 * API tokens) says so in place instead.
+	 */
+	notFoundInForm?: boolean;
+}
+
+/**
+ * A mutation's refusal as the route answers it: `fail(status, { values, problems })`, or the
+ * error page for a 404. Every action turns its mutation's refusal into a response here.
+ */
+export function refusalFailure(refusal: Refusal, values: FormValues = {}, options: RefusalOptions = {}): FormFailure {
+	if (refusal.status === 404 && !options.notFoundInForm) error(404, refusal.problems[0]?.message ?? 'We could not find that page.');
+	const problems = refusal.problems.map((p) => ({ field: options.fields?.[p.field] ?? p.field, message: p.message }));
+	const failure = formFailure(refusal.status, problems, values);
+	return options.extra ? (fail(refusal.status, { ...failure.data, ...options.extra }) as FormFailure) : failure;
 }
 
 /** What is sent back to refill a form: never a secret, and never `__proto__`, which Kit cannot serialise. */
 export function echo(values: FormValues): FormValues {
 	return Object.fromEntries(Object.entries(values).filter(([name]) => !SECRET_FIELDS.test(name) && name !== '__proto__'));
+}
+
+export type FieldsResult = { ok: true; fields: [string, string][] } | FormRefused;
+
+/** Reads a form's fields, refusing an oversized or unreadable body with the form's failure. */
+export async function readFields(
+	request: Request,
+	limit: number = DEFAULT_FORM_LIMIT,
+	tooLarge = 'The form was too large to accept. Nothing was saved.'
+): Promise<FieldsResult> {
+	try {
+		return { ok: true, fields: await readFormFields(request, limit) };
+	} catch (cause) {
+		if (cause instanceof BodyTooLargeError) return refused(refuse(413, tooLarge));
+		if (cause instanceof UnreadableFormError) return refused(refuse(400, `${cause.message} Nothing was saved.`));
+		throw cause;
+	}
 }
 
 /** Reads the body (refusing oversized or unreadable ones) and checks it against a zod schema. */
@@ -51,21 +93,11 @@ export async function readForm<S extends z.ZodType>(
 	schema: S,
 	options: FormOptions = {}
 ): Promise<FormResult<z.output<S>>> {
-	let fields: [string, string][];
-	try {
-		fields = await readFormFields(request, options.limit ?? DEFAULT_FORM_LIMIT);
-	} catch (cause) {
-		if (cause instanceof BodyTooLargeError) {
-			return { ok: false, failure: formFailure(413, [{ field: 'form', message: 'The form was too large to accept. Nothing was saved.' }]) };
-		}
-		if (cause instanceof UnreadableFormError) {
-			return { ok: false, failure: formFailure(400, [{ field: 'form', message: `${cause.message} Nothing was saved.` }]) };
-		}
-		throw cause;
-	}
+	const read = await readFields(request, options.limit);
+	if (!read.ok) return read;
 	// No prototype: a field named `__proto__` is an ordinary (unknown) field, not the object's prototype.
 	const values: FormValues = Object.create(null);
-	for (const [name, value] of fields) {
+	for (const [name, value] of read.fields) {
 		if (options.multiple?.includes(name)) values[name] = [...((values[name] as string[] | undefined) ?? []), value];
 		else values[name] = value;
 	}
@@ -76,7 +108,7 @@ export async function readForm<S extends z.ZodType>(
 			field: issue.path.length ? String(issue.path[0]) : 'form',
 			message: issue.message
 		}));
-		return { ok: false, failure: formFailure(400, problems, values) };
+		return refused(refuseProblems(400, problems), values);
 	}
 	return { ok: true, data: parsed.data, values };
 }

@@ -17,3 +17,8 @@ export type Outcome<T extends object = object> = ({ ok: true } & T) | Refusal;
 export function refuse(status: Refusal['status'], message: string, field = 'form'): Refusal {
 	return { ok: false, status, problems: [{ field, message }] };
 }
+
+/** A refusal with several problems, each about its own field (what zod found wrong with a form). */
+export function refuseProblems(status: Refusal['status'], problems: FieldProblem[]): Refusal {
+	return { ok: false, status, problems };
+}

@@ -5,20 +5,20 @@
 import { randomUUID } from 'node:crypto';
 import { isAgreementPoint, type AgreementAnswer } from '../../npt/answers';
 import type { Respondent } from '../../npt/scoring';
-import type { SurveySubmission } from '../../npt/submission';
+import { fieldName, type SurveySubmission } from '../../npt/submission';
+import { refuse, type Outcome } from '../platform/outcome';
 import { useCode } from './codes';
 import { emptyWriteAheadLogSoon, type Db, type DbOrTx } from '../db';
 import { itemIdsOf, type ItemIds } from './instruments';
 import { surveyAvailability } from '../../npt/round-schedule';
 import { useSubmissionKey } from './submission-keys';
 
-export type SubmitOutcome =
-	| { stored: true }
-	| { stored: false; reason: 'round_not_open' | 'code_unknown' | 'code_already_used' | 'already_stored' };
+/** Stored now, or (`storedEarlier`) by an earlier try of the same survey page whose answer was lost. */
+export type SubmitOutcome = Outcome<{ storedEarlier: boolean }>;
 
 class Refused extends Error {
-	constructor(readonly outcome: Extract<SubmitOutcome, { stored: false }>) {
-		super(outcome.reason);
+	constructor(readonly outcome: SubmitOutcome) {
+		super('refused');
 	}
 }
 
@@ -42,21 +42,25 @@ export async function submitResponse(
 				.where('id', '=', roundId)
 				.executeTakeFirst();
 			if (!round || surveyAvailability(round, today) !== 'open') {
-				throw new Refused({ stored: false, reason: 'round_not_open' });
+				throw new Refused(refuse(409, 'This survey closed before your answers arrived, so they were not saved.'));
 			}
 			if (submissionKey !== undefined && !(await useSubmissionKey(tx, roundId, submissionKey))) {
-				throw new Refused({ stored: false, reason: 'already_stored' });
+				throw new Refused({ ok: true, storedEarlier: true });
 			}
 			if (round.requires_code) {
 				const use = await useCode(tx, roundId, submission.code ?? '');
 				if (use !== 'accepted') {
-					throw new Refused({ stored: false, reason: use === 'already_used' ? 'code_already_used' : 'code_unknown' });
+					const problem =
+						use === 'already_used'
+							? 'That code has already been used. Each code works once.'
+							: 'That code is not valid for this survey. Check it against your slip.';
+					throw new Refused(refuse(400, problem, fieldName.code));
 				}
 			}
 			await storeResponse(tx, roundId, await itemIdsOf(tx, round.instrument_version_id), submission, today);
 		});
 		emptyWriteAheadLogSoon(db);
-		return { stored: true };
+		return { ok: true, storedEarlier: false };
 	} catch (error) {
 		if (error instanceof Refused) return error.outcome;
 		throw error;

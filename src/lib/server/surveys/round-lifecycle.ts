@@ -3,12 +3,15 @@
  */
 import { formatDate } from '../../dates';
 import { recordAudit } from '../platform/audit';
+import { refuse, type Outcome } from '../platform/outcome';
 import type { Db } from '../db';
 import type { Round } from '../db/schema';
 import type { SignedInUser } from '../accounts/users';
 import { findOpenRound, openRoundMessage, auditOpened } from './round-scheduling';
 
-export type RoundChange = { ok: true; round: Round } | { ok: false; status: 404 | 409; message: string };
+export type RoundChange = Outcome<{ round: Round }>;
+
+const ROUND_NOT_FOUND = 'We could not find that survey round.';
 
 /**
  * Opens a draft. Staff can answer from its opening date, or from today if that date has passed
@@ -17,18 +20,14 @@ export type RoundChange = { ok: true; round: Round } | { ok: false; status: 404 
 export async function openRound(db: Db, roundId: number, actor: SignedInUser, today: string): Promise<RoundChange> {
 	return db.transaction().execute(async (tx): Promise<RoundChange> => {
 		const round = await tx.selectFrom('round').selectAll().where('id', '=', roundId).executeTakeFirst();
-		if (!round) return { ok: false, status: 404, message: 'We could not find that survey round.' };
-		if (round.status === 'open') return { ok: false, status: 409, message: 'This round is already open.' };
-		if (round.status === 'closed') return { ok: false, status: 409, message: 'This round has closed. A closed round cannot be opened again.' };
+		if (!round) return refuse(404, ROUND_NOT_FOUND);
+		if (round.status === 'open') return refuse(409, 'This round is already open.');
+		if (round.status === 'closed') return refuse(409, 'This round has closed. A closed round cannot be opened again.');
 		if (round.closes_on < today) {
-			return {
-				ok: false,
-				status: 409,
-				message: `This round’s closing date, ${formatDate(round.closes_on)}, has passed. Create a new round with new dates instead.`
-			};
+			return refuse(409, `This round’s closing date, ${formatDate(round.closes_on)}, has passed. Create a new round with new dates instead.`);
 		}
 		const other = await findOpenRound(tx, round.practice_id, today, round.id);
-		if (other) return { ok: false, status: 409, message: openRoundMessage(other, today) };
+		if (other) return refuse(409, openRoundMessage(other, today));
 		const opened = await tx
 			.updateTable('round')
 			.set({ status: 'open', opens_on: round.opens_on < today ? today : round.opens_on })
@@ -44,11 +43,11 @@ export async function openRound(db: Db, roundId: number, actor: SignedInUser, to
 export async function closeRound(db: Db, roundId: number, actor: SignedInUser, today: string): Promise<RoundChange> {
 	return db.transaction().execute(async (tx): Promise<RoundChange> => {
 		const round = await tx.selectFrom('round').selectAll().where('id', '=', roundId).executeTakeFirst();
-		if (!round) return { ok: false, status: 404, message: 'We could not find that survey round.' };
+		if (!round) return refuse(404, ROUND_NOT_FOUND);
 		if (round.status === 'draft') {
-			return { ok: false, status: 409, message: 'This round is still a draft: it has not opened, so there is nothing to close.' };
+			return refuse(409, 'This round is still a draft: it has not opened, so there is nothing to close.');
 		}
-		if (round.status === 'closed') return { ok: false, status: 409, message: 'This round has already closed.' };
+		if (round.status === 'closed') return refuse(409, 'This round has already closed.');
 		// Past its closing date it has in effect closed already; record the date it really stopped.
 		const closedOn = round.closes_on < today ? round.closes_on : today;
 		const closed = await tx
@@ -73,19 +72,24 @@ export async function closeRound(db: Db, roundId: number, actor: SignedInUser, t
  * Deletes a draft, which nobody has been asked to answer. Anything that has opened stays: its
  * responses are part of the practice's history.
  */
-export async function deleteDraftRound(db: Db, roundId: number): Promise<RoundChange> {
+export async function deleteDraftRound(db: Db, roundId: number, actor: SignedInUser): Promise<RoundChange> {
 	return db.transaction().execute(async (tx): Promise<RoundChange> => {
 		const round = await tx.selectFrom('round').selectAll().where('id', '=', roundId).executeTakeFirst();
-		if (!round) return { ok: false, status: 404, message: 'We could not find that survey round.' };
+		if (!round) return refuse(404, ROUND_NOT_FOUND);
 		const responses = await tx
 			.selectFrom('response')
 			.select((eb) => eb.fn.countAll<number>().as('n'))
 			.where('round_id', '=', roundId)
 			.executeTakeFirstOrThrow();
 		if (round.status !== 'draft' || Number(responses.n) > 0) {
-			return { ok: false, status: 409, message: 'Only a draft can be deleted. A round that has opened stays, with its answers.' };
+			return refuse(409, 'Only a draft can be deleted. A round that has opened stays, with its answers.');
 		}
 		await tx.deleteFrom('round').where('id', '=', roundId).execute();
+		await recordAudit(tx, actor, {
+			action: 'round_deleted',
+			summary: `Deleted the draft round ${round.id} “${round.title}”`,
+			practiceId: round.practice_id
+		});
 		return { ok: true, round };
 	});
 }

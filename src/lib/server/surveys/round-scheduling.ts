@@ -5,8 +5,8 @@
 import { z } from 'zod';
 import { formatDate, isIsoDate } from '../../dates';
 import { FATIGUE_MONTHS, isWithinFatigueWindow, roundEditability } from '../../npt/round-schedule';
-import type { FieldProblem } from '../../npt/submission';
 import { recordAudit } from '../platform/audit';
+import { refuse, type Outcome } from '../platform/outcome';
 import type { Db, DbOrTx } from '../db';
 import type { Round } from '../db/schema';
 import type { SignedInUser } from '../accounts/users';
@@ -72,10 +72,8 @@ export function scheduleRoundSchema(today: string) {
 
 export type ScheduleRoundInput = z.output<ReturnType<typeof scheduleRoundSchema>>;
 
-export type ScheduleRoundOutcome =
-	| { ok: true; round: Round }
-	/** 400: bad input; 409: in conflict with the practice's other rounds. */
-	| { ok: false; status: 400 | 409; problems: FieldProblem[] };
+/** Refused with 400 for bad input, 409 in conflict with the practice's other rounds. */
+export type ScheduleRoundOutcome = Outcome<{ round: Round }>;
 
 /** A round of the practice, other than `exceptId`, that is open or scheduled to open (and not yet past its closing date). */
 export async function findOpenRound(db: DbOrTx, practiceId: number, today: string, exceptId?: number) {
@@ -131,27 +129,22 @@ export async function scheduleRound(
 	today: string
 ): Promise<ScheduleRoundOutcome> {
 	return db.transaction().execute(async (tx): Promise<ScheduleRoundOutcome> => {
-		const refuse = (field: string, message: string, status: 400 | 409): ScheduleRoundOutcome => ({
-			ok: false,
-			status,
-			problems: [{ field, message }]
-		});
 		if (!(await isStaffInstrumentVersion(tx, input.instrumentVersionId))) {
-			return refuse('instrumentVersionId', VERSION_MESSAGE, 400);
+			return refuse(400, VERSION_MESSAGE, 'instrumentVersionId');
 		}
 		if (input.start === 'open') {
 			const other = await findOpenRound(tx, practiceId, today);
-			if (other) return refuse('start', openRoundMessage(other, today), 409);
+			if (other) return refuse(409, openRoundMessage(other, today), 'start');
 		}
 		if (!input.confirmFatigue) {
 			const near = await findFatiguingRound(tx, practiceId, input.opensOn);
 			if (near) {
 				return refuse(
-					'confirmFatigue',
+					409,
 					`This round would open within ${FATIGUE_MONTHS} months of “${near.title}” (opening ${formatDate(near.opens_on)}). ` +
 						'Asking staff more than three times a year wears them out and fewer answer. ' +
 						'Choose another opening date, or tick “Schedule it anyway”.',
-					409
+					'confirmFatigue'
 				);
 			}
 		}
@@ -205,11 +198,8 @@ export function updateRoundSchema(today: string) {
 
 export type UpdateRoundInput = z.output<ReturnType<typeof updateRoundSchema>>;
 
-export type UpdateRoundOutcome =
-	| { ok: true; round: Round; changes: string[] }
-	| { ok: false; status: 404; message: string }
-	/** 400: bad input for this round; 409: the round has closed. */
-	| { ok: false; status: 400 | 409; problems: FieldProblem[] };
+/** Refused with 404 for no such round, 400 for bad input for this round, 409 once it has closed. */
+export type UpdateRoundOutcome = Outcome<{ round: Round; changes: string[] }>;
 
 const headcountText = (n: number | null) => (n === null ? 'none' : String(n));
 
@@ -241,35 +231,30 @@ export async function updateRound(
 	today: string
 ): Promise<UpdateRoundOutcome> {
 	return db.transaction().execute(async (tx): Promise<UpdateRoundOutcome> => {
-		const refuse = (field: string, message: string, status: 400 | 409): UpdateRoundOutcome => ({
-			ok: false,
-			status,
-			problems: [{ field, message }]
-		});
 		const round = await tx.selectFrom('round').selectAll().where('id', '=', roundId).executeTakeFirst();
-		if (!round) return { ok: false, status: 404, message: 'We could not find that survey round.' };
+		if (!round) return refuse(404, 'We could not find that survey round.');
 		const editability = roundEditability(round, today);
 		if (editability === 'closed') {
 			return refuse(
-				'form',
+				409,
 				`This round closed on ${formatDate(round.closed_on ?? round.closes_on)}, so its details can no longer change. Nothing was saved.`,
-				409
+				'form'
 			);
 		}
 		let opensOn: string;
 		if (editability === 'opened') {
 			if (input.opensOn !== undefined && input.opensOn !== round.opens_on) {
 				return refuse(
-					'opensOn',
+					400,
 					`This round opened on ${formatDate(round.opens_on)} and staff may have answered since, so its opening date cannot change.`,
-					400
+					'opensOn'
 				);
 			}
 			// closesOn >= today >= opens_on here, so the closing date cannot fall before the opening date.
 			opensOn = round.opens_on;
 		} else {
-			if (input.opensOn === undefined) return refuse('opensOn', 'Enter the opening date', 400);
-			if (input.opensOn < today) return refuse('opensOn', 'The opening date cannot be in the past', 400);
+			if (input.opensOn === undefined) return refuse(400, 'Enter the opening date', 'opensOn');
+			if (input.opensOn < today) return refuse(400, 'The opening date cannot be in the past', 'opensOn');
 			opensOn = input.opensOn;
 		}
 		const after = {

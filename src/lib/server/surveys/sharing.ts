@@ -7,10 +7,11 @@ import { renderSVG } from 'uqr';
 import { z } from 'zod';
 import { guardRound, ROUND_MANAGERS } from '../access';
 import { recordAudit } from '../platform/audit';
+import { refuse, type Outcome } from '../platform/outcome';
 import { issueCodes } from './codes';
 import { atomically, type DbOrTx } from '../db';
 import { getRound, type RoundWithPractice } from './rounds';
-import { type SurveyAvailability } from '../../npt/round-schedule';
+import { surveyAvailability, type SurveyAvailability } from '../../npt/round-schedule';
 import type { SignedInUser } from '../accounts/users';
 
 interface SharingEvent {
@@ -75,21 +76,29 @@ export const codeBatchSchema = z.object({
 		)
 });
 
-/** Creates a batch of codes and records who did it, in one transaction: no codes without the audit entry. */
+/**
+ * Creates a batch of codes for a round that is open or due to open and asks for codes, and
+ * records who did it, in one transaction: no codes without the audit entry. The round is read
+ * inside that transaction, so a round closed a moment ago gets no codes.
+ */
 export async function issueCodeBatch(
 	db: DbOrTx,
 	user: SignedInUser,
-	round: Pick<RoundWithPractice, 'id' | 'title' | 'practice'>,
-	count: number
-): Promise<string[]> {
-	const work = async (tx: DbOrTx) => {
+	roundId: number,
+	count: number,
+	today: string
+): Promise<Outcome<{ codes: string[] }>> {
+	return atomically(db, async (tx) => {
+		const round = await getRound(tx, roundId);
+		if (!round) return refuse(404, 'We could not find that survey round.');
+		if (!isShareable(surveyAvailability(round, today))) return refuse(409, 'This round is not open, so no codes were created.');
+		if (round.requires_code !== 1) return refuse(409, 'This round does not ask for codes, so none were created.');
 		const codes = await issueCodes(tx, round.id, count);
 		await recordAudit(tx, user, {
 			action: 'codes_issued',
 			summary: `Created ${count} single-use ${count === 1 ? 'code' : 'codes'} for round ${round.id} “${round.title}” at ${round.practice.name}`,
 			practiceId: round.practice.id
 		});
-		return codes;
-	};
-	return atomically(db, work);
+		return { ok: true, codes };
+	});
 }

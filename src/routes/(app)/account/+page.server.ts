@@ -1,10 +1,11 @@
-import { fail, redirect } from '@sveltejs/kit';
+import { redirect } from '@sveltejs/kit';
 import { z } from 'zod';
 import { guard } from '$lib/server/access';
-import { API_TOKEN_ROLES, createApiToken, listApiTokens, revokeApiToken, MAX_ACTIVE_TOKENS } from '$lib/server/api/tokens';
+import { API_TOKEN_ROLES, createApiToken, listApiTokens, revokeApiToken, MAX_ACTIVE_TOKENS, TOKEN_NOT_FOUND } from '$lib/server/api/tokens';
 import { API_RATE_LIMIT } from '$lib/server/api/endpoint';
 import { idTextSchema } from '$lib/server/organisations/organisation-forms';
-import { formFailure, readForm, type FormFailure } from '$lib/server/platform/forms';
+import { readForm, refusalFailure } from '$lib/server/platform/forms';
+import { refuse } from '$lib/server/platform/outcome';
 import { MAX_PASSWORD_LENGTH } from '$lib/server/accounts/passwords';
 import { changePassword, dismissAdminResetNotice, newPasswordSchema } from '$lib/server/accounts/choosing-password';
 import { describeAccess } from '$lib/server/accounts/people-list';
@@ -48,10 +49,8 @@ const changePasswordSchema = z
 	.object({ current: z.string().min(1, 'Enter your current password').max(MAX_PASSWORD_LENGTH, 'Your current password is not right.') })
 	.and(newPasswordSchema);
 
-/** Marks a failure as the token forms', so the page shows it there and not by the password form. */
-function tokenFailure(failure: FormFailure) {
-	return fail(failure.status, { ...failure.data, section: 'tokens' as const });
-}
+/** The token forms' failures are shown there, not by the password form; a token not found is said in place. */
+const TOKEN_FORMS = { extra: { section: 'tokens' as const }, notFoundInForm: true };
 
 const revokeTokenSchema = z.object({ tokenId: idTextSchema('Choose a token to revoke') });
 
@@ -73,7 +72,7 @@ export const actions = {
 			{ current: form.data.current, password: form.data.password },
 			{ clientAddress: event.getClientAddress() }
 		);
-		if (!outcome.ok) return formFailure(outcome.status, outcome.problems);
+		if (!outcome.ok) return refusalFailure(outcome);
 		// Every session ended with the change, this one too: this browser, which knew the password, starts afresh.
 		const session = await createSession(locals.db, user.id);
 		setSessionCookie(cookies, session.token, session.expiresAt, locals.config.secureCookies);
@@ -95,9 +94,9 @@ export const actions = {
 	createToken: async (event) => {
 		const user = guard(event, { roles: API_TOKEN_ROLES });
 		const form = await readForm(event.request, z.object({ name: z.string().default('') }));
-		if (!form.ok) return tokenFailure(form.failure);
+		if (!form.ok) return refusalFailure(form.refusal, form.values, TOKEN_FORMS);
 		const outcome = await createApiToken(event.locals.db, user, form.data.name);
-		if (!outcome.ok) return tokenFailure(formFailure(outcome.status, [{ field: outcome.field, message: outcome.message }], form.values));
+		if (!outcome.ok) return refusalFailure(outcome, form.values, TOKEN_FORMS);
 		return { section: 'tokens' as const, created: outcome.token };
 	},
 
@@ -105,9 +104,8 @@ export const actions = {
 		const user = guard(event, { roles: API_TOKEN_ROLES });
 		const form = await readForm(event.request, revokeTokenSchema);
 		// A missing or malformed id names no token of theirs: the same "not there" as someone else's.
-		if (!form.ok) return tokenFailure(formFailure(404, [{ field: 'form', message: 'We could not find that token. It may already have been revoked.' }]));
-		const outcome = await revokeApiToken(event.locals.db, user, form.data.tokenId);
-		if (!outcome.ok) return tokenFailure(formFailure(outcome.status, [{ field: 'form', message: outcome.message }]));
+		const outcome = form.ok ? await revokeApiToken(event.locals.db, user, form.data.tokenId) : refuse(404, TOKEN_NOT_FOUND);
+		if (!outcome.ok) return refusalFailure(outcome, {}, TOKEN_FORMS);
 		redirect(303, '/account?done=token-revoked#tokens-heading');
 	}
 } satisfies Actions;

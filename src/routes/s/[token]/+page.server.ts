@@ -1,8 +1,7 @@
-import { error, fail, redirect, type Cookies } from '@sveltejs/kit';
+import { error, redirect, type Cookies } from '@sveltejs/kit';
 import { ukDate } from '$lib/dates';
 import { checkSubmission, fieldName } from '$lib/npt/submission';
-import { echo, formRefusal } from '$lib/server/platform/forms';
-import { BodyTooLargeError, UnreadableFormError, readFormFields } from '$lib/server/platform/http';
+import { echo, formFailure, formRefusal, readFields, refusalFailure } from '$lib/server/platform/forms';
 import { getInstrumentVersion } from '$lib/server/surveys/instruments';
 import { submitResponse } from '$lib/server/surveys/responses';
 import { getRoundByToken } from '$lib/server/surveys/rounds';
@@ -67,16 +66,9 @@ export const actions = {
 		const round = await getRoundByToken(locals.db, params.token);
 		if (!round) error(404, NOT_FOUND);
 
-		let fields: [string, string][];
-		try {
-			fields = await readFormFields(request, MAX_BODY_BYTES);
-		} catch (cause) {
-			if (cause instanceof BodyTooLargeError) {
-				return formRefusal(413, 'Your answers were too large to accept. Shorten your comment and send them again.');
-			}
-			if (cause instanceof UnreadableFormError) return formRefusal(400, `${cause.message} Nothing was saved.`);
-			throw cause;
-		}
+		const read = await readFields(request, MAX_BODY_BYTES, 'Your answers were too large to accept. Shorten your comment and send them again.');
+		if (!read.ok) return read.failure;
+		const { fields } = read;
 		const submissionKey = submissionKeyOf(fields);
 		const answers = fields.filter(([name]) => name !== SUBMISSION_KEY_FIELD);
 		// Echo back what the person chose, so nothing is lost on an error; never the invitation code.
@@ -98,7 +90,7 @@ export const actions = {
 		if (!stored) error(500, 'This survey is misconfigured.');
 
 		const checked = checkSubmission(stored.instrument, answers, { codeRequired: round.requires_code === 1 });
-		if (!checked.ok) return fail(400, { values, problems: checked.problems });
+		if (!checked.ok) return formFailure(400, checked.problems, values);
 
 		const allowed = await claimSurveySubmission(locals.db, { id: round.id, staffHeadcount: round.staff_headcount }, getClientAddress());
 		if (!allowed.ok) {
@@ -111,17 +103,8 @@ export const actions = {
 		}
 
 		const outcome = await submitResponse(locals.db, round.id, checked.submission, today, submissionKey);
-		if (!outcome.stored) {
-			if (outcome.reason === 'already_stored') thank(cookies, round.id, params.token);
-			if (outcome.reason === 'round_not_open') {
-				return formRefusal(409, 'This survey closed before your answers arrived, so they were not saved.');
-			}
-			const message =
-				outcome.reason === 'code_already_used'
-					? 'That code has already been used. Each code works once.'
-					: 'That code is not valid for this survey. Check it against your slip.';
-			return fail(400, { values, problems: [{ field: fieldName.code, message }] });
-		}
+		// A round that closed meanwhile refills nothing: there is nothing left to send again.
+		if (!outcome.ok) return refusalFailure(outcome, outcome.status === 409 ? {} : values);
 		thank(cookies, round.id, params.token);
 	}
 } satisfies Actions;

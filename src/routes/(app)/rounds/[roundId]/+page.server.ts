@@ -1,10 +1,12 @@
-import { error, fail, redirect, type RequestEvent } from '@sveltejs/kit';
+import { error, redirect, type RequestEvent } from '@sveltejs/kit';
 import { ukDate } from '$lib/dates';
 import { guardRound, ROUND_MANAGERS } from '$lib/server/access';
 import { recordAudit } from '$lib/server/platform/audit';
+import { refusalFailure } from '$lib/server/platform/forms';
 import { EXPORT_NAMES, type ExportKind } from '$lib/server/results/round-exports';
 import { getRoundReport } from '$lib/server/results/round-report';
-import { closeRound, deleteDraftRound, openRound, type RoundChange } from '$lib/server/surveys/round-lifecycle';
+import { closeRound, deleteDraftRound, openRound } from '$lib/server/surveys/round-lifecycle';
+import type { Outcome } from '$lib/server/platform/outcome';
 import { describeRound, getRoundProgressByDay } from '$lib/server/surveys/rounds';
 import type { SignedInUser } from '$lib/server/accounts/users';
 import type { Actions, PageServerLoad } from './$types';
@@ -65,14 +67,11 @@ export const load = (async (event) => {
 async function manage(
 	event: RequestEvent<{ roundId: string }>,
 	action: 'open' | 'close' | 'delete',
-	change: (db: App.Locals['db'], roundId: number, user: SignedInUser, today: string) => Promise<RoundChange>
+	change: (db: App.Locals['db'], roundId: number, user: SignedInUser, today: string) => Promise<Outcome>
 ) {
 	const { user, roundId, practiceId } = await guardRound(event, ROUND_MANAGERS);
-	const outcome: RoundChange = await change(event.locals.db, roundId, user, ukDate());
-	if (!outcome.ok) {
-		if (outcome.status === 404) error(404, outcome.message);
-		return fail(outcome.status, { action, message: outcome.message });
-	}
+	const outcome = await change(event.locals.db, roundId, user, ukDate());
+	if (!outcome.ok) return refusalFailure(outcome, { action });
 	if (action === 'delete') redirect(303, `/practices/${practiceId}`);
 	redirect(303, `/rounds/${roundId}?${action === 'open' ? 'opened' : 'closed'}`);
 }
@@ -80,5 +79,5 @@ async function manage(
 export const actions = {
 	open: (event) => manage(event, 'open', openRound),
 	close: (event) => manage(event, 'close', closeRound),
-	delete: (event) => manage(event, 'delete', (db, roundId) => deleteDraftRound(db, roundId))
+	delete: (event) => manage(event, 'delete', deleteDraftRound)
 } satisfies Actions;

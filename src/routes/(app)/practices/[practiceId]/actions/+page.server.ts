@@ -1,11 +1,12 @@
-import { error, fail, redirect } from '@sveltejs/kit';
+import { error, redirect } from '@sveltejs/kit';
 import { z } from 'zod';
 import { ukDate } from '$lib/dates';
 import { CONSTRUCT_NAMES, CONSTRUCTS } from '$lib/npt/constructs';
 import { FLAG_STATE_LABELS, isUnresolved } from '$lib/npt/flag-lifecycle';
 import { guardPractice, RESULT_READERS, ROUND_MANAGERS } from '$lib/server/access';
 import { listFlagsForPractice } from '$lib/server/linkworker/flags';
-import { readForm } from '$lib/server/platform/forms';
+import { readForm, refusalFailure, type FormValues } from '$lib/server/platform/forms';
+import type { Outcome } from '$lib/server/platform/outcome';
 import { getPractice } from '$lib/server/organisations/organisations';
 import { idTextSchema } from '$lib/server/organisations/organisation-forms';
 import {
@@ -15,8 +16,7 @@ import {
 	markActionDone,
 	recordAction,
 	reopenAction,
-	updateAction,
-	type ActionOutcome
+	updateAction
 } from '$lib/server/linkworker/practice-actions';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
@@ -61,11 +61,9 @@ const detailsForm = z.object({
 	linkedTo: z.string().max(100).default('')
 });
 
-function settle(practiceId: number, outcome: ActionOutcome<unknown>, values: Record<string, unknown>, anchor: string) {
-	if (!outcome.ok) {
-		if (outcome.status === 404) error(404, 'We could not find that action.');
-		return fail(400, { values, problems: outcome.problems });
-	}
+/** Back to the action changed, or the form again with what was wrong. */
+function settle(practiceId: number, outcome: Outcome, values: FormValues, anchor: string) {
+	if (!outcome.ok) return refusalFailure(outcome, values);
 	redirect(303, `/practices/${practiceId}/actions#${anchor}`);
 }
 

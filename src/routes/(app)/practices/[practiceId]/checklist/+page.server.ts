@@ -1,12 +1,11 @@
-import { error, fail, redirect } from '@sveltejs/kit';
+import { error, redirect } from '@sveltejs/kit';
 import { CURRENT_CHECKLIST } from '$lib/npt/infrastructure';
 import type { FieldProblem } from '$lib/npt/submission';
 import { guardPractice } from '$lib/server/access';
 import { getChecklistAnswers, saveChecklist, type ChecklistAnswerInput } from '$lib/server/linkworker/checklist';
-import { BodyTooLargeError, UnreadableFormError, readFormFields } from '$lib/server/platform/http';
 import { getPractice } from '$lib/server/organisations/organisations';
 import type { Actions, PageServerLoad } from './$types';
-import { formRefusal } from '$lib/server/platform/forms';
+import { formFailure, formRefusal, readFields, refusalFailure } from '$lib/server/platform/forms';
 
 /** Only link workers, only at practices they serve; other practices read as not there. */
 const LINK_WORKERS = ['link_worker'] as const;
@@ -38,14 +37,9 @@ export const load = (async (event) => {
 export const actions = {
 	default: async (event) => {
 		const { user, practiceId } = guardPractice(event, LINK_WORKERS);
-		let fields: [string, string][];
-		try {
-			fields = await readFormFields(event.request, MAX_BODY_BYTES);
-		} catch (cause) {
-			if (cause instanceof BodyTooLargeError) return formRefusal(413, 'The form was too large to accept. Nothing was saved.');
-			if (cause instanceof UnreadableFormError) return formRefusal(400, `${cause.message} Nothing was saved.`);
-			throw cause;
-		}
+		const read = await readFields(event.request, MAX_BODY_BYTES);
+		if (!read.ok) return read.failure;
+		const { fields } = read;
 		const values = Object.fromEntries(fields);
 		// Items left unanswered are left as they were; the checklist can be filled in over several visits.
 		const answers: ChecklistAnswerInput[] = [];
@@ -62,13 +56,10 @@ export const actions = {
 		const notesAlone: FieldProblem[] = fields
 			.filter(([name, value]) => name.startsWith('note-') && value.trim() && !(`status-${name.slice(5)}` in values))
 			.map(([name]) => ({ field: name, message: 'Mark this item as in place, partly or missing, or clear the note' }));
-		if (notesAlone.length) return fail(400, { values, problems: notesAlone });
+		if (notesAlone.length) return formFailure(400, notesAlone, values);
 		if (!answers.length) return formRefusal(400, 'Mark at least one item as in place, partly or missing. Nothing was saved.', values);
 		const outcome = await saveChecklist(event.locals.db, user, practiceId, answers, visibility);
-		if (!outcome.ok) {
-			if (outcome.status === 404) error(404, NOT_FOUND);
-			return fail(400, { values, problems: outcome.problems });
-		}
+		if (!outcome.ok) return refusalFailure(outcome, values);
 		redirect(303, `/practices/${practiceId}/checklist?saved`);
 	}
 } satisfies Actions;

@@ -1,9 +1,9 @@
-import { error, fail, redirect } from '@sveltejs/kit';
+import { error, redirect } from '@sveltejs/kit';
 import { z } from 'zod';
 import { ukDate } from '$lib/dates';
 import { guardPractice, RESULT_READERS, ROUND_MANAGERS } from '$lib/server/access';
 import { changeFlagState, commentOnFlag, countGapsAcrossPcn, getFlag, listFlagsForPractice } from '$lib/server/linkworker/flags';
-import { readForm } from '$lib/server/platform/forms';
+import { readForm, refusalFailure } from '$lib/server/platform/forms';
 import { getPractice } from '$lib/server/organisations/organisations';
 import { idTextSchema } from '$lib/server/organisations/organisation-forms';
 import { listActionsForPractice, type ActionView } from '$lib/server/linkworker/practice-actions';
@@ -71,10 +71,7 @@ export const actions = {
 		if (!form.ok) return form.failure;
 		await requireFlagHere(event, practiceId, form.data.flagId);
 		const outcome = await changeFlagState(event.locals.db, user, form.data.flagId, form.data.to, form.data.reason);
-		if (!outcome.ok) {
-			if (outcome.status === 404) error(404, 'We could not find that flag.');
-			return fail(400, { values: form.values, problems: outcome.problems });
-		}
+		if (!outcome.ok) return refusalFailure(outcome, form.values);
 		redirect(303, `/practices/${practiceId}/flags#flag-${form.data.flagId}`);
 	},
 	comment: async (event) => {
@@ -83,10 +80,7 @@ export const actions = {
 		if (!form.ok) return form.failure;
 		await requireFlagHere(event, practiceId, form.data.flagId);
 		const outcome = await commentOnFlag(event.locals.db, user, form.data.flagId, form.data.comment ?? '');
-		if (!outcome.ok) {
-			if (outcome.status === 404) error(404, 'We could not find that flag.');
-			return fail(400, { values: form.values, problems: outcome.problems });
-		}
+		if (!outcome.ok) return refusalFailure(outcome, form.values);
 		redirect(303, `/practices/${practiceId}/flags#flag-${form.data.flagId}`);
 	}
 } satisfies Actions;

@@ -1,11 +1,10 @@
-import { error, fail, redirect } from '@sveltejs/kit';
+import { error, redirect } from '@sveltejs/kit';
 import { fieldName } from '$lib/npt/submission';
 import { guardRound } from '$lib/server/access';
 import { currentLinkWorkerInstrument, getAssessment, saveAssessment, statementsOnly } from '$lib/server/linkworker/assessments';
-import { BodyTooLargeError, UnreadableFormError, readFormFields } from '$lib/server/platform/http';
 import { getRound } from '$lib/server/surveys/rounds';
 import type { Actions, PageServerLoad } from './$types';
-import { formRefusal } from '$lib/server/platform/forms';
+import { readFields, refusalFailure } from '$lib/server/platform/forms';
 
 /** Far above any honest submission: 22 answers of a few characters each. */
 const MAX_BODY_BYTES = 32 * 1024;
@@ -34,21 +33,10 @@ export const load = (async (event) => {
 export const actions = {
 	default: async (event) => {
 		const { user, roundId } = await guardRound(event, LINK_WORKERS);
-		let fields: [string, string][];
-		try {
-			fields = await readFormFields(event.request, MAX_BODY_BYTES);
-		} catch (cause) {
-			if (cause instanceof BodyTooLargeError) return formRefusal(413, 'The form was too large to accept. Nothing was saved.');
-			if (cause instanceof UnreadableFormError) return formRefusal(400, `${cause.message} Nothing was saved.`);
-			throw cause;
-		}
-		const values = Object.fromEntries(fields);
-		const outcome = await saveAssessment(event.locals.db, user, roundId, fields);
-		if (!outcome.ok) {
-			if (outcome.status === 400) return fail(400, { values, problems: outcome.problems });
-			if (outcome.status === 409) return formRefusal(409, outcome.message, values);
-			error(outcome.status, outcome.message);
-		}
+		const read = await readFields(event.request, MAX_BODY_BYTES);
+		if (!read.ok) return read.failure;
+		const outcome = await saveAssessment(event.locals.db, user, roundId, read.fields);
+		if (!outcome.ok) return refusalFailure(outcome, Object.fromEntries(read.fields));
 		redirect(303, `/rounds/${roundId}?assessed`);
 	}
 } satisfies Actions;

@@ -1,7 +1,7 @@
 import { error, redirect, type RequestEvent } from '@sveltejs/kit';
 import { ukDate } from '$lib/dates';
 import { guardRound, ROUND_MANAGERS } from '$lib/server/access';
-import { formFailure, readForm } from '$lib/server/platform/forms';
+import { readForm, refusalFailure } from '$lib/server/platform/forms';
 import { describeRound, getRound } from '$lib/server/surveys/rounds';
 import { updateRound, updateRoundSchema } from '$lib/server/surveys/round-scheduling';
 import { roundEditability } from '$lib/npt/round-schedule';
@@ -34,10 +34,7 @@ export const actions = {
 		const form = await readForm(event.request, updateRoundSchema(today));
 		if (!form.ok) return form.failure;
 		const outcome = await updateRound(event.locals.db, round.id, form.data, user, today);
-		if (!outcome.ok) {
-			if (outcome.status === 404) error(404, outcome.message);
-			return formFailure(outcome.status, outcome.problems, form.values);
-		}
+		if (!outcome.ok) return refusalFailure(outcome, form.values);
 		redirect(303, `/rounds/${round.id}?changed`);
 	}
 } satisfies Actions;

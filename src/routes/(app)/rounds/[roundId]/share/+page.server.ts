@@ -1,6 +1,6 @@
 import { ukDate } from '$lib/dates';
 import { countCodes } from '$lib/server/surveys/codes';
-import { formFailure, readForm } from '$lib/server/platform/forms';
+import { readForm, refusalFailure } from '$lib/server/platform/forms';
 import { describeRound } from '$lib/server/surveys/rounds';
 import { surveyAvailability } from '$lib/npt/round-schedule';
 import {
@@ -41,14 +41,9 @@ export const actions = {
 		const { user, round } = await guardRoundSharing(event);
 		const form = await readForm(event.request, codeBatchSchema);
 		if (!form.ok) return form.failure;
-		if (!isShareable(surveyAvailability(round, ukDate()))) {
-			return formFailure(409, [{ field: 'form', message: 'This round is not open, so no codes were created.' }], form.values);
-		}
-		if (round.requires_code !== 1) {
-			return formFailure(409, [{ field: 'form', message: 'This round does not ask for codes, so none were created.' }], form.values);
-		}
-		const codes = await issueCodeBatch(event.locals.db, user, round, form.data.count);
+		const outcome = await issueCodeBatch(event.locals.db, user, round.id, form.data.count, ukDate());
+		if (!outcome.ok) return refusalFailure(outcome, form.values);
 		// No redirect: only hashes are stored, so this response is the one and only time the codes exist in readable form.
-		return { issued: { codes } };
+		return { issued: { codes: outcome.codes } };
 	}
 } satisfies Actions;

@@ -3,7 +3,7 @@ import { addDays, ukDate } from '$lib/dates';
 import { DEFAULT_STAFF_INSTRUMENT } from '$lib/npt/builtin';
 import { suggestRoundTitle } from '$lib/npt/round-schedule';
 import { guardPractice, ROUND_MANAGERS } from '$lib/server/access';
-import { formFailure, readForm } from '$lib/server/platform/forms';
+import { readForm, refusalFailure } from '$lib/server/platform/forms';
 import { listInstrumentVersions, versionIdOf } from '$lib/server/surveys/instruments';
 import { getPractice } from '$lib/server/organisations/organisations';
 import { latestHeadcount } from '$lib/server/surveys/rounds';
@@ -54,7 +54,7 @@ export const actions = {
 		const form = await readForm(event.request, scheduleRoundSchema(today));
 		if (!form.ok) return form.failure;
 		const outcome = await scheduleRound(event.locals.db, practice.id, form.data, user, today);
-		if (!outcome.ok) return formFailure(outcome.status, outcome.problems, form.values);
+		if (!outcome.ok) return refusalFailure(outcome, form.values);
 		redirect(303, `/rounds/${outcome.round.id}`);
 	}
 } satisfies Actions;
