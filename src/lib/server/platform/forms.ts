@@ -16,7 +16,7 @@ export const DEFAULT_FORM_LIMIT = 32 * 1024;
 const SECRET_FIELDS = /password|token|code_hash/i;
 
 export type FormValues = Record<string, string | string[]>;
-export type FormFailure = ActionFailure<{ values: FormValues; problems: FieldProblem[] }>;
+export type FormFailure<V extends FormValues = FormValues> = ActionFailure<{ values: V; problems: FieldProblem[] }>;
 
 export interface FormOptions {
 	limit?: number;
@@ -25,15 +25,15 @@ export interface FormOptions {
 }
 
 /** A form that could not be read or checked: the refusal, the values to refill it, and the failure to answer with. */
-export type FormRefused = { ok: false; refusal: Refusal; values: FormValues; failure: FormFailure };
+export type FormRefused<V extends FormValues = FormValues> = { ok: false; refusal: Refusal; values: V; failure: FormFailure<V> };
 export type FormResult<T> = { ok: true; data: T; values: FormValues } | FormRefused;
 
-function refused(refusal: Refusal, values: FormValues = {}): FormRefused {
+function refused<V extends FormValues>(refusal: Refusal, values: V): FormRefused<V> {
 	return { ok: false, refusal, values, failure: refusalFailure(refusal, values) };
 }
 
-export function formFailure(status: number, problems: FieldProblem[], values: FormValues = {}): FormFailure {
-	return fail(status, { values: echo(values), problems });
+export function formFailure<V extends FormValues = FormValues>(status: number, problems: FieldProblem[], values: V = {} as V): FormFailure<V> {
+	return fail(status, { values: echo(values) as V, problems });
 }
 
 /** A refusal of the form as a whole ("Nothing was saved"), with the values to refill it. */
@@ -58,11 +58,15 @@ export interface RefusalOptions {
  * A mutation's refusal as the route answers it: `fail(status, { values, problems })`, or the
  * error page for a 404. Every action turns its mutation's refusal into a response here.
  */
-export function refusalFailure(refusal: Refusal, values: FormValues = {}, options: RefusalOptions = {}): FormFailure {
+export function refusalFailure<V extends FormValues = FormValues>(
+	refusal: Refusal,
+	values: V = {} as V,
+	options: RefusalOptions = {}
+): FormFailure<V> {
 	if (refusal.status === 404 && !options.notFoundInForm) error(404, refusal.problems[0]?.message ?? 'We could not find that page.');
 	const problems = refusal.problems.map((p) => ({ field: options.fields?.[p.field] ?? p.field, message: p.message }));
 	const failure = formFailure(refusal.status, problems, values);
-	return options.extra ? (fail(refusal.status, { ...failure.data, ...options.extra }) as FormFailure) : failure;
+	return options.extra ? (fail(refusal.status, { ...failure.data, ...options.extra }) as FormFailure<V>) : failure;
 }
 
 /** What is sent back to refill a form: never a secret, and never `__proto__`, which Kit cannot serialise. */
@@ -70,7 +74,7 @@ export function echo(values: FormValues): FormValues {
 	return Object.fromEntries(Object.entries(values).filter(([name]) => !SECRET_FIELDS.test(name) && name !== '__proto__'));
 }
 
-export type FieldsResult = { ok: true; fields: [string, string][] } | FormRefused;
+export type FieldsResult = { ok: true; fields: [string, string][] } | FormRefused<Record<string, string>>;
 
 /** Reads a form's fields, refusing an oversized or unreadable body with the form's failure. */
 export async function readFields(
@@ -81,8 +85,8 @@ export async function readFields(
 	try {
 		return { ok: true, fields: await readFormFields(request, limit) };
 	} catch (cause) {
-		if (cause instanceof BodyTooLargeError) return refused(refuse(413, tooLarge));
-		if (cause instanceof UnreadableFormError) return refused(refuse(400, `${cause.message} Nothing was saved.`));
+		if (cause instanceof BodyTooLargeError) return refused(refuse(413, tooLarge), {});
+		if (cause instanceof UnreadableFormError) return refused(refuse(400, `${cause.message} Nothing was saved.`), {});
 		throw cause;
 	}
 }
@@ -94,7 +98,7 @@ export async function readForm<S extends z.ZodType>(
 	options: FormOptions = {}
 ): Promise<FormResult<z.output<S>>> {
 	const read = await readFields(request, options.limit);
-	if (!read.ok) return read;
+	if (!read.ok) return refused(read.refusal, {});
 	// No prototype: a field named `__proto__` is an ordinary (unknown) field, not the object's prototype.
 	const values: FormValues = Object.create(null);
 	for (const [name, value] of read.fields) {

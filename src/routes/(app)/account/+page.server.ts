@@ -4,7 +4,7 @@ import { guard } from '$lib/server/access';
 import { API_TOKEN_ROLES, createApiToken, listApiTokens, revokeApiToken, MAX_ACTIVE_TOKENS, TOKEN_NOT_FOUND } from '$lib/server/api/tokens';
 import { API_RATE_LIMIT } from '$lib/server/api/endpoint';
 import { idTextSchema } from '$lib/server/organisations/organisation-forms';
-import { readForm, refusalFailure } from '$lib/server/platform/forms';
+import { readForm, refusalFailure, type FormValues } from '$lib/server/platform/forms';
 import { refuse } from '$lib/server/platform/outcome';
 import { MAX_PASSWORD_LENGTH } from '$lib/server/accounts/passwords';
 import { changePassword, dismissAdminResetNotice, newPasswordSchema } from '$lib/server/accounts/choosing-password';
@@ -105,7 +105,7 @@ export const actions = {
 		const form = await readForm(event.request, revokeTokenSchema);
 		// A missing or malformed id names no token of theirs: the same "not there" as someone else's.
 		const outcome = form.ok ? await revokeApiToken(event.locals.db, user, form.data.tokenId) : refuse(404, TOKEN_NOT_FOUND);
-		if (!outcome.ok) return refusalFailure(outcome, {}, TOKEN_FORMS);
+		if (!outcome.ok) return refusalFailure<FormValues>(outcome, {}, TOKEN_FORMS);
 		redirect(303, '/account?done=token-revoked#tokens-heading');
 	}
 } satisfies Actions;
