@@ -3,16 +3,9 @@ import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listAuditEvents } from '../../src/lib/server/platform/audit';
 import type { Db } from '../../src/lib/server/db';
-import {
-	EXAMPLE_CSV,
-	MAX_IMPORT_BYTES,
-	MAX_IMPORT_ROWS,
-	checkImport,
-	importOrganisations,
-	parseImportCsv,
-	previewRows,
-	validateImport
-} from '../../src/lib/server/organisations/import';
+import { EXAMPLE_CSV, MAX_IMPORT_BYTES, MAX_IMPORT_ROWS, parseImportCsv } from '../../src/lib/server/organisations/import-csv';
+import { checkImport, previewRows, validateImport } from '../../src/lib/server/organisations/import-check';
+import { importOrganisations } from '../../src/lib/server/organisations/import';
 import { createIcb, createPcn, createPractice } from '../../src/lib/server/organisations/organisation-changes';
 import type { SignedInUser } from '../../src/lib/server/accounts/users';
 import { actions, load } from '../../src/routes/(app)/admin/import/+page.server';

@@ -5,7 +5,7 @@
  */
 import { error, redirect, type RequestEvent } from '@sveltejs/kit';
 import type { AccountLinkPurpose } from '../db/schema';
-import { formFailure, readForm } from '../platform/forms';
+import { refusalFailure, readForm } from '../platform/forms';
 import {
 	acceptInvitation,
 	excludeFromAdminResetNotice,
@@ -32,10 +32,7 @@ export async function setPasswordFromLink(event: RequestEvent, purpose: AccountL
 	const { db, config } = locals;
 	const setPassword = purpose === 'invitation' ? acceptInvitation : resetPassword;
 	const outcome = await setPassword(db, params.token ?? '', form.data.password);
-	if (!outcome.ok) {
-		if (outcome.status === 404 || outcome.status === 410) error(outcome.status, outcome.problems[0]!.message);
-		return formFailure(outcome.status, outcome.problems);
-	}
+	if (!outcome.ok) return refusalFailure(outcome);
 	// Whoever was signed in on this browser before may not be the person who holds the link;
 	// a reset has already ended every session of the account itself.
 	if (locals.sessionId) await invalidateSession(db, locals.sessionId);

@@ -1,13 +1,14 @@
 /**
- * Signing in with an email address and a password. Every wrong combination gets the same
+ * Signing in with an email address and a password, and signing out. Every wrong combination gets the same
  * answer and takes the same time, so nothing reveals whether an email has an account; each
  * attempt is counted before the (slow) password check, so a burst of guesses cannot all be
  * checked (throttle.ts); and the checks themselves queue at a bounded gate (passwords.ts).
  */
 import { recordAudit } from '../platform/audit';
-import type { DbOrTx } from '../db';
+import { refuse, refuseForNow, type Outcome } from '../platform/outcome';
+import { atomically, type DbOrTx } from '../db';
 import { PasswordChecksBusyError, verifyAgainstNothing, verifyPassword } from './passwords';
-import { createSession, type NewSession } from './sessions';
+import { createSession, invalidateSession, type NewSession } from './sessions';
 import {
 	claimSignInAttempt,
 	clearSignInAttempt,
@@ -24,9 +25,7 @@ export const WRONG_DETAILS = 'The email address or password is not right. Check 
 /** Seconds to suggest when the password checks are all busy. */
 const BUSY_RETRY_SECONDS = 5;
 
-export type SignInOutcome =
-	| { ok: true; user: SignedInUser; session: NewSession }
-	| { ok: false; status: 401 | 429 | 503; message: string; retryAfterSeconds?: number };
+export type SignInOutcome = Outcome<{ user: SignedInUser; session: NewSession }>;
 
 export type CountedCheck =
 	| { outcome: 'throttled'; retryAfterSeconds: number }
@@ -67,20 +66,10 @@ export async function signInWithPassword(
 	const account = await findUserByEmail(db, email);
 	const check = await checkPasswordCounted(db, throttleKeys(email, input.clientAddress), account?.password_hash, password, now);
 	if (check.outcome === 'throttled') {
-		return {
-			ok: false,
-			status: 429,
-			message: `Too many attempts to sign in. Wait ${describeWait(check.retryAfterSeconds)} and try again.`,
-			retryAfterSeconds: check.retryAfterSeconds
-		};
+		return refuseForNow(429, `Too many attempts to sign in. Wait ${describeWait(check.retryAfterSeconds)} and try again.`, check.retryAfterSeconds);
 	}
 	if (check.outcome === 'busy') {
-		return {
-			ok: false,
-			status: 503,
-			message: 'Belonging is busy checking other sign-ins. Wait a few seconds and try again.',
-			retryAfterSeconds: BUSY_RETRY_SECONDS
-		};
+		return refuseForNow(503, 'Belonging is busy checking other sign-ins. Wait a few seconds and try again.', BUSY_RETRY_SECONDS);
 	}
 	const { matches } = check;
 	if (!account || !matches || account.disabled_at) {
@@ -93,11 +82,19 @@ export async function signInWithPassword(
 			},
 			now
 		);
-		return { ok: false, status: 401, message: WRONG_DETAILS };
+		return refuse(401, WRONG_DETAILS);
 	}
 	await clearSignInAttempt(db, check.attempt);
 	const session = await createSession(db, account.id, now);
 	const user = await toSignedInUser(db, account);
 	await recordAudit(db, user, { action: 'sign_in', summary: 'Signed in with email and password' }, now);
 	return { ok: true, user, session };
+}
+
+/** Ends this session (the browser's cookie is the route's to clear), with its audit entry. */
+export async function signOut(db: DbOrTx, user: SignedInUser, sessionId: string): Promise<void> {
+	await atomically(db, async (tx) => {
+		await invalidateSession(tx, sessionId);
+		await recordAudit(tx, user, { action: 'sign_out', summary: 'Signed out' });
+	});
 }

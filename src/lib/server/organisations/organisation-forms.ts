@@ -3,7 +3,6 @@
  * and the errors that name the field at fault.
  */
 import { z } from 'zod';
-import type { FieldProblem } from '../../npt/submission';
 import { ICB_ODS_PATTERN, PCN_ODS_PATTERN, PRACTICE_ODS_PATTERN, normaliseOdsCode } from '../../ods';
 import { cleanLine } from '../../text';
 
@@ -75,16 +74,4 @@ export class DuplicateOdsCodeError extends OrganisationInputError {
 	) {
 		super('odsCode', `Another ${ORGANISATION_KIND_NAMES[kind]} already has the ODS code ${odsCode}`, options);
 	}
-}
-
-/**
- * The field problem an OrganisationInputError describes, named as the form names the field;
- * undefined for any other error, which the caller should let through.
- */
-export function organisationProblem(
-	error: unknown,
-	fieldNames: Partial<Record<OrganisationInputError['field'], string>> = {}
-): FieldProblem | undefined {
-	if (!(error instanceof OrganisationInputError)) return undefined;
-	return { field: fieldNames[error.field] ?? error.field, message: error.message };
 }

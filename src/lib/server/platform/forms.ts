@@ -47,23 +47,25 @@ export interface RefusalOptions {
 	/** More for the page beside values and problems, e.g. which part of the page the form is in. */
 	extra?: Readonly<Record<string, unknown>>;
 	/**
-	 * A 404 means the thing acted on is not there, or not the viewer's to see: by default that is
-	 * the error page, exactly as a visit would answer. A form that lists such things itself (the
-	 * API tokens) says so in place instead.
+	 * A 404 means the thing acted on is not there, or not the viewer's to see, and a 410 that it
+	 * is there no more (a used link): by default that is the error page, exactly as a visit would
+	 * answer. A form that lists such things itself (the API tokens) says so in place instead.
 	 */
 	notFoundInForm?: boolean;
 }
 
 /**
  * A mutation's refusal as the route answers it: `fail(status, { values, problems })`, or the
- * error page for a 404. Every action turns its mutation's refusal into a response here.
+ * error page for a 404 or 410. Every action turns its mutation's refusal into a response here.
  */
 export function refusalFailure<V extends FormValues = FormValues>(
 	refusal: Refusal,
 	values: V = {} as V,
 	options: RefusalOptions = {}
 ): FormFailure<V> {
-	if (refusal.status === 404 && !options.notFoundInForm) error(404, refusal.problems[0]?.message ?? 'We could not find that page.');
+	if ((refusal.status === 404 || refusal.status === 410) && !options.notFoundInForm) {
+		error(refusal.status, refusal.problems[0]?.message ?? 'We could not find that page.');
+	}
 	const problems = refusal.problems.map((p) => ({ field: options.fields?.[p.field] ?? p.field, message: p.message }));
 	const failure = formFailure(refusal.status, problems, values);
 	return options.extra ? (fail(refusal.status, { ...failure.data, ...options.extra }) as FormFailure<V>) : failure;

@@ -2,7 +2,7 @@ import { redirect } from '@sveltejs/kit';
 import { z } from 'zod';
 import { safeNextPath } from '$lib/server/access';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '$lib/server/demo/accounts';
-import { formFailure, readForm } from '$lib/server/platform/forms';
+import { readForm, refusalFailure } from '$lib/server/platform/forms';
 import { MAX_PASSWORD_LENGTH } from '$lib/server/accounts/passwords';
 import { setSessionCookie } from '$lib/server/accounts/sessions';
 import { WRONG_DETAILS, signInWithPassword } from '$lib/server/accounts/sign-in';
@@ -40,7 +40,7 @@ export const actions = {
 		if (!outcome.ok) {
 			const wait = outcome.retryAfterSeconds;
 			if (wait !== undefined) setHeaders({ 'retry-after': String(wait) });
-			return formFailure(outcome.status, [{ field: 'form', message: outcome.message }], {
+			return refusalFailure(outcome, {
 				email,
 				...(wait !== undefined && outcome.status === 429 ? { retryAfterSeconds: String(wait) } : {})
 			});

@@ -1,6 +1,6 @@
 import { redirect } from '@sveltejs/kit';
-import { recordAudit } from '$lib/server/platform/audit';
-import { deleteSessionCookie, invalidateSession } from '$lib/server/accounts/sessions';
+import { deleteSessionCookie } from '$lib/server/accounts/sessions';
+import { signOut } from '$lib/server/accounts/sign-in';
 import type { Actions, PageServerLoad } from './$types';
 
 /** Signing out is a POST (a link could be triggered by any page); a plain visit goes home. */
@@ -8,10 +8,7 @@ export const load = (() => redirect(303, '/')) satisfies PageServerLoad;
 
 export const actions = {
 	default: async ({ locals, cookies }) => {
-		if (locals.user && locals.sessionId) {
-			await invalidateSession(locals.db, locals.sessionId);
-			await recordAudit(locals.db, locals.user, { action: 'sign_out', summary: 'Signed out' });
-		}
+		if (locals.user && locals.sessionId) await signOut(locals.db, locals.user, locals.sessionId);
 		deleteSessionCookie(cookies, locals.config.secureCookies);
 		redirect(303, '/sign-in?signed-out');
 	}

@@ -1,26 +1,16 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { z } from 'zod';
-import type { FieldProblem } from '$lib/npt/submission';
 import { guard } from '$lib/server/access';
-import { formFailure, readForm } from '$lib/server/platform/forms';
+import { formFailure, readForm, refusalFailure } from '$lib/server/platform/forms';
 import { BodyTooLargeError, UnreadableFormError, readFormWithFile } from '$lib/server/platform/http';
-import {
-	EXAMPLE_CSV,
-	MAX_IMPORT_BYTES,
-	MAX_IMPORT_ROWS,
-	checkImport,
-	decodeCsvBytes,
-	importOrganisations,
-	previewRows,
-	type ImportCheck
-} from '$lib/server/organisations/import';
+import { EXAMPLE_CSV, MAX_IMPORT_BYTES, MAX_IMPORT_ROWS, decodeCsvBytes } from '$lib/server/organisations/import-csv';
+import { checkImport, importProblems, previewRows, type ImportCheck } from '$lib/server/organisations/import-check';
+import { importOrganisations } from '$lib/server/organisations/import';
 import type { Actions, PageServerLoad } from './$types';
 
 /** The CSV plus the rest of the form and multipart framing. */
 const BODY_LIMIT = MAX_IMPORT_BYTES + 16 * 1024;
 const SIZE_IN_WORDS = `${Math.round(MAX_IMPORT_BYTES / 1024)} KB`;
-/** Problems listed in the summary at the top; the table shows them all. */
-const SUMMARY_LIMIT = 20;
 
 export const load = ((event) => {
 	guard(event, { roles: ['admin'] });
@@ -30,16 +20,6 @@ export const load = ((event) => {
 		maxRows: MAX_IMPORT_ROWS
 	};
 }) satisfies PageServerLoad;
-
-function summaryOf(check: ImportCheck, fileField: string): FieldProblem[] {
-	if (check.fileProblems.length) return check.fileProblems.map((message) => ({ field: fileField, message }));
-	const all = check.rows.flatMap((row) => row.problems.map((message) => ({ field: `row-${row.line}`, message: `Row ${row.line}: ${message}` })));
-	if (all.length <= SUMMARY_LIMIT) return all;
-	return [
-		...all.slice(0, SUMMARY_LIMIT),
-		{ field: 'preview', message: `There are ${all.length - SUMMARY_LIMIT} more problems. The table below lists every one.` }
-	];
-}
 
 function previewOf(check: ImportCheck) {
 	return {
@@ -98,7 +78,7 @@ export const actions = {
 			csv = pasted;
 		}
 		const check = await checkImport(event.locals.db, csv);
-		const result = { values, problems: summaryOf(check, field), preview: previewOf(check), csv: check.plan ? csv : null };
+		const result = { values, problems: importProblems(check, field), preview: previewOf(check), csv: check.plan ? csv : null };
 		return check.plan ? result : fail(400, result);
 	},
 
@@ -117,11 +97,7 @@ export const actions = {
 		if (!form.ok) return form.failure;
 		const outcome = await importOrganisations(event.locals.db, form.data.csv, user);
 		if (!outcome.ok) {
-			const problems = [
-				{ field: 'form', message: 'Something changed since the file was checked, so nothing was imported. Fix these problems and check again.' },
-				...summaryOf(outcome.check, 'form')
-			];
-			return fail(400, { values: { csvText: '' }, problems, preview: previewOf(outcome.check), csv: null });
+			return refusalFailure(outcome, { csvText: '' }, { extra: { preview: previewOf(outcome.check), csv: null } });
 		}
 		redirect(303, `/admin/organisations?imported=${outcome.practices}&pcns=${outcome.pcns}`);
 	}

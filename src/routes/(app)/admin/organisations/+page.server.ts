@@ -1,9 +1,8 @@
 import { redirect } from '@sveltejs/kit';
 import { z } from 'zod';
 import { guard } from '$lib/server/access';
-import { recordAudit } from '$lib/server/platform/audit';
-import { formFailure, readForm } from '$lib/server/platform/forms';
-import { createIcb, createPcn, createPractice } from '$lib/server/organisations/organisation-changes';
+import { readForm, refusalFailure } from '$lib/server/platform/forms';
+import { addIcb, addPcn, addPractice } from '$lib/server/organisations/organisation-admin';
 import { getIcb, getPcn, getPractice, listOrganisationTree } from '$lib/server/organisations/organisations';
 import {
 	icbOdsCodeSchema,
@@ -11,7 +10,6 @@ import {
 	idTextSchema,
 	optionalIdTextSchema,
 	organisationNameSchema,
-	organisationProblem,
 	pcnOdsCodeSchema,
 	practiceOdsCodeSchema
 } from '$lib/server/organisations/organisation-forms';
@@ -76,76 +74,28 @@ export const actions = {
 		const user = guard(event, { roles: ['admin'] });
 		const form = await readForm(event.request, addIcbSchema);
 		if (!form.ok) return form.failure;
-		const { db } = event.locals;
-		let id: number;
-		try {
-			id = await db.transaction().execute(async (tx) => {
-				const icb = await createIcb(tx, { odsCode: form.data.icbOdsCode, name: form.data.icbName });
-				await recordAudit(tx, user, { action: 'organisation_created', summary: `Added ICB ${icb.name} (${icb.ods_code})` });
-				return icb.id;
-			});
-		} catch (error) {
-			const problem = organisationProblem(error, { odsCode: 'icbOdsCode' });
-			if (!problem) throw error;
-			return formFailure(400, [problem], form.values);
-		}
-		redirect(303, `/admin/organisations?added=icb&id=${id}`);
+		const outcome = await addIcb(event.locals.db, user, { odsCode: form.data.icbOdsCode, name: form.data.icbName });
+		if (!outcome.ok) return refusalFailure(outcome, form.values, { fields: { odsCode: 'icbOdsCode' } });
+		redirect(303, `/admin/organisations?added=icb&id=${outcome.icb.id}`);
 	},
 
 	addPcn: async (event) => {
 		const user = guard(event, { roles: ['admin'] });
 		const form = await readForm(event.request, addPcnSchema);
 		if (!form.ok) return form.failure;
-		const { db } = event.locals;
-		let id: number;
-		try {
-			id = await db.transaction().execute(async (tx) => {
-				const pcn = await createPcn(tx, {
-					odsCode: form.data.pcnOdsCode,
-					name: form.data.pcnName,
-					icbId: form.data.pcnIcbId
-				});
-				await recordAudit(tx, user, {
-					action: 'organisation_created',
-					summary: `Added PCN ${pcn.name} (${pcn.ods_code})`,
-					pcnId: pcn.id
-				});
-				return pcn.id;
-			});
-		} catch (error) {
-			const problem = organisationProblem(error, { odsCode: 'pcnOdsCode', icbId: 'pcnIcbId' });
-			if (!problem) throw error;
-			return formFailure(400, [problem], form.values);
-		}
-		redirect(303, `/admin/organisations?added=pcn&id=${id}`);
+		const { pcnOdsCode, pcnName, pcnIcbId } = form.data;
+		const outcome = await addPcn(event.locals.db, user, { odsCode: pcnOdsCode, name: pcnName, icbId: pcnIcbId });
+		if (!outcome.ok) return refusalFailure(outcome, form.values, { fields: { odsCode: 'pcnOdsCode', icbId: 'pcnIcbId' } });
+		redirect(303, `/admin/organisations?added=pcn&id=${outcome.pcn.id}`);
 	},
 
 	addPractice: async (event) => {
 		const user = guard(event, { roles: ['admin'] });
 		const form = await readForm(event.request, addPracticeSchema);
 		if (!form.ok) return form.failure;
-		const { db } = event.locals;
-		let id: number;
-		try {
-			id = await db.transaction().execute(async (tx) => {
-				const practice = await createPractice(tx, {
-					odsCode: form.data.practiceOdsCode,
-					name: form.data.practiceName,
-					pcnId: form.data.practicePcnId
-				});
-				await recordAudit(tx, user, {
-					action: 'organisation_created',
-					summary: `Added practice ${practice.name} (${practice.ods_code})`,
-					practiceId: practice.id,
-					pcnId: practice.pcn_id
-				});
-				return practice.id;
-			});
-		} catch (error) {
-			const problem = organisationProblem(error, { odsCode: 'practiceOdsCode', pcnId: 'practicePcnId' });
-			if (!problem) throw error;
-			return formFailure(400, [problem], form.values);
-		}
-		redirect(303, `/admin/organisations?added=practice&id=${id}`);
+		const { practiceOdsCode, practiceName, practicePcnId } = form.data;
+		const outcome = await addPractice(event.locals.db, user, { odsCode: practiceOdsCode, name: practiceName, pcnId: practicePcnId });
+		if (!outcome.ok) return refusalFailure(outcome, form.values, { fields: { odsCode: 'practiceOdsCode', pcnId: 'practicePcnId' } });
+		redirect(303, `/admin/organisations?added=practice&id=${outcome.practice.id}`);
 	}
 } satisfies Actions;

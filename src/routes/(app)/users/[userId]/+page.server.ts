@@ -1,7 +1,7 @@
 import { error, redirect } from '@sveltejs/kit';
 import { z } from 'zod';
 import { guard } from '$lib/server/access';
-import { readForm, refusalFailure, type FormValues } from '$lib/server/platform/forms';
+import { readForm, refusalFailure } from '$lib/server/platform/forms';
 import {
 	disableUser,
 	enableUser,
@@ -10,25 +10,19 @@ import {
 	updateUser
 } from '$lib/server/accounts/people-changes';
 import { getPersonFor, listGrantableChoices } from '$lib/server/accounts/people-list';
+import { NOT_FOUND } from '$lib/server/accounts/people-rules';
 import { issuePasswordReset, reissueInvitation, type SentLink } from '$lib/server/accounts/invitations';
 import { displayNameSchema, roleSchema } from '$lib/server/accounts/users';
 import { SCOPE_FIELDS, idList } from '../schemas';
 import type { Actions, PageServerLoad } from './$types';
 import { formatWhen } from '$lib/dates';
-import type { Refusal } from '$lib/server/platform/outcome';
 
 const MANAGERS = ['admin', 'pcn_lead'] as const;
 
-/** A malformed id is as unknown as a missing one. */
+/** A malformed id is as unknown as a missing one; so is someone the viewer may not see. */
 function userIdOf({ params: { userId } }: { params: { userId: string } }): number {
-	if (!/^[1-9]\d{0,9}$/.test(userId)) error(404, 'We could not find that page.');
+	if (!/^[1-9]\d{0,9}$/.test(userId)) error(404, NOT_FOUND);
 	return Number(userId);
-}
-
-/** Someone the viewer may not see gets the same 404 as someone who does not exist. */
-function refused(outcome: Refusal, values: FormValues = {}) {
-	if (outcome.status === 404) error(404, 'We could not find that page.');
-	return refusalFailure(outcome, values);
 }
 
 const DONE: Record<string, (name: string) => string> = {
@@ -43,7 +37,7 @@ export const load = (async (event) => {
 	const viewer = guard(event, { roles: MANAGERS });
 	const { db } = event.locals;
 	const person = await getPersonFor(db, viewer, userIdOf(event));
-	if (!person) error(404, 'We could not find that page.');
+	if (!person) error(404, NOT_FOUND);
 	const key = event.url.searchParams.get('done') ?? '';
 	// Own keys only: `?done=constructor` must not reach Object.prototype.
 	const done = Object.hasOwn(DONE, key) ? DONE[key] : undefined;
@@ -71,7 +65,7 @@ export const actions = {
 		if (!form.ok) return form.failure;
 		const { displayName, role, pcnIds, practiceIds } = form.data;
 		const outcome = await updateUser(event.locals.db, viewer, userId, { displayName, role, scope: { pcnIds, practiceIds } });
-		if (!outcome.ok) return refused(outcome, form.values);
+		if (!outcome.ok) return refusalFailure(outcome, form.values);
 		redirect(303, `/users/${userId}?done=saved`);
 	},
 
@@ -79,7 +73,7 @@ export const actions = {
 		const viewer = guard(event, { roles: ['admin'] });
 		const userId = userIdOf(event);
 		const outcome = await disableUser(event.locals.db, viewer, userId);
-		if (!outcome.ok) return refused(outcome);
+		if (!outcome.ok) return refusalFailure(outcome);
 		redirect(303, `/users/${userId}?done=switched-off`);
 	},
 
@@ -87,7 +81,7 @@ export const actions = {
 		const viewer = guard(event, { roles: ['admin'] });
 		const userId = userIdOf(event);
 		const outcome = await enableUser(event.locals.db, viewer, userId);
-		if (!outcome.ok) return refused(outcome);
+		if (!outcome.ok) return refusalFailure(outcome);
 		redirect(303, `/users/${userId}?done=switched-on`);
 	},
 
@@ -95,7 +89,7 @@ export const actions = {
 		const viewer = guard(event, { roles: ['admin'] });
 		const userId = userIdOf(event);
 		const outcome = await signOutEverywhere(event.locals.db, viewer, userId);
-		if (!outcome.ok) return refused(outcome);
+		if (!outcome.ok) return refusalFailure(outcome);
 		redirect(303, `/users/${userId}?done=signed-out`);
 	},
 
@@ -106,7 +100,7 @@ export const actions = {
 			origin: locals.config.origin ?? url.origin,
 			mailer: locals.mailer
 		});
-		if (!outcome.ok) return refused(outcome);
+		if (!outcome.ok) return refusalFailure(outcome);
 		return shownLink('reset', outcome.user.email, outcome.link);
 	},
 
@@ -117,7 +111,7 @@ export const actions = {
 			origin: locals.config.origin ?? url.origin,
 			mailer: locals.mailer
 		});
-		if (!outcome.ok) return refused(outcome);
+		if (!outcome.ok) return refusalFailure(outcome);
 		return shownLink('invitation', outcome.user.email, outcome.link);
 	},
 
@@ -128,7 +122,7 @@ export const actions = {
 		if (!form.ok) return form.failure;
 		const { db } = event.locals;
 		const outcome = await removePracticeAccess(db, viewer, userId, form.data.practiceIds);
-		if (!outcome.ok) return refused(outcome, form.values);
+		if (!outcome.ok) return refusalFailure(outcome, form.values);
 		// Once none of their practices is in the lead's PCNs, the person is out of the lead's sight.
 		const stillVisible = await getPersonFor(db, viewer, userId);
 		redirect(303, stillVisible ? `/users/${userId}?done=access-removed` : '/users?access-removed');

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { guard } from '$lib/server/access';
-import { formFailure, readForm } from '$lib/server/platform/forms';
+import { readForm, refusalFailure } from '$lib/server/platform/forms';
 import { inviteUser } from '$lib/server/accounts/invitations';
 import { listGrantableChoices } from '$lib/server/accounts/people-list';
 import { ROLE_NAMES, displayNameSchema, emailSchema, roleSchema } from '$lib/server/accounts/users';
@@ -34,7 +34,7 @@ export const actions = {
 			{ email, displayName, role, scope: { pcnIds, practiceIds } },
 			{ origin: locals.config.origin ?? url.origin, mailer: locals.mailer }
 		);
-		if (!outcome.ok) return formFailure(outcome.status, outcome.problems, form.values);
+		if (!outcome.ok) return refusalFailure(outcome, form.values);
 		return {
 			invited: {
 				id: outcome.user.id,

@@ -1,16 +1,10 @@
 import { error, redirect } from '@sveltejs/kit';
 import { z } from 'zod';
 import { guard } from '$lib/server/access';
-import { recordAudit } from '$lib/server/platform/audit';
-import { formFailure, readForm } from '$lib/server/platform/forms';
-import { describeChanges, updateIcb } from '$lib/server/organisations/organisation-changes';
+import { readForm, refusalFailure } from '$lib/server/platform/forms';
+import { changeIcb } from '$lib/server/organisations/organisation-admin';
 import { getIcb, listPcns } from '$lib/server/organisations/organisations';
-import {
-	icbOdsCodeSchema,
-	idFromParam,
-	organisationNameSchema,
-	organisationProblem
-} from '$lib/server/organisations/organisation-forms';
+import { icbOdsCodeSchema, idFromParam, organisationNameSchema } from '$lib/server/organisations/organisation-forms';
 import type { Actions, PageServerLoad } from './$types';
 
 async function icbOf(event: { locals: App.Locals; params: { icbId: string } }) {
@@ -38,24 +32,8 @@ export const actions = {
 		const icb = await icbOf(event);
 		const form = await readForm(event.request, icbFormSchema);
 		if (!form.ok) return form.failure;
-		try {
-			await event.locals.db.transaction().execute(async (tx) => {
-				const updated = await updateIcb(tx, icb.id, form.data);
-				const changes = describeChanges([
-					['ODS code', icb.ods_code, updated.ods_code],
-					['name', icb.name, updated.name]
-				]);
-				if (!changes) return;
-				await recordAudit(tx, user, {
-					action: 'organisation_changed',
-					summary: `Changed ICB ${icb.ods_code}: ${changes}`
-				});
-			});
-		} catch (cause) {
-			const problem = organisationProblem(cause);
-			if (!problem) throw cause;
-			return formFailure(400, [problem], form.values);
-		}
+		const outcome = await changeIcb(event.locals.db, user, icb.id, form.data);
+		if (!outcome.ok) return refusalFailure(outcome, form.values);
 		redirect(303, `/admin/icbs/${icb.id}?saved`);
 	}
 } satisfies Actions;

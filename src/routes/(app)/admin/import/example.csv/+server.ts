@@ -1,5 +1,5 @@
 import { guard } from '$lib/server/access';
-import { EXAMPLE_CSV } from '$lib/server/organisations/import';
+import { EXAMPLE_CSV } from '$lib/server/organisations/import-csv';
 import type { RequestHandler } from './$types';
 
 /** With a byte-order mark, so Excel opens it as UTF-8. */

@@ -1,15 +1,13 @@
 import { error, redirect } from '@sveltejs/kit';
 import { z } from 'zod';
 import { guard } from '$lib/server/access';
-import { recordAudit } from '$lib/server/platform/audit';
-import { formFailure, readForm } from '$lib/server/platform/forms';
-import { describeChanges, updatePcn } from '$lib/server/organisations/organisation-changes';
+import { readForm, refusalFailure } from '$lib/server/platform/forms';
+import { changePcn } from '$lib/server/organisations/organisation-admin';
 import { getPcn, listIcbs, listPractices } from '$lib/server/organisations/organisations';
 import {
 	idFromParam,
 	idTextSchema,
 	organisationNameSchema,
-	organisationProblem,
 	pcnOdsCodeSchema
 } from '$lib/server/organisations/organisation-forms';
 import type { Actions, PageServerLoad } from './$types';
@@ -46,27 +44,8 @@ export const actions = {
 		const pcn = await pcnOf(event);
 		const form = await readForm(event.request, pcnFormSchema);
 		if (!form.ok) return form.failure;
-		try {
-			await event.locals.db.transaction().execute(async (tx) => {
-				const updated = await updatePcn(tx, pcn.id, form.data);
-				const icb = updated.icb_id === pcn.icb_id ? pcn.icb : (await getPcn(tx, pcn.id))!.icb;
-				const changes = describeChanges([
-					['ODS code', pcn.ods_code, updated.ods_code],
-					['name', pcn.name, updated.name],
-					['ICB', pcn.icb.ods_code, icb.ods_code]
-				]);
-				if (!changes) return;
-				await recordAudit(tx, user, {
-					action: 'organisation_changed',
-					summary: `Changed PCN ${pcn.ods_code}: ${changes}`,
-					pcnId: pcn.id
-				});
-			});
-		} catch (cause) {
-			const problem = organisationProblem(cause);
-			if (!problem) throw cause;
-			return formFailure(400, [problem], form.values);
-		}
+		const outcome = await changePcn(event.locals.db, user, pcn.id, form.data);
+		if (!outcome.ok) return refusalFailure(outcome, form.values);
 		redirect(303, `/admin/pcns/${pcn.id}?saved`);
 	}
 } satisfies Actions;

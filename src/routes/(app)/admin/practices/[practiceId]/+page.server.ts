@@ -2,16 +2,14 @@ import { error, redirect } from '@sveltejs/kit';
 import { z } from 'zod';
 import { formatDate, ukDate } from '$lib/dates';
 import { guard } from '$lib/server/access';
-import { recordAudit } from '$lib/server/platform/audit';
-import { formFailure, readForm } from '$lib/server/platform/forms';
-import { describeChanges, updatePractice } from '$lib/server/organisations/organisation-changes';
-import { effectiveDateSchema, listPracticeMoves, recordPracticeMove } from '$lib/server/organisations/practice-moves';
-import { getPcn, getPractice, listPcns } from '$lib/server/organisations/organisations';
+import { readForm, refusalFailure } from '$lib/server/platform/forms';
+import { changePractice, movePractice } from '$lib/server/organisations/organisation-admin';
+import { effectiveDateSchema, listPracticeMoves } from '$lib/server/organisations/practice-moves';
+import { getPractice, listPcns } from '$lib/server/organisations/organisations';
 import {
 	idFromParam,
 	idTextSchema,
 	organisationNameSchema,
-	organisationProblem,
 	practiceOdsCodeSchema
 } from '$lib/server/organisations/organisation-forms';
 import type { Actions, PageServerLoad } from './$types';
@@ -22,8 +20,6 @@ async function practiceOf(event: { locals: App.Locals; params: { practiceId: str
 	if (!practice) error(404, 'We could not find that practice.');
 	return practice;
 }
-
-const pcnLabel = (pcn: { name: string; ods_code: string } | null) => (pcn ? `${pcn.name} (${pcn.ods_code})` : 'no PCN');
 
 /** Where the practice could move: not where it is now, unless a planned move is to be overtaken. */
 function moveOptions(currentPcnId: number | null, moveWaiting: boolean, pcns: Awaited<ReturnType<typeof listPcns>>) {
@@ -64,26 +60,8 @@ export const actions = {
 		const practice = await practiceOf(event);
 		const form = await readForm(event.request, detailsSchema);
 		if (!form.ok) return form.failure;
-		try {
-			await event.locals.db.transaction().execute(async (tx) => {
-				const updated = await updatePractice(tx, practice.id, form.data);
-				const changes = describeChanges([
-					['ODS code', practice.ods_code, updated.ods_code],
-					['name', practice.name, updated.name]
-				]);
-				if (!changes) return;
-				await recordAudit(tx, user, {
-					action: 'organisation_changed',
-					summary: `Changed practice ${practice.ods_code}: ${changes}`,
-					practiceId: practice.id,
-					pcnId: practice.pcn_id
-				});
-			});
-		} catch (cause) {
-			const problem = organisationProblem(cause);
-			if (!problem) throw cause;
-			return formFailure(400, [problem], form.values);
-		}
+		const outcome = await changePractice(event.locals.db, user, practice.id, form.data);
+		if (!outcome.ok) return refusalFailure(outcome, form.values);
 		redirect(303, `/admin/practices/${practice.id}?saved`);
 	},
 
@@ -92,28 +70,8 @@ export const actions = {
 		const practice = await practiceOf(event);
 		const form = await readForm(event.request, moveSchema);
 		if (!form.ok) return form.failure;
-		const { pcnId, effectiveOn } = form.data;
-		let appliedNow: boolean;
-		try {
-			appliedNow = await event.locals.db.transaction().execute(async (tx) => {
-				const target = pcnId === null ? null : ((await getPcn(tx, pcnId)) ?? null);
-				const recorded = await recordPracticeMove(tx, { practiceId: practice.id, pcnId, effectiveOn }, ukDate(), user.id);
-				const from = pcnLabel(practice.pcn);
-				await recordAudit(tx, user, {
-					action: 'practice_moved',
-					summary: recorded.appliedNow
-						? `Moved practice ${practice.name} (${practice.ods_code}) from ${from} to ${pcnLabel(target)}, effective ${effectiveOn}`
-						: `Recorded that practice ${practice.name} (${practice.ods_code}) moves to ${pcnLabel(target)} on ${effectiveOn}`,
-					practiceId: practice.id,
-					pcnId
-				});
-				return recorded.appliedNow;
-			});
-		} catch (cause) {
-			const problem = organisationProblem(cause);
-			if (!problem) throw cause;
-			return formFailure(400, [problem], form.values);
-		}
-		redirect(303, `/admin/practices/${practice.id}?moved=${appliedNow ? 'now' : 'later'}`);
+		const outcome = await movePractice(event.locals.db, user, practice.id, form.data, ukDate());
+		if (!outcome.ok) return refusalFailure(outcome, form.values);
+		redirect(303, `/admin/practices/${practice.id}?moved=${outcome.appliedNow ? 'now' : 'later'}`);
 	}
 } satisfies Actions;
