@@ -1,7 +1,7 @@
 import type { Config } from '$lib/server/platform/config';
 import type { Db } from '$lib/server/db';
 import type { Mailer } from '$lib/server/platform/mail';
-import type { SignedInUser } from '$lib/server/accounts/users';
+import type { SignedInUser } from '$lib/server/identity';
 
 declare global {
 	namespace App {

@@ -7,7 +7,8 @@ import type { Config } from '../../src/lib/server/platform/config';
 import type { Db } from '../../src/lib/server/db';
 import { memoryMailer } from '../../src/lib/server/platform/mail';
 import { hashPassword, type ScryptCost } from '../../src/lib/server/accounts/passwords';
-import { createUser, getUser, toSignedInUser, type Role, type Scope, type SignedInUser } from '../../src/lib/server/accounts/users';
+import { createUser, getUser, toSignedInUser, type Scope } from '../../src/lib/server/accounts/users';
+import type { Role, SignedInUser } from '../../src/lib/server/identity';
 
 /** Cheap scrypt parameters for tests that create many accounts; real hashes use RECOMMENDED_COST. */
 export const TEST_COST: ScryptCost = { logN: 10, r: 8, p: 1 };

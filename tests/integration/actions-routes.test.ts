@@ -1,8 +1,8 @@
 import { isActionFailure, isRedirect } from '@sveltejs/kit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { addDays, ukDate } from '../../src/lib/dates';
-import { markActionDone, recordAction, type ActionInput } from '../../src/lib/server/linkworker/practice-actions';
-import type { SignedInUser } from '../../src/lib/server/accounts/users';
+import { markActionDone, recordAction, type ActionInput } from '../../src/lib/server/linkworker/action-changes';
+import type { SignedInUser } from '../../src/lib/server/identity';
 import { actions, load } from '../../src/routes/(app)/practices/[practiceId]/actions/+page.server';
 import { load as dashboardLoad } from '../../src/routes/(app)/practices/[practiceId]/+page.server';
 import { load as flagsLoad } from '../../src/routes/(app)/practices/[practiceId]/flags/+page.server';

@@ -15,7 +15,7 @@ import { itemIdsOf } from '../../src/lib/server/surveys/instruments';
 import { createPractice } from '../../src/lib/server/organisations/organisation-changes';
 import { storeResponse } from '../../src/lib/server/surveys/responses';
 import { createRound } from '../../src/lib/server/surveys/rounds';
-import type { SignedInUser } from '../../src/lib/server/accounts/users';
+import type { SignedInUser } from '../../src/lib/server/identity';
 import { countRows, createPracticeWithRound, createTestDatabase, type TestDatabase } from '../helpers/database';
 import { createSignedInUser, fakeEvent, outcomeOf } from '../helpers/events';
 import { actions, load } from '../../src/routes/(app)/rounds/[roundId]/assessment/+page.server';

@@ -9,7 +9,7 @@ import {
 	ukDayStart,
 	type AuditLogEvent
 } from '../../src/lib/server/platform/audit';
-import type { SignedInUser } from '../../src/lib/server/accounts/users';
+import type { SignedInUser } from '../../src/lib/server/identity';
 import { load } from '../../src/routes/(app)/admin/audit/+page.server';
 import { GET as exportLog } from '../../src/routes/(app)/admin/audit/export/+server';
 import { createPracticeWithRound, createTestDatabase, type TestDatabase } from '../helpers/database';

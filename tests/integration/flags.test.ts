@@ -11,7 +11,7 @@ import {
 } from '../../src/lib/server/linkworker/flags';
 import { getChecklistAnswers, saveChecklist } from '../../src/lib/server/linkworker/checklist';
 import { createIcb, createPcn, createPractice } from '../../src/lib/server/organisations/organisation-changes';
-import type { SignedInUser } from '../../src/lib/server/accounts/users';
+import type { SignedInUser } from '../../src/lib/server/identity';
 import { countRows, createTestDatabase, type TestDatabase } from '../helpers/database';
 import { createSignedInUser } from '../helpers/events';
 

@@ -7,7 +7,7 @@ import { EXAMPLE_CSV, MAX_IMPORT_BYTES, MAX_IMPORT_ROWS, parseImportCsv } from '
 import { checkImport, previewRows, validateImport } from '../../src/lib/server/organisations/import-check';
 import { importOrganisations } from '../../src/lib/server/organisations/import';
 import { createIcb, createPcn, createPractice } from '../../src/lib/server/organisations/organisation-changes';
-import type { SignedInUser } from '../../src/lib/server/accounts/users';
+import type { SignedInUser } from '../../src/lib/server/identity';
 import { actions, load } from '../../src/routes/(app)/admin/import/+page.server';
 import { GET as exampleCsv } from '../../src/routes/(app)/admin/import/example.csv/+server';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';

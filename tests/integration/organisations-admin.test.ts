@@ -14,7 +14,8 @@ import {
 	updatePractice
 } from '../../src/lib/server/organisations/organisation-changes';
 import { getPractice, listIcbs, listOrganisationTree } from '../../src/lib/server/organisations/organisations';
-import { createUser, getUser, toSignedInUser, type SignedInUser } from '../../src/lib/server/accounts/users';
+import { createUser, getUser, toSignedInUser } from '../../src/lib/server/accounts/users';
+import type { SignedInUser } from '../../src/lib/server/identity';
 import { load as adminHomeLoad } from '../../src/routes/(app)/admin/+page.server';
 import { actions as icbActions, load as icbLoad } from '../../src/routes/(app)/admin/icbs/[icbId]/+page.server';
 import {

@@ -14,7 +14,7 @@ import { listAuditEvents } from '../../src/lib/server/platform/audit';
 import { createPcn, createPractice } from '../../src/lib/server/organisations/organisation-changes';
 import { submitResponse } from '../../src/lib/server/surveys/responses';
 import { createRound } from '../../src/lib/server/surveys/rounds';
-import type { SignedInUser } from '../../src/lib/server/accounts/users';
+import type { SignedInUser } from '../../src/lib/server/identity';
 import { GET as downloadPcn } from '../../src/routes/(app)/pcns/[pcnId]/export/[kind]/+server';
 import { GET as apiHeatmap } from '../../src/routes/api/v1/pcns/[pcnId]/heatmap/+server';
 import { GET as apiRounds } from '../../src/routes/api/v1/pcns/[pcnId]/rounds/+server';

@@ -12,7 +12,7 @@ import { getPcnGapMatrix } from '../../src/lib/server/linkworker/pcn-gaps';
 import { type GapMatrix } from '../../src/lib/views/pcn-gaps';
 import { storeResponse } from '../../src/lib/server/surveys/responses';
 import { createRound } from '../../src/lib/server/surveys/rounds';
-import type { SignedInUser } from '../../src/lib/server/accounts/users';
+import type { SignedInUser } from '../../src/lib/server/identity';
 import { load } from '../../src/routes/(app)/pcns/[pcnId]/+page.server';
 import { createPracticeWithRound, createTestDatabase, type TestDatabase } from '../helpers/database';
 import { createSignedInUser, fakeEvent } from '../helpers/events';

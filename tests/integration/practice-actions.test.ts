@@ -3,19 +3,9 @@ import type { FlagVisibility } from '../../src/lib/server/db/schema';
 import { changeFlagState } from '../../src/lib/server/linkworker/flags';
 import { saveChecklist } from '../../src/lib/server/linkworker/checklist';
 import { createIcb, createPcn, createPractice } from '../../src/lib/server/organisations/organisation-changes';
-import {
-	countActionsAcrossPcn,
-	deleteAction,
-	getAction,
-	listActionsForPractice,
-	listFeedbackEvents,
-	markActionDone,
-	recordAction,
-	reopenAction,
-	updateAction,
-	type ActionInput
-} from '../../src/lib/server/linkworker/practice-actions';
-import type { SignedInUser } from '../../src/lib/server/accounts/users';
+import { countActionsAcrossPcn, getAction, listActionsForPractice, listFeedbackEvents } from '../../src/lib/server/linkworker/practice-actions';
+import { deleteAction, markActionDone, recordAction, reopenAction, updateAction, type ActionInput } from '../../src/lib/server/linkworker/action-changes';
+import type { SignedInUser } from '../../src/lib/server/identity';
 import { countRows, createTestDatabase, type TestDatabase } from '../helpers/database';
 import { createSignedInUser } from '../helpers/events';
 

@@ -6,7 +6,7 @@ import { listAuditEvents } from '../../src/lib/server/platform/audit';
 import type { Round } from '../../src/lib/server/db/schema';
 import { versionIdOf } from '../../src/lib/server/surveys/instruments';
 import { createPractice } from '../../src/lib/server/organisations/organisation-changes';
-import type { SignedInUser } from '../../src/lib/server/accounts/users';
+import type { SignedInUser } from '../../src/lib/server/identity';
 import { load as roundLoad } from '../../src/routes/(app)/rounds/[roundId]/+page.server';
 import { actions as editActions, load as editLoad } from '../../src/routes/(app)/rounds/[roundId]/edit/+page.server';
 import {

@@ -10,7 +10,7 @@ import { versionIdOf } from '../../src/lib/server/surveys/instruments';
 import { createPractice } from '../../src/lib/server/organisations/organisation-changes';
 import { submitResponse } from '../../src/lib/server/surveys/responses';
 import { closeDueRounds } from '../../src/lib/server/surveys/rounds';
-import type { SignedInUser } from '../../src/lib/server/accounts/users';
+import type { SignedInUser } from '../../src/lib/server/identity';
 import {
 	actions as newRoundActions,
 	load as newRoundLoad

@@ -5,7 +5,7 @@ import { listAuditEvents } from '../../src/lib/server/platform/audit';
 import { countCodes, hashCode, useCode } from '../../src/lib/server/surveys/codes';
 import { createPractice } from '../../src/lib/server/organisations/organisation-changes';
 import { createRound } from '../../src/lib/server/surveys/rounds';
-import type { SignedInUser } from '../../src/lib/server/accounts/users';
+import type { SignedInUser } from '../../src/lib/server/identity';
 import { load as posterLoad } from '../../src/routes/(app)/rounds/[roundId]/poster/+page.server';
 import { GET } from '../../src/routes/(app)/rounds/[roundId]/qr.svg/+server';
 import { actions, load as shareLoad } from '../../src/routes/(app)/rounds/[roundId]/share/+page.server';

@@ -6,7 +6,7 @@ import { changeFlagState } from '../../src/lib/server/linkworker/flags';
 import { saveChecklist } from '../../src/lib/server/linkworker/checklist';
 import { itemIdsOf } from '../../src/lib/server/surveys/instruments';
 import { storeResponse } from '../../src/lib/server/surveys/responses';
-import type { SignedInUser } from '../../src/lib/server/accounts/users';
+import type { SignedInUser } from '../../src/lib/server/identity';
 import { load } from '../../src/routes/(app)/practices/[practiceId]/+page.server';
 import { createPracticeWithRound, createTestDatabase, type TestDatabase } from '../helpers/database';
 import { createSignedInUser, fakeEvent } from '../helpers/events';

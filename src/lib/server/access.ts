@@ -7,7 +7,7 @@
 import { error, redirect } from '@sveltejs/kit';
 import { idFromParam } from './organisations/organisation-forms';
 import { practiceOfRound } from './surveys/rounds';
-import type { Role, SignedInUser } from './accounts/users';
+import type { Role, SignedInUser } from './identity';
 
 interface GuardEvent {
 	locals: App.Locals;

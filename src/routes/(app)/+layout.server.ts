@@ -1,4 +1,4 @@
-import { ROLE_NAMES } from '$lib/server/accounts/users';
+import { ROLE_NAMES } from '$lib/server/identity';
 import type { LayoutServerLoad } from './$types';
 
 /** Only what the header needs: a name and a role, never the scope; and a notice the person must read. */

@@ -12,7 +12,8 @@ import type { AccountLinkPurpose } from '../db/schema';
 import { MAX_PASSWORD_LENGTH, RECOMMENDED_COST, hashPassword, passwordProblem, type ScryptCost } from './passwords';
 import { checkPasswordCounted } from './sign-in';
 import { clearSignInAttempt, describeWait, throttleKeys } from './sign-in-throttle';
-import { ROLE_NAMES, getUser, setPassword, toSignedInUser, type SignedInUser } from './users';
+import { getUser, setPassword, toSignedInUser } from './users';
+import { ROLE_NAMES, type SignedInUser } from '../identity';
 
 
 /** The new-password fields every password form shares: the password, typed twice. */

@@ -9,17 +9,8 @@ import { refuse, type Outcome } from '../platform/outcome';
 import { atomically, isUniqueViolation, type DbOrTx } from '../db';
 import type { AccountLinkPurpose, UserAccount } from '../db/schema';
 import type { Mailer, MailMessage } from '../platform/mail';
-import {
-	DuplicateEmailError,
-	ROLE_NAMES,
-	createUser,
-	displayNameSchema,
-	emailSchema,
-	findUserByEmail,
-	type Role,
-	type Scope,
-	type SignedInUser
-} from './users';
+import { DuplicateEmailError, createUser, displayNameSchema, emailSchema, findUserByEmail, type Scope } from './users';
+import { ROLE_NAMES, type Role, type SignedInUser } from '../identity';
 import {
 	type Manager,
 	NOT_FOUND,

@@ -6,17 +6,8 @@ import { recordAudit } from '../platform/audit';
 import { refuse, type Outcome } from '../platform/outcome';
 import { atomically, type DbOrTx } from '../db';
 import { invalidateUserSessions } from './sessions';
-import {
-	ROLE_NAMES,
-	SCOPE_KIND,
-	displayNameSchema,
-	getUser,
-	replaceScope,
-	setDisabled,
-	type Role,
-	type Scope,
-	type SignedInUser
-} from './users';
+import { displayNameSchema, getUser, replaceScope, setDisabled, type Scope } from './users';
+import { ROLE_NAMES, SCOPE_KIND, type Role, type SignedInUser } from '../identity';
 import {
 	NOT_FOUND,
 	NOT_YOURS,

@@ -5,7 +5,8 @@
 import { formatWhen } from '../../dates';
 import { type DbOrTx } from '../db';
 import type { UserAccount } from '../db/schema';
-import { ROLE_NAMES, SCOPE_KIND, type Role, type Scope, type SignedInUser } from './users';
+import type { Scope } from './users';
+import { ROLE_NAMES, SCOPE_KIND, type Role, type SignedInUser } from '../identity';
 import { type Manager, isAdmin, grantableRoles, canManagePerson, findTarget } from './people-rules';
 
 export interface OrganisationName {

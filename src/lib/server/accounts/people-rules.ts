@@ -17,7 +17,8 @@ import { type AuditEntry } from '../platform/audit';
 import { refuse, type Refusal } from '../platform/outcome';
 import { type DbOrTx } from '../db';
 import type { UserAccount } from '../db/schema';
-import { ROLES, SCOPE_KIND, getScope, getUser, scopeProblem, type Role, type Scope, type SignedInUser } from './users';
+import { getScope, getUser, scopeProblem, type Scope } from './users';
+import { ROLES, SCOPE_KIND, type Role, type SignedInUser } from '../identity';
 
 
 /** Who manages people: a signed-in user, or the command line that creates the first administrator. */

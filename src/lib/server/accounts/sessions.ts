@@ -6,7 +6,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Cookies } from '@sveltejs/kit';
 import { sql } from 'kysely';
 import type { DbOrTx } from '../db';
-import { signedInUserOf, type SignedInUser } from './users';
+import { signedInUserOf } from './users';
+import type { SignedInUser } from '../identity';
 
 export const SESSION_COOKIE = 'belonging_session';
 /** Idle time after which a session ends: a working day, so shared practice computers do not stay signed in. */

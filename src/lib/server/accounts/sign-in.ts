@@ -18,7 +18,8 @@ import {
 	type SignInAttempt,
 	type ThrottleKeys
 } from './sign-in-throttle';
-import { findUserByEmail, toSignedInUser, type SignedInUser } from './users';
+import { findUserByEmail, toSignedInUser } from './users';
+import type { SignedInUser } from '../identity';
 
 /** One message for every wrong combination, so the form never reveals whether an email has an account. */
 export const WRONG_DETAILS = 'The email address or password is not right. Check them and try again.';

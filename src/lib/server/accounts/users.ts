@@ -1,37 +1,9 @@
 /** People with accounts, their role and their scope (which PCNs or practices they cover). */
 import { z } from 'zod';
 import type { DbOrTx } from '../db';
-import type { Role, UserAccount } from '../db/schema';
-import { ROLES } from '../db/schema';
+import type { UserAccount } from '../db/schema';
+import { ROLES, SCOPE_KIND, type Role, type SignedInUser } from '../identity';
 import { cleanLine } from '../../text';
-
-export { ROLES, type Role };
-
-export const ROLE_NAMES: Record<Role, string> = {
-	admin: 'Administrator',
-	pcn_lead: 'PCN lead',
-	practice_manager: 'Practice manager',
-	link_worker: 'Link worker'
-};
-
-/** Which kind of organisation a role's scope is made of; admins have none. */
-export const SCOPE_KIND: Record<Role, 'pcn' | 'practice' | 'none'> = {
-	admin: 'none',
-	pcn_lead: 'pcn',
-	practice_manager: 'practice',
-	link_worker: 'practice'
-};
-
-/** The signed-in person as routes see them, with the practices they may see resolved once. */
-export interface SignedInUser {
-	id: number;
-	email: string;
-	displayName: string;
-	role: Role;
-	pcnIds: number[];
-	/** Every practice in scope: assigned practices, or all practices now in the user's PCNs. */
-	practiceIds: number[];
-}
 
 export const emailSchema = z
 	.string()

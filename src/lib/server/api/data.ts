@@ -12,7 +12,7 @@ import { practiceTrend, type TrendPoint, type TrendScore } from '../../npt/pract
 import { getPcnDashboard } from '../results/pcn-dashboard';
 import { loadRoundData } from '../results/round-data';
 import { type PcnPractice } from '../../views/pcn-dashboard';
-import { ROLE_NAMES, type Role, type SignedInUser } from '../accounts/users';
+import { ROLE_NAMES, type Role, type SignedInUser } from '../identity';
 
 export interface ApiPcn {
 	id: number;

@@ -11,7 +11,7 @@
  */
 import { isHttpError, type RequestEvent, type RequestHandler } from '@sveltejs/kit';
 import { authenticateApiToken, type ApiCaller } from './tokens';
-import type { Role } from '../accounts/users';
+import type { Role } from '../identity';
 
 export type { ApiCaller };
 

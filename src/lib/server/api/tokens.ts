@@ -10,7 +10,8 @@ import { recordAudit } from '../platform/audit';
 import { refuse, type Outcome } from '../platform/outcome';
 import { atomically, type DbOrTx } from '../db';
 import { hashToken } from '../accounts/sessions';
-import { getUser, toSignedInUser, type Role, type SignedInUser } from '../accounts/users';
+import { getUser, toSignedInUser } from '../accounts/users';
+import type { Role, SignedInUser } from '../identity';
 import { cleanLine } from '../../text';
 
 /** Makes a token recognisable in a config file or a leaked-secret scan. */

@@ -13,7 +13,8 @@ import { ConfigError, loadConfig } from '../platform/config';
 import { openDatabase, type DbOrTx } from '../db';
 import { migrateToLatest } from '../db/migrations';
 import { inviteUser } from '../accounts/invitations';
-import { ROLES, ROLE_NAMES, SCOPE_KIND, roleSchema, type Role } from '../accounts/users';
+import { roleSchema } from '../accounts/users';
+import { ROLES, ROLE_NAMES, SCOPE_KIND, type Role } from '../identity';
 import { CONTENTS_KEY } from '../app';
 import { formatWhen } from '../../dates';
 

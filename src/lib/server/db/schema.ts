@@ -9,6 +9,7 @@ import type { FlagState } from '../../npt/flag-lifecycle';
 import type { ChecklistStatus } from '../../npt/infrastructure';
 import type { Construct } from '../../npt/constructs';
 import type { RoundStatus } from '../../npt/round-schedule';
+import type { Role } from '../identity';
 
 export type { RoundStatus };
 
@@ -138,9 +139,6 @@ export interface RoundCodeTable {
 	code_hash: string;
 	used: Generated<number>;
 }
-
-export const ROLES = ['admin', 'pcn_lead', 'practice_manager', 'link_worker'] as const;
-export type Role = (typeof ROLES)[number];
 
 export interface UserAccountTable {
 	id: Generated<number>;

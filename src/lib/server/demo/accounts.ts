@@ -2,10 +2,9 @@
  * The demo's accounts, one per role, and the password the sign-in page publishes for them.
  */
 import type { DbOrTx } from '../db';
-import type { Role } from '../db/schema';
+import type { Role, SignedInUser } from '../identity';
 import { hashPassword } from '../accounts/passwords';
-import { createUser } from '../accounts/users';
-
+import { createUser, findUserByEmail, toSignedInUser } from '../accounts/users';
 
 /**
  * Published on the sign-in page when DEMO is on, so anyone trying the demo can sign in as each
@@ -71,3 +70,15 @@ export async function seedDemoAccounts(db: DbOrTx, pcnIds: Map<string, number>, 
 }
 
 /** Seeds the demo network into an empty database, as of `today` (a UK date). */
+
+/** A demo account as the server functions see a signed-in person, so the demo acts as people do. */
+export async function actAs(db: DbOrTx, email: string): Promise<SignedInUser> {
+	const account = await findUserByEmail(db, email);
+	if (!account) throw new Error(`The demo account ${email} must be seeded first`);
+	return toSignedInUser(db, account);
+}
+
+/** Demo data that a rule refuses is a mistake in the demo data, not something to skip. */
+export function accepted(outcome: { ok: boolean }, what: string): void {
+	if (!outcome.ok) throw new Error(`Demo data: ${what} was refused: ${JSON.stringify(outcome)}`);
+}

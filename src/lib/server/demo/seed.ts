@@ -15,7 +15,8 @@ import { createRound } from '../surveys/rounds';
 import { seededRandom, normal, pick } from './random';
 import { COMMENTS, DEMO_PRACTICES, type DemoPractice } from './practices';
 import { seedDemoAccounts } from './accounts';
-import { seedLinkWorkerTrack, seedDemoActions } from './link-worker-track';
+import { seedLinkWorkerTrack } from './link-worker-track';
+import { seedDemoActions } from './demo-actions';
 
 export const DEMO_SURVEY_TOKEN = 'demo';
 

@@ -15,7 +15,7 @@ import { recordAudit } from '../platform/audit';
 import { refuse, refuseProblems, type Outcome, type Refusal } from '../platform/outcome';
 import type { Db, DbOrTx } from '../db';
 import { instrumentsOf, itemIdsOf, listInstrumentVersions } from '../surveys/instruments';
-import type { SignedInUser } from '../accounts/users';
+import type { SignedInUser } from '../identity';
 import type { PerceptionGapView } from '../../views/perception-gap';
 
 /** Only the statements: the link worker form asks nothing else, so any other field is refused. */

@@ -18,7 +18,7 @@ import { recordAudit } from '../platform/audit';
 import { refuse, refuseProblems, type Outcome } from '../platform/outcome';
 import type { Db, DbOrTx } from '../db';
 import type { FlagVisibility } from '../db/schema';
-import type { SignedInUser } from '../accounts/users';
+import type { SignedInUser } from '../identity';
 import { cleanParagraphs } from '../../text';
 
 

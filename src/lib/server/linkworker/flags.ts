@@ -26,7 +26,7 @@ import { recordAudit } from '../platform/audit';
 import { refuse, type Outcome } from '../platform/outcome';
 import type { Db, DbOrTx } from '../db';
 import type { Flag, FlagVisibility } from '../db/schema';
-import type { SignedInUser } from '../accounts/users';
+import type { SignedInUser } from '../identity';
 import { cleanParagraphs } from '../../text';
 
 const flagNotFound = () => refuse(404, 'We could not find that flag.');

@@ -13,7 +13,7 @@ import { getAssessmentsForRounds } from './assessments';
 import type { DbOrTx } from '../db';
 import { listFlagsForPcn, type FlagView } from './flags';
 import type { PcnPractice } from '../../views/pcn-dashboard';
-import type { SignedInUser } from '../accounts/users';
+import type { SignedInUser } from '../identity';
 import type { GapMatrixFlag, GapMatrixCell, GapMatrixItem, GapMatrix, PcnPerceptionRow } from '../../views/pcn-gaps';
 
 const UNRESOLVED_ORDER = new Map(UNRESOLVED_STATES.map((state, i) => [state, i]));

@@ -5,7 +5,7 @@
  * field; the before and after are read inside the transaction, so the audit says what changed.
  */
 import type { z } from 'zod';
-import type { SignedInUser } from '../accounts/users';
+import type { SignedInUser } from '../identity';
 import type { Db, DbOrTx } from '../db';
 import type { Icb, Pcn, Practice } from '../db/schema';
 import { recordAudit } from '../platform/audit';

@@ -6,7 +6,7 @@ import type { FieldProblem } from '../../npt/submission';
 import { toCsv } from './csv';
 import type { DbOrTx } from '../db';
 import type { AuditEvent } from '../db/schema';
-import type { SignedInUser } from '../accounts/users';
+import type { SignedInUser } from '../identity';
 
 export const AUDIT_ACTIONS = {
 	sign_in: 'Signed in',

@@ -18,7 +18,7 @@ import {
 } from '../../npt/practice-rounds';
 import { summariseRound } from '../../npt/round-results';
 import { closeDateOf } from '../../npt/round-schedule';
-import type { SignedInUser } from '../accounts/users';
+import type { SignedInUser } from '../identity';
 import type { DbOrTx } from '../db';
 import { getPerceptionGap } from '../linkworker/assessments';
 import { flaggedGapsOf, listFlagsForPractice } from '../linkworker/flags';

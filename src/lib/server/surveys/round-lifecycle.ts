@@ -6,7 +6,7 @@ import { recordAudit } from '../platform/audit';
 import { refuse, type Outcome } from '../platform/outcome';
 import type { Db } from '../db';
 import type { Round } from '../db/schema';
-import type { SignedInUser } from '../accounts/users';
+import type { SignedInUser } from '../identity';
 import { findOpenRound, openRoundMessage, auditOpened } from './round-scheduling';
 
 export type RoundChange = Outcome<{ round: Round }>;

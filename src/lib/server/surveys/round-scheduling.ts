@@ -9,7 +9,7 @@ import { recordAudit } from '../platform/audit';
 import { refuse, type Outcome } from '../platform/outcome';
 import type { Db, DbOrTx } from '../db';
 import type { Round } from '../db/schema';
-import type { SignedInUser } from '../accounts/users';
+import type { SignedInUser } from '../identity';
 import { createRound } from './rounds';
 
 const YES = z.enum(['yes', 'on']).optional().transform((v) => v !== undefined);

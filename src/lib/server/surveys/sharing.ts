@@ -12,7 +12,7 @@ import { issueCodes } from './codes';
 import { atomically, type DbOrTx } from '../db';
 import { getRound, type RoundWithPractice } from './rounds';
 import { surveyAvailability, type SurveyAvailability } from '../../npt/round-schedule';
-import type { SignedInUser } from '../accounts/users';
+import type { SignedInUser } from '../identity';
 
 interface SharingEvent {
 	locals: App.Locals;

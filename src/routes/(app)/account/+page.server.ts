@@ -11,7 +11,7 @@ import { changePassword, dismissAdminResetNotice, newPasswordSchema } from '$lib
 import { describeAccess } from '$lib/server/accounts/people-list';
 import { signOutEverywhere } from '$lib/server/accounts/people-changes';
 import { createSession, deleteSessionCookie, setSessionCookie } from '$lib/server/accounts/sessions';
-import { ROLE_NAMES } from '$lib/server/accounts/users';
+import { ROLE_NAMES } from '$lib/server/identity';
 import type { Actions, PageServerLoad } from './$types';
 import { formatWhen } from '$lib/dates';
 

@@ -6,7 +6,7 @@ import { readForm, refusalFailure } from '$lib/server/platform/forms';
 import { MAX_PASSWORD_LENGTH } from '$lib/server/accounts/passwords';
 import { setSessionCookie } from '$lib/server/accounts/sessions';
 import { WRONG_DETAILS, signInWithPassword } from '$lib/server/accounts/sign-in';
-import { ROLE_NAMES } from '$lib/server/accounts/users';
+import { ROLE_NAMES } from '$lib/server/identity';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load = (async ({ locals, url }) => {

@@ -8,7 +8,7 @@ import { getRoundReport } from '$lib/server/results/round-report';
 import { closeRound, deleteDraftRound, openRound } from '$lib/server/surveys/round-lifecycle';
 import type { Outcome } from '$lib/server/platform/outcome';
 import { describeRound, getRoundProgressByDay } from '$lib/server/surveys/rounds';
-import type { SignedInUser } from '$lib/server/accounts/users';
+import type { SignedInUser } from '$lib/server/identity';
 import type { Actions, PageServerLoad } from './$types';
 
 function changeShown(params: URLSearchParams): 'opened' | 'closed' | 'changed' | 'assessed' | null {

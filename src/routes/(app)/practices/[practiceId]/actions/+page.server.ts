@@ -9,15 +9,8 @@ import { readForm, refusalFailure, type FormValues } from '$lib/server/platform/
 import type { Outcome } from '$lib/server/platform/outcome';
 import { getPractice } from '$lib/server/organisations/organisations';
 import { idTextSchema } from '$lib/server/organisations/organisation-forms';
-import {
-	deleteAction,
-	getAction,
-	listActionsForPractice,
-	markActionDone,
-	recordAction,
-	reopenAction,
-	updateAction
-} from '$lib/server/linkworker/practice-actions';
+import { getAction, listActionsForPractice } from '$lib/server/linkworker/practice-actions';
+import { deleteAction, markActionDone, recordAction, reopenAction, updateAction } from '$lib/server/linkworker/action-changes';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
 const NOT_FOUND = 'We could not find that practice.';
