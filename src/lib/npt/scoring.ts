@@ -23,10 +23,8 @@ import {
 	wilsonInterval,
 	type Interval
 } from './statistics';
+import { SCALE_MAX, SCALE_MIN } from './scale';
 
-/** The ends of the 0–10 scale every score is reported on. */
-export const SCALE_MIN = 0;
-export const SCALE_MAX = 10;
 
 /** One person's answers to one round, keyed by item id. Skipped items are simply absent. */
 export interface Respondent {

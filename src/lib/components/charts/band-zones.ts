@@ -3,21 +3,18 @@
  * name, so colour never carries the meaning alone.
  */
 import type { Chart, Plugin } from 'chart.js';
-import { BAND_NAMES, BANDS } from '$lib/npt/continuum';
+import { BAND_NAMES, type Band } from '$lib/npt/continuum';
 import type { BandThresholds } from '$lib/npt/instrument';
+import { continuumZones } from './continuum-scale';
+import { chartColour } from './palette';
 
-/** Band colours come from the stylesheet's custom properties, so charts and pages match. */
-function bandColour(chart: Chart, band: string, part: 'fill' | 'ink'): string {
-	const name = `--band-${band.replace('_', '-')}${part === 'ink' ? '-ink' : ''}`;
-	return getComputedStyle(chart.canvas).getPropertyValue(name).trim() || (part === 'ink' ? '#1b1f23' : '#eeeeee');
+function bandColour(chart: Chart, band: Band, part: 'fill' | 'ink'): string {
+	const name = band === 'bolted_on' ? 'bolted-on' : band === 'fitting_in' ? 'fitting-in' : 'belonging';
+	return chartColour(chart, part === 'ink' ? `band-${name}-ink` : `band-${name}`);
 }
 
 export function bandZones(bands: BandThresholds, axis: 'x' | 'y'): Plugin {
-	const ranges = [
-		[BANDS[0], 0, bands.fittingIn],
-		[BANDS[1], bands.fittingIn, bands.belonging],
-		[BANDS[2], bands.belonging, 10]
-	] as const;
+	const ranges = continuumZones(bands).map(({ band, from, to }) => [band, from, to] as const);
 	return {
 		id: 'bandZones',
 		beforeDatasetsDraw(chart: Chart) {
@@ -60,7 +57,7 @@ export function referenceLine(value: number, axis: 'x' | 'y', text: string): Plu
 			if (!scale) return;
 			const at = scale.getPixelForValue(value);
 			ctx.save();
-			ctx.strokeStyle = '#1b1f23';
+			ctx.strokeStyle = chartColour(chart, 'ink');
 			ctx.setLineDash([5, 4]);
 			ctx.lineWidth = 1.5;
 			ctx.beginPath();
@@ -73,7 +70,7 @@ export function referenceLine(value: number, axis: 'x' | 'y', text: string): Plu
 			}
 			ctx.stroke();
 			ctx.setLineDash([]);
-			ctx.fillStyle = '#1b1f23';
+			ctx.fillStyle = chartColour(chart, 'ink');
 			ctx.font = '12px system-ui, sans-serif';
 			ctx.textBaseline = 'bottom';
 			const width = ctx.measureText(text).width;

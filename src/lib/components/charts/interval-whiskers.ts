@@ -4,6 +4,7 @@
  * point), so no extra dependency or chart type is needed; hidden datasets draw none.
  */
 import type { Chart, ChartDataset, Plugin } from 'chart.js';
+import { chartColour } from './palette';
 
 export type WhiskerInterval = readonly [lower: number, upper: number] | null;
 
@@ -24,13 +25,14 @@ export function intervalWhiskers(axis: 'y' = 'y'): Plugin {
 				const intervals = (dataset as WithIntervals<ChartDataset>).intervals;
 				if (!intervals || !chart.isDatasetVisible(index)) return;
 				const elements = chart.getDatasetMeta(index).data;
-				const colour = dataset.borderColor;
-				ctx.strokeStyle = typeof colour === 'string' ? colour : '#1b1f23';
 				ctx.lineWidth = 1.5;
 				ctx.setLineDash([]);
 				intervals.forEach((interval, i) => {
 					const element = elements[i];
 					if (!interval || !element) return;
+					// The point's or bar's own line colour, as Chart.js resolved it.
+					const colour = (element.options as { borderColor?: unknown } | undefined)?.borderColor;
+					ctx.strokeStyle = typeof colour === 'string' ? colour : chartColour(chart, 'ink');
 					const x = element.x;
 					const top = scale.getPixelForValue(interval[1]);
 					const bottom = scale.getPixelForValue(interval[0]);

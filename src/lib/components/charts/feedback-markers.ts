@@ -6,12 +6,10 @@
  */
 import type { Chart, Plugin } from 'chart.js';
 import type { FeedbackMarker } from '$lib/npt/feedback';
+import { chartColour } from './palette';
 
 export type ChartMarker = Pick<FeedbackMarker, 'x' | 'number' | 'kind'>;
 
-/** The page's ink: over 15:1 against white and at least 3:1 against every band's fill. */
-const INK = '#1b1f23';
-const PAPER = '#ffffff';
 const BOX_HEIGHT = 16;
 const BOX_PADDING = 4;
 const GAP = 2;
@@ -69,9 +67,11 @@ export function feedbackMarkers(markers: readonly ChartMarker[]): Plugin {
 		// The lines go under the scores, so no point is hidden; the numbers go over everything.
 		beforeDatasetsDraw(chart: Chart) {
 			const { ctx, chartArea: area } = chart;
+			// The page's ink: over 15:1 against its paper and at least 3:1 against every band's fill.
+			const ink = chartColour(chart, 'ink');
 			ctx.save();
 			ctx.font = font;
-			ctx.strokeStyle = INK;
+			ctx.strokeStyle = ink;
 			ctx.lineWidth = 1.5;
 			ctx.setLineDash([6, 4]);
 			for (const { at } of layout(chart, markers)) {
@@ -84,6 +84,8 @@ export function feedbackMarkers(markers: readonly ChartMarker[]): Plugin {
 		},
 		afterDatasetsDraw(chart: Chart) {
 			const { ctx, chartArea: area } = chart;
+			const ink = chartColour(chart, 'ink');
+			const paper = chartColour(chart, 'paper');
 			ctx.save();
 			ctx.font = font;
 			ctx.setLineDash([]);
@@ -95,13 +97,13 @@ export function feedbackMarkers(markers: readonly ChartMarker[]): Plugin {
 				// Along the foot of the chart, stacking upwards: the band names sit at the top of each zone.
 				const top = area.bottom - 2 - BOX_HEIGHT - row * (BOX_HEIGHT + GAP);
 				const solid = marker.kind === 'action_done';
-				ctx.fillStyle = solid ? INK : PAPER;
+				ctx.fillStyle = solid ? ink : paper;
 				ctx.fillRect(left, top, width, BOX_HEIGHT);
 				if (!solid) {
-					ctx.strokeStyle = INK;
+					ctx.strokeStyle = ink;
 					ctx.strokeRect(left + 0.75, top + 0.75, width - 1.5, BOX_HEIGHT - 1.5);
 				}
-				ctx.fillStyle = solid ? PAPER : INK;
+				ctx.fillStyle = solid ? paper : ink;
 				ctx.fillText(String(marker.number), left + width / 2, top + BOX_HEIGHT / 2 + 0.5);
 			}
 			ctx.restore();
