@@ -1,4 +1,5 @@
-import { SqliteAdapter, sql, type Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import { idColumn, withoutRowOrder } from '../src/lib/server/db/schema-builders';
 
 /**
  * The survey loop: organisations, immutable instrument versions, rounds and anonymous responses.
@@ -6,8 +7,7 @@ import { SqliteAdapter, sql, type Kysely } from 'kysely';
  * on SQLite they are WITHOUT ROWID tables, so not even storage order reveals when anyone answered.
  */
 export async function up(db: Kysely<any>): Promise<void> {
-	const onSqlite = db.getExecutor().adapter instanceof SqliteAdapter;
-	const noRowOrder = onSqlite ? sql`without rowid` : sql``;
+	const noRowOrder = withoutRowOrder(db);
 
 	await db.schema
 		.createTable('app_meta')
@@ -17,14 +17,14 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 	await db.schema
 		.createTable('icb')
-		.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+		.$call(idColumn(db))
 		.addColumn('ods_code', 'text', (c) => c.notNull().unique())
 		.addColumn('name', 'text', (c) => c.notNull())
 		.execute();
 
 	await db.schema
 		.createTable('pcn')
-		.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+		.$call(idColumn(db))
 		.addColumn('ods_code', 'text', (c) => c.notNull().unique())
 		.addColumn('name', 'text', (c) => c.notNull())
 		.addColumn('icb_id', 'integer', (c) => c.notNull().references('icb.id'))
@@ -33,7 +33,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 	await db.schema
 		.createTable('practice')
-		.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+		.$call(idColumn(db))
 		.addColumn('ods_code', 'text', (c) => c.notNull().unique())
 		.addColumn('name', 'text', (c) => c.notNull())
 		.addColumn('pcn_id', 'integer', (c) => c.references('pcn.id'))
@@ -42,7 +42,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 	await db.schema
 		.createTable('instrument')
-		.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+		.$call(idColumn(db))
 		.addColumn('key', 'text', (c) => c.notNull())
 		.addColumn('audience', 'text', (c) => c.notNull().check(sql`audience in ('staff', 'link_worker')`))
 		.addColumn('title', 'text', (c) => c.notNull())
@@ -51,7 +51,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 	await db.schema
 		.createTable('instrument_version')
-		.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+		.$call(idColumn(db))
 		.addColumn('instrument_id', 'integer', (c) => c.notNull().references('instrument.id'))
 		.addColumn('version', 'text', (c) => c.notNull())
 		.addColumn('definition', 'text', (c) => c.notNull())
@@ -63,7 +63,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 	await db.schema
 		.createTable('instrument_item')
-		.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+		.$call(idColumn(db))
 		.addColumn('instrument_version_id', 'integer', (c) => c.notNull().references('instrument_version.id'))
 		.addColumn('item_key', 'text', (c) => c.notNull())
 		.addColumn('position', 'integer', (c) => c.notNull())
@@ -76,7 +76,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 	await db.schema
 		.createTable('instrument_general_item')
-		.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+		.$call(idColumn(db))
 		.addColumn('instrument_version_id', 'integer', (c) => c.notNull().references('instrument_version.id'))
 		.addColumn('item_key', 'text', (c) => c.notNull())
 		.addColumn('position', 'integer', (c) => c.notNull())
@@ -86,7 +86,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 	await db.schema
 		.createTable('round')
-		.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+		.$call(idColumn(db))
 		.addColumn('practice_id', 'integer', (c) => c.notNull().references('practice.id'))
 		.addColumn('instrument_version_id', 'integer', (c) => c.notNull().references('instrument_version.id'))
 		.addColumn('title', 'text', (c) => c.notNull())

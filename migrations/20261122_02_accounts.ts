@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { idColumn } from '../src/lib/server/db/schema-builders';
 
 /**
  * Accounts and access control: users with one role each, their scope (PCNs or practices),
@@ -8,7 +9,7 @@ import { sql, type Kysely } from 'kysely';
 export async function up(db: Kysely<any>): Promise<void> {
 	await db.schema
 		.createTable('user_account')
-		.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+		.$call(idColumn(db))
 		.addColumn('email', 'text', (c) => c.notNull().unique())
 		.addColumn('display_name', 'text', (c) => c.notNull())
 		.addColumn('role', 'text', (c) =>
@@ -61,7 +62,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 	await db.schema
 		.createTable('sign_in_failure')
-		.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+		.$call(idColumn(db))
 		// "account:<sha256 of email>" or "address:<sha256 of client address>": never the raw value.
 		.addColumn('throttle_key', 'text', (c) => c.notNull())
 		.addColumn('failed_at', 'text', (c) => c.notNull())
@@ -74,7 +75,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 	await db.schema
 		.createTable('audit_event')
-		.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+		.$call(idColumn(db))
 		.addColumn('occurred_at', 'text', (c) => c.notNull())
 		.addColumn('actor_user_id', 'integer', (c) => c.references('user_account.id').onDelete('set null'))
 		// Kept as text so the record still reads correctly after an account changes.
@@ -89,7 +90,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 	await db.schema
 		.createTable('practice_pcn_move')
-		.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+		.$call(idColumn(db))
 		.addColumn('practice_id', 'integer', (c) => c.notNull().references('practice.id').onDelete('cascade'))
 		// Null means the practice leaves its PCN without joining another.
 		.addColumn('pcn_id', 'integer', (c) => c.references('pcn.id'))

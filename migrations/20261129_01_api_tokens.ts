@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { idColumn } from '../src/lib/server/db/schema-builders';
 
 /**
  * Personal API tokens, for analysts who pull figures into Power BI or Excel. Like sessions, the
@@ -8,7 +9,7 @@ import type { Kysely } from 'kysely';
 export async function up(db: Kysely<any>): Promise<void> {
 	await db.schema
 		.createTable('api_token')
-		.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+		.$call(idColumn(db))
 		.addColumn('user_id', 'integer', (c) => c.notNull().references('user_account.id').onDelete('cascade'))
 		.addColumn('name', 'text', (c) => c.notNull())
 		.addColumn('token_hash', 'text', (c) => c.notNull().unique())

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { idColumn } from '../src/lib/server/db/schema-builders';
 
 /**
  * The link worker's infrastructure-gap checklist and the flags it raises (DOMAIN.md,
@@ -27,7 +28,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 	await db.schema
 		.createTable('flag')
-		.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+		.$call(idColumn(db))
 		.addColumn('practice_id', 'integer', (c) => c.notNull().references('practice.id').onDelete('cascade'))
 		.addColumn('raised_by', 'integer', (c) => c.notNull().references('user_account.id').onDelete('cascade'))
 		.addColumn('item_id', 'text', (c) => c.notNull())
@@ -51,7 +52,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 	await db.schema
 		.createTable('flag_event')
-		.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+		.$call(idColumn(db))
 		.addColumn('flag_id', 'integer', (c) => c.notNull().references('flag.id').onDelete('cascade'))
 		.addColumn('at', 'text', (c) => c.notNull())
 		.addColumn('actor_user_id', 'integer', (c) => c.references('user_account.id').onDelete('set null'))

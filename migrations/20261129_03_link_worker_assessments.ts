@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { idColumn } from '../src/lib/server/db/schema-builders';
 
 /**
  * The link worker's own view of a practice in a round (SCORING.md §6). It is signed, not
@@ -9,7 +10,7 @@ import { sql, type Kysely } from 'kysely';
 export async function up(db: Kysely<any>): Promise<void> {
 	await db.schema
 		.createTable('link_worker_assessment')
-		.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+		.$call(idColumn(db))
 		.addColumn('round_id', 'integer', (c) => c.notNull().references('round.id').onDelete('cascade'))
 		.addColumn('user_id', 'integer', (c) => c.notNull().references('user_account.id').onDelete('cascade'))
 		.addColumn('instrument_version_id', 'integer', (c) => c.notNull().references('instrument_version.id'))

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { idColumn } from '../src/lib/server/db/schema-builders';
 
 /**
  * Actions a practice manager or PCN lead records to close a gap: what, who, by when, and what
@@ -9,7 +10,7 @@ import { sql, type Kysely } from 'kysely';
 export async function up(db: Kysely<any>): Promise<void> {
 	await db.schema
 		.createTable('practice_action')
-		.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+		.$call(idColumn(db))
 		.addColumn('practice_id', 'integer', (c) => c.notNull().references('practice.id').onDelete('cascade'))
 		.addColumn('flag_id', 'integer', (c) => c.references('flag.id').onDelete('cascade'))
 		.addColumn('construct', 'text', (c) =>

@@ -1,4 +1,5 @@
-import { SqliteAdapter, sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
+import { withoutRowOrder } from '../src/lib/server/db/schema-builders';
 
 /**
  * Two guards on the survey, neither linked to a response:
@@ -12,8 +13,7 @@ import { SqliteAdapter, sql, type Kysely } from 'kysely';
  * On SQLite both are WITHOUT ROWID tables, so storage order says nothing about when.
  */
 export async function up(db: Kysely<any>): Promise<void> {
-	const onSqlite = db.getExecutor().adapter instanceof SqliteAdapter;
-	const noRowOrder = onSqlite ? sql`without rowid` : sql``;
+	const noRowOrder = withoutRowOrder(db);
 
 	await db.schema
 		.createTable('survey_throttle')

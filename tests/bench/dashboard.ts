@@ -36,7 +36,7 @@ const TODAY = '2026-11-28';
 const ROLE_GROUPS = DEFAULT_STAFF_INSTRUMENT.roleGroups.map((g) => g.id);
 
 const dir = mkdtempSync(join(tmpdir(), 'belonging-bench-'));
-const db = openDatabase(join(dir, 'bench.db'));
+const db = openDatabase({ databasePath: join(dir, 'bench.db') });
 try {
 	await migrateToLatest(db);
 	await storeBuiltInInstruments(db);

@@ -210,7 +210,7 @@ async function generate(scenario: Scenario, path: string): Promise<void> {
 	for (const suffix of ['', '-wal', '-shm']) rmSync(building + suffix, { force: true });
 	const started = performance.now();
 
-	const appDb = openDatabase(building);
+	const appDb = openDatabase({ databasePath: building });
 	let versionId: number;
 	let agreementIds: Map<string, number>;
 	let generalIds: number[];
@@ -427,7 +427,7 @@ function describe(path: string): void {
 // Timing
 
 async function time(scenario: Scenario, path: string): Promise<void> {
-	const db = openDatabase(path);
+	const db = openDatabase({ databasePath: path });
 	try {
 		const practicesOf = new Map(
 			(await db.selectFrom('practice').select(['pcn_id', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('pcn_id').execute()).map(

@@ -330,7 +330,7 @@ describe('access-control matrix', () => {
 	beforeAll(async () => {
 		temp = tempDirectory();
 		const path = join(temp.dir, 'matrix.db');
-		const db = openDatabase(path);
+		const db = openDatabase({ databasePath: path });
 		await migrateToLatest(db);
 		await storeBuiltInInstruments(db);
 		fixture = await createAccessFixture(db);

@@ -1,24 +1,50 @@
-import Database from 'better-sqlite3';
 import { inject } from 'vitest';
+import { openDatabase, type Db } from '../../src/lib/server/db';
 
-/** Reads the running server's database directly (read-only), to prove what was or was not stored. */
-export function responsesFor(token: string): number {
-	const db = new Database(inject('databasePath'), { readonly: true, fileMustExist: true });
+/** The running server's database, opened only to read, for as long as `look` takes. */
+async function reading<T>(look: (db: Db) => Promise<T>): Promise<T> {
+	const db = openDatabase({ databasePath: inject('databasePath'), readOnly: true });
 	try {
-		const row = db
-			.prepare('select count(*) as n from response join round on round.id = response.round_id where round.public_token = ?')
-			.get(token) as { n: number };
-		return row.n;
+		return await look(db);
 	} finally {
-		db.close();
+		await db.destroy();
 	}
 }
 
-export function totalRows(table: 'response' | 'answer' | 'comment' | 'submission_day'): number {
-	const db = new Database(inject('databasePath'), { readonly: true, fileMustExist: true });
-	try {
-		return (db.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
-	} finally {
-		db.close();
-	}
+/** How many responses the round behind a survey link holds, to prove what was or was not stored. */
+export function responsesFor(token: string): Promise<number> {
+	return reading(async (db) => {
+		const row = await db
+			.selectFrom('response')
+			.innerJoin('round', 'round.id', 'response.round_id')
+			.select((eb) => eb.fn.countAll<number>().as('n'))
+			.where('round.public_token', '=', token)
+			.executeTakeFirstOrThrow();
+		return Number(row.n);
+	});
+}
+
+export function totalRows(table: 'response' | 'answer' | 'comment' | 'submission_day'): Promise<number> {
+	return reading(async (db) => {
+		const row = await db
+			.selectFrom(table)
+			.select((eb) => eb.fn.countAll<number>().as('n'))
+			.executeTakeFirstOrThrow();
+		return Number(row.n);
+	});
+}
+
+/** The demo's latest closed round at one practice, by its ODS code. */
+export function latestClosedRoundOf(odsCode: string): Promise<number> {
+	return reading(async (db) => {
+		const row = await db
+			.selectFrom('round')
+			.innerJoin('practice', 'practice.id', 'round.practice_id')
+			.select('round.id')
+			.where('practice.ods_code', '=', odsCode)
+			.where('round.status', '=', 'closed')
+			.orderBy('round.closes_on', 'desc')
+			.executeTakeFirstOrThrow();
+		return row.id;
+	});
 }

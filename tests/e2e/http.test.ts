@@ -25,12 +25,12 @@ describe('the running server', () => {
 	});
 
 	it('stores a plain form post and redirects to the thank-you page', async () => {
-		const before = responsesFor('demo');
+		const before = await responsesFor('demo');
 		const response = await post('/s/demo', 'item-CO1=4&general-G3=9');
 		expect(response.status).toBe(303);
 		expect(response.headers.get('location')).toBe('/s/demo/thanks');
 		expect(response.headers.get('set-cookie')).toMatch(/HttpOnly/i);
-		expect(responsesFor('demo')).toBe(before + 1);
+		expect(await responsesFor('demo')).toBe(before + 1);
 	});
 
 	it.each([
@@ -40,25 +40,25 @@ describe('the running server', () => {
 		['an oversized body', `item-CO1=4&comment=${'y'.repeat(80_000)}`, 413, 'too large'],
 		['a field named __proto__', 'item-CO1=4&__proto__=4', 400, 'does not ask for']
 	])('rejects %s with a clear message and stores nothing', async (_label, body, status, message) => {
-		const before = totalRows('response');
+		const before = await totalRows('response');
 		const response = await post('/s/demo', body);
 		expect(response.status).toBe(status);
 		expect(await response.text()).toContain(message);
-		expect(totalRows('response')).toBe(before);
+		expect(await totalRows('response')).toBe(before);
 	});
 
 	it('refuses a cross-site form post (CSRF) and stores nothing', async () => {
-		const before = totalRows('response');
+		const before = await totalRows('response');
 		const response = await post('/s/demo', 'item-CO1=4', { origin: 'https://evil.example' });
 		expect(response.status).toBe(403);
-		expect(totalRows('response')).toBe(before);
+		expect(await totalRows('response')).toBe(before);
 	});
 
 	it('refuses a body that is not a form', async () => {
-		const before = totalRows('response');
+		const before = await totalRows('response');
 		const response = await post('/s/demo', '{"item-CO1": 4}', { 'content-type': 'application/json' });
 		expect(response.status).toBe(415);
-		expect(totalRows('response')).toBe(before);
+		expect(await totalRows('response')).toBe(before);
 	});
 
 	it('returns 404 for an unknown survey token, with no stack trace', async () => {

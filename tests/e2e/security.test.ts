@@ -2,11 +2,10 @@
  * Security headers, the Content-Security-Policy and cross-site request forgery, checked
  * against the built server; then the pages in Chromium, which must not break the policy.
  */
-import Database from 'better-sqlite3';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { axeViolations, describeViolations, launchChromium } from './browser';
-import { responsesFor, totalRows } from './database';
+import { latestClosedRoundOf, responsesFor, totalRows } from './database';
 
 const url = (path: string) => `${inject('baseUrl')}${path}`;
 
@@ -100,10 +99,10 @@ describe('cross-site request forgery', () => {
 		['a plain-text form', 'text/plain'],
 		['a multipart form', 'multipart/form-data; boundary=x']
 	])('refuses %s posted from another site, and stores nothing', async (_label, contentType) => {
-		const before = totalRows('response');
+		const before = await totalRows('response');
 		const response = await post('/s/demo', 'item-CO1=4', { 'content-type': contentType, origin: 'https://evil.example' });
 		expect(response.status).toBe(403);
-		expect(totalRows('response')).toBe(before);
+		expect(await totalRows('response')).toBe(before);
 	});
 
 	it('refuses a cross-site sign-in attempt', async () => {
@@ -116,13 +115,13 @@ describe('cross-site request forgery', () => {
 	});
 
 	it('accepts the same form posted from the site itself', async () => {
-		const before = responsesFor('demo');
+		const before = await responsesFor('demo');
 		const response = await post('/s/demo', 'item-CO1=4', {
 			'content-type': 'application/x-www-form-urlencoded',
 			origin: inject('baseUrl')
 		});
 		expect(response.status).toBe(303);
-		expect(responsesFor('demo')).toBe(before + 1);
+		expect(await responsesFor('demo')).toBe(before + 1);
 	});
 });
 
@@ -153,19 +152,8 @@ describe('in Chromium, the pages keep to the policy', () => {
 	}
 
 	/** The demo's latest closed round at Riverside Surgery, which has enough responses to show. */
-	function riversideResultsPath(): string {
-		const db = new Database(inject('databasePath'), { readonly: true, fileMustExist: true });
-		try {
-			const row = db
-				.prepare(
-					`select round.id from round join practice on practice.id = round.practice_id
-					 where practice.ods_code = 'X99001' and round.status = 'closed' order by round.closes_on desc limit 1`
-				)
-				.get() as { id: number };
-			return `/rounds/${row.id}`;
-		} finally {
-			db.close();
-		}
+	async function riversideResultsPath(): Promise<string> {
+		return `/rounds/${await latestClosedRoundOf('X99001')}`;
 	}
 
 	it('loads the survey and answers a question with no policy violation', async () => {
@@ -183,7 +171,7 @@ describe('in Chromium, the pages keep to the policy', () => {
 		const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
 		const page = await context.newPage();
 		const reports = await watchPolicy(page);
-		await page.goto(url(`/sign-in?next=${encodeURIComponent(riversideResultsPath())}`));
+		await page.goto(url(`/sign-in?next=${encodeURIComponent(await riversideResultsPath())}`));
 		await page.getByLabel('Email address').fill('practice.manager@demo.belonging.example');
 		await page.getByLabel('Password').fill('belonging-demo-2026');
 		await page.getByRole('button', { name: 'Sign in', exact: true }).click();

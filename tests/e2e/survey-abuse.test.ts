@@ -30,7 +30,7 @@ describe('survey abuse, over HTTP', () => {
 		if (toNextHour < 30_000) await new Promise((resolve) => setTimeout(resolve, toNextHour + 1000));
 		temp = tempDirectory();
 		path = join(temp.dir, 'abuse.db');
-		const db = openDatabase(path);
+		const db = openDatabase({ databasePath: path });
 		await migrateToLatest(db);
 		await storeBuiltInInstruments(db);
 		const fixture = await createPracticeWithRound(db, { opensOn: addDays(today, -1), closesOn: addDays(today, 10), staffHeadcount: 20 });
@@ -47,7 +47,7 @@ describe('survey abuse, over HTTP', () => {
 	});
 
 	const responses = async () => {
-		const db: Db = openDatabase(path);
+		const db: Db = openDatabase({ databasePath: path });
 		try {
 			return (await db.selectFrom('response').select('id').execute()).length;
 		} finally {

@@ -47,14 +47,14 @@ describe('the staff survey at /s/demo', () => {
 	});
 
 	it('works with JavaScript turned off: a plain form post, then the thank-you page', async () => {
-		const before = responsesFor('demo');
+		const before = await responsesFor('demo');
 		const page = await openSurvey(false);
 		expect(await page.getByRole('button', { name: /Clear my answer/ }).count()).toBe(0);
 		await answerSome(page);
 		await page.getByRole('button', { name: 'Send my answers' }).click();
 		await page.waitForURL('**/s/demo/thanks');
 		expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Thank you');
-		expect(responsesFor('demo')).toBe(before + 1);
+		expect(await responsesFor('demo')).toBe(before + 1);
 
 		// The same browser is turned away politely.
 		await page.goto(`${inject('baseUrl')}/s/demo`);
@@ -64,7 +64,7 @@ describe('the staff survey at /s/demo', () => {
 	});
 
 	it('is enhanced with JavaScript on: progress, clearing an answer, submission without a reload', async () => {
-		const before = responsesFor('demo');
+		const before = await responsesFor('demo');
 		const page = await openSurvey(true);
 		await answerSome(page);
 		await page.getByText(/You have answered 5 of 25 questions/).waitFor();
@@ -77,12 +77,12 @@ describe('the staff survey at /s/demo', () => {
 		await page.getByRole('button', { name: 'Send my answers' }).click();
 		await page.waitForURL('**/s/demo/thanks');
 		expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Thank you');
-		expect(responsesFor('demo')).toBe(before + 1);
+		expect(await responsesFor('demo')).toBe(before + 1);
 		await page.context().close();
 	});
 
 	it('shows a linked error summary and stores nothing when nothing was answered (no JavaScript)', async () => {
-		const before = responsesFor('demo');
+		const before = await responsesFor('demo');
 		const page = await openSurvey(false);
 		await page.getByRole('button', { name: 'Send my answers' }).click();
 		await page.getByRole('heading', { name: 'There is a problem' }).waitFor();
@@ -90,7 +90,7 @@ describe('the staff survey at /s/demo', () => {
 		const link = page.getByRole('link', { name: 'Answer at least one question before sending the survey.' });
 		expect(await link.getAttribute('href')).toBe('#item-CO1');
 		expect(await page.locator('#item-CO1').count()).toBe(1);
-		expect(responsesFor('demo')).toBe(before);
+		expect(await responsesFor('demo')).toBe(before);
 		await page.context().close();
 	});
 

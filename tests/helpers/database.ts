@@ -20,7 +20,7 @@ export interface TestDatabase {
 export async function createTestDatabase(): Promise<TestDatabase> {
 	const temp = tempDirectory();
 	const path = join(temp.dir, 'test.db');
-	const db = openDatabase(path);
+	const db = openDatabase({ databasePath: path });
 	await migrateToLatest(db);
 	await storeBuiltInInstruments(db);
 	return {

@@ -30,7 +30,7 @@ describe('migrations', () => {
 	});
 
 	it('goes up, all the way down and up again on a real SQLite file', async () => {
-		db = openDatabase(join(temp.dir, 'migrate.db'));
+		db = openDatabase({ databasePath: join(temp.dir, 'migrate.db') });
 		const up = await migrateToLatest(db);
 		expect(up).toHaveLength(Object.keys(MIGRATIONS).length);
 		const tables = await tableNames(db);
@@ -45,7 +45,7 @@ describe('migrations', () => {
 	});
 
 	it('turns on foreign keys and WAL', async () => {
-		db = openDatabase(join(temp.dir, 'pragmas.db'));
+		db = openDatabase({ databasePath: join(temp.dir, 'pragmas.db') });
 		const fk = await sql<{ foreign_keys: number }>`pragma foreign_keys`.execute(db);
 		const mode = await sql<{ journal_mode: string }>`pragma journal_mode`.execute(db);
 		expect(fk.rows[0]!.foreign_keys).toBe(1);
@@ -53,7 +53,7 @@ describe('migrations', () => {
 	});
 
 	it('keeps no time, device or address column on anything a respondent writes (SCORING.md §6)', async () => {
-		db = openDatabase(join(temp.dir, 'columns.db'));
+		db = openDatabase({ databasePath: join(temp.dir, 'columns.db') });
 		await migrateToLatest(db);
 		const columns = async (table: string) =>
 			(await sql<{ name: string }>`select name from pragma_table_info(${table})`.execute(db!)).rows.map((r) => r.name);

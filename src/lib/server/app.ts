@@ -53,7 +53,7 @@ async function checkDatabaseKind(db: Db, config: Config): Promise<void> {
 
 export async function startApp(env: Record<string, string | undefined>, now: Date = new Date()): Promise<AppContext> {
 	const config = loadConfig(env);
-	const db = openDatabase(config.databasePath);
+	const db = openDatabase(config);
 	try {
 		await migrateToLatest(db);
 		await storeBuiltInInstruments(db);

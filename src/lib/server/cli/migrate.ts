@@ -8,7 +8,7 @@ import { migrateDown, migrateToLatest } from '../db/migrations';
 
 async function main(): Promise<void> {
 	const config = loadConfig(process.env);
-	const db = openDatabase(config.databasePath);
+	const db = openDatabase(config);
 	try {
 		const down = process.argv.includes('--down');
 		const done = down ? await migrateDown(db) : await migrateToLatest(db);

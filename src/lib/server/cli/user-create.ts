@@ -159,7 +159,7 @@ export async function createUserFromCommandLine(db: DbOrTx, args: readonly strin
 async function main(): Promise<number> {
 	const config = loadConfig(process.env);
 	const origin = config.origin ?? `http://localhost:${process.env.PORT?.trim() || 3000}`;
-	const db = openDatabase(config.databasePath);
+	const db = openDatabase(config);
 	try {
 		await migrateToLatest(db);
 		const result = await createUserFromCommandLine(db, process.argv.slice(2), { origin, demo: config.demo });

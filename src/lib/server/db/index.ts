@@ -8,12 +8,26 @@ export type Db = Kysely<Database>;
 /** Query functions take either the database or a transaction as their first argument. */
 export type DbOrTx = Kysely<Database> | Transaction<Database>;
 
+/** Where the database is and how to open it: the one thing the rest of the app knows of the engine. */
+export interface DatabaseConfig {
+	/** The SQLite file (created with its folder when missing), or `:memory:`. */
+	databasePath: string;
+	/** Open an existing database only to read it, e.g. to look into a running server's data from a test. */
+	readOnly?: boolean;
+}
+
 /**
  * Opens (creating if needed) the SQLite file, with WAL, foreign keys and a busy timeout.
  * `secure_delete` overwrites deleted content with zeros, so a copy of the file keeps no trace of
  * what was removed (SCORING.md §6, database files).
  */
-export function openDatabase(path: string): Db {
+export function openDatabase(config: DatabaseConfig): Db {
+	const path = config.databasePath;
+	if (config.readOnly) {
+		const sqlite = new SQLite(path, { readonly: true, fileMustExist: true });
+		sqlite.pragma('busy_timeout = 5000');
+		return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+	}
 	if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
 	const sqlite = new SQLite(path);
 	sqlite.pragma('journal_mode = WAL');
