@@ -4,6 +4,8 @@
 import type { BandThresholds } from '../npt/instrument';
 import type { CommonGap, PcnFigures, Period, PracticeResult } from '../npt/pcn';
 import type { CurrentRound, TrendPoint } from '../npt/practice-rounds';
+import type { GapMatrix, PcnPerceptionRow } from './pcn-gaps';
+import type { PracticeActionCounts } from './practice-actions';
 
 export interface ChosenRound {
 	id: number;
@@ -48,4 +50,11 @@ export interface PcnDashboard {
 	/** The dates every small trend spans, so all share one x range; null before any round closed. */
 	trendRange: { from: string; to: string } | null;
 	rounds: PracticeRounds[];
+}
+
+/** The dashboard with what the PCN lead sees of the link workers' track beside it. */
+export interface PcnDashboardPage extends PcnDashboard {
+	gapMatrix: GapMatrix;
+	perceptionGaps: PcnPerceptionRow[];
+	actionCounts: PracticeActionCounts[];
 }

@@ -23,7 +23,10 @@ import { closeDateOf } from '../../npt/round-schedule';
 import type { DbOrTx } from '../db';
 import { getPcn } from '../organisations/organisations';
 import type { Config } from '../platform/config';
-import type { PcnDashboard, PcnPractice, PracticeRounds, PracticeTrend } from '../../views/pcn-dashboard';
+import type { SignedInUser } from '../identity';
+import { getPcnGapMatrix, getPcnPerceptionGaps } from '../linkworker/pcn-gaps';
+import { countActionsAcrossPcn } from '../linkworker/practice-actions';
+import type { PcnDashboard, PcnDashboardPage, PcnPractice, PracticeRounds, PracticeTrend } from '../../views/pcn-dashboard';
 import { loadRoundData, type LoadedRound } from './round-data';
 
 /** Undefined when there is no such PCN. */
@@ -110,6 +113,31 @@ export async function getPcnDashboard(
 		trendRange: closedDates.length > 0 ? { from: closedDates[0]!, to: closedDates.at(-1)! } : null,
 		rounds: overview
 	};
+}
+
+/**
+ * Everything the PCN dashboard page shows this PCN lead: the dashboard, the gap matrix (flags
+ * through their visibility rules), each practice's perception gap on its chosen round (the staff
+ * side is the dashboard's own, already disclosed, scores) and the actions across the PCN.
+ * Undefined when there is no such PCN; the caller has checked the viewer's scope.
+ */
+export async function viewPcnDashboard(
+	db: DbOrTx,
+	viewer: SignedInUser,
+	pcnId: number,
+	config: Pick<Config, 'minResponses'>,
+	period: Period,
+	today: string
+): Promise<PcnDashboardPage | undefined> {
+	const dashboard = await getPcnDashboard(db, pcnId, config, period, today);
+	if (!dashboard) return undefined;
+	const [gapMatrix, perceptionGaps, actionCounts] = await Promise.all([
+		getPcnGapMatrix(db, viewer, pcnId, dashboard.practices),
+		getPcnPerceptionGaps(db, dashboard.practices),
+		// Includes actions on PCN-lead-only flags: this page is for PCN leads only.
+		countActionsAcrossPcn(db, pcnId, period, today)
+	]);
+	return { ...dashboard, gapMatrix, perceptionGaps, actionCounts };
 }
 
 const isoDate = (label: string) =>

@@ -4,9 +4,7 @@ import { guard, RESULT_READERS } from '$lib/server/access';
 import { recordAudit } from '$lib/server/platform/audit';
 import { sortPractices } from '$lib/npt/pcn';
 import { idFromParam } from '$lib/server/organisations/organisation-forms';
-import { getPcnDashboard, readPeriodQuery } from '$lib/server/results/pcn-dashboard';
-import { getPcnGapMatrix, getPcnPerceptionGaps } from '$lib/server/linkworker/pcn-gaps';
-import { countActionsAcrossPcn } from '$lib/server/linkworker/practice-actions';
+import { readPeriodQuery, viewPcnDashboard } from '$lib/server/results/pcn-dashboard';
 import type { PageServerLoad } from './$types';
 
 const NOT_FOUND = 'We could not find that PCN.';
@@ -29,16 +27,8 @@ export const load = (async (event) => {
 	const user = guard(event, { roles: PCN_READERS, pcnId });
 	const today = ukDate();
 	const query = readPeriodQuery(url.searchParams, today);
-	const dashboard = await getPcnDashboard(locals.db, pcnId, locals.config, query.period, today);
+	const dashboard = await viewPcnDashboard(locals.db, user, pcnId, locals.config, query.period, today);
 	if (!dashboard) error(404, NOT_FOUND);
-	// Flags pass through the visibility rules for this viewer; the staff side of the perception
-	// gap is the dashboard's own, already disclosed, scores.
-	const [gapMatrix, perceptionGaps, actionCounts] = await Promise.all([
-		getPcnGapMatrix(locals.db, user, pcnId, dashboard.practices),
-		getPcnPerceptionGaps(locals.db, dashboard.practices),
-		// Includes actions on PCN-lead-only flags: this page is for PCN leads only.
-		countActionsAcrossPcn(locals.db, pcnId, query.period, today)
-	]);
 	await recordAudit(locals.db, user, {
 		action: 'results_viewed',
 		summary: `Viewed the PCN dashboard of ${dashboard.pcn.name} (${dashboard.pcn.odsCode}), ${query.period.from} to ${query.period.to}`,
@@ -55,9 +45,6 @@ export const load = (async (event) => {
 		 * a value that is not a date at all cannot sit in a date field, so the period used stands in.
 		 */
 		asked: { from: askedDate(url.searchParams.get('from'), query.period.from), to: askedDate(url.searchParams.get('to'), query.period.to) },
-		minResponses: locals.config.minResponses,
-		gapMatrix,
-		perceptionGaps,
-		actionCounts
+		minResponses: locals.config.minResponses
 	};
 }) satisfies PageServerLoad;
