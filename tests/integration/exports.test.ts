@@ -127,7 +127,7 @@ describe('round exports', () => {
 
 	async function build(kind: ExportKind, random?: () => number) {
 		const result = await buildRoundExport(t.db, fixture.round.id, kind, config, AFTER_CLOSE, random);
-		if (!result.ok) throw new Error(`expected an export, got ${result.status}: ${result.message}`);
+		if (!result.ok) throw new Error(`expected an export, got ${result.status}: ${result.problems[0]!.message}`);
 		return result.export;
 	}
 
@@ -176,7 +176,9 @@ describe('round exports', () => {
 			expect(result).toEqual({
 				ok: false,
 				status: 409,
-				message: 'The answers of this round cannot be downloaded: it had fewer than 5 responses, so they could identify people.'
+				problems: [
+					{ field: 'form', message: 'The answers of this round cannot be downloaded: it had fewer than 5 responses, so they could identify people.' }
+				]
 			});
 		});
 	});
@@ -362,7 +364,7 @@ describe('round exports', () => {
 		await submitResponse(t.db, fixture.round.id, respondent(4, 'clinical', 1), ANSWERED_ON);
 		for (const kind of ['scores', 'items', 'answers'] as const) {
 			const open = await buildRoundExport(t.db, fixture.round.id, kind, config, '2026-11-15');
-			expect(open).toMatchObject({ ok: false, status: 409, message: expect.stringMatching(/still collecting/) });
+			expect(open).toMatchObject({ ok: false, status: 409, problems: [{ message: expect.stringMatching(/still collecting/) }] });
 		}
 		await t.db.updateTable('round').set({ status: 'draft' }).execute();
 		expect(await buildRoundExport(t.db, fixture.round.id, 'scores', config, '2026-11-15')).toMatchObject({ ok: false, status: 409 });

@@ -13,6 +13,7 @@ import type { DisclosedScores } from '../../npt/round-results';
 import type { GroupScore, Respondent } from '../../npt/scoring';
 import type { Config } from '../platform/config';
 import { toCsv, type CsvValue } from '../platform/csv';
+import { refuse, type Outcome } from '../platform/outcome';
 import type { DbOrTx } from '../db';
 import { getRoundReport, type RoundReport } from './round-report';
 
@@ -41,9 +42,8 @@ export interface RoundExport {
 	summary: string;
 }
 
-export type RoundExportResult =
-	| { ok: true; export: RoundExport }
-	| { ok: false; status: 404 | 409; message: string };
+/** Refused with 404 for no such round, 409 for a round with nothing (yet) to download. */
+export type RoundExportResult = Outcome<{ export: RoundExport }>;
 
 /**
  * Builds one export of a round. Only closed rounds export anything; the raw answers only when
@@ -58,27 +58,22 @@ export async function buildRoundExport(
 	random: () => number = secureRandom
 ): Promise<RoundExportResult> {
 	const report = await getRoundReport(db, roundId, config, today);
-	if (!report) return { ok: false, status: 404, message: 'We could not find that survey round.' };
+	if (!report) return refuse(404, 'We could not find that survey round.');
 	const { round, outcome } = report;
 	if (outcome.stage === 'draft') {
-		return { ok: false, status: 409, message: 'This round has not started yet, so there is nothing to download.' };
+		return refuse(409, 'This round has not started yet, so there is nothing to download.');
 	}
 	if (outcome.stage === 'collecting') {
-		return {
-			ok: false,
-			status: 409,
-			message: 'This round is still collecting answers. Downloads are available once it has closed.'
-		};
+		return refuse(409, 'This round is still collecting answers. Downloads are available once it has closed.');
 	}
 
 	let csv: string;
 	if (kind === 'answers') {
 		if (!outcome.results.shown) {
-			return {
-				ok: false,
-				status: 409,
-				message: `The answers of this round cannot be downloaded: it had fewer than ${config.minResponses} responses, so they could identify people.`
-			};
+			return refuse(
+				409,
+				`The answers of this round cannot be downloaded: it had fewer than ${config.minResponses} responses, so they could identify people.`
+			);
 		}
 		csv = writeAnswersCsv(report.instrument, report.respondents, random);
 	} else {

@@ -18,7 +18,7 @@ export const GET: RequestHandler = async (event) => {
 	const { user, roundId, practiceId } = await guardRound(event, roles);
 
 	const built = await buildRoundExport(locals.db, roundId, kind, locals.config, ukDate());
-	if (!built.ok) error(built.status, built.message);
+	if (!built.ok) error(built.status, built.problems[0]!.message);
 	await recordAudit(locals.db, user, { action: 'export_downloaded', summary: built.export.summary, practiceId });
 	return csvDownload(built.export.csv, built.export.filename);
 };
