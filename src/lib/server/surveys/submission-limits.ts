@@ -18,6 +18,7 @@
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import { atomically, type DbOrTx } from '../db';
+import { refuseForNow, type Outcome } from '../platform/outcome';
 
 const KEY = randomBytes(32);
 
@@ -37,7 +38,8 @@ export function submissionLimits(staffHeadcount: number | null): SubmissionLimit
 const keyFor = (roundId: number, clientAddress: string, period: string) =>
 	createHmac('sha256', KEY).update(`${roundId}\u0000${clientAddress}\u0000${period}`).digest('base64url');
 
-export type SurveyClaim = { ok: true } | { ok: false; retryAfterSeconds: number };
+const TOO_MANY =
+	'Far more answers than this practice has staff have come from your network, so yours were not saved this time. Please try again later. If this keeps happening, ask your practice manager for an invitation code.';
 
 class OverLimit extends Error {
 	constructor(readonly retryAfterSeconds: number) {
@@ -56,7 +58,7 @@ export async function claimSurveySubmission(
 	round: { id: number; staffHeadcount: number | null },
 	clientAddress: string,
 	now: Date = new Date()
-): Promise<SurveyClaim> {
+): Promise<Outcome> {
 	const limits = submissionLimits(round.staffHeadcount);
 	const iso = now.toISOString();
 	const day = iso.slice(0, 10);
@@ -86,7 +88,7 @@ export async function claimSurveySubmission(
 		await atomically(db, work);
 		return { ok: true };
 	} catch (error) {
-		if (error instanceof OverLimit) return { ok: false, retryAfterSeconds: error.retryAfterSeconds };
+		if (error instanceof OverLimit) return refuseForNow(429, TOO_MANY, error.retryAfterSeconds);
 		throw error;
 	}
 }

@@ -95,11 +95,7 @@ export const actions = {
 		const allowed = await claimSurveySubmission(locals.db, { id: round.id, staffHeadcount: round.staff_headcount }, getClientAddress());
 		if (!allowed.ok) {
 			setHeaders({ 'retry-after': String(allowed.retryAfterSeconds) });
-			return formRefusal(
-				429,
-				'Far more answers than this practice has staff have come from your network, so yours were not saved this time. Please try again later. If this keeps happening, ask your practice manager for an invitation code.',
-				values
-			);
+			return refusalFailure(allowed, values);
 		}
 
 		const outcome = await submitResponse(locals.db, round.id, checked.submission, today, submissionKey);
