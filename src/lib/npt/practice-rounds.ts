@@ -64,11 +64,19 @@ export function currentRoundOf<T extends RoundRecord>(records: readonly T[]): (T
 		)[0];
 }
 
-export interface CurrentRound {
+/** Which round, and its dates, as every list of rounds names it. */
+export interface RoundHeading {
 	id: number;
 	title: string;
 	opensOn: string;
 	closesOn: string;
+}
+
+export function headingOf(round: RoundFacts): RoundHeading {
+	return { id: round.id, title: round.title, opensOn: round.opens_on, closesOn: round.closes_on };
+}
+
+export interface CurrentRound extends RoundHeading {
 	availability: CollectingAvailability;
 	/** Only for a round that takes or will take answers; a count only at or above the minimum. */
 	progress: RoundProgress | null;
@@ -81,10 +89,7 @@ export function describeCurrentRound(
 ): CurrentRound {
 	const { round, availability } = record;
 	return {
-		id: round.id,
-		title: round.title,
-		opensOn: round.opens_on,
-		closesOn: round.closes_on,
+		...headingOf(round),
 		availability,
 		progress: availability === 'draft' ? null : summariseProgress(record.responses, round.staff_headcount, rules)
 	};

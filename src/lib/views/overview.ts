@@ -2,6 +2,7 @@
  * What the home overview receives: plain data for components to render, shaped by lib/server.
  */
 import type { Band } from '../npt/continuum';
+import type { RoundHeading } from '../npt/practice-rounds';
 import type { SurveyAvailability } from '../npt/round-schedule';
 
 export type RoundSummary =
@@ -11,11 +12,7 @@ export type RoundSummary =
 	| { kind: 'unplaced' }
 	| { kind: 'placed'; band: Band; description: string };
 
-export interface RoundLine {
-	id: number;
-	title: string;
-	opensOn: string;
-	closesOn: string;
+export interface RoundLine extends RoundHeading {
 	availability: SurveyAvailability;
 	/** The public survey link, only while the round takes answers. */
 	surveyPath: string | null;

@@ -1,7 +1,7 @@
 /** The home page's view of the network: every PCN's practices, their rounds and where they sit. */
 import { describePlacement } from '../../npt/continuum';
 import { respondentsNeeded } from '../../npt/disclosure';
-import { scoreClosedRound } from '../../npt/practice-rounds';
+import { headingOf, scoreClosedRound } from '../../npt/practice-rounds';
 import { placementOf } from '../../npt/round-results';
 import type { DbOrTx } from '../db';
 import { listPcnsWithPractices } from '../organisations/organisations';
@@ -36,10 +36,7 @@ export async function getNetworkOverview(
 	function line(record: LoadedRound): RoundLine {
 		const { round, availability } = record;
 		return {
-			id: round.id,
-			title: round.title,
-			opensOn: round.opens_on,
-			closesOn: round.closes_on,
+			...headingOf(round),
 			availability,
 			surveyPath: availability === 'open' ? `/s/${round.public_token}` : null,
 			summary: summarise(record)
