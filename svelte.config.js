@@ -36,8 +36,8 @@ const config = {
 		},
 		typescript: {
 			config(tsconfig) {
-				// Migrations live outside src/ but are type-checked with the app.
-				tsconfig.include.push('../migrations/**/*.ts');
+				// Migrations and the survey's own script live outside src/ but are type-checked with the app.
+				tsconfig.include.push('../migrations/**/*.ts', '../static/**/*.js');
 			}
 		}
 	}

@@ -4,6 +4,7 @@ import { sequence } from '@sveltejs/kit/hooks';
 import { ukDate } from '$lib/dates';
 import { startApp, type AppContext } from '$lib/server/app';
 import { consoleMailer } from '$lib/server/platform/mail';
+import { compressResponses } from '$lib/server/platform/compression';
 import { dataRequestStatus, refuseReservedActions, securityHeaders } from '$lib/server/platform/request-guards';
 import { applyDueMoves } from '$lib/server/organisations/practice-moves';
 import { closeDueRounds } from '$lib/server/surveys/rounds';
@@ -73,7 +74,7 @@ const session: Handle = async ({ event, resolve }) => {
 	return resolve(event);
 };
 
-export const handle: Handle = sequence(context, securityHeaders, refuseReservedActions, session, dataRequestStatus);
+export const handle: Handle = sequence(compressResponses, context, securityHeaders, refuseReservedActions, session, dataRequestStatus);
 
 export const handleError: HandleServerError = ({ error, status }) => {
 	if (status >= 500) console.error(error);

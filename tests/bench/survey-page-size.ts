@@ -1,45 +1,62 @@
 /**
- * What a staff member's phone downloads for the survey page: the HTML plus every script and
- * stylesheet the browser actually fetches (recorded in the system Chromium), raw and gzipped.
+ * What a staff member's phone receives for the survey page: every request Chromium makes for
+ * /s/demo, with the bytes that came over the wire for each (the DevTools protocol's
+ * encodedDataLength: headers and the body as sent, compressed or not), from the built server as
+ * `npm start` runs it. Once with JavaScript on and once with it off.
  * Usage: npm run bench:survey-size
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
+import type { Browser } from 'playwright-core';
 import { launchChromium } from '../e2e/browser';
 import { startServer } from '../helpers/server';
+
+interface Received {
+	path: string;
+	type: string;
+	encoding: string;
+	bytes: number;
+}
+
+async function load(browser: Browser, url: string, javaScript: boolean): Promise<Received[]> {
+	const context = await browser.newContext({ viewport: { width: 360, height: 740 }, javaScriptEnabled: javaScript });
+	const page = await context.newPage();
+	const cdp = await context.newCDPSession(page);
+	await cdp.send('Network.enable');
+	await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+	const requests = new Map<string, Omit<Received, 'bytes'>>();
+	const received: Received[] = [];
+	cdp.on('Network.responseReceived', ({ requestId, type, response }) => {
+		requests.set(requestId, {
+			path: new URL(response.url).pathname,
+			type: type.toLowerCase(),
+			encoding: String(response.headers['content-encoding'] ?? response.headers['Content-Encoding'] ?? '-')
+		});
+	});
+	cdp.on('Network.loadingFinished', ({ requestId, encodedDataLength }) => {
+		const request = requests.get(requestId);
+		if (request) received.push({ ...request, bytes: encodedDataLength });
+	});
+	await page.goto(url, { waitUntil: 'networkidle' });
+	await context.close();
+	return received.sort((a, b) => b.bytes - a.bytes);
+}
 
 const dir = mkdtempSync(join(tmpdir(), 'belonging-bench-'));
 const server = await startServer({ DATABASE_PATH: join(dir, 'demo.db'), DEMO: '1' });
 const browser = await launchChromium();
-
 try {
-	const page = await browser.newPage({ viewport: { width: 360, height: 740 } });
-	const bodies: Promise<[string, string, Buffer]>[] = [];
-	page.on('response', (response) => {
-		const path = new URL(response.url()).pathname;
-		bodies.push(response.body().then((body) => [path, response.request().resourceType(), body]));
-	});
-	await page.goto(`${server.url}/s/demo`, { waitUntil: 'networkidle' });
-	const rows = (await Promise.all(bodies)).map(([path, type, body]) => ({
-		path,
-		type,
-		raw: body.length,
-		gzipped: gzipSync(body, { level: 6 }).length
-	}));
-	rows.sort((a, b) => b.gzipped - a.gzipped);
-	for (const r of rows) {
-		console.log(`${String(r.gzipped).padStart(8)} B gz ${String(r.raw).padStart(8)} B  ${r.type.padEnd(10)} ${r.path}`);
+	for (const javaScript of [true, false]) {
+		const rows = await load(browser, `${server.url}/s/demo`, javaScript);
+		console.log(`\nJavaScript ${javaScript ? 'on' : 'off'}:`);
+		for (const r of rows) console.log(`${String(r.bytes).padStart(8)} B  ${r.encoding.padEnd(5)} ${r.type.padEnd(10)} ${r.path}`);
+		const total = rows.reduce((sum, r) => sum + r.bytes, 0);
+		const scripts = rows.filter((r) => r.type === 'script').reduce((sum, r) => sum + r.bytes, 0);
+		console.log(
+			`Survey page (/s/demo), JavaScript ${javaScript ? 'on' : 'off'}: ${total} B (${(total / 1024).toFixed(1)} KB) on the wire in ${rows.length} requests, of which ${scripts} B scripts.`
+		);
 	}
-	const sum = (filter: (r: (typeof rows)[number]) => boolean, key: 'raw' | 'gzipped') =>
-		rows.filter(filter).reduce((total, r) => total + r[key], 0);
-	const all = () => true;
-	const scripts = (r: (typeof rows)[number]) => r.type === 'script';
-	console.log(
-		`\nSurvey page (/s/demo) as loaded by Chromium: ${sum(all, 'gzipped')} B gzipped, ${sum(all, 'raw')} B raw, ${rows.length} files.` +
-			`\nOf which JavaScript: ${sum(scripts, 'gzipped')} B gzipped, ${sum(scripts, 'raw')} B raw.`
-	);
 } finally {
 	await browser.close();
 	await server.stop();

@@ -1,4 +1,6 @@
+import { get } from 'node:http';
 import { join } from 'node:path';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { axeViolations, describeViolations, launchChromium } from './browser';
@@ -130,5 +132,42 @@ describe('the staff survey at /s/demo', () => {
 		expect(await page.getByText('We could not find this survey').count()).toBe(1);
 		expect(await page.content()).not.toMatch(/at .*\.js:\d+/);
 		await context.close();
+	});
+});
+
+/** The bytes a response's body takes on the wire, as sent (compressed when the server compresses). */
+function bytesOnTheWire(url: string): Promise<{ status: number; encoding: string | undefined; bytes: number; body: Buffer }> {
+	return new Promise((resolve, reject) => {
+		get(url, { headers: { 'accept-encoding': 'br, gzip' } }, (response) => {
+			const chunks: Buffer[] = [];
+			response.on('data', (chunk: Buffer) => chunks.push(chunk));
+			response.on('end', () => {
+				const raw = Buffer.concat(chunks);
+				const encoding = response.headers['content-encoding'];
+				const body = encoding === 'br' ? brotliDecompressSync(raw) : encoding === 'gzip' ? gunzipSync(raw) : raw;
+				resolve({ status: response.statusCode ?? 0, encoding, bytes: raw.length, body });
+			});
+		}).on('error', reject);
+	});
+}
+
+describe('the survey page’s weight on a phone', () => {
+	it('comes compressed, with everything it loads within 30 KB and 8 requests, and no script but its own', async () => {
+		const base = inject('baseUrl');
+		const page = await bytesOnTheWire(`${base}/s/demo`);
+		expect(page.status).toBe(200);
+		expect(page.encoding).toBe('br');
+		const html = page.body.toString();
+		// What the page makes the browser fetch: stylesheets, scripts and the icon.
+		const loads = [...html.matchAll(/<(?:link[^>]*\bhref|script[^>]*\bsrc)="([^"]+)"/g)]
+			.map((m) => m[1]!)
+			.filter((href) => href.startsWith('/'));
+		expect(html).not.toMatch(/modulepreload|_app\/immutable\/(entry|nodes|chunks)\//);
+		expect(loads.filter((href) => href.endsWith('.js'))).toEqual(['/survey.js']);
+		const files = await Promise.all(loads.map((href) => bytesOnTheWire(`${base}${href}`)));
+		for (const file of files) expect(file.status).toBe(200);
+		const total = page.bytes + files.reduce((sum, f) => sum + f.bytes, 0);
+		expect(1 + loads.length).toBeLessThanOrEqual(8);
+		expect(total).toBeLessThanOrEqual(30 * 1024);
 	});
 });

@@ -15,6 +15,9 @@ import {
 import { claimSurveySubmission } from '$lib/server/surveys/submission-limits';
 import type { Actions, PageServerLoad } from './$types';
 
+/** Plain HTML: the survey needs none of Svelte's JavaScript, only its own small script (static/survey.js). */
+export const csr = false;
+
 /** Far above any honest submission (22 answers, 3 ratings and a 1,500-character comment). */
 const MAX_BODY_BYTES = 64 * 1024;
 /** Browsers cap cookie lifetimes at 400 days. */
