@@ -47,7 +47,18 @@ export type SubmissionCheck =
 const agreementValues: string[] = [...AGREEMENT_POINTS.map(String), ...NOT_RELEVANT_CODES];
 const generalValues: string[] = Array.from({ length: GENERAL_MAX - GENERAL_MIN + 1 }, (_, i) => String(GENERAL_MIN + i));
 
+// An instrument version never changes, so each one's two schemas (with and without a code) are built once.
+const schemas = new WeakMap<Instrument, Map<boolean, ReturnType<typeof buildSubmissionSchema>>>();
+
 function submissionSchema(instrument: Instrument, codeRequired: boolean) {
+	let built = schemas.get(instrument);
+	if (!built) schemas.set(instrument, (built = new Map()));
+	let schema = built.get(codeRequired);
+	if (!schema) built.set(codeRequired, (schema = buildSubmissionSchema(instrument, codeRequired)));
+	return schema;
+}
+
+function buildSubmissionSchema(instrument: Instrument, codeRequired: boolean) {
 	const shape: Record<string, z.ZodType<string | undefined>> = {};
 	instrument.items.forEach((item, i) => {
 		shape[fieldName.item(item.id)] = z

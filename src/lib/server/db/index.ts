@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, SqliteDialect, sql, type Transaction } from 'kysely';
+import { Kysely, SqliteDialect, sql, type SqliteDatabase, type Transaction } from 'kysely';
 import type { Database } from './schema';
 
 export type Db = Kysely<Database>;
@@ -26,7 +26,7 @@ export function openDatabase(config: DatabaseConfig): Db {
 	if (config.readOnly) {
 		const sqlite = new SQLite(path, { readonly: true, fileMustExist: true });
 		sqlite.pragma('busy_timeout = 5000');
-		return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+		return new Kysely<Database>({ dialect: new SqliteDialect({ database: withPreparedStatements(sqlite) }) });
 	}
 	if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
 	const sqlite = new SQLite(path);
@@ -36,7 +36,31 @@ export function openDatabase(config: DatabaseConfig): Db {
 	// Wait up to 5 s for a lock held by another process (e.g. `npm run migrate` beside the server).
 	sqlite.pragma('busy_timeout = 5000');
 	sqlite.pragma('synchronous = NORMAL');
-	return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+	return new Kysely<Database>({ dialect: new SqliteDialect({ database: withPreparedStatements(sqlite) }) });
+}
+
+/** Distinct statements kept prepared; past it, the oldest is dropped (lists of ids vary in length). */
+const PREPARED_STATEMENTS = 500;
+
+/**
+ * The connection as Kysely sees it, with each statement prepared once and then reused: Kysely
+ * asks for a fresh statement for every query, and preparing costs more than running a small one.
+ * Safe because Kysely runs each statement to the end before the next (it never holds a cursor).
+ */
+function withPreparedStatements(sqlite: SQLite.Database): SqliteDatabase {
+	const prepared = new Map<string, SQLite.Statement>();
+	return {
+		close: () => sqlite.close(),
+		prepare(sql) {
+			let statement = prepared.get(sql);
+			if (!statement) {
+				statement = sqlite.prepare(sql);
+				if (prepared.size >= PREPARED_STATEMENTS) prepared.delete(prepared.keys().next().value!);
+				prepared.set(sql, statement);
+			}
+			return statement;
+		}
+	};
 }
 
 /**
@@ -50,6 +74,14 @@ export function isUniqueViolation(error: unknown, table: string, column: string)
 		(code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY') &&
 		error.message.includes(`${table}.${column}`)
 	);
+}
+
+/**
+ * What stays the same for a database and every transaction on it: the key for caches of what
+ * never changes once stored (instrument versions, their item ids), so a transaction finds them too.
+ */
+export function databaseIdentity(db: DbOrTx): object {
+	return db.getExecutor().adapter;
 }
 
 /** Runs `work` in a transaction, or inside the caller's when there already is one. */

@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { BUILT_IN_INSTRUMENTS } from '../../npt/builtin';
 import { parseInstrument, type Audience, type Instrument } from '../../npt/instrument';
-import type { Db, DbOrTx } from '../db';
+import { databaseIdentity, type Db, type DbOrTx } from '../db';
 
 export class ImmutableVersionError extends Error {
 	name = 'ImmutableVersionError';
@@ -138,7 +138,20 @@ export interface ItemIds {
 	general: Map<string, number>;
 }
 
+// The same holds for a version's item ids, which every stored answer needs.
+const itemIdCache = new WeakMap<object, Map<number, ItemIds>>();
+
+/** Database ids of a version's items, by the item ids the definition uses; read once per database. */
 export async function itemIdsOf(db: DbOrTx, versionId: number): Promise<ItemIds> {
+	const key = databaseIdentity(db);
+	let cache = itemIdCache.get(key);
+	if (!cache) itemIdCache.set(key, (cache = new Map()));
+	let ids = cache.get(versionId);
+	if (!ids) cache.set(versionId, (ids = await readItemIds(db, versionId)));
+	return ids;
+}
+
+async function readItemIds(db: DbOrTx, versionId: number): Promise<ItemIds> {
 	const [items, general] = await Promise.all([
 		db
 			.selectFrom('instrument_item')
@@ -183,8 +196,9 @@ const instrumentCache = new WeakMap<object, Map<number, StoredInstrument>>();
 
 /** The stored versions of the given ids, with where each came from, by version id. */
 export async function storedInstrumentsOf(db: DbOrTx, versionIds: Iterable<number>): Promise<Map<number, StoredInstrument>> {
-	let cache = instrumentCache.get(db);
-	if (!cache) instrumentCache.set(db, (cache = new Map()));
+	const key = databaseIdentity(db);
+	let cache = instrumentCache.get(key);
+	if (!cache) instrumentCache.set(key, (cache = new Map()));
 	for (const id of new Set(versionIds)) {
 		if (cache.has(id)) continue;
 		const stored = await getInstrumentVersion(db, id);

@@ -9,6 +9,8 @@ import { fieldName, type SurveySubmission } from '../../npt/submission';
 import { refuse, type Outcome } from '../platform/outcome';
 import { useCode } from './codes';
 import { emptyWriteAheadLogSoon, type Db, type DbOrTx } from '../db';
+import { preparedPerCount, preparedQuery } from '../db/prepared';
+import type { Round } from '../db/schema';
 import { itemIdsOf, type ItemIds } from './instruments';
 import { surveyAvailability } from '../../npt/round-schedule';
 import { useSubmissionKey } from './submission-keys';
@@ -36,11 +38,7 @@ export async function submitResponse(
 ): Promise<SubmitOutcome> {
 	try {
 		await db.transaction().execute(async (tx) => {
-			const round = await tx
-				.selectFrom('round')
-				.select(['status', 'opens_on', 'closes_on', 'requires_code', 'instrument_version_id'])
-				.where('id', '=', roundId)
-				.executeTakeFirst();
+			const [round] = (await roundToAnswer.execute(tx, { roundId })).rows;
 			if (!round || surveyAvailability(round, today) !== 'open') {
 				throw new Refused(refuse(409, 'This survey closed before your answers arrived, so they were not saved.'));
 			}
@@ -79,34 +77,66 @@ export async function storeResponse(
 	day: string
 ): Promise<void> {
 	const responseId = randomUUID();
-	await tx.insertInto('response').values({ id: responseId, round_id: roundId, role_group: submission.roleGroup }).execute();
+	await insertResponse.execute(tx, { id: responseId, roundId, roleGroup: submission.roleGroup });
 
-	const answers = Object.entries(submission.agreement).map(([itemKey, answer]) => ({
-		response_id: responseId,
-		item_id: requireId(ids.agreement, itemKey),
-		value: isAgreementPoint(answer) ? answer : null,
-		not_relevant: isAgreementPoint(answer) ? null : answer
-	}));
-	if (answers.length > 0) await tx.insertInto('answer').values(answers).execute();
-
-	const general = Object.entries(submission.general).map(([itemKey, value]) => ({
-		response_id: responseId,
-		general_item_id: requireId(ids.general, itemKey),
-		value
-	}));
-	if (general.length > 0) await tx.insertInto('general_answer').values(general).execute();
-
-	if (submission.comment) {
-		await tx.insertInto('comment').values({ id: randomUUID(), round_id: roundId, body: submission.comment }).execute();
+	const answers = Object.entries(submission.agreement);
+	if (answers.length > 0) {
+		const values: Record<string, unknown> = { responseId };
+		answers.forEach(([itemKey, answer], i) => {
+			values[`item${i}`] = requireId(ids.agreement, itemKey);
+			values[`value${i}`] = isAgreementPoint(answer) ? answer : null;
+			values[`notRelevant${i}`] = isAgreementPoint(answer) ? null : answer;
+		});
+		await insertAnswers(answers.length).execute(tx, values);
 	}
-	await tx
-		.insertInto('submission_day')
-		.values({ round_id: roundId, day, submissions: 1 })
-		.onConflict((oc) =>
-			oc.columns(['round_id', 'day']).doUpdateSet((eb) => ({ submissions: eb('submission_day.submissions', '+', 1) }))
-		)
-		.execute();
+
+	const general = Object.entries(submission.general);
+	if (general.length > 0) {
+		const values: Record<string, unknown> = { responseId };
+		general.forEach(([itemKey, value], i) => {
+			values[`item${i}`] = requireId(ids.general, itemKey);
+			values[`value${i}`] = value;
+		});
+		await insertGeneralAnswers(general.length).execute(tx, values);
+	}
+
+	if (submission.comment) await insertComment.execute(tx, { id: randomUUID(), roundId, body: submission.comment });
+	await countTheDay.execute(tx, { roundId, day });
 }
+
+// The statements of every submission, compiled once (db/prepared.ts): one row per table, or one
+// multi-row insert for the answers.
+const roundToAnswer = preparedQuery<'roundId', Pick<Round, 'status' | 'opens_on' | 'closes_on' | 'requires_code' | 'instrument_version_id'>>(
+	(db, slot) =>
+		db.selectFrom('round').select(['status', 'opens_on', 'closes_on', 'requires_code', 'instrument_version_id']).where('id', '=', slot('roundId'))
+);
+const insertResponse = preparedQuery<'id' | 'roundId' | 'roleGroup', unknown>((db, slot) =>
+	db.insertInto('response').values({ id: slot('id'), round_id: slot('roundId'), role_group: slot('roleGroup') })
+);
+const insertAnswers = preparedPerCount<string, unknown>((db, slot, rows) =>
+	db.insertInto('answer').values(
+		Array.from({ length: rows }, (_, i) => ({
+			response_id: slot('responseId'),
+			item_id: slot(`item${i}`),
+			value: slot(`value${i}`),
+			not_relevant: slot(`notRelevant${i}`)
+		}))
+	)
+);
+const insertGeneralAnswers = preparedPerCount<string, unknown>((db, slot, rows) =>
+	db.insertInto('general_answer').values(
+		Array.from({ length: rows }, (_, i) => ({ response_id: slot('responseId'), general_item_id: slot(`item${i}`), value: slot(`value${i}`) }))
+	)
+);
+const insertComment = preparedQuery<'id' | 'roundId' | 'body', unknown>((db, slot) =>
+	db.insertInto('comment').values({ id: slot('id'), round_id: slot('roundId'), body: slot('body') })
+);
+const countTheDay = preparedQuery<'roundId' | 'day', unknown>((db, slot) =>
+	db
+		.insertInto('submission_day')
+		.values({ round_id: slot('roundId'), day: slot('day'), submissions: 1 })
+		.onConflict((oc) => oc.columns(['round_id', 'day']).doUpdateSet((eb) => ({ submissions: eb('submission_day.submissions', '+', 1) })))
+);
 
 function requireId(ids: Map<string, number>, itemKey: string): number {
 	const id = ids.get(itemKey);

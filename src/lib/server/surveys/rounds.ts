@@ -8,6 +8,7 @@ import { isIsoDate } from '../../dates';
 import { cumulativeByDay, type DayProgress } from '../../npt/round-schedule';
 import { recordAudit } from '../platform/audit';
 import type { DbOrTx } from '../db';
+import { preparedQuery } from '../db/prepared';
 import type { Practice, Round } from '../db/schema';
 import { cleanLine } from '../../text';
 
@@ -86,8 +87,13 @@ export async function getRound(db: DbOrTx, roundId: number): Promise<RoundWithPr
 	return row && withPractice(row);
 }
 
+// Every survey page and post looks its round up by the link's token: compiled once.
+const roundByToken = preparedQuery<'token', Round & { practice_ods_code: string; practice_name: string; practice_pcn_id: number | null }>(
+	(db, slot) => roundsWithPractice(db).where('round.public_token', '=', slot('token'))
+);
+
 export async function getRoundByToken(db: DbOrTx, token: string): Promise<RoundWithPractice | undefined> {
-	const row = await roundsWithPractice(db).where('round.public_token', '=', token).executeTakeFirst();
+	const [row] = (await roundByToken.execute(db, { token })).rows;
 	return row && withPractice(row);
 }
 

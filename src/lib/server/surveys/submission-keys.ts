@@ -7,6 +7,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { DbOrTx } from '../db';
+import { preparedQuery } from '../db/prepared';
 
 /** The hidden field the survey page carries its key in. */
 export const SUBMISSION_KEY_FIELD = 'submission';
@@ -25,25 +26,24 @@ export function submissionKeyOf(fields: readonly (readonly [string, string])[]):
 
 const hashOf = (key: string) => createHash('sha256').update(key).digest('base64url');
 
+const keyInRound = preparedQuery<'keyHash' | 'roundId', { key_hash: string }>((db, slot) =>
+	db.selectFrom('survey_submission_key').select('key_hash').where('key_hash', '=', slot('keyHash')).where('round_id', '=', slot('roundId'))
+);
+const keyUse = preparedQuery<'keyHash' | 'roundId', { key_hash: string }>((db, slot) =>
+	db
+		.insertInto('survey_submission_key')
+		.values({ key_hash: slot('keyHash'), round_id: slot('roundId') })
+		.onConflict((oc) => oc.column('key_hash').doNothing())
+		.returning('key_hash')
+);
+
 export async function isSubmissionKeyUsed(db: DbOrTx, roundId: number, key: string): Promise<boolean> {
-	const row = await db
-		.selectFrom('survey_submission_key')
-		.select('key_hash')
-		.where('key_hash', '=', hashOf(key))
-		.where('round_id', '=', roundId)
-		.executeTakeFirst();
-	return row !== undefined;
+	return (await keyInRound.execute(db, { keyHash: hashOf(key), roundId })).rows.length > 0;
 }
 
 /** Records the key inside the response's transaction; false when it was already used. */
 export async function useSubmissionKey(tx: DbOrTx, roundId: number, key: string): Promise<boolean> {
-	const row = await tx
-		.insertInto('survey_submission_key')
-		.values({ key_hash: hashOf(key), round_id: roundId })
-		.onConflict((oc) => oc.column('key_hash').doNothing())
-		.returning('key_hash')
-		.executeTakeFirst();
-	return row !== undefined;
+	return (await keyUse.execute(tx, { keyHash: hashOf(key), roundId })).rows.length > 0;
 }
 
 /** Keys of rounds that take no more answers are of no further use. */

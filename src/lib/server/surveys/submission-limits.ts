@@ -17,7 +17,8 @@
  * people answer.
  */
 import { createHmac, randomBytes } from 'node:crypto';
-import { atomically, type DbOrTx } from '../db';
+import { atomically, databaseIdentity, type DbOrTx } from '../db';
+import { preparedQuery } from '../db/prepared';
 import { refuseForNow, type Outcome } from '../platform/outcome';
 
 const KEY = randomBytes(32);
@@ -40,6 +41,23 @@ const keyFor = (roundId: number, clientAddress: string, period: string) =>
 
 const TOO_MANY =
 	'Far more answers than this practice has staff have come from your network, so yours were not saved this time. Please try again later. If this keeps happening, ask your practice manager for an invitation code.';
+
+/** One more submission under a key, only while under its limit: the check and the count in one statement. */
+const countUnderLimit = preparedQuery<'key' | 'day' | 'limit', { submissions: number }>((db, slot) =>
+	db
+		.insertInto('survey_throttle')
+		.values({ key_hash: slot('key'), day: slot('day'), submissions: 1 })
+		.onConflict((oc) =>
+			oc
+				.column('key_hash')
+				.doUpdateSet((eb) => ({ submissions: eb('survey_throttle.submissions', '+', 1) }))
+				.where('survey_throttle.submissions', '<', slot('limit'))
+		)
+		.returning('submissions')
+);
+
+/** The day each database's counts were last cleared of earlier days. */
+const purgedOn = new WeakMap<object, string>();
 
 class OverLimit extends Error {
 	constructor(readonly retryAfterSeconds: number) {
@@ -66,22 +84,15 @@ export async function claimSurveySubmission(
 	const nextHour = 3600 - Math.floor((now.getTime() % 3_600_000) / 1000);
 	const nextDay = 86_400 - Math.floor((now.getTime() % 86_400_000) / 1000);
 	const count = async (tx: DbOrTx, key: string, limit: number, wait: number) => {
-		const row = await tx
-			.insertInto('survey_throttle')
-			.values({ key_hash: key, day, submissions: 1 })
-			.onConflict((oc) =>
-				oc
-					.column('key_hash')
-					.doUpdateSet((eb) => ({ submissions: eb('survey_throttle.submissions', '+', 1) }))
-					.where('survey_throttle.submissions', '<', limit)
-			)
-			.returning('submissions')
-			.executeTakeFirst();
-		if (!row) throw new OverLimit(wait);
+		if ((await countUnderLimit.execute(tx, { key, day, limit })).rows.length === 0) throw new OverLimit(wait);
 	};
+	// Earlier days' counts go once a day, not with every submission.
+	if (purgedOn.get(databaseIdentity(db)) !== day) {
+		await db.deleteFrom('survey_throttle').where('day', '<', day).execute();
+		purgedOn.set(databaseIdentity(db), day);
+	}
 	try {
 		const work = async (tx: DbOrTx) => {
-			await tx.deleteFrom('survey_throttle').where('day', '<', day).execute();
 			await count(tx, keyFor(round.id, clientAddress, day), limits.perDay, nextDay);
 			await count(tx, keyFor(round.id, clientAddress, hour), limits.perHour, nextHour);
 		};

@@ -2,7 +2,7 @@ import { error, redirect, type Cookies } from '@sveltejs/kit';
 import { ukDate } from '$lib/dates';
 import { checkSubmission, fieldName } from '$lib/npt/submission';
 import { echo, formFailure, formRefusal, readFields, refusalFailure } from '$lib/server/platform/forms';
-import { getInstrumentVersion } from '$lib/server/surveys/instruments';
+import { instrumentsOf } from '$lib/server/surveys/instruments';
 import { submitResponse } from '$lib/server/surveys/responses';
 import { getRoundByToken } from '$lib/server/surveys/rounds';
 import { surveyAvailability } from '$lib/npt/round-schedule';
@@ -39,12 +39,11 @@ export const load = (async ({ params, locals, cookies }) => {
 		minResponses: locals.config.minResponses
 	};
 	if (availability !== 'open') return { ...about, survey: null };
-	const stored = await getInstrumentVersion(locals.db, round.instrument_version_id);
-	if (!stored) error(500, 'This survey is misconfigured.');
+	const instrument = (await instrumentsOf(locals.db, [round.instrument_version_id])).get(round.instrument_version_id)!;
 	return {
 		...about,
 		survey: {
-			instrument: stored.instrument,
+			instrument,
 			requiresCode: round.requires_code === 1,
 			alreadyAnswered: cookies.get(answeredCookie(round.id)) === '1',
 			// A fresh single-use key for each page, so a retry of these answers is not stored twice.
@@ -89,10 +88,8 @@ export const actions = {
 		if (cookies.get(answeredCookie(round.id)) === '1') {
 			return formRefusal(409, 'You have already answered this survey on this device, so these answers were not saved. Thank you for taking part.');
 		}
-		const stored = await getInstrumentVersion(locals.db, round.instrument_version_id);
-		if (!stored) error(500, 'This survey is misconfigured.');
-
-		const checked = checkSubmission(stored.instrument, answers, { codeRequired: round.requires_code === 1 });
+		const instrument = (await instrumentsOf(locals.db, [round.instrument_version_id])).get(round.instrument_version_id)!;
+		const checked = checkSubmission(instrument, answers, { codeRequired: round.requires_code === 1 });
 		if (!checked.ok) return formFailure(400, checked.problems, values);
 
 		const allowed = await claimSurveySubmission(locals.db, { id: round.id, staffHeadcount: round.staff_headcount }, getClientAddress());
