@@ -14,6 +14,7 @@ import {
 	type PooledInput
 } from '../../src/lib/npt/pcn';
 import { closeDateOf } from '../../src/lib/npt/round-schedule';
+import { summariseRespondents } from '../../src/lib/npt/round-summary';
 import type { Respondent } from '../../src/lib/npt/scoring';
 
 const instrument = DEFAULT_STAFF_INSTRUMENT;
@@ -32,7 +33,7 @@ function respondent(point: AgreementPoint, skip?: Construct): Respondent {
 const many = (count: number, point: AgreementPoint, skip?: Construct) => Array.from({ length: count }, () => respondent(point, skip));
 
 function input(respondents: Respondent[], headcount: number | null = 20): PooledInput {
-	return { instrument, respondents, result: summarisePracticeRound(instrument, respondents, headcount, rules) };
+	return { instrument, summary: summariseRespondents(instrument, respondents), result: summarisePracticeRound(instrument, respondents, headcount, rules) };
 }
 
 describe('choosing each practice’s round for the period', () => {

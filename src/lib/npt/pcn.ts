@@ -11,8 +11,9 @@ import { bandOfScore, type Band, type Placement } from './continuum';
 import { canShow, respondentsNeeded, type DisclosureRules } from './disclosure';
 import type { BandThresholds, Instrument } from './instrument';
 import { responseRate } from './response-rate';
-import { discloseScores, placementOf } from './round-results';
-import { internalConsistency, scoreRespondent, summariseScores, type Respondent } from './scoring';
+import { discloseGroupScores, placementOf } from './round-results';
+import { consistencyFrom, poolMoments, poolSummaries, scoreFromMoments, summariseRespondents, type RoundSummary } from './round-summary';
+import type { Respondent } from './scoring';
 import { mean, type Interval } from './statistics';
 
 export interface Period {
@@ -65,15 +66,15 @@ export type PracticeResult =
  * falls in by the overall thresholds (a display aid for the heatmap); the overall score carries
  * the practice's placement, which also needs every construct at the Belonging construct minimum.
  */
-export function summarisePracticeRound(
+export function practiceResultFrom(
 	instrument: Instrument,
-	respondents: readonly Respondent[],
+	summary: RoundSummary,
 	staffHeadcount: number | null,
 	rules: DisclosureRules
 ): PracticeResult {
-	const count = respondents.length;
+	const count = summary.everyone.respondents;
 	if (!canShow(count, rules)) return { state: 'withheld', respondentsNeeded: respondentsNeeded(count, rules) };
-	const disclosed = discloseScores(instrument, respondents, rules);
+	const disclosed = discloseGroupScores(summary.everyone, instrument.scoring.confidenceLevel, rules);
 	const placement = placementOf(disclosed, instrument.bands);
 	const scores = {} as Record<ScoreKey, PcnScore | null>;
 	for (const key of SCORE_KEYS) {
@@ -88,10 +89,20 @@ export function summarisePracticeRound(
 	return { state: 'shown', respondents: count, responseRate: responseRate(count, staffHeadcount), scores, placement };
 }
 
+/** The same, for a list of respondents: summed up first, exactly as a stored round is. */
+export function summarisePracticeRound(
+	instrument: Instrument,
+	respondents: readonly Respondent[],
+	staffHeadcount: number | null,
+	rules: DisclosureRules
+): PracticeResult {
+	return practiceResultFrom(instrument, summariseRespondents(instrument, respondents), staffHeadcount, rules);
+}
+
 /** One practice's chosen round with what it was scored against, for the PCN figures. */
 export interface PooledInput {
 	instrument: Instrument;
-	respondents: readonly Respondent[];
+	summary: RoundSummary;
 	result: PracticeResult;
 }
 
@@ -136,19 +147,15 @@ export interface PcnFigures {
  */
 export function pcnFigures(inputs: readonly PooledInput[], bands: BandThresholds, confidenceLevel: number): PcnFigures {
 	const shown = inputs.filter((i): i is PooledInput & { result: Extract<PracticeResult, { state: 'shown' }> } => i.result.state === 'shown');
-	const scored = shown.map((input) => ({ input, scores: input.respondents.map((r) => scoreRespondent(input.instrument, r)) }));
 
 	const practiceMean = {} as Record<ScoreKey, PracticeMean | null>;
 	const pooled = {} as Record<ScoreKey, PooledScore | null>;
 	for (const key of SCORE_KEYS) {
-		const contributing = scored.filter((s) => s.input.result.scores[key] !== null);
-		const means = contributing.map((s) => s.input.result.scores[key]!.mean);
+		const contributing = shown.filter((s) => s.result.scores[key] !== null);
+		const means = contributing.map((s) => s.result.scores[key]!.mean);
 		const m = mean(means);
 		practiceMean[key] = m === null ? null : { mean: m, practices: means.length, band: bandOfScore(m, bands) };
-		const values = contributing.flatMap((s) =>
-			s.scores.map((r) => (key === 'overall' ? r.overall : r.constructs[key])).filter((v): v is number => v !== null)
-		);
-		const group = summariseScores(values, confidenceLevel);
+		const group = scoreFromMoments(poolMoments(contributing.map((s) => s.summary.everyone.scores[key])), confidenceLevel);
 		pooled[key] =
 			group.mean === null ? null : { mean: group.mean, interval: group.interval, n: group.n, practices: contributing.length };
 	}
@@ -161,18 +168,15 @@ export function pcnFigures(inputs: readonly PooledInput[], bands: BandThresholds
 		// α compares items with each other: answers to different statements cannot be stacked.
 		else if (instruments.size > 1) consistency[construct] = { alpha: null, reason: 'mixed_instruments' };
 		else {
-			const result = internalConsistency(
-				contributing[0]!.instrument,
-				contributing.flatMap((s) => s.respondents),
-				construct
-			);
+			const instrument = contributing[0]!.instrument;
+			const result = consistencyFrom(instrument, poolSummaries(contributing.map((s) => s.summary)).consistency[construct]);
 			consistency[construct] =
 				result.alpha !== null
 					? { alpha: result.alpha, complete: result.complete }
 					: {
 							alpha: null,
 							complete: result.complete,
-							reason: result.complete < contributing[0]!.instrument.scoring.minRespondentsForAlpha ? 'too_few' : 'no_variation'
+							reason: result.complete < instrument.scoring.minRespondentsForAlpha ? 'too_few' : 'no_variation'
 						};
 		}
 	}

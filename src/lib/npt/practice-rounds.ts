@@ -10,9 +10,9 @@ import { canShow, respondentsNeeded, type DisclosureRules } from './disclosure';
 import type { Instrument } from './instrument';
 import type { Period } from './pcn';
 import { responseRate } from './response-rate';
-import { discloseScores, summariseProgress, type DisclosedScores, type RoundProgress } from './round-results';
+import { discloseGroupScores, summariseProgress, type DisclosedScores, type RoundProgress } from './round-results';
+import type { RoundSummary } from './round-summary';
 import { closeDateOf, type RoundStatus, type SurveyAvailability } from './round-schedule';
-import type { Respondent } from './scoring';
 import type { Interval } from './statistics';
 
 /** What the rules need of a stored round. */
@@ -32,8 +32,8 @@ export interface RoundRecord<R extends RoundFacts = RoundFacts> {
 	round: R;
 	availability: SurveyAvailability;
 	instrument: Instrument;
-	/** Every respondent with their answers: only for a closed round, empty otherwise. */
-	respondents: readonly Respondent[];
+	/** Its answers summed up (round-summary.ts): only for a closed round, null otherwise. */
+	summary: RoundSummary | null;
 	/** How many have answered so far; 0 for a draft. */
 	responses: number;
 	/** The free-text comments, read only where a view shows them (the latest closed round). */
@@ -100,7 +100,7 @@ export function describeCurrentRound(
  * headcount gives the count back, so it is shown only when the round reached the minimum.
  */
 export function disclosedResponseRate(record: RoundRecord, rules: DisclosureRules): number | null {
-	const count = record.respondents.length;
+	const count = record.responses;
 	return canShow(count, rules) ? responseRate(count, record.round.staff_headcount) : null;
 }
 
@@ -118,9 +118,10 @@ export type RoundScores =
 	| { shown: true; respondents: number; scores: DisclosedScores };
 
 export function scoreClosedRound(record: RoundRecord, rules: DisclosureRules): RoundScores {
-	const count = record.respondents.length;
-	if (!canShow(count, rules)) return { shown: false, respondentsNeeded: respondentsNeeded(count, rules) };
-	return { shown: true, respondents: count, scores: discloseScores(record.instrument, record.respondents, rules) };
+	const count = record.responses;
+	if (!canShow(count, rules) || !record.summary) return { shown: false, respondentsNeeded: respondentsNeeded(count, rules) };
+	const scores = discloseGroupScores(record.summary.everyone, record.instrument.scoring.confidenceLevel, rules);
+	return { shown: true, respondents: count, scores };
 }
 
 export interface TrendScore {

@@ -16,18 +16,17 @@ import {
 import type { BandThresholds, Instrument } from './instrument';
 import { responseRate } from './response-rate';
 import {
-	internalConsistency,
-	scoreGroup,
-	scoreRespondent,
-	summariseGeneralItems,
-	summariseItems,
-	type Consistency,
-	type GeneralItemResult,
-	type GroupScore,
-	type ItemResult,
-	type Respondent,
-	type RespondentScores
-} from './scoring';
+	consistencyFrom,
+	emptyGroupSummary,
+	figureCountsOf,
+	generalResultsFrom,
+	groupScoresFrom,
+	statementResultsFrom,
+	summariseRespondents,
+	type GroupSummary,
+	type RoundSummary
+} from './round-summary';
+import type { Consistency, GeneralItemResult, GroupScore, ItemResult, Respondent } from './scoring';
 
 export interface RoundInput {
 	instrument: Instrument;
@@ -69,12 +68,8 @@ export interface ShownRound {
 export type RoundResults = WithheldRound | ShownRound;
 
 /** A group's overall and construct scores, each shown only when enough people have it. */
-export function discloseScores(
-	instrument: Instrument,
-	respondents: readonly Respondent[],
-	rules: DisclosureRules
-): DisclosedScores {
-	const scores = scoreGroup(instrument, respondents);
+export function discloseGroupScores(group: GroupSummary, confidenceLevel: number, rules: DisclosureRules): DisclosedScores {
+	const scores = groupScoresFrom(group, confidenceLevel);
 	const constructs = {} as Record<Construct, Disclosed<GroupScore>>;
 	for (const construct of CONSTRUCTS) {
 		const score = scores.constructs[construct];
@@ -88,69 +83,40 @@ export function placementOf(scores: DisclosedScores, bands: BandThresholds): Pla
 	return scores.overall.shown ? placeOnContinuum(scores.overall, constructMeans(scores.constructs), bands) : null;
 }
 
+/** A closed round's summary, with what is shown beside its figures. */
+export interface SummaryInput {
+	instrument: Instrument;
+	summary: RoundSummary;
+	comments: readonly string[];
+	staffHeadcount: number | null;
+}
+
 /**
- * What a role group's figures rest on. Besides the overall and construct scores, the people are
- * counted by how many constructs they scored: a person's overall is the mean of their own
- * constructs, so a group's overall set beside its four construct scores tells apart the total of
- * those who scored all four from the total of those who scored fewer. Each of those sets must be
- * none or big enough too, or one person who skipped a construct could be worked out.
+ * Every figure of a round from its summary. What a role group's figures rest on is counted
+ * beyond its size (figureCountsOf): a person's overall is the mean of their own constructs, so a
+ * group's overall beside its four construct scores tells apart those who scored all four from
+ * those who scored fewer, and each of those sets must be none or big enough too.
  */
-type Figure = 'overall' | Construct | 'allConstructs' | 'someConstructs' | 'tooFewConstructs';
-
-function countsOf(scores: readonly RespondentScores[]) {
-	const figures = { overall: 0, allConstructs: 0, someConstructs: 0, tooFewConstructs: 0 } as Record<Figure, number>;
-	for (const construct of CONSTRUCTS) figures[construct] = 0;
-	for (const score of scores) {
-		const scored = CONSTRUCTS.filter((construct) => score.constructs[construct] !== null);
-		for (const construct of scored) figures[construct] += 1;
-		if (score.overall !== null) figures.overall += 1;
-		if (scored.length === CONSTRUCTS.length) figures.allConstructs += 1;
-		else if (score.overall !== null) figures.someConstructs += 1;
-		else if (scored.length > 0) figures.tooFewConstructs += 1;
-	}
-	return { respondents: scores.length, figures };
-}
-
-/** The counts behind each role group's figures, scoring each respondent once. */
-function figureCounts(instrument: Instrument, respondents: readonly Respondent[]) {
-	const scores = respondents.map((r) => scoreRespondent(instrument, r));
-	const groups = new Map(
-		instrument.roleGroups.map(({ id }) => [id, countsOf(scores.filter((_, i) => respondents[i]!.roleGroup === id))])
-	);
-	return { groups, totals: countsOf(scores) };
-}
-
-export function summariseRound(
-	input: RoundInput,
-	rules: DisclosureRules,
-	random: () => number
-): RoundResults {
-	const { instrument, respondents } = input;
-	const count = respondents.length;
+export function roundResultsFrom(input: SummaryInput, rules: DisclosureRules, random: () => number): RoundResults {
+	const { instrument, summary } = input;
+	const count = summary.everyone.respondents;
 	if (!canShow(count, rules)) return { shown: false, respondentsNeeded: respondentsNeeded(count, rules) };
+	const level = instrument.scoring.confidenceLevel;
 
-	const scores = discloseScores(instrument, respondents, rules);
+	const scores = discloseGroupScores(summary.everyone, level, rules);
 	const placement = placementOf(scores, instrument.bands);
 
-	const counts = figureCounts(instrument, respondents);
-	const shownGroups = disclosableRoleGroupsPerFigure(counts.groups, counts.totals, rules);
+	const groupOf = (id: string) => summary.roleGroups[id];
+	const counts = new Map(instrument.roleGroups.map(({ id }) => [id, figureCountsOf(groupOf(id) ?? emptyGroupSummary())]));
+	const shownGroups = disclosableRoleGroupsPerFigure(counts, figureCountsOf(summary.everyone), rules);
 	const roleGroups: RoleGroupResult[] = instrument.roleGroups.map(({ id }) => {
-		if (!shownGroups.has(id)) return { roleGroup: id, result: { shown: false } };
-		const members = respondents.filter((r) => r.roleGroup === id);
-		return {
-			roleGroup: id,
-			result: {
-				shown: true,
-				respondents: members.length,
-				scores: discloseScores(instrument, members, rules)
-			}
-		};
+		const group = groupOf(id);
+		if (!shownGroups.has(id) || !group) return { roleGroup: id, result: { shown: false } };
+		return { roleGroup: id, result: { shown: true, respondents: group.respondents, scores: discloseGroupScores(group, level, rules) } };
 	});
 
 	const consistency = {} as Record<Construct, Consistency>;
-	for (const construct of CONSTRUCTS) {
-		consistency[construct] = internalConsistency(instrument, respondents, construct);
-	}
+	for (const construct of CONSTRUCTS) consistency[construct] = consistencyFrom(instrument, summary.consistency[construct]);
 
 	return {
 		shown: true,
@@ -159,18 +125,17 @@ export function summariseRound(
 		responseRate: responseRate(count, input.staffHeadcount),
 		scores,
 		placement,
-		items: summariseItems(instrument, respondents).map((item) => ({
-			itemId: item.itemId,
-			result: disclose(item.answered, item, rules)
-		})),
-		general: summariseGeneralItems(instrument, respondents).map((item) => ({
-			itemId: item.itemId,
-			result: disclose(item.score.n, item, rules)
-		})),
+		items: statementResultsFrom(instrument, summary).map((item) => ({ itemId: item.itemId, result: disclose(item.answered, item, rules) })),
+		general: generalResultsFrom(instrument, summary).map((item) => ({ itemId: item.itemId, result: disclose(item.score.n, item, rules) })),
 		consistency,
 		roleGroups,
 		comments: shuffle(input.comments, random)
 	};
+}
+
+/** The same, for a list of respondents: the round summed up first, exactly as when it is stored. */
+export function summariseRound(input: RoundInput, rules: DisclosureRules, random: () => number): RoundResults {
+	return roundResultsFrom({ ...input, summary: summariseRespondents(input.instrument, input.respondents) }, rules, random);
 }
 
 export interface RoundProgress {

@@ -11,6 +11,7 @@ import * as linkWorkerAssessments from '../../../../migrations/20261129_03_link_
 import * as practiceActions from '../../../../migrations/20261129_04_practice_actions';
 import * as surveyGuards from '../../../../migrations/20261202_01_survey_guards';
 import * as adminResetNotice from '../../../../migrations/20261202_02_admin_reset_notice';
+import * as roundSummaries from '../../../../migrations/20261203_01_round_summaries';
 import type { Db } from './index';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -21,7 +22,8 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
 	'20261129_03_link_worker_assessments': linkWorkerAssessments,
 	'20261129_04_practice_actions': practiceActions,
 	'20261202_01_survey_guards': surveyGuards,
-	'20261202_02_admin_reset_notice': adminResetNotice
+	'20261202_02_admin_reset_notice': adminResetNotice,
+	'20261203_01_round_summaries': roundSummaries
 };
 
 function migrator(db: Db): Migrator {

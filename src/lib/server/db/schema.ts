@@ -134,6 +134,13 @@ export interface SurveySubmissionKeyTable {
 	round_id: number;
 }
 
+/** A closed round's answers summed up (npt/round-summary.ts), as JSON. */
+export interface RoundSummaryTable {
+	round_id: number;
+	format: number;
+	summary: string;
+}
+
 export interface RoundCodeTable {
 	round_id: number;
 	code_hash: string;
@@ -321,6 +328,7 @@ export interface Database {
 	general_answer: GeneralAnswerTable;
 	comment: CommentTable;
 	submission_day: SubmissionDayTable;
+	round_summary: RoundSummaryTable;
 	round_code: RoundCodeTable;
 	survey_throttle: SurveyThrottleTable;
 	survey_submission_key: SurveySubmissionKeyTable;

@@ -10,7 +10,7 @@ import { addMonths, isIsoDate } from '../../dates';
 import { BUILT_IN_INSTRUMENTS } from '../../npt/builtin';
 import { constructMeans } from '../../npt/constructs';
 import { canShow } from '../../npt/disclosure';
-import { chooseRoundInPeriod, commonGaps, HEATMAP_SORTS, pcnFigures, summarisePracticeRound, type HeatmapSort, type Period, type PooledInput } from '../../npt/pcn';
+import { chooseRoundInPeriod, commonGaps, HEATMAP_SORTS, pcnFigures, practiceResultFrom, type HeatmapSort, type Period, type PooledInput } from '../../npt/pcn';
 import {
 	closedRoundsInOrder,
 	currentRoundOf,
@@ -59,10 +59,10 @@ export async function getPcnDashboard(
 		);
 		const base = { id: practice.id, name: practice.name, odsCode: practice.ods_code };
 		if (chosen) {
-			const { round, instrument, respondents } = chosen.record;
-			const result = summarisePracticeRound(instrument, respondents, round.staff_headcount, rules);
+			const { round, instrument, summary } = chosen.record;
+			const result = practiceResultFrom(instrument, summary!, round.staff_headcount, rules);
 			rows.push({ ...base, round: { id: round.id, title: round.title, closedOn: chosen.closedOn }, ...result });
-			pooled.push({ instrument, respondents, result });
+			pooled.push({ instrument, summary: summary!, result });
 			chosenRounds.push(chosen);
 		} else {
 			rows.push({ ...base, round: null, state: 'no_round' });
@@ -81,7 +81,7 @@ export async function getPcnDashboard(
 						id: last.round.id,
 						title: last.round.title,
 						closedOn: closeDateOf(last.round),
-						shown: canShow(last.respondents.length, rules),
+						shown: canShow(last.responses, rules),
 						responseRate: disclosedResponseRate(last, rules)
 					}
 				: null,

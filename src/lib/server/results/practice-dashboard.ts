@@ -16,7 +16,7 @@ import {
 	type RoundRecord,
 	type RoundScores
 } from '../../npt/practice-rounds';
-import { summariseRound } from '../../npt/round-results';
+import { roundResultsFrom } from '../../npt/round-results';
 import { closeDateOf } from '../../npt/round-schedule';
 import type { SignedInUser } from '../identity';
 import type { DbOrTx } from '../db';
@@ -66,10 +66,10 @@ export async function getPracticeDashboard(
 	const latest = last && {
 		round: last.ref,
 		instrument: last.record.instrument,
-		results: summariseRound(
+		results: roundResultsFrom(
 			{
 				instrument: last.record.instrument,
-				respondents: last.record.respondents,
+				summary: last.record.summary!,
 				comments: last.record.comments,
 				staffHeadcount: last.record.round.staff_headcount
 			},

@@ -1,16 +1,18 @@
 /**
  * The results read-model. Every reader of results — the practice and PCN dashboards, the home
  * overview, the round page, the CSV exports and the API — loads its rounds here, then composes
- * its view with the rules in lib/npt. Five queries at most, whatever the number of practices and
- * rounds: the rounds, the respondents of the closed ones (three), the counts of those collecting,
- * and, when asked, the comments of each practice's latest closed round.
+ * its view with the rules in lib/npt. Four queries at most, whatever the number of practices and
+ * rounds: the rounds, the stored summaries of the closed ones (npt/round-summary.ts; one missing
+ * is built from the answers and stored), the counts of those still collecting, and, when asked,
+ * the comments of each practice's latest closed round.
  */
 import { closedRoundsInOrder, type RoundRecord } from '../../npt/practice-rounds';
 import { surveyAvailability } from '../../npt/round-schedule';
 import type { DbOrTx } from '../db';
 import type { Round } from '../db/schema';
 import { storedInstrumentsOf, type StoredInstrument } from '../surveys/instruments';
-import { countResponsesOfRounds, loadCommentsOfRounds, loadRespondentsOfRounds } from '../surveys/responses';
+import { countResponsesOfRounds, loadCommentsOfRounds } from '../surveys/responses';
+import { summariesOf } from '../surveys/round-summaries';
 import { listRounds, listRoundsOfPractices } from '../surveys/rounds';
 
 export type LoadedRound = RoundRecord<Round> & { instrumentSource: StoredInstrument['source'] };
@@ -40,7 +42,7 @@ export async function loadRoundData(
 			availability: surveyAvailability(round, today),
 			instrument: stored.instrument,
 			instrumentSource: stored.source,
-			respondents: [],
+			summary: null,
 			responses: 0,
 			comments: []
 		};
@@ -52,21 +54,21 @@ export async function loadRoundData(
 		else byPractice.set(record.round.practice_id, [record]);
 	}
 
-	const closedIds = rounds.filter((r) => r.availability === 'closed').map((r) => r.round.id);
+	const closed = rounds.filter((r) => r.availability === 'closed').map((r) => r.round);
 	const collectingIds = rounds.filter((r) => r.availability === 'open' || r.availability === 'not_yet_open').map((r) => r.round.id);
 	// Only the latest closed round's comments are ever shown, so only they are read.
 	const commentedIds = options.comments
 		? [...byPractice.values()].flatMap((own) => closedRoundsInOrder(own).slice(-1).map((r) => r.round.id))
 		: [];
-	const [respondents, counts, comments] = await Promise.all([
-		loadRespondentsOfRounds(db, closedIds),
+	const [summaries, counts, comments] = await Promise.all([
+		summariesOf(db, closed),
 		countResponsesOfRounds(db, collectingIds),
 		loadCommentsOfRounds(db, commentedIds)
 	]);
 	for (const record of rounds) {
 		const id = record.round.id;
-		record.respondents = respondents.get(id) ?? [];
-		record.responses = record.availability === 'closed' ? record.respondents.length : (counts.get(id) ?? 0);
+		record.summary = summaries.get(id) ?? null;
+		record.responses = record.summary ? record.summary.everyone.respondents : (counts.get(id) ?? 0);
 		record.comments = comments.get(id) ?? [];
 	}
 	return { rounds, roundsOf: (practiceId) => byPractice.get(practiceId) ?? [] };

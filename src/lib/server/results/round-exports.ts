@@ -15,6 +15,7 @@ import type { Config } from '../platform/config';
 import { toCsv, type CsvValue } from '../platform/csv';
 import { refuse, type Outcome } from '../platform/outcome';
 import type { DbOrTx } from '../db';
+import { loadRespondents } from '../surveys/responses';
 import { getRoundReport, type RoundReport } from './round-report';
 
 export const EXPORT_KINDS = ['scores', 'items', 'answers'] as const;
@@ -75,7 +76,7 @@ export async function buildRoundExport(
 				`The answers of this round cannot be downloaded: it had fewer than ${config.minResponses} responses, so they could identify people.`
 			);
 		}
-		csv = writeAnswersCsv(report.instrument, report.respondents, random);
+		csv = writeAnswersCsv(report.instrument, await loadRespondents(db, round.id), random);
 	} else {
 		csv = kind === 'scores' ? writeScoresCsv(report, config.minResponses) : writeItemsCsv(report, config.minResponses);
 	}

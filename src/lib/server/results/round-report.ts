@@ -1,8 +1,7 @@
 /** A round's results, from the results read-model, put through the scoring rules. */
 import type { Instrument } from '../../npt/instrument';
-import { summariseProgress, summariseRound, type RoundProgress, type RoundResults } from '../../npt/round-results';
+import { roundResultsFrom, summariseProgress, type RoundProgress, type RoundResults } from '../../npt/round-results';
 import type { SurveyAvailability } from '../../npt/round-schedule';
-import type { Respondent } from '../../npt/scoring';
 import type { DbOrTx } from '../db';
 import type { Config } from '../platform/config';
 import { getRound, type RoundWithPractice } from '../surveys/rounds';
@@ -18,8 +17,6 @@ export interface RoundReport {
 	instrument: Instrument;
 	builtIn: boolean;
 	outcome: RoundOutcome;
-	/** The answers behind the results of a closed round, for the raw-answers export; never sent to a page. */
-	respondents: readonly Respondent[];
 }
 
 /** Scores only closed rounds; open ones report progress, and only above the minimum. */
@@ -34,7 +31,7 @@ export async function getRoundReport(
 	const record = data.rounds[0];
 	if (!round || !record) return undefined;
 	const rules = { minResponses: config.minResponses };
-	const { availability, instrument, respondents } = record;
+	const { availability, instrument, summary } = record;
 
 	let outcome: RoundOutcome;
 	if (availability === 'draft') {
@@ -44,8 +41,8 @@ export async function getRoundReport(
 	} else {
 		outcome = {
 			stage: 'closed',
-			results: summariseRound({ instrument, respondents, comments: record.comments, staffHeadcount: round.staff_headcount }, rules, random)
+			results: roundResultsFrom({ instrument, summary: summary!, comments: record.comments, staffHeadcount: round.staff_headcount }, rules, random)
 		};
 	}
-	return { round, instrument, builtIn: record.instrumentSource === 'built_in', outcome, respondents };
+	return { round, instrument, builtIn: record.instrumentSource === 'built_in', outcome };
 }

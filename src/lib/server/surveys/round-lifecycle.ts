@@ -8,6 +8,7 @@ import type { Db } from '../db';
 import type { Round } from '../db/schema';
 import type { SignedInUser } from '../identity';
 import { findOpenRound, openRoundMessage, auditOpened } from './round-scheduling';
+import { summariseClosedRound } from './round-summaries';
 
 export type RoundChange = Outcome<{ round: Round }>;
 
@@ -56,6 +57,7 @@ export async function closeRound(db: Db, roundId: number, actor: SignedInUser, t
 			.where('id', '=', round.id)
 			.returningAll()
 			.executeTakeFirstOrThrow();
+		await summariseClosedRound(tx, closed);
 		await recordAudit(tx, actor, {
 			action: 'round_closed',
 			summary:

@@ -7,10 +7,11 @@ import { z } from 'zod';
 import { isIsoDate } from '../../dates';
 import { cumulativeByDay, type DayProgress } from '../../npt/round-schedule';
 import { recordAudit } from '../platform/audit';
-import type { DbOrTx } from '../db';
+import { atomically, type DbOrTx } from '../db';
 import { preparedQuery } from '../db/prepared';
 import type { Practice, Round } from '../db/schema';
 import { cleanLine } from '../../text';
+import { summariseClosedRound } from './round-summaries';
 
 
 const isoDate = z.string().refine(isIsoDate, { error: 'Enter a date as YYYY-MM-DD' });
@@ -118,23 +119,29 @@ async function listRoundsWhere(db: DbOrTx, column: 'id' | 'practice_id', ids: re
 		.execute();
 }
 
-/** Closes open rounds whose closing date has passed; no scheduler needed. Returns how many. */
+/**
+ * Closes open rounds whose closing date has passed, storing each one's summary; no scheduler
+ * needed. Returns how many. Safe to run twice at once: a round already closed is not selected.
+ */
 export async function closeDueRounds(db: DbOrTx, today: string): Promise<number> {
-	const due = await db
-		.updateTable('round')
-		.set((eb) => ({ status: 'closed', closed_on: eb.ref('closes_on') }))
-		.where('status', '=', 'open')
-		.where('closes_on', '<', today)
-		.returning(['id', 'title', 'practice_id', 'closes_on'])
-		.execute();
-	for (const round of due) {
-		await recordAudit(db, { system: 'Belonging (closing date reached)' }, {
-			action: 'round_closed',
-			summary: `Round ${round.id} “${round.title}” closed on its closing date, ${round.closes_on}`,
-			practiceId: round.practice_id
-		});
-	}
-	return due.length;
+	return atomically(db, async (tx) => {
+		const due = await tx
+			.updateTable('round')
+			.set((eb) => ({ status: 'closed', closed_on: eb.ref('closes_on') }))
+			.where('status', '=', 'open')
+			.where('closes_on', '<', today)
+			.returning(['id', 'title', 'practice_id', 'closes_on', 'instrument_version_id'])
+			.execute();
+		for (const round of due) {
+			await summariseClosedRound(tx, round);
+			await recordAudit(tx, { system: 'Belonging (closing date reached)' }, {
+				action: 'round_closed',
+				summary: `Round ${round.id} “${round.title}” closed on its closing date, ${round.closes_on}`,
+				practiceId: round.practice_id
+			});
+		}
+		return due.length;
+	});
 }
 
 /** The practice a round belongs to, for the access guard; undefined if there is no such round. */

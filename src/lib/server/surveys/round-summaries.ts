@@ -1,0 +1,93 @@
+/**
+ * Stored round summaries (npt/round-summary.ts): written when a round closes, in the same
+ * transaction, and otherwise the first time a round whose answers can no longer change is read
+ * (one closed by its date before anyone closed it, or closed before summaries existed). A
+ * summary is only ever of a closed round, whose answers never change again, so it never goes
+ * stale; a summary of an older layout is rebuilt from the answers.
+ */
+import { surveyAvailability } from '../../npt/round-schedule';
+import { isCurrentSummary, summariseRespondents, SUMMARY_FORMAT, type RoundSummary } from '../../npt/round-summary';
+import { atomically, type DbOrTx } from '../db';
+import { instrumentsOf } from './instruments';
+import { loadRespondentsOfRounds } from './responses';
+
+/** Rounds summarised per batch by rebuildRoundSummaries: a few thousand answers' worth at a time. */
+const REBUILD_BATCH = 200;
+
+interface RoundToSummarise {
+	id: number;
+	instrument_version_id: number;
+}
+
+/** Sums the rounds' answers up from scratch and stores the summaries, replacing any there were. */
+async function buildSummaries(db: DbOrTx, rounds: readonly RoundToSummarise[]): Promise<Map<number, RoundSummary>> {
+	const built = new Map<number, RoundSummary>();
+	if (rounds.length === 0) return built;
+	const [respondents, instruments] = await Promise.all([
+		loadRespondentsOfRounds(
+			db,
+			rounds.map((r) => r.id)
+		),
+		instrumentsOf(
+			db,
+			rounds.map((r) => r.instrument_version_id)
+		)
+	]);
+	for (const round of rounds) {
+		built.set(round.id, summariseRespondents(instruments.get(round.instrument_version_id)!, respondents.get(round.id) ?? []));
+	}
+	await db
+		.insertInto('round_summary')
+		.values([...built].map(([round_id, summary]) => ({ round_id, format: SUMMARY_FORMAT, summary: JSON.stringify(summary) })))
+		.onConflict((oc) => oc.column('round_id').doUpdateSet((eb) => ({ format: eb.ref('excluded.format'), summary: eb.ref('excluded.summary') })))
+		.execute();
+	return built;
+}
+
+/**
+ * The summaries of these closed rounds, by round id: stored ones as they are, the rest built
+ * from the answers now and stored for next time. The caller passes only closed rounds.
+ */
+export async function summariesOf(db: DbOrTx, rounds: readonly RoundToSummarise[]): Promise<Map<number, RoundSummary>> {
+	const summaries = new Map<number, RoundSummary>();
+	if (rounds.length === 0) return summaries;
+	const stored = await db
+		.selectFrom('round_summary')
+		.select(['round_id', 'format', 'summary'])
+		.where(
+			'round_id',
+			'in',
+			rounds.map((r) => r.id)
+		)
+		.execute();
+	for (const row of stored) {
+		const summary: unknown = row.format === SUMMARY_FORMAT ? JSON.parse(row.summary) : null;
+		if (isCurrentSummary(summary)) summaries.set(row.round_id, summary);
+	}
+	const missing = rounds.filter((r) => !summaries.has(r.id));
+	if (missing.length > 0) {
+		for (const [id, summary] of await atomically(db, (tx) => buildSummaries(tx, missing))) summaries.set(id, summary);
+	}
+	return summaries;
+}
+
+/** Stores the summary of a round that has just closed, in the caller's transaction. */
+export async function summariseClosedRound(tx: DbOrTx, round: RoundToSummarise): Promise<void> {
+	await buildSummaries(tx, [round]);
+}
+
+/**
+ * Recreates the summary of every round whose answers can no longer change, from the answers,
+ * in batches; for `npm run summaries:rebuild` after a change of layout or a restore. Returns how
+ * many rounds were summarised.
+ */
+export async function rebuildRoundSummaries(db: DbOrTx, today: string, progress?: (done: number, of: number) => void): Promise<number> {
+	const rounds = (
+		await db.selectFrom('round').select(['id', 'instrument_version_id', 'status', 'opens_on', 'closes_on']).orderBy('id').execute()
+	).filter((round) => surveyAvailability(round, today) === 'closed');
+	for (let at = 0; at < rounds.length; at += REBUILD_BATCH) {
+		await atomically(db, (tx) => buildSummaries(tx, rounds.slice(at, at + REBUILD_BATCH)));
+		progress?.(Math.min(at + REBUILD_BATCH, rounds.length), rounds.length);
+	}
+	return rounds.length;
+}
