@@ -24,7 +24,7 @@
  *   --generate-only  build (or find) the databases and print their sizes, without timing
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, renameSync, rmSync, statSync, statfsSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, statfsSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
@@ -33,10 +33,15 @@ import { DEFAULT_STAFF_INSTRUMENT } from '../../src/lib/npt/builtin';
 import { CONSTRUCTS, type Construct } from '../../src/lib/npt/constructs';
 import { addDays, addMonths } from '../../src/lib/dates';
 import { normal, pick, seededRandom } from '../../src/lib/server/demo/random';
-import { openDatabase } from '../../src/lib/server/db';
+import { emptyWriteAheadLog, openDatabase } from '../../src/lib/server/db';
 import { MIGRATIONS, migrateToLatest } from '../../src/lib/server/db/migrations';
 import { itemIdsOf, storeBuiltInInstruments, versionIdOf } from '../../src/lib/server/surveys/instruments';
 import { defaultPeriod, getPcnDashboard } from '../../src/lib/server/results/pcn-dashboard';
+import { rebuildRoundSummaries } from '../../src/lib/server/surveys/round-summaries';
+import { hashPassword } from '../../src/lib/server/accounts/passwords';
+import { createUser, findUserByEmail, toSignedInUser } from '../../src/lib/server/accounts/users';
+import { createApiToken } from '../../src/lib/server/api/tokens';
+import { startServer } from '../helpers/server';
 
 /** Every generated date is relative to this day, and the benchmark asks for the dashboard as of it. */
 const TODAY = '2026-11-28';
@@ -44,7 +49,7 @@ const PERIOD = defaultPeriod(TODAY);
 const MIN_RESPONSES = 5;
 const WARM_UP = 5;
 /** Bump when the generator's output changes, so stale cached databases are not reused. */
-const GENERATOR_VERSION = 1;
+const GENERATOR_VERSION = 2;
 /** Practices written per transaction: big enough to amortise the commit, small enough for progress. */
 const BATCH = 50;
 /** Bytes of SQLite file per generated response: 1,578 measured on the full large database, rounded up. */
@@ -236,6 +241,18 @@ async function generate(scenario: Scenario, path: string): Promise<void> {
 		sqlite.pragma('wal_checkpoint(TRUNCATE)');
 	} finally {
 		sqlite.close();
+	}
+	// Every closed round summed up, as the app stores it when a round closes.
+	const summarising = performance.now();
+	const summaryDb = openDatabase({ databasePath: building });
+	try {
+		const rounds = await rebuildRoundSummaries(summaryDb, TODAY, (done, of) => {
+			if (done % 5000 < 200 || done === of) process.stdout.write(`\r  summaries: ${done.toLocaleString('en-GB')} of ${of.toLocaleString('en-GB')} closed rounds`);
+		});
+		await emptyWriteAheadLog(summaryDb);
+		console.log(`\n  ${rounds.toLocaleString('en-GB')} round summaries stored in ${seconds(performance.now() - summarising)}`);
+	} finally {
+		await summaryDb.destroy();
 	}
 	renameSync(building, path);
 	for (const suffix of ['-wal', '-shm']) rmSync(building + suffix, { force: true });
@@ -450,7 +467,8 @@ async function time(scenario: Scenario, path: string): Promise<void> {
 			if (dashboard?.practices.length !== practicesOf.get(pcnId)) throw new Error(`PCN ${pcnId} came back without all its practices`);
 			sizes.push(JSON.stringify(dashboard).length);
 		}
-		const heap = process.memoryUsage().heapUsed / 1024 / 1024;
+		const { heapUsed, rss } = process.memoryUsage();
+		const heap = heapUsed / 1024 / 1024;
 		times.sort((a, b) => a - b);
 		sizes.sort((a, b) => a - b);
 		const at = <T>(sorted: T[], q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
@@ -462,11 +480,68 @@ async function time(scenario: Scenario, path: string): Promise<void> {
 		const load = loadavg()[0]!.toFixed(2);
 		console.log(`${scenario.name}: ${runs} timed runs on ${over} after ${WARM_UP} warm-up, period ${PERIOD.from} to ${PERIOD.to}, load average ${load}`);
 		console.log(
-			`getPcnDashboard (${scenario.name})  median ${fmt(at(times, 0.5))}  p95 ${fmt(at(times, 0.95))}  min ${fmt(times[0]!)}  max ${fmt(times.at(-1)!)}  heap used ${heap.toFixed(1)} MB  data ${data}`
+			`getPcnDashboard (${scenario.name})  median ${fmt(at(times, 0.5))}  p95 ${fmt(at(times, 0.95))}  min ${fmt(times[0]!)}  max ${fmt(times.at(-1)!)}  heap used ${heap.toFixed(1)} MB  RSS ${mb(rss)}  data ${data}`
 		);
 	} finally {
 		await db.destroy();
 	}
+}
+
+/**
+ * The built server (`npm run build` first) on the national database: how long it takes from
+ * `node build` to a healthy /healthz, and its resident memory once it has built the dashboards
+ * of the PCNs the timing used, through the same data functions, as a PCN lead would see them.
+ */
+async function serve(path: string): Promise<void> {
+	if (!existsSync('build/index.js')) {
+		console.log('  (no build/index.js: run `npm run build` to measure the server’s start-up and memory)');
+		return;
+	}
+	const startups: number[] = [];
+	for (let i = 0; i < 3; i++) {
+		const server = await startServer({ DATABASE_PATH: path });
+		startups.push(server.startupMs);
+		if (i < 2) {
+			await server.stop();
+			continue;
+		}
+		const pid = server.process.pid!;
+		const rssOf = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
+		const idle = rssOf();
+		// The server's own PCN data API, for 30 PCNs of the national database, as an analyst would read them.
+		const db = openDatabase({ databasePath: path });
+		let token: string;
+		try {
+			token = await apiTokenForEveryPcn(db);
+		} finally {
+			await db.destroy();
+		}
+		const random = seededRandom(2026);
+		const pcns = (await (await fetch(`${server.url}/api/v1/me`, { headers: { authorization: `Bearer ${token}` } })).json()) as { pcns: { id: number }[] };
+		for (let i = 0; i < 30; i++) {
+			const pcn = pcns.pcns[Math.floor(random() * pcns.pcns.length)]!;
+			const response = await fetch(`${server.url}/api/v1/pcns/${pcn.id}/heatmap`, { headers: { authorization: `Bearer ${token}` } });
+			if (!response.ok) throw new Error(`The heatmap of PCN ${pcn.id} answered ${response.status}`);
+			await response.arrayBuffer();
+		}
+		console.log(
+			`server on the large database: start-up ${startups.map((ms) => `${ms.toFixed(0)} ms`).join(', ')} (to a healthy /healthz); RSS ${mb(idle)} when started, ${mb(rssOf())} after 30 PCN heatmaps through the API`
+		);
+		await server.stop();
+	}
+}
+
+/** A PCN lead for every PCN with an API token: the bench's way in to the running server's data. */
+async function apiTokenForEveryPcn(db: ReturnType<typeof openDatabase>): Promise<string> {
+	const email = 'bench.lead@example.nhs.uk';
+	let user = await findUserByEmail(db, email);
+	if (!user) {
+		const pcnIds = (await db.selectFrom('pcn').select('id').execute()).map((p) => p.id);
+		user = await createUser(db, { email, displayName: 'Bench lead', role: 'pcn_lead', passwordHash: await hashPassword('bench-lead-password-2026'), scope: { pcnIds, practiceIds: [] } });
+	}
+	const created = await createApiToken(db, await toSignedInUser(db, user), `Bench ${Date.now()}`);
+	if (!created.ok) throw new Error(created.problems[0]!.message);
+	return created.token.token;
 }
 
 mkdirSync(cacheDir, { recursive: true });
@@ -480,5 +555,8 @@ for (const scenario of scenarios) {
 	if (fresh || !existsSync(path)) await generate(scenario, path);
 	else console.log(`  reusing ${path} (pass --fresh to regenerate)`);
 	describe(path);
-	if (!generateOnly) await time(scenario, path);
+	if (!generateOnly) {
+		await time(scenario, path);
+		if (scenario.name === 'large') await serve(path);
+	}
 }
