@@ -6,6 +6,7 @@
 import { isRedirect } from '@sveltejs/kit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { addDays, ukDate } from '../../src/lib/dates';
+import { issueCodes } from '../../src/lib/server/surveys/codes';
 import { newSubmissionKey, forgetKeysOfClosedRounds } from '../../src/lib/server/surveys/submission-keys';
 import { claimSurveySubmission, submissionLimits } from '../../src/lib/server/surveys/submission-limits';
 import { createPractice } from '../../src/lib/server/organisations/organisation-changes';
@@ -78,6 +79,21 @@ describe('survey guards', () => {
 			expect(answers.filter((a) => statusOf(a) === 303)).toHaveLength(10);
 			expect(answers.filter((a) => statusOf(a) === 429)).toHaveLength(20);
 			expect(await countRows(t.db, 'response')).toBe(10);
+		});
+
+		it('counts a wrong code against the limit, so codes cannot be guessed without end, and stores nothing for it', async () => {
+			const coded = await addRound(t.db, fixture, { ...openWindow, title: 'Codes', staffHeadcount: 4, status: 'open', requiresCode: true });
+			await t.db.updateTable('round').set({ status: 'closed' }).where('id', '=', fixture.round.id).execute();
+			const [code] = await issueCodes(t.db, coded.id, 1);
+			const guesses = [];
+			// Well-formed guesses, each a code nobody was given.
+			for (const last of 'ABCDEFGHJK') guesses.push(await post({ 'item-CO1': '3', code: `ZZZZ222${last}` }, { token: coded.public_token }));
+			expect(guesses.map(statusOf)).toEqual(Array(10).fill(400));
+			// The hour's ten are used up by the guesses: even the right code now waits.
+			expect(statusOf(await post({ 'item-CO1': '3', code: code! }, { token: coded.public_token }))).toBe(429);
+			expect(await countRows(t.db, 'response')).toBe(0);
+			expect(await countRows(t.db, 'survey_submission_key')).toBe(0);
+			expect((await t.db.selectFrom('round_code').select('used').execute()).map((c) => c.used)).toEqual([0]);
 		});
 
 		it('keeps only keyed hashes, a day and a count, and drops the rows of days gone by', async () => {

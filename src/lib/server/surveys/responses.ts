@@ -13,7 +13,8 @@ import { preparedPerCount, preparedQuery } from '../db/prepared';
 import type { Round } from '../db/schema';
 import { itemIdsOf, type ItemIds } from './instruments';
 import { surveyAvailability } from '../../npt/round-schedule';
-import { useSubmissionKey } from './submission-keys';
+import { submissionKeyHash, useSubmissionKey } from './submission-keys';
+import { claimSurveySubmission } from './submission-limits';
 
 /** Stored now, or (`storedEarlier`) by an earlier try of the same survey page whose answer was lost. */
 export type SubmitOutcome = Outcome<{ storedEarlier: boolean }>;
@@ -24,26 +25,65 @@ class Refused extends Error {
 	}
 }
 
+/** A round as a survey post needs it, found by its link, with whether this page's key was used already. */
+export type RoundToAnswer = Pick<Round, 'id' | 'status' | 'opens_on' | 'closes_on' | 'requires_code' | 'instrument_version_id' | 'staff_headcount'> & {
+	keyUsed: boolean;
+};
+
+const roundByTokenAndKey = preparedQuery<
+	'token' | 'keyHash',
+	Omit<RoundToAnswer, 'keyUsed'> & { key_used: unknown }
+>((db, slot) =>
+	db
+		.selectFrom('round')
+		.select(['id', 'status', 'opens_on', 'closes_on', 'requires_code', 'instrument_version_id', 'staff_headcount'])
+		.select((eb) =>
+			eb
+				.exists(eb.selectFrom('survey_submission_key').select('key_hash').where('key_hash', '=', slot('keyHash')).whereRef('round_id', '=', 'round.id'))
+				.as('key_used')
+		)
+		.where('public_token', '=', slot('token'))
+);
+
+/** One read for every post: the round behind the link, and whether the page was stored before. */
+export async function findRoundToAnswer(db: DbOrTx, token: string, submissionKey: string | undefined): Promise<RoundToAnswer | undefined> {
+	const [row] = (await roundByTokenAndKey.execute(db, { token, keyHash: submissionKey ? submissionKeyHash(submissionKey) : '' })).rows;
+	if (!row) return undefined;
+	const { key_used, ...round } = row;
+	return { ...round, keyUsed: Boolean(Number(key_used)) };
+}
+
+/** Who is answering, as far as the per-network limit needs to know (submission-limits.ts). */
+export interface SubmittingFrom {
+	clientAddress: string;
+	staffHeadcount: number | null;
+	now?: Date;
+}
+
 /**
- * Stores one checked submission in a single transaction: the response, its answers, the comment
- * (unlinked), the day's count, the code's use and the page's single-use key. Any refusal rolls
- * everything back; a key already used means these answers were stored before.
+ * Stores one checked submission in a single transaction: the count against the network's limit
+ * (when `from` is given), the code's use, the page's single-use key, the response, its answers,
+ * the comment (unlinked) and the day's count. A refusal rolls everything back, with one
+ * exception: a wrong code still counts against the limit, so codes cannot be guessed without
+ * end. A key already used means these answers were stored before.
  */
 export async function submitResponse(
 	db: Db,
 	roundId: number,
 	submission: SurveySubmission,
 	today: string,
-	submissionKey?: string
+	submissionKey?: string,
+	from?: SubmittingFrom
 ): Promise<SubmitOutcome> {
 	try {
-		await db.transaction().execute(async (tx) => {
+		const outcome = await db.transaction().execute(async (tx): Promise<SubmitOutcome> => {
 			const [round] = (await roundToAnswer.execute(tx, { roundId })).rows;
 			if (!round || surveyAvailability(round, today) !== 'open') {
 				throw new Refused(refuse(409, 'This survey closed before your answers arrived, so they were not saved.'));
 			}
-			if (submissionKey !== undefined && !(await useSubmissionKey(tx, roundId, submissionKey))) {
-				throw new Refused({ ok: true, storedEarlier: true });
+			if (from) {
+				const allowed = await claimSurveySubmission(tx, { id: roundId, staffHeadcount: from.staffHeadcount }, from.clientAddress, from.now);
+				if (!allowed.ok) throw new Refused(allowed);
 			}
 			if (round.requires_code) {
 				const use = await useCode(tx, roundId, submission.code ?? '');
@@ -52,13 +92,18 @@ export async function submitResponse(
 						use === 'already_used'
 							? 'That code has already been used. Each code works once.'
 							: 'That code is not valid for this survey. Check it against your slip.';
-					throw new Refused(refuse(400, problem, fieldName.code));
+					// Committed: the attempt stays counted, and nothing else was written.
+					return refuse(400, problem, fieldName.code);
 				}
 			}
+			if (submissionKey !== undefined && !(await useSubmissionKey(tx, roundId, submissionKey))) {
+				throw new Refused({ ok: true, storedEarlier: true });
+			}
 			await storeResponse(tx, roundId, await itemIdsOf(tx, round.instrument_version_id), submission, today);
+			return { ok: true, storedEarlier: false };
 		});
-		emptyWriteAheadLogSoon(db);
-		return { ok: true, storedEarlier: false };
+		if (outcome.ok) emptyWriteAheadLogSoon(db);
+		return outcome;
 	} catch (error) {
 		if (error instanceof Refused) return error.outcome;
 		throw error;

@@ -24,11 +24,10 @@ export function submissionKeyOf(fields: readonly (readonly [string, string])[]):
 	return sent.length === 1 && KEY_PATTERN.test(sent[0]![1]) ? sent[0]![1] : null;
 }
 
-const hashOf = (key: string) => createHash('sha256').update(key).digest('base64url');
+/** What is stored of a key: its SHA-256. */
+export const submissionKeyHash = (key: string) => createHash('sha256').update(key).digest('base64url');
+const hashOf = submissionKeyHash;
 
-const keyInRound = preparedQuery<'keyHash' | 'roundId', { key_hash: string }>((db, slot) =>
-	db.selectFrom('survey_submission_key').select('key_hash').where('key_hash', '=', slot('keyHash')).where('round_id', '=', slot('roundId'))
-);
 const keyUse = preparedQuery<'keyHash' | 'roundId', { key_hash: string }>((db, slot) =>
 	db
 		.insertInto('survey_submission_key')
@@ -36,10 +35,6 @@ const keyUse = preparedQuery<'keyHash' | 'roundId', { key_hash: string }>((db, s
 		.onConflict((oc) => oc.column('key_hash').doNothing())
 		.returning('key_hash')
 );
-
-export async function isSubmissionKeyUsed(db: DbOrTx, roundId: number, key: string): Promise<boolean> {
-	return (await keyInRound.execute(db, { keyHash: hashOf(key), roundId })).rows.length > 0;
-}
 
 /** Records the key inside the response's transaction; false when it was already used. */
 export async function useSubmissionKey(tx: DbOrTx, roundId: number, key: string): Promise<boolean> {

@@ -69,7 +69,8 @@ class OverLimit extends Error {
  * Counts one submission from this address to this round, or refuses it when the hour's or the
  * day's allowance is used up. Both counts go up in one transaction, each only while under its
  * limit (checked in the same statement that adds one), so concurrent submissions cannot pass
- * the limit together. Called in its own transaction, apart from the response it allows.
+ * the limit together. In a caller's transaction (the submission's own), a refusal may leave one
+ * count raised: the caller rolls back, as submitResponse does.
  */
 export async function claimSurveySubmission(
 	db: DbOrTx,

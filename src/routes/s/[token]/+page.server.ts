@@ -3,16 +3,14 @@ import { ukDate } from '$lib/dates';
 import { checkSubmission, fieldName } from '$lib/npt/submission';
 import { echo, formFailure, formRefusal, readFields, refusalFailure } from '$lib/server/platform/forms';
 import { instrumentsOf } from '$lib/server/surveys/instruments';
-import { submitResponse } from '$lib/server/surveys/responses';
+import { findRoundToAnswer, submitResponse } from '$lib/server/surveys/responses';
 import { getRoundByToken } from '$lib/server/surveys/rounds';
 import { surveyAvailability } from '$lib/npt/round-schedule';
 import {
 	SUBMISSION_KEY_FIELD,
-	isSubmissionKeyUsed,
 	newSubmissionKey,
 	submissionKeyOf
 } from '$lib/server/surveys/submission-keys';
-import { claimSurveySubmission } from '$lib/server/surveys/submission-limits';
 import type { Actions, PageServerLoad } from './$types';
 
 /** Plain HTML: the survey needs none of Svelte's JavaScript, only its own small script (static/survey.js). */
@@ -65,13 +63,15 @@ function thank(cookies: Cookies, roundId: number, token: string): never {
 
 export const actions = {
 	default: async ({ request, params, locals, cookies, getClientAddress, setHeaders }) => {
-		const round = await getRoundByToken(locals.db, params.token);
-		if (!round) error(404, NOT_FOUND);
-
 		const read = await readFields(request, MAX_BODY_BYTES, 'Your answers were too large to accept. Shorten your comment and send them again.');
-		if (!read.ok) return read.failure;
+		if (!read.ok) {
+			if (!(await findRoundToAnswer(locals.db, params.token, undefined))) error(404, NOT_FOUND);
+			return read.failure;
+		}
 		const { fields } = read;
 		const submissionKey = submissionKeyOf(fields);
+		const round = await findRoundToAnswer(locals.db, params.token, submissionKey ?? undefined);
+		if (!round) error(404, NOT_FOUND);
 		const answers = fields.filter(([name]) => name !== SUBMISSION_KEY_FIELD);
 		// Echo back what the person chose, so nothing is lost on an error; never the invitation code.
 		const values = echo(Object.fromEntries(answers.filter(([name]) => name !== fieldName.code))) as Record<string, string>;
@@ -84,7 +84,7 @@ export const actions = {
 			return formRefusal(409, 'This survey is not taking answers at the moment, so your answers were not saved.');
 		}
 		// The same page sent again (its answer was lost on the way back): these answers are already in.
-		if (submissionKey && (await isSubmissionKeyUsed(locals.db, round.id, submissionKey))) thank(cookies, round.id, params.token);
+		if (round.keyUsed) thank(cookies, round.id, params.token);
 		if (cookies.get(answeredCookie(round.id)) === '1') {
 			return formRefusal(409, 'You have already answered this survey on this device, so these answers were not saved. Thank you for taking part.');
 		}
@@ -92,15 +92,15 @@ export const actions = {
 		const checked = checkSubmission(instrument, answers, { codeRequired: round.requires_code === 1 });
 		if (!checked.ok) return formFailure(400, checked.problems, values);
 
-		const allowed = await claimSurveySubmission(locals.db, { id: round.id, staffHeadcount: round.staff_headcount }, getClientAddress());
-		if (!allowed.ok) {
-			setHeaders({ 'retry-after': String(allowed.retryAfterSeconds) });
-			return refusalFailure(allowed, values);
+		const outcome = await submitResponse(locals.db, round.id, checked.submission, today, submissionKey, {
+			clientAddress: getClientAddress(),
+			staffHeadcount: round.staff_headcount
+		});
+		if (!outcome.ok) {
+			if (outcome.retryAfterSeconds !== undefined) setHeaders({ 'retry-after': String(outcome.retryAfterSeconds) });
+			// A round that closed meanwhile refills nothing: there is nothing left to send again.
+			return refusalFailure(outcome, outcome.status === 409 ? {} : values);
 		}
-
-		const outcome = await submitResponse(locals.db, round.id, checked.submission, today, submissionKey);
-		// A round that closed meanwhile refills nothing: there is nothing left to send again.
-		if (!outcome.ok) return refusalFailure(outcome, outcome.status === 409 ? {} : values);
 		thank(cookies, round.id, params.token);
 	}
 } satisfies Actions;
