@@ -21,6 +21,7 @@ import { CONSTRUCTS, type Construct } from './constructs';
 import { itemsIn, type Instrument } from './instrument';
 import { SCALE_MAX, SCALE_MIN } from './scale';
 import {
+	itemResultFromCounts,
 	scoreRespondent,
 	type Consistency,
 	type GeneralItemResult,
@@ -29,7 +30,7 @@ import {
 	type ItemResult,
 	type Respondent
 } from './scoring';
-import { studentTQuantile, wilsonInterval } from './statistics';
+import { studentTQuantile } from './statistics';
 
 /** n, mean and Σ(x − mean)² of a set of scores: enough for sd and interval, and pooled by adding. */
 export interface Moments {
@@ -75,6 +76,11 @@ export interface RoundSummary {
 
 const noMoments = (): Moments => ({ n: 0, mean: 0, squaredDeviations: 0 });
 
+const noStatementCounts = (): StatementCounts => ({
+	points: { 1: 0, 2: 0, 3: 0, 4: 0, 5: 0 },
+	notRelevant: Object.fromEntries(NOT_RELEVANT_CODES.map((c) => [c, 0])) as Record<NotRelevantCode, number>
+});
+
 /** A group nobody is in. */
 export function emptyGroupSummary(): GroupSummary {
 	return {
@@ -107,12 +113,7 @@ export function summariseRespondents(instrument: Instrument, respondents: readon
 	const everyone = emptyGroupSummary();
 	const roleGroups: Record<string, GroupSummary> = {};
 	const statements: Record<string, StatementCounts> = {};
-	for (const item of instrument.items) {
-		statements[item.id] = {
-			points: { 1: 0, 2: 0, 3: 0, 4: 0, 5: 0 },
-			notRelevant: Object.fromEntries(NOT_RELEVANT_CODES.map((c) => [c, 0])) as Record<NotRelevantCode, number>
-		};
-	}
+	for (const item of instrument.items) statements[item.id] = noStatementCounts();
 	const general: Record<string, number[]> = {};
 	for (const item of instrument.generalItems) general[item.id] = Array.from({ length: GENERAL_MAX - GENERAL_MIN + 1 }, () => 0);
 	const consistency = {} as Record<Construct, ConsistencySums>;
@@ -203,31 +204,8 @@ export function figureCountsOf(group: GroupSummary) {
 /** Each statement's distribution (§3): shares of scored answers, "not relevant" beside them. */
 export function statementResultsFrom(instrument: Instrument, summary: RoundSummary): ItemResult[] {
 	return instrument.items.map((item) => {
-		const { points, notRelevant } = summary.statements[item.id] ?? {
-			points: { 1: 0, 2: 0, 3: 0, 4: 0, 5: 0 },
-			notRelevant: Object.fromEntries(NOT_RELEVANT_CODES.map((c) => [c, 0])) as Record<NotRelevantCode, number>
-		};
-		const counts = { ...points };
-		const scored = AGREEMENT_POINTS.reduce((sum, p) => sum + counts[p], 0);
-		const agree = counts[4] + counts[5];
-		const disagree = counts[1] + counts[2];
-		const notRelevantTotal = NOT_RELEVANT_CODES.reduce((sum, c) => sum + notRelevant[c], 0);
-		return {
-			itemId: item.id,
-			construct: item.construct,
-			subConstruct: item.subConstruct,
-			reversed: item.reversed,
-			answered: scored + notRelevantTotal,
-			counts,
-			scored,
-			agree,
-			neutral: counts[3],
-			disagree,
-			notRelevant: { ...notRelevant },
-			notRelevantTotal,
-			shares: scored > 0 ? { agree: agree / scored, neutral: counts[3] / scored, disagree: disagree / scored } : null,
-			agreeInterval: scored > 0 ? wilsonInterval(agree, scored, instrument.scoring.confidenceLevel) : null
-		};
+		const counts = summary.statements[item.id] ?? noStatementCounts();
+		return itemResultFromCounts(item, { ...counts.points }, { ...counts.notRelevant }, instrument.scoring.confidenceLevel);
 	});
 }
 
@@ -297,10 +275,7 @@ export function poolSummaries(summaries: readonly RoundSummary[]): RoundSummary 
 		addGroup(pooled.everyone, summary.everyone);
 		for (const [id, group] of Object.entries(summary.roleGroups)) addGroup((pooled.roleGroups[id] ??= emptyGroupSummary()), group);
 		for (const [id, counts] of Object.entries(summary.statements)) {
-			const into = (pooled.statements[id] ??= {
-				points: { 1: 0, 2: 0, 3: 0, 4: 0, 5: 0 },
-				notRelevant: Object.fromEntries(NOT_RELEVANT_CODES.map((c) => [c, 0])) as Record<NotRelevantCode, number>
-			});
+			const into = (pooled.statements[id] ??= noStatementCounts());
 			for (const p of AGREEMENT_POINTS) into.points[p] += counts.points[p];
 			for (const c of NOT_RELEVANT_CODES) into.notRelevant[c] += counts.notRelevant[c];
 		}

@@ -14,7 +14,7 @@ import {
 	type NotRelevantCode
 } from './answers';
 import { CONSTRUCTS, type Construct, type SubConstruct } from './constructs';
-import { itemsIn, minimumItemsFor, type Instrument } from './instrument';
+import { itemsIn, minimumItemsFor, type Instrument, type InstrumentItem } from './instrument';
 import {
 	mean,
 	sampleSd,
@@ -139,28 +139,37 @@ export function summariseItems(instrument: Instrument, respondents: readonly Res
 			if (isAgreementPoint(answer)) counts[answer] += 1;
 			else notRelevant[answer] += 1;
 		}
-		const scored = AGREEMENT_POINTS.reduce((sum, p) => sum + counts[p], 0);
-		const agree = counts[4] + counts[5];
-		const disagree = counts[1] + counts[2];
-		const notRelevantTotal = NOT_RELEVANT_CODES.reduce((sum, c) => sum + notRelevant[c], 0);
-		return {
-			itemId: item.id,
-			construct: item.construct,
-			subConstruct: item.subConstruct,
-			reversed: item.reversed,
-			answered: scored + notRelevantTotal,
-			counts,
-			scored,
-			agree,
-			neutral: counts[3],
-			disagree,
-			notRelevant,
-			notRelevantTotal,
-			shares: scored > 0 ? { agree: agree / scored, neutral: counts[3] / scored, disagree: disagree / scored } : null,
-			agreeInterval:
-				scored > 0 ? wilsonInterval(agree, scored, instrument.scoring.confidenceLevel) : null
-		};
+		return itemResultFromCounts(item, counts, notRelevant, instrument.scoring.confidenceLevel);
 	});
+}
+
+/** A statement's distribution from its answers counted by point and by "not relevant" code. */
+export function itemResultFromCounts(
+	item: Pick<InstrumentItem, 'id' | 'construct' | 'subConstruct' | 'reversed'>,
+	counts: Record<AgreementPoint, number>,
+	notRelevant: Record<NotRelevantCode, number>,
+	confidenceLevel: number
+): ItemResult {
+	const scored = AGREEMENT_POINTS.reduce((sum, p) => sum + counts[p], 0);
+	const agree = counts[4] + counts[5];
+	const disagree = counts[1] + counts[2];
+	const notRelevantTotal = NOT_RELEVANT_CODES.reduce((sum, c) => sum + notRelevant[c], 0);
+	return {
+		itemId: item.id,
+		construct: item.construct,
+		subConstruct: item.subConstruct,
+		reversed: item.reversed,
+		answered: scored + notRelevantTotal,
+		counts,
+		scored,
+		agree,
+		neutral: counts[3],
+		disagree,
+		notRelevant,
+		notRelevantTotal,
+		shares: scored > 0 ? { agree: agree / scored, neutral: counts[3] / scored, disagree: disagree / scored } : null,
+		agreeInterval: scored > 0 ? wilsonInterval(agree, scored, confidenceLevel) : null
+	};
 }
 
 export interface GeneralItemResult {
