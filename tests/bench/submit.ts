@@ -19,7 +19,7 @@ import { startServer } from '../helpers/server';
 
 const seconds = Number(process.argv[2] ?? 5);
 const connections = Number(process.argv[3] ?? 20);
-const PHASES = 2;
+const PHASES = 3;
 
 const dir = mkdtempSync(join(tmpdir(), 'belonging-bench-submit-'));
 const appDb = join(dir, 'app.db');
