@@ -23,6 +23,17 @@ export default defineConfig({
 			{
 				extends: true,
 				test: {
+					name: 'integration-postgres',
+					include: ['tests/integration/**/*.test.ts'],
+					environment: 'node',
+					env: { BELONGING_TEST_ENGINE: 'postgres' },
+					globalSetup: ['tests/helpers/postgres-setup.ts'],
+					testTimeout: 30_000
+				}
+			},
+			{
+				extends: true,
+				test: {
 					name: 'e2e',
 					include: ['tests/e2e/**/*.test.ts'],
 					environment: 'node',

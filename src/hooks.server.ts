@@ -3,6 +3,7 @@ import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
 import { ukDate } from '$lib/dates';
 import { startApp, type AppContext } from '$lib/server/app';
+import { describeDatabase } from '$lib/server/platform/config';
 import { consoleMailer } from '$lib/server/platform/mail';
 import { compressResponses } from '$lib/server/platform/compression';
 import { dataRequestStatus, refuseReservedActions, securityHeaders } from '$lib/server/platform/request-guards';
@@ -29,7 +30,7 @@ export const init: ServerInit = async () => {
 	}
 	const { config } = app;
 	console.log(
-		`Belonging: database ${config.databasePath}, MIN_RESPONSES=${config.minResponses}${config.demo ? ', demo data on' : ''}`
+		`Belonging: database ${describeDatabase(config)}, MIN_RESPONSES=${config.minResponses}${config.demo ? ', demo data on' : ''}`
 	);
 	for (const line of app.notices) console.log(line);
 };

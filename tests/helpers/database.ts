@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,15 +10,27 @@ import { migrateToLatest } from '../../src/lib/server/db/migrations';
 import { storeBuiltInInstruments, versionIdOf } from '../../src/lib/server/surveys/instruments';
 import { createIcb, createPcn, createPractice } from '../../src/lib/server/organisations/organisation-changes';
 import { createRound } from '../../src/lib/server/surveys/rounds';
+import pg from 'pg';
+import { inject } from 'vitest';
+import { databaseUrl } from './postgres-setup';
 
 export interface TestDatabase {
 	db: Db;
+	/** The SQLite file, or the PostgreSQL address. */
 	path: string;
 	close: () => Promise<void>;
 }
 
-/** A real SQLite file in a fresh temporary directory, migrated, with the built-in instruments. */
+/** Which engine the tests of this run use: the PostgreSQL projects of vite.config.ts set it. */
+export const TEST_ENGINE: 'sqlite' | 'postgres' = process.env.BELONGING_TEST_ENGINE === 'postgres' ? 'postgres' : 'sqlite';
+export const onPostgres = TEST_ENGINE === 'postgres';
+
+/**
+ * A fresh, migrated database with the built-in instruments: a real SQLite file in a temporary
+ * directory, or, in the PostgreSQL projects, a database of its own on the test server.
+ */
 export async function createTestDatabase(): Promise<TestDatabase> {
+	if (onPostgres) return createPostgresTestDatabase();
 	const temp = tempDirectory();
 	const path = join(temp.dir, 'test.db');
 	const db = openDatabase({ databasePath: path });
@@ -29,6 +42,35 @@ export async function createTestDatabase(): Promise<TestDatabase> {
 		close: async () => {
 			await db.destroy();
 			temp.remove();
+		}
+	};
+}
+
+async function createPostgresTestDatabase(): Promise<TestDatabase> {
+	const base = process.env.TEST_DATABASE_URL!;
+	const template = inject('postgresTemplate');
+	const name = `${template}_${randomBytes(6).toString('hex')}`;
+	const admin = new pg.Client({ connectionString: base });
+	await admin.connect();
+	try {
+		await admin.query(`create database ${name} template ${template}`);
+	} finally {
+		await admin.end();
+	}
+	const url = databaseUrl(base, name);
+	const db = openDatabase({ databaseUrl: url, databasePoolSize: 4 });
+	return {
+		db,
+		path: url,
+		close: async () => {
+			await db.destroy();
+			const dropper = new pg.Client({ connectionString: base });
+			await dropper.connect();
+			try {
+				await dropper.query(`drop database if exists ${name} with (force)`);
+			} finally {
+				await dropper.end();
+			}
 		}
 	};
 }
@@ -69,6 +111,14 @@ export function addRound(
 	round: Omit<Parameters<typeof createRound>[1], 'practiceId' | 'instrumentVersionId'>
 ) {
 	return createRound(db, { practiceId: fixture.practice.id, instrumentVersionId: fixture.versionId, ...round });
+}
+
+/**
+ * Marks a round closed as of a day, as a test's setting-up (no summary, no audit): a practice
+ * has one open round at a time, so a test that needs another closes the first.
+ */
+export async function closeAsOf(db: Db, roundId: number, closedOn: string): Promise<void> {
+	await db.updateTable('round').set({ status: 'closed', closed_on: closedOn }).where('id', '=', roundId).execute();
 }
 
 /** A round that opened a year before `today` and has closed: outside the four-month fatigue window. */

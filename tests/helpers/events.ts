@@ -13,6 +13,8 @@ import type { Role, SignedInUser } from '../../src/lib/server/identity';
 /** Cheap scrypt parameters for tests that create many accounts; real hashes use RECOMMENDED_COST. */
 export const TEST_COST: ScryptCost = { logN: 10, r: 8, p: 1 };
 export const TEST_PASSWORD = 'a perfectly ordinary test passphrase';
+/** The survey limit's key, as SURVEY_LIMIT_SECRET would give it: one for every test. */
+export const TEST_SURVEY_LIMIT_KEY = new Uint8Array(32).fill(7);
 
 export type CookieJar = Map<string, { value: string; options: Record<string, unknown> }>;
 
@@ -54,7 +56,7 @@ export function fakeEvent(options: EventOptions) {
 		route: { id: null },
 		locals: {
 			db: options.db,
-			config: { minResponses: 5, demo: false, databasePath: ':memory:', origin: 'http://localhost', secureCookies: false, ...options.config },
+			config: { minResponses: 5, demo: false, databasePath: ':memory:', surveyLimitKey: TEST_SURVEY_LIMIT_KEY, origin: 'http://localhost', secureCookies: false, ...options.config },
 			mailer,
 			user: options.user ?? null,
 			sessionId: null,

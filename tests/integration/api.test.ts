@@ -4,14 +4,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_STAFF_INSTRUMENT } from '../../src/lib/npt/builtin';
 import type { AgreementPoint } from '../../src/lib/npt/answers';
 import type { SurveySubmission } from '../../src/lib/npt/submission';
-import {
-	API_RATE_LIMIT,
-	apiEndpoint,
-	apiRateLimiter,
-	apiReadOnly,
-	RateLimiter,
-	requireApiRole
-} from '../../src/lib/server/api/endpoint';
+import { apiEndpoint, apiReadOnly, requireApiRole } from '../../src/lib/server/api/endpoint';
+import { API_RATE_LIMIT, takeApiRequest } from '../../src/lib/server/api/rate-limit';
 import {
 	authenticateApiToken,
 	createApiToken,
@@ -59,7 +53,6 @@ describe('the analysts’ API', () => {
 	let manager: SignedInUser;
 
 	beforeEach(async () => {
-		apiRateLimiter.clear();
 		t = await createTestDatabase();
 		f = await createPracticeWithRound(t.db);
 		sibling = await createPractice(t.db, { odsCode: 'A10002', name: 'Another Surgery', pcnId: f.pcn.id });
@@ -312,13 +305,25 @@ describe('the analysts’ API', () => {
 			expect(posted.body).toEqual({ error: { status: 405, message: 'This API only reads data: use GET.' } });
 		});
 
-		it('opens a new window once a minute has passed since the first request of the last', () => {
-			const limiter = new RateLimiter(2, 60_000);
-			expect(limiter.take(1, 0)).toBeUndefined();
-			expect(limiter.take(1, 10_000)).toBeUndefined();
-			expect(limiter.take(1, 10_001)).toBe(50);
-			expect(limiter.take(1, 59_999)).toBe(1);
-			expect(limiter.take(1, 60_000)).toBeUndefined();
+		it('opens a new window once a minute has passed since the first request of the last', async () => {
+			const { id } = await tokenFor(manager);
+			const limit = { limit: 2, windowMs: 60_000 };
+			const at = (ms: number) => new Date(Date.UTC(2026, 11, 3) + ms);
+			expect(await takeApiRequest(t.db, id, at(0), limit)).toBeUndefined();
+			expect(await takeApiRequest(t.db, id, at(10_000), limit)).toBeUndefined();
+			expect(await takeApiRequest(t.db, id, at(10_001), limit)).toBe(50);
+			expect(await takeApiRequest(t.db, id, at(59_999), limit)).toBe(1);
+			expect(await takeApiRequest(t.db, id, at(60_000), limit)).toBeUndefined();
+			expect(await takeApiRequest(t.db, id, at(60_001), limit)).toBeUndefined();
+			expect(await takeApiRequest(t.db, id, at(60_002), limit)).toBe(60);
+			// Kept in the database, where every instance counts: one row per token, no more.
+			expect(await t.db.selectFrom('api_rate_window').selectAll().execute()).toEqual([{ token_id: id, started_ms: at(60_000).getTime(), requests: 2 }]);
+		});
+
+		it('lets no more than the limit through when a token’s requests arrive all at once', async () => {
+			const { id } = await tokenFor(manager);
+			const waits = await Promise.all(Array.from({ length: 25 }, () => takeApiRequest(t.db, id, new Date(), { limit: 10, windowMs: 60_000 })));
+			expect(waits.filter((w) => w === undefined)).toHaveLength(10);
 		});
 	});
 

@@ -16,6 +16,7 @@ describe('configuration from the environment', () => {
 		expect(loadConfig({})).toEqual({
 			databasePath: './data/belonging.db',
 			minResponses: 5,
+			surveyLimitKey: expect.any(Buffer),
 			demo: false,
 			origin: undefined,
 			secureCookies: false
@@ -26,6 +27,7 @@ describe('configuration from the environment', () => {
 		expect(loadConfig({ DATABASE_PATH: '/srv/b.db', MIN_RESPONSES: '8', DEMO: '1', PORT: '8080' })).toEqual({
 			databasePath: '/srv/b.db',
 			minResponses: 8,
+			surveyLimitKey: expect.any(Buffer),
 			demo: true,
 			origin: undefined,
 			secureCookies: false
@@ -57,6 +59,39 @@ describe('configuration from the environment', () => {
 		expect(problemsOf({ PORT: 'abc' })).toEqual(['PORT="abc" must be a port number']);
 		expect(problemsOf({ ORIGIN: 'belonging.example.org' })[0]).toMatch(/^ORIGIN=.* must be the address people use/);
 		expect(loadConfig({ ORIGIN: 'https://belonging.example.org' }).demo).toBe(false);
+	});
+
+	describe('the database', () => {
+		const url = 'postgres://belonging:secret@db.example.nhs.uk:5432/belonging?sslmode=require';
+		const secret = 'a'.repeat(32);
+
+		it('takes PostgreSQL from DATABASE_URL, with a pool of 5 unless DATABASE_POOL_SIZE says otherwise', () => {
+			expect(loadConfig({ DATABASE_URL: url, SURVEY_LIMIT_SECRET: secret })).toMatchObject({ databaseUrl: url, databasePoolSize: 5 });
+			expect(loadConfig({ DATABASE_URL: 'postgresql://localhost/b', DATABASE_POOL_SIZE: '12', SURVEY_LIMIT_SECRET: secret })).toMatchObject({ databasePoolSize: 12 });
+			expect(loadConfig({})).not.toHaveProperty('databaseUrl');
+		});
+
+		it('refuses DATABASE_URL and DATABASE_PATH together, a pool without PostgreSQL, and addresses that are not PostgreSQL', () => {
+			expect(problemsOf({ DATABASE_URL: url, DATABASE_PATH: './b.db', SURVEY_LIMIT_SECRET: secret })).toEqual([
+				'DATABASE_URL and DATABASE_PATH are both set: set DATABASE_URL for PostgreSQL or DATABASE_PATH for an SQLite file, not both.'
+			]);
+			expect(problemsOf({ DATABASE_POOL_SIZE: '5' })[0]).toMatch(/^DATABASE_POOL_SIZE is set, but it is for PostgreSQL only/);
+			expect(problemsOf({ DATABASE_URL: 'mysql://localhost/b' })[0]).toMatch(/^DATABASE_URL="mysql:\/\/localhost\/b" must be a PostgreSQL address/);
+			expect(problemsOf({ DATABASE_URL: url, DATABASE_POOL_SIZE: '0', SURVEY_LIMIT_SECRET: secret })).toEqual(['DATABASE_POOL_SIZE="0" must be between 1 and 100']);
+		});
+
+		it('needs a shared SURVEY_LIMIT_SECRET to serve from PostgreSQL, where instances must count survey posts alike; commands do not', () => {
+			expect(problemsOf({ DATABASE_URL: url })[0]).toMatch(/^SURVEY_LIMIT_SECRET is not set: on PostgreSQL every instance needs the same secret/);
+			expect(problemsOf({ DATABASE_URL: url, SURVEY_LIMIT_SECRET: 'short' })[0]).toMatch(/^SURVEY_LIMIT_SECRET=.* must be at least 32 characters/);
+			expect(loadConfig({ DATABASE_URL: url }, 'command').databaseUrl).toBe(url);
+		});
+
+		it('derives the same survey limit key from the same secret, and a fresh one per start without it', () => {
+			const one = loadConfig({ DATABASE_URL: url, SURVEY_LIMIT_SECRET: secret }).surveyLimitKey;
+			expect(loadConfig({ DATABASE_URL: url, SURVEY_LIMIT_SECRET: secret }).surveyLimitKey).toEqual(one);
+			expect(loadConfig({ DATABASE_URL: url, SURVEY_LIMIT_SECRET: 'b'.repeat(32) }).surveyLimitKey).not.toEqual(one);
+			expect(loadConfig({}).surveyLimitKey).not.toEqual(loadConfig({}).surveyLimitKey);
+		});
 	});
 
 	it('says in its message that Belonging cannot start', () => {

@@ -11,7 +11,7 @@ import { addDays, ukDate } from '../../src/lib/dates';
 import { LOG_EMPTIED_WITHIN_MS } from '../../src/lib/server/db';
 import { getRoundByToken } from '../../src/lib/server/surveys/rounds';
 import { submitResponse } from '../../src/lib/server/surveys/responses';
-import { createPracticeWithRound, createTestDatabase, type PracticeFixture, type TestDatabase } from '../helpers/database';
+import { createPracticeWithRound, createTestDatabase, onPostgres, type PracticeFixture, type TestDatabase } from '../helpers/database';
 
 const today = ukDate();
 const MARK = 'zebra-crossing-by-the-pharmacy';
@@ -20,7 +20,7 @@ function walBytes(path: string): Buffer {
 	return existsSync(`${path}-wal`) ? readFileSync(`${path}-wal`) : Buffer.alloc(0);
 }
 
-describe('what the database files keep', () => {
+describe.skipIf(onPostgres)('what the database files keep', () => {
 	let t: TestDatabase;
 	let fixture: PracticeFixture;
 	beforeEach(async () => {

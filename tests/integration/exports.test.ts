@@ -11,7 +11,7 @@ import { submitResponse } from '../../src/lib/server/surveys/responses';
 import { createRound } from '../../src/lib/server/surveys/rounds';
 import type { SignedInUser } from '../../src/lib/server/identity';
 import { GET } from '../../src/routes/(app)/rounds/[roundId]/export/[kind]/+server';
-import { createPracticeWithRound, createTestDatabase, type TestDatabase } from '../helpers/database';
+import { closeAsOf, createPracticeWithRound, createTestDatabase, type TestDatabase } from '../helpers/database';
 import { createSignedInUser, fakeEvent, outcomeOf } from '../helpers/events';
 
 const config = { minResponses: 5 };
@@ -489,6 +489,7 @@ describe('the export route', () => {
 		const openRefusal = (await download(users.manager, 'scores.csv', open.id)).thrown;
 		expect(statusOf(openRefusal)).toBe(409);
 		expect(isHttpError(openRefusal) && openRefusal.body.message).toMatch(/still collecting answers/);
+		await closeAsOf(t.db, open.id, '2099-12-31');
 
 		const few = await createRound(t.db, {
 			practiceId: fixture.practice.id,

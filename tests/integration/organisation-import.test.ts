@@ -10,7 +10,7 @@ import { createIcb, createPcn, createPractice } from '../../src/lib/server/organ
 import type { SignedInUser } from '../../src/lib/server/identity';
 import { actions, load } from '../../src/routes/(app)/admin/import/+page.server';
 import { GET as exampleCsv } from '../../src/routes/(app)/admin/import/example.csv/+server';
-import { createTestDatabase, type TestDatabase } from '../helpers/database';
+import { createTestDatabase, onPostgres, type TestDatabase } from '../helpers/database';
 import { createSignedInUser, fakeEvent, outcomeOf, type EventOptions } from '../helpers/events';
 
 type Handler = (event: never) => unknown;
@@ -281,8 +281,15 @@ describe('the import page', () => {
 	});
 
 	it('writes nothing at all when a write fails part of the way through', async () => {
-		await sql`create trigger refuse_third before insert on practice when new.ods_code = 'B81003'
-			begin select raise(abort, 'disk on fire'); end`.execute(t.db);
+		if (onPostgres) {
+			await sql`create function refuse_third() returns trigger language plpgsql as $$
+				begin raise exception 'disk on fire'; end $$`.execute(t.db);
+			await sql`create trigger refuse_third before insert on practice for each row
+				when (new.ods_code = 'B81003') execute function refuse_third()`.execute(t.db);
+		} else {
+			await sql`create trigger refuse_third before insert on practice when new.ods_code = 'B81003'
+				begin select raise(abort, 'disk on fire'); end`.execute(t.db);
+		}
 		const before = await counts(t.db);
 		await expect(importOrganisations(t.db, good, admin)).rejects.toThrow(/disk on fire/);
 		expect(await counts(t.db)).toEqual(before);

@@ -2,7 +2,7 @@ import { isHttpError, isRedirect } from '@sveltejs/kit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { addDays, ukDate } from '../../src/lib/dates';
 import { listAuditEvents } from '../../src/lib/server/platform/audit';
-import type { Db } from '../../src/lib/server/db';
+import { isUniqueViolation, type Db } from '../../src/lib/server/db';
 import { DuplicateOdsCodeError, OrganisationInputError } from '../../src/lib/server/organisations/organisation-forms';
 import { applyDueMoves, listPracticeMoves, recordPracticeMove } from '../../src/lib/server/organisations/practice-moves';
 import {
@@ -81,7 +81,7 @@ describe('organisations in lib/server', () => {
 		expect(reason).toBeInstanceOf(DuplicateOdsCodeError);
 		expect(reason.message).toBe('Another practice already has the ODS code A81001');
 		// Both checks ran before either insert, so the constraint is what caught the twin.
-		expect(String(reason.cause)).toMatch(/UNIQUE constraint failed: practice\.ods_code/);
+		expect(isUniqueViolation(reason.cause, 'practice', 'ods_code')).toBe(true);
 	});
 
 	it('updates names and codes, keeping an organisation’s own code and refusing another’s', async () => {

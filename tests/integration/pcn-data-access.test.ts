@@ -8,7 +8,6 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_STAFF_INSTRUMENT } from '../../src/lib/npt/builtin';
 import type { AgreementPoint } from '../../src/lib/npt/answers';
 import type { SurveySubmission } from '../../src/lib/npt/submission';
-import { apiRateLimiter } from '../../src/lib/server/api/endpoint';
 import { createApiToken } from '../../src/lib/server/api/tokens';
 import { listAuditEvents } from '../../src/lib/server/platform/audit';
 import { createPcn, createPractice } from '../../src/lib/server/organisations/organisation-changes';
@@ -38,7 +37,6 @@ describe('PCN downloads and API', () => {
 	let manager: SignedInUser;
 
 	beforeEach(async () => {
-		apiRateLimiter.clear();
 		t = await createTestDatabase();
 		// Test Surgery: five people all agreeing (7.5 on everything), closed in June.
 		f = await createPracticeWithRound(t.db, { title: 'June round', opensOn: '2026-06-01', closesOn: '2026-06-21' });

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
 import { preparedPerCount, preparedQuery } from '../../src/lib/server/db/prepared';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 
@@ -19,7 +20,7 @@ describe('prepared queries', () => {
 		db
 			.insertInto('app_meta')
 			.values({ key: slot('key'), value: slot('value') })
-			.onConflict((oc) => oc.column('key').doUpdateSet((eb) => ({ value: eb.fn('concat', [eb.ref('app_meta.value'), eb.val('+')]) })))
+			.onConflict((oc) => oc.column('key').doUpdateSet({ value: sql<string>`app_meta.value || ${'+'}` }))
 	);
 
 	it('runs with new values each time, keeping values written into the query itself', async () => {

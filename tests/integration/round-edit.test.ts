@@ -13,6 +13,7 @@ import {
 	addRound,
 	createPracticeWithRound,
 	createTestDatabase,
+	closeAsOf,
 	lastYearsRound,
 	type PracticeFixture,
 	type TestDatabase
@@ -173,6 +174,7 @@ describe('changing a round’s details', () => {
 		});
 
 		it('treats a round past its closing date as closed, before it is marked closed', async () => {
+			await closeAsOf(t.db, open.id, today);
 			const due = await roundAt({ title: 'Due', opensOn: addDays(today, -20), closesOn: addDays(today, -1), staffHeadcount: null, status: 'open' });
 			expect((await editPage(due.id)).result!.editability).toBe('closed');
 			const { result } = await submit(due.id, { title: 'Due', closesOn: addDays(today, 7), staffHeadcount: '' });
@@ -194,6 +196,7 @@ describe('changing a round’s details', () => {
 		});
 
 		it('moves the opening date of a round waiting to open, but not into the past', async () => {
+			await closeAsOf(t.db, open.id, today);
 			const waiting = await roundAt({ title: 'Waiting', opensOn: addDays(today, 3), closesOn: addDays(today, 24), staffHeadcount: 28, status: 'open' });
 			expect((await editPage(waiting.id)).result!.editability).toBe('not_opened');
 			const past = await submit(waiting.id, { title: 'Waiting', opensOn: addDays(today, -1), closesOn: addDays(today, 24), staffHeadcount: '28' });

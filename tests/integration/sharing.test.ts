@@ -9,7 +9,7 @@ import type { SignedInUser } from '../../src/lib/server/identity';
 import { load as posterLoad } from '../../src/routes/(app)/rounds/[roundId]/poster/+page.server';
 import { GET } from '../../src/routes/(app)/rounds/[roundId]/qr.svg/+server';
 import { actions, load as shareLoad } from '../../src/routes/(app)/rounds/[roundId]/share/+page.server';
-import { countRows, createPracticeWithRound, createTestDatabase, type TestDatabase } from '../helpers/database';
+import { closeAsOf, countRows, createPracticeWithRound, createTestDatabase, type TestDatabase } from '../helpers/database';
 import { createSignedInUser, fakeEvent, outcomeOf, type EventOptions } from '../helpers/events';
 
 /** Far enough ahead that these rounds stay open whatever day the tests run. */
@@ -101,8 +101,11 @@ describe('sharing a round', () => {
 		});
 
 		it('is made for a round that opens later, but not for a draft or a closed round', async () => {
+			// One open round at a time: the fixture's, then each of these in turn.
+			await closeAsOf(t.db, fixture.round.id, '2026-02-01');
 			const scheduled = await roundAt({ opensOn: '2099-01-04', closesOn: FAR_CLOSE });
 			expect(((await qr(users.manager, scheduled.id)).result as Response).status).toBe(200);
+			await closeAsOf(t.db, scheduled.id, '2099-01-04');
 
 			const draft = await roundAt({ status: 'draft' });
 			const closed = await roundAt({ status: 'closed', opensOn: '2026-01-05', closesOn: '2026-01-30' });
@@ -146,6 +149,7 @@ describe('sharing a round', () => {
 		});
 
 		it('has no code counts for a round that does not ask for codes', async () => {
+			await closeAsOf(t.db, fixture.round.id, '2026-02-01');
 			const plain = await roundAt({ requiresCode: false });
 			const { result } = await share(users.manager, plain.id);
 			expect(result).toMatchObject({ share: { codes: null }, round: { requiresCode: false } });
@@ -257,6 +261,7 @@ describe('sharing a round', () => {
 		});
 
 		it('creates none for a round that does not ask for codes, or that is not open', async () => {
+			await closeAsOf(t.db, fixture.round.id, '2026-02-01');
 			const plain = await roundAt({ requiresCode: false });
 			const closed = await roundAt({ status: 'closed', closesOn: '2026-01-30', requiresCode: true });
 			const draft = await roundAt({ status: 'draft', requiresCode: true });

@@ -4,6 +4,7 @@ import { actions, load } from '../../src/routes/s/[token]/+page.server';
 import { ukDate, addDays } from '../../src/lib/dates';
 import { issueCodes } from '../../src/lib/server/surveys/codes';
 import { countRows, createPracticeWithRound, createTestDatabase, type TestDatabase } from '../helpers/database';
+import { TEST_SURVEY_LIMIT_KEY } from '../helpers/events';
 
 type CookieJar = Map<string, { value: string; options: Record<string, unknown> }>;
 
@@ -17,7 +18,7 @@ function fakeEvent(t: TestDatabase, token: string, body: BodyInit | null, jar: C
 	return {
 		request,
 		params: { token },
-		locals: { db: t.db, config: { minResponses: 5, demo: false, databasePath: t.path } },
+		locals: { db: t.db, config: { minResponses: 5, demo: false, databasePath: t.path, surveyLimitKey: TEST_SURVEY_LIMIT_KEY } },
 		cookies: {
 			get: (name: string) => jar.get(name)?.value,
 			set: (name: string, value: string, options: Record<string, unknown>) => void jar.set(name, { value, options })

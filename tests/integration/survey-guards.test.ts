@@ -20,7 +20,7 @@ import {
 	type PracticeFixture,
 	type TestDatabase
 } from '../helpers/database';
-import { fakeEvent, outcomeOf, type CookieJar } from '../helpers/events';
+import { fakeEvent, outcomeOf, TEST_SURVEY_LIMIT_KEY, type CookieJar } from '../helpers/events';
 
 const today = ukDate();
 const openWindow = { opensOn: addDays(today, -3), closesOn: addDays(today, 10) };
@@ -70,7 +70,7 @@ describe('survey guards', () => {
 		it('never lets a practice of 40 behind one gateway be refused in the same hour', async () => {
 			const big = await addRound(t.db, fixture, { title: 'Big', ...openWindow, staffHeadcount: 40, status: 'draft' });
 			// A draft takes no answers; count claims directly, as the action does before storing.
-			const claims = await Promise.all(Array.from({ length: 40 }, () => claimSurveySubmission(t.db, { id: big.id, staffHeadcount: 40 }, '203.0.113.77')));
+			const claims = await Promise.all(Array.from({ length: 40 }, () => claimSurveySubmission(t.db, { id: big.id, staffHeadcount: 40 }, { clientAddress: '203.0.113.77', limitKey: TEST_SURVEY_LIMIT_KEY })));
 			expect(claims.every((c) => c.ok)).toBe(true);
 		});
 
@@ -82,8 +82,8 @@ describe('survey guards', () => {
 		});
 
 		it('counts a wrong code against the limit, so codes cannot be guessed without end, and stores nothing for it', async () => {
-			const coded = await addRound(t.db, fixture, { ...openWindow, title: 'Codes', staffHeadcount: 4, status: 'open', requiresCode: true });
 			await t.db.updateTable('round').set({ status: 'closed' }).where('id', '=', fixture.round.id).execute();
+			const coded = await addRound(t.db, fixture, { ...openWindow, title: 'Codes', staffHeadcount: 4, status: 'open', requiresCode: true });
 			const [code] = await issueCodes(t.db, coded.id, 1);
 			const guesses = [];
 			// Well-formed guesses, each a code nobody was given.
@@ -107,7 +107,7 @@ describe('survey guards', () => {
 				expect(row.day).toMatch(/^\d{4}-\d{2}-\d{2}$/);
 			}
 			const tomorrow = new Date(Date.now() + 24 * 60 * 60 * 1000);
-			await claimSurveySubmission(t.db, { id: fixture.round.id, staffHeadcount: 4 }, '203.0.113.50', tomorrow);
+			await claimSurveySubmission(t.db, { id: fixture.round.id, staffHeadcount: 4 }, { clientAddress: '203.0.113.50', limitKey: TEST_SURVEY_LIMIT_KEY }, tomorrow);
 			const days = (await t.db.selectFrom('survey_throttle').select('day').execute()).map((r) => r.day);
 			expect(new Set(days)).toEqual(new Set([tomorrow.toISOString().slice(0, 10)]));
 		});

@@ -4,7 +4,7 @@
  * moves that are due.
  */
 import { ukDate } from '../dates';
-import { loadConfig, type Config } from './platform/config';
+import { describeDatabase, loadConfig, type Config } from './platform/config';
 import { emptyWriteAheadLog, openDatabase, type Db } from './db';
 import { migrateToLatest } from './db/migrations';
 import { seedDemoData } from './demo/seed';
@@ -41,12 +41,12 @@ async function checkDatabaseKind(db: Db, config: Config): Promise<void> {
 	}
 	if (kind === 'demo' && !config.demo) {
 		throw new DatabaseKindError(
-			`The database at ${config.databasePath} holds demo data. Set DATABASE_PATH to another file for real use, or DEMO=1 to run the demo.`
+			`The database at ${describeDatabase(config)} holds demo data. Point DATABASE_PATH (or DATABASE_URL) at another database for real use, or set DEMO=1 to run the demo.`
 		);
 	}
 	if (kind === 'real' && config.demo) {
 		throw new DatabaseKindError(
-			`DEMO is on, but ${config.databasePath} is a real database. Demo data only goes into a database of its own (npm run demo uses ./data/demo.db).`
+			`DEMO is on, but ${describeDatabase(config)} is a real database. Demo data only goes into a database of its own (npm run demo uses ./data/demo.db).`
 		);
 	}
 }

@@ -6,7 +6,7 @@ import { formatWhen } from '../../dates';
 import { issueAccountLink } from './account-links';
 import { recordAudit } from '../platform/audit';
 import { refuse, type Outcome } from '../platform/outcome';
-import { atomically, isUniqueViolation, type DbOrTx } from '../db';
+import { atomically, isUniqueViolation, lockFor, type DbOrTx } from '../db';
 import type { AccountLinkPurpose, UserAccount } from '../db/schema';
 import type { Mailer, MailMessage } from '../platform/mail';
 import { DuplicateEmailError, createUser, displayNameSchema, emailSchema, findUserByEmail, type Scope } from './users';
@@ -231,21 +231,25 @@ export async function requestPasswordReset(db: DbOrTx, email: string, options: L
 	const account = await findUserByEmail(db, email);
 	if (!account || !account.password_hash || account.disabled_at) return;
 	// The audit log already records every link this form issues, so it doubles as the counter.
-	const recent = await db
-		.selectFrom('audit_event')
-		.select((eb) => eb.fn.countAll<number>().as('n'))
-		.where('action', '=', 'password_reset_issued')
-		.where('actor_user_id', 'is', null)
-		.where('actor_label', '=', RESET_REQUEST_ACTOR)
-		.where('summary', '=', resetRequestSummary(account))
-		.where('occurred_at', '>', new Date(now.getTime() - RESET_REQUEST_WINDOW_MS).toISOString())
-		.executeTakeFirstOrThrow();
-	if (Number(recent.n) >= MAX_RESET_REQUESTS_PER_HOUR) return;
+	// Counted and written in one transaction holding the account's lock, so requests at once (on
+	// one instance or several) cannot all pass the count before any is recorded.
 	const link = await atomically(db, async (tx) => {
+		await lockFor(tx, `password-reset:${account.id}`);
+		const recent = await tx
+			.selectFrom('audit_event')
+			.select((eb) => eb.fn.countAll<number>().as('n'))
+			.where('action', '=', 'password_reset_issued')
+			.where('actor_user_id', 'is', null)
+			.where('actor_label', '=', RESET_REQUEST_ACTOR)
+			.where('summary', '=', resetRequestSummary(account))
+			.where('occurred_at', '>', new Date(now.getTime() - RESET_REQUEST_WINDOW_MS).toISOString())
+			.executeTakeFirstOrThrow();
+		if (Number(recent.n) >= MAX_RESET_REQUESTS_PER_HOUR) return undefined;
 		const issued = await issueAccountLink(tx, account.id, 'password_reset', null, now);
 		await recordAudit(tx, { anonymous: RESET_REQUEST_ACTOR }, { action: 'password_reset_issued', summary: resetRequestSummary(account) }, now);
 		return issued;
 	});
+	if (!link) return;
 	await deliver(options.mailer, linkMessage('password_reset', account, `${options.origin}${link.path}`, link.expiresAt, ''));
 }
 

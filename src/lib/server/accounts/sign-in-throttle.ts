@@ -9,7 +9,7 @@
  * The rows live in `sign_in_failure`: an attempt that has not succeeded is a failure so far.
  */
 import { createHash } from 'node:crypto';
-import { atomically, type DbOrTx } from '../db';
+import { atomically, lockFor, type DbOrTx } from '../db';
 
 export const THROTTLE_WINDOW_MS = 15 * 60 * 1000;
 /** Attempts allowed per account in the window, before sign-in for that account pauses. */
@@ -65,11 +65,12 @@ export type AttemptClaim = { ok: true; attempt: SignInAttempt } | { ok: false; r
 
 /**
  * Counts an attempt against both keys, or says how long to wait when either is at its limit.
- * The count and the new rows are read and written in one transaction; on SQLite, Kysely runs
- * one transaction at a time on the connection, so no two claims interleave.
+ * The count and the new rows are read and written in one transaction that holds both keys
+ * (lockFor), so no two claims interleave, on one instance or several.
  */
 export async function claimSignInAttempt(db: DbOrTx, keys: ThrottleKeys, now: Date = new Date()): Promise<AttemptClaim> {
 	const claim = async (tx: DbOrTx): Promise<AttemptClaim> => {
+		await lockFor(tx, `sign-in:${keys.account}`, `sign-in:${keys.address}`);
 		const wait = await signInRetryAfter(tx, keys, now);
 		if (wait !== undefined) return { ok: false, retryAfter: wait };
 		const failed_at = now.toISOString();

@@ -11,55 +11,10 @@
  */
 import { isHttpError, type RequestEvent, type RequestHandler } from '@sveltejs/kit';
 import { authenticateApiToken, type ApiCaller } from './tokens';
+import { API_RATE_LIMIT, takeApiRequest } from './rate-limit';
 import type { Role } from '../identity';
 
 export type { ApiCaller };
-
-/** Requests each token may make per window: ample for a report refresh, small enough to protect the server. */
-export const API_RATE_LIMIT = 60;
-export const API_RATE_WINDOW_MS = 60_000;
-
-/**
- * A fixed-window counter per key, in memory: the app runs as one process, so one map sees every
- * request. Windows that have ended are swept now and then so the map cannot grow without end.
- */
-export class RateLimiter {
-	#windows = new Map<number, { startedAt: number; count: number }>();
-	#lastSweep = 0;
-
-	constructor(
-		readonly limit: number,
-		readonly windowMs: number
-	) {}
-
-	/** Counts one request; the seconds to wait when the key has used up its window, else undefined. */
-	take(key: number, now: number = Date.now()): number | undefined {
-		this.#sweep(now);
-		let window = this.#windows.get(key);
-		if (!window || now - window.startedAt >= this.windowMs) {
-			window = { startedAt: now, count: 0 };
-			this.#windows.set(key, window);
-		}
-		if (window.count >= this.limit) return Math.max(1, Math.ceil((window.startedAt + this.windowMs - now) / 1000));
-		window.count += 1;
-		return undefined;
-	}
-
-	clear(): void {
-		this.#windows.clear();
-	}
-
-	#sweep(now: number): void {
-		if (now - this.#lastSweep < this.windowMs) return;
-		this.#lastSweep = now;
-		for (const [key, window] of this.#windows) {
-			if (now - window.startedAt >= this.windowMs) this.#windows.delete(key);
-		}
-	}
-}
-
-/** Keyed by token id, so each of a person's tokens has its own allowance. */
-export const apiRateLimiter = new RateLimiter(API_RATE_LIMIT, API_RATE_WINDOW_MS);
 
 /** A refusal an endpoint throws; `apiEndpoint` sends it as a JSON error. */
 export class ApiError extends Error {
@@ -107,7 +62,7 @@ export async function guardApi(event: Pick<RequestEvent, 'request' | 'locals'>, 
 	if (!caller) {
 		apiFail(401, 'That API token is not valid. It may have been revoked, or its account switched off.', challenge(true));
 	}
-	const wait = apiRateLimiter.take(caller.tokenId, now.getTime());
+	const wait = await takeApiRequest(event.locals.db, caller.tokenId, now);
 	if (wait !== undefined) {
 		apiFail(429, `Too many requests with this token: the limit is ${API_RATE_LIMIT} a minute. Try again in ${wait} seconds.`, {
 			'Retry-After': String(wait)

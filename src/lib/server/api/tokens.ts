@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { recordAudit } from '../platform/audit';
 import { refuse, type Outcome } from '../platform/outcome';
-import { atomically, type DbOrTx } from '../db';
+import { atomically, lockFor, type DbOrTx } from '../db';
 import { hashToken } from '../accounts/sessions';
 import { getUser, toSignedInUser } from '../accounts/users';
 import type { Role, SignedInUser } from '../identity';
@@ -74,8 +74,10 @@ export async function createApiToken(
 	if (!API_TOKEN_ROLES.includes(user.role)) return refuse(403, 'Your role does not use API tokens.');
 	const parsed = tokenNameSchema.safeParse(name);
 	if (!parsed.success) return refuse(400, parsed.error.issues[0]!.message, 'name');
-	// Counted and written in one transaction, so two at once cannot both take the last place.
+	// Counted and written in one transaction holding the person's lock, so two at once (on one
+	// instance or several) cannot both take the last place.
 	return atomically(db, async (tx) => {
+		await lockFor(tx, `api-tokens:${user.id}`);
 		if ((await countActiveTokens(tx, user.id)) >= MAX_ACTIVE_TOKENS) {
 			return refuse(400, `You already have ${MAX_ACTIVE_TOKENS} tokens. Revoke one you no longer use before creating another.`);
 		}

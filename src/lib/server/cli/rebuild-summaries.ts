@@ -7,11 +7,11 @@
 import { ukDate } from '../../dates';
 import { emptyWriteAheadLog, openDatabase } from '../db';
 import { migrateToLatest } from '../db/migrations';
-import { ConfigError, loadConfig } from '../platform/config';
+import { ConfigError, describeDatabase, loadConfig } from '../platform/config';
 import { rebuildRoundSummaries } from '../surveys/round-summaries';
 
 async function main(): Promise<void> {
-	const config = loadConfig(process.env);
+	const config = loadConfig(process.env, 'command');
 	const db = openDatabase(config);
 	try {
 		await migrateToLatest(db);
@@ -24,7 +24,7 @@ async function main(): Promise<void> {
 			}
 		});
 		await emptyWriteAheadLog(db);
-		console.log(`${config.databasePath}: ${rounds} closed ${rounds === 1 ? 'round' : 'rounds'} summarised in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
+		console.log(`${describeDatabase(config)}: ${rounds} closed ${rounds === 1 ? 'round' : 'rounds'} summarised in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
 	} finally {
 		await db.destroy();
 	}

@@ -157,7 +157,7 @@ export async function createUserFromCommandLine(db: DbOrTx, args: readonly strin
 }
 
 async function main(): Promise<number> {
-	const config = loadConfig(process.env);
+	const config = loadConfig(process.env, 'command');
 	const origin = config.origin ?? `http://localhost:${process.env.PORT?.trim() || 3000}`;
 	const db = openDatabase(config);
 	try {

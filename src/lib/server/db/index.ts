@@ -1,19 +1,62 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, SqliteDialect, sql, type SqliteDatabase, type Transaction } from 'kysely';
+import { Kysely, PostgresDialect, SqliteAdapter as SqliteAdapterClass, SqliteDialect, sql, type SqliteDatabase, type Transaction } from 'kysely';
+import pg from 'pg';
 import type { Database } from './schema';
 
 export type Db = Kysely<Database>;
 /** Query functions take either the database or a transaction as their first argument. */
 export type DbOrTx = Kysely<Database> | Transaction<Database>;
 
-/** Where the database is and how to open it: the one thing the rest of the app knows of the engine. */
+/**
+ * Where the database is and how to open it: the one thing the rest of the app knows of the
+ * engine. With `databaseUrl`, PostgreSQL; otherwise the SQLite file at `databasePath`.
+ */
 export interface DatabaseConfig {
 	/** The SQLite file (created with its folder when missing), or `:memory:`. */
-	databasePath: string;
+	databasePath?: string;
 	/** Open an existing database only to read it, e.g. to look into a running server's data from a test. */
 	readOnly?: boolean;
+	/** `postgres://user:password@host:port/database`, with any TLS options `pg` reads from it (`sslmode=require`). */
+	databaseUrl?: string;
+	/** PostgreSQL connections kept open at most. */
+	databasePoolSize?: number;
+}
+
+export type Engine = 'sqlite' | 'postgres';
+
+/** PostgreSQL connections per instance unless DATABASE_POOL_SIZE says otherwise: enough for a 2-core server. */
+export const DEFAULT_POOL_SIZE = 5;
+
+/** Which engine a database runs on, for the few things only the engine can do (db/ only). */
+export function engineOf(db: DbOrTx): Engine {
+	return db.getExecutor().adapter instanceof SqliteAdapterClass ? 'sqlite' : 'postgres';
+}
+
+/** Opens the database the configuration names: PostgreSQL with a URL, else the SQLite file. */
+export function openDatabase(config: DatabaseConfig): Db {
+	if (config.databaseUrl) return openPostgres(config.databaseUrl, config.databasePoolSize ?? DEFAULT_POOL_SIZE);
+	return openSqlite(config.databasePath ?? ':memory:', config.readOnly ?? false);
+}
+
+/*
+ * Counts (bigint) and sums (numeric) come back from PostgreSQL as text, to lose no digits; every
+ * such value here is far below 2^53, so they become numbers, the same JavaScript shapes SQLite
+ * gives: nothing above db/ knows which engine it has.
+ */
+const postgresTypes = {
+	getTypeParser(oid: number, format?: 'text' | 'binary') {
+		if (oid === pg.types.builtins.INT8 || oid === pg.types.builtins.NUMERIC) return (value: string) => Number(value);
+		return pg.types.getTypeParser(oid, format);
+	}
+} as pg.CustomTypesConfig;
+
+function openPostgres(url: string, poolSize: number): Db {
+	const pool = new pg.Pool({ connectionString: url, max: poolSize, types: postgresTypes });
+	// An idle connection the server dropped is replaced on next use; the error must not end the process.
+	pool.on('error', (error) => console.error(`PostgreSQL connection lost: ${error.message}`));
+	return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 
 /**
@@ -21,9 +64,8 @@ export interface DatabaseConfig {
  * `secure_delete` overwrites deleted content with zeros, so a copy of the file keeps no trace of
  * what was removed (SCORING.md §6, database files).
  */
-export function openDatabase(config: DatabaseConfig): Db {
-	const path = config.databasePath;
-	if (config.readOnly) {
+function openSqlite(path: string, readOnly: boolean): Db {
+	if (readOnly) {
 		const sqlite = new SQLite(path, { readonly: true, fileMustExist: true });
 		sqlite.pragma('busy_timeout = 5000');
 		return new Kysely<Database>({ dialect: new SqliteDialect({ database: withPreparedStatements(sqlite) }) });
@@ -69,7 +111,9 @@ function withPreparedStatements(sqlite: SQLite.Database): SqliteDatabase {
  */
 export function isUniqueViolation(error: unknown, table: string, column: string): boolean {
 	if (!(error instanceof Error)) return false;
-	const code = (error as { code?: unknown }).code;
+	const { code, table: pgTable, detail } = error as { code?: unknown; table?: unknown; detail?: unknown };
+	// PostgreSQL: unique_violation, naming the table, and the column in its detail ("Key (ods_code)=…").
+	if (code === '23505') return pgTable === table && typeof detail === 'string' && detail.startsWith(`Key (${column})=`);
 	return (
 		(code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY') &&
 		error.message.includes(`${table}.${column}`)
@@ -82,6 +126,18 @@ export function isUniqueViolation(error: unknown, table: string, column: string)
  */
 export function databaseIdentity(db: DbOrTx): object {
 	return db.getExecutor().adapter;
+}
+
+/**
+ * Serialises the transactions that read something and then write by what they read (a limit,
+ * "one open round per practice") on one key, until commit or rollback: on PostgreSQL a
+ * transaction-level advisory lock, so instances cannot interleave under READ COMMITTED; SQLite
+ * runs one writing transaction at a time already. Call inside a transaction; take several keys
+ * in the same order everywhere (sorted), so two transactions never wait for each other.
+ */
+export async function lockFor(tx: DbOrTx, ...keys: string[]): Promise<void> {
+	if (engineOf(tx) !== 'postgres') return;
+	for (const key of [...keys].sort()) await sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`.execute(tx);
 }
 
 /** Runs `work` in a transaction, or inside the caller's when there already is one. */
@@ -105,6 +161,8 @@ export async function pingDatabase(db: Db): Promise<boolean> {
  * (false while another connection is still reading it).
  */
 export async function emptyWriteAheadLog(db: Db): Promise<boolean> {
+	// PostgreSQL keeps its own write-ahead log, out of the app's reach (see the README's anonymity section).
+	if (engineOf(db) !== 'sqlite') return true;
 	const { rows } = await sql<{ busy: number }>`PRAGMA wal_checkpoint(TRUNCATE)`.execute(db);
 	return rows[0]?.busy === 0;
 }
@@ -118,7 +176,7 @@ const emptying = new WeakSet<Db>();
  * however many answers arrive, so a busy round costs one checkpoint a half-second.
  */
 export function emptyWriteAheadLogSoon(db: Db): void {
-	if (emptying.has(db)) return;
+	if (emptying.has(db) || engineOf(db) !== 'sqlite') return;
 	emptying.add(db);
 	setTimeout(() => {
 		emptyWriteAheadLog(db)

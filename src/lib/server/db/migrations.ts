@@ -12,6 +12,7 @@ import * as practiceActions from '../../../../migrations/20261129_04_practice_ac
 import * as surveyGuards from '../../../../migrations/20261202_01_survey_guards';
 import * as adminResetNotice from '../../../../migrations/20261202_02_admin_reset_notice';
 import * as roundSummaries from '../../../../migrations/20261203_01_round_summaries';
+import * as sharedLimits from '../../../../migrations/20261203_02_shared_limits';
 import type { Db } from './index';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -23,7 +24,8 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
 	'20261129_04_practice_actions': practiceActions,
 	'20261202_01_survey_guards': surveyGuards,
 	'20261202_02_admin_reset_notice': adminResetNotice,
-	'20261203_01_round_summaries': roundSummaries
+	'20261203_01_round_summaries': roundSummaries,
+	'20261203_02_shared_limits': sharedLimits
 };
 
 function migrator(db: Db): Migrator {

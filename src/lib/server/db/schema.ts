@@ -221,6 +221,14 @@ export interface PracticePcnMoveTable {
 	recorded_by: number | null;
 }
 
+/** A token's current window of the API rate limit (api/rate-limit.ts). */
+export interface ApiRateWindowTable {
+	token_id: number;
+	/** When the window began, in milliseconds since 1970. */
+	started_ms: number;
+	requests: number;
+}
+
 export interface ApiTokenTable {
 	id: Generated<number>;
 	user_id: number;
@@ -341,6 +349,7 @@ export interface Database {
 	audit_event: AuditEventTable;
 	practice_pcn_move: PracticePcnMoveTable;
 	api_token: ApiTokenTable;
+	api_rate_window: ApiRateWindowTable;
 	infrastructure_answer: InfrastructureAnswerTable;
 	flag: FlagTable;
 	flag_event: FlagEventTable;

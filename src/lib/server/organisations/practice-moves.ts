@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { isIsoDate } from '../../dates';
-import { type DbOrTx } from '../db';
+import { atomically, lockFor, type DbOrTx } from '../db';
 import type { PracticeMoveEntry } from '../../views/organisations';
 import { OrganisationInputError } from './organisation-forms';
 import { requirePcn } from './organisation-changes';
@@ -82,21 +82,28 @@ export async function recordPracticeMove(
 	return { appliedNow: move.effectiveOn <= today };
 }
 
-/** Applies every recorded move whose date has come, in date order. */
+/**
+ * Applies every recorded move whose date has come, in date order. Safe on two instances at once:
+ * one transaction holds the moves' lock, so the other waits and then finds them applied, and
+ * a practice never ends up in an earlier move's PCN.
+ */
 export async function applyDueMoves(db: DbOrTx, today: string): Promise<number> {
-	const due = await db
-		.selectFrom('practice_pcn_move')
-		.selectAll()
-		.where('applied', '=', 0)
-		.where('effective_on', '<=', today)
-		.orderBy('effective_on')
-		.orderBy('id')
-		.execute();
-	for (const move of due) {
-		await db.updateTable('practice').set({ pcn_id: move.pcn_id }).where('id', '=', move.practice_id).execute();
-		await db.updateTable('practice_pcn_move').set({ applied: 1 }).where('id', '=', move.id).execute();
-	}
-	return due.length;
+	return atomically(db, async (tx) => {
+		await lockFor(tx, 'practice-moves');
+		const due = await tx
+			.selectFrom('practice_pcn_move')
+			.selectAll()
+			.where('applied', '=', 0)
+			.where('effective_on', '<=', today)
+			.orderBy('effective_on')
+			.orderBy('id')
+			.execute();
+		for (const move of due) {
+			await tx.updateTable('practice').set({ pcn_id: move.pcn_id }).where('id', '=', move.practice_id).execute();
+			await tx.updateTable('practice_pcn_move').set({ applied: 1 }).where('id', '=', move.id).execute();
+		}
+		return due.length;
+	});
 }
 
 /** A practice's recorded moves, latest date first, including those still waiting for their date. */

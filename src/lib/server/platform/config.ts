@@ -2,7 +2,9 @@
  * Server configuration from the environment, validated once at start-up.
  * The only place MIN_RESPONSES and friends are read; everything else receives a `Config`.
  */
+import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { DEFAULT_POOL_SIZE } from '../db';
 
 export const DEFAULT_DATABASE_PATH = './data/belonging.db';
 /** SCORING.md §6: never show a group smaller than this, whatever the configuration says. */
@@ -18,7 +20,20 @@ const flag = z
 	.transform((v) => ['1', 'true', 'yes', 'on'].includes(v));
 
 const envSchema = z.object({
-	DATABASE_PATH: z.string().trim().min(1, 'must not be empty').default(DEFAULT_DATABASE_PATH),
+	DATABASE_PATH: z.string().trim().min(1, 'must not be empty').optional(),
+	DATABASE_URL: z
+		.string()
+		.trim()
+		.refine((v) => /^postgres(ql)?:\/\/[^\s]+$/.test(v), 'must be a PostgreSQL address, like postgres://belonging:secret@db.example.nhs.uk:5432/belonging')
+		.optional(),
+	DATABASE_POOL_SIZE: z
+		.string()
+		.trim()
+		.regex(/^\d+$/, { error: 'must be a whole number', abort: true })
+		.transform(Number)
+		.refine((n) => n >= 1 && n <= 100, 'must be between 1 and 100')
+		.optional(),
+	SURVEY_LIMIT_SECRET: z.string().trim().min(32, 'must be at least 32 characters (for example the output of: openssl rand -base64 32)').optional(),
 	PORT: z
 		.string()
 		.trim()
@@ -43,8 +58,17 @@ const envSchema = z.object({
 });
 
 export interface Config {
+	/** The SQLite file, when PostgreSQL is not configured. */
 	databasePath: string;
+	/** PostgreSQL instead of SQLite when set. */
+	databaseUrl?: string;
+	databasePoolSize?: number;
 	minResponses: number;
+	/**
+	 * The key of the survey limit's hashes (submission-limits.ts): from SURVEY_LIMIT_SECRET, so
+	 * every instance counts alike, or made afresh at start-up for a single SQLite server.
+	 */
+	surveyLimitKey: Uint8Array;
 	demo: boolean;
 	/** The address people use, for links shown to copy (invitations, resets); unset in development. */
 	origin: string | undefined;
@@ -59,8 +83,11 @@ export class ConfigError extends Error {
 	}
 }
 
-/** Reads and checks the environment; empty variables count as unset. */
-export function loadConfig(env: Record<string, string | undefined>): Config {
+/**
+ * Reads and checks the environment; empty variables count as unset. A command (migrate, a
+ * rebuild) serves no survey, so it needs no SURVEY_LIMIT_SECRET.
+ */
+export function loadConfig(env: Record<string, string | undefined>, use: 'server' | 'command' = 'server'): Config {
 	const present = Object.fromEntries(
 		Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== '')
 	);
@@ -73,12 +100,41 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
 			})
 		);
 	}
-	const { DATABASE_PATH, MIN_RESPONSES, DEMO, ORIGIN } = parsed.data;
+	const { DATABASE_PATH, DATABASE_URL, DATABASE_POOL_SIZE, SURVEY_LIMIT_SECRET, MIN_RESPONSES, DEMO, ORIGIN } = parsed.data;
+	if (DATABASE_URL && DATABASE_PATH) {
+		throw new ConfigError([
+			'DATABASE_URL and DATABASE_PATH are both set: set DATABASE_URL for PostgreSQL or DATABASE_PATH for an SQLite file, not both.'
+		]);
+	}
+	if (DATABASE_POOL_SIZE !== undefined && !DATABASE_URL) {
+		throw new ConfigError(['DATABASE_POOL_SIZE is set, but it is for PostgreSQL only: set DATABASE_URL too, or leave it out.']);
+	}
+	// Several instances share a PostgreSQL database, and each must hash an address alike for the
+	// survey limit to hold across them; the key is never stored, so it comes from the environment.
+	if (DATABASE_URL && !SURVEY_LIMIT_SECRET && use === 'server') {
+		throw new ConfigError([
+			'SURVEY_LIMIT_SECRET is not set: on PostgreSQL every instance needs the same secret to count survey submissions per network alike. Set it to at least 32 random characters (for example the output of: openssl rand -base64 32), the same on every instance.'
+		]);
+	}
 	return {
-		databasePath: DATABASE_PATH,
+		databasePath: DATABASE_PATH ?? DEFAULT_DATABASE_PATH,
+		...(DATABASE_URL ? { databaseUrl: DATABASE_URL, databasePoolSize: DATABASE_POOL_SIZE ?? DEFAULT_POOL_SIZE } : {}),
 		minResponses: MIN_RESPONSES,
+		surveyLimitKey: SURVEY_LIMIT_SECRET ? createHash('sha256').update(`survey-limit\u0000${SURVEY_LIMIT_SECRET}`).digest() : randomBytes(32),
 		demo: DEMO,
 		origin: ORIGIN,
 		secureCookies: ORIGIN?.startsWith('https://') ?? false
 	};
+}
+
+/** Where the data lives, for messages: the SQLite file, or the PostgreSQL address without its password. */
+export function describeDatabase(config: Pick<Config, 'databasePath' | 'databaseUrl'>): string {
+	if (!config.databaseUrl) return config.databasePath;
+	try {
+		const url = new URL(config.databaseUrl);
+		url.password = url.password ? '…' : '';
+		return `PostgreSQL ${url.toString()}`;
+	} catch {
+		return 'PostgreSQL';
+	}
 }

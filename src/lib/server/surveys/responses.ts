@@ -14,7 +14,7 @@ import type { Round } from '../db/schema';
 import { itemIdsOf, type ItemIds } from './instruments';
 import { surveyAvailability } from '../../npt/round-schedule';
 import { submissionKeyHash, useSubmissionKey } from './submission-keys';
-import { claimSurveySubmission } from './submission-limits';
+import { claimSurveySubmission, type SubmittingFrom } from './submission-limits';
 
 /** Stored now, or (`storedEarlier`) by an earlier try of the same survey page whose answer was lost. */
 export type SubmitOutcome = Outcome<{ storedEarlier: boolean }>;
@@ -53,9 +53,8 @@ export async function findRoundToAnswer(db: DbOrTx, token: string, submissionKey
 	return { ...round, keyUsed: Boolean(Number(key_used)) };
 }
 
-/** Who is answering, as far as the per-network limit needs to know (submission-limits.ts). */
-export interface SubmittingFrom {
-	clientAddress: string;
+/** Who is answering, and the round's headcount, as the per-network limit needs them (submission-limits.ts). */
+export interface SubmissionSource extends SubmittingFrom {
 	staffHeadcount: number | null;
 	now?: Date;
 }
@@ -73,7 +72,7 @@ export async function submitResponse(
 	submission: SurveySubmission,
 	today: string,
 	submissionKey?: string,
-	from?: SubmittingFrom
+	from?: SubmissionSource
 ): Promise<SubmitOutcome> {
 	try {
 		const outcome = await db.transaction().execute(async (tx): Promise<SubmitOutcome> => {
@@ -82,7 +81,7 @@ export async function submitResponse(
 				throw new Refused(refuse(409, 'This survey closed before your answers arrived, so they were not saved.'));
 			}
 			if (from) {
-				const allowed = await claimSurveySubmission(tx, { id: roundId, staffHeadcount: from.staffHeadcount }, from.clientAddress, from.now);
+				const allowed = await claimSurveySubmission(tx, { id: roundId, staffHeadcount: from.staffHeadcount }, from, from.now);
 				if (!allowed.ok) throw new Refused(allowed);
 			}
 			if (round.requires_code) {

@@ -7,7 +7,8 @@ import { refuse, type Outcome } from '../platform/outcome';
 import type { Db } from '../db';
 import type { Round } from '../db/schema';
 import type { SignedInUser } from '../identity';
-import { findOpenRound, openRoundMessage, auditOpened } from './round-scheduling';
+import { findOpenRound, openRoundMessage, auditOpened, keepingOneOpenRound } from './round-scheduling';
+import { practiceOfRound } from './rounds';
 import { summariseClosedRound } from './round-summaries';
 
 export type RoundChange = Outcome<{ round: Round }>;
@@ -19,7 +20,9 @@ const ROUND_NOT_FOUND = 'We could not find that survey round.';
  * (the opening date moves to today, so it says when answers could really start).
  */
 export async function openRound(db: Db, roundId: number, actor: SignedInUser, today: string): Promise<RoundChange> {
-	return db.transaction().execute(async (tx): Promise<RoundChange> => {
+	const practiceId = await practiceOfRound(db, roundId);
+	if (practiceId === undefined) return refuse(404, ROUND_NOT_FOUND);
+	return keepingOneOpenRound(db, practiceId, today, undefined, async (tx): Promise<RoundChange> => {
 		const round = await tx.selectFrom('round').selectAll().where('id', '=', roundId).executeTakeFirst();
 		if (!round) return refuse(404, ROUND_NOT_FOUND);
 		if (round.status === 'open') return refuse(409, 'This round is already open.');

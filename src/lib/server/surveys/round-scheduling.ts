@@ -7,10 +7,10 @@ import { formatDate, isIsoDate } from '../../dates';
 import { FATIGUE_MONTHS, isWithinFatigueWindow, roundEditability } from '../../npt/round-schedule';
 import { recordAudit } from '../platform/audit';
 import { refuse, type Outcome } from '../platform/outcome';
-import type { Db, DbOrTx } from '../db';
+import { isUniqueViolation, type Db, type DbOrTx } from '../db';
 import type { Round } from '../db/schema';
 import type { SignedInUser } from '../identity';
-import { createRound } from './rounds';
+import { closeDueRounds, createRound } from './rounds';
 
 const YES = z.enum(['yes', 'on']).optional().transform((v) => v !== undefined);
 const HEADCOUNT_MESSAGE = 'Enter the number of staff as a whole number from 1 to 5,000, or leave it empty';
@@ -128,39 +128,74 @@ export async function scheduleRound(
 	actor: SignedInUser,
 	today: string
 ): Promise<ScheduleRoundOutcome> {
-	return db.transaction().execute(async (tx): Promise<ScheduleRoundOutcome> => {
-		if (!(await isStaffInstrumentVersion(tx, input.instrumentVersionId))) {
-			return refuse(400, VERSION_MESSAGE, 'instrumentVersionId');
+	const schedule = (tx: DbOrTx) => scheduleIn(tx, practiceId, input, actor, today);
+	return input.start === 'open' ? keepingOneOpenRound(db, practiceId, today, 'start', schedule) : db.transaction().execute(schedule);
+}
+
+async function scheduleIn(
+	tx: DbOrTx,
+	practiceId: number,
+	input: ScheduleRoundInput,
+	actor: SignedInUser,
+	today: string
+): Promise<ScheduleRoundOutcome> {
+	if (!(await isStaffInstrumentVersion(tx, input.instrumentVersionId))) {
+		return refuse(400, VERSION_MESSAGE, 'instrumentVersionId');
+	}
+	if (input.start === 'open') {
+		const other = await findOpenRound(tx, practiceId, today);
+		if (other) return refuse(409, openRoundMessage(other, today), 'start');
+	}
+	if (!input.confirmFatigue) {
+		const near = await findFatiguingRound(tx, practiceId, input.opensOn);
+		if (near) {
+			return refuse(
+				409,
+				`This round would open within ${FATIGUE_MONTHS} months of “${near.title}” (opening ${formatDate(near.opens_on)}). ` +
+					'Asking staff more than three times a year wears them out and fewer answer. ' +
+					'Choose another opening date, or tick “Schedule it anyway”.',
+				'confirmFatigue'
+			);
 		}
-		if (input.start === 'open') {
-			const other = await findOpenRound(tx, practiceId, today);
-			if (other) return refuse(409, openRoundMessage(other, today), 'start');
-		}
-		if (!input.confirmFatigue) {
-			const near = await findFatiguingRound(tx, practiceId, input.opensOn);
-			if (near) {
-				return refuse(
-					409,
-					`This round would open within ${FATIGUE_MONTHS} months of “${near.title}” (opening ${formatDate(near.opens_on)}). ` +
-						'Asking staff more than three times a year wears them out and fewer answer. ' +
-						'Choose another opening date, or tick “Schedule it anyway”.',
-					'confirmFatigue'
-				);
-			}
-		}
-		const round = await createRound(tx, {
-			practiceId,
-			instrumentVersionId: input.instrumentVersionId,
-			title: input.title,
-			opensOn: input.opensOn,
-			closesOn: input.closesOn,
-			staffHeadcount: input.staffHeadcount,
-			status: input.start,
-			requiresCode: input.requiresCode
-		});
-		if (round.status === 'open') await auditOpened(tx, actor, round, today);
-		return { ok: true, round };
+	}
+	const round = await createRound(tx, {
+		practiceId,
+		instrumentVersionId: input.instrumentVersionId,
+		title: input.title,
+		opensOn: input.opensOn,
+		closesOn: input.closesOn,
+		staffHeadcount: input.staffHeadcount,
+		status: input.start,
+		requiresCode: input.requiresCode
 	});
+	if (round.status === 'open') await auditOpened(tx, actor, round, today);
+	return { ok: true, round };
+}
+
+/**
+ * Runs a change that opens a round of the practice, in a transaction, keeping to one open round
+ * at a time. The practice's rounds past their closing date are closed first (they no longer
+ * count as open); the change then checks for another open round itself. Two such changes at
+ * once, on one instance or several, can both pass that check: the database's
+ * round_one_open_per_practice index then refuses the second, and it gets the same answer.
+ */
+export async function keepingOneOpenRound<T extends object>(
+	db: Db,
+	practiceId: number,
+	today: string,
+	field: string | undefined,
+	change: (tx: DbOrTx) => Promise<Outcome<T>>
+): Promise<Outcome<T>> {
+	try {
+		return await db.transaction().execute(async (tx) => {
+			await closeDueRounds(tx, today, practiceId);
+			return change(tx);
+		});
+	} catch (error) {
+		if (!isUniqueViolation(error, 'round', 'practice_id')) throw error;
+		const other = await findOpenRound(db, practiceId, today);
+		return refuse(409, other ? openRoundMessage(other, today) : 'Another round of this practice opened at the same moment. A practice runs one round at a time.', field);
+	}
 }
 
 export async function auditOpened(db: DbOrTx, actor: SignedInUser, round: Round, today: string): Promise<void> {

@@ -120,16 +120,18 @@ async function listRoundsWhere(db: DbOrTx, column: 'id' | 'practice_id', ids: re
 }
 
 /**
- * Closes open rounds whose closing date has passed, storing each one's summary; no scheduler
- * needed. Returns how many. Safe to run twice at once: a round already closed is not selected.
+ * Closes open rounds whose closing date has passed (of one practice, or all), storing each one's
+ * summary; no scheduler needed. Returns how many. Safe to run on two instances at once: the
+ * update takes each round's row, and a round the other closed meanwhile is no longer open.
  */
-export async function closeDueRounds(db: DbOrTx, today: string): Promise<number> {
+export async function closeDueRounds(db: DbOrTx, today: string, practiceId?: number): Promise<number> {
 	return atomically(db, async (tx) => {
 		const due = await tx
 			.updateTable('round')
 			.set((eb) => ({ status: 'closed', closed_on: eb.ref('closes_on') }))
 			.where('status', '=', 'open')
 			.where('closes_on', '<', today)
+			.$if(practiceId !== undefined, (q) => q.where('practice_id', '=', practiceId!))
 			.returning(['id', 'title', 'practice_id', 'closes_on', 'instrument_version_id'])
 			.execute();
 		for (const round of due) {

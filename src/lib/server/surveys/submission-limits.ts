@@ -10,18 +10,17 @@
  * cannot be the practice's own staff answering once each.
  *
  * Only a keyed hash is stored: HMAC-SHA256 of the round, the address and the hour (or the day),
- * with a key that is made when the server starts and kept in memory only. The table has no
- * address, no round id and no time finer than the day, nothing that points at a response, and
- * each row is deleted once its day is over. A copy of the database therefore cannot tell which
- * addresses answered; a restart starts the counts afresh (a new key), which errs towards letting
- * people answer.
+ * with a key that is never stored (Config.surveyLimitKey: from SURVEY_LIMIT_SECRET, which every
+ * instance on one PostgreSQL database shares so they count alike, or made afresh when a single
+ * SQLite server starts). The table has no address, no round id and no time finer than the day,
+ * nothing that points at a response, and each row is deleted once its day is over. A copy of
+ * the database therefore cannot tell which addresses answered; a restart with a fresh key
+ * starts the counts afresh, which errs towards letting people answer.
  */
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { atomically, databaseIdentity, type DbOrTx } from '../db';
 import { preparedQuery } from '../db/prepared';
 import { refuseForNow, type Outcome } from '../platform/outcome';
-
-const KEY = randomBytes(32);
 
 /** Staff headcount assumed when the practice manager entered none. */
 const DEFAULT_HEADCOUNT = 50;
@@ -36,8 +35,15 @@ export function submissionLimits(staffHeadcount: number | null): SubmissionLimit
 	return { perHour, perDay: 2 * perHour };
 }
 
-const keyFor = (roundId: number, clientAddress: string, period: string) =>
-	createHmac('sha256', KEY).update(`${roundId}\u0000${clientAddress}\u0000${period}`).digest('base64url');
+/** Who is answering, as far as the limit needs to know. */
+export interface SubmittingFrom {
+	clientAddress: string;
+	/** Config.surveyLimitKey. */
+	limitKey: Uint8Array;
+}
+
+const keyFor = (limitKey: Uint8Array, roundId: number, clientAddress: string, period: string) =>
+	createHmac('sha256', limitKey).update(`${roundId}\u0000${clientAddress}\u0000${period}`).digest('base64url');
 
 const TOO_MANY =
 	'Far more answers than this practice has staff have come from your network, so yours were not saved this time. Please try again later. If this keeps happening, ask your practice manager for an invitation code.';
@@ -75,7 +81,7 @@ class OverLimit extends Error {
 export async function claimSurveySubmission(
 	db: DbOrTx,
 	round: { id: number; staffHeadcount: number | null },
-	clientAddress: string,
+	{ clientAddress, limitKey }: SubmittingFrom,
 	now: Date = new Date()
 ): Promise<Outcome> {
 	const limits = submissionLimits(round.staffHeadcount);
@@ -94,8 +100,8 @@ export async function claimSurveySubmission(
 	}
 	try {
 		const work = async (tx: DbOrTx) => {
-			await count(tx, keyFor(round.id, clientAddress, day), limits.perDay, nextDay);
-			await count(tx, keyFor(round.id, clientAddress, hour), limits.perHour, nextHour);
+			await count(tx, keyFor(limitKey, round.id, clientAddress, day), limits.perDay, nextDay);
+			await count(tx, keyFor(limitKey, round.id, clientAddress, hour), limits.perHour, nextHour);
 		};
 		await atomically(db, work);
 		return { ok: true };

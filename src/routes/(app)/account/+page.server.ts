@@ -2,7 +2,7 @@ import { redirect } from '@sveltejs/kit';
 import { z } from 'zod';
 import { guard } from '$lib/server/access';
 import { API_TOKEN_ROLES, createApiToken, listApiTokens, revokeApiToken, MAX_ACTIVE_TOKENS, TOKEN_NOT_FOUND } from '$lib/server/api/tokens';
-import { API_RATE_LIMIT } from '$lib/server/api/endpoint';
+import { API_RATE_LIMIT } from '$lib/server/api/rate-limit';
 import { idTextSchema } from '$lib/server/organisations/organisation-forms';
 import { readForm, refusalFailure, type FormValues } from '$lib/server/platform/forms';
 import { refuse } from '$lib/server/platform/outcome';

@@ -94,6 +94,7 @@ export const actions = {
 
 		const outcome = await submitResponse(locals.db, round.id, checked.submission, today, submissionKey, {
 			clientAddress: getClientAddress(),
+			limitKey: locals.config.surveyLimitKey,
 			staffHeadcount: round.staff_headcount
 		});
 		if (!outcome.ok) {
