@@ -10,6 +10,7 @@ import { dataRequestStatus, refuseReservedActions, securityHeaders } from '$lib/
 import { applyDueMoves } from '$lib/server/organisations/practice-moves';
 import { closeDueRounds } from '$lib/server/surveys/rounds';
 import { forgetKeysOfClosedRounds } from '$lib/server/surveys/submission-keys';
+import { sealAnsweredRounds } from '$lib/server/surveys/round-sealing';
 import {
 	SESSION_COOKIE,
 	deleteExpiredSessions,
@@ -51,6 +52,8 @@ const context: Handle = async ({ event, resolve }) => {
 		await forgetKeysOfClosedRounds(app.db, today);
 		await applyDueMoves(app.db, today);
 		await deleteExpiredSessions(app.db);
+		// Rewrites whole rounds on PostgreSQL, so it runs beside requests rather than before one.
+		sealAnsweredRounds(app.db, today).catch((error) => console.error('Sealing answered rounds failed:', error));
 	}
 	return resolve(event);
 };

@@ -8,7 +8,7 @@ import type { Respondent } from '../../npt/scoring';
 import { fieldName, type SurveySubmission } from '../../npt/submission';
 import { refuse, type Outcome } from '../platform/outcome';
 import { useCode } from './codes';
-import { emptyWriteAheadLogSoon, type Db, type DbOrTx } from '../db';
+import { emptyWriteAheadLogSoon, engineOf, type Db, type DbOrTx } from '../db';
 import { preparedPerCount, preparedQuery } from '../db/prepared';
 import type { Round } from '../db/schema';
 import { itemIdsOf, type ItemIds } from './instruments';
@@ -150,9 +150,19 @@ export async function storeResponse(
 
 // The statements of every submission, compiled once (db/prepared.ts): one row per table, or one
 // multi-row insert for the answers.
+/**
+ * The round, read again inside the submission's transaction. On PostgreSQL the row is held
+ * (FOR SHARE) until commit, so a round closing or being sealed at that moment waits for this
+ * submission, and a submission arriving during either waits and then sees the round as it is
+ * after (SQLite runs one writing transaction at a time already).
+ */
 const roundToAnswer = preparedQuery<'roundId', Pick<Round, 'status' | 'opens_on' | 'closes_on' | 'requires_code' | 'instrument_version_id'>>(
 	(db, slot) =>
-		db.selectFrom('round').select(['status', 'opens_on', 'closes_on', 'requires_code', 'instrument_version_id']).where('id', '=', slot('roundId'))
+		db
+			.selectFrom('round')
+			.select(['status', 'opens_on', 'closes_on', 'requires_code', 'instrument_version_id'])
+			.where('id', '=', slot('roundId'))
+			.$if(engineOf(db) === 'postgres', (q) => q.forShare())
 );
 const insertResponse = preparedQuery<'id' | 'roundId' | 'roleGroup', unknown>((db, slot) =>
 	db.insertInto('response').values({ id: slot('id'), round_id: slot('roundId'), role_group: slot('roleGroup') })

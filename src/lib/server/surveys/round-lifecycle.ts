@@ -10,6 +10,7 @@ import type { SignedInUser } from '../identity';
 import { findOpenRound, openRoundMessage, auditOpened, keepingOneOpenRound } from './round-scheduling';
 import { practiceOfRound } from './rounds';
 import { summariseClosedRound } from './round-summaries';
+import { sealRound } from './round-sealing';
 
 export type RoundChange = Outcome<{ round: Round }>;
 
@@ -60,6 +61,7 @@ export async function closeRound(db: Db, roundId: number, actor: SignedInUser, t
 			.where('id', '=', round.id)
 			.returningAll()
 			.executeTakeFirstOrThrow();
+		await sealRound(tx, closed.id);
 		await summariseClosedRound(tx, closed);
 		await recordAudit(tx, actor, {
 			action: 'round_closed',

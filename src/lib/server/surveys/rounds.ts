@@ -12,6 +12,7 @@ import { preparedQuery } from '../db/prepared';
 import type { Practice, Round } from '../db/schema';
 import { cleanLine } from '../../text';
 import { summariseClosedRound } from './round-summaries';
+import { sealRound } from './round-sealing';
 
 
 const isoDate = z.string().refine(isIsoDate, { error: 'Enter a date as YYYY-MM-DD' });
@@ -120,8 +121,8 @@ async function listRoundsWhere(db: DbOrTx, column: 'id' | 'practice_id', ids: re
 }
 
 /**
- * Closes open rounds whose closing date has passed (of one practice, or all), storing each one's
- * summary; no scheduler needed. Returns how many. Safe to run on two instances at once: the
+ * Closes open rounds whose closing date has passed (of one practice, or all), sealing each one's
+ * answers and storing its summary; no scheduler needed. Returns how many. Safe to run on two instances at once: the
  * update takes each round's row, and a round the other closed meanwhile is no longer open.
  */
 export async function closeDueRounds(db: DbOrTx, today: string, practiceId?: number): Promise<number> {
@@ -135,6 +136,7 @@ export async function closeDueRounds(db: DbOrTx, today: string, practiceId?: num
 			.returning(['id', 'title', 'practice_id', 'closes_on', 'instrument_version_id'])
 			.execute();
 		for (const round of due) {
+			await sealRound(tx, round.id);
 			await summariseClosedRound(tx, round);
 			await recordAudit(tx, { system: 'Belonging (closing date reached)' }, {
 				action: 'round_closed',
