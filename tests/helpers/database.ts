@@ -30,12 +30,19 @@ export const onPostgres = TEST_ENGINE === 'postgres';
  * directory, or, in the PostgreSQL projects, a database of its own on the test server.
  */
 export async function createTestDatabase(): Promise<TestDatabase> {
-	if (onPostgres) return createPostgresTestDatabase();
+	if (onPostgres) return createPostgresTestDatabase(inject('postgresTemplate'));
+	const t = await createEmptyTestDatabase();
+	await migrateToLatest(t.db);
+	await storeBuiltInInstruments(t.db);
+	return t;
+}
+
+/** A database with nothing in it, not even migrations, on this run's engine. */
+export async function createEmptyTestDatabase(): Promise<TestDatabase> {
+	if (onPostgres) return createPostgresTestDatabase('template0');
 	const temp = tempDirectory();
 	const path = join(temp.dir, 'test.db');
 	const db = openDatabase({ databasePath: path });
-	await migrateToLatest(db);
-	await storeBuiltInInstruments(db);
 	return {
 		db,
 		path,
@@ -46,10 +53,9 @@ export async function createTestDatabase(): Promise<TestDatabase> {
 	};
 }
 
-async function createPostgresTestDatabase(): Promise<TestDatabase> {
+async function createPostgresTestDatabase(template: string): Promise<TestDatabase> {
 	const base = process.env.TEST_DATABASE_URL!;
-	const template = inject('postgresTemplate');
-	const name = `${template}_${randomBytes(6).toString('hex')}`;
+	const name = `${inject('postgresTemplate')}_${randomBytes(6).toString('hex')}`;
 	const admin = new pg.Client({ connectionString: base });
 	await admin.connect();
 	try {

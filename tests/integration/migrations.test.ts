@@ -4,10 +4,26 @@ import { sql } from 'kysely';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../src/lib/server/db';
 import { MIGRATIONS, migrateDown, migrateToLatest } from '../../src/lib/server/db/migrations';
-import { tempDirectory } from '../helpers/database';
+import { createEmptyTestDatabase, onPostgres, tempDirectory, TEST_ENGINE, type TestDatabase } from '../helpers/database';
 
 async function tableNames(db: Db): Promise<string[]> {
-	const rows = await sql<{ name: string }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like 'kysely_%' order by name`.execute(db);
+	const rows = onPostgres
+		? await sql<{ name: string }>`select table_name as name from information_schema.tables where table_schema = 'public' and table_name not like 'kysely_%' order by table_name`.execute(db)
+		: await sql<{ name: string }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like 'kysely_%' order by name`.execute(db);
+	return rows.rows.map((r) => r.name);
+}
+
+async function indexNames(db: Db): Promise<string[]> {
+	const rows = onPostgres
+		? await sql<{ name: string }>`select indexname as name from pg_indexes where schemaname = 'public' and tablename not like 'kysely_%' order by indexname`.execute(db)
+		: await sql<{ name: string }>`select name from sqlite_master where type = 'index' and name not like 'sqlite_%' order by name`.execute(db);
+	return rows.rows.map((r) => r.name);
+}
+
+async function columnNames(db: Db, table: string): Promise<string[]> {
+	const rows = onPostgres
+		? await sql<{ name: string }>`select column_name as name from information_schema.columns where table_schema = 'public' and table_name = ${table} order by ordinal_position`.execute(db)
+		: await sql<{ name: string }>`select name from pragma_table_info(${table})`.execute(db);
 	return rows.rows.map((r) => r.name);
 }
 
@@ -29,39 +45,80 @@ describe('migrations', () => {
 		expect(Object.keys(MIGRATIONS).sort()).toEqual(files.sort());
 	});
 
-	it('goes up, all the way down and up again on a real SQLite file', async () => {
-		db = openDatabase({ databasePath: join(temp.dir, 'migrate.db') });
-		const up = await migrateToLatest(db);
-		expect(up).toHaveLength(Object.keys(MIGRATIONS).length);
-		const tables = await tableNames(db);
-		expect(tables).toEqual(expect.arrayContaining(['round', 'response', 'answer', 'submission_day', 'round_code']));
+	describe(`on ${TEST_ENGINE === 'postgres' ? 'PostgreSQL' : 'a real SQLite file'}`, () => {
+		let t: TestDatabase | undefined;
+		afterEach(async () => {
+			await t?.close();
+			t = undefined;
+		});
 
-		for (let i = 0; i < Object.keys(MIGRATIONS).length; i++) await migrateDown(db);
-		expect(await tableNames(db)).toEqual([]);
+		it('goes up, down one at a time to nothing, and up again to the same tables and indexes', async () => {
+			t = await createEmptyTestDatabase();
+			const count = Object.keys(MIGRATIONS).length;
+			expect(await migrateToLatest(t.db)).toHaveLength(count);
+			const tables = await tableNames(t.db);
+			const indexes = await indexNames(t.db);
+			expect(tables).toEqual(expect.arrayContaining(['round', 'response', 'answer', 'submission_day', 'round_code', 'api_rate_window']));
+			expect(indexes).toContain('round_one_open_per_practice');
 
-		expect(await migrateToLatest(db)).toHaveLength(Object.keys(MIGRATIONS).length);
-		expect(await tableNames(db)).toEqual(tables);
-		expect(await migrateToLatest(db)).toEqual([]);
+			const down: string[] = [];
+			for (let i = 0; i < count; i++) down.push(...(await migrateDown(t.db)));
+			expect(down).toEqual(Object.keys(MIGRATIONS).reverse().map((name) => `reverted ${name}`));
+			expect(await tableNames(t.db)).toEqual([]);
+
+			expect(await migrateToLatest(t.db)).toHaveLength(count);
+			expect(await tableNames(t.db)).toEqual(tables);
+			expect(await indexNames(t.db)).toEqual(indexes);
+			expect(await migrateToLatest(t.db)).toEqual([]);
+		});
+
+		it('keeps no time, device or address column on anything a respondent writes (SCORING.md §6)', async () => {
+			t = await createEmptyTestDatabase();
+			await migrateToLatest(t.db);
+			expect(await columnNames(t.db, 'response')).toEqual(['id', 'round_id', 'role_group']);
+			expect(await columnNames(t.db, 'answer')).toEqual(['response_id', 'item_id', 'value', 'not_relevant']);
+			expect(await columnNames(t.db, 'general_answer')).toEqual(['response_id', 'general_item_id', 'value']);
+			expect(await columnNames(t.db, 'comment')).toEqual(['id', 'round_id', 'body']);
+			expect(await columnNames(t.db, 'round_code')).toEqual(['round_id', 'code_hash', 'used']);
+			expect(await columnNames(t.db, 'submission_day')).toEqual(['round_id', 'day', 'submissions']);
+		});
+
+		it('closes a round left open past its date beside a newer open round, before allowing one open round per practice', async () => {
+			t = await createEmptyTestDatabase();
+			await migrateToLatest(t.db);
+			expect(await migrateDown(t.db)).toEqual(['reverted 20261203_02_shared_limits']);
+			const { storeBuiltInInstruments, versionIdOf } = await import('../../src/lib/server/surveys/instruments');
+			const { DEFAULT_STAFF_INSTRUMENT } = await import('../../src/lib/npt/builtin');
+			await storeBuiltInInstruments(t.db);
+			const versionId = (await versionIdOf(t.db, DEFAULT_STAFF_INSTRUMENT))!;
+			const icb = await t.db.insertInto('icb').values({ ods_code: 'QAA', name: 'ICB' }).returning('id').executeTakeFirstOrThrow();
+			const pcn = await t.db.insertInto('pcn').values({ ods_code: 'U1', name: 'PCN', icb_id: icb.id }).returning('id').executeTakeFirstOrThrow();
+			const practices = await t.db.insertInto('practice').values([{ ods_code: 'A1', name: 'One' }, { ods_code: 'A2', name: 'Two' }].map((p) => ({ ...p, pcn_id: pcn.id }))).returning('id').execute();
+			const round = (practiceId: number, title: string, opensOn: string, closesOn: string) => ({
+				practice_id: practiceId, instrument_version_id: versionId, title, opens_on: opensOn, closes_on: closesOn, status: 'open' as const,
+				public_token: `token-${title}`, created_at: '2026-01-01T00:00:00Z'
+			});
+			await t.db.insertInto('round').values([
+				round(practices[0]!.id, 'left open', '2026-01-05', '2026-01-30'),
+				round(practices[0]!.id, 'current', '2026-03-02', '2026-03-27'),
+				round(practices[1]!.id, 'only one', '2026-03-02', '2026-03-27')
+			]).execute();
+			expect(await migrateToLatest(t.db)).toEqual(['applied 20261203_02_shared_limits']);
+			const rounds = await t.db.selectFrom('round').select(['title', 'status', 'closed_on']).orderBy('title').execute();
+			expect(rounds).toEqual([
+				{ title: 'current', status: 'open', closed_on: null },
+				{ title: 'left open', status: 'closed', closed_on: '2026-01-30' },
+				{ title: 'only one', status: 'open', closed_on: null }
+			]);
+			await expect(t.db.insertInto('round').values(round(practices[1]!.id, 'second', '2026-04-01', '2026-04-20')).execute()).rejects.toThrow();
+		});
 	});
 
-	it('turns on foreign keys and WAL', async () => {
+	it.skipIf(onPostgres)('turns on foreign keys and WAL on SQLite', async () => {
 		db = openDatabase({ databasePath: join(temp.dir, 'pragmas.db') });
 		const fk = await sql<{ foreign_keys: number }>`pragma foreign_keys`.execute(db);
 		const mode = await sql<{ journal_mode: string }>`pragma journal_mode`.execute(db);
 		expect(fk.rows[0]!.foreign_keys).toBe(1);
 		expect(mode.rows[0]!.journal_mode).toBe('wal');
-	});
-
-	it('keeps no time, device or address column on anything a respondent writes (SCORING.md §6)', async () => {
-		db = openDatabase({ databasePath: join(temp.dir, 'columns.db') });
-		await migrateToLatest(db);
-		const columns = async (table: string) =>
-			(await sql<{ name: string }>`select name from pragma_table_info(${table})`.execute(db!)).rows.map((r) => r.name);
-		expect(await columns('response')).toEqual(['id', 'round_id', 'role_group']);
-		expect(await columns('answer')).toEqual(['response_id', 'item_id', 'value', 'not_relevant']);
-		expect(await columns('general_answer')).toEqual(['response_id', 'general_item_id', 'value']);
-		expect(await columns('comment')).toEqual(['id', 'round_id', 'body']);
-		expect(await columns('round_code')).toEqual(['round_id', 'code_hash', 'used']);
-		expect(await columns('submission_day')).toEqual(['round_id', 'day', 'submissions']);
 	});
 });
