@@ -42,6 +42,19 @@ export default defineConfig({
 					hookTimeout: 60_000,
 					fileParallelism: false
 				}
+			},
+			{
+				extends: true,
+				test: {
+					name: 'e2e-postgres',
+					include: ['tests/e2e/**/*.test.ts'],
+					environment: 'node',
+					env: { BELONGING_TEST_ENGINE: 'postgres' },
+					globalSetup: ['tests/e2e/global-setup.ts'],
+					testTimeout: 60_000,
+					hookTimeout: 60_000,
+					fileParallelism: false
+				}
 			}
 		]
 	}

@@ -7,12 +7,11 @@
 import { readdirSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/lib/server/db';
 import { migrateToLatest } from '../../src/lib/server/db/migrations';
 import { storeBuiltInInstruments } from '../../src/lib/server/surveys/instruments';
 import { SESSION_COOKIE } from '../../src/lib/server/accounts/sessions';
 import { createAccessFixture, WHO, type AccessFixture, type Who } from '../helpers/access-fixture';
-import { tempDirectory } from '../helpers/database';
+import { createServerDatabase, type ServerDatabase } from '../helpers/server-database';
 import { startServer, type RunningServer } from '../helpers/server';
 
 type Expected = Record<Who, number>;
@@ -325,22 +324,21 @@ function routeIds(): string[] {
 describe('access-control matrix', () => {
 	let server: RunningServer;
 	let fixture: AccessFixture;
-	let temp: ReturnType<typeof tempDirectory>;
+	let database: ServerDatabase;
 
 	beforeAll(async () => {
-		temp = tempDirectory();
-		const path = join(temp.dir, 'matrix.db');
-		const db = openDatabase({ databasePath: path });
+		database = await createServerDatabase('matrix');
+		const db = database.open();
 		await migrateToLatest(db);
 		await storeBuiltInInstruments(db);
 		fixture = await createAccessFixture(db);
 		await db.destroy();
-		server = await startServer({ DATABASE_PATH: path, DEMO: '0', MIN_RESPONSES: '5' });
+		server = await startServer({ ...database.env, DEMO: '0', MIN_RESPONSES: '5' });
 	});
 
 	afterAll(async () => {
 		await server?.stop();
-		temp?.remove();
+		await database?.remove();
 	});
 
 	it('has an entry for every route in src/routes, and no entry for a route that is gone', () => {

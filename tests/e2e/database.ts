@@ -1,9 +1,10 @@
 import { inject } from 'vitest';
 import { openDatabase, type Db } from '../../src/lib/server/db';
 
-/** The running server's database, opened only to read, for as long as `look` takes. */
+/** The running server's database, opened only to read (an SQLite file), for as long as `look` takes. */
 async function reading<T>(look: (db: Db) => Promise<T>): Promise<T> {
-	const db = openDatabase({ databasePath: inject('databasePath'), readOnly: true });
+	const config = inject('serverDatabase');
+	const db = openDatabase(config.databasePath ? { ...config, readOnly: true } : config);
 	try {
 		return await look(db);
 	} finally {

@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tempDirectory } from '../helpers/database';
+import { createServerDatabase, type ServerDatabase } from '../helpers/server-database';
 import { startServer, type RunningServer } from '../helpers/server';
 import { axeViolations, describeViolations, launchChromium, signIn } from './browser';
 
@@ -19,18 +19,18 @@ const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOS
 
 let browser: Browser;
 let server: RunningServer;
-let temp: ReturnType<typeof tempDirectory>;
+let database: ServerDatabase;
 
 beforeAll(async () => {
-	temp = tempDirectory();
-	server = await startServer({ DEMO: '1', DATABASE_PATH: join(temp.dir, 'flags.db'), MIN_RESPONSES: '5' });
+	database = await createServerDatabase('flags');
+	server = await startServer({ DEMO: '1', ...database.env, MIN_RESPONSES: '5' });
 	browser = await launchChromium();
 });
 
 afterAll(async () => {
 	await browser?.close();
 	await server?.stop();
-	temp?.remove();
+	await database?.remove();
 });
 
 async function riversideAs(email: string): Promise<Page> {
@@ -81,7 +81,7 @@ describe('infrastructure gaps', () => {
 		await record.getByRole('radio', { name: 'Missing' }).check();
 		await record.getByRole('group', { name: /who sees it/ }).getByRole('radio', { name: 'The PCN lead only' }).check();
 		await worker.getByRole('button', { name: 'Save' }).click();
-		await worker.waitForLoadState('networkidle');
+		await worker.waitForURL(/\/checklist\?saved/);
 
 		await worker.goto(worker.url().replace(/\/checklist.*$/, '/flags'));
 		expect(await worker.getByRole('heading', { name: RECORD_GAP }).count()).toBe(1);
@@ -101,8 +101,9 @@ describe('infrastructure gaps', () => {
 		const flag = lead.getByRole('article', { name: RECORD_GAP });
 		expect(await flag.count()).toBe(1);
 		await flag.getByRole('radio', { name: /^Acknowledge/ }).check();
+		const changed = lead.waitForResponse((response) => response.request().method() === 'POST');
 		await flag.getByRole('button', { name: 'Change the flag' }).click();
-		await lead.waitForLoadState('networkidle');
+		await changed;
 		await lead.reload();
 		expect(await lead.getByRole('article', { name: RECORD_GAP }).innerText()).toMatch(/acknowledged/i);
 		expect(describeViolations(await axeViolations(lead))).toEqual([]);

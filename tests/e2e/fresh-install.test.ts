@@ -4,11 +4,10 @@
  * and invites a PCN lead, who then sees exactly their own practices. axe checks each new page.
  */
 import { execFile } from 'node:child_process';
-import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tempDirectory } from '../helpers/database';
+import { createServerDatabase, type ServerDatabase } from '../helpers/server-database';
 import { startServer, type RunningServer } from '../helpers/server';
 import { axeViolations, describeViolations, launchChromium } from './browser';
 
@@ -16,19 +15,17 @@ const run = promisify(execFile);
 
 let browser: Browser;
 let server: RunningServer;
-let temp: ReturnType<typeof tempDirectory>;
-let databasePath: string;
+let database: ServerDatabase;
 
 beforeAll(async () => {
-	temp = tempDirectory();
-	databasePath = join(temp.dir, 'fresh.db');
-	server = await startServer({ DATABASE_PATH: databasePath, DEMO: '0' });
+	database = await createServerDatabase('fresh');
+	server = await startServer({ ...database.env, DEMO: '0' });
 	browser = await launchChromium();
 });
 afterAll(async () => {
 	await browser?.close();
 	await server?.stop();
-	temp?.remove();
+	await database?.remove();
 });
 
 async function expectAxeClean(page: Page) {
@@ -54,7 +51,7 @@ describe('from a fresh install to a configured PCN', () => {
 		expect(home).toContain('href="/sign-in"');
 
 		const { stdout } = await run(process.execPath, ['--import', 'tsx', 'src/lib/server/cli/user-create.ts', '--email', 'first.admin@example.nhs.uk', '--name', 'First Admin', '--role', 'admin'], {
-			env: { ...process.env, DATABASE_PATH: databasePath, ORIGIN: 'https://belonging.example.nhs.uk' }
+			env: { ...process.env, ...database.env, ORIGIN: 'https://belonging.example.nhs.uk' }
 		});
 		const adminLink = /https:\/\/belonging\.example\.nhs\.uk\/invitation\/\S+/.exec(stdout)![0];
 

@@ -1,18 +1,19 @@
 /**
  * Starts the built server (`npm run build` first; `npm run test:e2e` does it) on a free port
- * with its own demo database, and shares its address with the end-to-end tests.
+ * with its own demo database on this run's engine, and shares its address and database with the
+ * end-to-end tests.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import type { TestProject } from 'vitest/node';
+import type { DatabaseConfig } from '../../src/lib/server/db';
 import { startServer } from '../helpers/server';
+import { createServerDatabase } from '../helpers/server-database';
 import { chromiumPath } from './browser';
 
 declare module 'vitest' {
 	export interface ProvidedContext {
 		baseUrl: string;
-		databasePath: string;
+		serverDatabase: DatabaseConfig;
 	}
 }
 
@@ -28,16 +29,14 @@ export default async function setup(project: TestProject) {
 	if (!existsSync('build/index.js')) {
 		throw new Error('No server build found. Run `npm run build` first (`npm run test:e2e` does this for you).');
 	}
-	const dir = mkdtempSync(join(tmpdir(), 'belonging-e2e-'));
-	const databasePath = join(dir, 'e2e.db');
-	const server = await startServer({ DEMO: '1', DATABASE_PATH: databasePath, MIN_RESPONSES: '5' });
-	const baseUrl = server.url;
+	const database = await createServerDatabase('demo', project.config.env?.BELONGING_TEST_ENGINE === 'postgres' ? 'postgres' : 'sqlite');
+	const server = await startServer({ DEMO: '1', ...database.env, MIN_RESPONSES: '5' });
 
-	project.provide('baseUrl', baseUrl);
-	project.provide('databasePath', databasePath);
+	project.provide('baseUrl', server.url);
+	project.provide('serverDatabase', database.config);
 
 	return async () => {
 		await server.stop();
-		rmSync(dir, { recursive: true, force: true });
+		await database.remove();
 	};
 }

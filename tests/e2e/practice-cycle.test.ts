@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tempDirectory } from '../helpers/database';
+import { createServerDatabase, type ServerDatabase } from '../helpers/server-database';
 import { startServer, type RunningServer } from '../helpers/server';
 import { axeViolations, describeViolations, launchChromium, signIn } from './browser';
 
@@ -18,19 +18,19 @@ const SCREENSHOT_DIR = join(import.meta.dirname, 'screenshots');
 
 let browser: Browser;
 let server: RunningServer;
-let temp: ReturnType<typeof tempDirectory>;
+let database: ServerDatabase;
 
 beforeAll(async () => {
-	temp = tempDirectory();
+	database = await createServerDatabase('cycle');
 	// Three is the lowest minimum the configuration allows, so three staff are enough to see results.
-	server = await startServer({ DEMO: '1', DATABASE_PATH: join(temp.dir, 'cycle.db'), MIN_RESPONSES: '3' });
+	server = await startServer({ DEMO: '1', ...database.env, MIN_RESPONSES: '3' });
 	browser = await launchChromium();
 });
 
 afterAll(async () => {
 	await browser?.close();
 	await server?.stop();
-	temp?.remove();
+	await database?.remove();
 });
 
 /** One member of staff on their phone: a role group, every statement, a rating. */

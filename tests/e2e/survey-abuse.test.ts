@@ -3,14 +3,14 @@
  * stored 7,194 answers in a minute), a retried post is stored once, and a round with more answers
  * than staff says so and offers invitation codes.
  */
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, ukDate } from '../../src/lib/dates';
-import { openDatabase, type Db } from '../../src/lib/server/db';
+import { type Db } from '../../src/lib/server/db';
 import { migrateToLatest } from '../../src/lib/server/db/migrations';
 import { storeBuiltInInstruments } from '../../src/lib/server/surveys/instruments';
 import { SESSION_COOKIE, createSession } from '../../src/lib/server/accounts/sessions';
-import { createPracticeWithRound, tempDirectory } from '../helpers/database';
+import { createPracticeWithRound } from '../helpers/database';
+import { createServerDatabase, type ServerDatabase } from '../helpers/server-database';
 import { createSignedInUser } from '../helpers/events';
 import { startServer, type RunningServer } from '../helpers/server';
 
@@ -18,8 +18,7 @@ const today = ukDate();
 
 describe('survey abuse, over HTTP', () => {
 	let server: RunningServer;
-	let temp: ReturnType<typeof tempDirectory>;
-	let path: string;
+	let database: ServerDatabase;
 	let token: string;
 	let roundId: number;
 	let cookie: string;
@@ -28,9 +27,8 @@ describe('survey abuse, over HTTP', () => {
 		// The limit counts per clock hour: start clear of the turn of one, so every post here shares it.
 		const toNextHour = 3_600_000 - (Date.now() % 3_600_000);
 		if (toNextHour < 30_000) await new Promise((resolve) => setTimeout(resolve, toNextHour + 1000));
-		temp = tempDirectory();
-		path = join(temp.dir, 'abuse.db');
-		const db = openDatabase({ databasePath: path });
+		database = await createServerDatabase('abuse');
+		const db = database.open();
 		await migrateToLatest(db);
 		await storeBuiltInInstruments(db);
 		const fixture = await createPracticeWithRound(db, { opensOn: addDays(today, -1), closesOn: addDays(today, 10), staffHeadcount: 20 });
@@ -39,15 +37,15 @@ describe('survey abuse, over HTTP', () => {
 		const manager = await createSignedInUser(db, 'practice_manager', { practiceIds: [fixture.practice.id] }, 'manager@abuse.example');
 		cookie = `${SESSION_COOKIE}=${(await createSession(db, manager.id)).token}`;
 		await db.destroy();
-		server = await startServer({ DATABASE_PATH: path, DEMO: '0', MIN_RESPONSES: '5' });
+		server = await startServer({ ...database.env, DEMO: '0', MIN_RESPONSES: '5' });
 	});
 	afterAll(async () => {
 		await server?.stop();
-		temp?.remove();
+		await database?.remove();
 	});
 
 	const responses = async () => {
-		const db: Db = openDatabase({ databasePath: path });
+		const db: Db = database.open();
 		try {
 			return (await db.selectFrom('response').select('id').execute()).length;
 		} finally {

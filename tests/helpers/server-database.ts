@@ -1,0 +1,58 @@
+/**
+ * A database of its own for a server the tests start, on this run's engine: an SQLite file in a
+ * temporary directory, or (in the PostgreSQL projects) a new database on TEST_DATABASE_URL's
+ * server. `env` is what the server needs to use it; `config` opens it from the test.
+ */
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import pg from 'pg';
+import { openDatabase, type DatabaseConfig, type Db } from '../../src/lib/server/db';
+import { TEST_ENGINE, tempDirectory } from './database';
+import { databaseUrl } from './postgres-setup';
+
+/** The secret every test server on PostgreSQL shares, as instances of one service would. */
+export const TEST_SURVEY_LIMIT_SECRET = 'a test secret that every instance of the service shares';
+
+export interface ServerDatabase {
+	env: Record<string, string>;
+	config: DatabaseConfig;
+	/** Opens the database from the test (close it with destroy()). */
+	open: (options?: { readOnly?: boolean }) => Db;
+	remove: () => Promise<void>;
+}
+
+async function onServer(base: string, statement: string): Promise<void> {
+	const admin = new pg.Client({ connectionString: base });
+	await admin.connect();
+	try {
+		await admin.query(statement);
+	} finally {
+		await admin.end();
+	}
+}
+
+/** `engine`: for a global set-up, which runs outside the project's environment. */
+export async function createServerDatabase(name: string, engine: 'sqlite' | 'postgres' = TEST_ENGINE): Promise<ServerDatabase> {
+	if (engine === 'postgres') {
+		const base = process.env.TEST_DATABASE_URL;
+		if (!base) throw new Error('The PostgreSQL tests need TEST_DATABASE_URL (npm test skips them without it).');
+		const database = `belonging_e2e_${name.replace(/\W/g, '_')}_${randomBytes(4).toString('hex')}`;
+		await onServer(base, `create database ${database}`);
+		const url = databaseUrl(base, database);
+		const config: DatabaseConfig = { databaseUrl: url, databasePoolSize: 2 };
+		return {
+			env: { DATABASE_URL: url, SURVEY_LIMIT_SECRET: TEST_SURVEY_LIMIT_SECRET },
+			config,
+			open: () => openDatabase(config),
+			remove: () => onServer(base, `drop database if exists ${database} with (force)`)
+		};
+	}
+	const temp = tempDirectory();
+	const path = join(temp.dir, `${name}.db`);
+	return {
+		env: { DATABASE_PATH: path },
+		config: { databasePath: path },
+		open: ({ readOnly = false } = {}) => openDatabase({ databasePath: path, readOnly }),
+		remove: async () => temp.remove()
+	};
+}
