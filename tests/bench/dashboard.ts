@@ -1,14 +1,15 @@
 /**
  * How long the server takes to build one practice's dashboard data (getPracticeDashboard): one
  * practice with 10 closed rounds of 40 synthetic responses each, plus an open round, in a
- * fresh SQLite file. Timed after warm-up runs; heap used is read after the timed runs.
+ * fresh SQLite file, and the same on PostgreSQL when BENCH_DATABASE_URL (or TEST_DATABASE_URL) is
+ * set, one after the other in one run. Timed after warm-up runs; heap used is read after the timed runs.
  * A second line times what the link worker's track adds to the same page for a PCN lead: every
  * one of the 21 checklist needs flagged with a history of four changes, 200 actions (120 done
  * across the rounds), and the "you said, we did" markers placed on the trend.
  * Usage: npm run bench:dashboard [-- runs]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_STAFF_INSTRUMENT } from '../../src/lib/npt/builtin';
 import { NOT_RELEVANT_CODES, type AgreementAnswer, type AgreementPoint } from '../../src/lib/npt/answers';
@@ -21,7 +22,8 @@ import { saveChecklist } from '../../src/lib/server/linkworker/checklist';
 import { listActionsForPractice, listFeedbackEvents } from '../../src/lib/server/linkworker/practice-actions';
 import { createSignedInUser } from '../helpers/events';
 import { seededRandom } from '../../src/lib/server/demo/random';
-import { openDatabase } from '../../src/lib/server/db';
+import { openDatabase, type Db } from '../../src/lib/server/db';
+import { benchPostgresUrl, createBenchDatabase, NO_POSTGRES } from './postgres';
 import { migrateToLatest } from '../../src/lib/server/db/migrations';
 import { itemIdsOf, storeBuiltInInstruments, versionIdOf } from '../../src/lib/server/surveys/instruments';
 import { createIcb, createPcn, createPractice } from '../../src/lib/server/organisations/organisation-changes';
@@ -35,9 +37,7 @@ const RESPONSES = 40;
 const TODAY = '2026-11-28';
 const ROLE_GROUPS = DEFAULT_STAFF_INSTRUMENT.roleGroups.map((g) => g.id);
 
-const dir = mkdtempSync(join(tmpdir(), 'belonging-bench-'));
-const db = openDatabase({ databasePath: join(dir, 'bench.db') });
-try {
+async function measure(engine: string, db: Db): Promise<void> {
 	await migrateToLatest(db);
 	await storeBuiltInInstruments(db);
 	const versionId = (await versionIdOf(db, DEFAULT_STAFF_INSTRUMENT))!;
@@ -135,7 +135,6 @@ try {
 	const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
 	const heap = process.memoryUsage().heapUsed / 1024 / 1024;
 	const bytes = JSON.stringify(await build()).length;
-	console.log(`Node ${process.version}; ${ROUNDS} closed rounds × ${RESPONSES} responses, ${runs} timed runs after ${WARM_UP} warm-up`);
 	const dashboard = (await build())!;
 	const track = async () => {
 		const visible = await listFlagsForPractice(db, lead, practiceId);
@@ -155,12 +154,32 @@ try {
 	const trackAt = (q: number) => trackTimes[Math.min(trackTimes.length - 1, Math.ceil(q * trackTimes.length) - 1)]!;
 	const trackBytes = JSON.stringify(await track()).length;
 	console.log(
-		`getPracticeDashboard  median ${fmt(at(0.5))}  p95 ${fmt(at(0.95))}  min ${fmt(times[0]!)}  max ${fmt(times.at(-1)!)}  heap used ${heap.toFixed(1)} MB  data ${(bytes / 1024).toFixed(1)} kB`
+		`${engine.padEnd(10)} getPracticeDashboard  median ${fmt(at(0.5))}  p95 ${fmt(at(0.95))}  min ${fmt(times[0]!)}  max ${fmt(times.at(-1)!)}  heap used ${heap.toFixed(1)} MB  data ${(bytes / 1024).toFixed(1)} kB`
 	);
 	console.log(
-		`flags, actions and markers (21 flags, 200 actions)  median ${fmt(trackAt(0.5))}  p95 ${fmt(trackAt(0.95))}  min ${fmt(trackTimes[0]!)}  max ${fmt(trackTimes.at(-1)!)}  data ${(trackBytes / 1024).toFixed(1)} kB`
+		`${engine.padEnd(10)} flags, actions and markers (21 flags, 200 actions)  median ${fmt(trackAt(0.5))}  p95 ${fmt(trackAt(0.95))}  min ${fmt(trackTimes[0]!)}  max ${fmt(trackTimes.at(-1)!)}  data ${(trackBytes / 1024).toFixed(1)} kB`
 	);
+}
+
+console.log(`Node ${process.version}; ${ROUNDS} closed rounds × ${RESPONSES} responses, ${runs} timed runs after ${WARM_UP} warm-up; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+const dir = mkdtempSync(join(tmpdir(), 'belonging-bench-'));
+const sqlite = openDatabase({ databasePath: join(dir, 'bench.db') });
+try {
+	await measure('SQLite', sqlite);
 } finally {
-	await db.destroy();
+	await sqlite.destroy();
 	rmSync(dir, { recursive: true, force: true });
+}
+const base = benchPostgresUrl();
+if (base) {
+	const bench = await createBenchDatabase(base, 'belonging_bench_dashboard');
+	const postgres = openDatabase({ databaseUrl: bench.url });
+	try {
+		await measure('PostgreSQL', postgres);
+	} finally {
+		await postgres.destroy();
+		await bench.drop();
+	}
+} else {
+	console.log(NO_POSTGRES);
 }

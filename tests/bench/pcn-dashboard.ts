@@ -10,11 +10,17 @@
  * Going through storeResponse would take hours for the large database, so the generator writes
  * rows straight into the app's schema with better-sqlite3 prepared statements, foreign keys and
  * CHECK constraints on. Each database is cached under os.tmpdir() keyed by scenario, scale and a
- * fingerprint of the migrations and the instrument, so later runs reuse it.
+ * fingerprint of the generator and the instrument, so later runs reuse it (migrated to the latest
+ * schema when they do).
  *
  * Timing opens the file with the app's openDatabase (same pragmas as the server), warms up, then
  * times getPcnDashboard for the default period (the last 12 months up to TODAY): on the small PCN,
  * and on PCNs of the large database drawn with a seeded random generator.
+ *
+ * With BENCH_DATABASE_URL (or TEST_DATABASE_URL) set, each database is also loaded into
+ * PostgreSQL with db:copy's COPY (cached there too, under the same fingerprint) and timed the
+ * same way right after SQLite, in the same run; on the large one the built server is started on
+ * each engine.
  *
  * Usage: npm run bench:pcn-dashboard [-- --small | --large] [--fresh] [--scale=0.25] [--runs=30]
  *        [--generate-only]
@@ -28,13 +34,18 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, stat
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
+import { sql } from 'kysely';
 import { NOT_RELEVANT_CODES, type AgreementPoint, type NotRelevantCode } from '../../src/lib/npt/answers';
 import { DEFAULT_STAFF_INSTRUMENT } from '../../src/lib/npt/builtin';
 import { CONSTRUCTS, type Construct } from '../../src/lib/npt/constructs';
 import { addDays, addMonths } from '../../src/lib/dates';
 import { normal, pick, seededRandom } from '../../src/lib/server/demo/random';
-import { emptyWriteAheadLog, openDatabase } from '../../src/lib/server/db';
-import { MIGRATIONS, migrateToLatest } from '../../src/lib/server/db/migrations';
+import { emptyWriteAheadLog, openDatabase, type DatabaseConfig } from '../../src/lib/server/db';
+import { migrateToLatest } from '../../src/lib/server/db/migrations';
+import { copySqliteToPostgres } from '../../src/lib/server/db/copy';
+import { benchPostgresUrl, createBenchDatabase, databaseExists, dropDatabase, NO_POSTGRES, renameDatabase } from './postgres';
+import { databaseUrl } from '../helpers/postgres-setup';
+import { TEST_SURVEY_LIMIT_SECRET } from '../helpers/server-database';
 import { itemIdsOf, storeBuiltInInstruments, versionIdOf } from '../../src/lib/server/surveys/instruments';
 import { defaultPeriod, getPcnDashboard } from '../../src/lib/server/results/pcn-dashboard';
 import { rebuildRoundSummaries } from '../../src/lib/server/surveys/round-summaries';
@@ -173,7 +184,6 @@ const fingerprint = createHash('sha256')
 	.update(
 		JSON.stringify({
 			generator: GENERATOR_VERSION,
-			migrations: Object.keys(MIGRATIONS),
 			instrument: [DEFAULT_STAFF_INSTRUMENT.id, DEFAULT_STAFF_INSTRUMENT.version, DEFAULT_STAFF_INSTRUMENT.items.map((i) => i.id)],
 			today: TODAY
 		})
@@ -443,8 +453,8 @@ function describe(path: string): void {
 // ---------------------------------------------------------------------------------------------
 // Timing
 
-async function time(scenario: Scenario, path: string): Promise<void> {
-	const db = openDatabase({ databasePath: path });
+async function time(scenario: Scenario, engine: string, config: DatabaseConfig): Promise<void> {
+	const db = openDatabase(config);
 	try {
 		const practicesOf = new Map(
 			(await db.selectFrom('practice').select(['pcn_id', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('pcn_id').execute()).map(
@@ -478,9 +488,9 @@ async function time(scenario: Scenario, path: string): Promise<void> {
 		const over = pcnIds.length === 1 ? 'the one PCN' : `${runs} PCNs drawn at random from ${pcnIds.length.toLocaleString('en-GB')}`;
 		// Other work on the machine skews the figures, so say how busy it was.
 		const load = loadavg()[0]!.toFixed(2);
-		console.log(`${scenario.name}: ${runs} timed runs on ${over} after ${WARM_UP} warm-up, period ${PERIOD.from} to ${PERIOD.to}, load average ${load}`);
+		console.log(`${scenario.name} on ${engine}: ${runs} timed runs on ${over} after ${WARM_UP} warm-up, period ${PERIOD.from} to ${PERIOD.to}, load average ${load}`);
 		console.log(
-			`getPcnDashboard (${scenario.name})  median ${fmt(at(times, 0.5))}  p95 ${fmt(at(times, 0.95))}  min ${fmt(times[0]!)}  max ${fmt(times.at(-1)!)}  heap used ${heap.toFixed(1)} MB  RSS ${mb(rss)}  data ${data}`
+			`getPcnDashboard (${scenario.name}, ${engine})  median ${fmt(at(times, 0.5))}  p95 ${fmt(at(times, 0.95))}  min ${fmt(times[0]!)}  max ${fmt(times.at(-1)!)}  heap used ${heap.toFixed(1)} MB  RSS ${mb(rss)}  data ${data}`
 		);
 	} finally {
 		await db.destroy();
@@ -492,14 +502,14 @@ async function time(scenario: Scenario, path: string): Promise<void> {
  * `node build` to a healthy /healthz, and its resident memory once it has built the dashboards
  * of the PCNs the timing used, through the same data functions, as a PCN lead would see them.
  */
-async function serve(path: string): Promise<void> {
+async function serve(engine: string, config: DatabaseConfig, env: Record<string, string>): Promise<void> {
 	if (!existsSync('build/index.js')) {
 		console.log('  (no build/index.js: run `npm run build` to measure the server’s start-up and memory)');
 		return;
 	}
 	const startups: number[] = [];
 	for (let i = 0; i < 3; i++) {
-		const server = await startServer({ DATABASE_PATH: path });
+		const server = await startServer(env);
 		startups.push(server.startupMs);
 		if (i < 2) {
 			await server.stop();
@@ -509,7 +519,7 @@ async function serve(path: string): Promise<void> {
 		const rssOf = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
 		const idle = rssOf();
 		// The server's own PCN data API, for 30 PCNs of the national database, as an analyst would read them.
-		const db = openDatabase({ databasePath: path });
+		const db = openDatabase(config);
 		let token: string;
 		try {
 			token = await apiTokenForEveryPcn(db);
@@ -525,7 +535,7 @@ async function serve(path: string): Promise<void> {
 			await response.arrayBuffer();
 		}
 		console.log(
-			`server on the large database: start-up ${startups.map((ms) => `${ms.toFixed(0)} ms`).join(', ')} (to a healthy /healthz); RSS ${mb(idle)} when started, ${mb(rssOf())} after 30 PCN heatmaps through the API`
+			`server on the large database (${engine}): start-up ${startups.map((ms) => `${ms.toFixed(0)} ms`).join(', ')} (to a healthy /healthz); RSS ${mb(idle)} when started, ${mb(rssOf())} after 30 PCN heatmaps through the API`
 		);
 		await server.stop();
 	}
@@ -544,8 +554,33 @@ async function apiTokenForEveryPcn(db: ReturnType<typeof openDatabase>): Promise
 	return created.token.token;
 }
 
+/** The cached SQLite database loaded into PostgreSQL once (db:copy's COPY), then reused by name. */
+async function inPostgres(scenario: Scenario, path: string, base: string): Promise<string> {
+	const name = `belonging_bench_${scenario.name}${scenario.name === 'large' && scale !== 1 ? `_x${String(scale).replace('.', '_')}` : ''}_${fingerprint}`;
+	if (!fresh && (await databaseExists(base, name))) {
+		console.log(`  PostgreSQL: reusing database ${name}`);
+	} else {
+		const loading = await createBenchDatabase(base, `${name}_loading`);
+		const started = performance.now();
+		const copied = await copySqliteToPostgres(path, loading.url);
+		const admin = openDatabase({ databaseUrl: loading.url, databasePoolSize: 1 });
+		try {
+			await sql`analyze`.execute(admin);
+		} finally {
+			await admin.destroy();
+		}
+		await dropDatabase(base, name);
+		await renameDatabase(base, `${name}_loading`, name);
+		const rows = copied.reduce((sum, c) => sum + c.rows, 0);
+		console.log(`  PostgreSQL: loaded ${rows.toLocaleString('en-GB')} rows into ${name} with COPY in ${seconds(performance.now() - started)}`);
+	}
+	return databaseUrl(base, name);
+}
+
 mkdirSync(cacheDir, { recursive: true });
+const postgresBase = benchPostgresUrl();
 console.log(`Node ${process.version}; ${availableParallelism()} cores; today ${TODAY}; MIN_RESPONSES ${MIN_RESPONSES}`);
+if (!postgresBase) console.log(NO_POSTGRES);
 for (const scenario of scenarios) {
 	const path = cachePath(scenario);
 	const scaleNote = scenario.name === 'large' && scale !== 1 ? ` (--scale=${scale})` : '';
@@ -553,10 +588,24 @@ for (const scenario of scenarios) {
 		`\n${scenario.name}${scaleNote}: ${scenario.icbs} ICB(s), ${scenario.pcns} PCN(s), ${scenario.practices} practices, ${scenario.closedRounds} closed rounds each`
 	);
 	if (fresh || !existsSync(path)) await generate(scenario, path);
-	else console.log(`  reusing ${path} (pass --fresh to regenerate)`);
+	else {
+		console.log(`  reusing ${path} (pass --fresh to regenerate)`);
+		const cached = openDatabase({ databasePath: path });
+		try {
+			for (const line of await migrateToLatest(cached)) console.log(`  ${line}`);
+			await emptyWriteAheadLog(cached);
+		} finally {
+			await cached.destroy();
+		}
+	}
 	describe(path);
+	const postgresUrl = postgresBase ? await inPostgres(scenario, path, postgresBase) : undefined;
 	if (!generateOnly) {
-		await time(scenario, path);
-		if (scenario.name === 'large') await serve(path);
+		await time(scenario, 'SQLite', { databasePath: path });
+		if (postgresUrl) await time(scenario, 'PostgreSQL', { databaseUrl: postgresUrl });
+		if (scenario.name === 'large') {
+			await serve('SQLite', { databasePath: path }, { DATABASE_PATH: path });
+			if (postgresUrl) await serve('PostgreSQL', { databaseUrl: postgresUrl }, { DATABASE_URL: postgresUrl, SURVEY_LIMIT_SECRET: TEST_SURVEY_LIMIT_SECRET });
+		}
 	}
 }

@@ -6,6 +6,9 @@
  * A B A B, with autocannon from this process: the same connections, the same bodies. Every post
  * comes from its own network address (X-Forwarded-For), as from many phones, and carries a fresh
  * single-use key, so each one is stored.
+ * With BENCH_DATABASE_URL (or TEST_DATABASE_URL) set, the same again on PostgreSQL in the same
+ * run: the app on DATABASE_URL against a bare node:http + pg server storing the same rows
+ * (bare-submit-server-postgres.ts), each on its own copy of the demo database.
  * Usage: npm run bench:submit [-- seconds connections]
  */
 import { spawn } from 'node:child_process';
@@ -15,15 +18,15 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import SQLite from 'better-sqlite3';
+import pg from 'pg';
 import { startServer } from '../helpers/server';
+import { TEST_SURVEY_LIMIT_SECRET } from '../helpers/server-database';
+import { benchPostgresUrl, createBenchDatabase, NO_POSTGRES } from './postgres';
 
 const seconds = Number(process.argv[2] ?? 5);
 const connections = Number(process.argv[3] ?? 20);
 const PHASES = 3;
 
-const dir = mkdtempSync(join(tmpdir(), 'belonging-bench-submit-'));
-const appDb = join(dir, 'app.db');
-const bareDb = join(dir, 'bare.db');
 
 /** Every radio group of the survey with its choices, read from the page as a phone gets it. */
 function questionsOf(html: string): Map<string, string[]> {
@@ -74,10 +77,18 @@ async function load(url: string, questions: Map<string, string[]>, duration: num
 	return { rate: stored / result.duration, p50: result.latency.p50, p99: result.latency.p99, stored };
 }
 
-async function startBare(port: number): Promise<() => void> {
-	const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'bare-submit-server.ts'), bareDb, String(port)], {
-		stdio: ['ignore', 'pipe', 'inherit']
-	});
+/** Where one engine's two copies of the demo live, how to start each server on its copy, and how to count what was stored. */
+interface EngineSetup {
+	name: string;
+	bareName: string;
+	appEnv: Record<string, string>;
+	bareArgs: string[];
+	responses: () => Promise<{ app: number; bare: number }>;
+	cleanup: () => Promise<void>;
+}
+
+async function startBare(args: string[]): Promise<() => void> {
+	const child = spawn(process.execPath, ['--import', 'tsx', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
 	await new Promise<void>((resolve, reject) => {
 		child.stdout!.on('data', (chunk) => String(chunk).includes('ready') && resolve());
 		child.once('exit', (code) => reject(new Error(`The bare server exited with ${code}`)));
@@ -85,29 +96,78 @@ async function startBare(port: number): Promise<() => void> {
 	return () => child.kill('SIGTERM');
 }
 
-const countResponses = (path: string) => {
-	const db = new SQLite(path, { readonly: true });
-	try {
-		return (db.prepare('select count(*) as n from response').get() as { n: number }).n;
-	} finally {
-		db.close();
-	}
-};
-
-try {
-	// The demo, seeded once by the app itself, then copied so both servers start from the same rows.
-	const seeding = await startServer({ DATABASE_PATH: appDb, DEMO: '1' });
+/** The demo, seeded once by the app itself; returns the survey's questions as a phone gets them. */
+async function seedDemo(env: Record<string, string>): Promise<Map<string, string[]>> {
+	const seeding = await startServer({ ...env, DEMO: '1' });
 	const questions = questionsOf(await (await fetch(`${seeding.url}/s/demo`)).text());
 	await seeding.stop();
 	if (questions.size < 20) throw new Error(`Found only ${questions.size} questions on the survey page`);
+	return questions;
+}
+
+async function sqliteSetup(port: number): Promise<{ setup: EngineSetup; questions: Map<string, string[]> }> {
+	const dir = mkdtempSync(join(tmpdir(), 'belonging-bench-submit-'));
+	const appDb = join(dir, 'app.db');
+	const bareDb = join(dir, 'bare.db');
+	const questions = await seedDemo({ DATABASE_PATH: appDb });
 	copyFileSync(appDb, bareDb);
 	if (existsSync(`${appDb}-wal`)) copyFileSync(`${appDb}-wal`, `${bareDb}-wal`);
+	const count = (path: string) => {
+		const db = new SQLite(path, { readonly: true });
+		try {
+			return (db.prepare('select count(*) as n from response').get() as { n: number }).n;
+		} finally {
+			db.close();
+		}
+	};
+	return {
+		questions,
+		setup: {
+			name: 'SQLite',
+			bareName: 'bare node:http + better-sqlite3, same rows',
+			appEnv: { DATABASE_PATH: appDb },
+			bareArgs: [join(import.meta.dirname, 'bare-submit-server.ts'), bareDb, String(port)],
+			responses: async () => ({ app: count(appDb), bare: count(bareDb) }),
+			cleanup: async () => rmSync(dir, { recursive: true, force: true })
+		}
+	};
+}
 
-	const app = await startServer({ DATABASE_PATH: appDb, DEMO: '1', ADDRESS_HEADER: 'x-forwarded-for', XFF_DEPTH: '1' });
-	const barePort = 20_000 + Math.floor(Math.random() * 20_000);
-	const stopBare = await startBare(barePort);
+async function postgresSetup(base: string, port: number): Promise<{ setup: EngineSetup; questions: Map<string, string[]> }> {
+	const app = await createBenchDatabase(base, 'belonging_bench_submit_app');
+	const appEnv = { DATABASE_URL: app.url, SURVEY_LIMIT_SECRET: TEST_SURVEY_LIMIT_SECRET };
+	const questions = await seedDemo(appEnv);
+	const bare = await createBenchDatabase(base, 'belonging_bench_submit_bare', 'belonging_bench_submit_app');
+	const count = async (url: string) => {
+		const client = new pg.Client({ connectionString: url });
+		await client.connect();
+		try {
+			return Number((await client.query<{ n: string }>('select count(*) as n from response')).rows[0]!.n);
+		} finally {
+			await client.end();
+		}
+	};
+	return {
+		questions,
+		setup: {
+			name: 'PostgreSQL',
+			bareName: 'bare node:http + pg, same rows',
+			appEnv,
+			bareArgs: [join(import.meta.dirname, 'bare-submit-server-postgres.ts'), bare.url, String(port)],
+			responses: async () => ({ app: await count(app.url), bare: await count(bare.url) }),
+			cleanup: async () => {
+				await app.drop();
+				await bare.drop();
+			}
+		}
+	};
+}
+
+async function measure({ setup, questions }: { setup: EngineSetup; questions: Map<string, string[]> }, barePort: number): Promise<void> {
+	const app = await startServer({ ...setup.appEnv, DEMO: '1', ADDRESS_HEADER: 'x-forwarded-for', XFF_DEPTH: '1' });
+	const stopBare = await startBare(setup.bareArgs);
 	const bareUrl = `http://127.0.0.1:${barePort}`;
-	const before = { app: countResponses(appDb), bare: countResponses(bareDb) };
+	const before = await setup.responses();
 	try {
 		await load(app.url, questions, 2);
 		await load(bareUrl, questions, 2);
@@ -119,16 +179,30 @@ try {
 		const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
 		const line = (name: string, list: Awaited<ReturnType<typeof load>>[]) =>
 			`${name.padEnd(44)} ${mean(list.map((r) => r.rate)).toFixed(0).padStart(6)}/s  p50 ${mean(list.map((r) => r.p50)).toFixed(1)} ms  p99 ${mean(list.map((r) => r.p99)).toFixed(1)} ms  (phases: ${list.map((r) => r.rate.toFixed(0)).join(', ')})`;
-		console.log(`Node ${process.version}; ${connections} connections, ${PHASES} × ${seconds} s each, A B A B; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+		console.log(`\n${setup.name}: ${connections} connections, ${PHASES} × ${seconds} s each, A B A B; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 		console.log(line('Belonging, the no-JS form post to /s/demo', runs.app));
-		console.log(line('bare node:http + better-sqlite3, same rows', runs.bare));
+		console.log(line(setup.bareName, runs.bare));
 		console.log(`ratio ${(mean(runs.app.map((r) => r.rate)) / mean(runs.bare.map((r) => r.rate))).toFixed(2)} ×`);
-		const after = { app: countResponses(appDb), bare: countResponses(bareDb) };
+		const after = await setup.responses();
 		console.log(`stored: Belonging ${after.app - before.app}, bare ${after.bare - before.bare} responses`);
 	} finally {
 		stopBare();
 		await app.stop();
 	}
-} finally {
-	rmSync(dir, { recursive: true, force: true });
 }
+
+console.log(`Node ${process.version}`);
+const engines: (() => Promise<{ setup: EngineSetup; questions: Map<string, string[]> }>)[] = [];
+const barePort = 20_000 + Math.floor(Math.random() * 20_000);
+engines.push(() => sqliteSetup(barePort));
+const postgresBase = benchPostgresUrl();
+if (postgresBase) engines.push(() => postgresSetup(postgresBase, barePort + 1));
+for (const [i, prepare] of engines.entries()) {
+	const prepared = await prepare();
+	try {
+		await measure(prepared, barePort + i);
+	} finally {
+		await prepared.setup.cleanup();
+	}
+}
+if (!postgresBase) console.log(NO_POSTGRES);

@@ -5,6 +5,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 
 const projects = process.argv.slice(2);
 if (!process.env.TEST_DATABASE_URL) {
@@ -14,6 +15,6 @@ if (!process.env.TEST_DATABASE_URL) {
 	);
 	process.exit(0);
 }
-const vitest = createRequire(import.meta.url).resolve('vitest/vitest.mjs');
+const vitest = join(dirname(createRequire(import.meta.url).resolve('vitest/package.json')), 'vitest.mjs');
 const run = spawnSync(process.execPath, [vitest, 'run', ...projects.flatMap((p) => ['--project', p])], { stdio: 'inherit' });
 process.exit(run.status ?? 1);
