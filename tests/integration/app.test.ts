@@ -7,7 +7,7 @@ import { verifyPassword } from '../../src/lib/server/accounts/passwords';
 import { findUserByEmail, toSignedInUser } from '../../src/lib/server/accounts/users';
 import { getRoundByToken } from '../../src/lib/server/surveys/rounds';
 import { getNetworkOverview } from '../../src/lib/server/results/overview';
-import { tempDirectory } from '../helpers/database';
+import { createEmptyTestDatabase, onPostgres, tempDirectory } from '../helpers/database';
 
 const temp = tempDirectory();
 afterAll(() => temp.remove());
@@ -149,5 +149,27 @@ describe('start-up', () => {
 		await expect(startApp({ DATABASE_PATH: join(temp.dir, 'x.db'), MIN_RESPONSES: '2' }, NOW)).rejects.toThrow(
 			/MIN_RESPONSES="2" must be at least 3/
 		);
+	});
+});
+
+describe.runIf(onPostgres)('start-up of several instances at once on PostgreSQL', () => {
+	it('migrates, stores the instruments and seeds the demo once, however many start together', async () => {
+		const t = await createEmptyTestDatabase();
+		try {
+			const env = { DATABASE_URL: t.path, SURVEY_LIMIT_SECRET: 'x'.repeat(32), DEMO: '1' };
+			const apps = await Promise.all([startApp(env, NOW), startApp(env, NOW), startApp(env, NOW)]);
+			try {
+				const count = async (table: 'practice' | 'instrument' | 'user_account' | 'app_meta') =>
+					Number((await t.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+				expect(await count('practice')).toBe(DEMO_PRACTICES.length);
+				expect(await count('instrument')).toBe(2);
+				expect(await count('user_account')).toBe(DEMO_ACCOUNTS.length);
+				expect(await t.db.selectFrom('app_meta').select(['key', 'value']).where('key', '=', 'contents').execute()).toEqual([{ key: 'contents', value: 'demo' }]);
+			} finally {
+				await Promise.all(apps.map((app) => app.db.destroy()));
+			}
+		} finally {
+			await t.close();
+		}
 	});
 });

@@ -4,7 +4,7 @@
  */
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { engineOf, isUniqueViolation, lockFor } from '../../src/lib/server/db';
+import { engineOf, isUniqueViolation, lockFor, openDatabase } from '../../src/lib/server/db';
 import { createPracticeWithRound, createTestDatabase, TEST_ENGINE, type TestDatabase } from '../helpers/database';
 
 describe('isUniqueViolation', () => {
@@ -90,5 +90,19 @@ describe(`values from ${TEST_ENGINE}`, () => {
 		);
 		// Never both inside at once: on SQLite one transaction at a time, on PostgreSQL the lock.
 		expect(order).toEqual(['first in', 'first out', 'second in', 'second out']);
+	});
+});
+
+describe('the health check', () => {
+	it('answers 503, not 500 and not never, when PostgreSQL cannot be reached', async () => {
+		const { GET } = await import('../../src/routes/healthz/+server');
+		const db = openDatabase({ databaseUrl: 'postgres://nobody@127.0.0.1:1/nothing', databasePoolSize: 1 });
+		try {
+			const response = await GET({ locals: { db } } as never);
+			expect(response.status).toBe(503);
+			expect(await response.json()).toEqual({ status: 'error', message: 'The database is not answering' });
+		} finally {
+			await db.destroy();
+		}
 	});
 });

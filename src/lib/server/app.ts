@@ -5,7 +5,7 @@
  */
 import { ukDate } from '../dates';
 import { describeDatabase, loadConfig, type Config } from './platform/config';
-import { emptyWriteAheadLog, openDatabase, type Db } from './db';
+import { emptyWriteAheadLog, exclusively, openDatabase, type Db } from './db';
 import { migrateToLatest } from './db/migrations';
 import { seedDemoData } from './demo/seed';
 import { storeBuiltInInstruments } from './surveys/instruments';
@@ -55,13 +55,16 @@ export async function startApp(env: Record<string, string | undefined>, now: Dat
 	const config = loadConfig(env);
 	const db = openDatabase(config);
 	try {
-		await migrateToLatest(db);
-		await storeBuiltInInstruments(db);
-		await checkDatabaseKind(db, config);
-		const today = ukDate(now);
-		if (config.demo && !(await hasOrganisations(db))) await seedDemoData(db, today);
-		await closeDueRounds(db, today);
-		await applyDueMoves(db, today);
+		// Several instances may start at once on one PostgreSQL database: one at a time here.
+		await exclusively(db, 'start-up', async (first) => {
+			await migrateToLatest(first);
+			await storeBuiltInInstruments(first);
+			await checkDatabaseKind(first, config);
+			const today = ukDate(now);
+			if (config.demo && !(await hasOrganisations(first))) await seedDemoData(first, today);
+			await closeDueRounds(first, today);
+			await applyDueMoves(first, today);
+		});
 		// A log left by a server that stopped before emptying it.
 		await emptyWriteAheadLog(db);
 		const notices =

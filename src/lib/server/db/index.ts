@@ -53,7 +53,8 @@ const postgresTypes = {
 } as pg.CustomTypesConfig;
 
 function openPostgres(url: string, poolSize: number): Db {
-	const pool = new pg.Pool({ connectionString: url, max: poolSize, types: postgresTypes });
+	// A server that cannot be reached fails a request (and /healthz) within seconds rather than hanging it.
+	const pool = new pg.Pool({ connectionString: url, max: poolSize, types: postgresTypes, connectionTimeoutMillis: 10_000 });
 	// An idle connection the server dropped is replaced on next use; the error must not end the process.
 	pool.on('error', (error) => console.error(`PostgreSQL connection lost: ${error.message}`));
 	return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
@@ -138,6 +139,23 @@ export function databaseIdentity(db: DbOrTx): object {
 export async function lockFor(tx: DbOrTx, ...keys: string[]): Promise<void> {
 	if (engineOf(tx) !== 'postgres') return;
 	for (const key of [...keys].sort()) await sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`.execute(tx);
+}
+
+/**
+ * Runs `work` while no other instance runs the same `key` (start-up on PostgreSQL: migrations,
+ * instruments, the demo seed), on one connection that it hands to `work` (so a pool of one
+ * cannot wait on itself). On SQLite, one server per file, it just runs `work`.
+ */
+export async function exclusively<T>(db: Db, key: string, work: (db: Db) => Promise<T>): Promise<T> {
+	if (engineOf(db) !== 'postgres') return work(db);
+	return db.connection().execute(async (connection) => {
+		await sql`select pg_advisory_lock(hashtextextended(${key}, 0))`.execute(connection);
+		try {
+			return await work(connection);
+		} finally {
+			await sql`select pg_advisory_unlock(hashtextextended(${key}, 0))`.execute(connection);
+		}
+	});
 }
 
 /** Runs `work` in a transaction, or inside the caller's when there already is one. */
