@@ -1,6 +1,6 @@
 import type { Config } from '$lib/server/platform/config';
 import type { Db } from '$lib/server/db';
-import type { Mailer } from '$lib/server/platform/mail';
+import type { MailService } from '$lib/server/mail/mail-worker';
 import type { SignedInUser } from '$lib/server/identity';
 
 declare global {
@@ -8,7 +8,8 @@ declare global {
 		interface Locals {
 			db: Db;
 			config: Config;
-			mailer: Mailer;
+			/** The outbox worker of this instance: nudge it after a change has queued mail. */
+			mail: MailService;
 			/** Resolved once per request in hooks.server.ts; null when nobody is signed in. */
 			user: SignedInUser | null;
 			sessionId: string | null;

@@ -4,7 +4,11 @@ import { sequence } from '@sveltejs/kit/hooks';
 import { ukDate } from '$lib/dates';
 import { startApp, type AppContext } from '$lib/server/app';
 import { describeDatabase } from '$lib/server/platform/config';
-import { consoleMailer } from '$lib/server/platform/mail';
+import { consoleMailer, smtpMailer } from '$lib/server/mail/mailer';
+import { startMailWorker, type MailService } from '$lib/server/mail/mail-worker';
+import { forgetOldSentMail } from '$lib/server/mail/outbox';
+import { runSurveyCalendar } from '$lib/server/calendar/calendar-pass';
+import { mailOrigin } from '$lib/server/platform/config';
 import { compressResponses } from '$lib/server/platform/compression';
 import { dataRequestStatus, refuseReservedActions, securityHeaders } from '$lib/server/platform/request-guards';
 import { applyDueMoves } from '$lib/server/organisations/practice-moves';
@@ -20,6 +24,7 @@ import {
 } from '$lib/server/accounts/sessions';
 
 let app: AppContext | undefined;
+let mail: MailService | undefined;
 
 export const init: ServerInit = async () => {
 	try {
@@ -30,9 +35,12 @@ export const init: ServerInit = async () => {
 		process.exit(1);
 	}
 	const { config } = app;
+	const mailer = config.smtp ? smtpMailer(config.smtp) : consoleMailer;
+	mail = { bySmtp: config.smtp !== undefined, description: mailer.description, nudge: startMailWorker(app.db, mailer).nudge };
 	console.log(
 		`Belonging: database ${describeDatabase(config)}, MIN_RESPONSES=${config.minResponses}${config.demo ? ', demo data on' : ''}`
 	);
+	console.log(`Belonging: mail goes to ${mailer.description}`);
 	for (const line of app.notices) console.log(line);
 };
 
@@ -40,18 +48,21 @@ const DUE_CHECK_INTERVAL_MS = 60_000;
 let lastDueCheck = Date.now();
 
 const context: Handle = async ({ event, resolve }) => {
-	if (!app) throw new Error('Belonging has not started');
+	if (!app || !mail) throw new Error('Belonging has not started');
 	event.locals.db = app.db;
 	event.locals.config = app.config;
-	event.locals.mailer = consoleMailer;
+	event.locals.mail = mail;
 	// Dated changes happen without a scheduler: checked at start-up and then at most once a minute.
 	if (Date.now() - lastDueCheck > DUE_CHECK_INTERVAL_MS) {
 		lastDueCheck = Date.now();
 		const today = ukDate();
 		await closeDueRounds(app.db, today);
+		const calendar = await runSurveyCalendar(app.db, { today, now: new Date(), origin: mailOrigin(app.config), minResponses: app.config.minResponses });
+		if (calendar.mails > 0) mail.nudge();
 		await forgetKeysOfClosedRounds(app.db, today);
 		await applyDueMoves(app.db, today);
 		await deleteExpiredSessions(app.db);
+		await forgetOldSentMail(app.db);
 		// Rewrites whole rounds on PostgreSQL, so it runs beside requests rather than before one.
 		sealAnsweredRounds(app.db, today).catch((error) => console.error('Sealing answered rounds failed:', error));
 	}

@@ -5,7 +5,6 @@
 import { isActionFailure, isHttpError, isRedirect } from '@sveltejs/kit';
 import type { Config } from '../../src/lib/server/platform/config';
 import type { Db } from '../../src/lib/server/db';
-import { memoryMailer } from '../../src/lib/server/platform/mail';
 import { hashPassword, type ScryptCost } from '../../src/lib/server/accounts/passwords';
 import { createUser, getUser, toSignedInUser, type Scope } from '../../src/lib/server/accounts/users';
 import type { Role, SignedInUser } from '../../src/lib/server/identity';
@@ -48,7 +47,6 @@ export function fakeEvent(options: EventOptions) {
 	if (typeof body === 'string') headers['content-type'] ??= 'application/x-www-form-urlencoded';
 	const method = options.method ?? (body === null ? 'GET' : 'POST');
 	const jar = options.cookies ?? new Map();
-	const mailer = memoryMailer();
 	return {
 		request: new Request(url, { method, body, headers, duplex: 'half' } as RequestInit),
 		url,
@@ -57,7 +55,7 @@ export function fakeEvent(options: EventOptions) {
 		locals: {
 			db: options.db,
 			config: { minResponses: 5, demo: false, databasePath: ':memory:', surveyLimitKey: TEST_SURVEY_LIMIT_KEY, origin: 'http://localhost', secureCookies: false, ...options.config },
-			mailer,
+			mail: { bySmtp: true, description: 'the test outbox', nudge: () => {} },
 			user: options.user ?? null,
 			sessionId: null,
 			adminResetNotice: null
@@ -69,10 +67,8 @@ export function fakeEvent(options: EventOptions) {
 			delete: (name: string) => void jar.delete(name)
 		},
 		getClientAddress: () => options.clientAddress ?? '192.0.2.1',
-		setHeaders: () => {},
-		/** The messages the action "sent". */
-		mailer
-	} as never as import('@sveltejs/kit').RequestEvent & { mailer: ReturnType<typeof memoryMailer> };
+		setHeaders: () => {}
+	} as never as import('@sveltejs/kit').RequestEvent;
 }
 
 let counter = 0;

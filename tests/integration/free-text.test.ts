@@ -54,7 +54,7 @@ describe('control characters and ids', () => {
 	});
 
 	it('refuses a name that is only control characters', async () => {
-		const outcome = await inviteUser(t.db, f.users.admin, { email: 'nul@example.nhs.uk', displayName: '\u0000\u0001', role: 'practice_manager', scope: { practiceIds: [f.practices.a1.id] } }, { origin: 'http://localhost', mailer: null });
+		const outcome = await inviteUser(t.db, f.users.admin, { email: 'nul@example.nhs.uk', displayName: '\u0000\u0001', role: 'practice_manager', scope: { practiceIds: [f.practices.a1.id] } }, { origin: 'http://localhost', mail: false });
 		expect(outcome).toMatchObject({ ok: false, status: 400, problems: [{ field: 'displayName' }] });
 		expect(await countRows(t.db, 'account_link')).toBe(0);
 	});

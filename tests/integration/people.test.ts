@@ -6,7 +6,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LINK_PROBLEMS } from '../../src/lib/server/accounts/account-links';
 import type { Db } from '../../src/lib/server/db';
-import { memoryMailer } from '../../src/lib/server/platform/mail';
+import { queuedMail } from '../helpers/mail';
 import { verifyPassword } from '../../src/lib/server/accounts/passwords';
 import { acceptInvitation, changePassword, resetPassword } from '../../src/lib/server/accounts/choosing-password';
 import { disableUser, removePracticeAccess, signOutEverywhere, updateUser } from '../../src/lib/server/accounts/people-changes';
@@ -42,14 +42,12 @@ async function auditActions(db: Db): Promise<{ action: string; actor_label: stri
 describe('people', () => {
 	let t: TestDatabase;
 	let f: AccessFixture;
-	let mailer: ReturnType<typeof memoryMailer>;
 	let send: LinkOptions;
 
 	beforeEach(async () => {
 		t = await createTestDatabase();
 		f = await createAccessFixture(t.db);
-		mailer = memoryMailer();
-		send = { origin: 'https://belonging.example.org', mailer, now: T0 };
+		send = { origin: 'https://belonging.example.org', mail: true, now: T0 };
 	});
 	afterEach(() => t.close());
 
@@ -73,10 +71,10 @@ describe('people', () => {
 			expect(link.url).toMatch(/^https:\/\/belonging\.example\.org\/invitation\/[A-Za-z0-9_-]{43}$/);
 			expect(link.expiresAt.toISOString()).toBe('2026-11-29T10:00:00.000Z');
 			expect(link.mailed).toBe(true);
-			expect(mailer.sent).toHaveLength(1);
-			expect(mailer.sent[0]!.to).toBe('new.person@example.nhs.uk');
-			expect(mailer.sent[0]!.text).toContain(link.url);
-			expect(mailer.sent[0]!.text).toContain('as a practice manager');
+			expect((await queuedMail(t.db))).toHaveLength(1);
+			expect((await queuedMail(t.db))[0]!.to).toBe('new.person@example.nhs.uk');
+			expect((await queuedMail(t.db))[0]!.text).toContain(link.url);
+			expect((await queuedMail(t.db))[0]!.text).toContain('as a practice manager');
 			const audit = (await auditActions(t.db)).at(-1)!;
 			expect(audit).toMatchObject({ action: 'invitation_issued', actor_label: 'admin@matrix.example', practice_id: f.practices.a2.id });
 			expect(audit.summary).toBe('Invited Bernadette Quigley (new.person@example.nhs.uk) as Practice manager: Practice A2');
@@ -92,7 +90,7 @@ describe('people', () => {
 				send
 			);
 			expect(outcome).toMatchObject({ ok: false, status: 409, problems: [{ field: 'email' }] });
-			expect(mailer.sent).toHaveLength(0);
+			expect((await queuedMail(t.db))).toHaveLength(0);
 		});
 
 		it('accepts the invitation once: the password is set and audited, and a second use is refused', async () => {
@@ -156,7 +154,7 @@ describe('people', () => {
 			const again = await reissueInvitation(t.db, f.users.pcnLead, user.id, { ...send, now: later });
 			if (!again.ok) throw new Error('expected a new invitation');
 			expect(again.link.expiresAt.toISOString()).toBe('2026-12-07T10:00:00.000Z');
-			expect(mailer.sent.map((m) => m.to)).toEqual(['new.person@example.nhs.uk', 'new.person@example.nhs.uk']);
+			expect((await queuedMail(t.db)).map((m) => m.to)).toEqual(['new.person@example.nhs.uk', 'new.person@example.nhs.uk']);
 			expect((await acceptInvitation(t.db, tokenOf(link.url), GOOD_PASSWORD, { now: later, cost: TEST_COST })).ok).toBe(false);
 			expect((await acceptInvitation(t.db, tokenOf(again.link.url), GOOD_PASSWORD, { now: later, cost: TEST_COST })).ok).toBe(true);
 			// Accepted now: there is nothing left to send again.
@@ -179,7 +177,7 @@ describe('people', () => {
 			if (!issued.ok) throw new Error('expected a reset link');
 			expect(issued.link.url).toMatch(/^https:\/\/belonging\.example\.org\/reset-password\//);
 			expect(issued.link.expiresAt.toISOString()).toBe('2026-11-22T11:00:00.000Z');
-			expect(mailer.sent[0]).toMatchObject({ to: target.email, subject: 'Reset your Belonging password' });
+			expect((await queuedMail(t.db))[0]).toMatchObject({ to: target.email, subject: 'Reset your Belonging password' });
 			expect((await auditActions(t.db)).at(-1)).toMatchObject({ action: 'password_reset_issued', actor_label: 'admin@matrix.example' });
 
 			const token = tokenOf(issued.link.url);
@@ -205,18 +203,18 @@ describe('people', () => {
 			await requestPasswordReset(t.db, 'nobody@example.nhs.uk', send);
 			await requestPasswordReset(t.db, pending.email, send);
 			await requestPasswordReset(t.db, f.others.managerB1.email, send);
-			expect(mailer.sent.map((m) => m.to)).toEqual([pending.email]); // the invitation only
+			expect((await queuedMail(t.db)).map((m) => m.to)).toEqual([pending.email]); // the invitation only
 
-			mailer.sent.length = 0;
+			await t.db.deleteFrom('mail_outbox').execute();
 			for (let minute = 0; minute < 5; minute++) {
 				await requestPasswordReset(t.db, ' Manager.A1@Matrix.example ', { ...send, now: new Date(T0.getTime() + minute * 60_000) });
 			}
-			expect(mailer.sent.map((m) => m.to)).toEqual([f.users.manager.email, f.users.manager.email, f.users.manager.email]);
+			expect((await queuedMail(t.db)).map((m) => m.to)).toEqual([f.users.manager.email, f.users.manager.email, f.users.manager.email]);
 			// An hour after the first, one more may go.
 			await requestPasswordReset(t.db, f.users.manager.email, { ...send, now: new Date(T0.getTime() + 60 * 60_000 + 1) });
-			expect(mailer.sent).toHaveLength(4);
+			expect((await queuedMail(t.db))).toHaveLength(4);
 			// Only the newest link works.
-			const tokens = mailer.sent.map((m) => tokenOf(/https:\S+/.exec(m.text)![0]));
+			const tokens = (await queuedMail(t.db)).map((m) => tokenOf(/https:\S+/.exec(m.text)![0]));
 			const now = new Date(T0.getTime() + 61 * 60_000);
 			expect((await resetPassword(t.db, tokens[2]!, GOOD_PASSWORD, { now, cost: TEST_COST })).ok).toBe(false);
 			expect((await resetPassword(t.db, tokens[3]!, GOOD_PASSWORD, { now, cost: TEST_COST })).ok).toBe(true);
@@ -300,7 +298,7 @@ describe('people', () => {
 			const outcome = await inviteUser(t.db, lead(), { email: 'x@example.nhs.uk', displayName: 'X Person', role, scope: resolved }, send);
 			expect(outcome).toMatchObject({ ok: false, status: 403, problems: [{ field }] });
 			expect(await findUserByEmail(t.db, 'x@example.nhs.uk')).toBeUndefined();
-			expect(mailer.sent).toHaveLength(0);
+			expect((await queuedMail(t.db))).toHaveLength(0);
 		});
 
 		it('can invite a link worker for a practice in their PCN, and another PCN lead for their PCN', async () => {
@@ -366,14 +364,14 @@ describe('people', () => {
 			const invited = await inviteUser(t.db, f.users.admin, { email: 'shared@example.nhs.uk', displayName: 'Sam Shared', role, scope: resolved }, send);
 			if (!invited.ok) throw new Error('fixture');
 			const linksBefore = await t.db.selectFrom('account_link').select('token_hash').where('user_id', '=', invited.user.id).execute();
-			mailer.sent.length = 0;
+			await t.db.deleteFrom('mail_outbox').execute();
 
 			const person = await getPersonFor(t.db, lead(), invited.user.id, T0);
 			expect(person).toMatchObject({ manageable: false });
 			const outcome = await reissueInvitation(t.db, lead(), invited.user.id, send);
 			expect(outcome).toMatchObject({ ok: false, status: 403 });
 			expect(JSON.stringify(outcome)).not.toContain('/invitation/');
-			expect(mailer.sent).toHaveLength(0);
+			expect((await queuedMail(t.db))).toHaveLength(0);
 			// The admin's link still works and no new one exists.
 			expect(await t.db.selectFrom('account_link').select('token_hash').where('user_id', '=', invited.user.id).execute()).toEqual(linksBefore);
 			expect(await acceptInvitation(t.db, tokenOf(invited.link.url), GOOD_PASSWORD, { cost: TEST_COST, now: T0 })).toMatchObject({ ok: true });

@@ -1,10 +1,11 @@
 /**
  * Start-up: check the configuration, open and migrate the database, store the built-in
- * instruments, guard real data from demo data, seed the demo, close rounds and apply practice
- * moves that are due.
+ * instruments, guard real data from demo data, seed the demo, close rounds, run the survey
+ * calendar and apply practice moves that are due.
  */
 import { ukDate } from '../dates';
-import { describeDatabase, loadConfig, type Config } from './platform/config';
+import { describeDatabase, loadConfig, mailOrigin, type Config } from './platform/config';
+import { runSurveyCalendar } from './calendar/calendar-pass';
 import { emptyWriteAheadLog, exclusively, openDatabase, type Db } from './db';
 import { migrateToLatest } from './db/migrations';
 import { seedDemoData } from './demo/seed';
@@ -63,6 +64,7 @@ export async function startApp(env: Record<string, string | undefined>, now: Dat
 			const today = ukDate(now);
 			if (config.demo && !(await hasOrganisations(first))) await seedDemoData(first, today);
 			await closeDueRounds(first, today);
+			await runSurveyCalendar(first, { today, now, origin: mailOrigin(config, env), minResponses: config.minResponses });
 			await applyDueMoves(first, today);
 		});
 		// A log left by a server that stopped before emptying it.

@@ -1,7 +1,7 @@
 /**
- * Single-use links that let someone set a password: invitations and password resets. There is
- * no mail server, so the person who creates a link sees it once to pass on, and the mailer
- * (console by default) is given a copy.
+ * Single-use links that let someone set a password: invitations and password resets. The person
+ * who creates a link sees it once to pass on, for when mail is not set up, and a copy goes by mail
+ * through the outbox.
  */
 import type { DbOrTx } from '../db';
 import type { AccountLinkPurpose, UserAccount } from '../db/schema';

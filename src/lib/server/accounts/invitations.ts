@@ -8,7 +8,9 @@ import { recordAudit } from '../platform/audit';
 import { refuse, type Outcome } from '../platform/outcome';
 import { atomically, isUniqueViolation, lockFor, type DbOrTx } from '../db';
 import type { AccountLinkPurpose, UserAccount } from '../db/schema';
-import type { Mailer, MailMessage } from '../platform/mail';
+import type { MailMessage } from '../mail/mailer';
+import { composeMail } from '../mail/compose';
+import { enqueueMail } from '../mail/outbox';
 import { DuplicateEmailError, createUser, displayNameSchema, emailSchema, findUserByEmail, type Scope } from './users';
 import { ROLE_NAMES, type Role, type SignedInUser } from '../identity';
 import {
@@ -29,28 +31,16 @@ import { organisationNames, scopeInWords } from './people-list';
 export interface LinkOptions {
 	/** The address people use, for the absolute link: config.origin, or the request's own origin. */
 	origin: string;
-	/** Null when nobody is to be mailed (the command line prints the link instead). */
-	mailer: Mailer | null;
+	/** Whether to mail the link too (through the outbox); the command line prints it instead. */
+	mail: boolean;
 	now?: Date;
 }
 
 export interface SentLink {
 	url: string;
 	expiresAt: Date;
-	/** Whether the mailer accepted the message; the link is shown on screen either way. */
+	/** Whether a copy went into the outbox; the link is shown on screen either way. */
 	mailed: boolean;
-}
-
-export async function deliver(mailer: Mailer | null, message: MailMessage): Promise<boolean> {
-	if (!mailer) return false;
-	try {
-		await mailer.send(message);
-		return true;
-	} catch (error) {
-		// The link is on the screen of the person who asked for it, so a mail failure is not fatal.
-		console.error(`Could not send mail to ${message.to}: ${(error as Error).message}`);
-		return false;
-	}
 }
 
 const ROLE_WITH_ARTICLE: Record<Role, string> = {
@@ -60,39 +50,39 @@ const ROLE_WITH_ARTICLE: Record<Role, string> = {
 	link_worker: 'a link worker'
 };
 
+const IGNORE = 'If you were not expecting this mail, you can ignore it: nothing changes unless the link is used.';
+
 export function linkMessage(purpose: AccountLinkPurpose, user: UserAccount, url: string, expiresAt: Date, from: string): MailMessage {
 	const until = formatWhen(expiresAt);
-	const ignore = 'If you were not expecting this message, you can ignore it: nothing changes unless the link is used.';
 	if (purpose === 'invitation') {
-		return {
+		return composeMail({
 			to: user.email,
 			subject: 'You are invited to Belonging',
-			text: [
-				`Hello ${user.display_name},`,
-				'',
+			greeting: `Hello ${user.display_name},`,
+			paragraphs: [
 				`${from} has invited you to Belonging as ${ROLE_WITH_ARTICLE[user.role]}.`,
-				'Belonging helps GP practices see how well their link worker is embedded in the team.',
-				'',
-				`Open this link to choose your password. It works once, until ${until}:`,
-				url,
-				'',
-				ignore
-			].join('\n')
-		};
+				'Belonging helps GP practices see how well their link worker is embedded in the team.'
+			],
+			action: { label: `Choose your password (the link works once, until ${until})`, url },
+			after: [IGNORE],
+			reason: `You are getting this mail because ${from} entered your address to give you an account.`
+		});
 	}
-	return {
+	return composeMail({
 		to: user.email,
 		subject: 'Reset your Belonging password',
-		text: [
-			`Hello ${user.display_name},`,
-			'',
-			'Someone asked to reset the password for your Belonging account.',
-			`Open this link to choose a new password. It works once, until ${until}:`,
-			url,
-			'',
-			ignore
-		].join('\n')
-	};
+		greeting: `Hello ${user.display_name},`,
+		paragraphs: ['Someone asked to reset the password for your Belonging account.'],
+		action: { label: `Choose a new password (the link works once, until ${until})`, url },
+		after: [IGNORE],
+		reason: 'You are getting this mail because a new password was asked for on your Belonging account.'
+	});
+}
+
+/** Puts the link's mail in the outbox, in the transaction that made the link, when mail is wanted. */
+async function queueLinkMail(tx: DbOrTx, options: LinkOptions, message: MailMessage, kind: 'invitation' | 'password_reset', now: Date) {
+	if (options.mail) await enqueueMail(tx, kind, message, now);
+	return options.mail;
 }
 
 export interface NewPerson {
@@ -128,6 +118,8 @@ export async function inviteUser(
 		created = await atomically(db, async (tx) => {
 			const user = await createUser(tx, { email: email.data, displayName: displayName.data, role: input.role, scope }, now);
 			const link = await issueAccountLink(tx, user.id, 'invitation', isSystem(inviter) ? null : inviter.id, now);
+			const url = `${options.origin}${link.path}`;
+			const mailed = await queueLinkMail(tx, options, linkMessage('invitation', user, url, link.expiresAt, nameOf(inviter)), 'invitation', now);
 			await recordAudit(
 				tx,
 				inviter,
@@ -138,16 +130,14 @@ export async function inviteUser(
 				},
 				now
 			);
-			return { user, link };
+			return { user, link: { url, expiresAt: link.expiresAt, mailed } };
 		});
 	} catch (error) {
 		// Two invitations for the same address at once: the unique index lets only one through.
 		if (error instanceof DuplicateEmailError || isUniqueViolation(error, 'user_account', 'email')) return duplicate;
 		throw error;
 	}
-	const url = `${options.origin}${created.link.path}`;
-	const mailed = await deliver(options.mailer, linkMessage('invitation', created.user, url, created.link.expiresAt, nameOf(inviter)));
-	return { ok: true, user: created.user, link: { url, expiresAt: created.link.expiresAt, mailed } };
+	return { ok: true, user: created.user, link: created.link };
 }
 
 /** A fresh invitation for someone who has not chosen a password yet; the old link stops working. */
@@ -179,14 +169,14 @@ export async function reissueInvitation(
 				: `${account.display_name}’s account is switched off. Ask an administrator if they need access again.`
 		);
 	}
-	const link = await atomically(db, async (tx) => {
+	const link = await atomically(db, async (tx): Promise<SentLink> => {
 		const issued = await issueAccountLink(tx, account.id, 'invitation', actor.id, now);
 		await recordAudit(tx, actor, { action: 'invitation_issued', summary: `Sent a new invitation to ${personLabel(account)}` }, now);
-		return issued;
+		const url = `${options.origin}${issued.path}`;
+		const mailed = await queueLinkMail(tx, options, linkMessage('invitation', account, url, issued.expiresAt, actor.displayName), 'invitation', now);
+		return { url, expiresAt: issued.expiresAt, mailed };
 	});
-	const url = `${options.origin}${link.path}`;
-	const mailed = await deliver(options.mailer, linkMessage('invitation', account, url, link.expiresAt, actor.displayName));
-	return { ok: true, user: account, link: { url, expiresAt: link.expiresAt, mailed } };
+	return { ok: true, user: account, link };
 }
 
 /** An administrator's one-hour reset link for someone who has a password; shown once and mailed. */
@@ -206,14 +196,14 @@ export async function issuePasswordReset(
 	if (!account.password_hash) {
 		return refuse(409, `${account.display_name} has not chosen a password yet. Send their invitation again instead.`);
 	}
-	const link = await atomically(db, async (tx) => {
+	const link = await atomically(db, async (tx): Promise<SentLink> => {
 		const issued = await issueAccountLink(tx, account.id, 'password_reset', actor.id, now);
 		await recordAudit(tx, actor, { action: 'password_reset_issued', summary: `Issued a password reset link for ${personLabel(account)}` }, now);
-		return issued;
+		const url = `${options.origin}${issued.path}`;
+		const mailed = await queueLinkMail(tx, options, linkMessage('password_reset', account, url, issued.expiresAt, actor.displayName), 'password_reset', now);
+		return { url, expiresAt: issued.expiresAt, mailed };
 	});
-	const url = `${options.origin}${link.path}`;
-	const mailed = await deliver(options.mailer, linkMessage('password_reset', account, url, link.expiresAt, actor.displayName));
-	return { ok: true, user: account, link: { url, expiresAt: link.expiresAt, mailed } };
+	return { ok: true, user: account, link };
 }
 
 /** Reset links the forgotten-password form may send for one account in an hour. */
@@ -233,7 +223,7 @@ export async function requestPasswordReset(db: DbOrTx, email: string, options: L
 	// The audit log already records every link this form issues, so it doubles as the counter.
 	// Counted and written in one transaction holding the account's lock, so requests at once (on
 	// one instance or several) cannot all pass the count before any is recorded.
-	const link = await atomically(db, async (tx) => {
+	await atomically(db, async (tx) => {
 		await lockFor(tx, `password-reset:${account.id}`);
 		const recent = await tx
 			.selectFrom('audit_event')
@@ -244,13 +234,11 @@ export async function requestPasswordReset(db: DbOrTx, email: string, options: L
 			.where('summary', '=', resetRequestSummary(account))
 			.where('occurred_at', '>', new Date(now.getTime() - RESET_REQUEST_WINDOW_MS).toISOString())
 			.executeTakeFirstOrThrow();
-		if (Number(recent.n) >= MAX_RESET_REQUESTS_PER_HOUR) return undefined;
+		if (Number(recent.n) >= MAX_RESET_REQUESTS_PER_HOUR) return;
 		const issued = await issueAccountLink(tx, account.id, 'password_reset', null, now);
 		await recordAudit(tx, { anonymous: RESET_REQUEST_ACTOR }, { action: 'password_reset_issued', summary: resetRequestSummary(account) }, now);
-		return issued;
+		await queueLinkMail(tx, options, linkMessage('password_reset', account, `${options.origin}${issued.path}`, issued.expiresAt, ''), 'password_reset', now);
 	});
-	if (!link) return;
-	await deliver(options.mailer, linkMessage('password_reset', account, `${options.origin}${link.path}`, link.expiresAt, ''));
 }
 
 /** Names the account by email alone, which does not change, because the hourly count matches on it. */

@@ -131,7 +131,7 @@ export async function createUserFromCommandLine(db: DbOrTx, args: readonly strin
 		db,
 		{ system: 'command line' },
 		{ email: parsed.email!, displayName: parsed.name!, role: role.data!, scope: { pcnIds, practiceIds } },
-		{ origin: options.origin, mailer: null, now: options.now }
+		{ origin: options.origin, mail: false, now: options.now }
 	);
 	if (!outcome.ok) return { ok: false, problems: outcome.problems.map((p) => p.message) };
 

@@ -13,6 +13,7 @@ import * as surveyGuards from '../../../../migrations/20261202_01_survey_guards'
 import * as adminResetNotice from '../../../../migrations/20261202_02_admin_reset_notice';
 import * as roundSummaries from '../../../../migrations/20261203_01_round_summaries';
 import * as sharedLimits from '../../../../migrations/20261203_02_shared_limits';
+import * as mailAndCalendar from '../../../../migrations/20261203_03_mail_and_calendar';
 import type { Db } from './index';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -25,7 +26,8 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
 	'20261202_01_survey_guards': surveyGuards,
 	'20261202_02_admin_reset_notice': adminResetNotice,
 	'20261203_01_round_summaries': roundSummaries,
-	'20261203_02_shared_limits': sharedLimits
+	'20261203_02_shared_limits': sharedLimits,
+	'20261203_03_mail_and_calendar': mailAndCalendar
 };
 
 function migrator(db: Db): Migrator {

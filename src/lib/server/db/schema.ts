@@ -88,6 +88,8 @@ export interface RoundTable {
 	public_token: string;
 	requires_code: Generated<number>;
 	created_at: string;
+	/** 1 for a draft the survey calendar made: it opens on its opening date by itself. */
+	planned_by_calendar: Generated<number>;
 }
 
 export interface ResponseTable {
@@ -321,6 +323,64 @@ export interface PracticeActionTable {
 	updated_at: string;
 }
 
+export type MailStatus = 'waiting' | 'sending' | 'sent' | 'failed';
+
+/** A mail on its way: written with the change that causes it, sent by the outbox worker. */
+export interface MailOutboxTable {
+	id: Generated<number>;
+	/** What the mail is about, e.g. 'invitation' or 'round_opened' (see mail/kinds.ts). */
+	kind: string;
+	recipient: string;
+	subject: string;
+	/** Cleared once sent: a body may carry a single-use link. */
+	text_body: string | null;
+	html_body: string | null;
+	status: MailStatus;
+	attempts: Generated<number>;
+	next_attempt_at: string;
+	/** While 'sending': when the worker's claim runs out and another may take the mail. */
+	claimed_until: string | null;
+	last_error: string | null;
+	created_at: string;
+	sent_at: string | null;
+}
+
+export type CalendarCadence = 'every' | 'months';
+
+/** A practice's survey calendar: when its rounds run, so they can be planned and opened by themselves. */
+export interface SurveyCalendarTable {
+	practice_id: number;
+	cadence: CalendarCadence;
+	/** 'every': the number of months between openings, from anchor_on. */
+	every_months: number | null;
+	anchor_on: string | null;
+	/** 'months': the months of the year rounds open in, e.g. "3,9", on open_day. */
+	months: string | null;
+	open_day: number | null;
+	length_days: number;
+	/** Null: the headcount of the practice's last round. */
+	fixed_headcount: number | null;
+	requires_code: Generated<number>;
+	/** The last opening date the calendar has planned (or skipped). */
+	planned_through: string | null;
+	updated_at: string;
+	updated_by: number | null;
+}
+
+/** A reminder mail a round has had, so each goes once. */
+export interface RoundNoticeTable {
+	round_id: number;
+	kind: string;
+	sent_on: string;
+}
+
+/** A person's choice about one kind of reminder mail, where it differs from their role's default. */
+export interface MailPreferenceTable {
+	user_id: number;
+	kind: string;
+	wanted: number;
+}
+
 export interface Database {
 	app_meta: AppMetaTable;
 	icb: IcbTable;
@@ -356,6 +416,10 @@ export interface Database {
 	link_worker_assessment: LinkWorkerAssessmentTable;
 	link_worker_assessment_answer: LinkWorkerAssessmentAnswerTable;
 	practice_action: PracticeActionTable;
+	mail_outbox: MailOutboxTable;
+	survey_calendar: SurveyCalendarTable;
+	round_notice: RoundNoticeTable;
+	mail_preference: MailPreferenceTable;
 }
 
 export type Icb = Selectable<IcbTable>;

@@ -41,7 +41,12 @@ export const AUDIT_ACTIONS = {
 	flag_changed: 'Changed an infrastructure flag',
 	assessment_saved: 'Saved a link worker assessment',
 	action_recorded: 'Recorded an action',
-	action_changed: 'Changed an action'
+	action_changed: 'Changed an action',
+	mail_failed: 'Could not deliver a mail',
+	mail_retried: 'Sent a mail again',
+	calendar_changed: 'Changed a survey calendar',
+	round_planned: 'Planned a round',
+	mail_preferences_changed: 'Chose reminder mails'
 } as const;
 export type AuditAction = keyof typeof AUDIT_ACTIONS;
 

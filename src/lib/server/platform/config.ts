@@ -45,6 +45,26 @@ const envSchema = z.object({
 		.trim()
 		.refine((v) => /^https?:\/\/[^/\s]+$/.test(v), 'must be the address people use, like https://belonging.example.org (no path)')
 		.optional(),
+	SMTP_URL: z
+		.string()
+		.trim()
+		.refine((v) => {
+			if (!/^smtps?:\/\/\S+$/.test(v)) return false;
+			try {
+				return new URL(v).hostname !== '';
+			} catch {
+				return false;
+			}
+		}, 'must be an SMTP address, like smtp://user:password@smtp.example.nhs.uk:587 (STARTTLS) or smtps://…:465 (TLS)')
+		.optional(),
+	MAIL_FROM: z
+		.string()
+		.trim()
+		.refine(
+			(v) => /^[^<>@\s]+@[^<>@\s]+\.[^<>@\s]+$/.test(v) || /^[^<>@\r\n]*<[^<>@\s]+@[^<>@\s]+\.[^<>@\s]+>$/.test(v),
+			'must be an address, like belonging@nhs.net or "Belonging <belonging@nhs.net>"'
+		)
+		.optional(),
 	MIN_RESPONSES: z
 		.string()
 		.trim()
@@ -74,6 +94,8 @@ export interface Config {
 	origin: string | undefined;
 	/** Session cookies carry `Secure` whenever the site is served over https. */
 	secureCookies: boolean;
+	/** SMTP_URL and MAIL_FROM: mail goes out through SMTP; without them, to the server log. */
+	smtp?: { url: string; from: string };
 }
 
 export class ConfigError extends Error {
@@ -100,7 +122,13 @@ export function loadConfig(env: Record<string, string | undefined>, use: 'server
 			})
 		);
 	}
-	const { DATABASE_PATH, DATABASE_URL, DATABASE_POOL_SIZE, SURVEY_LIMIT_SECRET, MIN_RESPONSES, DEMO, ORIGIN } = parsed.data;
+	const { DATABASE_PATH, DATABASE_URL, DATABASE_POOL_SIZE, SURVEY_LIMIT_SECRET, MIN_RESPONSES, DEMO, ORIGIN, SMTP_URL, MAIL_FROM } = parsed.data;
+	if (SMTP_URL && !MAIL_FROM) {
+		throw new ConfigError(['SMTP_URL is set but MAIL_FROM is not: set MAIL_FROM to the address mail comes from (with NHSmail, the account SMTP_URL signs in as).']);
+	}
+	if (MAIL_FROM && !SMTP_URL) {
+		throw new ConfigError(['MAIL_FROM is set but SMTP_URL is not: mail goes to the server log without SMTP_URL, so set both or neither.']);
+	}
 	if (DATABASE_URL && DATABASE_PATH) {
 		throw new ConfigError([
 			'DATABASE_URL and DATABASE_PATH are both set: set DATABASE_URL for PostgreSQL or DATABASE_PATH for an SQLite file, not both.'
@@ -123,7 +151,8 @@ export function loadConfig(env: Record<string, string | undefined>, use: 'server
 		surveyLimitKey: SURVEY_LIMIT_SECRET ? createHash('sha256').update(`survey-limit\u0000${SURVEY_LIMIT_SECRET}`).digest() : randomBytes(32),
 		demo: DEMO,
 		origin: ORIGIN,
-		secureCookies: ORIGIN?.startsWith('https://') ?? false
+		secureCookies: ORIGIN?.startsWith('https://') ?? false,
+		...(SMTP_URL && MAIL_FROM ? { smtp: { url: SMTP_URL, from: MAIL_FROM } } : {})
 	};
 }
 
@@ -137,4 +166,9 @@ export function describeDatabase(config: Pick<Config, 'databasePath' | 'database
 	} catch {
 		return 'PostgreSQL';
 	}
+}
+
+/** The address links in background mail point to: ORIGIN, or the local server when it is unset. */
+export function mailOrigin(config: Pick<Config, 'origin'>, env: Record<string, string | undefined> = process.env): string {
+	return config.origin ?? `http://localhost:${env.PORT ?? 3000}`;
 }

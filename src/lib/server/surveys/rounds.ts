@@ -30,6 +30,8 @@ export const newRoundSchema = z
 		staffHeadcount: z.int().min(1, 'Headcount must be at least 1').max(5000).nullable(),
 		status: z.enum(['draft', 'open', 'closed']).default('draft'),
 		requiresCode: z.boolean().default(false),
+		/** A draft the survey calendar made, which it opens on its opening date. */
+		plannedByCalendar: z.boolean().default(false),
 		publicToken: z.string().regex(/^[A-Za-z0-9_-]{4,64}$/).optional()
 	})
 	.refine((r) => r.closesOn >= r.opensOn, { path: ['closesOn'], error: 'The closing date must not be before the opening date' });
@@ -54,6 +56,7 @@ export async function createRound(db: DbOrTx, input: z.input<typeof newRoundSche
 			status: r.status,
 			public_token: r.publicToken ?? newPublicToken(),
 			requires_code: r.requiresCode ? 1 : 0,
+			planned_by_calendar: r.plannedByCalendar ? 1 : 0,
 			created_at: now.toISOString()
 		})
 		.returningAll()

@@ -17,10 +17,13 @@ export const actions = {
 		const form = await readForm(request, forgotSchema);
 		if (!form.ok) return form.failure;
 		const { email } = form.data;
-		const options = { origin: locals.config.origin ?? url.origin, mailer: locals.mailer };
+		const options = { origin: locals.config.origin ?? url.origin, mail: true };
 		// Looked up, written and mailed after the answer has gone, so a known address takes no longer
 		// to answer than an unknown one. The same answer either way, so the form cannot be used to find out.
-		afterResponse('A forgotten-password request', () => requestPasswordReset(locals.db, email, options));
+		afterResponse('A forgotten-password request', async () => {
+			await requestPasswordReset(locals.db, email, options);
+			locals.mail.nudge();
+		});
 		redirect(303, '/forgot-password?sent');
 	}
 } satisfies Actions;

@@ -53,8 +53,9 @@ export const load = (async (event) => {
 const updateSchema = z.object({ displayName: displayNameSchema, role: roleSchema, pcnIds: idList, practiceIds: idList });
 const removeSchema = z.object({ practiceIds: idList });
 
-function shownLink(kind: 'invitation' | 'reset', email: string, link: SentLink) {
-	return { link: { kind, email, url: link.url, expires: formatWhen(link.expiresAt), mailed: link.mailed } };
+function shownLink(locals: App.Locals, kind: 'invitation' | 'reset', email: string, link: SentLink) {
+	locals.mail.nudge();
+	return { link: { kind, email, url: link.url, expires: formatWhen(link.expiresAt), mailed: link.mailed && locals.mail.bySmtp } };
 }
 
 export const actions = {
@@ -98,10 +99,10 @@ export const actions = {
 		const { locals, url } = event;
 		const outcome = await issuePasswordReset(locals.db, viewer, userIdOf(event), {
 			origin: locals.config.origin ?? url.origin,
-			mailer: locals.mailer
+			mail: true
 		});
 		if (!outcome.ok) return refusalFailure(outcome);
-		return shownLink('reset', outcome.user.email, outcome.link);
+		return shownLink(locals, 'reset', outcome.user.email, outcome.link);
 	},
 
 	reinvite: async (event) => {
@@ -109,10 +110,10 @@ export const actions = {
 		const { locals, url } = event;
 		const outcome = await reissueInvitation(locals.db, viewer, userIdOf(event), {
 			origin: locals.config.origin ?? url.origin,
-			mailer: locals.mailer
+			mail: true
 		});
 		if (!outcome.ok) return refusalFailure(outcome);
-		return shownLink('invitation', outcome.user.email, outcome.link);
+		return shownLink(locals, 'invitation', outcome.user.email, outcome.link);
 	},
 
 	removeAccess: async (event) => {

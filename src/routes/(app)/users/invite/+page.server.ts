@@ -33,9 +33,10 @@ export const actions = {
 			locals.db,
 			viewer,
 			{ email, displayName, role, scope: { pcnIds, practiceIds } },
-			{ origin: locals.config.origin ?? url.origin, mailer: locals.mailer }
+			{ origin: locals.config.origin ?? url.origin, mail: true }
 		);
 		if (!outcome.ok) return refusalFailure(outcome, form.values);
+		locals.mail.nudge();
 		return {
 			invited: {
 				id: outcome.user.id,
@@ -44,7 +45,7 @@ export const actions = {
 				roleName: ROLE_NAMES[outcome.user.role],
 				url: outcome.link.url,
 				expires: formatWhen(outcome.link.expiresAt),
-				mailed: outcome.link.mailed
+				mailed: outcome.link.mailed && locals.mail.bySmtp
 			}
 		};
 	}

@@ -1,0 +1,25 @@
+/** Reading the outbox in tests: the mail a change queued, oldest first. */
+import type { Db } from '../../src/lib/server/db';
+
+export interface QueuedMail {
+	id: number;
+	kind: string;
+	to: string;
+	subject: string;
+	text: string;
+	html: string;
+	status: string;
+}
+
+export async function queuedMail(db: Db): Promise<QueuedMail[]> {
+	const rows = await db.selectFrom('mail_outbox').selectAll().orderBy('id').execute();
+	return rows.map((r) => ({
+		id: r.id,
+		kind: r.kind,
+		to: r.recipient,
+		subject: r.subject,
+		text: r.text_body ?? '',
+		html: r.html_body ?? '',
+		status: r.status
+	}));
+}
