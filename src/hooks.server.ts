@@ -36,7 +36,16 @@ export const init: ServerInit = async () => {
 	}
 	const { config } = app;
 	const mailer = config.smtp ? smtpMailer(config.smtp) : consoleMailer;
-	mail = { bySmtp: config.smtp !== undefined, description: mailer.description, nudge: startMailWorker(app.db, mailer).nudge };
+	const worker = startMailWorker(app.db, mailer);
+	mail = { bySmtp: config.smtp !== undefined, description: mailer.description, nudge: worker.nudge };
+	// adapter-node stops taking requests on SIGTERM or SIGINT and then waits for the process to
+	// have nothing left to do: the outbox worker, SMTP connections and the database pool end here.
+	const { db } = app;
+	process.once('sveltekit:shutdown', async () => {
+		await worker.stop();
+		mailer.close?.();
+		await db.destroy();
+	});
 	console.log(
 		`Belonging: database ${describeDatabase(config)}, MIN_RESPONSES=${config.minResponses}${config.demo ? ', demo data on' : ''}`
 	);

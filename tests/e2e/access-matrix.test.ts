@@ -145,6 +145,17 @@ const MATRIX: Record<string, Probe[]> = {
 	],
 	// Actions: everyone who reads the practice's results sees them; managers and PCN leads change them;
 	// an action on a PCN-lead-only flag is "not found" to the manager, like the flag.
+	// The survey calendar: for those who run rounds, at practices in their scope.
+	'/practices/[practiceId]/calendar': [
+		get('calendar of A1', (f) => `/practices/${f.practices.a1.id}/calendar`, signedIn({ admin: 403, pcnLead: 200, manager: 200, linkWorker: 403 })),
+		get('calendar of A2 (lead’s PCN only)', (f) => `/practices/${f.practices.a2.id}/calendar`, signedIn({ admin: 403, pcnLead: 200, manager: 404, linkWorker: 403 })),
+		get('calendar of B1 (other PCN)', (f) => `/practices/${f.practices.b1.id}/calendar`, signedIn({ admin: 403, pcnLead: 404, manager: 404, linkWorker: 403 })),
+		get('calendar of a practice that does not exist', () => '/practices/999999/calendar', signedIn({ admin: 403, pcnLead: 404, manager: 404, linkWorker: 403 })),
+		post('save A1’s calendar with an empty form', (f) => `/practices/${f.practices.a1.id}/calendar?/save`, signedIn({ admin: 403, pcnLead: 400, manager: 400, linkWorker: 403 })),
+		post('save B1’s calendar (other PCN)', (f) => `/practices/${f.practices.b1.id}/calendar?/save`, signedIn({ admin: 403, pcnLead: 404, manager: 404, linkWorker: 403 }),
+			() => ({ cadence: 'every', everyMonths: '6', anchorOn: '2099-01-05', lengthWeeks: '3', headcountSource: 'last_round' })),
+		post('switch off A1’s calendar when it has none', (f) => `/practices/${f.practices.a1.id}/calendar?/stop`, signedIn({ admin: 403, pcnLead: 409, manager: 409, linkWorker: 403 }))
+	],
 	'/practices/[practiceId]/actions': [
 		get('actions at A1', (f) => `/practices/${f.practices.a1.id}/actions`, signedIn({ admin: 403, pcnLead: 200, manager: 200, linkWorker: 200 })),
 		get('actions at A2 (lead’s PCN only)', (f) => `/practices/${f.practices.a2.id}/actions`, signedIn({ admin: 403, pcnLead: 200, manager: 404, linkWorker: 404 })),
@@ -245,6 +256,10 @@ const MATRIX: Record<string, Probe[]> = {
 		get('audit log', () => '/admin/audit', adminOnly(200)),
 		get('audit log with a bad filter (explained on the page)', () => '/admin/audit?from=not-a-date', adminOnly(200))
 	],
+	'/admin/mail': [
+		get('outgoing mail', () => '/admin/mail', adminOnly(200)),
+		post('send again a mail that does not exist', () => '/admin/mail?/retry', adminOnly(404), () => ({ mailId: '999999' }))
+	],
 	'/admin/audit/export': [get('audit log CSV', () => '/admin/audit/export', adminOnly(200))],
 	'/users': [get('people list', () => '/users', signedIn({ admin: 200, pcnLead: 200, manager: 403, linkWorker: 403 }))],
 	'/users/invite': [
@@ -274,7 +289,10 @@ const MATRIX: Record<string, Probe[]> = {
 		post('revoke an API token that does not exist', () => '/account?/revokeToken', signedIn({ admin: 403, pcnLead: 404, manager: 404, linkWorker: 404 }),
 			() => ({ tokenId: '999999' })),
 		// Only ever one's own notice; with none waiting there is nothing to clear.
-		post('mark the administrator-reset notice read', () => '/account?/dismissResetNotice', signedIn({ admin: 303, pcnLead: 303, manager: 303, linkWorker: 303 }))
+		post('mark the administrator-reset notice read', () => '/account?/dismissResetNotice', signedIn({ admin: 303, pcnLead: 303, manager: 303, linkWorker: 303 })),
+		// Round reminders are for those who run rounds.
+		post('choose a reminder that does not exist', () => '/account?/reminders', signedIn({ admin: 403, pcnLead: 400, manager: 400, linkWorker: 403 }),
+			() => ({ notices: 'round_scores' }))
 	],
 	// The API takes personal tokens only: a session cookie, however valid, is not enough.
 	'/api/v1/pcns/[pcnId]/heatmap': [

@@ -106,7 +106,7 @@ describe('migrations', () => {
 				round(practices[0]!.id, 'current', '2026-03-02', '2026-03-27'),
 				round(practices[1]!.id, 'only one', '2026-03-02', '2026-03-27')
 			]).execute();
-			expect(await migrateToLatest(t.db)).toEqual(['applied 20261203_02_shared_limits']);
+			expect(await migrateToLatest(t.db)).toEqual(['applied 20261203_02_shared_limits', 'applied 20261203_03_mail_and_calendar']);
 			const rounds = await t.db.selectFrom('round').select(['title', 'status', 'closed_on']).orderBy('title').execute();
 			expect(rounds).toEqual([
 				{ title: 'current', status: 'open', closed_on: null },

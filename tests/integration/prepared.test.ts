@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { preparedPerCount, preparedQuery } from '../../src/lib/server/db/prepared';
-import { createTestDatabase, type TestDatabase } from '../helpers/database';
+import { createTestDatabase, onPostgres, type TestDatabase } from '../helpers/database';
 
 describe('prepared queries', () => {
 	let t: TestDatabase;
@@ -46,6 +46,16 @@ describe('prepared queries', () => {
 			})
 			.catch(() => undefined);
 		expect((await setting.execute(t.db, { key: 'rolled back' })).rows).toEqual([]);
+	});
+
+	it.runIf(onPostgres)('is prepared on the PostgreSQL server once per connection, and a built query is not', async () => {
+		await t.db.transaction().execute(async (tx) => {
+			await setting.execute(tx, { key: 'a' });
+			await setting.execute(tx, { key: 'b' });
+			await tx.selectFrom('app_meta').select('key').where('key', '=', 'c').execute();
+			const prepared = await sql<{ statement: string }>`select statement from pg_prepared_statements`.execute(tx);
+			expect(prepared.rows.map((r) => r.statement)).toEqual(['select "value" from "app_meta" where "key" = $1']);
+		});
 	});
 
 	it('compiles a multi-row insert once per number of rows', async () => {

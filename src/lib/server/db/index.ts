@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
@@ -52,11 +53,31 @@ const postgresTypes = {
 	}
 } as pg.CustomTypesConfig;
 
+/**
+ * The SQL of prepared queries (prepared.ts) run on PostgreSQL. Each connection prepares these on
+ * the server the first time it runs one, under a name made from the text, and then only binds new
+ * values: the survey's submit path runs a dozen of them per post, and parsing and planning each
+ * anew cost as much as running it. Other queries (built per call, some with a varying number of
+ * values) stay unnamed, so a connection never gathers an unbounded number of prepared statements.
+ */
+export const PREPARED_ON_SERVER = new Set<string>();
+
+const statementName = (text: string) => `belonging_${createHash('sha256').update(text).digest('hex').slice(0, 24)}`;
+
+function prepareKnownStatements(client: pg.PoolClient): void {
+	const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+	client.query = ((config: unknown, ...rest: unknown[]) =>
+		typeof config === 'string' && PREPARED_ON_SERVER.has(config) && Array.isArray(rest[0])
+			? query({ name: statementName(config), text: config, values: rest[0] }, ...rest.slice(1))
+			: query(config, ...rest)) as typeof client.query;
+}
+
 function openPostgres(url: string, poolSize: number): Db {
 	// A server that cannot be reached fails a request (and /healthz) within seconds rather than hanging it.
 	const pool = new pg.Pool({ connectionString: url, max: poolSize, types: postgresTypes, connectionTimeoutMillis: 10_000 });
 	// An idle connection the server dropped is replaced on next use; the error must not end the process.
 	pool.on('error', (error) => console.error(`PostgreSQL connection lost: ${error.message}`));
+	pool.on('connect', prepareKnownStatements);
 	return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 

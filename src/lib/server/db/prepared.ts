@@ -7,7 +7,7 @@
  * own SQL), and the connection keeps the statement prepared (see openDatabase).
  */
 import type { Compilable, CompiledQuery, Kysely, QueryResult } from 'kysely';
-import { databaseIdentity, type DbOrTx } from './index';
+import { databaseIdentity, engineOf, PREPARED_ON_SERVER, type DbOrTx } from './index';
 import type { Database } from './schema';
 
 const SLOT = Symbol('slot');
@@ -41,6 +41,7 @@ export function preparedQuery<V extends string, R>(
 				const names = query.parameters.map((p) => (isSlot(p) ? (p[SLOT] as V) : undefined));
 				plan = { query, names };
 				compiled.set(key, plan);
+				if (engineOf(db) === 'postgres') PREPARED_ON_SERVER.add(query.sql);
 			}
 			const fixed = plan.query.parameters;
 			const parameters = plan.names.map((name, i) => (name === undefined ? fixed[i] : values[name]));

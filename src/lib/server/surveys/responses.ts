@@ -60,11 +60,15 @@ export interface SubmissionSource extends SubmittingFrom {
 }
 
 /**
- * Stores one checked submission in a single transaction: the count against the network's limit
- * (when `from` is given), the code's use, the page's single-use key, the response, its answers,
- * the comment (unlinked) and the day's count. A refusal rolls everything back, with one
+ * Stores one checked submission in a single transaction: the code's use, the page's single-use
+ * key, the response, its answers, the comment (unlinked), the day's count and the count against
+ * the network's limit (when `from` is given). A refusal rolls everything back, with one
  * exception: a wrong code still counts against the limit, so codes cannot be guessed without
  * end. A key already used means these answers were stored before.
+ *
+ * The two counts come last. Every submission from one network (a practice behind one address)
+ * updates the same limit rows, and every submission to a round the same day's row; on PostgreSQL
+ * each holds those rows until it commits, so taking them last keeps the wait behind them short.
  */
 export async function submitResponse(
 	db: Db,
@@ -74,15 +78,16 @@ export async function submitResponse(
 	submissionKey?: string,
 	from?: SubmissionSource
 ): Promise<SubmitOutcome> {
+	const countAgainstLimit = async (tx: DbOrTx) => {
+		if (!from) return;
+		const allowed = await claimSurveySubmission(tx, { id: roundId, staffHeadcount: from.staffHeadcount }, from, from.now);
+		if (!allowed.ok) throw new Refused(allowed);
+	};
 	try {
 		const outcome = await db.transaction().execute(async (tx): Promise<SubmitOutcome> => {
 			const [round] = (await roundToAnswer.execute(tx, { roundId })).rows;
 			if (!round || surveyAvailability(round, today) !== 'open') {
 				throw new Refused(refuse(409, 'This survey closed before your answers arrived, so they were not saved.'));
-			}
-			if (from) {
-				const allowed = await claimSurveySubmission(tx, { id: roundId, staffHeadcount: from.staffHeadcount }, from, from.now);
-				if (!allowed.ok) throw new Refused(allowed);
 			}
 			if (round.requires_code) {
 				const use = await useCode(tx, roundId, submission.code ?? '');
@@ -91,7 +96,8 @@ export async function submitResponse(
 						use === 'already_used'
 							? 'That code has already been used. Each code works once.'
 							: 'That code is not valid for this survey. Check it against your slip.';
-					// Committed: the attempt stays counted, and nothing else was written.
+					// Committed: the attempt stays counted (or, over the limit, the limit answers), and nothing else was written.
+					await countAgainstLimit(tx);
 					return refuse(400, problem, fieldName.code);
 				}
 			}
@@ -99,6 +105,7 @@ export async function submitResponse(
 				throw new Refused({ ok: true, storedEarlier: true });
 			}
 			await storeResponse(tx, roundId, await itemIdsOf(tx, round.instrument_version_id), submission, today);
+			await countAgainstLimit(tx);
 			return { ok: true, storedEarlier: false };
 		});
 		if (outcome.ok) emptyWriteAheadLogSoon(db);

@@ -14,11 +14,14 @@ import { createSession, deleteSessionCookie, setSessionCookie } from '$lib/serve
 import { ROLE_NAMES } from '$lib/server/identity';
 import type { Actions, PageServerLoad } from './$types';
 import { formatWhen } from '$lib/dates';
+import { noticeChoices, NOTICE_ROLES, saveNoticeChoices } from '$lib/server/accounts/mail-preferences';
+import { ROUND_NOTICE_KINDS } from '$lib/server/mail/kinds';
 
 const DONE: Record<string, string> = {
 	'password-changed': 'Your password has been changed. You have been signed out on every other computer and phone.',
 	'password-reset': 'Your new password is saved and you are signed in. You have been signed out everywhere else.',
-	'token-revoked': 'The token has been revoked. Anything still using it can no longer read your data.'
+	'token-revoked': 'The token has been revoked. Anything still using it can no longer read your data.',
+	'reminders-saved': 'Your choice of reminder mails is saved.'
 };
 
 /** `?done=constructor` must not reach Object.prototype. */
@@ -39,6 +42,7 @@ export const load = (async (event) => {
 					lastUsed: t.lastUsedAt ? formatWhen(new Date(t.lastUsedAt)) : null
 				}))
 			: null,
+		reminders: await noticeChoices(event.locals.db, user),
 		maxTokens: MAX_ACTIVE_TOKENS,
 		rateLimit: API_RATE_LIMIT,
 		done: doneMessage(event.url.searchParams.get('done'))
@@ -52,9 +56,21 @@ const changePasswordSchema = z
 /** The token forms' failures are shown there, not by the password form; a token not found is said in place. */
 const TOKEN_FORMS = { extra: { section: 'tokens' as const }, notFoundInForm: true };
 
+const remindersSchema = z.object({
+	notices: z.array(z.enum(ROUND_NOTICE_KINDS, { error: 'Choose reminders from the list' })).max(ROUND_NOTICE_KINDS.length, 'Choose each reminder once')
+});
+
 const revokeTokenSchema = z.object({ tokenId: idTextSchema('Choose a token to revoke') });
 
 export const actions = {
+	reminders: async (event) => {
+		const user = guard(event, { roles: NOTICE_ROLES });
+		const form = await readForm(event.request, remindersSchema, { multiple: ['notices'] });
+		if (!form.ok) return form.failure;
+		await saveNoticeChoices(event.locals.db, user, [...new Set(form.data.notices)]);
+		redirect(303, '/account?done=reminders-saved');
+	},
+
 	dismissResetNotice: async (event) => {
 		const user = guard(event);
 		await dismissAdminResetNotice(event.locals.db, user);
