@@ -105,6 +105,7 @@ describe('the survey calendar', () => {
 		expect(mails[0]!.subject).toBe('Practice A2: “Winter 2026–27 staff survey” opens on 11 January 2027');
 		expect(mails[0]!.text).toContain(`https://belonging.example.org/s/${planned!.public_token}`);
 		expect(mails[0]!.text).toContain(`https://belonging.example.org/rounds/${planned!.id}/share`);
+		expect(mails[0]!.text).toContain(`https://belonging.example.org/rounds/${planned!.id}/poster`);
 		expect(mails[0]!.text).toContain('opens by itself on its opening day');
 		expect(mails[0]!.text).toContain('because you are a practice manager for Practice A2');
 		expect(mails[0]!.text).toContain('https://belonging.example.org/account');

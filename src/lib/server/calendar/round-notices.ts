@@ -102,7 +102,8 @@ function body(kind: RoundNotice, round: NoticeRound, facts: NoticeFacts): { para
 					round.isCalendarDraft
 						? 'The survey calendar planned it as a draft, and it opens by itself on its opening day. You can still change its dates or headcount, or delete it, before then.'
 						: 'It opens by itself on its opening day.',
-					`From that day staff can answer at ${link}. The round’s sharing page has the poster with its QR code to print or put on a screen, and a message to send to staff.`
+					`From that day staff can answer at ${link}.`,
+					`The poster with its QR code, to print or put on a screen: ${roundPage}/poster. The round’s sharing page below has a message to send to staff.`
 				],
 				action: { label: 'See the round and its poster', url: sharePage }
 			};

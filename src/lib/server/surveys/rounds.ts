@@ -199,6 +199,8 @@ export function describeRound(round: RoundWithPractice) {
 		closedOn: round.closed_on,
 		staffHeadcount: round.staff_headcount,
 		requiresCode: round.requires_code === 1,
+		/** A draft the survey calendar made, which opens by itself on its opening date. */
+		plannedByCalendar: round.planned_by_calendar === 1 && round.status === 'draft',
 		practice: { id: round.practice.id, odsCode: round.practice.ods_code, name: round.practice.name }
 	};
 }
