@@ -41,6 +41,12 @@ const MATRIX: Record<string, Probe[]> = {
 		// Signed-in people are sent on from the sign-in page, even after a failed form.
 		post('sign-in with an empty form', () => '/sign-in', { anonymous: 400, admin: 303, pcnLead: 303, manager: 303, linkWorker: 303 })
 	],
+	// The second step of signing in: only with a live challenge from a right password.
+	'/sign-in/code': [
+		get('code page without a challenge', () => '/sign-in/code', everyone(303)),
+		post('code with an empty form', () => '/sign-in/code', everyone(400)),
+		post('code without a challenge', () => '/sign-in/code', everyone(410), () => ({ code: '123456' }))
+	],
 	'/sign-out': [get('sign-out visited, not posted', () => '/sign-out', everyone(303))],
 	'/s/[token]': [
 		get('survey of a closed round', (f) => `/s/${f.rounds.a1.public_token}`, everyone(200)),
@@ -267,6 +273,8 @@ const MATRIX: Record<string, Probe[]> = {
 		post('invite (empty form)', () => '/users/invite', signedIn({ admin: 400, pcnLead: 400, manager: 403, linkWorker: 403 }))
 	],
 	'/users/[userId]': [
+		post('reset the two-step sign-in of a manager at A2 who has none', (f) => `/users/${f.others.managerA2.id}?/resetTwoStep`,
+			signedIn({ admin: 409, pcnLead: 403, manager: 403, linkWorker: 403 })),
 		get('a manager at A2 (lead’s PCN)', (f) => `/users/${f.others.managerA2.id}`, signedIn({ admin: 200, pcnLead: 200, manager: 403, linkWorker: 403 })),
 		get('a manager at B1 (other PCN)', (f) => `/users/${f.others.managerB1.id}`, signedIn({ admin: 200, pcnLead: 404, manager: 403, linkWorker: 403 })),
 		get('an admin', (f) => `/users/${f.users.admin.id}`, signedIn({ admin: 200, pcnLead: 404, manager: 403, linkWorker: 403 })),
@@ -290,6 +298,10 @@ const MATRIX: Record<string, Probe[]> = {
 			() => ({ tokenId: '999999' })),
 		// Only ever one's own notice; with none waiting there is nothing to clear.
 		post('mark the administrator-reset notice read', () => '/account?/dismissResetNotice', signedIn({ admin: 303, pcnLead: 303, manager: 303, linkWorker: 303 })),
+		post('confirm two-step sign-in with none being set up', () => '/account?/twoStepConfirm', signedIn({ admin: 409, pcnLead: 409, manager: 409, linkWorker: 409 }),
+			() => ({ code: '123456' })),
+		post('turn off two-step sign-in that is not on', () => '/account?/twoStepOff', signedIn({ admin: 409, pcnLead: 409, manager: 409, linkWorker: 409 }),
+			() => ({ code: '123456' })),
 		// Round reminders are for those who run rounds.
 		post('choose a reminder that does not exist', () => '/account?/reminders', signedIn({ admin: 403, pcnLead: 400, manager: 400, linkWorker: 403 }),
 			() => ({ notices: 'round_scores' }))

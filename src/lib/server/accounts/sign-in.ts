@@ -19,6 +19,7 @@ import {
 	type ThrottleKeys
 } from './sign-in-throttle';
 import { findUserByEmail, toSignedInUser } from './users';
+import { needsSecondStep, startSecondStep } from './second-factor';
 import type { SignedInUser } from '../identity';
 
 /** One message for every wrong combination, so the form never reveals whether an email has an account. */
@@ -26,7 +27,10 @@ export const WRONG_DETAILS = 'The email address or password is not right. Check 
 /** Seconds to suggest when the password checks are all busy. */
 const BUSY_RETRY_SECONDS = 5;
 
-export type SignInOutcome = Outcome<{ user: SignedInUser; session: NewSession }>;
+/** Signed in with a session, or (two-step sign-in on) a challenge that a code completes. */
+export type SignInOutcome = Outcome<
+	{ user: SignedInUser; session: NewSession; secondStep?: undefined } | { user: SignedInUser; session?: undefined; secondStep: { token: string; expiresAt: Date } }
+>;
 
 export type CountedCheck =
 	| { outcome: 'throttled'; retryAfterSeconds: number }
@@ -86,8 +90,10 @@ export async function signInWithPassword(
 		return refuse(401, WRONG_DETAILS);
 	}
 	await clearSignInAttempt(db, check.attempt);
-	const session = await createSession(db, account.id, now);
 	const user = await toSignedInUser(db, account);
+	// The sign-in and its audit entry wait for the code.
+	if (await needsSecondStep(db, account.id)) return { ok: true, user, secondStep: await startSecondStep(db, account.id, now) };
+	const session = await createSession(db, account.id, now);
 	await recordAudit(db, user, { action: 'sign_in', summary: 'Signed in with email and password' }, now);
 	return { ok: true, user, session };
 }

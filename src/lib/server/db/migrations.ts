@@ -14,6 +14,7 @@ import * as adminResetNotice from '../../../../migrations/20261202_02_admin_rese
 import * as roundSummaries from '../../../../migrations/20261203_01_round_summaries';
 import * as sharedLimits from '../../../../migrations/20261203_02_shared_limits';
 import * as mailAndCalendar from '../../../../migrations/20261203_03_mail_and_calendar';
+import * as secondFactor from '../../../../migrations/20261203_04_second_factor';
 import type { Db } from './index';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -27,7 +28,8 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
 	'20261202_02_admin_reset_notice': adminResetNotice,
 	'20261203_01_round_summaries': roundSummaries,
 	'20261203_02_shared_limits': sharedLimits,
-	'20261203_03_mail_and_calendar': mailAndCalendar
+	'20261203_03_mail_and_calendar': mailAndCalendar,
+	'20261203_04_second_factor': secondFactor
 };
 
 function migrator(db: Db): Migrator {

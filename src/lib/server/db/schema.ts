@@ -381,6 +381,31 @@ export interface MailPreferenceTable {
 	wanted: number;
 }
 
+/** A password account's authenticator app: confirmed once a first code has matched. */
+export interface SecondFactorTable {
+	user_id: number;
+	/** Base32, as the authenticator app was given it. */
+	secret: string;
+	confirmed_at: string | null;
+	/** The time step of the last code accepted, so no code works twice. */
+	last_counter: number | null;
+	created_at: string;
+}
+
+/** A single-use recovery code, as a hash only. */
+export interface RecoveryCodeTable {
+	user_id: number;
+	code_hash: string;
+	used_at: string | null;
+}
+
+/** Between a right password and the code that completes the sign-in. */
+export interface SignInChallengeTable {
+	token_hash: string;
+	user_id: number;
+	expires_at: string;
+}
+
 export interface Database {
 	app_meta: AppMetaTable;
 	icb: IcbTable;
@@ -420,6 +445,9 @@ export interface Database {
 	survey_calendar: SurveyCalendarTable;
 	round_notice: RoundNoticeTable;
 	mail_preference: MailPreferenceTable;
+	second_factor: SecondFactorTable;
+	recovery_code: RecoveryCodeTable;
+	sign_in_challenge: SignInChallengeTable;
 }
 
 export type Icb = Selectable<IcbTable>;

@@ -46,7 +46,10 @@ export const AUDIT_ACTIONS = {
 	mail_retried: 'Sent a mail again',
 	calendar_changed: 'Changed a survey calendar',
 	round_planned: 'Planned a round',
-	mail_preferences_changed: 'Chose reminder mails'
+	mail_preferences_changed: 'Chose reminder mails',
+	second_factor_on: 'Turned on two-step sign-in',
+	second_factor_off: 'Turned off two-step sign-in',
+	second_factor_reset: 'Reset someone’s two-step sign-in'
 } as const;
 export type AuditAction = keyof typeof AUDIT_ACTIONS;
 

@@ -15,13 +15,22 @@ import { ROLE_NAMES } from '$lib/server/identity';
 import type { Actions, PageServerLoad } from './$types';
 import { formatWhen } from '$lib/dates';
 import { noticeChoices, NOTICE_ROLES, saveNoticeChoices } from '$lib/server/accounts/mail-preferences';
+import {
+	beginSecondFactorSetup,
+	confirmSecondFactor,
+	pendingSetupKey,
+	secondFactorState,
+	turnOffSecondFactor
+} from '$lib/server/accounts/second-factor';
 import { ROUND_NOTICE_KINDS } from '$lib/server/mail/kinds';
 
 const DONE: Record<string, string> = {
 	'password-changed': 'Your password has been changed. You have been signed out on every other computer and phone.',
 	'password-reset': 'Your new password is saved and you are signed in. You have been signed out everywhere else.',
 	'token-revoked': 'The token has been revoked. Anything still using it can no longer read your data.',
-	'reminders-saved': 'Your choice of reminder mails is saved.'
+	'reminders-saved': 'Your choice of reminder mails is saved.',
+	'two-step-off': 'Two-step sign-in is off. You sign in with your password alone.',
+	'two-step-cancelled': 'Set-up cancelled. Remove Belonging from your authenticator app if you added it.'
 };
 
 /** `?done=constructor` must not reach Object.prototype. */
@@ -43,6 +52,7 @@ export const load = (async (event) => {
 				}))
 			: null,
 		reminders: await noticeChoices(event.locals.db, user),
+		twoStep: await twoStepView(event.locals.db, user),
 		maxTokens: MAX_ACTIVE_TOKENS,
 		rateLimit: API_RATE_LIMIT,
 		done: doneMessage(event.url.searchParams.get('done'))
@@ -55,6 +65,19 @@ const changePasswordSchema = z
 
 /** The token forms' failures are shown there, not by the password form; a token not found is said in place. */
 const TOKEN_FORMS = { extra: { section: 'tokens' as const }, notFoundInForm: true };
+
+/** Two-step sign-in as the account page shows it; the waiting secret only to its owner, while set-up is under way. */
+async function twoStepView(db: App.Locals['db'], user: App.Locals['user'] & object) {
+	const state = await secondFactorState(db, user.id);
+	if (state.state === 'on') return { state: 'on' as const, since: formatWhen(new Date(state.since)), recoveryCodesLeft: state.recoveryCodesLeft };
+	if (state.state === 'pending') return { state: 'pending' as const, key: (await pendingSetupKey(db, user))! };
+	return { state: 'off' as const };
+}
+
+const TWO_STEP_FORMS = { extra: { section: 'two-step' as const } };
+const twoStepCodeSchema = z.object({
+	code: z.string().trim().min(1, 'Enter the code your authenticator app shows').max(40, 'Enter the 6-digit code, or a recovery code')
+});
 
 const remindersSchema = z.object({
 	notices: z.array(z.enum(ROUND_NOTICE_KINDS, { error: 'Choose reminders from the list' })).max(ROUND_NOTICE_KINDS.length, 'Choose each reminder once')
@@ -69,6 +92,38 @@ export const actions = {
 		if (!form.ok) return form.failure;
 		await saveNoticeChoices(event.locals.db, user, [...new Set(form.data.notices)]);
 		redirect(303, '/account?done=reminders-saved');
+	},
+
+	twoStepBegin: async (event) => {
+		const user = guard(event);
+		const outcome = await beginSecondFactorSetup(event.locals.db, user);
+		if (!outcome.ok) return refusalFailure(outcome, {}, TWO_STEP_FORMS);
+		redirect(303, '/account#two-step');
+	},
+
+	twoStepConfirm: async (event) => {
+		const user = guard(event);
+		const form = await readForm(event.request, twoStepCodeSchema);
+		if (!form.ok) return refusalFailure(form.refusal, {}, TWO_STEP_FORMS);
+		const outcome = await confirmSecondFactor(event.locals.db, user, form.data.code);
+		if (!outcome.ok) return refusalFailure(outcome, {}, TWO_STEP_FORMS);
+		// No redirect: the recovery codes exist in readable form in this response only.
+		return { section: 'two-step' as const, recoveryCodes: outcome.recoveryCodes };
+	},
+
+	twoStepCancel: async (event) => {
+		const user = guard(event);
+		await event.locals.db.deleteFrom('second_factor').where('user_id', '=', user.id).where('confirmed_at', 'is', null).execute();
+		redirect(303, '/account?done=two-step-cancelled');
+	},
+
+	twoStepOff: async (event) => {
+		const user = guard(event);
+		const form = await readForm(event.request, twoStepCodeSchema);
+		if (!form.ok) return refusalFailure(form.refusal, {}, TWO_STEP_FORMS);
+		const outcome = await turnOffSecondFactor(event.locals.db, user, form.data.code);
+		if (!outcome.ok) return refusalFailure(outcome, {}, TWO_STEP_FORMS);
+		redirect(303, '/account?done=two-step-off');
 	},
 
 	dismissResetNotice: async (event) => {

@@ -5,6 +5,7 @@ import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '$lib/server/demo/accounts';
 import { readForm, refusalFailure } from '$lib/server/platform/forms';
 import { MAX_PASSWORD_LENGTH } from '$lib/server/accounts/passwords';
 import { setSessionCookie } from '$lib/server/accounts/sessions';
+import { setChallengeCookie } from '$lib/server/accounts/second-factor';
 import { WRONG_DETAILS, signInWithPassword } from '$lib/server/accounts/sign-in';
 import { ROLE_NAMES } from '$lib/server/identity';
 import type { Actions, PageServerLoad } from './$types';
@@ -44,6 +45,10 @@ export const actions = {
 				email,
 				...(wait !== undefined && outcome.status === 429 ? { retryAfterSeconds: String(wait) } : {})
 			});
+		}
+		if (outcome.secondStep) {
+			setChallengeCookie(cookies, outcome.secondStep.token, outcome.secondStep.expiresAt, locals.config.secureCookies);
+			redirect(303, `/sign-in/code?next=${encodeURIComponent(safeNextPath(next))}`);
 		}
 		setSessionCookie(cookies, outcome.session.token, outcome.session.expiresAt, locals.config.secureCookies);
 		redirect(303, safeNextPath(next));

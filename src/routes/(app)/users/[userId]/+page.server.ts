@@ -16,6 +16,7 @@ import { displayNameSchema, roleSchema } from '$lib/server/accounts/users';
 import { SCOPE_FIELDS, idList } from '../schemas';
 import type { Actions, PageServerLoad } from './$types';
 import { formatWhen } from '$lib/dates';
+import { needsSecondStep, resetSecondFactor } from '$lib/server/accounts/second-factor';
 
 const MANAGERS = ['admin', 'pcn_lead'] as const;
 
@@ -30,7 +31,8 @@ const DONE: Record<string, (name: string) => string> = {
 	'switched-off': (name) => `${name}’s account is switched off. They have been signed out and cannot sign in.`,
 	'switched-on': (name) => `${name}’s account is switched on again.`,
 	'signed-out': (name) => `${name} has been signed out on every device.`,
-	'access-removed': () => 'Access removed.'
+	'access-removed': () => 'Access removed.',
+	'two-step-reset': (name) => `${name}’s two-step sign-in is reset. They sign in with their password alone until they set it up again.`
 };
 
 export const load = (async (event) => {
@@ -45,6 +47,7 @@ export const load = (async (event) => {
 		person,
 		isAdmin: viewer.role === 'admin',
 		isSelf: viewer.id === person.id,
+		twoStepOn: viewer.role === 'admin' ? await needsSecondStep(db, person.id) : false,
 		choices: viewer.role === 'admin' ? await listGrantableChoices(db, viewer) : null,
 		done: done ? done(person.displayName) : null
 	};
@@ -103,6 +106,14 @@ export const actions = {
 		});
 		if (!outcome.ok) return refusalFailure(outcome);
 		return shownLink(locals, 'reset', outcome.user.email, outcome.link);
+	},
+
+	resetTwoStep: async (event) => {
+		const viewer = guard(event, { roles: ['admin'] });
+		const userId = userIdOf(event);
+		const outcome = await resetSecondFactor(event.locals.db, viewer, userId);
+		if (!outcome.ok) return refusalFailure(outcome);
+		redirect(303, `/users/${userId}?done=two-step-reset`);
 	},
 
 	reinvite: async (event) => {

@@ -1,0 +1,127 @@
+/**
+ * Two-step sign-in in Chromium, on a demo server of its own: the PCN lead sets it up from
+ * /account with the key shown beside the QR code, keeps the recovery codes, signs out, and signs
+ * in again with the password and then a code, at 360 px; a recovery code also works, once; the
+ * admin resets it. axe checks each new page.
+ */
+import { Secret, TOTP } from 'otpauth';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createServerDatabase, type ServerDatabase } from '../helpers/server-database';
+import { startServer, type RunningServer } from '../helpers/server';
+import { axeViolations, describeViolations, DEMO_PASSWORD_FOR_TESTS, launchChromium, signIn } from './browser';
+
+let browser: Browser;
+let server: RunningServer;
+let database: ServerDatabase;
+
+beforeAll(async () => {
+	database = await createServerDatabase('two-step');
+	server = await startServer({ ...database.env, DEMO: '1' });
+	browser = await launchChromium();
+});
+afterAll(async () => {
+	await browser?.close();
+	await server?.stop();
+	await database?.remove();
+});
+
+async function expectAxeClean(page: Page) {
+	expect(describeViolations(await axeViolations(page)), page.url()).toEqual([]);
+}
+
+const LEAD = 'pcn.lead@demo.belonging.example';
+
+async function passwordStep(page: Page) {
+	await page.goto(`${server.url}/sign-in`);
+	await page.getByLabel('Email address').fill(LEAD);
+	await page.getByLabel('Password', { exact: true }).fill(DEMO_PASSWORD_FOR_TESTS);
+	await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+	await page.waitForURL(/\/sign-in\/code/);
+}
+
+describe('two-step sign-in', () => {
+	let secret: string;
+	let recoveryCodes: string[];
+
+	it('is set up from the account page with an authenticator code, and shows the recovery codes once', async () => {
+		const page = await browser.newPage();
+		await signIn(page, server.url, LEAD);
+		await page.goto(`${server.url}/account`);
+		await page.getByRole('button', { name: 'Set up two-step sign-in' }).click();
+		await page.waitForURL(/\/account#two-step$/);
+		expect(await page.getByRole('img', { name: 'QR code for your authenticator app' }).count()).toBe(1);
+		await expectAxeClean(page);
+		secret = (await page.locator('code.secret').innerText()).replace(/\s/g, '');
+		await page.getByLabel('Code from your app').fill('000000');
+		await page.getByRole('button', { name: 'Turn on two-step sign-in' }).click();
+		await page.getByRole('heading', { name: 'There is a problem' }).waitFor();
+		await page.getByLabel('Code from your app').fill(TOTP.generate({ secret: Secret.fromBase32(secret) }));
+		await page.getByRole('button', { name: 'Turn on two-step sign-in' }).click();
+		const codes = page.getByRole('list', { name: 'Recovery codes' });
+		await codes.waitFor();
+		recoveryCodes = await codes.getByRole('listitem').allInnerTexts();
+		expect(recoveryCodes).toHaveLength(10);
+		await expectAxeClean(page);
+		// Shown once: the page afterwards says it is on, without the codes.
+		await page.goto(`${server.url}/account`);
+		expect(await page.getByRole('region', { name: 'Two-step sign-in' }).innerText()).toContain('10 recovery codes are left');
+		expect(await page.getByText(recoveryCodes[0]!).count()).toBe(0);
+		await page.getByRole('button', { name: 'Sign out', exact: true }).click();
+		await page.close();
+	});
+
+	it('asks for the code after the password, on a phone, and signs in with it', async () => {
+		const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
+		const page = await context.newPage();
+		await passwordStep(page);
+		await expectAxeClean(page);
+		expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBe(360);
+		// No session yet: the home page still offers to sign in.
+		const elsewhere = await context.newPage();
+		await elsewhere.goto(`${server.url}/account`);
+		expect(new URL(elsewhere.url()).pathname).toBe('/sign-in');
+		await elsewhere.close();
+		await page.getByLabel('Code').fill('123456');
+		await page.getByRole('button', { name: 'Continue' }).click();
+		await page.getByRole('heading', { name: 'There is a problem' }).waitFor();
+		expect(await page.locator('#code-error').innerText()).toContain('That code is not right');
+		await expectAxeClean(page);
+		// The next time step's code: newer than the one used at set-up, and within the one-step allowance.
+		await page.getByLabel('Code').fill(TOTP.generate({ secret: Secret.fromBase32(secret), timestamp: Date.now() + 30_000 }));
+		await page.getByRole('button', { name: 'Continue' }).click();
+		await page.waitForURL((url) => !url.pathname.startsWith('/sign-in'));
+		expect(await page.getByRole('heading', { name: 'Practices in your PCN', level: 1 }).count()).toBe(1);
+		await context.close();
+	});
+
+	it('takes a recovery code once, and the admin can reset it', async () => {
+		const page = await browser.newPage();
+		await passwordStep(page);
+		await page.getByLabel('Code').fill(recoveryCodes[0]!);
+		await page.getByRole('button', { name: 'Continue' }).click();
+		await page.waitForURL((url) => !url.pathname.startsWith('/sign-in'));
+		await page.getByRole('button', { name: 'Sign out', exact: true }).click();
+		await passwordStep(page);
+		await page.getByLabel('Code').fill(recoveryCodes[0]!);
+		await page.getByRole('button', { name: 'Continue' }).click();
+		await page.getByRole('heading', { name: 'There is a problem' }).waitFor();
+		await page.close();
+
+		const admin = await browser.newPage();
+		await signIn(admin, server.url, 'admin@demo.belonging.example');
+		await admin.goto(`${server.url}/users`);
+		await admin.getByRole('link', { name: 'Priya Shah' }).first().click();
+		await admin.waitForURL(/\/users\/\d+$/);
+		await admin.getByRole('button', { name: /^Reset .*two-step sign-in$/ }).click();
+		await admin.waitForURL(/done=two-step-reset/);
+		expect(await admin.getByRole('status').first().innerText()).toContain('two-step sign-in is reset');
+		await expectAxeClean(admin);
+		await admin.close();
+
+		const again = await browser.newPage();
+		await signIn(again, server.url, LEAD);
+		expect(new URL(again.url()).pathname).toBe('/');
+		await again.close();
+	});
+});
