@@ -44,8 +44,14 @@ const MATRIX: Record<string, Probe[]> = {
 	// The second step of signing in: only with a live challenge from a right password.
 	'/sign-in/code': [
 		get('code page without a challenge', () => '/sign-in/code', everyone(303)),
-		post('code with an empty form', () => '/sign-in/code', everyone(400)),
-		post('code without a challenge', () => '/sign-in/code', everyone(410), () => ({ code: '123456' }))
+		// The refusal's page has no challenge to show either, so it sends the browser back to the password.
+		post('code with an empty form', () => '/sign-in/code', everyone(303)),
+		post('code without a challenge', () => '/sign-in/code', everyone(303), () => ({ code: '123456' }))
+	],
+	'/sign-in/set-up': [
+		get('set-up page without a challenge', () => '/sign-in/set-up', everyone(303)),
+		// A post's answer shows its own outcome: without a challenge, the way back to signing in.
+		post('set-up code without a challenge', () => '/sign-in/set-up', { anonymous: 410, admin: 303, pcnLead: 303, manager: 303, linkWorker: 303 }, () => ({ code: '123456' }))
 	],
 	'/sign-out': [get('sign-out visited, not posted', () => '/sign-out', everyone(303))],
 	'/s/[token]': [
@@ -261,6 +267,10 @@ const MATRIX: Record<string, Probe[]> = {
 	'/admin/audit': [
 		get('audit log', () => '/admin/audit', adminOnly(200)),
 		get('audit log with a bad filter (explained on the page)', () => '/admin/audit?from=not-a-date', adminOnly(200))
+	],
+	'/admin/security': [
+		get('sign-in security', () => '/admin/security', adminOnly(200)),
+		post('require two-step sign-in for a role that does not exist', () => '/admin/security', adminOnly(400), () => ({ roles: 'owner' }))
 	],
 	'/admin/mail': [
 		get('outgoing mail', () => '/admin/mail', adminOnly(200)),

@@ -124,4 +124,42 @@ describe('two-step sign-in', () => {
 		expect(new URL(again.url()).pathname).toBe('/');
 		await again.close();
 	});
+
+	it('is set up at sign-in once the admin requires it for PCN leads, and then cannot be turned off', async () => {
+		const admin = await browser.newPage();
+		await signIn(admin, server.url, 'admin@demo.belonging.example');
+		await admin.goto(`${server.url}/admin/security`);
+		await expectAxeClean(admin);
+		await admin.getByLabel('PCN leads').check();
+		await admin.getByRole('button', { name: 'Save' }).click();
+		await admin.waitForURL(/\/admin\/security\?saved$/);
+		expect(await admin.getByLabel('PCN leads').isChecked()).toBe(true);
+		await admin.close();
+
+		const page = await (await browser.newContext({ viewport: { width: 360, height: 740 } })).newPage();
+		await page.goto(`${server.url}/sign-in`);
+		await page.getByLabel('Email address').fill(LEAD);
+		await page.getByLabel('Password', { exact: true }).fill(DEMO_PASSWORD_FOR_TESTS);
+		await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+		await page.waitForURL(/\/sign-in\/set-up/);
+		expect(await page.getByRole('heading', { name: 'Set up two-step sign-in', level: 1 }).count()).toBe(1);
+		await expectAxeClean(page);
+		expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBe(360);
+		const key = (await page.locator('code.secret').innerText()).replace(/\s/g, '');
+		await page.getByLabel('Code from your app').fill(TOTP.generate({ secret: Secret.fromBase32(key) }));
+		await page.getByRole('button', { name: 'Turn on and sign in' }).click();
+		const codes = page.getByRole('list', { name: 'Recovery codes' });
+		await codes.waitFor();
+		expect(await codes.getByRole('listitem').count()).toBe(10);
+		await expectAxeClean(page);
+		await page.getByRole('link', { name: 'Continue to Belonging' }).click();
+		await page.waitForURL((url) => url.pathname === '/');
+		expect(await page.getByRole('heading', { name: 'Practices in your PCN', level: 1 }).count()).toBe(1);
+
+		await page.goto(`${server.url}/account`);
+		await page.getByLabel(/Code from your app, or a recovery code/).fill(TOTP.generate({ secret: Secret.fromBase32(key), timestamp: Date.now() + 30_000 }));
+		await page.getByRole('button', { name: 'Turn off two-step sign-in' }).click();
+		await page.getByRole('heading', { name: 'There is a problem' }).waitFor();
+		expect(await page.locator('.error-summary').innerText()).toContain('required for PCN leads');
+	});
 });

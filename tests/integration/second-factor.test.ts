@@ -11,7 +11,12 @@ import {
 	confirmSecondFactor,
 	resetSecondFactor,
 	secondFactorState,
-	turnOffSecondFactor
+	turnOffSecondFactor,
+	beginSecondFactorSetup as beginSetup,
+	challengeHolder,
+	completeRequiredSetup,
+	rolesRequiringSecondStep,
+	setRolesRequiringSecondStep
 } from '../../src/lib/server/accounts/second-factor';
 import { signInWithPassword } from '../../src/lib/server/accounts/sign-in';
 import { disableUser } from '../../src/lib/server/accounts/people-changes';
@@ -142,5 +147,36 @@ describe('two-step sign-in', () => {
 		await turnOn();
 		expect(await turnOffSecondFactor(t.db, f.users.manager, codeAt(later(60)), later(60))).toEqual({ ok: true });
 		expect(await audits('second_factor_off')).toEqual(['Turned off two-step sign-in']);
+	});
+
+	it('is required for the roles an administrator chooses: set up at the next sign-in, and not turned off', async () => {
+		expect(await setRolesRequiringSecondStep(t.db, f.users.pcnLead, ['pcn_lead'])).toMatchObject({ ok: false, status: 403 });
+		expect(await setRolesRequiringSecondStep(t.db, f.users.admin, ['pcn_lead', 'admin'], T0)).toEqual({ ok: true });
+		expect(await rolesRequiringSecondStep(t.db)).toEqual(['admin', 'pcn_lead']);
+		expect(await audits('second_factor_policy')).toEqual(['Two-step sign-in required for: Administrator, PCN lead']);
+
+		// The manager's role is not chosen: password alone, as before.
+		const manager = await signInWithPassword(t.db, { email: f.users.manager.email, password: TEST_PASSWORD, clientAddress: ADDRESS }, T0);
+		expect(manager).toMatchObject({ ok: true, session: { token: expect.any(String) } });
+
+		const lead = await signInWithPassword(t.db, { email: f.users.pcnLead.email, password: TEST_PASSWORD, clientAddress: ADDRESS }, T0);
+		if (!lead.ok || !lead.secondStep) throw new Error('expected a set-up step');
+		expect(lead.secondStep.setUp).toBe(true);
+		const holder = (await challengeHolder(t.db, lead.secondStep.token, T0))!;
+		expect(holder.id).toBe(f.users.pcnLead.id);
+		const begun = await beginSetup(t.db, holder, T0);
+		if (!begun.ok) throw new Error('refused');
+		secret = begun.key.secret.replace(/\s/g, '');
+		const input = { token: lead.secondStep.token, clientAddress: ADDRESS };
+		expect(await completeRequiredSetup(t.db, { ...input, code: '000000' }, T0)).toMatchObject({ ok: false, status: 400 });
+		const done = await completeRequiredSetup(t.db, { ...input, code: codeAt(T0) }, T0);
+		expect(done).toMatchObject({ ok: true, session: { token: expect.any(String) }, recoveryCodes: expect.any(Array) });
+		expect(await completeRequiredSetup(t.db, { ...input, code: codeAt(later(30)) }, later(30))).toMatchObject({ ok: false, status: 410 });
+		expect((await audits('sign_in')).at(-1)).toBe('Signed in with email and password, setting up two-step sign-in as their role requires');
+
+		// From then on, the usual code step; and it cannot be turned off while the role requires it.
+		const next = await signInWithPassword(t.db, { email: f.users.pcnLead.email, password: TEST_PASSWORD, clientAddress: ADDRESS }, later(60));
+		expect(next).toMatchObject({ ok: true, secondStep: { setUp: false } });
+		expect(await turnOffSecondFactor(t.db, f.users.pcnLead, codeAt(later(60)), later(60))).toMatchObject({ ok: false, status: 409 });
 	});
 });

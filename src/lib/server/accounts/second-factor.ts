@@ -13,7 +13,7 @@ import { Secret, TOTP } from 'otpauth';
 import { renderSVG } from 'uqr';
 import type { Cookies } from '@sveltejs/kit';
 import { atomically, lockFor, type Db, type DbOrTx } from '../db';
-import type { SignedInUser } from '../identity';
+import { ROLES, ROLE_NAMES, type Role, type SignedInUser } from '../identity';
 import { recordAudit } from '../platform/audit';
 import { refuse, refuseForNow, type Outcome } from '../platform/outcome';
 import { createSession, hashToken, newToken, type NewSession } from './sessions';
@@ -22,6 +22,9 @@ import { getUser, toSignedInUser } from './users';
 
 export const CHALLENGE_COOKIE = 'belonging_second_step';
 const CHALLENGE_MS = 5 * 60 * 1000;
+/** Setting up an app at sign-in takes longer than typing a code. */
+const SETUP_CHALLENGE_MS = 15 * 60 * 1000;
+const REQUIRED_ROLES_KEY = 'two_step_required_roles';
 const RECOVERY_CODES = 10;
 /** No 0/o, 1/l/i: read off paper and typed by hand. */
 const RECOVERY_ALPHABET = 'abcdefghjkmnpqrstuvwxyz23456789';
@@ -133,6 +136,9 @@ async function replaceRecoveryCodes(tx: DbOrTx, userId: number): Promise<string[
 export async function turnOffSecondFactor(db: Db, user: SignedInUser, code: string, now = new Date()): Promise<Outcome> {
 	return db.transaction().execute(async (tx): Promise<Outcome> => {
 		await lockFor(tx, `second-factor:${user.id}`);
+		if ((await rolesRequiringSecondStep(tx)).includes(user.role)) {
+			return refuse(409, `Two-step sign-in is required for ${ROLE_NAMES[user.role]}s, so it cannot be turned off. To move it to a new phone, ask an administrator to reset it.`);
+		}
 		const proof = await useCode(tx, user.id, user.email, code, now);
 		if (proof === 'none') return refuse(409, 'Two-step sign-in is not on.');
 		if (proof === 'wrong') return refuse(400, WRONG_CODE, 'code');
@@ -268,5 +274,76 @@ export async function completeSecondStep(
 			now
 		);
 		return { ok: true, user, session };
+	});
+}
+
+/** The roles an administrator has said must use two-step sign-in. */
+export async function rolesRequiringSecondStep(db: DbOrTx): Promise<Role[]> {
+	const row = await db.selectFrom('app_meta').select('value').where('key', '=', REQUIRED_ROLES_KEY).executeTakeFirst();
+	const listed = (row?.value ?? '').split(',');
+	return ROLES.filter((role) => listed.includes(role));
+}
+
+export async function setRolesRequiringSecondStep(db: Db, admin: SignedInUser, roles: readonly Role[], now = new Date()): Promise<Outcome> {
+	if (admin.role !== 'admin') return refuse(403, 'Only an administrator can change who must use two-step sign-in.');
+	const value = ROLES.filter((role) => roles.includes(role)).join(',');
+	await db.transaction().execute(async (tx) => {
+		await tx
+			.insertInto('app_meta')
+			.values({ key: REQUIRED_ROLES_KEY, value })
+			.onConflict((oc) => oc.column('key').doUpdateSet({ value }))
+			.execute();
+		const names = value ? value.split(',').map((role) => ROLE_NAMES[role as Role]).join(', ') : 'nobody';
+		await recordAudit(tx, admin, { action: 'second_factor_policy', summary: `Two-step sign-in required for: ${names}` }, now);
+	});
+	return { ok: true };
+}
+
+/** Whether this account's role must use two-step sign-in (and it has no second factor yet). */
+export async function mustSetUpSecondStep(db: DbOrTx, userId: number, role: Role): Promise<boolean> {
+	return (await rolesRequiringSecondStep(db)).includes(role) && !(await needsSecondStep(db, userId));
+}
+
+/** After a right password, for someone whose role requires a second factor they do not have yet. */
+export async function startRequiredSetup(db: DbOrTx, userId: number, now = new Date()): Promise<{ token: string; expiresAt: Date }> {
+	const token = newToken();
+	const expiresAt = new Date(now.getTime() + SETUP_CHALLENGE_MS);
+	await db.deleteFrom('sign_in_challenge').where('expires_at', '<', now.toISOString()).execute();
+	await db.insertInto('sign_in_challenge').values({ token_hash: hashToken(token), user_id: userId, expires_at: expiresAt.toISOString() }).execute();
+	return { token, expiresAt };
+}
+
+/** The person a live challenge belongs to, for the set-up page. */
+export async function challengeHolder(db: DbOrTx, token: string | undefined, now = new Date()): Promise<SignedInUser | undefined> {
+	if (!token) return undefined;
+	const row = await db.selectFrom('sign_in_challenge').selectAll().where('token_hash', '=', hashToken(token)).executeTakeFirst();
+	if (!row || row.expires_at <= now.toISOString()) return undefined;
+	const account = await getUser(db, row.user_id);
+	return account && !account.disabled_at ? toSignedInUser(db, account) : undefined;
+}
+
+/**
+ * Completes a sign-in that had to set up two-step sign-in first: the first code turns it on (as on
+ * the account page), the challenge is used up, and the session starts.
+ */
+export async function completeRequiredSetup(
+	db: Db,
+	input: { token: string | undefined; code: string; clientAddress: string },
+	now = new Date()
+): Promise<Outcome<{ user: SignedInUser; session: NewSession; recoveryCodes: string[] }>> {
+	const holder = await challengeHolder(db, input.token, now);
+	if (!holder || !input.token) return refuse(410, CHALLENGE_GONE);
+	const keys = { ...throttleKeys(holder.email, input.clientAddress), account: `second-step:${holder.id}` };
+	const claim = await claimSignInAttempt(db, keys, now);
+	if (!claim.ok) return refuseForNow(429, `Too many codes tried. Wait ${describeWait(claim.retryAfter)} and try again.`, claim.retryAfter);
+	const confirmed = await confirmSecondFactor(db, holder, input.code, now);
+	if (!confirmed.ok) return confirmed;
+	return atomically(db, async (tx) => {
+		const taken = await tx.deleteFrom('sign_in_challenge').where('token_hash', '=', hashToken(input.token!)).executeTakeFirst();
+		if (Number(taken.numDeletedRows) !== 1) return refuse(410, CHALLENGE_GONE);
+		await clearSignInAttempt(tx, claim.attempt);
+		const session = await createSession(tx, holder.id, now);
+		await recordAudit(tx, holder, { action: 'sign_in', summary: 'Signed in with email and password, setting up two-step sign-in as their role requires' }, now);
+		return { ok: true, user: holder, session, recoveryCodes: confirmed.recoveryCodes };
 	});
 }

@@ -19,7 +19,7 @@ import {
 	type ThrottleKeys
 } from './sign-in-throttle';
 import { findUserByEmail, toSignedInUser } from './users';
-import { needsSecondStep, startSecondStep } from './second-factor';
+import { mustSetUpSecondStep, needsSecondStep, startRequiredSetup, startSecondStep } from './second-factor';
 import type { SignedInUser } from '../identity';
 
 /** One message for every wrong combination, so the form never reveals whether an email has an account. */
@@ -27,9 +27,13 @@ export const WRONG_DETAILS = 'The email address or password is not right. Check 
 /** Seconds to suggest when the password checks are all busy. */
 const BUSY_RETRY_SECONDS = 5;
 
-/** Signed in with a session, or (two-step sign-in on) a challenge that a code completes. */
+/**
+ * Signed in with a session; or, with two-step sign-in on, a challenge that a code completes; or,
+ * when the role requires it and the person has none yet, a challenge that setting it up completes.
+ */
 export type SignInOutcome = Outcome<
-	{ user: SignedInUser; session: NewSession; secondStep?: undefined } | { user: SignedInUser; session?: undefined; secondStep: { token: string; expiresAt: Date } }
+	| { user: SignedInUser; session: NewSession; secondStep?: undefined }
+	| { user: SignedInUser; session?: undefined; secondStep: { token: string; expiresAt: Date; setUp: boolean } }
 >;
 
 export type CountedCheck =
@@ -92,7 +96,10 @@ export async function signInWithPassword(
 	await clearSignInAttempt(db, check.attempt);
 	const user = await toSignedInUser(db, account);
 	// The sign-in and its audit entry wait for the code.
-	if (await needsSecondStep(db, account.id)) return { ok: true, user, secondStep: await startSecondStep(db, account.id, now) };
+	if (await needsSecondStep(db, account.id)) return { ok: true, user, secondStep: { ...(await startSecondStep(db, account.id, now)), setUp: false } };
+	if (await mustSetUpSecondStep(db, account.id, account.role)) {
+		return { ok: true, user, secondStep: { ...(await startRequiredSetup(db, account.id, now)), setUp: true } };
+	}
 	const session = await createSession(db, account.id, now);
 	await recordAudit(db, user, { action: 'sign_in', summary: 'Signed in with email and password' }, now);
 	return { ok: true, user, session };

@@ -49,7 +49,8 @@ export const AUDIT_ACTIONS = {
 	mail_preferences_changed: 'Chose reminder mails',
 	second_factor_on: 'Turned on two-step sign-in',
 	second_factor_off: 'Turned off two-step sign-in',
-	second_factor_reset: 'Reset someone’s two-step sign-in'
+	second_factor_reset: 'Reset someone’s two-step sign-in',
+	second_factor_policy: 'Changed who must use two-step sign-in'
 } as const;
 export type AuditAction = keyof typeof AUDIT_ACTIONS;
 

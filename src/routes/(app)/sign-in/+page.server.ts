@@ -16,6 +16,7 @@ export const load = (async ({ locals, url }) => {
 	return {
 		next,
 		signedOut: url.searchParams.has('signed-out'),
+		codeEnded: url.searchParams.has('code-ended'),
 		// Published only in the demo, whose database is the only place these accounts exist.
 		demoAccounts: locals.config.demo
 			? {
@@ -48,7 +49,8 @@ export const actions = {
 		}
 		if (outcome.secondStep) {
 			setChallengeCookie(cookies, outcome.secondStep.token, outcome.secondStep.expiresAt, locals.config.secureCookies);
-			redirect(303, `/sign-in/code?next=${encodeURIComponent(safeNextPath(next))}`);
+			const step = outcome.secondStep.setUp ? 'set-up' : 'code';
+			redirect(303, `/sign-in/${step}?next=${encodeURIComponent(safeNextPath(next))}`);
 		}
 		setSessionCookie(cookies, outcome.session.token, outcome.session.expiresAt, locals.config.secureCookies);
 		redirect(303, safeNextPath(next));

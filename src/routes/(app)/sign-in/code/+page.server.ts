@@ -11,7 +11,7 @@ export const load = (async ({ locals, url, cookies }) => {
 	const next = safeNextPath(url.searchParams.get('next'));
 	if (locals.user) redirect(303, next);
 	// Without a live challenge there is nothing to complete: back to the password.
-	if (!(await challengeIsLive(locals.db, cookies.get(CHALLENGE_COOKIE)))) redirect(303, `/sign-in?next=${encodeURIComponent(next)}`);
+	if (!(await challengeIsLive(locals.db, cookies.get(CHALLENGE_COOKIE)))) redirect(303, `/sign-in?code-ended&next=${encodeURIComponent(next)}`);
 	return { next };
 }) satisfies PageServerLoad;
 
