@@ -28,7 +28,10 @@ export default defineConfig({
 					environment: 'node',
 					env: { BELONGING_TEST_ENGINE: 'postgres' },
 					globalSetup: ['tests/helpers/postgres-setup.ts'],
-					testTimeout: 30_000
+					testTimeout: 30_000,
+					// Each test has a database of its own, and most of its time is spent waiting on the
+					// server: four files at once halve the run on two cores.
+					maxWorkers: 4
 				}
 			},
 			{
