@@ -23,6 +23,8 @@ export interface TestSmtpServer {
 	behaviour: SmtpBehaviour;
 	/** Waits until `count` mails have arrived (or fails after `timeoutMs`). */
 	waitFor(count: number, timeoutMs?: number): Promise<ArrivedMail[]>;
+	/** Waits for a mail to this address (others, such as reminders, may arrive first). */
+	waitForMailTo(to: string, timeoutMs?: number): Promise<ArrivedMail>;
 	close(): Promise<void>;
 }
 
@@ -83,6 +85,15 @@ export async function startSmtpServer(behaviour: SmtpBehaviour = 'accept'): Prom
 				await new Promise((resolve) => setTimeout(resolve, 20));
 			}
 			return arrived;
+		},
+		async waitForMailTo(to, timeoutMs = 10_000) {
+			const until = Date.now() + timeoutMs;
+			for (;;) {
+				const mail = arrived.find((m) => m.to === to);
+				if (mail) return mail;
+				if (Date.now() > until) throw new Error(`No mail to ${to} arrived; ${arrived.length} others did`);
+				await new Promise((resolve) => setTimeout(resolve, 20));
+			}
 		},
 		close: () => new Promise<void>((resolve) => server.close(() => resolve()))
 	};
