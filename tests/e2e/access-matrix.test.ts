@@ -54,6 +54,9 @@ const MATRIX: Record<string, Probe[]> = {
 		post('set-up code without a challenge', () => '/sign-in/set-up', { anonymous: 410, admin: 303, pcnLead: 303, manager: 303, linkWorker: 303 }, () => ({ code: '123456' }))
 	],
 	'/sign-out': [get('sign-out visited, not posted', () => '/sign-out', everyone(303))],
+	// This server has no single sign-on configured (tests/e2e/single-sign-on.test.ts has one that does).
+	'/sign-in/sso': [get('single sign-on when it is not set up', () => '/sign-in/sso', everyone(404))],
+	'/sign-in/sso/callback': [get('single sign-on answer when it is not set up', () => '/sign-in/sso/callback?code=x&state=y', everyone(404))],
 	'/s/[token]': [
 		get('survey of a closed round', (f) => `/s/${f.rounds.a1.public_token}`, everyone(200)),
 		get('survey with an unknown token', () => '/s/no-such-survey', everyone(404))
@@ -285,6 +288,15 @@ const MATRIX: Record<string, Probe[]> = {
 	'/users/[userId]': [
 		post('reset the two-step sign-in of a manager at A2 who has none', (f) => `/users/${f.others.managerA2.id}?/resetTwoStep`,
 			signedIn({ admin: 409, pcnLead: 403, manager: 403, linkWorker: 403 })),
+		// No single sign-on on this server: nobody can be required to use it.
+		post('require single sign-on for a manager at A2', (f) => `/users/${f.others.managerA2.id}?/requireSso`,
+			signedIn({ admin: 409, pcnLead: 403, manager: 403, linkWorker: 403 })),
+		post('allow password sign-in for a manager at A2 who already has it', (f) => `/users/${f.others.managerA2.id}?/allowPassword`,
+			signedIn({ admin: 409, pcnLead: 403, manager: 403, linkWorker: 403 })),
+		post('clear the single sign-on link of a manager at A2 who has none', (f) => `/users/${f.others.managerA2.id}?/unlinkSso`,
+			signedIn({ admin: 409, pcnLead: 403, manager: 403, linkWorker: 403 })),
+		post('require single sign-on for someone who does not exist', () => '/users/999999?/requireSso',
+			signedIn({ admin: 404, pcnLead: 403, manager: 403, linkWorker: 403 })),
 		get('a manager at A2 (lead’s PCN)', (f) => `/users/${f.others.managerA2.id}`, signedIn({ admin: 200, pcnLead: 200, manager: 403, linkWorker: 403 })),
 		get('a manager at B1 (other PCN)', (f) => `/users/${f.others.managerB1.id}`, signedIn({ admin: 200, pcnLead: 404, manager: 403, linkWorker: 403 })),
 		get('an admin', (f) => `/users/${f.users.admin.id}`, signedIn({ admin: 200, pcnLead: 404, manager: 403, linkWorker: 403 })),

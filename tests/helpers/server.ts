@@ -10,7 +10,7 @@ export interface RunningServer {
 	stop: () => Promise<void>;
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
 	return new Promise((resolve, reject) => {
 		const probe = createServer();
 		probe.once('error', reject);
@@ -21,9 +21,12 @@ function freePort(): Promise<number> {
 	});
 }
 
-/** Waits for /healthz; throws with the server's output if it exits or takes over 30 s. */
-export async function startServer(env: Record<string, string>): Promise<RunningServer> {
-	const port = await freePort();
+/**
+ * Waits for /healthz; throws with the server's output if it exits or takes over 30 s. A port
+ * chosen beforehand (`freePort`) lets a test tell another service the address first.
+ */
+export async function startServer(env: Record<string, string>, options: { port?: number } = {}): Promise<RunningServer> {
+	const port = options.port ?? (await freePort());
 	const url = `http://127.0.0.1:${port}`;
 	let log = '';
 	const started = performance.now();

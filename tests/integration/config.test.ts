@@ -97,4 +97,38 @@ describe('configuration from the environment', () => {
 	it('says in its message that Belonging cannot start', () => {
 		expect(() => loadConfig({ MIN_RESPONSES: '1' })).toThrow(/Belonging cannot start/);
 	});
+
+	describe('single sign-on', () => {
+		const SSO = { ORIGIN: 'https://belonging.example.org', SSO_ISSUER: 'https://login.microsoftonline.com/tenant-id/v2.0', SSO_CLIENT_ID: 'app-id', SSO_CLIENT_SECRET: 'app-secret' };
+
+		it('is read with its return addresses on ORIGIN, and a plain name when SSO_NAME is unset', () => {
+			expect(loadConfig({ ...SSO, SSO_NAME: 'NHSmail' }).sso).toEqual({
+				issuer: 'https://login.microsoftonline.com/tenant-id/v2.0',
+				clientId: 'app-id',
+				clientSecret: 'app-secret',
+				name: 'NHSmail',
+				redirectUri: 'https://belonging.example.org/sign-in/sso/callback',
+				signedOutUri: 'https://belonging.example.org/sign-in'
+			});
+			expect(loadConfig(SSO).sso?.name).toBe('your organisation’s account');
+			expect(loadConfig({}).sso).toBeUndefined();
+		});
+
+		it('takes plain http only from this machine', () => {
+			expect(loadConfig({ ...SSO, SSO_ISSUER: 'http://127.0.0.1:9000' }).sso?.issuer).toBe('http://127.0.0.1:9000');
+			expect(loadConfig({ ...SSO, SSO_ISSUER: 'http://localhost:9000' }).sso?.issuer).toBe('http://localhost:9000');
+			expect(problemsOf({ ...SSO, SSO_ISSUER: 'http://login.example.org' })[0]).toMatch(/^SSO_ISSUER="http:\/\/login.example.org" must be the provider’s https issuer address/);
+			expect(problemsOf({ ...SSO, SSO_ISSUER: 'not a url' })[0]).toMatch(/^SSO_ISSUER=/);
+		});
+
+		it('needs all three variables together, ORIGIN for the server, and a short plain name', () => {
+			expect(problemsOf({ ...SSO, SSO_CLIENT_SECRET: '' })).toEqual(['Single sign-on needs SSO_ISSUER, SSO_CLIENT_ID and SSO_CLIENT_SECRET together; SSO_CLIENT_SECRET is not set.']);
+			expect(problemsOf({ SSO_ISSUER: SSO.SSO_ISSUER, ORIGIN: SSO.ORIGIN })[0]).toContain('SSO_CLIENT_ID and SSO_CLIENT_SECRET are not set');
+			expect(problemsOf({ SSO_NAME: 'NHSmail' })[0]).toMatch(/^SSO_NAME is set but SSO_ISSUER is not/);
+			expect(problemsOf({ ...SSO, ORIGIN: '' })[0]).toMatch(/^Single sign-on needs ORIGIN/);
+			expect(loadConfig({ ...SSO, ORIGIN: '' }, 'command').sso).toBeUndefined();
+			expect(problemsOf({ ...SSO, SSO_NAME: 'x'.repeat(41) })[0]).toMatch(/^SSO_NAME=.* must be at most 40 characters/);
+			expect(problemsOf({ ...SSO, SSO_NAME: 'NHS\u0007mail' })[0]).toMatch(/must not contain control characters/);
+		});
+	});
 });

@@ -30,6 +30,9 @@ export const newPasswordSchema = z
 		path: ['confirm']
 	});
 
+export const SIGNS_IN_WITH_SSO_ONLY =
+	'Your account signs in through single sign-on only, so it has no password to choose. Use the single sign-on button instead.';
+
 export interface PasswordOptions {
 	now?: Date;
 	/** Tests pass a cheaper cost; real hashes use the recommended one. */
@@ -44,7 +47,7 @@ export async function lookUpAccountLink(
 	token: string,
 	purpose: AccountLinkPurpose,
 	now: Date = new Date()
-): Promise<Outcome<{ displayName: string; email: string; roleName: string; expires: string }>> {
+): Promise<Outcome<{ displayName: string; email: string; roleName: string; expires: string; ssoRequired: boolean }>> {
 	const check = await checkAccountLink(db, token, purpose, now);
 	if (!check.ok) return refuse(LINK_STATUS[check.reason], LINK_PROBLEMS[check.reason]);
 	return {
@@ -52,7 +55,8 @@ export async function lookUpAccountLink(
 		displayName: check.user.display_name,
 		email: check.user.email,
 		roleName: ROLE_NAMES[check.user.role],
-		expires: formatWhen(check.expiresAt)
+		expires: formatWhen(check.expiresAt),
+		ssoRequired: check.user.sso_required_at !== null
 	};
 }
 
@@ -66,6 +70,7 @@ async function setPasswordWithLink(
 	const now = options.now ?? new Date();
 	const check = await checkAccountLink(db, token, purpose, now);
 	if (!check.ok) return refuse(LINK_STATUS[check.reason], LINK_PROBLEMS[check.reason]);
+	if (check.user.sso_required_at) return refuse(409, SIGNS_IN_WITH_SSO_ONLY, 'password');
 	const problem = passwordProblem(password, [check.user.email, check.user.display_name]);
 	if (problem) return refuse(400, problem, 'password');
 	// Hashed before the transaction: scrypt takes a while and must not hold the database.
@@ -153,6 +158,7 @@ export async function changePassword(
 	}
 	if (check.outcome === 'busy') return refuse(503, 'Belonging is busy checking other passwords. Wait a few seconds and try again.', 'current');
 	if (!account || !check.matches) return refuse(401, 'Your current password is not right.', 'current');
+	if (account.sso_required_at) return refuse(409, SIGNS_IN_WITH_SSO_ONLY, 'password');
 	// The current password was right: this attempt is not a guess.
 	await clearSignInAttempt(db, check.attempt);
 	if (input.password === input.current) return refuse(400, 'Choose a password that is different from your current one.', 'password');

@@ -158,7 +158,7 @@ export async function reissueInvitation(
 			`${account.display_name} also has access outside your PCN, so only an administrator can send their invitation again.`
 		);
 	}
-	if (account.password_hash) {
+	if (account.accepted_at) {
 		return refuse(409, `${account.display_name} has already accepted their invitation, so there is nothing to send again.`);
 	}
 	if (account.disabled_at) {
@@ -193,8 +193,12 @@ export async function issuePasswordReset(
 	if (!target.manageable) return refuse(403, NOT_YOURS);
 	const { account } = target;
 	if (account.disabled_at) return refuse(409, `${account.display_name}’s account is switched off. Switch it on first.`);
-	if (!account.password_hash) {
-		return refuse(409, `${account.display_name} has not chosen a password yet. Send their invitation again instead.`);
+	if (account.sso_required_at) {
+		return refuse(409, `${account.display_name} signs in through single sign-on only, so there is no password to reset.`);
+	}
+	// Someone who accepted through single sign-on has no password yet: the link lets them choose one.
+	if (!account.accepted_at) {
+		return refuse(409, `${account.display_name} has not accepted their invitation yet. Send their invitation again instead.`);
 	}
 	const link = await atomically(db, async (tx): Promise<SentLink> => {
 		const issued = await issueAccountLink(tx, account.id, 'password_reset', actor.id, now);
@@ -219,7 +223,7 @@ export const RESET_REQUEST_ACTOR = 'forgotten password form';
 export async function requestPasswordReset(db: DbOrTx, email: string, options: LinkOptions): Promise<void> {
 	const now = options.now ?? new Date();
 	const account = await findUserByEmail(db, email);
-	if (!account || !account.password_hash || account.disabled_at) return;
+	if (!account || !account.password_hash || account.disabled_at || account.sso_required_at) return;
 	// The audit log already records every link this form issues, so it doubles as the counter.
 	// Counted and written in one transaction holding the account's lock, so requests at once (on
 	// one instance or several) cannot all pass the count before any is recorded.

@@ -20,8 +20,8 @@ export async function loadLinkPage(event: RequestEvent, purpose: AccountLinkPurp
 	event.setHeaders({ 'cache-control': 'no-store' });
 	const link = await lookUpAccountLink(event.locals.db, event.params.token ?? '', purpose);
 	if (!link.ok) error(link.status, link.problems[0]!.message);
-	const { displayName, email, roleName, expires } = link;
-	return { displayName, email, roleName, expires };
+	const { displayName, email, roleName, expires, ssoRequired } = link;
+	return { displayName, email, roleName, expires, ssoRequired };
 }
 
 /** Sets the password (the link is used up), then signs this browser in and goes to `destination`. */

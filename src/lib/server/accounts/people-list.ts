@@ -69,6 +69,10 @@ export interface Person {
 	createdOn: string;
 	passwordChangedOn: string | null;
 	switchedOffOn: string | null;
+	/** How they sign in: with a password, through the identity provider (linked at their first single sign-on), or only through it. */
+	hasPassword: boolean;
+	ssoLinked: boolean;
+	ssoRequired: boolean;
 }
 
 export function listInWords(names: readonly string[]): string {
@@ -134,7 +138,7 @@ export async function describePeople(db: DbOrTx, accounts: readonly UserAccount[
 		const invitationEnds = invitations.find((i) => i.user_id === account.id)?.expires_at;
 		let status: PersonStatus = 'active';
 		if (account.disabled_at) status = 'switched_off';
-		else if (!account.password_hash) status = invitationEnds && new Date(invitationEnds) > now ? 'invited' : 'invitation_expired';
+		else if (!account.accepted_at) status = invitationEnds && new Date(invitationEnds) > now ? 'invited' : 'invitation_expired';
 		return {
 			id: account.id,
 			email: account.email,
@@ -153,7 +157,10 @@ export async function describePeople(db: DbOrTx, accounts: readonly UserAccount[
 			scopeInWords: scopeInWords(account.role, pcns, practices, elsewhere),
 			createdOn: dayOf(account.created_at)!,
 			passwordChangedOn: dayOf(account.password_changed_at),
-			switchedOffOn: dayOf(account.disabled_at)
+			switchedOffOn: dayOf(account.disabled_at),
+			hasPassword: account.password_hash !== null,
+			ssoLinked: account.sso_subject !== null,
+			ssoRequired: account.sso_required_at !== null
 		};
 	});
 }

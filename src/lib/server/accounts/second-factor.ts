@@ -76,7 +76,7 @@ export interface SetupKey {
 
 /** A new secret waiting for its first code; refused while two-step sign-in is on. */
 export async function beginSecondFactorSetup(db: Db, user: SignedInUser, now = new Date()): Promise<Outcome<{ key: SetupKey }>> {
-	if (!(await hasPassword(db, user.id))) return refuse(409, 'Your account signs in through your organisation, which has its own second step.');
+	if (!(await signsInWithPassword(db, user.id))) return refuse(409, 'Your account signs in through your organisation, which has its own second step.');
 	const secret = new Secret({ size: 20 }).base32;
 	const saved = await db
 		.insertInto('second_factor')
@@ -99,9 +99,10 @@ function setupKey(secret: string, email: string): SetupKey {
 	return { secret: secret.replace(/(.{4})/g, '$1 ').trim(), uri, qrSvg: renderSVG(uri, { border: 4, ecc: 'M' }) };
 }
 
-async function hasPassword(db: DbOrTx, userId: number): Promise<boolean> {
+/** Two-step sign-in protects password sign-in; an account without it relies on the provider's own second step. */
+async function signsInWithPassword(db: DbOrTx, userId: number): Promise<boolean> {
 	const account = await getUser(db, userId);
-	return account?.password_hash != null;
+	return account?.password_hash != null && account.sso_required_at === null;
 }
 
 /**

@@ -28,12 +28,19 @@ export interface NewSession {
 	expiresAt: Date;
 }
 
-export async function createSession(db: DbOrTx, userId: number, now: Date = new Date()): Promise<NewSession> {
+/** A new session; `singleSignOn` marks one opened through the identity provider, so signing out can offer its sign-out. */
+export async function createSession(db: DbOrTx, userId: number, now: Date = new Date(), singleSignOn = false): Promise<NewSession> {
 	const token = newToken();
 	const expiresAt = new Date(now.getTime() + SESSION_IDLE_MS);
 	await db
 		.insertInto('session')
-		.values({ id: hashToken(token), user_id: userId, created_at: now.toISOString(), expires_at: expiresAt.toISOString() })
+		.values({
+			id: hashToken(token),
+			user_id: userId,
+			created_at: now.toISOString(),
+			expires_at: expiresAt.toISOString(),
+			single_sign_on: singleSignOn ? 1 : 0
+		})
 		.execute();
 	return { token, expiresAt };
 }
@@ -78,7 +85,7 @@ export async function validateSessionToken(db: DbOrTx, token: string, now: Date 
 			'user_account.email',
 			'user_account.display_name',
 			'user_account.role',
-			'user_account.password_hash',
+			'user_account.accepted_at',
 			'user_account.disabled_at',
 			'user_account.admin_reset_notice',
 			'user_account.admin_reset_session',
@@ -93,7 +100,7 @@ export async function validateSessionToken(db: DbOrTx, token: string, now: Date 
 		return undefined;
 	}
 	let expiresAt = new Date(account.expires_at);
-	if (expiresAt <= now || account.disabled_at || !account.password_hash) {
+	if (expiresAt <= now || account.disabled_at || !account.accepted_at) {
 		await db.deleteFrom('session').where('id', '=', id).execute();
 		return undefined;
 	}
@@ -109,8 +116,10 @@ export async function validateSessionToken(db: DbOrTx, token: string, now: Date 
 	return { id, user, expiresAt, renewed, adminResetNotice };
 }
 
-export async function invalidateSession(db: DbOrTx, sessionId: string): Promise<void> {
-	await db.deleteFrom('session').where('id', '=', sessionId).execute();
+/** Ends one session; says whether it had been opened through the identity provider. */
+export async function invalidateSession(db: DbOrTx, sessionId: string): Promise<{ singleSignOn: boolean }> {
+	const ended = await db.deleteFrom('session').where('id', '=', sessionId).returning('single_sign_on').executeTakeFirst();
+	return { singleSignOn: ended?.single_sign_on === 1 };
 }
 
 /** Sign out everywhere. */

@@ -68,7 +68,7 @@ export async function checkPasswordCounted(
 
 export async function signInWithPassword(
 	db: DbOrTx,
-	input: { email: string; password: string; clientAddress: string },
+	input: { email: string; password: string; clientAddress: string; ssoName?: string },
 	now: Date = new Date()
 ): Promise<SignInOutcome> {
 	const { email, password } = input;
@@ -94,6 +94,16 @@ export async function signInWithPassword(
 		return refuse(401, WRONG_DETAILS);
 	}
 	await clearSignInAttempt(db, check.attempt);
+	if (account.sso_required_at) {
+		// The password was right, so saying why reveals nothing its holder does not know.
+		await recordAudit(db, { anonymous: account.email }, { action: 'sign_in_failed', summary: 'Refused: the account signs in through single sign-on only' }, now);
+		return refuse(
+			403,
+			input.ssoName
+				? `Your account signs in with ${input.ssoName}, not a password. Use the “Sign in with ${input.ssoName}” button.`
+				: 'Your account signs in through single sign-on, which is not set up on this server just now. Ask your Belonging administrator.'
+		);
+	}
 	const user = await toSignedInUser(db, account);
 	// The sign-in and its audit entry wait for the code.
 	if (await needsSecondStep(db, account.id)) return { ok: true, user, secondStep: { ...(await startSecondStep(db, account.id, now)), setUp: false } };
@@ -105,10 +115,14 @@ export async function signInWithPassword(
 	return { ok: true, user, session };
 }
 
-/** Ends this session (the browser's cookie is the route's to clear), with its audit entry. */
-export async function signOut(db: DbOrTx, user: SignedInUser, sessionId: string): Promise<void> {
-	await atomically(db, async (tx) => {
-		await invalidateSession(tx, sessionId);
+/**
+ * Ends this session (the browser's cookie is the route's to clear), with its audit entry; says
+ * whether it had been opened through the identity provider, whose own sign-out may then be offered.
+ */
+export async function signOut(db: DbOrTx, user: SignedInUser, sessionId: string): Promise<{ singleSignOn: boolean }> {
+	return atomically(db, async (tx) => {
+		const ended = await invalidateSession(tx, sessionId);
 		await recordAudit(tx, user, { action: 'sign_out', summary: 'Signed out' });
+		return ended;
 	});
 }

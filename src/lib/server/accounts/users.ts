@@ -89,6 +89,7 @@ export async function createUser(db: DbOrTx, input: NewUser, now: Date = new Dat
 			role: input.role,
 			password_hash: input.passwordHash ?? null,
 			password_changed_at: input.passwordHash ? now.toISOString() : null,
+			accepted_at: input.passwordHash ? now.toISOString() : null,
 			created_at: now.toISOString()
 		})
 		.returningAll()
@@ -155,11 +156,18 @@ export async function toSignedInUser(db: DbOrTx, user: UserAccount): Promise<Sig
 	return signedInUserOf(user, { ...scope, practicesInPcns });
 }
 
-/** Sets a new password and ends every session of the account (a changed password must lock out old devices). */
+/**
+ * Sets a new password and ends every session of the account (a changed password must lock out
+ * old devices). A first password accepts the invitation.
+ */
 export async function setPassword(db: DbOrTx, userId: number, passwordHash: string, now: Date = new Date()): Promise<void> {
 	await db
 		.updateTable('user_account')
-		.set({ password_hash: passwordHash, password_changed_at: now.toISOString() })
+		.set((eb) => ({
+			password_hash: passwordHash,
+			password_changed_at: now.toISOString(),
+			accepted_at: eb.fn.coalesce('accepted_at', eb.val(now.toISOString()))
+		}))
 		.where('id', '=', userId)
 		.execute();
 	await db.deleteFrom('session').where('user_id', '=', userId).execute();
@@ -183,7 +191,7 @@ export async function countAccounts(db: DbOrTx): Promise<{ active: number; invit
 				.case()
 				.when('disabled_at', 'is not', null)
 				.then('disabled')
-				.when('password_hash', 'is', null)
+				.when('accepted_at', 'is', null)
 				.then('invited')
 				.else('active')
 				.end()

@@ -152,7 +152,7 @@ export async function authenticateApiToken(db: DbOrTx, token: string, now: Date 
 		.executeTakeFirst();
 	if (!row) return null;
 	const account = await getUser(db, row.user_id);
-	if (!account || account.disabled_at || !account.password_hash || !API_TOKEN_ROLES.includes(account.role)) return null;
+	if (!account || account.disabled_at || !account.accepted_at || !API_TOKEN_ROLES.includes(account.role)) return null;
 	if (!row.last_used_at || now.getTime() - new Date(row.last_used_at).getTime() >= LAST_USED_RESOLUTION_MS) {
 		await db.updateTable('api_token').set({ last_used_at: now.toISOString() }).where('id', '=', row.id).execute();
 	}

@@ -44,7 +44,7 @@ export async function noticeRecipients(db: DbOrTx, round: NoticeRound, kind: Rou
 		.leftJoin('mail_preference', (join) => join.onRef('mail_preference.user_id', '=', 'user_account.id').on('mail_preference.kind', '=', kind))
 		.select(['user_account.email', 'user_account.display_name', 'user_account.role', 'mail_preference.wanted'])
 		.where('user_account.disabled_at', 'is', null)
-		.where('user_account.password_hash', 'is not', null);
+		.where('user_account.accepted_at', 'is not', null);
 	const [managers, leads] = await Promise.all([
 		people
 			.innerJoin('user_practice', 'user_practice.user_id', 'user_account.id')

@@ -15,6 +15,7 @@ import * as roundSummaries from '../../../../migrations/20261203_01_round_summar
 import * as sharedLimits from '../../../../migrations/20261203_02_shared_limits';
 import * as mailAndCalendar from '../../../../migrations/20261203_03_mail_and_calendar';
 import * as secondFactor from '../../../../migrations/20261203_04_second_factor';
+import * as singleSignOn from '../../../../migrations/20261203_05_single_sign_on';
 import type { Db } from './index';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -29,7 +30,8 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
 	'20261203_01_round_summaries': roundSummaries,
 	'20261203_02_shared_limits': sharedLimits,
 	'20261203_03_mail_and_calendar': mailAndCalendar,
-	'20261203_04_second_factor': secondFactor
+	'20261203_04_second_factor': secondFactor,
+	'20261203_05_single_sign_on': singleSignOn
 };
 
 function migrator(db: Db): Migrator {

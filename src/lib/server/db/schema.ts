@@ -164,6 +164,13 @@ export interface UserAccountTable {
 	admin_reset_notice: Generated<string | null>;
 	/** The session that reset link opened, which is not shown the notice. */
 	admin_reset_session: Generated<string | null>;
+	/** When the invitation was accepted, by choosing a password or by single sign-on; null while invited. */
+	accepted_at: Generated<string | null>;
+	/** The provider identity the account is linked to at its first single sign-on. */
+	sso_issuer: Generated<string | null>;
+	sso_subject: Generated<string | null>;
+	/** Set when an administrator requires single sign-on: password sign-in is refused. */
+	sso_required_at: Generated<string | null>;
 }
 
 export interface UserPcnTable {
@@ -182,6 +189,8 @@ export interface SessionTable {
 	user_id: number;
 	created_at: string;
 	expires_at: string;
+	/** 1 when the session was opened through the organisation's identity provider. */
+	single_sign_on: Generated<number>;
 }
 
 export type AccountLinkPurpose = 'invitation' | 'password_reset';
@@ -406,6 +415,18 @@ export interface SignInChallengeTable {
 	expires_at: string;
 }
 
+/** A sign-in sent to the identity provider: what its answer must match, for ten minutes. */
+export interface SsoAttemptTable {
+	key_hash: string;
+	state: string;
+	nonce: string;
+	code_verifier: string;
+	next_path: string;
+	/** The hash of the invitation link being accepted through the provider, if any. */
+	invitation_hash: string | null;
+	expires_at: string;
+}
+
 export interface Database {
 	app_meta: AppMetaTable;
 	icb: IcbTable;
@@ -448,6 +469,7 @@ export interface Database {
 	second_factor: SecondFactorTable;
 	recovery_code: RecoveryCodeTable;
 	sign_in_challenge: SignInChallengeTable;
+	sso_attempt: SsoAttemptTable;
 }
 
 export type Icb = Selectable<IcbTable>;

@@ -50,7 +50,10 @@ export const AUDIT_ACTIONS = {
 	second_factor_on: 'Turned on two-step sign-in',
 	second_factor_off: 'Turned off two-step sign-in',
 	second_factor_reset: 'Reset someone’s two-step sign-in',
-	second_factor_policy: 'Changed who must use two-step sign-in'
+	second_factor_policy: 'Changed who must use two-step sign-in',
+	sso_required: 'Required single sign-on for someone',
+	sso_not_required: 'Allowed someone password sign-in again',
+	sso_unlinked: 'Unlinked someone’s single sign-on identity'
 } as const;
 export type AuditAction = keyof typeof AUDIT_ACTIONS;
 

@@ -74,8 +74,48 @@ const envSchema = z.object({
 			error: `must be at least ${MIN_RESPONSES_FLOOR}: smaller groups could identify people`
 		})
 		.default(5),
-	DEMO: flag.default(false)
+	DEMO: flag.default(false),
+	SSO_ISSUER: z
+		.string()
+		.trim()
+		.refine((v) => {
+			try {
+				const url = new URL(v);
+				return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname));
+			} catch {
+				return false;
+			}
+		}, 'must be the provider’s https issuer address, like https://login.microsoftonline.com/<tenant id>/v2.0 (plain http only on this machine, for testing)')
+		.optional(),
+	SSO_CLIENT_ID: z.string().trim().max(200, 'must be at most 200 characters').optional(),
+	SSO_CLIENT_SECRET: z.string().trim().max(500, 'must be at most 500 characters').optional(),
+	SSO_NAME: z
+		.string()
+		.trim()
+		.max(40, 'must be at most 40 characters, like NHSmail')
+		.refine((v) => !/[\u0000-\u001f\u007f]/.test(v), 'must not contain control characters')
+		.optional()
 });
+
+/** localhost and the loopback addresses: the only places a provider may be reached over plain http. */
+export function isLoopbackHost(hostname: string): boolean {
+	return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
+}
+
+/** Single sign-on with the organisation's OpenID Connect provider (single-sign-on.ts). */
+export interface SingleSignOnConfig {
+	issuer: string;
+	clientId: string;
+	clientSecret: string;
+	/** What people call the provider, for the button: "Sign in with NHSmail". */
+	name: string;
+	/** Where the provider sends people back: ORIGIN + /sign-in/sso/callback, registered with the provider. */
+	redirectUri: string;
+	/** Where the provider's sign-out sends people back: ORIGIN + /sign-in. */
+	signedOutUri: string;
+}
+
+const SSO_VARIABLES = ['SSO_ISSUER', 'SSO_CLIENT_ID', 'SSO_CLIENT_SECRET'] as const;
 
 export interface Config {
 	/** The SQLite file, when PostgreSQL is not configured. */
@@ -96,6 +136,8 @@ export interface Config {
 	secureCookies: boolean;
 	/** SMTP_URL and MAIL_FROM: mail goes out through SMTP; without them, to the server log. */
 	smtp?: { url: string; from: string };
+	/** SSO_ISSUER, SSO_CLIENT_ID, SSO_CLIENT_SECRET (and SSO_NAME): sign-in through the provider too. */
+	sso?: SingleSignOnConfig;
 }
 
 export class ConfigError extends Error {
@@ -123,6 +165,7 @@ export function loadConfig(env: Record<string, string | undefined>, use: 'server
 		);
 	}
 	const { DATABASE_PATH, DATABASE_URL, DATABASE_POOL_SIZE, SURVEY_LIMIT_SECRET, MIN_RESPONSES, DEMO, ORIGIN, SMTP_URL, MAIL_FROM } = parsed.data;
+	const sso = singleSignOn(parsed.data, use);
 	if (SMTP_URL && !MAIL_FROM) {
 		throw new ConfigError(['SMTP_URL is set but MAIL_FROM is not: set MAIL_FROM to the address mail comes from (with NHSmail, the account SMTP_URL signs in as).']);
 	}
@@ -152,7 +195,32 @@ export function loadConfig(env: Record<string, string | undefined>, use: 'server
 		demo: DEMO,
 		origin: ORIGIN,
 		secureCookies: ORIGIN?.startsWith('https://') ?? false,
-		...(SMTP_URL && MAIL_FROM ? { smtp: { url: SMTP_URL, from: MAIL_FROM } } : {})
+		...(SMTP_URL && MAIL_FROM ? { smtp: { url: SMTP_URL, from: MAIL_FROM } } : {}),
+		...(sso ? { sso } : {})
+	};
+}
+
+/** The three SSO variables come together, and the provider must be told one fixed return address: ORIGIN's. */
+function singleSignOn(env: z.infer<typeof envSchema>, use: 'server' | 'command'): SingleSignOnConfig | undefined {
+	const missing = SSO_VARIABLES.filter((name) => !env[name]);
+	if (missing.length === SSO_VARIABLES.length) {
+		if (env.SSO_NAME) throw new ConfigError(['SSO_NAME is set but SSO_ISSUER is not: single sign-on needs SSO_ISSUER, SSO_CLIENT_ID and SSO_CLIENT_SECRET.']);
+		return undefined;
+	}
+	if (missing.length) {
+		throw new ConfigError([`Single sign-on needs SSO_ISSUER, SSO_CLIENT_ID and SSO_CLIENT_SECRET together; ${missing.join(' and ')} ${missing.length === 1 ? 'is' : 'are'} not set.`]);
+	}
+	if (!env.ORIGIN) {
+		if (use === 'command') return undefined;
+		throw new ConfigError(['Single sign-on needs ORIGIN, the address people use (like https://belonging.example.org): the provider sends them back to ORIGIN/sign-in/sso/callback.']);
+	}
+	return {
+		issuer: env.SSO_ISSUER!,
+		clientId: env.SSO_CLIENT_ID!,
+		clientSecret: env.SSO_CLIENT_SECRET!,
+		name: env.SSO_NAME ?? 'your organisation’s account',
+		redirectUri: `${env.ORIGIN}/sign-in/sso/callback`,
+		signedOutUri: `${env.ORIGIN}/sign-in`
 	};
 }
 

@@ -12,6 +12,7 @@ import { describeAccess } from '$lib/server/accounts/people-list';
 import { signOutEverywhere } from '$lib/server/accounts/people-changes';
 import { createSession, deleteSessionCookie, setSessionCookie } from '$lib/server/accounts/sessions';
 import { ROLE_NAMES } from '$lib/server/identity';
+import { getUser } from '$lib/server/accounts/users';
 import type { Actions, PageServerLoad } from './$types';
 import { formatWhen } from '$lib/dates';
 import { noticeChoices, NOTICE_ROLES, saveNoticeChoices } from '$lib/server/accounts/mail-preferences';
@@ -53,6 +54,7 @@ export const load = (async (event) => {
 			: null,
 		reminders: await noticeChoices(event.locals.db, user),
 		twoStep: await twoStepView(event.locals.db, user),
+		signIn: await signInView(event.locals.db, user, event.locals.config.sso?.name),
 		maxTokens: MAX_ACTIVE_TOKENS,
 		rateLimit: API_RATE_LIMIT,
 		done: doneMessage(event.url.searchParams.get('done'))
@@ -65,6 +67,17 @@ const changePasswordSchema = z
 
 /** The token forms' failures are shown there, not by the password form; a token not found is said in place. */
 const TOKEN_FORMS = { extra: { section: 'tokens' as const }, notFoundInForm: true };
+
+/** How this person signs in: whether they have password sign-in at all, and through which provider otherwise. */
+async function signInView(db: App.Locals['db'], user: App.Locals['user'] & object, ssoName: string | undefined) {
+	const account = await getUser(db, user.id);
+	return {
+		password: account?.password_hash != null && account.sso_required_at === null,
+		ssoRequired: account?.sso_required_at != null,
+		ssoLinked: account?.sso_subject != null,
+		ssoName: ssoName ?? null
+	};
+}
 
 /** Two-step sign-in as the account page shows it; the waiting secret only to its owner, while set-up is under way. */
 async function twoStepView(db: App.Locals['db'], user: App.Locals['user'] & object) {

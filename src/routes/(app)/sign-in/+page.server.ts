@@ -8,6 +8,7 @@ import { setSessionCookie } from '$lib/server/accounts/sessions';
 import { setChallengeCookie } from '$lib/server/accounts/second-factor';
 import { WRONG_DETAILS, signInWithPassword } from '$lib/server/accounts/sign-in';
 import { ROLE_NAMES } from '$lib/server/identity';
+import { providerSignOutUrl } from '$lib/server/accounts/sso-provider';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load = (async ({ locals, url }) => {
@@ -16,6 +17,9 @@ export const load = (async ({ locals, url }) => {
 	return {
 		next,
 		signedOut: url.searchParams.has('signed-out'),
+		// After signing out of a session opened through the provider: its own sign-out, if it has one.
+		providerSignOut: url.searchParams.get('signed-out') === 'sso' && locals.config.sso ? await providerSignOutUrl(locals.config.sso) : null,
+		sso: locals.config.sso ? { name: locals.config.sso.name } : null,
 		codeEnded: url.searchParams.has('code-ended'),
 		// Published only in the demo, whose database is the only place these accounts exist.
 		demoAccounts: locals.config.demo
@@ -38,7 +42,7 @@ export const actions = {
 		const form = await readForm(request, signInSchema);
 		if (!form.ok) return form.failure;
 		const { email, password, next } = form.data;
-		const outcome = await signInWithPassword(locals.db, { email, password, clientAddress: getClientAddress() });
+		const outcome = await signInWithPassword(locals.db, { email, password, clientAddress: getClientAddress(), ssoName: locals.config.sso?.name });
 		if (!outcome.ok) {
 			const wait = outcome.retryAfterSeconds;
 			if (wait !== undefined) setHeaders({ 'retry-after': String(wait) });

@@ -8,8 +8,8 @@ export const load = (() => redirect(303, '/')) satisfies PageServerLoad;
 
 export const actions = {
 	default: async ({ locals, cookies }) => {
-		if (locals.user && locals.sessionId) await signOut(locals.db, locals.user, locals.sessionId);
+		const ended = locals.user && locals.sessionId ? await signOut(locals.db, locals.user, locals.sessionId) : undefined;
 		deleteSessionCookie(cookies, locals.config.secureCookies);
-		redirect(303, '/sign-in?signed-out');
+		redirect(303, ended?.singleSignOn && locals.config.sso ? '/sign-in?signed-out=sso' : '/sign-in?signed-out');
 	}
 } satisfies Actions;

@@ -2,7 +2,10 @@ import { loadLinkPage, setPasswordFromLink } from '$lib/server/accounts/link-pag
 import type { Actions, PageServerLoad } from './$types';
 
 /** Public: the invitation link itself is the key (see link-pages.ts). */
-export const load = (async (event) => ({ invitation: await loadLinkPage(event, 'invitation') })) satisfies PageServerLoad;
+export const load = (async (event) => ({
+	invitation: await loadLinkPage(event, 'invitation'),
+	sso: event.locals.config.sso ? { name: event.locals.config.sso.name } : null
+})) satisfies PageServerLoad;
 
 export const actions = {
 	default: (event) => setPasswordFromLink(event, 'invitation', '/')

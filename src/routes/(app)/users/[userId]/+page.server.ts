@@ -17,6 +17,7 @@ import { SCOPE_FIELDS, idList } from '../schemas';
 import type { Actions, PageServerLoad } from './$types';
 import { formatWhen } from '$lib/dates';
 import { needsSecondStep, resetSecondFactor } from '$lib/server/accounts/second-factor';
+import { setSingleSignOnRequired, unlinkSingleSignOn } from '$lib/server/accounts/sign-in-methods';
 
 const MANAGERS = ['admin', 'pcn_lead'] as const;
 
@@ -32,7 +33,10 @@ const DONE: Record<string, (name: string) => string> = {
 	'switched-on': (name) => `${name}’s account is switched on again.`,
 	'signed-out': (name) => `${name} has been signed out on every device.`,
 	'access-removed': () => 'Access removed.',
-	'two-step-reset': (name) => `${name}’s two-step sign-in is reset. They sign in with their password alone until they set it up again.`
+	'two-step-reset': (name) => `${name}’s two-step sign-in is reset. They sign in with their password alone until they set it up again.`,
+	'sso-required': (name) => `${name} now signs in through single sign-on only. Their password sessions have ended.`,
+	'sso-not-required': (name) => `${name} can sign in with a password again.`,
+	'sso-unlinked': (name) => `${name}’s single sign-on link is cleared. Their next single sign-on links their account again.`
 };
 
 export const load = (async (event) => {
@@ -48,6 +52,7 @@ export const load = (async (event) => {
 		isAdmin: viewer.role === 'admin',
 		isSelf: viewer.id === person.id,
 		twoStepOn: viewer.role === 'admin' ? await needsSecondStep(db, person.id) : false,
+		sso: event.locals.config.sso ? { name: event.locals.config.sso.name } : null,
 		choices: viewer.role === 'admin' ? await listGrantableChoices(db, viewer) : null,
 		done: done ? done(person.displayName) : null
 	};
@@ -114,6 +119,30 @@ export const actions = {
 		const outcome = await resetSecondFactor(event.locals.db, viewer, userId);
 		if (!outcome.ok) return refusalFailure(outcome);
 		redirect(303, `/users/${userId}?done=two-step-reset`);
+	},
+
+	requireSso: async (event) => {
+		const viewer = guard(event, { roles: ['admin'] });
+		const userId = userIdOf(event);
+		const outcome = await setSingleSignOnRequired(event.locals.db, viewer, userId, true, { ssoConfigured: event.locals.config.sso !== undefined });
+		if (!outcome.ok) return refusalFailure(outcome);
+		redirect(303, `/users/${userId}?done=sso-required`);
+	},
+
+	allowPassword: async (event) => {
+		const viewer = guard(event, { roles: ['admin'] });
+		const userId = userIdOf(event);
+		const outcome = await setSingleSignOnRequired(event.locals.db, viewer, userId, false, { ssoConfigured: event.locals.config.sso !== undefined });
+		if (!outcome.ok) return refusalFailure(outcome);
+		redirect(303, `/users/${userId}?done=sso-not-required`);
+	},
+
+	unlinkSso: async (event) => {
+		const viewer = guard(event, { roles: ['admin'] });
+		const userId = userIdOf(event);
+		const outcome = await unlinkSingleSignOn(event.locals.db, viewer, userId);
+		if (!outcome.ok) return refusalFailure(outcome);
+		redirect(303, `/users/${userId}?done=sso-unlinked`);
 	},
 
 	reinvite: async (event) => {

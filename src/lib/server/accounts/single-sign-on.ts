@@ -1,0 +1,222 @@
+/**
+ * Single sign-on with the organisation's OpenID Connect provider (NHSmail's is Microsoft Entra ID).
+ *
+ * The rules, each enforced here and tested:
+ * - It never creates an account or changes anyone's scope. It signs in an existing account that
+ *   is switched on and whose email is the one the provider vouches for (sso-identity.ts).
+ * - The first single sign-on links the account to the provider's identity (issuer and subject);
+ *   every later one must come from that same identity, and one identity opens one account. An
+ *   address the provider later gives to someone else therefore opens nothing. An administrator
+ *   can clear the link (people-changes.ts).
+ * - An invited person can accept through the provider instead of choosing a password, from
+ *   their invitation link or from the sign-in button while their invitation is live.
+ * - Each attempt is single-use and bound to the browser that started it: the cookie's key finds
+ *   the attempt, which holds the state, nonce and PKCE verifier the answer must match.
+ * - The provider does the second step (its own multi-factor authentication), so Belonging's own
+ *   two-step sign-in, which protects passwords, is not asked for.
+ */
+import type { Cookies } from '@sveltejs/kit';
+import { recordAudit } from '../platform/audit';
+import { refuse, refuseForNow, type Outcome, type Refusal } from '../platform/outcome';
+import type { SingleSignOnConfig } from '../platform/config';
+import { atomically, lockFor, type DbOrTx } from '../db';
+import { lookUpAccountLink } from './choosing-password';
+import { createSession, hashToken, newToken, type NewSession } from './sessions';
+import { findUserByEmail, getUser, toSignedInUser } from './users';
+import { authorisationUrl, exchangeAnswer, newAuthorisationChecks, ProviderUnavailableError } from './sso-provider';
+import { vouchedEmail } from './sso-identity';
+import type { SignedInUser } from '../identity';
+
+export const SSO_COOKIE = 'belonging_sso';
+const SSO_COOKIE_PATH = '/sign-in/sso';
+/** Time to sign in at the provider and come back. */
+const ATTEMPT_MS = 10 * 60 * 1000;
+const UNAVAILABLE_RETRY_SECONDS = 30;
+
+export function setAttemptCookie(cookies: Cookies, key: string, expiresAt: Date, secure: boolean): void {
+	// Lax, not strict: the provider sends the browser back with a top-level GET from its own site.
+	cookies.set(SSO_COOKIE, key, { path: SSO_COOKIE_PATH, httpOnly: true, sameSite: 'lax', secure, expires: expiresAt });
+}
+
+export function deleteAttemptCookie(cookies: Cookies, secure: boolean): void {
+	cookies.delete(SSO_COOKIE, { path: SSO_COOKIE_PATH, httpOnly: true, sameSite: 'lax', secure });
+}
+
+function unavailable(sso: SingleSignOnConfig, error: unknown): Refusal {
+	console.warn(`Belonging: ${sso.issuer} could not be reached for single sign-on:`, error instanceof Error ? (error.cause ?? error) : error);
+	return refuseForNow(503, `Signing in with ${sso.name} is not working just now. Wait a minute and try again, or sign in with your password if you have one.`, UNAVAILABLE_RETRY_SECONDS);
+}
+
+/**
+ * Starts a sign-in at the provider: records what its answer must match and returns where to
+ * send the browser. With an invitation token, the sign-in also accepts that invitation.
+ */
+export async function startSingleSignOn(
+	db: DbOrTx,
+	sso: SingleSignOnConfig,
+	input: { next: string; invitation?: string },
+	now = new Date()
+): Promise<Outcome<{ key: string; expiresAt: Date; url: string }>> {
+	if (input.invitation !== undefined) {
+		const invitation = await lookUpAccountLink(db, input.invitation, 'invitation', now);
+		if (!invitation.ok) return invitation;
+	}
+	const checks = newAuthorisationChecks();
+	let url: URL;
+	try {
+		url = await authorisationUrl(sso, checks);
+	} catch (error) {
+		if (error instanceof ProviderUnavailableError) return unavailable(sso, error);
+		throw error;
+	}
+	const key = newToken();
+	const expiresAt = new Date(now.getTime() + ATTEMPT_MS);
+	await atomically(db, async (tx) => {
+		await tx.deleteFrom('sso_attempt').where('expires_at', '<', now.toISOString()).execute();
+		await tx
+			.insertInto('sso_attempt')
+			.values({
+				key_hash: hashToken(key),
+				state: checks.state,
+				nonce: checks.nonce,
+				code_verifier: checks.codeVerifier,
+				next_path: input.next,
+				invitation_hash: input.invitation === undefined ? null : hashToken(input.invitation),
+				expires_at: expiresAt.toISOString()
+			})
+			.execute();
+	});
+	return { ok: true, key, expiresAt, url: url.toString() };
+}
+
+export const ATTEMPT_ENDED =
+	'This sign-in has ended: it lasts ten minutes, works once, and must finish in the browser that started it. Start again from the sign-in page.';
+
+export type SingleSignOnOutcome = Outcome<{ user: SignedInUser; session: NewSession; next: string; acceptedInvitation: boolean }>;
+
+/**
+ * Finishes a sign-in with the provider's answer (the callback's query string): the attempt is
+ * used up whatever happens, the answer checked, the account matched, and a session started.
+ */
+export async function finishSingleSignOn(
+	db: DbOrTx,
+	sso: SingleSignOnConfig,
+	input: { key: string | undefined; query: URLSearchParams },
+	now = new Date()
+): Promise<SingleSignOnOutcome> {
+	if (!input.key) return refuse(400, ATTEMPT_ENDED);
+	const attempt = await db.deleteFrom('sso_attempt').where('key_hash', '=', hashToken(input.key)).returningAll().executeTakeFirst();
+	if (!attempt || attempt.expires_at <= now.toISOString()) return refuse(400, ATTEMPT_ENDED);
+
+	let answer;
+	try {
+		answer = await exchangeAnswer(sso, input.query, { state: attempt.state, nonce: attempt.nonce, codeVerifier: attempt.code_verifier });
+	} catch (error) {
+		if (error instanceof ProviderUnavailableError) return unavailable(sso, error);
+		throw error;
+	}
+	if (!answer.ok) {
+		await failed(db, 'single sign-on', `Single sign-on refused: ${answer.reason === 'declined' ? 'the provider did not sign the person in' : 'the answer did not check out'} (${answer.detail})`, now);
+		if (answer.reason === 'declined') return refuse(401, `${capitalised(sso.name)} did not sign you in, so neither has Belonging. Start again if you meant to sign in.`);
+		console.warn(`Belonging: a single sign-on answer was refused: ${answer.detail}`);
+		return refuse(401, `Belonging could not confirm the answer from ${sso.name}, so you are not signed in. Start again from the sign-in page.`);
+	}
+
+	const { claims } = answer;
+	const vouched = vouchedEmail(claims);
+	if (!vouched.ok) {
+		await failed(db, 'single sign-on', `Single sign-on refused: the provider vouched for no email address (${vouched.reason})`, now);
+		return refuse(403, `${capitalised(sso.name)} did not tell Belonging a verified email address for you, so Belonging cannot tell which account is yours. Ask your administrator.`);
+	}
+	const { email } = vouched;
+	const subject = String(claims.sub);
+	const noAccount = refuse(
+		403,
+		`There is no Belonging account you can use for ${email}. Accounts are by invitation: ask your PCN lead or Belonging administrator to invite this address. If you were invited at another address, sign in with that one.`
+	);
+	const account = await findUserByEmail(db, email);
+	if (!account || account.disabled_at) {
+		await failed(db, email, account ? 'Single sign-on refused: the account is switched off' : 'Single sign-on refused: no account has this address', now);
+		return noAccount;
+	}
+	if (account.sso_subject !== null && (account.sso_issuer !== claims.iss || account.sso_subject !== subject)) {
+		await failed(db, email, 'Single sign-on refused: the account is linked to another identity at the provider', now);
+		return refuse(403, `Your Belonging account is linked to a different ${sso.name} identity from the one you signed in with. Ask a Belonging administrator to clear the link, then sign in again.`);
+	}
+
+	// An invitation: the one the attempt came from, or the live one an invited person holds.
+	const invitationHash = attempt.invitation_hash ?? (account.accepted_at ? null : await liveInvitationHash(db, account.id, now));
+	if (attempt.invitation_hash !== null) {
+		const invitation = await db.selectFrom('account_link').select('user_id').where('token_hash', '=', attempt.invitation_hash).where('purpose', '=', 'invitation').executeTakeFirst();
+		if (invitation?.user_id !== account.id) {
+			await failed(db, email, 'Single sign-on refused: the invitation is for someone else', now);
+			return refuse(403, `This invitation is for someone else, not ${email}. Sign in to ${sso.name} as the person it was sent to, or open your own invitation.`);
+		}
+	}
+	if (!account.accepted_at && invitationHash === null) {
+		await failed(db, email, 'Single sign-on refused: the invitation had expired', now);
+		return refuse(403, 'Your invitation to Belonging has expired. Ask the person who invited you to send it again.');
+	}
+
+	const done = await atomically(db, async (tx) => {
+		await lockFor(tx, `sso-identity:${claims.iss}:${subject}`);
+		const holder = await tx
+			.selectFrom('user_account')
+			.select('id')
+			.where('sso_issuer', '=', claims.iss)
+			.where('sso_subject', '=', subject)
+			.executeTakeFirst();
+		if (holder && holder.id !== account.id) return 'identity_taken' as const;
+		if (invitationHash !== null) {
+			const used = await tx
+				.updateTable('account_link')
+				.set({ used_at: now.toISOString() })
+				.where('token_hash', '=', invitationHash)
+				.where('purpose', '=', 'invitation')
+				.where('used_at', 'is', null)
+				.where('expires_at', '>', now.toISOString())
+				.executeTakeFirst();
+			// Used a moment ago (by a password, or another sign-in): accepted already, unless it was not.
+			if (Number(used.numUpdatedRows) !== 1 && !(await getUser(tx, account.id))?.accepted_at) return 'invitation_used' as const;
+		}
+		await tx
+			.updateTable('user_account')
+			.set((eb) => ({ sso_issuer: claims.iss, sso_subject: subject, accepted_at: eb.fn.coalesce('accepted_at', eb.val(now.toISOString())) }))
+			.where('id', '=', account.id)
+			.execute();
+		const user = await toSignedInUser(tx, account);
+		if (invitationHash !== null && !account.accepted_at) {
+			await recordAudit(tx, user, { action: 'invitation_accepted', summary: `Accepted the invitation by signing in with ${sso.name}` }, now);
+		}
+		const session = await createSession(tx, account.id, now, true);
+		await recordAudit(tx, user, { action: 'sign_in', summary: `Signed in with ${sso.name} (single sign-on)` }, now);
+		return { user, session };
+	});
+	if (done === 'identity_taken') {
+		await failed(db, email, 'Single sign-on refused: the identity is linked to another account', now);
+		return refuse(409, `Your ${sso.name} identity is already linked to another Belonging account. Ask a Belonging administrator to sort it out.`);
+	}
+	if (done === 'invitation_used') return refuse(410, 'This invitation has just been used. Sign in from the sign-in page.');
+	return { ok: true, ...done, next: attempt.next_path, acceptedInvitation: invitationHash !== null && !account.accepted_at };
+}
+
+/** The invitation link an invited person holds now, if it is live. */
+async function liveInvitationHash(db: DbOrTx, userId: number, now: Date): Promise<string | null> {
+	const link = await db
+		.selectFrom('account_link')
+		.select('token_hash')
+		.where('user_id', '=', userId)
+		.where('purpose', '=', 'invitation')
+		.where('used_at', 'is', null)
+		.where('expires_at', '>', now.toISOString())
+		.executeTakeFirst();
+	return link?.token_hash ?? null;
+}
+
+async function failed(db: DbOrTx, who: string, summary: string, now: Date): Promise<void> {
+	await recordAudit(db, { anonymous: who.slice(0, 254) }, { action: 'sign_in_failed', summary }, now);
+}
+
+function capitalised(name: string): string {
+	return name.charAt(0).toUpperCase() + name.slice(1);
+}
