@@ -3,7 +3,7 @@
  * parameters every real account uses), and a whole sign-in form post to the built server,
  * from request to the redirect with a session cookie; then what a burst of guesses does to
  * someone else's sign-in, and whether the forgotten-password form answers a known address as
- * fast as an unknown one.
+ * fast as an unknown one; and a whole single sign-on through a local OpenID Connect provider.
  * Usage: npm run bench:sign-in [-- runs]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -11,7 +11,8 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEMO_PASSWORD } from '../../src/lib/server/demo/accounts';
 import { RECOMMENDED_COST, hashPassword, verifyPassword } from '../../src/lib/server/accounts/passwords';
-import { median, startServer } from '../helpers/server';
+import { freePort, median, startServer } from '../helpers/server';
+import { demoIdentities, startTestProvider } from '../helpers/oidc-provider';
 import { Secret, TOTP } from 'otpauth';
 import { openDatabase } from '../../src/lib/server/db';
 import { beginSecondFactorSetup, confirmSecondFactor } from '../../src/lib/server/accounts/second-factor';
@@ -33,7 +34,18 @@ for (let i = 0; i < runs; i++) {
 report('password check (scrypt) alone', checks);
 
 const dir = mkdtempSync(join(tmpdir(), 'belonging-bench-'));
-const server = await startServer({ DATABASE_PATH: join(dir, 'demo.db'), DEMO: '1' });
+const [serverPort, providerPort] = [await freePort(), await freePort()];
+const serverUrl = `http://127.0.0.1:${serverPort}`;
+const provider = await startTestProvider({
+	port: providerPort,
+	redirectUri: `${serverUrl}/sign-in/sso/callback`,
+	signedOutUri: `${serverUrl}/sign-in`,
+	identities: demoIdentities()
+});
+const server = await startServer(
+	{ DATABASE_PATH: join(dir, 'demo.db'), DEMO: '1', SSO_ISSUER: provider.issuer, SSO_CLIENT_ID: provider.clientId, SSO_CLIENT_SECRET: provider.clientSecret },
+	{ port: serverPort }
+);
 /** A form post as a browser without JavaScript sends it, not following the redirect. */
 const postForm = (path: string, form: Record<string, string>, cookie?: string) =>
 	fetch(`${server.url}${path}`, {
@@ -43,6 +55,51 @@ const postForm = (path: string, form: Record<string, string>, cookie?: string) =
 		body: new URLSearchParams(form).toString()
 	});
 const signIn = (email: string, password: string) => postForm('/sign-in', { email, password });
+
+/** One single sign-on with fresh cookie jars (one per site), following redirects by hand as a browser would. */
+async function singleSignOn(login: string): Promise<{ total: number; belonging: number }> {
+	const jars = new Map<string, Map<string, string>>();
+	const request = async (url: URL, init: RequestInit = {}) => {
+		const jar = jars.get(url.origin) ?? new Map<string, string>();
+		jars.set(url.origin, jar);
+		const cookie = [...jar].map(([name, value]) => `${name}=${value}`).join('; ');
+		const response = await fetch(url, { ...init, redirect: 'manual', headers: { accept: 'text/html', ...(cookie ? { cookie } : {}), ...init.headers } });
+		for (const set of response.headers.getSetCookie()) {
+			const [pair] = set.split(';');
+			const at = pair!.indexOf('=');
+			jar.set(pair!.slice(0, at), pair!.slice(at + 1));
+		}
+		return response;
+	};
+	let belonging = 0;
+	const started = performance.now();
+	let at = new URL(`${server.url}/sign-in/sso`);
+	for (let hop = 0; hop < 12; hop++) {
+		const ours = at.origin === server.url;
+		const hopStarted = performance.now();
+		const response = await request(at);
+		const body = await response.text();
+		if (ours) belonging += performance.now() - hopStarted;
+		const location = response.headers.get('location');
+		if (ours && at.pathname === '/sign-in/sso/callback') {
+			if (response.status !== 303 || !jars.get(server.url)?.has('belonging_session')) throw new Error(`callback answered ${response.status}`);
+			return { total: performance.now() - started, belonging };
+		}
+		if (location) {
+			at = new URL(location, at);
+			continue;
+		}
+		const action = /<form[^>]*action="([^"]+)"/.exec(body)?.[1];
+		if (!action) throw new Error(`no redirect and no form at ${at}`);
+		const posted = await request(new URL(action.replaceAll('&amp;', '&'), at), {
+			method: 'POST',
+			headers: { 'content-type': 'application/x-www-form-urlencoded' },
+			body: new URLSearchParams({ prompt: 'login', login, password: 'anything' }).toString()
+		});
+		at = new URL(posted.headers.get('location')!, at);
+	}
+	throw new Error('single sign-on did not finish within twelve steps');
+}
 try {
 	const posts: number[] = [];
 	for (let i = 0; i < runs; i++) {
@@ -80,6 +137,19 @@ try {
 	report('two-step sign-in (password post + code post)', twoStep);
 	console.log(`${'  of which the code post'.padEnd(44)} median ${median(codeStep).toFixed(1)} ms  max ${Math.max(...codeStep).toFixed(1)} ms`);
 
+	// Single sign-on as a browser does it, each run with fresh cookies (so the provider asks for the
+	// login each time): Belonging's start, the provider's pages and redirects, Belonging's callback
+	// (which exchanges the code with the provider and checks the ID token).
+	const ssoTotal: number[] = [];
+	const ssoBelonging: number[] = [];
+	for (let i = 0; i < runs; i++) {
+		const outcome = await singleSignOn('pcn.lead@demo.belonging.example');
+		ssoTotal.push(outcome.total);
+		ssoBelonging.push(outcome.belonging);
+	}
+	report('single sign-on, start to session', ssoTotal);
+	console.log(`${'  of which Belonging (start + callback)'.padEnd(44)} median ${median(ssoBelonging).toFixed(1)} ms  max ${Math.max(...ssoBelonging).toFixed(1)} ms`);
+
 	// 100 simultaneous wrong guesses at one account; 50 ms in, someone else signs in.
 	const burst = Array.from({ length: 100 }, (_, i) => signIn('practice.manager@demo.belonging.example', `wrong guess number ${i}`));
 	await new Promise((resolve) => setTimeout(resolve, 50));
@@ -111,5 +181,6 @@ try {
 	console.log(`load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 } finally {
 	await server.stop();
+	await provider.stop();
 	rmSync(dir, { recursive: true, force: true });
 }

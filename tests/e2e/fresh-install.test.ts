@@ -5,35 +5,16 @@
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServerDatabase, type ServerDatabase } from '../helpers/server-database';
-import { startServer, type RunningServer } from '../helpers/server';
-import { axeViolations, describeViolations, launchChromium } from './browser';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { expectAxeClean, useOwnServer } from './own-server';
 
 const run = promisify(execFile);
 
-let browser: Browser;
-let server: RunningServer;
-let database: ServerDatabase;
-
-beforeAll(async () => {
-	database = await createServerDatabase('fresh');
-	server = await startServer({ ...database.env, DEMO: '0' });
-	browser = await launchChromium();
-});
-afterAll(async () => {
-	await browser?.close();
-	await server?.stop();
-	await database?.remove();
-});
-
-async function expectAxeClean(page: Page) {
-	expect(describeViolations(await axeViolations(page)), page.url()).toEqual([]);
-}
+const own = useOwnServer('fresh', () => ({ DEMO: '0' }));
 
 /** The printed or shown link, moved onto the test server's address. */
-const onServer = (link: string) => `${server.url}${new URL(link).pathname}`;
+const onServer = (link: string) => `${own.server.url}${new URL(link).pathname}`;
 
 async function choosePassword(page: Page, link: string, password: string) {
 	await page.goto(onServer(link));
@@ -47,26 +28,26 @@ async function choosePassword(page: Page, link: string, password: string) {
 describe('from a fresh install to a configured PCN', () => {
 	it('creates the first admin from the command line, who configures a PCN and invites its lead', async () => {
 		// No web page can create the first admin: an anonymous visitor only sees the sign-in link.
-		const home = await (await fetch(`${server.url}/`)).text();
+		const home = await (await fetch(`${own.server.url}/`)).text();
 		expect(home).toContain('href="/sign-in"');
 
 		const { stdout } = await run(process.execPath, ['--import', 'tsx', 'src/lib/server/cli/user-create.ts', '--email', 'first.admin@example.nhs.uk', '--name', 'First Admin', '--role', 'admin'], {
-			env: { ...process.env, ...database.env, ORIGIN: 'https://belonging.example.nhs.uk' }
+			env: { ...process.env, ...own.database.env, ORIGIN: 'https://belonging.example.nhs.uk' }
 		});
 		const adminLink = /https:\/\/belonging\.example\.nhs\.uk\/invitation\/\S+/.exec(stdout)![0];
 
-		const admin = await browser.newPage({ viewport: { width: 1000, height: 900 } });
+		const admin = await own.browser.newPage({ viewport: { width: 1000, height: 900 } });
 		await choosePassword(admin, adminLink, 'harbour violet engine sparrow');
 		expect(new URL(admin.url()).pathname).toBe('/admin');
 		await expectAxeClean(admin);
 
-		await admin.goto(`${server.url}/admin/organisations`);
+		await admin.goto(`${own.server.url}/admin/organisations`);
 		await admin.getByLabel('ICB ODS code').fill('QWE');
 		await admin.getByLabel('ICB name').fill('NHS Test Valley ICB');
 		await admin.getByRole('button', { name: 'Add ICB' }).click();
 		await admin.getByText('NHS Test Valley ICB').first().waitFor();
 
-		await admin.goto(`${server.url}/admin/import`);
+		await admin.goto(`${own.server.url}/admin/import`);
 		await admin.getByLabel('Or paste the rows here').fill(
 			['ODS code,Name,PCN code,PCN name,ICB code', 'K55501,Meadow Lane Surgery,U55501,Valley PCN,QWE', 'K55502,Brook Street Practice,U55501,Valley PCN,QWE', 'K55503,Far Hill Surgery,U55502,Hills PCN,QWE'].join('\n')
 		);
@@ -74,7 +55,7 @@ describe('from a fresh install to a configured PCN', () => {
 		await admin.getByRole('button', { name: 'Import 3 practices' }).click();
 		await admin.waitForURL(/\/admin\/organisations\?imported=3/);
 
-		await admin.goto(`${server.url}/users/invite`);
+		await admin.goto(`${own.server.url}/users/invite`);
 		await expectAxeClean(admin);
 		await admin.getByLabel('Full name').fill('Val Lead');
 		await admin.getByLabel('Email address').fill('val.lead@example.nhs.uk');
@@ -85,20 +66,20 @@ describe('from a fresh install to a configured PCN', () => {
 		expect(shown).toMatch(/\/invitation\/[\w-]{43}$/);
 		await expectAxeClean(admin);
 
-		await admin.goto(`${server.url}/users`);
+		await admin.goto(`${own.server.url}/users`);
 		expect(await admin.getByRole('row', { name: /Val Lead/ }).innerText()).toMatch(/pending/i);
 		await expectAxeClean(admin);
-		await admin.goto(`${server.url}/admin/audit`);
+		await admin.goto(`${own.server.url}/admin/audit`);
 		const log = await admin.locator('main').innerText();
 		for (const what of ['Accepted invitation', 'Added an organisation', 'Imported practices and PCNs', 'Invited a user']) expect(log).toContain(what);
 
-		const lead = await (await browser.newContext()).newPage();
+		const lead = await (await own.browser.newContext()).newPage();
 		await choosePassword(lead, shown, 'tangerine ladder cobalt meadow');
 		expect(await lead.getByRole('heading', { name: 'Practices in your PCN', level: 1 }).count()).toBe(1);
 		const practices = await lead.getByRole('article').getByRole('heading', { level: 3 }).allInnerTexts();
 		expect(practices.map((p) => p.replace(/\s+K\d+$/, ''))).toEqual(['Brook Street Practice', 'Meadow Lane Surgery']);
 
-		await lead.goto(`${server.url}/account`);
+		await lead.goto(`${own.server.url}/account`);
 		expect(await lead.locator('main').innerText()).toMatch(/Valley PCN/);
 		await expectAxeClean(lead);
 

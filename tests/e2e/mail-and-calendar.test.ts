@@ -4,41 +4,27 @@
  * manager sets a survey calendar (without JavaScript) and sees the next rounds planned on the
  * dashboard; reminders are chosen on /account; the admin sees the outbox. axe checks each page.
  */
-import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, addMonths, formatDate, ukDate } from '../../src/lib/dates';
-import { createServerDatabase, type ServerDatabase } from '../helpers/server-database';
-import { startServer, type RunningServer } from '../helpers/server';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp';
-import { axeViolations, describeViolations, launchChromium, signIn } from './browser';
+import { signIn } from './browser';
+import { expectAxeClean, useOwnServer } from './own-server';
 
-let browser: Browser;
-let server: RunningServer;
-let database: ServerDatabase;
 let smtp: TestSmtpServer;
 
 beforeAll(async () => {
 	smtp = await startSmtpServer();
-	database = await createServerDatabase('mail');
-	server = await startServer({ ...database.env, DEMO: '1', SMTP_URL: smtp.url, MAIL_FROM: 'Belonging <belonging@test.example>' });
-	browser = await launchChromium();
 });
 afterAll(async () => {
-	await browser?.close();
-	await server?.stop();
-	await database?.remove();
 	await smtp?.close();
 });
-
-async function expectAxeClean(page: Page) {
-	expect(describeViolations(await axeViolations(page)), page.url()).toEqual([]);
-}
+const own = useOwnServer('mail', () => ({ DEMO: '1', SMTP_URL: smtp.url, MAIL_FROM: 'Belonging <belonging@test.example>' }));
 
 describe('mail and the survey calendar', () => {
 	it('mails an invitation to a new PCN lead, whose link lets them choose a password and sign in', async () => {
-		const admin = await browser.newPage();
-		await signIn(admin, server.url, 'admin@demo.belonging.example');
-		await admin.goto(`${server.url}/users/invite`);
+		const admin = await own.browser.newPage();
+		await signIn(admin, own.server.url, 'admin@demo.belonging.example');
+		await admin.goto(`${own.server.url}/users/invite`);
 		await admin.getByLabel('Full name').fill('Morgan Lead');
 		await admin.getByLabel('Email address').fill('morgan.lead@example.nhs.uk');
 		await admin.getByLabel('PCN lead').check();
@@ -54,7 +40,7 @@ describe('mail and the survey calendar', () => {
 		expect(link).toBe(shown);
 		expect(mail.html).toContain(`href="${link}"`);
 
-		const lead = await (await browser.newContext()).newPage();
+		const lead = await (await own.browser.newContext()).newPage();
 		await lead.goto(link);
 		await lead.getByLabel('Password', { exact: true }).fill('copper lantern meadow quartz');
 		await lead.getByLabel('Type the password again').fill('copper lantern meadow quartz');
@@ -63,7 +49,7 @@ describe('mail and the survey calendar', () => {
 		expect(await lead.getByRole('heading', { name: 'Practices in your PCN', level: 1 }).count()).toBe(1);
 
 		// The admin's outbox page shows it sent, never its body.
-		await admin.goto(`${server.url}/admin/mail`);
+		await admin.goto(`${own.server.url}/admin/mail`);
 		await expectAxeClean(admin);
 		const sent = admin.getByRole('table', { name: 'Mail sent recently' });
 		expect(await sent.getByRole('row', { name: /morgan\.lead@example\.nhs\.uk/ }).count()).toBe(1);
@@ -73,12 +59,12 @@ describe('mail and the survey calendar', () => {
 	});
 
 	it('lets the practice manager set a calendar without JavaScript, and shows the next rounds planned on the dashboard', async () => {
-		const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 360, height: 740 } });
+		const context = await own.browser.newContext({ javaScriptEnabled: false, viewport: { width: 360, height: 740 } });
 		const page = await context.newPage();
 		page.setDefaultTimeout(10_000);
-		await signIn(page, server.url, 'practice.manager@demo.belonging.example');
+		await signIn(page, own.server.url, 'practice.manager@demo.belonging.example');
 		const dashboard = await practicePath('Riverside Surgery');
-		await page.goto(`${server.url}${dashboard}`);
+		await page.goto(`${own.server.url}${dashboard}`);
 		const planned = page.getByRole('region', { name: 'Planned rounds' });
 		expect(await planned.innerText()).toContain('No survey calendar yet');
 		await planned.getByRole('link', { name: 'Set one up' }).click();
@@ -108,7 +94,7 @@ describe('mail and the survey calendar', () => {
 		const next = page.getByRole('table', { name: 'The calendar’s next rounds' });
 		expect(await next.getByRole('row').nth(1).innerText()).toContain(formatDate(opensOn));
 
-		await page.goto(`${server.url}${dashboard}`);
+		await page.goto(`${own.server.url}${dashboard}`);
 		const panel = await page.getByRole('region', { name: 'Planned rounds' }).innerText();
 		expect(panel).toContain(`From ${formatDate(opensOn)} to ${formatDate(addDays(opensOn, 20))}: planned as a draft on ${formatDate(addDays(opensOn, -28))}`);
 		expect(panel).toContain(formatDate(addMonths(opensOn, 6)));
@@ -116,9 +102,9 @@ describe('mail and the survey calendar', () => {
 	});
 
 	it('lets the practice manager choose which reminder mails they get', async () => {
-		const page = await browser.newPage();
-		await signIn(page, server.url, 'practice.manager@demo.belonging.example');
-		await page.goto(`${server.url}/account`);
+		const page = await own.browser.newPage();
+		await signIn(page, own.server.url, 'practice.manager@demo.belonging.example');
+		await page.goto(`${own.server.url}/account`);
 		const halfway = page.getByLabel('Halfway through a round: how many have answered');
 		expect(await halfway.isChecked()).toBe(true);
 		await halfway.uncheck();
@@ -133,10 +119,10 @@ describe('mail and the survey calendar', () => {
 		const dashboard = await practicePath('Riverside Surgery');
 		for (const path of [`${dashboard}/calendar`, `${dashboard}/calendar?saved`, dashboard]) {
 			// Settled, so scripts have run (wide tables join the tab order once measured).
-			await page.goto(`${server.url}${path}`, { waitUntil: 'networkidle' });
+			await page.goto(`${own.server.url}${path}`, { waitUntil: 'networkidle' });
 			await expectAxeClean(page);
 		}
-		await page.goto(`${server.url}${dashboard}/calendar`);
+		await page.goto(`${own.server.url}${dashboard}/calendar`);
 		await page.getByLabel('In chosen months of the year').check();
 		await page.getByLabel('February').check();
 		await page.getByLabel('April').check();
@@ -150,7 +136,7 @@ describe('mail and the survey calendar', () => {
 
 /** A demo practice's dashboard. */
 async function practicePath(name: string): Promise<string> {
-	const db = database.open({ readOnly: true });
+	const db = own.database.open({ readOnly: true });
 	try {
 		const practice = await db.selectFrom('practice').select('id').where('name', '=', name).executeTakeFirstOrThrow();
 		return `/practices/${practice.id}`;

@@ -8,47 +8,38 @@
  * administrator can require single sign-on, after which the password is refused. axe checks
  * every new page.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServerDatabase, type ServerDatabase } from '../helpers/server-database';
-import { freePort, startServer, type RunningServer } from '../helpers/server';
+import { freePort } from '../helpers/server';
 import { demoIdentities, startTestProvider, type TestProvider } from '../helpers/oidc-provider';
-import { axeViolations, describeViolations, DEMO_PASSWORD_FOR_TESTS, launchChromium, signIn } from './browser';
+import { DEMO_PASSWORD_FOR_TESTS, signIn } from './browser';
+import { expectAxeClean, useOwnServer } from './own-server';
 
 const NAME = 'NHSmail (test)';
 const INVITEE = 'robin.new@demo.belonging.example';
 
-let browser: Browser;
-let server: RunningServer;
-let database: ServerDatabase;
 let provider: TestProvider;
+let serverPort: number;
 
+// The provider first: it must know Belonging's return address, so the server's port is chosen before either starts.
 beforeAll(async () => {
-	const [serverPort, providerPort] = [await freePort(), await freePort()];
+	serverPort = await freePort();
 	const url = `http://127.0.0.1:${serverPort}`;
 	provider = await startTestProvider({
-		port: providerPort,
+		port: await freePort(),
 		redirectUri: `${url}/sign-in/sso/callback`,
 		signedOutUri: `${url}/sign-in`,
 		identities: [...demoIdentities(), { login: INVITEE, claims: { email: INVITEE, email_verified: true } }]
 	});
-	database = await createServerDatabase('single-sign-on');
-	server = await startServer(
-		{ ...database.env, DEMO: '1', SSO_ISSUER: provider.issuer, SSO_CLIENT_ID: provider.clientId, SSO_CLIENT_SECRET: provider.clientSecret, SSO_NAME: NAME },
-		{ port: serverPort }
-	);
-	browser = await launchChromium();
 });
 afterAll(async () => {
-	await browser?.close();
-	await server?.stop();
 	await provider?.stop();
-	await database?.remove();
 });
-
-async function expectAxeClean(page: Page) {
-	expect(describeViolations(await axeViolations(page)), page.url()).toEqual([]);
-}
+const own = useOwnServer(
+	'single-sign-on',
+	() => ({ DEMO: '1', SSO_ISSUER: provider.issuer, SSO_CLIENT_ID: provider.clientId, SSO_CLIENT_SECRET: provider.clientSecret, SSO_NAME: NAME }),
+	{ port: () => serverPort }
+);
 
 /** At the provider's own sign-in page: any password will do there. */
 async function signInAtProvider(page: Page, login: string) {
@@ -60,7 +51,7 @@ async function signInAtProvider(page: Page, login: string) {
 
 /** From Belonging's sign-in page through the provider and back; the response to the callback is returned. */
 async function singleSignOn(page: Page, login: string) {
-	await page.goto(`${server.url}/sign-in`);
+	await page.goto(`${own.server.url}/sign-in`);
 	const callback = page.waitForResponse((r) => r.url().includes('/sign-in/sso/callback'));
 	await page.getByRole('link', { name: `Sign in with ${NAME}` }).click();
 	await signInAtProvider(page, login);
@@ -74,7 +65,7 @@ const isCallback = (url: URL) => url.pathname === '/sign-in/sso/callback';
  * Belonging: the redirects followed by hand, signing in at the provider's page if it asks.
  */
 async function providerAnswer(page: Page, login: string): Promise<string> {
-	let at = new URL(`${server.url}/sign-in/sso`);
+	let at = new URL(`${own.server.url}/sign-in/sso`);
 	for (let hop = 0; hop < 10; hop++) {
 		if (isCallback(at)) return at.toString();
 		const response = await page.request.get(at.toString(), { maxRedirects: 0 });
@@ -95,19 +86,19 @@ async function providerAnswer(page: Page, login: string): Promise<string> {
 }
 
 async function isSignedIn(page: Page): Promise<boolean> {
-	const response = await page.request.get(`${server.url}/account`, { maxRedirects: 0 });
+	const response = await page.request.get(`${own.server.url}/account`, { maxRedirects: 0 });
 	return response.status() === 200;
 }
 
 async function freshPage(): Promise<{ context: BrowserContext; page: Page }> {
-	const context = await browser.newContext();
+	const context = await own.browser.newContext();
 	return { context, page: await context.newPage() };
 }
 
 describe('single sign-on', () => {
 	it('offers the provider on the sign-in page, beside the password', async () => {
 		const { context, page } = await freshPage();
-		await page.goto(`${server.url}/sign-in`);
+		await page.goto(`${own.server.url}/sign-in`);
 		expect(await page.getByRole('link', { name: `Sign in with ${NAME}` }).count()).toBe(1);
 		expect(await page.getByRole('heading', { name: 'Or sign in with a password' }).count()).toBe(1);
 		await expectAxeClean(page);
@@ -115,9 +106,9 @@ describe('single sign-on', () => {
 	});
 
 	it('lets an invited person accept through the provider, and lands them on their home page', async () => {
-		const admin = await browser.newPage();
-		await signIn(admin, server.url, 'admin@demo.belonging.example');
-		await admin.goto(`${server.url}/users/invite`);
+		const admin = await own.browser.newPage();
+		await signIn(admin, own.server.url, 'admin@demo.belonging.example');
+		await admin.goto(`${own.server.url}/users/invite`);
 		await admin.getByLabel('Full name').fill('Robin New');
 		await admin.getByLabel('Email address').fill(INVITEE);
 		await admin.getByLabel('Practice manager').check();
@@ -130,20 +121,20 @@ describe('single sign-on', () => {
 		await expectAxeClean(page);
 		await page.getByRole('link', { name: `Accept with ${NAME}` }).click();
 		await signInAtProvider(page, INVITEE);
-		await page.waitForURL(`${server.url}/`);
+		await page.waitForURL(`${own.server.url}/`);
 		expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('Your practice');
 		expect(await page.locator('main').innerText()).toContain('Riverside Surgery');
 		// No Belonging password: the account page says how they sign in instead.
-		await page.goto(`${server.url}/account`);
+		await page.goto(`${own.server.url}/account`);
 		expect(await page.getByRole('region', { name: 'How you sign in' }).innerText()).toContain(`You sign in with ${NAME}`);
 		expect(await page.getByRole('region', { name: 'Change your password' }).count()).toBe(0);
 		await expectAxeClean(page);
 		// The invitation is used up, and the people page shows them active and linked.
 		await page.goto(link);
 		expect(await page.locator('main').innerText()).toContain('already been used');
-		await admin.goto(`${server.url}/users`);
+		await admin.goto(`${own.server.url}/users`);
 		expect(await admin.getByRole('row', { name: /Robin New/ }).innerText()).toMatch(/Active/);
-		await admin.goto(`${server.url}/admin/audit`);
+		await admin.goto(`${own.server.url}/admin/audit`);
 		const log = await admin.locator('main').innerText();
 		expect(log).toContain(`Accepted the invitation by signing in with ${NAME}`);
 		expect(log).toContain(`Signed in with ${NAME} (single sign-on)`);
@@ -165,7 +156,7 @@ describe('single sign-on', () => {
 	it('signs in the address Entra ID sends in preferred_username, and sign-out ends the session and offers the provider’s', async () => {
 		const { context, page } = await freshPage();
 		await singleSignOn(page, 'entra-style');
-		await page.waitForURL(`${server.url}/`);
+		await page.waitForURL(`${own.server.url}/`);
 		expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('Practices in your PCN');
 		expect(await isSignedIn(page)).toBe(true);
 		await page.getByRole('button', { name: 'Sign out', exact: true }).click();
@@ -177,7 +168,7 @@ describe('single sign-on', () => {
 		// The provider's own sign-out asks, then comes back to Belonging's sign-in page.
 		await providerSignOut.click();
 		await page.getByRole('button', { name: 'Yes, sign me out' }).click();
-		await page.waitForURL(`${server.url}/sign-in`);
+		await page.waitForURL(`${own.server.url}/sign-in`);
 		await context.close();
 	});
 
@@ -213,7 +204,7 @@ describe('single sign-on', () => {
 	it('refuses a code used twice, at the provider as well as by Belonging', async () => {
 		const { context, page } = await freshPage();
 		const first = await providerAnswer(page, 'practice.manager@demo.belonging.example');
-		expect((await page.goto(first))?.url()).toBe(`${server.url}/`);
+		expect((await page.goto(first))?.url()).toBe(`${own.server.url}/`);
 		expect(await isSignedIn(page)).toBe(true);
 		await page.getByRole('button', { name: 'Sign out', exact: true }).click();
 		await page.waitForURL(/signed-out/);
@@ -245,28 +236,35 @@ describe('single sign-on', () => {
 	});
 
 	it('lets an administrator require single sign-on, after which the password is refused', async () => {
-		const admin = await browser.newPage();
-		await signIn(admin, server.url, 'admin@demo.belonging.example');
+		const admin = await own.browser.newPage();
+		await signIn(admin, own.server.url, 'admin@demo.belonging.example');
 		const { context, page } = await freshPage();
-		await signIn(page, server.url, 'link.worker@demo.belonging.example');
-		await admin.goto(`${server.url}/users`);
+		await signIn(page, own.server.url, 'link.worker@demo.belonging.example');
+		await admin.goto(`${own.server.url}/users`);
 		await admin.getByRole('link', { name: 'Sam Okafor' }).click();
 		await admin.getByRole('button', { name: `Require sign-in with ${NAME}` }).click();
 		await admin.getByText('now signs in through single sign-on only').waitFor();
 		await expectAxeClean(admin);
 		// Their password session has ended, and the password no longer opens one.
 		expect(await isSignedIn(page)).toBe(false);
-		await page.goto(`${server.url}/sign-in`);
+		await page.goto(`${own.server.url}/sign-in`);
 		await page.getByLabel('Email address').fill('link.worker@demo.belonging.example');
 		await page.getByLabel('Password', { exact: true }).fill(DEMO_PASSWORD_FOR_TESTS);
 		await page.getByRole('button', { name: 'Sign in', exact: true }).click();
 		await page.getByText(`Your account signs in with ${NAME}, not a password.`).waitFor();
 		expect(await isSignedIn(page)).toBe(false);
 		await singleSignOn(page, 'link.worker@demo.belonging.example');
-		await page.waitForURL(`${server.url}/`);
+		await page.waitForURL(`${own.server.url}/`);
 		expect(await isSignedIn(page)).toBe(true);
 		await admin.getByRole('button', { name: 'Allow password sign-in again' }).click();
 		await admin.getByText('can sign in with a password again').waitFor();
+		// The administrators' overview counts who signs in that way.
+		await admin.goto(`${own.server.url}/admin/security`);
+		const overview = await admin.locator('main').innerText();
+		expect(overview).toContain(`People can sign in with ${NAME} (the provider at ${new URL(provider.issuer).host}).`);
+		// Robin, Jo, Priya and Sam have signed in through it; nobody must any more.
+		expect(overview).toMatch(/4 accounts have signed in that way, and 0 accounts\s+must\./);
+		await expectAxeClean(admin);
 		await context.close();
 		await admin.close();
 	});

@@ -5,35 +5,17 @@
  * admin resets it. axe checks each new page.
  */
 import { Secret, TOTP } from 'otpauth';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServerDatabase, type ServerDatabase } from '../helpers/server-database';
-import { startServer, type RunningServer } from '../helpers/server';
-import { axeViolations, describeViolations, DEMO_PASSWORD_FOR_TESTS, launchChromium, signIn } from './browser';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { DEMO_PASSWORD_FOR_TESTS, signIn } from './browser';
+import { expectAxeClean, useOwnServer } from './own-server';
 
-let browser: Browser;
-let server: RunningServer;
-let database: ServerDatabase;
-
-beforeAll(async () => {
-	database = await createServerDatabase('two-step');
-	server = await startServer({ ...database.env, DEMO: '1' });
-	browser = await launchChromium();
-});
-afterAll(async () => {
-	await browser?.close();
-	await server?.stop();
-	await database?.remove();
-});
-
-async function expectAxeClean(page: Page) {
-	expect(describeViolations(await axeViolations(page)), page.url()).toEqual([]);
-}
+const own = useOwnServer('two-step', () => ({ DEMO: '1' }));
 
 const LEAD = 'pcn.lead@demo.belonging.example';
 
 async function passwordStep(page: Page) {
-	await page.goto(`${server.url}/sign-in`);
+	await page.goto(`${own.server.url}/sign-in`);
 	await page.getByLabel('Email address').fill(LEAD);
 	await page.getByLabel('Password', { exact: true }).fill(DEMO_PASSWORD_FOR_TESTS);
 	await page.getByRole('button', { name: 'Sign in', exact: true }).click();
@@ -45,9 +27,9 @@ describe('two-step sign-in', () => {
 	let recoveryCodes: string[];
 
 	it('is set up from the account page with an authenticator code, and shows the recovery codes once', async () => {
-		const page = await browser.newPage();
-		await signIn(page, server.url, LEAD);
-		await page.goto(`${server.url}/account`);
+		const page = await own.browser.newPage();
+		await signIn(page, own.server.url, LEAD);
+		await page.goto(`${own.server.url}/account`);
 		await page.getByRole('button', { name: 'Set up two-step sign-in' }).click();
 		await page.waitForURL(/\/account#two-step$/);
 		expect(await page.getByRole('img', { name: 'QR code for your authenticator app' }).count()).toBe(1);
@@ -64,7 +46,7 @@ describe('two-step sign-in', () => {
 		expect(recoveryCodes).toHaveLength(10);
 		await expectAxeClean(page);
 		// Shown once: the page afterwards says it is on, without the codes.
-		await page.goto(`${server.url}/account`);
+		await page.goto(`${own.server.url}/account`);
 		expect(await page.getByRole('region', { name: 'Two-step sign-in' }).innerText()).toContain('10 recovery codes are left');
 		expect(await page.getByText(recoveryCodes[0]!).count()).toBe(0);
 		await page.getByRole('button', { name: 'Sign out', exact: true }).click();
@@ -72,14 +54,14 @@ describe('two-step sign-in', () => {
 	});
 
 	it('asks for the code after the password, on a phone, and signs in with it', async () => {
-		const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
+		const context = await own.browser.newContext({ viewport: { width: 360, height: 740 } });
 		const page = await context.newPage();
 		await passwordStep(page);
 		await expectAxeClean(page);
 		expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBe(360);
 		// No session yet: the home page still offers to sign in.
 		const elsewhere = await context.newPage();
-		await elsewhere.goto(`${server.url}/account`);
+		await elsewhere.goto(`${own.server.url}/account`);
 		expect(new URL(elsewhere.url()).pathname).toBe('/sign-in');
 		await elsewhere.close();
 		await page.getByLabel('Code').fill('123456');
@@ -96,7 +78,7 @@ describe('two-step sign-in', () => {
 	});
 
 	it('takes a recovery code once, and the admin can reset it', async () => {
-		const page = await browser.newPage();
+		const page = await own.browser.newPage();
 		await passwordStep(page);
 		await page.getByLabel('Code').fill(recoveryCodes[0]!);
 		await page.getByRole('button', { name: 'Continue' }).click();
@@ -108,9 +90,9 @@ describe('two-step sign-in', () => {
 		await page.getByRole('heading', { name: 'There is a problem' }).waitFor();
 		await page.close();
 
-		const admin = await browser.newPage();
-		await signIn(admin, server.url, 'admin@demo.belonging.example');
-		await admin.goto(`${server.url}/users`);
+		const admin = await own.browser.newPage();
+		await signIn(admin, own.server.url, 'admin@demo.belonging.example');
+		await admin.goto(`${own.server.url}/users`);
 		await admin.getByRole('link', { name: 'Priya Shah' }).first().click();
 		await admin.waitForURL(/\/users\/\d+$/);
 		await admin.getByRole('button', { name: /^Reset .*two-step sign-in$/ }).click();
@@ -119,16 +101,16 @@ describe('two-step sign-in', () => {
 		await expectAxeClean(admin);
 		await admin.close();
 
-		const again = await browser.newPage();
-		await signIn(again, server.url, LEAD);
+		const again = await own.browser.newPage();
+		await signIn(again, own.server.url, LEAD);
 		expect(new URL(again.url()).pathname).toBe('/');
 		await again.close();
 	});
 
 	it('is set up at sign-in once the admin requires it for PCN leads, and then cannot be turned off', async () => {
-		const admin = await browser.newPage();
-		await signIn(admin, server.url, 'admin@demo.belonging.example');
-		await admin.goto(`${server.url}/admin/security`);
+		const admin = await own.browser.newPage();
+		await signIn(admin, own.server.url, 'admin@demo.belonging.example');
+		await admin.goto(`${own.server.url}/admin/security`);
 		await expectAxeClean(admin);
 		await admin.getByLabel('PCN leads').check();
 		await admin.getByRole('button', { name: 'Save' }).click();
@@ -136,8 +118,8 @@ describe('two-step sign-in', () => {
 		expect(await admin.getByLabel('PCN leads').isChecked()).toBe(true);
 		await admin.close();
 
-		const page = await (await browser.newContext({ viewport: { width: 360, height: 740 } })).newPage();
-		await page.goto(`${server.url}/sign-in`);
+		const page = await (await own.browser.newContext({ viewport: { width: 360, height: 740 } })).newPage();
+		await page.goto(`${own.server.url}/sign-in`);
 		await page.getByLabel('Email address').fill(LEAD);
 		await page.getByLabel('Password', { exact: true }).fill(DEMO_PASSWORD_FOR_TESTS);
 		await page.getByRole('button', { name: 'Sign in', exact: true }).click();
@@ -156,7 +138,7 @@ describe('two-step sign-in', () => {
 		await page.waitForURL((url) => url.pathname === '/');
 		expect(await page.getByRole('heading', { name: 'Practices in your PCN', level: 1 }).count()).toBe(1);
 
-		await page.goto(`${server.url}/account`);
+		await page.goto(`${own.server.url}/account`);
 		await page.getByLabel(/Code from your app, or a recovery code/).fill(TOTP.generate({ secret: Secret.fromBase32(key), timestamp: Date.now() + 30_000 }));
 		await page.getByRole('button', { name: 'Turn off two-step sign-in' }).click();
 		await page.getByRole('heading', { name: 'There is a problem' }).waitFor();

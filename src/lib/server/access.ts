@@ -6,6 +6,7 @@
  */
 import { error, redirect } from '@sveltejs/kit';
 import { idFromParam } from './organisations/organisation-forms';
+import { getPractice } from './organisations/organisations';
 import { practiceOfRound } from './surveys/rounds';
 import type { Role, SignedInUser } from './identity';
 
@@ -97,4 +98,12 @@ export function guardPractice(
 	const practiceId = idFromParam(event.params.practiceId);
 	if (practiceId === undefined) error(404, 'We could not find that practice.');
 	return { user: guard(event, { roles, practiceId }), practiceId };
+}
+
+/** guardPractice, and the practice itself: for pages that show or change the practice's own settings. */
+export async function guardPracticeRow(event: GuardEvent & { params: Partial<Record<string, string>> }, roles?: readonly Role[]) {
+	const { user, practiceId } = guardPractice(event, roles);
+	const practice = await getPractice(event.locals.db, practiceId);
+	if (!practice) error(404, 'We could not find that practice.');
+	return { user, practice };
 }

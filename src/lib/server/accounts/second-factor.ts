@@ -17,7 +17,7 @@ import { ROLES, ROLE_NAMES, type Role, type SignedInUser } from '../identity';
 import { recordAudit } from '../platform/audit';
 import { refuse, refuseForNow, type Outcome } from '../platform/outcome';
 import { createSession, hashToken, newToken, type NewSession } from './sessions';
-import { claimSignInAttempt, clearSignInAttempt, describeWait, throttleKeys } from './sign-in-throttle';
+import { claimSignInAttempt, clearSignInAttempt, describeWait, throttleKeys, type SignInAttempt } from './sign-in-throttle';
 import { getUser, toSignedInUser } from './users';
 
 export const CHALLENGE_COOKIE = 'belonging_second_step';
@@ -103,6 +103,11 @@ function setupKey(secret: string, email: string): SetupKey {
 async function signsInWithPassword(db: DbOrTx, userId: number): Promise<boolean> {
 	const account = await getUser(db, userId);
 	return account?.password_hash != null && account.sso_required_at === null;
+}
+
+/** Abandons a set-up under way (the waiting secret goes); two-step sign-in already on is untouched. */
+export async function cancelSecondFactorSetup(db: DbOrTx, user: SignedInUser): Promise<void> {
+	await db.deleteFrom('second_factor').where('user_id', '=', user.id).where('confirmed_at', 'is', null).execute();
 }
 
 /**
@@ -203,10 +208,13 @@ export async function needsSecondStep(db: DbOrTx, userId: number): Promise<boole
 	return row?.confirmed_at != null;
 }
 
-/** After a right password: a challenge the browser keeps in a cookie for five minutes. */
-export async function startSecondStep(db: DbOrTx, userId: number, now = new Date()): Promise<{ token: string; expiresAt: Date }> {
+/**
+ * After a right password, the challenge the browser keeps in a cookie until the second step
+ * completes it: five minutes to give a code, or fifteen to set up an app first.
+ */
+export async function startChallenge(db: DbOrTx, userId: number, step: 'code' | 'set-up', now = new Date()): Promise<{ token: string; expiresAt: Date }> {
 	const token = newToken();
-	const expiresAt = new Date(now.getTime() + CHALLENGE_MS);
+	const expiresAt = new Date(now.getTime() + (step === 'code' ? CHALLENGE_MS : SETUP_CHALLENGE_MS));
 	await db.deleteFrom('sign_in_challenge').where('expires_at', '<', now.toISOString()).execute();
 	await db.insertInto('sign_in_challenge').values({ token_hash: hashToken(token), user_id: userId, expires_at: expiresAt.toISOString() }).execute();
 	return { token, expiresAt };
@@ -227,6 +235,14 @@ export async function challengeIsLive(db: DbOrTx, token: string | undefined, now
 	return row !== undefined && row.expires_at > now.toISOString();
 }
 
+/** A code is counted like a password, against the account's second step and the network, before it is checked. */
+async function claimCodeAttempt(db: Db, person: { id: number; email: string }, clientAddress: string, now: Date): Promise<Outcome<{ attempt: SignInAttempt }>> {
+	const keys = { ...throttleKeys(person.email, clientAddress), account: `second-step:${person.id}` };
+	const claim = await claimSignInAttempt(db, keys, now);
+	if (!claim.ok) return refuseForNow(429, `Too many codes tried. Wait ${describeWait(claim.retryAfter)} and try again.`, claim.retryAfter);
+	return { ok: true, attempt: claim.attempt };
+}
+
 export const CHALLENGE_GONE = 'Your sign-in took longer than five minutes, or has already been used. Sign in again with your password.';
 
 /**
@@ -243,11 +259,8 @@ export async function completeSecondStep(
 	if (!challenge || challenge.expires_at <= now.toISOString()) return refuse(410, CHALLENGE_GONE);
 	const account = await getUser(db, challenge.user_id);
 	if (!account || account.disabled_at) return refuse(410, CHALLENGE_GONE);
-	const keys = { ...throttleKeys(account.email, input.clientAddress), account: `second-step:${account.id}` };
-	const claim = await claimSignInAttempt(db, keys, now);
-	if (!claim.ok) {
-		return refuseForNow(429, `Too many codes tried. Wait ${describeWait(claim.retryAfter)} and try again.`, claim.retryAfter);
-	}
+	const claim = await claimCodeAttempt(db, account, input.clientAddress, now);
+	if (!claim.ok) return claim;
 	return atomically(db, async (tx) => {
 		await lockFor(tx, `second-factor:${account.id}`);
 		const used = await useCode(tx, account.id, account.email, input.code, now);
@@ -305,15 +318,6 @@ export async function mustSetUpSecondStep(db: DbOrTx, userId: number, role: Role
 	return (await rolesRequiringSecondStep(db)).includes(role) && !(await needsSecondStep(db, userId));
 }
 
-/** After a right password, for someone whose role requires a second factor they do not have yet. */
-export async function startRequiredSetup(db: DbOrTx, userId: number, now = new Date()): Promise<{ token: string; expiresAt: Date }> {
-	const token = newToken();
-	const expiresAt = new Date(now.getTime() + SETUP_CHALLENGE_MS);
-	await db.deleteFrom('sign_in_challenge').where('expires_at', '<', now.toISOString()).execute();
-	await db.insertInto('sign_in_challenge').values({ token_hash: hashToken(token), user_id: userId, expires_at: expiresAt.toISOString() }).execute();
-	return { token, expiresAt };
-}
-
 /** The person a live challenge belongs to, for the set-up page. */
 export async function challengeHolder(db: DbOrTx, token: string | undefined, now = new Date()): Promise<SignedInUser | undefined> {
 	if (!token) return undefined;
@@ -334,9 +338,8 @@ export async function completeRequiredSetup(
 ): Promise<Outcome<{ user: SignedInUser; session: NewSession; recoveryCodes: string[] }>> {
 	const holder = await challengeHolder(db, input.token, now);
 	if (!holder || !input.token) return refuse(410, CHALLENGE_GONE);
-	const keys = { ...throttleKeys(holder.email, input.clientAddress), account: `second-step:${holder.id}` };
-	const claim = await claimSignInAttempt(db, keys, now);
-	if (!claim.ok) return refuseForNow(429, `Too many codes tried. Wait ${describeWait(claim.retryAfter)} and try again.`, claim.retryAfter);
+	const claim = await claimCodeAttempt(db, holder, input.clientAddress, now);
+	if (!claim.ok) return claim;
 	const confirmed = await confirmSecondFactor(db, holder, input.code, now);
 	if (!confirmed.ok) return confirmed;
 	return atomically(db, async (tx) => {

@@ -75,3 +75,15 @@ export async function unlinkSingleSignOn(db: DbOrTx, actor: SignedInUser, userId
 	});
 	return { ok: true };
 }
+
+/** How many accounts have signed in through the provider (are linked), and how many must. */
+export async function singleSignOnCounts(db: DbOrTx): Promise<{ linked: number; required: number }> {
+	const row = await db
+		.selectFrom('user_account')
+		.select((eb) => [
+			eb.fn.count<number>('sso_subject').as('linked'),
+			eb.fn.count<number>('sso_required_at').as('required')
+		])
+		.executeTakeFirstOrThrow();
+	return { linked: Number(row.linked), required: Number(row.required) };
+}

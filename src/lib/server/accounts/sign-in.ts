@@ -19,7 +19,7 @@ import {
 	type ThrottleKeys
 } from './sign-in-throttle';
 import { findUserByEmail, toSignedInUser } from './users';
-import { mustSetUpSecondStep, needsSecondStep, startRequiredSetup, startSecondStep } from './second-factor';
+import { mustSetUpSecondStep, needsSecondStep, startChallenge } from './second-factor';
 import type { SignedInUser } from '../identity';
 
 /** One message for every wrong combination, so the form never reveals whether an email has an account. */
@@ -106,9 +106,9 @@ export async function signInWithPassword(
 	}
 	const user = await toSignedInUser(db, account);
 	// The sign-in and its audit entry wait for the code.
-	if (await needsSecondStep(db, account.id)) return { ok: true, user, secondStep: { ...(await startSecondStep(db, account.id, now)), setUp: false } };
+	if (await needsSecondStep(db, account.id)) return { ok: true, user, secondStep: { ...(await startChallenge(db, account.id, 'code', now)), setUp: false } };
 	if (await mustSetUpSecondStep(db, account.id, account.role)) {
-		return { ok: true, user, secondStep: { ...(await startRequiredSetup(db, account.id, now)), setUp: true } };
+		return { ok: true, user, secondStep: { ...(await startChallenge(db, account.id, 'set-up', now)), setUp: true } };
 	}
 	const session = await createSession(db, account.id, now);
 	await recordAudit(db, user, { action: 'sign_in', summary: 'Signed in with email and password' }, now);

@@ -21,6 +21,7 @@ import {
 	confirmSecondFactor,
 	pendingSetupKey,
 	secondFactorState,
+	cancelSecondFactorSetup,
 	turnOffSecondFactor
 } from '$lib/server/accounts/second-factor';
 import { ROUND_NOTICE_KINDS } from '$lib/server/mail/kinds';
@@ -126,7 +127,7 @@ export const actions = {
 
 	twoStepCancel: async (event) => {
 		const user = guard(event);
-		await event.locals.db.deleteFrom('second_factor').where('user_id', '=', user.id).where('confirmed_at', 'is', null).execute();
+		await cancelSecondFactorSetup(event.locals.db, user);
 		redirect(303, '/account?done=two-step-cancelled');
 	},
 

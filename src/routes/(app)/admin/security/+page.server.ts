@@ -2,6 +2,7 @@ import { redirect } from '@sveltejs/kit';
 import { z } from 'zod';
 import { guard } from '$lib/server/access';
 import { rolesRequiringSecondStep, setRolesRequiringSecondStep } from '$lib/server/accounts/second-factor';
+import { singleSignOnCounts } from '$lib/server/accounts/sign-in-methods';
 import { ROLES, ROLE_NAMES } from '$lib/server/identity';
 import { readForm, refusalFailure } from '$lib/server/platform/forms';
 import type { Actions, PageServerLoad } from './$types';
@@ -11,7 +12,10 @@ export const load = (async (event) => {
 	const required = await rolesRequiringSecondStep(event.locals.db);
 	return {
 		roles: ROLES.map((role) => ({ role, name: ROLE_NAMES[role], required: required.includes(role) })),
-		saved: event.url.searchParams.has('saved')
+		saved: event.url.searchParams.has('saved'),
+		sso: event.locals.config.sso
+			? { name: event.locals.config.sso.name, issuer: new URL(event.locals.config.sso.issuer).host, ...(await singleSignOnCounts(event.locals.db)) }
+			: null
 	};
 }) satisfies PageServerLoad;
 

@@ -1,25 +1,16 @@
-import { error, redirect, type RequestEvent } from '@sveltejs/kit';
+import { redirect } from '@sveltejs/kit';
 import { formatDate, ukDate } from '$lib/dates';
 import { FATIGUE_MONTHS } from '$lib/npt/round-schedule';
 import { EVERY_MONTHS, LENGTH_DAYS, monthName } from '$lib/npt/survey-calendar';
-import { guardPractice, ROUND_MANAGERS } from '$lib/server/access';
+import { guardPracticeRow, ROUND_MANAGERS } from '$lib/server/access';
 import { planDueRounds } from '$lib/server/calendar/calendar-pass';
 import { calendarSchema, saveCalendar, stopCalendar, viewCalendar } from '$lib/server/calendar/survey-calendar';
-import { getPractice } from '$lib/server/organisations/organisations';
 import { readForm, refusalFailure } from '$lib/server/platform/forms';
 import { latestHeadcount } from '$lib/server/surveys/rounds';
 import type { Actions, PageServerLoad } from './$types';
 
-/** The role first, so a refusal says nothing about which practices exist; then scope (404). */
-async function practiceFor(event: RequestEvent<{ practiceId: string }>) {
-	const { user, practiceId } = guardPractice(event, ROUND_MANAGERS);
-	const practice = await getPractice(event.locals.db, practiceId);
-	if (!practice) error(404, 'We could not find that practice.');
-	return { user, practice };
-}
-
 export const load = (async (event) => {
-	const { practice } = await practiceFor(event);
+	const { practice } = await guardPracticeRow(event, ROUND_MANAGERS);
 	const { db } = event.locals;
 	const today = ukDate();
 	const [calendar, headcount] = await Promise.all([viewCalendar(db, practice.id, today), latestHeadcount(db, practice.id)]);
@@ -63,7 +54,7 @@ export const load = (async (event) => {
 
 export const actions = {
 	save: async (event) => {
-		const { user, practice } = await practiceFor(event);
+		const { user, practice } = await guardPracticeRow(event, ROUND_MANAGERS);
 		const form = await readForm(event.request, calendarSchema(ukDate()), { multiple: ['months'] });
 		if (!form.ok) return form.failure;
 		const outcome = await saveCalendar(event.locals.db, practice.id, form.data, user);
@@ -73,7 +64,7 @@ export const actions = {
 		redirect(303, `/practices/${practice.id}/calendar?saved`);
 	},
 	stop: async (event) => {
-		const { user, practice } = await practiceFor(event);
+		const { user, practice } = await guardPracticeRow(event, ROUND_MANAGERS);
 		const outcome = await stopCalendar(event.locals.db, practice.id, user);
 		if (!outcome.ok) return refusalFailure(outcome);
 		redirect(303, `/practices/${practice.id}/calendar?stopped`);

@@ -1,11 +1,10 @@
-import { error, redirect, type RequestEvent } from '@sveltejs/kit';
+import { redirect } from '@sveltejs/kit';
 import { addDays, ukDate } from '$lib/dates';
 import { DEFAULT_STAFF_INSTRUMENT } from '$lib/npt/builtin';
 import { suggestRoundTitle } from '$lib/npt/round-schedule';
-import { guardPractice, ROUND_MANAGERS } from '$lib/server/access';
+import { guardPracticeRow, ROUND_MANAGERS } from '$lib/server/access';
 import { readForm, refusalFailure } from '$lib/server/platform/forms';
 import { listInstrumentVersions, versionIdOf } from '$lib/server/surveys/instruments';
-import { getPractice } from '$lib/server/organisations/organisations';
 import { latestHeadcount } from '$lib/server/surveys/rounds';
 import { scheduleRound, scheduleRoundSchema } from '$lib/server/surveys/round-scheduling';
 import type { Actions, PageServerLoad } from './$types';
@@ -13,16 +12,8 @@ import type { Actions, PageServerLoad } from './$types';
 /** Three weeks: long enough for part-time staff to see the request twice. */
 const DEFAULT_LENGTH_DAYS = 21;
 
-/** The role is checked first, so a refusal says nothing about which practices exist; then scope (404). */
-async function practiceFor(event: RequestEvent<{ practiceId: string }>) {
-	const { user, practiceId } = guardPractice(event, ROUND_MANAGERS);
-	const practice = await getPractice(event.locals.db, practiceId);
-	if (!practice) error(404, 'We could not find that practice.');
-	return { user, practice };
-}
-
 export const load = (async (event) => {
-	const { practice } = await practiceFor(event);
+	const { practice } = await guardPracticeRow(event, ROUND_MANAGERS);
 	const { db } = event.locals;
 	const today = ukDate();
 	const [versions, defaultVersionId, headcount] = await Promise.all([
@@ -49,7 +40,7 @@ export const load = (async (event) => {
 
 export const actions = {
 	default: async (event) => {
-		const { user, practice } = await practiceFor(event);
+		const { user, practice } = await guardPracticeRow(event, ROUND_MANAGERS);
 		const today = ukDate();
 		const form = await readForm(event.request, scheduleRoundSchema(today));
 		if (!form.ok) return form.failure;
