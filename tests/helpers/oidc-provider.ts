@@ -76,6 +76,8 @@ export async function startTestProvider(options: TestProviderOptions): Promise<T
 		jwks: { keys: [signingJwk as never] },
 		cookies: { keys: ['belonging-test-provider-cookie-key'] },
 		pkce: { required: () => true },
+		// Lifetimes in seconds, short as a real provider's; a code lasts a minute.
+		ttl: { AuthorizationCode: 60, AccessToken: 600, IdToken: 600, Interaction: 600, Grant: 3600, Session: 3600 },
 		// The claims go in the ID token itself, as Entra ID puts them.
 		conformIdTokenClaims: false,
 		claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name', 'preferred_username', 'upn', 'tid'] },
