@@ -94,6 +94,7 @@ export async function exchangeAnswer(settings: SingleSignOnConfig, query: URLSea
 	} catch (error) {
 		if (error instanceof client.AuthorizationResponseError) return { ok: false, reason: 'declined', detail: error.error };
 		if (error instanceof client.ResponseBodyError) return { ok: false, reason: 'not_confirmed', detail: `token endpoint: ${error.error}` };
+		if (error instanceof client.WWWAuthenticateChallengeError) return { ok: false, reason: 'not_confirmed', detail: `token endpoint challenge: ${error.message}` };
 		if (error instanceof client.ClientError || error instanceof TypeError) {
 			const code = (error as { code?: string }).code;
 			return { ok: false, reason: 'not_confirmed', detail: code ? `${code}: ${error.message}` : error.message };
