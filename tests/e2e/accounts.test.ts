@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { axeViolations, describeViolations, launchChromium, signIn } from './browser';
+import { accessibilityProblems, describeViolations, launchChromium, signIn } from './browser';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -22,7 +22,7 @@ describe('signing in as each demo role', () => {
 		expect(await page.getByText('belonging-demo-2026').count()).toBeGreaterThan(0);
 		// The wide table scrolls inside its box; the page itself never scrolls sideways.
 		expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBe(360);
-		expect(describeViolations(await axeViolations(page))).toEqual([]);
+		expect(describeViolations(await accessibilityProblems(page))).toEqual([]);
 		await page.close();
 	});
 
@@ -119,7 +119,7 @@ describe('signing in as each demo role', () => {
 		}
 		expect(messages[0]).toBe(messages[1]);
 		expect(messages[0]).toMatch(/email address or password is not right/);
-		expect(describeViolations(await axeViolations(page))).toEqual([]);
+		expect(describeViolations(await accessibilityProblems(page))).toEqual([]);
 		await page.close();
 	});
 });

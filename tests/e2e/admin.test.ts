@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { axeViolations, describeViolations, launchChromium, signIn } from './browser';
+import { accessibilityProblems, describeViolations, launchChromium, signIn } from './browser';
 
 let browser: Browser;
 let page: Page;
@@ -19,16 +19,16 @@ describe('administration in Chromium', () => {
 	it('shows the admin home and the organisations, both passing axe', async () => {
 		await page.goto(`${base()}/admin`);
 		expect(await page.getByRole('heading', { level: 1 }).innerText()).toMatch(/Administration/);
-		expect(describeViolations(await axeViolations(page))).toEqual([]);
+		expect(describeViolations(await accessibilityProblems(page))).toEqual([]);
 
 		await page.goto(`${base()}/admin/organisations`);
 		expect(await page.getByText('Riverside and Canal PCN (demo)').count()).toBeGreaterThan(0);
-		expect(describeViolations(await axeViolations(page))).toEqual([]);
+		expect(describeViolations(await accessibilityProblems(page))).toEqual([]);
 	});
 
 	it('previews a CSV with every row’s problem, writes nothing, then imports the corrected file', async () => {
 		await page.goto(`${base()}/admin/import`);
-		expect(describeViolations(await axeViolations(page))).toEqual([]);
+		expect(describeViolations(await accessibilityProblems(page))).toEqual([]);
 		const bad = [
 			'ODS code,Name,PCN code,PCN name,ICB code',
 			'Y77001,Northgate Surgery,U77001,Northgate PCN (e2e),QZZ',
@@ -43,7 +43,7 @@ describe('administration in Chromium', () => {
 		expect(preview).toMatch(/Y77001/);
 		expect(preview).toMatch(/QXX/);
 		expect(await page.getByRole('button', { name: /^Import / }).count()).toBe(0);
-		expect(describeViolations(await axeViolations(page))).toEqual([]);
+		expect(describeViolations(await accessibilityProblems(page))).toEqual([]);
 
 		await page.goto(`${base()}/admin/organisations`);
 		expect(await page.getByText('Northgate Surgery').count()).toBe(0);
@@ -57,7 +57,7 @@ describe('administration in Chromium', () => {
 		await page.getByRole('button', { name: 'Import 2 practices' }).click();
 		await page.waitForURL(/\/admin\/organisations\?imported=2/);
 		expect(await page.getByText('Northgate Lane Practice').count()).toBeGreaterThan(0);
-		expect(describeViolations(await axeViolations(page))).toEqual([]);
+		expect(describeViolations(await accessibilityProblems(page))).toEqual([]);
 	});
 
 	it('fits every admin page on a 360 px phone without sideways scrolling, passing axe', async () => {
@@ -65,7 +65,7 @@ describe('administration in Chromium', () => {
 		for (const path of ['/admin', '/admin/organisations', '/admin/import', '/users', '/users/invite', '/admin/audit', '/account']) {
 			await page.goto(`${base()}${path}`);
 			expect(await page.evaluate(() => document.documentElement.scrollWidth), path).toBe(360);
-			expect(describeViolations(await axeViolations(page)), path).toEqual([]);
+			expect(describeViolations(await accessibilityProblems(page)), path).toEqual([]);
 		}
 		await page.setViewportSize({ width: 1000, height: 900 });
 	});

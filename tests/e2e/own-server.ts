@@ -7,7 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { createServerDatabase, type ServerDatabase } from '../helpers/server-database';
 import { startServer, type RunningServer } from '../helpers/server';
-import { axeViolations, describeViolations, launchChromium } from './browser';
+import { accessibilityProblems, describeViolations, launchChromium } from './browser';
 
 export interface OwnServer {
 	server: RunningServer;
@@ -31,5 +31,5 @@ export function useOwnServer(name: string, env: () => Record<string, string>, op
 }
 
 export async function expectAxeClean(page: Page): Promise<void> {
-	expect(describeViolations(await axeViolations(page)), page.url()).toEqual([]);
+	expect(describeViolations(await accessibilityProblems(page)), page.url()).toEqual([]);
 }

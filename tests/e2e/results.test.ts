@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { axeViolations, describeViolations, launchChromium, signIn } from './browser';
+import { accessibilityProblems, describeViolations, launchChromium, signIn } from './browser';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -36,7 +36,7 @@ describe('results of a seeded round', () => {
 		expect(await page.getByText(/not validated cut-off scores/).count()).toBeGreaterThan(0);
 		expect(await page.getByRole('table', { name: 'Construct scores' }).getByRole('row').count()).toBe(5);
 		expect(await page.getByRole('img', { name: /^Construct scores out of 10/ }).count()).toBe(1);
-		expect(describeViolations(await axeViolations(page))).toEqual([]);
+		expect(describeViolations(await accessibilityProblems(page))).toEqual([]);
 
 		mkdirSync(SCREENSHOT_DIR, { recursive: true });
 		await page.screenshot({ path: join(SCREENSHOT_DIR, 'round-results.png'), fullPage: false });
@@ -49,7 +49,7 @@ describe('results of a seeded round', () => {
 		await riverside.getByRole('row').nth(2).getByRole('link').click();
 		await page.getByRole('heading', { name: 'Where the practice sits' }).waitFor();
 		expect(await page.getByRole('region', { name: /scrolls sideways/ }).count()).toBeGreaterThan(0);
-		expect(describeViolations(await axeViolations(page))).toEqual([]);
+		expect(describeViolations(await accessibilityProblems(page))).toEqual([]);
 		await page.close();
 	});
 
@@ -62,7 +62,7 @@ describe('results of a seeded round', () => {
 		const text = await page.locator('main').innerText();
 		expect(text).toMatch(/needed 2 more responses/);
 		expect(text).not.toMatch(/Overall score|Construct scores|Comments|response rate/i);
-		expect(describeViolations(await axeViolations(page))).toEqual([]);
+		expect(describeViolations(await accessibilityProblems(page))).toEqual([]);
 		await page.close();
 	});
 
@@ -72,7 +72,7 @@ describe('results of a seeded round', () => {
 		expect(await page.getByRole('article').count()).toBe(5);
 		expect(await page.getByRole('link', { name: 'Open the staff survey for Riverside Surgery' }).getAttribute('href')).toBe('/s/demo');
 		expect(await page.getByText('Demo').first().isVisible()).toBe(true);
-		expect(describeViolations(await axeViolations(page))).toEqual([]);
+		expect(describeViolations(await accessibilityProblems(page))).toEqual([]);
 		await page.close();
 	});
 });

@@ -4,7 +4,7 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { axeViolations, describeViolations, launchChromium } from './browser';
+import { accessibilityProblems, describeViolations, launchChromium } from './browser';
 import { latestClosedRoundOf, responsesFor, totalRows } from './database';
 
 const url = (path: string) => `${inject('baseUrl')}${path}`;
@@ -251,7 +251,7 @@ describe('in Chromium, the pages keep to the policy', () => {
 		const scriptedReports = await watchPolicy(scriptedPage);
 		await scriptedPage.goto(page.url());
 		await scriptedPage.getByRole('table', { name: /matching the filter/ }).waitFor();
-		expect(describeViolations(await axeViolations(scriptedPage))).toEqual([]);
+		expect(describeViolations(await accessibilityProblems(scriptedPage))).toEqual([]);
 		expect(scriptedReports).toEqual([]);
 		await scripted.close();
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { axeViolations, describeViolations, launchChromium } from './browser';
+import { accessibilityProblems, describeViolations, launchChromium } from './browser';
 import { responsesFor } from './database';
 
 const PHONE = { width: 360, height: 740 };
@@ -52,6 +52,11 @@ describe('the staff survey at /s/demo', () => {
 		const before = await responsesFor('demo');
 		const page = await openSurvey(false);
 		expect(await page.getByRole('button', { name: /Clear my answer/ }).count()).toBe(0);
+		// How far along, in plain text: each part says where it stands and how much it holds.
+		const parts = await page.getByRole('heading', { level: 2, name: /^Part \d of \d/ }).allInnerTexts();
+		expect(parts.length).toBe(5);
+		for (const [i, part] of parts.slice(0, 4).entries()) expect(part).toMatch(new RegExp(`^Part ${i + 1} of 5 · \\d+ statements?\\b`));
+		expect(parts[4]).toMatch(/^Part 5 of 5 · \d+ ratings?( and a comment box)?\b/);
 		await answerSome(page);
 		await page.getByRole('button', { name: 'Send my answers' }).click();
 		await page.waitForURL('**/s/demo/thanks');
@@ -102,13 +107,13 @@ describe('the staff survey at /s/demo', () => {
 		await page.getByRole('heading', { name: 'There is a problem' }).waitFor();
 		const focused = await page.evaluate(() => document.activeElement?.classList.contains('error-summary'));
 		expect(focused).toBe(true);
-		expect(describeViolations(await axeViolations(page))).toEqual([]);
+		expect(describeViolations(await accessibilityProblems(page))).toEqual([]);
 		await page.context().close();
 	});
 
 	it('has no accessibility violations (axe-core, WCAG 2.2 AA)', async () => {
 		const page = await openSurvey(true);
-		expect(describeViolations(await axeViolations(page))).toEqual([]);
+		expect(describeViolations(await accessibilityProblems(page))).toEqual([]);
 		await page.context().close();
 	});
 
