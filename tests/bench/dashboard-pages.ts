@@ -20,13 +20,20 @@ const dir = mkdtempSync(join(tmpdir(), 'belonging-bench-'));
 const server = await startServer({ DATABASE_PATH: join(dir, 'demo.db'), DEMO: '1' });
 const browser = await launchChromium();
 
-/** Navigation start to the moment `ready` holds (checked every animation frame), over `runs` loads. */
-async function timeToInteractive(page: Page, url: string, ready: string): Promise<number[]> {
+/**
+ * Navigation start to the moment the page is interactive (checked every animation frame), over
+ * `runs` loads: the load event has fired (its module scripts have run) and, with `chart`, its
+ * scripts have drawn a chart, which they do only once the page is hydrated.
+ */
+async function timeToInteractive(page: Page, url: string, chart: boolean): Promise<number[]> {
 	const times: number[] = [];
 	for (let i = 0; i < runs; i++) {
 		await page.goto('about:blank');
 		await page.goto(url, { waitUntil: 'commit' });
-		await page.waitForFunction(ready, undefined, { polling: 'raf', timeout: 30_000 });
+		await page.waitForFunction((withChart) => document.readyState === 'complete' && (!withChart || document.querySelector('canvas') !== null), chart, {
+			polling: 'raf',
+			timeout: 30_000
+		});
 		times.push(await page.evaluate(() => performance.now()));
 	}
 	return times;
@@ -43,7 +50,7 @@ try {
 	const practiceUrl = manager.url();
 	const lead = await (await browser.newContext(wide)).newPage();
 	await signIn(lead, server.url, 'pcn.lead@demo.belonging.example');
-	await lead.getByRole('link', { name: /PCN dashboard|Compare/ }).first().click();
+	await lead.getByRole('link', { name: /: compare its practices$/ }).first().click();
 	await lead.waitForURL(/\/pcns\/\d+/);
 	const pcnUrl = lead.url();
 	const phone = await (await browser.newContext({ viewport: { width: 360, height: 740 } })).newPage();
@@ -53,12 +60,9 @@ try {
 	await phone.goto(`${server.url}/s/demo`);
 	console.log(`Page heights: practice dashboard ${await height(manager)} px, PCN dashboard ${await height(lead)} px at 1280 × 1000; survey ${await height(phone)} px at 360 px`);
 
-	// Interactive: the load event has fired (the page's module scripts have run) and, on the
-	// dashboards, the scripts have drawn a chart, which they do only once the page is hydrated.
-	const started = 'document.readyState === "complete"';
-	const baseline = await timeToInteractive(manager, `${server.url}/account`, started);
-	const practice = await timeToInteractive(manager, practiceUrl, `${started} && document.querySelector("canvas") !== null`);
-	const pcn = await timeToInteractive(lead, pcnUrl, `${started} && document.querySelector("canvas") !== null`);
+	const baseline = await timeToInteractive(manager, `${server.url}/account`, false);
+	const practice = await timeToInteractive(manager, practiceUrl, true);
+	const pcn = await timeToInteractive(lead, pcnUrl, true);
 	for (const [label, times] of [
 		['account page (baseline)', baseline],
 		['practice dashboard', practice],
