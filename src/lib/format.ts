@@ -5,6 +5,13 @@ export function formatScore(value: number): string {
 	return value.toFixed(1);
 }
 
+/** A change of score: "+1.2", "−0.3" (a true minus sign), "0.0". */
+export function signedScore(delta: number): string {
+	const rounded = Number(delta.toFixed(1));
+	if (rounded === 0) return '0.0';
+	return `${rounded > 0 ? '+' : '−'}${Math.abs(rounded).toFixed(1)}`;
+}
+
 /** Thresholds keep their exact value: "6.25", "7.5", "5". */
 export function formatThreshold(value: number): string {
 	return String(Number(value.toFixed(2)));

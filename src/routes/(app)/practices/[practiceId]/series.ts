@@ -47,10 +47,3 @@ export const SERIES: Record<ScoreKey, SeriesStyle> = {
 		look: 'short dashes, crosses'
 	}
 };
-
-/** "+1.2", "−0.3" (a true minus sign), "0.0". */
-export function signedScore(delta: number): string {
-	const rounded = Number(delta.toFixed(1));
-	if (rounded === 0) return '0.0';
-	return `${rounded > 0 ? '+' : '−'}${Math.abs(rounded).toFixed(1)}`;
-}
