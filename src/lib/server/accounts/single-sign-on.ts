@@ -139,11 +139,6 @@ export async function finishSingleSignOn(
 		await failed(db, email, account ? 'Single sign-on refused: the account is switched off' : 'Single sign-on refused: no account has this address', now);
 		return noAccount;
 	}
-	if (account.sso_subject !== null && (account.sso_issuer !== claims.iss || account.sso_subject !== subject)) {
-		await failed(db, email, 'Single sign-on refused: the account is linked to another identity at the provider', now);
-		return refuse(403, `Your Belonging account is linked to a different ${sso.name} identity from the one you signed in with. Ask a Belonging administrator to clear the link, then sign in again.`);
-	}
-
 	// An invitation: the one the attempt came from, or the live one an invited person holds.
 	const invitationHash = attempt.invitation_hash ?? (account.accepted_at ? null : await liveInvitationHash(db, account.id, now));
 	if (attempt.invitation_hash !== null) {
@@ -159,7 +154,11 @@ export async function finishSingleSignOn(
 	}
 
 	const done = await atomically(db, async (tx) => {
-		await lockFor(tx, `sso-identity:${claims.iss}:${subject}`);
+		// Both sides of the link are checked under lock, so two sign-ins at once cannot each link
+		// the same account to a different identity, or the same identity to two accounts.
+		await lockFor(tx, `sso-identity:${claims.iss}:${subject}`, `sso-account:${account.id}`);
+		const linked = await tx.selectFrom('user_account').select(['sso_issuer', 'sso_subject']).where('id', '=', account.id).executeTakeFirstOrThrow();
+		if (linked.sso_subject !== null && (linked.sso_issuer !== claims.iss || linked.sso_subject !== subject)) return 'linked_elsewhere' as const;
 		const holder = await tx
 			.selectFrom('user_account')
 			.select('id')
@@ -192,6 +191,10 @@ export async function finishSingleSignOn(
 		await recordAudit(tx, user, { action: 'sign_in', summary: `Signed in with ${sso.name} (single sign-on)` }, now);
 		return { user, session };
 	});
+	if (done === 'linked_elsewhere') {
+		await failed(db, email, 'Single sign-on refused: the account is linked to another identity at the provider', now);
+		return refuse(403, `Your Belonging account is linked to a different ${sso.name} identity from the one you signed in with. Ask a Belonging administrator to clear the link, then sign in again.`);
+	}
 	if (done === 'identity_taken') {
 		await failed(db, email, 'Single sign-on refused: the identity is linked to another account', now);
 		return refuse(409, `Your ${sso.name} identity is already linked to another Belonging account. Ask a Belonging administrator to sort it out.`);
