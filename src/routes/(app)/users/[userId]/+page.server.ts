@@ -14,7 +14,9 @@ import { NOT_FOUND } from '$lib/server/accounts/people-rules';
 import { issuePasswordReset, reissueInvitation, type SentLink } from '$lib/server/accounts/invitations';
 import { displayNameSchema, roleSchema } from '$lib/server/accounts/users';
 import { SCOPE_FIELDS, idList } from '../schemas';
-import type { Actions, PageServerLoad } from './$types';
+import type { Actions, PageServerLoad, RequestEvent } from './$types';
+import type { SignedInUser } from '$lib/server/identity';
+import type { Outcome } from '$lib/server/platform/outcome';
 import { formatWhen } from '$lib/dates';
 import { needsSecondStep, resetSecondFactor } from '$lib/server/accounts/second-factor';
 import { setSingleSignOnRequired, unlinkSingleSignOn } from '$lib/server/accounts/sign-in-methods';
@@ -66,6 +68,20 @@ function shownLink(locals: App.Locals, kind: 'invitation' | 'reset', email: stri
 	return { link: { kind, email, url: link.url, expires: formatWhen(link.expiresAt), mailed: link.mailed && locals.mail.bySmtp } };
 }
 
+/** An administrator's one-click change to an account: the guard, the change, then the page again saying what was done. */
+function adminChange(
+	change: (db: App.Locals['db'], admin: SignedInUser, userId: number, config: App.Locals['config']) => Promise<Outcome>,
+	done: keyof typeof DONE
+) {
+	return async (event: RequestEvent) => {
+		const admin = guard(event, { roles: ['admin'] });
+		const userId = userIdOf(event);
+		const outcome = await change(event.locals.db, admin, userId, event.locals.config);
+		if (!outcome.ok) return refusalFailure(outcome);
+		redirect(303, `/users/${userId}?done=${done}`);
+	};
+}
+
 export const actions = {
 	update: async (event) => {
 		const viewer = guard(event, { roles: ['admin'] });
@@ -78,29 +94,11 @@ export const actions = {
 		redirect(303, `/users/${userId}?done=saved`);
 	},
 
-	switchOff: async (event) => {
-		const viewer = guard(event, { roles: ['admin'] });
-		const userId = userIdOf(event);
-		const outcome = await disableUser(event.locals.db, viewer, userId);
-		if (!outcome.ok) return refusalFailure(outcome);
-		redirect(303, `/users/${userId}?done=switched-off`);
-	},
+	switchOff: adminChange((db, admin, id) => disableUser(db, admin, id), 'switched-off'),
 
-	switchOn: async (event) => {
-		const viewer = guard(event, { roles: ['admin'] });
-		const userId = userIdOf(event);
-		const outcome = await enableUser(event.locals.db, viewer, userId);
-		if (!outcome.ok) return refusalFailure(outcome);
-		redirect(303, `/users/${userId}?done=switched-on`);
-	},
+	switchOn: adminChange((db, admin, id) => enableUser(db, admin, id), 'switched-on'),
 
-	signOut: async (event) => {
-		const viewer = guard(event, { roles: ['admin'] });
-		const userId = userIdOf(event);
-		const outcome = await signOutEverywhere(event.locals.db, viewer, userId);
-		if (!outcome.ok) return refusalFailure(outcome);
-		redirect(303, `/users/${userId}?done=signed-out`);
-	},
+	signOut: adminChange((db, admin, id) => signOutEverywhere(db, admin, id), 'signed-out'),
 
 	reset: async (event) => {
 		const viewer = guard(event, { roles: ['admin'] });
@@ -113,37 +111,13 @@ export const actions = {
 		return shownLink(locals, 'reset', outcome.user.email, outcome.link);
 	},
 
-	resetTwoStep: async (event) => {
-		const viewer = guard(event, { roles: ['admin'] });
-		const userId = userIdOf(event);
-		const outcome = await resetSecondFactor(event.locals.db, viewer, userId);
-		if (!outcome.ok) return refusalFailure(outcome);
-		redirect(303, `/users/${userId}?done=two-step-reset`);
-	},
+	resetTwoStep: adminChange((db, admin, id) => resetSecondFactor(db, admin, id), 'two-step-reset'),
 
-	requireSso: async (event) => {
-		const viewer = guard(event, { roles: ['admin'] });
-		const userId = userIdOf(event);
-		const outcome = await setSingleSignOnRequired(event.locals.db, viewer, userId, true, { ssoConfigured: event.locals.config.sso !== undefined });
-		if (!outcome.ok) return refusalFailure(outcome);
-		redirect(303, `/users/${userId}?done=sso-required`);
-	},
+	requireSso: adminChange((db, admin, id, config) => setSingleSignOnRequired(db, admin, id, true, { ssoConfigured: config.sso !== undefined }), 'sso-required'),
 
-	allowPassword: async (event) => {
-		const viewer = guard(event, { roles: ['admin'] });
-		const userId = userIdOf(event);
-		const outcome = await setSingleSignOnRequired(event.locals.db, viewer, userId, false, { ssoConfigured: event.locals.config.sso !== undefined });
-		if (!outcome.ok) return refusalFailure(outcome);
-		redirect(303, `/users/${userId}?done=sso-not-required`);
-	},
+	allowPassword: adminChange((db, admin, id, config) => setSingleSignOnRequired(db, admin, id, false, { ssoConfigured: config.sso !== undefined }), 'sso-not-required'),
 
-	unlinkSso: async (event) => {
-		const viewer = guard(event, { roles: ['admin'] });
-		const userId = userIdOf(event);
-		const outcome = await unlinkSingleSignOn(event.locals.db, viewer, userId);
-		if (!outcome.ok) return refusalFailure(outcome);
-		redirect(303, `/users/${userId}?done=sso-unlinked`);
-	},
+	unlinkSso: adminChange((db, admin, id) => unlinkSingleSignOn(db, admin, id), 'sso-unlinked'),
 
 	reinvite: async (event) => {
 		const viewer = guard(event, { roles: MANAGERS });
