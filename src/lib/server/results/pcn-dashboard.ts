@@ -47,6 +47,7 @@ export async function getPcnDashboard(
 	const data = await loadRoundData(db, { practiceIds: practices.map((p) => p.id) }, today);
 
 	const roundsByPractice = practices.map((practice) => data.roundsOf(practice.id));
+	// Bands come from the most recently closed chosen round; with none in the period, from the latest round at all.
 	const fallback = data.rounds[0]?.instrument ?? BUILT_IN_INSTRUMENTS[0]!;
 	const now = comparePracticesIn(roundsByPractice, period, rules, fallback);
 	const before = previousPeriod(period);
