@@ -5,7 +5,9 @@ import { DEFAULT_STAFF_INSTRUMENT } from '../../src/lib/npt/builtin';
 import type { SurveySubmission } from '../../src/lib/npt/submission';
 import { itemIdsOf } from '../../src/lib/server/surveys/instruments';
 import { createIcb, createPcn, createPractice } from '../../src/lib/server/organisations/organisation-changes';
-import { defaultPeriod, getPcnDashboard, readPeriodQuery } from '../../src/lib/server/results/pcn-dashboard';
+import { verdictOf } from '../../src/lib/npt/change';
+import { defaultPeriod, getPcnDashboard, readPeriodQuery, viewPcnDashboard } from '../../src/lib/server/results/pcn-dashboard';
+import { getPracticeDashboard } from '../../src/lib/server/results/practice-dashboard';
 import { storeResponse } from '../../src/lib/server/surveys/responses';
 import { createRound } from '../../src/lib/server/surveys/rounds';
 import { load as loadHome } from '../../src/routes/(app)/+page.server';
@@ -214,6 +216,52 @@ describe('the PCN dashboard', () => {
 			expect(audit).toHaveLength(1);
 			expect(audit[0]).toMatchObject({ actor_user_id: lead.id, pcn_id: f.pcn.id });
 			expect(audit[0]!.summary).toContain('Test PCN');
+		});
+
+		/*
+		 * The period before PERIOD is 2025-03-03 to 2025-12-31. There A shows 5.0 (autumn 2025) and
+		 * B 2.5 (a new autumn 2025 round); Dale's latest round in it had 3 people (withheld), after a
+		 * spring round that showed 10.0. SCORING.md §7: Dale is "not enough responses" for that
+		 * period, so its figure is (5.0 + 2.5) / 2 = 3.75 from 2 practices, against 5.0 now: +1.25.
+		 * The old rule reached back to Dale's 10.0, (5 + 2.5 + 10) / 3 = 5.83 from 3, and said −0.83.
+		 */
+		it('compares the PCN figure with the period before by the very figure that period gives', async () => {
+			await closedRound(t, f, ids.b, 'B autumn 2025', '2025-11-30', 5, 2);
+			await closedRound(t, f, ids.d, 'D spring 2025', '2025-04-30', 5, 5);
+			await closedRound(t, f, ids.d, 'D autumn 2025', '2025-09-30', 3, 1);
+			const lead = await createSignedInUser(t.db, 'pcn_lead', { pcnIds: [f.pcn.id] });
+			const data = (await open(lead, f.pcn.id, `?from=${PERIOD.from}&to=${PERIOD.to}`))!;
+			const { figure } = data.glance;
+			expect(figure.before).toEqual({ from: '2025-03-03', to: '2025-12-31' });
+			expect(figure.now).toEqual({ mean: 5, practices: 2, band: 'fitting_in' });
+			expect(figure.then).toEqual({ mean: 3.75, practices: 2, band: 'bolted_on' });
+
+			const earlier = (await open(lead, f.pcn.id, `?from=${figure.before.from}&to=${figure.before.to}`))!;
+			expect(earlier.practices.find((p) => p.id === ids.d)).toMatchObject({ state: 'withheld', round: { title: 'D autumn 2025' } });
+			expect(figure.then).toEqual(earlier.figures.practiceMean.overall);
+		});
+
+		/*
+		 * Castle's last two closed rounds are a winter 2025 round that showed 0.0 and its withheld
+		 * spring 2026 round: "cannot compare" on its own dashboard. The old PCN rule skipped the
+		 * withheld round and found a notable fall from the round before (10.0 → 0.0).
+		 */
+		it('agrees with each practice’s own dashboard about its latest change', async () => {
+			await closedRound(t, f, ids.c, 'C autumn 2024', '2024-10-31', 5, 5);
+			await closedRound(t, f, ids.c, 'C winter 2025', '2025-01-31', 5, 1);
+			const lead = await createSignedInUser(t.db, 'pcn_lead', { pcnIds: [f.pcn.id] });
+			const data = (await viewPcnDashboard(t.db, lead, f.pcn.id, config, PERIOD, TODAY))!;
+			for (const practice of data.practices) {
+				const own = (await getPracticeDashboard(t.db, practice.id, config, TODAY))!;
+				const pcnSide = data.trends.find((trend) => trend.practiceId === practice.id)!.change;
+				expect(verdictOf(pcnSide?.overall ?? null), practice.name).toBe(verdictOf(own.change?.scores.overall ?? null));
+				const named = data.glance.needingSupport.find((p) => p.practiceId === practice.id);
+				expect(named?.reasons.some((r) => r.kind === 'fall') ?? false, practice.name).toBe(verdictOf(own.change?.scores.overall ?? null) === 'notable_fall');
+			}
+			expect(data.trends.find((trend) => trend.practiceId === ids.c)!.change).toEqual({ from: 'C winter 2025', to: 'C spring 2026', overall: null });
+			expect(data.glance.needingSupport.find((p) => p.practiceId === ids.c)!.reasons.map((r) => r.kind)).toEqual(['too_few']);
+			// A fell from 7.5 to 0.0 with no spread at all: notable on both dashboards.
+			expect(data.glance.needingSupport.find((p) => p.practiceId === ids.a)!.reasons.map((r) => r.kind)).toEqual(['fall']);
 		});
 
 		it('lets only PCN leads in, and only into their own PCNs', async () => {

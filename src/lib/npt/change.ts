@@ -76,3 +76,13 @@ export function describeChange(change: Change): string {
 	if (!change.notable) return 'Within noise';
 	return change.direction === 'rise' ? 'Notable rise' : 'Notable fall';
 }
+
+/** Every way a score can have moved between consecutive closed rounds, "cannot compare" included. */
+export type Verdict = 'cannot_compare' | 'within_noise' | 'notable_rise' | 'notable_fall';
+
+/** The verdict of a change; a change that could not be worked out (a round withheld) cannot compare. */
+export function verdictOf(change: Change | null): Verdict {
+	if (!change) return 'cannot_compare';
+	if (!change.notable) return 'within_noise';
+	return change.direction === 'rise' ? 'notable_rise' : 'notable_fall';
+}

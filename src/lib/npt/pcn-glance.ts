@@ -4,12 +4,29 @@
  * the same results the dashboard's sections show, and ranks nobody (practices keep name order).
  */
 import { addDays } from '../dates';
-import { changeBetween, type Change } from './change';
-import type { Period, PracticeResult } from './pcn';
-import type { TrendPoint } from './practice-rounds';
+import { verdictOf, type Change } from './change';
+import type { CommonGap, Period, PracticeMean, PracticeResult } from './pcn';
+import { changeSinceRoundBefore, type ScoredRound } from './practice-rounds';
 
 /** Open infrastructure gaps at which a practice is named as needing support. */
 export const MANY_OPEN_GAPS = 3;
+/** How many of the weakest constructs and of the most shared infrastructure gaps the glance names. */
+export const WEAKEST_SHOWN = 2;
+export const SHARED_NEEDS_SHOWN = 3;
+
+/** The overall score's change between a practice's last two closed rounds, as `changeSinceRoundBefore` gives it. */
+export interface LastChange {
+	from: string;
+	to: string;
+	/** Null when either round, or its overall score, was withheld: "cannot compare". */
+	overall: Change | null;
+}
+
+/** A practice's last change as the PCN reads it: `changeSinceRoundBefore`, the practice dashboard's own. */
+export function lastChangeOf(closed: readonly ScoredRound[]): LastChange | null {
+	const moved = changeSinceRoundBefore(closed);
+	return moved && { from: moved.from.record.round.title, to: moved.to.record.round.title, overall: moved.scores.overall };
+}
 
 export type SupportReason =
 	| { kind: 'bolted_on' }
@@ -28,8 +45,8 @@ export interface GlancePractice {
 	id: number;
 	name: string;
 	result: PracticeResult;
-	/** Every closed round, oldest first, with its overall score where shown. */
-	trend: readonly TrendPoint<'overall'>[];
+	/** Null before a second round has closed. */
+	change: LastChange | null;
 	/** Whether any round of the practice took answers in the period. */
 	surveyedInPeriod: boolean;
 	/** Infrastructure needs with a flag still open at the practice. */
@@ -37,15 +54,11 @@ export interface GlancePractice {
 }
 
 /**
- * The change between a practice's last two rounds that showed an overall score, when it is a
- * notable fall by the same rule as the practice dashboard (SCORING.md §5); otherwise null.
+ * The change between a practice's last two closed rounds when it is a notable fall: the practice
+ * dashboard's own verdict (SCORING.md §5), so a round withheld in between gives no fall.
  */
-export function lastNotableFall(trend: readonly TrendPoint<'overall'>[]): { change: Change; from: string; to: string } | null {
-	const shown = trend.filter((p) => p.shown && p.scores.overall !== null);
-	if (shown.length < 2) return null;
-	const [before, after] = shown.slice(-2) as [Extract<TrendPoint<'overall'>, { shown: true }>, Extract<TrendPoint<'overall'>, { shown: true }>];
-	const change = changeBetween({ shown: true, ...before.scores.overall! }, { shown: true, ...after.scores.overall! });
-	return change?.notable && change.direction === 'fall' ? { change, from: before.title, to: after.title } : null;
+export function lastNotableFall(change: LastChange | null): { change: Change; from: string; to: string } | null {
+	return change?.overall && verdictOf(change.overall) === 'notable_fall' ? { change: change.overall, from: change.from, to: change.to } : null;
 }
 
 /** Each practice with the reasons it may need support, in the order given; practices with none are left out. */
@@ -54,7 +67,7 @@ export function practicesNeedingSupport(practices: readonly GlancePractice[]): P
 		const reasons: SupportReason[] = [];
 		const { result } = practice;
 		if (result.state === 'shown' && result.placement?.band === 'bolted_on') reasons.push({ kind: 'bolted_on' });
-		const fall = lastNotableFall(practice.trend);
+		const fall = lastNotableFall(practice.change);
 		if (fall) reasons.push({ kind: 'fall', ...fall });
 		if (result.state === 'withheld') reasons.push({ kind: 'too_few', respondentsNeeded: result.respondentsNeeded });
 		if (!practice.surveyedInPeriod) reasons.push({ kind: 'not_surveyed' });
@@ -70,16 +83,44 @@ export function previousPeriod(period: Period): Period {
 	return { from: addDays(to, -days), to };
 }
 
-/**
- * The mean of practice overall scores in a period, as the PCN figures count it: each practice
- * once, on its latest round that closed in the period and showed an overall score.
- */
-export function meanOfPracticesIn(trends: readonly (readonly TrendPoint<'overall'>[])[], period: Period): { mean: number; practices: number } | null {
-	const latest = trends.flatMap((trend) => {
-		const inPeriod = trend.filter((p) => p.closedOn >= period.from && p.closedOn <= period.to && p.shown && p.scores.overall !== null);
-		const last = inPeriod.at(-1);
-		return last && last.shown && last.scores.overall ? [last.scores.overall.mean] : [];
-	});
-	if (latest.length === 0) return null;
-	return { mean: latest.reduce((sum, m) => sum + m, 0) / latest.length, practices: latest.length };
+/** The gap matrix as far as the glance reads it: per need, one cell per practice in the matrix's order. */
+interface NeedsMatrix<Need> {
+	practices: readonly { id: number }[];
+	aspects: readonly { items: readonly Need[] }[];
+}
+type Need = { practicesWithGap: number; cells: readonly { unresolved: readonly unknown[] }[] };
+
+/** How many infrastructure needs each practice has a flag still open for, by practice id. */
+export function openGapsByPractice(matrix: NeedsMatrix<Need>): Map<number, number> {
+	const needs = matrix.aspects.flatMap((a) => a.items);
+	return new Map(matrix.practices.map((p, i) => [p.id, needs.filter((need) => need.cells[i]!.unresolved.length > 0).length]));
+}
+
+export interface PcnGlance<N> {
+	needingSupport: PracticeNeedingSupport[];
+	/** The mean of practice overall scores in the period and in the period before, both from `comparePracticesIn`. */
+	figure: { now: PracticeMean | null; before: Period; then: PracticeMean | null };
+	/** The most widespread weak constructs, as `commonGaps` orders them. */
+	weakest: CommonGap[];
+	/** The infrastructure needs open at more than one practice, the most widespread first. */
+	sharedNeeds: N[];
+}
+
+export function pcnGlance<N extends Need>(input: {
+	practices: readonly Omit<GlancePractice, 'openGaps'>[];
+	figure: PcnGlance<N>['figure'];
+	commonGaps: readonly CommonGap[];
+	matrix: NeedsMatrix<N>;
+}): PcnGlance<N> {
+	const openGaps = openGapsByPractice(input.matrix);
+	return {
+		needingSupport: practicesNeedingSupport(input.practices.map((p) => ({ ...p, openGaps: openGaps.get(p.id) ?? 0 }))),
+		figure: input.figure,
+		weakest: input.commonGaps.slice(0, WEAKEST_SHOWN),
+		sharedNeeds: input.matrix.aspects
+			.flatMap((a) => a.items)
+			.filter((need) => need.practicesWithGap > 1)
+			.sort((a, b) => b.practicesWithGap - a.practicesWithGap)
+			.slice(0, SHARED_NEEDS_SHOWN)
+	};
 }

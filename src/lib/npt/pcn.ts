@@ -10,8 +10,10 @@ import { CONSTRUCTS, type Construct } from './constructs';
 import { bandOfScore, type Band, type Placement } from './continuum';
 import { canShow, respondentsNeeded, type DisclosureRules } from './disclosure';
 import type { BandThresholds, Instrument } from './instrument';
+import { closedRoundsInOrder, type RoundRecord } from './practice-rounds';
 import { responseRate } from './response-rate';
 import { discloseGroupScores, placementOf } from './round-results';
+import { closeDateOf } from './round-schedule';
 import { consistencyFrom, poolMoments, poolSummaries, scoreFromMoments, summariseRespondents, type RoundSummary } from './round-summary';
 import type { Respondent } from './scoring';
 import { mean, type Interval } from './statistics';
@@ -188,6 +190,47 @@ export function pcnFigures(inputs: readonly PooledInput[], bands: BandThresholds
 		pooled,
 		consistency
 	};
+}
+
+/** A practice's round chosen for a period, with its result as the PCN view shows it. */
+export interface ChosenPracticeRound<R extends RoundRecord = RoundRecord> {
+	record: R;
+	closedOn: string;
+	result: PracticeResult;
+}
+
+export interface PcnPeriod<R extends RoundRecord = RoundRecord> {
+	/** One per practice, in the order given; null for a practice with no round closed in the period. */
+	chosen: (ChosenPracticeRound<R> | null)[];
+	figures: PcnFigures;
+	/** What the figures were scored against: the instrument of the most recently closed chosen round, else the fallback. */
+	reference: Instrument;
+}
+
+/**
+ * The PCN in a period (SCORING.md §7): each practice on its latest closed round inside the period,
+ * a withheld one included (that practice is then "not enough responses", never replaced by an
+ * older round), and the PCN figures over them. Every PCN statement about a period (the figures,
+ * the heatmap, the glance's "period before") comes from this one function, so none can drift.
+ */
+export function comparePracticesIn<R extends RoundRecord>(
+	roundsByPractice: readonly (readonly R[])[],
+	period: Period,
+	rules: DisclosureRules,
+	fallback: Instrument
+): PcnPeriod<R> {
+	const chosen = roundsByPractice.map((records): ChosenPracticeRound<R> | null => {
+		const closed = closedRoundsInOrder(records).map((record) => ({ record, id: record.round.id, closedOn: closeDateOf(record.round) }));
+		const pick = chooseRoundInPeriod(closed, period);
+		if (!pick) return null;
+		const { instrument, summary, round } = pick.record;
+		return { record: pick.record, closedOn: pick.closedOn, result: practiceResultFrom(instrument, summary!, round.staff_headcount, rules) };
+	});
+	const inPeriod = chosen.filter((c) => c !== null);
+	const latest = [...inPeriod].sort((a, b) => b.closedOn.localeCompare(a.closedOn) || b.record.round.id - a.record.round.id)[0];
+	const reference = latest?.record.instrument ?? fallback;
+	const pooled = inPeriod.map(({ record, result }) => ({ instrument: record.instrument, summary: record.summary!, result }));
+	return { chosen, figures: pcnFigures(pooled, reference.bands, reference.scoring.confidenceLevel), reference };
 }
 
 export interface CommonGap {

@@ -5,7 +5,7 @@
  * PCN dashboard, the home overview and the API all compose their views from these rules, so a
  * round is never ordered, chosen or disclosed two ways.
  */
-import { SCORE_KEYS, scoreFor, type ScoreKey } from './change';
+import { changesBetween, SCORE_KEYS, scoreFor, type Changes, type ScoreKey } from './change';
 import { canShow, respondentsNeeded, type DisclosureRules } from './disclosure';
 import type { Instrument } from './instrument';
 import type { Period } from './pcn';
@@ -124,6 +124,32 @@ export function scoreClosedRound(record: RoundRecord, rules: DisclosureRules): R
 	return { shown: true, respondents: count, scores };
 }
 
+/** A closed round with its scores as every view shows them. */
+export interface ScoredRound<R extends RoundRecord = RoundRecord> {
+	record: R;
+	scored: RoundScores;
+}
+
+/** A practice's closed rounds in trend order (oldest first), each scored or withheld. */
+export function scoreClosedRounds<R extends RoundRecord>(records: readonly R[], rules: DisclosureRules): ScoredRound<R>[] {
+	return closedRoundsInOrder(records).map((record) => ({ record, scored: scoreClosedRound(record, rules) }));
+}
+
+/**
+ * What moved since the round before (SCORING.md §5): each score's change between a practice's
+ * last two closed rounds, in trend order. When either was withheld every change is null ("cannot
+ * compare"): a withheld round is never skipped over to reach an older one. Null before a second
+ * round has closed. The practice dashboard and the PCN's "notable fall" both read it from here,
+ * so the two can never disagree about a practice.
+ */
+export function changeSinceRoundBefore<T extends { scored: RoundScores }>(closed: readonly T[]): { from: T; to: T; scores: Changes } | null {
+	const from = closed.at(-2);
+	const to = closed.at(-1);
+	if (!from || !to) return null;
+	const scoresOf = ({ scored }: T) => (scored.shown ? scored.scores : null);
+	return { from, to, scores: changesBetween(scoresOf(from), scoresOf(to)) };
+}
+
 export interface TrendScore {
 	mean: number;
 	/** For the change rule (SCORING.md §5) between a round and the next; not part of the API. */
@@ -176,5 +202,5 @@ export function practiceTrend<K extends ScoreKey = ScoreKey>(
 	rules: DisclosureRules,
 	keys: readonly K[] = SCORE_KEYS as readonly K[]
 ): TrendPoint<K>[] {
-	return closedRoundsInOrder(records).map((record) => trendPoint(record.round, scoreClosedRound(record, rules), keys));
+	return scoreClosedRounds(records, rules).map(({ record, scored }) => trendPoint(record.round, scored, keys));
 }

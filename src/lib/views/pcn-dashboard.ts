@@ -2,9 +2,10 @@
  * What the PCN dashboard receives: plain data for components to render, shaped by lib/server.
  */
 import type { BandThresholds } from '../npt/instrument';
-import type { CommonGap, PcnFigures, Period, PracticeResult } from '../npt/pcn';
+import type { CommonGap, PcnFigures, Period, PracticeMean, PracticeResult } from '../npt/pcn';
+import type { LastChange, PcnGlance } from '../npt/pcn-glance';
 import type { CurrentRound, TrendPoint } from '../npt/practice-rounds';
-import type { GapMatrix, PcnPerceptionRow } from './pcn-gaps';
+import type { GapMatrix, GapMatrixItem, PcnPerceptionRow } from './pcn-gaps';
 import type { PracticeActionCounts } from './practice-actions';
 
 export interface ChosenRound {
@@ -21,6 +22,8 @@ export interface PracticeTrend {
 	name: string;
 	/** Every closed round of the practice, oldest first, with its overall score: what the small charts draw. */
 	points: TrendPoint<'overall'>[];
+	/** The overall score's change between its last two closed rounds, as the practice dashboard gives it. */
+	change: LastChange | null;
 }
 
 export interface PracticeRounds {
@@ -42,6 +45,8 @@ export interface PcnDashboard {
 	/** Heatmap rows, by practice name. */
 	practices: PcnPractice[];
 	figures: PcnFigures;
+	/** The mean of practice overall scores in the period of the same length just before, by the same rules. */
+	before: { period: Period; practiceMean: PracticeMean | null };
 	/** How many people must answer every statement of a construct before α is worked out. */
 	alphaMinimum: number;
 	commonGaps: CommonGap[];
@@ -57,4 +62,5 @@ export interface PcnDashboardPage extends PcnDashboard {
 	gapMatrix: GapMatrix;
 	perceptionGaps: PcnPerceptionRow[];
 	actionCounts: PracticeActionCounts[];
+	glance: PcnGlance<GapMatrixItem>;
 }

@@ -10,14 +10,15 @@ import { addMonths, isIsoDate } from '../../dates';
 import { BUILT_IN_INSTRUMENTS } from '../../npt/builtin';
 import { constructMeans } from '../../npt/constructs';
 import { canShow } from '../../npt/disclosure';
-import { chooseRoundInPeriod, commonGaps, HEATMAP_SORTS, pcnFigures, practiceResultFrom, type HeatmapSort, type Period, type PooledInput } from '../../npt/pcn';
+import { commonGaps, comparePracticesIn, HEATMAP_SORTS, type HeatmapSort, type Period } from '../../npt/pcn';
+import { lastChangeOf, pcnGlance, previousPeriod } from '../../npt/pcn-glance';
 import {
-	closedRoundsInOrder,
 	currentRoundOf,
 	describeCurrentRound,
 	disclosedResponseRate,
-	practiceTrend,
-	surveyedInPeriod
+	scoreClosedRounds,
+	surveyedInPeriod,
+	trendPoint
 } from '../../npt/practice-rounds';
 import { closeDateOf } from '../../npt/round-schedule';
 import type { DbOrTx } from '../db';
@@ -27,7 +28,7 @@ import type { SignedInUser } from '../identity';
 import { getPcnGapMatrix, getPcnPerceptionGaps } from '../linkworker/pcn-gaps';
 import { countActionsAcrossPcn } from '../linkworker/practice-actions';
 import type { PcnDashboard, PcnDashboardPage, PcnPractice, PracticeRounds, PracticeTrend } from '../../views/pcn-dashboard';
-import { loadRoundData, type LoadedRound } from './round-data';
+import { loadRoundData } from './round-data';
 
 /** Undefined when there is no such PCN. */
 export async function getPcnDashboard(
@@ -45,33 +46,36 @@ export async function getPcnDashboard(
 	const rules = { minResponses: config.minResponses };
 	const data = await loadRoundData(db, { practiceIds: practices.map((p) => p.id) }, today);
 
+	const roundsByPractice = practices.map((practice) => data.roundsOf(practice.id));
+	// Bands come from the most recently closed chosen round; with none in the period, from the latest round at all.
+	const fallback = data.rounds[0]?.instrument ?? BUILT_IN_INSTRUMENTS[0]!;
+	const now = comparePracticesIn(roundsByPractice, period, rules, fallback);
+	const before = previousPeriod(period);
+	const then = comparePracticesIn(roundsByPractice, before, rules, fallback);
+
 	const rows: PcnPractice[] = [];
-	const pooled: PooledInput[] = [];
 	const trends: PracticeTrend[] = [];
 	const overview: PracticeRounds[] = [];
-	const chosenRounds: { record: LoadedRound; closedOn: string }[] = [];
-	for (const practice of practices) {
-		const own = data.roundsOf(practice.id);
-		const closed = closedRoundsInOrder(own);
-		const chosen = chooseRoundInPeriod(
-			closed.map((record) => ({ record, id: record.round.id, closedOn: closeDateOf(record.round) })),
-			period
-		);
+	practices.forEach((practice, i) => {
+		const own = roundsByPractice[i]!;
+		const chosen = now.chosen[i];
 		const base = { id: practice.id, name: practice.name, odsCode: practice.ods_code };
-		if (chosen) {
-			const { round, instrument, summary } = chosen.record;
-			const result = practiceResultFrom(instrument, summary!, round.staff_headcount, rules);
-			rows.push({ ...base, round: { id: round.id, title: round.title, closedOn: chosen.closedOn }, ...result });
-			pooled.push({ instrument, summary: summary!, result });
-			chosenRounds.push(chosen);
-		} else {
-			rows.push({ ...base, round: null, state: 'no_round' });
-		}
+		rows.push(
+			chosen
+				? { ...base, round: { id: chosen.record.round.id, title: chosen.record.round.title, closedOn: chosen.closedOn }, ...chosen.result }
+				: { ...base, round: null, state: 'no_round' }
+		);
 
-		trends.push({ practiceId: practice.id, name: practice.name, points: practiceTrend(own, rules, ['overall'] as const) });
+		const closed = scoreClosedRounds(own, rules);
+		trends.push({
+			practiceId: practice.id,
+			name: practice.name,
+			points: closed.map(({ record, scored }) => trendPoint(record.round, scored, ['overall'] as const)),
+			change: lastChangeOf(closed)
+		});
 
 		const current = currentRoundOf(own);
-		const last = closed.at(-1);
+		const last = closed.at(-1)?.record;
 		overview.push({
 			practiceId: practice.id,
 			name: practice.name,
@@ -87,12 +91,8 @@ export async function getPcnDashboard(
 				: null,
 			surveyedInPeriod: surveyedInPeriod(own, period, today)
 		});
-	}
-
-	// The bands of the most recently closed chosen round, else of the latest round at all.
-	const latestChosen = chosenRounds.sort((a, b) => b.closedOn.localeCompare(a.closedOn) || b.record.round.id - a.record.round.id)[0];
-	const reference = (latestChosen?.record ?? data.rounds[0])?.instrument ?? BUILT_IN_INSTRUMENTS[0]!;
-	const bands = reference.bands;
+	});
+	const bands = now.reference.bands;
 
 	const closedDates = data.rounds
 		.filter((r) => r.availability === 'closed')
@@ -103,8 +103,9 @@ export async function getPcnDashboard(
 		period: { from: period.from, to: period.to },
 		bands,
 		practices: rows,
-		figures: pcnFigures(pooled, bands, reference.scoring.confidenceLevel),
-		alphaMinimum: reference.scoring.minRespondentsForAlpha,
+		figures: now.figures,
+		before: { period: before, practiceMean: then.figures.practiceMean.overall },
+		alphaMinimum: now.reference.scoring.minRespondentsForAlpha,
 		commonGaps: commonGaps(
 			rows.map((row) => constructMeans(row.state === 'shown' ? row.scores : undefined)),
 			bands.belongingConstructMinimum
@@ -137,7 +138,19 @@ export async function viewPcnDashboard(
 		// Includes actions on PCN-lead-only flags: this page is for PCN leads only.
 		countActionsAcrossPcn(db, pcnId, period, today)
 	]);
-	return { ...dashboard, gapMatrix, perceptionGaps, actionCounts };
+	const glance = pcnGlance({
+		practices: dashboard.practices.map((p) => ({
+			id: p.id,
+			name: p.name,
+			result: p,
+			change: dashboard.trends.find((t) => t.practiceId === p.id)?.change ?? null,
+			surveyedInPeriod: dashboard.rounds.find((r) => r.practiceId === p.id)?.surveyedInPeriod ?? false
+		})),
+		figure: { now: dashboard.figures.practiceMean.overall, before: dashboard.before.period, then: dashboard.before.practiceMean },
+		commonGaps: dashboard.commonGaps,
+		matrix: gapMatrix
+	});
+	return { ...dashboard, gapMatrix, perceptionGaps, actionCounts, glance };
 }
 
 const isoDate = (label: string) =>

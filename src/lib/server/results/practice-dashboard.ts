@@ -4,17 +4,15 @@
  * disclosure rules first: a withheld round carries no number at all.
  */
 import { combineWorkOn, suggestActions } from '../../npt/actions';
-import { changesBetween } from '../../npt/change';
 import { constructMeans } from '../../npt/constructs';
 import { feedbackRoundsOf, placeFeedback } from '../../npt/feedback';
 import {
-	closedRoundsInOrder,
+	changeSinceRoundBefore,
 	currentRoundOf,
 	describeCurrentRound,
-	scoreClosedRound,
+	scoreClosedRounds,
 	trendPoint,
-	type RoundRecord,
-	type RoundScores
+	type RoundRecord
 } from '../../npt/practice-rounds';
 import { roundResultsFrom } from '../../npt/round-results';
 import { closeDateOf } from '../../npt/round-schedule';
@@ -39,8 +37,6 @@ function refOf({ round }: RoundRecord): RoundRef {
 	};
 }
 
-const scoresOf = (scored: RoundScores | undefined) => (scored?.shown ? scored.scores : null);
-
 /** Undefined when there is no such practice. */
 export async function getPracticeDashboard(
 	db: DbOrTx,
@@ -57,10 +53,10 @@ export async function getPracticeDashboard(
 	const rules = { minResponses: config.minResponses };
 	const records = data.roundsOf(practiceId);
 
-	const closed = closedRoundsInOrder(records).map((record) => ({ record, ref: refOf(record), scored: scoreClosedRound(record, rules) }));
+	const closed = scoreClosedRounds(records, rules).map((c) => ({ ...c, ref: refOf(c.record) }));
 	const current = currentRoundOf(records);
 	const last = closed.at(-1);
-	const beforeLast = closed.at(-2);
+	const moved = changeSinceRoundBefore(closed);
 	const previousShown = closed.slice(0, -1).findLast((c) => c.scored.shown);
 	// Only the latest round is shown in full; the rest give the trend their scores.
 	const latest = last && {
@@ -82,10 +78,7 @@ export async function getPracticeDashboard(
 		practice: { id: practice.id, name: practice.name, odsCode: practice.ods_code, pcnName: practice.pcn?.name ?? null },
 		latest: latest ?? null,
 		previous: previousShown?.scored.shown ? { round: previousShown.ref, scores: previousShown.scored.scores } : null,
-		change:
-			last && beforeLast
-				? { from: beforeLast.ref, to: last.ref, scores: changesBetween(scoresOf(beforeLast.scored), scoresOf(last.scored)) }
-				: null,
+		change: moved && { from: moved.from.ref, to: moved.to.ref, scores: moved.scores },
 		trend: closed.map(({ record, scored }) => trendPoint(record.round, scored)),
 		current: current ? describeCurrentRound(current, rules) : null,
 		instrument: (last?.record ?? current)?.instrument ?? null
