@@ -18,6 +18,8 @@ declare global {
 		}
 		interface Error {
 			message: string;
+			/** The database could not be reached: the request is answered 503 (platform/database-away.ts). */
+			unavailable?: boolean;
 		}
 	}
 }
