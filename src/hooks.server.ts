@@ -11,6 +11,7 @@ import { runSurveyCalendar } from '$lib/server/calendar/calendar-pass';
 import { mailOrigin } from '$lib/server/platform/config';
 import { compressResponses } from '$lib/server/platform/compression';
 import { answerWhenDatabaseAway, databaseAwayError } from '$lib/server/platform/database-away';
+import { refuseRequestsWithoutAddress } from '$lib/server/platform/client-address';
 import { isDatabaseUnreachable, unreachableReason } from '$lib/server/db/unreachable';
 import { dataRequestStatus, refuseReservedActions, securityHeaders } from '$lib/server/platform/request-guards';
 import { applyDueMoves } from '$lib/server/organisations/practice-moves';
@@ -103,7 +104,7 @@ const session: Handle = async ({ event, resolve }) => {
 };
 
 // The security headers go on every answer, the database-away ones too; those cover the hooks inside them.
-export const handle: Handle = sequence(compressResponses, securityHeaders, answerWhenDatabaseAway, context, refuseReservedActions, session, dataRequestStatus);
+export const handle: Handle = sequence(compressResponses, securityHeaders, answerWhenDatabaseAway, context, refuseReservedActions, refuseRequestsWithoutAddress, session, dataRequestStatus);
 
 export const handleError: HandleServerError = ({ error, event, status }) => {
 	const away = databaseAwayError(event, error);
