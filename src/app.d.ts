@@ -15,9 +15,16 @@ declare global {
 			sessionId: string | null;
 			/** That an administrator reset this person's password, until they have read it (people.ts). */
 			adminResetNotice: string | null;
+			/**
+			 * Set by a page or action whose answer shows a secret (an authenticator key, recovery
+			 * codes, a token or link shown once): that answer is never compressed (platform/compression.ts).
+			 */
+			carriesSecret?: boolean;
 		}
 		interface Error {
 			message: string;
+			/** The database could not be reached: the request is answered 503 (platform/database-away.ts). */
+			unavailable?: boolean;
 		}
 	}
 }

@@ -10,6 +10,9 @@ import { forgetOldSentMail } from '$lib/server/mail/outbox';
 import { runSurveyCalendar } from '$lib/server/calendar/calendar-pass';
 import { mailOrigin } from '$lib/server/platform/config';
 import { compressResponses } from '$lib/server/platform/compression';
+import { answerWhenDatabaseAway, databaseAwayError } from '$lib/server/platform/database-away';
+import { refuseRequestsWithoutAddress } from '$lib/server/platform/client-address';
+import { isDatabaseUnreachable, unreachableReason } from '$lib/server/db/unreachable';
 import { dataRequestStatus, refuseReservedActions, securityHeaders } from '$lib/server/platform/request-guards';
 import { applyDueMoves } from '$lib/server/organisations/practice-moves';
 import { closeDueRounds } from '$lib/server/surveys/rounds';
@@ -73,7 +76,9 @@ const context: Handle = async ({ event, resolve }) => {
 		await deleteExpiredSessions(app.db);
 		await forgetOldSentMail(app.db);
 		// Rewrites whole rounds on PostgreSQL, so it runs beside requests rather than before one.
-		sealAnsweredRounds(app.db, today).catch((error) => console.error('Sealing answered rounds failed:', error));
+		sealAnsweredRounds(app.db, today).catch((error) =>
+			console.error('Sealing answered rounds failed:', isDatabaseUnreachable(error) ? `the database is unreachable (${unreachableReason(error)})` : error)
+		);
 	}
 	return resolve(event);
 };
@@ -98,9 +103,12 @@ const session: Handle = async ({ event, resolve }) => {
 	return resolve(event);
 };
 
-export const handle: Handle = sequence(compressResponses, context, securityHeaders, refuseReservedActions, session, dataRequestStatus);
+// The security headers go on every answer, the database-away ones too; those cover the hooks inside them.
+export const handle: Handle = sequence(compressResponses, securityHeaders, answerWhenDatabaseAway, context, refuseReservedActions, refuseRequestsWithoutAddress, session, dataRequestStatus);
 
-export const handleError: HandleServerError = ({ error, status }) => {
+export const handleError: HandleServerError = ({ error, event, status }) => {
+	const away = databaseAwayError(event, error);
+	if (away) return away;
 	if (status >= 500) console.error(error);
 	return { message: status === 404 ? 'We could not find that page.' : 'Something went wrong on our side. Please try again.' };
 };

@@ -4,9 +4,13 @@ import { acceptedEncoding, compressResponses } from '../../src/lib/server/platfo
 
 const page = '<!doctype html><p>' + 'Belonging staff survey '.repeat(200) + '</p>';
 
-async function respond(body: string | null, init: ResponseInit, request: RequestInit & { url?: string } = {}) {
-	const event = { request: new Request(request.url ?? 'http://localhost/s/demo', request) };
-	const resolve = async () => new Response(body, init);
+async function respond(body: string | null, init: ResponseInit, request: RequestInit & { url?: string; carriesSecret?: boolean } = {}) {
+	const event = { request: new Request(request.url ?? 'http://localhost/s/demo', request), locals: {} as App.Locals };
+	// As a page's load or action does, while the answer is made.
+	const resolve = async () => {
+		if (request.carriesSecret) event.locals.carriesSecret = true;
+		return new Response(body, init);
+	};
 	return (await compressResponses({ event, resolve } as never)) as Response;
 }
 
@@ -49,5 +53,19 @@ describe('compressing what the server renders', () => {
 		expect((await respond(page, { headers: html }, { method: 'HEAD', ...br })).headers.get('content-encoding')).toBeNull();
 		expect((await respond(page, { headers: html })).headers.get('content-encoding')).toBeNull();
 		expect((await respond(null, { status: 204 }, br)).status).toBe(204);
+	});
+
+	it('never compresses an answer marked as carrying a secret, whatever the browser accepts (issue 24, item 11)', async () => {
+		const html = { 'content-type': 'text/html; charset=utf-8' };
+		for (const accepted of ['br', 'gzip', 'gzip, deflate, br, zstd', '*']) {
+			const response = await respond(page, { headers: html }, { headers: { 'accept-encoding': accepted }, carriesSecret: true });
+			expect(response.headers.get('content-encoding'), accepted).toBeNull();
+			expect(await response.text()).toBe(page);
+		}
+		// An enhanced form's JSON answer (recovery codes, a new API token) likewise.
+		const json = await respond(JSON.stringify({ type: 'success', data: page }), { headers: { 'content-type': 'application/json' } }, { headers: { 'accept-encoding': 'br' }, carriesSecret: true });
+		expect(json.headers.get('content-encoding')).toBeNull();
+		// The same page unmarked is compressed.
+		expect((await respond(page, { headers: html }, { headers: { 'accept-encoding': 'br' } })).headers.get('content-encoding')).toBe('br');
 	});
 });

@@ -3,12 +3,13 @@
  * from the headcount so a whole practice behind one address is never refused; and a single-use
  * key per survey page, so a retried post is thanked, not stored twice.
  */
-import { isRedirect } from '@sveltejs/kit';
+import { isHttpError, isRedirect } from '@sveltejs/kit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { addDays, ukDate } from '../../src/lib/dates';
 import { issueCodes } from '../../src/lib/server/surveys/codes';
 import { newSubmissionKey, forgetKeysOfClosedRounds } from '../../src/lib/server/surveys/submission-keys';
 import { claimSurveySubmission, submissionLimits } from '../../src/lib/server/surveys/submission-limits';
+import { refuseRequestsWithoutAddress } from '../../src/lib/server/platform/client-address';
 import { createPractice } from '../../src/lib/server/organisations/organisation-changes';
 import { createRound } from '../../src/lib/server/surveys/rounds';
 import { actions, load } from '../../src/routes/s/[token]/+page.server';
@@ -65,6 +66,33 @@ describe('survey guards', () => {
 			const practice = await createPractice(t.db, { odsCode: 'A10002', name: 'Next Door Surgery', pcnId: fixture.pcn.id });
 			const other = await createRound(t.db, { practiceId: practice.id, instrumentVersionId: fixture.versionId, title: 'Next door', ...openWindow, staffHeadcount: 4, status: 'open' });
 			expect(statusOf(await post({ 'item-CO1': '4' }, { token: other.public_token }))).toBe(303);
+		});
+
+		it('counts the addresses of one IPv6 /64 as one, and an IPv4-mapped address as its IPv4 address (issue 24, item 10)', async () => {
+			// Headcount 4: 10 an hour, shared by every address of 2001:db8:5:6::/64, each post from a fresh one.
+			for (let i = 1; i <= 10; i++) expect(statusOf(await post({ 'item-CO1': '4' }, { address: `2001:db8:5:6:${i.toString(16)}::${i}` }))).toBe(303);
+			expect(statusOf(await post({ 'item-CO1': '4' }, { address: '2001:0DB8:0005:0006:ffff:ffff:ffff:ffff' }))).toBe(429);
+			expect(await countRows(t.db, 'response')).toBe(10);
+			// The next /64 has its own allowance.
+			expect(statusOf(await post({ 'item-CO1': '4' }, { address: '2001:db8:5:7::1' }))).toBe(303);
+			// 203.0.113.50 written as IPv6 (as a dual-stack socket reports it) shares that address's count.
+			for (let i = 0; i < 10; i++) expect(statusOf(await post({ 'item-CO1': '4' }))).toBe(303);
+			expect(statusOf(await post({ 'item-CO1': '4' }, { address: '::ffff:203.0.113.50' }))).toBe(429);
+			expect(await countRows(t.db, 'response')).toBe(21);
+		});
+
+		it('refuses with 400, storing nothing, a post whose address cannot be known (ADDRESS_HEADER set, header missing)', async () => {
+			const token = fixture.round.public_token;
+			const event = fakeEvent({ db: t.db, path: `/s/${token}`, params: { token }, form: { 'item-CO1': '4' } });
+			// What adapter-node does when the header ADDRESS_HEADER names is not in the request.
+			event.getClientAddress = () => {
+				throw new Error('Address header was specified with ADDRESS_HEADER=x-forwarded-for but is absent from request');
+			};
+			const answer = await outcomeOf(() => refuseRequestsWithoutAddress({ event: event as never, resolve: () => actions.default(event as never) as never }));
+			expect(isHttpError(answer.thrown) && answer.thrown.status).toBe(400);
+			expect(isHttpError(answer.thrown) && answer.thrown.body.message).toContain('could not tell where this request came from');
+			expect(await countRows(t.db, 'response')).toBe(0);
+			expect(await countRows(t.db, 'survey_throttle')).toBe(0);
 		});
 
 		it('never lets a practice of 40 behind one gateway be refused in the same hour', async () => {

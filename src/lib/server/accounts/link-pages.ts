@@ -18,6 +18,8 @@ import { createSession, hashToken, invalidateSession, setSessionCookie } from '.
 export async function loadLinkPage(event: RequestEvent, purpose: AccountLinkPurpose) {
 	// The page names the person: no shared cache may keep it, whoever is signed in.
 	event.setHeaders({ 'cache-control': 'no-store' });
+	// The link's token is in the page (the single sign-on link, the page's own parameters).
+	event.locals.carriesSecret = true;
 	const link = await lookUpAccountLink(event.locals.db, event.params.token ?? '', purpose);
 	if (!link.ok) error(link.status, link.problems[0]!.message);
 	const { displayName, email, roleName, expires, ssoRequired } = link;

@@ -1,7 +1,8 @@
 /**
  * Sign-in throttling, per account and per client address. Keys are hashed, so the table holds
  * neither email addresses nor IP addresses. The account key is used whether or not the account
- * exists, so throttling never reveals which emails have accounts.
+ * exists, so throttling never reveals which emails have accounts. An IPv6 address counts by its
+ * /64 (platform/client-address.ts).
  *
  * An attempt is counted *before* its password is checked, in the same transaction that reads
  * the count, so concurrent guesses cannot all slip in under the limit while the slow check runs.
@@ -10,6 +11,7 @@
  */
 import { createHash } from 'node:crypto';
 import { atomically, lockFor, type DbOrTx } from '../db';
+import { addressKey } from '../platform/client-address';
 
 export const THROTTLE_WINDOW_MS = 15 * 60 * 1000;
 /** Attempts allowed per account in the window, before sign-in for that account pauses. */
@@ -24,7 +26,7 @@ export interface ThrottleKeys {
 
 export function throttleKeys(email: string, clientAddress: string): ThrottleKeys {
 	const digest = (value: string) => createHash('sha256').update(value).digest('hex');
-	return { account: `account:${digest(email.trim().toLowerCase())}`, address: `address:${digest(clientAddress)}` };
+	return { account: `account:${digest(email.trim().toLowerCase())}`, address: `address:${digest(addressKey(clientAddress))}` };
 }
 
 async function retryAfter(db: DbOrTx, key: string, limit: number, now: Date): Promise<number | undefined> {

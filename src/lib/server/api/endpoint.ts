@@ -13,6 +13,7 @@ import { isHttpError, type RequestEvent, type RequestHandler } from '@sveltejs/k
 import { authenticateApiToken, type ApiCaller } from './tokens';
 import { API_RATE_LIMIT, takeApiRequest } from './rate-limit';
 import type { Role } from '../identity';
+import { databaseAwayApiResponse } from '../platform/database-away';
 
 export type { ApiCaller };
 
@@ -109,6 +110,8 @@ export function apiEndpoint(handler: ApiHandler): RequestHandler {
 		} catch (thrown) {
 			if (thrown instanceof ApiError) return apiErrorResponse(thrown.status, thrown.message, thrown.headers);
 			if (isHttpError(thrown)) return apiErrorResponse(thrown.status, thrown.body.message);
+			const away = databaseAwayApiResponse(event, thrown);
+			if (away) return away;
 			console.error(thrown);
 			return apiErrorResponse(500, 'Something went wrong on our side. Please try again.');
 		}

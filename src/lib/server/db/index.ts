@@ -77,7 +77,12 @@ function openPostgres(url: string, poolSize: number): Db {
 	const pool = new pg.Pool({ connectionString: url, max: poolSize, types: postgresTypes, connectionTimeoutMillis: 10_000 });
 	// An idle connection the server dropped is replaced on next use; the error must not end the process.
 	pool.on('error', (error) => console.error(`PostgreSQL connection lost: ${error.message}`));
-	pool.on('connect', prepareKnownStatements);
+	pool.on('connect', (client) => {
+		// A connection that ends while a query holds it (the server stopped or restarted) fails that
+		// query, and pg also emits the error on the client, which with no listener would end the process.
+		client.on('error', () => {});
+		prepareKnownStatements(client);
+	});
 	return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 

@@ -2,6 +2,11 @@
  * Compresses what the server itself renders (pages, page data, JSON, CSV, SVG) for a browser
  * that accepts it: brotli, else gzip, so `npm start` sends small pages without a proxy in front.
  * Static files are compressed once at build time (adapter-node's precompress) and sent as they are.
+ *
+ * An answer that shows a secret is never compressed: a page or action that shows one sets
+ * `locals.carriesSecret`. Compressed, such a page would leak its secret to anyone who can make
+ * the browser send it many times while choosing part of the page (a query parameter echoed back)
+ * and watch its length (BREACH). Those pages are small; sending them whole costs nothing.
  */
 import { promisify } from 'node:util';
 import { brotliCompress, constants, gzip } from 'node:zlib';
@@ -42,6 +47,7 @@ export const compressResponses: Handle = async ({ event, resolve }) => {
 	if (
 		!encoding ||
 		!response.body ||
+		event.locals.carriesSecret ||
 		event.request.method === 'HEAD' ||
 		response.headers.has('content-encoding') ||
 		/no-transform/.test(response.headers.get('cache-control') ?? '') ||

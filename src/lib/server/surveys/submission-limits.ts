@@ -7,7 +7,9 @@
  * a practice may all answer in the same hour (a team meeting, a lunchtime nudge). So the limit
  * is per round, and is sized from the round's staff headcount: an address may send one and a
  * half times the headcount in an hour (at least 10), and twice that in a day. More than that
- * cannot be the practice's own staff answering once each.
+ * cannot be the practice's own staff answering once each. An address is counted as
+ * platform/client-address.ts says: an IPv6 address by its /64, which one household or line may
+ * use whole.
  *
  * Only a keyed hash is stored: HMAC-SHA256 of the round, the address and the hour (or the day),
  * with a key that is never stored (Config.surveyLimitKey: from SURVEY_LIMIT_SECRET, which every
@@ -20,6 +22,7 @@
 import { createHmac } from 'node:crypto';
 import { atomically, databaseIdentity, type DbOrTx } from '../db';
 import { preparedQuery } from '../db/prepared';
+import { addressKey } from '../platform/client-address';
 import { refuseForNow, type Outcome } from '../platform/outcome';
 
 /** Staff headcount assumed when the practice manager entered none. */
@@ -43,7 +46,7 @@ export interface SubmittingFrom {
 }
 
 const keyFor = (limitKey: Uint8Array, roundId: number, clientAddress: string, period: string) =>
-	createHmac('sha256', limitKey).update(`${roundId}\u0000${clientAddress}\u0000${period}`).digest('base64url');
+	createHmac('sha256', limitKey).update(`${roundId}\u0000${addressKey(clientAddress)}\u0000${period}`).digest('base64url');
 
 const TOO_MANY =
 	'Far more answers than this practice has staff have come from your network, so yours were not saved this time. Please try again later. If this keeps happening, ask your practice manager for an invitation code.';

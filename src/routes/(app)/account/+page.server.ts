@@ -40,6 +40,8 @@ const doneMessage = (key: string | null) => (key !== null && Object.hasOwn(DONE,
 
 export const load = (async (event) => {
 	const user = guard(event);
+	// The waiting authenticator key, and after an action recovery codes or a new API token.
+	event.locals.carriesSecret = true;
 	const access = await describeAccess(event.locals.db, user);
 	return {
 		me: { displayName: user.displayName, email: user.email, role: user.role, roleName: ROLE_NAMES[user.role] },
@@ -121,6 +123,7 @@ export const actions = {
 		if (!form.ok) return refusalFailure(form.refusal, {}, TWO_STEP_FORMS);
 		const outcome = await confirmSecondFactor(event.locals.db, user, form.data.code);
 		if (!outcome.ok) return refusalFailure(outcome, {}, TWO_STEP_FORMS);
+		event.locals.carriesSecret = true;
 		// No redirect: the recovery codes exist in readable form in this response only.
 		return { section: 'two-step' as const, recoveryCodes: outcome.recoveryCodes };
 	},
@@ -182,6 +185,7 @@ export const actions = {
 		if (!form.ok) return refusalFailure(form.refusal, form.values, TOKEN_FORMS);
 		const outcome = await createApiToken(event.locals.db, user, form.data.name);
 		if (!outcome.ok) return refusalFailure(outcome, form.values, TOKEN_FORMS);
+		event.locals.carriesSecret = true;
 		return { section: 'tokens' as const, created: outcome.token };
 	},
 

@@ -15,6 +15,7 @@ import type { Actions, PageServerLoad } from './$types';
 
 /** Signing in when the role requires two-step sign-in and the person has not set it up yet. */
 export const load = (async ({ locals, url, cookies, request }) => {
+	locals.carriesSecret = true;
 	const next = safeNextPath(url.searchParams.get('next'));
 	if (locals.user) redirect(303, next);
 	const holder = await challengeHolder(locals.db, cookies.get(CHALLENGE_COOKIE));
@@ -39,6 +40,7 @@ const codeSchema = z.object({
 
 export const actions = {
 	default: async ({ request, locals, cookies, getClientAddress, setHeaders }) => {
+		locals.carriesSecret = true;
 		const form = await readForm(request, codeSchema);
 		if (!form.ok) return form.failure;
 		const outcome = await completeRequiredSetup(locals.db, { token: cookies.get(CHALLENGE_COOKIE), code: form.data.code, clientAddress: getClientAddress() });

@@ -65,6 +65,7 @@ const removeSchema = z.object({ practiceIds: idList });
 
 function shownLink(locals: App.Locals, kind: 'invitation' | 'reset', email: string, link: SentLink) {
 	locals.mail.nudge();
+	locals.carriesSecret = true;
 	return { link: { kind, email, url: link.url, expires: formatWhen(link.expiresAt), mailed: link.mailed && locals.mail.bySmtp } };
 }
 

@@ -37,6 +37,7 @@ export const actions = {
 		);
 		if (!outcome.ok) return refusalFailure(outcome, form.values);
 		locals.mail.nudge();
+		locals.carriesSecret = true;
 		return {
 			invited: {
 				id: outcome.user.id,

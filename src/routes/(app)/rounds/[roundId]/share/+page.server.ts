@@ -43,6 +43,7 @@ export const actions = {
 		if (!form.ok) return form.failure;
 		const outcome = await issueCodeBatch(event.locals.db, user, round.id, form.data.count, ukDate());
 		if (!outcome.ok) return refusalFailure(outcome, form.values);
+		event.locals.carriesSecret = true;
 		// No redirect: only hashes are stored, so this response is the one and only time the codes exist in readable form.
 		return { issued: { codes: outcome.codes } };
 	}
