@@ -15,7 +15,8 @@
  * - per statement: answers by point and by "not relevant" code (distributions, §3);
  * - per general rating: answers by rating;
  * - per construct: for the people who scored every statement of it, the statement sums and
- *   cross-products (Cronbach's α, §3).
+ *   cross-products (Cronbach's α, §3): multiples of 0.25, which doubles hold exactly up to 2⁵¹, so
+ *   these too add up the same in any order.
  * Each part adds up exactly across rounds and practices (pooling, §7; sums over different units
  * are put over their least common multiple first), and disclosure is applied when figures are
  * read, never here: MIN_RESPONSES is configuration.
