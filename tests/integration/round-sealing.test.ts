@@ -12,6 +12,9 @@ import { closeRound } from '../../src/lib/server/surveys/round-lifecycle';
 import { SEALED_THROUGH_KEY, sealAnsweredRounds, sealRound } from '../../src/lib/server/surveys/round-sealing';
 import { submitResponse } from '../../src/lib/server/surveys/responses';
 import { loadRespondents, loadComments } from '../../src/lib/server/surveys/responses';
+import { scoreFromMoments, summaryFromJson } from '../../src/lib/npt/round-summary';
+import { rebuildRoundSummaries } from '../../src/lib/server/surveys/round-summaries';
+import { bandEdgeSubmissions } from '../fixtures/band-edge';
 import { createPracticeWithRound, createTestDatabase, onPostgres, type PracticeFixture, type TestDatabase } from '../helpers/database';
 import { createSignedInUser } from '../helpers/events';
 
@@ -129,6 +132,24 @@ describe('sealing a round’s answers', () => {
 			const xmins = await sql<{ xmin: string }>`select distinct xmin::text as xmin from response where round_id = ${round.id}`.execute(t.db);
 			expect((await loadRespondents(t.db, round.id)).length).toBe(stored);
 			if (stored > 0) expect(xmins.rows, `attempt ${attempt}`).toHaveLength(1);
+		}
+	});
+
+	it.runIf(onPostgres)('leaves the round’s summary the same to the last bit however the sealing lays its answers out, so a mean on a band edge stays on it', async () => {
+		const codes = await issueCodes(t.db, fixture.round.id, 6);
+		for (const [i, answers] of bandEdgeSubmissions().entries()) {
+			expect(await submitResponse(t.db, fixture.round.id, { ...answers, code: formatCode(codes[i]!) }, addDays(today, -1))).toMatchObject({ ok: true });
+		}
+		const manager = await createSignedInUser(t.db, 'practice_manager', { practiceIds: [fixture.practice.id] });
+		expect(await closeRound(t.db, fixture.round.id, manager, today)).toMatchObject({ ok: true });
+		const storedSummary = async () => (await t.db.selectFrom('round_summary').select('summary').where('round_id', '=', fixture.round.id).executeTakeFirstOrThrow()).summary;
+		const first = await storedSummary();
+		expect(scoreFromMoments(summaryFromJson(first)!.everyone.scores.overall, 0.95).mean).toBe(5);
+		// Each pass lays the six out in a fresh random order, then sums them up again from there.
+		for (let pass = 0; pass < 15; pass++) {
+			await sealRound(t.db, fixture.round.id);
+			expect(await rebuildRoundSummaries(t.db, addDays(today, 1))).toBe(1);
+			expect(await storedSummary(), `pass ${pass}`).toBe(first);
 		}
 	});
 

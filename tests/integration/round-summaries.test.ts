@@ -8,7 +8,9 @@ import { loadRespondents, submitResponse } from '../../src/lib/server/surveys/re
 import { closeRound } from '../../src/lib/server/surveys/round-lifecycle';
 import { rebuildRoundSummaries, summariesOf } from '../../src/lib/server/surveys/round-summaries';
 import { closeDueRounds } from '../../src/lib/server/surveys/rounds';
-import { createPracticeWithRound, createTestDatabase, type PracticeFixture, type TestDatabase } from '../helpers/database';
+import { SUMMARY_FORMAT } from '../../src/lib/npt/round-summary';
+import { bandEdgeSubmissions } from '../fixtures/band-edge';
+import { addRound, createPracticeWithRound, createTestDatabase, type PracticeFixture, type TestDatabase } from '../helpers/database';
 import { createSignedInUser } from '../helpers/events';
 
 const config = { minResponses: 5 };
@@ -40,7 +42,7 @@ describe('stored round summaries', () => {
 		const manager = await createSignedInUser(t.db, 'practice_manager', { practiceIds: [f.practice.id] });
 		expect(await closeRound(t.db, f.round.id, manager, '2026-11-20')).toMatchObject({ ok: true });
 		const rows = await summaryRows();
-		expect(rows.map((r) => [r.round_id, r.format])).toEqual([[f.round.id, 1]]);
+		expect(rows.map((r) => [r.round_id, r.format])).toEqual([[f.round.id, SUMMARY_FORMAT]]);
 		// Nothing about a person: counts and moments, no answer and no time.
 		expect(rows[0]!.summary).not.toMatch(/T\d\d:|2026-11/);
 
@@ -67,11 +69,41 @@ describe('stored round summaries', () => {
 		const stored = (await summaryRows())[0]!.summary;
 		await t.db.updateTable('round_summary').set({ format: 0, summary: '{"format":0}' }).execute();
 		expect((await summariesOf(t.db, [f.round])).get(f.round.id)!.everyone.respondents).toBe(8);
-		expect((await summaryRows())[0]).toMatchObject({ format: 1, summary: stored });
+		expect((await summaryRows())[0]).toMatchObject({ format: SUMMARY_FORMAT, summary: stored });
 
-		await t.db.updateTable('round_summary').set({ summary: '{"format":1,"everyone":{"respondents":999}}' }).execute();
+		await t.db.updateTable('round_summary').set({ summary: `{"format":${SUMMARY_FORMAT},"everyone":{"respondents":999}}` }).execute();
 		expect(await rebuildRoundSummaries(t.db, '2026-12-01')).toBe(1);
 		expect((await summaryRows())[0]!.summary).toBe(stored);
+	});
+
+	it('read a summary in the layout before exact sums as another layout, and rebuild it', async () => {
+		await closeDueRounds(t.db, '2026-12-01');
+		const stored = (await summaryRows())[0]!.summary;
+		const before = '{"format":1,"everyone":{"respondents":8,"scores":{"overall":{"n":8,"mean":5.000000000000001,"squaredDeviations":3}}}}';
+		await t.db.updateTable('round_summary').set({ format: 1, summary: before }).execute();
+		expect((await summariesOf(t.db, [f.round])).get(f.round.id)!.everyone.scores.overall.unit).toBe(10_080n);
+		expect((await summaryRows())[0]).toMatchObject({ format: SUMMARY_FORMAT, summary: stored });
+	});
+
+	it('place a round whose mean is exactly on a band edge in the same band, to the last bit, however its answers lie in storage', async () => {
+		// Twelve rounds of the same six answers: each lies in its own order (random keys on SQLite, sealing's shuffle on PostgreSQL).
+		const manager = await createSignedInUser(t.db, 'practice_manager', { practiceIds: [f.practice.id] });
+		// One round open at a time at a practice: each is answered and closed before the next.
+		expect(await closeRound(t.db, f.round.id, manager, '2026-11-20')).toMatchObject({ ok: true });
+		const texts = new Set<string>();
+		for (let i = 0; i < 12; i++) {
+			const round = await addRound(t.db, f, { title: `On the edge ${i}`, opensOn: '2026-11-01', closesOn: '2026-11-30', staffHeadcount: 6, status: 'open' });
+			for (const submission of bandEdgeSubmissions()) expect(await submitResponse(t.db, round.id, submission, OPEN_DAY)).toMatchObject({ ok: true });
+			expect(await closeRound(t.db, round.id, manager, '2026-11-20')).toMatchObject({ ok: true });
+			const report = (await getRoundReport(t.db, round.id, config, '2026-11-21', noShuffle))!;
+			const results = report.outcome.stage === 'closed' ? report.outcome.results : null;
+			if (!results?.shown || !results.scores.overall.shown) throw new Error(`round ${round.id} shows no overall score`);
+			expect(results.scores.overall.n).toBe(6);
+			expect(results.scores.overall.mean, `round ${i}`).toBe(5);
+			expect(results.placement?.band, `round ${i}`).toBe('fitting_in');
+			texts.add((await t.db.selectFrom('round_summary').select('summary').where('round_id', '=', round.id).executeTakeFirstOrThrow()).summary);
+		}
+		expect(texts.size).toBe(1);
 	});
 
 	it('are never made for a round still taking answers', async () => {

@@ -5,19 +5,25 @@
  * are the reference; they are pinned by hand-computed tests of their own.
  */
 import { describe, expect, it } from 'vitest';
-import { AGREEMENT_POINTS, GENERAL_MAX, GENERAL_MIN, NOT_RELEVANT_CODES, type AgreementAnswer } from '../../src/lib/npt/answers';
+import { AGREEMENT_POINTS, GENERAL_MAX, GENERAL_MIN, NOT_RELEVANT_CODES, type AgreementAnswer, type AgreementPoint } from '../../src/lib/npt/answers';
 import { DEFAULT_STAFF_INSTRUMENT } from '../../src/lib/npt/builtin';
-import { CONSTRUCTS } from '../../src/lib/npt/constructs';
+import { CONSTRUCTS, type Construct } from '../../src/lib/npt/constructs';
 import type { Instrument } from '../../src/lib/npt/instrument';
 import {
 	consistencyFrom,
+	exactRatio,
 	figureCountsOf,
 	generalResultsFrom,
 	groupScoresFrom,
+	poolMoments,
 	poolSummaries,
 	scoreFromMoments,
+	scoreUnit,
 	statementResultsFrom,
 	summariseRespondents,
+	summaryFromJson,
+	summaryToJson,
+	type Moments,
 	type RoundSummary
 } from '../../src/lib/npt/round-summary';
 import {
@@ -31,9 +37,38 @@ import {
 	type Respondent
 } from '../../src/lib/npt/scoring';
 import { seededRandom } from '../../src/lib/server/demo/random';
+import { summariseRound } from '../../src/lib/npt/round-results';
+import { studentTQuantile } from '../../src/lib/npt/statistics';
 import { miniInstrument } from '../fixtures/instruments';
 
 const TOLERANCE = 1e-9;
+/** The randomised tests take a few seconds alone, longer on a busy machine. */
+const HEAVY = 30_000;
+
+/**
+ * A built-in survey respondent who skips coherence and answers every statement of the other three
+ * constructs so that each scores the given point (1 → 0 … 5 → 10; reverse-worded ones reversed):
+ * their overall is the mean of the three.
+ */
+function alike(participation: AgreementPoint, action: AgreementPoint, monitoring: AgreementPoint): Respondent {
+	const points: Partial<Record<Construct, AgreementPoint>> = {
+		cognitive_participation: participation,
+		collective_action: action,
+		reflexive_monitoring: monitoring
+	};
+	const agreement: Record<string, AgreementAnswer> = {};
+	for (const item of DEFAULT_STAFF_INSTRUMENT.items) {
+		const point = points[item.construct];
+		if (point !== undefined) agreement[item.id] = item.reversed ? ((6 - point) as AgreementPoint) : point;
+	}
+	return { roleGroup: null, agreement, general: {} };
+}
+
+/** Every order of a list (n! of them). */
+function permutations<T>(list: readonly T[]): T[][] {
+	if (list.length <= 1) return [[...list]];
+	return list.flatMap((first, i) => permutations([...list.slice(0, i), ...list.slice(i + 1)]).map((rest) => [first, ...rest]));
+}
 
 /** Equal in structure, with every number within TOLERANCE. */
 function expectClose(actual: unknown, expected: unknown, where: string): void {
@@ -127,11 +162,13 @@ describe('figures from a round summary', () => {
 			const respondents = randomRound(instrument, random);
 			const summary = summariseRespondents(instrument, respondents);
 			expectSameFigures(instrument, summary, respondents, `round ${round}`);
-			expectSameFigures(instrument, JSON.parse(JSON.stringify(summary)), respondents, `round ${round} from JSON`);
+			const stored = summaryFromJson(summaryToJson(summary))!;
+			expect(stored, `round ${round} from JSON`).toEqual(summary);
+			expectSameFigures(instrument, stored, respondents, `round ${round} from JSON`);
 			checked += respondents.length;
 		}
 		expect(checked).toBeGreaterThan(3000);
-	});
+	}, HEAVY);
 
 	it('pools rounds as if their people had answered one round', () => {
 		const random = seededRandom(5);
@@ -140,24 +177,132 @@ describe('figures from a round summary', () => {
 			const pooled = poolSummaries(rounds.map((r) => summariseRespondents(DEFAULT_STAFF_INSTRUMENT, r)));
 			expectSameFigures(DEFAULT_STAFF_INSTRUMENT, pooled, rounds.flat(), `pool ${trial}`);
 		}
-	});
+	}, HEAVY);
 
-	it('keeps a spread of nothing at exactly nothing, where sums of squares would not', () => {
-		// 85/12 is not a binary fraction: Σx² − (Σx)²/n leaves a remainder, Welford's moments do not.
-		const everyone = Array.from({ length: 37 }, () => 85 / 12);
-		const moments = { n: 0, mean: 0, squaredDeviations: 0 };
-		for (const value of everyone) {
-			moments.n += 1;
-			const delta = value - moments.mean;
-			moments.mean += delta / moments.n;
-			moments.squaredDeviations += delta * (value - moments.mean);
-		}
-		const score: GroupScore = scoreFromMoments(moments, 0.95);
+	it('keeps a spread of nothing at exactly nothing, where floating-point sums of squares would not', () => {
+		// 5/6 is not a binary fraction: in floats Σx² − (Σx)²/n leaves a remainder; whole numbers do not.
+		const everyone = Array.from({ length: 37 }, () => alike(1, 1, 2));
+		expect(scoreRespondent(DEFAULT_STAFF_INSTRUMENT, everyone[0]!).overall).toBe(2.5 / 3);
+		const score: GroupScore = scoreFromMoments(summariseRespondents(DEFAULT_STAFF_INSTRUMENT, everyone).everyone.scores.overall, 0.95);
 		expect(score.sd).toBe(0);
 		expect(score.interval!.upper - score.interval!.lower).toBe(0);
-		expectClose(score, summariseScores(everyone, 0.95), 'alike');
-		const sum = everyone.reduce((a, b) => a + b, 0);
-		const naive = everyone.reduce((a, b) => a + b * b, 0) - (sum * sum) / everyone.length;
+		const values = everyone.map(() => 2.5 / 3);
+		expectClose(score, summariseScores(values, 0.95), 'alike');
+		const sum = values.reduce((a, b) => a + b, 0);
+		const naive = values.reduce((a, b) => a + b * b, 0) - (sum * sum) / values.length;
 		expect(naive).not.toBe(0);
+	});
+});
+
+describe('exact sums (issue 24, item 13): a figure does not depend on the order answers lie in', () => {
+	it('derives every respondent score’s common denominator from the instrument', () => {
+		// Built-in: 2 (steps of 2.5) × lcm(3, 4, 5, 6, 7) (3–5 of 5 and 4–7 of 7 statements) × lcm(3, 4) constructs.
+		expect(scoreUnit(DEFAULT_STAFF_INSTRUMENT)).toBe(10_080n);
+		// Mini: 2 × lcm(1, 2, 3, 4) (1–2, 2–3, 2–4, 1–2 statements) × lcm(3, 4).
+		expect(scoreUnit(miniInstrument)).toBe(288n);
+	});
+
+	it('gives a mean on the Fitting in edge as exactly 5 in every one of 720 orders, where float sums give 5 or 5.000000000000001', () => {
+		// Overall scores 5/6, 55/6, 10/6, 50/6, 20/6 and 40/6: three pairs that each add up to 10.
+		const six = [alike(1, 1, 2), alike(5, 5, 4), alike(1, 1, 3), alike(5, 5, 3), alike(1, 1, 5), alike(5, 5, 1)];
+		const values = six.map((r) => scoreRespondent(DEFAULT_STAFF_INSTRUMENT, r).overall!);
+		expect(values).toEqual([2.5 / 3, 27.5 / 3, 5 / 3, 25 / 3, 10 / 3, 20 / 3]);
+		const floatMean = (order: number[]) => order.reduce((sum, i) => sum + values[i]!, 0) / 6;
+		expect(floatMean([0, 1, 2, 3, 4, 5])).toBe(5);
+		expect(floatMean([0, 2, 4, 1, 3, 5])).toBe(5.000000000000001);
+
+		const first = summariseRespondents(DEFAULT_STAFF_INSTRUMENT, six);
+		const stored = summaryToJson(first);
+		// Σ(x − 5)² = 2 × (25² + 20² + 10²) / 36 = 62.5, over n − 1 = 5.
+		const sd = Math.sqrt(12.5);
+		const half = (studentTQuantile(0.975, 5) * sd) / Math.sqrt(6);
+		for (const order of permutations(six)) {
+			const summary = summariseRespondents(DEFAULT_STAFF_INSTRUMENT, order);
+			expect(summaryToJson(summary)).toBe(stored);
+			const overall = scoreFromMoments(summary.everyone.scores.overall, 0.95);
+			expect(overall).toEqual({ n: 6, mean: 5, sd, interval: { lower: 5 - half, upper: 5 + half } });
+			const results = summariseRound({ instrument: DEFAULT_STAFF_INSTRUMENT, respondents: order, comments: [], staffHeadcount: 6 }, { minResponses: 5 }, () => 0.5);
+			expect(results.shown && results.placement?.band).toBe('fitting_in');
+		}
+	}, HEAVY);
+
+	it('never changes a stored summary or any figure, to the last bit, when a round’s respondents are shuffled', () => {
+		const random = seededRandom(41);
+		for (let round = 0; round < 150; round++) {
+			const instrument = round % 3 === 0 ? miniInstrument : DEFAULT_STAFF_INSTRUMENT;
+			const respondents = randomRound(instrument, random);
+			const stored = summaryToJson(summariseRespondents(instrument, respondents));
+			const results = summariseRound({ instrument, respondents, comments: [], staffHeadcount: 50 }, { minResponses: 5 }, () => 0.5);
+			for (let shuffle = 0; shuffle < 4; shuffle++) {
+				const order = respondents.map((r) => ({ r, key: random() })).sort((a, b) => a.key - b.key).map(({ r }) => r);
+				expect(summaryToJson(summariseRespondents(instrument, order)), `round ${round}`).toBe(stored);
+				expect(summariseRound({ instrument, respondents: order, comments: [], staffHeadcount: 50 }, { minResponses: 5 }, () => 0.5), `round ${round}`).toEqual(results);
+			}
+		}
+	}, HEAVY);
+
+	it('pools exactly: rounds pooled equal one round of all their people, in any order and grouping', () => {
+		const random = seededRandom(43);
+		for (let trial = 0; trial < 60; trial++) {
+			const rounds = Array.from({ length: 3 }, () => randomRound(DEFAULT_STAFF_INSTRUMENT, random));
+			const [a, b, c] = rounds.map((r) => summariseRespondents(DEFAULT_STAFF_INSTRUMENT, r)) as [RoundSummary, RoundSummary, RoundSummary];
+			const pooled = poolSummaries([a, b, c]);
+			expect(pooled, `pool ${trial}`).toEqual(summariseRespondents(DEFAULT_STAFF_INSTRUMENT, rounds.flat()));
+			expect(poolSummaries([poolSummaries([a, b]), c])).toEqual(pooled);
+			expect(poolSummaries([a, poolSummaries([b, c])])).toEqual(pooled);
+			expect(poolSummaries([c, b, a])).toEqual(pooled);
+		}
+	}, HEAVY);
+
+	it('pools scores of instruments with different units over their least common multiple', () => {
+		// Mini: coherence skipped, participation and action all "strongly disagree" (0), monitoring 2.5: overall 5/6.
+		const mini = summariseRespondents(miniInstrument, [
+			{ roleGroup: null, agreement: { P1: 1, P2: 1, P3: 1, A1: 1, A2: 1, A3: 1, A4: 1, R1: 2, R2: 4 }, general: {} }
+		]).everyone.scores.overall;
+		const builtIn = summariseRespondents(DEFAULT_STAFF_INSTRUMENT, [alike(5, 5, 4)]).everyone.scores.overall;
+		expect(mini).toEqual({ n: 1, unit: 288n, sum: 240n, sumOfSquares: 57_600n });
+		expect(builtIn).toEqual({ n: 1, unit: 10_080n, sum: 92_400n, sumOfSquares: 92_400n * 92_400n });
+		const pooled = poolMoments([mini, builtIn]);
+		// 5/6 × 10,080 = 8,400; the pair's mean is exactly 5, each 25/6 from it.
+		expect(pooled).toEqual({ n: 2, unit: 10_080n, sum: 100_800n, sumOfSquares: 8_400n * 8_400n + 92_400n * 92_400n });
+		expect(poolMoments([builtIn, mini])).toEqual(pooled);
+		expect(scoreFromMoments(pooled, 0.95)).toMatchObject({ n: 2, mean: 5, sd: Math.sqrt(2 * (25 / 6) ** 2) });
+	});
+
+	it('stays exact beyond 2⁵³ at national scale', () => {
+		// Two million respondents of the built-in survey, half scoring 10 and half 0: Σx² in units is 1.0e16.
+		const tens: Moments = { n: 1000, unit: 10_080n, sum: 1000n * 100_800n, sumOfSquares: 1000n * 100_800n ** 2n };
+		const zeros: Moments = { n: 1000, unit: 10_080n, sum: 0n, sumOfSquares: 0n };
+		const pooled = poolMoments(Array.from({ length: 2000 }, (_, i) => (i % 2 === 0 ? tens : zeros)));
+		expect(pooled.sumOfSquares > BigInt(Number.MAX_SAFE_INTEGER)).toBe(true);
+		const score = scoreFromMoments(pooled, 0.95);
+		expect(score.mean).toBe(5);
+		// Σ(x − 5)² / (n − 1) = 2,000,000 × 25 / 1,999,999.
+		expect(score.sd).toBe(Math.sqrt(50_000_000 / 1_999_999));
+		const all = poolMoments(Array.from({ length: 2000 }, () => tens));
+		expect(scoreFromMoments(all, 0.95)).toMatchObject({ mean: 10, sd: 0 });
+	});
+
+	it('divides whole numbers to the nearest double, rounding once', () => {
+		const random = seededRandom(47);
+		for (let i = 0; i < 2000; i++) {
+			const p = Math.floor(random() * 2 ** 40);
+			const q = 1 + Math.floor(random() * 2 ** 30);
+			expect(exactRatio(BigInt(p), BigInt(q))).toBe(p / q);
+		}
+		expect(exactRatio(0n, 7n)).toBe(0);
+		expect(exactRatio(2n ** 60n + 1n, 2n ** 60n)).toBe(1);
+		expect(exactRatio(2n ** 53n + 1n, 1n)).toBe(2 ** 53);
+		expect(exactRatio(2n ** 53n + 3n, 1n)).toBe(2 ** 53 + 4);
+		expect(exactRatio(10n ** 40n, 3n * 10n ** 39n)).toBe(10 / 3);
+	});
+
+	it('reads back a stored summary, and none of another layout', () => {
+		const summary = summariseRespondents(DEFAULT_STAFF_INSTRUMENT, [alike(5, 5, 4), alike(1, 1, 2)]);
+		expect(summaryFromJson(summaryToJson(summary))).toEqual(summary);
+		expect(summaryToJson(summary)).toContain('"overall":{"n":2,"unit":"10080","sum":"100800"');
+		expect(summaryFromJson('{"format":1,"everyone":{"respondents":999}}')).toBeNull();
+		expect(summaryFromJson(summaryToJson(summary).replace('"unit":"10080"', '"unit":10080'))).toBeNull();
+		expect(summaryFromJson('not json')).toBeNull();
 	});
 });

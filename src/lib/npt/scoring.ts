@@ -41,12 +41,16 @@ export interface RespondentScores {
 }
 
 /**
- * A respondent's construct score is the mean of their scored answers in it, but only when they
- * gave scored answers to at least the instrument's minimum share of its items; their overall
- * score is the mean of their available construct scores when enough constructs are available.
+ * The scored answers (on the 0–10 scale) behind each of a respondent's construct scores, null
+ * where they scored fewer than the instrument's minimum share of its items, and whether enough
+ * constructs are scored for an overall score (§3). The one statement of the rule: the
+ * respondent's scores below and the round summary's exact sums are both built on it.
  */
-export function scoreRespondent(instrument: Instrument, respondent: Respondent): RespondentScores {
-	const constructs = {} as ConstructScores;
+export function scoredAnswersOf(
+	instrument: Instrument,
+	respondent: Respondent
+): { constructs: Record<Construct, number[] | null>; overall: boolean } {
+	const constructs = {} as Record<Construct, number[] | null>;
 	for (const construct of CONSTRUCTS) {
 		const scored: number[] = [];
 		for (const item of itemsIn(instrument, construct)) {
@@ -55,13 +59,26 @@ export function scoreRespondent(instrument: Instrument, respondent: Respondent):
 				scored.push(scoreAnswer(answer, item.reversed));
 			}
 		}
-		constructs[construct] =
-			scored.length >= minimumItemsFor(instrument, construct) ? mean(scored) : null;
+		constructs[construct] = scored.length > 0 && scored.length >= minimumItemsFor(instrument, construct) ? scored : null;
+	}
+	const available = CONSTRUCTS.filter((c) => constructs[c] !== null).length;
+	return { constructs, overall: available >= instrument.scoring.minConstructsForOverall };
+}
+
+/**
+ * A respondent's construct score is the mean of their scored answers in it, but only when they
+ * gave scored answers to at least the instrument's minimum share of its items; their overall
+ * score is the mean of their available construct scores when enough constructs are available.
+ */
+export function scoreRespondent(instrument: Instrument, respondent: Respondent): RespondentScores {
+	const scored = scoredAnswersOf(instrument, respondent);
+	const constructs = {} as ConstructScores;
+	for (const construct of CONSTRUCTS) {
+		const answers = scored.constructs[construct];
+		constructs[construct] = answers === null ? null : mean(answers);
 	}
 	const available = CONSTRUCTS.map((c) => constructs[c]).filter((s): s is number => s !== null);
-	const overall =
-		available.length >= instrument.scoring.minConstructsForOverall ? mean(available) : null;
-	return { constructs, overall };
+	return { constructs, overall: scored.overall ? mean(available) : null };
 }
 
 export interface GroupScore {

@@ -3,10 +3,11 @@
  * transaction, and otherwise the first time a round whose answers can no longer change is read
  * (one closed by its date before anyone closed it, or closed before summaries existed). A
  * summary is only ever of a closed round, whose answers never change again, so it never goes
- * stale; a summary of an older layout is rebuilt from the answers.
+ * stale; a summary of an older layout (or one that does not read as this layout) is rebuilt from
+ * the answers, so a change of layout needs no migration: each round's is rebuilt when first read.
  */
 import { surveyAvailability } from '../../npt/round-schedule';
-import { isCurrentSummary, summariseRespondents, SUMMARY_FORMAT, type RoundSummary } from '../../npt/round-summary';
+import { summariseRespondents, summaryFromJson, summaryToJson, SUMMARY_FORMAT, type RoundSummary } from '../../npt/round-summary';
 import { atomically, type DbOrTx } from '../db';
 import { instrumentsOf } from './instruments';
 import { loadRespondentsOfRounds } from './responses';
@@ -38,7 +39,7 @@ async function buildSummaries(db: DbOrTx, rounds: readonly RoundToSummarise[]): 
 	}
 	await db
 		.insertInto('round_summary')
-		.values([...built].map(([round_id, summary]) => ({ round_id, format: SUMMARY_FORMAT, summary: JSON.stringify(summary) })))
+		.values([...built].map(([round_id, summary]) => ({ round_id, format: SUMMARY_FORMAT, summary: summaryToJson(summary) })))
 		.onConflict((oc) => oc.column('round_id').doUpdateSet((eb) => ({ format: eb.ref('excluded.format'), summary: eb.ref('excluded.summary') })))
 		.execute();
 	return built;
@@ -61,8 +62,8 @@ export async function summariesOf(db: DbOrTx, rounds: readonly RoundToSummarise[
 		)
 		.execute();
 	for (const row of stored) {
-		const summary: unknown = row.format === SUMMARY_FORMAT ? JSON.parse(row.summary) : null;
-		if (isCurrentSummary(summary)) summaries.set(row.round_id, summary);
+		const summary = row.format === SUMMARY_FORMAT ? summaryFromJson(row.summary) : null;
+		if (summary) summaries.set(row.round_id, summary);
 	}
 	const missing = rounds.filter((r) => !summaries.has(r.id));
 	if (missing.length > 0) {
