@@ -130,6 +130,25 @@ describe.runIf(onPostgres)('copying an SQLite database into PostgreSQL', () => {
 		}
 	});
 
+	// Issue 24, item 7: a NUL stored in SQLite made the copy fail blind ("invalid byte sequence for encoding UTF8: 0x00").
+	it('names the table, the row and the column it cannot copy, and copies nothing', async () => {
+		const source = openDatabase({ databasePath: sourcePath });
+		const round = await source.selectFrom('round').select('id').orderBy('id').limit(1).offset(1).executeTakeFirstOrThrow();
+		await source.updateTable('round').set({ title: 'Spring\u0000 round' }).where('id', '=', round.id).execute();
+		await source.destroy();
+		const copying = copySqliteToPostgres(sourcePath, targetUrl);
+		await expect(copying).rejects.toThrow(CopyRefused);
+		await expect(copying).rejects.toThrow(
+			new RegExp(`^round, the row with id ${round.id}, cannot be copied: its title holds a NUL character, which PostgreSQL cannot store`)
+		);
+		const target = openDatabase({ databaseUrl: targetUrl, databasePoolSize: 1 });
+		try {
+			for (const table of TABLES_TO_COMPARE) expect(await rowsOf(target, table), table).toEqual([]);
+		} finally {
+			await target.destroy();
+		}
+	});
+
 	it('refuses a source that is not at this version’s latest migration', async () => {
 		const source = openDatabase({ databasePath: sourcePath });
 		await migrateDown(source);
