@@ -52,7 +52,7 @@ function rowKey(table: TargetTable, row: readonly unknown[]): string {
 
 function rowRefusal(table: TargetTable, row: readonly unknown[] | undefined, line: number, column: string | undefined, why: string): CopyRefused {
 	const which = row && table.key.length > 0 ? `the row with ${rowKey(table, row)}` : `row ${line}`;
-	return new CopyRefused(`${table.name}, ${which}, cannot be copied${column ? `: its ${column} ` : ' '}${why}. Correct that row in the SQLite file (or through Belonging) and copy again.`);
+	return new CopyRefused(`${table.name}, ${which}, cannot be copied: ${column ? `its ${column}` : 'it'} ${why}. Correct that row in the SQLite file (or through Belonging) and copy again.`);
 }
 
 /**
@@ -62,7 +62,8 @@ function rowRefusal(table: TargetTable, row: readonly unknown[] | undefined, lin
  */
 function refusalAt(source: SQLite.Database, table: TargetTable, error: unknown): unknown {
 	const where = (error as { where?: unknown }).where;
-	const at = typeof where === 'string' ? /\bline (\d+)(?:, column ([\w]+))?/.exec(where) : null;
+	// Its own line, not a trigger's ("PL/pgSQL function … line 1 at RAISE") before it.
+	const at = typeof where === 'string' ? /\bCOPY [^,\n]+, line (\d+)(?:, column (\w+))?/.exec(where) : null;
 	if (!at) return error;
 	const line = Number(at[1]);
 	const read = source.prepare(`select ${table.columns.map(quoted).join(', ')} from ${quoted(table.name)}`).raw(true);
@@ -200,7 +201,7 @@ async function copyInOneTransaction(source: SQLite.Database, client: pg.Client, 
 			const lines = function* () {
 				for (const row of read.iterate() as Iterable<unknown[]>) {
 					line += 1;
-					yield `${row.map((value, i) => copyValue(value, () => rowRefusal(table, row, line, table.columns[i]!, 'it is neither text nor a number'))).join('\t')}\n`;
+					yield `${row.map((value, i) => copyValue(value, () => rowRefusal(table, row, line, table.columns[i]!, 'is neither text nor a number'))).join('\t')}\n`;
 				}
 			};
 			try {
