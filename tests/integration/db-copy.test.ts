@@ -123,7 +123,26 @@ describe.runIf(onPostgres)('copying an SQLite database into PostgreSQL', () => {
 			await migrateToLatest(target);
 			await sql`create function refuse_comments() returns trigger language plpgsql as $$ begin raise exception 'disk on fire'; end $$`.execute(target);
 			await sql`create trigger refuse_comments before insert on comment for each row execute function refuse_comments()`.execute(target);
-			await expect(copySqliteToPostgres(sourcePath, targetUrl)).rejects.toThrow(/disk on fire/);
+			await expect(copySqliteToPostgres(sourcePath, targetUrl)).rejects.toThrow(/^comment, the row with id [\w-]+, cannot be copied: it was refused by PostgreSQL \(disk on fire\)/);
+			for (const table of TABLES_TO_COMPARE) expect(await rowsOf(target, table), table).toEqual([]);
+		} finally {
+			await target.destroy();
+		}
+	});
+
+	// Issue 24, item 7: a NUL stored in SQLite made the copy fail blind ("invalid byte sequence for encoding UTF8: 0x00").
+	it('names the table, the row and the column it cannot copy, and copies nothing', async () => {
+		const source = openDatabase({ databasePath: sourcePath });
+		const round = await source.selectFrom('round').select('id').orderBy('id').limit(1).offset(1).executeTakeFirstOrThrow();
+		await source.updateTable('round').set({ title: 'Spring\u0000 round' }).where('id', '=', round.id).execute();
+		await source.destroy();
+		const copying = copySqliteToPostgres(sourcePath, targetUrl);
+		await expect(copying).rejects.toThrow(CopyRefused);
+		await expect(copying).rejects.toThrow(
+			new RegExp(`^round, the row with id ${round.id}, cannot be copied: its title holds a NUL character, which PostgreSQL cannot store`)
+		);
+		const target = openDatabase({ databaseUrl: targetUrl, databasePoolSize: 1 });
+		try {
 			for (const table of TABLES_TO_COMPARE) expect(await rowsOf(target, table), table).toEqual([]);
 		} finally {
 			await target.destroy();

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { CONSTRUCTS } from './constructs';
 import checklistV1 from './infrastructure/checklist.v1.json';
-import { cleanLine } from '../text';
+import { lineText } from '../text';
 
 export const ASPECTS = ['interpersonal', 'structural', 'procedural', 'management'] as const;
 export type Aspect = (typeof ASPECTS)[number];
@@ -36,7 +36,7 @@ export function isGapStatus(status: ChecklistStatus): boolean {
 export const CHECKLIST_NOTE_MAX = 500;
 
 const idPattern = /^[a-z][a-z0-9-]{0,39}$/;
-const plainText = (max: number) => z.string().transform(cleanLine).pipe(z.string().min(1).max(max));
+const plainText = (max: number) => lineText({ max, tooLong: `must be at most ${max} characters`, required: 'must not be empty' });
 
 const actionSchema = z.strictObject({
 	id: z.string().regex(idPattern, 'must be lower-case letters, digits and -'),

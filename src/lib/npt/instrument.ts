@@ -4,10 +4,10 @@
  */
 import { z } from 'zod';
 import { ALL_SUB_CONSTRUCTS, CONSTRUCTS, constructOf, type Construct } from './constructs';
-import { cleanLine } from '../text';
+import { lineText } from '../text';
 
 const idPattern = /^[A-Za-z][A-Za-z0-9_-]{0,31}$/;
-const plainText = (max: number) => z.string().transform(cleanLine).pipe(z.string().min(1).max(max));
+const plainText = (max: number) => lineText({ max, tooLong: `must be at most ${max} characters`, required: 'must not be empty' });
 
 const itemSchema = z.strictObject({
 	id: z.string().regex(idPattern, 'must be a short id: a letter, then letters, digits, - or _'),

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { AGREEMENT_POINTS, GENERAL_MAX, GENERAL_MIN, NOT_RELEVANT_CODES, type AgreementAnswer } from './answers';
 import type { Instrument } from './instrument';
-import { cleanParagraphs } from '../text';
+import { paragraphsText } from '../text';
 
 export const fieldName = {
 	item: (itemId: string) => `item-${itemId}`,
@@ -79,13 +79,7 @@ function buildSubmissionSchema(instrument: Instrument, codeRequired: boolean) {
 	}
 	if (instrument.freeText) {
 		const max = instrument.freeText.maxLength;
-		shape[fieldName.comment] = z
-			.string()
-			.transform(cleanParagraphs)
-			.refine((text) => [...text].length <= max, {
-				error: `Your comment is too long: keep it to ${max} characters.`
-			})
-			.optional();
+		shape[fieldName.comment] = paragraphsText({ max, tooLong: `Your comment is too long: keep it to ${max} characters.` }).optional();
 	}
 	if (codeRequired) {
 		const pattern = new RegExp(`^[${CODE_ALPHABET}]{${CODE_LENGTH}}$`);

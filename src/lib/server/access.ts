@@ -5,7 +5,7 @@
  * even learn that it exists; a page their role never uses gets 403.
  */
 import { error, redirect } from '@sveltejs/kit';
-import { idFromParam } from './organisations/organisation-forms';
+import { idFromParam } from './platform/ids';
 import { getPractice } from './organisations/organisations';
 import { practiceOfRound } from './surveys/rounds';
 import type { Role, SignedInUser } from './identity';

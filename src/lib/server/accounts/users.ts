@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { DbOrTx } from '../db';
 import type { UserAccount } from '../db/schema';
 import { ROLES, SCOPE_KIND, type Role, type SignedInUser } from '../identity';
-import { cleanLine } from '../../text';
+import { lineText } from '../../text';
 
 export const emailSchema = z
 	.string()
@@ -12,10 +12,7 @@ export const emailSchema = z
 	.max(254, 'Keep the email address under 254 characters')
 	.pipe(z.email('Enter an email address like name@example.nhs.uk'));
 
-export const displayNameSchema = z
-	.string()
-	.transform(cleanLine)
-	.pipe(z.string().min(1, 'Enter the person’s name').max(120, 'Keep the name under 120 characters'));
+export const displayNameSchema = lineText({ max: 120, tooLong: 'Keep the name under 120 characters', required: 'Enter the person’s name' });
 
 export const roleSchema = z.enum(ROLES, 'Choose a role');
 

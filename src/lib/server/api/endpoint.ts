@@ -14,6 +14,7 @@ import { authenticateApiToken, type ApiCaller } from './tokens';
 import { API_RATE_LIMIT, takeApiRequest } from './rate-limit';
 import type { Role } from '../identity';
 import { databaseAwayApiResponse } from '../platform/database-away';
+import { parseId } from '../platform/ids';
 
 export type { ApiCaller };
 
@@ -79,14 +80,14 @@ export function requireApiRole(caller: ApiCaller, roles: readonly Role[]): void 
 
 /** A practice id from the path that the caller may see; anything else is "not there" (404). */
 export function practiceInScope(caller: ApiCaller, param: string | undefined): number {
-	const id = param && /^[1-9]\d{0,14}$/.test(param) ? Number(param) : undefined;
+	const id = parseId(param);
 	if (id === undefined || !caller.user.practiceIds.includes(id)) apiFail(404, 'We could not find that practice.');
 	return id;
 }
 
 /** A PCN id from the path that the caller leads; anything else is "not there" (404). */
 export function pcnInScope(caller: ApiCaller, param: string | undefined): number {
-	const id = param && /^[1-9]\d{0,14}$/.test(param) ? Number(param) : undefined;
+	const id = parseId(param);
 	if (id === undefined || !caller.user.pcnIds.includes(id)) apiFail(404, 'We could not find that PCN.');
 	return id;
 }

@@ -5,14 +5,13 @@
  * and it stops working the moment the owner's account is switched off.
  */
 import { randomBytes } from 'node:crypto';
-import { z } from 'zod';
 import { recordAudit } from '../platform/audit';
 import { refuse, type Outcome } from '../platform/outcome';
 import { atomically, lockFor, type DbOrTx } from '../db';
 import { hashToken } from '../accounts/sessions';
 import { getUser, toSignedInUser } from '../accounts/users';
 import type { Role, SignedInUser } from '../identity';
-import { cleanLine } from '../../text';
+import { lineText } from '../../text';
 
 /** Makes a token recognisable in a config file or a leaked-secret scan. */
 export const API_TOKEN_PREFIX = 'blg_';
@@ -28,15 +27,11 @@ const LAST_USED_RESOLUTION_MS = 60_000;
  */
 export const API_TOKEN_ROLES: readonly Role[] = ['pcn_lead', 'practice_manager', 'link_worker'];
 
-export const tokenNameSchema = z
-	.string('Enter a name for the token')
-	.transform(cleanLine)
-	.pipe(
-		z
-			.string()
-			.min(1, 'Enter a name for the token, for example “Power BI report”')
-			.max(MAX_TOKEN_NAME_LENGTH, `Keep the name to ${MAX_TOKEN_NAME_LENGTH} characters or fewer`)
-	);
+export const tokenNameSchema = lineText({
+	max: MAX_TOKEN_NAME_LENGTH,
+	tooLong: `Keep the name to ${MAX_TOKEN_NAME_LENGTH} characters or fewer`,
+	required: 'Enter a name for the token, for example “Power BI report”'
+});
 
 export interface ApiTokenSummary {
 	id: number;

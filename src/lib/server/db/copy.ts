@@ -33,14 +33,54 @@ interface TargetTable {
 	columns: string[];
 	/** Tables this one refers to (other than itself). */
 	parents: string[];
+	/** The primary key's columns, which name a row when it cannot be copied. */
+	key: string[];
 }
 
-/** A value as COPY's text format writes it. */
-function copyText(value: unknown): string {
+/** A value as COPY's text format writes it; `refused` says which row a value of another kind is in. */
+function copyValue(value: unknown, refused: () => CopyRefused): string {
 	if (value === null || value === undefined) return '\\N';
 	if (typeof value === 'number' || typeof value === 'bigint') return String(value);
 	if (typeof value === 'string') return value.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
-	throw new Error(`Cannot copy a value of type ${typeof value}`);
+	throw refused();
+}
+
+/** The row's primary key in words, e.g. `id 12` or `round_id 3, item_id 7`. */
+function rowKey(table: TargetTable, row: readonly unknown[]): string {
+	return table.key.map((column) => `${column} ${String(row[table.columns.indexOf(column)])}`).join(', ');
+}
+
+function rowRefusal(table: TargetTable, row: readonly unknown[] | undefined, line: number, column: string | undefined, why: string): CopyRefused {
+	const which = row && table.key.length > 0 ? `the row with ${rowKey(table, row)}` : `row ${line}`;
+	return new CopyRefused(`${table.name}, ${which}, cannot be copied: ${column ? `its ${column}` : 'it'} ${why}. Correct that row in the SQLite file (or through Belonging) and copy again.`);
+}
+
+/**
+ * PostgreSQL refused a table's COPY: it names the line (and often the column) in its CONTEXT,
+ * e.g. `COPY round, line 3, column title: "…"`. Line n is the n-th row of the same query over the
+ * same read snapshot, so the refusal can name that row by its primary key.
+ */
+function refusalAt(source: SQLite.Database, table: TargetTable, error: unknown): unknown {
+	const where = (error as { where?: unknown }).where;
+	// Its own line, not a trigger's ("PL/pgSQL function … line 1 at RAISE") before it.
+	const at = typeof where === 'string' ? /\bCOPY [^,\n]+, line (\d+)(?:, column (\w+))?/.exec(where) : null;
+	if (!at) return error;
+	const line = Number(at[1]);
+	const read = source.prepare(`select ${table.columns.map(quoted).join(', ')} from ${quoted(table.name)}`).raw(true);
+	let row: unknown[] | undefined;
+	let n = 0;
+	for (const candidate of read.iterate() as Iterable<unknown[]>) {
+		if (++n === line) {
+			row = candidate;
+			break;
+		}
+	}
+	const message = (error as Error).message;
+	const nul = /0x00/.test(message);
+	// An encoding error comes before PostgreSQL splits the line into columns, so it names none.
+	const column = at[2] ?? (nul ? table.columns.find((_, i) => typeof row?.[i] === 'string' && row[i].includes('\0')) : undefined);
+	const why = nul ? `holds a NUL character, which PostgreSQL cannot store (${message})` : `was refused by PostgreSQL (${message})`;
+	return rowRefusal(table, row, line, column, why);
 }
 
 const quoted = (name: string) => `"${name.replace(/"/g, '""')}"`;
@@ -57,12 +97,20 @@ async function targetTables(client: pg.ClientBase): Promise<TargetTable[]> {
 		 from pg_constraint c join pg_namespace n on n.oid = c.connamespace
 		 where c.contype = 'f' and n.nspname = 'public'`
 	);
+	const keys = await client.query<{ table_name: string; column_name: string }>(
+		`select c.table_name, k.column_name
+		 from information_schema.table_constraints c
+		 join information_schema.key_column_usage k on k.constraint_schema = c.constraint_schema and k.constraint_name = c.constraint_name
+		 where c.table_schema = 'public' and c.constraint_type = 'PRIMARY KEY'
+		 order by c.table_name, k.ordinal_position`
+	);
 	const byName = new Map<string, TargetTable>();
 	for (const { table_name, column_name } of columns.rows) {
-		const table = byName.get(table_name) ?? { name: table_name, columns: [], parents: [] };
+		const table = byName.get(table_name) ?? { name: table_name, columns: [], parents: [], key: [] };
 		table.columns.push(column_name);
 		byName.set(table_name, table);
 	}
+	for (const { table_name, column_name } of keys.rows) byName.get(table_name)?.key.push(column_name);
 	for (const { child, parent } of references.rows) {
 		if (child !== parent) byName.get(child)?.parents.push(parent);
 	}
@@ -149,10 +197,18 @@ async function copyInOneTransaction(source: SQLite.Database, client: pg.Client, 
 		for (const table of tables) {
 			const list = table.columns.map(quoted).join(', ');
 			const read = source.prepare(`select ${list} from ${quoted(table.name)}`).raw(true);
+			let line = 0;
 			const lines = function* () {
-				for (const row of read.iterate() as Iterable<unknown[]>) yield `${row.map(copyText).join('\t')}\n`;
+				for (const row of read.iterate() as Iterable<unknown[]>) {
+					line += 1;
+					yield `${row.map((value, i) => copyValue(value, () => rowRefusal(table, row, line, table.columns[i]!, 'is neither text nor a number'))).join('\t')}\n`;
+				}
 			};
-			await pipeline(Readable.from(lines()), client.query(copyFrom(`copy ${quoted(table.name)} (${list}) from stdin`)));
+			try {
+				await pipeline(Readable.from(lines()), client.query(copyFrom(`copy ${quoted(table.name)} (${list}) from stdin`)));
+			} catch (error) {
+				throw error instanceof CopyRefused ? error : refusalAt(source, table, error);
+			}
 			const inSource = (source.prepare(`select count(*) as n from ${quoted(table.name)}`).get() as { n: number }).n;
 			const inTarget = Number((await client.query<{ n: string }>(`select count(*) as n from ${quoted(table.name)}`)).rows[0]!.n);
 			if (inSource !== inTarget) throw new Error(`${table.name}: ${inSource} rows in the source but ${inTarget} in the target; nothing was copied.`);

@@ -12,8 +12,9 @@ import type { Db, DbOrTx } from '../db';
 import type { SignedInUser } from '../identity';
 import { recordAudit } from '../platform/audit';
 import { refuse, refuseProblems, type Outcome } from '../platform/outcome';
-import { cleanLine, cleanParagraphs } from '../../text';
+import { lineText, paragraphsText } from '../../text';
 import { canManage, getAction, visibleFlags, type ActionView } from './practice-actions';
+import { parseId } from '../platform/ids';
 
 export const ACTION_WHAT_MAX = 200;
 export const ACTION_OWNER_MAX = 120;
@@ -30,8 +31,10 @@ const invalid = (problems: FieldProblem[]) => refuseProblems(400, problems);
 type ActionLink = { flagId: number } | { construct: Construct };
 
 function parseLink(value: string): ActionLink | null {
-	const flag = /^flag:([1-9]\d{0,9})$/.exec(value);
-	if (flag) return { flagId: Number(flag[1]) };
+	if (value.startsWith('flag:')) {
+		const flagId = parseId(value.slice('flag:'.length));
+		return flagId === undefined ? null : { flagId };
+	}
 	const construct = /^construct:([a-z_]+)$/.exec(value)?.[1];
 	return construct && (CONSTRUCTS as readonly string[]).includes(construct) ? { construct: construct as Construct } : null;
 }
@@ -58,8 +61,7 @@ function dateField(label: string, earliest: string, latest: string, latestProble
 		.refine((d) => !isIsoDate(d) || d <= latest, latestProblem);
 }
 
-const plainText = (missing: string, max: number, tooLong: string) =>
-	z.string().transform(cleanLine).pipe(z.string().min(1, missing).max(max, tooLong));
+const plainText = (required: string, max: number, tooLong: string) => lineText({ max, tooLong, required });
 
 function actionSchema(today: string) {
 	return z.object({
@@ -78,10 +80,7 @@ function actionSchema(today: string) {
 function doneSchema(today: string) {
 	return z.object({
 		doneOn: dateField('the date it was done', addMonths(today, -MONTHS_BACK), today, 'The date it was done cannot be in the future'),
-		note: z
-			.string()
-			.transform(cleanParagraphs)
-			.pipe(z.string().max(ACTION_NOTE_MAX, `Keep the note to ${ACTION_NOTE_MAX} characters or fewer`))
+		note: paragraphsText({ max: ACTION_NOTE_MAX, tooLong: `Keep the note to ${ACTION_NOTE_MAX} characters or fewer` })
 			.nullish()
 			.transform((note) => note || null)
 	});

@@ -19,7 +19,7 @@ import { refuse, refuseProblems, type Outcome } from '../platform/outcome';
 import type { Db, DbOrTx } from '../db';
 import type { FlagVisibility } from '../db/schema';
 import type { SignedInUser } from '../identity';
-import { cleanParagraphs } from '../../text';
+import { paragraphsText } from '../../text';
 
 
 export const FLAG_VISIBILITIES = ['practice_and_pcn', 'pcn_only'] as const satisfies readonly FlagVisibility[];
@@ -39,10 +39,7 @@ export interface ChecklistAnswerInput {
 const answerSchema = z.object({
 	itemId: z.string(),
 	status: z.enum(CHECKLIST_STATUSES, { error: 'Choose in place, partly or missing' }),
-	note: z
-		.string()
-		.transform(cleanParagraphs)
-		.pipe(z.string().max(CHECKLIST_NOTE_MAX, `Keep the note to ${CHECKLIST_NOTE_MAX} characters or fewer`))
+	note: paragraphsText({ max: CHECKLIST_NOTE_MAX, tooLong: `Keep the note to ${CHECKLIST_NOTE_MAX} characters or fewer` })
 		.nullish()
 		.transform((note) => note || null)
 });

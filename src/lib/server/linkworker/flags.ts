@@ -8,7 +8,6 @@
  *   colleague who shares the gap raises their own;
  * - admins see none: they run the system, not the practices.
  */
-import { z } from 'zod';
 import {
 	FLAG_REASON_MAX,
 	FLAG_STATE_LABELS,
@@ -27,7 +26,7 @@ import { refuse, type Outcome } from '../platform/outcome';
 import type { Db, DbOrTx } from '../db';
 import type { Flag, FlagVisibility } from '../db/schema';
 import type { SignedInUser } from '../identity';
-import { cleanParagraphs } from '../../text';
+import { paragraphsText } from '../../text';
 
 const flagNotFound = () => refuse(404, 'We could not find that flag.');
 
@@ -191,10 +190,7 @@ export async function getFlag(db: DbOrTx, viewer: SignedInUser, flagId: number):
 	return (await toViews(db, viewer, [row]))[0] ?? null;
 }
 
-const reasonSchema = z
-	.string()
-	.transform(cleanParagraphs)
-	.pipe(z.string().max(FLAG_REASON_MAX, `Keep it to ${FLAG_REASON_MAX} characters or fewer`))
+const reasonSchema = paragraphsText({ max: FLAG_REASON_MAX, tooLong: `Keep it to ${FLAG_REASON_MAX} characters or fewer` })
 	.nullish()
 	.transform((text) => text || null);
 
@@ -264,11 +260,7 @@ export async function commentOnFlag(
 ): Promise<Outcome<{ value: null }>> {
 	const row = await flagsWithPcn(db).where('flag.id', '=', flagId).executeTakeFirst();
 	if (!row || !sideOf(actor, row)) return flagNotFound();
-	const parsed = z
-		.string()
-		.transform(cleanParagraphs)
-		.pipe(z.string().min(1, 'Write a comment').max(FLAG_REASON_MAX, `Keep the comment to ${FLAG_REASON_MAX} characters or fewer`))
-		.safeParse(text);
+	const parsed = paragraphsText({ max: FLAG_REASON_MAX, tooLong: `Keep the comment to ${FLAG_REASON_MAX} characters or fewer`, required: 'Write a comment' }).safeParse(text);
 	if (!parsed.success) return refuse(400, parsed.error.issues[0]!.message, 'comment');
 	const stamp = now.toISOString();
 	await db.transaction().execute(async (tx) => {

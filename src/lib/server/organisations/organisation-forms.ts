@@ -4,17 +4,14 @@
  */
 import { z } from 'zod';
 import { ICB_ODS_PATTERN, PCN_ODS_PATTERN, PRACTICE_ODS_PATTERN, normaliseOdsCode } from '../../ods';
-import { cleanLine } from '../../text';
+import { lineText } from '../../text';
 
 
 export type OrganisationKind = 'icb' | 'pcn' | 'practice';
 
 export const ORGANISATION_KIND_NAMES: Record<OrganisationKind, string> = { icb: 'ICB', pcn: 'PCN', practice: 'practice' };
 
-export const organisationNameSchema = z
-	.string()
-	.transform(cleanLine)
-	.pipe(z.string().min(1, 'Enter a name').max(200, 'Keep the name under 200 characters'));
+export const organisationNameSchema = lineText({ max: 200, tooLong: 'Keep the name under 200 characters', required: 'Enter a name' });
 
 const odsCode = (pattern: RegExp, message: string) =>
 	z
@@ -36,22 +33,6 @@ export const newPracticeSchema = z.object({
 });
 /** A practice's PCN changes only through a recorded move (recordPracticeMove), so its history is kept. */
 export const practiceDetailsSchema = z.object({ odsCode: practiceOdsCodeSchema, name });
-
-/** A database id as it arrives in a form field or a URL. */
-export const idTextSchema = (message: string) =>
-	z
-		.string(message)
-		.trim()
-		.regex(/^[1-9]\d{0,14}$/, message)
-		.transform(Number);
-
-/** A choice that may be "none": the empty option of a select. */
-export const optionalIdTextSchema = (message: string) =>
-	z.union([z.literal('').transform(() => null), idTextSchema(message)], { error: message });
-
-export function idFromParam(text: string | undefined): number | undefined {
-	return text && /^[1-9]\d{0,14}$/.test(text) ? Number(text) : undefined;
-}
 
 /** A problem with an organisation's details that the person can put right, about one field. */
 export class OrganisationInputError extends Error {

@@ -7,6 +7,7 @@ import { toCsv } from './csv';
 import type { DbOrTx } from '../db';
 import type { AuditEvent } from '../db/schema';
 import type { SignedInUser } from '../identity';
+import { idTextSchema } from './ids';
 
 export const AUDIT_ACTIONS = {
 	sign_in: 'Signed in',
@@ -190,11 +191,7 @@ export const auditFilterSchema = z
 		to: dateField('To'),
 		before: z.preprocess(
 			blankAsMissing,
-			z
-				.string()
-				.regex(/^[1-9]\d{0,15}$/, 'The page link is not right. Start again from the newest events.')
-				.transform(Number)
-				.optional()
+			idTextSchema('The page link is not right. Start again from the newest events.').optional()
 		)
 	})
 	.refine((f) => !f.from || !f.to || f.from <= f.to, {

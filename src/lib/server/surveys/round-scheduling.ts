@@ -10,7 +10,8 @@ import { refuse, type Outcome } from '../platform/outcome';
 import { isUniqueViolation, type Db, type DbOrTx } from '../db';
 import type { Round } from '../db/schema';
 import type { SignedInUser } from '../identity';
-import { closeDueRounds, createRound } from './rounds';
+import { closeDueRounds, createRound, roundTitleSchema } from './rounds';
+import { idTextSchema } from '../platform/ids';
 
 const YES = z.enum(['yes', 'on']).optional().transform((v) => v !== undefined);
 const HEADCOUNT_MESSAGE = 'Enter the number of staff as a whole number from 1 to 5,000, or leave it empty';
@@ -23,12 +24,6 @@ function formDate(name: string) {
 		.min(1, { error: `Enter the ${name} date`, abort: true })
 		.refine(isIsoDate, { error: `Enter the ${name} date as a real date, for example 2027-03-01`, abort: true });
 }
-
-const titleField = z
-	.string('Give the round a title')
-	.trim()
-	.min(1, 'Give the round a title')
-	.max(120, 'Keep the title under 120 characters');
 
 /** Empty means "not known", stored as null. */
 const headcountField = z.union(
@@ -51,14 +46,11 @@ const headcountField = z.union(
 export function scheduleRoundSchema(today: string) {
 	return z
 		.object({
-			title: titleField,
+			title: roundTitleSchema,
 			opensOn: formDate('opening').refine((d) => d >= today, 'The opening date cannot be in the past'),
 			closesOn: formDate('closing'),
 			staffHeadcount: headcountField,
-			instrumentVersionId: z
-				.string(VERSION_MESSAGE)
-				.regex(/^[1-9]\d{0,14}$/, VERSION_MESSAGE)
-				.transform(Number),
+			instrumentVersionId: idTextSchema(VERSION_MESSAGE),
 			requiresCode: YES,
 			start: z.enum(['draft', 'open'], { error: 'Choose whether to open the round or keep it as a draft' }),
 			/** Ticked after the survey-fatigue warning: schedule it anyway. */
@@ -217,7 +209,7 @@ export async function auditOpened(db: DbOrTx, actor: SignedInUser, round: Round,
 export function updateRoundSchema(today: string) {
 	return z
 		.object({
-			title: titleField,
+			title: roundTitleSchema,
 			opensOn: formDate('opening').optional(),
 			closesOn: formDate('closing').refine(
 				(d) => d >= today,

@@ -10,10 +10,13 @@ import { recordAudit } from '../platform/audit';
 import { atomically, type DbOrTx } from '../db';
 import { preparedQuery } from '../db/prepared';
 import type { Practice, Round } from '../db/schema';
-import { cleanLine } from '../../text';
+import { lineText } from '../../text';
 import { summariseClosedRound } from './round-summaries';
 import { sealRound } from './round-sealing';
 
+
+/** The one title field: the manager's forms and every other way a round is made or changed use it, so none can pass one and fail the other. */
+export const roundTitleSchema = lineText({ max: 120, tooLong: 'Keep the title under 120 characters', required: 'Give the round a title' });
 
 const isoDate = z.string().refine(isIsoDate, { error: 'Enter a date as YYYY-MM-DD' });
 
@@ -21,10 +24,7 @@ export const newRoundSchema = z
 	.object({
 		practiceId: z.int().positive(),
 		instrumentVersionId: z.int().positive(),
-		title: z
-			.string()
-			.transform(cleanLine)
-			.pipe(z.string().min(1, 'Give the round a title').max(120, 'Keep the title under 120 characters')),
+		title: roundTitleSchema,
 		opensOn: isoDate,
 		closesOn: isoDate,
 		staffHeadcount: z.int().min(1, 'Headcount must be at least 1').max(5000).nullable(),

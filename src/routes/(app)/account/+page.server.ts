@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { guard } from '$lib/server/access';
 import { API_TOKEN_ROLES, createApiToken, listApiTokens, revokeApiToken, MAX_ACTIVE_TOKENS, TOKEN_NOT_FOUND } from '$lib/server/api/tokens';
 import { API_RATE_LIMIT } from '$lib/server/api/rate-limit';
-import { idTextSchema } from '$lib/server/organisations/organisation-forms';
+import { idTextSchema } from '$lib/server/platform/ids';
 import { readForm, refusalFailure, type FormValues } from '$lib/server/platform/forms';
 import { refuse } from '$lib/server/platform/outcome';
 import { MAX_PASSWORD_LENGTH } from '$lib/server/accounts/passwords';

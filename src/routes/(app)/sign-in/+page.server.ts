@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { safeNextPath } from '$lib/server/access';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '$lib/server/demo/accounts';
 import { readForm, refusalFailure } from '$lib/server/platform/forms';
+import { lineText } from '$lib/text';
 import { MAX_PASSWORD_LENGTH } from '$lib/server/accounts/passwords';
 import { setSessionCookie } from '$lib/server/accounts/sessions';
 import { setChallengeCookie } from '$lib/server/accounts/second-factor';
@@ -32,7 +33,8 @@ export const load = (async ({ locals, url }) => {
 }) satisfies PageServerLoad;
 
 const signInSchema = z.object({
-	email: z.string().trim().min(1, 'Enter your email address').max(254, 'Enter your email address'),
+	// Typed, not yet checked against any account, and written to the audit log when it fails: free text.
+	email: lineText({ max: 254, tooLong: 'Enter your email address', required: 'Enter your email address' }),
 	password: z.string().min(1, 'Enter your password').max(MAX_PASSWORD_LENGTH, WRONG_DETAILS),
 	next: z.string().max(2000).optional()
 });

@@ -1,8 +1,9 @@
 /** Form fields shared by the invitation and edit forms. */
 import { z } from 'zod';
+import { idTextSchema } from '$lib/server/platform/ids';
 
 /** Checkbox values are organisation ids. */
-export const idList = z.array(z.string().regex(/^[1-9]\d{0,9}$/, 'Choose from the list').transform(Number));
+export const idList = z.array(idTextSchema('Choose from the list'));
 
 /** Checkbox groups arrive as arrays; readForm needs to know which. */
 export const SCOPE_FIELDS = ['pcnIds', 'practiceIds'] as const;

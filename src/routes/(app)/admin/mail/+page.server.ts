@@ -4,7 +4,7 @@ import { formatWhen } from '$lib/dates';
 import { guard } from '$lib/server/access';
 import { MAIL_KINDS, type MailKind } from '$lib/server/mail/kinds';
 import { outboxOverview, retryFailedMail, type OutboxMail } from '$lib/server/mail/outbox';
-import { idTextSchema } from '$lib/server/organisations/organisation-forms';
+import { idTextSchema } from '$lib/server/platform/ids';
 import { readForm, refusalFailure } from '$lib/server/platform/forms';
 import type { Actions, PageServerLoad } from './$types';
 

@@ -6,13 +6,11 @@ import { addIcb, addPcn, addPractice } from '$lib/server/organisations/organisat
 import { getIcb, getPcn, getPractice, listOrganisationTree } from '$lib/server/organisations/organisations';
 import {
 	icbOdsCodeSchema,
-	idFromParam,
-	idTextSchema,
-	optionalIdTextSchema,
 	organisationNameSchema,
 	pcnOdsCodeSchema,
 	practiceOdsCodeSchema
 } from '$lib/server/organisations/organisation-forms';
+import { idFromParam, idTextSchema, optionalIdTextSchema } from '$lib/server/platform/ids';
 import type { Actions, PageServerLoad } from './$types';
 
 type Added = { kind: 'icb' | 'pcn' | 'practice'; href: string; label: string };

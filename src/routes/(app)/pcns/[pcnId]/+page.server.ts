@@ -3,7 +3,7 @@ import { isIsoDate, ukDate } from '$lib/dates';
 import { guard, RESULT_READERS } from '$lib/server/access';
 import { recordAudit } from '$lib/server/platform/audit';
 import { sortPractices } from '$lib/npt/pcn';
-import { idFromParam } from '$lib/server/organisations/organisation-forms';
+import { idFromParam } from '$lib/server/platform/ids';
 import { readPeriodQuery, viewPcnDashboard } from '$lib/server/results/pcn-dashboard';
 import type { PageServerLoad } from './$types';
 

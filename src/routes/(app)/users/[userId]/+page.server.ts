@@ -20,13 +20,13 @@ import type { Outcome } from '$lib/server/platform/outcome';
 import { formatWhen } from '$lib/dates';
 import { needsSecondStep, resetSecondFactor } from '$lib/server/accounts/second-factor';
 import { setSingleSignOnRequired, unlinkSingleSignOn } from '$lib/server/accounts/sign-in-methods';
+import { idFromParam } from '$lib/server/platform/ids';
 
 const MANAGERS = ['admin', 'pcn_lead'] as const;
 
 /** A malformed id is as unknown as a missing one; so is someone the viewer may not see. */
 function userIdOf({ params: { userId } }: { params: { userId: string } }): number {
-	if (!/^[1-9]\d{0,9}$/.test(userId)) error(404, NOT_FOUND);
-	return Number(userId);
+	return idFromParam(userId) ?? error(404, NOT_FOUND);
 }
 
 const DONE: Record<string, (name: string) => string> = {

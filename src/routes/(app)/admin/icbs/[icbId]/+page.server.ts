@@ -4,7 +4,8 @@ import { guard } from '$lib/server/access';
 import { readForm, refusalFailure } from '$lib/server/platform/forms';
 import { changeIcb } from '$lib/server/organisations/organisation-admin';
 import { getIcb, listPcns } from '$lib/server/organisations/organisations';
-import { icbOdsCodeSchema, idFromParam, organisationNameSchema } from '$lib/server/organisations/organisation-forms';
+import { icbOdsCodeSchema, organisationNameSchema } from '$lib/server/organisations/organisation-forms';
+import { idFromParam } from '$lib/server/platform/ids';
 import type { Actions, PageServerLoad } from './$types';
 
 async function icbOf(event: { locals: App.Locals; params: { icbId: string } }) {

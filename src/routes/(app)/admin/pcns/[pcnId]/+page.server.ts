@@ -5,11 +5,10 @@ import { readForm, refusalFailure } from '$lib/server/platform/forms';
 import { changePcn } from '$lib/server/organisations/organisation-admin';
 import { getPcn, listIcbs, listPractices } from '$lib/server/organisations/organisations';
 import {
-	idFromParam,
-	idTextSchema,
 	organisationNameSchema,
 	pcnOdsCodeSchema
 } from '$lib/server/organisations/organisation-forms';
+import { idFromParam, idTextSchema } from '$lib/server/platform/ids';
 import type { Actions, PageServerLoad } from './$types';
 
 async function pcnOf(event: { locals: App.Locals; params: { pcnId: string } }) {

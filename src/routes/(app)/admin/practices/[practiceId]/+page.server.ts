@@ -7,11 +7,10 @@ import { changePractice, movePractice } from '$lib/server/organisations/organisa
 import { effectiveDateSchema, listPracticeMoves } from '$lib/server/organisations/practice-moves';
 import { getPractice, listPcns } from '$lib/server/organisations/organisations';
 import {
-	idFromParam,
-	idTextSchema,
 	organisationNameSchema,
 	practiceOdsCodeSchema
 } from '$lib/server/organisations/organisation-forms';
+import { idFromParam, idTextSchema } from '$lib/server/platform/ids';
 import type { Actions, PageServerLoad } from './$types';
 
 async function practiceOf(event: { locals: App.Locals; params: { practiceId: string } }) {

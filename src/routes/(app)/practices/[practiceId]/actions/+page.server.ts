@@ -8,7 +8,7 @@ import { listFlagsForPractice } from '$lib/server/linkworker/flags';
 import { readForm, refusalFailure, type FormValues } from '$lib/server/platform/forms';
 import type { Outcome } from '$lib/server/platform/outcome';
 import { getPractice } from '$lib/server/organisations/organisations';
-import { idTextSchema } from '$lib/server/organisations/organisation-forms';
+import { idTextSchema } from '$lib/server/platform/ids';
 import { getAction, listActionsForPractice } from '$lib/server/linkworker/practice-actions';
 import { deleteAction, markActionDone, recordAction, reopenAction, updateAction } from '$lib/server/linkworker/action-changes';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';

@@ -5,7 +5,7 @@ import { guardPractice, RESULT_READERS, ROUND_MANAGERS } from '$lib/server/acces
 import { changeFlagState, commentOnFlag, countGapsAcrossPcn, getFlag, listFlagsForPractice } from '$lib/server/linkworker/flags';
 import { readForm, refusalFailure } from '$lib/server/platform/forms';
 import { getPractice } from '$lib/server/organisations/organisations';
-import { idTextSchema } from '$lib/server/organisations/organisation-forms';
+import { idTextSchema } from '$lib/server/platform/ids';
 import { listActionsForPractice, type ActionView } from '$lib/server/linkworker/practice-actions';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 

@@ -4,7 +4,7 @@ import { guard } from '$lib/server/access';
 import { getApiPcnHeatmap, getApiPcnRounds } from '$lib/server/api/data';
 import { recordAudit } from '$lib/server/platform/audit';
 import { csvDownload } from '$lib/server/platform/csv';
-import { idFromParam } from '$lib/server/organisations/organisation-forms';
+import { idFromParam } from '$lib/server/platform/ids';
 import { readPeriodQuery } from '$lib/server/results/pcn-dashboard';
 import { pcnExportKindOf, writeHeatmapCsv, writePcnRoundsCsv } from '$lib/server/results/pcn-exports';
 import type { RequestHandler } from './$types';
