@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AgreementPoint } from '../../src/lib/npt/answers';
 import { DEFAULT_STAFF_INSTRUMENT } from '../../src/lib/npt/builtin';
 import type { SurveySubmission } from '../../src/lib/npt/submission';
+import type { PerceptionGapView } from '../../src/lib/views/perception-gap';
 import {
 	getAssessment,
 	getAssessmentsForPractice,
@@ -169,6 +170,46 @@ describe('perception gap', () => {
 		expect(gap.sentences[0]!.text).toBe(
 			'Staff rate coherence 8.5, the link worker 0.0: staff may think the role is understood better than it is.'
 		);
+	});
+
+	it('carries no staff mean for a statement fewer than the minimum scored, not even in the page data (issue 24)', async () => {
+		// Five staff; one says every reflexive-monitoring statement is not relevant to their role, so
+		// four scored each (7.5, 7.5, 7.5, 10: a mean of 8.125 from four people). The construct is
+		// withheld, and so are each statement's shares and staff means; the other statements rest on five.
+		const round = await createRound(t.db, {
+			practiceId: f.practice.id,
+			instrumentVersionId: f.versionId,
+			title: 'November round',
+			opensOn: '2026-11-01',
+			closesOn: '2026-11-20',
+			staffHeadcount: 10,
+			status: 'closed'
+		});
+		const ids = await itemIdsOf(t.db, f.versionId);
+		const monitoring = ITEMS.filter((i) => i.construct === 'reflexive_monitoring').map((i) => i.id);
+		for (const p of [4, 4, 4, 5] as const) await storeResponse(t.db, round.id, ids, staff(p), '2026-11-10');
+		const notRelevant = staff(5);
+		for (const id of monitoring) notRelevant.agreement = { ...notRelevant.agreement, [id]: 'not_relevant_role' };
+		await storeResponse(t.db, round.id, ids, notRelevant, '2026-11-10');
+		await saveAssessment(t.db, linkWorker, round.id, Object.entries(directional(1)));
+
+		const manager = await createSignedInUser(t.db, 'practice_manager', { practiceIds: [f.practice.id] });
+		const data = (await loadDashboard(
+			fakeEvent({ db: t.db, user: manager, path: `/practices/${f.practice.id}`, params: { practiceId: String(f.practice.id) } }) as never
+		)) as unknown as { perceptionGap: PerceptionGapView; latest: { results: { shown: true; items: { itemId: string; result: unknown }[] } } };
+		const view = data.perceptionGap;
+		expect(view.round.id).toBe(round.id);
+		for (const id of monitoring) expect(view.staff.items[id]).toBeNull();
+		expect(view.staff.items.CO1).toBe(8.5);
+		const { gap } = view.assessments[0]!;
+		expect(gap.items.filter((i) => i.construct === 'reflexive_monitoring')).toEqual([]);
+		expect(gap.items.find((i) => i.itemId === 'CO1')!.gap).toBeCloseTo(-8.5, 10);
+		expect(data.latest.results.items.find((i) => i.itemId === monitoring[0])!.result).toEqual({
+			shown: false,
+			notRelevant: { not_relevant_role: 1, not_relevant_stage: 0, not_relevant_practice: 0 },
+			notRelevantTotal: 1
+		});
+		expect(JSON.stringify(data)).not.toContain('8.125');
 	});
 
 	it('gives no gap while the staff round is below the minimum', async () => {

@@ -96,6 +96,13 @@ function records(csv: string): Record<string, string>[] {
 	return rows.map((row) => Object.fromEntries(header!.map((name, i) => [name, row[i]!])));
 }
 
+/** The raw answers: the codebook row under the header, then one row per respondent. */
+function answerRecords(csv: string): { codebook: Record<string, string>; rows: Record<string, string>[] } {
+	const [codebook, ...rows] = records(csv);
+	expect(codebook!.respondent).toMatch(/^Read me: this row describes each column and is not a respondent\./);
+	return { codebook: codebook!, rows };
+}
+
 /** Deterministic pseudo-random numbers (mulberry32), so shuffled exports can be pinned. */
 function seeded(seed: number): () => number {
 	let a = seed >>> 0;
@@ -294,28 +301,26 @@ describe('round exports', () => {
 			expect(byItem.get('CA6')).toMatchObject({ answered: '12', scored: '11', n_not_relevant_stage: '1', pct_agree_or_strongly_agree: '54.5' });
 			// RM5 was answered by three people only.
 			const rm5 = byItem.get('RM5')!;
-			expect(rm5.note).toBe('Not enough responses: fewer than 5 people answered this statement.');
-			expect(Object.keys(rm5).filter((k) => k.startsWith('n_') || k.startsWith('pct_') || k === 'answered' || k === 'scored').map((k) => rm5[k])).toEqual(
-				Array(18).fill('')
-			);
+			expect(rm5.note).toBe('Not enough responses: fewer than 5 people gave this statement a scored answer, so only its “not relevant” answers are counted.');
+			const figures = Object.keys(rm5).filter((k) => k.startsWith('n_') || k.startsWith('pct_') || k === 'answered' || k === 'scored');
+			expect(figures.filter((k) => !k.startsWith('n_not_relevant')).map((k) => rm5[k])).toEqual(Array(15).fill(''));
+			expect([rm5.n_not_relevant_role, rm5.n_not_relevant_stage, rm5.n_not_relevant_practice]).toEqual(['0', '0', '0']);
 		});
 
-		it('exports raw answers with nothing that could re-identify anyone', async () => {
+		it('exports raw answers with nothing that could re-identify anyone, and no statement while RM5 is withheld', async () => {
 			const { csv } = await build('answers', seeded(1));
 			expect(parseCsv(csv.slice(1))[0]).toEqual(['respondent', ...ITEM_IDS, 'G1', 'G2', 'G3']);
-			const rows = records(csv);
+			const { codebook, rows } = answerRecords(csv);
 			expect(rows.map((r) => r.respondent)).toEqual(Array.from({ length: 12 }, (_, i) => String(i + 1)));
 
+			// RM5 was scored by three: its answers, and with them every statement's, stay out (the
+			// reflexive-monitoring score on the page minus the other four statements would give RM5).
+			expect(codebook.RM5).toBe('Withheld: fewer than 5 people gave this statement a scored answer, so the page does not show its answers.');
+			expect(codebook.CO1).toMatch(/^Withheld: the page does not show RM5 \(too few scored answers\)\. /);
+			for (const row of rows) for (const id of ITEM_IDS) expect(row[id]).toBe('');
 			const first = rows.find((r) => r.G1 === '0')!;
-			const { respondent: _number, ...answers } = first;
-			expect(answers).toEqual({
-				...Object.fromEntries(DEFAULT_STAFF_INSTRUMENT.items.map((i) => [i.id, i.reversed ? '2' : '4'])),
-				G1: '0',
-				G2: '5',
-				G3: '7'
-			});
-			const wellbeing = rows.find((r) => r.G1 === '')!;
-			expect([wellbeing.CO1, wellbeing.CA6, wellbeing.RM5]).toEqual(['3', 'not_relevant_stage', '']);
+			expect([first.G2, first.G3]).toEqual(['5', '7']);
+			expect(codebook.G1).toBe('“How familiar does working alongside the link worker feel to you now?” 0 (Still feels new) to 10 (Feels completely familiar).');
 
 			const ids = (await t.db.selectFrom('response').select('id').execute()).map((r) => r.id);
 			expect(ids).toHaveLength(12);
@@ -339,7 +344,7 @@ describe('round exports', () => {
 
 			const firstRows = new Set<string>();
 			for (let seed = 1; seed <= 40; seed++) {
-				const order = records((await build('answers', seeded(seed))).csv).map((r) => r.G1);
+				const order = answerRecords((await build('answers', seeded(seed))).csv).rows.map((r) => r.G1);
 				expect(order).not.toEqual(storageOrder);
 				expect([...order].sort()).toEqual([...storageOrder].sort());
 				firstRows.add(order[0]!);
@@ -357,6 +362,69 @@ describe('round exports', () => {
 		it('writes quoted, formula-safe text: the round title reaches the file defused', async () => {
 			const { csv } = await build('scores');
 			expect(csv.split('\r\n')[1]).toContain(`A10001,Test Surgery,"'=Spring, ""pilot"" round",`);
+		});
+	});
+
+	describe('a round where the page shows every figure', () => {
+		beforeEach(async () => {
+			// The twelve, with everyone answering RM5 as they answered the rest.
+			await answerAndClose(fixture.round.id, twelveRespondents().map((s) => ({ ...s, agreement: { RM5: s.agreement.CO1!, ...s.agreement } })));
+		});
+
+		it('exports every answer as given, reverse-worded ones not reversed, "not relevant" by its code', async () => {
+			const { codebook, rows } = answerRecords((await build('answers', seeded(1))).csv);
+			const first = rows.find((r) => r.G1 === '0')!;
+			const { respondent: _number, ...answers } = first;
+			expect(answers).toEqual({
+				...Object.fromEntries(DEFAULT_STAFF_INSTRUMENT.items.map((i) => [i.id, i.reversed ? '2' : '4'])),
+				G1: '0',
+				G2: '5',
+				G3: '7'
+			});
+			const wellbeing = rows.find((r) => r.G1 === '')!;
+			expect([wellbeing.CO1, wellbeing.CA6, wellbeing.RM5]).toEqual(['3', 'not_relevant_stage', '3']);
+			const co5 = DEFAULT_STAFF_INSTRUMENT.items.find((i) => i.id === 'CO5')!;
+			expect(codebook.CO5).toBe(`“${co5.text}” 1–5 as answered (5 = strongly agree), or a “not relevant” code. Worded the other way round: scored as 6 − answer.`);
+			expect(Object.values(codebook).some((text) => text.startsWith('Withheld'))).toBe(false);
+		});
+	});
+
+	describe('a round of six where two scored coherence (issue 24)', () => {
+		beforeEach(async () => {
+			// Two answer every statement with 1 (coherence 0.0); four skip CO1–CO5 and answer the rest with 4.
+			const skipCoherence = Object.fromEntries(['CO1', 'CO2', 'CO3', 'CO4', 'CO5'].map((id) => [id, null]));
+			await answerAndClose(fixture.round.id, [
+				respondent(1, null, 1),
+				respondent(1, null, 2),
+				...[3, 4, 5, 6].map((g1) => respondent(4, null, g1, skipCoherence))
+			]);
+		});
+
+		it('withholds coherence in scores.csv and items.csv, as the page does', async () => {
+			const scores = records((await build('scores')).csv).filter((r) => r.group === 'All respondents');
+			expect(scores.find((r) => r.figure === 'coherence')).toMatchObject({ n: '', mean: '', note: 'Not enough responses: fewer than 5 people have this score.' });
+			expect(scores.find((r) => r.figure === 'overall')).toMatchObject({ n: '6' });
+			const co1 = records((await build('items')).csv).find((r) => r.item === 'CO1')!;
+			expect([co1.scored, co1.pct_agree_or_strongly_agree, co1.n_not_relevant_role]).toEqual(['', '', '0']);
+		});
+
+		it('carries no coherence answer in answers.csv, nor any other statement the overall score would turn into coherence', async () => {
+			const { codebook, rows } = answerRecords((await build('answers', seeded(3))).csv);
+			expect(rows).toHaveLength(6);
+			for (const row of rows) {
+				for (const id of ['CO1', 'CO2', 'CO3', 'CO4', 'CO5']) expect(row[id]).toBe('');
+				// The overall on the page (6 people) and everyone's other three construct scores would
+				// give the two coherence scores: so no statement goes out.
+				for (const id of ITEM_IDS) expect(row[id]).toBe('');
+			}
+			expect(codebook.CO1).toBe('Withheld: fewer than 5 people gave this statement a scored answer, so the page does not show its answers.');
+			expect(codebook.CP1).toBe(
+				'Withheld: the page does not show CO1, CO2, CO3, CO4 and CO5 (too few scored answers) and the coherence score. Construct and overall scores ' +
+					'combine a person’s answers to several statements, so the scores the page shows beside any of these answers would give what it withholds away: ' +
+					'no statement’s answers are included.'
+			);
+			// The general ratings were given by all six: they go out as given.
+			expect(rows.map((r) => r.G1).sort()).toEqual(['1', '2', '3', '4', '5', '6']);
 		});
 	});
 

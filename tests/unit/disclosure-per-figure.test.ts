@@ -259,8 +259,8 @@ describe('no withheld figure can be recovered from the shown ones (random rounds
 			const groups = miniInstrument.roleGroups.map(({ id }) => {
 				if (!old.has(id)) return { roleGroup: id, scores: null };
 				const scores = scoreGroup(miniInstrument, people.filter((p) => p.roleGroup === id));
-				const constructs = Object.fromEntries(CONSTRUCTS.map((c) => [c, disclose(scores.constructs[c].n, scores.constructs[c], rules)]));
-				return { roleGroup: id, scores: { overall: disclose(scores.overall.n, scores.overall, rules), constructs } as DisclosedScores };
+				const constructs = Object.fromEntries(CONSTRUCTS.map((c) => [c, disclose({ score: scores.constructs[c] }, scores.constructs[c], rules)]));
+				return { roleGroup: id, scores: { overall: disclose({ score: scores.overall }, scores.overall, rules), constructs } as DisclosedScores };
 			});
 			if (recoverable(figuresOf(people, results.scores, groups), roundRowsOf(people, results.scores)).length > 0) leaking += 1;
 		}

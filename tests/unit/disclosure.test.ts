@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
 	canShow,
 	disclosableRoleGroups,
+	peopleBehind,
 	respondentsNeeded,
 	shuffle
 } from '../../src/lib/npt/disclosure';
@@ -10,13 +11,29 @@ const rules = { minResponses: 5 };
 
 describe('suppression below MIN_RESPONSES (SCORING.md §6)', () => {
 	it('shows a group of exactly the minimum and withholds one fewer', () => {
-		expect(canShow(5, rules)).toBe(true);
-		expect(canShow(4, rules)).toBe(false);
+		expect(canShow({ respondents: 5 }, rules)).toBe(true);
+		expect(canShow({ respondents: 4 }, rules)).toBe(false);
 	});
 	it('says how many more responses are needed', () => {
-		expect(respondentsNeeded(0, rules)).toBe(5);
-		expect(respondentsNeeded(3, rules)).toBe(2);
-		expect(respondentsNeeded(9, rules)).toBe(0);
+		expect(respondentsNeeded({ respondents: 0 }, rules)).toBe(5);
+		expect(respondentsNeeded({ respondents: 3 }, rules)).toBe(2);
+		expect(respondentsNeeded({ respondents: 9 }, rules)).toBe(0);
+	});
+});
+
+describe('the people behind a figure (SCORING.md §6)', () => {
+	it('counts a score by the people who have it', () => {
+		expect(peopleBehind({ score: { n: 4 } })).toBe(4);
+		expect(canShow({ score: { n: 4 } }, rules)).toBe(false);
+		expect(canShow({ score: { n: 5 } }, rules)).toBe(true);
+	});
+	it('counts a statement by those who scored it, so "not relevant" and skipped answers never make up the number', () => {
+		// 4 scored answers (1, 3, 5, 5); however many said "not relevant", the figure rests on 4.
+		const scored = { 1: 1, 2: 0, 3: 1, 4: 0, 5: 2 } as const;
+		expect(peopleBehind({ scored })).toBe(4);
+		expect(canShow({ scored }, rules)).toBe(false);
+		expect(respondentsNeeded({ scored }, rules)).toBe(1);
+		expect(canShow({ scored: { ...scored, 4: 1 } }, rules)).toBe(true);
 	});
 });
 

@@ -6,9 +6,15 @@ import {
 	perceptionGap,
 	scoreGap,
 	staffItemScore,
+	staffSideOf,
 	type SideScores
 } from '../../src/lib/npt/perception-gap';
+import { discloseStatement, summariseRound } from '../../src/lib/npt/round-results';
+import { itemResultFromCounts, type Respondent } from '../../src/lib/npt/scoring';
 import { miniInstrument } from '../fixtures/instruments';
+
+const rules = { minResponses: 5 };
+const NO_NOT_RELEVANT = { not_relevant_role: 0, not_relevant_stage: 0, not_relevant_practice: 0 };
 
 describe('scoreGap', () => {
 	it('is link worker minus staff, large from two points either way', () => {
@@ -44,12 +50,46 @@ describe('linkWorkerScores', () => {
 });
 
 describe('staffItemScore', () => {
+	const item = miniInstrument.items.find((i) => i.id === 'A1')!;
+	const statement = (counts: Record<1 | 2 | 3 | 4 | 5, number>, notRelevant = NO_NOT_RELEVANT) =>
+		discloseStatement(itemResultFromCounts(item, counts, notRelevant, 0.95), rules);
+
 	it('averages the answers on the 0–10 scale, reversed when the item is', () => {
-		// Two 5s (10 each), one 3 (5), one 1 (0): 25 / 4. Reversed: 0, 0, 5, 10 → 15 / 4.
-		const counts = { 1: 1, 2: 0, 3: 1, 4: 0, 5: 2 } as const;
-		expect(staffItemScore(counts, false)).toBe(25 / 4);
-		expect(staffItemScore(counts, true)).toBe(15 / 4);
-		expect(staffItemScore({ 1: 0, 2: 0, 3: 0, 4: 0, 5: 0 }, false)).toBeNull();
+		// Three 5s (10 each), one 3 (5), one 1 (0): 35 / 5 = 7. Reversed: 0, 0, 0, 5, 10 → 15 / 5 = 3.
+		const shown = statement({ 1: 1, 2: 0, 3: 1, 4: 0, 5: 3 });
+		expect(staffItemScore(shown, false)).toBe(7);
+		expect(staffItemScore(shown, true)).toBe(3);
+	});
+
+	it('has no mean for a statement scored by fewer than the minimum, however many said "not relevant"', () => {
+		// Four scored answers and three "not relevant": seven answered, but the mean would rest on four.
+		const fourScored = statement({ 1: 1, 2: 0, 3: 1, 4: 0, 5: 2 }, { not_relevant_role: 2, not_relevant_stage: 1, not_relevant_practice: 0 });
+		expect(fourScored).toEqual({ shown: false, notRelevant: { not_relevant_role: 2, not_relevant_stage: 1, not_relevant_practice: 0 }, notRelevantTotal: 3 });
+		expect(staffItemScore(fourScored, false)).toBeNull();
+	});
+});
+
+describe('staffSideOf', () => {
+	// Seven staff: A1 scored by all seven; A3 scored by four (5, 4, 4, 2) while three say it is not relevant.
+	const a3: Respondent['agreement'][string][] = [5, 4, 4, 2, 'not_relevant_role', 'not_relevant_role', 'not_relevant_stage'];
+	const respondents: Respondent[] = a3.map((answer) => ({
+		roleGroup: null,
+		agreement: { C1: 4, C2: 4, P1: 4, P2: 4, A1: 4, A2: 4, A3: answer, R1: 4, R2: 2 },
+		general: {}
+	}));
+	const results = summariseRound({ instrument: miniInstrument, respondents, comments: [], staffHeadcount: null }, rules, () => 0);
+	const staff = staffSideOf(miniInstrument, results);
+
+	it('carries no staff mean for a statement fewer than the minimum scored, so the page data cannot hold it', () => {
+		// The four scored answers would give (10 + 7.5 + 7.5 + 2.5) / 4 = 6.875 from four people.
+		expect(staff.items.A3).toBeNull();
+		expect(JSON.stringify(staff)).not.toContain('6.875');
+		expect(staff.items.A1).toBe(7.5);
+	});
+
+	it('gives no gap for it, even when the link worker answered it', () => {
+		const gap = perceptionGap(miniInstrument, staff, linkWorkerScores(miniInstrument, { A1: 5, A3: 5 }));
+		expect(gap.items.map((i) => [i.itemId, i.staff, i.linkWorker])).toEqual([['A1', 7.5, 10]]);
 	});
 });
 

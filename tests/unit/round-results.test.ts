@@ -54,11 +54,36 @@ describe('a practice round at MIN_RESPONSES', () => {
 	it('withholds an item or general item answered by fewer than the minimum', () => {
 		if (!results.shown) throw new Error('expected results to be shown');
 		const a3 = results.items.find((i) => i.itemId === 'A3')!;
-		expect(a3.result).toEqual({ shown: false });
+		expect(a3.result).toEqual({ shown: false, notRelevant: { not_relevant_role: 0, not_relevant_stage: 0, not_relevant_practice: 0 }, notRelevantTotal: 0 });
 		const g2 = results.general.find((g) => g.itemId === 'G2')!;
 		expect(g2.result).toEqual({ shown: false });
 		const g1 = results.general.find((g) => g.itemId === 'G1')!;
 		expect(g1.result.shown && g1.result.score.mean).toBe(7);
+	});
+});
+
+describe('statement distributions count the people who scored the statement (SCORING.md §3, §6)', () => {
+	// Seven staff answer A3: four score it (5, 4, 4, 2), three say it is not relevant (two to their
+	// role, one at this stage). A1 is scored 4 by all seven.
+	const a3: Respondent['agreement'][string][] = [5, 4, 4, 2, 'not_relevant_role', 'not_relevant_role', 'not_relevant_stage'];
+	const respondents: Respondent[] = a3.map((answer) => ({
+		roleGroup: null,
+		agreement: { C1: 4, C2: 4, P1: 4, P2: 4, A1: 4, A2: 4, A3: answer, R1: 4, R2: 2 },
+		general: {}
+	}));
+	const results = summariseRound({ instrument: miniInstrument, respondents, comments: [], staffHeadcount: null }, rules, noShuffle);
+
+	it('withholds the shares, "% agree" and interval of a statement seven answered but only four scored', () => {
+		if (!results.shown) throw new Error('expected results to be shown');
+		const result = results.items.find((i) => i.itemId === 'A3')!.result;
+		// Three of four agree (75%) would be a share of four people: none of it may be there.
+		expect(result).toEqual({ shown: false, notRelevant: { not_relevant_role: 2, not_relevant_stage: 1, not_relevant_practice: 0 }, notRelevantTotal: 3 });
+	});
+
+	it('still shows a statement scored by exactly the minimum', () => {
+		if (!results.shown) throw new Error('expected results to be shown');
+		const a1 = results.items.find((i) => i.itemId === 'A1')!.result;
+		expect(a1.shown && [a1.scored, a1.shares]).toEqual([7, { agree: 1, neutral: 0, disagree: 0 }]);
 	});
 });
 

@@ -1,7 +1,10 @@
 /**
- * Disclosure control (SCORING.md §6): nothing about a staff group is shown when fewer than
- * `minResponses` people are in it, and no group can be worked out by subtraction.
+ * Disclosure control (SCORING.md §6): no figure is shown when fewer than `minResponses` people
+ * are behind it, counting only the people it is computed from, and no group can be worked out
+ * by subtraction. Every output (pages, CSV, API, mail) decides through canShow or disclose.
  */
+
+import { AGREEMENT_POINTS, type AgreementPoint } from './answers';
 
 export interface DisclosureRules {
 	/** MIN_RESPONSES from server configuration. */
@@ -12,17 +15,45 @@ export type Withheld = { shown: false };
 export type Shown<T> = T & { shown: true };
 export type Disclosed<T> = Shown<T> | Withheld;
 
-export function canShow(respondents: number, rules: DisclosureRules): boolean {
-	return respondents >= rules.minResponses;
+/**
+ * A figure, described by what it is computed from, so that one rule counts the people behind
+ * it (SCORING.md §6). Callers say which kind of figure they hold, never a bare number.
+ */
+export type Figure =
+	/** Anything about a set of respondents as a whole: a round's results, its comments, how many answered. */
+	| { respondents: number }
+	/** A group score (overall, a construct, a general rating's mean): the people who have that score. */
+	| { score: { readonly n: number } }
+	/**
+	 * A statement's distribution, its "% agree" and its staff mean in a perception gap: the people
+	 * who *scored* it, from its answers by point, so "not relevant" and skipped answers cannot count.
+	 */
+	| { scored: Readonly<Record<AgreementPoint, number>> };
+
+/** How many people a figure is computed from. */
+export function peopleBehind(figure: Figure): number {
+	if ('respondents' in figure) return figure.respondents;
+	if ('score' in figure) return figure.score.n;
+	return AGREEMENT_POINTS.reduce((sum, point) => sum + figure.scored[point], 0);
 }
 
-/** How many more responses a group needs before anything about it can be shown. */
-export function respondentsNeeded(respondents: number, rules: DisclosureRules): number {
-	return Math.max(0, rules.minResponses - respondents);
+function enough(people: number, rules: DisclosureRules): boolean {
+	return people >= rules.minResponses;
 }
 
-export function disclose<T extends object>(n: number, value: T, rules: DisclosureRules): Disclosed<T> {
-	return canShow(n, rules) ? { ...value, shown: true } : { shown: false };
+/** Whether a figure may be shown: the one rule every output asks (SCORING.md §6). */
+export function canShow(figure: Figure, rules: DisclosureRules): boolean {
+	return enough(peopleBehind(figure), rules);
+}
+
+/** How many more people a figure needs before it can be shown. */
+export function respondentsNeeded(figure: Figure, rules: DisclosureRules): number {
+	return Math.max(0, rules.minResponses - peopleBehind(figure));
+}
+
+/** The value when its figure may be shown; otherwise only the word that it is withheld. */
+export function disclose<T extends object>(figure: Figure, value: T, rules: DisclosureRules): Disclosed<T> {
+	return canShow(figure, rules) ? { ...value, shown: true } : { shown: false };
 }
 
 /**
@@ -39,12 +70,12 @@ export function disclosableRoleGroups(
 ): Set<string> {
 	const shown = new Set<string>();
 	for (const [group, n] of groupSizes) {
-		if (canShow(n, rules) && canShow(totalRespondents - n, rules)) shown.add(group);
+		if (enough(n, rules) && enough(totalRespondents - n, rules)) shown.add(group);
 	}
 	const sizeOf = (group: string) => groupSizes.get(group) ?? 0;
 	for (;;) {
 		const hidden = totalRespondents - [...shown].reduce((sum, g) => sum + sizeOf(g), 0);
-		if (hidden === 0 || canShow(hidden, rules) || shown.size === 0) break;
+		if (hidden === 0 || enough(hidden, rules) || shown.size === 0) break;
 		const smallest = [...shown].sort((a, b) => sizeOf(a) - sizeOf(b) || a.localeCompare(b))[0]!;
 		shown.delete(smallest);
 	}
@@ -69,7 +100,7 @@ export function disclosableRoleGroupsPerFigure<F extends string>(
 	totals: { respondents: number; figures: Readonly<Record<F, number>> },
 	rules: DisclosureRules
 ): Set<string> {
-	const noneOrEnough = (n: number) => n === 0 || canShow(n, rules);
+	const noneOrEnough = (n: number) => n === 0 || enough(n, rules);
 	const figures = Object.keys(totals.figures) as F[];
 	let shown = disclosableRoleGroups(new Map([...groups].map(([g, v]) => [g, v.respondents])), totals.respondents, rules);
 	for (;;) {

@@ -75,7 +75,8 @@ export function practiceResultFrom(
 	rules: DisclosureRules
 ): PracticeResult {
 	const count = summary.everyone.respondents;
-	if (!canShow(count, rules)) return { state: 'withheld', respondentsNeeded: respondentsNeeded(count, rules) };
+	const round = { respondents: count };
+	if (!canShow(round, rules)) return { state: 'withheld', respondentsNeeded: respondentsNeeded(round, rules) };
 	const disclosed = discloseGroupScores(summary.everyone, instrument.scoring.confidenceLevel, rules);
 	const placement = placementOf(disclosed, instrument.bands);
 	const scores = {} as Record<ScoreKey, PcnScore | null>;

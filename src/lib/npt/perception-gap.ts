@@ -4,9 +4,10 @@
  * gap at all, never a gap against zero. Pure: callers bring the staff figures that the
  * disclosure rules already let through.
  */
-import { isAgreementPoint, scoreAnswer, type AgreementAnswer, type AgreementPoint } from './answers';
-import { CONSTRUCTS, CONSTRUCT_NAMES, type Construct } from './constructs';
+import { AGREEMENT_POINTS, isAgreementPoint, scoreAnswer, type AgreementAnswer } from './answers';
+import { constructMeans, CONSTRUCTS, CONSTRUCT_NAMES, type Construct } from './constructs';
 import type { Instrument } from './instrument';
+import type { RoundResults, StatementResult } from './round-results';
 import { scoreRespondent } from './scoring';
 import { formatScore } from '../format';
 
@@ -70,17 +71,35 @@ export function linkWorkerScores(
 }
 
 /**
- * The staff mean of one item on the 0–10 scale, from its answer counts (as worded), for the
- * item-level gap only: staff item results are otherwise shown as distributions (§3).
+ * The staff mean of one statement on the 0–10 scale, from its answer counts (as worded), for the
+ * statement-level gap only: staff results are otherwise shown as distributions (§3). It rests on
+ * the same people as the statement's distribution, those who scored it, so it exists only where
+ * that distribution is shown (§6).
  */
-export function staffItemScore(counts: Readonly<Record<AgreementPoint, number>>, reversed: boolean): number | null {
+export function staffItemScore(result: StatementResult, reversed: boolean): number | null {
+	if (!result.shown) return null;
+	const { counts } = result;
 	let total = 0;
 	let n = 0;
-	for (const point of [1, 2, 3, 4, 5] as const) {
+	for (const point of AGREEMENT_POINTS) {
 		total += scoreAnswer(point, reversed) * counts[point];
 		n += counts[point];
 	}
 	return n === 0 ? null : total / n;
+}
+
+/**
+ * The staff side of the gap: only what the disclosure rules already show, so a withheld
+ * construct or statement has no staff figure at all, not even in the page's data.
+ */
+export function staffSideOf(instrument: Pick<Instrument, 'items'>, results: RoundResults): SideScores {
+	const constructs = constructMeans(results.shown ? results.scores.constructs : undefined);
+	const items: Record<string, number | null> = {};
+	if (results.shown) {
+		const reversed = new Map(instrument.items.map((i) => [i.id, i.reversed]));
+		for (const { itemId, result } of results.items) items[itemId] = staffItemScore(result, reversed.get(itemId) ?? false);
+	}
+	return { constructs, items };
 }
 
 // What each gap may mean, in each direction. "lower": the link worker scores below staff.

@@ -101,7 +101,7 @@ export function describeCurrentRound(
  */
 export function disclosedResponseRate(record: RoundRecord, rules: DisclosureRules): number | null {
 	const count = record.responses;
-	return canShow(count, rules) ? responseRate(count, record.round.staff_headcount) : null;
+	return canShow({ respondents: count }, rules) ? responseRate(count, record.round.staff_headcount) : null;
 }
 
 /** Whether any round was taking answers at some point in the period (and has started by today). */
@@ -119,7 +119,8 @@ export type RoundScores =
 
 export function scoreClosedRound(record: RoundRecord, rules: DisclosureRules): RoundScores {
 	const count = record.responses;
-	if (!canShow(count, rules) || !record.summary) return { shown: false, respondentsNeeded: respondentsNeeded(count, rules) };
+	const round = { respondents: count };
+	if (!canShow(round, rules) || !record.summary) return { shown: false, respondentsNeeded: respondentsNeeded(round, rules) };
 	const scores = discloseGroupScores(record.summary.everyone, record.instrument.scoring.confidenceLevel, rules);
 	return { shown: true, respondents: count, scores };
 }

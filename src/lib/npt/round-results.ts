@@ -11,7 +11,9 @@ import {
 	respondentsNeeded,
 	shuffle,
 	type Disclosed,
-	type DisclosureRules
+	type DisclosureRules,
+	type Shown,
+	type Withheld
 } from './disclosure';
 import type { BandThresholds, Instrument } from './instrument';
 import { responseRate } from './response-rate';
@@ -40,6 +42,17 @@ export interface DisclosedScores {
 	constructs: Record<Construct, Disclosed<GroupScore>>;
 }
 
+/**
+ * A statement's results: its distribution, "% agree" and interval only when enough people scored
+ * it; its "not relevant" counts always, since they are counts of answers, not shares (§3).
+ */
+export type StatementResult = Shown<ItemResult> | (Withheld & Pick<ItemResult, 'notRelevant' | 'notRelevantTotal'>);
+
+export function discloseStatement(item: ItemResult, rules: DisclosureRules): StatementResult {
+	if (canShow({ scored: item.counts }, rules)) return { ...item, shown: true };
+	return { shown: false, notRelevant: item.notRelevant, notRelevantTotal: item.notRelevantTotal };
+}
+
 export interface RoleGroupResult {
 	roleGroup: string;
 	result: Disclosed<{ respondents: number; scores: DisclosedScores }>;
@@ -58,7 +71,7 @@ export interface ShownRound {
 	responseRate: number | null;
 	scores: DisclosedScores;
 	placement: Placement | null;
-	items: { itemId: string; result: Disclosed<ItemResult> }[];
+	items: { itemId: string; result: StatementResult }[];
 	general: { itemId: string; result: Disclosed<GeneralItemResult> }[];
 	consistency: Record<Construct, Consistency>;
 	roleGroups: RoleGroupResult[];
@@ -73,9 +86,9 @@ export function discloseGroupScores(group: GroupSummary, confidenceLevel: number
 	const constructs = {} as Record<Construct, Disclosed<GroupScore>>;
 	for (const construct of CONSTRUCTS) {
 		const score = scores.constructs[construct];
-		constructs[construct] = disclose(score.n, score, rules);
+		constructs[construct] = disclose({ score }, score, rules);
 	}
-	return { overall: disclose(scores.overall.n, scores.overall, rules), constructs };
+	return { overall: disclose({ score: scores.overall }, scores.overall, rules), constructs };
 }
 
 /** Where disclosed scores sit on the continuum; null when the overall score is withheld. */
@@ -100,7 +113,8 @@ export interface SummaryInput {
 export function roundResultsFrom(input: SummaryInput, rules: DisclosureRules, random: () => number): RoundResults {
 	const { instrument, summary } = input;
 	const count = summary.everyone.respondents;
-	if (!canShow(count, rules)) return { shown: false, respondentsNeeded: respondentsNeeded(count, rules) };
+	const round = { respondents: count };
+	if (!canShow(round, rules)) return { shown: false, respondentsNeeded: respondentsNeeded(round, rules) };
 	const level = instrument.scoring.confidenceLevel;
 
 	const scores = discloseGroupScores(summary.everyone, level, rules);
@@ -125,8 +139,8 @@ export function roundResultsFrom(input: SummaryInput, rules: DisclosureRules, ra
 		responseRate: responseRate(count, input.staffHeadcount),
 		scores,
 		placement,
-		items: statementResultsFrom(instrument, summary).map((item) => ({ itemId: item.itemId, result: disclose(item.answered, item, rules) })),
-		general: generalResultsFrom(instrument, summary).map((item) => ({ itemId: item.itemId, result: disclose(item.score.n, item, rules) })),
+		items: statementResultsFrom(instrument, summary).map((item) => ({ itemId: item.itemId, result: discloseStatement(item, rules) })),
+		general: generalResultsFrom(instrument, summary).map((item) => ({ itemId: item.itemId, result: disclose({ score: item.score }, item, rules) })),
 		consistency,
 		roleGroups,
 		comments: shuffle(input.comments, random)
@@ -151,9 +165,9 @@ export function summariseProgress(
 	rules: DisclosureRules
 ): RoundProgress {
 	return {
-		respondentsNeeded: respondentsNeeded(respondents, rules),
+		respondentsNeeded: respondentsNeeded({ respondents }, rules),
 		sofar: disclose(
-			respondents,
+			{ respondents },
 			{ respondents, responseRate: responseRate(respondents, staffHeadcount) },
 			rules
 		)

@@ -8,6 +8,7 @@
  * where the usual disclosure rules apply to whoever signs in.
  */
 import { formatDate } from '../../dates';
+import { canShow } from '../../npt/disclosure';
 import type { RoundNotice } from '../../npt/survey-calendar';
 import type { DbOrTx } from '../db';
 import { composeMail } from '../mail/compose';
@@ -80,9 +81,13 @@ const SUBJECTS: Record<RoundNotice, (round: NoticeRound) => string> = {
 	round_results_ready: (r) => `${r.practice.name}: “${r.title}” has closed`
 };
 
+function enoughAnswered(facts: Pick<NoticeFacts, 'responses' | 'minResponses'>): boolean {
+	return canShow({ respondents: facts.responses }, { minResponses: facts.minResponses });
+}
+
 /** The progress line: a count only once it reaches MIN_RESPONSES. */
 export function progressLine(round: Pick<NoticeRound, 'staffHeadcount'>, facts: Pick<NoticeFacts, 'responses' | 'minResponses'>): string {
-	if (facts.responses < facts.minResponses) {
+	if (!enoughAnswered(facts)) {
 		return `Not enough staff have answered yet to give a number. A round needs at least ${facts.minResponses} responses before any results can be shown.`;
 	}
 	const of = round.staffHeadcount === null ? '' : ` of the ${round.staffHeadcount} staff you expect`;
@@ -133,7 +138,7 @@ function body(kind: RoundNotice, round: NoticeRound, facts: NoticeFacts): { para
 				action: { label: 'Share the survey again', url: sharePage }
 			};
 		case 'round_results_ready':
-			return facts.responses >= facts.minResponses
+			return enoughAnswered(facts)
 				? {
 						paragraphs: [`“${round.title}” for ${round.practice.name} has closed, and its results are ready.`],
 						action: { label: 'See the results', url: roundPage }

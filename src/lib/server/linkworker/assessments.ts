@@ -6,9 +6,8 @@
  * perception gap always reflects their current view.
  */
 import { isAgreementPoint, type AgreementAnswer } from '../../npt/answers';
-import { constructMeans } from '../../npt/constructs';
 import type { Instrument } from '../../npt/instrument';
-import { linkWorkerScores, perceptionGap, staffItemScore, type SideScores } from '../../npt/perception-gap';
+import { linkWorkerScores, perceptionGap, staffSideOf } from '../../npt/perception-gap';
 import type { RoundResults } from '../../npt/round-results';
 import { checkSubmission } from '../../npt/submission';
 import { recordAudit } from '../platform/audit';
@@ -221,19 +220,6 @@ export async function getAssessmentsForPractice(db: DbOrTx, practiceId: number):
 		db,
 		rounds.map((r) => r.id)
 	);
-}
-
-/** The staff side of the gap: only what the disclosure rules already show. */
-export function staffSideOf(instrument: Instrument, results: RoundResults): SideScores {
-	const constructs = constructMeans(results.shown ? results.scores.constructs : undefined);
-	const items: Record<string, number | null> = {};
-	if (results.shown) {
-		const reversed = new Map(instrument.items.map((i) => [i.id, i.reversed]));
-		for (const { itemId, result } of results.items) {
-			items[itemId] = result.shown ? staffItemScore(result.counts, reversed.get(itemId) ?? false) : null;
-		}
-	}
-	return { constructs, items };
 }
 
 /**

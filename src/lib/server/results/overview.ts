@@ -25,7 +25,7 @@ export async function getNetworkOverview(
 
 	function summarise(record: LoadedRound): RoundSummary {
 		if (record.availability === 'draft') return { kind: 'draft' };
-		if (record.availability !== 'closed') return { kind: 'collecting', respondentsNeeded: respondentsNeeded(record.responses, rules) };
+		if (record.availability !== 'closed') return { kind: 'collecting', respondentsNeeded: respondentsNeeded({ respondents: record.responses }, rules) };
 		const scored = scoreClosedRound(record, rules);
 		if (!scored.shown) return { kind: 'withheld' };
 		const placement = placementOf(scored.scores, record.instrument.bands);

@@ -85,7 +85,7 @@ export async function getPcnDashboard(
 						id: last.round.id,
 						title: last.round.title,
 						closedOn: closeDateOf(last.round),
-						shown: canShow(last.responses, rules),
+						shown: canShow({ respondents: last.responses }, rules),
 						responseRate: disclosedResponseRate(last, rules)
 					}
 				: null,

@@ -7,15 +7,15 @@ import { plural } from '../../format';
 import { AGREEMENT_POINTS, NOT_RELEVANT_CODES } from '../../npt/answers';
 import { describePlacement } from '../../npt/continuum';
 import { CONSTRUCT_NAMES, CONSTRUCTS, SUB_CONSTRUCTS } from '../../npt/constructs';
-import { shuffle, type Disclosed } from '../../npt/disclosure';
-import type { Instrument } from '../../npt/instrument';
+import type { Disclosed } from '../../npt/disclosure';
 import type { DisclosedScores } from '../../npt/round-results';
-import type { GroupScore, Respondent } from '../../npt/scoring';
+import type { GroupScore } from '../../npt/scoring';
 import type { Config } from '../platform/config';
 import { toCsv, type CsvValue } from '../platform/csv';
 import { refuse, type Outcome } from '../platform/outcome';
 import type { DbOrTx } from '../db';
 import { loadRespondents } from '../surveys/responses';
+import { writeAnswersCsv } from './answers-csv';
 import { getRoundReport, type RoundReport } from './round-report';
 
 export const EXPORT_KINDS = ['scores', 'items', 'answers'] as const;
@@ -76,7 +76,7 @@ export async function buildRoundExport(
 				`The answers of this round cannot be downloaded: it had fewer than ${config.minResponses} responses, so they could identify people.`
 			);
 		}
-		csv = writeAnswersCsv(report.instrument, await loadRespondents(db, round.id), random);
+		csv = writeAnswersCsv(report.instrument, await loadRespondents(db, round.id), outcome.results, config.minResponses, random);
 	} else {
 		csv = kind === 'scores' ? writeScoresCsv(report, config.minResponses) : writeItemsCsv(report, config.minResponses);
 	}
@@ -260,10 +260,15 @@ export function writeItemsCsv(report: RoundReport, minResponses: number): string
 				const described = [...meta, construct, subConstruct, item.id, item.text, item.reversed ? 'yes' : 'no'];
 				const result = byItem.get(item.id);
 				if (!result?.shown) {
+					// Counts of "not relevant" are not shares of anyone's answers, so they stay (SCORING.md §3).
 					rows.push([
 						...described,
-						...blanksAfter(described.length),
-						`Not enough responses: fewer than ${minResponses} people answered this statement.`
+						...Array<null>(2 + 2 * POINT_NAMES.length).fill(null),
+						...NOT_RELEVANT_CODES.map((code) => result?.notRelevant[code] ?? null),
+						null,
+						null,
+						null,
+						`Not enough responses: fewer than ${minResponses} people gave this statement a scored answer, so only its “not relevant” answers are counted.`
 					]);
 					continue;
 				}
@@ -284,26 +289,4 @@ export function writeItemsCsv(report: RoundReport, minResponses: number): string
 		}
 	}
 	return toCsv([ITEMS_HEADER, ...rows]);
-}
-
-/**
- * The raw answers, one row per respondent: 1–5 as stored (reverse-worded items not reversed),
- * a "not relevant" code, or empty when skipped; then the 0–10 general ratings.
- *
- * Deliberately left out, because each could pick a person out of an anonymous survey
- * (SCORING.md §6): the role group (a row's answers plus "VCSE partner" can point at the only
- * such person, even where the group is too small to be shown), any date, the stored response id
- * (a key into the database that stays the same across downloads, so exports could be joined on
- * it) and the free-text comments (shown apart and unattributed, so they are never tied to a row
- * of answers). Respondents are shuffled and numbered afresh in every export, so neither the
- * number nor the order carries anything over from how or when the responses were stored.
- */
-export function writeAnswersCsv(instrument: Instrument, respondents: readonly Respondent[], random: () => number): string {
-	const header = ['respondent', ...instrument.items.map((i) => i.id), ...instrument.generalItems.map((g) => g.id)];
-	const rows = shuffle(respondents, random).map((respondent, index) => [
-		index + 1,
-		...instrument.items.map((item) => respondent.agreement[item.id] ?? null),
-		...instrument.generalItems.map((g) => respondent.general[g.id] ?? null)
-	]);
-	return toCsv([header, ...rows]);
 }
