@@ -16,7 +16,7 @@ import { atomically, lockFor, type Db, type DbOrTx } from '../db';
 import { ROLES, ROLE_NAMES, type Role, type SignedInUser } from '../identity';
 import { recordAudit } from '../platform/audit';
 import { refuse, refuseForNow, type Outcome } from '../platform/outcome';
-import { claimSignInAttempt, clearSignInAttempt, describeWait, throttleKeys } from './sign-in-throttle';
+import { claimSignInAttempt, clearSignInAttempt, describeWait, throttleKeys, withdrawSignInAttempt } from './sign-in-throttle';
 import { getUser } from './users';
 
 const REQUIRED_ROLES_KEY = 'two_step_required_roles';
@@ -225,8 +225,11 @@ export async function checkCode<T extends object>(
 	if (!claim.ok) return refuseForNow(429, `Too many codes tried. Wait ${describeWait(claim.retryAfter)} and try again.`, claim.retryAfter);
 	return atomically(db, async (tx) => {
 		await lockFor(tx, `second-factor:${person.id}`);
-		const answer = await then(tx, await useCode(tx, person, input.code, input.factor, now));
+		const used = await useCode(tx, person, input.code, input.factor, now);
+		const answer = await then(tx, used);
 		if (answer.ok) await clearSignInAttempt(tx, claim.attempt);
+		// With no factor to check it against, nothing was guessed: the try does not count.
+		else if (used === 'none') await withdrawSignInAttempt(tx, claim.attempt);
 		return answer;
 	});
 }
