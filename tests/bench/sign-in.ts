@@ -118,7 +118,8 @@ try {
 	const admin = await toSignedInUser(db, account);
 	const begun = await beginSecondFactorSetup(db, admin);
 	if (!begun.ok) throw new Error('set-up refused');
-	const confirmed = await confirmSecondFactor(db, admin, TOTP.generate({ secret: Secret.fromBase32(begun.key.secret.replace(/\s/g, '')) }));
+	const code = TOTP.generate({ secret: Secret.fromBase32(begun.key.secret.replace(/\s/g, '')) });
+	const confirmed = await confirmSecondFactor(db, admin, { code, clientAddress: '127.0.0.1' });
 	if (!confirmed.ok) throw new Error('confirmation refused');
 	await db.destroy();
 	const twoStep: number[] = [];

@@ -2,7 +2,8 @@
  * Two-step sign-in in Chromium, on a demo server of its own: the PCN lead sets it up from
  * /account with the key shown beside the QR code, keeps the recovery codes, signs out, and signs
  * in again with the password and then a code, at 360 px; a recovery code also works, once; the
- * admin resets it. axe checks each new page.
+ * admin resets it; a password chosen with a reset link waits for the code too. axe checks each
+ * new page.
  */
 import { Secret, TOTP } from 'otpauth';
 import type { Page } from 'playwright-core';
@@ -128,6 +129,7 @@ describe('two-step sign-in', () => {
 		await expectAxeClean(page);
 		expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBe(360);
 		const key = (await page.locator('code.secret').innerText()).replace(/\s/g, '');
+		secret = key;
 		await page.getByLabel('Code from your app').fill(TOTP.generate({ secret: Secret.fromBase32(key) }));
 		await page.getByRole('button', { name: 'Turn on and sign in' }).click();
 		const codes = page.getByRole('list', { name: 'Recovery codes' });
@@ -143,5 +145,43 @@ describe('two-step sign-in', () => {
 		await page.getByRole('button', { name: 'Turn off two-step sign-in' }).click();
 		await page.getByRole('heading', { name: 'There is a problem' }).waitFor();
 		expect(await page.locator('.error-summary').innerText()).toContain('required for PCN leads');
+	});
+
+	// Issue 24, item 1: a reset link used to sign its holder in with no code.
+	it('asks for the code after a password chosen with a reset link, and starts no session until it is given', async () => {
+		const admin = await own.browser.newPage();
+		await signIn(admin, own.server.url, 'admin@demo.belonging.example');
+		await admin.goto(`${own.server.url}/users`);
+		await admin.getByRole('link', { name: 'Priya Shah' }).first().click();
+		await admin.waitForURL(/\/users\/\d+$/);
+		await admin.getByRole('button', { name: 'Create a password reset link' }).click();
+		const link = new URL(await admin.locator('#link-to-copy').innerText());
+		await admin.close();
+
+		const context = await own.browser.newContext();
+		const page = await context.newPage();
+		await page.goto(`${own.server.url}${link.pathname}`);
+		await page.getByLabel('New password', { exact: true }).fill('mossy harbour violin teapot');
+		await page.getByLabel('Type the password again').fill('mossy harbour violin teapot');
+		await page.getByRole('button', { name: 'Save new password' }).click();
+		await page.waitForURL(/\/sign-in\/code\?/);
+		expect(new URL(page.url()).searchParams.get('next')).toBe('/account?done=password-reset');
+		// No session yet: the home page shows no dashboard, and the account page sends this browser to sign in.
+		const elsewhere = await context.newPage();
+		await elsewhere.goto(`${own.server.url}/`);
+		expect(await elsewhere.getByRole('heading', { name: 'Practices in your PCN' }).count()).toBe(0);
+		await elsewhere.goto(`${own.server.url}/account`);
+		expect(new URL(elsewhere.url()).pathname).toBe('/sign-in');
+		await elsewhere.close();
+
+		await page.getByLabel('Code').fill(TOTP.generate({ secret: Secret.fromBase32(secret), timestamp: Date.now() + 30_000 }));
+		await page.getByRole('button', { name: 'Continue' }).click();
+		await page.waitForURL((url) => url.pathname === '/account' && url.searchParams.get('done') === 'password-reset');
+		expect(await page.getByText('Your new password is saved and you are signed in').count()).toBe(1);
+		// The person who used the link is not told of it; their other sessions would be.
+		expect(await page.getByText(/created a password reset link for your account/).count()).toBe(0);
+		await page.goto(`${own.server.url}/`);
+		expect(await page.getByRole('heading', { name: 'Practices in your PCN', level: 1 }).count()).toBe(1);
+		await context.close();
 	});
 });

@@ -7,17 +7,15 @@ import { Secret, TOTP } from 'otpauth';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
 	beginSecondFactorSetup,
-	completeSecondStep,
 	confirmSecondFactor,
 	resetSecondFactor,
 	secondFactorState,
 	turnOffSecondFactor,
 	beginSecondFactorSetup as beginSetup,
-	challengeHolder,
-	completeRequiredSetup,
 	rolesRequiringSecondStep,
 	setRolesRequiringSecondStep
 } from '../../src/lib/server/accounts/second-factor';
+import { challengeHolder, completeRequiredSetup, completeSecondStep } from '../../src/lib/server/accounts/sign-in-gate';
 import { signInWithPassword } from '../../src/lib/server/accounts/sign-in';
 import { disableUser } from '../../src/lib/server/accounts/people-changes';
 import { createAccessFixture, type AccessFixture } from '../helpers/access-fixture';
@@ -47,7 +45,7 @@ describe('two-step sign-in', () => {
 		secret = begun.key.secret.replace(/\s/g, '');
 		expect(begun.key.uri).toMatch(/^otpauth:\/\/totp\/Belonging:manager\.a1%40matrix\.example\?/);
 		expect(begun.key.qrSvg).toMatch(/^<svg/);
-		const confirmed = await confirmSecondFactor(t.db, f.users.manager, codeAt(T0), T0);
+		const confirmed = await confirmSecondFactor(t.db, f.users.manager, { code: codeAt(T0), clientAddress: ADDRESS }, T0);
 		if (!confirmed.ok) throw new Error('confirmation refused');
 		return confirmed.recoveryCodes;
 	}
@@ -66,11 +64,11 @@ describe('two-step sign-in', () => {
 		if (!begun.ok) throw new Error('refused');
 		secret = begun.key.secret.replace(/\s/g, '');
 		expect(await secondFactorState(t.db, f.users.manager.id)).toEqual({ state: 'pending' });
-		expect(await confirmSecondFactor(t.db, f.users.manager, '000000', T0)).toMatchObject({ ok: false, status: 400, problems: [{ field: 'code' }] });
+		expect(await confirmSecondFactor(t.db, f.users.manager, { code: '000000', clientAddress: ADDRESS }, T0)).toMatchObject({ ok: false, status: 400, problems: [{ field: 'code' }] });
 		// Still a password-only account until then.
 		const before = await signInWithPassword(t.db, { email: f.users.manager.email, password: TEST_PASSWORD, clientAddress: ADDRESS }, T0);
 		expect(before).toMatchObject({ ok: true, session: { token: expect.any(String) } });
-		const confirmed = await confirmSecondFactor(t.db, f.users.manager, codeAt(T0), T0);
+		const confirmed = await confirmSecondFactor(t.db, f.users.manager, { code: codeAt(T0), clientAddress: ADDRESS }, T0);
 		if (!confirmed.ok) throw new Error('refused');
 		expect(confirmed.recoveryCodes).toHaveLength(10);
 		expect(new Set(confirmed.recoveryCodes).size).toBe(10);
@@ -133,7 +131,7 @@ describe('two-step sign-in', () => {
 
 	it('is turned off by its owner with a code, or reset by an administrator, audited', async () => {
 		await turnOn();
-		expect(await turnOffSecondFactor(t.db, f.users.manager, '999999', later(30))).toMatchObject({ ok: false, status: 400 });
+		expect(await turnOffSecondFactor(t.db, f.users.manager, { code: '999999', clientAddress: ADDRESS }, later(30))).toMatchObject({ ok: false, status: 400 });
 		expect(await resetSecondFactor(t.db, f.users.pcnLead, f.users.manager.id, later(30))).toMatchObject({ ok: false, status: 403 });
 		expect(await resetSecondFactor(t.db, f.users.admin, 999999, later(30))).toMatchObject({ ok: false, status: 404 });
 		expect(await resetSecondFactor(t.db, f.users.admin, f.users.manager.id, later(30))).toMatchObject({ ok: true });
@@ -145,7 +143,7 @@ describe('two-step sign-in', () => {
 		expect(after).toMatchObject({ ok: true, session: { token: expect.any(String) } });
 
 		await turnOn();
-		expect(await turnOffSecondFactor(t.db, f.users.manager, codeAt(later(60)), later(60))).toEqual({ ok: true });
+		expect(await turnOffSecondFactor(t.db, f.users.manager, { code: codeAt(later(60)), clientAddress: ADDRESS }, later(60))).toEqual({ ok: true });
 		expect(await audits('second_factor_off')).toEqual(['Turned off two-step sign-in']);
 	});
 
@@ -177,6 +175,6 @@ describe('two-step sign-in', () => {
 		// From then on, the usual code step; and it cannot be turned off while the role requires it.
 		const next = await signInWithPassword(t.db, { email: f.users.pcnLead.email, password: TEST_PASSWORD, clientAddress: ADDRESS }, later(60));
 		expect(next).toMatchObject({ ok: true, secondStep: { setUp: false } });
-		expect(await turnOffSecondFactor(t.db, f.users.pcnLead, codeAt(later(60)), later(60))).toMatchObject({ ok: false, status: 409 });
+		expect(await turnOffSecondFactor(t.db, f.users.pcnLead, { code: codeAt(later(60)), clientAddress: ADDRESS }, later(60))).toMatchObject({ ok: false, status: 409 });
 	});
 });

@@ -108,11 +108,6 @@ async function adminResetNotice(db: DbOrTx, adminId: number, issuedAt: Date, use
 	return `${who} created a password reset link for your account on ${formatWhen(issuedAt)}, and it was used to choose a new password on ${formatWhen(usedAt)}.`;
 }
 
-/** The session a reset link opened is not told of the reset it made. */
-export async function excludeFromAdminResetNotice(db: DbOrTx, userId: number, sessionId: string): Promise<void> {
-	await db.updateTable('user_account').set({ admin_reset_session: sessionId }).where('id', '=', userId).execute();
-}
-
 /** The person has read the notice. */
 export async function dismissAdminResetNotice(db: DbOrTx, user: SignedInUser, now: Date = new Date()): Promise<void> {
 	await atomically(db, async (tx) => {

@@ -1,19 +1,15 @@
 /**
  * The two public pages behind a single-use link, invitation and password reset, share their
  * rules: the link itself is the key; unknown links get 404, used or expired ones 410 and no
- * form; a password set through the link signs this browser in with a fresh session.
+ * form; a password set through the link takes this browser to the sign-in gate (sign-in-gate.ts),
+ * which starts a session only once every step the account needs is done.
  */
 import { error, redirect, type RequestEvent } from '@sveltejs/kit';
 import type { AccountLinkPurpose } from '../db/schema';
 import { refusalFailure, readForm } from '../platform/forms';
-import {
-	acceptInvitation,
-	excludeFromAdminResetNotice,
-	lookUpAccountLink,
-	newPasswordSchema,
-	resetPassword
-} from './choosing-password';
-import { createSession, hashToken, invalidateSession, setSessionCookie } from './sessions';
+import { acceptInvitation, lookUpAccountLink, newPasswordSchema, resetPassword } from './choosing-password';
+import { invalidateSession } from './sessions';
+import { leaveGate, passSignInGate } from './sign-in-gate';
 
 export async function loadLinkPage(event: RequestEvent, purpose: AccountLinkPurpose) {
 	// The page names the person: no shared cache may keep it, whoever is signed in.
@@ -26,7 +22,10 @@ export async function loadLinkPage(event: RequestEvent, purpose: AccountLinkPurp
 	return { displayName, email, roleName, expires, ssoRequired };
 }
 
-/** Sets the password (the link is used up), then signs this browser in and goes to `destination`. */
+/**
+ * Sets the password (the link is used up), then goes through the gate: signed in and on to
+ * `destination`, or on to the code or set-up step first, which then goes to `destination`.
+ */
 export async function setPasswordFromLink(event: RequestEvent, purpose: AccountLinkPurpose, destination: string) {
 	const { locals, params, request, cookies } = event;
 	const form = await readForm(request, newPasswordSchema);
@@ -38,8 +37,7 @@ export async function setPasswordFromLink(event: RequestEvent, purpose: AccountL
 	// Whoever was signed in on this browser before may not be the person who holds the link;
 	// a reset has already ended every session of the account itself.
 	if (locals.sessionId) await invalidateSession(db, locals.sessionId);
-	const session = await createSession(db, outcome.user.id);
-	if (outcome.issuedByAdmin) await excludeFromAdminResetNotice(db, outcome.user.id, hashToken(session.token));
-	setSessionCookie(cookies, session.token, session.expiresAt, config.secureCookies);
-	redirect(303, destination);
+	const wayIn = purpose === 'invitation' ? { kind: 'invitation' as const } : { kind: 'reset-link' as const, issuedByAdmin: outcome.issuedByAdmin };
+	const atGate = await passSignInGate(db, outcome.user, wayIn);
+	redirect(303, leaveGate(cookies, atGate, destination, config.secureCookies));
 }

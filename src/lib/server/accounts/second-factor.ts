@@ -3,33 +3,28 @@
  * RFC 6238, through otpauth) and ten single-use recovery codes, kept only as hashes.
  *
  * Setting up: a new secret is shown as a QR code (and as text), and only a first matching code
- * turns it on, so nobody is locked out by a secret their app never took. Signing in: a right
- * password makes a five-minute challenge instead of a session; a right code (or an unused
- * recovery code) completes it. The second step counts against the same limits as the first, by
- * account and by network, so codes cannot be guessed without end, and a code works once.
+ * turns it on, so nobody is locked out by a secret their app never took. Signing in goes through
+ * the gate (sign-in-gate.ts), which asks for a code before any session starts. Every code typed
+ * anywhere (at sign-in, setting up, turning it off) is checked by checkCode alone, which counts it
+ * against the same limits as a password, by account and by network, before it is checked: codes
+ * cannot be guessed without end on any page, and a code works once.
  */
 import { createHash, randomInt } from 'node:crypto';
 import { Secret, TOTP } from 'otpauth';
 import { renderSVG } from 'uqr';
-import type { Cookies } from '@sveltejs/kit';
 import { atomically, lockFor, type Db, type DbOrTx } from '../db';
 import { ROLES, ROLE_NAMES, type Role, type SignedInUser } from '../identity';
 import { recordAudit } from '../platform/audit';
 import { refuse, refuseForNow, type Outcome } from '../platform/outcome';
-import { createSession, hashToken, newToken, type NewSession } from './sessions';
-import { claimSignInAttempt, clearSignInAttempt, describeWait, throttleKeys, type SignInAttempt } from './sign-in-throttle';
-import { getUser, toSignedInUser } from './users';
+import { claimSignInAttempt, clearSignInAttempt, describeWait, throttleKeys, withdrawSignInAttempt } from './sign-in-throttle';
+import { getUser } from './users';
 
-export const CHALLENGE_COOKIE = 'belonging_second_step';
-const CHALLENGE_MS = 5 * 60 * 1000;
-/** Setting up an app at sign-in takes longer than typing a code. */
-const SETUP_CHALLENGE_MS = 15 * 60 * 1000;
 const REQUIRED_ROLES_KEY = 'two_step_required_roles';
 const RECOVERY_CODES = 10;
 /** No 0/o, 1/l/i: read off paper and typed by hand. */
 const RECOVERY_ALPHABET = 'abcdefghjkmnpqrstuvwxyz23456789';
 const ISSUER = 'Belonging';
-const WRONG_CODE = 'That code is not right. Enter the 6-digit code your authenticator app shows now, or one of your recovery codes.';
+export const WRONG_CODE = 'That code is not right. Enter the 6-digit code your authenticator app shows now, or one of your recovery codes.';
 
 function totpFor(secret: string, label: string): TOTP {
 	return new TOTP({ issuer: ISSUER, label, algorithm: 'SHA1', digits: 6, period: 30, secret: Secret.fromBase32(secret) });
@@ -112,16 +107,17 @@ export async function cancelSecondFactorSetup(db: DbOrTx, user: SignedInUser): P
 
 /**
  * Turns two-step sign-in on once the app's first code matches the waiting secret, and makes ten
- * recovery codes, returned this once (only hashes are kept).
+ * recovery codes, returned this once (only hashes are kept). The code counts towards the code limit.
  */
-export async function confirmSecondFactor(db: Db, user: SignedInUser, code: string, now = new Date()): Promise<Outcome<{ recoveryCodes: string[] }>> {
-	return db.transaction().execute(async (tx): Promise<Outcome<{ recoveryCodes: string[] }>> => {
-		await lockFor(tx, `second-factor:${user.id}`);
-		const row = await tx.selectFrom('second_factor').selectAll().where('user_id', '=', user.id).executeTakeFirst();
-		if (!row || row.confirmed_at) return refuse(409, 'There is no set-up waiting. Start again from your account page.');
-		const counter = matchingCounter(totpFor(row.secret, user.email), code.replace(/\s/g, ''), now);
-		if (counter === null) return refuse(400, 'That code does not match. Check the app shows Belonging and enter the code it shows now.', 'code');
-		await tx.updateTable('second_factor').set({ confirmed_at: now.toISOString(), last_counter: counter }).where('user_id', '=', user.id).execute();
+export async function confirmSecondFactor(
+	db: Db,
+	user: SignedInUser,
+	input: { code: string; clientAddress: string },
+	now = new Date()
+): Promise<Outcome<{ recoveryCodes: string[] }>> {
+	return checkCode(db, user, { ...input, factor: 'waiting' }, now, async (tx, used): Promise<Outcome<{ recoveryCodes: string[] }>> => {
+		if (used === 'none') return refuse(409, 'There is no set-up waiting. Start again from your account page.');
+		if (used === 'wrong') return refuse(400, 'That code does not match. Check the app shows Belonging and enter the code it shows now.', 'code');
 		const recoveryCodes = await replaceRecoveryCodes(tx, user.id);
 		await recordAudit(tx, user, { action: 'second_factor_on', summary: 'Turned on two-step sign-in with an authenticator app' }, now);
 		return { ok: true, recoveryCodes };
@@ -138,16 +134,14 @@ async function replaceRecoveryCodes(tx: DbOrTx, userId: number): Promise<string[
 	return codes;
 }
 
-/** The person turns it off themselves, proving it with a current code or a recovery code. */
-export async function turnOffSecondFactor(db: Db, user: SignedInUser, code: string, now = new Date()): Promise<Outcome> {
-	return db.transaction().execute(async (tx): Promise<Outcome> => {
-		await lockFor(tx, `second-factor:${user.id}`);
-		if ((await rolesRequiringSecondStep(tx)).includes(user.role)) {
-			return refuse(409, `Two-step sign-in is required for ${ROLE_NAMES[user.role]}s, so it cannot be turned off. To move it to a new phone, ask an administrator to reset it.`);
-		}
-		const proof = await useCode(tx, user.id, user.email, code, now);
-		if (proof === 'none') return refuse(409, 'Two-step sign-in is not on.');
-		if (proof === 'wrong') return refuse(400, WRONG_CODE, 'code');
+/** The person turns it off themselves, proving it with a current code or a recovery code (counted like any code). */
+export async function turnOffSecondFactor(db: Db, user: SignedInUser, input: { code: string; clientAddress: string }, now = new Date()): Promise<Outcome> {
+	if ((await rolesRequiringSecondStep(db)).includes(user.role)) {
+		return refuse(409, `Two-step sign-in is required for ${ROLE_NAMES[user.role]}s, so it cannot be turned off. To move it to a new phone, ask an administrator to reset it.`);
+	}
+	return checkCode(db, user, { ...input, factor: 'on' }, now, async (tx, used): Promise<Outcome> => {
+		if (used === 'none') return refuse(409, 'Two-step sign-in is not on.');
+		if (used === 'wrong') return refuse(400, WRONG_CODE, 'code');
 		await removeSecondFactor(tx, user.id);
 		await recordAudit(tx, user, { action: 'second_factor_off', summary: 'Turned off two-step sign-in' }, now);
 		return { ok: true };
@@ -175,18 +169,24 @@ async function removeSecondFactor(tx: DbOrTx, userId: number): Promise<boolean> 
 }
 
 /**
- * Uses a code once: an authenticator code newer than the last one used (the row is updated only
- * if it still is, so two uses at once cannot both pass), or an unused recovery code.
+ * Uses a code once. With two-step sign-in on: an authenticator code newer than the last one used
+ * (the row is updated only if it still is, so two uses at once cannot both pass), or an unused
+ * recovery code. With a set-up waiting: the app's first code, which turns it on.
  */
-async function useCode(tx: DbOrTx, userId: number, email: string, code: string, now: Date): Promise<'none' | 'wrong' | 'app' | 'recovery'> {
-	const row = await tx.selectFrom('second_factor').selectAll().where('user_id', '=', userId).executeTakeFirst();
-	if (!row?.confirmed_at) return 'none';
-	const counter = matchingCounter(totpFor(row.secret, email), code.replace(/\s/g, ''), now);
+async function useCode(tx: DbOrTx, person: CodeHolder, code: string, factor: 'on' | 'waiting', now: Date): Promise<CodeUse> {
+	const row = await tx.selectFrom('second_factor').selectAll().where('user_id', '=', person.id).executeTakeFirst();
+	if (!row || (row.confirmed_at === null) !== (factor === 'waiting')) return 'none';
+	const counter = matchingCounter(totpFor(row.secret, person.email), code.replace(/\s/g, ''), now);
+	if (factor === 'waiting') {
+		if (counter === null) return 'wrong';
+		await tx.updateTable('second_factor').set({ confirmed_at: now.toISOString(), last_counter: counter }).where('user_id', '=', person.id).execute();
+		return 'app';
+	}
 	if (counter !== null) {
 		const used = await tx
 			.updateTable('second_factor')
 			.set({ last_counter: counter })
-			.where('user_id', '=', userId)
+			.where('user_id', '=', person.id)
 			.where((eb) => eb.or([eb('last_counter', 'is', null), eb('last_counter', '<', counter)]))
 			.executeTakeFirst();
 		return Number(used.numUpdatedRows) === 1 ? 'app' : 'wrong';
@@ -195,100 +195,49 @@ async function useCode(tx: DbOrTx, userId: number, email: string, code: string, 
 	const recovered = await tx
 		.updateTable('recovery_code')
 		.set({ used_at: now.toISOString() })
-		.where('user_id', '=', userId)
+		.where('user_id', '=', person.id)
 		.where('code_hash', '=', hashRecoveryCode(code))
 		.where('used_at', 'is', null)
 		.executeTakeFirst();
 	return Number(recovered.numUpdatedRows) === 1 ? 'recovery' : 'wrong';
 }
 
+type CodeHolder = { id: number; email: string };
+/** What a typed code turned out to be: no factor in the state asked for, wrong, or used. */
+export type CodeUse = 'none' | 'wrong' | 'app' | 'recovery';
+
+/**
+ * The one place a typed code is checked, wherever it is typed: the try is counted first, against
+ * the account's second step and the network, in the same limit as sign-in codes (so the pages
+ * share one allowance); then, under the account's lock, the code is used (useCode) and `then`
+ * decides the answer in the same transaction. A right code (an `ok` answer) takes the account's
+ * count off again, as a right password does.
+ */
+export async function checkCode<T extends object>(
+	db: Db,
+	person: CodeHolder,
+	input: { code: string; clientAddress: string; factor: 'on' | 'waiting' },
+	now: Date,
+	then: (tx: DbOrTx, used: CodeUse) => Promise<Outcome<T>>
+): Promise<Outcome<T>> {
+	const keys = { ...throttleKeys(person.email, input.clientAddress), account: `second-step:${person.id}` };
+	const claim = await claimSignInAttempt(db, keys, now);
+	if (!claim.ok) return refuseForNow(429, `Too many codes tried. Wait ${describeWait(claim.retryAfter)} and try again.`, claim.retryAfter);
+	return atomically(db, async (tx) => {
+		await lockFor(tx, `second-factor:${person.id}`);
+		const used = await useCode(tx, person, input.code, input.factor, now);
+		const answer = await then(tx, used);
+		if (answer.ok) await clearSignInAttempt(tx, claim.attempt);
+		// With no factor to check it against, nothing was guessed: the try does not count.
+		else if (used === 'none') await withdrawSignInAttempt(tx, claim.attempt);
+		return answer;
+	});
+}
+
 /** Whether this account must give a code after its password. */
 export async function needsSecondStep(db: DbOrTx, userId: number): Promise<boolean> {
 	const row = await db.selectFrom('second_factor').select('confirmed_at').where('user_id', '=', userId).executeTakeFirst();
 	return row?.confirmed_at != null;
-}
-
-/**
- * After a right password, the challenge the browser keeps in a cookie until the second step
- * completes it: five minutes to give a code, or fifteen to set up an app first.
- */
-export async function startChallenge(db: DbOrTx, userId: number, step: 'code' | 'set-up', now = new Date()): Promise<{ token: string; expiresAt: Date }> {
-	const token = newToken();
-	const expiresAt = new Date(now.getTime() + (step === 'code' ? CHALLENGE_MS : SETUP_CHALLENGE_MS));
-	await db.deleteFrom('sign_in_challenge').where('expires_at', '<', now.toISOString()).execute();
-	await db.insertInto('sign_in_challenge').values({ token_hash: hashToken(token), user_id: userId, expires_at: expiresAt.toISOString() }).execute();
-	return { token, expiresAt };
-}
-
-export function setChallengeCookie(cookies: Cookies, token: string, expiresAt: Date, secure: boolean): void {
-	cookies.set(CHALLENGE_COOKIE, token, { path: '/sign-in', httpOnly: true, sameSite: 'lax', secure, expires: expiresAt });
-}
-
-export function deleteChallengeCookie(cookies: Cookies, secure: boolean): void {
-	cookies.delete(CHALLENGE_COOKIE, { path: '/sign-in', httpOnly: true, sameSite: 'lax', secure });
-}
-
-/** Whether the token is a live challenge (for the code page: without one, back to the password). */
-export async function challengeIsLive(db: DbOrTx, token: string | undefined, now = new Date()): Promise<boolean> {
-	if (!token) return false;
-	const row = await db.selectFrom('sign_in_challenge').select('expires_at').where('token_hash', '=', hashToken(token)).executeTakeFirst();
-	return row !== undefined && row.expires_at > now.toISOString();
-}
-
-/** A code is counted like a password, against the account's second step and the network, before it is checked. */
-async function claimCodeAttempt(db: Db, person: { id: number; email: string }, clientAddress: string, now: Date): Promise<Outcome<{ attempt: SignInAttempt }>> {
-	const keys = { ...throttleKeys(person.email, clientAddress), account: `second-step:${person.id}` };
-	const claim = await claimSignInAttempt(db, keys, now);
-	if (!claim.ok) return refuseForNow(429, `Too many codes tried. Wait ${describeWait(claim.retryAfter)} and try again.`, claim.retryAfter);
-	return { ok: true, attempt: claim.attempt };
-}
-
-export const CHALLENGE_GONE = 'Your sign-in took longer than five minutes, or has already been used. Sign in again with your password.';
-
-/**
- * The second step: completes the sign-in the challenge belongs to with a code. Counted like a
- * password attempt (against the account and the network); a wrong code is audited.
- */
-export async function completeSecondStep(
-	db: Db,
-	input: { token: string | undefined; code: string; clientAddress: string },
-	now = new Date()
-): Promise<Outcome<{ user: SignedInUser; session: NewSession }>> {
-	if (!input.token) return refuse(410, CHALLENGE_GONE);
-	const challenge = await db.selectFrom('sign_in_challenge').selectAll().where('token_hash', '=', hashToken(input.token)).executeTakeFirst();
-	if (!challenge || challenge.expires_at <= now.toISOString()) return refuse(410, CHALLENGE_GONE);
-	const account = await getUser(db, challenge.user_id);
-	if (!account || account.disabled_at) return refuse(410, CHALLENGE_GONE);
-	const claim = await claimCodeAttempt(db, account, input.clientAddress, now);
-	if (!claim.ok) return claim;
-	return atomically(db, async (tx) => {
-		await lockFor(tx, `second-factor:${account.id}`);
-		const used = await useCode(tx, account.id, account.email, input.code, now);
-		if (used === 'none' || used === 'wrong') {
-			await recordAudit(tx, { anonymous: account.email }, { action: 'sign_in_failed', summary: 'Wrong code at the second step' }, now);
-			return refuse(401, WRONG_CODE, 'code');
-		}
-		// The challenge goes with its use: a replayed cookie finds nothing.
-		const taken = await tx.deleteFrom('sign_in_challenge').where('token_hash', '=', challenge.token_hash).executeTakeFirst();
-		if (Number(taken.numDeletedRows) !== 1) return refuse(410, CHALLENGE_GONE);
-		await clearSignInAttempt(tx, claim.attempt);
-		const session = await createSession(tx, account.id, now);
-		const user = await toSignedInUser(tx, account);
-		const left = used === 'recovery' ? (await secondFactorState(tx, account.id)) : null;
-		await recordAudit(
-			tx,
-			user,
-			{
-				action: 'sign_in',
-				summary:
-					left?.state === 'on'
-						? `Signed in with email, password and a recovery code (${left.recoveryCodesLeft} left)`
-						: 'Signed in with email, password and an authenticator code'
-			},
-			now
-		);
-		return { ok: true, user, session };
-	});
 }
 
 /** The roles an administrator has said must use two-step sign-in. */
@@ -316,38 +265,4 @@ export async function setRolesRequiringSecondStep(db: Db, admin: SignedInUser, r
 /** Whether this account's role must use two-step sign-in (and it has no second factor yet). */
 export async function mustSetUpSecondStep(db: DbOrTx, userId: number, role: Role): Promise<boolean> {
 	return (await rolesRequiringSecondStep(db)).includes(role) && !(await needsSecondStep(db, userId));
-}
-
-/** The person a live challenge belongs to, for the set-up page. */
-export async function challengeHolder(db: DbOrTx, token: string | undefined, now = new Date()): Promise<SignedInUser | undefined> {
-	if (!token) return undefined;
-	const row = await db.selectFrom('sign_in_challenge').selectAll().where('token_hash', '=', hashToken(token)).executeTakeFirst();
-	if (!row || row.expires_at <= now.toISOString()) return undefined;
-	const account = await getUser(db, row.user_id);
-	return account && !account.disabled_at ? toSignedInUser(db, account) : undefined;
-}
-
-/**
- * Completes a sign-in that had to set up two-step sign-in first: the first code turns it on (as on
- * the account page), the challenge is used up, and the session starts.
- */
-export async function completeRequiredSetup(
-	db: Db,
-	input: { token: string | undefined; code: string; clientAddress: string },
-	now = new Date()
-): Promise<Outcome<{ user: SignedInUser; session: NewSession; recoveryCodes: string[] }>> {
-	const holder = await challengeHolder(db, input.token, now);
-	if (!holder || !input.token) return refuse(410, CHALLENGE_GONE);
-	const claim = await claimCodeAttempt(db, holder, input.clientAddress, now);
-	if (!claim.ok) return claim;
-	const confirmed = await confirmSecondFactor(db, holder, input.code, now);
-	if (!confirmed.ok) return confirmed;
-	return atomically(db, async (tx) => {
-		const taken = await tx.deleteFrom('sign_in_challenge').where('token_hash', '=', hashToken(input.token!)).executeTakeFirst();
-		if (Number(taken.numDeletedRows) !== 1) return refuse(410, CHALLENGE_GONE);
-		await clearSignInAttempt(tx, claim.attempt);
-		const session = await createSession(tx, holder.id, now);
-		await recordAudit(tx, holder, { action: 'sign_in', summary: 'Signed in with email and password, setting up two-step sign-in as their role requires' }, now);
-		return { ok: true, user: holder, session, recoveryCodes: confirmed.recoveryCodes };
-	});
 }

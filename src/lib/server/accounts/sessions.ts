@@ -28,7 +28,10 @@ export interface NewSession {
 	expiresAt: Date;
 }
 
-/** A new session; `singleSignOn` marks one opened through the identity provider, so signing out can offer its sign-out. */
+/**
+ * A new session; `singleSignOn` marks one opened through the identity provider, so signing out can
+ * offer its sign-out. Only the sign-in gate (sign-in-gate.ts) calls this, so no way in can skip a step.
+ */
 export async function createSession(db: DbOrTx, userId: number, now: Date = new Date(), singleSignOn = false): Promise<NewSession> {
 	const token = newToken();
 	const expiresAt = new Date(now.getTime() + SESSION_IDLE_MS);

@@ -8,7 +8,8 @@ import { recordAudit } from '../platform/audit';
 import { refuse, refuseForNow, type Outcome } from '../platform/outcome';
 import { atomically, type DbOrTx } from '../db';
 import { PasswordChecksBusyError, verifyAgainstNothing, verifyPassword } from './passwords';
-import { createSession, invalidateSession, type NewSession } from './sessions';
+import { invalidateSession } from './sessions';
+import { passSignInGate, type AtGate } from './sign-in-gate';
 import {
 	claimSignInAttempt,
 	clearSignInAttempt,
@@ -19,7 +20,6 @@ import {
 	type ThrottleKeys
 } from './sign-in-throttle';
 import { findUserByEmail, toSignedInUser } from './users';
-import { mustSetUpSecondStep, needsSecondStep, startChallenge } from './second-factor';
 import type { SignedInUser } from '../identity';
 
 /** One message for every wrong combination, so the form never reveals whether an email has an account. */
@@ -28,13 +28,11 @@ export const WRONG_DETAILS = 'The email address or password is not right. Check 
 const BUSY_RETRY_SECONDS = 5;
 
 /**
- * Signed in with a session; or, with two-step sign-in on, a challenge that a code completes; or,
- * when the role requires it and the person has none yet, a challenge that setting it up completes.
+ * Through the gate (sign-in-gate.ts): signed in with a session; or, with two-step sign-in on, a
+ * challenge that a code completes; or, when the role requires it and the person has none yet, a
+ * challenge that setting it up completes.
  */
-export type SignInOutcome = Outcome<
-	| { user: SignedInUser; session: NewSession; secondStep?: undefined }
-	| { user: SignedInUser; session?: undefined; secondStep: { token: string; expiresAt: Date; setUp: boolean } }
->;
+export type SignInOutcome = Outcome<AtGate>;
 
 export type CountedCheck =
 	| { outcome: 'throttled'; retryAfterSeconds: number }
@@ -104,15 +102,7 @@ export async function signInWithPassword(
 				: 'Your account signs in through single sign-on, which is not set up on this server just now. Ask your Belonging administrator.'
 		);
 	}
-	const user = await toSignedInUser(db, account);
-	// The sign-in and its audit entry wait for the code.
-	if (await needsSecondStep(db, account.id)) return { ok: true, user, secondStep: { ...(await startChallenge(db, account.id, 'code', now)), setUp: false } };
-	if (await mustSetUpSecondStep(db, account.id, account.role)) {
-		return { ok: true, user, secondStep: { ...(await startChallenge(db, account.id, 'set-up', now)), setUp: true } };
-	}
-	const session = await createSession(db, account.id, now);
-	await recordAudit(db, user, { action: 'sign_in', summary: 'Signed in with email and password' }, now);
-	return { ok: true, user, session };
+	return { ok: true, ...(await passSignInGate(db, await toSignedInUser(db, account), { kind: 'password' }, now)) };
 }
 
 /**

@@ -21,7 +21,8 @@ import { refuse, refuseForNow, type Outcome, type Refusal } from '../platform/ou
 import type { SingleSignOnConfig } from '../platform/config';
 import { atomically, lockFor, type DbOrTx } from '../db';
 import { lookUpAccountLink } from './choosing-password';
-import { createSession, hashToken, newToken, type NewSession } from './sessions';
+import { hashToken, newToken, type NewSession } from './sessions';
+import { passSingleSignOnGate } from './sign-in-gate';
 import { findUserByEmail, getUser, toSignedInUser } from './users';
 import { authorisationUrl, exchangeAnswer, newAuthorisationChecks, ProviderUnavailableError } from './sso-provider';
 import { vouchedEmail } from './sso-identity';
@@ -187,8 +188,7 @@ export async function finishSingleSignOn(
 		if (invitationHash !== null && !account.accepted_at) {
 			await recordAudit(tx, user, { action: 'invitation_accepted', summary: `Accepted the invitation by signing in with ${sso.name}` }, now);
 		}
-		const session = await createSession(tx, account.id, now, true);
-		await recordAudit(tx, user, { action: 'sign_in', summary: `Signed in with ${sso.name} (single sign-on)` }, now);
+		const session = await passSingleSignOnGate(tx, user, sso.name, now);
 		return { user, session };
 	});
 	if (done === 'linked_elsewhere') {

@@ -5,12 +5,13 @@ import { API_TOKEN_ROLES, createApiToken, listApiTokens, revokeApiToken, MAX_ACT
 import { API_RATE_LIMIT } from '$lib/server/api/rate-limit';
 import { idTextSchema } from '$lib/server/platform/ids';
 import { readForm, refusalFailure, type FormValues } from '$lib/server/platform/forms';
-import { refuse } from '$lib/server/platform/outcome';
+import { refuse, type Refusal } from '$lib/server/platform/outcome';
 import { MAX_PASSWORD_LENGTH } from '$lib/server/accounts/passwords';
 import { changePassword, dismissAdminResetNotice, newPasswordSchema } from '$lib/server/accounts/choosing-password';
 import { describeAccess } from '$lib/server/accounts/people-list';
 import { signOutEverywhere } from '$lib/server/accounts/people-changes';
-import { createSession, deleteSessionCookie, setSessionCookie } from '$lib/server/accounts/sessions';
+import { deleteSessionCookie, setSessionCookie } from '$lib/server/accounts/sessions';
+import { continueAfterPasswordChange } from '$lib/server/accounts/sign-in-gate';
 import { ROLE_NAMES } from '$lib/server/identity';
 import { getUser } from '$lib/server/accounts/users';
 import type { Actions, PageServerLoad } from './$types';
@@ -91,6 +92,11 @@ async function twoStepView(db: App.Locals['db'], user: App.Locals['user'] & obje
 }
 
 const TWO_STEP_FORMS = { extra: { section: 'two-step' as const } };
+/** A refused code, in the two-step section; too many tries say when to try again. */
+function codeRefusal(event: { setHeaders: (headers: Record<string, string>) => void }, refusal: Refusal) {
+	if (refusal.retryAfterSeconds !== undefined) event.setHeaders({ 'retry-after': String(refusal.retryAfterSeconds) });
+	return refusalFailure(refusal, {}, TWO_STEP_FORMS);
+}
 const twoStepCodeSchema = z.object({
 	code: z.string().trim().min(1, 'Enter the code your authenticator app shows').max(40, 'Enter the 6-digit code, or a recovery code')
 });
@@ -121,8 +127,8 @@ export const actions = {
 		const user = guard(event);
 		const form = await readForm(event.request, twoStepCodeSchema);
 		if (!form.ok) return refusalFailure(form.refusal, {}, TWO_STEP_FORMS);
-		const outcome = await confirmSecondFactor(event.locals.db, user, form.data.code);
-		if (!outcome.ok) return refusalFailure(outcome, {}, TWO_STEP_FORMS);
+		const outcome = await confirmSecondFactor(event.locals.db, user, { code: form.data.code, clientAddress: event.getClientAddress() });
+		if (!outcome.ok) return codeRefusal(event, outcome);
 		event.locals.carriesSecret = true;
 		// No redirect: the recovery codes exist in readable form in this response only.
 		return { section: 'two-step' as const, recoveryCodes: outcome.recoveryCodes };
@@ -138,8 +144,8 @@ export const actions = {
 		const user = guard(event);
 		const form = await readForm(event.request, twoStepCodeSchema);
 		if (!form.ok) return refusalFailure(form.refusal, {}, TWO_STEP_FORMS);
-		const outcome = await turnOffSecondFactor(event.locals.db, user, form.data.code);
-		if (!outcome.ok) return refusalFailure(outcome, {}, TWO_STEP_FORMS);
+		const outcome = await turnOffSecondFactor(event.locals.db, user, { code: form.data.code, clientAddress: event.getClientAddress() });
+		if (!outcome.ok) return codeRefusal(event, outcome);
 		redirect(303, '/account?done=two-step-off');
 	},
 
@@ -162,7 +168,7 @@ export const actions = {
 		);
 		if (!outcome.ok) return refusalFailure(outcome);
 		// Every session ended with the change, this one too: this browser, which knew the password, starts afresh.
-		const session = await createSession(locals.db, user.id);
+		const session = await continueAfterPasswordChange(locals.db, user);
 		setSessionCookie(cookies, session.token, session.expiresAt, locals.config.secureCookies);
 		redirect(303, '/account?done=password-changed');
 	},

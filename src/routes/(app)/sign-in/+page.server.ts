@@ -5,8 +5,7 @@ import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '$lib/server/demo/accounts';
 import { readForm, refusalFailure } from '$lib/server/platform/forms';
 import { lineText } from '$lib/text';
 import { MAX_PASSWORD_LENGTH } from '$lib/server/accounts/passwords';
-import { setSessionCookie } from '$lib/server/accounts/sessions';
-import { setChallengeCookie } from '$lib/server/accounts/second-factor';
+import { leaveGate } from '$lib/server/accounts/sign-in-gate';
 import { WRONG_DETAILS, signInWithPassword } from '$lib/server/accounts/sign-in';
 import { ROLE_NAMES } from '$lib/server/identity';
 import { providerSignOutUrl } from '$lib/server/accounts/sso-provider';
@@ -53,12 +52,6 @@ export const actions = {
 				...(wait !== undefined && outcome.status === 429 ? { retryAfterSeconds: String(wait) } : {})
 			});
 		}
-		if (outcome.secondStep) {
-			setChallengeCookie(cookies, outcome.secondStep.token, outcome.secondStep.expiresAt, locals.config.secureCookies);
-			const step = outcome.secondStep.setUp ? 'set-up' : 'code';
-			redirect(303, `/sign-in/${step}?next=${encodeURIComponent(safeNextPath(next))}`);
-		}
-		setSessionCookie(cookies, outcome.session.token, outcome.session.expiresAt, locals.config.secureCookies);
-		redirect(303, safeNextPath(next));
+		redirect(303, leaveGate(cookies, outcome, next, locals.config.secureCookies));
 	}
 } satisfies Actions;

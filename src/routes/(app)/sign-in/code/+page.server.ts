@@ -1,7 +1,7 @@
 import { redirect } from '@sveltejs/kit';
 import { z } from 'zod';
 import { safeNextPath } from '$lib/server/access';
-import { CHALLENGE_COOKIE, challengeIsLive, completeSecondStep, deleteChallengeCookie } from '$lib/server/accounts/second-factor';
+import { CHALLENGE_COOKIE, challengeIsLive, completeSecondStep, deleteChallengeCookie } from '$lib/server/accounts/sign-in-gate';
 import { setSessionCookie } from '$lib/server/accounts/sessions';
 import { readForm, refusalFailure } from '$lib/server/platform/forms';
 import type { Actions, PageServerLoad } from './$types';

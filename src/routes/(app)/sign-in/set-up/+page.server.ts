@@ -1,14 +1,8 @@
 import { redirect } from '@sveltejs/kit';
 import { z } from 'zod';
 import { safeNextPath } from '$lib/server/access';
-import {
-	beginSecondFactorSetup,
-	CHALLENGE_COOKIE,
-	challengeHolder,
-	completeRequiredSetup,
-	deleteChallengeCookie,
-	pendingSetupKey
-} from '$lib/server/accounts/second-factor';
+import { beginSecondFactorSetup, pendingSetupKey } from '$lib/server/accounts/second-factor';
+import { CHALLENGE_COOKIE, challengeHolder, completeRequiredSetup, deleteChallengeCookie } from '$lib/server/accounts/sign-in-gate';
 import { setSessionCookie } from '$lib/server/accounts/sessions';
 import { readForm, refusalFailure } from '$lib/server/platform/forms';
 import type { Actions, PageServerLoad } from './$types';
