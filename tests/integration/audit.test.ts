@@ -14,6 +14,7 @@ import { load } from '../../src/routes/(app)/admin/audit/+page.server';
 import { GET as exportLog } from '../../src/routes/(app)/admin/audit/export/+server';
 import { createPracticeWithRound, createTestDatabase, type TestDatabase } from '../helpers/database';
 import { createSignedInUser, fakeEvent, outcomeOf } from '../helpers/events';
+import { parseCsv } from '../helpers/csv';
 
 const at = (iso: string) => new Date(iso);
 
@@ -217,26 +218,6 @@ describe('downloading the audit log', () => {
 
 	const download = (path: string, user: SignedInUser | null) =>
 		outcomeOf(() => exportLog(fakeEvent({ db: t.db, user, path }) as never));
-
-	/** Splits RFC 4180 CSV, so the test checks quoting rather than trusting it. */
-	function parseCsv(text: string): string[][] {
-		const rows: string[][] = [];
-		let row: string[] = [];
-		let field = '';
-		let quoted = false;
-		for (let i = 0; i < text.length; i++) {
-			const c = text[i]!;
-			if (quoted) {
-				if (c === '"' && text[i + 1] === '"') (field += '"'), i++;
-				else if (c === '"') quoted = false;
-				else field += c;
-			} else if (c === '"') quoted = true;
-			else if (c === ',') row.push(field), (field = '');
-			else if (c === '\r' && text[i + 1] === '\n') row.push(field), rows.push(row), (row = []), (field = ''), i++;
-			else field += c;
-		}
-		return rows;
-	}
 
 	it('sends UTF-8 CSV with a byte-order mark, ISO times, the filter applied, and records the download', async () => {
 		const { result } = await download('/admin/audit/export?action=round_closed', admin);

@@ -13,6 +13,8 @@ import type { SignedInUser } from '../../src/lib/server/identity';
 import { GET } from '../../src/routes/(app)/rounds/[roundId]/export/[kind]/+server';
 import { closeAsOf, createPracticeWithRound, createTestDatabase, type TestDatabase } from '../helpers/database';
 import { createSignedInUser, fakeEvent, outcomeOf } from '../helpers/events';
+import { seededRandom } from '../../src/lib/server/demo/random';
+import { parseCsv } from '../helpers/csv';
 
 const config = { minResponses: 5 };
 const ANSWERED_ON = '2026-11-10';
@@ -65,26 +67,6 @@ function twelveRespondents(): SurveySubmission[] {
 	];
 }
 
-/** A small RFC 4180 reader, for checking what a spreadsheet would see. */
-function parseCsv(text: string): string[][] {
-	const rows: string[][] = [];
-	let row: string[] = [];
-	let field = '';
-	let quoted = false;
-	for (let i = 0; i < text.length; i++) {
-		const c = text[i]!;
-		if (quoted) {
-			if (c === '"' && text[i + 1] === '"') (field += '"'), i++;
-			else if (c === '"') quoted = false;
-			else field += c;
-		} else if (c === '"') quoted = true;
-		else if (c === ',') row.push(field), (field = '');
-		else if (c === '\r' && text[i + 1] === '\n') row.push(field), rows.push(row), (row = []), (field = ''), i++;
-		else field += c;
-	}
-	return rows;
-}
-
 /** The rows of a CSV as objects keyed by its header, after checking the BOM and line ends. */
 function records(csv: string): Record<string, string>[] {
 	expect(csv.startsWith('\uFEFF')).toBe(true);
@@ -101,18 +83,6 @@ function answerRecords(csv: string): { codebook: Record<string, string>; rows: R
 	const [codebook, ...rows] = records(csv);
 	expect(codebook!.respondent).toMatch(/^Read me: this row describes each column and is not a respondent\./);
 	return { codebook: codebook!, rows };
-}
-
-/** Deterministic pseudo-random numbers (mulberry32), so shuffled exports can be pinned. */
-function seeded(seed: number): () => number {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
 }
 
 const NUMBER_COLUMNS = ['group_respondents', 'n', 'mean', 'sd', 'ci95_lower', 'ci95_upper'];
@@ -308,7 +278,7 @@ describe('round exports', () => {
 		});
 
 		it('exports raw answers with nothing that could re-identify anyone, and no statement while RM5 is withheld', async () => {
-			const { csv } = await build('answers', seeded(1));
+			const { csv } = await build('answers', seededRandom(1));
 			expect(parseCsv(csv.slice(1))[0]).toEqual(['respondent', ...ITEM_IDS, 'G1', 'G2', 'G3']);
 			const { codebook, rows } = answerRecords(csv);
 			expect(rows.map((r) => r.respondent)).toEqual(Array.from({ length: 12 }, (_, i) => String(i + 1)));
@@ -344,7 +314,7 @@ describe('round exports', () => {
 
 			const firstRows = new Set<string>();
 			for (let seed = 1; seed <= 40; seed++) {
-				const order = answerRecords((await build('answers', seeded(seed))).csv).rows.map((r) => r.G1);
+				const order = answerRecords((await build('answers', seededRandom(seed))).csv).rows.map((r) => r.G1);
 				expect(order).not.toEqual(storageOrder);
 				expect([...order].sort()).toEqual([...storageOrder].sort());
 				firstRows.add(order[0]!);
@@ -372,7 +342,7 @@ describe('round exports', () => {
 		});
 
 		it('exports every answer as given, reverse-worded ones not reversed, "not relevant" by its code', async () => {
-			const { codebook, rows } = answerRecords((await build('answers', seeded(1))).csv);
+			const { codebook, rows } = answerRecords((await build('answers', seededRandom(1))).csv);
 			const first = rows.find((r) => r.G1 === '0')!;
 			const { respondent: _number, ...answers } = first;
 			expect(answers).toEqual({
@@ -409,7 +379,7 @@ describe('round exports', () => {
 		});
 
 		it('carries no coherence answer in answers.csv, nor any other statement the overall score would turn into coherence', async () => {
-			const { codebook, rows } = answerRecords((await build('answers', seeded(3))).csv);
+			const { codebook, rows } = answerRecords((await build('answers', seededRandom(3))).csv);
 			expect(rows).toHaveLength(6);
 			for (const row of rows) {
 				for (const id of ['CO1', 'CO2', 'CO3', 'CO4', 'CO5']) expect(row[id]).toBe('');

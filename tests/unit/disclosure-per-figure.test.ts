@@ -10,6 +10,7 @@ import { disclosableRoleGroups, disclosableRoleGroupsPerFigure, disclose } from 
 import { summariseRound, type DisclosedScores, type ShownRound } from '../../src/lib/npt/round-results';
 import { scoreGroup, scoreRespondent, type Respondent } from '../../src/lib/npt/scoring';
 import { miniInstrument } from '../fixtures/instruments';
+import { seededRandom } from '../../src/lib/server/demo/random';
 
 const rules = { minResponses: 5 };
 const noShuffle = () => 0.5;
@@ -105,16 +106,6 @@ describe('a group is shown whole or not at all', () => {
 // ---------------------------------------------------------------------------------------------
 // The property: over random rounds, no figure about fewer than MIN_RESPONSES people (a group's,
 // or the rest's beside a group) lies in the span of the shown figures.
-
-/** A small seeded generator, so a failure can be replayed. */
-function mulberry32(seed: number) {
-	return () => {
-		seed = (seed + 0x6d2b79f5) | 0;
-		let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-		t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
 
 type Figure = 'overall' | Construct;
 const FIGURES: Figure[] = ['overall', ...CONSTRUCTS];
@@ -233,7 +224,7 @@ function roundRowsOf(people: Respondent[], scores: DisclosedScores): number[][] 
 }
 
 describe('no withheld figure can be recovered from the shown ones (random rounds)', () => {
-	const random = mulberry32(20261202);
+	const random = seededRandom(20261202);
 	const rounds = Array.from({ length: 600 }, () => randomRound(random));
 
 	it('holds for every round under the per-figure rule', () => {

@@ -7,6 +7,7 @@ import { lastChangeOf, lastNotableFall, practicesNeedingSupport, previousPeriod,
 import { changeSinceRoundBefore, scoreClosedRounds, type RoundRecord } from '../../src/lib/npt/practice-rounds';
 import { summariseRespondents } from '../../src/lib/npt/round-summary';
 import type { Respondent } from '../../src/lib/npt/scoring';
+import { seededRandom } from '../../src/lib/server/demo/random';
 
 const instrument = DEFAULT_STAFF_INSTRUMENT;
 const rules = { minResponses: 5 };
@@ -112,16 +113,6 @@ describe('practicesNeedingSupport', () => {
 	});
 });
 
-/** A small seeded generator, so a failing history can be replayed. */
-function mulberry32(seed: number) {
-	return () => {
-		seed = (seed + 0x6d2b79f5) | 0;
-		let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-		t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
-
 /**
  * §5 worked out from the answers alone: the last two rounds by close date (then as created); if
  * either had fewer than the minimum, "cannot compare"; otherwise each respondent's overall score
@@ -145,7 +136,7 @@ function verdictByHand(history: readonly { closedOn: string; id: number; points:
 
 describe('the PCN and the practice dashboard agree about every practice', () => {
 	it('gives the same verdict for the last two closed rounds, over random histories', () => {
-		const random = mulberry32(20261205);
+		const random = seededRandom(20261205);
 		const pick = <T>(xs: readonly T[]) => xs[Math.floor(random() * xs.length)]!;
 		const seen = new Set<Verdict>();
 		let fallsPastWithheld = 0;

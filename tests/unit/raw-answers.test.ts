@@ -9,41 +9,11 @@ import { scoreGroup, summariseGeneralItems, type GroupScore, type Respondent } f
 import { writeAnswersCsv } from '../../src/lib/server/results/answers-csv';
 import type { Disclosed } from '../../src/lib/npt/disclosure';
 import { miniInstrument } from '../fixtures/instruments';
+import { seededRandom } from '../../src/lib/server/demo/random';
+import { parseCsv } from '../helpers/csv';
 
 const MIN = 5;
 const rules = { minResponses: MIN };
-
-/** Deterministic pseudo-random numbers (mulberry32). */
-function seeded(seed: number): () => number {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
-
-/** A small RFC 4180 reader, for reading the file back as a spreadsheet would. */
-function parseCsv(text: string): string[][] {
-	const rows: string[][] = [];
-	let row: string[] = [];
-	let field = '';
-	let quoted = false;
-	for (let i = 0; i < text.length; i++) {
-		const c = text[i]!;
-		if (quoted) {
-			if (c === '"' && text[i + 1] === '"') (field += '"'), i++;
-			else if (c === '"') quoted = false;
-			else field += c;
-		} else if (c === '"') quoted = true;
-		else if (c === ',') row.push(field), (field = '');
-		else if (c === '\r' && text[i + 1] === '\n') row.push(field), rows.push(row), (row = []), (field = ''), i++;
-		else field += c;
-	}
-	return rows;
-}
 
 /**
  * A round of 5 to 9 people (around MIN_RESPONSES), where each construct and each statement has
@@ -108,7 +78,7 @@ describe('the raw-answers export gives no figure the page withholds (SCORING.md 
 		['the built-in staff survey', DEFAULT_STAFF_INSTRUMENT, 24],
 		['a small instrument', miniInstrument, 7]
 	])('on 300 random rounds of %s, every figure computable from the file is on the page with the same value', (_, instrument, seed) => {
-		const random = seeded(seed);
+		const random = seededRandom(seed);
 		const outcomes = { everything: 0, noStatements: 0, ratingWithheld: 0, someRatings: 0 };
 		for (let round = 0; round < 300; round++) {
 			const respondents = randomRound(instrument, random);
