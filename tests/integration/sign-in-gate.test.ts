@@ -169,6 +169,28 @@ describe('every way in ends at the sign-in gate', () => {
 		expect(await sessionIds(t.db, newbie.id)).toEqual([hashToken(jar.get(SESSION_COOKIE)!.value)]);
 	});
 
+	it('ends a sign-in waiting for its code when the password is changed with a reset link', async () => {
+		const manager = f.users.manager;
+		const secret = await turnOnTwoStep(manager);
+		// Someone who knows the old password gets as far as the code step…
+		const theirs: CookieJar = new Map();
+		const signedIn = await call(signInActions.default, fakeEvent({ db: t.db, path: '/sign-in', form: { email: manager.email, password: TEST_PASSWORD }, cookies: theirs }));
+		expect(locationOf(signedIn.thrown)).toBe('/sign-in/code?next=%2F');
+		// …then the person changes it with a reset link, and goes through the gate themselves.
+		await call(forgotActions.default, fakeEvent({ db: t.db, path: '/forgot-password', form: { email: manager.email } }));
+		await afterResponsesSettled();
+		const token = /reset-password\/(\S+)/.exec((await queuedMail(t.db))[0]!.text)![1]!;
+		const own: CookieJar = new Map();
+		expect(locationOf((await useResetLink(token, own)).thrown)).toBe('/sign-in/code?next=%2Faccount%3Fdone%3Dpassword-reset');
+
+		// The old password's sign-in is gone, even with a right code; the person's own goes on.
+		const stale = await call(codeActions.default, fakeEvent({ db: t.db, path: '/sign-in/code', form: { code: codeFor(secret, 1), next: '/' }, cookies: theirs }));
+		expect(statusOfFailure(stale.result)).toBe(410);
+		expect(theirs.has(SESSION_COOKIE)).toBe(false);
+		const done = await giveCode(own, '/account?done=password-reset', codeFor(secret, 1));
+		expect(locationOf(done.thrown)).toBe('/account?done=password-reset');
+	});
+
 	it('is the only code that starts a session, so a way in added later cannot skip it', () => {
 		const files = readdirSync('src', { recursive: true, encoding: 'utf8' }).filter((file) => /\.(ts|svelte)$/.test(file));
 		const starters = files.filter((file) => /\bcreateSession\(/.test(readFileSync(join('src', file), 'utf8')));

@@ -154,8 +154,9 @@ export async function toSignedInUser(db: DbOrTx, user: UserAccount): Promise<Sig
 }
 
 /**
- * Sets a new password and ends every session of the account (a changed password must lock out
- * old devices). A first password accepts the invitation.
+ * Sets a new password and ends every session of the account, and every sign-in still waiting for
+ * its second step (a changed password must lock out old devices, and whoever knew the old one).
+ * A first password accepts the invitation.
  */
 export async function setPassword(db: DbOrTx, userId: number, passwordHash: string, now: Date = new Date()): Promise<void> {
 	await db
@@ -168,6 +169,7 @@ export async function setPassword(db: DbOrTx, userId: number, passwordHash: stri
 		.where('id', '=', userId)
 		.execute();
 	await db.deleteFrom('session').where('user_id', '=', userId).execute();
+	await db.deleteFrom('sign_in_challenge').where('user_id', '=', userId).execute();
 }
 
 export async function setDisabled(db: DbOrTx, userId: number, disabled: boolean, now: Date = new Date()): Promise<void> {
