@@ -15,6 +15,7 @@ import { API_RATE_LIMIT, takeApiRequest } from './rate-limit';
 import type { Role } from '../identity';
 import { databaseAwayApiResponse } from '../platform/database-away';
 import { parseId } from '../platform/ids';
+import { apiErrorResponse, apiJson } from './json';
 
 export type { ApiCaller };
 
@@ -32,17 +33,6 @@ export class ApiError extends Error {
 
 export function apiFail(status: number, message: string, headers: Record<string, string> = {}): never {
 	throw new ApiError(status, message, headers);
-}
-
-const JSON_HEADERS = { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' };
-
-/** A JSON response no browser or proxy keeps: the figures belong to the person who asked. */
-export function apiJson(data: unknown, status = 200, headers: Record<string, string> = {}): Response {
-	return new Response(JSON.stringify(data), { status, headers: { ...JSON_HEADERS, ...headers } });
-}
-
-export function apiErrorResponse(status: number, message: string, headers: Record<string, string> = {}): Response {
-	return apiJson({ error: { status, message } }, status, headers);
 }
 
 /** RFC 6750: tell the client which scheme to use, and whether the token it sent was the problem. */

@@ -11,6 +11,7 @@
  * it directly, in the form the request asked for. /healthz answers for itself, as before.
  */
 import type { Handle, RequestEvent } from '@sveltejs/kit';
+import { apiErrorResponse } from '../api/json';
 import { isDatabaseUnreachable, unreachableReason } from '../db/unreachable';
 
 /** The database usually returns within seconds (a restart, a fail-over); a minute is what the page asks. */
@@ -58,13 +59,9 @@ export function databaseAwayApiResponse(event: RequestEvent, error: unknown): Re
 	return apiAnswer();
 }
 
-/** The API's error shape (api/endpoint.ts), which no cache keeps. */
+/** The API's own error shape, with the wait. */
 function apiAnswer(): Response {
-	const status = 503;
-	return new Response(JSON.stringify({ error: { status, message: `${AWAY}. Please try again in a minute.` } }), {
-		status,
-		headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'retry-after': String(DATABASE_AWAY_RETRY_SECONDS) }
-	});
+	return apiErrorResponse(503, `${AWAY}. Please try again in a minute.`, { 'Retry-After': String(DATABASE_AWAY_RETRY_SECONDS) });
 }
 
 function escapeHtml(text: string): string {
