@@ -124,6 +124,14 @@ describe('the survey page served from its template', () => {
 		expect(second.body).toBe(freshBody.replace(KEY.exec(freshBody)![1]!, second.key!));
 	});
 
+	it('renders once for the first respondents arriving together, each still with a key of their own', async () => {
+		const pages = await Promise.all(Array.from({ length: 6 }, (_, i) => get(i % 2 ? other : t.db)));
+		// One render per app context: each keeps its own templates.
+		expect(renders).toBe(2);
+		expect(new Set(pages.map((page) => page.key)).size).toBe(6);
+		for (const page of pages) expect(page.body.replace(page.key!, '')).toBe(pages[0]!.body.replace(pages[0]!.key!, ''));
+	});
+
 	it('sends gzip to a browser that takes it (brotli too), which gunzips to the page with its own key', async () => {
 		const plain = await get(t.db);
 		for (const acceptEncoding of ['gzip', 'gzip, deflate, br, zstd']) {

@@ -49,15 +49,20 @@ interface PageTemplate {
 	gzip: GzipTemplate | null;
 }
 
-/** Templates of one database, newest use last. */
-const templatesByDb = new WeakMap<Db, Map<string, PageTemplate>>();
-/** Renders under way, so the first respondents of a round do not each render the same page. */
-const rendering = new Map<string, Promise<PageTemplate | undefined>>();
+interface Kept {
+	/** Newest use last. */
+	templates: Map<string, PageTemplate>;
+	/** Renders under way, so the first respondents of a round do not each render the same page. */
+	rendering: Map<string, Promise<PageTemplate | undefined>>;
+}
 
-function templatesOf(db: Db): Map<string, PageTemplate> {
-	let templates = templatesByDb.get(db);
-	if (!templates) templatesByDb.set(db, (templates = new Map()));
-	return templates;
+/** What each app context (one database) keeps. */
+const keptByDb = new WeakMap<Db, Kept>();
+
+function keptFor(db: Db): Kept {
+	let kept = keptByDb.get(db);
+	if (!kept) keptByDb.set(db, (kept = { templates: new Map(), rendering: new Map() }));
+	return kept;
 }
 
 /** Kit's ETag for a page is its djb2 hash, taken from the last character to the first (kit/src/utils/hash.js). */
@@ -158,12 +163,12 @@ export const serveSurveyPages: Handle = async ({ event, resolve }) => {
 	if (!facts) return resolve(event);
 	// The layout shows the demo banner: the one thing outside the facts that a page shows.
 	const key = JSON.stringify([event.params.token, config.demo, facts]);
-	const templates = templatesOf(db);
-	const kept = templates.get(key);
-	if (kept) {
+	const { templates, rendering } = keptFor(db);
+	const found = templates.get(key);
+	if (found) {
 		templates.delete(key);
-		templates.set(key, kept);
-		return answer(kept, event);
+		templates.set(key, found);
+		return answer(found, event);
 	}
 
 	const other = rendering.get(key);
