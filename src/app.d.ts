@@ -2,6 +2,7 @@ import type { Config } from '$lib/server/platform/config';
 import type { Db } from '$lib/server/db';
 import type { MailService } from '$lib/server/mail/mail-worker';
 import type { SignedInUser } from '$lib/server/identity';
+import type { SurveyPageFacts } from '$lib/server/surveys/survey-page';
 
 declare global {
 	namespace App {
@@ -20,6 +21,11 @@ declare global {
 			 * codes, a token or link shown once): that answer is never compressed (platform/compression.ts).
 			 */
 			carriesSecret?: boolean;
+			/**
+			 * Set by the survey page cache (surveys/survey-page-cache.ts) when it has the page
+			 * rendered once as a template: the facts it read, and the marker to write for the key.
+			 */
+			surveyPage?: { facts: SurveyPageFacts; submissionKey: string };
 		}
 		interface Error {
 			message: string;

@@ -18,6 +18,7 @@ import { applyDueMoves } from '$lib/server/organisations/practice-moves';
 import { closeDueRounds } from '$lib/server/surveys/rounds';
 import { forgetKeysOfClosedRounds } from '$lib/server/surveys/submission-keys';
 import { sealAnsweredRounds } from '$lib/server/surveys/round-sealing';
+import { serveSurveyPages } from '$lib/server/surveys/survey-page-cache';
 import {
 	SESSION_COOKIE,
 	deleteExpiredSessions,
@@ -104,7 +105,18 @@ const session: Handle = async ({ event, resolve }) => {
 };
 
 // The security headers go on every answer, the database-away ones too; those cover the hooks inside them.
-export const handle: Handle = sequence(compressResponses, securityHeaders, answerWhenDatabaseAway, context, refuseReservedActions, refuseRequestsWithoutAddress, session, dataRequestStatus);
+// The survey page is served from its template before the session, which only a signed-in visitor's GET of it needs.
+export const handle: Handle = sequence(
+	compressResponses,
+	securityHeaders,
+	answerWhenDatabaseAway,
+	context,
+	refuseReservedActions,
+	refuseRequestsWithoutAddress,
+	serveSurveyPages,
+	session,
+	dataRequestStatus
+);
 
 export const handleError: HandleServerError = ({ error, event, status }) => {
 	const away = databaseAwayError(event, error);

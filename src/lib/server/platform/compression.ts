@@ -17,19 +17,23 @@ const gzipped = promisify(gzip);
 
 const COMPRESSIBLE = /^(text\/|application\/(json|javascript|xml)|image\/svg\+xml)/;
 /** Below this, the headers cost more than compression saves. */
-const MIN_BYTES = 1024;
+export const MIN_COMPRESSED_BYTES = 1024;
 
-/** The best encoding the request accepts (`q=0` refuses one), or null for none. */
-export function acceptedEncoding(header: string | null): 'br' | 'gzip' | null {
+/** Whether the request accepts an encoding (`q=0` refuses one, `*` stands for any not named). */
+export function acceptsEncoding(header: string | null, encoding: 'br' | 'gzip'): boolean {
 	const accepted = new Map<string, number>();
 	for (const part of (header ?? '').toLowerCase().split(',')) {
 		const [name, ...params] = part.trim().split(';');
 		const q = params.map((p) => /^\s*q=([\d.]+)\s*$/.exec(p)?.[1]).find((v) => v !== undefined);
 		if (name) accepted.set(name.trim(), q === undefined ? 1 : Number(q));
 	}
-	const weight = (name: string) => accepted.get(name) ?? accepted.get('*') ?? 0;
-	if (weight('br') > 0) return 'br';
-	if (weight('gzip') > 0) return 'gzip';
+	return (accepted.get(encoding) ?? accepted.get('*') ?? 0) > 0;
+}
+
+/** The best encoding the request accepts, or null for none. */
+export function acceptedEncoding(header: string | null): 'br' | 'gzip' | null {
+	if (acceptsEncoding(header, 'br')) return 'br';
+	if (acceptsEncoding(header, 'gzip')) return 'gzip';
 	return null;
 }
 
@@ -58,7 +62,7 @@ export const compressResponses: Handle = async ({ event, resolve }) => {
 	const body = new Uint8Array(await response.arrayBuffer());
 	const headers = new Headers(response.headers);
 	headers.append('vary', 'Accept-Encoding');
-	if (body.byteLength < MIN_BYTES) return new Response(body, { status: response.status, statusText: response.statusText, headers });
+	if (body.byteLength < MIN_COMPRESSED_BYTES) return new Response(body, { status: response.status, statusText: response.statusText, headers });
 	headers.set('content-encoding', encoding);
 	headers.delete('content-length');
 	return new Response(new Uint8Array(await compress(body, encoding)), { status: response.status, statusText: response.statusText, headers });

@@ -4,7 +4,7 @@ import { checkSubmission, fieldName } from '$lib/npt/submission';
 import { echo, formFailure, formRefusal, readFields, refusalFailure } from '$lib/server/platform/forms';
 import { instrumentsOf } from '$lib/server/surveys/instruments';
 import { findRoundToAnswer, submitResponse } from '$lib/server/surveys/responses';
-import { getRoundByToken } from '$lib/server/surveys/rounds';
+import { answeredCookie, readSurveyPageFacts } from '$lib/server/surveys/survey-page';
 import { surveyAvailability } from '$lib/npt/round-schedule';
 import {
 	SUBMISSION_KEY_FIELD,
@@ -21,31 +21,31 @@ const MAX_BODY_BYTES = 64 * 1024;
 /** Browsers cap cookie lifetimes at 400 days. */
 const ANSWERED_COOKIE_MAX_AGE = 400 * 24 * 60 * 60;
 
-const answeredCookie = (roundId: number) => `answered_r${roundId}`;
 const NOT_FOUND = 'We could not find this survey. Check that the link matches the one you were given.';
 
 export const load = (async ({ params, locals, cookies }) => {
-	const round = await getRoundByToken(locals.db, params.token);
-	if (!round) error(404, NOT_FOUND);
-	const availability = surveyAvailability(round, ukDate());
+	// The page cache (hooks) has read the facts already, and has the page written with its marker for the key.
+	const prepared = locals.surveyPage;
+	const facts = prepared?.facts ?? (await readSurveyPageFacts(locals.db, params.token, { today: ukDate(), minResponses: locals.config.minResponses, cookies }));
+	if (!facts) error(404, NOT_FOUND);
 	const about = {
-		practiceName: round.practice.name,
-		roundTitle: round.title,
-		opensOn: round.opens_on,
-		closesOn: round.closes_on,
-		availability,
-		minResponses: locals.config.minResponses
+		practiceName: facts.practiceName,
+		roundTitle: facts.roundTitle,
+		opensOn: facts.opensOn,
+		closesOn: facts.closesOn,
+		availability: facts.availability,
+		minResponses: facts.minResponses
 	};
-	if (availability !== 'open') return { ...about, survey: null };
-	const instrument = (await instrumentsOf(locals.db, [round.instrument_version_id])).get(round.instrument_version_id)!;
+	if (facts.availability !== 'open') return { ...about, survey: null };
+	const instrument = (await instrumentsOf(locals.db, [facts.instrumentVersionId])).get(facts.instrumentVersionId)!;
 	return {
 		...about,
 		survey: {
 			instrument,
-			requiresCode: round.requires_code === 1,
-			alreadyAnswered: cookies.get(answeredCookie(round.id)) === '1',
+			requiresCode: facts.requiresCode,
+			alreadyAnswered: facts.alreadyAnswered,
 			// A fresh single-use key for each page, so a retry of these answers is not stored twice.
-			submissionKey: newSubmissionKey()
+			submissionKey: prepared?.submissionKey ?? newSubmissionKey()
 		}
 	};
 }) satisfies PageServerLoad;
