@@ -45,6 +45,31 @@ describe.skipIf(onPostgres)('what the database files keep', () => {
 		expect(rows).toHaveLength(6);
 	});
 
+	it('never checkpoints in a commit: the app’s connection leaves the log to the worker thread', async () => {
+		expect((await sql<{ wal_autocheckpoint: number }>`PRAGMA wal_autocheckpoint`.execute(t.db)).rows[0]?.wal_autocheckpoint).toBe(0);
+		// Past SQLite's own checkpoint size (1,000 pages), the commit still leaves every page in the log.
+		const big = 'x'.repeat(4096 * 1100);
+		await t.db.insertInto('app_meta').values({ key: 'bench-filler', value: big }).execute();
+		expect(walBytes(t.path).length).toBeGreaterThan(big.length);
+	});
+
+	it('empties the log after any write, not only survey answers, so it cannot grow without bound', async () => {
+		await t.db.insertInto('app_meta').values({ key: MARK, value: MARK }).execute();
+		expect(walBytes(t.path).includes(MARK)).toBe(true);
+		await new Promise((resolve) => setTimeout(resolve, LOG_EMPTIED_WITHIN_MS + 400));
+		expect(statSync(`${t.path}-wal`).size).toBe(0);
+		expect((await t.db.selectFrom('app_meta').select('value').where('key', '=', MARK).executeTakeFirst())?.value).toBe(MARK);
+	});
+
+	it('lets go of the file when the database closes, so the log is gone and nothing waits', async () => {
+		await answer(MARK);
+		const started = Date.now();
+		await t.db.destroy();
+		expect(Date.now() - started).toBeLessThan(1_000);
+		expect(existsSync(`${t.path}-wal`)).toBe(false);
+		expect(readFileSync(t.path).includes(MARK)).toBe(true);
+	});
+
 	it('overwrites deleted content, so a deleted round’s comments leave no trace in the file', async () => {
 		expect((await sql<{ secure_delete: number }>`PRAGMA secure_delete`.execute(t.db)).rows[0]?.secure_delete).toBe(1);
 		await answer(`${MARK} to delete`);
