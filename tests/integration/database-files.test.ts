@@ -61,6 +61,17 @@ describe.skipIf(onPostgres)('what the database files keep', () => {
 		expect((await t.db.selectFrom('app_meta').select('value').where('key', '=', MARK).executeTakeFirst())?.value).toBe(MARK);
 	});
 
+	it('stores every answer while the log is emptied beside a steady stream of them', async () => {
+		// A transaction that read before it wrote was refused (SQLITE_BUSY) while the worker held the write lock.
+		const until = Date.now() + 4 * LOG_EMPTIED_WITHIN_MS;
+		let stored = 0;
+		while (Date.now() < until) {
+			expect(await answer(`${MARK} ${stored}`)).toEqual({ ok: true, storedEarlier: false });
+			stored++;
+		}
+		expect(await t.db.selectFrom('comment').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).toEqual({ n: stored });
+	});
+
 	it('lets go of the file when the database closes, so the log is gone and nothing waits', async () => {
 		await answer(MARK);
 		const started = Date.now();

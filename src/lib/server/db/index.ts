@@ -112,11 +112,20 @@ function openSqlite(path: string, readOnly: boolean): Db {
 	sqlite.pragma('wal_autocheckpoint = 0');
 	const stopEmptying = emptyLogInBackground(path, () => sqlite.open && sqlite.pragma('wal_autocheckpoint = 1000'));
 	const database = withPreparedStatements(sqlite);
-	const close = () => {
-		stopEmptying();
-		database.close();
-	};
-	return new Kysely<Database>({ dialect: new SqliteDialect({ database: { ...database, close } }) });
+	return new Kysely<Database>({
+		dialect: new SqliteDialect({
+			database: {
+				// A transaction takes the write lock as it begins, where SQLite waits out the worker's
+				// brief hold on it (busy_timeout); a read turning into a write mid-transaction would
+				// be refused at once instead.
+				prepare: (text) => database.prepare(text === 'begin' ? 'begin immediate' : text),
+				close: () => {
+					stopEmptying();
+					database.close();
+				}
+			}
+		})
+	});
 }
 
 /** Distinct statements kept prepared; past it, the oldest is dropped (lists of ids vary in length). */
