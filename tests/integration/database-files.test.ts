@@ -62,7 +62,7 @@ describe.skipIf(onPostgres)('what the database files keep', () => {
 	});
 
 	it('stores every answer while the log is emptied beside a steady stream of them', async () => {
-		// A transaction that read before it wrote was refused (SQLITE_BUSY) while the worker held the write lock.
+		// Neither the worker nor the emptying may make a transaction wait past its busy timeout or be refused (SQLITE_BUSY).
 		const until = Date.now() + 4 * LOG_EMPTIED_WITHIN_MS;
 		let stored = 0;
 		while (Date.now() < until) {

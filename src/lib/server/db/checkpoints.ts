@@ -1,26 +1,22 @@
 /**
- * SQLite's write-ahead log emptied off the event loop. A checkpoint copies the log into the
- * database file and waits for the disk (fsync), and better-sqlite3 runs everything it does on
- * the thread that calls it: left to SQLite, the commit that fills the log past its limit would
- * hold every request for that wait. So the app's connection never checkpoints
- * (`wal_autocheckpoint = 0`), and one worker thread per process, with a connection of its own to
- * each file, empties every log within LOG_EMPTIED_WITHIN_MS of a write: a copy of the files taken
- * later holds no commit of it (SCORING.md §6, database files), and the log cannot grow without
- * bound.
- *
- * Each pass first checkpoints PASSIVE, which copies and waits for the disk without stopping the
- * app's writes, then TRUNCATE, which takes the write lock only to copy what arrived in between
- * and empty the file. Neither waits for a lock: while the app is writing or reading, the pass is
- * tried again shortly, so the worker never holds the write lock while it waits for a reader.
+ * SQLite's write-ahead log emptied without the event loop waiting for the disk. A checkpoint
+ * copies the log into the database file and waits for the disk (fsync), and better-sqlite3 runs
+ * everything on the thread that calls it: left to SQLite, the commit that fills the log past its
+ * limit would hold every request for that wait. So the app's connection never checkpoints in a
+ * commit (`wal_autocheckpoint = 0`); one worker thread per process, with a connection of its own
+ * to each file, copies the log into the file (PASSIVE: it takes no lock a writer needs, so the
+ * app never waits for it), and once all is copied the app's connection empties the log file
+ * (TRUNCATE), which then has at most the last few commits left to copy. So the log holds no
+ * commit for longer than LOG_EMPTIED_WITHIN_MS, and a copy of the files taken later holds none
+ * (SCORING.md §6, database files); nor can it grow without bound.
  */
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import type SQLite from 'better-sqlite3';
 
 /** How soon after a write the log is emptied: a copy of the files taken later holds no commit of it. */
 export const LOG_EMPTIED_WITHIN_MS = 500;
-/** How soon a pass that found the database busy is tried again. */
-const RETRY_MS = 20;
 /** How long closing a database waits for the worker to let go of the file. */
 const CLOSE_WAIT_MS = 5_000;
 
@@ -32,20 +28,18 @@ const files = new Map();
 let timer;
 function pass() {
 	timer = undefined;
-	let busy = false;
 	for (const [path, db] of files) {
 		try {
 			let [copied] = db.pragma('wal_checkpoint(PASSIVE)');
 			if (copied.log === 0) continue;
-			// Again for what arrived while the first waited for the disk, so TRUNCATE has next to nothing left.
+			// Again for what arrived while the first waited for the disk, so the app has next to nothing left.
 			if (!copied.busy && copied.checkpointed === copied.log) [copied] = db.pragma('wal_checkpoint(PASSIVE)');
-			if (copied.busy || copied.checkpointed < copied.log || db.pragma('wal_checkpoint(TRUNCATE)')[0].busy) busy = true;
+			if (!copied.busy && copied.checkpointed === copied.log) parentPort.postMessage({ copied: path });
 		} catch (error) {
-			if (error.code === 'SQLITE_BUSY' || error.code === 'SQLITE_LOCKED') busy = true;
-			else parentPort.postMessage({ failed: path, message: error.message });
+			if (error.code !== 'SQLITE_BUSY' && error.code !== 'SQLITE_LOCKED') parentPort.postMessage({ failed: path, message: error.message });
 		}
 	}
-	if (files.size > 0) timer = setTimeout(pass, busy ? workerData.retryMs : workerData.intervalMs);
+	if (files.size > 0) timer = setTimeout(pass, workerData.intervalMs);
 }
 parentPort.on('message', ({ open, close, closed }) => {
 	if (open !== undefined) {
@@ -66,24 +60,45 @@ parentPort.on('message', ({ open, close, closed }) => {
 `;
 
 let worker: Worker | undefined;
-/** What each open file does if the worker stops: checkpoint on its own connection again, as SQLite does by default. */
-const fallbacks = new Map<string, () => void>();
+/** The app's connection to each file the worker copies. */
+const connections = new Map<string, SQLite.Database>();
+
+/**
+ * Empties the log once the worker has copied it all. Only outside a transaction, and without
+ * waiting for a lock: should anything hold one, the worker's next pass comes soon.
+ */
+function emptyLog(sqlite: SQLite.Database): void {
+	if (!sqlite.open || sqlite.inTransaction) return;
+	const timeout = sqlite.pragma('busy_timeout', { simple: true }) as number;
+	sqlite.pragma('busy_timeout = 0');
+	try {
+		sqlite.pragma('wal_checkpoint(TRUNCATE)');
+	} catch (error) {
+		if (!/^SQLITE_(BUSY|LOCKED)/.test(String((error as { code?: unknown }).code))) console.error(`Could not empty the write-ahead log: ${(error as Error).message}`);
+	} finally {
+		sqlite.pragma(`busy_timeout = ${timeout}`);
+	}
+}
 
 function checkpointWorker(): Worker {
 	if (worker) return worker;
 	const started = new Worker(WORKER_SOURCE, {
 		eval: true,
-		workerData: { sqlite: createRequire(import.meta.url).resolve('better-sqlite3'), intervalMs: LOG_EMPTIED_WITHIN_MS, retryMs: RETRY_MS }
+		// Two passes within the promised time, so one that found the file busy is made up in time.
+		workerData: { sqlite: createRequire(import.meta.url).resolve('better-sqlite3'), intervalMs: LOG_EMPTIED_WITHIN_MS / 2 }
 	});
-	started.on('message', ({ failed, message }: { failed: string; message: string }) =>
-		console.error(`Could not empty the write-ahead log of ${failed}: ${message}`)
-	);
+	started.on('message', ({ copied, failed, message }: { copied?: string; failed?: string; message?: string }) => {
+		const sqlite = connections.get(copied ?? '');
+		if (sqlite) emptyLog(sqlite);
+		if (failed) console.error(`Could not copy the write-ahead log of ${failed}: ${message}`);
+	});
 	started.on('error', (error) => console.error(`The write-ahead log worker stopped: ${error.message}`));
 	started.on('exit', () => {
 		if (worker !== started) return;
 		worker = undefined;
-		for (const fallBack of fallbacks.values()) fallBack();
-		fallbacks.clear();
+		// Without the worker, each connection checkpoints in its commits again, as SQLite does by default.
+		for (const sqlite of connections.values()) if (sqlite.open) sqlite.pragma('wal_autocheckpoint = 1000');
+		connections.clear();
 	});
 	// The worker never keeps a finished process (a test, a command) alive.
 	started.unref();
@@ -92,18 +107,19 @@ function checkpointWorker(): Worker {
 }
 
 /**
- * Starts emptying the log of the SQLite file at `path` in the background, for a connection that
- * no longer checkpoints itself; `fallBack` gives it back its checkpoints should the worker stop.
- * Returns the function that stops it, to call before that connection closes: it waits until the
- * worker has let go of the file, so the app's connection, closing last, removes the log.
+ * Stops `sqlite` (the app's connection to the file at `path`) checkpointing in its commits and
+ * has its log emptied as above. Returns the function that stops this, to call before that
+ * connection closes: it waits until the worker has let go of the file, so the app's
+ * connection, closing last, removes the log.
  */
-export function emptyLogInBackground(path: string, fallBack: () => void): () => void {
+export function emptyLogInBackground(sqlite: SQLite.Database, path: string): () => void {
 	const file = resolve(path);
+	sqlite.pragma('wal_autocheckpoint = 0');
 	const running = checkpointWorker();
 	running.postMessage({ open: file });
-	fallbacks.set(file, fallBack);
+	connections.set(file, sqlite);
 	return () => {
-		fallbacks.delete(file);
+		connections.delete(file);
 		if (worker !== running) return;
 		const closed = new Int32Array(new SharedArrayBuffer(4));
 		running.postMessage({ close: file, closed });

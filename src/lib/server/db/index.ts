@@ -109,23 +109,13 @@ function openSqlite(path: string, readOnly: boolean): Db {
 	sqlite.pragma('synchronous = NORMAL');
 	if (path === ':memory:') return new Kysely<Database>({ dialect: new SqliteDialect({ database: withPreparedStatements(sqlite) }) });
 	// A checkpoint waits for the disk: a worker thread does it (checkpoints.ts), never a commit here.
-	sqlite.pragma('wal_autocheckpoint = 0');
-	const stopEmptying = emptyLogInBackground(path, () => sqlite.open && sqlite.pragma('wal_autocheckpoint = 1000'));
+	const stopEmptying = emptyLogInBackground(sqlite, path);
 	const database = withPreparedStatements(sqlite);
-	return new Kysely<Database>({
-		dialect: new SqliteDialect({
-			database: {
-				// A transaction takes the write lock as it begins, where SQLite waits out the worker's
-				// brief hold on it (busy_timeout); a read turning into a write mid-transaction would
-				// be refused at once instead.
-				prepare: (text) => database.prepare(text === 'begin' ? 'begin immediate' : text),
-				close: () => {
-					stopEmptying();
-					database.close();
-				}
-			}
-		})
-	});
+	const close = () => {
+		stopEmptying();
+		database.close();
+	};
+	return new Kysely<Database>({ dialect: new SqliteDialect({ database: { ...database, close } }) });
 }
 
 /** Distinct statements kept prepared; past it, the oldest is dropped (lists of ids vary in length). */
