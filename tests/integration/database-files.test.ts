@@ -8,7 +8,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { addDays, ukDate } from '../../src/lib/dates';
-import { LOG_EMPTIED_WITHIN_MS } from '../../src/lib/server/db';
+import { LOG_EMPTIED_WITHIN_MS, openDatabase } from '../../src/lib/server/db';
 import { getRoundByToken } from '../../src/lib/server/surveys/rounds';
 import { submitResponse } from '../../src/lib/server/surveys/responses';
 import { createPracticeWithRound, createTestDatabase, onPostgres, type PracticeFixture, type TestDatabase } from '../helpers/database';
@@ -70,6 +70,15 @@ describe.skipIf(onPostgres)('what the database files keep', () => {
 			stored++;
 		}
 		expect(await t.db.selectFrom('comment').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).toEqual({ n: stored });
+	});
+
+	it('keeps emptying the log for one connection when another to the same file closes', async () => {
+		const second = openDatabase({ databasePath: t.path });
+		await second.selectFrom('app_meta').selectAll().execute();
+		await second.destroy();
+		await answer(MARK);
+		await new Promise((resolve) => setTimeout(resolve, LOG_EMPTIED_WITHIN_MS + 400));
+		expect(statSync(`${t.path}-wal`).size).toBe(0);
 	});
 
 	it('lets go of the file when the database closes, so the log is gone and nothing waits', async () => {

@@ -28,7 +28,7 @@ const files = new Map();
 let timer;
 function pass() {
 	timer = undefined;
-	for (const [path, db] of files) {
+	for (const [path, { db }] of files) {
 		try {
 			let [copied] = db.pragma('wal_checkpoint(PASSIVE)');
 			if (copied.log === 0) continue;
@@ -43,15 +43,23 @@ function pass() {
 }
 parentPort.on('message', ({ open, close, closed }) => {
 	if (open !== undefined) {
-		const db = new SQLite(open, { fileMustExist: true });
-		db.pragma('busy_timeout = 0');
-		db.pragma('synchronous = NORMAL');
-		files.set(open, db);
+		// One connection to a file however many of the app's connections write to it.
+		const known = files.get(open);
+		if (known) known.users++;
+		else {
+			const db = new SQLite(open, { fileMustExist: true });
+			db.pragma('busy_timeout = 0');
+			db.pragma('synchronous = NORMAL');
+			files.set(open, { db, users: 1 });
+		}
 		if (!timer) timer = setTimeout(pass, workerData.intervalMs);
 	}
 	if (close !== undefined) {
-		files.get(close)?.close();
-		files.delete(close);
+		const known = files.get(close);
+		if (known && --known.users === 0) {
+			known.db.close();
+			files.delete(close);
+		}
 		if (files.size === 0 && timer) timer = clearTimeout(timer);
 		Atomics.store(closed, 0, 1);
 		Atomics.notify(closed, 0);
@@ -60,8 +68,8 @@ parentPort.on('message', ({ open, close, closed }) => {
 `;
 
 let worker: Worker | undefined;
-/** The app's connection to each file the worker copies. */
-const connections = new Map<string, SQLite.Database>();
+/** The app's connections to each file the worker copies. */
+const connections = new Map<string, Set<SQLite.Database>>();
 
 /**
  * Empties the log once the worker has copied it all. Only outside a transaction, and without
@@ -88,8 +96,7 @@ function checkpointWorker(): Worker {
 		workerData: { sqlite: createRequire(import.meta.url).resolve('better-sqlite3'), intervalMs: LOG_EMPTIED_WITHIN_MS / 2 }
 	});
 	started.on('message', ({ copied, failed, message }: { copied?: string; failed?: string; message?: string }) => {
-		const sqlite = connections.get(copied ?? '');
-		if (sqlite) emptyLog(sqlite);
+		for (const sqlite of connections.get(copied ?? '') ?? []) emptyLog(sqlite);
 		if (failed) console.error(`Could not copy the write-ahead log of ${failed}: ${message}`);
 	});
 	started.on('error', (error) => console.error(`The write-ahead log worker stopped: ${error.message}`));
@@ -97,7 +104,7 @@ function checkpointWorker(): Worker {
 		if (worker !== started) return;
 		worker = undefined;
 		// Without the worker, each connection checkpoints in its commits again, as SQLite does by default.
-		for (const sqlite of connections.values()) if (sqlite.open) sqlite.pragma('wal_autocheckpoint = 1000');
+		for (const sqlite of [...connections.values()].flatMap((open) => [...open])) if (sqlite.open) sqlite.pragma('wal_autocheckpoint = 1000');
 		connections.clear();
 	});
 	// The worker never keeps a finished process (a test, a command) alive.
@@ -117,9 +124,10 @@ export function emptyLogInBackground(sqlite: SQLite.Database, path: string): () 
 	sqlite.pragma('wal_autocheckpoint = 0');
 	const running = checkpointWorker();
 	running.postMessage({ open: file });
-	connections.set(file, sqlite);
+	connections.set(file, (connections.get(file) ?? new Set()).add(sqlite));
 	return () => {
-		connections.delete(file);
+		connections.get(file)?.delete(sqlite);
+		if (connections.get(file)?.size === 0) connections.delete(file);
 		if (worker !== running) return;
 		const closed = new Int32Array(new SharedArrayBuffer(4));
 		running.postMessage({ close: file, closed });
