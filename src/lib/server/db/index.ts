@@ -217,6 +217,10 @@ export async function pingDatabase(db: Db): Promise<boolean> {
 export async function emptyWriteAheadLog(db: Db): Promise<boolean> {
 	// PostgreSQL keeps its own write-ahead log, out of the app's reach (see the README's anonymity section).
 	if (engineOf(db) !== 'sqlite') return true;
-	const { rows } = await sql<{ busy: number }>`PRAGMA wal_checkpoint(TRUNCATE)`.execute(db);
-	return rows[0]?.busy === 0;
+	// The checkpoint worker (checkpoints.ts) may be copying the log just now: wait for it, briefly.
+	for (let tries = 0; ; tries++) {
+		const { rows } = await sql<{ busy: number }>`PRAGMA wal_checkpoint(TRUNCATE)`.execute(db);
+		if (rows[0]?.busy === 0 || tries === 50) return rows[0]?.busy === 0;
+		await new Promise((resolve) => setTimeout(resolve, 20));
+	}
 }
