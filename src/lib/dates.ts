@@ -10,8 +10,18 @@ const londonDay = new Intl.DateTimeFormat('en-CA', {
 	day: '2-digit'
 });
 
+/** The last minute asked about and its date: formatting costs more than a survey post's other checks together. */
+let lastMinute = NaN;
+let lastDate = '';
+
 export function ukDate(instant: Date = new Date()): string {
-	return londonDay.format(instant);
+	// London's offset from UTC is always whole hours, so every instant of a UTC minute falls on one date.
+	const minute = Math.floor(instant.getTime() / 60_000);
+	if (minute !== lastMinute) {
+		lastDate = londonDay.format(instant);
+		lastMinute = minute;
+	}
+	return lastDate;
 }
 
 function parse(iso: string): Date {

@@ -1,11 +1,13 @@
 /**
  * How fast the built app stores survey submissions, against the least a server could do: the
  * real no-JavaScript form post to /s/demo (every check, the per-network limit, the single-use
- * key, the response and its answers), and a bare node:http + better-sqlite3 server storing the
- * same rows (bare-submit-server.ts), each on its own copy of the demo database. Loaded in turn,
- * A B A B, with autocannon from this process: the same connections, the same bodies. Every post
- * comes from its own network address (X-Forwarded-For), as from many phones, and carries a fresh
- * single-use key, so each one is stored.
+ * key, the response and its answers), a bare node:http + better-sqlite3 server storing the same
+ * rows (bare-submit-server.ts), and one storing only the response and its answers in one
+ * transaction (bare-store-server.ts), each on its own copy of the demo database. Loaded in turn,
+ * A B C A B C, with autocannon from this process: the same connections, the same bodies. Every
+ * post comes from its own network address (X-Forwarded-For), as from many phones, and carries a
+ * fresh single-use key, so each one is stored; the rates count the responses each database holds
+ * after each phase, not the answers received.
  * With BENCH_DATABASE_URL (or TEST_DATABASE_URL) set, the same again on PostgreSQL in the same
  * run: the app on DATABASE_URL against a bare node:http + pg server storing the same rows
  * (bare-submit-server-postgres.ts), each on its own copy of the demo database.
@@ -46,7 +48,9 @@ function submission(questions: Map<string, string[]>): string {
 
 const randomAddress = () => `10.${Math.floor(Math.random() * 256)}.${Math.floor(Math.random() * 256)}.${1 + Math.floor(Math.random() * 254)}`;
 
-async function load(url: string, questions: Map<string, string[]>, duration: number) {
+/** One timed load; the rate is what the database holds afterwards that it did not before, not the answers received. */
+async function load(url: string, questions: Map<string, string[]>, duration: number, stored: () => Promise<number>) {
+	const before = await stored();
 	const result = await autocannon({
 		url: `${url}/s/demo`,
 		connections,
@@ -68,22 +72,40 @@ async function load(url: string, questions: Map<string, string[]>, duration: num
 			}
 		]
 	});
+	// Posts still in flight when the phase ended are stored after it: counted once they are.
+	await new Promise((resolve) => setTimeout(resolve, 300));
+	const rows = (await stored()) - before;
 	const codes = result.statusCodeStats ?? {};
-	const stored = codes['303']?.count ?? 0;
+	const answered = codes['303']?.count ?? 0;
 	const other = Object.entries(codes).filter(([code]) => code !== '303');
-	if (other.length > 0 || result.errors > 0) {
-		throw new Error(`Not every post was stored: ${JSON.stringify(other)}, ${result.errors} errors, ${result.timeouts} timeouts`);
+	if (other.length > 0 || result.errors > 0 || rows < answered || rows > answered + connections) {
+		throw new Error(
+			`Not every post was stored: ${rows} responses stored for ${answered} answers of 303, others ${JSON.stringify(other)}, ${result.errors} errors, ${result.timeouts} timeouts`
+		);
 	}
-	return { rate: stored / result.duration, p50: result.latency.p50, p99: result.latency.p99, stored };
+	return { rate: rows / result.duration, p50: result.latency.p50, p99: result.latency.p99, stored: rows };
 }
 
-/** Where one engine's two copies of the demo live, how to start each server on its copy, and how to count what was stored. */
+/** A server to load: Belonging or a baseline, with how to count the responses its database holds. */
+interface Contender {
+	name: string;
+	url: string;
+	stored: () => Promise<number>;
+}
+
+/** A bare baseline: its script and arguments, and how to count what its database holds. */
+interface Bare {
+	name: string;
+	args: string[];
+	stored: () => Promise<number>;
+}
+
+/** Where one engine's copies of the demo live, how to start each server on its copy, and how to count what was stored. */
 interface EngineSetup {
 	name: string;
-	bareName: string;
 	appEnv: Record<string, string>;
-	bareArgs: string[];
-	responses: () => Promise<{ app: number; bare: number }>;
+	appStored: () => Promise<number>;
+	bares: Bare[];
 	cleanup: () => Promise<void>;
 }
 
@@ -109,10 +131,13 @@ async function sqliteSetup(port: number): Promise<{ setup: EngineSetup; question
 	const dir = mkdtempSync(join(tmpdir(), 'belonging-bench-submit-'));
 	const appDb = join(dir, 'app.db');
 	const bareDb = join(dir, 'bare.db');
+	const storeDb = join(dir, 'store.db');
 	const questions = await seedDemo({ DATABASE_PATH: appDb });
-	copyFileSync(appDb, bareDb);
-	if (existsSync(`${appDb}-wal`)) copyFileSync(`${appDb}-wal`, `${bareDb}-wal`);
-	const count = (path: string) => {
+	for (const copy of [bareDb, storeDb]) {
+		copyFileSync(appDb, copy);
+		if (existsSync(`${appDb}-wal`)) copyFileSync(`${appDb}-wal`, `${copy}-wal`);
+	}
+	const count = async (path: string) => {
 		const db = new SQLite(path, { readonly: true });
 		try {
 			return (db.prepare('select count(*) as n from response').get() as { n: number }).n;
@@ -124,10 +149,20 @@ async function sqliteSetup(port: number): Promise<{ setup: EngineSetup; question
 		questions,
 		setup: {
 			name: 'SQLite',
-			bareName: 'bare node:http + better-sqlite3, same rows',
 			appEnv: { DATABASE_PATH: appDb },
-			bareArgs: [join(import.meta.dirname, 'bare-submit-server.ts'), bareDb, String(port)],
-			responses: async () => ({ app: count(appDb), bare: count(bareDb) }),
+			appStored: () => count(appDb),
+			bares: [
+				{
+					name: 'bare node:http + better-sqlite3, same rows',
+					args: [join(import.meta.dirname, 'bare-submit-server.ts'), bareDb, String(port)],
+					stored: () => count(bareDb)
+				},
+				{
+					name: 'bare, only the response and its answers',
+					args: [join(import.meta.dirname, 'bare-store-server.ts'), storeDb, String(port + 1)],
+					stored: () => count(storeDb)
+				}
+			],
 			cleanup: async () => rmSync(dir, { recursive: true, force: true })
 		}
 	};
@@ -151,10 +186,15 @@ async function postgresSetup(base: string, port: number): Promise<{ setup: Engin
 		questions,
 		setup: {
 			name: 'PostgreSQL',
-			bareName: 'bare node:http + pg, same rows',
 			appEnv,
-			bareArgs: [join(import.meta.dirname, 'bare-submit-server-postgres.ts'), bare.url, String(port)],
-			responses: async () => ({ app: await count(app.url), bare: await count(bare.url) }),
+			appStored: () => count(app.url),
+			bares: [
+				{
+					name: 'bare node:http + pg, same rows',
+					args: [join(import.meta.dirname, 'bare-submit-server-postgres.ts'), bare.url, String(port)],
+					stored: () => count(bare.url)
+				}
+			],
 			cleanup: async () => {
 				await app.drop();
 				await bare.drop();
@@ -163,30 +203,35 @@ async function postgresSetup(base: string, port: number): Promise<{ setup: Engin
 	};
 }
 
-async function measure({ setup, questions }: { setup: EngineSetup; questions: Map<string, string[]> }, barePort: number): Promise<void> {
+async function measure({ setup, questions }: { setup: EngineSetup; questions: Map<string, string[]> }): Promise<void> {
 	const app = await startServer({ ...setup.appEnv, DEMO: '1', ADDRESS_HEADER: 'x-forwarded-for', XFF_DEPTH: '1' });
-	const stopBare = await startBare(setup.bareArgs);
-	const bareUrl = `http://127.0.0.1:${barePort}`;
-	const before = await setup.responses();
+	const stops: (() => void)[] = [];
 	try {
-		await load(app.url, questions, 2);
-		await load(bareUrl, questions, 2);
-		const runs = { app: [] as Awaited<ReturnType<typeof load>>[], bare: [] as Awaited<ReturnType<typeof load>>[] };
+		const contenders: Contender[] = [{ name: 'Belonging, the no-JS form post to /s/demo', url: app.url, stored: setup.appStored }];
+		for (const bare of setup.bares) {
+			stops.push(await startBare(bare.args));
+			contenders.push({ name: bare.name, url: `http://127.0.0.1:${bare.args.at(-1)}`, stored: bare.stored });
+		}
+		for (const contender of contenders) await load(contender.url, questions, 2, contender.stored);
+		const runs = contenders.map(() => [] as Awaited<ReturnType<typeof load>>[]);
 		for (let phase = 0; phase < PHASES; phase++) {
-			runs.app.push(await load(app.url, questions, seconds));
-			runs.bare.push(await load(bareUrl, questions, seconds));
+			for (const [i, contender] of contenders.entries()) runs[i]!.push(await load(contender.url, questions, seconds, contender.stored));
 		}
 		const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+		const rate = (list: Awaited<ReturnType<typeof load>>[]) => mean(list.map((r) => r.rate));
 		const line = (name: string, list: Awaited<ReturnType<typeof load>>[]) =>
-			`${name.padEnd(44)} ${mean(list.map((r) => r.rate)).toFixed(0).padStart(6)}/s  p50 ${mean(list.map((r) => r.p50)).toFixed(1)} ms  p99 ${mean(list.map((r) => r.p99)).toFixed(1)} ms  (phases: ${list.map((r) => r.rate.toFixed(0)).join(', ')})`;
-		console.log(`\n${setup.name}: ${connections} connections, ${PHASES} × ${seconds} s each, A B A B; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
-		console.log(line('Belonging, the no-JS form post to /s/demo', runs.app));
-		console.log(line(setup.bareName, runs.bare));
-		console.log(`ratio ${(mean(runs.app.map((r) => r.rate)) / mean(runs.bare.map((r) => r.rate))).toFixed(2)} ×`);
-		const after = await setup.responses();
-		console.log(`stored: Belonging ${after.app - before.app}, bare ${after.bare - before.bare} responses`);
+			`${name.padEnd(44)} ${rate(list).toFixed(0).padStart(6)} stored/s  p50 ${mean(list.map((r) => r.p50)).toFixed(1)} ms  p99 ${mean(list.map((r) => r.p99)).toFixed(1)} ms  (phases: ${list.map((r) => r.rate.toFixed(0)).join(', ')}; ${list.reduce((n, r) => n + r.stored, 0)} responses stored)`;
+		console.log(`\n${setup.name}: ${connections} connections, ${PHASES} × ${seconds} s each, in turn (A B C A B C); load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+		console.log('Rates count the responses in each database after each phase, every one from a fresh key and its own address.');
+		for (const [i, contender] of contenders.entries()) console.log(line(contender.name, runs[i]!));
+		const goals = [0.5, 0.4];
+		for (const [i, contender] of contenders.slice(1).entries()) {
+			const ratio = rate(runs[0]!) / rate(runs[i + 1]!);
+			const goal = goals[i];
+			console.log(`ratio against ${contender.name}: ${ratio.toFixed(2)} ×${goal ? `  (goal ≥ ${goal} ×: ${ratio >= goal ? 'met' : 'NOT met'})` : ''}`);
+		}
 	} finally {
-		stopBare();
+		for (const stop of stops) stop();
 		await app.stop();
 	}
 }
@@ -196,11 +241,11 @@ const engines: (() => Promise<{ setup: EngineSetup; questions: Map<string, strin
 const barePort = 20_000 + Math.floor(Math.random() * 20_000);
 engines.push(() => sqliteSetup(barePort));
 const postgresBase = benchPostgresUrl();
-if (postgresBase) engines.push(() => postgresSetup(postgresBase, barePort + 1));
-for (const [i, prepare] of engines.entries()) {
+if (postgresBase) engines.push(() => postgresSetup(postgresBase, barePort + 2));
+for (const prepare of engines) {
 	const prepared = await prepare();
 	try {
-		await measure(prepared, barePort + i);
+		await measure(prepared);
 	} finally {
 		await prepared.setup.cleanup();
 	}

@@ -8,7 +8,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { addDays, ukDate } from '../../src/lib/dates';
-import { LOG_EMPTIED_WITHIN_MS } from '../../src/lib/server/db';
+import { emptyWriteAheadLog, LOG_EMPTIED_WITHIN_MS, openDatabase } from '../../src/lib/server/db';
 import { getRoundByToken } from '../../src/lib/server/surveys/rounds';
 import { submitResponse } from '../../src/lib/server/surveys/responses';
 import { createPracticeWithRound, createTestDatabase, onPostgres, type PracticeFixture, type TestDatabase } from '../helpers/database';
@@ -45,11 +45,65 @@ describe.skipIf(onPostgres)('what the database files keep', () => {
 		expect(rows).toHaveLength(6);
 	});
 
+	it('never checkpoints in a commit: the app’s connection leaves the log to the worker thread', async () => {
+		expect((await sql<{ wal_autocheckpoint: number }>`PRAGMA wal_autocheckpoint`.execute(t.db)).rows[0]?.wal_autocheckpoint).toBe(0);
+		// Past SQLite's own checkpoint size (1,000 pages), the commit still leaves every page in the log.
+		const big = 'x'.repeat(4096 * 1100);
+		await t.db.insertInto('app_meta').values({ key: 'bench-filler', value: big }).execute();
+		expect(walBytes(t.path).length).toBeGreaterThan(big.length);
+	});
+
+	it('empties the log after any write, not only survey answers, so it cannot grow without bound', async () => {
+		await t.db.insertInto('app_meta').values({ key: MARK, value: MARK }).execute();
+		expect(walBytes(t.path).includes(MARK)).toBe(true);
+		await new Promise((resolve) => setTimeout(resolve, LOG_EMPTIED_WITHIN_MS + 400));
+		expect(statSync(`${t.path}-wal`).size).toBe(0);
+		expect((await t.db.selectFrom('app_meta').select('value').where('key', '=', MARK).executeTakeFirst())?.value).toBe(MARK);
+	});
+
+	it('stores every answer while the log is emptied beside a steady stream of them', async () => {
+		// Neither the worker nor the emptying may make a transaction wait past its busy timeout or be refused (SQLITE_BUSY).
+		const until = Date.now() + 4 * LOG_EMPTIED_WITHIN_MS;
+		let stored = 0;
+		let emptiedMeanwhile = 0;
+		let before = 0;
+		while (Date.now() < until) {
+			expect(await answer(`${MARK} ${stored}`)).toEqual({ ok: true, storedEarlier: false });
+			stored++;
+			// As a server does between requests.
+			await new Promise((resolve) => setImmediate(resolve));
+			const now = walBytes(t.path).length;
+			if (now < before) emptiedMeanwhile++;
+			before = now;
+		}
+		// However steady the stream, the log is emptied while it flows, not only once it stops.
+		expect(emptiedMeanwhile).toBeGreaterThanOrEqual(2);
+		expect(await t.db.selectFrom('comment').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).toEqual({ n: stored });
+	});
+
+	it('keeps emptying the log for one connection when another to the same file closes', async () => {
+		const second = openDatabase({ databasePath: t.path });
+		await second.selectFrom('app_meta').selectAll().execute();
+		await second.destroy();
+		await answer(MARK);
+		await new Promise((resolve) => setTimeout(resolve, LOG_EMPTIED_WITHIN_MS + 400));
+		expect(statSync(`${t.path}-wal`).size).toBe(0);
+	});
+
+	it('lets go of the file when the database closes, so the log is gone and nothing waits', async () => {
+		await answer(MARK);
+		const started = Date.now();
+		await t.db.destroy();
+		expect(Date.now() - started).toBeLessThan(1_000);
+		expect(existsSync(`${t.path}-wal`)).toBe(false);
+		expect(readFileSync(t.path).includes(MARK)).toBe(true);
+	});
+
 	it('overwrites deleted content, so a deleted round’s comments leave no trace in the file', async () => {
 		expect((await sql<{ secure_delete: number }>`PRAGMA secure_delete`.execute(t.db)).rows[0]?.secure_delete).toBe(1);
 		await answer(`${MARK} to delete`);
 		await t.db.deleteFrom('comment').execute();
-		await sql`PRAGMA wal_checkpoint(TRUNCATE)`.execute(t.db);
+		expect(await emptyWriteAheadLog(t.db)).toBe(true);
 		expect(readFileSync(t.path).includes(MARK)).toBe(false);
 		expect(await getRoundByToken(t.db, fixture.round.public_token)).toBeDefined();
 	});

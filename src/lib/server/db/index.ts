@@ -4,6 +4,8 @@ import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteAdapter as SqliteAdapterClass, SqliteDialect, sql, type SqliteDatabase, type Transaction } from 'kysely';
 import pg from 'pg';
+import { emptyLogInBackground } from './checkpoints';
+export { LOG_EMPTIED_WITHIN_MS } from './checkpoints';
 import type { Database } from './schema';
 
 export type Db = Kysely<Database>;
@@ -105,7 +107,15 @@ function openSqlite(path: string, readOnly: boolean): Db {
 	// Wait up to 5 s for a lock held by another process (e.g. `npm run migrate` beside the server).
 	sqlite.pragma('busy_timeout = 5000');
 	sqlite.pragma('synchronous = NORMAL');
-	return new Kysely<Database>({ dialect: new SqliteDialect({ database: withPreparedStatements(sqlite) }) });
+	if (path === ':memory:') return new Kysely<Database>({ dialect: new SqliteDialect({ database: withPreparedStatements(sqlite) }) });
+	// A checkpoint waits for the disk: a worker thread does it (checkpoints.ts), never a commit here.
+	const stopEmptying = emptyLogInBackground(sqlite, path);
+	const database = withPreparedStatements(sqlite);
+	const close = () => {
+		stopEmptying();
+		database.close();
+	};
+	return new Kysely<Database>({ dialect: new SqliteDialect({ database: { ...database, close } }) });
 }
 
 /** Distinct statements kept prepared; past it, the oldest is dropped (lists of ids vary in length). */
@@ -207,32 +217,10 @@ export async function pingDatabase(db: Db): Promise<boolean> {
 export async function emptyWriteAheadLog(db: Db): Promise<boolean> {
 	// PostgreSQL keeps its own write-ahead log, out of the app's reach (see the README's anonymity section).
 	if (engineOf(db) !== 'sqlite') return true;
-	const { rows } = await sql<{ busy: number }>`PRAGMA wal_checkpoint(TRUNCATE)`.execute(db);
-	return rows[0]?.busy === 0;
-}
-
-/** How soon after a survey write the log is emptied: a copy of the files taken later holds no commit of it. */
-export const LOG_EMPTIED_WITHIN_MS = 500;
-const emptying = new WeakSet<Db>();
-
-/**
- * Empties the write-ahead log shortly after a survey write, at most once per LOG_EMPTIED_WITHIN_MS
- * however many answers arrive, so a busy round costs one checkpoint a half-second.
- */
-export function emptyWriteAheadLogSoon(db: Db): void {
-	if (emptying.has(db) || engineOf(db) !== 'sqlite') return;
-	emptying.add(db);
-	setTimeout(() => {
-		emptyWriteAheadLog(db)
-			.catch((error) => {
-				// A database closed in the meantime (a test, a shutdown) has nothing left to empty.
-				if (!/destroyed/i.test(String(error))) console.error(`Could not empty the write-ahead log: ${(error as Error).message}`);
-				return undefined;
-			})
-			.then((emptied) => {
-				emptying.delete(db);
-				// A reader held the log: try again shortly.
-				if (emptied === false) emptyWriteAheadLogSoon(db);
-			});
-	}, LOG_EMPTIED_WITHIN_MS).unref();
+	// The checkpoint worker (checkpoints.ts) may be copying the log just now: wait for it, briefly.
+	for (let tries = 0; ; tries++) {
+		const { rows } = await sql<{ busy: number }>`PRAGMA wal_checkpoint(TRUNCATE)`.execute(db);
+		if (rows[0]?.busy === 0 || tries === 50) return rows[0]?.busy === 0;
+		await new Promise((resolve) => setTimeout(resolve, 20));
+	}
 }

@@ -8,7 +8,7 @@ import type { Respondent } from '../../npt/scoring';
 import { fieldName, type SurveySubmission } from '../../npt/submission';
 import { refuse, type Outcome } from '../platform/outcome';
 import { useCode } from './codes';
-import { emptyWriteAheadLogSoon, engineOf, type Db, type DbOrTx } from '../db';
+import { engineOf, type Db, type DbOrTx } from '../db';
 import { preparedPerCount, preparedQuery } from '../db/prepared';
 import type { Round } from '../db/schema';
 import { itemIdsOf, type ItemIds } from './instruments';
@@ -84,7 +84,7 @@ export async function submitResponse(
 		if (!allowed.ok) throw new Refused(allowed);
 	};
 	try {
-		const outcome = await db.transaction().execute(async (tx): Promise<SubmitOutcome> => {
+		return await db.transaction().execute(async (tx): Promise<SubmitOutcome> => {
 			const [round] = (await roundToAnswer.execute(tx, { roundId })).rows;
 			if (!round || surveyAvailability(round, today) !== 'open') {
 				throw new Refused(refuse(409, 'This survey closed before your answers arrived, so they were not saved.'));
@@ -108,8 +108,6 @@ export async function submitResponse(
 			await countAgainstLimit(tx);
 			return { ok: true, storedEarlier: false };
 		});
-		if (outcome.ok) emptyWriteAheadLogSoon(db);
-		return outcome;
 	} catch (error) {
 		if (error instanceof Refused) return error.outcome;
 		throw error;
