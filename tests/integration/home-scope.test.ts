@@ -9,7 +9,7 @@ import type { AgreementPoint } from '../../src/lib/npt/answers';
 import { DEFAULT_STAFF_INSTRUMENT } from '../../src/lib/npt/builtin';
 import { summariseRespondents, summaryToJson, SUMMARY_FORMAT } from '../../src/lib/npt/round-summary';
 import type { SurveySubmission } from '../../src/lib/npt/submission';
-import { createIcb, createPcn, createPractice } from '../../src/lib/server/organisations/organisation-changes';
+import { createPcn, createPractice } from '../../src/lib/server/organisations/organisation-changes';
 import { getPcnDashboard } from '../../src/lib/server/results/pcn-dashboard';
 import { itemIdsOf } from '../../src/lib/server/surveys/instruments';
 import { storeResponse } from '../../src/lib/server/surveys/responses';
