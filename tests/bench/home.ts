@@ -6,7 +6,8 @@
  * - in process: getNetworkOverview (the page's one server call) for a practice manager of one
  *   practice, a link worker of two, a PCN lead of one PCN and a lead over every PCN (on the demo,
  *   whose one PCN is every PCN, the demo's lead is both), p50/p95/p99 and the heap's growth over
- *   one call (heap used just after it, less heap used after a collection just before it);
+ *   one call (heap used just after it, less heap used after a collection just before it),
+ *   beside getPcnDashboard of the viewer's first PCN in the same run, as the baseline;
  * - over HTTP, on the built server (`npm run build` first): the one-practice manager's home page
  *   against their account page, A B A B in the same run, and the national lead's home page.
  *
@@ -27,6 +28,7 @@ import { createUser, findUserByEmail, toSignedInUser } from '../../src/lib/serve
 import { openDatabase, type Db, type DatabaseConfig } from '../../src/lib/server/db';
 import type { SignedInUser } from '../../src/lib/server/identity';
 import { getNetworkOverview } from '../../src/lib/server/results/overview';
+import { defaultPeriod, getPcnDashboard } from '../../src/lib/server/results/pcn-dashboard';
 import { TEST_SURVEY_LIMIT_SECRET } from '../helpers/server-database';
 import { databaseUrl } from '../helpers/postgres-setup';
 import { startServer } from '../helpers/server';
@@ -119,6 +121,15 @@ async function inProcess(name: string, engine: string, db: Db, viewers: Viewer[]
 			const practices = overview.pcns.reduce((n, p) => n + p.practices.length, 0);
 			shape = `${overview.pcns.length} PCNs, ${practices} practices on page 1 of ${overview.pages}`;
 		}
+		// Baseline: the PCN dashboard's data of the first PCN on the page, timed A B A B with nothing else.
+		const firstPcn = (await getNetworkOverview(db, config, today, user)).pcns[0]!.id;
+		const baseline: number[] = [];
+		for (let i = 0; i < runs; i++) {
+			const started = performance.now();
+			await getPcnDashboard(db, firstPcn, config, defaultPeriod(today), today);
+			baseline.push(performance.now() - started);
+		}
+		baseline.sort((a, b) => a - b);
 		times.sort((a, b) => a - b);
 		heap.sort((a, b) => a - b);
 		const goal = viewer.national ? `  (goals: p95 ≤ ${GOALS.nationalP95Ms} ms, heap ≤ ${GOALS.nationalHeapMb} MB)` : '';
@@ -126,6 +137,9 @@ async function inProcess(name: string, engine: string, db: Db, viewers: Viewer[]
 			`  ${viewer.label.padEnd(30)} p50 ${ms(at(times, 0.5))}  p95 ${ms(at(times, 0.95))}  p99 ${ms(at(times, 0.99))}  heap growth median ${at(heap, 0.5).toFixed(1)} MB, max ${heap.at(-1)!.toFixed(1)} MB${goal}`
 		);
 		console.log(`  ${''.padEnd(30)} scope: ${user.practiceIds.length.toLocaleString('en-GB')} practices, ${inScope.toLocaleString('en-GB')} closed rounds; ${shape}`);
+		console.log(
+			`  ${''.padEnd(30)} baseline getPcnDashboard of its first PCN: p50 ${ms(at(baseline, 0.5))}  p95 ${ms(at(baseline, 0.95))}; home ÷ baseline (p50) ${(at(times, 0.5) / at(baseline, 0.5)).toFixed(1)}×`
+		);
 	}
 }
 

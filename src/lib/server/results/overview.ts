@@ -8,7 +8,8 @@ import { describePlacement } from '../../npt/continuum';
 import { respondentsNeeded } from '../../npt/disclosure';
 import { headingOf, scoreClosedRound } from '../../npt/practice-rounds';
 import { placementOf } from '../../npt/round-results';
-import { practicesInScope } from '../accounts/scope';
+import { sql } from 'kysely';
+import { practiceInScope } from '../accounts/scope';
 import type { DbOrTx } from '../db';
 import type { SignedInUser } from '../identity';
 import type { Config } from '../platform/config';
@@ -29,21 +30,26 @@ export async function getNetworkOverview(
 	viewer: Pick<SignedInUser, 'id' | 'role'>,
 	askedPage = 1
 ): Promise<NetworkOverview> {
-	const inScope = practicesInScope(db, viewer);
+	const inScope = practiceInScope(db, viewer);
 	const pcnsInView = db
 		.selectFrom('pcn')
-		.where('pcn.id', 'in', db.selectFrom('practice').select('practice.pcn_id').where('practice.id', 'in', inScope));
-	const pcnCount = Number((await pcnsInView.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
-	const pages = Math.max(1, Math.ceil(pcnCount / OVERVIEW_PAGE_SIZE));
-	const page = Math.min(Math.max(1, Math.trunc(askedPage) || 1), pages);
-	const pcns = await pcnsInView
 		.innerJoin('icb', 'icb.id', 'pcn.icb_id')
-		.select(['pcn.id', 'pcn.ods_code', 'pcn.name', 'icb.name as icb_name'])
+		.where('pcn.id', 'in', db.selectFrom('practice').select('practice.pcn_id').where(inScope))
+		.select(['pcn.id', 'pcn.ods_code', 'pcn.name', 'icb.name as icb_name', sql<number>`count(*) over ()`.as('pcn_count')])
 		.orderBy('pcn.name')
 		.orderBy('pcn.id')
-		.limit(OVERVIEW_PAGE_SIZE)
-		.offset((page - 1) * OVERVIEW_PAGE_SIZE)
-		.execute();
+		.limit(OVERVIEW_PAGE_SIZE);
+	const pageOf = (page: number) => pcnsInView.offset((page - 1) * OVERVIEW_PAGE_SIZE).execute();
+	let page = Math.max(1, Math.trunc(askedPage) || 1);
+	let pcns = await pageOf(page);
+	// Past the last page (the count comes with a page's rows): the first page says how many there are.
+	if (pcns.length === 0 && page > 1) {
+		const count = Number((await pageOf(1))[0]?.pcn_count ?? 0);
+		page = Math.max(1, Math.ceil(count / OVERVIEW_PAGE_SIZE));
+		pcns = await pageOf(page);
+	}
+	const pcnCount = Number(pcns[0]?.pcn_count ?? 0);
+	const pages = Math.max(1, Math.ceil(pcnCount / OVERVIEW_PAGE_SIZE));
 	const overview = { page, pages, pcnCount, firstShown: pcnCount === 0 ? 0 : (page - 1) * OVERVIEW_PAGE_SIZE + 1 };
 	if (pcns.length === 0) return { ...overview, pcns: [] };
 	// The page's PCNs: a list of at most OVERVIEW_PAGE_SIZE ids.
@@ -54,7 +60,7 @@ export async function getNetworkOverview(
 			'in',
 			pcns.map((p) => p.id)
 		)
-		.where('practice.id', 'in', inScope);
+		.where(inScope);
 	const [shown, data] = await Promise.all([
 		onPage.select(['practice.id', 'practice.ods_code', 'practice.name', 'practice.pcn_id']).orderBy('practice.name').orderBy('practice.id').execute(),
 		loadRoundData(db, { practices: onPage.select('practice.id as id') }, today)
