@@ -145,7 +145,13 @@ async function inProcess(name: string, engine: string, db: Db, viewers: Viewer[]
 
 /** Over HTTP on the built server: the one-practice manager's home against their account page, A B A B; and the widest viewer's home. */
 async function overHttp(name: string, engine: string, env: Record<string, string>, config: DatabaseConfig, viewers: Viewer[]): Promise<void> {
-	const server = await startServer(env);
+	let server: Awaited<ReturnType<typeof startServer>>;
+	try {
+		server = await startServer(env);
+	} catch (error) {
+		console.log(`\n${name}, ${engine}: over HTTP skipped: ${(error as Error).message.split('\n')[0]} (load average ${load()})`);
+		return;
+	}
 	const db = openDatabase(config);
 	try {
 		const cookieOf = async (email: string) => {
