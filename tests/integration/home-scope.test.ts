@@ -9,6 +9,7 @@ import type { AgreementPoint } from '../../src/lib/npt/answers';
 import { DEFAULT_STAFF_INSTRUMENT } from '../../src/lib/npt/builtin';
 import { summariseRespondents, summaryToJson, SUMMARY_FORMAT } from '../../src/lib/npt/round-summary';
 import type { SurveySubmission } from '../../src/lib/npt/submission';
+import { describeAccess } from '../../src/lib/server/accounts/people-list';
 import { createPcn, createPractice } from '../../src/lib/server/organisations/organisation-changes';
 import { getPcnDashboard } from '../../src/lib/server/results/pcn-dashboard';
 import { itemIdsOf } from '../../src/lib/server/surveys/instruments';
@@ -104,6 +105,21 @@ describe('the home page', () => {
 		expect(third.pcns.at(-1)!.practices.map((p) => p.name)).toEqual(['Test Surgery']);
 		expect((await home(t, lead, '?page=99')).page).toBe(3);
 		for (const nonsense of ['?page=0', '?page=two', '?page=-4', '?page=1.5', '?page=']) expect((await home(t, lead, nonsense)).page).toBe(1);
+	});
+
+	it('names the first 50 PCNs and practices of a wide scope on the account page and counts the rest', async () => {
+		for (let i = 1; i <= 54; i++) {
+			const pcn = await createPcn(t.db, { odsCode: `U4${String(i).padStart(4, '0')}`, name: `Network ${String(i).padStart(2, '0')}`, icbId: f.icb.id });
+			await createPractice(t.db, { odsCode: `F4${String(i).padStart(4, '0')}`, name: `Surgery ${String(i).padStart(2, '0')}`, pcnId: pcn.id });
+		}
+		const lead = await createSignedInUser(t.db, 'pcn_lead', { pcnIds: (await t.db.selectFrom('pcn').select('id').execute()).map((p) => p.id) });
+		const access = await describeAccess(t.db, lead);
+		expect(access.pcnCount).toBe(55);
+		expect(access.practiceCount).toBe(55);
+		expect(access.pcns.map((p) => p.name)).toEqual(Array.from({ length: 50 }, (_, i) => `Network ${String(i + 1).padStart(2, '0')}`));
+		expect(access.practices.at(-1)!.name).toBe('Surgery 50');
+		const manager = await createSignedInUser(t.db, 'practice_manager', { practiceIds: [f.practice.id] });
+		expect(await describeAccess(t.db, manager)).toMatchObject({ pcns: [], pcnCount: 0, practices: [{ name: 'Test Surgery' }], practiceCount: 1 });
 	});
 
 	it(`loads a scope of ${MANY_ROUNDS.toLocaleString('en-GB')} closed rounds, with every figure of the rounds beside them as it was`, { timeout: 180_000 }, async () => {
