@@ -84,8 +84,9 @@ describe('start-up', () => {
 
 	it('gives demo practices different, moving placements, including a round with too few responses', async () => {
 		const { db, config } = await startApp({ DATABASE_PATH: join(temp.dir, 'demo.db'), DEMO: '1' }, NOW);
-		const everyPractice = (await db.selectFrom('practice').select('id').execute()).map((p) => p.id);
-		const [pcn] = await getNetworkOverview(db, config, '2026-11-22', everyPractice);
+		const lead = await toSignedInUser(db, (await findUserByEmail(db, 'pcn.lead@demo.belonging.example'))!);
+		const [pcn] = (await getNetworkOverview(db, config, '2026-11-22', lead)).pcns;
+		expect(pcn!.practices).toHaveLength(5);
 		const byName = new Map(pcn!.practices.map((p) => [p.name, p]));
 		// Rounds are listed newest first.
 		const bands = (name: string) =>

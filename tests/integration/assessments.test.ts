@@ -6,7 +6,6 @@ import type { SurveySubmission } from '../../src/lib/npt/submission';
 import type { PerceptionGapView } from '../../src/lib/views/perception-gap';
 import {
 	getAssessment,
-	getAssessmentsForPractice,
 	getAssessmentsForRound,
 	getPerceptionGap,
 	saveAssessment
@@ -99,7 +98,7 @@ describe('saveAssessment', () => {
 		expect(saved.agreement).toEqual({ CO1: 5, CO2: 'not_relevant_role' });
 		expect(saved.submittedAt).toBe('2026-11-01T10:00:00.000Z');
 		expect(saved.updatedAt).toBe('2026-11-02T10:00:00.000Z');
-		expect(await getAssessmentsForPractice(t.db, f.practice.id)).toHaveLength(1);
+		expect(await getAssessmentsForRound(t.db, closed.id)).toHaveLength(1);
 	});
 
 	it('refuses an unknown item with 400 and stores nothing', async () => {

@@ -7,7 +7,7 @@ import { getRoundReport } from '../../src/lib/server/results/round-report';
 import { loadRespondents, submitResponse } from '../../src/lib/server/surveys/responses';
 import { closeRound } from '../../src/lib/server/surveys/round-lifecycle';
 import { rebuildRoundSummaries, summariesOf } from '../../src/lib/server/surveys/round-summaries';
-import { closeDueRounds } from '../../src/lib/server/surveys/rounds';
+import { closeDueRounds, roundIdsOf } from '../../src/lib/server/surveys/rounds';
 import { SUMMARY_FORMAT } from '../../src/lib/npt/round-summary';
 import { bandEdgeSubmissions } from '../fixtures/band-edge';
 import { addRound, createPracticeWithRound, createTestDatabase, type PracticeFixture, type TestDatabase } from '../helpers/database';
@@ -59,7 +59,7 @@ describe('stored round summaries', () => {
 		expect(await closeDueRounds(t.db, '2026-12-01')).toBe(1);
 		expect((await summaryRows()).map((r) => r.round_id)).toEqual([f.round.id]);
 		await t.db.deleteFrom('round_summary').execute();
-		const summaries = await summariesOf(t.db, [f.round]);
+		const summaries = await summariesOf(t.db, [f.round], roundIdsOf(t.db, { roundId: f.round.id }));
 		expect(summaries.get(f.round.id)!.everyone.respondents).toBe(8);
 		expect((await summaryRows()).map((r) => r.round_id)).toEqual([f.round.id]);
 	});
@@ -68,7 +68,7 @@ describe('stored round summaries', () => {
 		await closeDueRounds(t.db, '2026-12-01');
 		const stored = (await summaryRows())[0]!.summary;
 		await t.db.updateTable('round_summary').set({ format: 0, summary: '{"format":0}' }).execute();
-		expect((await summariesOf(t.db, [f.round])).get(f.round.id)!.everyone.respondents).toBe(8);
+		expect((await summariesOf(t.db, [f.round], roundIdsOf(t.db, { roundId: f.round.id }))).get(f.round.id)!.everyone.respondents).toBe(8);
 		expect((await summaryRows())[0]).toMatchObject({ format: SUMMARY_FORMAT, summary: stored });
 
 		await t.db.updateTable('round_summary').set({ summary: `{"format":${SUMMARY_FORMAT},"everyone":{"respondents":999}}` }).execute();
@@ -81,7 +81,7 @@ describe('stored round summaries', () => {
 		const stored = (await summaryRows())[0]!.summary;
 		const before = '{"format":1,"everyone":{"respondents":8,"scores":{"overall":{"n":8,"mean":5.000000000000001,"squaredDeviations":3}}}}';
 		await t.db.updateTable('round_summary').set({ format: 1, summary: before }).execute();
-		expect((await summariesOf(t.db, [f.round])).get(f.round.id)!.everyone.scores.overall.unit).toBe(10_080n);
+		expect((await summariesOf(t.db, [f.round], roundIdsOf(t.db, { roundId: f.round.id }))).get(f.round.id)!.everyone.scores.overall.unit).toBe(10_080n);
 		expect((await summaryRows())[0]).toMatchObject({ format: SUMMARY_FORMAT, summary: stored });
 	});
 

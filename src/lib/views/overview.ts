@@ -35,3 +35,14 @@ export interface PcnOverview {
 	icbName: string;
 	practices: PracticeOverview[];
 }
+
+/** One page of the PCNs in the viewer's scope. */
+export interface NetworkOverview {
+	/** This page, counted from 1, and how many there are (at least 1). */
+	page: number;
+	pages: number;
+	/** PCNs in scope on every page, and the position of this page's first (0 with none). */
+	pcnCount: number;
+	firstShown: number;
+	pcns: PcnOverview[];
+}

@@ -1,13 +1,18 @@
 import { redirect } from '@sveltejs/kit';
+import { z } from 'zod';
 import { ukDate } from '$lib/dates';
 import { getNetworkOverview } from '$lib/server/results/overview';
 import type { PageServerLoad } from './$types';
 
+/** A page number from the address; anything else (missing, 0, "two", 1e9) is the first or the last page. */
+const pageSchema = z.coerce.number().int().min(1).max(1_000_000).catch(1);
+
 /**
  * The home page depends on who is signed in: visitors see what Belonging is and how to sign
- * in, admins go to administration, everyone else sees the practices in their scope.
+ * in, admins go to administration, everyone else sees the practices in their scope, a page of
+ * PCNs at a time.
  */
-export const load = (async ({ locals }) => {
+export const load = (async ({ locals, url }) => {
 	const user = locals.user;
 	if (!user) return { home: 'visitor' as const };
 	if (user.role === 'admin') redirect(303, '/admin');
@@ -15,7 +20,7 @@ export const load = (async ({ locals }) => {
 		home: 'practices' as const,
 		role: user.role,
 		canSeePcns: user.role === 'pcn_lead',
-		pcns: await getNetworkOverview(locals.db, locals.config, ukDate(), user.practiceIds),
+		overview: await getNetworkOverview(locals.db, locals.config, ukDate(), user, pageSchema.parse(url.searchParams.get('page') ?? 1)),
 		minResponses: locals.config.minResponses
 	};
 }) satisfies PageServerLoad;

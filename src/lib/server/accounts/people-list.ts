@@ -8,6 +8,7 @@ import type { UserAccount } from '../db/schema';
 import type { Scope } from './users';
 import { ROLE_NAMES, SCOPE_KIND, type Role, type SignedInUser } from '../identity';
 import { type Manager, isAdmin, grantableRoles, canManagePerson, findTarget } from './people-rules';
+import { pcnsInScope, practicesInScope, type IdQuery } from './scope';
 
 export interface OrganisationName {
 	id: number;
@@ -96,10 +97,18 @@ export function scopeInWords(role: Role, pcns: readonly OrganisationName[], prac
 const ukDay = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', dateStyle: 'long' });
 const dayOf = (iso: string | null) => (iso ? ukDay.format(new Date(iso)) : null);
 
-/** Status, names and scope for a batch of accounts, trimmed to what the viewer may see. */
-export async function describePeople(db: DbOrTx, accounts: readonly UserAccount[], viewer: SignedInUser | null, now: Date): Promise<Person[]> {
+/**
+ * Status, names and scope for a batch of accounts, trimmed to what the viewer may see; `ids` is
+ * the query that chose them, so the scope rows are read by it rather than by a list of ids.
+ */
+export async function describePeople(
+	db: DbOrTx,
+	accounts: readonly UserAccount[],
+	ids: IdQuery,
+	viewer: SignedInUser | null,
+	now: Date
+): Promise<Person[]> {
 	if (accounts.length === 0) return [];
-	const ids = accounts.map((a) => a.id);
 	const [pcnRows, practiceRows, invitations] = await Promise.all([
 		db
 			.selectFrom('user_pcn')
@@ -170,31 +179,23 @@ const byName = (a: Person, b: Person) =>
 
 /** Administrators see everyone; a PCN lead sees the people whose scope touches their PCNs, never administrators. */
 export async function listPeopleFor(db: DbOrTx, viewer: SignedInUser, now: Date = new Date()): Promise<Person[]> {
-	let accounts: UserAccount[];
-	if (viewer.role === 'admin') {
-		accounts = await db.selectFrom('user_account').selectAll().execute();
-	} else if (viewer.role === 'pcn_lead' && viewer.pcnIds.length) {
-		const inPcns = db.selectFrom('user_pcn').select('user_id').where('pcn_id', 'in', viewer.pcnIds);
-		const inPractices = viewer.practiceIds.length
-			? db.selectFrom('user_practice').select('user_id').where('practice_id', 'in', viewer.practiceIds)
-			: undefined;
-		accounts = await db
-			.selectFrom('user_account')
-			.selectAll()
-			.where('role', '!=', 'admin')
-			.where((eb) => (inPractices ? eb.or([eb('id', 'in', inPcns), eb('id', 'in', inPractices)]) : eb('id', 'in', inPcns)))
-			.execute();
-	} else {
-		return [];
+	if (viewer.role !== 'admin' && viewer.role !== 'pcn_lead') return [];
+	let seen = db.selectFrom('user_account');
+	if (viewer.role === 'pcn_lead') {
+		const inPcns = db.selectFrom('user_pcn').select('user_id').where('pcn_id', 'in', pcnsInScope(db, viewer));
+		const inPractices = db.selectFrom('user_practice').select('user_id').where('practice_id', 'in', practicesInScope(db, viewer));
+		seen = seen.where('role', '!=', 'admin').where((eb) => eb.or([eb('id', 'in', inPcns), eb('id', 'in', inPractices)]));
 	}
-	return (await describePeople(db, accounts, viewer, now)).sort(byName);
+	const accounts = await seen.selectAll().execute();
+	return (await describePeople(db, accounts, seen.select('user_account.id as id'), viewer, now)).sort(byName);
 }
 
 /** One person, or undefined when they do not exist or the viewer may not see them (both become a 404). */
 export async function getPersonFor(db: DbOrTx, viewer: SignedInUser, userId: number, now: Date = new Date()): Promise<Person | undefined> {
 	const target = await findTarget(db, viewer, userId);
 	if (!target) return undefined;
-	return (await describePeople(db, [target.account], viewer, now))[0];
+	const one = db.selectFrom('user_account').select('user_account.id as id').where('user_account.id', '=', userId);
+	return (await describePeople(db, [target.account], one, viewer, now))[0];
 }
 
 export interface PracticeGroup {
@@ -217,9 +218,8 @@ export async function listGrantableChoices(db: DbOrTx, actor: Manager): Promise<
 	let practiceQuery = db.selectFrom('practice').select(['id', 'ods_code', 'name', 'pcn_id']).orderBy('name');
 	if (!isAdmin(actor)) {
 		const lead = actor as SignedInUser;
-		if (lead.pcnIds.length === 0) return { roles, pcns: [], practiceGroups: [] };
-		pcnQuery = pcnQuery.where('id', 'in', lead.pcnIds);
-		practiceQuery = practiceQuery.where('pcn_id', 'in', lead.pcnIds);
+		pcnQuery = pcnQuery.where('id', 'in', pcnsInScope(db, lead));
+		practiceQuery = practiceQuery.where('pcn_id', 'in', pcnsInScope(db, lead));
 	}
 	const [pcnRows, practiceRows] = await Promise.all([pcnQuery.execute(), practiceQuery.execute()]);
 	const pcns = pcnRows.map((p) => ({ id: p.id, odsCode: p.ods_code, name: p.name }));
@@ -232,7 +232,32 @@ export async function listGrantableChoices(db: DbOrTx, actor: Manager): Promise<
 	return { roles, pcns, practiceGroups };
 }
 
-/** The names of what a signed-in user can see, for their account page. */
-export async function describeAccess(db: DbOrTx, user: SignedInUser): Promise<{ pcns: OrganisationName[]; practices: PracticeName[] }> {
-	return organisationNames(db, { pcnIds: user.pcnIds, practiceIds: user.practiceIds });
+/** PCNs, and practices, an account page names: a national scope is counted, not listed. */
+export const ACCESS_LISTED = 50;
+
+export interface Access {
+	/** The first ACCESS_LISTED by name, and how many there are in all. */
+	pcns: OrganisationName[];
+	pcnCount: number;
+	practices: PracticeName[];
+	practiceCount: number;
+}
+
+/** What a signed-in user can see, for their account page. */
+export async function describeAccess(db: DbOrTx, user: SignedInUser): Promise<Access> {
+	const pcns = db.selectFrom('pcn').where('id', 'in', pcnsInScope(db, user));
+	const practices = db.selectFrom('practice').where('id', 'in', practicesInScope(db, user));
+	const count = async (query: Promise<{ n: number | string | bigint }>) => Number((await query).n);
+	const [pcnRows, pcnCount, practiceRows, practiceCount] = await Promise.all([
+		pcns.select(['id', 'ods_code', 'name']).orderBy('name').orderBy('id').limit(ACCESS_LISTED).execute(),
+		count(pcns.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()),
+		practices.select(['id', 'ods_code', 'name', 'pcn_id']).orderBy('name').orderBy('id').limit(ACCESS_LISTED).execute(),
+		count(practices.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow())
+	]);
+	return {
+		pcns: pcnRows.map((p) => ({ id: p.id, odsCode: p.ods_code, name: p.name })),
+		pcnCount,
+		practices: practiceRows.map((p) => ({ id: p.id, odsCode: p.ods_code, name: p.name, pcnId: p.pcn_id })),
+		practiceCount
+	};
 }

@@ -4,6 +4,7 @@ import type { DbOrTx } from '../db';
 import type { UserAccount } from '../db/schema';
 import { ROLES, SCOPE_KIND, type Role, type SignedInUser } from '../identity';
 import { lineText } from '../../text';
+import { practicesInScope } from './scope';
 
 export const emailSchema = z
 	.string()
@@ -146,10 +147,7 @@ export function signedInUserOf(user: Pick<UserAccount, 'id' | 'email' | 'display
 /** Resolves what a user may see (signedInUserOf), reading their scope. */
 export async function toSignedInUser(db: DbOrTx, user: UserAccount): Promise<SignedInUser> {
 	const scope = await getScope(db, user.id);
-	const practicesInPcns =
-		user.role === 'pcn_lead' && scope.pcnIds.length
-			? (await db.selectFrom('practice').select('id').where('pcn_id', 'in', scope.pcnIds).execute()).map((r) => r.id)
-			: [];
+	const practicesInPcns = user.role === 'pcn_lead' ? (await practicesInScope(db, user).execute()).map((r) => r.id) : [];
 	return signedInUserOf(user, { ...scope, practicesInPcns });
 }
 

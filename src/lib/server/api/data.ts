@@ -13,6 +13,7 @@ import { getPcnDashboard } from '../results/pcn-dashboard';
 import { loadRoundData } from '../results/round-data';
 import { type PcnPractice } from '../../views/pcn-dashboard';
 import { ROLE_NAMES, type Role, type SignedInUser } from '../identity';
+import { onePractice, practicesInScope, practicesOfPcn, pcnsInScope, type IdQuery } from '../accounts/scope';
 
 export interface ApiPcn {
 	id: number;
@@ -92,9 +93,8 @@ export function apiRound(point: TrendPoint): ApiRound {
 	return { ...base, withheld: false, respondentsNeeded: null, respondents: point.respondents, scores };
 }
 
-/** These practices (the caller's scope, already resolved), by name, each with its PCN. */
-export async function listApiPractices(db: DbOrTx, practiceIds: readonly number[]): Promise<ApiPractice[]> {
-	if (practiceIds.length === 0) return [];
+/** These practices (a scope, a PCN or one practice), by name, each with its PCN. */
+export async function listApiPractices(db: DbOrTx, practices: IdQuery): Promise<ApiPractice[]> {
 	const rows = await db
 		.selectFrom('practice')
 		.leftJoin('pcn', 'pcn.id', 'practice.pcn_id')
@@ -106,7 +106,7 @@ export async function listApiPractices(db: DbOrTx, practiceIds: readonly number[
 			'pcn.ods_code as pcn_ods_code',
 			'pcn.name as pcn_name'
 		])
-		.where('practice.id', 'in', practiceIds)
+		.where('practice.id', 'in', practices)
 		.orderBy('practice.name')
 		.orderBy('practice.id')
 		.execute();
@@ -118,12 +118,15 @@ export async function listApiPractices(db: DbOrTx, practiceIds: readonly number[
 	}));
 }
 
+/** The practices in a caller's scope. */
+export async function listApiPracticesInScope(db: DbOrTx, user: SignedInUser): Promise<ApiPractice[]> {
+	return listApiPractices(db, practicesInScope(db, user));
+}
+
 export async function describeApiCaller(db: DbOrTx, user: SignedInUser): Promise<ApiMe> {
 	const [pcns, practices] = await Promise.all([
-		user.pcnIds.length
-			? db.selectFrom('pcn').select(['id', 'ods_code', 'name']).where('id', 'in', user.pcnIds).orderBy('name').execute()
-			: [],
-		listApiPractices(db, user.practiceIds)
+		db.selectFrom('pcn').select(['id', 'ods_code', 'name']).where('id', 'in', pcnsInScope(db, user)).orderBy('name').execute(),
+		listApiPracticesInScope(db, user)
 	]);
 	return {
 		user: { id: user.id, displayName: user.displayName, email: user.email, role: user.role, roleName: ROLE_NAMES[user.role] },
@@ -139,11 +142,11 @@ export async function describeApiCaller(db: DbOrTx, user: SignedInUser): Promise
  */
 async function listApiPracticeRounds(
 	db: DbOrTx,
-	practiceIds: readonly number[],
+	chosen: IdQuery,
 	config: Pick<Config, 'minResponses'>,
 	today: string
 ): Promise<ApiPracticeRounds[]> {
-	const [practices, data] = await Promise.all([listApiPractices(db, practiceIds), loadRoundData(db, { practiceIds }, today)]);
+	const [practices, data] = await Promise.all([listApiPractices(db, chosen), loadRoundData(db, { practices: chosen }, today)]);
 	const rules = { minResponses: config.minResponses };
 	return practices.map((practice) => ({
 		practice,
@@ -159,7 +162,7 @@ export async function getApiPracticeRounds(
 	config: Pick<Config, 'minResponses'>,
 	today: string
 ): Promise<ApiPracticeRounds | undefined> {
-	return (await listApiPracticeRounds(db, [practiceId], config, today))[0];
+	return (await listApiPracticeRounds(db, onePractice(db, practiceId), config, today))[0];
 }
 
 export interface ApiHeatmapScore extends ApiScore {
@@ -259,10 +262,9 @@ export async function getApiPcnRounds(
 ): Promise<{ pcn: ApiPcn; minResponses: number; practices: ApiPracticeRounds[] } | undefined> {
 	const pcn = await db.selectFrom('pcn').select(['id', 'ods_code', 'name']).where('id', '=', pcnId).executeTakeFirst();
 	if (!pcn) return undefined;
-	const practiceIds = (await db.selectFrom('practice').select('id').where('pcn_id', '=', pcnId).execute()).map((p) => p.id);
 	return {
 		pcn: { id: pcn.id, odsCode: pcn.ods_code, name: pcn.name },
 		minResponses: config.minResponses,
-		practices: await listApiPracticeRounds(db, practiceIds, config, today)
+		practices: await listApiPracticeRounds(db, practicesOfPcn(db, pcnId), config, today)
 	};
 }

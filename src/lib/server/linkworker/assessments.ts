@@ -209,17 +209,9 @@ export async function getAssessmentsForRound(db: DbOrTx, roundId: number): Promi
 	return loadAssessments(db, [roundId]);
 }
 
-/** Every assessment of these rounds in one go, for views that cover many practices. */
+/** Every assessment of these rounds in one go, for views that cover a PCN's practices (a round of each). */
 export async function getAssessmentsForRounds(db: DbOrTx, roundIds: readonly number[]): Promise<Assessment[]> {
 	return loadAssessments(db, [...roundIds]);
-}
-
-export async function getAssessmentsForPractice(db: DbOrTx, practiceId: number): Promise<Assessment[]> {
-	const rounds = await db.selectFrom('round').select('id').where('practice_id', '=', practiceId).execute();
-	return loadAssessments(
-		db,
-		rounds.map((r) => r.id)
-	);
 }
 
 /**

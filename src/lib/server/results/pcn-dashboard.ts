@@ -29,6 +29,7 @@ import { getPcnGapMatrix, getPcnPerceptionGaps } from '../linkworker/pcn-gaps';
 import { countActionsAcrossPcn } from '../linkworker/practice-actions';
 import type { PcnDashboard, PcnDashboardPage, PcnPractice, PracticeRounds, PracticeTrend } from '../../views/pcn-dashboard';
 import { loadRoundData } from './round-data';
+import { practicesOfPcn } from '../accounts/scope';
 
 /** Undefined when there is no such PCN. */
 export async function getPcnDashboard(
@@ -44,7 +45,7 @@ export async function getPcnDashboard(
 	]);
 	if (!pcn) return undefined;
 	const rules = { minResponses: config.minResponses };
-	const data = await loadRoundData(db, { practiceIds: practices.map((p) => p.id) }, today);
+	const data = await loadRoundData(db, { practices: practicesOfPcn(db, pcnId) }, today);
 
 	const roundsByPractice = practices.map((practice) => data.roundsOf(practice.id));
 	// Bands come from the most recently closed chosen round; with none in the period, from the latest round at all.

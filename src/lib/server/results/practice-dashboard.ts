@@ -25,6 +25,7 @@ import { getPractice } from '../organisations/organisations';
 import type { Config } from '../platform/config';
 import type { PracticeDashboard, PracticeDashboardPage, RoundRef } from '../../views/practice-dashboard';
 import { loadRoundData } from './round-data';
+import { onePractice } from '../accounts/scope';
 
 function refOf({ round }: RoundRecord): RoundRef {
 	return {
@@ -47,7 +48,7 @@ export async function getPracticeDashboard(
 ): Promise<PracticeDashboard | undefined> {
 	const [practice, data] = await Promise.all([
 		getPractice(db, practiceId),
-		loadRoundData(db, { practiceIds: [practiceId] }, today, { comments: true })
+		loadRoundData(db, { practices: onePractice(db, practiceId) }, today, { comments: true })
 	]);
 	if (!practice) return undefined;
 	const rules = { minResponses: config.minResponses };

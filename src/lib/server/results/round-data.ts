@@ -4,20 +4,22 @@
  * its view with the rules in lib/npt. Four queries at most, whatever the number of practices and
  * rounds: the rounds, the stored summaries of the closed ones (npt/round-summary.ts; one missing
  * is built from the answers and stored), the counts of those still collecting, and, when asked,
- * the comments of each practice's latest closed round.
+ * the comments of each practice's latest closed round. The rounds are chosen by a query (a
+ * scope's, a PCN's or one practice's), never by a list of ids, so no size of scope can run into
+ * a limit on bound values.
  */
 import { closedRoundsInOrder, type RoundRecord } from '../../npt/practice-rounds';
 import { surveyAvailability } from '../../npt/round-schedule';
 import type { DbOrTx } from '../db';
 import type { Round } from '../db/schema';
 import { storedInstrumentsOf, type StoredInstrument } from '../surveys/instruments';
-import { countResponsesOfRounds, loadCommentsOfRounds } from '../surveys/responses';
+import { countResponsesIn, loadCommentsOfRounds } from '../surveys/responses';
 import { summariesOf } from '../surveys/round-summaries';
-import { listRounds, listRoundsOfPractices } from '../surveys/rounds';
+import { listRoundsIn, roundIdsOf, type RoundSelection } from '../surveys/rounds';
 
 export type LoadedRound = RoundRecord<Round> & { instrumentSource: StoredInstrument['source'] };
 
-export type RoundSelection = { practiceIds: readonly number[] } | { roundIds: readonly number[] };
+export type { RoundSelection };
 
 export interface RoundData {
 	/** Every selected round, the most recent closing date first. */
@@ -32,8 +34,7 @@ export async function loadRoundData(
 	today: string,
 	options: { comments?: boolean } = {}
 ): Promise<RoundData> {
-	const rows =
-		'practiceIds' in selection ? await listRoundsOfPractices(db, selection.practiceIds) : await listRounds(db, selection.roundIds);
+	const rows = await listRoundsIn(db, selection);
 	const instruments = await storedInstrumentsOf(db, rows.map((r) => r.instrument_version_id));
 	const rounds: LoadedRound[] = rows.map((round) => {
 		const stored = instruments.get(round.instrument_version_id)!;
@@ -55,14 +56,14 @@ export async function loadRoundData(
 	}
 
 	const closed = rounds.filter((r) => r.availability === 'closed').map((r) => r.round);
-	const collectingIds = rounds.filter((r) => r.availability === 'open' || r.availability === 'not_yet_open').map((r) => r.round.id);
-	// Only the latest closed round's comments are ever shown, so only they are read.
+	// Only the latest closed round's comments are ever shown, so only they are read: one round per
+	// practice, and only the one-practice and one-round readers ask for them.
 	const commentedIds = options.comments
 		? [...byPractice.values()].flatMap((own) => closedRoundsInOrder(own).slice(-1).map((r) => r.round.id))
 		: [];
 	const [summaries, counts, comments] = await Promise.all([
-		summariesOf(db, closed),
-		countResponsesOfRounds(db, collectingIds),
+		summariesOf(db, closed, roundIdsOf(db, selection)),
+		countResponsesIn(db, roundIdsOf(db, selection, { today })),
 		loadCommentsOfRounds(db, commentedIds)
 	]);
 	for (const record of rounds) {

@@ -27,7 +27,7 @@ export async function getRoundReport(
 	today: string,
 	random: () => number = Math.random
 ): Promise<RoundReport | undefined> {
-	const [round, data] = await Promise.all([getRound(db, roundId), loadRoundData(db, { roundIds: [roundId] }, today, { comments: true })]);
+	const [round, data] = await Promise.all([getRound(db, roundId), loadRoundData(db, { roundId }, today, { comments: true })]);
 	const record = data.rounds[0];
 	if (!round || !record) return undefined;
 	const rules = { minResponses: config.minResponses };

@@ -8,6 +8,7 @@ import type { Respondent } from '../../npt/scoring';
 import { fieldName, type SurveySubmission } from '../../npt/submission';
 import { refuse, type Outcome } from '../platform/outcome';
 import { useCode } from './codes';
+import type { IdQuery } from '../accounts/scope';
 import { engineOf, type Db, type DbOrTx } from '../db';
 import { preparedPerCount, preparedQuery } from '../db/prepared';
 import type { Round } from '../db/schema';
@@ -204,10 +205,6 @@ function requireId(ids: Map<string, number>, itemKey: string): number {
 	return id;
 }
 
-export async function countResponses(db: DbOrTx, roundId: number): Promise<number> {
-	return (await countResponsesOfRounds(db, [roundId])).get(roundId) ?? 0;
-}
-
 /** Every respondent of a round with their answers, keyed by the definition's item ids. */
 export async function loadRespondents(db: DbOrTx, roundId: number): Promise<Respondent[]> {
 	return (await loadRespondentsOfRounds(db, [roundId])).get(roundId) ?? [];
@@ -247,18 +244,15 @@ export async function loadRespondentsOfRounds(db: DbOrTx, roundIds: number[]): P
 	return byRound;
 }
 
-/** How many have answered each of the given rounds. */
-export async function countResponsesOfRounds(db: DbOrTx, roundIds: number[]): Promise<Map<number, number>> {
-	const counts = new Map<number, number>(roundIds.map((id) => [id, 0]));
-	if (roundIds.length === 0) return counts;
+/** How many have answered each of the rounds of `among`, a query of round ids (those with none are not in the map). */
+export async function countResponsesIn(db: DbOrTx, among: IdQuery): Promise<Map<number, number>> {
 	const rows = await db
 		.selectFrom('response')
 		.select(['round_id', (eb) => eb.fn.countAll<number>().as('n')])
-		.where('round_id', 'in', roundIds)
+		.where('round_id', 'in', among)
 		.groupBy('round_id')
 		.execute();
-	for (const row of rows) counts.set(row.round_id, Number(row.n));
-	return counts;
+	return new Map(rows.map((row) => [row.round_id, Number(row.n)]));
 }
 
 export async function loadComments(db: DbOrTx, roundId: number): Promise<string[]> {

@@ -8,11 +8,12 @@
  */
 import { surveyAvailability } from '../../npt/round-schedule';
 import { summariseRespondents, summaryFromJson, summaryToJson, SUMMARY_FORMAT, type RoundSummary } from '../../npt/round-summary';
+import type { IdQuery } from '../accounts/scope';
 import { atomically, type DbOrTx } from '../db';
 import { instrumentsOf } from './instruments';
 import { loadRespondentsOfRounds } from './responses';
 
-/** Rounds summarised per batch by rebuildRoundSummaries: a few thousand answers' worth at a time. */
+/** Rounds summarised per batch (and so ids bound per query): a few thousand answers' worth at a time. */
 const REBUILD_BATCH = 200;
 
 interface RoundToSummarise {
@@ -47,27 +48,24 @@ async function buildSummaries(db: DbOrTx, rounds: readonly RoundToSummarise[]): 
 
 /**
  * The summaries of these closed rounds, by round id: stored ones as they are, the rest built
- * from the answers now and stored for next time. The caller passes only closed rounds.
+ * from the answers now (a batch at a time) and stored for next time. The caller passes only
+ * closed rounds, and `among`, a query of round ids that holds them (the rounds of a scope, a
+ * PCN, a practice), so the read binds the query's own few values whatever the number of rounds.
  */
-export async function summariesOf(db: DbOrTx, rounds: readonly RoundToSummarise[]): Promise<Map<number, RoundSummary>> {
+export async function summariesOf(db: DbOrTx, rounds: readonly RoundToSummarise[], among: IdQuery): Promise<Map<number, RoundSummary>> {
 	const summaries = new Map<number, RoundSummary>();
 	if (rounds.length === 0) return summaries;
-	const stored = await db
-		.selectFrom('round_summary')
-		.select(['round_id', 'format', 'summary'])
-		.where(
-			'round_id',
-			'in',
-			rounds.map((r) => r.id)
-		)
-		.execute();
+	const wanted = new Set(rounds.map((r) => r.id));
+	const stored = await db.selectFrom('round_summary').select(['round_id', 'format', 'summary']).where('round_id', 'in', among).execute();
 	for (const row of stored) {
+		if (!wanted.has(row.round_id)) continue;
 		const summary = row.format === SUMMARY_FORMAT ? summaryFromJson(row.summary) : null;
 		if (summary) summaries.set(row.round_id, summary);
 	}
 	const missing = rounds.filter((r) => !summaries.has(r.id));
-	if (missing.length > 0) {
-		for (const [id, summary] of await atomically(db, (tx) => buildSummaries(tx, missing))) summaries.set(id, summary);
+	for (let at = 0; at < missing.length; at += REBUILD_BATCH) {
+		const batch = missing.slice(at, at + REBUILD_BATCH);
+		for (const [id, summary] of await atomically(db, (tx) => buildSummaries(tx, batch))) summaries.set(id, summary);
 	}
 	return summaries;
 }

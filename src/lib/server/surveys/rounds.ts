@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { isIsoDate } from '../../dates';
 import { cumulativeByDay, type DayProgress } from '../../npt/round-schedule';
 import { recordAudit } from '../platform/audit';
+import type { IdQuery } from '../accounts/scope';
 import { atomically, type DbOrTx } from '../db';
 import { preparedQuery } from '../db/prepared';
 import type { Practice, Round } from '../db/schema';
@@ -102,22 +103,21 @@ export async function getRoundByToken(db: DbOrTx, token: string): Promise<RoundW
 	return row && withPractice(row);
 }
 
-/** Rounds of the given practices, most recent first. */
-export async function listRoundsOfPractices(db: DbOrTx, practiceIds: readonly number[]): Promise<Round[]> {
-	return listRoundsWhere(db, 'practice_id', practiceIds);
+/** Which rounds a reader wants: those of a set of practices (as a query, so any number binds nothing more), or one round. */
+export type RoundSelection = { practices: IdQuery } | { roundId: number };
+
+/** The ids of the selected rounds, as a query; with `collecting`, only those taking answers or not yet open on `today`. */
+export function roundIdsOf(db: DbOrTx, selection: RoundSelection, collecting?: { today: string }): IdQuery {
+	let rounds = db.selectFrom('round').select('round.id as id');
+	rounds = 'roundId' in selection ? rounds.where('round.id', '=', selection.roundId) : rounds.where('round.practice_id', 'in', selection.practices);
+	if (collecting) rounds = rounds.where('round.status', '=', 'open').where('round.closes_on', '>=', collecting.today);
+	return rounds;
 }
 
-/** The given rounds, most recent first. */
-export async function listRounds(db: DbOrTx, roundIds: readonly number[]): Promise<Round[]> {
-	return listRoundsWhere(db, 'id', roundIds);
-}
-
-async function listRoundsWhere(db: DbOrTx, column: 'id' | 'practice_id', ids: readonly number[]): Promise<Round[]> {
-	if (ids.length === 0) return [];
-	return db
-		.selectFrom('round')
-		.selectAll()
-		.where(column, 'in', [...ids])
+/** The selected rounds, most recent first. */
+export async function listRoundsIn(db: DbOrTx, selection: RoundSelection): Promise<Round[]> {
+	const rounds = db.selectFrom('round').selectAll();
+	return ('roundId' in selection ? rounds.where('id', '=', selection.roundId) : rounds.where('practice_id', 'in', selection.practices))
 		.orderBy('closes_on', 'desc')
 		.orderBy('id', 'desc')
 		.execute();
