@@ -8,9 +8,10 @@
  * - how many characters are left in the comment;
  * - focus on the error summary when the page comes back with a problem, so it is heard first;
  * - "Sending…" on the button while the answers are on their way, so nobody sends twice.
- * It does no work across the whole page when it loads, so the page shows as soon as its HTML
- * and stylesheet are in: one listener on the form handles every question, and what a question
- * needs is done when someone answers it.
+ * At load it only reads which answers are already chosen (a page sent back with a problem keeps
+ * them) and fills the count, so the page shows as soon as its HTML and stylesheet are in: one
+ * listener on the form handles every question, and what a question needs is done when someone
+ * answers it.
  */
 (() => {
 	const found = document.querySelector('form[data-survey]');
@@ -22,17 +23,14 @@
 	/** @param {string} name */
 	const isCounted = (name) => prefixes.some((p) => name.startsWith(p));
 
-	/** @param {string} selector */
-	const radioNames = (selector) =>
-		new Set([...form.querySelectorAll(`input[type="radio"]${selector}`)].map((r) => /** @type {HTMLInputElement} */ (r).name).filter(isCounted));
+	/** How many questions the count covers, as the page says: the statements and the ratings. */
+	const questions = Number(form.dataset.questions);
 
-	/** Filled when the count is first shown, then kept: the questions do not change. */
-	let questions = 0;
 	const progress = form.querySelector('[data-progress]');
 	function showProgress() {
 		if (!(progress instanceof HTMLElement)) return;
-		questions ||= radioNames('').size;
-		progress.textContent = `You have answered ${radioNames(':checked').size} of ${questions} questions. You can send your answers at any point.`;
+		const chosen = [...form.querySelectorAll('input[type="radio"]:checked')].map((r) => /** @type {HTMLInputElement} */ (r).name);
+		progress.textContent = `You have answered ${chosen.filter(isCounted).length} of ${questions} questions. You can send your answers at any point.`;
 		progress.hidden = false;
 	}
 
