@@ -4,11 +4,14 @@
  * what helps on a phone and nothing the form depends on:
  * - "You have answered 5 of 25 questions", kept up to date;
  * - "Clear my answer" under a question once something is chosen (radio buttons cannot be
- *   unticked otherwise);
+ *   unticked otherwise), added to the question then: without this script it could do nothing;
  * - how many characters are left in the comment;
  * - focus on the error summary when the page comes back with a problem, so it is heard first;
  * - "Sending…" on the button while the answers are on their way, so nobody sends twice.
- * Every element it shows is already in the page, hidden; it only shows, hides and fills them.
+ * At load it only reads which answers are already chosen (a page sent back with a problem keeps
+ * them) and fills the count, so the page shows as soon as its HTML and stylesheet are in: one
+ * listener on the form handles every question, and what a question needs is done when someone
+ * answers it.
  */
 (() => {
 	const found = document.querySelector('form[data-survey]');
@@ -17,44 +20,67 @@
 
 	/** Names of the questions the count covers: those starting with one of the page's prefixes. */
 	const prefixes = (form.dataset.counted ?? '').split(' ').filter(Boolean);
-	const radios = () => /** @type {HTMLInputElement[]} */ ([...form.querySelectorAll('input[type="radio"]')]);
-	const counted = [...new Set(radios().map((r) => r.name))].filter((name) => prefixes.some((p) => name.startsWith(p)));
+	/** @param {string} name */
+	const isCounted = (name) => prefixes.some((p) => name.startsWith(p));
+
+	/** How many questions the count covers, as the page says: the statements and the ratings. */
+	const questions = Number(form.dataset.questions);
 
 	const progress = form.querySelector('[data-progress]');
 	function showProgress() {
 		if (!(progress instanceof HTMLElement)) return;
-		const chosen = new Set(radios().filter((r) => r.checked).map((r) => r.name));
-		const answered = counted.filter((name) => chosen.has(name)).length;
-		progress.textContent = `You have answered ${answered} of ${counted.length} questions. You can send your answers at any point.`;
+		const chosen = [...form.querySelectorAll('input[type="radio"]:checked')].map((r) => /** @type {HTMLInputElement} */ (r).name);
+		progress.textContent = `You have answered ${chosen.filter(isCounted).length} of ${questions} questions. You can send your answers at any point.`;
 		progress.hidden = false;
 	}
 
-	/** @param {string} name */
-	function showClear(name) {
-		const button = form.querySelector(`button[data-clear="${CSS.escape(name)}"]`);
-		if (button instanceof HTMLButtonElement) button.hidden = !radios().some((r) => r.name === name && r.checked);
+	/**
+	 * The question's "Clear my answer" button, added the first time it is wanted.
+	 * @param {HTMLFieldSetElement} question
+	 */
+	function clearButton(question) {
+		const existing = question.querySelector(':scope > button[data-clear]');
+		if (existing instanceof HTMLButtonElement) return existing;
+		const button = document.createElement('button');
+		button.type = 'button';
+		button.className = 'link-button';
+		button.dataset.clear = '';
+		button.textContent = 'Clear my answer';
+		const number = question.dataset.number;
+		if (number) {
+			const which = document.createElement('span');
+			which.className = 'visually-hidden';
+			which.textContent = ` to question ${number}`;
+			button.append(which);
+		}
+		question.append(button);
+		return button;
 	}
 
-	for (const button of form.querySelectorAll('button[data-clear]')) {
-		if (!(button instanceof HTMLButtonElement)) continue;
-		const name = button.dataset.clear ?? '';
-		button.addEventListener('click', () => {
-			const options = radios().filter((r) => r.name === name);
-			for (const option of options) option.checked = false;
-			button.hidden = true;
-			showProgress();
-			// Back to the question, so keyboard users are not left on a button that has gone.
-			options[0]?.focus();
-		});
-		showClear(name);
+	/** @param {HTMLInputElement} radio */
+	function showClear(radio) {
+		const question = radio.closest('fieldset');
+		if (question && isCounted(radio.name)) clearButton(question).hidden = !radio.checked;
 	}
 
 	form.addEventListener('change', (event) => {
 		const target = event.target;
 		if (target instanceof HTMLInputElement && target.type === 'radio') {
-			showClear(target.name);
+			showClear(target);
 			showProgress();
 		}
+	});
+
+	form.addEventListener('click', (event) => {
+		const button = event.target instanceof Element ? event.target.closest('button[data-clear]') : null;
+		const question = button?.closest('fieldset');
+		if (!(button instanceof HTMLButtonElement) || !question) return;
+		const options = /** @type {HTMLInputElement[]} */ ([...question.querySelectorAll('input[type="radio"]')]);
+		for (const option of options) option.checked = false;
+		button.hidden = true;
+		showProgress();
+		// Back to the question, so keyboard users are not left on a button that has gone.
+		options[0]?.focus();
 	});
 
 	for (const count of form.querySelectorAll('[data-count-for]')) {
@@ -78,6 +104,11 @@
 			button.textContent = 'Sending…';
 		});
 	});
+
+	// A page sent back with a problem keeps the answers chosen: each of those can be cleared.
+	for (const chosen of form.querySelectorAll('input[type="radio"]:checked')) {
+		if (chosen instanceof HTMLInputElement) showClear(chosen);
+	}
 
 	const summary = document.querySelector('.error-summary');
 	if (summary instanceof HTMLElement) summary.focus();

@@ -177,3 +177,47 @@ describe('the survey page’s weight on a phone', () => {
 		expect(total).toBeLessThanOrEqual(30 * 1024);
 	});
 });
+
+/** A trace event of Chromium's timeline, as far as these tests read it. */
+interface TraceEvent {
+	name: string;
+	ts: number;
+	args?: { beginData?: { totalObjects?: number } };
+}
+
+describe('the survey page’s work on a phone’s processor', () => {
+	it('needs one stylesheet, lays out only what is near the first screen before showing it, and leaves no button for its script in the HTML', async () => {
+		const context = await browser.newContext({ viewport: PHONE });
+		const page = await context.newPage();
+		await browser.startTracing(page, { categories: ['devtools.timeline'] });
+		await page.goto(`${inject('baseUrl')}/s/demo`, { waitUntil: 'load' });
+		await page.evaluate(() => new Promise((shown) => requestAnimationFrame(() => setTimeout(shown))));
+		const events = (JSON.parse((await browser.stopTracing()).toString()) as { traceEvents: TraceEvent[] }).traceEvents;
+
+		// The page's own styles come in one file, with nothing the browser re-checks up the page on every change.
+		const stylesheets = await page.evaluate(() => [...document.styleSheets].map((sheet) => sheet.href));
+		expect(stylesheets).toHaveLength(1);
+		const hasRules = await page.evaluate(() =>
+			[...document.styleSheets]
+				.flatMap((sheet) => [...sheet.cssRules])
+				.flatMap((rule) => (rule instanceof CSSStyleRule ? [rule.selectorText] : []))
+				.filter((selector) => selector.includes(':has('))
+				.filter((selector) => document.querySelector(`form[data-survey] ${selector.replace(/:has\((?:[^()]|\([^()]*\))*\)/g, '')}`))
+		);
+		expect(hasRules).toEqual([]);
+
+		// Every question is in the page, but only those near the first screen are laid out before it is painted.
+		const firstPaint = events.find((e) => e.name === 'firstContentfulPaint')!.ts;
+		const laidOut = events
+			.filter((e) => e.name === 'Layout' && e.ts < firstPaint)
+			.reduce((most, e) => Math.max(most, e.args?.beginData?.totalObjects ?? 0), 0);
+		expect(await page.locator('form[data-survey] input[type="radio"]').count()).toBeGreaterThan(200);
+		expect(laidOut).toBeGreaterThan(0);
+		expect(laidOut).toBeLessThan(400);
+
+		// "Clear my answer" is added by the script to a question once it has an answer, not sent hidden with every one.
+		const html = await (await fetch(`${inject('baseUrl')}/s/demo`)).text();
+		expect(html).not.toMatch(/<button[^>]*\bhidden\b/);
+		await context.close();
+	});
+});
