@@ -81,7 +81,7 @@ describe('stored round summaries', () => {
 		const stored = (await summaryRows())[0]!.summary;
 		const before = '{"format":1,"everyone":{"respondents":8,"scores":{"overall":{"n":8,"mean":5.000000000000001,"squaredDeviations":3}}}}';
 		await t.db.updateTable('round_summary').set({ format: 1, summary: before }).execute();
-		expect((await summariesOf(t.db, [f.round], roundIdsOf(t.db, { roundId: f.round.id }))).get(f.round.id)!.everyone.scores.overall.unit).toBe(10_080n);
+		expect((await summariesOf(t.db, [f.round], roundIdsOf(t.db, { roundId: f.round.id }))).get(f.round.id)!.everyone.scores.overall.unit).toBe(10_080);
 		expect((await summaryRows())[0]).toMatchObject({ format: SUMMARY_FORMAT, summary: stored });
 	});
 

@@ -197,9 +197,9 @@ describe('figures from a round summary', () => {
 describe('exact sums (issue 24, item 13): a figure does not depend on the order answers lie in', () => {
 	it('derives every respondent score’s common denominator from the instrument', () => {
 		// Built-in: 2 (steps of 2.5) × lcm(3, 4, 5, 6, 7) (3–5 of 5 and 4–7 of 7 statements) × lcm(3, 4) constructs.
-		expect(scoreUnit(DEFAULT_STAFF_INSTRUMENT)).toBe(10_080n);
+		expect(scoreUnit(DEFAULT_STAFF_INSTRUMENT)).toBe(10_080);
 		// Mini: 2 × lcm(1, 2, 3, 4) (1–2, 2–3, 2–4, 1–2 statements) × lcm(3, 4).
-		expect(scoreUnit(miniInstrument)).toBe(288n);
+		expect(scoreUnit(miniInstrument)).toBe(288);
 	});
 
 	it('gives a mean on the Fitting in edge as exactly 5 in every one of 720 orders, where float sums give 5 or 5.000000000000001', () => {
@@ -260,11 +260,11 @@ describe('exact sums (issue 24, item 13): a figure does not depend on the order 
 			{ roleGroup: null, agreement: { P1: 1, P2: 1, P3: 1, A1: 1, A2: 1, A3: 1, A4: 1, R1: 2, R2: 4 }, general: {} }
 		]).everyone.scores.overall;
 		const builtIn = summariseRespondents(DEFAULT_STAFF_INSTRUMENT, [alike(5, 5, 4)]).everyone.scores.overall;
-		expect(mini).toEqual({ n: 1, unit: 288n, sum: 240n, sumOfSquares: 57_600n });
-		expect(builtIn).toEqual({ n: 1, unit: 10_080n, sum: 92_400n, sumOfSquares: 92_400n * 92_400n });
+		expect(mini).toEqual({ n: 1, unit: 288, sum: 240, sumOfSquares: 57_600 });
+		expect(builtIn).toEqual({ n: 1, unit: 10_080, sum: 92_400, sumOfSquares: 92_400 * 92_400 });
 		const pooled = poolMoments([mini, builtIn]);
 		// 5/6 × 10,080 = 8,400; the pair's mean is exactly 5, each 25/6 from it.
-		expect(pooled).toEqual({ n: 2, unit: 10_080n, sum: 100_800n, sumOfSquares: 8_400n * 8_400n + 92_400n * 92_400n });
+		expect(pooled).toEqual({ n: 2, unit: 10_080, sum: 100_800, sumOfSquares: 8_400 * 8_400 + 92_400 * 92_400 });
 		expect(poolMoments([builtIn, mini])).toEqual(pooled);
 		expect(scoreFromMoments(pooled, 0.95)).toMatchObject({ n: 2, mean: 5, sd: Math.sqrt(2 * (25 / 6) ** 2) });
 	});
@@ -297,12 +297,78 @@ describe('exact sums (issue 24, item 13): a figure does not depend on the order 
 		expect(exactRatio(10n ** 40n, 3n * 10n ** 39n)).toBe(10 / 3);
 	});
 
+	it('keeps every sum of a round as a plain number, and reads the stored numbers back as numbers', () => {
+		// alike(5, 5, 4): overall (10 + 10 + 7.5) / 3 = 55/6; alike(1, 1, 2): 2.5 / 3 = 5/6; in 1/10,080 steps 92,400 and 8,400.
+		const summary = summariseRespondents(DEFAULT_STAFF_INSTRUMENT, [alike(5, 5, 4), alike(1, 1, 2)]);
+		const overall = summary.everyone.scores.overall;
+		expect(overall).toEqual({ n: 2, unit: 10_080, sum: 100_800, sumOfSquares: 92_400 ** 2 + 8_400 ** 2 });
+		for (const value of [overall.unit, overall.sum, overall.sumOfSquares]) expect(typeof value).toBe('number');
+		const stored = summaryFromJson(summaryToJson(summary))!;
+		expect(stored).toEqual(summary);
+		expect(typeof stored.everyone.scores.overall.sumOfSquares).toBe('number');
+	});
+
+	it('keeps a sum that reaches 2⁵³ exact, as a BigInt, and one just below it a number', () => {
+		// Scores 2⁵² + 1 and 2⁵² + 2 in whole steps: Σx = 2⁵³ + 3, which a double would round to 2⁵³ + 4.
+		const x = 2 ** 52 + 1;
+		const y = 2 ** 52 + 2;
+		const one = (score: number): Moments => ({ n: 1, unit: 1, sum: score, sumOfSquares: BigInt(score) ** 2n });
+		const pooled = poolMoments([one(x), one(y)]);
+		expect(pooled.sum).toBe(2n ** 53n + 3n);
+		expect(pooled.sumOfSquares).toBe(2n * 2n ** 104n + 6n * 2n ** 52n + 5n);
+		// n·Σx² − (Σx)² = 2(x² + y²) − (x + y)² = (y − x)² = 1, over n(n − 1) = 2: exactly, where doubles cancel to nothing.
+		expect(scoreFromMoments(pooled, 0.95).sd).toBe(Math.sqrt(0.5));
+		// 2⁵² + 2⁵² is 2⁵³, one past the largest safe integer: a BigInt too.
+		expect(poolMoments([one(2 ** 52), one(2 ** 52)]).sum).toBe(2n ** 53n);
+		// 2⁵³ − 2 + 1 is the largest safe integer: still a number.
+		const below = poolMoments([{ n: 1, unit: 1, sum: 2 ** 53 - 2, sumOfSquares: 0 }, { n: 1, unit: 1, sum: 1, sumOfSquares: 0 }]);
+		expect(below.sum).toBe(Number.MAX_SAFE_INTEGER);
+		// Stored and read back: beyond 2⁵³ as a decimal string, exactly.
+		const summary = summariseRespondents(DEFAULT_STAFF_INSTRUMENT, []);
+		summary.everyone.scores.overall = pooled;
+		const text = summaryToJson(summary);
+		expect(text).toContain('"9007199254740995"');
+		expect(summaryFromJson(text)!.everyone.scores.overall).toEqual(pooled);
+	});
+
 	it('reads back a stored summary, and none of another layout', () => {
 		const summary = summariseRespondents(DEFAULT_STAFF_INSTRUMENT, [alike(5, 5, 4), alike(1, 1, 2)]);
-		expect(summaryFromJson(summaryToJson(summary))).toEqual(summary);
-		expect(summaryToJson(summary)).toContain('"overall":{"n":2,"unit":"10080","sum":"100800"');
+		const text = summaryToJson(summary);
+		expect(summaryFromJson(text)).toEqual(summary);
+		// Respondents, all four constructs, enough for an overall, too few; then the overall's n, unit, Σx, Σx².
+		expect(text).toContain(`"everyone":[2,0,2,0,2,10080,100800,${92_400 ** 2 + 8_400 ** 2},`);
 		expect(summaryFromJson('{"format":1,"everyone":{"respondents":999}}')).toBeNull();
-		expect(summaryFromJson(summaryToJson(summary).replace('"unit":"10080"', '"unit":10080'))).toBeNull();
+		// Layout 2: named fields, sums as decimal strings.
+		expect(summaryFromJson('{"format":2,"everyone":{"respondents":2,"scores":{"overall":{"n":2,"unit":"10080","sum":"100800","sumOfSquares":"8608320000"}}}}')).toBeNull();
 		expect(summaryFromJson('not json')).toBeNull();
+	});
+
+	it('reads a stored summary that is not whole as another layout, to be rebuilt, and never throws', () => {
+		const text = summaryToJson(summariseRespondents(DEFAULT_STAFF_INSTRUMENT, [alike(5, 5, 4), alike(1, 1, 2)]));
+		const value = () => JSON.parse(text) as Record<string, any>;
+		const broken: [string, (s: Record<string, any>) => void][] = [
+			['a count below nothing', (s) => (s.everyone[0] = -1)],
+			['a fractional count', (s) => (s.everyone[4] = 1.5)],
+			['a unit of nothing', (s) => (s.everyone[5] = 0)],
+			['a sum that is no number', (s) => (s.everyone[6] = '1e5')],
+			['a group cut short', (s) => s.everyone.pop()],
+			['role groups as a list', (s) => (s.roleGroups = [])],
+			['a statement cut short', (s) => s.statements.CO1.pop()],
+			['a statement as an object', (s) => (s.statements.CO1 = { points: {} })],
+			['a rating count that is text', (s) => (s.general.G1[0] = '1')],
+			['a construct without its sums', (s) => delete s.consistency.coherence],
+			['products of another length', (s) => s.consistency.coherence[2].pop()],
+			['a sum below nothing', (s) => (s.consistency.coherence[1][0] = -0.25)],
+			['no statements', (s) => delete s.statements],
+			['null', (s) => (s.everyone = null)]
+		];
+		expect(summaryFromJson(JSON.stringify(value()))).not.toBeNull();
+		for (const [what, breakIt] of broken) {
+			const s = value();
+			breakIt(s);
+			expect(summaryFromJson(JSON.stringify(s)), what).toBeNull();
+		}
+		expect(summaryFromJson('null')).toBeNull();
+		expect(summaryFromJson('[3]')).toBeNull();
 	});
 });

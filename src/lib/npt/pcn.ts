@@ -14,7 +14,7 @@ import { closedRoundsInOrder, type RoundRecord } from './practice-rounds';
 import { responseRate } from './response-rate';
 import { discloseGroupScores, placementOf } from './round-results';
 import { closeDateOf } from './round-schedule';
-import { consistencyFrom, poolMoments, poolSummaries, scoreFromMoments, summariseRespondents, type RoundSummary } from './round-summary';
+import { consistencyFrom, poolConsistency, poolMoments, scoreFromMoments, summariseRespondents, type RoundSummary } from './round-summary';
 import type { Respondent } from './scoring';
 import { mean, type Interval } from './statistics';
 
@@ -172,7 +172,7 @@ export function pcnFigures(inputs: readonly PooledInput[], bands: BandThresholds
 		else if (instruments.size > 1) consistency[construct] = { alpha: null, reason: 'mixed_instruments' };
 		else {
 			const instrument = contributing[0]!.instrument;
-			const result = consistencyFrom(instrument, poolSummaries(contributing.map((s) => s.summary)).consistency[construct]);
+			const result = consistencyFrom(instrument, poolConsistency(contributing.map((s) => s.summary.consistency[construct])));
 			consistency[construct] =
 				result.alpha !== null
 					? { alpha: result.alpha, complete: result.complete }

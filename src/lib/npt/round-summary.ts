@@ -10,8 +10,8 @@
  *   per-figure disclosure rule, §6). Whole numbers add up to the same whatever the order, so a
  *   round's mean, sd and interval (scoreFromMoments, the one place they are derived) have the same
  *   bits on every engine, however its answers lie in storage, and a mean on a band's edge (§4)
- *   is on it everywhere. They can outgrow 2⁵³ at national scale, so they are BigInts, stored as
- *   decimal strings (summaryToJson);
+ *   is on it everywhere. They are numbers while they are safe integers, as every round's are, and
+ *   BigInts only beyond 2⁵³, which sums pooled at national scale can reach (Whole);
  * - per statement: answers by point and by "not relevant" code (distributions, §3);
  * - per general rating: answers by rating;
  * - per construct: for the people who scored every statement of it, the statement sums and
@@ -39,17 +39,77 @@ import {
 import { studentTQuantile } from './statistics';
 
 /**
+ * A whole number, exactly: a number while it is a safe integer, a BigInt only beyond 2⁵³. Every
+ * Whole the functions here return is in that form, so equal values are ===, and a round's sums
+ * and most figures never touch a BigInt (they cost far more to read and add up).
+ */
+export type Whole = number | bigint;
+
+const MAX_EXACT = BigInt(Number.MAX_SAFE_INTEGER);
+
+function whole(value: bigint): Whole {
+	return value <= MAX_EXACT && value >= -MAX_EXACT ? Number(value) : value;
+}
+
+/*
+ * a + b and a × b exactly. Done in doubles when the result is a safe integer: a true result
+ * beyond 2⁵³ rounds to a double beyond it too, which is not safe, so that case is done again in
+ * BigInts and nothing is ever rounded.
+ */
+function plus(a: Whole, b: Whole): Whole {
+	if (typeof a === 'number' && typeof b === 'number') {
+		const sum = a + b;
+		if (Number.isSafeInteger(sum)) return sum;
+	}
+	return whole(BigInt(a) + BigInt(b));
+}
+
+function minus(a: Whole, b: Whole): Whole {
+	if (typeof a === 'number' && typeof b === 'number') {
+		const difference = a - b;
+		if (Number.isSafeInteger(difference)) return difference;
+	}
+	return whole(BigInt(a) - BigInt(b));
+}
+
+function times(a: Whole, b: Whole): Whole {
+	if (typeof a === 'number' && typeof b === 'number') {
+		const product = a * b;
+		if (Number.isSafeInteger(product)) return product;
+	}
+	return whole(BigInt(a) * BigInt(b));
+}
+
+/** a ÷ b where b divides a: a whole quotient of safe integers is exact in doubles. */
+function dividedExactly(a: Whole, b: Whole): Whole {
+	if (typeof a === 'number' && typeof b === 'number') return a / b;
+	return whole(BigInt(a) / BigInt(b));
+}
+
+function gcd(a: Whole, b: Whole): Whole {
+	if (typeof a === 'number' && typeof b === 'number') {
+		while (b !== 0) [a, b] = [b, a % b];
+		return a;
+	}
+	let [x, y] = [BigInt(a), BigInt(b)];
+	while (y !== 0n) [x, y] = [y, x % y];
+	return whole(x);
+}
+
+const lcm = (a: Whole, b: Whole): Whole => (a === b ? a : times(dividedExactly(a, gcd(a, b)), b));
+
+/**
  * The exact sums of a set of scores: enough for mean, sd and interval, and pooled by adding.
  * Every score counts as the whole number score × unit.
  */
 export interface Moments {
 	n: number;
 	/** The scores' common denominator. */
-	unit: bigint;
+	unit: Whole;
 	/** Σ score × unit. */
-	sum: bigint;
+	sum: Whole;
 	/** Σ (score × unit)². */
-	sumOfSquares: bigint;
+	sumOfSquares: Whole;
 }
 
 export interface GroupSummary {
@@ -59,10 +119,15 @@ export interface GroupSummary {
 	constructsScored: { all: number; some: number; tooFew: number };
 }
 
-export interface StatementCounts {
-	points: Record<AgreementPoint, number>;
-	notRelevant: Record<NotRelevantCode, number>;
-}
+/** A statement's answers by point, 1 to 5, then by "not relevant" code, in NOT_RELEVANT_CODES' order. */
+export type StatementCounts = number[];
+
+/** Where each answer is counted in StatementCounts. */
+const STATEMENT_COLUMN = new Map<AgreementPoint | NotRelevantCode, number>([
+	...AGREEMENT_POINTS.map((p, i) => [p, i] as const),
+	...NOT_RELEVANT_CODES.map((c, i) => [c, AGREEMENT_POINTS.length + i] as const)
+]);
+const STATEMENT_LENGTH = STATEMENT_COLUMN.size;
 
 /** The statement sums and cross-products of the people who scored every statement of a construct. */
 export interface ConsistencySums {
@@ -73,8 +138,12 @@ export interface ConsistencySums {
 	products: number[];
 }
 
-/** 2: exact sums (Moments), where 1 kept floating-point means added in storage order. */
-export const SUMMARY_FORMAT = 2;
+/**
+ * 3: the exact sums of 2 in a positional layout of numbers (summaryToJson): a third of the text,
+ * read in less than half the time; 2 held them as named fields of decimal strings; 1 kept
+ * floating-point means added in storage order.
+ */
+export const SUMMARY_FORMAT = 3;
 
 export interface RoundSummary {
 	/** Which layout this is; a summary of another is rebuilt from the answers. */
@@ -88,15 +157,12 @@ export interface RoundSummary {
 	consistency: Record<Construct, ConsistencySums>;
 }
 
-const noMoments = (unit: bigint): Moments => ({ n: 0, unit, sum: 0n, sumOfSquares: 0n });
+const noMoments = (unit: Whole): Moments => ({ n: 0, unit, sum: 0, sumOfSquares: 0 });
 
-const noStatementCounts = (): StatementCounts => ({
-	points: { 1: 0, 2: 0, 3: 0, 4: 0, 5: 0 },
-	notRelevant: Object.fromEntries(NOT_RELEVANT_CODES.map((c) => [c, 0])) as Record<NotRelevantCode, number>
-});
+const noStatementCounts = (): StatementCounts => Array<number>(STATEMENT_LENGTH).fill(0);
 
 /** A group nobody is in, its sums in steps of 1/unit. */
-export function emptyGroupSummary(unit = 1n): GroupSummary {
+export function emptyGroupSummary(unit: Whole = 1): GroupSummary {
 	return {
 		respondents: 0,
 		scores: Object.fromEntries(SCORE_KEYS.map((key) => [key, noMoments(unit)])) as Record<ScoreKey, Moments>,
@@ -104,17 +170,10 @@ export function emptyGroupSummary(unit = 1n): GroupSummary {
 	};
 }
 
-function gcd(a: bigint, b: bigint): bigint {
-	while (b !== 0n) [a, b] = [b, a % b];
-	return a;
-}
-
-const lcm = (a: bigint, b: bigint): bigint => (a / gcd(a, b)) * b;
-
 /** The least common multiple of the whole numbers from `from` to `to`. */
-function lcmOfRange(from: number, to: number): bigint {
-	let result = 1n;
-	for (let k = from; k <= to; k++) result = lcm(result, BigInt(k));
+function lcmOfRange(from: number, to: number): Whole {
+	let result: Whole = 1;
+	for (let k = from; k <= to; k++) result = lcm(result, k);
 	return result;
 }
 
@@ -135,22 +194,22 @@ const ANSWER_STEPS = (() => {
  * built-in survey (5, 5, 7 and 5 statements, half needed, 3 of 4 constructs) it is
  * 2 × lcm(3…7) × lcm(3, 4) = 10,080.
  */
-export function scoreUnit(instrument: Instrument): bigint {
-	let statements = 1n;
+export function scoreUnit(instrument: Instrument): Whole {
+	let statements: Whole = 1;
 	for (const construct of CONSTRUCTS) {
 		statements = lcm(statements, lcmOfRange(Math.max(1, minimumItemsFor(instrument, construct)), itemsIn(instrument, construct).length));
 	}
 	const constructs = lcmOfRange(instrument.scoring.minConstructsForOverall, CONSTRUCTS.length);
-	return BigInt(ANSWER_STEPS) * statements * constructs;
+	return times(times(ANSWER_STEPS, statements), constructs);
 }
 
 /** A respondent's construct and overall scores × unit, exactly (the same rule as scoreRespondent). */
-function scaledScores(instrument: Instrument, unit: bigint, respondent: Respondent) {
+function scaledScores(instrument: Instrument, unit: Whole, respondent: Respondent) {
 	const scored = scoredAnswersOf(instrument, respondent);
-	const perStep = unit / BigInt(ANSWER_STEPS);
-	const constructs = {} as Record<Construct, bigint | null>;
-	let total = 0n;
-	let count = 0n;
+	const perStep = dividedExactly(unit, ANSWER_STEPS);
+	const constructs = {} as Record<Construct, Whole | null>;
+	let total: Whole = 0;
+	let count = 0;
 	for (const construct of CONSTRUCTS) {
 		const answers = scored.constructs[construct];
 		if (answers === null) {
@@ -158,41 +217,47 @@ function scaledScores(instrument: Instrument, unit: bigint, respondent: Responde
 			continue;
 		}
 		const steps = answers.reduce((sum, answer) => sum + answer * ANSWER_STEPS, 0);
-		const value = (BigInt(steps) * perStep) / BigInt(answers.length);
+		// The unit makes every score whole: answers.length divides steps × perStep.
+		const value = dividedExactly(times(steps, perStep), answers.length);
 		constructs[construct] = value;
-		total += value;
-		count += 1n;
+		total = plus(total, value);
+		count += 1;
 	}
-	return { constructs, overall: scored.overall ? total / count : null };
+	return { constructs, overall: scored.overall ? dividedExactly(total, count) : null };
 }
 
 /** One more score, × the moments' unit. */
-function add(moments: Moments, value: bigint): void {
+function add(moments: Moments, value: Whole): void {
 	moments.n += 1;
-	moments.sum += value;
-	moments.sumOfSquares += value * value;
+	moments.sum = plus(moments.sum, value);
+	moments.sumOfSquares = plus(moments.sumOfSquares, times(value, value));
 }
 
 /** Two sets of scores as one, over the lcm of their units. */
 function combine(into: Moments, from: Moments): void {
-	const unit = lcm(into.unit, from.unit);
-	const intoScale = unit / into.unit;
-	const fromScale = unit / from.unit;
 	into.n += from.n;
+	if (into.unit === from.unit) {
+		into.sum = plus(into.sum, from.sum);
+		into.sumOfSquares = plus(into.sumOfSquares, from.sumOfSquares);
+		return;
+	}
+	const unit = lcm(into.unit, from.unit);
+	const intoScale = dividedExactly(unit, into.unit);
+	const fromScale = dividedExactly(unit, from.unit);
 	into.unit = unit;
-	into.sum = into.sum * intoScale + from.sum * fromScale;
-	into.sumOfSquares = into.sumOfSquares * intoScale * intoScale + from.sumOfSquares * fromScale * fromScale;
+	into.sum = plus(times(into.sum, intoScale), times(from.sum, fromScale));
+	into.sumOfSquares = plus(times(into.sumOfSquares, times(intoScale, intoScale)), times(from.sumOfSquares, times(fromScale, fromScale)));
 }
-
-const MAX_EXACT = BigInt(Number.MAX_SAFE_INTEGER);
 
 /**
  * p / q (p ≥ 0, q > 0) as the nearest double, rounded once: so a figure's bits follow from the
  * exact sums alone. The quotient is taken to at least 64 bits, the remainder kept as a sticky
  * last bit, and Number() rounds that to 53.
  */
-export function exactRatio(p: bigint, q: bigint): number {
+export function exactRatio(numerator: Whole, denominator: Whole): number {
 	// Both exact as doubles: IEEE division rounds once already.
+	if (typeof numerator === 'number' && typeof denominator === 'number') return numerator / denominator;
+	const [p, q] = [BigInt(numerator), BigInt(denominator)];
 	if (p <= MAX_EXACT && q <= MAX_EXACT) return Number(p) / Number(q);
 	const shift = 64 - (p.toString(2).length - q.toString(2).length);
 	const [dividend, divisor] = shift >= 0 ? [p << BigInt(shift), q] : [p, q << BigInt(-shift)];
@@ -239,8 +304,8 @@ export function summariseRespondents(instrument: Instrument, respondents: readon
 		for (const [itemId, answer] of Object.entries(respondent.agreement)) {
 			const counts = statements[itemId];
 			if (!counts) continue;
-			if (isAgreementPoint(answer)) counts.points[answer] += 1;
-			else counts.notRelevant[answer] += 1;
+			const column = STATEMENT_COLUMN.get(answer);
+			if (column !== undefined) counts[column]! += 1;
 		}
 		for (const [itemId, value] of Object.entries(respondent.general)) {
 			const counts = general[itemId];
@@ -277,11 +342,10 @@ export function summariseRespondents(instrument: Instrument, respondents: readon
 export function scoreFromMoments(moments: Moments, confidenceLevel: number): GroupScore {
 	const { n, unit, sum, sumOfSquares } = moments;
 	if (n === 0) return { n, mean: null, sd: null, interval: null };
-	const count = BigInt(n);
-	const mean = exactRatio(sum, count * unit);
+	const mean = exactRatio(sum, times(n, unit));
 	if (n < 2) return { n, mean, sd: null, interval: null };
 	// n·Σx² − (Σx)² is n·Σ(x − mean)², exactly: never below nothing, nothing when everyone scored alike.
-	const sd = Math.sqrt(exactRatio(count * sumOfSquares - sum * sum, count * (count - 1n) * unit * unit));
+	const sd = Math.sqrt(exactRatio(minus(times(n, sumOfSquares), times(sum, sum)), times(times(n, n - 1), times(unit, unit))));
 	const half = (studentTQuantile(1 - (1 - confidenceLevel) / 2, n - 1) * sd) / Math.sqrt(n);
 	return { n, mean, sd, interval: { lower: Math.max(SCALE_MIN, mean - half), upper: Math.min(SCALE_MAX, mean + half) } };
 }
@@ -308,7 +372,11 @@ export function figureCountsOf(group: GroupSummary) {
 export function statementResultsFrom(instrument: Instrument, summary: RoundSummary): ItemResult[] {
 	return instrument.items.map((item) => {
 		const counts = summary.statements[item.id] ?? noStatementCounts();
-		return itemResultFromCounts(item, { ...counts.points }, { ...counts.notRelevant }, instrument.scoring.confidenceLevel);
+		const points = {} as Record<AgreementPoint, number>;
+		for (const p of AGREEMENT_POINTS) points[p] = counts[STATEMENT_COLUMN.get(p)!]!;
+		const notRelevant = {} as Record<NotRelevantCode, number>;
+		for (const c of NOT_RELEVANT_CODES) notRelevant[c] = counts[STATEMENT_COLUMN.get(c)!]!;
+		return itemResultFromCounts(item, points, notRelevant, instrument.scoring.confidenceLevel);
 	});
 }
 
@@ -317,12 +385,12 @@ export function generalResultsFrom(instrument: Instrument, summary: RoundSummary
 	return instrument.generalItems.map((item) => {
 		const counts = [...(summary.general[item.id] ?? Array.from({ length: GENERAL_MAX - GENERAL_MIN + 1 }, () => 0))];
 		// Whole-number ratings: their sums are exact in steps of 1.
-		const moments = noMoments(1n);
+		const moments = noMoments(1);
 		counts.forEach((count, i) => {
-			const rating = BigInt(GENERAL_MIN + i);
+			const rating = GENERAL_MIN + i;
 			moments.n += count;
-			moments.sum += BigInt(count) * rating;
-			moments.sumOfSquares += BigInt(count) * rating * rating;
+			moments.sum = plus(moments.sum, times(count, rating));
+			moments.sumOfSquares = plus(moments.sumOfSquares, times(count, rating * rating));
 		});
 		return { itemId: item.id, score: scoreFromMoments(moments, instrument.scoring.confidenceLevel), counts };
 	});
@@ -351,7 +419,7 @@ export function consistencyFrom(instrument: Instrument, sums: ConsistencySums): 
 
 /** Several sets of scores as one, exactly: the same whatever their order or grouping. */
 export function poolMoments(list: readonly Moments[]): Moments {
-	const pooled = noMoments(1n);
+	const pooled = noMoments(1);
 	for (const moments of list) combine(pooled, moments);
 	return pooled;
 }
@@ -382,57 +450,162 @@ export function poolSummaries(summaries: readonly RoundSummary[]): RoundSummary 
 		for (const [id, group] of Object.entries(summary.roleGroups)) addGroup((pooled.roleGroups[id] ??= emptyGroupSummary()), group);
 		for (const [id, counts] of Object.entries(summary.statements)) {
 			const into = (pooled.statements[id] ??= noStatementCounts());
-			for (const p of AGREEMENT_POINTS) into.points[p] += counts.points[p];
-			for (const c of NOT_RELEVANT_CODES) into.notRelevant[c] += counts.notRelevant[c];
+			counts.forEach((count, i) => (into[i]! += count));
 		}
 		for (const [id, counts] of Object.entries(summary.general)) {
 			const into = (pooled.general[id] ??= counts.map(() => 0));
 			counts.forEach((count, i) => (into[i]! += count));
 		}
-		for (const construct of CONSTRUCTS) {
-			const from = summary.consistency[construct];
-			const into = (pooled.consistency[construct] ??= { complete: 0, sums: from.sums.map(() => 0), products: from.products.map(() => 0) });
-			into.complete += from.complete;
-			from.sums.forEach((v, i) => (into.sums[i]! += v));
-			from.products.forEach((v, i) => (into.products[i]! += v));
-		}
+	}
+	for (const construct of CONSTRUCTS) pooled.consistency[construct] = poolConsistency(summaries.map((s) => s.consistency[construct]));
+	return pooled;
+}
+
+/** One construct's α sums of several rounds added up (one instrument), without the rest of their summaries. */
+export function poolConsistency(list: readonly ConsistencySums[]): ConsistencySums {
+	const [first] = list;
+	const pooled: ConsistencySums = { complete: 0, sums: first ? first.sums.map(() => 0) : [], products: first ? first.products.map(() => 0) : [] };
+	for (const from of list) {
+		pooled.complete += from.complete;
+		from.sums.forEach((v, i) => (pooled.sums[i]! += v));
+		from.products.forEach((v, i) => (pooled.products[i]! += v));
 	}
 	return pooled;
 }
 
-/** A summary as stored: JSON, its exact sums as decimal strings (JSON numbers stop being exact at 2⁵³). */
+/*
+ * A summary as stored (layout 3): JSON, positional, because it is read a few hundred times for
+ * one page and parsing named fields cost more than every figure computed from them.
+ *   { "format": 3,
+ *     "everyone": group, "roleGroups": { id: group },
+ *     "statements": { id: [answers by point 1–5, then by NOT_RELEVANT_CODES] },
+ *     "general": { id: [answers by rating GENERAL_MIN–GENERAL_MAX] },
+ *     "consistency": { construct: [complete, sums, products] } }
+ * where a group is [respondents, all, some, tooFew, then n, unit, sum, sumOfSquares for each
+ * of SCORE_KEYS], and a Whole is a JSON number while it is a safe integer (always, for one
+ * round) and a decimal string beyond, as a JSON number stops being exact at 2⁵³.
+ */
+
+const GROUP_LENGTH = 4 + 4 * SCORE_KEYS.length;
+const GENERAL_LENGTH = GENERAL_MAX - GENERAL_MIN + 1;
+
+const wholeToJson = (value: Whole): number | string => (typeof value === 'bigint' ? value.toString() : value);
+
+function groupToJson(group: GroupSummary): (number | string)[] {
+	const { all, some, tooFew } = group.constructsScored;
+	const row: (number | string)[] = [group.respondents, all, some, tooFew];
+	for (const key of SCORE_KEYS) {
+		const { n, unit, sum, sumOfSquares } = group.scores[key];
+		row.push(n, wholeToJson(unit), wholeToJson(sum), wholeToJson(sumOfSquares));
+	}
+	return row;
+}
+
+const mapValues = <T, U>(record: Record<string, T>, f: (value: T) => U): Record<string, U> =>
+	Object.fromEntries(Object.entries(record).map(([key, value]) => [key, f(value)]));
+
 export function summaryToJson(summary: RoundSummary): string {
-	return JSON.stringify(summary, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value));
+	return JSON.stringify({
+		format: SUMMARY_FORMAT,
+		everyone: groupToJson(summary.everyone),
+		roleGroups: mapValues(summary.roleGroups, groupToJson),
+		statements: summary.statements,
+		general: summary.general,
+		consistency: mapValues(summary.consistency, ({ complete, sums, products }) => [complete, sums, products])
+	});
 }
 
-const wholeNumber = /^\d+$/;
+/*
+ * Reading one back checks every part's shape and every count, so a summary that does not read
+ * as this layout, however it got that way, is rebuilt from the answers rather than shown. Each
+ * check throws Malformed; summaryFromJson turns that into null.
+ */
+class Malformed extends Error {}
 
-function momentsFromJson(value: unknown): Moments | null {
-	if (typeof value !== 'object' || value === null) return null;
-	const { n, unit, sum, sumOfSquares } = value as Record<string, unknown>;
-	if (!Number.isSafeInteger(n) || (n as number) < 0) return null;
-	if (![unit, sum, sumOfSquares].every((v) => typeof v === 'string' && wholeNumber.test(v)) || unit === '0') return null;
-	return { n: n as number, unit: BigInt(unit as string), sum: BigInt(sum as string), sumOfSquares: BigInt(sumOfSquares as string) };
+function countFromJson(value: unknown): number {
+	if (!Number.isSafeInteger(value) || (value as number) < 0) throw new Malformed();
+	return value as number;
 }
 
-/** A stored summary, or null when it has another layout (it is then rebuilt from the answers). */
+function wholeFromJson(value: unknown): Whole {
+	if (typeof value === 'string' && /^\d+$/.test(value)) return whole(BigInt(value));
+	return countFromJson(value);
+}
+
+function listOf(value: unknown, length: number): unknown[] {
+	if (!Array.isArray(value) || value.length !== length) throw new Malformed();
+	return value;
+}
+
+function recordOf(value: unknown): Record<string, unknown> {
+	if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Malformed();
+	return value as Record<string, unknown>;
+}
+
+/** Each value of a stored record read by `read`, into a record of its own. */
+function eachOf<T>(value: unknown, read: (value: unknown) => T): Record<string, T> {
+	const stored = recordOf(value);
+	const result: Record<string, T> = {};
+	for (const key in stored) {
+		// Ids come from instrument definitions, and no id is that one: it would set the record's prototype.
+		if (key === '__proto__') throw new Malformed();
+		result[key] = read(stored[key]);
+	}
+	return result;
+}
+
+function countsFromJson(value: unknown, length: number): number[] {
+	const counts = listOf(value, length);
+	for (let i = 0; i < length; i++) countFromJson(counts[i]);
+	return counts as number[];
+}
+
+/** Sums of quarter points: finite and never below nothing. */
+function sumsFromJson(value: unknown, length: number): number[] {
+	const sums = listOf(value, length);
+	for (let i = 0; i < length; i++) {
+		const v = sums[i];
+		if (typeof v !== 'number' || !(v >= 0 && v < Infinity)) throw new Malformed();
+	}
+	return sums as number[];
+}
+
+function groupFromJson(value: unknown): GroupSummary {
+	const row = listOf(value, GROUP_LENGTH);
+	const scores = {} as Record<ScoreKey, Moments>;
+	for (let i = 0, at = 4; i < SCORE_KEYS.length; i++, at += 4) {
+		const unit = wholeFromJson(row[at + 1]);
+		if (unit === 0) throw new Malformed();
+		scores[SCORE_KEYS[i]!] = { n: countFromJson(row[at]), unit, sum: wholeFromJson(row[at + 2]), sumOfSquares: wholeFromJson(row[at + 3]) };
+	}
+	return { respondents: countFromJson(row[0]), scores, constructsScored: { all: countFromJson(row[1]), some: countFromJson(row[2]), tooFew: countFromJson(row[3]) } };
+}
+
+function consistencyFromJson(value: unknown): ConsistencySums {
+	const [complete, sums, products] = listOf(value, 3);
+	const k = Array.isArray(sums) ? sums.length : 0;
+	return { complete: countFromJson(complete), sums: sumsFromJson(sums, k), products: sumsFromJson(products, (k * (k + 1)) / 2) };
+}
+
+/** A stored summary, or null when it does not read as this layout (it is then rebuilt from the answers). */
 export function summaryFromJson(text: string): RoundSummary | null {
-	let value: unknown;
 	try {
-		value = JSON.parse(text);
-	} catch {
-		return null;
+		const stored = recordOf(JSON.parse(text));
+		if (stored.format !== SUMMARY_FORMAT) return null;
+		const storedConsistency = recordOf(stored.consistency);
+		const consistency = {} as Record<Construct, ConsistencySums>;
+		for (const construct of CONSTRUCTS) consistency[construct] = consistencyFromJson(storedConsistency[construct]);
+		return {
+			format: SUMMARY_FORMAT,
+			everyone: groupFromJson(stored.everyone),
+			roleGroups: eachOf(stored.roleGroups, groupFromJson),
+			statements: eachOf(stored.statements, (counts) => countsFromJson(counts, STATEMENT_LENGTH)),
+			general: eachOf(stored.general, (counts) => countsFromJson(counts, GENERAL_LENGTH)),
+			consistency
+		};
+	} catch (error) {
+		// Not JSON (SyntaxError) or not this layout.
+		if (error instanceof SyntaxError || error instanceof Malformed) return null;
+		throw error;
 	}
-	if (typeof value !== 'object' || value === null || (value as { format?: unknown }).format !== SUMMARY_FORMAT) return null;
-	const summary = value as RoundSummary;
-	if (typeof summary.everyone !== 'object' || summary.everyone === null || typeof summary.roleGroups !== 'object' || summary.roleGroups === null) return null;
-	for (const group of [summary.everyone, ...Object.values(summary.roleGroups)]) {
-		if (typeof group?.scores !== 'object' || group.scores === null) return null;
-		for (const key of SCORE_KEYS) {
-			const moments = momentsFromJson(group.scores[key]);
-			if (moments === null) return null;
-			group.scores[key] = moments;
-		}
-	}
-	return summary;
 }
