@@ -56,13 +56,53 @@ describe('people routes', () => {
 				expect(statusOf((await call(peopleLoad, fakeEvent({ db: t.db, user, path: '/users' }))).thrown)).toBe(403);
 			}
 			const lead = (await call(peopleLoad, fakeEvent({ db: t.db, user: f.users.pcnLead, path: '/users' }))).result as {
-				people: { email: string }[];
+				people: { items: { email: string }[] };
 			};
-			expect(lead.people.map((p) => p.email)).not.toContain('manager.b1@matrix.example');
+			expect(lead.people.items.map((p) => p.email)).not.toContain('manager.b1@matrix.example');
 			// Lead A, the link worker, managers A1 and A2, and the spare and invited managers at A2.
-			expect(lead.people).toHaveLength(6);
-			const admin = (await call(peopleLoad, fakeEvent({ db: t.db, user: f.users.admin, path: '/users' }))).result as { people: unknown[] };
-			expect(admin.people).toHaveLength(9);
+			expect(lead.people.items).toHaveLength(6);
+			const admin = (await call(peopleLoad, fakeEvent({ db: t.db, user: f.users.admin, path: '/users' }))).result as { people: { items: unknown[] } };
+			expect(admin.people.items).toHaveLength(9);
+		});
+
+		it('pages everyone 50 at a time by name and filters by name, email and role in the database', async () => {
+			// 120 link workers "Bulk 001" to "Bulk 120" beside the fixture's 9 people, none named Bulk.
+			await t.db
+				.insertInto('user_account')
+				.values(
+					Array.from({ length: 120 }, (_, i) => ({
+						email: `bulk${String(i + 1).padStart(3, '0')}@national.example`,
+						display_name: `Bulk ${String(i + 1).padStart(3, '0')}`,
+						role: 'link_worker' as const,
+						password_hash: null,
+						password_changed_at: null,
+						created_at: new Date().toISOString(),
+						disabled_at: null
+					}))
+				)
+				.execute();
+			type Listed = { people: { page: number; pages: number; total: number; first: number; last: number; items: { displayName: string; email: string; roleName: string }[] } };
+			const list = async (query: string, user = f.users.admin) =>
+				((await call(peopleLoad, fakeEvent({ db: t.db, user, path: `/users${query}` }))).result as Listed).people;
+			expect(await list('')).toMatchObject({ total: 129, pages: 3, page: 1, first: 1, last: 50 });
+			const bulk = await list('?q=BULK&page=2');
+			expect(bulk).toMatchObject({ total: 120, pages: 3, page: 2, first: 51, last: 100 });
+			expect(bulk.items.map((p) => p.displayName)).toEqual(Array.from({ length: 50 }, (_, i) => `Bulk ${String(51 + i).padStart(3, '0')}`));
+			// By email or name, any case: "k1" is in bulk100 to bulk120 (and Bulk 100 to Bulk 120 has "k 1", not "k1"): 21 people.
+			expect(await list('?q=K1')).toMatchObject({ total: 21, pages: 1, first: 1, last: 21 });
+			// By role: the fixture has one link worker, and the 120.
+			const linkWorkers = await list('?role=link_worker&page=3');
+			expect(linkWorkers).toMatchObject({ total: 121, pages: 3, page: 3, first: 101, last: 121 });
+			expect(linkWorkers.items.every((p) => p.roleName === 'Link worker')).toBe(true);
+			expect(await list('?role=admin&q=bulk')).toMatchObject({ total: 0, items: [], first: 0, last: 0 });
+			// Bad page numbers and roles do not fail: no page is the first, past the end the last, an unknown role any role.
+			for (const [query, page] of [['?page=0', 1], ['?page=two', 1], ['?page=-3', 1], ['?page=99', 3], ['?page=1e99', 1], ['?role=king', 1]] as const) {
+				expect((await list(query)).page, query).toBe(page);
+			}
+			expect((await list('?role=king')).total).toBe(129);
+			// A lead's list is filtered the same way, within what they may see: none of the 120 is in their PCN.
+			expect(await list('?q=bulk', f.users.pcnLead)).toMatchObject({ total: 0 });
+			expect((await list('?role=practice_manager', f.users.pcnLead)).items.map((p) => p.roleName)).not.toContain('Link worker');
 		});
 
 		it('shows a person to a lead only when they work in the lead’s PCN; anyone else is a 404', async () => {

@@ -2,6 +2,7 @@
  * Reading people: the list an administrator or PCN lead sees, one person's page, and the roles,
  * PCNs and practices an actor may grant.
  */
+import { sql } from 'kysely';
 import { formatWhen } from '../../dates';
 import { type DbOrTx } from '../db';
 import type { UserAccount } from '../db/schema';
@@ -9,6 +10,8 @@ import type { Scope } from './users';
 import { ROLE_NAMES, SCOPE_KIND, type Role, type SignedInUser } from '../identity';
 import { type Manager, isAdmin, grantableRoles, canManagePerson, findTarget } from './people-rules';
 import { pcnsInScope, practicesInScope, type IdQuery } from './scope';
+import { containsPattern, readPage } from '../platform/paging';
+import type { Page } from '../../views/paging';
 
 export interface OrganisationName {
 	id: number;
@@ -174,20 +177,46 @@ export async function describePeople(
 	});
 }
 
-const byName = (a: Person, b: Person) =>
-	a.displayName.localeCompare(b.displayName, 'en-GB', { sensitivity: 'base' }) || a.email.localeCompare(b.email);
+/** People on a page of the list. */
+export const PEOPLE_PAGE_SIZE = 50;
 
-/** Administrators see everyone; a PCN lead sees the people whose scope touches their PCNs, never administrators. */
-export async function listPeopleFor(db: DbOrTx, viewer: SignedInUser, now: Date = new Date()): Promise<Person[]> {
-	if (viewer.role !== 'admin' && viewer.role !== 'pcn_lead') return [];
+export interface PeopleFilter {
+	/** Words in the name or email address (any case); '' for everyone. */
+	search?: string;
+	role?: Role | null;
+	page?: number;
+}
+
+/**
+ * A page of the people the viewer may see, by name, filtered and counted in the database:
+ * administrators see everyone; a PCN lead sees the people whose scope touches their PCNs, never
+ * administrators.
+ */
+export async function listPeopleFor(db: DbOrTx, viewer: SignedInUser, now: Date = new Date(), filter: PeopleFilter = {}): Promise<Page<Person>> {
+	if (viewer.role !== 'admin' && viewer.role !== 'pcn_lead') return readPage(0, 1, PEOPLE_PAGE_SIZE, async () => []);
 	let seen = db.selectFrom('user_account');
 	if (viewer.role === 'pcn_lead') {
 		const inPcns = db.selectFrom('user_pcn').select('user_id').where('pcn_id', 'in', pcnsInScope(db, viewer));
 		const inPractices = db.selectFrom('user_practice').select('user_id').where('practice_id', 'in', practicesInScope(db, viewer));
 		seen = seen.where('role', '!=', 'admin').where((eb) => eb.or([eb('id', 'in', inPcns), eb('id', 'in', inPractices)]));
 	}
-	const accounts = await seen.selectAll().execute();
-	return (await describePeople(db, accounts, seen.select('user_account.id as id'), viewer, now)).sort(byName);
+	if (filter.search) {
+		const pattern = containsPattern(filter.search);
+		seen = seen.where((eb) =>
+			eb.or([
+				eb(sql`lower(display_name)`, 'like', sql`${pattern} escape '\\'`),
+				eb(sql`lower(email)`, 'like', sql`${pattern} escape '\\'`)
+			])
+		);
+	}
+	if (filter.role) seen = seen.where('role', '=', filter.role);
+	const total = Number((await seen.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+	return readPage(total, filter.page ?? 1, PEOPLE_PAGE_SIZE, async (limit, offset) => {
+		const accounts = await seen.selectAll().orderBy(sql`lower(display_name)`).orderBy('email').orderBy('id').limit(limit).offset(offset).execute();
+		// At most a page of ids.
+		const onPage = db.selectFrom('user_account').select('user_account.id as id').where('id', 'in', accounts.length ? accounts.map((a) => a.id) : [0]);
+		return describePeople(db, accounts, onPage, viewer, now);
+	});
 }
 
 /** One person, or undefined when they do not exist or the viewer may not see them (both become a 404). */
