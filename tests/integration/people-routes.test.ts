@@ -175,6 +175,82 @@ describe('people routes', () => {
 			expect(await findUserByEmail(t.db, 'lw@example.nhs.uk')).toBeUndefined();
 		});
 
+		it('names PCNs and practices by ODS code once there are more than 50 to tick, all or nothing, within the inviter’s scope', async () => {
+			// 60 more PCNs in the ICB (U30000 to U30059) and 60 more practices in PCN A (C30000 to C30059).
+			await t.db
+				.insertInto('pcn')
+				.values(Array.from({ length: 60 }, (_, i) => ({ ods_code: `U${30000 + i}`, name: `Bulk PCN ${i}`, icb_id: f.icb.id })))
+				.execute();
+			await t.db
+				.insertInto('practice')
+				.values(Array.from({ length: 60 }, (_, i) => ({ ods_code: `C${30000 + i}`, name: `Bulk practice ${i}`, pcn_id: f.pcns.a.id })))
+				.execute();
+			type Choices = { choices: { pcns: unknown[]; practiceGroups: unknown[]; pcnsByCode: boolean; practicesByCode: boolean } };
+			const choicesOf = async (user: AccessFixture['users']['admin']) =>
+				((await call(inviteLoad, fakeEvent({ db: t.db, user, path: '/users/invite' }))).result as Choices).choices;
+			expect(await choicesOf(f.users.admin)).toMatchObject({ pcns: [], practiceGroups: [], pcnsByCode: true, practicesByCode: true });
+			// The lead has one PCN to tick, and 62 practices to type.
+			const leads = await choicesOf(f.users.pcnLead);
+			expect(leads).toMatchObject({ pcnsByCode: false, practicesByCode: true, practiceGroups: [] });
+			expect(leads.pcns).toHaveLength(1);
+
+			const scopeOf = async (email: string) => {
+				const user = (await findUserByEmail(t.db, email))!;
+				const codes = async (table: 'pcn' | 'practice') =>
+					(table === 'pcn'
+						? await t.db.selectFrom('user_pcn').innerJoin('pcn', 'pcn.id', 'user_pcn.pcn_id').select('pcn.ods_code').where('user_id', '=', user.id).execute()
+						: await t.db.selectFrom('user_practice').innerJoin('practice', 'practice.id', 'user_practice.practice_id').select('practice.ods_code').where('user_id', '=', user.id).execute()
+					)
+						.map((r) => r.ods_code)
+						.sort();
+				return { pcns: await codes('pcn'), practices: await codes('practice') };
+			};
+			const invite = (user: AccessFixture['users']['admin'], email: string, form: Record<string, string>) =>
+				call(inviteActions.default, post(user, { email, displayName: 'Named by code', ...form }));
+
+			// Unknown codes: a 400 naming each, and nobody invited.
+			const unknown = await invite(f.users.admin, 'lead1@example.nhs.uk', { role: 'pcn_lead', pcnCodes: 'U30000 u99998,\nU99999' });
+			expect(unknown.result).toMatchObject({
+				status: 400,
+				data: { problems: [{ field: 'pcnCodes', message: 'There are no PCNs with the ODS codes U99998 and U99999. Nothing was saved.' }] }
+			});
+			expect(await findUserByEmail(t.db, 'lead1@example.nhs.uk')).toBeUndefined();
+			// Known codes, any case and separator, repeated: each once.
+			expect((await invite(f.users.admin, 'lead2@example.nhs.uk', { role: 'pcn_lead', pcnCodes: 'u30000, U30001\nU10001 u30000' })).result).toMatchObject({
+				invited: {}
+			});
+			expect(await scopeOf('lead2@example.nhs.uk')).toEqual({ pcns: ['U10001', 'U30000', 'U30001'], practices: [] });
+
+			// A lead: a practice of another PCN is named as not in theirs, and nothing is stored.
+			const outside = await invite(f.users.pcnLead, 'lw1@example.nhs.uk', { role: 'link_worker', practiceCodes: 'A10001, B20001' });
+			expect(outside.result).toMatchObject({
+				status: 400,
+				data: { problems: [{ field: 'practiceCodes', message: 'There is no practice with the ODS code B20001 in your PCN. Nothing was saved.' }] }
+			});
+			expect(await findUserByEmail(t.db, 'lw1@example.nhs.uk')).toBeUndefined();
+			// Codes and ticked boxes together; the PCN codes a hidden field sent are ignored for a link worker.
+			const inside = await invite(f.users.pcnLead, 'lw2@example.nhs.uk', { role: 'link_worker', practiceCodes: 'a10002', pcnCodes: 'U99999' });
+			expect(inside.result).toMatchObject({ invited: {} });
+			expect(await scopeOf('lw2@example.nhs.uk')).toEqual({ pcns: [], practices: ['A10002'] });
+			// None at all is still refused, as with no box ticked.
+			expect((await invite(f.users.pcnLead, 'lw3@example.nhs.uk', { role: 'link_worker', practiceCodes: ' ' })).result).toMatchObject({
+				status: 400,
+				data: { problems: [{ field: 'practiceIds' }] }
+			});
+
+			// The edit form names them the same way, replacing the scope.
+			const lw2 = (await findUserByEmail(t.db, 'lw2@example.nhs.uk'))!;
+			const update = (form: Record<string, string>) =>
+				call(
+					personActions.update,
+					fakeEvent({ db: t.db, user: f.users.admin, path: `/users/${lw2.id}`, params: { userId: String(lw2.id) }, form: { displayName: 'Named by code', role: 'link_worker', ...form } })
+				);
+			expect((await update({ practiceCodes: 'B20001 Z99999' })).result).toMatchObject({ status: 400, data: { problems: [{ field: 'practiceCodes' }] } });
+			expect(await scopeOf('lw2@example.nhs.uk')).toEqual({ pcns: [], practices: ['A10002'] });
+			expect(statusOf((await update({ practiceCodes: 'B20001, a10001' })).thrown)).toBe(303);
+			expect(await scopeOf('lw2@example.nhs.uk')).toEqual({ pcns: [], practices: ['A10001', 'B20001'] });
+		});
+
 		it('shows the new invitation link once, with its expiry, and mails it', async () => {
 			const event = post(f.users.pcnLead, {
 				email: 'lou@example.nhs.uk',

@@ -235,14 +235,20 @@ export interface PracticeGroup {
 
 export interface GrantableChoices {
 	roles: { value: Role; label: string }[];
+	/** Empty when there are more than SCOPE_CHECKBOXES: they are named by ODS code instead. */
 	pcns: OrganisationName[];
 	practiceGroups: PracticeGroup[];
+	pcnsByCode: boolean;
+	practicesByCode: boolean;
 }
+
+/** Most PCNs, or practices, a form offers as checkboxes; beyond, they are typed as ODS codes. */
+export const SCOPE_CHECKBOXES = 50;
 
 /** The roles, PCNs and practices an actor may give someone: the options an invitation form offers. */
 export async function listGrantableChoices(db: DbOrTx, actor: Manager): Promise<GrantableChoices> {
 	const roles = grantableRoles(actor).map((value) => ({ value, label: ROLE_NAMES[value] }));
-	if (roles.length === 0) return { roles, pcns: [], practiceGroups: [] };
+	if (roles.length === 0) return { roles, pcns: [], practiceGroups: [], pcnsByCode: false, practicesByCode: false };
 	let pcnQuery = db.selectFrom('pcn').select(['id', 'ods_code', 'name']).orderBy('name');
 	let practiceQuery = db.selectFrom('practice').select(['id', 'ods_code', 'name', 'pcn_id']).orderBy('name');
 	if (!isAdmin(actor)) {
@@ -250,7 +256,13 @@ export async function listGrantableChoices(db: DbOrTx, actor: Manager): Promise<
 		pcnQuery = pcnQuery.where('id', 'in', pcnsInScope(db, lead));
 		practiceQuery = practiceQuery.where('pcn_id', 'in', pcnsInScope(db, lead));
 	}
-	const [pcnRows, practiceRows] = await Promise.all([pcnQuery.execute(), practiceQuery.execute()]);
+	// One more than the limit tells whether there are more than the limit, without counting a nation.
+	const [pcnRows, practiceRows] = await Promise.all([pcnQuery.limit(SCOPE_CHECKBOXES + 1).execute(), practiceQuery.limit(SCOPE_CHECKBOXES + 1).execute()]);
+	const pcnsByCode = pcnRows.length > SCOPE_CHECKBOXES;
+	// Practices are grouped under their PCNs: with the PCNs typed, so are the practices.
+	const practicesByCode = pcnsByCode || practiceRows.length > SCOPE_CHECKBOXES;
+	if (pcnsByCode) pcnRows.length = 0;
+	if (practicesByCode) practiceRows.length = 0;
 	const pcns = pcnRows.map((p) => ({ id: p.id, odsCode: p.ods_code, name: p.name }));
 	const practices = practiceRows.map((p) => ({ id: p.id, odsCode: p.ods_code, name: p.name, pcnId: p.pcn_id }));
 	const practiceGroups: PracticeGroup[] = pcns
@@ -258,7 +270,7 @@ export async function listGrantableChoices(db: DbOrTx, actor: Manager): Promise<
 		.filter((group) => group.practices.length > 0);
 	const unattached = practices.filter((p) => p.pcnId === null || !pcns.some((pcn) => pcn.id === p.pcnId));
 	if (unattached.length) practiceGroups.push({ pcn: null, practices: unattached });
-	return { roles, pcns, practiceGroups };
+	return { roles, pcns, practiceGroups, pcnsByCode, practicesByCode };
 }
 
 /** PCNs, and practices, an account page names: a national scope is counted, not listed. */
