@@ -1,12 +1,12 @@
 /**
- * Reading ICBs, PCNs and practices: one at a time, as lists with their counts, and as the tree
- * the organisations page shows.
+ * Reading ICBs, PCNs and practices: one at a time, as lists with their counts, and a page at a
+ * time for the organisations page.
  */
 import { sql } from 'kysely';
 import { type DbOrTx } from '../db';
 import { containsPattern, readPage } from '../platform/paging';
 import type { Page } from '../../views/paging';
-import type { Icb, Pcn, Practice } from '../db/schema';
+import type { Icb, Pcn } from '../db/schema';
 import type {
 	PcnWithIcb,
 	PracticeWithPcn,
@@ -214,25 +214,4 @@ async function searchOrganisations(db: DbOrTx, search: string, askedPage: number
 			.execute()
 			.then((rows) => rows.map((row) => ({ ...row, kind: row.kind as OrganisationKind })))
 	);
-}
-
-export interface PcnWithPractices extends Pcn {
-	icb: Pick<Icb, 'ods_code' | 'name'>;
-	practices: Practice[];
-}
-
-export async function listPcnsWithPractices(db: DbOrTx): Promise<PcnWithPractices[]> {
-	const pcns = await db
-		.selectFrom('pcn')
-		.innerJoin('icb', 'icb.id', 'pcn.icb_id')
-		.selectAll('pcn')
-		.select(['icb.ods_code as icb_ods_code', 'icb.name as icb_name'])
-		.orderBy('pcn.name')
-		.execute();
-	const practices = await db.selectFrom('practice').selectAll().orderBy('name').execute();
-	return pcns.map(({ icb_ods_code, icb_name, ...pcn }) => ({
-		...pcn,
-		icb: { ods_code: icb_ods_code, name: icb_name },
-		practices: practices.filter((p) => p.pcn_id === pcn.id)
-	}));
 }
