@@ -105,6 +105,30 @@ describe('people routes', () => {
 			expect((await list('?role=practice_manager', f.users.pcnLead)).items.map((p) => p.roleName)).not.toContain('Link worker');
 		});
 
+		it('names ten of a national lead’s PCNs in the list and on their page, and counts the rest', async () => {
+			// PCNs "Bulk PCN 100" to "Bulk PCN 159", all led by one lead.
+			const pcns = await t.db
+				.insertInto('pcn')
+				.values(Array.from({ length: 60 }, (_, i) => ({ ods_code: `U${30000 + i}`, name: `Bulk PCN ${100 + i}`, icb_id: f.icb.id })))
+				.returning('id')
+				.execute();
+			const lead = await t.db
+				.insertInto('user_account')
+				.values({ email: 'national@example.nhs.uk', display_name: 'National Lead', role: 'pcn_lead', password_hash: null, password_changed_at: null, created_at: new Date().toISOString(), disabled_at: null })
+				.returning('id')
+				.executeTakeFirstOrThrow();
+			await t.db.insertInto('user_pcn').values(pcns.map((p) => ({ user_id: lead.id, pcn_id: p.id }))).execute();
+			const words = `${Array.from({ length: 9 }, (_, i) => `Bulk PCN ${100 + i}`).join(', ')}, Bulk PCN 109 and 50 more PCNs`;
+			const listed = (await call(peopleLoad, fakeEvent({ db: t.db, user: f.users.admin, path: '/users?q=national' }))).result as {
+				people: { items: { scopeInWords: string }[] };
+			};
+			expect(listed.people.items.map((p) => p.scopeInWords)).toEqual([words]);
+			const page = (await call(personLoad, fakeEvent({ db: t.db, user: f.users.admin, path: `/users/${lead.id}`, params: { userId: String(lead.id) } }))).result as {
+				person: { scopeInWords: string };
+			};
+			expect(page.person.scopeInWords).toBe(words);
+		});
+
 		it('shows a person to a lead only when they work in the lead’s PCN; anyone else is a 404', async () => {
 			const view = (userId: string, user = f.users.pcnLead) => call(personLoad, fakeEvent({ db: t.db, user, path: `/users/${userId}`, params: { userId } }));
 			expect(((await view(String(f.others.managerA2.id))).result as { person: { email: string } }).person.email).toBe('manager.a2@matrix.example');

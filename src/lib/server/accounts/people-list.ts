@@ -84,15 +84,22 @@ export function listInWords(names: readonly string[]): string {
 	return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
 }
 
-export function scopeInWords(role: Role, pcns: readonly OrganisationName[], practices: readonly OrganisationName[], elsewhere = 0): string {
+/** PCNs or practices a person's scope names in the list and on their page; a national scope is counted beyond. */
+export const SCOPE_NAMED = 10;
+
+export function scopeInWords(role: Role, pcns: readonly OrganisationName[], practices: readonly OrganisationName[], elsewhere = 0, named = Infinity): string {
 	const kind = SCOPE_KIND[role];
 	if (kind === 'none') return 'All organisations and accounts';
-	const shown = (kind === 'pcn' ? pcns : practices).map((o) => o.name);
+	const all = (kind === 'pcn' ? pcns : practices).map((o) => o.name);
+	const shown = all.slice(0, named);
+	const more = all.length - shown.length;
 	const noun = kind === 'pcn' ? 'PCN' : 'practice';
-	const other =
-		elsewhere === 0
+	const other = [
+		...(more === 0 ? [] : [`${more.toLocaleString('en-GB')} more ${more === 1 ? noun : `${noun}s`}`]),
+		...(elsewhere === 0
 			? []
-			: [kind === 'pcn' ? `${elsewhere} other ${elsewhere === 1 ? 'PCN' : 'PCNs'}` : `${elsewhere} ${elsewhere === 1 ? 'practice' : 'practices'} in other PCNs`];
+			: [kind === 'pcn' ? `${elsewhere} other ${elsewhere === 1 ? 'PCN' : 'PCNs'}` : `${elsewhere} ${elsewhere === 1 ? 'practice' : 'practices'} in other PCNs`])
+	];
 	if (shown.length + other.length === 0) return `No ${noun}s`;
 	return listInWords([...shown, ...other]);
 }
@@ -166,7 +173,7 @@ export async function describePeople(
 			manageable:
 				seesAll ||
 				canManagePerson(viewer, account.role, { pcnIds: allPcns.map((r) => r.id), practiceIds: allPractices.map((r) => r.id) }),
-			scopeInWords: scopeInWords(account.role, pcns, practices, elsewhere),
+			scopeInWords: scopeInWords(account.role, pcns, practices, elsewhere, SCOPE_NAMED),
 			createdOn: dayOf(account.created_at)!,
 			passwordChangedOn: dayOf(account.password_changed_at),
 			switchedOffOn: dayOf(account.disabled_at),
