@@ -1,4 +1,5 @@
 import { isHttpError, isRedirect } from '@sveltejs/kit';
+import { render } from 'svelte/server';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { addDays, ukDate } from '../../src/lib/dates';
 import { listAuditEvents } from '../../src/lib/server/platform/audit';
@@ -22,6 +23,7 @@ import {
 	actions as organisationActions,
 	load as organisationsLoad
 } from '../../src/routes/(app)/admin/organisations/+page.server';
+import OrganisationsPage from '../../src/routes/(app)/admin/organisations/+page.svelte';
 import { actions as pcnActions, load as pcnLoad } from '../../src/routes/(app)/admin/pcns/[pcnId]/+page.server';
 import {
 	actions as practiceActions,
@@ -213,6 +215,12 @@ describe('admin organisation pages', () => {
 		expect(page.overview.unassigned!.items).toHaveLength(50);
 		// 42 ICBs and 50 practices with their options: a few kilobytes, where the whole tree was over 500.
 		expect(JSON.stringify(page).length).toBeLessThan(20_000);
+		// The HTML: a row for each ICB and each practice on the page, a header row for each table, and no select of PCNs.
+		const html = render(OrganisationsPage, { props: { data: page, form: null, params: {} } as never }).body;
+		expect(html.match(/<tr[\s>]/g)).toHaveLength(42 + 1 + 50 + 1);
+		expect(html).not.toContain('U10000');
+		expect(html.match(/<option[\s>]/g)).toHaveLength(1 + 42);
+		expect(html.length).toBeLessThan(60_000);
 		const search = (await organisationsLoad(fakeEvent({ db: t.db, user: admin, path: '/admin/organisations?q=practice%201&page=2' }) as never)) as Awaited<
 			ReturnType<typeof organisationsLoad>
 		>;

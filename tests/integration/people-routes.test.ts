@@ -19,6 +19,8 @@ import { load as layoutLoad } from '../../src/routes/(app)/+layout.server';
 import { load as peopleLoad } from '../../src/routes/(app)/users/+page.server';
 import { actions as inviteActions, load as inviteLoad } from '../../src/routes/(app)/users/invite/+page.server';
 import { actions as personActions, load as personLoad } from '../../src/routes/(app)/users/[userId]/+page.server';
+import { render } from 'svelte/server';
+import InvitePage from '../../src/routes/(app)/users/invite/+page.svelte';
 import { createAccessFixture, type AccessFixture } from '../helpers/access-fixture';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { TEST_PASSWORD, fakeEvent, outcomeOf, type CookieJar } from '../helpers/events';
@@ -213,6 +215,10 @@ describe('people routes', () => {
 			const choicesOf = async (user: AccessFixture['users']['admin']) =>
 				((await call(inviteLoad, fakeEvent({ db: t.db, user, path: '/users/invite' }))).result as Choices).choices;
 			expect(await choicesOf(f.users.admin)).toMatchObject({ pcns: [], practiceGroups: [], pcnsByCode: true, practicesByCode: true });
+			const html = render(InvitePage, { props: { data: { choices: await choicesOf(f.users.admin) }, form: null, params: {} } as never }).body;
+			expect(html.match(/type="checkbox"/g)).toBeNull();
+			expect(html).toMatch(/<label for="pcnCodes">ODS codes of the PCNs they lead<\/label>/);
+			expect(html).toMatch(/<textarea id="practiceCodes" name="practiceCodes"[^>]*aria-describedby="practiceCodes-hint"/);
 			// The lead has one PCN to tick, and 62 practices to type.
 			const leads = await choicesOf(f.users.pcnLead);
 			expect(leads).toMatchObject({ pcnsByCode: false, practicesByCode: true, practiceGroups: [] });
