@@ -22,8 +22,29 @@ describe('administration in Chromium', () => {
 		expect(describeViolations(await accessibilityProblems(page))).toEqual([]);
 
 		await page.goto(`${base()}/admin/organisations`);
-		expect(await page.getByText('Riverside and Canal PCN (demo)').count()).toBeGreaterThan(0);
+		// The ICBs with their counts; the PCNs are a search (or an ICB's page) away.
+		expect(await page.getByRole('table', { name: /ICBs, with how many PCNs and practices/ }).count()).toBe(1);
 		expect(describeViolations(await accessibilityProblems(page))).toEqual([]);
+		await page.getByLabel('Find an ICB, PCN or practice').fill('riverside and');
+		await page.getByRole('button', { name: 'Search' }).click();
+		await page.waitForURL(/\/admin\/organisations\?q=riverside\+and$/);
+		expect(await page.getByRole('link', { name: 'Riverside and Canal PCN (demo)' }).count()).toBe(1);
+		expect(await page.getByLabel('Find an ICB, PCN or practice').inputValue()).toBe('riverside and');
+		expect(describeViolations(await accessibilityProblems(page))).toEqual([]);
+	});
+
+	it('filters the people by name or email address and role with a plain form', async () => {
+		await page.goto(`${base()}/users`);
+		await page.getByLabel('Name or email address').fill('@');
+		await page.getByLabel('Role').selectOption({ label: 'Administrator' });
+		await page.getByRole('button', { name: 'Show people' }).click();
+		await page.waitForURL(/\/users\?q=%40&role=admin$/);
+		const roles = await page.locator('tbody tr td:nth-child(3)').allInnerTexts();
+		expect(roles.length).toBeGreaterThan(0);
+		expect(roles.every((role) => role === 'Administrator')).toBe(true);
+		expect(describeViolations(await accessibilityProblems(page))).toEqual([]);
+		await page.getByRole('link', { name: 'Show everyone' }).click();
+		await page.waitForURL(/\/users$/);
 	});
 
 	it('previews a CSV with every row’s problem, writes nothing, then imports the corrected file', async () => {
@@ -45,7 +66,7 @@ describe('administration in Chromium', () => {
 		expect(await page.getByRole('button', { name: /^Import / }).count()).toBe(0);
 		expect(describeViolations(await accessibilityProblems(page))).toEqual([]);
 
-		await page.goto(`${base()}/admin/organisations`);
+		await page.goto(`${base()}/admin/organisations?q=Northgate`);
 		expect(await page.getByText('Northgate Surgery').count()).toBe(0);
 
 		await page.goto(`${base()}/admin/import`);
@@ -56,7 +77,8 @@ describe('administration in Chromium', () => {
 		await page.getByRole('heading', { name: 'Check before importing' }).waitFor();
 		await page.getByRole('button', { name: 'Import 2 practices' }).click();
 		await page.waitForURL(/\/admin\/organisations\?imported=2/);
-		expect(await page.getByText('Northgate Lane Practice').count()).toBeGreaterThan(0);
+		await page.goto(`${base()}/admin/organisations?q=northgate`);
+		expect(await page.getByRole('link', { name: 'Northgate Lane Practice' }).count()).toBe(1);
 		expect(describeViolations(await accessibilityProblems(page))).toEqual([]);
 	});
 

@@ -1,4 +1,5 @@
 import { isHttpError, isRedirect } from '@sveltejs/kit';
+import { render } from 'svelte/server';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { addDays, ukDate } from '../../src/lib/dates';
 import { listAuditEvents } from '../../src/lib/server/platform/audit';
@@ -13,7 +14,7 @@ import {
 	updatePcn,
 	updatePractice
 } from '../../src/lib/server/organisations/organisation-changes';
-import { getPractice, listIcbs, listOrganisationTree } from '../../src/lib/server/organisations/organisations';
+import { getOrganisationsOverview, getPractice, listIcbs } from '../../src/lib/server/organisations/organisations';
 import { createUser, getUser, toSignedInUser } from '../../src/lib/server/accounts/users';
 import type { SignedInUser } from '../../src/lib/server/identity';
 import { load as adminHomeLoad } from '../../src/routes/(app)/admin/+page.server';
@@ -22,6 +23,7 @@ import {
 	actions as organisationActions,
 	load as organisationsLoad
 } from '../../src/routes/(app)/admin/organisations/+page.server';
+import OrganisationsPage from '../../src/routes/(app)/admin/organisations/+page.svelte';
 import { actions as pcnActions, load as pcnLoad } from '../../src/routes/(app)/admin/pcns/[pcnId]/+page.server';
 import {
 	actions as practiceActions,
@@ -112,9 +114,9 @@ describe('organisations in lib/server', () => {
 		expect((await getPractice(t.db, a.id))!.ods_code).toBe('A81001');
 	});
 
-	it('lists ICBs with counts and the whole tree, including practices not in a PCN', async () => {
+	it('lists ICBs with counts, and pages the practices in no PCN or what a search finds', async () => {
 		const icb = await createIcb(t.db, { odsCode: 'QE1', name: 'B ICB' });
-		const empty = await createIcb(t.db, { odsCode: 'QE2', name: 'A ICB' });
+		await createIcb(t.db, { odsCode: 'QE2', name: 'A ICB' });
 		const pcn = await createPcn(t.db, { odsCode: 'U12345', name: 'PCN', icbId: icb.id });
 		await createPcn(t.db, { odsCode: 'U12346', name: 'Second PCN', icbId: icb.id });
 		await createPractice(t.db, { odsCode: 'A81001', name: 'In PCN', pcnId: pcn.id });
@@ -124,13 +126,48 @@ describe('organisations in lib/server', () => {
 			['A ICB', 0, 0],
 			['B ICB', 2, 2]
 		]);
-		const tree = await listOrganisationTree(t.db);
-		expect(tree.icbs.find((i) => i.id === empty.id)!.pcns).toEqual([]);
-		expect(tree.icbs.find((i) => i.id === icb.id)!.pcns.map((p) => [p.ods_code, p.practices.map((x) => x.ods_code)])).toEqual([
-			['U12345', ['A81002', 'A81001']],
-			['U12346', []]
+		const overview = await getOrganisationsOverview(t.db, '', 1);
+		expect(overview.icbs.map((i) => i.ods_code)).toEqual(['QE2', 'QE1']);
+		expect(overview.found).toBeNull();
+		expect(overview.unassigned).toMatchObject({ page: 1, pages: 1, total: 1, first: 1, last: 1 });
+		expect(overview.unassigned!.items.map((p) => p.ods_code)).toEqual(['A81003']);
+
+		// "pcn" is in two PCNs' names and two practices'; "u1234" only in the PCNs' codes; any case.
+		const found = await getOrganisationsOverview(t.db, 'PcN', 1);
+		expect(found.unassigned).toBeNull();
+		expect(found.found!.items.map((o) => [o.kind, o.ods_code])).toEqual([
+			['practice', 'A81002'],
+			['practice', 'A81001'],
+			['pcn', 'U12345'],
+			['pcn', 'U12346']
 		]);
-		expect(tree.unassigned.map((p) => p.ods_code)).toEqual(['A81003']);
+		expect((await getOrganisationsOverview(t.db, 'u1234', 1)).found!.items.map((o) => o.ods_code)).toEqual(['U12345', 'U12346']);
+		// % and _ are only themselves, not LIKE's wildcards.
+		expect((await getOrganisationsOverview(t.db, '%', 1)).found).toMatchObject({ total: 0, items: [], page: 1, pages: 1, first: 0, last: 0 });
+		expect((await getOrganisationsOverview(t.db, 'A_ICB', 1)).found!.total).toBe(0);
+	});
+
+	it('pages 120 practices in no PCN 50 at a time by name, and a search the same way', async () => {
+		// Names "Practice 001" to "Practice 120": page 2 holds 051 to 100, page 3 (and past it) 101 to 120.
+		await t.db
+			.insertInto('practice')
+			.values(Array.from({ length: 120 }, (_, i) => ({ ods_code: `A${String(80001 + i)}`, name: `Practice ${String(i + 1).padStart(3, '0')}`, pcn_id: null })))
+			.execute();
+		const names = (page: { items: { name: string }[] } | null) => page!.items.map((p) => p.name);
+		const second = (await getOrganisationsOverview(t.db, '', 2)).unassigned!;
+		expect(second).toMatchObject({ page: 2, pages: 3, total: 120, first: 51, last: 100 });
+		expect(names(second)).toEqual(Array.from({ length: 50 }, (_, i) => `Practice ${String(51 + i).padStart(3, '0')}`));
+		for (const asked of [3, 4, 1_000_000]) {
+			const last = (await getOrganisationsOverview(t.db, '', asked)).unassigned!;
+			expect(last).toMatchObject({ page: 3, first: 101, last: 120 });
+			expect(names(last)[0]).toBe('Practice 101');
+		}
+		// "e 1" is in Practice 100 to 120: 21 names, one page.
+		const found = (await getOrganisationsOverview(t.db, 'e 1', 1)).found!;
+		expect(found).toMatchObject({ page: 1, pages: 1, total: 21, first: 1, last: 21 });
+		expect(names(found)[20]).toBe('Practice 120');
+		// "practice" is in all 120: page 2 of the search holds 51 to 100.
+		expect((await getOrganisationsOverview(t.db, 'practice', 2)).found).toMatchObject({ page: 2, pages: 3, total: 120, first: 51, last: 100 });
 	});
 });
 
@@ -146,6 +183,52 @@ describe('admin organisation pages', () => {
 	const asAdmin = (form: Record<string, string>, params: Record<string, string> = {}, path = '/admin/organisations') =>
 		({ db: t.db, user: admin, form, params, path }) satisfies EventOptions;
 
+	it('answers a national database (42 ICBs, 1,300 PCNs, 4,000 practices) with a page, not the country', async () => {
+		const icbs = await t.db
+			.insertInto('icb')
+			.values(Array.from({ length: 42 }, (_, i) => ({ ods_code: `Q${String(i).padStart(2, '0')}`, name: `ICB ${i}` })))
+			.returning('id')
+			.execute();
+		const pcns = await t.db
+			.insertInto('pcn')
+			.values(Array.from({ length: 1300 }, (_, i) => ({ ods_code: `U${String(10000 + i)}`, name: `PCN ${i}`, icb_id: icbs[i % 42]!.id })))
+			.returning('id')
+			.execute();
+		// 3,500 practices in PCNs and 500 in none, inserted 500 a statement (under SQLite's variable limit).
+		for (let batch = 0; batch < 8; batch++) {
+			await t.db
+				.insertInto('practice')
+				.values(
+					Array.from({ length: 500 }, (_, j) => {
+						const i = batch * 500 + j;
+						return { ods_code: `B${String(10000 + i)}`, name: `Practice ${i}`, pcn_id: batch < 7 ? pcns[i % 1300]!.id : null };
+					})
+				)
+				.execute();
+		}
+		const page = (await organisationsLoad(fakeEvent({ db: t.db, user: admin, path: '/admin/organisations' }) as never)) as Awaited<
+			ReturnType<typeof organisationsLoad>
+		>;
+		expect(page.overview.icbs).toHaveLength(42);
+		expect(page.overview.icbs.reduce((sum, icb) => sum + icb.practiceCount, 0)).toBe(3500);
+		expect(page.overview.unassigned).toMatchObject({ total: 500, pages: 10, first: 1, last: 50 });
+		expect(page.overview.unassigned!.items).toHaveLength(50);
+		// 42 ICBs and 50 practices with their options: a few kilobytes, where the whole tree was over 500.
+		expect(JSON.stringify(page).length).toBeLessThan(20_000);
+		// The HTML: a row for each ICB and each practice on the page, a header row for each table, and no select of PCNs.
+		const html = render(OrganisationsPage, { props: { data: page, form: null, params: {} } as never }).body;
+		expect(html.match(/<tr[\s>]/g)).toHaveLength(42 + 1 + 50 + 1);
+		expect(html).not.toContain('U10000');
+		expect(html.match(/<option[\s>]/g)).toHaveLength(1 + 42);
+		expect(html.length).toBeLessThan(60_000);
+		const search = (await organisationsLoad(fakeEvent({ db: t.db, user: admin, path: '/admin/organisations?q=practice%201&page=2' }) as never)) as Awaited<
+			ReturnType<typeof organisationsLoad>
+		>;
+		// "practice 1" is in Practice 1, 10–19, 100–199 and 1000–1999: 1,111 names, 23 pages.
+		expect(search.overview.found).toMatchObject({ total: 1111, pages: 23, page: 2, first: 51, last: 100 });
+		expect(JSON.stringify(search).length).toBeLessThan(20_000);
+	});
+
 	it('adds an ICB, a PCN and a practice, recording each in the audit log', async () => {
 		const icbOutcome = await run(organisationActions.addIcb, asAdmin({ icbOdsCode: ' qe1 ', icbName: 'NHS Example ICB' }));
 		const icb = await t.db.selectFrom('icb').selectAll().executeTakeFirstOrThrow();
@@ -157,8 +240,8 @@ describe('admin organisation pages', () => {
 		expect(pcn).toMatchObject({ ods_code: 'U12345', icb_id: icb.id });
 		expect(redirectOf(pcnOutcome.thrown)).toMatchObject({ status: 303 });
 
-		await run(organisationActions.addPractice, asAdmin({ practiceOdsCode: 'A81001', practiceName: 'Riverside Surgery', practicePcnId: String(pcn.id) }));
-		await run(organisationActions.addPractice, asAdmin({ practiceOdsCode: 'A81002', practiceName: 'On its own', practicePcnId: '' }));
+		await run(organisationActions.addPractice, asAdmin({ practiceOdsCode: 'A81001', practiceName: 'Riverside Surgery', practicePcnOdsCode: 'u12345' }));
+		await run(organisationActions.addPractice, asAdmin({ practiceOdsCode: 'A81002', practiceName: 'On its own', practicePcnOdsCode: '' }));
 		const practices = await t.db.selectFrom('practice').select(['ods_code', 'pcn_id']).orderBy('ods_code').execute();
 		expect(practices).toEqual([
 			{ ods_code: 'A81001', pcn_id: pcn.id },
@@ -178,8 +261,8 @@ describe('admin organisation pages', () => {
 			ReturnType<typeof organisationsLoad>
 		>;
 		expect(page.added).toEqual({ kind: 'pcn', href: `/admin/pcns/${pcn.id}`, label: 'Riverside PCN (U12345)' });
-		expect(page.tree.unassigned.map((p) => p.ods_code)).toEqual(['A81002']);
-		expect(page.pcnOptions).toEqual([{ value: String(pcn.id), label: 'Riverside PCN (U12345)' }]);
+		expect(page.overview.unassigned!.items.map((p) => p.ods_code)).toEqual(['A81002']);
+		expect(page.icbOptions).toEqual([{ value: String(icb.id), label: 'NHS Example ICB (QE1)' }]);
 	});
 
 	it('turns a duplicate or bad code, or an unknown choice, into a problem on the field, writing nothing', async () => {
@@ -195,10 +278,10 @@ describe('admin organisation pages', () => {
 			[organisationActions.addPcn, { pcnOdsCode: 'X12345', pcnName: 'Bad', pcnIcbId: String(icb.id) }, 'pcnOdsCode', /like U12345/],
 			[organisationActions.addPcn, { pcnOdsCode: 'U99999', pcnName: 'No ICB', pcnIcbId: '999' }, 'pcnIcbId', /Choose an ICB/],
 			[organisationActions.addPcn, { pcnOdsCode: 'U99999', pcnName: 'No ICB', pcnIcbId: '' }, 'pcnIcbId', /Choose the ICB/],
-			[organisationActions.addPractice, { practiceOdsCode: 'a81001', practiceName: 'Twin', practicePcnId: '' }, 'practiceOdsCode', /^Another practice already has the ODS code A81001$/],
-			[organisationActions.addPractice, { practiceOdsCode: 'A8100', practiceName: 'Bad', practicePcnId: '' }, 'practiceOdsCode', /like A81001/],
-			[organisationActions.addPractice, { practiceOdsCode: 'A81009', practiceName: 'x', practicePcnId: '12abc' }, 'practicePcnId', /Choose a PCN/],
-			[organisationActions.addPractice, { practiceOdsCode: 'A81009', practiceName: 'x', practicePcnId: '999' }, 'practicePcnId', /Choose a PCN/]
+			[organisationActions.addPractice, { practiceOdsCode: 'a81001', practiceName: 'Twin', practicePcnOdsCode: '' }, 'practiceOdsCode', /^Another practice already has the ODS code A81001$/],
+			[organisationActions.addPractice, { practiceOdsCode: 'A8100', practiceName: 'Bad', practicePcnOdsCode: '' }, 'practiceOdsCode', /like A81001/],
+			[organisationActions.addPractice, { practiceOdsCode: 'A81009', practiceName: 'x', practicePcnOdsCode: '12abc' }, 'practicePcnOdsCode', /U and five digits like U12345, or leave it empty/],
+			[organisationActions.addPractice, { practiceOdsCode: 'A81009', practiceName: 'x', practicePcnOdsCode: 'U99999' }, 'practicePcnOdsCode', /^No PCN has the ODS code U99999$/]
 		];
 		for (const [handler, form, field, message] of cases) {
 			const { result } = await run(handler, asAdmin(form));
@@ -247,7 +330,7 @@ describe('admin organisation pages', () => {
 			[icbActions.default, { icbId: '999' }],
 			[practiceActions.move, { practiceId: '999' }]
 		] as [Handler, Record<string, string>][]) {
-			const { thrown } = await run(handler, asAdmin({ odsCode: 'QE5', name: 'x', pcnId: 'none', effectiveOn: ukDate() }, params));
+			const { thrown } = await run(handler, asAdmin({ odsCode: 'QE5', name: 'x', pcnOdsCode: 'none', effectiveOn: ukDate() }, params));
 			expect(statusOf(thrown), JSON.stringify(params)).toBe(404);
 		}
 	});
@@ -262,7 +345,7 @@ describe('admin organisation pages', () => {
 		const today = ukDate();
 		const later = addDays(today, 30);
 
-		const now = await run(practiceActions.move, asAdmin({ pcnId: String(to.id), effectiveOn: today }, params));
+		const now = await run(practiceActions.move, asAdmin({ pcnOdsCode: 'u20002', effectiveOn: today }, params));
 		expect(redirectOf(now.thrown)).toEqual({ status: 303, location: `/admin/practices/${practice.id}?moved=now` });
 		expect((await getPractice(t.db, practice.id))!.pcn_id).toBe(to.id);
 		const leadAccount = (await getUser(t.db, lead.id))!;
@@ -270,7 +353,7 @@ describe('admin organisation pages', () => {
 
 		// A typed UK date works where the browser has no date picker.
 		const [y, m, d] = later.split('-');
-		const planned = await run(practiceActions.move, asAdmin({ pcnId: 'none', effectiveOn: `${Number(d)}/${Number(m)}/${y}` }, params));
+		const planned = await run(practiceActions.move, asAdmin({ pcnOdsCode: ' None ', effectiveOn: `${Number(d)}/${Number(m)}/${y}` }, params));
 		expect(redirectOf(planned.thrown)).toEqual({ status: 303, location: `/admin/practices/${practice.id}?moved=later` });
 		expect((await getPractice(t.db, practice.id))!.pcn_id).toBe(to.id);
 
@@ -285,8 +368,6 @@ describe('admin organisation pages', () => {
 		expect(page.moved).toBe('later');
 		expect(page.today).toBe(today);
 		expect(page.moves).toHaveLength(2);
-		// With a move waiting, every destination can be chosen, including today's PCN.
-		expect(page.moveOptions.map((o) => o.value)).toEqual([String(to.id), String(from.id), 'none']);
 
 		expect(await applyDueMoves(t.db, addDays(later, -1))).toBe(0);
 		expect(await applyDueMoves(t.db, later)).toBe(1);
@@ -308,12 +389,13 @@ describe('admin organisation pages', () => {
 		const params = { practiceId: String(practice.id) };
 		const before = await counts(t.db);
 		const cases: [Record<string, string>, string, RegExp][] = [
-			[{ pcnId: String(pcn.id), effectiveOn: ukDate() }, 'pcnId', /Riverside Surgery is in that PCN already/],
-			[{ pcnId: '999', effectiveOn: ukDate() }, 'pcnId', /Choose a PCN from the list/],
-			[{ pcnId: '', effectiveOn: ukDate() }, 'pcnId', /Choose the PCN the practice moves to/],
-			[{ pcnId: 'none', effectiveOn: '2026-02-30' }, 'effectiveOn', /real date/],
-			[{ pcnId: 'none', effectiveOn: '' }, 'effectiveOn', /Enter the date of the move/],
-			[{ pcnId: 'none', effectiveOn: '31/2/2030' }, 'effectiveOn', /real date/]
+			[{ pcnOdsCode: 'U10001', effectiveOn: ukDate() }, 'pcnOdsCode', /Riverside Surgery is in that PCN already/],
+			[{ pcnOdsCode: 'U99999', effectiveOn: ukDate() }, 'pcnOdsCode', /^No PCN has the ODS code U99999$/],
+			[{ pcnOdsCode: '', effectiveOn: ukDate() }, 'pcnOdsCode', /Enter the ODS code of the PCN the practice moves to/],
+			[{ pcnOdsCode: 'nowhere', effectiveOn: ukDate() }, 'pcnOdsCode', /or ‘none’ to take it out of any PCN/],
+			[{ pcnOdsCode: 'none', effectiveOn: '2026-02-30' }, 'effectiveOn', /real date/],
+			[{ pcnOdsCode: 'none', effectiveOn: '' }, 'effectiveOn', /Enter the date of the move/],
+			[{ pcnOdsCode: 'none', effectiveOn: '31/2/2030' }, 'effectiveOn', /real date/]
 		];
 		for (const [form, field, message] of cases) {
 			const { result } = await run(practiceActions.move, asAdmin(form, params));
@@ -365,14 +447,14 @@ describe('who may use the organisation pages', () => {
 		['/admin/organisations', organisationsLoad, {}, {}],
 		['/admin/organisations', organisationActions.addIcb, {}, { icbOdsCode: 'QE9', icbName: 'Sneaky ICB' }],
 		['/admin/organisations', organisationActions.addPcn, {}, { pcnOdsCode: 'U99999', pcnName: 'Sneaky', pcnIcbId: ids.icb }],
-		['/admin/organisations', organisationActions.addPractice, {}, { practiceOdsCode: 'A99999', practiceName: 'Sneaky', practicePcnId: '' }],
+		['/admin/organisations', organisationActions.addPractice, {}, { practiceOdsCode: 'A99999', practiceName: 'Sneaky', practicePcnOdsCode: '' }],
 		[`/admin/icbs/${ids.icb}`, icbLoad, { icbId: ids.icb }, {}],
 		[`/admin/icbs/${ids.icb}`, icbActions.default, { icbId: ids.icb }, { odsCode: 'QE1', name: 'Renamed' }],
 		[`/admin/pcns/${ids.pcn}`, pcnLoad, { pcnId: ids.pcn }, {}],
 		[`/admin/pcns/${ids.pcn}`, pcnActions.default, { pcnId: ids.pcn }, { odsCode: 'U10001', name: 'Renamed', icbId: ids.icb }],
 		[`/admin/practices/${ids.practice}`, practiceLoad, { practiceId: ids.practice }, {}],
 		[`/admin/practices/${ids.practice}`, practiceActions.save, { practiceId: ids.practice }, { odsCode: 'A81001', name: 'Renamed' }],
-		[`/admin/practices/${ids.practice}`, practiceActions.move, { practiceId: ids.practice }, { pcnId: 'none', effectiveOn: ukDate() }]
+		[`/admin/practices/${ids.practice}`, practiceActions.move, { practiceId: ids.practice }, { pcnOdsCode: 'none', effectiveOn: ukDate() }]
 	];
 
 	it('sends someone not signed in to sign in and back, and refuses every other role with 403, changing nothing', async () => {
@@ -415,7 +497,7 @@ describe('who may use the organisation pages', () => {
 		const file = new FormData();
 		file.append('practiceOdsCode', 'A99999');
 		file.append('practiceName', 'By file');
-		file.append('practicePcnId', new File(['x'], 'x.txt'));
+		file.append('practicePcnOdsCode', new File(['x'], 'x.txt'));
 		const withFile = await run(organisationActions.addPractice, { db: t.db, user: admin, path: '/admin/organisations', form: file });
 		expect(withFile.result).toMatchObject({ status: 400 });
 		expect(await counts(t.db)).toEqual(before);

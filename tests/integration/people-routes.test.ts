@@ -19,6 +19,8 @@ import { load as layoutLoad } from '../../src/routes/(app)/+layout.server';
 import { load as peopleLoad } from '../../src/routes/(app)/users/+page.server';
 import { actions as inviteActions, load as inviteLoad } from '../../src/routes/(app)/users/invite/+page.server';
 import { actions as personActions, load as personLoad } from '../../src/routes/(app)/users/[userId]/+page.server';
+import { render } from 'svelte/server';
+import InvitePage from '../../src/routes/(app)/users/invite/+page.svelte';
 import { createAccessFixture, type AccessFixture } from '../helpers/access-fixture';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { TEST_PASSWORD, fakeEvent, outcomeOf, type CookieJar } from '../helpers/events';
@@ -56,13 +58,77 @@ describe('people routes', () => {
 				expect(statusOf((await call(peopleLoad, fakeEvent({ db: t.db, user, path: '/users' }))).thrown)).toBe(403);
 			}
 			const lead = (await call(peopleLoad, fakeEvent({ db: t.db, user: f.users.pcnLead, path: '/users' }))).result as {
-				people: { email: string }[];
+				people: { items: { email: string }[] };
 			};
-			expect(lead.people.map((p) => p.email)).not.toContain('manager.b1@matrix.example');
+			expect(lead.people.items.map((p) => p.email)).not.toContain('manager.b1@matrix.example');
 			// Lead A, the link worker, managers A1 and A2, and the spare and invited managers at A2.
-			expect(lead.people).toHaveLength(6);
-			const admin = (await call(peopleLoad, fakeEvent({ db: t.db, user: f.users.admin, path: '/users' }))).result as { people: unknown[] };
-			expect(admin.people).toHaveLength(9);
+			expect(lead.people.items).toHaveLength(6);
+			const admin = (await call(peopleLoad, fakeEvent({ db: t.db, user: f.users.admin, path: '/users' }))).result as { people: { items: unknown[] } };
+			expect(admin.people.items).toHaveLength(9);
+		});
+
+		it('pages everyone 50 at a time by name and filters by name, email and role in the database', async () => {
+			// 120 link workers "Bulk 001" to "Bulk 120" beside the fixture's 9 people, none named Bulk.
+			await t.db
+				.insertInto('user_account')
+				.values(
+					Array.from({ length: 120 }, (_, i) => ({
+						email: `bulk${String(i + 1).padStart(3, '0')}@national.example`,
+						display_name: `Bulk ${String(i + 1).padStart(3, '0')}`,
+						role: 'link_worker' as const,
+						password_hash: null,
+						password_changed_at: null,
+						created_at: new Date().toISOString(),
+						disabled_at: null
+					}))
+				)
+				.execute();
+			type Listed = { people: { page: number; pages: number; total: number; first: number; last: number; items: { displayName: string; email: string; roleName: string }[] } };
+			const list = async (query: string, user = f.users.admin) =>
+				((await call(peopleLoad, fakeEvent({ db: t.db, user, path: `/users${query}` }))).result as Listed).people;
+			expect(await list('')).toMatchObject({ total: 129, pages: 3, page: 1, first: 1, last: 50 });
+			const bulk = await list('?q=BULK&page=2');
+			expect(bulk).toMatchObject({ total: 120, pages: 3, page: 2, first: 51, last: 100 });
+			expect(bulk.items.map((p) => p.displayName)).toEqual(Array.from({ length: 50 }, (_, i) => `Bulk ${String(51 + i).padStart(3, '0')}`));
+			// By email or name, any case: "k1" is in bulk100 to bulk120 (and Bulk 100 to Bulk 120 has "k 1", not "k1"): 21 people.
+			expect(await list('?q=K1')).toMatchObject({ total: 21, pages: 1, first: 1, last: 21 });
+			// By role: the fixture has one link worker, and the 120.
+			const linkWorkers = await list('?role=link_worker&page=3');
+			expect(linkWorkers).toMatchObject({ total: 121, pages: 3, page: 3, first: 101, last: 121 });
+			expect(linkWorkers.items.every((p) => p.roleName === 'Link worker')).toBe(true);
+			expect(await list('?role=admin&q=bulk')).toMatchObject({ total: 0, items: [], first: 0, last: 0 });
+			// Bad page numbers and roles do not fail: no page is the first, past the end the last, an unknown role any role.
+			for (const [query, page] of [['?page=0', 1], ['?page=two', 1], ['?page=-3', 1], ['?page=99', 3], ['?page=1e99', 1], ['?role=king', 1]] as const) {
+				expect((await list(query)).page, query).toBe(page);
+			}
+			expect((await list('?role=king')).total).toBe(129);
+			// A lead's list is filtered the same way, within what they may see: none of the 120 is in their PCN.
+			expect(await list('?q=bulk', f.users.pcnLead)).toMatchObject({ total: 0 });
+			expect((await list('?role=practice_manager', f.users.pcnLead)).items.map((p) => p.roleName)).not.toContain('Link worker');
+		});
+
+		it('names ten of a national lead’s PCNs in the list and on their page, and counts the rest', async () => {
+			// PCNs "Bulk PCN 100" to "Bulk PCN 159", all led by one lead.
+			const pcns = await t.db
+				.insertInto('pcn')
+				.values(Array.from({ length: 60 }, (_, i) => ({ ods_code: `U${30000 + i}`, name: `Bulk PCN ${100 + i}`, icb_id: f.icb.id })))
+				.returning('id')
+				.execute();
+			const lead = await t.db
+				.insertInto('user_account')
+				.values({ email: 'national@example.nhs.uk', display_name: 'National Lead', role: 'pcn_lead', password_hash: null, password_changed_at: null, created_at: new Date().toISOString(), disabled_at: null })
+				.returning('id')
+				.executeTakeFirstOrThrow();
+			await t.db.insertInto('user_pcn').values(pcns.map((p) => ({ user_id: lead.id, pcn_id: p.id }))).execute();
+			const words = `${Array.from({ length: 9 }, (_, i) => `Bulk PCN ${100 + i}`).join(', ')}, Bulk PCN 109 and 50 more PCNs`;
+			const listed = (await call(peopleLoad, fakeEvent({ db: t.db, user: f.users.admin, path: '/users?q=national' }))).result as {
+				people: { items: { scopeInWords: string }[] };
+			};
+			expect(listed.people.items.map((p) => p.scopeInWords)).toEqual([words]);
+			const page = (await call(personLoad, fakeEvent({ db: t.db, user: f.users.admin, path: `/users/${lead.id}`, params: { userId: String(lead.id) } }))).result as {
+				person: { scopeInWords: string };
+			};
+			expect(page.person.scopeInWords).toBe(words);
 		});
 
 		it('shows a person to a lead only when they work in the lead’s PCN; anyone else is a 404', async () => {
@@ -133,6 +199,86 @@ describe('people routes', () => {
 			expect(outside.result).toMatchObject({ status: 403, data: { problems: [{ field: 'practiceIds' }] } });
 			expect(await findUserByEmail(t.db, 'boss@example.nhs.uk')).toBeUndefined();
 			expect(await findUserByEmail(t.db, 'lw@example.nhs.uk')).toBeUndefined();
+		});
+
+		it('names PCNs and practices by ODS code once there are more than 50 to tick, all or nothing, within the inviter’s scope', async () => {
+			// 60 more PCNs in the ICB (U30000 to U30059) and 60 more practices in PCN A (C30000 to C30059).
+			await t.db
+				.insertInto('pcn')
+				.values(Array.from({ length: 60 }, (_, i) => ({ ods_code: `U${30000 + i}`, name: `Bulk PCN ${i}`, icb_id: f.icb.id })))
+				.execute();
+			await t.db
+				.insertInto('practice')
+				.values(Array.from({ length: 60 }, (_, i) => ({ ods_code: `C${30000 + i}`, name: `Bulk practice ${i}`, pcn_id: f.pcns.a.id })))
+				.execute();
+			type Choices = { choices: { pcns: unknown[]; practiceGroups: unknown[]; pcnsByCode: boolean; practicesByCode: boolean } };
+			const choicesOf = async (user: AccessFixture['users']['admin']) =>
+				((await call(inviteLoad, fakeEvent({ db: t.db, user, path: '/users/invite' }))).result as Choices).choices;
+			expect(await choicesOf(f.users.admin)).toMatchObject({ pcns: [], practiceGroups: [], pcnsByCode: true, practicesByCode: true });
+			const html = render(InvitePage, { props: { data: { choices: await choicesOf(f.users.admin) }, form: null, params: {} } as never }).body;
+			expect(html.match(/type="checkbox"/g)).toBeNull();
+			expect(html).toMatch(/<label for="pcnCodes">ODS codes of the PCNs they lead<\/label>/);
+			expect(html).toMatch(/<textarea id="practiceCodes" name="practiceCodes"[^>]*aria-describedby="practiceCodes-hint"/);
+			// The lead has one PCN to tick, and 62 practices to type.
+			const leads = await choicesOf(f.users.pcnLead);
+			expect(leads).toMatchObject({ pcnsByCode: false, practicesByCode: true, practiceGroups: [] });
+			expect(leads.pcns).toHaveLength(1);
+
+			const scopeOf = async (email: string) => {
+				const user = (await findUserByEmail(t.db, email))!;
+				const codes = async (table: 'pcn' | 'practice') =>
+					(table === 'pcn'
+						? await t.db.selectFrom('user_pcn').innerJoin('pcn', 'pcn.id', 'user_pcn.pcn_id').select('pcn.ods_code').where('user_id', '=', user.id).execute()
+						: await t.db.selectFrom('user_practice').innerJoin('practice', 'practice.id', 'user_practice.practice_id').select('practice.ods_code').where('user_id', '=', user.id).execute()
+					)
+						.map((r) => r.ods_code)
+						.sort();
+				return { pcns: await codes('pcn'), practices: await codes('practice') };
+			};
+			const invite = (user: AccessFixture['users']['admin'], email: string, form: Record<string, string>) =>
+				call(inviteActions.default, post(user, { email, displayName: 'Named by code', ...form }));
+
+			// Unknown codes: a 400 naming each, and nobody invited.
+			const unknown = await invite(f.users.admin, 'lead1@example.nhs.uk', { role: 'pcn_lead', pcnCodes: 'U30000 u99998,\nU99999' });
+			expect(unknown.result).toMatchObject({
+				status: 400,
+				data: { problems: [{ field: 'pcnCodes', message: 'There are no PCNs with the ODS codes U99998 and U99999. Nothing was saved.' }] }
+			});
+			expect(await findUserByEmail(t.db, 'lead1@example.nhs.uk')).toBeUndefined();
+			// Known codes, any case and separator, repeated: each once.
+			expect((await invite(f.users.admin, 'lead2@example.nhs.uk', { role: 'pcn_lead', pcnCodes: 'u30000, U30001\nU10001 u30000' })).result).toMatchObject({
+				invited: {}
+			});
+			expect(await scopeOf('lead2@example.nhs.uk')).toEqual({ pcns: ['U10001', 'U30000', 'U30001'], practices: [] });
+
+			// A lead: a practice of another PCN is named as not in theirs, and nothing is stored.
+			const outside = await invite(f.users.pcnLead, 'lw1@example.nhs.uk', { role: 'link_worker', practiceCodes: 'A10001, B20001' });
+			expect(outside.result).toMatchObject({
+				status: 400,
+				data: { problems: [{ field: 'practiceCodes', message: 'There is no practice with the ODS code B20001 in your PCN. Nothing was saved.' }] }
+			});
+			expect(await findUserByEmail(t.db, 'lw1@example.nhs.uk')).toBeUndefined();
+			// Codes and ticked boxes together; the PCN codes a hidden field sent are ignored for a link worker.
+			const inside = await invite(f.users.pcnLead, 'lw2@example.nhs.uk', { role: 'link_worker', practiceCodes: 'a10002', pcnCodes: 'U99999' });
+			expect(inside.result).toMatchObject({ invited: {} });
+			expect(await scopeOf('lw2@example.nhs.uk')).toEqual({ pcns: [], practices: ['A10002'] });
+			// None at all is still refused, as with no box ticked.
+			expect((await invite(f.users.pcnLead, 'lw3@example.nhs.uk', { role: 'link_worker', practiceCodes: ' ' })).result).toMatchObject({
+				status: 400,
+				data: { problems: [{ field: 'practiceIds' }] }
+			});
+
+			// The edit form names them the same way, replacing the scope.
+			const lw2 = (await findUserByEmail(t.db, 'lw2@example.nhs.uk'))!;
+			const update = (form: Record<string, string>) =>
+				call(
+					personActions.update,
+					fakeEvent({ db: t.db, user: f.users.admin, path: `/users/${lw2.id}`, params: { userId: String(lw2.id) }, form: { displayName: 'Named by code', role: 'link_worker', ...form } })
+				);
+			expect((await update({ practiceCodes: 'B20001 Z99999' })).result).toMatchObject({ status: 400, data: { problems: [{ field: 'practiceCodes' }] } });
+			expect(await scopeOf('lw2@example.nhs.uk')).toEqual({ pcns: [], practices: ['A10002'] });
+			expect(statusOf((await update({ practiceCodes: 'B20001, a10001' })).thrown)).toBe(303);
+			expect(await scopeOf('lw2@example.nhs.uk')).toEqual({ pcns: [], practices: ['A10001', 'B20001'] });
 		});
 
 		it('shows the new invitation link once, with its expiry, and mails it', async () => {

@@ -125,7 +125,7 @@ describe('people', () => {
 			const token = tokenOf(link.url);
 			const late = await acceptInvitation(t.db, token, GOOD_PASSWORD, { now: new Date(T0.getTime() + 7 * DAY_MS), cost: TEST_COST });
 			expect(late).toEqual({ ok: false, status: 410, problems: [{ field: 'form', message: LINK_PROBLEMS.expired }] });
-			const person = (await listPeopleFor(t.db, f.users.admin, new Date(T0.getTime() + 7 * DAY_MS))).find((p) => p.email === 'new.person@example.nhs.uk');
+			const person = (await listPeopleFor(t.db, f.users.admin, new Date(T0.getTime() + 7 * DAY_MS))).items.find((p) => p.email === 'new.person@example.nhs.uk');
 			expect(person?.status).toBe('invitation_expired');
 			const inTime = await acceptInvitation(t.db, token, GOOD_PASSWORD, { now: new Date(T0.getTime() + 7 * DAY_MS - 1000), cost: TEST_COST });
 			expect(inTime.ok).toBe(true);
@@ -255,7 +255,7 @@ describe('people', () => {
 		const lead = () => f.users.pcnLead;
 
 		it('sees the people working in their PCN, never administrators or people only in another PCN', async () => {
-			const people = await listPeopleFor(t.db, lead(), T0);
+			const people = (await listPeopleFor(t.db, lead(), T0)).items;
 			expect(people.map((p) => p.email).sort()).toEqual([
 				'invited.a2@matrix.example',
 				'lead.a@matrix.example',
@@ -271,8 +271,8 @@ describe('people', () => {
 			expect(await getPersonFor(t.db, lead(), f.others.managerB1.id)).toBeUndefined();
 			expect(await getPersonFor(t.db, lead(), f.users.admin.id)).toBeUndefined();
 			expect(await getPersonFor(t.db, lead(), 999_999)).toBeUndefined();
-			expect((await listPeopleFor(t.db, f.users.admin, T0)).length).toBe(9);
-			expect(await listPeopleFor(t.db, f.users.manager, T0)).toEqual([]);
+			expect((await listPeopleFor(t.db, f.users.admin, T0)).total).toBe(9);
+			expect((await listPeopleFor(t.db, f.users.manager, T0)).items).toEqual([]);
 		});
 
 		it('is offered only their own PCN, its practices and the roles below administrator', async () => {

@@ -1,6 +1,7 @@
 /**
  * What the organisation pages receive: plain data for components to render, shaped by lib/server.
  */
+import type { Page } from './paging';
 
 /** An ICB, PCN or practice as the database holds it: its ODS code and name. */
 export interface OrganisationRecord {
@@ -38,10 +39,20 @@ export interface PracticeSummary extends PracticeWithPcn {
 	pendingMoves: number;
 }
 
-export interface OrganisationTree {
-	icbs: (IcbSummary & { pcns: (PcnSummary & { practices: PracticeSummary[] })[] })[];
-	/** Practices that are not in any PCN (and so in no ICB). */
-	unassigned: PracticeSummary[];
+/** An ICB, PCN or practice found by a search of the organisations page. */
+export interface FoundOrganisation extends OrganisationRecord {
+	kind: 'icb' | 'pcn' | 'practice';
+}
+
+export interface OrganisationsOverview {
+	/** Every ICB, with how many PCNs and practices it holds. */
+	icbs: IcbSummary[];
+	/** The search words, or '' for none. */
+	search: string;
+	/** A page of what the search found, when there is a search. */
+	found: Page<FoundOrganisation> | null;
+	/** A page of the practices in no PCN (and so in no ICB), when there is no search. */
+	unassigned: Page<OrganisationRecord & { pendingMoves: number }> | null;
 }
 
 export interface PracticeMoveEntry {

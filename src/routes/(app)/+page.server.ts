@@ -1,11 +1,8 @@
 import { redirect } from '@sveltejs/kit';
-import { z } from 'zod';
 import { ukDate } from '$lib/dates';
 import { getNetworkOverview } from '$lib/server/results/overview';
+import { pageSchema } from '$lib/server/platform/paging';
 import type { PageServerLoad } from './$types';
-
-/** A page number from the address; anything else (missing, 0, "two", 1e9) is the first or the last page. */
-const pageSchema = z.coerce.number().int().min(1).max(1_000_000).catch(1);
 
 /**
  * The home page depends on who is signed in: visitors see what Belonging is and how to sign

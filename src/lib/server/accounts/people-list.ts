@@ -2,6 +2,7 @@
  * Reading people: the list an administrator or PCN lead sees, one person's page, and the roles,
  * PCNs and practices an actor may grant.
  */
+import { sql } from 'kysely';
 import { formatWhen } from '../../dates';
 import { type DbOrTx } from '../db';
 import type { UserAccount } from '../db/schema';
@@ -9,6 +10,8 @@ import type { Scope } from './users';
 import { ROLE_NAMES, SCOPE_KIND, type Role, type SignedInUser } from '../identity';
 import { type Manager, isAdmin, grantableRoles, canManagePerson, findTarget } from './people-rules';
 import { pcnsInScope, practicesInScope, type IdQuery } from './scope';
+import { containsPattern, readPage } from '../platform/paging';
+import type { Page } from '../../views/paging';
 
 export interface OrganisationName {
 	id: number;
@@ -81,15 +84,22 @@ export function listInWords(names: readonly string[]): string {
 	return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
 }
 
-export function scopeInWords(role: Role, pcns: readonly OrganisationName[], practices: readonly OrganisationName[], elsewhere = 0): string {
+/** PCNs or practices a person's scope names in the list and on their page; a national scope is counted beyond. */
+export const SCOPE_NAMED = 10;
+
+export function scopeInWords(role: Role, pcns: readonly OrganisationName[], practices: readonly OrganisationName[], elsewhere = 0, named = Infinity): string {
 	const kind = SCOPE_KIND[role];
 	if (kind === 'none') return 'All organisations and accounts';
-	const shown = (kind === 'pcn' ? pcns : practices).map((o) => o.name);
+	const all = (kind === 'pcn' ? pcns : practices).map((o) => o.name);
+	const shown = all.slice(0, named);
+	const more = all.length - shown.length;
 	const noun = kind === 'pcn' ? 'PCN' : 'practice';
-	const other =
-		elsewhere === 0
+	const other = [
+		...(more === 0 ? [] : [`${more.toLocaleString('en-GB')} more ${more === 1 ? noun : `${noun}s`}`]),
+		...(elsewhere === 0
 			? []
-			: [kind === 'pcn' ? `${elsewhere} other ${elsewhere === 1 ? 'PCN' : 'PCNs'}` : `${elsewhere} ${elsewhere === 1 ? 'practice' : 'practices'} in other PCNs`];
+			: [kind === 'pcn' ? `${elsewhere} other ${elsewhere === 1 ? 'PCN' : 'PCNs'}` : `${elsewhere} ${elsewhere === 1 ? 'practice' : 'practices'} in other PCNs`])
+	];
 	if (shown.length + other.length === 0) return `No ${noun}s`;
 	return listInWords([...shown, ...other]);
 }
@@ -163,7 +173,7 @@ export async function describePeople(
 			manageable:
 				seesAll ||
 				canManagePerson(viewer, account.role, { pcnIds: allPcns.map((r) => r.id), practiceIds: allPractices.map((r) => r.id) }),
-			scopeInWords: scopeInWords(account.role, pcns, practices, elsewhere),
+			scopeInWords: scopeInWords(account.role, pcns, practices, elsewhere, SCOPE_NAMED),
 			createdOn: dayOf(account.created_at)!,
 			passwordChangedOn: dayOf(account.password_changed_at),
 			switchedOffOn: dayOf(account.disabled_at),
@@ -174,20 +184,46 @@ export async function describePeople(
 	});
 }
 
-const byName = (a: Person, b: Person) =>
-	a.displayName.localeCompare(b.displayName, 'en-GB', { sensitivity: 'base' }) || a.email.localeCompare(b.email);
+/** People on a page of the list. */
+export const PEOPLE_PAGE_SIZE = 50;
 
-/** Administrators see everyone; a PCN lead sees the people whose scope touches their PCNs, never administrators. */
-export async function listPeopleFor(db: DbOrTx, viewer: SignedInUser, now: Date = new Date()): Promise<Person[]> {
-	if (viewer.role !== 'admin' && viewer.role !== 'pcn_lead') return [];
+export interface PeopleFilter {
+	/** Words in the name or email address (any case); '' for everyone. */
+	search?: string;
+	role?: Role | null;
+	page?: number;
+}
+
+/**
+ * A page of the people the viewer may see, by name, filtered and counted in the database:
+ * administrators see everyone; a PCN lead sees the people whose scope touches their PCNs, never
+ * administrators.
+ */
+export async function listPeopleFor(db: DbOrTx, viewer: SignedInUser, now: Date = new Date(), filter: PeopleFilter = {}): Promise<Page<Person>> {
+	if (viewer.role !== 'admin' && viewer.role !== 'pcn_lead') return readPage(0, 1, PEOPLE_PAGE_SIZE, async () => []);
 	let seen = db.selectFrom('user_account');
 	if (viewer.role === 'pcn_lead') {
 		const inPcns = db.selectFrom('user_pcn').select('user_id').where('pcn_id', 'in', pcnsInScope(db, viewer));
 		const inPractices = db.selectFrom('user_practice').select('user_id').where('practice_id', 'in', practicesInScope(db, viewer));
 		seen = seen.where('role', '!=', 'admin').where((eb) => eb.or([eb('id', 'in', inPcns), eb('id', 'in', inPractices)]));
 	}
-	const accounts = await seen.selectAll().execute();
-	return (await describePeople(db, accounts, seen.select('user_account.id as id'), viewer, now)).sort(byName);
+	if (filter.search) {
+		const pattern = containsPattern(filter.search);
+		seen = seen.where((eb) =>
+			eb.or([
+				eb(sql`lower(display_name)`, 'like', sql`${pattern} escape '\\'`),
+				eb(sql`lower(email)`, 'like', sql`${pattern} escape '\\'`)
+			])
+		);
+	}
+	if (filter.role) seen = seen.where('role', '=', filter.role);
+	const total = Number((await seen.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+	return readPage(total, filter.page ?? 1, PEOPLE_PAGE_SIZE, async (limit, offset) => {
+		const accounts = await seen.selectAll().orderBy(sql`lower(display_name)`).orderBy('email').orderBy('id').limit(limit).offset(offset).execute();
+		// At most a page of ids.
+		const onPage = db.selectFrom('user_account').select('user_account.id as id').where('id', 'in', accounts.length ? accounts.map((a) => a.id) : [0]);
+		return describePeople(db, accounts, onPage, viewer, now);
+	});
 }
 
 /** One person, or undefined when they do not exist or the viewer may not see them (both become a 404). */
@@ -206,14 +242,20 @@ export interface PracticeGroup {
 
 export interface GrantableChoices {
 	roles: { value: Role; label: string }[];
+	/** Empty when there are more than SCOPE_CHECKBOXES: they are named by ODS code instead. */
 	pcns: OrganisationName[];
 	practiceGroups: PracticeGroup[];
+	pcnsByCode: boolean;
+	practicesByCode: boolean;
 }
+
+/** Most PCNs, or practices, a form offers as checkboxes; beyond, they are typed as ODS codes. */
+export const SCOPE_CHECKBOXES = 50;
 
 /** The roles, PCNs and practices an actor may give someone: the options an invitation form offers. */
 export async function listGrantableChoices(db: DbOrTx, actor: Manager): Promise<GrantableChoices> {
 	const roles = grantableRoles(actor).map((value) => ({ value, label: ROLE_NAMES[value] }));
-	if (roles.length === 0) return { roles, pcns: [], practiceGroups: [] };
+	if (roles.length === 0) return { roles, pcns: [], practiceGroups: [], pcnsByCode: false, practicesByCode: false };
 	let pcnQuery = db.selectFrom('pcn').select(['id', 'ods_code', 'name']).orderBy('name');
 	let practiceQuery = db.selectFrom('practice').select(['id', 'ods_code', 'name', 'pcn_id']).orderBy('name');
 	if (!isAdmin(actor)) {
@@ -221,7 +263,13 @@ export async function listGrantableChoices(db: DbOrTx, actor: Manager): Promise<
 		pcnQuery = pcnQuery.where('id', 'in', pcnsInScope(db, lead));
 		practiceQuery = practiceQuery.where('pcn_id', 'in', pcnsInScope(db, lead));
 	}
-	const [pcnRows, practiceRows] = await Promise.all([pcnQuery.execute(), practiceQuery.execute()]);
+	// One more than the limit tells whether there are more than the limit, without counting a nation.
+	const [pcnRows, practiceRows] = await Promise.all([pcnQuery.limit(SCOPE_CHECKBOXES + 1).execute(), practiceQuery.limit(SCOPE_CHECKBOXES + 1).execute()]);
+	const pcnsByCode = pcnRows.length > SCOPE_CHECKBOXES;
+	// Practices are grouped under their PCNs: with the PCNs typed, so are the practices.
+	const practicesByCode = pcnsByCode || practiceRows.length > SCOPE_CHECKBOXES;
+	if (pcnsByCode) pcnRows.length = 0;
+	if (practicesByCode) practiceRows.length = 0;
 	const pcns = pcnRows.map((p) => ({ id: p.id, odsCode: p.ods_code, name: p.name }));
 	const practices = practiceRows.map((p) => ({ id: p.id, odsCode: p.ods_code, name: p.name, pcnId: p.pcn_id }));
 	const practiceGroups: PracticeGroup[] = pcns
@@ -229,7 +277,7 @@ export async function listGrantableChoices(db: DbOrTx, actor: Manager): Promise<
 		.filter((group) => group.practices.length > 0);
 	const unattached = practices.filter((p) => p.pcnId === null || !pcns.some((pcn) => pcn.id === p.pcnId));
 	if (unattached.length) practiceGroups.push({ pcn: null, practices: unattached });
-	return { roles, pcns, practiceGroups };
+	return { roles, pcns, practiceGroups, pcnsByCode, practicesByCode };
 }
 
 /** PCNs, and practices, an account page names: a national scope is counted, not listed. */

@@ -23,6 +23,19 @@ export const icbOdsCodeSchema = odsCode(ICB_ODS_PATTERN, 'Enter an ICB ODS code 
 export const pcnOdsCodeSchema = odsCode(PCN_ODS_PATTERN, 'Enter a PCN ODS code of U and five digits, like U12345');
 export const practiceOdsCodeSchema = odsCode(PRACTICE_ODS_PATTERN, 'Enter a practice ODS code of a letter and five digits, like A81001');
 
+/**
+ * A PCN named by its ODS code (a select of every PCN in the country would not scale), or `none`
+ * (any case, around spaces) for no PCN: null. Anything else is refused with `message`.
+ */
+export const pcnOdsCodeOrNoneSchema = (none: '' | 'none', message: string) =>
+	z.string(message).transform((text, context) => {
+		if (text.trim().toLowerCase() === none) return null;
+		const code = normaliseOdsCode(text);
+		if (PCN_ODS_PATTERN.test(code)) return code;
+		context.addIssue({ code: 'custom', message });
+		return z.NEVER;
+	});
+
 const name = organisationNameSchema;
 export const newIcbSchema = z.object({ odsCode: icbOdsCodeSchema, name });
 export const newPcnSchema = z.object({ odsCode: pcnOdsCodeSchema, name, icbId: z.int().positive() });

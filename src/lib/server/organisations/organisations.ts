@@ -1,16 +1,20 @@
 /**
- * Reading ICBs, PCNs and practices: one at a time, as lists with their counts, and as the tree
- * the organisations page shows.
+ * Reading ICBs, PCNs and practices: one at a time, as lists with their counts, and a page at a
+ * time for the organisations page.
  */
+import { sql } from 'kysely';
 import { type DbOrTx } from '../db';
-import type { Icb, Pcn, Practice } from '../db/schema';
+import { containsPattern, readPage } from '../platform/paging';
+import type { Page } from '../../views/paging';
+import type { Icb, Pcn } from '../db/schema';
 import type {
 	PcnWithIcb,
 	PracticeWithPcn,
 	IcbSummary,
 	PcnSummary,
 	PracticeSummary,
-	OrganisationTree
+	FoundOrganisation,
+	OrganisationsOverview
 } from '../../views/organisations';
 import { type OrganisationKind } from './organisation-forms';
 
@@ -145,37 +149,69 @@ export async function listPractices(db: DbOrTx, pcnId?: number): Promise<Practic
 	}));
 }
 
-/** Every ICB with its PCNs and their practices, for the administrator's overview. */
-export async function listOrganisationTree(db: DbOrTx): Promise<OrganisationTree> {
-	const [icbs, pcns, practices] = await Promise.all([listIcbs(db), listPcns(db), listPractices(db)]);
-	return {
-		icbs: icbs.map((icb) => ({
-			...icb,
-			pcns: pcns
-				.filter((pcn) => pcn.icb_id === icb.id)
-				.map((pcn) => ({ ...pcn, practices: practices.filter((p) => p.pcn_id === pcn.id) }))
-		})),
-		unassigned: practices.filter((p) => p.pcn_id === null)
-	};
+/** Rows of the long lists on the organisations page. */
+export const ORGANISATIONS_PAGE_SIZE = 50;
+
+/** The PCN with this ODS code (any case), or undefined. */
+export async function findPcnByOdsCode(db: DbOrTx, odsCode: string): Promise<Pick<Pcn, 'id' | 'ods_code' | 'name'> | undefined> {
+	return db.selectFrom('pcn').select(['id', 'ods_code', 'name']).where('ods_code', '=', odsCode.toUpperCase()).executeTakeFirst();
 }
 
-export interface PcnWithPractices extends Pcn {
-	icb: Pick<Icb, 'ods_code' | 'name'>;
-	practices: Practice[];
+/**
+ * The administrator's overview, at the cost of a page whatever the country holds: every ICB with
+ * its counts (a few dozen), and either a page of the ICBs, PCNs and practices whose name or ODS
+ * code contains the search words, or a page of the practices in no PCN.
+ */
+export async function getOrganisationsOverview(db: DbOrTx, search: string, askedPage: number): Promise<OrganisationsOverview> {
+	const icbs = await listIcbs(db);
+	if (search) return { icbs, search, found: await searchOrganisations(db, search, askedPage), unassigned: null };
+	const unassignedRows = db.selectFrom('practice').where('practice.pcn_id', 'is', null);
+	const total = Number((await unassignedRows.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+	const unassigned = await readPage(total, askedPage, ORGANISATIONS_PAGE_SIZE, (limit, offset) =>
+		unassignedRows
+			.select(['practice.id', 'practice.ods_code', 'practice.name'])
+			.select((eb) =>
+				eb
+					.selectFrom('practice_pcn_move')
+					.whereRef('practice_pcn_move.practice_id', '=', 'practice.id')
+					.where('practice_pcn_move.applied', '=', 0)
+					.select(eb.fn.countAll<number>().as('n'))
+					.as('pending_moves')
+			)
+			.orderBy('practice.name')
+			.orderBy('practice.id')
+			.limit(limit)
+			.offset(offset)
+			.execute()
+			.then((rows) => rows.map(({ pending_moves, ...practice }) => ({ ...practice, pendingMoves: Number(pending_moves ?? 0) })))
+	);
+	return { icbs, search, found: null, unassigned };
 }
 
-export async function listPcnsWithPractices(db: DbOrTx): Promise<PcnWithPractices[]> {
-	const pcns = await db
-		.selectFrom('pcn')
-		.innerJoin('icb', 'icb.id', 'pcn.icb_id')
-		.selectAll('pcn')
-		.select(['icb.ods_code as icb_ods_code', 'icb.name as icb_name'])
-		.orderBy('pcn.name')
-		.execute();
-	const practices = await db.selectFrom('practice').selectAll().orderBy('name').execute();
-	return pcns.map(({ icb_ods_code, icb_name, ...pcn }) => ({
-		...pcn,
-		icb: { ods_code: icb_ods_code, name: icb_name },
-		practices: practices.filter((p) => p.pcn_id === pcn.id)
-	}));
+/** A page of the ICBs, PCNs and practices whose name or ODS code contains `search` (any case), by name. */
+async function searchOrganisations(db: DbOrTx, search: string, askedPage: number): Promise<Page<FoundOrganisation>> {
+	const pattern = containsPattern(search);
+	const matching = (table: OrganisationKind) =>
+		db
+			.selectFrom(table)
+			.select([sql.lit(table).as('kind'), 'id', 'ods_code', 'name'])
+			.where((eb) =>
+				eb.or([
+					eb(sql`lower(${sql.ref(`${table}.name`)})`, 'like', sql`${pattern} escape '\\'`),
+					eb(sql`lower(${sql.ref(`${table}.ods_code`)})`, 'like', sql`${pattern} escape '\\'`)
+				])
+			);
+	const found = db.selectFrom(matching('icb').unionAll(matching('pcn')).unionAll(matching('practice')).as('found'));
+	const total = Number((await found.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+	return readPage(total, askedPage, ORGANISATIONS_PAGE_SIZE, (limit, offset) =>
+		found
+			.select(['kind', 'id', 'ods_code', 'name'])
+			.orderBy('name')
+			.orderBy('kind')
+			.orderBy('id')
+			.limit(limit)
+			.offset(offset)
+			.execute()
+			.then((rows) => rows.map((row) => ({ ...row, kind: row.kind as OrganisationKind })))
+	);
 }

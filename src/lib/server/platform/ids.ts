@@ -32,7 +32,3 @@ export const idTextSchema = (message: string) =>
 		}
 		return id;
 	});
-
-/** A choice that may be "none": the empty option of a select. */
-export const optionalIdTextSchema = (message: string) =>
-	z.union([z.literal('').transform(() => null), idTextSchema(message)], { error: message });

@@ -1,22 +1,39 @@
+import { z } from 'zod';
 import { guard } from '$lib/server/access';
 import { listPeopleFor } from '$lib/server/accounts/people-list';
+import { ROLE_NAMES, ROLES } from '$lib/server/identity';
+import { pageSchema, searchSchema } from '$lib/server/platform/paging';
 import type { PageServerLoad } from './$types';
+
+/** A role to list only, from the address; anything else lists every role. */
+const roleSchema = z.enum(ROLES).nullable().catch(null);
 
 export const load = (async (event) => {
 	const viewer = guard(event, { roles: ['admin', 'pcn_lead'] });
-	const people = await listPeopleFor(event.locals.db, viewer);
+	const { searchParams } = event.url;
+	const filter = {
+		search: searchSchema.parse(searchParams.get('q') ?? ''),
+		role: roleSchema.parse(searchParams.get('role')),
+		page: pageSchema.parse(searchParams.get('page') ?? 1)
+	};
+	const people = await listPeopleFor(event.locals.db, viewer, new Date(), filter);
 	return {
 		viewerRole: viewer.role,
-		people: people.map((p) => ({
-			id: p.id,
-			displayName: p.displayName,
-			email: p.email,
-			roleName: p.roleName,
-			scopeInWords: p.scopeInWords,
-			status: p.status,
-			statusName: p.statusName,
-			invitationExpires: p.invitationExpires
-		})),
-		accessRemoved: event.url.searchParams.has('access-removed')
+		filter: { search: filter.search, role: filter.role ?? '' },
+		roleOptions: ROLES.filter((role) => viewer.role === 'admin' || role !== 'admin').map((role) => ({ value: role, label: ROLE_NAMES[role] })),
+		people: {
+			...people,
+			items: people.items.map((p) => ({
+				id: p.id,
+				displayName: p.displayName,
+				email: p.email,
+				roleName: p.roleName,
+				scopeInWords: p.scopeInWords,
+				status: p.status,
+				statusName: p.statusName,
+				invitationExpires: p.invitationExpires
+			}))
+		},
+		accessRemoved: searchParams.has('access-removed')
 	};
 }) satisfies PageServerLoad;

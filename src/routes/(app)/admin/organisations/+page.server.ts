@@ -1,16 +1,18 @@
 import { redirect } from '@sveltejs/kit';
 import { z } from 'zod';
 import { guard } from '$lib/server/access';
-import { readForm, refusalFailure } from '$lib/server/platform/forms';
+import { formFailure, readForm, refusalFailure } from '$lib/server/platform/forms';
+import { pageSchema, searchSchema } from '$lib/server/platform/paging';
 import { addIcb, addPcn, addPractice } from '$lib/server/organisations/organisation-admin';
-import { getIcb, getPcn, getPractice, listOrganisationTree } from '$lib/server/organisations/organisations';
+import { findPcnByOdsCode, getIcb, getOrganisationsOverview, getPcn, getPractice } from '$lib/server/organisations/organisations';
 import {
 	icbOdsCodeSchema,
 	organisationNameSchema,
+	pcnOdsCodeOrNoneSchema,
 	pcnOdsCodeSchema,
 	practiceOdsCodeSchema
 } from '$lib/server/organisations/organisation-forms';
-import { idFromParam, idTextSchema, optionalIdTextSchema } from '$lib/server/platform/ids';
+import { idFromParam, idTextSchema } from '$lib/server/platform/ids';
 import type { Actions, PageServerLoad } from './$types';
 
 type Added = { kind: 'icb' | 'pcn' | 'practice'; href: string; label: string };
@@ -43,15 +45,17 @@ function importedNotice(params: URLSearchParams): { practices: number; pcns: num
 
 export const load = (async (event) => {
 	guard(event, { roles: ['admin'] });
-	const tree = await listOrganisationTree(event.locals.db);
+	const { searchParams } = event.url;
+	const overview = await getOrganisationsOverview(
+		event.locals.db,
+		searchSchema.parse(searchParams.get('q') ?? ''),
+		pageSchema.parse(searchParams.get('page') ?? 1)
+	);
 	return {
-		tree,
-		icbOptions: tree.icbs.map((icb) => ({ value: String(icb.id), label: `${icb.name} (${icb.ods_code})` })),
-		pcnOptions: tree.icbs.flatMap((icb) =>
-			icb.pcns.map((pcn) => ({ value: String(pcn.id), label: `${pcn.name} (${pcn.ods_code})` }))
-		),
+		overview,
+		icbOptions: overview.icbs.map((icb) => ({ value: String(icb.id), label: `${icb.name} (${icb.ods_code})` })),
 		added: await addedNotice(event),
-		imported: importedNotice(event.url.searchParams)
+		imported: importedNotice(searchParams)
 	};
 }) satisfies PageServerLoad;
 
@@ -64,7 +68,7 @@ const addPcnSchema = z.object({
 const addPracticeSchema = z.object({
 	practiceOdsCode: practiceOdsCodeSchema,
 	practiceName: organisationNameSchema,
-	practicePcnId: optionalIdTextSchema('Choose a PCN from the list, or ‘Not in a PCN’')
+	practicePcnOdsCode: pcnOdsCodeOrNoneSchema('', 'Enter the ODS code of the practice’s PCN, U and five digits like U12345, or leave it empty')
 });
 
 export const actions = {
@@ -91,9 +95,13 @@ export const actions = {
 		const user = guard(event, { roles: ['admin'] });
 		const form = await readForm(event.request, addPracticeSchema);
 		if (!form.ok) return form.failure;
-		const { practiceOdsCode, practiceName, practicePcnId } = form.data;
-		const outcome = await addPractice(event.locals.db, user, { odsCode: practiceOdsCode, name: practiceName, pcnId: practicePcnId });
-		if (!outcome.ok) return refusalFailure(outcome, form.values, { fields: { odsCode: 'practiceOdsCode', pcnId: 'practicePcnId' } });
+		const { practiceOdsCode, practiceName, practicePcnOdsCode } = form.data;
+		const pcn = practicePcnOdsCode === null ? null : await findPcnByOdsCode(event.locals.db, practicePcnOdsCode);
+		if (pcn === undefined) {
+			return formFailure(400, [{ field: 'practicePcnOdsCode', message: `No PCN has the ODS code ${practicePcnOdsCode}` }], form.values);
+		}
+		const outcome = await addPractice(event.locals.db, user, { odsCode: practiceOdsCode, name: practiceName, pcnId: pcn?.id ?? null });
+		if (!outcome.ok) return refusalFailure(outcome, form.values, { fields: { odsCode: 'practiceOdsCode', pcnId: 'practicePcnOdsCode' } });
 		redirect(303, `/admin/organisations?added=practice&id=${outcome.practice.id}`);
 	}
 } satisfies Actions;

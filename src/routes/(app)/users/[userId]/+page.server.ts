@@ -13,7 +13,8 @@ import { getPersonFor, listGrantableChoices } from '$lib/server/accounts/people-
 import { NOT_FOUND } from '$lib/server/accounts/people-rules';
 import { issuePasswordReset, reissueInvitation, type SentLink } from '$lib/server/accounts/invitations';
 import { displayNameSchema, roleSchema } from '$lib/server/accounts/users';
-import { SCOPE_FIELDS, idList } from '../schemas';
+import { addScopeCodes } from '$lib/server/accounts/scope-codes';
+import { SCOPE_FIELDS, codeList, idList } from '../schemas';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 import type { SignedInUser } from '$lib/server/identity';
 import type { Outcome } from '$lib/server/platform/outcome';
@@ -60,7 +61,14 @@ export const load = (async (event) => {
 	};
 }) satisfies PageServerLoad;
 
-const updateSchema = z.object({ displayName: displayNameSchema, role: roleSchema, pcnIds: idList, practiceIds: idList });
+const updateSchema = z.object({
+	displayName: displayNameSchema,
+	role: roleSchema,
+	pcnIds: idList,
+	practiceIds: idList,
+	pcnCodes: codeList,
+	practiceCodes: codeList
+});
 const removeSchema = z.object({ practiceIds: idList });
 
 function shownLink(locals: App.Locals, kind: 'invitation' | 'reset', email: string, link: SentLink) {
@@ -89,8 +97,10 @@ export const actions = {
 		const userId = userIdOf(event);
 		const form = await readForm(event.request, updateSchema, { multiple: SCOPE_FIELDS });
 		if (!form.ok) return form.failure;
-		const { displayName, role, pcnIds, practiceIds } = form.data;
-		const outcome = await updateUser(event.locals.db, viewer, userId, { displayName, role, scope: { pcnIds, practiceIds } });
+		const { displayName, role, pcnIds, practiceIds, pcnCodes, practiceCodes } = form.data;
+		const scope = await addScopeCodes(event.locals.db, viewer, role, { pcnIds, practiceIds }, { pcnCodes, practiceCodes });
+		if (!scope.ok) return refusalFailure(scope, form.values);
+		const outcome = await updateUser(event.locals.db, viewer, userId, { displayName, role, scope: scope.scope });
 		if (!outcome.ok) return refusalFailure(outcome, form.values);
 		redirect(303, `/users/${userId}?done=saved`);
 	},

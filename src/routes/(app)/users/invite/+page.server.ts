@@ -5,7 +5,8 @@ import { inviteUser } from '$lib/server/accounts/invitations';
 import { listGrantableChoices } from '$lib/server/accounts/people-list';
 import { displayNameSchema, emailSchema, roleSchema } from '$lib/server/accounts/users';
 import { ROLE_NAMES } from '$lib/server/identity';
-import { SCOPE_FIELDS, idList } from '../schemas';
+import { addScopeCodes } from '$lib/server/accounts/scope-codes';
+import { SCOPE_FIELDS, codeList, idList } from '../schemas';
 import type { Actions, PageServerLoad } from './$types';
 import { formatWhen } from '$lib/dates';
 
@@ -19,7 +20,9 @@ const inviteSchema = z.object({
 	email: emailSchema,
 	role: roleSchema,
 	pcnIds: idList,
-	practiceIds: idList
+	practiceIds: idList,
+	pcnCodes: codeList,
+	practiceCodes: codeList
 });
 
 export const actions = {
@@ -28,11 +31,13 @@ export const actions = {
 		const { locals, request, url } = event;
 		const form = await readForm(request, inviteSchema, { multiple: SCOPE_FIELDS });
 		if (!form.ok) return form.failure;
-		const { email, displayName, role, pcnIds, practiceIds } = form.data;
+		const { email, displayName, role, pcnIds, practiceIds, pcnCodes, practiceCodes } = form.data;
+		const scope = await addScopeCodes(locals.db, viewer, role, { pcnIds, practiceIds }, { pcnCodes, practiceCodes });
+		if (!scope.ok) return refusalFailure(scope, form.values);
 		const outcome = await inviteUser(
 			locals.db,
 			viewer,
-			{ email, displayName, role, scope: { pcnIds, practiceIds } },
+			{ email, displayName, role, scope: scope.scope },
 			{ origin: locals.config.origin ?? url.origin, mail: true }
 		);
 		if (!outcome.ok) return refusalFailure(outcome, form.values);

@@ -2,15 +2,16 @@ import { error, redirect } from '@sveltejs/kit';
 import { z } from 'zod';
 import { formatDate, ukDate } from '$lib/dates';
 import { guard } from '$lib/server/access';
-import { readForm, refusalFailure } from '$lib/server/platform/forms';
+import { formFailure, readForm, refusalFailure } from '$lib/server/platform/forms';
 import { changePractice, movePractice } from '$lib/server/organisations/organisation-admin';
 import { effectiveDateSchema, listPracticeMoves } from '$lib/server/organisations/practice-moves';
-import { getPractice, listPcns } from '$lib/server/organisations/organisations';
+import { findPcnByOdsCode, getPractice } from '$lib/server/organisations/organisations';
 import {
 	organisationNameSchema,
+	pcnOdsCodeOrNoneSchema,
 	practiceOdsCodeSchema
 } from '$lib/server/organisations/organisation-forms';
-import { idFromParam, idTextSchema } from '$lib/server/platform/ids';
+import { idFromParam } from '$lib/server/platform/ids';
 import type { Actions, PageServerLoad } from './$types';
 
 async function practiceOf(event: { locals: App.Locals; params: { practiceId: string } }) {
@@ -20,23 +21,15 @@ async function practiceOf(event: { locals: App.Locals; params: { practiceId: str
 	return practice;
 }
 
-/** Where the practice could move: not where it is now, unless a planned move is to be overtaken. */
-function moveOptions(currentPcnId: number | null, moveWaiting: boolean, pcns: Awaited<ReturnType<typeof listPcns>>) {
-	const options = pcns.map((pcn) => ({ value: String(pcn.id), label: `${pcn.name} (${pcn.ods_code}), ${pcn.icb.name}` }));
-	options.push({ value: 'none', label: 'Not in a PCN' });
-	return moveWaiting ? options : options.filter((o) => o.value !== (currentPcnId === null ? 'none' : String(currentPcnId)));
-}
-
 export const load = (async (event) => {
 	guard(event, { roles: ['admin'] });
 	const practice = await practiceOf(event);
 	const { db } = event.locals;
 	const today = ukDate();
-	const [pcns, moves] = await Promise.all([listPcns(db), listPracticeMoves(db, practice.id)]);
+	const moves = await listPracticeMoves(db, practice.id);
 	return {
 		practice,
 		today,
-		moveOptions: moveOptions(practice.pcn_id, moves.some((m) => !m.applied), pcns),
 		moves: moves.map((move) => ({
 			...move,
 			recordedOn: formatDate(ukDate(new Date(move.recordedAt)))
@@ -47,9 +40,9 @@ export const load = (async (event) => {
 }) satisfies PageServerLoad;
 
 const detailsSchema = z.object({ odsCode: practiceOdsCodeSchema, name: organisationNameSchema });
-const CHOOSE_PCN = 'Choose the PCN the practice moves to, or ‘Not in a PCN’';
+const CHOOSE_PCN = 'Enter the ODS code of the PCN the practice moves to, U and five digits like U12345, or ‘none’ to take it out of any PCN';
 const moveSchema = z.object({
-	pcnId: z.union([z.literal('none').transform(() => null), idTextSchema(CHOOSE_PCN)], { error: CHOOSE_PCN }),
+	pcnOdsCode: pcnOdsCodeOrNoneSchema('none', CHOOSE_PCN),
 	effectiveOn: effectiveDateSchema
 });
 
@@ -69,8 +62,11 @@ export const actions = {
 		const practice = await practiceOf(event);
 		const form = await readForm(event.request, moveSchema);
 		if (!form.ok) return form.failure;
-		const outcome = await movePractice(event.locals.db, user, practice.id, form.data, ukDate());
-		if (!outcome.ok) return refusalFailure(outcome, form.values);
+		const { pcnOdsCode, effectiveOn } = form.data;
+		const pcn = pcnOdsCode === null ? null : await findPcnByOdsCode(event.locals.db, pcnOdsCode);
+		if (pcn === undefined) return formFailure(400, [{ field: 'pcnOdsCode', message: `No PCN has the ODS code ${pcnOdsCode}` }], form.values);
+		const outcome = await movePractice(event.locals.db, user, practice.id, { pcnId: pcn?.id ?? null, effectiveOn }, ukDate());
+		if (!outcome.ok) return refusalFailure(outcome, form.values, { fields: { pcnId: 'pcnOdsCode' } });
 		redirect(303, `/admin/practices/${practice.id}?moved=${outcome.appliedNow ? 'now' : 'later'}`);
 	}
 } satisfies Actions;
