@@ -43,28 +43,36 @@ function pass() {
 	}
 	if (files.size > 0) timer = setTimeout(pass, workerData.intervalMs);
 }
-parentPort.on('message', ({ open, close, closed }) => {
+// Each of the app's connections shares a flag with the worker: 0 until the worker has opened its
+// file, 1 while it has it open, 2 once it has let go (or never could open it).
+parentPort.on('message', ({ open, close, state }) => {
 	if (open !== undefined) {
 		// One connection to a file however many of the app's connections write to it.
 		const known = files.get(open);
-		if (known) known.users++;
-		else {
-			const db = new SQLite(open, { fileMustExist: true });
-			db.pragma('busy_timeout = 0');
-			db.pragma('synchronous = NORMAL');
-			files.set(open, { db, users: 1 });
+		try {
+			if (known) known.users++;
+			else {
+				const db = new SQLite(open, { fileMustExist: true });
+				db.pragma('busy_timeout = 0');
+				db.pragma('synchronous = NORMAL');
+				files.set(open, { db, users: 1 });
+			}
+			Atomics.store(state, 0, 1);
+		} catch {
+			// Gone before the worker came to it (closed and removed at once): nothing to copy.
+			Atomics.store(state, 0, 2);
 		}
-		if (!timer) timer = setTimeout(pass, workerData.intervalMs);
+		if (!timer && files.size > 0) timer = setTimeout(pass, workerData.intervalMs);
 	}
 	if (close !== undefined) {
 		const known = files.get(close);
-		if (known && --known.users === 0) {
+		if (known && Atomics.load(state, 0) === 1 && --known.users === 0) {
 			known.db.close();
 			files.delete(close);
 		}
 		if (files.size === 0 && timer) timer = clearTimeout(timer);
-		Atomics.store(closed, 0, 1);
-		Atomics.notify(closed, 0);
+		Atomics.store(state, 0, 2);
+		Atomics.notify(state, 0);
 	}
 });
 `;
@@ -155,14 +163,17 @@ export function emptyLogInBackground(sqlite: SQLite.Database, path: string): () 
 	sqlite.pragma('wal_autocheckpoint = 0');
 	sqlite.pragma('journal_size_limit = 0');
 	const running = checkpointWorker();
-	running.postMessage({ open: file });
+	const state = new Int32Array(new SharedArrayBuffer(4));
+	running.postMessage({ open: file, state });
 	connections.set(file, (connections.get(file) ?? new Set()).add(sqlite));
 	return () => {
 		connections.get(file)?.delete(sqlite);
 		if (connections.get(file)?.size === 0) connections.delete(file);
 		if (worker !== running) return;
-		const closed = new Int32Array(new SharedArrayBuffer(4));
-		running.postMessage({ close: file, closed });
-		Atomics.wait(closed, 0, 0, CLOSE_WAIT_MS);
+		running.postMessage({ close: file, state });
+		// Wait only if the worker has the file open. One still starting up may need this thread to
+		// get going, so waiting on it would only run out the time; it opens and closes the file in
+		// turn when it comes to these messages, and whichever connection closes last removes the log.
+		Atomics.wait(state, 0, 1, CLOSE_WAIT_MS);
 	};
 }
