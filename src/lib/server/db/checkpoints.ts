@@ -67,8 +67,12 @@ parentPort.on('message', ({ open, close, state }) => {
 	if (close !== undefined) {
 		const known = files.get(close);
 		if (known && Atomics.load(state, 0) === 1 && --known.users === 0) {
-			known.db.close();
 			files.delete(close);
+			try {
+				known.db.close();
+			} catch {
+				// The folder went first (the app's side closed without waiting for this one): nothing is left to keep.
+			}
 		}
 		if (files.size === 0 && timer) timer = clearTimeout(timer);
 		Atomics.store(state, 0, 2);
