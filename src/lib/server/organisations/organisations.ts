@@ -2,11 +2,11 @@
  * Reading ICBs, PCNs and practices: one at a time, as lists with their counts, and a page at a
  * time for the organisations page.
  */
-import { sql } from 'kysely';
+import { sql, type ExpressionBuilder } from 'kysely';
 import { type DbOrTx } from '../db';
 import { containsPattern, readPage } from '../platform/paging';
 import type { Page } from '../../views/paging';
-import type { Icb, Pcn } from '../db/schema';
+import type { Database, Icb, Pcn } from '../db/schema';
 import type {
 	PcnWithIcb,
 	PracticeWithPcn,
@@ -123,6 +123,16 @@ export async function listPcns(db: DbOrTx, icbId?: number): Promise<PcnSummary[]
 	}));
 }
 
+/** How many dated moves of a `practice` row are still to happen, as the column `pending_moves`. */
+function pendingMoves(eb: ExpressionBuilder<Database, 'practice'>) {
+	return eb
+		.selectFrom('practice_pcn_move')
+		.whereRef('practice_pcn_move.practice_id', '=', 'practice.id')
+		.where('practice_pcn_move.applied', '=', 0)
+		.select(eb.fn.countAll<number>().as('n'))
+		.as('pending_moves');
+}
+
 /** Every practice, or those now in one PCN. */
 export async function listPractices(db: DbOrTx, pcnId?: number): Promise<PracticeSummary[]> {
 	let query = db
@@ -130,14 +140,7 @@ export async function listPractices(db: DbOrTx, pcnId?: number): Promise<Practic
 		.leftJoin('pcn', 'pcn.id', 'practice.pcn_id')
 		.selectAll('practice')
 		.select(['pcn.ods_code as pcn_ods_code', 'pcn.name as pcn_name'])
-		.select((eb) =>
-			eb
-				.selectFrom('practice_pcn_move')
-				.whereRef('practice_pcn_move.practice_id', '=', 'practice.id')
-				.where('practice_pcn_move.applied', '=', 0)
-				.select(eb.fn.countAll<number>().as('n'))
-				.as('pending_moves')
-		)
+		.select(pendingMoves)
 		.orderBy('practice.name')
 		.orderBy('practice.id');
 	if (pcnId !== undefined) query = query.where('practice.pcn_id', '=', pcnId);
@@ -170,14 +173,7 @@ export async function getOrganisationsOverview(db: DbOrTx, search: string, asked
 	const unassigned = await readPage(total, askedPage, ORGANISATIONS_PAGE_SIZE, (limit, offset) =>
 		unassignedRows
 			.select(['practice.id', 'practice.ods_code', 'practice.name'])
-			.select((eb) =>
-				eb
-					.selectFrom('practice_pcn_move')
-					.whereRef('practice_pcn_move.practice_id', '=', 'practice.id')
-					.where('practice_pcn_move.applied', '=', 0)
-					.select(eb.fn.countAll<number>().as('n'))
-					.as('pending_moves')
-			)
+			.select(pendingMoves)
 			.orderBy('practice.name')
 			.orderBy('practice.id')
 			.limit(limit)
