@@ -22,6 +22,9 @@ export const LOG_EMPTIED_WITHIN_MS = 500;
 /** How long closing a database waits for the worker to let go of the file. */
 const CLOSE_WAIT_MS = 5_000;
 
+/** Where the worker is with one of the app's connections' files, in the flag they share. */
+const [WAITING, OPEN, CLOSED, OPENING] = [0, 1, 2, 3];
+
 // CommonJS, run by the worker as given (the server is bundled, so the worker cannot be a file of it).
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
@@ -43,41 +46,56 @@ function pass() {
 	}
 	if (files.size > 0) timer = setTimeout(pass, workerData.intervalMs);
 }
-// Each of the app's connections shares a flag with the worker: 0 until the worker has opened its
-// file, 1 while it has it open, 2 once it has let go (or never could open it).
-parentPort.on('message', ({ open, close, state }) => {
-	if (open !== undefined) {
-		// One connection to a file however many of the app's connections write to it.
-		const known = files.get(open);
+// Each of the app's connections shares a flag with the worker: CLOSED (2) once either side has
+// given up the file, so the other need not wait for it; OPENING (3) while the worker opens it.
+function open(path, state) {
+	// Closed before the worker came to it: nothing to copy.
+	if (Atomics.compareExchange(state, 0, WAITING, OPENING) !== WAITING) return;
+	// One connection to a file however many of the app's connections write to it.
+	const known = files.get(path);
+	let db;
+	try {
+		if (known) known.users++;
+		else {
+			// Never waiting for a lock: the passes come again soon.
+			db = new SQLite(path, { fileMustExist: true, timeout: 0 });
+			// Reads the schema, so it may find the file busy: a connection left open then would keep
+			// the app's, closing last, from removing the log.
+			db.pragma('synchronous = NORMAL');
+			files.set(path, { db, users: 1 });
+		}
+		Atomics.store(state, 0, OPEN);
+	} catch (error) {
+		db?.close();
+		// The app's connection is just then reading the file's log afresh (SQLITE_BUSY_RECOVERY) or
+		// holds a lock: try again soon, or the log of this file would never be emptied. Otherwise the
+		// file went before the worker came to it (closed and removed at once): nothing to copy.
+		const busy = /^SQLITE_(BUSY|LOCKED)/.test(String(error.code));
+		Atomics.store(state, 0, busy ? WAITING : CLOSED);
+		if (busy) setTimeout(open, RETRY_OPEN_MS, path, state);
+	}
+	Atomics.notify(state, 0);
+	if (!timer && files.size > 0) timer = setTimeout(pass, workerData.intervalMs);
+}
+function close(path, state) {
+	const known = files.get(path);
+	if (known && Atomics.load(state, 0) === OPEN && --known.users === 0) {
+		files.delete(path);
 		try {
-			if (known) known.users++;
-			else {
-				const db = new SQLite(open, { fileMustExist: true });
-				db.pragma('busy_timeout = 0');
-				db.pragma('synchronous = NORMAL');
-				files.set(open, { db, users: 1 });
-			}
-			Atomics.store(state, 0, 1);
+			known.db.close();
 		} catch {
-			// Gone before the worker came to it (closed and removed at once): nothing to copy.
-			Atomics.store(state, 0, 2);
+			// The folder went first (the app's side closed without waiting for this one): nothing is left to keep.
 		}
-		if (!timer && files.size > 0) timer = setTimeout(pass, workerData.intervalMs);
 	}
-	if (close !== undefined) {
-		const known = files.get(close);
-		if (known && Atomics.load(state, 0) === 1 && --known.users === 0) {
-			files.delete(close);
-			try {
-				known.db.close();
-			} catch {
-				// The folder went first (the app's side closed without waiting for this one): nothing is left to keep.
-			}
-		}
-		if (files.size === 0 && timer) timer = clearTimeout(timer);
-		Atomics.store(state, 0, 2);
-		Atomics.notify(state, 0);
-	}
+	if (files.size === 0 && timer) timer = clearTimeout(timer);
+	Atomics.store(state, 0, CLOSED);
+	Atomics.notify(state, 0);
+}
+const [WAITING, OPEN, CLOSED, OPENING] = [${WAITING}, ${OPEN}, ${CLOSED}, ${OPENING}];
+const RETRY_OPEN_MS = 10;
+parentPort.on('message', (message) => {
+	if (message.open !== undefined) open(message.open, message.state);
+	if (message.close !== undefined) close(message.close, message.state);
 });
 `;
 
@@ -167,7 +185,7 @@ export function emptyLogInBackground(sqlite: SQLite.Database, path: string): () 
 	sqlite.pragma('wal_autocheckpoint = 0');
 	sqlite.pragma('journal_size_limit = 0');
 	const running = checkpointWorker();
-	const state = new Int32Array(new SharedArrayBuffer(4));
+	const state = new Int32Array(new SharedArrayBuffer(4)); // WAITING
 	running.postMessage({ open: file, state });
 	connections.set(file, (connections.get(file) ?? new Set()).add(sqlite));
 	return () => {
@@ -175,9 +193,13 @@ export function emptyLogInBackground(sqlite: SQLite.Database, path: string): () 
 		if (connections.get(file)?.size === 0) connections.delete(file);
 		if (worker !== running) return;
 		running.postMessage({ close: file, state });
-		// Wait only if the worker has the file open. One still starting up may need this thread to
-		// get going, so waiting on it would only run out the time; it opens and closes the file in
-		// turn when it comes to these messages, and whichever connection closes last removes the log.
-		Atomics.wait(state, 0, 1, CLOSE_WAIT_MS);
+		// A worker that has not come to the file yet is told not to: one still starting up may need
+		// this thread to get going, so waiting on it would only run out the time. One opening the
+		// file or holding it open is waited for, so this connection, closing last, removes the log.
+		const until = Date.now() + CLOSE_WAIT_MS;
+		for (let now = Atomics.compareExchange(state, 0, WAITING, CLOSED); now !== WAITING && now !== CLOSED && Date.now() < until; ) {
+			Atomics.wait(state, 0, now, until - Date.now());
+			now = Atomics.compareExchange(state, 0, WAITING, CLOSED);
+		}
 	};
 }
