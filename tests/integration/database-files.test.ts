@@ -5,6 +5,7 @@
  * overwritten with zeros.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
+import SQLite from 'better-sqlite3';
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { addDays, ukDate } from '../../src/lib/dates';
@@ -97,6 +98,29 @@ describe.skipIf(onPostgres)('what the database files keep', () => {
 		await second.destroy();
 		await answer(MARK);
 		expect(await logEmptied(t.path)).toBe(0);
+	});
+
+	it('takes the write lock as a transaction begins, so one that read first still writes after another connection would have', async () => {
+		const other = new SQLite(t.path, { timeout: 0 });
+		try {
+			let otherWrote = true;
+			await t.db.transaction().execute(async (tx) => {
+				await tx.selectFrom('round').select('id').execute();
+				// Another process (a command beside the server) writing now must wait for this transaction...
+				try {
+					other.prepare("insert into app_meta (key, value) values ('other', 'x')").run();
+				} catch (error) {
+					otherWrote = false;
+					expect((error as { code?: string }).code).toBe('SQLITE_BUSY');
+				}
+				// ...for a deferred one, holding only a snapshot, could not write after it (SQLITE_BUSY_SNAPSHOT).
+				await tx.insertInto('app_meta').values({ key: MARK, value: MARK }).execute();
+			});
+			expect(otherWrote).toBe(false);
+			expect((await t.db.selectFrom('app_meta').select('value').where('key', '=', MARK).executeTakeFirst())?.value).toBe(MARK);
+		} finally {
+			other.close();
+		}
 	});
 
 	it('lets go of the file when the database closes, so the log is gone and nothing waits', async () => {

@@ -131,6 +131,10 @@ function withPreparedStatements(sqlite: SQLite.Database): SqliteDatabase {
 	return {
 		close: () => sqlite.close(),
 		prepare(sql) {
+			// A transaction takes the write lock as it begins (Kysely's is deferred): one that read
+			// first could not write once another connection (a command beside the server) had written
+			// meanwhile (SQLITE_BUSY_SNAPSHOT, refused without waiting); this way the other waits.
+			if (sql === 'begin' && !sqlite.readonly) sql = 'begin immediate';
 			let statement = prepared.get(sql);
 			if (!statement) {
 				statement = sqlite.prepare(sql);
