@@ -3,6 +3,7 @@ import type { Db } from '$lib/server/db';
 import type { MailService } from '$lib/server/mail/mail-worker';
 import type { SignedInUser } from '$lib/server/identity';
 import type { SurveyPageFacts } from '$lib/server/surveys/survey-page';
+import type { SurveyPostOutcome } from '$lib/server/surveys/survey-posts';
 
 declare global {
 	namespace App {
@@ -26,6 +27,8 @@ declare global {
 			 * rendered once as a template: the facts it read, and the marker to write for the key.
 			 */
 			surveyPage?: { facts: SurveyPageFacts; submissionKey: string };
+			/** Set by the survey post hook (surveys/survey-posts.ts) for a post it did not answer itself: what it came to. */
+			surveyPost?: SurveyPostOutcome;
 		}
 		interface Error {
 			message: string;

@@ -19,6 +19,7 @@ import { closeDueRounds } from '$lib/server/surveys/rounds';
 import { forgetKeysOfClosedRounds } from '$lib/server/surveys/submission-keys';
 import { sealAnsweredRounds } from '$lib/server/surveys/round-sealing';
 import { serveSurveyPages } from '$lib/server/surveys/survey-page-cache';
+import { answerSurveyPosts } from '$lib/server/surveys/survey-posts';
 import {
 	SESSION_COOKIE,
 	deleteExpiredSessions,
@@ -105,7 +106,7 @@ const session: Handle = async ({ event, resolve }) => {
 };
 
 // The security headers go on every answer, the database-away ones too; those cover the hooks inside them.
-// The survey page is served from its template before the session, which only a signed-in visitor's GET of it needs.
+// The survey page is served from its template, and its plain posts stored, before the session, which neither needs.
 export const handle: Handle = sequence(
 	compressResponses,
 	securityHeaders,
@@ -114,6 +115,7 @@ export const handle: Handle = sequence(
 	refuseReservedActions,
 	refuseRequestsWithoutAddress,
 	serveSurveyPages,
+	answerSurveyPosts,
 	session,
 	dataRequestStatus
 );

@@ -68,8 +68,23 @@ describe('survey abuse, over HTTP', () => {
 		expect(await responses()).toBe(1);
 	});
 
+	it('answers a stored post with the redirect, the device’s cookie and the security headers of every answer', async () => {
+		const response = await post('item-CO1=3&submission=BBBBBBBBBBBBBBBBBBBBBB');
+		expect(response.status).toBe(303);
+		expect(response.headers.get('location')).toBe(`/s/${token}/thanks`);
+		const cookie = response.headers.get('set-cookie') ?? '';
+		expect(cookie).toMatch(new RegExp(`^answered_r${roundId}=1;`));
+		expect(cookie).toContain(`Path=/s/${token}`);
+		expect(cookie).toContain('Max-Age=34560000');
+		expect(cookie).toContain('HttpOnly');
+		expect(cookie).toContain('SameSite=Lax');
+		expect(response.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+		expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+		expect(await responses()).toBe(2);
+	});
+
 	it('takes a whole practice’s answers from one address in an hour, then refuses a script with 429 and stores nothing more', async () => {
-		// Headcount 20: 30 an hour from one address. One was stored above; a script now sends 200 without cookies.
+		// Headcount 20: 30 an hour from one address. Two were stored above; a script now sends 200 without cookies.
 		const statuses: number[] = [];
 		for (let i = 0; i < 200; i++) {
 			const response = await post(`item-CO1=${1 + (i % 5)}&general-G1=3`);
@@ -77,8 +92,8 @@ describe('survey abuse, over HTTP', () => {
 			if (response.status === 429) expect(Number(response.headers.get('retry-after'))).toBeGreaterThan(0);
 			await response.arrayBuffer();
 		}
-		expect(statuses.filter((s) => s === 303)).toHaveLength(29);
-		expect(statuses.filter((s) => s === 429)).toHaveLength(171);
+		expect(statuses.filter((s) => s === 303)).toHaveLength(28);
+		expect(statuses.filter((s) => s === 429)).toHaveLength(172);
 		expect(await responses()).toBe(30);
 	});
 

@@ -1,0 +1,137 @@
+/**
+ * A staff member's answers, posted from the survey page at /s/[token] without JavaScript, as
+ * every phone in a practice may send them in the same few minutes. What the post is answered
+ * with is decided here once, for both ways a post arrives: the hook (answerSurveyPosts) stores a
+ * plain form post and answers the thank-you redirect itself, without Kit's page machinery, and
+ * hands anything else (a refusal to show on the page, a post it does not take) to the page's
+ * action with what it decided, so the page refills the form exactly as before.
+ */
+import type { ActionFailure, Cookies, Handle, RequestEvent } from '@sveltejs/kit';
+import { ukDate } from '../../dates';
+import { surveyAvailability } from '../../npt/round-schedule';
+import { checkSubmission, fieldName, type FieldProblem } from '../../npt/submission';
+import { SESSION_COOKIE } from '../accounts/sessions';
+import type { Db } from '../db';
+import { echo, formFailure, formRefusal, readFields, refusalFailure } from '../platform/forms';
+import { instrumentsOf } from './instruments';
+import { findRoundToAnswer, submitResponse } from './responses';
+import { SUBMISSION_KEY_FIELD, submissionKeyOf } from './submission-keys';
+import { answeredCookie } from './survey-page';
+
+/** Far above any honest submission (22 answers, 3 ratings and a 1,500-character comment). */
+const MAX_BODY_BYTES = 64 * 1024;
+/** Browsers cap cookie lifetimes at 400 days. */
+const ANSWERED_COOKIE_MAX_AGE = 400 * 24 * 60 * 60;
+
+export const SURVEY_NOT_FOUND = 'We could not find this survey. Check that the link matches the one you were given.';
+
+/** What a survey post comes to: thanks (stored now or by an earlier try of the same page), no such survey, or a refusal for the page to show. */
+export type SurveyPostOutcome =
+	| { kind: 'stored'; roundId: number }
+	| { kind: 'not-found' }
+	| { kind: 'refused'; failure: Failure; retryAfterSeconds?: number };
+
+/** Every value a survey form sends is a single string (the fields were read as pairs). */
+type Failure = ActionFailure<{ values: Record<string, string>; problems: FieldProblem[] }>;
+const refused = (failure: Failure): SurveyPostOutcome => ({ kind: 'refused', failure });
+
+export interface SurveyPost {
+	db: Db;
+	token: string;
+	cookies: Cookies;
+	clientAddress: string;
+	limitKey: Uint8Array;
+}
+
+/** Reads, checks and stores one post of the survey, all or nothing. */
+export async function receiveSurveyPost(request: Request, { db, token, cookies, clientAddress, limitKey }: SurveyPost): Promise<SurveyPostOutcome> {
+	const read = await readFields(request, MAX_BODY_BYTES, 'Your answers were too large to accept. Shorten your comment and send them again.');
+	if (!read.ok) {
+		if (!(await findRoundToAnswer(db, token, undefined))) return { kind: 'not-found' };
+		return refused(read.failure);
+	}
+	const { fields } = read;
+	const submissionKey = submissionKeyOf(fields);
+	const round = await findRoundToAnswer(db, token, submissionKey ?? undefined);
+	if (!round) return { kind: 'not-found' };
+	const answers = fields.filter(([name]) => name !== SUBMISSION_KEY_FIELD);
+	// Echo back what the person chose, so nothing is lost on an error; never the invitation code.
+	const values = () => echo(Object.fromEntries(answers.filter(([name]) => name !== fieldName.code))) as Record<string, string>;
+	if (submissionKey === null) {
+		return refused(formRefusal(400, 'This survey page is out of date, so your answers were not saved. Reload the page and send them again.', values()));
+	}
+
+	const today = ukDate();
+	if (surveyAvailability(round, today) !== 'open') {
+		return refused(formRefusal(409, 'This survey is not taking answers at the moment, so your answers were not saved.'));
+	}
+	// The same page sent again (its answer was lost on the way back): these answers are already in.
+	if (round.keyUsed) return { kind: 'stored', roundId: round.id };
+	if (cookies.get(answeredCookie(round.id)) === '1') {
+		return refused(formRefusal(409, 'You have already answered this survey on this device, so these answers were not saved. Thank you for taking part.'));
+	}
+	const instrument = (await instrumentsOf(db, [round.instrument_version_id])).get(round.instrument_version_id)!;
+	const checked = checkSubmission(instrument, answers, { codeRequired: round.requires_code === 1 });
+	if (!checked.ok) return refused(formFailure(400, checked.problems, values()));
+
+	const outcome = await submitResponse(db, round.id, checked.submission, today, submissionKey, {
+		clientAddress,
+		limitKey,
+		staffHeadcount: round.staff_headcount
+	});
+	if (outcome.ok) return { kind: 'stored', roundId: round.id };
+	// A round that closed meanwhile refills nothing: there is nothing left to send again.
+	const failure = refusalFailure(outcome, outcome.status === 409 ? {} : values(), { notFoundInForm: true });
+	return { kind: 'refused', failure, retryAfterSeconds: outcome.retryAfterSeconds };
+}
+
+/** Remembers on this device that the round was answered, so its page says so. */
+export function setAnsweredCookie(cookies: Cookies, roundId: number, token: string): void {
+	cookies.set(answeredCookie(roundId), '1', thanksCookieOptions(token));
+}
+
+const thanksCookieOptions = (token: string) =>
+	({ path: `/s/${token}`, httpOnly: true, sameSite: 'lax', maxAge: ANSWERED_COOKIE_MAX_AGE }) as const;
+
+export const thanksPath = (token: string) => `/s/${token}/thanks`;
+
+/**
+ * A post of the survey form as a browser without JavaScript sends it: to the page itself, by
+ * someone not signed in (a session may need renewing, which only the full path does), not asking
+ * for Kit's JSON answer of an enhanced form.
+ */
+function isPlainSurveyFormPost(event: RequestEvent): boolean {
+	if (event.route.id !== '/s/[token]' || event.request.method !== 'POST' || event.isDataRequest) return false;
+	if (event.cookies.get(SESSION_COOKIE) !== undefined) return false;
+	if (event.request.headers.get('x-sveltekit-action') !== null || /application\/json/.test(event.request.headers.get('accept') ?? '')) return false;
+	return event.url.search === '' && event.url.pathname === `/s/${event.params.token}`;
+}
+
+/**
+ * Stores a plain survey post and answers its redirect to the thank-you page here, at about half
+ * the cost of the page's action through Kit; every other outcome goes on to the action, which
+ * answers it from `locals.surveyPost` without reading the body again.
+ */
+export const answerSurveyPosts: Handle = async ({ event, resolve }) => {
+	if (!isPlainSurveyFormPost(event)) return resolve(event);
+	const { db, config } = event.locals;
+	const token = event.params.token!;
+	const outcome = await receiveSurveyPost(event.request, {
+		db,
+		token,
+		cookies: event.cookies,
+		clientAddress: event.getClientAddress(),
+		limitKey: config.surveyLimitKey
+	});
+	if (outcome.kind !== 'stored') {
+		event.locals.surveyPost = outcome;
+		return resolve(event);
+	}
+	return new Response(null, {
+		status: 303,
+		headers: {
+			location: thanksPath(token),
+			'set-cookie': event.cookies.serialize(answeredCookie(outcome.roundId), '1', thanksCookieOptions(token))
+		}
+	});
+};
