@@ -78,6 +78,8 @@ const randomAddress = () => `10.${Math.floor(Math.random() * 256)}.${Math.floor(
 interface Tally {
 	loops: number[];
 	timeouts: number;
+	/** Which request of the loop timed out. */
+	timedOut: { GET: number; POST: number };
 	failures: Map<string, number>;
 }
 
@@ -87,6 +89,7 @@ async function respondent(base: string, questions: [string, string[]][], until: 
 	while (Date.now() < until) {
 		const address = randomAddress();
 		const started = performance.now();
+		let sending: 'GET' | 'POST' = 'GET';
 		try {
 			const got = await send(page, 'GET', { accept: 'text/html', 'accept-encoding': 'br, gzip', 'x-forwarded-for': address });
 			const key = got.status === 200 ? KEY.exec(got.body.toString())?.[1] : undefined;
@@ -97,6 +100,7 @@ async function respondent(base: string, questions: [string, string[]][], until: 
 			const form = new URLSearchParams({ submission: key, roleGroup: 'clinical' });
 			for (const [name, values] of questions) form.set(name, pick(values));
 			form.set('comment', 'More time with the link worker at our team meeting, please.');
+			sending = 'POST';
 			const posted = await send(
 				page,
 				'POST',
@@ -106,7 +110,10 @@ async function respondent(base: string, questions: [string, string[]][], until: 
 			if (posted.status !== 303) fail(`POST ${posted.status}`);
 			else tally.loops.push(performance.now() - started);
 		} catch (error) {
-			if ((error as Error).message === 'timeout') tally.timeouts++;
+			if ((error as Error).message === 'timeout') {
+				tally.timeouts++;
+				tally.timedOut[sending]++;
+			}
 			else fail((error as NodeJS.ErrnoException).code ?? (error as Error).message);
 		}
 	}
@@ -127,7 +134,7 @@ const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
 async function run(engine: string, server: RunningServer, stored: () => Promise<number>): Promise<void> {
 	const questions = questionsOf((await send(new URL(`${server.url}/s/demo`), 'GET', { accept: 'text/html', 'x-forwarded-for': randomAddress() })).body.toString());
 	if (questions.length < 20) throw new Error(`Found only ${questions.length} questions on the survey page`);
-	const tally: Tally = { loops: [], timeouts: 0, failures: new Map() };
+	const tally: Tally = { loops: [], timeouts: 0, timedOut: { GET: 0, POST: 0 }, failures: new Map() };
 	const loadBefore = load();
 	const before = await stored();
 	const serverBefore = processFigures(server.process.pid!);
@@ -145,7 +152,7 @@ async function run(engine: string, server: RunningServer, stored: () => Promise<
 	console.log(`\n${engine}: ${respondents} respondents × ${seconds} s, each loop a GET of the page then a POST with its key, from an address of its own`);
 	console.log(`load average before ${loadBefore}, after ${load()} (2 cores; the client runs on them too)`);
 	console.log(`stored          ${(rows / elapsed).toFixed(1)} responses/s (${rows} rows in the database, ${sorted.length} loops answered 303)`);
-	console.log(`timeouts >10 s  ${tally.timeouts}  (goal 0: ${verdict(tally.timeouts === 0)})`);
+	console.log(`timeouts >10 s  ${tally.timeouts} (GET ${tally.timedOut.GET}, POST ${tally.timedOut.POST})  (goal 0: ${verdict(tally.timeouts === 0)})`);
 	console.log(`failures        ${tally.failures.size === 0 ? 'none' : [...tally.failures].map(([what, n]) => `${what} × ${n}`).join(', ')}`);
 	console.log(`page+post loop  p50 ${percentile(sorted, 50).toFixed(0)} ms  p95 ${percentile(sorted, 95).toFixed(0)} ms  p99 ${p99.toFixed(0)} ms  (goal p99 < ${GOAL_P99_MS} ms: ${verdict(p99 < GOAL_P99_MS)})`);
 	console.log(`server          peak RSS ${serverAfter.peakRssMb.toFixed(0)} MB, CPU ${(serverAfter.cpuSeconds - serverBefore.cpuSeconds).toFixed(1)} s over ${elapsed.toFixed(1)} s`);
