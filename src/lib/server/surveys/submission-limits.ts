@@ -19,9 +19,8 @@
  * clear, the day's count and the count since the hour named by hour_hash began. The table has no
  * address, no round id and no time finer than the day (the hour's hash cannot be told from any
  * other without the key), nothing that points at a response, and each row is deleted once its
- * day is over. A copy of the database therefore cannot tell which addresses answered, nor in
- * which hour; a restart with a fresh key starts the counts afresh, which errs towards letting
- * people answer.
+ * day is over. A copy of the database therefore cannot tell which addresses answered; a restart
+ * with a fresh key starts the counts afresh, which errs towards letting people answer.
  */
 import { createHmac } from 'node:crypto';
 import { databaseIdentity, type DbOrTx } from '../db';
