@@ -24,10 +24,16 @@ const roundByToken = statement(
 );
 const countSubmission = statement(
 	'count_submission',
-	`insert into survey_throttle (key_hash, day, submissions) values ($1, $2, 1)
-	 on conflict (key_hash) do update set submissions = survey_throttle.submissions + 1 where survey_throttle.submissions < $3 returning submissions`
+	`insert into survey_throttle (key_hash, day, submissions, hour_hash, hour_submissions) values ($1, $2, 1, $3, 1)
+	 on conflict (key_hash) do update set submissions = survey_throttle.submissions + 1, hour_hash = excluded.hour_hash,
+	   hour_submissions = case when survey_throttle.hour_hash = excluded.hour_hash then survey_throttle.hour_submissions + 1 else 1 end
+	 where survey_throttle.submissions < $4 and (survey_throttle.hour_hash <> excluded.hour_hash or survey_throttle.hour_submissions < $5)
+	 returning submissions`
 );
-const useKey = statement('use_key', 'insert into survey_submission_key (key_hash, round_id) values ($1, $2) on conflict (key_hash) do nothing returning key_hash');
+const useKey = statement(
+	'use_key',
+	'insert into survey_submission_key (key_hash, round_id) values ($1, $2) on conflict (round_id, key_hash) do nothing returning key_hash'
+);
 const insertResponse = statement('insert_response', 'insert into response (id, round_id, role_group) values ($1, $2, $3)');
 const insertComment = statement('insert_comment', 'insert into comment (id, round_id, body) values ($1, $2, $3)');
 const countDay = statement(
@@ -65,9 +71,8 @@ async function store(round: { id: number; instrument_version_id: number }, form:
 	const client = await pool.connect();
 	try {
 		await client.query('begin');
-		const dayCount = await countSubmission(client, [hash(`${round.id}${address}${day}`), day, 10_000]);
-		const hourCount = await countSubmission(client, [hash(`${round.id}${address}${now.slice(0, 13)}`), day, 10_000]);
-		if (dayCount.rowCount === 0 || hourCount.rowCount === 0) {
+		const counted = await countSubmission(client, [hash(`${round.id}${address}${day}`), day, hash(`${round.id}${address}${now.slice(0, 13)}`), 10_000, 10_000]);
+		if (counted.rowCount === 0) {
 			await client.query('rollback');
 			return 'limited';
 		}

@@ -23,10 +23,13 @@ const roundByToken = db.prepare('select id, instrument_version_id from round whe
 const keyUsed = db.prepare('select 1 from survey_submission_key where key_hash = ? and round_id = ?');
 const forgetOldCounts = db.prepare('delete from survey_throttle where day < ?');
 const countSubmission = db.prepare(
-	`insert into survey_throttle (key_hash, day, submissions) values (?, ?, 1)
-	 on conflict (key_hash) do update set submissions = submissions + 1 where submissions < ? returning submissions`
+	`insert into survey_throttle (key_hash, day, submissions, hour_hash, hour_submissions) values (?, ?, 1, ?, 1)
+	 on conflict (key_hash) do update set submissions = submissions + 1, hour_hash = excluded.hour_hash,
+	   hour_submissions = case when hour_hash = excluded.hour_hash then hour_submissions + 1 else 1 end
+	 where submissions < ? and (hour_hash <> excluded.hour_hash or hour_submissions < ?)
+	 returning submissions`
 );
-const useKey = db.prepare('insert into survey_submission_key (key_hash, round_id) values (?, ?) on conflict (key_hash) do nothing returning key_hash');
+const useKey = db.prepare('insert into survey_submission_key (key_hash, round_id) values (?, ?) on conflict (round_id, key_hash) do nothing returning key_hash');
 const insertResponse = db.prepare('insert into response (id, round_id, role_group) values (?, ?, ?)');
 const insertComment = db.prepare('insert into comment (id, round_id, body) values (?, ?, ?)');
 const countDay = db.prepare(
@@ -64,8 +67,7 @@ const hash = (text: string) => createHash('sha256').update(text).digest('base64u
 
 const claim = db.transaction((roundId: number, address: string, day: string, hour: string) => {
 	forgetOldCounts.run(day);
-	if (!countSubmission.get(hash(`${roundId}${address}${day}`), day, 10_000)) return false;
-	return Boolean(countSubmission.get(hash(`${roundId}${address}${hour}`), day, 10_000));
+	return Boolean(countSubmission.get(hash(`${roundId}${address}${day}`), day, hash(`${roundId}${address}${hour}`), 10_000, 10_000));
 });
 
 const store = db.transaction((roundId: number, versionId: number, form: URLSearchParams, key: string, day: string) => {

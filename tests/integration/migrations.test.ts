@@ -20,6 +20,20 @@ async function indexNames(db: Db): Promise<string[]> {
 	return rows.rows.map((r) => r.name);
 }
 
+/** A table's primary key columns in key order, and the names of its other indexes. */
+async function keyAndIndexes(db: Db, table: string): Promise<{ key: string[]; indexes: string[] }> {
+	if (onPostgres) {
+		const key = await sql<{ name: string }>`select a.attname as name from pg_index i join pg_attribute a on a.attrelid = i.indrelid and a.attnum = any(i.indkey)
+			where i.indrelid = ${table}::regclass and i.indisprimary order by array_position(i.indkey::int2[], a.attnum)`.execute(db);
+		const indexes = await sql<{ name: string }>`select c.relname as name from pg_index i join pg_class c on c.oid = i.indexrelid
+			where i.indrelid = ${table}::regclass and not i.indisprimary order by c.relname`.execute(db);
+		return { key: key.rows.map((r) => r.name), indexes: indexes.rows.map((r) => r.name) };
+	}
+	const key = await sql<{ name: string }>`select name from pragma_table_info(${table}) where pk > 0 order by pk`.execute(db);
+	const indexes = await sql<{ name: string }>`select name from pragma_index_list(${table}) where origin <> 'pk' order by name`.execute(db);
+	return { key: key.rows.map((r) => r.name), indexes: indexes.rows.map((r) => r.name) };
+}
+
 async function columnNames(db: Db, table: string): Promise<string[]> {
 	const rows = onPostgres
 		? await sql<{ name: string }>`select column_name as name from information_schema.columns where table_schema = 'public' and table_name = ${table} order by ordinal_position`.execute(db)
@@ -115,6 +129,66 @@ describe('migrations', () => {
 				{ title: 'only one', status: 'open', closed_on: null }
 			]);
 			await expect(t.db.insertInto('round').values(round(practices[1]!.id, 'second', '2026-04-01', '2026-04-20')).execute()).rejects.toThrow();
+		});
+
+		it("keys the single-use keys and comments by round first, keeping every row, and keeps one throttle row per network and day without a day index (issue 25)", async () => {
+			t = await createEmptyTestDatabase();
+			await migrateToLatest(t.db);
+			const later = Object.keys(MIGRATIONS).slice(Object.keys(MIGRATIONS).indexOf('20261206_01_fewer_submission_trees'));
+			for (let i = 0; i < later.length; i++) await migrateDown(t.db);
+			expect((await keyAndIndexes(t.db, 'comment')).indexes).toEqual(['comment_round_idx']);
+			const { storeBuiltInInstruments, versionIdOf } = await import('../../src/lib/server/surveys/instruments');
+			const { DEFAULT_STAFF_INSTRUMENT } = await import('../../src/lib/npt/builtin');
+			await storeBuiltInInstruments(t.db);
+			const versionId = (await versionIdOf(t.db, DEFAULT_STAFF_INSTRUMENT))!;
+			const icb = await t.db.insertInto('icb').values({ ods_code: 'QAA', name: 'ICB' }).returning('id').executeTakeFirstOrThrow();
+			const pcn = await t.db.insertInto('pcn').values({ ods_code: 'U1', name: 'PCN', icb_id: icb.id }).returning('id').executeTakeFirstOrThrow();
+			const practice = await t.db.insertInto('practice').values({ ods_code: 'A1', name: 'One', pcn_id: pcn.id }).returning('id').executeTakeFirstOrThrow();
+			const rounds = await t.db.insertInto('round').values(['first', 'second'].map((title) => ({
+				practice_id: practice.id, instrument_version_id: versionId, title, opens_on: '2026-03-02', closes_on: '2026-03-27', status: 'closed' as const,
+				public_token: `token-${title}`, created_at: '2026-01-01T00:00:00Z'
+			}))).returning('id').execute();
+			const [first, second] = rounds.map((r) => r.id) as [number, number];
+			const keys = [{ key_hash: 'key-a', round_id: first }, { key_hash: 'key-b', round_id: first }, { key_hash: 'key-c', round_id: second }];
+			const comments = [{ id: 'c-1', round_id: first, body: 'More time' }, { id: 'c-2', round_id: second, body: 'Thank you' }, { id: 'c-3', round_id: second, body: 'Less paperwork' }];
+			await t.db.insertInto('survey_submission_key').values(keys).execute();
+			await t.db.insertInto('comment').values(comments).execute();
+			await sql`insert into survey_throttle (key_hash, day, submissions) values ('day-hash', '2026-03-02', 3)`.execute(t.db);
+
+			expect(await migrateToLatest(t.db)).toEqual(later.map((name) => `applied ${name}`));
+			const sorted = <T extends Record<string, unknown>>(rows: T[], by: keyof T) => [...rows].sort((a, b) => String(a[by]).localeCompare(String(b[by])));
+			expect(sorted(await t.db.selectFrom('survey_submission_key').selectAll().execute(), 'key_hash')).toEqual(keys);
+			expect(sorted(await t.db.selectFrom('comment').selectAll().execute(), 'id')).toEqual(comments);
+			// The throttle's transient counts are dropped; its rows now carry the hour's hash and count.
+			expect(await t.db.selectFrom('survey_throttle').selectAll().execute()).toEqual([]);
+			expect(await columnNames(t.db, 'survey_throttle')).toEqual(['key_hash', 'day', 'submissions', 'hour_hash', 'hour_submissions']);
+			const pkName = (name: string) => (onPostgres ? [name] : []);
+			expect(await keyAndIndexes(t.db, 'survey_throttle')).toEqual({ key: ['key_hash'], indexes: [] });
+			expect(await keyAndIndexes(t.db, 'survey_submission_key')).toEqual({ key: ['round_id', 'key_hash'], indexes: [] });
+			expect(await keyAndIndexes(t.db, 'comment')).toEqual({ key: ['round_id', 'id'], indexes: [] });
+			const names = await indexNames(t.db);
+			for (const old of ['survey_throttle_day_idx', 'survey_submission_key_round_idx', 'comment_round_idx']) expect(names).not.toContain(old);
+			expect(names).toEqual(expect.arrayContaining([...pkName('comment_pk'), ...pkName('survey_submission_key_pk')]));
+			if (!onPostgres) {
+				// Still WITHOUT ROWID on SQLite: stored in the order of the key, not of arrival (SCORING.md §6).
+				const shapes = await sql<{ sql: string }>`select sql from sqlite_master where name in ('comment', 'survey_submission_key', 'survey_throttle')`.execute(t.db);
+				for (const { sql: text } of shapes.rows) expect(text.toLowerCase()).toMatch(/without rowid$/);
+			}
+			// A key used in one round may be used in another; within a round, once.
+			await t.db.insertInto('survey_submission_key').values({ key_hash: 'key-c', round_id: first }).execute();
+			await expect(t.db.insertInto('survey_submission_key').values({ key_hash: 'key-c', round_id: first }).execute()).rejects.toThrow();
+			// Deleting a round still takes its keys and comments with it.
+			await t.db.deleteFrom('round').where('id', '=', first).execute();
+			expect(await t.db.selectFrom('survey_submission_key').select('key_hash').orderBy('key_hash').execute()).toEqual([{ key_hash: 'key-c' }]);
+			expect((await t.db.selectFrom('comment').select('id').orderBy('id').execute()).map((c) => c.id)).toEqual(['c-2', 'c-3']);
+
+			// And back: the rows that are left are kept, under the old keys and indexes.
+			await migrateDown(t.db);
+			expect(await keyAndIndexes(t.db, 'comment')).toEqual({ key: ['id'], indexes: ['comment_round_idx'] });
+			expect(await keyAndIndexes(t.db, 'survey_submission_key')).toEqual({ key: ['key_hash'], indexes: ['survey_submission_key_round_idx'] });
+			expect(await keyAndIndexes(t.db, 'survey_throttle')).toEqual({ key: ['key_hash'], indexes: ['survey_throttle_day_idx'] });
+			expect((await t.db.selectFrom('comment').select('id').orderBy('id').execute()).map((c) => c.id)).toEqual(['c-2', 'c-3']);
+			expect(await t.db.selectFrom('survey_submission_key').selectAll().execute()).toEqual([{ key_hash: 'key-c', round_id: second }]);
 		});
 	});
 

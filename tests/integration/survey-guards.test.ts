@@ -124,20 +124,82 @@ describe('survey guards', () => {
 			expect((await t.db.selectFrom('round_code').select('used').execute()).map((c) => c.used)).toEqual([0]);
 		});
 
-		it('keeps only keyed hashes, a day and a count, and drops the rows of days gone by', async () => {
+		it('keeps one row per network, round and day: keyed hashes, the day and two counts, and drops the rows of days gone by', async () => {
+			await post({ 'item-CO1': '4' });
 			await post({ 'item-CO1': '4' });
 			const rows = await t.db.selectFrom('survey_throttle').selectAll().execute();
-			expect(rows).toHaveLength(2);
-			for (const row of rows) {
-				expect(Object.keys(row).sort()).toEqual(['day', 'key_hash', 'submissions']);
-				expect(row.key_hash).toMatch(/^[A-Za-z0-9_-]{43}$/);
-				expect(row.key_hash).not.toContain('203.0.113');
-				expect(row.day).toMatch(/^\d{4}-\d{2}-\d{2}$/);
-			}
+			expect(rows).toHaveLength(1);
+			const [row] = rows;
+			expect(Object.keys(row!).sort()).toEqual(['day', 'hour_hash', 'hour_submissions', 'key_hash', 'submissions']);
+			expect(row!.key_hash).toMatch(/^[A-Za-z0-9_-]{43}$/);
+			expect(row!.hour_hash).toMatch(/^[A-Za-z0-9_-]{43}$/);
+			expect(row!.hour_hash).not.toBe(row!.key_hash);
+			for (const hash of [row!.key_hash, row!.hour_hash]) expect(hash).not.toContain('203.0.113');
+			expect(row!.day).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+			expect(Number(row!.submissions)).toBe(2);
+			expect(Number(row!.hour_submissions)).toBe(2);
 			const tomorrow = new Date(Date.now() + 24 * 60 * 60 * 1000);
 			await claimSurveySubmission(t.db, { id: fixture.round.id, staffHeadcount: 4 }, { clientAddress: '203.0.113.50', limitKey: TEST_SURVEY_LIMIT_KEY }, tomorrow);
 			const days = (await t.db.selectFrom('survey_throttle').select('day').execute()).map((r) => r.day);
-			expect(new Set(days)).toEqual(new Set([tomorrow.toISOString().slice(0, 10)]));
+			expect(days).toEqual([tomorrow.toISOString().slice(0, 10)]);
+		});
+
+		describe('counted by the hour and by the day in one row (headcount 4: 10 an hour, 20 a day)', () => {
+			const from = (clientAddress: string) => ({ clientAddress, limitKey: TEST_SURVEY_LIMIT_KEY });
+			const claim = (at: string, address = '203.0.113.60') =>
+				claimSurveySubmission(t.db, { id: fixture.round.id, staffHeadcount: 4 }, from(address), new Date(at));
+			const claimTimes = async (n: number, at: string, address?: string) => {
+				const outcomes = [];
+				for (let i = 0; i < n; i++) outcomes.push(await claim(at, address));
+				return outcomes;
+			};
+			const counts = async () =>
+				(await t.db.selectFrom('survey_throttle').select(['submissions', 'hour_submissions']).orderBy('submissions').execute()).map((r) => [
+					Number(r.submissions),
+					Number(r.hour_submissions)
+				]);
+
+			it("refuses the hour's eleventh until the next hour, changing no count", async () => {
+				expect((await claimTimes(10, '2026-03-02T09:45:00Z')).every((c) => c.ok)).toBe(true);
+				// 09:45:00 → 10:00:00 is 900 s; again at 09:59:59, 1 s.
+				expect(await claim('2026-03-02T09:45:00Z')).toMatchObject({ ok: false, status: 429, retryAfterSeconds: 900 });
+				expect(await claim('2026-03-02T09:59:59Z')).toMatchObject({ ok: false, status: 429, retryAfterSeconds: 1 });
+				expect(await counts()).toEqual([[10, 10]]);
+			});
+
+			it('starts a new hour at 1 while the day goes on counting, and refuses at the day limit even in a fresh hour', async () => {
+				expect((await claimTimes(5, '2026-03-02T09:50:00Z')).every((c) => c.ok)).toBe(true);
+				// 10:10: the hour starts afresh, so ten more pass (fifteen in the day), not five.
+				expect((await claimTimes(10, '2026-03-02T10:10:00Z')).every((c) => c.ok)).toBe(true);
+				expect(await counts()).toEqual([[15, 10]]);
+				// The hour answers: 10:10:00 → 11:00:00 is 3,000 s.
+				expect(await claim('2026-03-02T10:10:00Z')).toMatchObject({ ok: false, retryAfterSeconds: 3000 });
+				// 11:20, a fresh hour: five more reach the day's 20, then the day answers with five used in the hour.
+				expect((await claimTimes(5, '2026-03-02T11:20:00Z')).every((c) => c.ok)).toBe(true);
+				expect(await counts()).toEqual([[20, 5]]);
+				// 11:20:00 → midnight is 86,400 − 40,800 = 45,600 s.
+				expect(await claim('2026-03-02T11:20:00Z')).toMatchObject({ ok: false, status: 429, retryAfterSeconds: 45_600 });
+				// 12:00, another fresh hour with nothing used in it: still the day, 43,200 s to midnight.
+				expect(await claim('2026-03-02T12:00:00Z')).toMatchObject({ ok: false, status: 429, retryAfterSeconds: 43_200 });
+				expect(await counts()).toEqual([[20, 5]]);
+				// The next day starts afresh, and the day before's row is gone.
+				expect((await claim('2026-03-03T00:00:00Z')).ok).toBe(true);
+				expect(await t.db.selectFrom('survey_throttle').select(['day', 'submissions', 'hour_submissions']).execute()).toEqual([
+					{ day: '2026-03-03', submissions: 1, hour_submissions: 1 }
+				]);
+			});
+
+			it('counts two networks apart', async () => {
+				expect((await claimTimes(10, '2026-03-02T14:30:00Z', '198.51.100.1')).every((c) => c.ok)).toBe(true);
+				expect((await claim('2026-03-02T14:30:00Z', '198.51.100.1')).ok).toBe(false);
+				// Another network has its own ten in the same hour.
+				expect((await claimTimes(10, '2026-03-02T14:30:00Z', '198.51.100.2')).every((c) => c.ok)).toBe(true);
+				expect(await claim('2026-03-02T14:30:00Z', '198.51.100.2')).toMatchObject({ ok: false, retryAfterSeconds: 1800 });
+				expect(await counts()).toEqual([
+					[10, 10],
+					[10, 10]
+				]);
+			});
 		});
 	});
 

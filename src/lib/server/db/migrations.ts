@@ -16,6 +16,7 @@ import * as sharedLimits from '../../../../migrations/20261203_02_shared_limits'
 import * as mailAndCalendar from '../../../../migrations/20261203_03_mail_and_calendar';
 import * as secondFactor from '../../../../migrations/20261203_04_second_factor';
 import * as singleSignOn from '../../../../migrations/20261203_05_single_sign_on';
+import * as fewerSubmissionTrees from '../../../../migrations/20261206_01_fewer_submission_trees';
 import type { Db } from './index';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -31,7 +32,8 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
 	'20261203_02_shared_limits': sharedLimits,
 	'20261203_03_mail_and_calendar': mailAndCalendar,
 	'20261203_04_second_factor': secondFactor,
-	'20261203_05_single_sign_on': singleSignOn
+	'20261203_05_single_sign_on': singleSignOn,
+	'20261206_01_fewer_submission_trees': fewerSubmissionTrees
 };
 
 function migrator(db: Db): Migrator {

@@ -123,11 +123,16 @@ export interface SubmissionDayTable {
 	submissions: number;
 }
 
-/** Survey submissions per client address and round, as a keyed hash with a day and a count (survey-throttle.ts). */
+/**
+ * Survey submissions per network, round and day (submission-limits.ts): the day's keyed hash, the
+ * day and its count, and the current hour's keyed hash and its count.
+ */
 export interface SurveyThrottleTable {
 	key_hash: string;
 	day: string;
 	submissions: number;
+	hour_hash: string;
+	hour_submissions: number;
 }
 
 /** The single-use key of a survey page whose answers were stored (hashed), until the round closes. */

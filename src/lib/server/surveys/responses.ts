@@ -68,7 +68,7 @@ export interface SubmissionSource extends SubmittingFrom {
  * end. A key already used means these answers were stored before.
  *
  * The two counts come last. Every submission from one network (a practice behind one address)
- * updates the same limit rows, and every submission to a round the same day's row; on PostgreSQL
+ * updates the same limit row, and every submission to a round the same day's row; on PostgreSQL
  * each holds those rows until it commits, so taking them last keeps the wait behind them short.
  */
 export async function submitResponse(

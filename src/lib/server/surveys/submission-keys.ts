@@ -42,7 +42,7 @@ const keyUse = preparedQuery<'keyHash' | 'roundId', { key_hash: string }>((db, s
 	db
 		.insertInto('survey_submission_key')
 		.values({ key_hash: slot('keyHash'), round_id: slot('roundId') })
-		.onConflict((oc) => oc.column('key_hash').doNothing())
+		.onConflict((oc) => oc.columns(['round_id', 'key_hash']).doNothing())
 		.returning('key_hash')
 );
 

@@ -11,16 +11,19 @@
  * platform/client-address.ts says: an IPv6 address by its /64, which one household or line may
  * use whole.
  *
- * Only a keyed hash is stored: HMAC-SHA256 of the round, the address and the hour (or the day),
- * with a key that is never stored (Config.surveyLimitKey: from SURVEY_LIMIT_SECRET, which every
- * instance on one PostgreSQL database shares so they count alike, or made afresh when a single
- * SQLite server starts). The table has no address, no round id and no time finer than the day,
- * nothing that points at a response, and each row is deleted once its day is over. A copy of
- * the database therefore cannot tell which addresses answered; a restart with a fresh key
- * starts the counts afresh, which errs towards letting people answer.
+ * One row per network, round and day holds the counts, and only keyed hashes name it: key_hash
+ * is HMAC-SHA256 of the round, the address and the day, hour_hash the same of the round, the
+ * address and the hour, with a key that is never stored (Config.surveyLimitKey: from
+ * SURVEY_LIMIT_SECRET, which every instance on one PostgreSQL database shares so they count
+ * alike, or made afresh when a single SQLite server starts). Beside them the row holds the day in
+ * clear, the day's count and the count since the hour named by hour_hash began. The table has no
+ * address, no round id and no time finer than the day (the hour's hash cannot be told from any
+ * other without the key), nothing that points at a response, and each row is deleted once its
+ * day is over. A copy of the database therefore cannot tell which addresses answered; a restart
+ * with a fresh key starts the counts afresh, which errs towards letting people answer.
  */
 import { createHmac } from 'node:crypto';
-import { atomically, databaseIdentity, type DbOrTx } from '../db';
+import { databaseIdentity, type DbOrTx } from '../db';
 import { preparedQuery } from '../db/prepared';
 import { addressKey } from '../platform/client-address';
 import { refuseForNow, type Outcome } from '../platform/outcome';
@@ -51,35 +54,54 @@ const keyFor = (limitKey: Uint8Array, roundId: number, clientAddress: string, pe
 const TOO_MANY =
 	'Far more answers than this practice has staff have come from your network, so yours were not saved this time. Please try again later. If this keeps happening, ask your practice manager for an invitation code.';
 
-/** One more submission under a key, only while under its limit: the check and the count in one statement. */
-const countUnderLimit = preparedQuery<'key' | 'day' | 'limit', { submissions: number }>((db, slot) =>
+/**
+ * One more submission for the day's row, only while under both limits: the check and the count
+ * in one statement. A row whose hour_hash is another hour's starts the hour's count afresh at 1.
+ * Returns nothing when either limit is reached, and then changes nothing.
+ */
+const countUnderLimits = preparedQuery<'key' | 'day' | 'hourKey' | 'perDay' | 'perHour', { submissions: number }>((db, slot) =>
 	db
 		.insertInto('survey_throttle')
-		.values({ key_hash: slot('key'), day: slot('day'), submissions: 1 })
+		.values({ key_hash: slot('key'), day: slot('day'), submissions: 1, hour_hash: slot('hourKey'), hour_submissions: 1 })
 		.onConflict((oc) =>
 			oc
 				.column('key_hash')
-				.doUpdateSet((eb) => ({ submissions: eb('survey_throttle.submissions', '+', 1) }))
-				.where('survey_throttle.submissions', '<', slot('limit'))
+				.doUpdateSet((eb) => ({
+					submissions: eb('survey_throttle.submissions', '+', 1),
+					hour_hash: eb.ref('excluded.hour_hash'),
+					hour_submissions: eb
+						.case()
+						.when('survey_throttle.hour_hash', '=', eb.ref('excluded.hour_hash'))
+						.then(eb('survey_throttle.hour_submissions', '+', 1))
+						.else(1)
+						.end()
+				}))
+				.where((eb) =>
+					eb.and([
+						eb('survey_throttle.submissions', '<', slot('perDay')),
+						eb.or([
+							eb('survey_throttle.hour_hash', '<>', eb.ref('excluded.hour_hash')),
+							eb('survey_throttle.hour_submissions', '<', slot('perHour'))
+						])
+					])
+				)
 		)
 		.returning('submissions')
+);
+
+/** The day's count of a row that refused, to tell whether the day's limit or the hour's answered. */
+const dayCount = preparedQuery<'key', { submissions: number }>((db, slot) =>
+	db.selectFrom('survey_throttle').select('submissions').where('key_hash', '=', slot('key'))
 );
 
 /** The day each database's counts were last cleared of earlier days. */
 const purgedOn = new WeakMap<object, string>();
 
-class OverLimit extends Error {
-	constructor(readonly retryAfterSeconds: number) {
-		super('over the survey submission limit');
-	}
-}
-
 /**
  * Counts one submission from this address to this round, or refuses it when the hour's or the
- * day's allowance is used up. Both counts go up in one transaction, each only while under its
- * limit (checked in the same statement that adds one), so concurrent submissions cannot pass
- * the limit together. In a caller's transaction (the submission's own), a refusal may leave one
- * count raised: the caller rolls back, as submitResponse does.
+ * day's allowance is used up. Both counts are in one row and go up in one statement, only while
+ * under both limits (checked in the statement that adds one), so concurrent submissions cannot
+ * pass the limit together, and a refusal changes nothing.
  */
 export async function claimSurveySubmission(
 	db: DbOrTx,
@@ -87,29 +109,21 @@ export async function claimSurveySubmission(
 	{ clientAddress, limitKey }: SubmittingFrom,
 	now: Date = new Date()
 ): Promise<Outcome> {
-	const limits = submissionLimits(round.staffHeadcount);
+	const { perHour, perDay } = submissionLimits(round.staffHeadcount);
 	const iso = now.toISOString();
 	const day = iso.slice(0, 10);
-	const hour = iso.slice(0, 13);
-	const nextHour = 3600 - Math.floor((now.getTime() % 3_600_000) / 1000);
-	const nextDay = 86_400 - Math.floor((now.getTime() % 86_400_000) / 1000);
-	const count = async (tx: DbOrTx, key: string, limit: number, wait: number) => {
-		if ((await countUnderLimit.execute(tx, { key, day, limit })).rows.length === 0) throw new OverLimit(wait);
-	};
 	// Earlier days' counts go once a day, not with every submission.
 	if (purgedOn.get(databaseIdentity(db)) !== day) {
 		await db.deleteFrom('survey_throttle').where('day', '<', day).execute();
 		purgedOn.set(databaseIdentity(db), day);
 	}
-	try {
-		const work = async (tx: DbOrTx) => {
-			await count(tx, keyFor(limitKey, round.id, clientAddress, day), limits.perDay, nextDay);
-			await count(tx, keyFor(limitKey, round.id, clientAddress, hour), limits.perHour, nextHour);
-		};
-		await atomically(db, work);
-		return { ok: true };
-	} catch (error) {
-		if (error instanceof OverLimit) return refuseForNow(429, TOO_MANY, error.retryAfterSeconds);
-		throw error;
-	}
+	const key = keyFor(limitKey, round.id, clientAddress, day);
+	const hourKey = keyFor(limitKey, round.id, clientAddress, iso.slice(0, 13));
+	if ((await countUnderLimits.execute(db, { key, day, hourKey, perDay, perHour })).rows.length > 0) return { ok: true };
+	const [row] = (await dayCount.execute(db, { key })).rows;
+	const dayIsOver = row !== undefined && Number(row.submissions) >= perDay;
+	const retryAfter = dayIsOver
+		? 86_400 - Math.floor((now.getTime() % 86_400_000) / 1000)
+		: 3600 - Math.floor((now.getTime() % 3_600_000) / 1000);
+	return refuseForNow(429, TOO_MANY, retryAfter);
 }
