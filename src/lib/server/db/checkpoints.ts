@@ -33,10 +33,12 @@ const files = new Map();
 let timer;
 function pass() {
 	timer = undefined;
+	let written = false;
 	for (const [path, { db }] of files) {
 		try {
 			let [copied] = db.pragma('wal_checkpoint(PASSIVE)');
 			if (copied.log === 0) continue;
+			written = true;
 			// Again for what arrived while the first waited for the disk, so the app has next to nothing left.
 			if (!copied.busy && copied.checkpointed === copied.log) [copied] = db.pragma('wal_checkpoint(PASSIVE)');
 			if (!copied.busy && copied.checkpointed === copied.log) parentPort.postMessage({ copied: path, frames: copied.log });
@@ -44,7 +46,9 @@ function pass() {
 			if (error.code !== 'SQLITE_BUSY' && error.code !== 'SQLITE_LOCKED') parentPort.postMessage({ failed: path, message: error.message });
 		}
 	}
-	if (files.size > 0) timer = setTimeout(pass, workerData.intervalMs);
+	// While commits keep coming, soon again: each pass then has less to copy, and the app, emptying
+	// the log after one, only the commits of a moment.
+	if (files.size > 0) timer = setTimeout(pass, written ? workerData.writingIntervalMs : workerData.intervalMs);
 }
 // Each of the app's connections shares a flag with the worker: CLOSED (2) once either side has
 // given up the file, so the other need not wait for it; OPENING (3) while the worker opens it.
@@ -154,7 +158,7 @@ function checkpointWorker(): Worker {
 	const started = new Worker(WORKER_SOURCE, {
 		eval: true,
 		// Two passes within the promised time, so one that found the file busy is made up in time.
-		workerData: { sqlite: createRequire(import.meta.url).resolve('better-sqlite3'), intervalMs: LOG_EMPTIED_WITHIN_MS / 2 }
+		workerData: { sqlite: createRequire(import.meta.url).resolve('better-sqlite3'), intervalMs: LOG_EMPTIED_WITHIN_MS / 2, writingIntervalMs: 20 }
 	});
 	started.on('message', ({ copied, frames, failed, message }: { copied?: string; frames?: number; failed?: string; message?: string }) => {
 		for (const sqlite of connections.get(copied ?? '') ?? []) emptyLog(sqlite, copied!, frames!);
