@@ -4,7 +4,7 @@
  * commit's pages together, so the log is emptied soon after survey writes; deleted content is
  * overwritten with zeros.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import SQLite from 'better-sqlite3';
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -25,6 +25,21 @@ async function logEmptied(path: string): Promise<number> {
 	const until = Date.now() + 6 * LOG_EMPTIED_WITHIN_MS;
 	while (statSync(`${path}-wal`).size > 0 && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 25));
 	return statSync(`${path}-wal`).size;
+}
+
+/** The two salts of the log's header (bytes 16-23), new each time the log begins afresh; null while it is empty. */
+function logSalt(path: string): string | null {
+	const header = Buffer.alloc(8);
+	try {
+		const file = openSync(`${path}-wal`, 'r');
+		try {
+			return readSync(file, header, 0, 8, 16) === 8 ? header.toString('hex') : null;
+		} finally {
+			closeSync(file);
+		}
+	} catch {
+		return null;
+	}
 }
 
 function walBytes(path: string): Buffer {
@@ -90,6 +105,31 @@ describe.skipIf(onPostgres)('what the database files keep', () => {
 		// However steady the stream, the log is emptied while it flows, not only once it stops.
 		expect(emptiedMeanwhile).toBeGreaterThanOrEqual(2);
 		expect(await t.db.selectFrom('comment').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).toEqual({ n: stored });
+	});
+
+	// Under a stream as fast as the connection takes it, the worker never once found the whole log
+	// copied, so it never asked the app to empty it: the log grew to tens of megabytes and held
+	// every commit of the stream until it stopped.
+	it('holds no commit for longer than the promised time, however fast the stream of answers', async () => {
+		const began = new Map<string, number>();
+		let oldest = 0;
+		const until = Date.now() + 6 * LOG_EMPTIED_WITHIN_MS;
+		let lastLook = 0;
+		while (Date.now() < until) {
+			expect(await answer(MARK)).toEqual({ ok: true, storedEarlier: false });
+			// As a server does between requests.
+			await new Promise((resolve) => setImmediate(resolve));
+			if (Date.now() - lastLook < 20) continue;
+			lastLook = Date.now();
+			// Each log begun afresh has a salt of its own in its header; its first commit is its oldest.
+			const salt = logSalt(t.path);
+			if (salt === null) continue;
+			if (!began.has(salt)) began.set(salt, Date.now());
+			oldest = Math.max(oldest, Date.now() - began.get(salt)!);
+		}
+		// The fault kept a log 620-800 ms here, and tens of megabytes long under a server's load.
+		expect(oldest).toBeLessThan(LOG_EMPTIED_WITHIN_MS);
+		expect(began.size).toBeGreaterThan(2);
 	});
 
 	it('keeps emptying the log for one connection when another to the same file closes', async () => {

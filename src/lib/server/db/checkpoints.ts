@@ -6,10 +6,12 @@
  * commit (`wal_autocheckpoint = 0`); one worker thread per process, with a connection of its own
  * to each file, copies the log into the file (PASSIVE: it takes no lock a writer needs, so the
  * app never waits for it), and once all is copied the app's connection empties the log file
- * (TRUNCATE), which then has nothing left to copy and so waits for no disk; only under a
- * steady stream of commits does it copy the last few itself (see emptyLog). So the log holds no
- * commit for longer than LOG_EMPTIED_WITHIN_MS, and a copy of the files taken later holds none
- * (SCORING.md §6, database files); nor can it grow without bound.
+ * (TRUNCATE), which then has nothing left to copy and so waits for no disk. Under a steady
+ * stream of commits that moment may never come, so the worker also tells the app when the log
+ * is half the promised time old (its age told by the salt in its header), and the app empties
+ * it then, copying the last few commits itself (see emptyLog). So the log holds no commit for
+ * longer than LOG_EMPTIED_WITHIN_MS, and a copy of the files taken later holds none (SCORING.md
+ * §6, database files), however busy the server; nor can it grow without bound.
  */
 import { statSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -28,20 +30,45 @@ const [WAITING, OPEN, CLOSED, OPENING] = [0, 1, 2, 3];
 // CommonJS, run by the worker as given (the server is bundled, so the worker cannot be a file of it).
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
+const { closeSync, openSync, readSync } = require('node:fs');
 const SQLite = require(workerData.sqlite);
 const files = new Map();
 let timer;
+/** The salts in the log's header (bytes 16-23), new each time the log begins afresh; null while it is empty. */
+function logSalt(path) {
+	const header = Buffer.alloc(8);
+	try {
+		const file = openSync(path + '-wal', 'r');
+		try {
+			return readSync(file, header, 0, 8, 16) === 8 ? header.toString('hex') : null;
+		} finally {
+			closeSync(file);
+		}
+	} catch {
+		return null;
+	}
+}
 function pass() {
 	timer = undefined;
 	let written = false;
-	for (const [path, { db }] of files) {
+	for (const [path, known] of files) {
 		try {
-			let [copied] = db.pragma('wal_checkpoint(PASSIVE)');
-			if (copied.log === 0) continue;
+			const passedBefore = known.passed;
+			known.passed = Date.now();
+			let [copied] = known.db.pragma('wal_checkpoint(PASSIVE)');
+			if (copied.log <= 0) continue;
 			written = true;
 			// Again for what arrived while the first waited for the disk, so the app has next to nothing left.
-			if (!copied.busy && copied.checkpointed === copied.log) [copied] = db.pragma('wal_checkpoint(PASSIVE)');
-			if (!copied.busy && copied.checkpointed === copied.log) parentPort.postMessage({ copied: path, frames: copied.log });
+			if (!copied.busy && copied.checkpointed === copied.log) [copied] = known.db.pragma('wal_checkpoint(PASSIVE)');
+			// The log's first commit is as old as the log itself, told apart by its salt: one first
+			// seen now began after the pass before, so it is taken to be that old (never younger).
+			const salt = logSalt(path);
+			if (salt !== known.salt) Object.assign(known, { salt, since: passedBefore });
+			// All copied: the app empties it at no cost. Under a steady stream of commits that moment
+			// may not come, so once the log is half the promised time old it is emptied anyway.
+			const copiedAll = !copied.busy && copied.checkpointed === copied.log;
+			const due = Date.now() - known.since >= workerData.dueAfterMs;
+			if (copiedAll || due) parentPort.postMessage({ copied: path, frames: copied.checkpointed, due });
 		} catch (error) {
 			if (error.code !== 'SQLITE_BUSY' && error.code !== 'SQLITE_LOCKED') parentPort.postMessage({ failed: path, message: error.message });
 		}
@@ -66,7 +93,7 @@ function open(path, state) {
 			// Reads the schema, so it may find the file busy: a connection left open then would keep
 			// the app's, closing last, from removing the log.
 			db.pragma('synchronous = NORMAL');
-			files.set(path, { db, users: 1 });
+			files.set(path, { db, users: 1, salt: null, since: 0, passed: Date.now() });
 		}
 		Atomics.store(state, 0, OPEN);
 	} catch (error) {
@@ -118,39 +145,30 @@ const connections = new Map<string, Set<SQLite.Database>>();
 /** A log file's header, and each frame's header before its page. */
 const LOG_HEADER_BYTES = 32;
 const FRAME_HEADER_BYTES = 24;
-/** Since when each file's log has had commits the worker had not copied when the app came to empty it. */
-const uncopiedSince = new Map<string, number>();
+/** The page size of each of the app's connections, read once: it holds for the file's life. */
+const pageSizes = new WeakMap<SQLite.Database, number>();
 
 /**
- * Empties the log once the worker has copied all `frames` of it, if nothing has been added since
- * (the file holds just those frames: the app's connection has `journal_size_limit = 0`, so a log
- * started afresh is cut to its first commit), as then emptying it waits for no disk. Under a
- * steady stream of commits that moment may not come: after half the promised time, the log is
- * emptied anyway, copying the few commits the worker has not. Only outside a transaction, and
- * without waiting for a lock: should anything hold one, the worker's next pass comes soon.
+ * Empties the log the worker reports on. When the worker has copied all `frames` of it and
+ * nothing has been added since (the file holds just those frames: the app's connection has
+ * `journal_size_limit = 0`, so a log started afresh is cut to its first commit), emptying it
+ * waits for no disk. Under a steady stream of commits that moment may not come, so once the log
+ * is half the promised time old (`due`) it is emptied anyway, copying the few commits the worker
+ * has not. Only outside a transaction, and without waiting for a lock: should anything hold one,
+ * the worker's next pass comes soon.
  */
-function emptyLog(sqlite: SQLite.Database, file: string, frames: number): void {
+function emptyLog(sqlite: SQLite.Database, file: string, frames: number, due: boolean): void {
 	if (!sqlite.open || sqlite.inTransaction) return;
-	const pageSize = sqlite.pragma('page_size', { simple: true }) as number;
-	const copiedAll = logBytes(file) === LOG_HEADER_BYTES + frames * (pageSize + FRAME_HEADER_BYTES);
-	const since = uncopiedSince.get(file) ?? Date.now();
-	if (!copiedAll && Date.now() - since < LOG_EMPTIED_WITHIN_MS / 2 - 50) {
-		uncopiedSince.set(file, since);
-		return;
-	}
+	if (!due && logBytes(file) !== LOG_HEADER_BYTES + frames * (pageSizes.get(sqlite)! + FRAME_HEADER_BYTES)) return;
 	const timeout = sqlite.pragma('busy_timeout', { simple: true }) as number;
 	sqlite.pragma('busy_timeout = 0');
-	let emptied = false;
 	try {
-		emptied = (sqlite.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[])[0]?.busy === 0;
+		sqlite.pragma('wal_checkpoint(TRUNCATE)');
 	} catch (error) {
 		if (!/^SQLITE_(BUSY|LOCKED)/.test(String((error as { code?: unknown }).code))) console.error(`Could not empty the write-ahead log: ${(error as Error).message}`);
 	} finally {
 		sqlite.pragma(`busy_timeout = ${timeout}`);
 	}
-	// Not emptied (something held a lock): the next pass tries again at once.
-	if (emptied) uncopiedSince.delete(file);
-	else uncopiedSince.set(file, since);
 }
 
 function checkpointWorker(): Worker {
@@ -158,10 +176,16 @@ function checkpointWorker(): Worker {
 	const started = new Worker(WORKER_SOURCE, {
 		eval: true,
 		// Two passes within the promised time, so one that found the file busy is made up in time.
-		workerData: { sqlite: createRequire(import.meta.url).resolve('better-sqlite3'), intervalMs: LOG_EMPTIED_WITHIN_MS / 2, writingIntervalMs: 20 }
+		workerData: {
+			sqlite: createRequire(import.meta.url).resolve('better-sqlite3'),
+			intervalMs: LOG_EMPTIED_WITHIN_MS / 2,
+			writingIntervalMs: 20,
+			dueAfterMs: LOG_EMPTIED_WITHIN_MS / 2
+		}
 	});
-	started.on('message', ({ copied, frames, failed, message }: { copied?: string; frames?: number; failed?: string; message?: string }) => {
-		for (const sqlite of connections.get(copied ?? '') ?? []) emptyLog(sqlite, copied!, frames!);
+	started.on('message', ({ copied, frames, due, failed, message }: { copied?: string; frames?: number; due?: boolean; failed?: string; message?: string }) => {
+		// Not emptied (something held a lock): the worker reports again after its next pass.
+		for (const sqlite of connections.get(copied ?? '') ?? []) emptyLog(sqlite, copied!, frames!, due!);
 		if (failed) console.error(`Could not copy the write-ahead log of ${failed}: ${message}`);
 	});
 	started.on('error', (error) => console.error(`The write-ahead log worker stopped: ${error.message}`));
@@ -188,6 +212,7 @@ export function emptyLogInBackground(sqlite: SQLite.Database, path: string): () 
 	const file = resolve(path);
 	sqlite.pragma('wal_autocheckpoint = 0');
 	sqlite.pragma('journal_size_limit = 0');
+	pageSizes.set(sqlite, sqlite.pragma('page_size', { simple: true }) as number);
 	const running = checkpointWorker();
 	const state = new Int32Array(new SharedArrayBuffer(4)); // WAITING
 	running.postMessage({ open: file, state });
