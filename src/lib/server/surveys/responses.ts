@@ -14,7 +14,7 @@ import { preparedPerCount, preparedQuery } from '../db/prepared';
 import type { Round } from '../db/schema';
 import { itemIdsOf, type ItemIds } from './instruments';
 import { surveyAvailability } from '../../npt/round-schedule';
-import { submissionKeyHash, useSubmissionKey } from './submission-keys';
+import { useSubmissionKey } from './submission-keys';
 import { claimSurveySubmission, type SubmittingFrom } from './submission-limits';
 
 /** Stored now, or (`storedEarlier`) by an earlier try of the same survey page whose answer was lost. */
@@ -46,9 +46,9 @@ const roundByTokenAndKey = preparedQuery<
 		.where('public_token', '=', slot('token'))
 );
 
-/** One read for every post: the round behind the link, and whether the page was stored before. */
-export async function findRoundToAnswer(db: DbOrTx, token: string, submissionKey: string | undefined): Promise<RoundToAnswer | undefined> {
-	const [row] = (await roundByTokenAndKey.execute(db, { token, keyHash: submissionKey ? submissionKeyHash(submissionKey) : '' })).rows;
+/** One read for every post: the round behind the link, and whether the page (its key's hash) was stored before. */
+export async function findRoundToAnswer(db: DbOrTx, token: string, keyHash: string | undefined): Promise<RoundToAnswer | undefined> {
+	const [row] = (await roundByTokenAndKey.execute(db, { token, keyHash: keyHash ?? '' })).rows;
 	if (!row) return undefined;
 	const { key_used, ...round } = row;
 	return { ...round, keyUsed: Boolean(Number(key_used)) };
@@ -76,7 +76,7 @@ export async function submitResponse(
 	roundId: number,
 	submission: SurveySubmission,
 	today: string,
-	submissionKey?: string,
+	keyHash?: string,
 	from?: SubmissionSource
 ): Promise<SubmitOutcome> {
 	const countAgainstLimit = async (tx: DbOrTx) => {
@@ -102,7 +102,7 @@ export async function submitResponse(
 					return refuse(400, problem, fieldName.code);
 				}
 			}
-			if (submissionKey !== undefined && !(await useSubmissionKey(tx, roundId, submissionKey))) {
+			if (keyHash !== undefined && !(await useSubmissionKey(tx, roundId, keyHash))) {
 				throw new Refused({ ok: true, storedEarlier: true });
 			}
 			await storeResponse(tx, roundId, await itemIdsOf(tx, round.instrument_version_id), submission, today);

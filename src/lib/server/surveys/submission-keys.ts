@@ -34,9 +34,8 @@ export function submissionKeyOf(fields: readonly (readonly [string, string])[]):
 	return sent.length === 1 && KEY_PATTERN.test(sent[0]![1]) ? sent[0]![1] : null;
 }
 
-/** What is stored of a key: its SHA-256. */
+/** What is stored of a key, worked out once per post: its SHA-256. */
 export const submissionKeyHash = (key: string) => createHash('sha256').update(key).digest('base64url');
-const hashOf = submissionKeyHash;
 
 const keyUse = preparedQuery<'keyHash' | 'roundId', { key_hash: string }>((db, slot) =>
 	db
@@ -46,9 +45,9 @@ const keyUse = preparedQuery<'keyHash' | 'roundId', { key_hash: string }>((db, s
 		.returning('key_hash')
 );
 
-/** Records the key inside the response's transaction; false when it was already used. */
-export async function useSubmissionKey(tx: DbOrTx, roundId: number, key: string): Promise<boolean> {
-	return (await keyUse.execute(tx, { keyHash: hashOf(key), roundId })).rows.length > 0;
+/** Records the key (by its hash) inside the response's transaction; false when it was already used. */
+export async function useSubmissionKey(tx: DbOrTx, roundId: number, keyHash: string): Promise<boolean> {
+	return (await keyUse.execute(tx, { keyHash, roundId })).rows.length > 0;
 }
 
 /** Keys of rounds that take no more answers are of no further use. */

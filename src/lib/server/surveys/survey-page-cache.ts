@@ -21,12 +21,11 @@
  */
 import type { Handle, RequestEvent } from '@sveltejs/kit';
 import { ukDate } from '../../dates';
-import { SESSION_COOKIE } from '../accounts/sessions';
 import type { Db } from '../db';
 import { acceptsEncoding, MIN_COMPRESSED_BYTES } from '../platform/compression';
 import { gzipTemplate, gzipWith, type GzipTemplate } from '../platform/gzip-splice';
 import { newSubmissionKey } from './submission-keys';
-import { readSurveyPageFacts, type SurveyPageFacts } from './survey-page';
+import { isPlainSurveyRequest, readSurveyPageFacts, type SurveyPageFacts } from './survey-page';
 
 /** Two variants (answered or not) of the open rounds of a few hundred practices: each ~65 KB. */
 export const MAX_TEMPLATES = 256;
@@ -138,15 +137,8 @@ function ukToday(): string {
 	return todayOf.date;
 }
 
-function isPlainSurveyPageGet(event: RequestEvent): boolean {
-	if (event.route.id !== '/s/[token]' || event.request.method !== 'GET' || event.isDataRequest) return false;
-	if (event.cookies.get(SESSION_COOKIE) !== undefined) return false;
-	const { pathname, search } = new URL(event.request.url);
-	return search === '' && pathname === `/s/${event.params.token}`;
-}
-
 export const serveSurveyPages: Handle = async ({ event, resolve }) => {
-	if (!isPlainSurveyPageGet(event)) return resolve(event);
+	if (!isPlainSurveyRequest(event, 'GET')) return resolve(event);
 	const { db, config } = event.locals;
 	let facts: SurveyPageFacts | undefined;
 	try {

@@ -4,10 +4,25 @@
  * The page load renders from these facts, and the page's template cache (survey-page-cache.ts)
  * keys its templates by them, so whatever changes the page changes its key as well.
  */
-import type { Cookies } from '@sveltejs/kit';
+import type { Cookies, RequestEvent } from '@sveltejs/kit';
+import { SESSION_COOKIE } from '../accounts/sessions';
 import { surveyAvailability, type SurveyAvailability } from '../../npt/round-schedule';
 import type { DbOrTx } from '../db';
 import { getRoundByToken } from './rounds';
+
+/**
+ * A request the survey's hooks answer themselves, as a browser without JavaScript makes it: the
+ * page (GET) or its form's post (POST), to /s/[token] itself, by someone not signed in (a session
+ * may need renewing, which only the full path does), not asking for Kit's data or the JSON answer
+ * of an enhanced form. Everything else goes through the page as usual.
+ */
+export function isPlainSurveyRequest(event: RequestEvent, method: 'GET' | 'POST'): boolean {
+	if (event.route.id !== '/s/[token]' || event.request.method !== method || event.isDataRequest) return false;
+	if (event.cookies.get(SESSION_COOKIE) !== undefined) return false;
+	const { headers } = event.request;
+	if (method === 'POST' && (headers.get('x-sveltekit-action') !== null || /application\/json/.test(headers.get('accept') ?? ''))) return false;
+	return event.url.search === '' && event.url.pathname === `/s/${event.params.token}`;
+}
 
 /** The cookie that remembers, on this device, that this round was answered. */
 export const answeredCookie = (roundId: number) => `answered_r${roundId}`;

@@ -6,17 +6,16 @@
  * hands anything else (a refusal to show on the page, a post it does not take) to the page's
  * action with what it decided, so the page refills the form exactly as before.
  */
-import type { ActionFailure, Cookies, Handle, RequestEvent } from '@sveltejs/kit';
+import type { ActionFailure, Cookies, Handle } from '@sveltejs/kit';
 import { ukDate } from '../../dates';
 import { surveyAvailability } from '../../npt/round-schedule';
 import { checkSubmission, fieldName, type FieldProblem } from '../../npt/submission';
-import { SESSION_COOKIE } from '../accounts/sessions';
 import type { Db } from '../db';
 import { echo, formFailure, formRefusal, readFields, refusalFailure } from '../platform/forms';
 import { instrumentsOf } from './instruments';
 import { findRoundToAnswer, submitResponse } from './responses';
-import { SUBMISSION_KEY_FIELD, submissionKeyOf } from './submission-keys';
-import { answeredCookie } from './survey-page';
+import { SUBMISSION_KEY_FIELD, submissionKeyHash, submissionKeyOf } from './submission-keys';
+import { answeredCookie, isPlainSurveyRequest } from './survey-page';
 
 /** Far above any honest submission (22 answers, 3 ratings and a 1,500-character comment). */
 const MAX_BODY_BYTES = 64 * 1024;
@@ -52,7 +51,8 @@ export async function receiveSurveyPost(request: Request, { db, token, cookies, 
 	}
 	const { fields } = read;
 	const submissionKey = submissionKeyOf(fields);
-	const round = await findRoundToAnswer(db, token, submissionKey ?? undefined);
+	const keyHash = submissionKey ? submissionKeyHash(submissionKey) : undefined;
+	const round = await findRoundToAnswer(db, token, keyHash);
 	if (!round) return { kind: 'not-found' };
 	const answers = fields.filter(([name]) => name !== SUBMISSION_KEY_FIELD);
 	// Echo back what the person chose, so nothing is lost on an error; never the invitation code.
@@ -74,7 +74,7 @@ export async function receiveSurveyPost(request: Request, { db, token, cookies, 
 	const checked = checkSubmission(instrument, answers, { codeRequired: round.requires_code === 1 });
 	if (!checked.ok) return refused(formFailure(400, checked.problems, values()));
 
-	const outcome = await submitResponse(db, round.id, checked.submission, today, submissionKey, {
+	const outcome = await submitResponse(db, round.id, checked.submission, today, keyHash, {
 		clientAddress,
 		limitKey,
 		staffHeadcount: round.staff_headcount
@@ -96,24 +96,12 @@ const thanksCookieOptions = (token: string) =>
 export const thanksPath = (token: string) => `/s/${token}/thanks`;
 
 /**
- * A post of the survey form as a browser without JavaScript sends it: to the page itself, by
- * someone not signed in (a session may need renewing, which only the full path does), not asking
- * for Kit's JSON answer of an enhanced form.
- */
-function isPlainSurveyFormPost(event: RequestEvent): boolean {
-	if (event.route.id !== '/s/[token]' || event.request.method !== 'POST' || event.isDataRequest) return false;
-	if (event.cookies.get(SESSION_COOKIE) !== undefined) return false;
-	if (event.request.headers.get('x-sveltekit-action') !== null || /application\/json/.test(event.request.headers.get('accept') ?? '')) return false;
-	return event.url.search === '' && event.url.pathname === `/s/${event.params.token}`;
-}
-
-/**
  * Stores a plain survey post and answers its redirect to the thank-you page here, at about half
  * the cost of the page's action through Kit; every other outcome goes on to the action, which
  * answers it from `locals.surveyPost` without reading the body again.
  */
 export const answerSurveyPosts: Handle = async ({ event, resolve }) => {
-	if (!isPlainSurveyFormPost(event)) return resolve(event);
+	if (!isPlainSurveyRequest(event, 'POST')) return resolve(event);
 	const { db, config } = event.locals;
 	const token = event.params.token!;
 	const outcome = await receiveSurveyPost(event.request, {
