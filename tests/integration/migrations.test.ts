@@ -1,45 +1,51 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../src/lib/server/db';
 import { MIGRATIONS, migrateDown, migrateToLatest } from '../../src/lib/server/db/migrations';
 import { createEmptyTestDatabase, onPostgres, tempDirectory, TEST_ENGINE, type TestDatabase } from '../helpers/database';
 
-async function tableNames(db: Db): Promise<string[]> {
-	const rows = onPostgres
-		? await sql<{ name: string }>`select table_name as name from information_schema.tables where table_schema = 'public' and table_name not like 'kysely_%' order by table_name`.execute(db)
-		: await sql<{ name: string }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like 'kysely_%' order by name`.execute(db);
-	return rows.rows.map((r) => r.name);
+type NameQuery = RawBuilder<{ name: string }>;
+
+/** The names a schema query gives, asked in the words of the engine under test. */
+async function names(db: Db, query: { postgres: NameQuery; sqlite: NameQuery }): Promise<string[]> {
+	return (await (onPostgres ? query.postgres : query.sqlite).execute(db)).rows.map((r) => r.name);
 }
 
-async function indexNames(db: Db): Promise<string[]> {
-	const rows = onPostgres
-		? await sql<{ name: string }>`select indexname as name from pg_indexes where schemaname = 'public' and tablename not like 'kysely_%' order by indexname`.execute(db)
-		: await sql<{ name: string }>`select name from sqlite_master where type = 'index' and name not like 'sqlite_%' order by name`.execute(db);
-	return rows.rows.map((r) => r.name);
-}
+const tableNames = (db: Db) =>
+	names(db, {
+		postgres: sql`select table_name as name from information_schema.tables where table_schema = 'public' and table_name not like 'kysely_%' order by table_name`,
+		sqlite: sql`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like 'kysely_%' order by name`
+	});
+
+const indexNames = (db: Db) =>
+	names(db, {
+		postgres: sql`select indexname as name from pg_indexes where schemaname = 'public' and tablename not like 'kysely_%' order by indexname`,
+		sqlite: sql`select name from sqlite_master where type = 'index' and name not like 'sqlite_%' order by name`
+	});
 
 /** A table's primary key columns in key order, and the names of its other indexes. */
 async function keyAndIndexes(db: Db, table: string): Promise<{ key: string[]; indexes: string[] }> {
-	if (onPostgres) {
-		const key = await sql<{ name: string }>`select a.attname as name from pg_index i join pg_attribute a on a.attrelid = i.indrelid and a.attnum = any(i.indkey)
-			where i.indrelid = ${table}::regclass and i.indisprimary order by array_position(i.indkey::int2[], a.attnum)`.execute(db);
-		const indexes = await sql<{ name: string }>`select c.relname as name from pg_index i join pg_class c on c.oid = i.indexrelid
-			where i.indrelid = ${table}::regclass and not i.indisprimary order by c.relname`.execute(db);
-		return { key: key.rows.map((r) => r.name), indexes: indexes.rows.map((r) => r.name) };
-	}
-	const key = await sql<{ name: string }>`select name from pragma_table_info(${table}) where pk > 0 order by pk`.execute(db);
-	const indexes = await sql<{ name: string }>`select name from pragma_index_list(${table}) where origin <> 'pk' order by name`.execute(db);
-	return { key: key.rows.map((r) => r.name), indexes: indexes.rows.map((r) => r.name) };
+	return {
+		key: await names(db, {
+			postgres: sql`select a.attname as name from pg_index i join pg_attribute a on a.attrelid = i.indrelid and a.attnum = any(i.indkey)
+				where i.indrelid = ${table}::regclass and i.indisprimary order by array_position(i.indkey::int2[], a.attnum)`,
+			sqlite: sql`select name from pragma_table_info(${table}) where pk > 0 order by pk`
+		}),
+		indexes: await names(db, {
+			postgres: sql`select c.relname as name from pg_index i join pg_class c on c.oid = i.indexrelid
+				where i.indrelid = ${table}::regclass and not i.indisprimary order by c.relname`,
+			sqlite: sql`select name from pragma_index_list(${table}) where origin <> 'pk' order by name`
+		})
+	};
 }
 
-async function columnNames(db: Db, table: string): Promise<string[]> {
-	const rows = onPostgres
-		? await sql<{ name: string }>`select column_name as name from information_schema.columns where table_schema = 'public' and table_name = ${table} order by ordinal_position`.execute(db)
-		: await sql<{ name: string }>`select name from pragma_table_info(${table})`.execute(db);
-	return rows.rows.map((r) => r.name);
-}
+const columnNames = (db: Db, table: string) =>
+	names(db, {
+		postgres: sql`select column_name as name from information_schema.columns where table_schema = 'public' and table_name = ${table} order by ordinal_position`,
+		sqlite: sql`select name from pragma_table_info(${table})`
+	});
 
 describe('migrations', () => {
 	const temp = tempDirectory();
