@@ -53,17 +53,21 @@ function pass() {
 	let written = false;
 	for (const [path, known] of files) {
 		try {
-			const passedBefore = known.passed;
-			known.passed = Date.now();
+			const now = Date.now();
 			let [copied] = known.db.pragma('wal_checkpoint(PASSIVE)');
-			if (copied.log <= 0) continue;
+			if (copied.log <= 0) {
+				known.passed = now;
+				continue;
+			}
 			written = true;
 			// Again for what arrived while the first waited for the disk, so the app has next to nothing left.
 			if (!copied.busy && copied.checkpointed === copied.log) [copied] = known.db.pragma('wal_checkpoint(PASSIVE)');
 			// The log's first commit is as old as the log itself, told apart by its salt: one first
-			// seen now began after the pass before, so it is taken to be that old (never younger).
+			// seen now began after the last pass that saw the log, so it is taken to be that old
+			// (never younger).
 			const salt = logSalt(path);
-			if (salt !== known.salt) Object.assign(known, { salt, since: passedBefore });
+			if (salt !== known.salt) Object.assign(known, { salt, since: known.passed });
+			known.passed = now;
 			// All copied: the app empties it at no cost. Under a steady stream of commits that moment
 			// may not come, so once the log is half the promised time old it is emptied anyway.
 			const copiedAll = !copied.busy && copied.checkpointed === copied.log;
