@@ -4,7 +4,7 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { accessibilityProblems, describeViolations, launchChromium } from './browser';
+import { accessibilityProblems, describeViolations, launchChromium, signIn } from './browser';
 import { latestClosedRoundOf, responsesFor, totalRows } from './database';
 
 const url = (path: string) => `${inject('baseUrl')}${path}`;
@@ -20,12 +20,13 @@ function parsePolicy(header: string | null): Map<string, string[]> {
 }
 
 /** app.html's wrapper is the one style attribute left (allowed by its hash); it is not a component's. */
-function expectCommonHeaders(headers: Headers) {
+function expectCommonHeaders(headers: Headers, { cutFromOpener = true } = {}) {
 	expect(headers.get('x-content-type-options')).toBe('nosniff');
 	// Either keeps survey and account tokens in the path from reaching another site.
 	expect(['no-referrer', 'same-origin']).toContain(headers.get('referrer-policy'));
 	expect(headers.get('x-frame-options')).toBe('DENY');
-	expect(headers.get('cross-origin-opener-policy')).toBe('same-origin');
+	// A respondent's survey goes without it: there it would only cost the phone a fresh process.
+	expect(headers.get('cross-origin-opener-policy')).toBe(cutFromOpener ? 'same-origin' : null);
 	expect(headers.get('permissions-policy')).toContain('camera=()');
 	// The test server runs on plain http, where HSTS means nothing and must not be sent.
 	expect(headers.get('strict-transport-security')).toBeNull();
@@ -33,16 +34,17 @@ function expectCommonHeaders(headers: Headers) {
 
 describe('response headers', () => {
 	it.each([
-		['the home page', '/', 200, true],
-		['the sign-in page', '/sign-in', 200, true],
+		['the home page', '/', 200, true, true],
+		['the sign-in page', '/sign-in', 200, true, true],
 		// The survey is plain HTML with one script file of its own: no inline script at all.
-		['a survey', '/s/demo', 200, false],
-		['a page that is not there', '/s/not-a-real-token', 404, true]
-	])('%s carries a strict Content-Security-Policy and the other security headers', async (_label, path, status, startsKit) => {
+		['a survey', '/s/demo', 200, false, false],
+		['a survey link that leads nowhere', '/s/not-a-real-token', 404, true, false],
+		['a page that is not there', '/no-such-page', 404, true, true]
+	])('%s carries a strict Content-Security-Policy and the other security headers', async (_label, path, status, startsKit, cutFromOpener) => {
 		const response = await fetch(url(path), { redirect: 'manual' });
 		expect(response.status).toBe(status);
 		expect(response.headers.get('content-type')).toMatch(/^text\/html/);
-		expectCommonHeaders(response.headers);
+		expectCommonHeaders(response.headers, { cutFromOpener });
 
 		const policy = parsePolicy(response.headers.get('content-security-policy'));
 		expect(policy.get('frame-ancestors')).toEqual(["'none'"]);
@@ -170,6 +172,18 @@ describe('in Chromium, the pages keep to the policy', () => {
 		await page.getByRole('group', { name: /^1\. / }).getByRole('radio', { name: 'Agree', exact: true }).check();
 		await page.getByText(/You have answered 1 of \d+ questions/).waitFor();
 		expect(reports).toEqual([]);
+		await context.close();
+	});
+
+	it("keeps a signed-in person's survey page cut off from the window that opened it", async () => {
+		const context = await browser.newContext();
+		const page = await context.newPage();
+		await signIn(page, inject('baseUrl'), 'practice.manager@demo.belonging.example');
+		const signedIn = await context.request.get(url('/s/demo'));
+		expect(signedIn.status()).toBe(200);
+		expect(signedIn.headers()['cross-origin-opener-policy']).toBe('same-origin');
+		const anonymous = await fetch(url('/s/demo'));
+		expect(anonymous.headers.get('cross-origin-opener-policy')).toBeNull();
 		await context.close();
 	});
 

@@ -2,7 +2,7 @@
  * Request-level guards that no single route can give: the security headers, answers Kit would
  * otherwise turn into a 500, and statuses it would otherwise leave at 200.
  */
-import type { Handle } from '@sveltejs/kit';
+import type { Handle, RequestEvent } from '@sveltejs/kit';
 
 /**
  * The action a form post names (`?/close`), or undefined for the default action. Kit takes the
@@ -63,6 +63,10 @@ export const dataRequestStatus: Handle = async ({ event, resolve }) => {
 	return new Response(JSON.stringify(failed.error ?? { message: 'Error' }), { status: failed.status ?? 500, headers });
 };
 
+/** The survey a respondent answers, and the thanks after it, when no one is signed in: public, and no one's data. */
+const isRespondentPage = (event: RequestEvent) =>
+	(event.route.id === '/s/[token]' || event.route.id === '/s/[token]/thanks') && !event.locals.user;
+
 /** Headers the CSP in svelte.config.js does not cover. */
 export const securityHeaders: Handle = async ({ event, resolve }) => {
 	const response = await resolve(event);
@@ -73,7 +77,11 @@ export const securityHeaders: Handle = async ({ event, resolve }) => {
 	// Kit's CSRF check then refuses every form submitted without JavaScript.
 	headers.set('Referrer-Policy', 'same-origin');
 	headers.set('X-Frame-Options', 'DENY');
-	headers.set('Cross-Origin-Opener-Policy', 'same-origin');
+	// Cutting a page off from the window that opened it makes the browser give it a process of its
+	// own. A respondent's survey has nothing for such a window to reach: it shows no one's data,
+	// and its single-use key is what anyone with the link gets. There the fresh process is only
+	// cost, the longest task of the whole visit on a phone, so survey pages go without it.
+	if (!isRespondentPage(event)) headers.set('Cross-Origin-Opener-Policy', 'same-origin');
 	headers.set('Permissions-Policy', 'camera=(), microphone=(), geolocation=(), payment=(), usb=()');
 	// Kit's CSP covers pages; endpoints (health check, CSV downloads) get the strictest policy.
 	if (!headers.has('Content-Security-Policy') && !headers.get('Content-Type')?.startsWith('text/html')) {
