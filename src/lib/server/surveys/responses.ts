@@ -44,9 +44,16 @@ const roundByTokenAndKey = preparedQuery<
 				.as('key_used')
 		)
 		.where('public_token', '=', slot('token'))
+		.$if(engineOf(db) === 'postgres', (q) => q.forShare('round'))
 );
 
-/** One read for every post: the round behind the link, and whether the page (its key's hash) was stored before. */
+/**
+ * One read for every post: the round behind the link, and whether the page (its key's hash) was
+ * stored before. Inside a transaction on PostgreSQL the round's row is held (FOR SHARE) until
+ * commit, so a round closing or being sealed at that moment waits for this submission, and a
+ * submission arriving during either waits and then sees the round as it is after (SQLite runs
+ * one writing transaction at a time already).
+ */
 export async function findRoundToAnswer(db: DbOrTx, token: string, keyHash: string | undefined): Promise<RoundToAnswer | undefined> {
 	const [row] = (await roundByTokenAndKey.execute(db, { token, keyHash: keyHash ?? '' })).rows;
 	if (!row) return undefined;
@@ -60,17 +67,68 @@ export interface SubmissionSource extends SubmittingFrom {
 	now?: Date;
 }
 
+/** What a refusal inside a submission's transaction comes back as. */
+export type SubmitRefusal = Exclude<SubmitOutcome, { ok: true; storedEarlier: false }>;
+
 /**
- * Stores one checked submission in a single transaction: the code's use, the page's single-use
- * key, the response, its answers, the comment (unlinked), the day's count and the count against
- * the network's limit (when `from` is given). A refusal rolls everything back, with one
- * exception: a wrong code still counts against the limit, so codes cannot be guessed without
- * end. A key already used means these answers were stored before.
+ * Runs one submission's reads and writes as a single transaction. A refusal inside it
+ * (`storeSubmission`'s) rolls every write back and comes back as the outcome instead of `work`'s.
+ */
+export async function inSubmissionTransaction<T>(db: Db, work: (tx: DbOrTx) => Promise<T>): Promise<T | SubmitRefusal> {
+	try {
+		return await db.transaction().execute(work);
+	} catch (error) {
+		if (error instanceof Refused) return error.outcome as SubmitRefusal;
+		throw error;
+	}
+}
+
+/**
+ * Stores one checked submission to a round found open in this transaction: the code's use, the
+ * page's single-use key, the response, its answers, the comment (unlinked), the day's count and
+ * the count against the network's limit (when `from` is given). A refusal rolls everything back,
+ * with one exception: a wrong code still counts against the limit, so codes cannot be guessed
+ * without end. A key already used means these answers were stored before.
  *
  * The two counts come last. Every submission from one network (a practice behind one address)
  * updates the same limit row, and every submission to a round the same day's row; on PostgreSQL
  * each holds those rows until it commits, so taking them last keeps the wait behind them short.
+ * Call it inside `inSubmissionTransaction`, which turns its refusals into outcomes.
  */
+export async function storeSubmission(
+	tx: DbOrTx,
+	round: Pick<Round, 'id' | 'requires_code' | 'instrument_version_id'>,
+	submission: SurveySubmission,
+	today: string,
+	keyHash?: string,
+	from?: SubmissionSource
+): Promise<SubmitOutcome> {
+	const countAgainstLimit = async () => {
+		if (!from) return;
+		const allowed = await claimSurveySubmission(tx, { id: round.id, staffHeadcount: from.staffHeadcount }, from, from.now);
+		if (!allowed.ok) throw new Refused(allowed);
+	};
+	if (round.requires_code) {
+		const use = await useCode(tx, round.id, submission.code ?? '');
+		if (use !== 'accepted') {
+			const problem =
+				use === 'already_used'
+					? 'That code has already been used. Each code works once.'
+					: 'That code is not valid for this survey. Check it against your slip.';
+			// Committed: the attempt stays counted (or, over the limit, the limit answers), and nothing else was written.
+			await countAgainstLimit();
+			return refuse(400, problem, fieldName.code);
+		}
+	}
+	if (keyHash !== undefined && !(await useSubmissionKey(tx, round.id, keyHash))) {
+		throw new Refused({ ok: true, storedEarlier: true });
+	}
+	await storeResponse(tx, round.id, await itemIdsOf(tx, round.instrument_version_id), submission, today);
+	await countAgainstLimit();
+	return { ok: true, storedEarlier: false };
+}
+
+/** Stores one checked submission to a round given by its id, if the round is open `today`, in one transaction of its own. */
 export async function submitResponse(
 	db: Db,
 	roundId: number,
@@ -79,40 +137,13 @@ export async function submitResponse(
 	keyHash?: string,
 	from?: SubmissionSource
 ): Promise<SubmitOutcome> {
-	const countAgainstLimit = async (tx: DbOrTx) => {
-		if (!from) return;
-		const allowed = await claimSurveySubmission(tx, { id: roundId, staffHeadcount: from.staffHeadcount }, from, from.now);
-		if (!allowed.ok) throw new Refused(allowed);
-	};
-	try {
-		return await db.transaction().execute(async (tx): Promise<SubmitOutcome> => {
-			const [round] = (await roundToAnswer.execute(tx, { roundId })).rows;
-			if (!round || surveyAvailability(round, today) !== 'open') {
-				throw new Refused(refuse(409, 'This survey closed before your answers arrived, so they were not saved.'));
-			}
-			if (round.requires_code) {
-				const use = await useCode(tx, roundId, submission.code ?? '');
-				if (use !== 'accepted') {
-					const problem =
-						use === 'already_used'
-							? 'That code has already been used. Each code works once.'
-							: 'That code is not valid for this survey. Check it against your slip.';
-					// Committed: the attempt stays counted (or, over the limit, the limit answers), and nothing else was written.
-					await countAgainstLimit(tx);
-					return refuse(400, problem, fieldName.code);
-				}
-			}
-			if (keyHash !== undefined && !(await useSubmissionKey(tx, roundId, keyHash))) {
-				throw new Refused({ ok: true, storedEarlier: true });
-			}
-			await storeResponse(tx, roundId, await itemIdsOf(tx, round.instrument_version_id), submission, today);
-			await countAgainstLimit(tx);
-			return { ok: true, storedEarlier: false };
-		});
-	} catch (error) {
-		if (error instanceof Refused) return error.outcome;
-		throw error;
-	}
+	return inSubmissionTransaction(db, async (tx) => {
+		const [round] = (await roundToAnswer.execute(tx, { roundId })).rows;
+		if (!round || surveyAvailability(round, today) !== 'open') {
+			return refuse(409, 'This survey closed before your answers arrived, so they were not saved.');
+		}
+		return storeSubmission(tx, { id: roundId, ...round }, submission, today, keyHash, from);
+	});
 }
 
 /**
@@ -156,12 +187,7 @@ export async function storeResponse(
 
 // The statements of every submission, compiled once (db/prepared.ts): one row per table, or one
 // multi-row insert for the answers.
-/**
- * The round, read again inside the submission's transaction. On PostgreSQL the row is held
- * (FOR SHARE) until commit, so a round closing or being sealed at that moment waits for this
- * submission, and a submission arriving during either waits and then sees the round as it is
- * after (SQLite runs one writing transaction at a time already).
- */
+/** The round by its id, inside the submission's transaction, held on PostgreSQL as findRoundToAnswer holds it. */
 const roundToAnswer = preparedQuery<'roundId', Pick<Round, 'status' | 'opens_on' | 'closes_on' | 'requires_code' | 'instrument_version_id'>>(
 	(db, slot) =>
 		db

@@ -13,7 +13,7 @@ import { checkSubmission, fieldName, type FieldProblem } from '../../npt/submiss
 import type { Db } from '../db';
 import { echo, formFailure, formRefusal, readFields, refusalFailure } from '../platform/forms';
 import { instrumentsOf } from './instruments';
-import { findRoundToAnswer, submitResponse } from './responses';
+import { findRoundToAnswer, inSubmissionTransaction, storeSubmission, type SubmitOutcome } from './responses';
 import { SUBMISSION_KEY_FIELD, submissionKeyHash, submissionKeyOf } from './submission-keys';
 import { answeredCookie, isPlainSurveyRequest } from './survey-page';
 
@@ -42,7 +42,11 @@ export interface SurveyPost {
 	limitKey: Uint8Array;
 }
 
-/** Reads, checks and stores one post of the survey, all or nothing. */
+/**
+ * Reads, checks and stores one post of the survey, all or nothing. Once the body is read, every
+ * read and write of the post is one transaction: the round behind the link is read once, and
+ * holds as read until the answers are in.
+ */
 export async function receiveSurveyPost(request: Request, { db, token, cookies, clientAddress, limitKey }: SurveyPost): Promise<SurveyPostOutcome> {
 	const read = await readFields(request, MAX_BODY_BYTES, 'Your answers were too large to accept. Shorten your comment and send them again.');
 	if (!read.ok) {
@@ -52,35 +56,37 @@ export async function receiveSurveyPost(request: Request, { db, token, cookies, 
 	const { fields } = read;
 	const submissionKey = submissionKeyOf(fields);
 	const keyHash = submissionKey ? submissionKeyHash(submissionKey) : undefined;
-	const round = await findRoundToAnswer(db, token, keyHash);
-	if (!round) return { kind: 'not-found' };
 	const answers = fields.filter(([name]) => name !== SUBMISSION_KEY_FIELD);
 	// Echo back what the person chose, so nothing is lost on an error; never the invitation code.
 	const values = () => echo(Object.fromEntries(answers.filter(([name]) => name !== fieldName.code))) as Record<string, string>;
-	if (submissionKey === null) {
-		return refused(formRefusal(400, 'This survey page is out of date, so your answers were not saved. Reload the page and send them again.', values()));
-	}
 
-	const today = ukDate();
-	if (surveyAvailability(round, today) !== 'open') {
-		return refused(formRefusal(409, 'This survey is not taking answers at the moment, so your answers were not saved.'));
-	}
-	// The same page sent again (its answer was lost on the way back): these answers are already in.
-	if (round.keyUsed) return { kind: 'stored', roundId: round.id };
-	if (cookies.get(answeredCookie(round.id)) === '1') {
-		return refused(formRefusal(409, 'You have already answered this survey on this device, so these answers were not saved. Thank you for taking part.'));
-	}
-	const instrument = (await instrumentsOf(db, [round.instrument_version_id])).get(round.instrument_version_id)!;
-	const checked = checkSubmission(instrument, answers, { codeRequired: round.requires_code === 1 });
-	if (!checked.ok) return refused(formFailure(400, checked.problems, values()));
-
-	const outcome = await submitResponse(db, round.id, checked.submission, today, keyHash, {
-		clientAddress,
-		limitKey,
-		staffHeadcount: round.staff_headcount
+	let roundId = 0;
+	const outcome = await inSubmissionTransaction(db, async (tx): Promise<SurveyPostOutcome | SubmitOutcome> => {
+		const round = await findRoundToAnswer(tx, token, keyHash);
+		if (!round) return { kind: 'not-found' };
+		roundId = round.id;
+		if (submissionKey === null) {
+			return refused(formRefusal(400, 'This survey page is out of date, so your answers were not saved. Reload the page and send them again.', values()));
+		}
+		const today = ukDate();
+		if (surveyAvailability(round, today) !== 'open') {
+			return refused(formRefusal(409, 'This survey is not taking answers at the moment, so your answers were not saved.'));
+		}
+		// The same page sent again (its answer was lost on the way back): these answers are already in.
+		if (round.keyUsed) return { kind: 'stored', roundId: round.id };
+		if (cookies.get(answeredCookie(round.id)) === '1') {
+			return refused(formRefusal(409, 'You have already answered this survey on this device, so these answers were not saved. Thank you for taking part.'));
+		}
+		const instrument = (await instrumentsOf(tx, [round.instrument_version_id])).get(round.instrument_version_id)!;
+		const checked = checkSubmission(instrument, answers, { codeRequired: round.requires_code === 1 });
+		if (!checked.ok) return refused(formFailure(400, checked.problems, values()));
+		const stored = await storeSubmission(tx, round, checked.submission, today, keyHash, { clientAddress, limitKey, staffHeadcount: round.staff_headcount });
+		return stored.ok ? { kind: 'stored', roundId: round.id } : stored;
 	});
-	if (outcome.ok) return { kind: 'stored', roundId: round.id };
-	// A round that closed meanwhile refills nothing: there is nothing left to send again.
+	if ('kind' in outcome) return outcome;
+	// Stored by an earlier try of the same page, found only as this one's key went in.
+	if (outcome.ok) return { kind: 'stored', roundId };
+	// A refusal: the round closed meanwhile refills nothing, as there is nothing left to send again.
 	const failure = refusalFailure(outcome, outcome.status === 409 ? {} : values(), { notFoundInForm: true });
 	return { kind: 'refused', failure, retryAfterSeconds: outcome.retryAfterSeconds };
 }
