@@ -16,6 +16,7 @@ describe('configuration from the environment', () => {
 		expect(loadConfig({})).toEqual({
 			databasePath: './data/belonging.db',
 			minResponses: 5,
+			minBenchmarkPractices: 10,
 			surveyLimitKey: expect.any(Buffer),
 			demo: false,
 			origin: undefined,
@@ -24,9 +25,10 @@ describe('configuration from the environment', () => {
 	});
 
 	it('reads every variable and treats empty ones as unset', () => {
-		expect(loadConfig({ DATABASE_PATH: '/srv/b.db', MIN_RESPONSES: '8', DEMO: '1', PORT: '8080' })).toEqual({
+		expect(loadConfig({ DATABASE_PATH: '/srv/b.db', MIN_RESPONSES: '8', MIN_BENCHMARK_PRACTICES: '12', DEMO: '1', PORT: '8080' })).toEqual({
 			databasePath: '/srv/b.db',
 			minResponses: 8,
+			minBenchmarkPractices: 12,
 			surveyLimitKey: expect.any(Buffer),
 			demo: true,
 			origin: undefined,
@@ -46,6 +48,14 @@ describe('configuration from the environment', () => {
 			'MIN_RESPONSES="2" must be at least 3: smaller groups could identify people'
 		]);
 		expect(problemsOf({ MIN_RESPONSES: 'five' })[0]).toMatch(/^MIN_RESPONSES="five" must be a whole number/);
+	});
+
+	it('refuses MIN_BENCHMARK_PRACTICES below 5, where quartiles would give practices away', () => {
+		expect(problemsOf({ MIN_BENCHMARK_PRACTICES: '4' })).toEqual([
+			"MIN_BENCHMARK_PRACTICES=\"4\" must be at least 5: in smaller groups the quartiles give away other practices' scores"
+		]);
+		expect(problemsOf({ MIN_BENCHMARK_PRACTICES: '10.5' })[0]).toMatch(/^MIN_BENCHMARK_PRACTICES="10.5" must be a whole number/);
+		expect(loadConfig({ MIN_BENCHMARK_PRACTICES: '5' }).minBenchmarkPractices).toBe(5);
 	});
 
 	it('refuses a malformed PORT or DEMO, all problems at once', () => {

@@ -5,10 +5,16 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { DEFAULT_POOL_SIZE } from '../db';
+import { DEFAULT_MIN_BENCHMARK_PRACTICES } from '../../npt/benchmarks';
 
 export const DEFAULT_DATABASE_PATH = './data/belonging.db';
 /** SCORING.md §6: never show a group smaller than this, whatever the configuration says. */
 export const MIN_RESPONSES_FLOOR = 3;
+/**
+ * The fewest practices a benchmark group may be allowed to have. Below five, a group's quartiles
+ * and median, with a practice's own score, can be solved for every other practice's score.
+ */
+export const MIN_BENCHMARK_PRACTICES_FLOOR = 5;
 
 const flag = z
 	.string()
@@ -74,6 +80,15 @@ const envSchema = z.object({
 			error: `must be at least ${MIN_RESPONSES_FLOOR}: smaller groups could identify people`
 		})
 		.default(5),
+	MIN_BENCHMARK_PRACTICES: z
+		.string()
+		.trim()
+		.regex(/^\d+$/, 'must be a whole number')
+		.transform(Number)
+		.refine((n) => n >= MIN_BENCHMARK_PRACTICES_FLOOR, {
+			error: `must be at least ${MIN_BENCHMARK_PRACTICES_FLOOR}: in smaller groups the quartiles give away other practices' scores`
+		})
+		.default(DEFAULT_MIN_BENCHMARK_PRACTICES),
 	DEMO: flag.default(false),
 	SSO_ISSUER: z
 		.string()
@@ -124,6 +139,8 @@ export interface Config {
 	databaseUrl?: string;
 	databasePoolSize?: number;
 	minResponses: number;
+	/** The fewest practices with a score shown that a benchmark group needs to be shown (SCORING.md §8). */
+	minBenchmarkPractices: number;
 	/**
 	 * The key of the survey limit's hashes (submission-limits.ts): from SURVEY_LIMIT_SECRET, so
 	 * every instance counts alike, or made afresh at start-up for a single SQLite server.
@@ -164,7 +181,8 @@ export function loadConfig(env: Record<string, string | undefined>, use: 'server
 			})
 		);
 	}
-	const { DATABASE_PATH, DATABASE_URL, DATABASE_POOL_SIZE, SURVEY_LIMIT_SECRET, MIN_RESPONSES, DEMO, ORIGIN, SMTP_URL, MAIL_FROM } = parsed.data;
+	const { DATABASE_PATH, DATABASE_URL, DATABASE_POOL_SIZE, SURVEY_LIMIT_SECRET, MIN_RESPONSES, MIN_BENCHMARK_PRACTICES, DEMO, ORIGIN, SMTP_URL, MAIL_FROM } =
+		parsed.data;
 	const sso = singleSignOn(parsed.data, use);
 	if (SMTP_URL && !MAIL_FROM) {
 		throw new ConfigError(['SMTP_URL is set but MAIL_FROM is not: set MAIL_FROM to the address mail comes from (with NHSmail, the account SMTP_URL signs in as).']);
@@ -191,6 +209,7 @@ export function loadConfig(env: Record<string, string | undefined>, use: 'server
 		databasePath: DATABASE_PATH ?? DEFAULT_DATABASE_PATH,
 		...(DATABASE_URL ? { databaseUrl: DATABASE_URL, databasePoolSize: DATABASE_POOL_SIZE ?? DEFAULT_POOL_SIZE } : {}),
 		minResponses: MIN_RESPONSES,
+		minBenchmarkPractices: MIN_BENCHMARK_PRACTICES,
 		surveyLimitKey: SURVEY_LIMIT_SECRET ? createHash('sha256').update(`survey-limit\u0000${SURVEY_LIMIT_SECRET}`).digest() : randomBytes(32),
 		demo: DEMO,
 		origin: ORIGIN,
