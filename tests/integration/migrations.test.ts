@@ -189,12 +189,47 @@ describe('migrations', () => {
 			expect((await t.db.selectFrom('comment').select('id').orderBy('id').execute()).map((c) => c.id)).toEqual(['c-2', 'c-3']);
 
 			// And back: the rows that are left are kept, under the old keys and indexes.
-			await migrateDown(t.db);
+			for (let i = 0; i < later.length; i++) await migrateDown(t.db);
 			expect(await keyAndIndexes(t.db, 'comment')).toEqual({ key: ['id'], indexes: ['comment_round_idx'] });
 			expect(await keyAndIndexes(t.db, 'survey_submission_key')).toEqual({ key: ['key_hash'], indexes: ['survey_submission_key_round_idx'] });
 			expect(await keyAndIndexes(t.db, 'survey_throttle')).toEqual({ key: ['key_hash'], indexes: ['survey_throttle_day_idx'] });
 			expect((await t.db.selectFrom('comment').select('id').orderBy('id').execute()).map((c) => c.id)).toEqual(['c-2', 'c-3']);
 			expect(await t.db.selectFrom('survey_submission_key').selectAll().execute()).toEqual([{ key_hash: 'key-c', round_id: second }]);
+		});
+
+		it("keeps each closed round's scores in a table of their own, gone with the round, and takes it away again (issue 26)", async () => {
+			t = await createEmptyTestDatabase();
+			await migrateToLatest(t.db);
+			expect(await columnNames(t.db, 'round_score')).toEqual([
+				'round_id',
+				'closed_on',
+				'respondents',
+				...['overall', 'coherence', 'cognitive_participation', 'collective_action', 'reflexive_monitoring'].flatMap((score) =>
+					['mean', 'lower', 'upper', 'n'].map((part) => `${score}_${part}`)
+				)
+			]);
+			expect(await keyAndIndexes(t.db, 'round_score')).toEqual({ key: ['round_id'], indexes: ['round_score_closed_on_idx'] });
+			const { storeBuiltInInstruments, versionIdOf } = await import('../../src/lib/server/surveys/instruments');
+			const { DEFAULT_STAFF_INSTRUMENT } = await import('../../src/lib/npt/builtin');
+			await storeBuiltInInstruments(t.db);
+			const icb = await t.db.insertInto('icb').values({ ods_code: 'QAA', name: 'ICB' }).returning('id').executeTakeFirstOrThrow();
+			const pcn = await t.db.insertInto('pcn').values({ ods_code: 'U1', name: 'PCN', icb_id: icb.id }).returning('id').executeTakeFirstOrThrow();
+			const practice = await t.db.insertInto('practice').values({ ods_code: 'A1', name: 'One', pcn_id: pcn.id }).returning('id').executeTakeFirstOrThrow();
+			const round = await t.db.insertInto('round').values({
+				practice_id: practice.id, instrument_version_id: (await versionIdOf(t.db, DEFAULT_STAFF_INSTRUMENT))!, title: 'Spring', opens_on: '2026-03-02',
+				closes_on: '2026-03-27', status: 'closed', public_token: 'token-spring', created_at: '2026-01-01T00:00:00Z'
+			}).returning('id').executeTakeFirstOrThrow();
+			const scores = Object.fromEntries(['overall', 'coherence', 'cognitive_participation', 'collective_action', 'reflexive_monitoring'].flatMap((score) => [
+				[`${score}_mean`, 6.25], [`${score}_lower`, 5.5], [`${score}_upper`, 7], [`${score}_n`, 6]
+			]));
+			await t.db.insertInto('round_score').values({ round_id: round.id, closed_on: '2026-03-27', respondents: 6, ...scores } as never).execute();
+			expect(await t.db.selectFrom('round_score').select(['respondents', 'overall_mean', 'reflexive_monitoring_n']).execute()).toEqual([
+				{ respondents: 6, overall_mean: 6.25, reflexive_monitoring_n: 6 }
+			]);
+			await t.db.deleteFrom('round').where('id', '=', round.id).execute();
+			expect(await t.db.selectFrom('round_score').select('round_id').execute()).toEqual([]);
+			await migrateDown(t.db);
+			expect(await columnNames(t.db, 'round_score')).toEqual([]);
 		});
 	});
 

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
+	entryOfResult,
+	entryOfScores,
+	type BenchmarkEntry,
 	benchmarkScore,
 	groupBenchmark,
 	placeAgainst,
@@ -8,13 +11,22 @@ import {
 	quartilesOf,
 	type Quartiles
 } from '../../src/lib/npt/benchmarks';
-import { SCORE_KEYS, type ScoreKey } from '../../src/lib/npt/change';
-import type { PcnScore, PracticeResult } from '../../src/lib/npt/pcn';
+import { SCORE_KEYS, scoreFor, type ScoreKey } from '../../src/lib/npt/change';
+import { practiceResultFrom, type PcnScore, type PracticeResult } from '../../src/lib/npt/pcn';
+import type { AgreementAnswer } from '../../src/lib/npt/answers';
+import { DEFAULT_STAFF_INSTRUMENT } from '../../src/lib/npt/builtin';
+import { groupScoresFrom, summariseRespondents } from '../../src/lib/npt/round-summary';
+import type { GroupScore, Respondent } from '../../src/lib/npt/scoring';
+import { seededRandom } from '../../src/lib/server/demo/random';
 
 const rules = { minPractices: 10 };
 
 /** A practice shown with the given overall mean (interval ± 1) and every construct at 5.0, or with one score withheld. */
-function shown(overall: number, withheld: ScoreKey[] = []): PracticeResult {
+function shown(overall: number, withheld: ScoreKey[] = []) {
+	return entryOfResult(shownResult(overall, withheld));
+}
+
+function shownResult(overall: number, withheld: ScoreKey[] = []): PracticeResult {
 	const score = (mean: number): PcnScore => ({ mean, interval: { lower: mean - 1, upper: mean + 1 }, n: 8, band: 'fitting_in' });
 	const scores = Object.fromEntries(SCORE_KEYS.map((key) => [key, withheld.includes(key) ? null : score(key === 'overall' ? overall : 5)])) as Record<ScoreKey, PcnScore | null>;
 	return { state: 'shown', respondents: 8, responseRate: null, scores, placement: null };
@@ -92,12 +104,12 @@ describe('a benchmark group (SCORING.md §8)', () => {
 	});
 
 	it('leaves out practices below MIN_RESPONSES, with no round, or with that score withheld, so 10 of them plus 9 shown is too few', () => {
-		const results: PracticeResult[] = [
+		const results = [
 			...TEN.slice(0, 8).map((s) => shown(s)),
 			shown(6.9, ['overall']),
 			shown(7.4, ['coherence']),
-			{ state: 'withheld', respondentsNeeded: 2 },
-			{ state: 'no_round' }
+			entryOfResult({ state: 'withheld', respondentsNeeded: 2 }),
+			entryOfResult({ state: 'no_round' })
 		];
 		expect(groupBenchmark(results, 'overall', rules)).toEqual({ shown: false, practices: 9, practicesNeeded: 1 });
 		// The same practices on coherence: the one withheld there is out, the one withheld on overall is in.
@@ -122,12 +134,68 @@ describe('a practice against its group', () => {
 	});
 
 	it('shows the group beside a withheld score but does not place it', () => {
-		expect(benchmarkScore({ state: 'withheld', respondentsNeeded: 3 }, 'overall', group)).toMatchObject({ shown: true, place: null, practices: 10 });
+		expect(benchmarkScore(entryOfResult({ state: 'withheld', respondentsNeeded: 3 }), 'overall', group)).toMatchObject({ shown: true, place: null, practices: 10 });
 		expect(benchmarkScore(shown(9, ['overall']), 'overall', group)).toMatchObject({ shown: true, place: null });
 	});
 
 	it('shows nothing against a group too small', () => {
 		const small = groupBenchmark(TEN.slice(0, 9).map((s) => shown(s)), 'overall', rules);
 		expect(benchmarkScore(shown(8.8), 'overall', small)).toEqual({ shown: false, practices: 9, practicesNeeded: 1 });
+	});
+});
+
+/** A random respondent: each statement answered at random, marked not relevant, or skipped. */
+function randomRespondent(random: () => number): Respondent {
+	const agreement: Record<string, AgreementAnswer> = {};
+	for (const item of DEFAULT_STAFF_INSTRUMENT.items) {
+		const roll = random();
+		if (roll < 0.15) continue;
+		agreement[item.id] = roll < 0.22 ? 'not_relevant_role' : ((1 + Math.floor(random() * 5)) as AgreementAnswer);
+	}
+	return { roleGroup: 'clinical', agreement, general: {} };
+}
+
+/** A round's stored scores as round_score keeps them: every score, before disclosure. */
+function storedScoresOf(respondents: Respondent[]) {
+	const summary = summariseRespondents(DEFAULT_STAFF_INSTRUMENT, respondents);
+	const scores = groupScoresFrom(summary.everyone, DEFAULT_STAFF_INSTRUMENT.scoring.confidenceLevel);
+	return { summary, stored: { respondents: summary.everyone.respondents, scores: Object.fromEntries(SCORE_KEYS.map((key) => [key, scoreFor(scores, key)])) as Record<ScoreKey, GroupScore> } };
+}
+
+describe('benchmarks from stored scores (property tests over random practices)', () => {
+	it('read a practice exactly as the PCN view does from its summary, over 300 random rounds', () => {
+		const random = seededRandom(2026);
+		for (let trial = 0; trial < 300; trial++) {
+			const respondents = Array.from({ length: Math.floor(random() * 12) }, () => randomRespondent(random));
+			const { summary, stored } = storedScoresOf(respondents);
+			const rules = { minResponses: 3 + Math.floor(random() * 5) };
+			expect(entryOfScores(stored, rules)).toEqual(entryOfResult(practiceResultFrom(DEFAULT_STAFF_INSTRUMENT, summary, null, rules)));
+		}
+	});
+
+	it('give the same figures whatever a withheld score or a practice below MIN_RESPONSES holds, so none can be worked back (SCORING.md §8)', () => {
+		const random = seededRandom(8);
+		for (let trial = 0; trial < 200; trial++) {
+			const rules = { minResponses: 3 + Math.floor(random() * 4) };
+			const benchmarkRules = { minPractices: 5 + Math.floor(random() * 8) };
+			const practices = Array.from({ length: 3 + Math.floor(random() * 20) }, () =>
+				storedScoresOf(Array.from({ length: Math.floor(random() * 10) }, () => randomRespondent(random))).stored
+			);
+			// The same practices with every figure the rules withhold replaced by another value.
+			const altered = practices.map((practice) => {
+				const hidden = practice.respondents < rules.minResponses;
+				const scores = Object.fromEntries(
+					SCORE_KEYS.map((key) => {
+						const score = practice.scores[key];
+						const withheld = hidden || score.n < rules.minResponses || score.mean === null;
+						return [key, withheld ? { ...score, mean: random() * 10, interval: { lower: 0, upper: 10 } } : score];
+					})
+				) as Record<ScoreKey, GroupScore>;
+				return { respondents: practice.respondents, scores };
+			});
+			const figures = (entries: BenchmarkEntry[]) =>
+				entries.map((own) => SCORE_KEYS.map((key) => benchmarkScore(own, key, groupBenchmark(entries, key, benchmarkRules))));
+			expect(figures(altered.map((p) => entryOfScores(p, rules)))).toEqual(figures(practices.map((p) => entryOfScores(p, rules))));
+		}
 	});
 });

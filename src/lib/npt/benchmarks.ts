@@ -10,8 +10,10 @@
  * withheld figure can be worked back from one. A group too small to blur its members is not
  * shown at all.
  */
-import type { ScoreKey } from './change';
+import { SCORE_KEYS, type ScoreKey } from './change';
+import { canShow, type DisclosureRules } from './disclosure';
 import type { PracticeResult } from './pcn';
+import type { GroupScore } from './scoring';
 import type { Interval } from './statistics';
 
 /** The default of MIN_BENCHMARK_PRACTICES: the fewest practices with a score shown that make a group. */
@@ -66,21 +68,58 @@ export function placeAgainst(score: { mean: number; interval: Interval | null },
 
 export type BenchmarkGroupKind = 'icb' | 'service';
 
+/** A shown score as a benchmark reads it. */
+export interface BenchmarkScore {
+	mean: number;
+	interval: Interval | null;
+}
+
+/**
+ * A practice as a benchmark reads it, on its latest closed round in the period: null when nothing
+ * of it is shown (no round there, or fewer than MIN_RESPONSES answered); within it, null for each
+ * score withheld.
+ */
+export type BenchmarkEntry = Readonly<Record<ScoreKey, BenchmarkScore | null>> | null;
+
+/** The entry of a practice as the PCN view has it. */
+export function entryOfResult(result: PracticeResult): BenchmarkEntry {
+	if (result.state !== 'shown') return null;
+	const entry = {} as Record<ScoreKey, BenchmarkScore | null>;
+	for (const key of SCORE_KEYS) {
+		const score = result.scores[key];
+		entry[key] = score ? { mean: score.mean, interval: score.interval } : null;
+	}
+	return entry;
+}
+
+/**
+ * The entry of a round's stored group scores (before disclosure): the same rules, in the same
+ * order, as the PCN view applies to the round's summary, so both give the same entry.
+ */
+export function entryOfScores(stored: { respondents: number; scores: Readonly<Record<ScoreKey, GroupScore>> }, rules: DisclosureRules): BenchmarkEntry {
+	if (!canShow({ respondents: stored.respondents }, rules)) return null;
+	const entry = {} as Record<ScoreKey, BenchmarkScore | null>;
+	for (const key of SCORE_KEYS) {
+		const score = stored.scores[key];
+		entry[key] = canShow({ score }, rules) && score.mean !== null ? { mean: score.mean, interval: score.interval } : null;
+	}
+	return entry;
+}
+
 /** A group as a benchmark shows it for one score, or why it is not shown. */
 export type GroupBenchmark =
 	| { shown: true; practices: number; quartiles: Quartiles }
 	| { shown: false; practices: number; practicesNeeded: number };
 
 /**
- * The benchmark of one score over a group's practices. `results` are the group's practices, each
- * on its latest closed round in the period; only those with the score shown count, and the group
- * is shown only when at least `rules.minPractices` of them do.
+ * The benchmark of one score over a group's practices, each on its latest closed round in the
+ * period; only those with the score shown count, and the group is shown only when at least
+ * `rules.minPractices` of them do.
  */
-export function groupBenchmark(results: readonly PracticeResult[], key: ScoreKey, rules: BenchmarkRules): GroupBenchmark {
+export function groupBenchmark(entries: readonly BenchmarkEntry[], key: ScoreKey, rules: BenchmarkRules): GroupBenchmark {
 	const values: number[] = [];
-	for (const result of results) {
-		if (result.state !== 'shown') continue;
-		const score = result.scores[key];
+	for (const entry of entries) {
+		const score = entry?.[key];
 		if (score) values.push(score.mean);
 	}
 	if (values.length < rules.minPractices) {
@@ -99,9 +138,9 @@ export type ScoreBenchmark =
  * scores only, so they are shown beside a practice whose own score is withheld too, with no
  * place: where a withheld score lies is not said.
  */
-export function benchmarkScore(result: PracticeResult, key: ScoreKey, group: GroupBenchmark): ScoreBenchmark {
+export function benchmarkScore(entry: BenchmarkEntry, key: ScoreKey, group: GroupBenchmark): ScoreBenchmark {
 	if (!group.shown) return group;
-	const own = result.state === 'shown' ? result.scores[key] : null;
+	const own = entry?.[key];
 	return { ...group, place: own ? placeAgainst(own, group.quartiles) : null };
 }
 

@@ -17,6 +17,7 @@ import * as mailAndCalendar from '../../../../migrations/20261203_03_mail_and_ca
 import * as secondFactor from '../../../../migrations/20261203_04_second_factor';
 import * as singleSignOn from '../../../../migrations/20261203_05_single_sign_on';
 import * as fewerSubmissionTrees from '../../../../migrations/20261206_01_fewer_submission_trees';
+import * as roundScores from '../../../../migrations/20261206_02_round_scores';
 import type { Db } from './index';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -33,7 +34,8 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
 	'20261203_03_mail_and_calendar': mailAndCalendar,
 	'20261203_04_second_factor': secondFactor,
 	'20261203_05_single_sign_on': singleSignOn,
-	'20261206_01_fewer_submission_trees': fewerSubmissionTrees
+	'20261206_01_fewer_submission_trees': fewerSubmissionTrees,
+	'20261206_02_round_scores': roundScores
 };
 
 function migrator(db: Db): Migrator {

@@ -7,6 +7,7 @@ import type { Audience } from '../../npt/instrument';
 import type { NotRelevantCode } from '../../npt/answers';
 import type { FlagState } from '../../npt/flag-lifecycle';
 import type { ChecklistStatus } from '../../npt/infrastructure';
+import type { ScoreKey } from '../../npt/change';
 import type { Construct } from '../../npt/constructs';
 import type { RoundStatus } from '../../npt/round-schedule';
 import type { Role } from '../identity';
@@ -147,6 +148,16 @@ export interface RoundSummaryTable {
 	format: number;
 	summary: string;
 }
+
+/** The four columns of one score in round_score: its mean, interval and the people behind it. */
+type ScoreColumns = { [K in ScoreKey as `${K}_mean` | `${K}_lower` | `${K}_upper`]: number | null } & { [K in ScoreKey as `${K}_n`]: number };
+
+/** A closed round's group scores before disclosure (migrations/20261206_02_round_scores.ts). */
+export type RoundScoreTable = ScoreColumns & {
+	round_id: number;
+	closed_on: string;
+	respondents: number;
+};
 
 export interface RoundCodeTable {
 	round_id: number;
@@ -448,6 +459,7 @@ export interface Database {
 	comment: CommentTable;
 	submission_day: SubmissionDayTable;
 	round_summary: RoundSummaryTable;
+	round_score: RoundScoreTable;
 	round_code: RoundCodeTable;
 	survey_throttle: SurveyThrottleTable;
 	survey_submission_key: SurveySubmissionKeyTable;

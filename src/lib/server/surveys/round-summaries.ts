@@ -6,8 +6,12 @@
  * stale; a summary of an older layout (or one that does not read as this layout) is rebuilt from
  * the answers, so a change of layout needs no migration: each round's is rebuilt when first read.
  */
-import { surveyAvailability } from '../../npt/round-schedule';
-import { summariseRespondents, summaryFromJson, summaryToJson, SUMMARY_FORMAT, type RoundSummary } from '../../npt/round-summary';
+import { SCORE_KEYS, scoreFor } from '../../npt/change';
+import { closeDateOf, surveyAvailability } from '../../npt/round-schedule';
+import { groupScoresFrom, summariseRespondents, summaryFromJson, summaryToJson, SUMMARY_FORMAT, type RoundSummary } from '../../npt/round-summary';
+import type { Instrument } from '../../npt/instrument';
+import { sql, type Insertable } from 'kysely';
+import type { RoundScoreTable } from '../db/schema';
 import type { IdQuery } from '../accounts/scope';
 import { atomically, type DbOrTx } from '../db';
 import { instrumentsOf } from './instruments';
@@ -19,6 +23,27 @@ const REBUILD_BATCH = 200;
 interface RoundToSummarise {
 	id: number;
 	instrument_version_id: number;
+	closes_on: string;
+	/** When it closed, if it was closed rather than passing its closing date. */
+	closed_on?: string | null;
+}
+
+/** A round's row of group scores (round_score), from its summary: before disclosure, as the summary is. */
+function scoreRowOf(round: RoundToSummarise, instrument: Instrument, summary: RoundSummary): Insertable<RoundScoreTable> {
+	const scores = groupScoresFrom(summary.everyone, instrument.scoring.confidenceLevel);
+	const row: Record<string, unknown> = {
+		round_id: round.id,
+		closed_on: closeDateOf({ closed_on: round.closed_on ?? null, closes_on: round.closes_on }),
+		respondents: summary.everyone.respondents
+	};
+	for (const key of SCORE_KEYS) {
+		const score = scoreFor(scores, key);
+		row[`${key}_mean`] = score.mean;
+		row[`${key}_lower`] = score.interval?.lower ?? null;
+		row[`${key}_upper`] = score.interval?.upper ?? null;
+		row[`${key}_n`] = score.n;
+	}
+	return row as Insertable<RoundScoreTable>;
 }
 
 /** Sums the rounds' answers up from scratch and stores the summaries, replacing any there were. */
@@ -35,15 +60,42 @@ async function buildSummaries(db: DbOrTx, rounds: readonly RoundToSummarise[]): 
 			rounds.map((r) => r.instrument_version_id)
 		)
 	]);
+	const scoreRows: Insertable<RoundScoreTable>[] = [];
 	for (const round of rounds) {
-		built.set(round.id, summariseRespondents(instruments.get(round.instrument_version_id)!, respondents.get(round.id) ?? []));
+		const instrument = instruments.get(round.instrument_version_id)!;
+		const summary = summariseRespondents(instrument, respondents.get(round.id) ?? []);
+		built.set(round.id, summary);
+		scoreRows.push(scoreRowOf(round, instrument, summary));
 	}
 	await db
 		.insertInto('round_summary')
 		.values([...built].map(([round_id, summary]) => ({ round_id, format: SUMMARY_FORMAT, summary: summaryToJson(summary) })))
 		.onConflict((oc) => oc.column('round_id').doUpdateSet((eb) => ({ format: eb.ref('excluded.format'), summary: eb.ref('excluded.summary') })))
 		.execute();
+	await storeScoreRows(db, scoreRows);
 	return built;
+}
+
+/** The app_meta key of a count that goes up whenever round scores are written, so a kept copy of them knows it is stale. */
+export const ROUND_SCORES_VERSION_KEY = 'round_scores_version';
+
+/**
+ * Stores rounds' score rows, replacing any there were (a rebuilt summary gives the same scores,
+ * or corrects them), and counts the change in app_meta, in the caller's transaction.
+ */
+async function storeScoreRows(db: DbOrTx, rows: readonly Insertable<RoundScoreTable>[]): Promise<void> {
+	if (rows.length === 0) return;
+	const columns = Object.keys(rows[0]!).filter((column) => column !== 'round_id');
+	await db
+		.insertInto('round_score')
+		.values([...rows])
+		.onConflict((oc) => oc.column('round_id').doUpdateSet(Object.fromEntries(columns.map((column) => [column, sql.ref(`excluded.${column}`)]))))
+		.execute();
+	await db
+		.insertInto('app_meta')
+		.values({ key: ROUND_SCORES_VERSION_KEY, value: '1' })
+		.onConflict((oc) => oc.column('key').doUpdateSet({ value: sql<string>`cast(cast(app_meta.value as integer) + 1 as text)` }))
+		.execute();
 }
 
 /**
@@ -82,11 +134,58 @@ export async function summariseClosedRound(tx: DbOrTx, round: RoundToSummarise):
  */
 export async function rebuildRoundSummaries(db: DbOrTx, today: string, progress?: (done: number, of: number) => void): Promise<number> {
 	const rounds = (
-		await db.selectFrom('round').select(['id', 'instrument_version_id', 'status', 'opens_on', 'closes_on']).orderBy('id').execute()
+		await db.selectFrom('round').select(['id', 'instrument_version_id', 'status', 'opens_on', 'closes_on', 'closed_on']).orderBy('id').execute()
 	).filter((round) => surveyAvailability(round, today) === 'closed');
 	for (let at = 0; at < rounds.length; at += REBUILD_BATCH) {
 		await atomically(db, (tx) => buildSummaries(tx, rounds.slice(at, at + REBUILD_BATCH)));
 		progress?.(Math.min(at + REBUILD_BATCH, rounds.length), rounds.length);
 	}
 	return rounds.length;
+}
+
+/**
+ * Gives every closed round in the period whose close date falls inside it its row of scores:
+ * rounds summarised before scores were kept, and rounds closed by their date that nobody has
+ * read since. A stored summary gives the row at once; a round without one is summarised first.
+ * Reads only the rounds still without a row, a batch at a time, so once every round has its row
+ * this is one indexed read that finds nothing.
+ */
+export async function ensureRoundScores(db: DbOrTx, period: { from: string; to: string }, today: string): Promise<number> {
+	let written = 0;
+	for (;;) {
+		const batch = await db
+			.selectFrom('round')
+			.leftJoin('round_score', 'round_score.round_id', 'round.id')
+			.select(['round.id', 'round.instrument_version_id', 'round.closes_on', 'round.closed_on'])
+			.where('round_score.round_id', 'is', null)
+			.where((eb) =>
+				eb.or([
+					eb.and([eb('round.status', '=', 'closed'), eb('round.closed_on', '>=', period.from), eb('round.closed_on', '<=', period.to)]),
+					eb.and([eb('round.status', '=', 'open'), eb('round.closes_on', '<', today), eb('round.closes_on', '>=', period.from), eb('round.closes_on', '<=', period.to)])
+				])
+			)
+			.orderBy('round.id')
+			.limit(REBUILD_BATCH)
+			.execute();
+		if (batch.length === 0) return written;
+		await atomically(db, async (tx) => {
+			const ids = batch.map((round) => round.id);
+			const [stored, instruments] = await Promise.all([
+				tx.selectFrom('round_summary').select(['round_id', 'format', 'summary']).where('round_id', 'in', ids).execute(),
+				instrumentsOf(tx, batch.map((round) => round.instrument_version_id))
+			]);
+			const summaries = new Map<number, RoundSummary>();
+			for (const row of stored) {
+				const summary = row.format === SUMMARY_FORMAT ? summaryFromJson(row.summary) : null;
+				if (summary) summaries.set(row.round_id, summary);
+			}
+			const unsummarised = batch.filter((round) => !summaries.has(round.id));
+			await buildSummaries(tx, unsummarised);
+			await storeScoreRows(
+				tx,
+				batch.filter((round) => summaries.has(round.id)).map((round) => scoreRowOf(round, instruments.get(round.instrument_version_id)!, summaries.get(round.id)!))
+			);
+		});
+		written += batch.length;
+	}
 }

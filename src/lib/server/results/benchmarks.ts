@@ -1,0 +1,174 @@
+/**
+ * Benchmarks (SCORING.md §8) as a practice sees them: for each score, its ICB and every practice
+ * in this Belonging service over the last twelve months, each practice on its latest closed
+ * round in them. The groups are read from the rounds' stored scores (round_score), never from
+ * their answers or summaries, so the whole service costs one read of narrow rows; and that read
+ * is kept in memory until the service's rounds or practices change.
+ *
+ * How it stays correct when a round closes: a round's scores are written with its summary, in
+ * the transaction that closes it (by hand, or by the daily pass for its closing date), and the
+ * first read of a period gives any closed round in it still without scores its row. Every write of
+ * scores counts up a version in app_meta, in its own transaction, and every read compares it
+ * with the version its kept copy was read at, so a round closed on another instance is seen on
+ * the next read here. Which practices are in the ICB is read each time, so moves need no version.
+ */
+import {
+	benchmarkScore,
+	entryOfScores,
+	groupBenchmark,
+	type BenchmarkEntry,
+	type BenchmarkGroupKind,
+	type BenchmarkRules,
+	type ScoreBenchmark
+} from '../../npt/benchmarks';
+import { SCORE_KEYS, type ScoreKey } from '../../npt/change';
+import type { Period } from '../../npt/pcn';
+import type { GroupScore } from '../../npt/scoring';
+import { databaseIdentity, type DbOrTx } from '../db';
+import type { Config } from '../platform/config';
+import { ensureRoundScores, ROUND_SCORES_VERSION_KEY } from '../surveys/round-summaries';
+import { defaultPeriod } from './pcn-dashboard';
+
+/** One practice's latest closed round in the period, as stored: before disclosure. */
+interface StoredPracticeScores {
+	roundId: number;
+	closedOn: string;
+	respondents: number;
+	scores: Record<ScoreKey, GroupScore>;
+}
+
+interface KeptPeriod {
+	version: string;
+	practices: Map<number, StoredPracticeScores>;
+}
+
+/** Per database, per period: the last read of every practice's latest round in it, by practice id. */
+const kept = new WeakMap<object, Map<string, KeptPeriod>>();
+/** Periods kept per database: the benchmarks' own period moves once a day. */
+const MAX_KEPT_PERIODS = 4;
+
+/** A count that goes up whenever any round's scores are written, on any instance. */
+async function scoresVersion(db: DbOrTx): Promise<string> {
+	const row = await db.selectFrom('app_meta').select('value').where('key', '=', ROUND_SCORES_VERSION_KEY).executeTakeFirst();
+	return row?.value ?? '0';
+}
+
+/** Every practice's latest closed round in the period with its stored scores: one read of the period's score rows. */
+async function readPracticeScores(db: DbOrTx, period: Period): Promise<Map<number, StoredPracticeScores>> {
+	const rows = await db
+		.selectFrom('round_score')
+		.innerJoin('round', 'round.id', 'round_score.round_id')
+		.selectAll('round_score')
+		.select('round.practice_id')
+		.where('round_score.closed_on', '>=', period.from)
+		.where('round_score.closed_on', '<=', period.to)
+		.execute();
+	const latest = new Map<number, StoredPracticeScores>();
+	for (const row of rows) {
+		const had = latest.get(row.practice_id);
+		// The latest round in the period; on the same date the later-created one (as chooseRoundInPeriod).
+		if (had && (had.closedOn > row.closed_on || (had.closedOn === row.closed_on && had.roundId > row.round_id))) continue;
+		const scores = {} as Record<ScoreKey, GroupScore>;
+		for (const key of SCORE_KEYS) {
+			const mean = row[`${key}_mean`];
+			const lower = row[`${key}_lower`];
+			const upper = row[`${key}_upper`];
+			scores[key] = {
+				n: Number(row[`${key}_n`]),
+				mean: mean === null ? null : Number(mean),
+				sd: null,
+				interval: lower === null || upper === null ? null : { lower: Number(lower), upper: Number(upper) }
+			};
+		}
+		latest.set(row.practice_id, {
+			roundId: row.round_id,
+			closedOn: row.closed_on,
+			respondents: Number(row.respondents),
+			scores
+		});
+	}
+	return latest;
+}
+
+/** The ids of the practices now in an ICB's PCNs. */
+async function practicesOfIcb(db: DbOrTx, icbId: number): Promise<number[]> {
+	const rows = await db.selectFrom('practice').innerJoin('pcn', 'pcn.id', 'practice.pcn_id').select('practice.id').where('pcn.icb_id', '=', icbId).execute();
+	return rows.map((row) => row.id);
+}
+
+/** The period's practices, read afresh only when the service has changed since the kept copy. */
+async function practiceScoresIn(db: DbOrTx, period: Period, today: string): Promise<Map<number, StoredPracticeScores>> {
+	const identity = databaseIdentity(db);
+	let periods = kept.get(identity);
+	if (!periods) kept.set(identity, (periods = new Map()));
+	const key = `${period.from}..${period.to}`;
+	const found = periods.get(key);
+	// Once per period: a round closed by its date closed before the day the period ends began,
+	// and a round closed since writes its scores as it closes.
+	if (!found) await ensureRoundScores(db, period, today);
+	const version = await scoresVersion(db);
+	if (found?.version === version) return found.practices;
+	const practices = await readPracticeScores(db, period);
+	periods.delete(key);
+	periods.set(key, { version, practices });
+	if (periods.size > MAX_KEPT_PERIODS) periods.delete(periods.keys().next().value!);
+	return practices;
+}
+
+export interface BenchmarkGroup {
+	kind: BenchmarkGroupKind;
+	/** The ICB's name, or the service's. */
+	name: string;
+	scores: Record<ScoreKey, ScoreBenchmark>;
+}
+
+export interface PracticeBenchmarks {
+	period: Period;
+	/** The practice's own latest closed round in the period; null when it has none there. */
+	round: { id: number; closedOn: string } | null;
+	groups: BenchmarkGroup[];
+}
+
+/**
+ * A practice's benchmarks over the last twelve months: its ICB (when it is in one) and the whole
+ * service, for the overall score and each construct. Undefined for a practice that does not exist.
+ */
+export async function getPracticeBenchmarks(
+	db: DbOrTx,
+	practiceId: number,
+	config: Pick<Config, 'minResponses' | 'minBenchmarkPractices'>,
+	today: string
+): Promise<PracticeBenchmarks | undefined> {
+	const practice = await db
+		.selectFrom('practice')
+		.leftJoin('pcn', 'pcn.id', 'practice.pcn_id')
+		.leftJoin('icb', 'icb.id', 'pcn.icb_id')
+		.select(['practice.id', 'icb.id as icb_id', 'icb.name as icb_name'])
+		.where('practice.id', '=', practiceId)
+		.executeTakeFirst();
+	if (!practice) return undefined;
+	const period = defaultPeriod(today);
+	const stored = await practiceScoresIn(db, period, today);
+	const disclosure = { minResponses: config.minResponses };
+	const rules: BenchmarkRules = { minPractices: config.minBenchmarkPractices };
+
+	const own = stored.get(practiceId);
+	const ownEntry: BenchmarkEntry = own ? entryOfScores(own, disclosure) : null;
+	const service = [...stored.values()].map((practiceScores) => entryOfScores(practiceScores, disclosure));
+	// The ICB's practices now, through their PCNs: read each time, so a practice that moved counts where it is.
+	const icbPractices = practice.icb_id === null ? [] : await practicesOfIcb(db, practice.icb_id);
+	const icb = icbPractices.flatMap((id) => {
+		const practiceScores = stored.get(id);
+		return practiceScores ? [entryOfScores(practiceScores, disclosure)] : [];
+	});
+	const against = (kind: BenchmarkGroupKind, name: string, entries: readonly BenchmarkEntry[]): BenchmarkGroup => {
+		const scores = {} as Record<ScoreKey, ScoreBenchmark>;
+		for (const key of SCORE_KEYS) scores[key] = benchmarkScore(ownEntry, key, groupBenchmark(entries, key, rules));
+		return { kind, name, scores };
+	};
+	const groups = [
+		...(practice.icb_id !== null ? [against('icb', practice.icb_name!, icb)] : []),
+		against('service', 'Every practice using Belonging', service)
+	];
+	return { period, round: own ? { id: own.roundId, closedOn: own.closedOn } : null, groups };
+}
