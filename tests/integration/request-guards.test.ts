@@ -6,13 +6,18 @@ import type { Handle } from '@sveltejs/kit';
 import { describe, expect, it } from 'vitest';
 import { dataRequestStatus, refuseReservedActions, securityHeaders } from '../../src/lib/server/platform/request-guards';
 
-function run(handle: Handle, options: { url: string; method?: string; isDataRequest?: boolean; secure?: boolean }, answer: () => Response) {
+function run(
+	handle: Handle,
+	options: { url: string; method?: string; isDataRequest?: boolean; secure?: boolean; routeId?: string; signedIn?: boolean },
+	answer: () => Response
+) {
 	let resolved = false;
 	const event = {
 		url: new URL(options.url),
+		route: { id: options.routeId ?? null },
 		request: new Request(options.url, { method: options.method ?? 'GET' }),
 		isDataRequest: options.isDataRequest ?? false,
-		locals: { config: { secureCookies: options.secure ?? false }, user: null }
+		locals: { config: { secureCookies: options.secure ?? false }, user: options.signedIn ? { id: 1 } : null }
 	};
 	return Promise.resolve(
 		handle({
@@ -91,5 +96,15 @@ describe('security headers', () => {
 		const plain = await run(securityHeaders, { url: 'http://localhost/' }, page);
 		expect(plain.response.headers.get('strict-transport-security')).toBeNull();
 		expect(plain.response.headers.get('x-content-type-options')).toBe('nosniff');
+	});
+
+	it("cuts every page off from the window that opened it but a respondent's survey and its thanks", async () => {
+		const opener = async (routeId: string, signedIn = false) =>
+			(await run(securityHeaders, { url: 'http://localhost/x', routeId, signedIn }, page)).response.headers.get('cross-origin-opener-policy');
+		expect(await opener('/s/[token]')).toBeNull();
+		expect(await opener('/s/[token]/thanks')).toBeNull();
+		expect(await opener('/s/[token]', true)).toBe('same-origin');
+		expect(await opener('/(app)/practices/[practiceId]')).toBe('same-origin');
+		expect(await opener('/sign-in')).toBe('same-origin');
 	});
 });
