@@ -15,7 +15,7 @@
  * The bench adds its four accounts to it (once; they are kept for the next run).
  * Usage: npm run bench:home [-- --runs=30] [--demo-only | --national-only]
  */
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
@@ -32,6 +32,7 @@ import { defaultPeriod, getPcnDashboard } from '../../src/lib/server/results/pcn
 import { TEST_SURVEY_LIMIT_SECRET } from '../helpers/server-database';
 import { databaseUrl } from '../helpers/postgres-setup';
 import { startServer } from '../helpers/server';
+import { NATIONAL_TODAY, nationalPostgresName, nationalSqlitePath } from './national';
 import { benchPostgresUrl, createBenchDatabase, databaseExists, NO_POSTGRES } from './postgres';
 
 setFlagsFromString('--expose-gc');
@@ -41,8 +42,6 @@ const args = process.argv.slice(2);
 const runs = Number(args.find((a) => a.startsWith('--runs='))?.slice(7) ?? 30);
 if (!Number.isInteger(runs) || runs < 1) throw new Error('--runs must be a positive whole number');
 const WARM_UP = 3;
-/** The day the national database was generated for (bench:pcn-dashboard's TODAY). */
-const NATIONAL_TODAY = '2026-11-28';
 const config = { minResponses: 5 };
 const GOALS = { ratio: 1.5, nationalP95Ms: 300, nationalHeapMb: 50 };
 
@@ -204,19 +203,6 @@ async function overHttp(name: string, engine: string, env: Record<string, string
 	}
 }
 
-function nationalSqlitePath(): string | undefined {
-	const dir = join(tmpdir(), 'belonging-bench');
-	try {
-		const found = readdirSync(dir)
-			.filter((f) => /^pcn-dashboard-large-[0-9a-f]{12}\.db$/.test(f))
-			.map((f) => join(dir, f))
-			.sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
-		return found[0];
-	} catch {
-		return undefined;
-	}
-}
-
 const postgresBase = benchPostgresUrl();
 const onlyDemo = args.includes('--demo-only');
 const onlyNational = args.includes('--national-only');
@@ -261,7 +247,7 @@ if (!onlyDemo) {
 		const engines: { engine: string; config: DatabaseConfig; env: Record<string, string> }[] = [
 			{ engine: 'SQLite', config: { databasePath: path }, env: { DATABASE_PATH: path } }
 		];
-		const pgName = `belonging_bench_large_${/-([0-9a-f]{12})\.db$/.exec(path)![1]}`;
+		const pgName = nationalPostgresName(path);
 		if (postgresBase) {
 			if (await databaseExists(postgresBase, pgName)) {
 				const url = databaseUrl(postgresBase, pgName);

@@ -54,7 +54,7 @@ export function fakeEvent(options: EventOptions) {
 		route: { id: null },
 		locals: {
 			db: options.db,
-			config: { minResponses: 5, demo: false, databasePath: ':memory:', surveyLimitKey: TEST_SURVEY_LIMIT_KEY, origin: 'http://localhost', secureCookies: false, ...options.config },
+			config: { minResponses: 5, minBenchmarkPractices: 10, demo: false, databasePath: ':memory:', surveyLimitKey: TEST_SURVEY_LIMIT_KEY, origin: 'http://localhost', secureCookies: false, ...options.config },
 			mail: { bySmtp: true, description: 'the test outbox', nudge: () => {} },
 			user: options.user ?? null,
 			sessionId: null,

@@ -2,7 +2,10 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startApp } from '../../src/lib/server/app';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '../../src/lib/server/demo/accounts';
-import { DEMO_PRACTICES } from '../../src/lib/server/demo/practices';
+import { DEMO_PRACTICES, NEIGHBOUR_PCNS } from '../../src/lib/server/demo/practices';
+
+/** The demo's five practices and their twenty neighbours in the same ICB. */
+const DEMO_PRACTICE_COUNT = DEMO_PRACTICES.length + NEIGHBOUR_PCNS.reduce((n, pcn) => n + pcn.practices.length, 0);
 import { verifyPassword } from '../../src/lib/server/accounts/passwords';
 import { findUserByEmail, toSignedInUser } from '../../src/lib/server/accounts/users';
 import { getRoundByToken } from '../../src/lib/server/surveys/rounds';
@@ -67,18 +70,19 @@ describe('start-up', () => {
 		await db.destroy();
 	});
 
-	it('seeds the demo into an empty demo database: one ICB, one PCN, five practices and /s/demo', async () => {
+	it('seeds the demo into an empty demo database: one ICB, the demo PCN of five practices with four neighbouring PCNs, and /s/demo', async () => {
 		const path = join(temp.dir, 'demo.db');
 		const { db } = await startApp({ DATABASE_PATH: path, DEMO: '1' }, NOW);
 		expect(await db.selectFrom('icb').select('id').execute()).toHaveLength(1);
-		expect(await db.selectFrom('pcn').select('id').execute()).toHaveLength(1);
-		expect(await db.selectFrom('practice').select('id').execute()).toHaveLength(5);
+		expect(await db.selectFrom('pcn').select('id').execute()).toHaveLength(1 + NEIGHBOUR_PCNS.length);
+		expect(await db.selectFrom('practice').innerJoin('pcn', 'pcn.id', 'practice.pcn_id').select('practice.id').where('pcn.ods_code', '=', 'U99001').execute()).toHaveLength(5);
+		expect(await db.selectFrom('practice').select('id').execute()).toHaveLength(DEMO_PRACTICE_COUNT);
 		const open = await getRoundByToken(db, 'demo');
 		expect(open?.status).toBe('open');
 		expect(open!.opens_on <= '2026-11-22' && open!.closes_on >= '2026-11-22').toBe(true);
 
 		const closed = await db.selectFrom('round').select(['practice_id', 'closes_on']).where('status', '=', 'closed').execute();
-		expect(closed).toHaveLength(DEMO_PRACTICES.reduce((n, p) => n + p.rounds.length, 0));
+		expect(closed).toHaveLength(DEMO_PRACTICES.reduce((n, p) => n + p.rounds.length, 0) + 2 * (DEMO_PRACTICE_COUNT - DEMO_PRACTICES.length));
 		await db.destroy();
 	});
 
@@ -162,7 +166,7 @@ describe.runIf(onPostgres)('start-up of several instances at once on PostgreSQL'
 			try {
 				const count = async (table: 'practice' | 'instrument' | 'user_account' | 'app_meta') =>
 					Number((await t.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
-				expect(await count('practice')).toBe(DEMO_PRACTICES.length);
+				expect(await count('practice')).toBe(DEMO_PRACTICE_COUNT);
 				expect(await count('instrument')).toBe(2);
 				expect(await count('user_account')).toBe(DEMO_ACCOUNTS.length);
 				expect(await t.db.selectFrom('app_meta').select(['key', 'value']).where('key', '=', 'contents').execute()).toEqual([{ key: 'contents', value: 'demo' }]);

@@ -132,6 +132,15 @@ describe("a practice's benchmarks", () => {
 		expect(groupOf(stricter, 'icb')!.scores.coherence.shown).toBe(true);
 	});
 
+	it('leaves the service out when the ICB holds every practice with a round in the period', async () => {
+		expect((await getPracticeBenchmarks(t.db, f.practice.id, config, TODAY))!.serviceIsIcb).toBe(false);
+		await t.db.updateTable('practice').set({ pcn_id: f.pcn.id }).where('id', 'in', south).execute();
+		const benchmarks = await getPracticeBenchmarks(t.db, f.practice.id, config, TODAY);
+		expect(benchmarks!.serviceIsIcb).toBe(true);
+		expect(benchmarks!.groups.map((g) => g.kind)).toEqual(['icb']);
+		expect(groupOf(benchmarks, 'icb')!.scores.overall).toMatchObject({ shown: true, practices: 13 });
+	});
+
 	it('shows the groups beside a practice with nothing shown, placing nothing', async () => {
 		const benchmarks = await getPracticeBenchmarks(t.db, north[10]!, config, TODAY);
 		expect(benchmarks!.round).not.toBeNull();

@@ -57,6 +57,7 @@ describe('quantiles, as R type 7', () => {
 	});
 
 	it('gives one value as every quartile, and refuses no values or a p outside 0 to 1', () => {
+		expect(groupBenchmark([], 'overall', { minPractices: 0 })).toEqual({ shown: false, practices: 0, practicesNeeded: 1 });
 		expect(quartilesOf([4])).toEqual({ lower: 4, median: 4, upper: 4 });
 		expect(() => quantileType7([], 0.5)).toThrow();
 		expect(() => quantileType7([1, 2], 1.5)).toThrow();

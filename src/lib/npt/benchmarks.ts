@@ -122,8 +122,8 @@ export function groupBenchmark(entries: readonly BenchmarkEntry[], key: ScoreKey
 		const score = entry?.[key];
 		if (score) values.push(score.mean);
 	}
-	if (values.length < rules.minPractices) {
-		return { shown: false, practices: values.length, practicesNeeded: rules.minPractices - values.length };
+	if (values.length === 0 || values.length < rules.minPractices) {
+		return { shown: false, practices: values.length, practicesNeeded: Math.max(1, rules.minPractices - values.length) };
 	}
 	return { shown: true, practices: values.length, quartiles: quartilesOf(values) };
 }

@@ -107,3 +107,11 @@ export const COMMENTS: Record<'low' | 'mid' | 'high', readonly string[]> = {
 		'Having them at the MDT has changed how we think about some patients.'
 	]
 };
+
+/** The other PCNs of the demo ICB, so that the ICB has practices enough for benchmarks (SCORING.md §8). */
+export const NEIGHBOUR_PCNS: readonly { odsCode: string; name: string; practices: readonly string[] }[] = [
+	{ odsCode: 'U99002', name: 'Ashworth PCN (demo)', practices: ['Ashworth Surgery', 'Bell Lane Practice', 'Market Cross Health Centre', 'Orchard Medical Practice', 'Station Road Surgery'] },
+	{ odsCode: 'U99003', name: 'Westfield and Moor PCN (demo)', practices: ['Westfield Medical Centre', 'Moorside Surgery', 'Quarry Hill Practice', 'The Willows Health Centre', 'Fernbank Surgery'] },
+	{ odsCode: 'U99004', name: 'Eastbrook PCN (demo)', practices: ['Eastbrook Family Practice', 'Kingsway Surgery', 'Abbey View Medical Centre', 'Larch Road Practice'] },
+	{ odsCode: 'U99005', name: 'Harbour and Dunes PCN (demo)', practices: ['Harbour Surgery', 'Dunes Medical Practice', 'Lighthouse Health Centre', 'Saltings Practice', 'Marsh Lane Surgery', 'Pier Street Practice'] }
+];

@@ -1,19 +1,24 @@
 /**
- * Demo data: one ICB, one PCN, five practices with rounds about six months apart and synthetic
- * answers whose scores differ between practices and move over time. Deterministic for a given
- * seed and date, and only ever written into an empty demo database (see app.ts).
+ * Demo data: one ICB; in it the demo PCN, whose five practices have rounds about six months apart
+ * and synthetic answers whose scores differ between practices and move over time, and four
+ * neighbouring PCNs of twenty more practices with two rounds each, so the ICB has enough practices
+ * to set a practice beside (benchmarks). Deterministic for a given seed and date, and only ever
+ * written into an empty demo database (see app.ts). The neighbours draw from a random stream of
+ * their own, after the five, so the five practices' stories are the same with or without them.
  */
 import { NOT_RELEVANT_CODES, type AgreementAnswer, type AgreementPoint, type NotRelevantCode } from '../../npt/answers';
 import { DEFAULT_STAFF_INSTRUMENT } from '../../npt/builtin';
 import type { SurveySubmission } from '../../npt/submission';
 import { addDays, addMonths } from '../../dates';
+import type { Transaction } from 'kysely';
 import type { Db } from '../db';
-import { itemIdsOf, versionIdOf } from '../surveys/instruments';
+import type { Database } from '../db/schema';
+import { itemIdsOf, versionIdOf, type ItemIds } from '../surveys/instruments';
 import { createIcb, createPcn, createPractice } from '../organisations/organisation-changes';
 import { storeResponse } from '../surveys/responses';
 import { createRound } from '../surveys/rounds';
 import { seededRandom, normal, pick } from './random';
-import { COMMENTS, DEMO_PRACTICES, type DemoPractice } from './practices';
+import { COMMENTS, DEMO_PRACTICES, NEIGHBOUR_PCNS, type DemoPractice } from './practices';
 import { seedDemoAccounts } from './accounts';
 import { seedLinkWorkerTrack } from './link-worker-track';
 import { seedDemoActions } from './demo-actions';
@@ -73,6 +78,60 @@ function seasonTitle(closesOn: string): string {
 }
 
 
+/**
+ * The demo ICB's other PCNs: each practice with a round about eight months ago and one about two
+ * months ago, at a level of its own that drifts between them, and now and then a round with too
+ * few answers to show.
+ */
+async function seedNeighbours(
+	tx: Transaction<Database>,
+	icbId: number,
+	versionId: number,
+	ids: ItemIds,
+	today: string,
+	random: () => number
+): Promise<void> {
+	let code = 99101;
+	for (const neighbour of NEIGHBOUR_PCNS) {
+		const pcn = await createPcn(tx, { odsCode: neighbour.odsCode, name: neighbour.name, icbId });
+		for (const name of neighbour.practices) {
+			const demo: DemoPractice = {
+				odsCode: `X${code++}`,
+				name,
+				headcount: 12 + Math.floor(random() * 30),
+				offsets: {
+					coherence: normal(random) * 0.6,
+					cognitive_participation: normal(random) * 0.6,
+					collective_action: normal(random) * 0.6,
+					reflexive_monitoring: normal(random) * 0.6 - 0.5
+				},
+				rounds: []
+			};
+			const practice = await createPractice(tx, { odsCode: demo.odsCode, name: demo.name, pcnId: pcn.id });
+			const start = Math.min(8.6, Math.max(3, 6.1 + normal(random) * 1.2));
+			const levels = [start, Math.min(9, Math.max(2.5, start + normal(random) * 0.8))];
+			for (const [index, level] of levels.entries()) {
+				const closesOn = addMonths(today, -(index === 0 ? 8 : 2));
+				const opensOn = addDays(closesOn, -21);
+				const round = await createRound(tx, {
+					practiceId: practice.id,
+					instrumentVersionId: versionId,
+					title: seasonTitle(closesOn),
+					opensOn,
+					closesOn,
+					staffHeadcount: demo.headcount,
+					status: 'closed'
+				});
+				const respondents = random() < 0.1 ? 2 + Math.floor(random() * 3) : Math.round(demo.headcount * (0.4 + random() * 0.4));
+				for (let i = 0; i < respondents; i++) {
+					const day = addDays(opensOn, Math.floor(random() * 22));
+					await storeResponse(tx, round.id, ids, syntheticSubmission(demo, level, random), day);
+				}
+			}
+		}
+	}
+}
+
 export async function seedDemoData(db: Db, today: string, seed = 20261122): Promise<void> {
 	const random = seededRandom(seed);
 	const versionId = await versionIdOf(db, DEFAULT_STAFF_INSTRUMENT);
@@ -122,6 +181,7 @@ export async function seedDemoData(db: Db, today: string, seed = 20261122): Prom
 		}
 		const practiceIdsByCode = new Map(DEMO_PRACTICES.map((demo) => [demo.odsCode, practiceIds.get(demo)!]));
 		await seedDemoAccounts(tx, new Map([[pcn.ods_code, pcn.id]]), practiceIdsByCode);
+		await seedNeighbours(tx, icb.id, versionId, ids, today, seededRandom(seed + 1));
 	});
 	await seedLinkWorkerTrack(db, today);
 	await seedDemoActions(db, today);

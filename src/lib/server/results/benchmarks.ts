@@ -16,12 +16,15 @@ import {
 	benchmarkScore,
 	entryOfScores,
 	groupBenchmark,
+	placementSentence,
 	type BenchmarkEntry,
 	type BenchmarkGroupKind,
 	type BenchmarkRules,
 	type ScoreBenchmark
 } from '../../npt/benchmarks';
 import { SCORE_KEYS, type ScoreKey } from '../../npt/change';
+import { CONSTRUCT_NAMES, CONSTRUCTS, type Construct } from '../../npt/constructs';
+import type { PracticeBenchmarksView } from '../../views/benchmarks';
 import type { Period } from '../../npt/pcn';
 import type { GroupScore } from '../../npt/scoring';
 import { databaseIdentity, type DbOrTx } from '../db';
@@ -126,7 +129,11 @@ export interface PracticeBenchmarks {
 	period: Period;
 	/** The practice's own latest closed round in the period; null when it has none there. */
 	round: { id: number; closedOn: string } | null;
+	/** Its scores as the groups read them: null when nothing of it is shown, and null for each score withheld. */
+	own: BenchmarkEntry;
 	groups: BenchmarkGroup[];
+	/** Whether every practice with a round in the period is in the practice's ICB: then the service group, the same, is left out. */
+	serviceIsIcb: boolean;
 }
 
 /**
@@ -166,9 +173,47 @@ export async function getPracticeBenchmarks(
 		for (const key of SCORE_KEYS) scores[key] = benchmarkScore(ownEntry, key, groupBenchmark(entries, key, rules));
 		return { kind, name, scores };
 	};
+	// When the ICB holds every practice with a round in the period, the service is the same group.
+	const serviceIsIcb = practice.icb_id !== null && icb.length === service.length;
 	const groups = [
 		...(practice.icb_id !== null ? [against('icb', practice.icb_name!, icb)] : []),
-		against('service', 'Every practice using Belonging', service)
+		...(serviceIsIcb ? [] : [against('service', 'Every practice using Belonging', service)])
 	];
-	return { period, round: own ? { id: own.roundId, closedOn: own.closedOn } : null, groups };
+	return { period, round: own ? { id: own.roundId, closedOn: own.closedOn } : null, own: ownEntry, groups, serviceIsIcb };
+}
+
+const SCORE_LABELS: Record<ScoreKey, string> = {
+	overall: 'Overall',
+	...(Object.fromEntries(CONSTRUCTS.map((construct) => [construct, CONSTRUCT_NAMES[construct].name])) as Record<Construct, string>)
+};
+
+/** The benchmarks as the practice dashboard shows them. Undefined for a practice that does not exist. */
+export async function viewPracticeBenchmarks(
+	db: DbOrTx,
+	practiceId: number,
+	config: Pick<Config, 'minResponses' | 'minBenchmarkPractices'>,
+	today: string
+): Promise<PracticeBenchmarksView | undefined> {
+	const benchmarks = await getPracticeBenchmarks(db, practiceId, config, today);
+	if (!benchmarks) return undefined;
+	return {
+		period: benchmarks.period,
+		roundClosedOn: benchmarks.round?.closedOn ?? null,
+		minPractices: config.minBenchmarkPractices,
+		serviceIsIcb: benchmarks.serviceIsIcb,
+		groups: benchmarks.groups.map((group) => ({
+			kind: group.kind,
+			name: group.name,
+			rows: SCORE_KEYS.map((key) => {
+				const scored = group.scores[key];
+				return {
+					key,
+					label: SCORE_LABELS[key],
+					own: benchmarks.own?.[key] ?? null,
+					group: scored,
+					placement: scored.shown && scored.place ? placementSentence(scored.place, group.kind) : null
+				};
+			})
+		}))
+	};
 }

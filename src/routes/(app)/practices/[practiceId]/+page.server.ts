@@ -4,6 +4,7 @@ import { guardPractice, RESULT_READERS, ROUND_MANAGERS } from '$lib/server/acces
 import { formatDate } from '$lib/dates';
 import { viewCalendar } from '$lib/server/calendar/survey-calendar';
 import { recordAudit } from '$lib/server/platform/audit';
+import { viewPracticeBenchmarks } from '$lib/server/results/benchmarks';
 import { viewPracticeDashboard } from '$lib/server/results/practice-dashboard';
 import type { PageServerLoad } from './$types';
 
@@ -22,6 +23,7 @@ export const load = (async (event) => {
 	const canManageRounds = ROUND_MANAGERS.includes(user.role);
 	return {
 		...dashboard,
+		benchmarks: dashboard.latest ? ((await viewPracticeBenchmarks(locals.db, practiceId, locals.config, today)) ?? null) : null,
 		calendar: canManageRounds ? await plannedRounds(locals.db, practiceId, today) : null,
 		canManageRounds,
 		isLinkWorker: user.role === 'link_worker',

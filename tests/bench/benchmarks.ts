@@ -1,0 +1,106 @@
+/**
+ * What a practice's benchmarks cost (getPracticeBenchmarks: its ICB and every practice in the
+ * service over the last twelve months, SCORING.md §8), on the national database of
+ * `bench:pcn-dashboard` (42 ICBs, 1,250 PCNs, 6,300 practices, 50,400 closed rounds), on SQLite
+ * and, with BENCH_DATABASE_URL or TEST_DATABASE_URL set, on PostgreSQL:
+ *
+ * - the first read of the period in a process (the period's rounds given their stored scores
+ *   where they have none, as after the upgrade that brought them; then the whole service read);
+ * - a read just after another instance wrote a round's scores (the kept copy is stale, so the
+ *   period's score rows are read again), p50/p95 over `--runs` practices;
+ * - the steady state: a read with the kept copy current, p50/p95/p99 over `--runs` practices
+ *   drawn at random (goal ≤ 10 ms p95, issue 26).
+ *
+ * Heap growth over the steady-state reads is printed too. The national database must be built
+ * first: `npm run bench:pcn-dashboard -- --large --generate-only` (which loads PostgreSQL too).
+ * Usage: npm run bench:benchmarks [-- --runs=30]
+ */
+import { availableParallelism, loadavg } from 'node:os';
+import { sql } from 'kysely';
+import { seededRandom } from '../../src/lib/server/demo/random';
+import { openDatabase, type Db, type DatabaseConfig } from '../../src/lib/server/db';
+import { migrateToLatest } from '../../src/lib/server/db/migrations';
+import { getPracticeBenchmarks } from '../../src/lib/server/results/benchmarks';
+import { ROUND_SCORES_VERSION_KEY } from '../../src/lib/server/surveys/round-summaries';
+import { databaseUrl } from '../helpers/postgres-setup';
+import { NATIONAL_TODAY, nationalPostgresName, nationalSqlitePath } from './national';
+import { benchPostgresUrl, databaseExists, NO_POSTGRES } from './postgres';
+
+const args = process.argv.slice(2);
+const runs = Number(args.find((a) => a.startsWith('--runs='))?.slice(7) ?? 30);
+if (!Number.isInteger(runs) || runs < 1) throw new Error('--runs must be a positive whole number');
+const config = { minResponses: 5, minBenchmarkPractices: 10 };
+const GOAL_P95_MS = 10;
+
+const at = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
+const ms = (value: number) => `${value.toFixed(1)} ms`;
+const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
+
+async function timed<T>(work: () => Promise<T>): Promise<[number, T]> {
+	const started = performance.now();
+	const result = await work();
+	return [performance.now() - started, result];
+}
+
+/** As another instance closing a round does: the version of the stored scores goes up. */
+async function bumpVersion(db: Db): Promise<void> {
+	await db
+		.insertInto('app_meta')
+		.values({ key: ROUND_SCORES_VERSION_KEY, value: '1' })
+		.onConflict((oc) => oc.column('key').doUpdateSet({ value: sql<string>`cast(cast(app_meta.value as integer) + 1 as text)` }))
+		.execute();
+}
+
+async function bench(engine: string, dbConfig: DatabaseConfig): Promise<void> {
+	const db = openDatabase(dbConfig);
+	try {
+		await migrateToLatest(db);
+		const practices = (await db.selectFrom('practice').select('id').orderBy('id').execute()).map((p) => p.id);
+		const random = seededRandom(26);
+		const draw = () => practices[Math.floor(random() * practices.length)]!;
+		const scoresBefore = Number((await db.selectFrom('round_score').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+
+		console.log(`\nnational, ${engine}: ${practices.length} practices; load average ${load()}`);
+		const [first, benchmarks] = await timed(() => getPracticeBenchmarks(db, draw(), config, NATIONAL_TODAY));
+		const scoresAfter = Number((await db.selectFrom('round_score').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+		const service = benchmarks!.groups.find((g) => g.kind === 'service')!.scores.overall;
+		console.log(
+			`  first read of the period   ${ms(first)}  (${scoresAfter - scoresBefore} rounds given their stored scores; the service group holds ${service.practices} practices with an overall score shown)`
+		);
+
+		const stale: number[] = [];
+		for (let i = 0; i < runs; i++) {
+			await bumpVersion(db);
+			stale.push((await timed(() => getPracticeBenchmarks(db, draw(), config, NATIONAL_TODAY)))[0]);
+		}
+		stale.sort((a, b) => a - b);
+		console.log(`  after another instance wrote scores  p50 ${ms(at(stale, 0.5))}  p95 ${ms(at(stale, 0.95))}  (the period's score rows read again)`);
+
+		for (let i = 0; i < 5; i++) await getPracticeBenchmarks(db, draw(), config, NATIONAL_TODAY);
+		const heapBefore = process.memoryUsage().heapUsed;
+		const steady: number[] = [];
+		for (let i = 0; i < runs; i++) steady.push((await timed(() => getPracticeBenchmarks(db, draw(), config, NATIONAL_TODAY)))[0]);
+		const heapGrowth = (process.memoryUsage().heapUsed - heapBefore) / 1024 / 1024;
+		steady.sort((a, b) => a - b);
+		const p95 = at(steady, 0.95);
+		console.log(
+			`  steady state               p50 ${ms(at(steady, 0.5))}  p95 ${ms(p95)}  p99 ${ms(at(steady, 0.99))}  (goal p95 ≤ ${GOAL_P95_MS} ms: ${p95 <= GOAL_P95_MS ? 'met' : 'NOT met'}); heap growth over ${runs} reads ${heapGrowth.toFixed(1)} MB`
+		);
+	} finally {
+		await db.destroy();
+	}
+}
+
+console.log(`Node ${process.version}; ${availableParallelism()} cores; load average ${load()}; ${runs} timed reads each.`);
+const path = nationalSqlitePath();
+if (!path) {
+	console.log('No national database yet: build it with `npm run bench:pcn-dashboard -- --large --generate-only`.');
+} else {
+	await bench('SQLite', { databasePath: path });
+	const postgresBase = benchPostgresUrl();
+	if (!postgresBase) console.log(NO_POSTGRES);
+	else if (await databaseExists(postgresBase, nationalPostgresName(path))) {
+		await bench('PostgreSQL', { databaseUrl: databaseUrl(postgresBase, nationalPostgresName(path)) });
+	} else console.log(`\nPostgreSQL: no database ${nationalPostgresName(path)}; load it with \`npm run bench:pcn-dashboard -- --large --generate-only\``);
+}
+console.log(`\nload average at the end ${load()}`);
