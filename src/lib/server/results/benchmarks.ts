@@ -20,9 +20,11 @@ import {
 	type BenchmarkEntry,
 	type BenchmarkGroupKind,
 	type BenchmarkRules,
+	type GroupBenchmark,
 	type ScoreBenchmark
 } from '../../npt/benchmarks';
 import { SCORE_KEYS, type ScoreKey } from '../../npt/change';
+import type { DisclosureRules } from '../../npt/disclosure';
 import { CONSTRUCT_NAMES, CONSTRUCTS, type Construct } from '../../npt/constructs';
 import type { PracticeBenchmarksView } from '../../views/benchmarks';
 import type { Period } from '../../npt/pcn';
@@ -43,6 +45,28 @@ interface StoredPracticeScores {
 interface KeptPeriod {
 	version: string;
 	practices: Map<number, StoredPracticeScores>;
+	/** What the disclosure rules make of them, per pair of rules: worked out once per read of the rows. */
+	disclosed: Map<string, DisclosedPeriod>;
+}
+
+/** The period's practices as benchmarks read them under one pair of rules, and the whole service's groups. */
+interface DisclosedPeriod {
+	entries: Map<number, BenchmarkEntry>;
+	service: Record<ScoreKey, GroupBenchmark>;
+}
+
+function disclosedUnder(kept: KeptPeriod, disclosure: DisclosureRules, rules: BenchmarkRules): DisclosedPeriod {
+	const key = `${disclosure.minResponses}:${rules.minPractices}`;
+	let found = kept.disclosed.get(key);
+	if (!found) {
+		const entries = new Map<number, BenchmarkEntry>();
+		for (const [practiceId, scores] of kept.practices) entries.set(practiceId, entryOfScores(scores, disclosure));
+		const all = [...entries.values()];
+		const service = {} as Record<ScoreKey, GroupBenchmark>;
+		for (const score of SCORE_KEYS) service[score] = groupBenchmark(all, score, rules);
+		kept.disclosed.set(key, (found = { entries, service }));
+	}
+	return found;
 }
 
 /** Per database, per period: the last read of every practice's latest round in it, by practice id. */
@@ -100,7 +124,7 @@ async function practicesOfIcb(db: DbOrTx, icbId: number): Promise<number[]> {
 }
 
 /** The period's practices, read afresh only when the service has changed since the kept copy. */
-async function practiceScoresIn(db: DbOrTx, period: Period, today: string): Promise<Map<number, StoredPracticeScores>> {
+async function practiceScoresIn(db: DbOrTx, period: Period, today: string): Promise<KeptPeriod> {
 	const identity = databaseIdentity(db);
 	let periods = kept.get(identity);
 	if (!periods) kept.set(identity, (periods = new Map()));
@@ -110,12 +134,12 @@ async function practiceScoresIn(db: DbOrTx, period: Period, today: string): Prom
 	// and a round closed since writes its scores as it closes.
 	if (!found) await ensureRoundScores(db, period, today);
 	const version = await scoresVersion(db);
-	if (found?.version === version) return found.practices;
-	const practices = await readPracticeScores(db, period);
+	if (found?.version === version) return found;
+	const fresh: KeptPeriod = { version, practices: await readPracticeScores(db, period), disclosed: new Map() };
 	periods.delete(key);
-	periods.set(key, { version, practices });
+	periods.set(key, fresh);
 	if (periods.size > MAX_KEPT_PERIODS) periods.delete(periods.keys().next().value!);
-	return practices;
+	return fresh;
 }
 
 export interface BenchmarkGroup {
@@ -155,29 +179,25 @@ export async function getPracticeBenchmarks(
 		.executeTakeFirst();
 	if (!practice) return undefined;
 	const period = defaultPeriod(today);
-	const stored = await practiceScoresIn(db, period, today);
-	const disclosure = { minResponses: config.minResponses };
-	const rules: BenchmarkRules = { minPractices: config.minBenchmarkPractices };
+	const kept = await practiceScoresIn(db, period, today);
+	const { entries, service } = disclosedUnder(kept, { minResponses: config.minResponses }, { minPractices: config.minBenchmarkPractices });
 
-	const own = stored.get(practiceId);
-	const ownEntry: BenchmarkEntry = own ? entryOfScores(own, disclosure) : null;
-	const service = [...stored.values()].map((practiceScores) => entryOfScores(practiceScores, disclosure));
+	const own = kept.practices.get(practiceId);
+	const ownEntry = entries.get(practiceId) ?? null;
 	// The ICB's practices now, through their PCNs: read each time, so a practice that moved counts where it is.
-	const icbPractices = practice.icb_id === null ? [] : await practicesOfIcb(db, practice.icb_id);
-	const icb = icbPractices.flatMap((id) => {
-		const practiceScores = stored.get(id);
-		return practiceScores ? [entryOfScores(practiceScores, disclosure)] : [];
-	});
-	const against = (kind: BenchmarkGroupKind, name: string, entries: readonly BenchmarkEntry[]): BenchmarkGroup => {
+	const icbPractices = practice.icb_id === null ? [] : (await practicesOfIcb(db, practice.icb_id)).filter((id) => entries.has(id));
+	const icb = icbPractices.map((id) => entries.get(id)!);
+	const against = (kind: BenchmarkGroupKind, name: string, group: (score: ScoreKey) => GroupBenchmark): BenchmarkGroup => {
 		const scores = {} as Record<ScoreKey, ScoreBenchmark>;
-		for (const key of SCORE_KEYS) scores[key] = benchmarkScore(ownEntry, key, groupBenchmark(entries, key, rules));
+		for (const score of SCORE_KEYS) scores[score] = benchmarkScore(ownEntry, score, group(score));
 		return { kind, name, scores };
 	};
+	const rules: BenchmarkRules = { minPractices: config.minBenchmarkPractices };
 	// When the ICB holds every practice with a round in the period, the service is the same group.
-	const serviceIsIcb = practice.icb_id !== null && icb.length === service.length;
+	const serviceIsIcb = practice.icb_id !== null && icb.length === entries.size;
 	const groups = [
-		...(practice.icb_id !== null ? [against('icb', practice.icb_name!, icb)] : []),
-		...(serviceIsIcb ? [] : [against('service', 'Every practice using Belonging', service)])
+		...(practice.icb_id !== null ? [against('icb', practice.icb_name!, (score) => groupBenchmark(icb, score, rules))] : []),
+		...(serviceIsIcb ? [] : [against('service', 'Every practice using Belonging', (score) => service[score])])
 	];
 	return { period, round: own ? { id: own.roundId, closedOn: own.closedOn } : null, own: ownEntry, groups, serviceIsIcb };
 }
