@@ -18,7 +18,7 @@ import { createIcb, createPcn, createPractice } from '../organisations/organisat
 import { storeResponse } from '../surveys/responses';
 import { createRound } from '../surveys/rounds';
 import { seededRandom, normal, pick } from './random';
-import { COMMENTS, DEMO_PRACTICES, NEIGHBOUR_PCNS, type DemoPractice } from './practices';
+import { COMMENTS, DEMO_PRACTICES, NEIGHBOUR_PCNS, type DemoPractice, type DemoRound } from './practices';
 import { seedDemoAccounts } from './accounts';
 import { seedLinkWorkerTrack } from './link-worker-track';
 import { seedDemoActions } from './demo-actions';
@@ -78,6 +78,29 @@ function seasonTitle(closesOn: string): string {
 }
 
 
+/** A closed round of three weeks up to `closesOn`, and its synthetic answers, each on a day of those weeks. */
+async function seedClosedRound(
+	tx: Transaction<Database>,
+	at: { practiceId: number; versionId: number; ids: ItemIds; demo: DemoPractice; closesOn: string },
+	planned: DemoRound,
+	random: () => number
+): Promise<void> {
+	const opensOn = addDays(at.closesOn, -21);
+	const round = await createRound(tx, {
+		practiceId: at.practiceId,
+		instrumentVersionId: at.versionId,
+		title: seasonTitle(at.closesOn),
+		opensOn,
+		closesOn: at.closesOn,
+		staffHeadcount: at.demo.headcount,
+		status: 'closed'
+	});
+	for (let i = 0; i < planned.respondents; i++) {
+		const day = addDays(opensOn, Math.floor(random() * 22));
+		await storeResponse(tx, round.id, at.ids, syntheticSubmission(at.demo, planned.level, random), day);
+	}
+}
+
 /**
  * The demo ICB's other PCNs: each practice with a round about eight months ago and one about two
  * months ago, at a level of its own that drifts between them, and now and then a round with too
@@ -111,22 +134,8 @@ async function seedNeighbours(
 			const start = Math.min(8.6, Math.max(3, 6.1 + normal(random) * 1.2));
 			const levels = [start, Math.min(9, Math.max(2.5, start + normal(random) * 0.8))];
 			for (const [index, level] of levels.entries()) {
-				const closesOn = addMonths(today, -(index === 0 ? 8 : 2));
-				const opensOn = addDays(closesOn, -21);
-				const round = await createRound(tx, {
-					practiceId: practice.id,
-					instrumentVersionId: versionId,
-					title: seasonTitle(closesOn),
-					opensOn,
-					closesOn,
-					staffHeadcount: demo.headcount,
-					status: 'closed'
-				});
 				const respondents = random() < 0.1 ? 2 + Math.floor(random() * 3) : Math.round(demo.headcount * (0.4 + random() * 0.4));
-				for (let i = 0; i < respondents; i++) {
-					const day = addDays(opensOn, Math.floor(random() * 22));
-					await storeResponse(tx, round.id, ids, syntheticSubmission(demo, level, random), day);
-				}
+				await seedClosedRound(tx, { practiceId: practice.id, versionId, ids, demo, closesOn: addMonths(today, -(index === 0 ? 8 : 2)) }, { level, respondents }, random);
 			}
 		}
 	}
@@ -146,21 +155,7 @@ export async function seedDemoData(db: Db, today: string, seed = 20261122): Prom
 			practiceIds.set(demo, practice.id);
 			for (const [index, planned] of demo.rounds.entries()) {
 				const monthsAgo = 2 + 6 * (demo.rounds.length - 1 - index);
-				const closesOn = addMonths(today, -monthsAgo);
-				const opensOn = addDays(closesOn, -21);
-				const round = await createRound(tx, {
-					practiceId: practice.id,
-					instrumentVersionId: versionId,
-					title: seasonTitle(closesOn),
-					opensOn,
-					closesOn,
-					staffHeadcount: demo.headcount,
-					status: 'closed'
-				});
-				for (let i = 0; i < planned.respondents; i++) {
-					const day = addDays(opensOn, Math.floor(random() * 22));
-					await storeResponse(tx, round.id, ids, syntheticSubmission(demo, planned.level, random), day);
-				}
+				await seedClosedRound(tx, { practiceId: practice.id, versionId, ids, demo, closesOn: addMonths(today, -monthsAgo) }, planned, random);
 			}
 		}
 		// The open round behind /s/demo: four answers so far, one short of the default minimum.
