@@ -10,7 +10,8 @@ const SCORES = ['overall', 'coherence', 'cognitive_participation', 'collective_a
  * with the round's summary, in the same transaction, and derived from it alone, so a benchmark over
  * thousands of practices (SCORING.md §8) reads narrow rows instead of every round's summary.
  * `closed_on` is the date the round counts from (its close, else its closing date), for reading
- * a period's rounds by date.
+ * a period's rounds by date; `version` is the count in app_meta when the row was written, for
+ * reading only the rows written since a kept copy was read.
  */
 export async function up(db: Kysely<any>): Promise<void> {
 	let table = db.schema
@@ -25,8 +26,9 @@ export async function up(db: Kysely<any>): Promise<void> {
 			.addColumn(`${score}_upper`, 'double precision')
 			.addColumn(`${score}_n`, 'integer', (c) => c.notNull());
 	}
-	await table.execute();
+	await table.addColumn('version', 'integer', (c) => c.notNull()).execute();
 	await db.schema.createIndex('round_score_closed_on_idx').on('round_score').column('closed_on').execute();
+	await db.schema.createIndex('round_score_version_idx').on('round_score').column('version').execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

@@ -6,8 +6,8 @@
  *
  * - the first read of the period in a process (the period's rounds given their stored scores
  *   where they have none, as after the upgrade that brought them; then the whole service read);
- * - a read just after another instance wrote a round's scores (the kept copy is stale, so the
- *   period's score rows are read again), p50/p95 over `--runs` practices;
+ * - a read just after another instance wrote a round's scores (the kept copy then reads the rows
+ *   written since), p50/p95 over `--runs` practices;
  * - the steady state: a read with the kept copy current, p50/p95/p99 over `--runs` practices
  *   drawn at random (goal ≤ 10 ms p95, issue 26).
  *
@@ -42,13 +42,15 @@ async function timed<T>(work: () => Promise<T>): Promise<[number, T]> {
 	return [performance.now() - started, result];
 }
 
-/** As another instance closing a round does: the version of the stored scores goes up. */
-async function bumpVersion(db: Db): Promise<void> {
-	await db
+/** As another instance closing a round does: the count of score writes goes up, and one round's row carries it. */
+async function rewriteScores(db: Db, roundId: number): Promise<void> {
+	const counted = await db
 		.insertInto('app_meta')
 		.values({ key: ROUND_SCORES_VERSION_KEY, value: '1' })
 		.onConflict((oc) => oc.column('key').doUpdateSet({ value: sql<string>`cast(cast(app_meta.value as integer) + 1 as text)` }))
-		.execute();
+		.returning('value')
+		.executeTakeFirstOrThrow();
+	await db.updateTable('round_score').set({ version: Number(counted.value) }).where('round_id', '=', roundId).execute();
 }
 
 async function bench(engine: string, dbConfig: DatabaseConfig): Promise<void> {
@@ -68,13 +70,14 @@ async function bench(engine: string, dbConfig: DatabaseConfig): Promise<void> {
 			`  first read of the period   ${ms(first)}  (${scoresAfter - scoresBefore} rounds given their stored scores; the service group holds ${service.practices} practices with an overall score shown)`
 		);
 
+		const rounds = (await db.selectFrom('round_score').select('round_id').where('closed_on', '>', '2026-06-01').execute()).map((r) => r.round_id);
 		const stale: number[] = [];
 		for (let i = 0; i < runs; i++) {
-			await bumpVersion(db);
+			await rewriteScores(db, rounds[Math.floor(random() * rounds.length)]!);
 			stale.push((await timed(() => getPracticeBenchmarks(db, draw(), config, NATIONAL_TODAY)))[0]);
 		}
 		stale.sort((a, b) => a - b);
-		console.log(`  after another instance wrote scores  p50 ${ms(at(stale, 0.5))}  p95 ${ms(at(stale, 0.95))}  (the period's score rows read again)`);
+		console.log(`  after another instance wrote a round's scores  p50 ${ms(at(stale, 0.5))}  p95 ${ms(at(stale, 0.95))}  (the rows written since read)`);
 
 		for (let i = 0; i < 5; i++) await getPracticeBenchmarks(db, draw(), config, NATIONAL_TODAY);
 		const heapBefore = process.memoryUsage().heapUsed;

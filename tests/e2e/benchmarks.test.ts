@@ -70,4 +70,36 @@ describe('a practice beside other practices', () => {
 		expect(describeViolations(await accessibilityProblems(page))).toEqual([]);
 		await page.close();
 	});
+
+	it("shows the PCN lead where each practice lies against the same middle half, agreeing with the practice's own page", async () => {
+		const manager = await riverside(1280);
+		const own = await manager
+			.getByRole('table', { name: /^Riverside Surgery beside practices in NHS Example/ })
+			.locator('tbody tr')
+			.evaluateAll((trs) => trs.map((tr) => [...tr.children].map((cell) => cell.textContent!.trim())));
+		await manager.close();
+
+		const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, reducedMotion: 'reduce' });
+		await signIn(page, inject('baseUrl'), 'pcn.lead@demo.belonging.example');
+		await page.getByRole('link', { name: /Riverside and Canal PCN \(demo\)\s*: compare its practices/ }).click();
+		await page.waitForURL(/\/pcns\/\d+$/);
+		const section = page.getByRole('region', { name: 'Beside other practices' });
+		const middle = await section
+			.getByRole('table', { name: /^The middle half of practices in NHS Example/ })
+			.locator('tbody tr')
+			.evaluateAll((trs) => trs.map((tr) => [...tr.children].map((cell) => cell.textContent!.trim())));
+		// The same groups as on the practice's page: quartiles and counts cell for cell.
+		expect(middle).toEqual(own.map(([label, , lower, median, upper, practices]) => [label, lower, median, upper, practices]));
+		const places = await section
+			.getByRole('table', { name: /^Where each of the PCN's practices lies/ })
+			.locator('tbody tr')
+			.evaluateAll((trs) => trs.map((tr) => [...tr.children].map((cell) => cell.textContent!.trim())));
+		expect(places.map((row) => row[0])).toEqual(['Canal Street Practice', 'Hillview Medical Centre', 'Millbrook Family Practice', 'Oakfield Health Centre', 'Riverside Surgery']);
+		for (const row of places) for (const cell of row.slice(1)) expect(['Above', 'Within', 'Below', 'Not shown']).toContain(cell);
+		const riversideRow = places.find((row) => row[0] === 'Riverside Surgery')!;
+		expect(riversideRow.slice(1)).toEqual(own.map((row) => row[6]!.replace(' the middle half', '')));
+		expect(describeViolations(await accessibilityProblems(page))).toEqual([]);
+		await page.close();
+	});
 });
+

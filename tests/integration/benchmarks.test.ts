@@ -9,7 +9,9 @@ import type { AgreementPoint } from '../../src/lib/npt/answers';
 import { DEFAULT_STAFF_INSTRUMENT } from '../../src/lib/npt/builtin';
 import type { SurveySubmission } from '../../src/lib/npt/submission';
 import { createIcb, createPcn, createPractice } from '../../src/lib/server/organisations/organisation-changes';
-import { getPracticeBenchmarks, type PracticeBenchmarks } from '../../src/lib/server/results/benchmarks';
+import { getPracticeBenchmarks, viewPcnBenchmarks, type PracticeBenchmarks } from '../../src/lib/server/results/benchmarks';
+import { defaultPeriod, getPcnDashboard } from '../../src/lib/server/results/pcn-dashboard';
+import { SCORE_KEYS } from '../../src/lib/npt/change';
 import { itemIdsOf } from '../../src/lib/server/surveys/instruments';
 import { storeResponse } from '../../src/lib/server/surveys/responses';
 import { closeRound } from '../../src/lib/server/surveys/round-lifecycle';
@@ -146,6 +148,26 @@ describe("a practice's benchmarks", () => {
 		expect(benchmarks!.round).not.toBeNull();
 		expect(groupOf(benchmarks, 'icb')!.scores.overall).toMatchObject({ shown: true, practices: 10, place: null });
 		expect(await getPracticeBenchmarks(t.db, 999_999, config, TODAY)).toBeUndefined();
+	});
+
+	it("sets each practice of a PCN against the same groups, from the dashboard's own figures, as each practice's own page does", async () => {
+		const period = defaultPeriod(TODAY);
+		const dashboard = (await getPcnDashboard(t.db, f.pcn.id, config, period, TODAY))!;
+		const view = await viewPcnBenchmarks(t.db, { id: f.icb.id, name: 'Test ICB' }, dashboard.practices, period, config, TODAY);
+		expect(view.groups.map((g) => [g.kind, g.rows[0]!.group.practices])).toEqual([['icb', 10], ['service', 13]]);
+		const placesOf = (id: number, kind: 'icb' | 'service') => view.practices.find((p) => p.id === id)!.places.find((p) => p.kind === kind)!.places;
+		expect(placesOf(f.practice.id, 'icb').overall).toBe('above');
+		expect(Object.values(placesOf(north[10]!, 'icb'))).toEqual([null, null, null, null, null]);
+		expect(placesOf(north[11]!, 'icb')).toMatchObject({ overall: null, coherence: 'above', collective_action: null });
+		for (const id of north) {
+			const own = (await getPracticeBenchmarks(t.db, id, config, TODAY))!;
+			for (const group of own.groups) {
+				for (const key of SCORE_KEYS) {
+					const scored = group.scores[key];
+					expect(placesOf(id, group.kind)[key], `${id} ${group.kind} ${key}`).toBe(scored.shown ? scored.place : null);
+				}
+			}
+		}
 	});
 
 	it('gives every closed round of the period its stored scores on the first read, and reads no answers after', async () => {

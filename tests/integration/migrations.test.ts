@@ -206,9 +206,10 @@ describe('migrations', () => {
 				'respondents',
 				...['overall', 'coherence', 'cognitive_participation', 'collective_action', 'reflexive_monitoring'].flatMap((score) =>
 					['mean', 'lower', 'upper', 'n'].map((part) => `${score}_${part}`)
-				)
+				),
+				'version'
 			]);
-			expect(await keyAndIndexes(t.db, 'round_score')).toEqual({ key: ['round_id'], indexes: ['round_score_closed_on_idx'] });
+			expect(await keyAndIndexes(t.db, 'round_score')).toEqual({ key: ['round_id'], indexes: ['round_score_closed_on_idx', 'round_score_version_idx'] });
 			const { storeBuiltInInstruments, versionIdOf } = await import('../../src/lib/server/surveys/instruments');
 			const { DEFAULT_STAFF_INSTRUMENT } = await import('../../src/lib/npt/builtin');
 			await storeBuiltInInstruments(t.db);
@@ -222,7 +223,7 @@ describe('migrations', () => {
 			const scores = Object.fromEntries(['overall', 'coherence', 'cognitive_participation', 'collective_action', 'reflexive_monitoring'].flatMap((score) => [
 				[`${score}_mean`, 6.25], [`${score}_lower`, 5.5], [`${score}_upper`, 7], [`${score}_n`, 6]
 			]));
-			await t.db.insertInto('round_score').values({ round_id: round.id, closed_on: '2026-03-27', respondents: 6, ...scores } as never).execute();
+			await t.db.insertInto('round_score').values({ round_id: round.id, closed_on: '2026-03-27', respondents: 6, version: 1, ...scores } as never).execute();
 			expect(await t.db.selectFrom('round_score').select(['respondents', 'overall_mean', 'reflexive_monitoring_n']).execute()).toEqual([
 				{ respondents: 6, overall_mean: 6.25, reflexive_monitoring_n: 6 }
 			]);

@@ -15,7 +15,7 @@ import { load } from '../../src/routes/(app)/pcns/[pcnId]/+page.server';
 import { createPracticeWithRound, createTestDatabase, type TestDatabase } from '../helpers/database';
 import { createSignedInUser, fakeEvent, outcomeOf } from '../helpers/events';
 
-const config = { minResponses: 5 };
+const config = { minResponses: 5, minBenchmarkPractices: 10 };
 const TODAY = '2026-11-28';
 const PERIOD = { from: '2026-01-01', to: '2026-10-31' };
 
@@ -91,7 +91,7 @@ describe('the PCN dashboard', () => {
 
 	it('picks each practice’s latest round that closed in the period', async () => {
 		const d = (await getPcnDashboard(t.db, f.pcn.id, config, PERIOD, TODAY))!;
-		expect(d.pcn).toEqual({ id: f.pcn.id, name: 'Test PCN', odsCode: 'U10001', icbName: 'Test ICB' });
+		expect(d.pcn).toEqual({ id: f.pcn.id, name: 'Test PCN', odsCode: 'U10001', icbId: f.icb.id, icbName: 'Test ICB' });
 		expect(d.period).toEqual(PERIOD);
 		expect(d.practices.map((p) => [p.name, p.round?.id ?? null, p.state])).toEqual([
 			['Brook Surgery', ids.bChosen, 'shown'],

@@ -3,7 +3,7 @@
  * practice's own score, the group's middle half and where the score lies, in words too. Plain
  * data for components to render, shaped by lib/server.
  */
-import type { BenchmarkGroupKind, BenchmarkScore, ScoreBenchmark } from '../npt/benchmarks';
+import type { BenchmarkGroupKind, BenchmarkPlace, BenchmarkScore, GroupBenchmark, ScoreBenchmark } from '../npt/benchmarks';
 import type { ScoreKey } from '../npt/change';
 import type { Period } from '../npt/pcn';
 
@@ -33,4 +33,20 @@ export interface PracticeBenchmarksView {
 	/** Whether the ICB holds every practice with a round in the period, so it is the whole service too. */
 	serviceIsIcb: boolean;
 	groups: BenchmarkGroupView[];
+}
+
+/** A group's middle half for one score, as the PCN dashboard lists it. */
+export interface GroupRowView {
+	key: ScoreKey;
+	label: string;
+	group: GroupBenchmark;
+}
+
+/** Where each of a PCN's practices lies against each group, score by score (null: not placed). */
+export interface PcnBenchmarksView {
+	period: Period;
+	minPractices: number;
+	serviceIsIcb: boolean;
+	groups: { kind: BenchmarkGroupKind; name: string; rows: GroupRowView[] }[];
+	practices: { id: number; name: string; places: { kind: BenchmarkGroupKind; places: Record<ScoreKey, BenchmarkPlace | null> }[] }[];
 }

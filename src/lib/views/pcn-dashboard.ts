@@ -7,6 +7,7 @@ import type { LastChange, PcnGlance } from '../npt/pcn-glance';
 import type { CurrentRound, TrendPoint } from '../npt/practice-rounds';
 import type { GapMatrix, GapMatrixItem, PcnPerceptionRow } from './pcn-gaps';
 import type { PracticeActionCounts } from './practice-actions';
+import type { PcnBenchmarksView } from './benchmarks';
 
 export interface ChosenRound {
 	id: number;
@@ -38,7 +39,7 @@ export interface PracticeRounds {
 }
 
 export interface PcnDashboard {
-	pcn: { id: number; name: string; odsCode: string; icbName: string };
+	pcn: { id: number; name: string; odsCode: string; icbId: number; icbName: string };
 	period: Period;
 	/** The bands of the most recent instrument in use (the built-in staff survey's before any round). */
 	bands: BandThresholds;
@@ -63,4 +64,5 @@ export interface PcnDashboardPage extends PcnDashboard {
 	perceptionGaps: PcnPerceptionRow[];
 	actionCounts: PracticeActionCounts[];
 	glance: PcnGlance<GapMatrixItem>;
+	benchmarks: PcnBenchmarksView;
 }

@@ -157,6 +157,8 @@ export type RoundScoreTable = ScoreColumns & {
 	round_id: number;
 	closed_on: string;
 	respondents: number;
+	/** The count in app_meta (round_scores_version) when the row was written. */
+	version: number;
 };
 
 export interface RoundCodeTable {

@@ -8,17 +8,20 @@
  * How it stays correct when a round closes: a round's scores are written with its summary, in
  * the transaction that closes it (by hand, or by the daily pass for its closing date), and the
  * first read of a period gives any closed round in it still without scores its row. Every write of
- * scores counts up a version in app_meta, in its own transaction, and every read compares it
- * with the version its kept copy was read at, so a round closed on another instance is seen on
- * the next read here. Which practices are in the ICB is read each time, so moves need no version.
+ * scores counts up a version in app_meta, in its own transaction, and stamps its rows with it;
+ * every read compares the version with the one its kept copy was read at and reads the rows
+ * stamped since, so a round closed on another instance is seen on the next read here, at the cost
+ * of its own rows. Which practices are in the ICB is read each time, so moves need no version.
  */
 import {
 	benchmarkScore,
+	entryOfResult,
 	entryOfScores,
 	groupBenchmark,
 	placementSentence,
 	type BenchmarkEntry,
 	type BenchmarkGroupKind,
+	type BenchmarkPlace,
 	type BenchmarkRules,
 	type GroupBenchmark,
 	type ScoreBenchmark
@@ -26,8 +29,8 @@ import {
 import { SCORE_KEYS, type ScoreKey } from '../../npt/change';
 import type { DisclosureRules } from '../../npt/disclosure';
 import { CONSTRUCT_NAMES, CONSTRUCTS, type Construct } from '../../npt/constructs';
-import type { PracticeBenchmarksView } from '../../views/benchmarks';
-import type { Period } from '../../npt/pcn';
+import type { PcnBenchmarksView, PracticeBenchmarksView } from '../../views/benchmarks';
+import type { Period, PracticeResult } from '../../npt/pcn';
 import type { GroupScore } from '../../npt/scoring';
 import { databaseIdentity, type DbOrTx } from '../db';
 import type { Config } from '../platform/config';
@@ -43,7 +46,8 @@ interface StoredPracticeScores {
 }
 
 interface KeptPeriod {
-	version: string;
+	/** The count of score writes (app_meta) when the rows were read. */
+	version: number;
 	practices: Map<number, StoredPracticeScores>;
 	/** What the disclosure rules make of them, per pair of rules: worked out once per read of the rows. */
 	disclosed: Map<string, DisclosedPeriod>;
@@ -74,14 +78,18 @@ const kept = new WeakMap<object, Map<string, KeptPeriod>>();
 /** Periods kept per database: the benchmarks' own period moves once a day. */
 const MAX_KEPT_PERIODS = 4;
 
-/** A count that goes up whenever any round's scores are written, on any instance. */
-async function scoresVersion(db: DbOrTx): Promise<string> {
+/** The count that goes up with every write of round scores, on any instance. */
+async function scoresVersion(db: DbOrTx): Promise<number> {
 	const row = await db.selectFrom('app_meta').select('value').where('key', '=', ROUND_SCORES_VERSION_KEY).executeTakeFirst();
-	return row?.value ?? '0';
+	return Number(row?.value ?? 0);
 }
 
-/** Every practice's latest closed round in the period with its stored scores: one read of the period's score rows. */
-async function readPracticeScores(db: DbOrTx, period: Period): Promise<Map<number, StoredPracticeScores>> {
+/**
+ * Reads the period's score rows (only those written after count `since`, when given) into
+ * `latest`, keeping for each practice its latest round in the period: on the same date the
+ * later-created one, as chooseRoundInPeriod. A row of the round already kept replaces it.
+ */
+async function readPracticeScores(db: DbOrTx, period: Period, latest: Map<number, StoredPracticeScores>, since?: number): Promise<void> {
 	const rows = await db
 		.selectFrom('round_score')
 		.innerJoin('round', 'round.id', 'round_score.round_id')
@@ -89,12 +97,11 @@ async function readPracticeScores(db: DbOrTx, period: Period): Promise<Map<numbe
 		.select('round.practice_id')
 		.where('round_score.closed_on', '>=', period.from)
 		.where('round_score.closed_on', '<=', period.to)
+		.$if(since !== undefined, (q) => q.where('round_score.version', '>', since!))
 		.execute();
-	const latest = new Map<number, StoredPracticeScores>();
 	for (const row of rows) {
 		const had = latest.get(row.practice_id);
-		// The latest round in the period; on the same date the later-created one (as chooseRoundInPeriod).
-		if (had && (had.closedOn > row.closed_on || (had.closedOn === row.closed_on && had.roundId > row.round_id))) continue;
+		if (had && had.roundId !== row.round_id && (had.closedOn > row.closed_on || (had.closedOn === row.closed_on && had.roundId > row.round_id))) continue;
 		const scores = {} as Record<ScoreKey, GroupScore>;
 		for (const key of SCORE_KEYS) {
 			const mean = row[`${key}_mean`];
@@ -114,7 +121,6 @@ async function readPracticeScores(db: DbOrTx, period: Period): Promise<Map<numbe
 			scores
 		});
 	}
-	return latest;
 }
 
 /** The ids of the practices now in an ICB's PCNs. */
@@ -123,7 +129,10 @@ async function practicesOfIcb(db: DbOrTx, icbId: number): Promise<number[]> {
 	return rows.map((row) => row.id);
 }
 
-/** The period's practices, read afresh only when the service has changed since the kept copy. */
+/**
+ * The period's practices: the kept copy when no scores were written since it was read, the kept
+ * copy with the rows written since when some were, and a whole read the first time.
+ */
 async function practiceScoresIn(db: DbOrTx, period: Period, today: string): Promise<KeptPeriod> {
 	const identity = databaseIdentity(db);
 	let periods = kept.get(identity);
@@ -133,9 +142,12 @@ async function practiceScoresIn(db: DbOrTx, period: Period, today: string): Prom
 	// Once per period: a round closed by its date closed before the day the period ends began,
 	// and a round closed since writes its scores as it closes.
 	if (!found) await ensureRoundScores(db, period, today);
+	// Read before the rows: rows written meanwhile are read now and again next time, which is harmless.
 	const version = await scoresVersion(db);
 	if (found?.version === version) return found;
-	const fresh: KeptPeriod = { version, practices: await readPracticeScores(db, period), disclosed: new Map() };
+	const practices = new Map(found?.practices);
+	await readPracticeScores(db, period, practices, found?.version);
+	const fresh: KeptPeriod = { version, practices, disclosed: new Map() };
 	periods.delete(key);
 	periods.set(key, fresh);
 	if (periods.size > MAX_KEPT_PERIODS) periods.delete(periods.keys().next().value!);
@@ -147,6 +159,66 @@ export interface BenchmarkGroup {
 	/** The ICB's name, or the service's. */
 	name: string;
 	scores: Record<ScoreKey, ScoreBenchmark>;
+}
+
+/** A group's figures for each score, before any one practice is set against them. */
+export interface PeriodGroup {
+	kind: BenchmarkGroupKind;
+	name: string;
+	scores: Record<ScoreKey, GroupBenchmark>;
+}
+
+/** The groups of a period as the practices of one ICB are set against them. */
+export interface PeriodBenchmarks {
+	period: Period;
+	/** Each practice's entry, by practice id, for those with a round closed in the period. */
+	entries: ReadonlyMap<number, BenchmarkEntry>;
+	/** The round a practice is on in the period; null when it has none there. */
+	roundOf: (practiceId: number) => { id: number; closedOn: string } | null;
+	/** The ICB's group (when there is an ICB), then the whole service's (unless it is the same). */
+	groups: PeriodGroup[];
+	/** Whether every practice with a round in the period is in the ICB: then the service group, the same, is left out. */
+	serviceIsIcb: boolean;
+}
+
+/**
+ * The benchmark groups of a period for the practices of one ICB (or of none): the ICB's practices
+ * now, through their PCNs (read each time, so a practice that moved counts where it is), and every
+ * practice in the service, each on its latest round closed in the period.
+ */
+export async function benchmarkGroupsIn(
+	db: DbOrTx,
+	icb: { id: number; name: string } | null,
+	period: Period,
+	config: Pick<Config, 'minResponses' | 'minBenchmarkPractices'>,
+	today: string
+): Promise<PeriodBenchmarks> {
+	const kept = await practiceScoresIn(db, period, today);
+	const rules: BenchmarkRules = { minPractices: config.minBenchmarkPractices };
+	const { entries, service } = disclosedUnder(kept, { minResponses: config.minResponses }, rules);
+	const inIcb = icb === null ? [] : (await practicesOfIcb(db, icb.id)).filter((id) => entries.has(id)).map((id) => entries.get(id)!);
+	const serviceIsIcb = icb !== null && inIcb.length === entries.size;
+	const groups: PeriodGroup[] = [];
+	if (icb) {
+		const scores = {} as Record<ScoreKey, GroupBenchmark>;
+		for (const score of SCORE_KEYS) scores[score] = groupBenchmark(inIcb, score, rules);
+		groups.push({ kind: 'icb', name: icb.name, scores });
+	}
+	if (!serviceIsIcb) groups.push({ kind: 'service', name: 'Every practice using Belonging', scores: service });
+	const roundOf = (practiceId: number) => {
+		const stored = kept.practices.get(practiceId);
+		return stored ? { id: stored.roundId, closedOn: stored.closedOn } : null;
+	};
+	return { period, entries, roundOf, groups, serviceIsIcb };
+}
+
+/** One practice's entry set against each of the period's groups. */
+export function setAgainst(entry: BenchmarkEntry, groups: readonly PeriodGroup[]): BenchmarkGroup[] {
+	return groups.map((group) => {
+		const scores = {} as Record<ScoreKey, ScoreBenchmark>;
+		for (const score of SCORE_KEYS) scores[score] = benchmarkScore(entry, score, group.scores[score]);
+		return { kind: group.kind, name: group.name, scores };
+	});
 }
 
 export interface PracticeBenchmarks {
@@ -178,28 +250,10 @@ export async function getPracticeBenchmarks(
 		.where('practice.id', '=', practiceId)
 		.executeTakeFirst();
 	if (!practice) return undefined;
-	const period = defaultPeriod(today);
-	const kept = await practiceScoresIn(db, period, today);
-	const { entries, service } = disclosedUnder(kept, { minResponses: config.minResponses }, { minPractices: config.minBenchmarkPractices });
-
-	const own = kept.practices.get(practiceId);
-	const ownEntry = entries.get(practiceId) ?? null;
-	// The ICB's practices now, through their PCNs: read each time, so a practice that moved counts where it is.
-	const icbPractices = practice.icb_id === null ? [] : (await practicesOfIcb(db, practice.icb_id)).filter((id) => entries.has(id));
-	const icb = icbPractices.map((id) => entries.get(id)!);
-	const against = (kind: BenchmarkGroupKind, name: string, group: (score: ScoreKey) => GroupBenchmark): BenchmarkGroup => {
-		const scores = {} as Record<ScoreKey, ScoreBenchmark>;
-		for (const score of SCORE_KEYS) scores[score] = benchmarkScore(ownEntry, score, group(score));
-		return { kind, name, scores };
-	};
-	const rules: BenchmarkRules = { minPractices: config.minBenchmarkPractices };
-	// When the ICB holds every practice with a round in the period, the service is the same group.
-	const serviceIsIcb = practice.icb_id !== null && icb.length === entries.size;
-	const groups = [
-		...(practice.icb_id !== null ? [against('icb', practice.icb_name!, (score) => groupBenchmark(icb, score, rules))] : []),
-		...(serviceIsIcb ? [] : [against('service', 'Every practice using Belonging', (score) => service[score])])
-	];
-	return { period, round: own ? { id: own.roundId, closedOn: own.closedOn } : null, own: ownEntry, groups, serviceIsIcb };
+	const icb = practice.icb_id === null ? null : { id: practice.icb_id, name: practice.icb_name! };
+	const { period, entries, roundOf, groups, serviceIsIcb } = await benchmarkGroupsIn(db, icb, defaultPeriod(today), config, today);
+	const own = entries.get(practiceId) ?? null;
+	return { period, round: roundOf(practiceId), own, groups: setAgainst(own, groups), serviceIsIcb };
 }
 
 const SCORE_LABELS: Record<ScoreKey, string> = {
@@ -234,6 +288,45 @@ export async function viewPracticeBenchmarks(
 					placement: scored.shown && scored.place ? placementSentence(scored.place, group.kind) : null
 				};
 			})
+		}))
+	};
+}
+
+/**
+ * The PCN dashboard's benchmarks: over its period, the middle half of the ICB's practices and of
+ * the whole service for each score, and where each of the PCN's practices lies against them. A
+ * practice's own scores are the dashboard's (`practices`, already through the disclosure rules).
+ */
+export async function viewPcnBenchmarks(
+	db: DbOrTx,
+	icb: { id: number; name: string },
+	practices: readonly (PracticeResult & { id: number; name: string })[],
+	period: Period,
+	config: Pick<Config, 'minResponses' | 'minBenchmarkPractices'>,
+	today: string
+): Promise<PcnBenchmarksView> {
+	const { groups, serviceIsIcb } = await benchmarkGroupsIn(db, icb, period, config, today);
+	return {
+		period,
+		minPractices: config.minBenchmarkPractices,
+		serviceIsIcb,
+		groups: groups.map((group) => ({
+			kind: group.kind,
+			name: group.name,
+			rows: SCORE_KEYS.map((key) => ({ key, label: SCORE_LABELS[key], group: group.scores[key] }))
+		})),
+		practices: practices.map((practice) => ({
+			id: practice.id,
+			name: practice.name,
+			places: setAgainst(entryOfResult(practice), groups).map((against) => ({
+				kind: against.kind,
+				places: Object.fromEntries(
+					SCORE_KEYS.map((key) => {
+						const scored = against.scores[key];
+						return [key, scored.shown ? scored.place : null];
+					})
+				) as Record<ScoreKey, BenchmarkPlace | null>
+			}))
 		}))
 	};
 }

@@ -28,6 +28,7 @@ import type { SignedInUser } from '../identity';
 import { getPcnGapMatrix, getPcnPerceptionGaps } from '../linkworker/pcn-gaps';
 import { countActionsAcrossPcn } from '../linkworker/practice-actions';
 import type { PcnDashboard, PcnDashboardPage, PcnPractice, PracticeRounds, PracticeTrend } from '../../views/pcn-dashboard';
+import { viewPcnBenchmarks } from './benchmarks';
 import { loadRoundData } from './round-data';
 import { practicesOfPcn } from '../accounts/scope';
 
@@ -100,7 +101,7 @@ export async function getPcnDashboard(
 		.map((r) => closeDateOf(r.round))
 		.sort();
 	return {
-		pcn: { id: pcn.id, name: pcn.name, odsCode: pcn.ods_code, icbName: pcn.icb.name },
+		pcn: { id: pcn.id, name: pcn.name, odsCode: pcn.ods_code, icbId: pcn.icb_id, icbName: pcn.icb.name },
 		period: { from: period.from, to: period.to },
 		bands,
 		practices: rows,
@@ -127,17 +128,18 @@ export async function viewPcnDashboard(
 	db: DbOrTx,
 	viewer: SignedInUser,
 	pcnId: number,
-	config: Pick<Config, 'minResponses'>,
+	config: Pick<Config, 'minResponses' | 'minBenchmarkPractices'>,
 	period: Period,
 	today: string
 ): Promise<PcnDashboardPage | undefined> {
 	const dashboard = await getPcnDashboard(db, pcnId, config, period, today);
 	if (!dashboard) return undefined;
-	const [gapMatrix, perceptionGaps, actionCounts] = await Promise.all([
+	const [gapMatrix, perceptionGaps, actionCounts, benchmarks] = await Promise.all([
 		getPcnGapMatrix(db, viewer, pcnId, dashboard.practices),
 		getPcnPerceptionGaps(db, dashboard.practices),
 		// Includes actions on PCN-lead-only flags: this page is for PCN leads only.
-		countActionsAcrossPcn(db, pcnId, period, today)
+		countActionsAcrossPcn(db, pcnId, period, today),
+		viewPcnBenchmarks(db, { id: dashboard.pcn.icbId, name: dashboard.pcn.icbName }, dashboard.practices, period, config, today)
 	]);
 	const glance = pcnGlance({
 		practices: dashboard.practices.map((p) => ({
@@ -151,7 +153,7 @@ export async function viewPcnDashboard(
 		commonGaps: dashboard.commonGaps,
 		matrix: gapMatrix
 	});
-	return { ...dashboard, gapMatrix, perceptionGaps, actionCounts, glance };
+	return { ...dashboard, gapMatrix, perceptionGaps, actionCounts, glance, benchmarks };
 }
 
 const isoDate = (label: string) =>

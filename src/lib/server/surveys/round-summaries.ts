@@ -29,7 +29,7 @@ interface RoundToSummarise {
 }
 
 /** A round's row of group scores (round_score), from its summary: before disclosure, as the summary is. */
-function scoreRowOf(round: RoundToSummarise, instrument: Instrument, summary: RoundSummary): Insertable<RoundScoreTable> {
+function scoreRowOf(round: RoundToSummarise, instrument: Instrument, summary: RoundSummary): Omit<Insertable<RoundScoreTable>, 'version'> {
 	const scores = groupScoresFrom(summary.everyone, instrument.scoring.confidenceLevel);
 	const row: Record<string, unknown> = {
 		round_id: round.id,
@@ -43,7 +43,7 @@ function scoreRowOf(round: RoundToSummarise, instrument: Instrument, summary: Ro
 		row[`${key}_upper`] = score.interval?.upper ?? null;
 		row[`${key}_n`] = score.n;
 	}
-	return row as Insertable<RoundScoreTable>;
+	return row as Omit<Insertable<RoundScoreTable>, 'version'>;
 }
 
 /** Sums the rounds' answers up from scratch and stores the summaries, replacing any there were. */
@@ -60,7 +60,7 @@ async function buildSummaries(db: DbOrTx, rounds: readonly RoundToSummarise[]): 
 			rounds.map((r) => r.instrument_version_id)
 		)
 	]);
-	const scoreRows: Insertable<RoundScoreTable>[] = [];
+	const scoreRows: Omit<Insertable<RoundScoreTable>, 'version'>[] = [];
 	for (const round of rounds) {
 		const instrument = instruments.get(round.instrument_version_id)!;
 		const summary = summariseRespondents(instrument, respondents.get(round.id) ?? []);
@@ -76,25 +76,30 @@ async function buildSummaries(db: DbOrTx, rounds: readonly RoundToSummarise[]): 
 	return built;
 }
 
-/** The app_meta key of a count that goes up whenever round scores are written, so a kept copy of them knows it is stale. */
+/** The app_meta key of a count that goes up with every write of round scores, so a kept copy of them knows what it has not seen. */
 export const ROUND_SCORES_VERSION_KEY = 'round_scores_version';
 
 /**
  * Stores rounds' score rows, replacing any there were (a rebuilt summary gives the same scores,
- * or corrects them), and counts the change in app_meta, in the caller's transaction.
+ * or corrects them), in the caller's transaction. The count in app_meta goes up first and every
+ * row carries its new value: on PostgreSQL the count's row stays locked until commit, so counts
+ * are committed in the order they were taken, and a reader that has seen count N can later read
+ * just the rows above N.
  */
-async function storeScoreRows(db: DbOrTx, rows: readonly Insertable<RoundScoreTable>[]): Promise<void> {
+async function storeScoreRows(db: DbOrTx, rows: readonly Omit<Insertable<RoundScoreTable>, 'version'>[]): Promise<void> {
 	if (rows.length === 0) return;
-	const columns = Object.keys(rows[0]!).filter((column) => column !== 'round_id');
-	await db
-		.insertInto('round_score')
-		.values([...rows])
-		.onConflict((oc) => oc.column('round_id').doUpdateSet(Object.fromEntries(columns.map((column) => [column, sql.ref(`excluded.${column}`)]))))
-		.execute();
-	await db
+	const counted = await db
 		.insertInto('app_meta')
 		.values({ key: ROUND_SCORES_VERSION_KEY, value: '1' })
 		.onConflict((oc) => oc.column('key').doUpdateSet({ value: sql<string>`cast(cast(app_meta.value as integer) + 1 as text)` }))
+		.returning('value')
+		.executeTakeFirstOrThrow();
+	const version = Number(counted.value);
+	const columns = [...Object.keys(rows[0]!).filter((column) => column !== 'round_id'), 'version'];
+	await db
+		.insertInto('round_score')
+		.values(rows.map((row) => ({ ...row, version })))
+		.onConflict((oc) => oc.column('round_id').doUpdateSet(Object.fromEntries(columns.map((column) => [column, sql.ref(`excluded.${column}`)]))))
 		.execute();
 }
 
