@@ -16,12 +16,11 @@
  * Usage: npm run bench:benchmarks [-- --runs=30]
  */
 import { availableParallelism, loadavg } from 'node:os';
-import { sql } from 'kysely';
 import { seededRandom } from '../../src/lib/server/demo/random';
 import { openDatabase, type Db, type DatabaseConfig } from '../../src/lib/server/db';
 import { migrateToLatest } from '../../src/lib/server/db/migrations';
 import { getPracticeBenchmarks } from '../../src/lib/server/results/benchmarks';
-import { ROUND_SCORES_VERSION_KEY } from '../../src/lib/server/surveys/round-summaries';
+import { countScoreWrite } from '../../src/lib/server/surveys/round-summaries';
 import { databaseUrl } from '../helpers/postgres-setup';
 import { NATIONAL_TODAY, nationalPostgresName, nationalSqlitePath } from './national';
 import { benchPostgresUrl, databaseExists, NO_POSTGRES } from './postgres';
@@ -44,13 +43,8 @@ async function timed<T>(work: () => Promise<T>): Promise<[number, T]> {
 
 /** As another instance closing a round does: the count of score writes goes up, and one round's row carries it. */
 async function rewriteScores(db: Db, roundId: number): Promise<void> {
-	const counted = await db
-		.insertInto('app_meta')
-		.values({ key: ROUND_SCORES_VERSION_KEY, value: '1' })
-		.onConflict((oc) => oc.column('key').doUpdateSet({ value: sql<string>`cast(cast(app_meta.value as integer) + 1 as text)` }))
-		.returning('value')
-		.executeTakeFirstOrThrow();
-	await db.updateTable('round_score').set({ version: Number(counted.value) }).where('round_id', '=', roundId).execute();
+	const version = await countScoreWrite(db);
+	await db.updateTable('round_score').set({ version }).where('round_id', '=', roundId).execute();
 }
 
 async function bench(engine: string, dbConfig: DatabaseConfig): Promise<void> {

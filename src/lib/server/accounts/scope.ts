@@ -46,6 +46,11 @@ export function practicesOfPcn(db: DbOrTx, pcnId: number): IdQuery {
 	return db.selectFrom('practice').select('practice.id as id').where('practice.pcn_id', '=', pcnId);
 }
 
+/** The practices now in one ICB's PCNs. */
+export function practicesOfIcb(db: DbOrTx, icbId: number): IdQuery {
+	return db.selectFrom('practice').innerJoin('pcn', 'pcn.id', 'practice.pcn_id').select('practice.id as id').where('pcn.icb_id', '=', icbId);
+}
+
 /** One practice, as a query. */
 export function onePractice(db: DbOrTx, practiceId: number): IdQuery {
 	return db.selectFrom('practice').select('practice.id as id').where('practice.id', '=', practiceId);

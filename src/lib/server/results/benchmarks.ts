@@ -34,6 +34,7 @@ import type { Period, PracticeResult } from '../../npt/pcn';
 import type { GroupScore } from '../../npt/scoring';
 import { databaseIdentity, type DbOrTx } from '../db';
 import type { Config } from '../platform/config';
+import { practicesOfIcb } from '../accounts/scope';
 import { ensureRoundScores, ROUND_SCORES_VERSION_KEY } from '../surveys/round-summaries';
 import { defaultPeriod } from './pcn-dashboard';
 
@@ -123,12 +124,6 @@ async function readPracticeScores(db: DbOrTx, period: Period, latest: Map<number
 	}
 }
 
-/** The ids of the practices now in an ICB's PCNs. */
-async function practicesOfIcb(db: DbOrTx, icbId: number): Promise<number[]> {
-	const rows = await db.selectFrom('practice').innerJoin('pcn', 'pcn.id', 'practice.pcn_id').select('practice.id').where('pcn.icb_id', '=', icbId).execute();
-	return rows.map((row) => row.id);
-}
-
 /**
  * The period's practices: the kept copy when no scores were written since it was read, the kept
  * copy with the rows written since when some were, and a whole read the first time.
@@ -196,7 +191,7 @@ export async function benchmarkGroupsIn(
 	const kept = await practiceScoresIn(db, period, today);
 	const rules: BenchmarkRules = { minPractices: config.minBenchmarkPractices };
 	const { entries, service } = disclosedUnder(kept, { minResponses: config.minResponses }, rules);
-	const inIcb = icb === null ? [] : (await practicesOfIcb(db, icb.id)).filter((id) => entries.has(id)).map((id) => entries.get(id)!);
+	const inIcb = icb === null ? [] : (await practicesOfIcb(db, icb.id).execute()).flatMap(({ id }) => (entries.has(id) ? [entries.get(id)!] : []));
 	const serviceIsIcb = icb !== null && inIcb.length === entries.size;
 	const groups: PeriodGroup[] = [];
 	if (icb) {

@@ -79,6 +79,17 @@ async function buildSummaries(db: DbOrTx, rounds: readonly RoundToSummarise[]): 
 /** The app_meta key of a count that goes up with every write of round scores, so a kept copy of them knows what it has not seen. */
 export const ROUND_SCORES_VERSION_KEY = 'round_scores_version';
 
+/** Counts one more write of round scores in app_meta, in the caller's transaction, and gives the new count. */
+export async function countScoreWrite(db: DbOrTx): Promise<number> {
+	const counted = await db
+		.insertInto('app_meta')
+		.values({ key: ROUND_SCORES_VERSION_KEY, value: '1' })
+		.onConflict((oc) => oc.column('key').doUpdateSet({ value: sql<string>`cast(cast(app_meta.value as integer) + 1 as text)` }))
+		.returning('value')
+		.executeTakeFirstOrThrow();
+	return Number(counted.value);
+}
+
 /**
  * Stores rounds' score rows, replacing any there were (a rebuilt summary gives the same scores,
  * or corrects them), in the caller's transaction. The count in app_meta goes up first and every
@@ -88,13 +99,7 @@ export const ROUND_SCORES_VERSION_KEY = 'round_scores_version';
  */
 async function storeScoreRows(db: DbOrTx, rows: readonly Omit<Insertable<RoundScoreTable>, 'version'>[]): Promise<void> {
 	if (rows.length === 0) return;
-	const counted = await db
-		.insertInto('app_meta')
-		.values({ key: ROUND_SCORES_VERSION_KEY, value: '1' })
-		.onConflict((oc) => oc.column('key').doUpdateSet({ value: sql<string>`cast(cast(app_meta.value as integer) + 1 as text)` }))
-		.returning('value')
-		.executeTakeFirstOrThrow();
-	const version = Number(counted.value);
+	const version = await countScoreWrite(db);
 	const columns = [...Object.keys(rows[0]!).filter((column) => column !== 'round_id'), 'version'];
 	await db
 		.insertInto('round_score')
