@@ -229,8 +229,43 @@ describe('migrations', () => {
 			]);
 			await t.db.deleteFrom('round').where('id', '=', round.id).execute();
 			expect(await t.db.selectFrom('round_score').select('round_id').execute()).toEqual([]);
+			await migrateDown(t.db); // ICB leads
 			await migrateDown(t.db);
 			expect(await columnNames(t.db, 'round_score')).toEqual([]);
+		});
+
+		it('lets an account be an ICB lead without losing any session, scope or link of the accounts already there, and takes it back (issue 26)', async () => {
+			t = await createEmptyTestDatabase();
+			await migrateToLatest(t.db);
+			await migrateDown(t.db);
+			const icb = await t.db.insertInto('icb').values({ ods_code: 'QAA', name: 'ICB' }).returning('id').executeTakeFirstOrThrow();
+			const pcn = await t.db.insertInto('pcn').values({ ods_code: 'U1', name: 'PCN', icb_id: icb.id }).returning('id').executeTakeFirstOrThrow();
+			const lead = await t.db
+				.insertInto('user_account')
+				.values({ email: 'lead@example.nhs.uk', display_name: 'Lead', role: 'pcn_lead', created_at: '2026-12-01T00:00:00Z' })
+				.returning('id')
+				.executeTakeFirstOrThrow();
+			await t.db.insertInto('user_pcn').values({ user_id: lead.id, pcn_id: pcn.id }).execute();
+			await t.db.insertInto('session').values({ id: 'session-hash', user_id: lead.id, created_at: '2026-12-01T00:00:00Z', expires_at: '2026-12-02T00:00:00Z' }).execute();
+			const icbLead = () =>
+				t!.db.insertInto('user_account').values({ email: 'icb@example.nhs.uk', display_name: 'ICB', role: 'icb_lead' as never, created_at: '2026-12-01T00:00:00Z' }).execute();
+			await expect(icbLead()).rejects.toThrow();
+
+			await migrateToLatest(t.db);
+			expect(await keyAndIndexes(t.db, 'user_icb')).toEqual({ key: ['user_id', 'icb_id'], indexes: ['user_icb_icb_idx'] });
+			expect(await t.db.selectFrom('session').select(['id', 'user_id']).execute()).toEqual([{ id: 'session-hash', user_id: lead.id }]);
+			expect(await t.db.selectFrom('user_pcn').selectAll().execute()).toEqual([{ user_id: lead.id, pcn_id: pcn.id }]);
+			await icbLead();
+			const made = await t.db.selectFrom('user_account').select('id').where('role', '=', 'icb_lead').executeTakeFirstOrThrow();
+			await t.db.insertInto('user_icb').values({ user_id: made.id, icb_id: icb.id }).execute();
+			// The rebuilt table still carries its references: an account's rows go with it.
+			await t.db.deleteFrom('user_account').where('id', '=', lead.id).execute();
+			expect(await t.db.selectFrom('session').select('id').execute()).toEqual([]);
+			if (!onPostgres) expect((await sql`pragma foreign_keys`.execute(t.db)).rows).toEqual([{ foreign_keys: 1 }]);
+
+			await migrateDown(t.db);
+			expect(await t.db.selectFrom('user_account').select('role').execute()).toEqual([]);
+			expect(await columnNames(t.db, 'user_icb')).toEqual([]);
 		});
 	});
 

@@ -22,6 +22,8 @@ export interface Requirement {
 	practiceId?: number;
 	/** The PCN whose data is asked for (PCN leads only, unless also allowed by `roles`). */
 	pcnId?: number;
+	/** The ICB whose data is asked for (ICB leads only). */
+	icbId?: number;
 }
 
 /**
@@ -49,6 +51,10 @@ export function canSeePcn(user: SignedInUser, pcnId: number): boolean {
 	return user.pcnIds.includes(pcnId);
 }
 
+export function canSeeIcb(user: SignedInUser, icbId: number): boolean {
+	return user.icbIds.includes(icbId);
+}
+
 export function guard(event: GuardEvent, requirement: Requirement = {}): SignedInUser {
 	const user = event.locals.user;
 	if (!user) redirect(303, signInPath(event.url));
@@ -59,6 +65,9 @@ export function guard(event: GuardEvent, requirement: Requirement = {}): SignedI
 		error(404, 'We could not find that page.');
 	}
 	if (requirement.pcnId !== undefined && !canSeePcn(user, requirement.pcnId)) {
+		error(404, 'We could not find that page.');
+	}
+	if (requirement.icbId !== undefined && !canSeeIcb(user, requirement.icbId)) {
 		error(404, 'We could not find that page.');
 	}
 	return user;

@@ -45,6 +45,7 @@ export interface SentLink {
 
 const ROLE_WITH_ARTICLE: Record<Role, string> = {
 	admin: 'an administrator',
+	icb_lead: 'an ICB lead',
 	pcn_lead: 'a PCN lead',
 	practice_manager: 'a practice manager',
 	link_worker: 'a link worker'

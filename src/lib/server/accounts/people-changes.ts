@@ -162,9 +162,9 @@ export async function removePracticeAccess(
 		return refuse(403, 'You can only remove access to practices in your PCN.', 'practiceIds');
 	}
 	const remaining = scope.practiceIds.filter((id) => !chosen.includes(id));
-	const names = await organisationNames(db, { pcnIds: [], practiceIds: chosen });
+	const names = await organisationNames(db, { icbIds: [], pcnIds: [], practiceIds: chosen });
 	await atomically(db, async (tx) => {
-		await replaceScope(tx, account.id, { pcnIds: [], practiceIds: remaining });
+		await replaceScope(tx, account.id, { icbIds: [], pcnIds: [], practiceIds: remaining });
 		if (remaining.length === 0) {
 			await tx.deleteFrom('account_link').where('user_id', '=', account.id).where('used_at', 'is', null).execute();
 		}

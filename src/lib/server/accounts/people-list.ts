@@ -172,7 +172,7 @@ export async function describePeople(
 			elsewhere,
 			manageable:
 				seesAll ||
-				canManagePerson(viewer, account.role, { pcnIds: allPcns.map((r) => r.id), practiceIds: allPractices.map((r) => r.id) }),
+				canManagePerson(viewer, account.role, { icbIds: [], pcnIds: allPcns.map((r) => r.id), practiceIds: allPractices.map((r) => r.id) }),
 			scopeInWords: scopeInWords(account.role, pcns, practices, elsewhere, SCOPE_NAMED),
 			createdOn: dayOf(account.created_at)!,
 			passwordChangedOn: dayOf(account.password_changed_at),

@@ -3,9 +3,11 @@
  *
  * - administrators (and the command line) may do anything to anyone;
  * - a PCN lead sees the people whose PCNs or practices overlap their own PCNs (never
- *   administrators), may invite PCN leads for their own PCNs and practice managers and link
- *   workers for the practices in them, and may take away someone's access to practices in
- *   their PCNs, but nothing outside them;
+ *   administrators or ICB leads), may invite PCN leads for their own PCNs and practice managers
+ *   and link workers for the practices in them, and may take away someone's access to practices
+ *   in their PCNs, but nothing outside them;
+ * - an ICB lead sees the PCN leads whose PCNs overlap the PCNs now in their ICBs, and may invite
+ *   PCN leads for those PCNs, but nobody else (practices are the PCN lead's to staff);
  * - acting on an account as a whole (sending its invitation again, which shows a link that
  *   signs in as that person) needs the person's *whole* scope inside the actor's PCNs: seeing
  *   someone because their scope overlaps is not managing them;
@@ -34,6 +36,7 @@ export const unique = (ids: readonly number[]) => [...new Set(ids)];
 export function scopeForRole(role: Role, scope: Partial<Scope>): Scope {
 	const kind = SCOPE_KIND[role];
 	return {
+		icbIds: kind === 'icb' ? unique(scope.icbIds ?? []) : [],
 		pcnIds: kind === 'pcn' ? unique(scope.pcnIds ?? []) : [],
 		practiceIds: kind === 'practice' ? unique(scope.practiceIds ?? []) : []
 	};
@@ -52,6 +55,7 @@ export function isAdmin(actor: Manager): boolean {
 export function grantableRoles(actor: Manager): readonly Role[] {
 	if (isAdmin(actor)) return ROLES;
 	if ((actor as SignedInUser).role === 'pcn_lead') return ['pcn_lead', 'practice_manager', 'link_worker'];
+	if ((actor as SignedInUser).role === 'icb_lead') return ['pcn_lead'];
 	return [];
 }
 
@@ -60,7 +64,8 @@ const overlaps = (a: readonly number[], b: readonly number[]) => a.some((id) => 
 /** Whether a viewer may see (and so learn of) a person with this role and scope. */
 export function canSeePerson(viewer: SignedInUser, role: Role, scope: Scope): boolean {
 	if (viewer.role === 'admin') return true;
-	if (viewer.role !== 'pcn_lead' || role === 'admin') return false;
+	if (viewer.role === 'icb_lead') return role === 'pcn_lead' && overlaps(scope.pcnIds, viewer.pcnIds);
+	if (viewer.role !== 'pcn_lead' || role === 'admin' || role === 'icb_lead') return false;
 	return overlaps(scope.pcnIds, viewer.pcnIds) || overlaps(scope.practiceIds, viewer.practiceIds);
 }
 
@@ -74,7 +79,10 @@ const within = (a: readonly number[], b: readonly number[]) => a.every((id) => b
 export function canManagePerson(viewer: SignedInUser, role: Role, scope: Scope): boolean {
 	if (viewer.role === 'admin') return true;
 	return (
-		canSeePerson(viewer, role, scope) && within(scope.pcnIds, viewer.pcnIds) && within(scope.practiceIds, viewer.practiceIds)
+		canSeePerson(viewer, role, scope) &&
+		within(scope.icbIds, viewer.icbIds) &&
+		within(scope.pcnIds, viewer.pcnIds) &&
+		within(scope.practiceIds, viewer.practiceIds)
 	);
 }
 
@@ -107,20 +115,23 @@ export async function grantProblem(db: DbOrTx, actor: Manager, role: Role, scope
 			'role'
 		);
 	}
-	const field = SCOPE_KIND[role] === 'pcn' ? 'pcnIds' : 'practiceIds';
+	const kind = SCOPE_KIND[role];
+	const field = kind === 'icb' ? 'icbIds' : kind === 'pcn' ? 'pcnIds' : 'practiceIds';
 	const problem = scopeProblem(role, scope);
 	if (problem) return refuse(400, problem, field);
-	const [pcns, practices] = await Promise.all([
+	const [icbs, pcns, practices] = await Promise.all([
+		scope.icbIds.length ? db.selectFrom('icb').select('id').where('id', 'in', scope.icbIds).execute() : [],
 		scope.pcnIds.length ? db.selectFrom('pcn').select('id').where('id', 'in', scope.pcnIds).execute() : [],
 		scope.practiceIds.length ? db.selectFrom('practice').select('id').where('id', 'in', scope.practiceIds).execute() : []
 	]);
-	if (pcns.length !== scope.pcnIds.length || practices.length !== scope.practiceIds.length) {
+	if (icbs.length !== scope.icbIds.length || pcns.length !== scope.pcnIds.length || practices.length !== scope.practiceIds.length) {
 		return refuse(400, 'One of the organisations you chose no longer exists. Choose again from the list.', field);
 	}
 	if (isAdmin(actor)) return undefined;
 	const lead = actor as SignedInUser;
+	// Only administrators give ICBs (grantableRoles), so an ICB in a lead's grant is refused above.
 	if (!scope.pcnIds.every((id) => lead.pcnIds.includes(id))) {
-		return refuse(403, 'You can only give access to the PCNs you lead.', 'pcnIds');
+		return refuse(403, lead.role === 'icb_lead' ? 'You can only give access to PCNs in your ICB.' : 'You can only give access to the PCNs you lead.', 'pcnIds');
 	}
 	if (!scope.practiceIds.every((id) => lead.practiceIds.includes(id))) {
 		return refuse(403, 'You can only give access to practices in your PCN.', 'practiceIds');

@@ -2,8 +2,9 @@
  * A person's scope as SQL: the ids of the PCNs and practices they may see, as subqueries over
  * their scope rows, so a query over a scope of any size binds one value (the user's id) rather
  * than one per PCN or practice. They read the same rows as the session's scope (signedInUserOf):
- * a PCN lead sees the practices now in their PCNs, a practice manager or link worker the
- * practices given to them, an administrator none.
+ * an ICB lead sees the PCNs now in their ICBs (and no practice's own pages), a PCN lead the
+ * practices now in their PCNs, a practice manager or link worker the practices given to them,
+ * an administrator none.
  */
 import { sql, type Expression, type ExpressionBuilder, type SelectQueryBuilder, type SqlBool } from 'kysely';
 import type { DbOrTx } from '../db';
@@ -24,7 +25,7 @@ const NONE = sql<SqlBool>`1 = 0`;
  */
 export function practiceInScope(db: DbOrTx, viewer: Viewer) {
 	return (eb: ExpressionBuilder<Database, 'practice'>): Expression<SqlBool> => {
-		if (viewer.role === 'admin') return NONE;
+		if (viewer.role === 'admin' || viewer.role === 'icb_lead') return NONE;
 		if (viewer.role === 'pcn_lead') return eb('practice.pcn_id', 'in', pcnsInScope(db, viewer));
 		return eb('practice.id', 'in', db.selectFrom('user_practice').select('user_practice.practice_id').where('user_practice.user_id', '=', viewer.id));
 	};
@@ -35,10 +36,17 @@ export function practicesInScope(db: DbOrTx, viewer: Viewer): IdQuery {
 	return db.selectFrom('practice').select('practice.id as id').where(practiceInScope(db, viewer));
 }
 
-/** The PCNs a PCN lead leads; none for any other role. */
+/** The PCNs a PCN lead leads, or those now in an ICB lead's ICBs; none for any other role. */
 export function pcnsInScope(db: DbOrTx, viewer: Viewer): IdQuery {
+	if (viewer.role === 'icb_lead') return db.selectFrom('pcn').select('pcn.id as id').where('pcn.icb_id', 'in', icbsInScope(db, viewer));
 	const led = db.selectFrom('user_pcn').select('user_pcn.pcn_id as id').where('user_pcn.user_id', '=', viewer.id);
 	return viewer.role === 'pcn_lead' ? led : led.where(NONE);
+}
+
+/** The ICBs an ICB lead oversees; none for any other role. */
+export function icbsInScope(db: DbOrTx, viewer: Viewer): IdQuery {
+	const overseen = db.selectFrom('user_icb').select('user_icb.icb_id as id').where('user_icb.user_id', '=', viewer.id);
+	return viewer.role === 'icb_lead' ? overseen : overseen.where(NONE);
 }
 
 /** The practices now in one PCN. */

@@ -63,6 +63,13 @@ function scopeRows(db: DbOrTx) {
 		.selectFrom('user_practice')
 		.select(['user_practice.user_id as user_id', sql<string>`'practice'`.as('kind'), 'user_practice.practice_id as scope_id'])
 		.unionAll(db.selectFrom('user_pcn').select(['user_pcn.user_id as user_id', sql<string>`'pcn'`.as('kind'), 'user_pcn.pcn_id as scope_id']))
+		.unionAll(db.selectFrom('user_icb').select(['user_icb.user_id as user_id', sql<string>`'icb'`.as('kind'), 'user_icb.icb_id as scope_id']))
+		.unionAll(
+			db
+				.selectFrom('user_icb')
+				.innerJoin('pcn', 'pcn.icb_id', 'user_icb.icb_id')
+				.select(['user_icb.user_id as user_id', sql<string>`'icb_pcn'`.as('kind'), 'pcn.id as scope_id'])
+		)
 		.unionAll(
 			db
 				.selectFrom('user_pcn')
@@ -114,7 +121,13 @@ export async function validateSessionToken(db: DbOrTx, token: string, now: Date 
 		renewed = true;
 	}
 	const ids = (kind: string) => rows.filter((r) => r.kind === kind).map((r) => Number(r.scope_id));
-	const user = signedInUserOf(account, { pcnIds: ids('pcn'), practiceIds: ids('practice'), practicesInPcns: ids('pcn_practice') });
+	const user = signedInUserOf(account, {
+		icbIds: ids('icb'),
+		pcnIds: ids('pcn'),
+		practiceIds: ids('practice'),
+		pcnsInIcbs: ids('icb_pcn'),
+		practicesInPcns: ids('pcn_practice')
+	});
 	const adminResetNotice = account.admin_reset_session === id ? null : account.admin_reset_notice;
 	return { id, user, expiresAt, renewed, adminResetNotice };
 }

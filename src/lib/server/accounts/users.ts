@@ -1,10 +1,10 @@
-/** People with accounts, their role and their scope (which PCNs or practices they cover). */
+/** People with accounts, their role and their scope (which ICBs, PCNs or practices they cover). */
 import { z } from 'zod';
 import type { DbOrTx } from '../db';
 import type { UserAccount } from '../db/schema';
 import { ROLES, SCOPE_KIND, type Role, type SignedInUser } from '../identity';
 import { lineText } from '../../text';
-import { practicesInScope } from './scope';
+import { pcnsInScope, practicesInScope } from './scope';
 
 export const emailSchema = z
 	.string()
@@ -18,21 +18,24 @@ export const displayNameSchema = lineText({ max: 120, tooLong: 'Keep the name un
 export const roleSchema = z.enum(ROLES, 'Choose a role');
 
 export const scopeSchema = z.object({
+	icbIds: z.array(z.int().positive()).default([]),
 	pcnIds: z.array(z.int().positive()).default([]),
 	practiceIds: z.array(z.int().positive()).default([])
 });
 export type Scope = z.output<typeof scopeSchema>;
 
-/** A role's scope must match its kind: PCN leads cover PCNs, managers and link workers practices. */
+/**
+ * A role's scope must match its kind: ICB leads cover ICBs, PCN leads PCNs, managers and link
+ * workers practices, and nobody holds a kind their role does not use.
+ */
 export function scopeProblem(role: Role, scope: Scope): string | undefined {
 	const kind = SCOPE_KIND[role];
-	if (kind === 'none' && (scope.pcnIds.length || scope.practiceIds.length)) {
-		return 'Administrators manage the whole system and are not given PCNs or practices.';
-	}
-	if (kind === 'pcn' && (scope.pcnIds.length === 0 || scope.practiceIds.length)) return 'Choose at least one PCN.';
-	if (kind === 'practice' && (scope.practiceIds.length === 0 || scope.pcnIds.length)) {
-		return 'Choose at least one practice.';
-	}
+	const held = { icb: scope.icbIds.length, pcn: scope.pcnIds.length, practice: scope.practiceIds.length };
+	const others = Object.entries(held).some(([k, n]) => k !== kind && n > 0);
+	if (kind === 'none' && others) return 'Administrators manage the whole system and are not given ICBs, PCNs or practices.';
+	if (kind === 'icb' && (held.icb === 0 || others)) return 'Choose at least one ICB.';
+	if (kind === 'pcn' && (held.pcn === 0 || others)) return 'Choose at least one PCN.';
+	if (kind === 'practice' && (held.practice === 0 || others)) return 'Choose at least one practice.';
 	return undefined;
 }
 
@@ -97,8 +100,15 @@ export async function createUser(db: DbOrTx, input: NewUser, now: Date = new Dat
 }
 
 export async function replaceScope(db: DbOrTx, userId: number, scope: Scope): Promise<void> {
+	await db.deleteFrom('user_icb').where('user_id', '=', userId).execute();
 	await db.deleteFrom('user_pcn').where('user_id', '=', userId).execute();
 	await db.deleteFrom('user_practice').where('user_id', '=', userId).execute();
+	if (scope.icbIds.length) {
+		await db
+			.insertInto('user_icb')
+			.values([...new Set(scope.icbIds)].map((icb_id) => ({ user_id: userId, icb_id })))
+			.execute();
+	}
 	if (scope.pcnIds.length) {
 		await db
 			.insertInto('user_pcn')
@@ -114,33 +124,43 @@ export async function replaceScope(db: DbOrTx, userId: number, scope: Scope): Pr
 }
 
 export async function getScope(db: DbOrTx, userId: number): Promise<Scope> {
-	const [pcns, practices] = await Promise.all([
+	const [icbs, pcns, practices] = await Promise.all([
+		db.selectFrom('user_icb').select('icb_id').where('user_id', '=', userId).execute(),
 		db.selectFrom('user_pcn').select('pcn_id').where('user_id', '=', userId).execute(),
 		db.selectFrom('user_practice').select('practice_id').where('user_id', '=', userId).execute()
 	]);
-	return { pcnIds: pcns.map((r) => r.pcn_id), practiceIds: practices.map((r) => r.practice_id) };
-}
-
-/** What a user's scope rows give them: their own PCNs and practices, and the practices now in those PCNs. */
-export interface ScopeRows {
-	pcnIds: readonly number[];
-	practiceIds: readonly number[];
-	practicesInPcns: readonly number[];
+	return { icbIds: icbs.map((r) => r.icb_id), pcnIds: pcns.map((r) => r.pcn_id), practiceIds: practices.map((r) => r.practice_id) };
 }
 
 /**
+ * What a user's scope rows give them: their own ICBs, PCNs and practices, the PCNs now in those
+ * ICBs and the practices now in those PCNs.
+ */
+export interface ScopeRows {
+	icbIds: readonly number[];
+	pcnIds: readonly number[];
+	practiceIds: readonly number[];
+	pcnsInIcbs: readonly number[];
+	practicesInPcns: readonly number[];
+}
+
+const sortedIds = (ids: readonly number[]) => [...new Set(ids)].sort((a, b) => a - b);
+
+/**
  * What a user may see, from their scope rows. PCN leads see the practices that are in their PCNs
- * today, so a practice that moves to another PCN moves out of the old lead's sight.
+ * today, and ICB leads the PCNs that are in their ICBs today, so a practice or PCN that moves
+ * moves out of the old lead's sight. ICB leads open no practice's own pages.
  */
 export function signedInUserOf(user: Pick<UserAccount, 'id' | 'email' | 'display_name' | 'role'>, scope: ScopeRows): SignedInUser {
-	const practiceIds = user.role === 'pcn_lead' ? scope.practicesInPcns : user.role === 'admin' ? [] : scope.practiceIds;
+	const kind = SCOPE_KIND[user.role];
 	return {
 		id: user.id,
 		email: user.email,
 		displayName: user.display_name,
 		role: user.role,
-		pcnIds: user.role === 'pcn_lead' ? [...scope.pcnIds] : [],
-		practiceIds: [...new Set(practiceIds)].sort((a, b) => a - b)
+		icbIds: kind === 'icb' ? sortedIds(scope.icbIds) : [],
+		pcnIds: kind === 'icb' ? sortedIds(scope.pcnsInIcbs) : kind === 'pcn' ? [...scope.pcnIds] : [],
+		practiceIds: sortedIds(kind === 'pcn' ? scope.practicesInPcns : kind === 'practice' ? scope.practiceIds : [])
 	};
 }
 
@@ -148,7 +168,8 @@ export function signedInUserOf(user: Pick<UserAccount, 'id' | 'email' | 'display
 export async function toSignedInUser(db: DbOrTx, user: UserAccount): Promise<SignedInUser> {
 	const scope = await getScope(db, user.id);
 	const practicesInPcns = user.role === 'pcn_lead' ? (await practicesInScope(db, user).execute()).map((r) => r.id) : [];
-	return signedInUserOf(user, { ...scope, practicesInPcns });
+	const pcnsInIcbs = user.role === 'icb_lead' ? (await pcnsInScope(db, user).execute()).map((r) => r.id) : [];
+	return signedInUserOf(user, { ...scope, pcnsInIcbs, practicesInPcns });
 }
 
 /**

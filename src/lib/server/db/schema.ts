@@ -196,6 +196,11 @@ export interface UserPcnTable {
 	pcn_id: number;
 }
 
+export interface UserIcbTable {
+	user_id: number;
+	icb_id: number;
+}
+
 export interface UserPracticeTable {
 	user_id: number;
 	practice_id: number;
@@ -466,6 +471,7 @@ export interface Database {
 	survey_throttle: SurveyThrottleTable;
 	survey_submission_key: SurveySubmissionKeyTable;
 	user_account: UserAccountTable;
+	user_icb: UserIcbTable;
 	user_pcn: UserPcnTable;
 	user_practice: UserPracticeTable;
 	session: SessionTable;

@@ -98,7 +98,7 @@ export const actions = {
 		const form = await readForm(event.request, updateSchema, { multiple: SCOPE_FIELDS });
 		if (!form.ok) return form.failure;
 		const { displayName, role, pcnIds, practiceIds, pcnCodes, practiceCodes } = form.data;
-		const scope = await addScopeCodes(event.locals.db, viewer, role, { pcnIds, practiceIds }, { pcnCodes, practiceCodes });
+		const scope = await addScopeCodes(event.locals.db, viewer, role, { icbIds: [], pcnIds, practiceIds }, { pcnCodes, practiceCodes });
 		if (!scope.ok) return refusalFailure(scope, form.values);
 		const outcome = await updateUser(event.locals.db, viewer, userId, { displayName, role, scope: scope.scope });
 		if (!outcome.ok) return refusalFailure(outcome, form.values);

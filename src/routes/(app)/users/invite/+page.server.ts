@@ -32,7 +32,7 @@ export const actions = {
 		const form = await readForm(request, inviteSchema, { multiple: SCOPE_FIELDS });
 		if (!form.ok) return form.failure;
 		const { email, displayName, role, pcnIds, practiceIds, pcnCodes, practiceCodes } = form.data;
-		const scope = await addScopeCodes(locals.db, viewer, role, { pcnIds, practiceIds }, { pcnCodes, practiceCodes });
+		const scope = await addScopeCodes(locals.db, viewer, role, { icbIds: [], pcnIds, practiceIds }, { pcnCodes, practiceCodes });
 		if (!scope.ok) return refusalFailure(scope, form.values);
 		const outcome = await inviteUser(
 			locals.db,
