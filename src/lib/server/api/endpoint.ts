@@ -82,6 +82,13 @@ export function pcnInScope(caller: ApiCaller, param: string | undefined): number
 	return id;
 }
 
+/** An ICB id from the path that the caller oversees; anything else is "not there" (404). */
+export function icbInScope(caller: ApiCaller, param: string | undefined): number {
+	const id = parseId(param);
+	if (id === undefined || !caller.user.icbIds.includes(id)) apiFail(404, 'We could not find that ICB.');
+	return id;
+}
+
 /**
  * Every other method of an API route (`export const fallback = apiReadOnly`): the API only reads,
  * and says so in JSON like every other answer.

@@ -29,6 +29,7 @@ import {
 import { SCORE_KEYS, type ScoreKey } from '../../npt/change';
 import type { DisclosureRules } from '../../npt/disclosure';
 import { CONSTRUCT_NAMES, CONSTRUCTS, type Construct } from '../../npt/constructs';
+import { pcnEntriesOf, pcnGroup, type IcbReference } from '../../npt/icb';
 import type { PcnBenchmarksView, PracticeBenchmarksView } from '../../views/benchmarks';
 import type { Period, PracticeResult } from '../../npt/pcn';
 import type { GroupScore } from '../../npt/scoring';
@@ -58,6 +59,8 @@ interface KeptPeriod {
 interface DisclosedPeriod {
 	entries: Map<number, BenchmarkEntry>;
 	service: Record<ScoreKey, GroupBenchmark>;
+	/** The group of every PCN, with which PCN each practice was in and the confidence level it was worked out at. */
+	pcns?: { placement: string; confidenceLevel: number; group: Record<ScoreKey, GroupBenchmark> };
 }
 
 function disclosedUnder(kept: KeptPeriod, disclosure: DisclosureRules, rules: BenchmarkRules): DisclosedPeriod {
@@ -205,6 +208,38 @@ export async function benchmarkGroupsIn(
 		return stored ? { id: stored.roundId, closedOn: stored.closedOn } : null;
 	};
 	return { period, entries, roundOf, groups, serviceIsIcb };
+}
+
+/**
+ * Every PCN of the service as one benchmark group per score over the period (§8 one level up):
+ * each PCN's figure is the mean of its practices' shown scores, from the same kept entries as the
+ * practices' groups. Which PCN a practice is in is read each time, so a move counts at once.
+ */
+export async function pcnBenchmarksIn(
+	db: DbOrTx,
+	period: Period,
+	reference: IcbReference,
+	config: Pick<Config, 'minResponses' | 'minBenchmarkPractices'>,
+	today: string
+): Promise<Record<ScoreKey, GroupBenchmark>> {
+	const kept = await practiceScoresIn(db, period, today);
+	const disclosed = disclosedUnder(kept, { minResponses: config.minResponses }, { minPractices: config.minBenchmarkPractices });
+	const placed = await db.selectFrom('practice').select(['id', 'pcn_id']).where('pcn_id', 'is not', null).orderBy('id').execute();
+	// The group is worked out again only when a score was written (a new kept copy) or a practice moved.
+	const placement = placed.map((p) => `${p.id}:${p.pcn_id}`).join(',');
+	const found = disclosed.pcns;
+	if (found && found.placement === placement && found.confidenceLevel === reference.confidenceLevel) return found.group;
+	const byPcn = new Map<number, BenchmarkEntry[]>();
+	for (const practice of placed) {
+		const entry = disclosed.entries.get(practice.id);
+		if (!entry) continue;
+		const list = byPcn.get(practice.pcn_id!);
+		if (list) list.push(entry);
+		else byPcn.set(practice.pcn_id!, [entry]);
+	}
+	const group = pcnGroup(pcnEntriesOf(byPcn, reference.bands, reference.confidenceLevel).values(), { minPractices: config.minBenchmarkPractices });
+	disclosed.pcns = { placement, confidenceLevel: reference.confidenceLevel, group };
+	return group;
 }
 
 /** One practice's entry set against each of the period's groups. */

@@ -158,9 +158,14 @@ export async function rebuildRoundSummaries(db: DbOrTx, today: string, progress?
  * rounds summarised before scores were kept, and rounds closed by their date that nobody has
  * read since. A stored summary gives the row at once; a round without one is summarised first.
  * Reads only the rounds still without a row, a batch at a time, so once every round has its row
- * this is one indexed read that finds nothing.
+ * this is one indexed read that finds nothing. With `practices`, only those practices' rounds.
  */
-export async function ensureRoundScores(db: DbOrTx, period: { from: string; to: string }, today: string): Promise<number> {
+export async function ensureRoundScores(
+	db: DbOrTx,
+	period: { from: string; to: string },
+	today: string,
+	practices?: IdQuery
+): Promise<number> {
 	let written = 0;
 	for (;;) {
 		const batch = await db
@@ -168,6 +173,7 @@ export async function ensureRoundScores(db: DbOrTx, period: { from: string; to: 
 			.leftJoin('round_score', 'round_score.round_id', 'round.id')
 			.select(['round.id', 'round.instrument_version_id', 'round.closes_on', 'round.closed_on'])
 			.where('round_score.round_id', 'is', null)
+			.$if(practices !== undefined, (q) => q.where('round.practice_id', 'in', practices!))
 			.where((eb) =>
 				eb.or([
 					eb.and([eb('round.status', '=', 'closed'), eb('round.closed_on', '>=', period.from), eb('round.closed_on', '<=', period.to)]),

@@ -1,0 +1,189 @@
+/**
+ * An ICB's dashboard: its PCNs side by side over a period, the ICB's figure against the period
+ * before and over the half-years, the constructs weakest across it, the infrastructure gaps its
+ * link workers flagged, and each PCN set beside every PCN in the service. Everything is read from
+ * the rounds' stored scores (round_score), never from answers or summaries, and only for the
+ * ICB's own practices, so the page costs what the ICB holds: a handful of queries whatever the
+ * size of the service. The one exception, the group of every PCN, is the benchmarks' kept copy.
+ *
+ * Every figure is decided in npt/icb.ts from the stored rows through the disclosure rules. Flags
+ * are only counted across the whole ICB, per checklist item: never their text, and never which
+ * practice or PCN a flag is about (a PCN-lead-only flag stays the PCN lead's to attribute).
+ */
+import { SCORE_KEYS, type ScoreKey } from '../../npt/change';
+import { BUILT_IN_INSTRUMENTS } from '../../npt/builtin';
+import { UNRESOLVED_STATES } from '../../npt/flag-lifecycle';
+import {
+	areaChange,
+	entryOfArea,
+	halfYearsUpTo,
+	icbInPeriod,
+	pcnAgainst,
+	pcnsNeedingSupport,
+	weakestAcrossIcb,
+	type IcbPracticeInput,
+	type IcbReference,
+	type StoredRound
+} from '../../npt/icb';
+import { CHECKLISTS, CURRENT_CHECKLIST, checklistItem } from '../../npt/infrastructure';
+import type { Period } from '../../npt/pcn';
+import { previousPeriod } from '../../npt/pcn-glance';
+import { closeDateOf, surveyAvailability } from '../../npt/round-schedule';
+import type { GroupScore } from '../../npt/scoring';
+import type { DbOrTx } from '../db';
+import type { Config } from '../platform/config';
+import { practicesOfIcb } from '../accounts/scope';
+import { instrumentsOf } from '../surveys/instruments';
+import { ensureRoundScores } from '../surveys/round-summaries';
+import type { GapCount, IcbDashboard, IcbHalfYear } from '../../views/icb-dashboard';
+import { pcnBenchmarksIn } from './benchmarks';
+
+/** How many of the most shared infrastructure gaps the glance names. */
+const SHARED_GAPS_SHOWN = 3;
+/** From the first day any round could have closed: the whole history of the ICB's rounds. */
+const ALL_TIME = '0001-01-01';
+
+type ScoreColumns = { [K in `${ScoreKey}_${'mean' | 'lower' | 'upper' | 'n'}`]: number | null };
+
+function storedScores(row: ScoreColumns): Record<ScoreKey, GroupScore> {
+	const scores = {} as Record<ScoreKey, GroupScore>;
+	for (const key of SCORE_KEYS) {
+		const mean = row[`${key}_mean`];
+		const lower = row[`${key}_lower`];
+		const upper = row[`${key}_upper`];
+		scores[key] = {
+			n: Number(row[`${key}_n`]),
+			mean: mean === null ? null : Number(mean),
+			sd: null,
+			interval: lower === null || upper === null ? null : { lower: Number(lower), upper: Number(upper) }
+		};
+	}
+	return scores;
+}
+
+/** The ICB's practices with every round's stored scores and survey window: three reads over the ICB alone. */
+async function readIcbPractices(db: DbOrTx, icbId: number, today: string) {
+	await ensureRoundScores(db, { from: ALL_TIME, to: today }, today, practicesOfIcb(db, icbId));
+	const [pcns, practices, rounds] = await Promise.all([
+		db.selectFrom('pcn').select(['id', 'name', 'ods_code']).where('icb_id', '=', icbId).orderBy('name').orderBy('id').execute(),
+		db
+			.selectFrom('practice')
+			.innerJoin('pcn', 'pcn.id', 'practice.pcn_id')
+			.select(['practice.id', 'practice.name', 'practice.pcn_id'])
+			.where('pcn.icb_id', '=', icbId)
+			.orderBy('practice.name')
+			.orderBy('practice.id')
+			.execute(),
+		db
+			.selectFrom('round')
+			.leftJoin('round_score', 'round_score.round_id', 'round.id')
+			.select(['round.id', 'round.practice_id', 'round.instrument_version_id', 'round.status', 'round.opens_on', 'round.closes_on', 'round.closed_on'])
+			.selectAll('round_score')
+			.where('round.practice_id', 'in', practicesOfIcb(db, icbId))
+			.where('round.status', '<>', 'draft')
+			.where('round.opens_on', '<=', today)
+			.execute()
+	]);
+	const instruments = await instrumentsOf(db, rounds.map((r) => r.instrument_version_id));
+	const byPractice = new Map<number, IcbPracticeInput & { closed: StoredRound[]; windows: { opensOn: string; closesOn: string }[] }>();
+	for (const practice of practices) {
+		byPractice.set(practice.id, { id: practice.id, name: practice.name, pcnId: practice.pcn_id!, closed: [], windows: [] });
+	}
+	for (const round of rounds) {
+		const practice = byPractice.get(round.practice_id);
+		if (!practice) continue;
+		practice.windows.push({ opensOn: round.opens_on, closesOn: closeDateOf(round) });
+		if (round.round_id === null || surveyAvailability(round, today) !== 'closed') continue;
+		const instrument = instruments.get(round.instrument_version_id)!;
+		practice.closed.push({
+			id: round.id,
+			closedOn: closeDateOf(round),
+			respondents: Number(round.respondents),
+			scores: storedScores(round as unknown as ScoreColumns),
+			bands: instrument.bands,
+			confidenceLevel: instrument.scoring.confidenceLevel
+		});
+	}
+	return { pcns: pcns.map((p) => ({ id: p.id, name: p.name, odsCode: p.ods_code })), practices: [...byPractice.values()] };
+}
+
+/** Open infrastructure flags across the ICB, as a count of practices per checklist item: nothing else of a flag. */
+async function countGaps(db: DbOrTx, icbId: number): Promise<GapCount[]> {
+	const rows = await db
+		.selectFrom('flag')
+		.select((eb) => ['flag.item_id', eb.fn.count<number>('flag.practice_id').distinct().as('practices')])
+		.where('flag.practice_id', 'in', practicesOfIcb(db, icbId))
+		.where('flag.state', 'in', [...UNRESOLVED_STATES])
+		.groupBy('flag.item_id')
+		.execute();
+	const order = new Map(CURRENT_CHECKLIST.items.map((item, i) => [item.id, i]));
+	return rows
+		.flatMap((row): GapCount[] => {
+			const item = checklistItem(CURRENT_CHECKLIST, row.item_id) ?? CHECKLISTS.map((c) => checklistItem(c, row.item_id)).find(Boolean);
+			if (!item) return [];
+			return [{ itemId: item.id, gap: item.gap, aspect: item.aspect, construct: item.construct, practicesWithGap: Number(row.practices) }];
+		})
+		.sort((a, b) => b.practicesWithGap - a.practicesWithGap || (order.get(a.itemId) ?? 99) - (order.get(b.itemId) ?? 99));
+}
+
+const FALLBACK: IcbReference = {
+	bands: BUILT_IN_INSTRUMENTS[0]!.bands,
+	confidenceLevel: BUILT_IN_INSTRUMENTS[0]!.scoring.confidenceLevel
+};
+
+/** Undefined when there is no such ICB. The caller has checked the viewer's scope. */
+export async function getIcbDashboard(
+	db: DbOrTx,
+	icbId: number,
+	config: Pick<Config, 'minResponses' | 'minBenchmarkPractices'>,
+	period: Period,
+	today: string
+): Promise<IcbDashboard | undefined> {
+	const icb = await db.selectFrom('icb').select(['id', 'name', 'ods_code']).where('id', '=', icbId).executeTakeFirst();
+	if (!icb) return undefined;
+	const rules = { minResponses: config.minResponses };
+	const [{ pcns, practices }, gaps] = await Promise.all([readIcbPractices(db, icbId, today), countGaps(db, icbId)]);
+
+	const now = icbInPeriod(pcns, practices, period, rules, FALLBACK);
+	const before = previousPeriod(period);
+	const then = icbInPeriod(pcns, practices, before, rules, FALLBACK);
+	const reference: IcbReference = { bands: now.bands, confidenceLevel: now.confidenceLevel };
+
+	const firstClose = practices.flatMap((p) => p.closed.map((r) => r.closedOn)).sort()[0] ?? null;
+	const overTime = halfYearsUpTo(today, firstClose).map((half): IcbHalfYear => {
+		// The ICB as a whole only: each half-year's PCN rows are not shown.
+		const { icb: area } = icbInPeriod([], practices, half, rules, reference);
+		return { half, practicesShown: area.practicesShown, respondents: area.respondents, scores: area.scores };
+	});
+
+	const group = await pcnBenchmarksIn(db, period, reference, config, today);
+	const pcnNames = new Map(pcns.map((p) => [p.id, p.name]));
+	const notSurveyed = pcns.flatMap((pcn) => {
+		const left = now.practices.filter((p) => p.pcnId === pcn.id && !p.surveyed).map((p) => ({ id: p.id, name: p.name }));
+		return left.length ? [{ pcnId: pcn.id, pcnName: pcnNames.get(pcn.id)!, practices: left }] : [];
+	});
+
+	return {
+		icb: { id: icb.id, name: icb.name, odsCode: icb.ods_code },
+		period,
+		bands: now.bands,
+		glance: {
+			needingSupport: pcnsNeedingSupport(now, then),
+			figure: { now: now.icb.scores.overall, before, then: then.icb.scores.overall, change: areaChange(then.icb.scores.overall, now.icb.scores.overall) },
+			weakest: weakestAcrossIcb(now, now.bands.belongingConstructMinimum).slice(0, 2),
+			sharedGaps: gaps.filter((g) => g.practicesWithGap > 1).slice(0, SHARED_GAPS_SHOWN)
+		},
+		pcns: now.pcns,
+		figures: now.icb,
+		notSurveyed,
+		overTime,
+		gaps: { practices: practices.length, items: gaps },
+		benchmarks: {
+			period,
+			minPcns: config.minBenchmarkPractices,
+			group,
+			// Each PCN by the figures this page shows of it: the same as the group's own entry for it.
+			pcns: now.pcns.map((pcn) => ({ id: pcn.id, name: pcn.name, scores: pcnAgainst(entryOfArea(pcn), group) }))
+		}
+	};
+}
