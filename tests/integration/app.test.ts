@@ -2,10 +2,11 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startApp } from '../../src/lib/server/app';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '../../src/lib/server/demo/accounts';
-import { DEMO_PRACTICES, NEIGHBOUR_PCNS } from '../../src/lib/server/demo/practices';
+import { COAST_ICB, DEMO_PRACTICES, NEIGHBOUR_PCNS } from '../../src/lib/server/demo/practices';
 
-/** The demo's five practices and their twenty neighbours in the same ICB. */
-const DEMO_PRACTICE_COUNT = DEMO_PRACTICES.length + NEIGHBOUR_PCNS.reduce((n, pcn) => n + pcn.practices.length, 0);
+/** The demo's five practices, their twenty neighbours in the same ICB and the eighteen of the second ICB. */
+const NEIGHBOURS = [...NEIGHBOUR_PCNS, ...COAST_ICB.pcns];
+const DEMO_PRACTICE_COUNT = DEMO_PRACTICES.length + NEIGHBOURS.reduce((n, pcn) => n + pcn.practices.length, 0);
 import { verifyPassword } from '../../src/lib/server/accounts/passwords';
 import { findUserByEmail, toSignedInUser } from '../../src/lib/server/accounts/users';
 import { getRoundByToken } from '../../src/lib/server/surveys/rounds';
@@ -54,8 +55,12 @@ describe('start-up', () => {
 
 	it('creates one demo account per role, with its scope, only in a demo database', async () => {
 		const { db, notices } = await startApp({ DATABASE_PATH: join(temp.dir, 'accounts-demo.db'), DEMO: '1' }, NOW);
-		const accounts = await db.selectFrom('user_account').select(['id', 'email', 'role']).orderBy('id').execute();
-		expect(accounts.map((a) => [a.email, a.role])).toEqual(DEMO_ACCOUNTS.map((a) => [a.email, a.role]));
+		const accounts = await db.selectFrom('user_account').select(['id', 'email', 'role', 'password_hash']).orderBy('id').execute();
+		// The accounts to sign in with, then one link worker per neighbouring PCN, invited and never signed in.
+		expect(accounts.slice(0, DEMO_ACCOUNTS.length).map((a) => [a.email, a.role])).toEqual(DEMO_ACCOUNTS.map((a) => [a.email, a.role]));
+		expect(accounts.slice(DEMO_ACCOUNTS.length).map((a) => [a.email, a.role, a.password_hash])).toEqual(
+			NEIGHBOURS.map((pcn) => [`link.worker.${pcn.odsCode.toLowerCase()}@demo.belonging.example`, 'link_worker', null])
+		);
 		const scopeOf = async (email: string) => {
 			const user = (await findUserByEmail(db, email))!;
 			return (await toSignedInUser(db, user)).practiceIds.length;
@@ -70,11 +75,14 @@ describe('start-up', () => {
 		await db.destroy();
 	});
 
-	it('seeds the demo into an empty demo database: one ICB, the demo PCN of five practices with four neighbouring PCNs, and /s/demo', async () => {
+	it('seeds the demo into an empty demo database: the demo ICB with the demo PCN of five practices and four neighbouring PCNs, a second ICB of six, and /s/demo', async () => {
 		const path = join(temp.dir, 'demo.db');
 		const { db } = await startApp({ DATABASE_PATH: path, DEMO: '1' }, NOW);
-		expect(await db.selectFrom('icb').select('id').execute()).toHaveLength(1);
-		expect(await db.selectFrom('pcn').select('id').execute()).toHaveLength(1 + NEIGHBOUR_PCNS.length);
+		expect(await db.selectFrom('icb').select('name').orderBy('id').execute()).toEqual([
+			{ name: 'NHS Example Integrated Care Board (demo)' },
+			{ name: COAST_ICB.name }
+		]);
+		expect(await db.selectFrom('pcn').select('id').execute()).toHaveLength(1 + NEIGHBOURS.length);
 		expect(await db.selectFrom('practice').innerJoin('pcn', 'pcn.id', 'practice.pcn_id').select('practice.id').where('pcn.ods_code', '=', 'U99001').execute()).toHaveLength(5);
 		expect(await db.selectFrom('practice').select('id').execute()).toHaveLength(DEMO_PRACTICE_COUNT);
 		const open = await getRoundByToken(db, 'demo');
@@ -117,11 +125,18 @@ describe('start-up', () => {
 			{ name: 'Hillview Medical Centre', user_id: sam.id },
 			{ name: 'Riverside Surgery', user_id: sam.id }
 		]);
-		const flags = await db.selectFrom('flag').select(['id', 'state', 'visibility', 'raised_by']).execute();
+		const flags = await db.selectFrom('flag').select(['id', 'state', 'visibility', 'raised_by']).where('raised_by', '=', sam.id).execute();
 		expect(new Set(flags.map((f) => f.state))).toEqual(new Set(['open', 'acknowledged', 'in_progress', 'resolved', 'wont_fix']));
 		expect(flags.filter((f) => f.visibility === 'pcn_only').length).toBeGreaterThanOrEqual(1);
-		expect(flags.every((f) => f.raised_by === sam.id)).toBe(true);
-		const events = await db.selectFrom('flag_event').select(['flag_id', 'at', 'to_state', 'from_state', 'comment', 'actor_user_id']).execute();
+		// Every other flag is a neighbouring practice's, raised by its own PCN's link worker and still open.
+		const others = await db.selectFrom('flag').innerJoin('user_account', 'user_account.id', 'flag.raised_by').select(['flag.state', 'user_account.email']).where('raised_by', '<>', sam.id).execute();
+		expect(others.length).toBeGreaterThan(10);
+		expect(others.every((f) => f.state === 'open' && f.email.startsWith('link.worker.u9'))).toBe(true);
+		const events = await db
+			.selectFrom('flag_event')
+			.select(['flag_id', 'at', 'to_state', 'from_state', 'comment', 'actor_user_id'])
+			.where('flag_id', 'in', flags.map((f) => f.id))
+			.execute();
 		expect(events.every((e) => e.at < NOW.toISOString())).toBe(true);
 		// Won't fix always carries its reason, and both sides have commented.
 		expect(events.filter((e) => e.to_state === 'wont_fix').every((e) => e.comment)).toBe(true);

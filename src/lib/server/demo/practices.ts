@@ -108,10 +108,39 @@ export const COMMENTS: Record<'low' | 'mid' | 'high', readonly string[]> = {
 	]
 };
 
-/** The other PCNs of the demo ICB, so that the ICB has practices enough for benchmarks (SCORING.md §8). */
-export const NEIGHBOUR_PCNS: readonly { odsCode: string; name: string; practices: readonly string[] }[] = [
+/** A neighbouring PCN: its practices, and the level their scores start around (6.1 unless said). */
+export interface NeighbourPcn {
+	odsCode: string;
+	name: string;
+	practices: readonly string[];
+	level?: number;
+}
+
+/**
+ * The other PCNs of the demo ICB, so that the ICB has practices enough for benchmarks (SCORING.md
+ * §8) and an ICB lead has PCNs to compare; Eastbrook's practices start low, so the ICB's glance has
+ * a PCN to name.
+ */
+export const NEIGHBOUR_PCNS: readonly NeighbourPcn[] = [
 	{ odsCode: 'U99002', name: 'Ashworth PCN (demo)', practices: ['Ashworth Surgery', 'Bell Lane Practice', 'Market Cross Health Centre', 'Orchard Medical Practice', 'Station Road Surgery'] },
 	{ odsCode: 'U99003', name: 'Westfield and Moor PCN (demo)', practices: ['Westfield Medical Centre', 'Moorside Surgery', 'Quarry Hill Practice', 'The Willows Health Centre', 'Fernbank Surgery'] },
-	{ odsCode: 'U99004', name: 'Eastbrook PCN (demo)', practices: ['Eastbrook Family Practice', 'Kingsway Surgery', 'Abbey View Medical Centre', 'Larch Road Practice'] },
+	{ odsCode: 'U99004', name: 'Eastbrook PCN (demo)', practices: ['Eastbrook Family Practice', 'Kingsway Surgery', 'Abbey View Medical Centre', 'Larch Road Practice'], level: 4.2 },
 	{ odsCode: 'U99005', name: 'Harbour and Dunes PCN (demo)', practices: ['Harbour Surgery', 'Dunes Medical Practice', 'Lighthouse Health Centre', 'Saltings Practice', 'Marsh Lane Surgery', 'Pier Street Practice'] }
 ];
+
+/**
+ * A second ICB using the service, so that PCNs have a group of every PCN to be set beside (at
+ * least MIN_BENCHMARK_PRACTICES of them) and practices a service beyond their own ICB.
+ */
+export const COAST_ICB = {
+	odsCode: 'QZY',
+	name: 'NHS Coast and Vale Integrated Care Board (demo)',
+	pcns: [
+		{ odsCode: 'U98001', name: 'Cliffside PCN (demo)', practices: ['Cliffside Surgery', 'Gull Rock Practice', 'Beacon Hill Medical Centre'] },
+		{ odsCode: 'U98002', name: 'Vale Villages PCN (demo)', practices: ['Vale House Surgery', 'Church Lane Practice', 'Millpond Health Centre'] },
+		{ odsCode: 'U98003', name: 'Estuary PCN (demo)', practices: ['Estuary Medical Practice', 'Ferry Road Surgery', 'Mudflats Health Centre'] },
+		{ odsCode: 'U98004', name: 'Downs and Weald PCN (demo)', practices: ['Downs Surgery', 'Weald Practice', 'Chalk Pit Medical Centre'] },
+		{ odsCode: 'U98005', name: 'Old Town PCN (demo)', practices: ['Old Town Surgery', 'Castle Street Practice', 'Guildhall Medical Centre'] },
+		{ odsCode: 'U98006', name: 'Northgate PCN (demo)', practices: ['Northgate Surgery', 'Tannery Lane Practice', 'Priory Health Centre'] }
+	] satisfies readonly NeighbourPcn[]
+};

@@ -1,10 +1,12 @@
 /**
- * Demo data: one ICB; in it the demo PCN, whose five practices have rounds about six months apart
- * and synthetic answers whose scores differ between practices and move over time, and four
+ * Demo data: the demo ICB, with the demo PCN, whose five practices have rounds about six months
+ * apart and synthetic answers whose scores differ between practices and move over time, and four
  * neighbouring PCNs of twenty more practices with two rounds each, so the ICB has enough practices
- * to set a practice beside (benchmarks). Deterministic for a given seed and date, and only ever
- * written into an empty demo database (see app.ts). The neighbours draw from a random stream of
- * their own, after the five, so the five practices' stories are the same with or without them.
+ * to set a practice beside (benchmarks) and an ICB lead PCNs to compare; a second ICB of six small
+ * PCNs, so that PCNs have a group of every PCN too; and the neighbours' link workers' checklists.
+ * Deterministic for a given seed and date, and only ever written into an empty demo database (see
+ * app.ts). The neighbours draw from random streams of their own, after the five, so the five
+ * practices' stories are the same with or without them.
  */
 import { NOT_RELEVANT_CODES, type AgreementAnswer, type AgreementPoint, type NotRelevantCode } from '../../npt/answers';
 import { DEFAULT_STAFF_INSTRUMENT } from '../../npt/builtin';
@@ -18,7 +20,8 @@ import { createIcb, createPcn, createPractice } from '../organisations/organisat
 import { storeResponse } from '../surveys/responses';
 import { createRound } from '../surveys/rounds';
 import { seededRandom, normal, pick } from './random';
-import { COMMENTS, DEMO_PRACTICES, NEIGHBOUR_PCNS, type DemoPractice, type DemoRound } from './practices';
+import { COAST_ICB, COMMENTS, DEMO_PRACTICES, NEIGHBOUR_PCNS, type DemoPractice, type DemoRound, type NeighbourPcn } from './practices';
+import { seedNeighbourChecklists } from './neighbour-checklists';
 import { seedDemoAccounts } from './accounts';
 import { seedLinkWorkerTrack } from './link-worker-track';
 import { seedDemoActions } from './demo-actions';
@@ -102,20 +105,22 @@ async function seedClosedRound(
 }
 
 /**
- * The demo ICB's other PCNs: each practice with a round about eight months ago and one about two
- * months ago, at a level of its own that drifts between them, and now and then a round with too
- * few answers to show.
+ * Neighbouring PCNs: each practice with a round about eight months ago and one about two months
+ * ago, at a level of its own (around its PCN's) that drifts between them, and now and then a round
+ * with too few answers to show. Practice codes count up from `firstCode`.
  */
 async function seedNeighbours(
 	tx: Transaction<Database>,
 	icbId: number,
+	pcns: readonly NeighbourPcn[],
+	firstCode: number,
 	versionId: number,
 	ids: ItemIds,
 	today: string,
 	random: () => number
 ): Promise<void> {
-	let code = 99101;
-	for (const neighbour of NEIGHBOUR_PCNS) {
+	let code = firstCode;
+	for (const neighbour of pcns) {
 		const pcn = await createPcn(tx, { odsCode: neighbour.odsCode, name: neighbour.name, icbId });
 		for (const name of neighbour.practices) {
 			const demo: DemoPractice = {
@@ -131,7 +136,7 @@ async function seedNeighbours(
 				rounds: []
 			};
 			const practice = await createPractice(tx, { odsCode: demo.odsCode, name: demo.name, pcnId: pcn.id });
-			const start = Math.min(8.6, Math.max(3, 6.1 + normal(random) * 1.2));
+			const start = Math.min(8.6, Math.max(3, (neighbour.level ?? 6.1) + normal(random) * 1.2));
 			const levels = [start, Math.min(9, Math.max(2.5, start + normal(random) * 0.8))];
 			for (const [index, level] of levels.entries()) {
 				const respondents = random() < 0.1 ? 2 + Math.floor(random() * 3) : Math.round(demo.headcount * (0.4 + random() * 0.4));
@@ -176,8 +181,11 @@ export async function seedDemoData(db: Db, today: string, seed = 20261122): Prom
 		}
 		const practiceIdsByCode = new Map(DEMO_PRACTICES.map((demo) => [demo.odsCode, practiceIds.get(demo)!]));
 		await seedDemoAccounts(tx, new Map([[pcn.ods_code, pcn.id]]), practiceIdsByCode);
-		await seedNeighbours(tx, icb.id, versionId, ids, today, seededRandom(seed + 1));
+		await seedNeighbours(tx, icb.id, NEIGHBOUR_PCNS, 99101, versionId, ids, today, seededRandom(seed + 1));
+		const coast = await createIcb(tx, { odsCode: COAST_ICB.odsCode, name: COAST_ICB.name });
+		await seedNeighbours(tx, coast.id, COAST_ICB.pcns, 98101, versionId, ids, today, seededRandom(seed + 2));
 	});
 	await seedLinkWorkerTrack(db, today);
 	await seedDemoActions(db, today);
+	await seedNeighbourChecklists(db, [...NEIGHBOUR_PCNS, ...COAST_ICB.pcns], today, seededRandom(seed + 3));
 }
