@@ -34,6 +34,7 @@ import type { PcnBenchmarksView, PracticeBenchmarksView } from '../../views/benc
 import type { Period, PracticeResult } from '../../npt/pcn';
 import type { GroupScore } from '../../npt/scoring';
 import { databaseIdentity, type DbOrTx } from '../db';
+import { preparedQuery } from '../db/prepared';
 import type { Config } from '../platform/config';
 import { practicesOfIcb } from '../accounts/scope';
 import { ensureRoundScores, ROUND_SCORES_VERSION_KEY } from '../surveys/round-summaries';
@@ -210,6 +211,11 @@ export async function benchmarkGroupsIn(
 	return { period, entries, roundOf, groups, serviceIsIcb };
 }
 
+/** Which PCN each practice is in now, prepared once: read on every ICB page. */
+const practicePlacement = preparedQuery<never, { id: number; pcn_id: number }>((db) =>
+	db.selectFrom('practice').select(['id', 'pcn_id']).where('pcn_id', 'is not', null).orderBy('id') as never
+);
+
 /**
  * Every PCN of the service as one benchmark group per score over the period (§8 one level up):
  * each PCN's figure is the mean of its practices' shown scores, from the same kept entries as the
@@ -224,7 +230,7 @@ export async function pcnBenchmarksIn(
 ): Promise<Record<ScoreKey, GroupBenchmark>> {
 	const kept = await practiceScoresIn(db, period, today);
 	const disclosed = disclosedUnder(kept, { minResponses: config.minResponses }, { minPractices: config.minBenchmarkPractices });
-	const placed = await db.selectFrom('practice').select(['id', 'pcn_id']).where('pcn_id', 'is not', null).orderBy('id').execute();
+	const placed = (await practicePlacement.execute(db, {})).rows;
 	// The group is worked out again only when a score was written (a new kept copy) or a practice moved.
 	const placement = placed.map((p) => `${p.id}:${p.pcn_id}`).join(',');
 	const found = disclosed.pcns;
@@ -233,9 +239,9 @@ export async function pcnBenchmarksIn(
 	for (const practice of placed) {
 		const entry = disclosed.entries.get(practice.id);
 		if (!entry) continue;
-		const list = byPcn.get(practice.pcn_id!);
+		const list = byPcn.get(practice.pcn_id);
 		if (list) list.push(entry);
-		else byPcn.set(practice.pcn_id!, [entry]);
+		else byPcn.set(practice.pcn_id, [entry]);
 	}
 	const group = pcnGroup(pcnEntriesOf(byPcn, reference.bands, reference.confidenceLevel).values(), { minPractices: config.minBenchmarkPractices });
 	disclosed.pcns = { placement, confidenceLevel: reference.confidenceLevel, group };

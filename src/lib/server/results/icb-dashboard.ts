@@ -31,6 +31,8 @@ import { previousPeriod } from '../../npt/pcn-glance';
 import { closeDateOf, surveyAvailability } from '../../npt/round-schedule';
 import type { GroupScore } from '../../npt/scoring';
 import type { DbOrTx } from '../db';
+import { preparedQuery } from '../db/prepared';
+import type { Round } from '../db/schema';
 import type { Config } from '../platform/config';
 import { practicesOfIcb } from '../accounts/scope';
 import { instrumentsOf } from '../surveys/instruments';
@@ -61,33 +63,78 @@ function storedScores(row: ScoreColumns): Record<ScoreKey, GroupScore> {
 	return scores;
 }
 
-/** The ICB's practices with every round's stored scores and survey window: three reads over the ICB alone. */
-async function readIcbPractices(db: DbOrTx, icbId: number, today: string) {
+/*
+ * The ICB's reads, each prepared once (PostgreSQL then plans them once per connection), each
+ * binding the ICB's id and reading only the ICB's rows.
+ */
+const icbRow = preparedQuery<'icbId', { id: number; name: string; ods_code: string }>((db, slot) =>
+	db.selectFrom('icb').select(['id', 'name', 'ods_code']).where('id', '=', slot('icbId'))
+);
+const pcnsOfIcb = preparedQuery<'icbId', { id: number; name: string; ods_code: string }>((db, slot) =>
+	db.selectFrom('pcn').select(['id', 'name', 'ods_code']).where('icb_id', '=', slot('icbId')).orderBy('name').orderBy('id')
+);
+const practicesOfIcbRows = preparedQuery<'icbId', { id: number; name: string; pcn_id: number }>((db, slot) =>
+	db
+		.selectFrom('practice')
+		.innerJoin('pcn', 'pcn.id', 'practice.pcn_id')
+		.select(['practice.id', 'practice.name', 'pcn.id as pcn_id'])
+		.where('pcn.icb_id', '=', slot('icbId'))
+		.orderBy('practice.name')
+		.orderBy('practice.id')
+);
+type RoundWithScores = Pick<Round, 'practice_id' | 'instrument_version_id' | 'status' | 'opens_on' | 'closes_on' | 'closed_on'> & {
+	id: number;
+	round_id: number | null;
+	respondents: number | null;
+} & ScoreColumns;
+/** Every round of the ICB's practices that has opened, with its stored scores where it has them. */
+const roundsOfIcb = preparedQuery<'icbId' | 'today', RoundWithScores>((db, slot) =>
+	db
+		.selectFrom('round')
+		.innerJoin('practice', 'practice.id', 'round.practice_id')
+		.innerJoin('pcn', 'pcn.id', 'practice.pcn_id')
+		.leftJoin('round_score', 'round_score.round_id', 'round.id')
+		.select(['round.id', 'round.practice_id', 'round.instrument_version_id', 'round.status', 'round.opens_on', 'round.closes_on', 'round.closed_on'])
+		.selectAll('round_score')
+		.where('pcn.icb_id', '=', slot('icbId'))
+		.where('round.status', '<>', 'draft')
+		.where('round.opens_on', '<=', slot('today'))
+);
+/** Open infrastructure flags across the ICB, as a count of practices per checklist item: nothing else of a flag. */
+const gapsOfIcb = preparedQuery<'icbId', { item_id: string; practices: number }>((db, slot) =>
+	db
+		.selectFrom('flag')
+		.innerJoin('practice', 'practice.id', 'flag.practice_id')
+		.innerJoin('pcn', 'pcn.id', 'practice.pcn_id')
+		.select((eb) => ['flag.item_id', eb.fn.count<number>('flag.practice_id').distinct().as('practices')])
+		.where('pcn.icb_id', '=', slot('icbId'))
+		.where('flag.state', 'in', [...UNRESOLVED_STATES])
+		.groupBy('flag.item_id')
+);
+
+/**
+ * The ICB's rounds with their stored scores. A closed round without its row (summarised before
+ * scores were kept, or closed by its date and read by nobody since) is given it first, and the
+ * rounds read again: so the read is exact, and costs one query once every round has its row.
+ */
+async function readRounds(db: DbOrTx, icbId: number, today: string): Promise<RoundWithScores[]> {
+	const rounds = (await roundsOfIcb.execute(db, { icbId, today })).rows;
+	if (!rounds.some((round) => round.round_id === null && surveyAvailability(round, today) === 'closed')) return rounds;
 	await ensureRoundScores(db, { from: ALL_TIME, to: today }, today, practicesOfIcb(db, icbId));
+	return (await roundsOfIcb.execute(db, { icbId, today })).rows;
+}
+
+/** The ICB's PCNs and practices, each practice with its closed rounds' stored scores and every round's survey window. */
+async function readIcbPractices(db: DbOrTx, icbId: number, today: string) {
 	const [pcns, practices, rounds] = await Promise.all([
-		db.selectFrom('pcn').select(['id', 'name', 'ods_code']).where('icb_id', '=', icbId).orderBy('name').orderBy('id').execute(),
-		db
-			.selectFrom('practice')
-			.innerJoin('pcn', 'pcn.id', 'practice.pcn_id')
-			.select(['practice.id', 'practice.name', 'practice.pcn_id'])
-			.where('pcn.icb_id', '=', icbId)
-			.orderBy('practice.name')
-			.orderBy('practice.id')
-			.execute(),
-		db
-			.selectFrom('round')
-			.leftJoin('round_score', 'round_score.round_id', 'round.id')
-			.select(['round.id', 'round.practice_id', 'round.instrument_version_id', 'round.status', 'round.opens_on', 'round.closes_on', 'round.closed_on'])
-			.selectAll('round_score')
-			.where('round.practice_id', 'in', practicesOfIcb(db, icbId))
-			.where('round.status', '<>', 'draft')
-			.where('round.opens_on', '<=', today)
-			.execute()
+		pcnsOfIcb.execute(db, { icbId }),
+		practicesOfIcbRows.execute(db, { icbId }),
+		readRounds(db, icbId, today)
 	]);
 	const instruments = await instrumentsOf(db, rounds.map((r) => r.instrument_version_id));
 	const byPractice = new Map<number, IcbPracticeInput & { closed: StoredRound[]; windows: { opensOn: string; closesOn: string }[] }>();
-	for (const practice of practices) {
-		byPractice.set(practice.id, { id: practice.id, name: practice.name, pcnId: practice.pcn_id!, closed: [], windows: [] });
+	for (const practice of practices.rows) {
+		byPractice.set(practice.id, { id: practice.id, name: practice.name, pcnId: practice.pcn_id, closed: [], windows: [] });
 	}
 	for (const round of rounds) {
 		const practice = byPractice.get(round.practice_id);
@@ -99,23 +146,16 @@ async function readIcbPractices(db: DbOrTx, icbId: number, today: string) {
 			id: round.id,
 			closedOn: closeDateOf(round),
 			respondents: Number(round.respondents),
-			scores: storedScores(round as unknown as ScoreColumns),
+			scores: storedScores(round),
 			bands: instrument.bands,
 			confidenceLevel: instrument.scoring.confidenceLevel
 		});
 	}
-	return { pcns: pcns.map((p) => ({ id: p.id, name: p.name, odsCode: p.ods_code })), practices: [...byPractice.values()] };
+	return { pcns: pcns.rows.map((p) => ({ id: p.id, name: p.name, odsCode: p.ods_code })), practices: [...byPractice.values()] };
 }
 
-/** Open infrastructure flags across the ICB, as a count of practices per checklist item: nothing else of a flag. */
 async function countGaps(db: DbOrTx, icbId: number): Promise<GapCount[]> {
-	const rows = await db
-		.selectFrom('flag')
-		.select((eb) => ['flag.item_id', eb.fn.count<number>('flag.practice_id').distinct().as('practices')])
-		.where('flag.practice_id', 'in', practicesOfIcb(db, icbId))
-		.where('flag.state', 'in', [...UNRESOLVED_STATES])
-		.groupBy('flag.item_id')
-		.execute();
+	const rows = (await gapsOfIcb.execute(db, { icbId })).rows;
 	const order = new Map(CURRENT_CHECKLIST.items.map((item, i) => [item.id, i]));
 	return rows
 		.flatMap((row): GapCount[] => {
@@ -139,7 +179,7 @@ export async function getIcbDashboard(
 	period: Period,
 	today: string
 ): Promise<IcbDashboard | undefined> {
-	const icb = await db.selectFrom('icb').select(['id', 'name', 'ods_code']).where('id', '=', icbId).executeTakeFirst();
+	const icb = (await icbRow.execute(db, { icbId })).rows[0];
 	if (!icb) return undefined;
 	const rules = { minResponses: config.minResponses };
 	const [{ pcns, practices }, gaps] = await Promise.all([readIcbPractices(db, icbId, today), countGaps(db, icbId)]);
