@@ -21,9 +21,7 @@ import { openDatabase, type Db, type DatabaseConfig } from '../../src/lib/server
 import { migrateToLatest } from '../../src/lib/server/db/migrations';
 import { getPracticeBenchmarks } from '../../src/lib/server/results/benchmarks';
 import { countScoreWrite } from '../../src/lib/server/surveys/round-summaries';
-import { databaseUrl } from '../helpers/postgres-setup';
-import { NATIONAL_TODAY, nationalPostgresName, nationalSqlitePath } from './national';
-import { benchPostgresUrl, databaseExists, NO_POSTGRES } from './postgres';
+import { NATIONAL_TODAY, onEachNationalEngine } from './national';
 
 const args = process.argv.slice(2);
 const runs = Number(args.find((a) => a.startsWith('--runs='))?.slice(7) ?? 30);
@@ -89,15 +87,5 @@ async function bench(engine: string, dbConfig: DatabaseConfig): Promise<void> {
 }
 
 console.log(`Node ${process.version}; ${availableParallelism()} cores; load average ${load()}; ${runs} timed reads each.`);
-const path = nationalSqlitePath();
-if (!path) {
-	console.log('No national database yet: build it with `npm run bench:pcn-dashboard -- --large --generate-only`.');
-} else {
-	await bench('SQLite', { databasePath: path });
-	const postgresBase = benchPostgresUrl();
-	if (!postgresBase) console.log(NO_POSTGRES);
-	else if (await databaseExists(postgresBase, nationalPostgresName(path))) {
-		await bench('PostgreSQL', { databaseUrl: databaseUrl(postgresBase, nationalPostgresName(path)) });
-	} else console.log(`\nPostgreSQL: no database ${nationalPostgresName(path)}; load it with \`npm run bench:pcn-dashboard -- --large --generate-only\``);
-}
+await onEachNationalEngine(bench);
 console.log(`\nload average at the end ${load()}`);

@@ -37,7 +37,7 @@ import { databaseIdentity, type DbOrTx } from '../db';
 import { preparedQuery } from '../db/prepared';
 import type { Config } from '../platform/config';
 import { practicesOfIcb } from '../accounts/scope';
-import { ensureRoundScores, ROUND_SCORES_VERSION_KEY } from '../surveys/round-summaries';
+import { ensureRoundScores, ROUND_SCORES_VERSION_KEY, scoresOfRow } from '../surveys/round-summaries';
 import { defaultPeriod } from './pcn-dashboard';
 
 /** One practice's latest closed round in the period, as stored: before disclosure. */
@@ -107,23 +107,11 @@ async function readPracticeScores(db: DbOrTx, period: Period, latest: Map<number
 	for (const row of rows) {
 		const had = latest.get(row.practice_id);
 		if (had && had.roundId !== row.round_id && (had.closedOn > row.closed_on || (had.closedOn === row.closed_on && had.roundId > row.round_id))) continue;
-		const scores = {} as Record<ScoreKey, GroupScore>;
-		for (const key of SCORE_KEYS) {
-			const mean = row[`${key}_mean`];
-			const lower = row[`${key}_lower`];
-			const upper = row[`${key}_upper`];
-			scores[key] = {
-				n: Number(row[`${key}_n`]),
-				mean: mean === null ? null : Number(mean),
-				sd: null,
-				interval: lower === null || upper === null ? null : { lower: Number(lower), upper: Number(upper) }
-			};
-		}
 		latest.set(row.practice_id, {
 			roundId: row.round_id,
 			closedOn: row.closed_on,
 			respondents: Number(row.respondents),
-			scores
+			scores: scoresOfRow(row)
 		});
 	}
 }

@@ -10,7 +10,6 @@
  * are only counted across the whole ICB, per checklist item: never their text, and never which
  * practice or PCN a flag is about (a PCN-lead-only flag stays the PCN lead's to attribute).
  */
-import { SCORE_KEYS, type ScoreKey } from '../../npt/change';
 import { BUILT_IN_INSTRUMENTS } from '../../npt/builtin';
 import { UNRESOLVED_STATES } from '../../npt/flag-lifecycle';
 import {
@@ -29,14 +28,13 @@ import { CHECKLISTS, CURRENT_CHECKLIST, checklistItem } from '../../npt/infrastr
 import type { Period } from '../../npt/pcn';
 import { previousPeriod } from '../../npt/pcn-glance';
 import { closeDateOf, surveyAvailability } from '../../npt/round-schedule';
-import type { GroupScore } from '../../npt/scoring';
 import type { DbOrTx } from '../db';
 import { preparedQuery } from '../db/prepared';
 import type { Round } from '../db/schema';
 import type { Config } from '../platform/config';
 import { practicesOfIcb } from '../accounts/scope';
 import { instrumentsOf } from '../surveys/instruments';
-import { ensureRoundScores } from '../surveys/round-summaries';
+import { ensureRoundScores, scoresOfRow, type ScoreColumns } from '../surveys/round-summaries';
 import type { GapCount, IcbDashboard, IcbHalfYear } from '../../views/icb-dashboard';
 import { pcnBenchmarksIn } from './benchmarks';
 
@@ -44,24 +42,6 @@ import { pcnBenchmarksIn } from './benchmarks';
 const SHARED_GAPS_SHOWN = 3;
 /** From the first day any round could have closed: the whole history of the ICB's rounds. */
 const ALL_TIME = '0001-01-01';
-
-type ScoreColumns = { [K in `${ScoreKey}_${'mean' | 'lower' | 'upper' | 'n'}`]: number | null };
-
-function storedScores(row: ScoreColumns): Record<ScoreKey, GroupScore> {
-	const scores = {} as Record<ScoreKey, GroupScore>;
-	for (const key of SCORE_KEYS) {
-		const mean = row[`${key}_mean`];
-		const lower = row[`${key}_lower`];
-		const upper = row[`${key}_upper`];
-		scores[key] = {
-			n: Number(row[`${key}_n`]),
-			mean: mean === null ? null : Number(mean),
-			sd: null,
-			interval: lower === null || upper === null ? null : { lower: Number(lower), upper: Number(upper) }
-		};
-	}
-	return scores;
-}
 
 /*
  * The ICB's reads, each prepared once (PostgreSQL then plans them once per connection), each
@@ -146,7 +126,7 @@ async function readIcbPractices(db: DbOrTx, icbId: number, today: string) {
 			id: round.id,
 			closedOn: closeDateOf(round),
 			respondents: Number(round.respondents),
-			scores: storedScores(round),
+			scores: scoresOfRow(round),
 			bands: instrument.bands,
 			confidenceLevel: instrument.scoring.confidenceLevel
 		});

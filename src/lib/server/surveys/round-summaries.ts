@@ -6,7 +6,8 @@
  * stale; a summary of an older layout (or one that does not read as this layout) is rebuilt from
  * the answers, so a change of layout needs no migration: each round's is rebuilt when first read.
  */
-import { SCORE_KEYS, scoreFor } from '../../npt/change';
+import { SCORE_KEYS, scoreFor, type ScoreKey } from '../../npt/change';
+import type { GroupScore } from '../../npt/scoring';
 import { closeDateOf, surveyAvailability } from '../../npt/round-schedule';
 import { groupScoresFrom, summariseRespondents, summaryFromJson, summaryToJson, SUMMARY_FORMAT, type RoundSummary } from '../../npt/round-summary';
 import type { Instrument } from '../../npt/instrument';
@@ -44,6 +45,26 @@ function scoreRowOf(round: RoundToSummarise, instrument: Instrument, summary: Ro
 		row[`${key}_n`] = score.n;
 	}
 	return row as Omit<Insertable<RoundScoreTable>, 'version'>;
+}
+
+/** The four columns of each score of a round_score row, as read back. */
+export type ScoreColumns = { [K in `${ScoreKey}_${'mean' | 'lower' | 'upper' | 'n'}`]: number | null };
+
+/** A round's group scores from its stored row: scoreRowOf read back (no standard deviation is kept). */
+export function scoresOfRow(row: ScoreColumns): Record<ScoreKey, GroupScore> {
+	const scores = {} as Record<ScoreKey, GroupScore>;
+	for (const key of SCORE_KEYS) {
+		const mean = row[`${key}_mean`];
+		const lower = row[`${key}_lower`];
+		const upper = row[`${key}_upper`];
+		scores[key] = {
+			n: Number(row[`${key}_n`]),
+			mean: mean === null ? null : Number(mean),
+			sd: null,
+			interval: lower === null || upper === null ? null : { lower: Number(lower), upper: Number(upper) }
+		};
+	}
+	return scores;
 }
 
 /** Sums the rounds' answers up from scratch and stores the summaries, replacing any there were. */
