@@ -137,8 +137,7 @@ export async function viewPcnDashboard(
 	const [gapMatrix, perceptionGaps, actionCounts, benchmarks] = await Promise.all([
 		getPcnGapMatrix(db, viewer, pcnId, dashboard.practices),
 		getPcnPerceptionGaps(db, dashboard.practices),
-		// Includes actions on PCN-lead-only flags: this page is for PCN leads only.
-		countActionsAcrossPcn(db, pcnId, period, today),
+		countActionsAcrossPcn(db, viewer, pcnId, period, today),
 		viewPcnBenchmarks(db, { id: dashboard.pcn.icbId, name: dashboard.pcn.icbName }, dashboard.practices, period, config, today)
 	]);
 	const glance = pcnGlance({
