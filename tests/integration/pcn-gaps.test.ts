@@ -100,10 +100,15 @@ async function move(flagId: number, ...states: string[]) {
 	}
 }
 
-const openPage = (user: SignedInUser) =>
-	load(fakeEvent({ db: t.db, user, path: `/pcns/${pcnId}${PERIOD}`, params: { pcnId: String(pcnId) } }) as never) as Promise<
-		Awaited<ReturnType<typeof load>> & object
-	>;
+/** The PCN lead's page, with every flag to open and the link workers' own views. */
+async function openPage(user: SignedInUser) {
+	const data = (await load(fakeEvent({ db: t.db, user, path: `/pcns/${pcnId}${PERIOD}`, params: { pcnId: String(pcnId) } }) as never)) as Awaited<
+		ReturnType<typeof load>
+	> &
+		object;
+	if (data.access !== 'lead') throw new Error('expected the PCN lead’s page');
+	return data;
+}
 
 describe('the gap matrix on the PCN page', () => {
 	let flags: Record<'roomA' | 'roomB1' | 'roomB2' | 'roomC' | 'inductionC' | 'meetingsA' | 'meetingsB', number>;

@@ -417,7 +417,7 @@ describe('practice actions', () => {
 			await finish('manager', doneEarly, '2026-01-20');
 			await finish('otherManager', doneLater, '2026-06-14');
 
-			const counts = await countActionsAcrossPcn(t.db, pcnId, { from: '2026-03-01', to: '2026-06-15' }, TODAY);
+			const counts = await countActionsAcrossPcn(t.db, u.lead, pcnId, { from: '2026-03-01', to: '2026-06-15' }, TODAY);
 			// One Surgery: the late PCN-lead-only action and the July one planned; its done action falls before the period.
 			expect(counts).toEqual([
 				{ practiceId: p.one, practiceName: 'One Surgery', planned: 2, overdue: 1, doneInPeriod: 0, lastDoneOn: '2026-01-20' },

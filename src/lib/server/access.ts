@@ -77,6 +77,11 @@ export function guard(event: GuardEvent, requirement: Requirement = {}): SignedI
 export const ROUND_MANAGERS: readonly Role[] = ['practice_manager', 'pcn_lead'];
 /** Who sees a practice's results and dashboard (link workers read, but do not run rounds). */
 export const RESULT_READERS: readonly Role[] = ['practice_manager', 'pcn_lead', 'link_worker'];
+/**
+ * Who reads a PCN's dashboard, its downloads and its API: its lead, and the ICB leads over it,
+ * who only read (issue 26). Scope is the `pcnId` requirement: both hold the PCN in `pcnIds`.
+ */
+export const PCN_READERS: readonly Role[] = ['pcn_lead', 'icb_lead'];
 
 /**
  * The guard for anything under /rounds/[roundId]: the role first (403 before any lookup, so a

@@ -5,7 +5,7 @@ import type { BandThresholds } from '../npt/instrument';
 import type { CommonGap, PcnFigures, Period, PracticeMean, PracticeResult } from '../npt/pcn';
 import type { LastChange, PcnGlance } from '../npt/pcn-glance';
 import type { CurrentRound, TrendPoint } from '../npt/practice-rounds';
-import type { GapMatrix, GapMatrixItem, PcnPerceptionRow } from './pcn-gaps';
+import type { GapMatrix, GapMatrixFlag, GapMatrixFlagState, GapMatrixItem, PcnPerceptionRow } from './pcn-gaps';
 import type { PracticeActionCounts } from './practice-actions';
 import type { PcnBenchmarksView } from './benchmarks';
 
@@ -58,11 +58,34 @@ export interface PcnDashboard {
 	rounds: PracticeRounds[];
 }
 
-/** The dashboard with what the PCN lead sees of the link workers' track beside it. */
-export interface PcnDashboardPage extends PcnDashboard {
-	gapMatrix: GapMatrix;
-	perceptionGaps: PcnPerceptionRow[];
+/**
+ * How the viewer holds a PCN's page: its own lead acts on it (opens its practices and flags); an
+ * ICB lead over it reads it (issue 26).
+ */
+export type PcnPageAccess = 'lead' | 'reader';
+
+/** The dashboard with the link workers' track beside it, each flag shown as `F`. */
+interface PcnTrackPage<F extends GapMatrixFlagState> extends PcnDashboard {
+	gapMatrix: GapMatrix<F>;
+	/** Actions on constructs and on the flags in the gap matrix, counted per practice. */
 	actionCounts: PracticeActionCounts[];
-	glance: PcnGlance<GapMatrixItem>;
+	glance: PcnGlance<GapMatrixItem<F>>;
 	benchmarks: PcnBenchmarksView;
 }
+
+/** What the PCN's lead sees: every flag, to open, with who raised it, and each link worker's own view beside the staff's. */
+export interface PcnLeadPage extends PcnTrackPage<GapMatrixFlag> {
+	access: 'lead';
+	perceptionGaps: PcnPerceptionRow[];
+}
+
+/**
+ * What an ICB lead reads: the same figures, and of the link workers' track only the flags shared
+ * with the practice, each as its state alone. No link worker's own assessment: SCORING.md §6
+ * shows it to the practice's manager and the PCN lead only.
+ */
+export interface PcnReaderPage extends PcnTrackPage<GapMatrixFlagState> {
+	access: 'reader';
+}
+
+export type PcnDashboardPage = PcnLeadPage | PcnReaderPage;

@@ -6,24 +6,29 @@ import type { Construct } from '../npt/constructs';
 import type { Aspect, ChecklistItem } from '../npt/infrastructure';
 import type { ScoreGap } from '../npt/perception-gap';
 
-export interface GapMatrixFlag {
-	id: number;
+/** How far a flag has got: all a reader of the PCN (an ICB lead) learns of one. */
+export interface GapMatrixFlagState {
 	state: FlagState;
+}
+
+/** A flag as the PCN lead sees it in the matrix: which one, to open it, and who raised it. */
+export interface GapMatrixFlag extends GapMatrixFlagState {
+	id: number;
 	raisedBy: string;
 }
 
-export interface GapMatrixCell {
+export interface GapMatrixCell<F extends GapMatrixFlagState = GapMatrixFlag> {
 	practiceId: number;
 	/** Flags still open, acknowledged or in progress, least far along first. */
-	unresolved: GapMatrixFlag[];
+	unresolved: F[];
 	/** The most recent resolved or won't-fix flag, shown only when nothing is unresolved. */
-	closed: GapMatrixFlag | null;
+	closed: F | null;
 }
 
-export interface GapMatrixItem {
+export interface GapMatrixItem<F extends GapMatrixFlagState = GapMatrixFlag> {
 	item: ChecklistItem;
 	/** One cell per practice, in the matrix's practice order. */
-	cells: GapMatrixCell[];
+	cells: GapMatrixCell<F>[];
 	/** Practices with at least one unresolved flag for this item. */
 	practicesWithGap: number;
 	/** Unresolved flags by state (a practice can have one from each of its link workers). */
@@ -32,10 +37,10 @@ export interface GapMatrixItem {
 	practicesClosed: number;
 }
 
-export interface GapMatrix {
+export interface GapMatrix<F extends GapMatrixFlagState = GapMatrixFlag> {
 	practices: { id: number; name: string }[];
 	/** Aspects in checklist order, each with only the items flagged somewhere in the PCN. */
-	aspects: { aspect: Aspect; label: string; items: GapMatrixItem[] }[];
+	aspects: { aspect: Aspect; label: string; items: GapMatrixItem<F>[] }[];
 }
 
 export interface PcnLinkWorkerGap {

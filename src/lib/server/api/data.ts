@@ -31,7 +31,7 @@ export interface ApiPractice {
 
 export interface ApiMe {
 	user: { id: number; displayName: string; email: string; role: Role; roleName: string };
-	/** The PCNs a PCN lead leads; empty for other roles. */
+	/** The PCNs a PCN lead leads, or those now in an ICB lead's ICBs; empty for other roles. */
 	pcns: ApiPcn[];
 	practices: ApiPractice[];
 }

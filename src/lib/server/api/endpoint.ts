@@ -75,7 +75,7 @@ export function practiceInScope(caller: ApiCaller, param: string | undefined): n
 	return id;
 }
 
-/** A PCN id from the path that the caller leads; anything else is "not there" (404). */
+/** A PCN id from the path that the caller leads or oversees (an ICB lead); anything else is "not there" (404). */
 export function pcnInScope(caller: ApiCaller, param: string | undefined): number {
 	const id = parseId(param);
 	if (id === undefined || !caller.user.pcnIds.includes(id)) apiFail(404, 'We could not find that PCN.');

@@ -6,6 +6,10 @@
  *   (`practice_and_pcn`); a "PCN lead only" flag is, to them, not found;
  * - other link workers of the practice do not: a flag is the raiser's own voice, and a
  *   colleague who shares the gap raises their own;
+ * - ICB leads read the flags shared with the practice (`practice_and_pcn`) at practices now in
+ *   the PCNs of their ICBs, and only how far each has got: never who raised it, its notes or its
+ *   history, and they never open or change one (issue 26). A "PCN lead only" flag is, to them,
+ *   not there at all;
  * - admins see none: they run the system, not the practices.
  */
 import {
@@ -32,8 +36,11 @@ const flagNotFound = () => refuse(404, 'We could not find that flag.');
 
 type FlagWithPcn = Flag & { pcn_id: number | null; practice_name: string };
 
+/** How someone stands to a flag: acting on it (its raiser or a responder), or only reading its state. */
+type FlagAccess = FlagSide | 'reader';
+
 /** The visibility rules in one place (see the module comment). */
-function sideOf(viewer: SignedInUser, flag: FlagWithPcn): FlagSide | null {
+function accessOf(viewer: SignedInUser, flag: FlagWithPcn): FlagAccess | null {
 	switch (viewer.role) {
 		case 'link_worker':
 			return flag.raised_by === viewer.id && viewer.practiceIds.includes(flag.practice_id) ? 'raiser' : null;
@@ -41,9 +48,17 @@ function sideOf(viewer: SignedInUser, flag: FlagWithPcn): FlagSide | null {
 			return flag.pcn_id !== null && viewer.pcnIds.includes(flag.pcn_id) ? 'responder' : null;
 		case 'practice_manager':
 			return flag.visibility === 'practice_and_pcn' && viewer.practiceIds.includes(flag.practice_id) ? 'responder' : null;
+		case 'icb_lead':
+			return flag.visibility === 'practice_and_pcn' && flag.pcn_id !== null && viewer.pcnIds.includes(flag.pcn_id) ? 'reader' : null;
 		default:
 			return null;
 	}
+}
+
+/** The side someone acts from; null for a reader, to whom the flag's own page and its changes are "not there". */
+function sideOf(viewer: SignedInUser, flag: FlagWithPcn): FlagSide | null {
+	const access = accessOf(viewer, flag);
+	return access === 'reader' ? null : access;
 }
 
 function flagsWithPcn(db: DbOrTx) {
@@ -62,7 +77,8 @@ export interface FlagEventView {
 	comment: string | null;
 }
 
-export interface FlagView {
+/** What anyone who may see a flag knows of it: which need, at which practice, and how far it has got. */
+export interface FlagStatus {
 	id: number;
 	practiceId: number;
 	practiceName: string;
@@ -72,9 +88,13 @@ export interface FlagView {
 	checklistVersion: string;
 	visibility: FlagVisibility;
 	state: FlagState;
-	raisedBy: { id: number; name: string };
 	createdAt: string;
 	updatedAt: string;
+}
+
+/** A flag as the people who act on it see it: who raised it, their note, its history and what they may do next. */
+export interface FlagView extends FlagStatus {
+	raisedBy: { id: number; name: string };
 	/** The link worker's latest note on this item, if any. */
 	note: string | null;
 	events: FlagEventView[];
@@ -83,6 +103,23 @@ export interface FlagView {
 	nextStates: FlagState[];
 }
 
+function statusOf(row: FlagWithPcn): FlagStatus {
+	const checklist = checklistVersion(row.checklist_version);
+	return {
+		id: row.id,
+		practiceId: row.practice_id,
+		practiceName: row.practice_name,
+		itemId: row.item_id,
+		item: (checklist && checklistItem(checklist, row.item_id)) ?? null,
+		checklistVersion: row.checklist_version,
+		visibility: row.visibility,
+		state: row.state,
+		createdAt: row.created_at,
+		updatedAt: row.updated_at
+	};
+}
+
+/** The flags among these that this viewer acts on (raiser or responder), with everything they may read of them. */
 async function toViews(db: DbOrTx, viewer: SignedInUser, rows: FlagWithPcn[]): Promise<FlagView[]> {
 	const visible = rows.flatMap((row) => {
 		const side = sideOf(viewer, row);
@@ -116,34 +153,22 @@ async function toViews(db: DbOrTx, viewer: SignedInUser, rows: FlagWithPcn[]): P
 		.execute();
 	const noteOf = new Map(notes.map((n) => [`${n.user_id}/${n.practice_id}/${n.item_id}/${n.checklist_version}`, n.note]));
 
-	return visible.map(({ row, side }) => {
-		const checklist = checklistVersion(row.checklist_version);
-		return {
-			id: row.id,
-			practiceId: row.practice_id,
-			practiceName: row.practice_name,
-			itemId: row.item_id,
-			item: (checklist && checklistItem(checklist, row.item_id)) ?? null,
-			checklistVersion: row.checklist_version,
-			visibility: row.visibility,
-			state: row.state,
-			raisedBy: { id: row.raised_by, name: nameOf.get(row.raised_by) ?? 'A former user' },
-			createdAt: row.created_at,
-			updatedAt: row.updated_at,
-			note: noteOf.get(`${row.raised_by}/${row.practice_id}/${row.item_id}/${row.checklist_version}`) ?? null,
-			events: events
-				.filter((e) => e.flag_id === row.id)
-				.map((e) => ({
-					at: e.at,
-					actorName: e.display_name ?? 'A former user',
-					fromState: e.from_state,
-					toState: e.to_state,
-					comment: e.comment
-				})),
-			viewerSide: side,
-			nextStates: allowedTransitions(row.state, side)
-		};
-	});
+	return visible.map(({ row, side }) => ({
+		...statusOf(row),
+		raisedBy: { id: row.raised_by, name: nameOf.get(row.raised_by) ?? 'A former user' },
+		note: noteOf.get(`${row.raised_by}/${row.practice_id}/${row.item_id}/${row.checklist_version}`) ?? null,
+		events: events
+			.filter((e) => e.flag_id === row.id)
+			.map((e) => ({
+				at: e.at,
+				actorName: e.display_name ?? 'A former user',
+				fromState: e.from_state,
+				toState: e.to_state,
+				comment: e.comment
+			})),
+		viewerSide: side,
+		nextStates: allowedTransitions(row.state, side)
+	}));
 }
 
 /** Unresolved flags first, then the most recently changed. */
@@ -177,10 +202,19 @@ export function flaggedGapsOf(flags: readonly FlagView[]): FlaggedGap[] {
 	);
 }
 
-/** The flags at practices now in one PCN that this viewer may see. */
+/** The flags at practices now in one PCN that this viewer acts on (see listFlagStatusesForPcn for readers). */
 export async function listFlagsForPcn(db: DbOrTx, viewer: SignedInUser, pcnId: number): Promise<FlagView[]> {
 	const rows = await flagsWithPcn(db).where('practice.pcn_id', '=', pcnId).execute();
 	return (await toViews(db, viewer, rows)).sort(byUrgency);
+}
+
+/**
+ * Every flag at practices now in one PCN that this viewer may see in any way, readers included,
+ * as its status alone: nothing of who raised it, its notes or its history is read.
+ */
+export async function listFlagStatusesForPcn(db: DbOrTx, viewer: SignedInUser, pcnId: number): Promise<FlagStatus[]> {
+	const rows = await flagsWithPcn(db).where('practice.pcn_id', '=', pcnId).execute();
+	return rows.filter((row) => accessOf(viewer, row) !== null).map(statusOf);
 }
 
 /** One flag, or null when it does not exist or the viewer may not see it (the same answer for both). */

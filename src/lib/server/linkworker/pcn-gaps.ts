@@ -1,9 +1,10 @@
 /**
  * The link worker's side of the PCN dashboard: the infrastructure gaps across the network's
  * practices (a matrix of practices × checklist items) and each practice's perception gap on
- * the round the dashboard already shows. The flags come through `listFlagsForPcn`, so the
- * viewer sees exactly the flags the visibility rules give them; the staff scores come from the
- * dashboard rows, so nothing the disclosure rules withheld reappears here.
+ * the round the dashboard already shows. The flags come through flags.ts, so the viewer sees
+ * exactly the flags the visibility rules give them: a PCN lead each flag to open, an ICB lead
+ * only how far each shared flag has got. The staff scores come from the dashboard rows, so
+ * nothing the disclosure rules withheld reappears here.
  */
 import { UNRESOLVED_STATES } from '../../npt/flag-lifecycle';
 import { constructMeans } from '../../npt/constructs';
@@ -11,32 +12,38 @@ import { ASPECTS, ASPECT_LABELS, CURRENT_CHECKLIST, checklistItem } from '../../
 import { describeGap, linkWorkerScores, perceptionGap } from '../../npt/perception-gap';
 import { getAssessmentsForRounds } from './assessments';
 import type { DbOrTx } from '../db';
-import { listFlagsForPcn, type FlagView } from './flags';
+import { listFlagStatusesForPcn, listFlagsForPcn, type FlagStatus } from './flags';
 import type { PcnPractice } from '../../views/pcn-dashboard';
 import type { SignedInUser } from '../identity';
-import type { GapMatrixFlag, GapMatrixCell, GapMatrixItem, GapMatrix, PcnPerceptionRow } from '../../views/pcn-gaps';
+import type { GapMatrixCell, GapMatrixFlagState, GapMatrixItem, GapMatrix, PcnPerceptionRow } from '../../views/pcn-gaps';
 
 const UNRESOLVED_ORDER = new Map(UNRESOLVED_STATES.map((state, i) => [state, i]));
 
-/** Builds the matrix from flags the viewer may already see. Pure, so the counts are easy to check. */
-export function buildGapMatrix(practices: readonly { id: number; name: string }[], flags: readonly FlagView[]): GapMatrix {
+/**
+ * Builds the matrix from flags the viewer may already see, each cell's flags as `show` gives
+ * them (what this viewer may know of one flag). Pure, so the counts are easy to check.
+ */
+export function buildGapMatrix<T extends FlagStatus, F extends GapMatrixFlagState>(
+	practices: readonly { id: number; name: string }[],
+	flags: readonly T[],
+	show: (flag: T) => F
+): GapMatrix<F> {
 	const itemIds = [...new Set(flags.map((f) => f.itemId))];
-	const items = itemIds.flatMap((itemId): GapMatrixItem[] => {
+	const items = itemIds.flatMap((itemId): GapMatrixItem<F>[] => {
 		const ofItem = flags.filter((f) => f.itemId === itemId);
 		// The current wording where the item still exists, else the wording it was raised under.
 		const item = checklistItem(CURRENT_CHECKLIST, itemId) ?? ofItem.find((f) => f.item)?.item;
 		if (!item) return [];
-		const cells = practices.map((practice): GapMatrixCell => {
+		const cells = practices.map((practice): GapMatrixCell<F> => {
 			const here = ofItem.filter((f) => f.practiceId === practice.id);
-			const view = (f: FlagView): GapMatrixFlag => ({ id: f.id, state: f.state, raisedBy: f.raisedBy.name });
 			const unresolved = here
 				.filter((f) => UNRESOLVED_ORDER.has(f.state))
 				.sort((a, b) => UNRESOLVED_ORDER.get(a.state)! - UNRESOLVED_ORDER.get(b.state)! || a.id - b.id)
-				.map(view);
+				.map(show);
 			const latestClosed = here
 				.filter((f) => !UNRESOLVED_ORDER.has(f.state))
 				.sort((a, b) => b.updatedAt.localeCompare(a.updatedAt) || b.id - a.id)[0];
-			return { practiceId: practice.id, unresolved, closed: unresolved.length === 0 && latestClosed ? view(latestClosed) : null };
+			return { practiceId: practice.id, unresolved, closed: unresolved.length === 0 && latestClosed ? show(latestClosed) : null };
 		});
 		const flagsByState = UNRESOLVED_STATES.map((state) => ({
 			state,
@@ -68,14 +75,29 @@ export function buildGapMatrix(practices: readonly { id: number; name: string }[
 	return { practices: practices.map((p) => ({ id: p.id, name: p.name })), aspects };
 }
 
-/** The gap matrix of a PCN as this viewer may see it. */
+/** The gap matrix of a PCN as this viewer acts on it: each flag they may open, with who raised it. */
 export async function getPcnGapMatrix(
 	db: DbOrTx,
 	viewer: SignedInUser,
 	pcnId: number,
 	practices: readonly { id: number; name: string }[]
 ): Promise<GapMatrix> {
-	return buildGapMatrix(practices, await listFlagsForPcn(db, viewer, pcnId));
+	const flags = await listFlagsForPcn(db, viewer, pcnId);
+	return buildGapMatrix(practices, flags, (f) => ({ id: f.id, state: f.state, raisedBy: f.raisedBy.name }));
+}
+
+/**
+ * The gap matrix as a reader of the PCN (an ICB lead) sees it, from the flags flags.ts lets them
+ * read: each flag's state alone, with nothing to open and no one named.
+ */
+export async function readPcnGapMatrix(
+	db: DbOrTx,
+	viewer: SignedInUser,
+	pcnId: number,
+	practices: readonly { id: number; name: string }[]
+): Promise<GapMatrix<GapMatrixFlagState>> {
+	const flags = await listFlagStatusesForPcn(db, viewer, pcnId);
+	return buildGapMatrix(practices, flags, (f) => ({ state: f.state }));
 }
 
 /**

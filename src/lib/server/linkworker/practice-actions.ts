@@ -7,7 +7,7 @@
  * - one linked to a flag: exactly the people who may see that flag (flags.ts), so an action on
  *   a "PCN lead only" flag is, to the practice manager, not there;
  * - one linked to a construct: everyone who reads the practice's results (its managers, its PCN
- *   leads and its link workers).
+ *   leads and its link workers), and as a count on the PCN's page its ICB leads.
  * Only managers and PCN leads record and change actions; link workers see what was done.
  */
 import { ukDate } from '../../dates';
@@ -18,7 +18,7 @@ import { ROUND_MANAGERS } from '../access';
 import type { DbOrTx } from '../db';
 import type { FlagVisibility, PracticeAction, PracticeActionState } from '../db/schema';
 import type { SignedInUser } from '../identity';
-import { listFlagsForPractice, type FlagView } from './flags';
+import { listFlagStatusesForPcn, listFlagsForPractice, type FlagView } from './flags';
 import type { PracticeActionCounts } from '../../views/practice-actions';
 
 export const inScope = (viewer: SignedInUser, practiceId: number) => viewer.practiceIds.includes(practiceId);
@@ -172,24 +172,32 @@ export async function listFeedbackEvents(
 }
 
 /**
- * Per practice now in the PCN, how many actions are planned, overdue and done in the period.
- * It counts actions on PCN-lead-only flags too, so only PCN leads may be shown it.
+ * Per practice now in the PCN, how many of the actions this viewer may see are planned, overdue
+ * and done in the period: those on a construct, and those on a flag flags.ts lets them see. So a
+ * PCN lead's counts hold the actions on PCN-lead-only flags and an ICB lead's do not. The caller
+ * has checked that the viewer may read the PCN.
  */
 export async function countActionsAcrossPcn(
 	db: DbOrTx,
+	viewer: SignedInUser,
 	pcnId: number,
 	period: { from: string; to: string },
 	today: string = ukDate()
 ): Promise<PracticeActionCounts[]> {
-	const practices = await db.selectFrom('practice').select(['id', 'name']).where('pcn_id', '=', pcnId).orderBy('name').execute();
-	const rows = await db
-		.selectFrom('practice_action')
-		.innerJoin('practice', 'practice.id', 'practice_action.practice_id')
-		.select(['practice_action.practice_id', 'practice_action.state', 'practice_action.due_on', 'practice_action.done_on'])
-		.where('practice.pcn_id', '=', pcnId)
-		.execute();
+	const [practices, rows, seen] = await Promise.all([
+		db.selectFrom('practice').select(['id', 'name']).where('pcn_id', '=', pcnId).orderBy('name').execute(),
+		db
+			.selectFrom('practice_action')
+			.innerJoin('practice', 'practice.id', 'practice_action.practice_id')
+			.select(['practice_action.practice_id', 'practice_action.flag_id', 'practice_action.state', 'practice_action.due_on', 'practice_action.done_on'])
+			.where('practice.pcn_id', '=', pcnId)
+			.execute(),
+		listFlagStatusesForPcn(db, viewer, pcnId)
+	]);
+	const flagIds = new Set(seen.map((flag) => flag.id));
+	const visible = rows.filter((r) => r.flag_id === null || flagIds.has(r.flag_id));
 	return practices.map((practice) => {
-		const own = rows.filter((r) => r.practice_id === practice.id);
+		const own = visible.filter((r) => r.practice_id === practice.id);
 		const planned = own.filter((r) => r.state === 'planned');
 		const doneOn = own.flatMap((r) => (r.state === 'done' && r.done_on ? [r.done_on] : []));
 		return {

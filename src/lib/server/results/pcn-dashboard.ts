@@ -11,7 +11,7 @@ import { BUILT_IN_INSTRUMENTS } from '../../npt/builtin';
 import { constructMeans } from '../../npt/constructs';
 import { canShow } from '../../npt/disclosure';
 import { commonGaps, comparePracticesIn, HEATMAP_SORTS, type HeatmapSort, type Period } from '../../npt/pcn';
-import { lastChangeOf, pcnGlance, previousPeriod } from '../../npt/pcn-glance';
+import { lastChangeOf, pcnGlance, previousPeriod, type PcnGlance } from '../../npt/pcn-glance';
 import {
 	currentRoundOf,
 	describeCurrentRound,
@@ -25,9 +25,10 @@ import type { DbOrTx } from '../db';
 import { getPcn } from '../organisations/organisations';
 import type { Config } from '../platform/config';
 import type { SignedInUser } from '../identity';
-import { getPcnGapMatrix, getPcnPerceptionGaps } from '../linkworker/pcn-gaps';
+import { getPcnGapMatrix, getPcnPerceptionGaps, readPcnGapMatrix } from '../linkworker/pcn-gaps';
 import { countActionsAcrossPcn } from '../linkworker/practice-actions';
-import type { PcnDashboard, PcnDashboardPage, PcnPractice, PracticeRounds, PracticeTrend } from '../../views/pcn-dashboard';
+import type { PcnDashboard, PcnDashboardPage, PcnPageAccess, PcnPractice, PracticeRounds, PracticeTrend } from '../../views/pcn-dashboard';
+import type { GapMatrix, GapMatrixFlagState, GapMatrixItem } from '../../views/pcn-gaps';
 import { viewPcnBenchmarks } from './benchmarks';
 import { loadRoundData } from './round-data';
 import { practicesOfPcn } from '../accounts/scope';
@@ -118,10 +119,16 @@ export async function getPcnDashboard(
 	};
 }
 
+/** A PCN's own lead acts on its page; anyone else let in (an ICB lead over it) only reads it. */
+export function pcnPageAccess(viewer: SignedInUser): PcnPageAccess {
+	return viewer.role === 'pcn_lead' ? 'lead' : 'reader';
+}
+
 /**
- * Everything the PCN dashboard page shows this PCN lead: the dashboard, the gap matrix (flags
- * through their visibility rules), each practice's perception gap on its chosen round (the staff
- * side is the dashboard's own, already disclosed, scores) and the actions across the PCN.
+ * Everything the PCN dashboard page shows this viewer: the dashboard, the gap matrix (flags
+ * through their visibility rules), the actions across the PCN and, for the PCN's lead only, each
+ * practice's perception gap on its chosen round (the staff side is the dashboard's own, already
+ * disclosed, scores). A reader's page is built without the rest, never built whole and trimmed.
  * Undefined when there is no such PCN; the caller has checked the viewer's scope.
  */
 export async function viewPcnDashboard(
@@ -134,14 +141,24 @@ export async function viewPcnDashboard(
 ): Promise<PcnDashboardPage | undefined> {
 	const dashboard = await getPcnDashboard(db, pcnId, config, period, today);
 	if (!dashboard) return undefined;
-	const [gapMatrix, perceptionGaps, actionCounts, benchmarks] = await Promise.all([
-		getPcnGapMatrix(db, viewer, pcnId, dashboard.practices),
-		getPcnPerceptionGaps(db, dashboard.practices),
-		// Includes actions on PCN-lead-only flags: this page is for PCN leads only.
-		countActionsAcrossPcn(db, pcnId, period, today),
+	const shared = Promise.all([
+		countActionsAcrossPcn(db, viewer, pcnId, period, today),
 		viewPcnBenchmarks(db, { id: dashboard.pcn.icbId, name: dashboard.pcn.icbName }, dashboard.practices, period, config, today)
 	]);
-	const glance = pcnGlance({
+	if (pcnPageAccess(viewer) === 'reader') {
+		const [gapMatrix, [actionCounts, benchmarks]] = await Promise.all([readPcnGapMatrix(db, viewer, pcnId, dashboard.practices), shared]);
+		return { ...dashboard, access: 'reader', gapMatrix, actionCounts, glance: glanceOf(dashboard, gapMatrix), benchmarks };
+	}
+	const [gapMatrix, perceptionGaps, [actionCounts, benchmarks]] = await Promise.all([
+		getPcnGapMatrix(db, viewer, pcnId, dashboard.practices),
+		getPcnPerceptionGaps(db, dashboard.practices),
+		shared
+	]);
+	return { ...dashboard, access: 'lead', gapMatrix, perceptionGaps, actionCounts, glance: glanceOf(dashboard, gapMatrix), benchmarks };
+}
+
+function glanceOf<F extends GapMatrixFlagState>(dashboard: PcnDashboard, gapMatrix: GapMatrix<F>): PcnGlance<GapMatrixItem<F>> {
+	return pcnGlance({
 		practices: dashboard.practices.map((p) => ({
 			id: p.id,
 			name: p.name,
@@ -153,7 +170,6 @@ export async function viewPcnDashboard(
 		commonGaps: dashboard.commonGaps,
 		matrix: gapMatrix
 	});
-	return { ...dashboard, gapMatrix, perceptionGaps, actionCounts, glance, benchmarks };
 }
 
 const isoDate = (label: string) =>

@@ -1,6 +1,6 @@
 import { error } from '@sveltejs/kit';
 import { isIsoDate, ukDate } from '$lib/dates';
-import { guard, RESULT_READERS } from '$lib/server/access';
+import { guard, PCN_READERS } from '$lib/server/access';
 import { recordAudit } from '$lib/server/platform/audit';
 import { sortPractices } from '$lib/npt/pcn';
 import { idFromParam } from '$lib/server/platform/ids';
@@ -12,12 +12,11 @@ const NOT_FOUND = 'We could not find that PCN.';
 const askedDate = (value: string | null, used: string) => (value !== null && isIsoDate(value) ? value : used);
 
 /*
- * The PCN page is for PCN leads only. Practice managers and link workers read their own
- * practices' dashboards; comparing every practice of a network is the lead's job, and a
- * practice manager seeing other practices' scores would go beyond their scope.
+ * The PCN page is for the PCN's lead, and for ICB leads over it to read (PCN_READERS). Practice
+ * managers and link workers read their own practices' dashboards; comparing every practice of a
+ * network is the leads' job, and a practice manager seeing other practices' scores would go
+ * beyond their scope.
  */
-const PCN_READERS = RESULT_READERS.filter((role) => role === 'pcn_lead');
-
 export const load = (async (event) => {
 	const { params, locals, url } = event;
 	guard(event, { roles: PCN_READERS });

@@ -1,6 +1,6 @@
 import { error } from '@sveltejs/kit';
 import { ukDate } from '$lib/dates';
-import { guard } from '$lib/server/access';
+import { guard, PCN_READERS } from '$lib/server/access';
 import { getApiPcnHeatmap, getApiPcnRounds } from '$lib/server/api/data';
 import { recordAudit } from '$lib/server/platform/audit';
 import { csvDownload } from '$lib/server/platform/csv';
@@ -11,15 +11,18 @@ import type { RequestHandler } from './$types';
 
 const NOT_FOUND = 'We could not find that PCN.';
 
-/** PCN leads only, like the PCN dashboard; the heatmap takes the same `from` and `to` as the page. */
+/**
+ * For the same people as the PCN dashboard (PCN_READERS); the heatmap takes the same `from` and
+ * `to` as the page. Both hold scores alone, the same for an ICB lead as for the PCN's lead.
+ */
 export const GET: RequestHandler = async (event) => {
 	const { params, locals, url } = event;
-	guard(event, { roles: ['pcn_lead'] });
+	guard(event, { roles: PCN_READERS });
 	const kind = pcnExportKindOf(params.kind);
 	if (!kind) error(404, 'There is no such download.');
 	const pcnId = idFromParam(params.pcnId);
 	if (pcnId === undefined) error(404, NOT_FOUND);
-	const user = guard(event, { roles: ['pcn_lead'], pcnId });
+	const user = guard(event, { roles: PCN_READERS, pcnId });
 	const today = ukDate();
 
 	let csv: string;
