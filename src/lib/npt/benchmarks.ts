@@ -155,6 +155,9 @@ const PLACE_WORDS: Record<BenchmarkPlace, string> = {
 	below: 'below the middle half of'
 };
 
+/** Where a score lies, in a word, for a table's cell beside its column of the group's middle half. */
+export const PLACE_NAMES: Record<BenchmarkPlace, string> = { above: 'Above', within: 'Within', below: 'Below' };
+
 /** The sentence that places a practice's score against a group, e.g. "above the middle half of practices in your ICB". */
 export function placementSentence(place: BenchmarkPlace, group: BenchmarkGroupKind): string {
 	return `${PLACE_WORDS[place]} ${GROUP_WORDS[group]}`;
