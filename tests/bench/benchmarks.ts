@@ -11,7 +11,8 @@
  * - the steady state: a read with the kept copy current, p50/p95/p99 over `--runs` practices
  *   drawn at random (goal ≤ 10 ms p95, issue 26).
  *
- * Heap growth over the steady-state reads is printed too. The national database must be built
+ * Heap growth over the steady-state reads is printed too, and a PCN page's benchmarks (each of its
+ * practices set against its ICB and the service, viewPcnBenchmarks) in the steady state. The national database must be built
  * first: `npm run bench:pcn-dashboard -- --large --generate-only` (which loads PostgreSQL too).
  * Usage: npm run bench:benchmarks [-- --runs=30]
  */
@@ -19,7 +20,8 @@ import { availableParallelism, loadavg } from 'node:os';
 import { seededRandom } from '../../src/lib/server/demo/random';
 import { openDatabase, type Db, type DatabaseConfig } from '../../src/lib/server/db';
 import { migrateToLatest } from '../../src/lib/server/db/migrations';
-import { getPracticeBenchmarks } from '../../src/lib/server/results/benchmarks';
+import { getPracticeBenchmarks, viewPcnBenchmarks } from '../../src/lib/server/results/benchmarks';
+import { defaultPeriod, getPcnDashboard } from '../../src/lib/server/results/pcn-dashboard';
 import { countScoreWrite } from '../../src/lib/server/surveys/round-summaries';
 import { NATIONAL_TODAY, onEachNationalEngine } from './national';
 
@@ -81,6 +83,22 @@ async function bench(engine: string, dbConfig: DatabaseConfig): Promise<void> {
 		console.log(
 			`  steady state               p50 ${ms(at(steady, 0.5))}  p95 ${ms(p95)}  p99 ${ms(at(steady, 0.99))}  (goal p95 ≤ ${GOAL_P95_MS} ms: ${p95 <= GOAL_P95_MS ? 'met' : 'NOT met'}); heap growth over ${runs} reads ${heapGrowth.toFixed(1)} MB`
 		);
+
+		// The PCN page's part: each of a PCN's practices set against its ICB and the service, from the page's own rows.
+		const pcns = (await db.selectFrom('pcn').select(['id', 'icb_id']).innerJoin('icb', 'icb.id', 'pcn.icb_id').select('icb.name').execute());
+		const pages = [];
+		for (let i = 0; i < Math.min(runs, 20); i++) {
+			const pcn = pcns[Math.floor(random() * pcns.length)]!;
+			const dashboard = (await getPcnDashboard(db, pcn.id, config, defaultPeriod(NATIONAL_TODAY), NATIONAL_TODAY))!;
+			pages.push({ icb: { id: pcn.icb_id, name: pcn.name }, practices: dashboard.practices });
+		}
+		const pcnTimes: number[] = [];
+		for (let i = 0; i < runs; i++) {
+			const page = pages[i % pages.length]!;
+			pcnTimes.push((await timed(() => viewPcnBenchmarks(db, page.icb, page.practices, defaultPeriod(NATIONAL_TODAY), config, NATIONAL_TODAY)))[0]);
+		}
+		pcnTimes.sort((a, b) => a - b);
+		console.log(`  a PCN page's benchmarks (viewPcnBenchmarks)  p50 ${ms(at(pcnTimes, 0.5))}  p95 ${ms(at(pcnTimes, 0.95))}  p99 ${ms(at(pcnTimes, 0.99))}`);
 	} finally {
 		await db.destroy();
 	}
