@@ -181,7 +181,8 @@ export function icbInPeriod(
 	practices: readonly IcbPracticeInput[],
 	period: Period,
 	rules: DisclosureRules,
-	fallback: IcbReference
+	fallback: IcbReference,
+	resultOf: (round: StoredRound) => PracticeResult = (round) => practiceResultOfStored(round, rules)
 ): IcbPeriod {
 	let latest: StoredRound | undefined;
 	const inPeriod = practices.map((practice): IcbPracticeInPeriod => {
@@ -192,7 +193,7 @@ export function icbInPeriod(
 			name: practice.name,
 			pcnId: practice.pcnId,
 			round: chosen ? { id: chosen.id, closedOn: chosen.closedOn } : null,
-			result: chosen ? practiceResultOfStored(chosen, rules) : { state: 'no_round' },
+			result: chosen ? resultOf(chosen) : { state: 'no_round' },
 			surveyed: practice.windows.some((w) => w.opensOn <= period.to && w.closesOn >= period.from)
 		};
 	});
@@ -213,6 +214,19 @@ export function icbInPeriod(
 		icb: areaIn(inPeriod, reference.bands, reference.confidenceLevel),
 		bands: reference.bands,
 		confidenceLevel: reference.confidenceLevel
+	};
+}
+
+/**
+ * practiceResultOfStored under one set of rules, worked out once per round however many periods
+ * choose it (a dashboard reads a round in its period, the one before and a half-year).
+ */
+export function resultsOnce(rules: DisclosureRules): (round: StoredRound) => PracticeResult {
+	const results = new Map<StoredRound, PracticeResult>();
+	return (round) => {
+		let result = results.get(round);
+		if (!result) results.set(round, (result = practiceResultOfStored(round, rules)));
+		return result;
 	};
 }
 

@@ -19,6 +19,7 @@ import {
 	icbInPeriod,
 	pcnAgainst,
 	pcnsNeedingSupport,
+	resultsOnce,
 	weakestAcrossIcb,
 	type IcbPracticeInput,
 	type IcbReference,
@@ -164,15 +165,16 @@ export async function getIcbDashboard(
 	const rules = { minResponses: config.minResponses };
 	const [{ pcns, practices }, gaps] = await Promise.all([readIcbPractices(db, icbId, today), countGaps(db, icbId)]);
 
-	const now = icbInPeriod(pcns, practices, period, rules, FALLBACK);
+	const resultOf = resultsOnce(rules);
+	const now = icbInPeriod(pcns, practices, period, rules, FALLBACK, resultOf);
 	const before = previousPeriod(period);
-	const then = icbInPeriod(pcns, practices, before, rules, FALLBACK);
+	const then = icbInPeriod(pcns, practices, before, rules, FALLBACK, resultOf);
 	const reference: IcbReference = { bands: now.bands, confidenceLevel: now.confidenceLevel };
 
 	const firstClose = practices.flatMap((p) => p.closed.map((r) => r.closedOn)).sort()[0] ?? null;
 	const overTime = halfYearsUpTo(today, firstClose).map((half): IcbHalfYear => {
 		// The ICB as a whole only: each half-year's PCN rows are not shown.
-		const { icb: area } = icbInPeriod([], practices, half, rules, reference);
+		const { icb: area } = icbInPeriod([], practices, half, rules, reference, resultOf);
 		return { half, practicesShown: area.practicesShown, respondents: area.respondents, scores: area.scores };
 	});
 
