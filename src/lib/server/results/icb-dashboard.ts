@@ -100,7 +100,8 @@ const gapsOfIcb = preparedQuery<'icbId', { item_id: string; practices: number }>
  */
 async function readRounds(db: DbOrTx, icbId: number, today: string): Promise<RoundWithScores[]> {
 	const rounds = (await roundsOfIcb.execute(db, { icbId, today })).rows;
-	if (!rounds.some((round) => round.round_id === null && surveyAvailability(round, today) === 'closed')) return rounds;
+	const lacking = (round: RoundWithScores) => round.round_id === null && surveyAvailability(round, today) === 'closed' && closeDateOf(round) <= today;
+	if (!rounds.some(lacking)) return rounds;
 	await ensureRoundScores(db, { from: ALL_TIME, to: today }, today, practicesOfIcb(db, icbId));
 	return (await roundsOfIcb.execute(db, { icbId, today })).rows;
 }
