@@ -14,5 +14,15 @@ export const codeList = z
 	.transform((text) => [...new Set((text ?? '').split(/[\s,;]+/).filter(Boolean).map(normaliseOdsCode))])
 	.refine((codes) => codes.length <= MAX_SCOPE_CODES, { error: `Enter at most ${MAX_SCOPE_CODES.toLocaleString('en-GB')} ODS codes at once` });
 
+/** The role and scope fields the invitation and edit forms share: checkbox ids and typed codes. */
+export const scopeFields = {
+	icbIds: idList,
+	pcnIds: idList,
+	practiceIds: idList,
+	icbCodes: codeList,
+	pcnCodes: codeList,
+	practiceCodes: codeList
+};
+
 /** Checkbox groups arrive as arrays; readForm needs to know which. */
-export const SCOPE_FIELDS = ['pcnIds', 'practiceIds'] as const;
+export const SCOPE_FIELDS = ['icbIds', 'pcnIds', 'practiceIds'] as const;
