@@ -13,7 +13,7 @@ import { createSession } from '../../src/lib/server/accounts/sessions';
 import { createUser } from '../../src/lib/server/accounts/users';
 import { createSignedInUser } from './events';
 
-export const WHO = ['anonymous', 'admin', 'pcnLead', 'manager', 'linkWorker'] as const;
+export const WHO = ['anonymous', 'admin', 'icbLead', 'pcnLead', 'manager', 'linkWorker'] as const;
 export type Who = (typeof WHO)[number];
 
 export async function createAccessFixture(db: Db) {
@@ -120,8 +120,8 @@ export async function createAccessFixture(db: Db) {
 			.returning('id')
 			.executeTakeFirstOrThrow()
 	};
-	const cookies: Record<Who, string | null> = { anonymous: null, admin: null, pcnLead: null, manager: null, linkWorker: null };
-	for (const who of ['admin', 'pcnLead', 'manager', 'linkWorker'] as const) {
+	const cookies: Record<Who, string | null> = { anonymous: null, admin: null, icbLead: null, pcnLead: null, manager: null, linkWorker: null };
+	for (const who of ['admin', 'icbLead', 'pcnLead', 'manager', 'linkWorker'] as const) {
 		cookies[who] = (await createSession(db, users[who].id)).token;
 	}
 	return { icb, otherIcb, pcns: { a: pcnA, b: pcnB, c: pcnC }, practices: { a1, a2, b1 }, rounds, users, others, flags, actions, cookies };
