@@ -8,7 +8,7 @@ import { type DbOrTx } from '../db';
 import type { UserAccount } from '../db/schema';
 import type { Scope } from './users';
 import { ROLE_NAMES, SCOPE_KIND, type Role, type SignedInUser } from '../identity';
-import { type Manager, isAdmin, grantableRoles, canManagePerson, findTarget } from './people-rules';
+import { type Manager, isAdmin, grantableRoles, canManagePerson, findTarget, visibleRoles } from './people-rules';
 import { icbsInScope, pcnsInScope, practicesInScope, type IdQuery } from './scope';
 import { containsPattern, readPage } from '../platform/paging';
 import type { Page } from '../../views/paging';
@@ -232,15 +232,15 @@ export interface PeopleFilter {
  * their ICBs.
  */
 export async function listPeopleFor(db: DbOrTx, viewer: SignedInUser, now: Date = new Date(), filter: PeopleFilter = {}): Promise<Page<Person>> {
-	if (viewer.role !== 'admin' && viewer.role !== 'pcn_lead' && viewer.role !== 'icb_lead') return readPage(0, 1, PEOPLE_PAGE_SIZE, async () => []);
+	const roles = visibleRoles(viewer);
+	if (roles.length === 0) return readPage(0, 1, PEOPLE_PAGE_SIZE, async () => []);
 	let seen = db.selectFrom('user_account');
 	if (viewer.role !== 'admin') {
 		const inPcns = db.selectFrom('user_pcn').select('user_id').where('pcn_id', 'in', pcnsInScope(db, viewer));
 		const inPractices = db.selectFrom('user_practice').select('user_id').where('practice_id', 'in', practicesInScope(db, viewer));
-		seen =
-			viewer.role === 'icb_lead'
-				? seen.where('role', '=', 'pcn_lead').where('id', 'in', inPcns)
-				: seen.where('role', 'not in', ['admin', 'icb_lead']).where((eb) => eb.or([eb('id', 'in', inPcns), eb('id', 'in', inPractices)]));
+		seen = seen
+			.where('role', 'in', [...roles])
+			.where((eb) => (viewer.role === 'icb_lead' ? eb('id', 'in', inPcns) : eb.or([eb('id', 'in', inPcns), eb('id', 'in', inPractices)])));
 	}
 	if (filter.search) {
 		const pattern = containsPattern(filter.search);
