@@ -51,6 +51,15 @@ describe('people routes for ICB leads', () => {
 			expect(lead.roleOptions.map((o) => o.value)).toEqual(['pcn_lead', 'practice_manager', 'link_worker']);
 		});
 
+		it('lets an administrator filter the list by the ICB lead role, naming each ICB lead’s ICBs', async () => {
+			const data = (await call(peopleLoad, fakeEvent({ db: t.db, user: f.users.admin, path: '/users?role=icb_lead' }))).result as {
+				people: { items: { email: string; roleName: string; scopeInWords: string }[] };
+				roleOptions: { value: string; label: string }[];
+			};
+			expect(data.roleOptions).toContainEqual({ value: 'icb_lead', label: 'ICB lead' });
+			expect(data.people.items).toEqual([expect.objectContaining({ email: 'icb.lead@matrix.example', roleName: 'ICB lead', scopeInWords: 'Test ICB' })]);
+		});
+
 		it('reads any role in the address as a filter, finding nobody outside what the ICB lead sees', async () => {
 			for (const role of ['admin', 'practice_manager', 'icb_lead', 'nonsense']) {
 				const data = (await call(peopleLoad, fakeEvent({ db: t.db, user: f.users.icbLead, path: `/users?role=${role}` }))).result as { people: { total: number } };
