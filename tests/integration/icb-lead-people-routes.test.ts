@@ -137,6 +137,15 @@ describe('people routes for ICB leads', () => {
 			);
 			expect(typed.result).toMatchObject({ invited: {} });
 			expect(await getScope(t.db, (await findUserByEmail(t.db, 'ian@example.nhs.uk'))!.id)).toEqual({ icbIds: [f.otherIcb.id], pcnIds: [], practiceIds: [] });
+			// Anything but letters and digits is no code, and is refused before any lookup (a NUL byte would stop PostgreSQL).
+			for (const icbCodes of ['QAA\u0000', 'Q%A', "QAA'; --"]) {
+				const odd = await invite(f.users.admin, { email: 'odd@example.nhs.uk', role: 'icb_lead', icbCodes });
+				expect(odd.result, JSON.stringify(icbCodes)).toMatchObject({
+					status: 400,
+					data: { problems: [{ field: 'icbCodes', message: 'ODS codes are letters and digits only, for example U12345 for a PCN or A81001 for a practice' }] }
+				});
+			}
+			expect(await findUserByEmail(t.db, 'odd@example.nhs.uk')).toBeUndefined();
 			const none = await invite(f.users.admin, { email: 'nobody@example.nhs.uk', role: 'icb_lead' });
 			expect(none.result).toMatchObject({ status: 400, data: { problems: [{ field: 'icbIds', message: 'Choose at least one ICB.' }] } });
 		});
