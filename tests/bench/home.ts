@@ -8,11 +8,13 @@
  *   whose one PCN is every PCN, the demo's lead is both), p50/p95/p99 and the heap's growth over
  *   one call (heap used just after it, less heap used after a collection just before it),
  *   beside getPcnDashboard of the viewer's first PCN in the same run, as the baseline;
+ * - in process: listOverseenIcbs (an ICB lead's home page, which reads no practice or round) for
+ *   the demo's ICB lead and, nationally, a lead of one ICB and a lead of all 42;
  * - over HTTP, on the built server (`npm run build` first): the one-practice manager's home page
  *   against their account page, A B A B in the same run, and the national lead's home page.
  *
  * The national database must be built first: `npm run bench:pcn-dashboard -- --large --generate-only`.
- * The bench adds its four accounts to it (once; they are kept for the next run).
+ * The bench adds its six accounts to it (once; they are kept for the next run).
  * Usage: npm run bench:home [-- --runs=30] [--demo-only | --national-only]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -28,6 +30,7 @@ import { createUser, findUserByEmail, toSignedInUser } from '../../src/lib/serve
 import { openDatabase, type Db, type DatabaseConfig } from '../../src/lib/server/db';
 import type { SignedInUser } from '../../src/lib/server/identity';
 import { getNetworkOverview } from '../../src/lib/server/results/overview';
+import { listOverseenIcbs } from '../../src/lib/server/organisations/overseen';
 import { defaultPeriod, getPcnDashboard } from '../../src/lib/server/results/pcn-dashboard';
 import { TEST_SURVEY_LIMIT_SECRET } from '../helpers/server-database';
 import { databaseUrl } from '../helpers/postgres-setup';
@@ -61,6 +64,11 @@ const DEMO_VIEWERS: Viewer[] = [
 	{ label: 'link worker (2 practices)', email: 'link.worker@demo.belonging.example' },
 	{ label: 'PCN lead (1 PCN, every PCN)', email: 'pcn.lead@demo.belonging.example' }
 ];
+const DEMO_ICB_VIEWERS: Viewer[] = [{ label: 'ICB lead (1 ICB, 5 PCNs)', email: 'icb.lead@demo.belonging.example' }];
+const NATIONAL_ICB_VIEWERS: Viewer[] = [
+	{ label: 'ICB lead (1 ICB)', email: 'bench.home.icb@example.nhs.uk' },
+	{ label: 'ICB lead of all 42 ICBs', email: 'bench.home.icbs@example.nhs.uk', national: true }
+];
 const NATIONAL_VIEWERS: Viewer[] = [
 	{ label: 'practice manager (1 practice)', email: 'bench.home.manager@example.nhs.uk' },
 	{ label: 'link worker (2 practices)', email: 'bench.home.worker@example.nhs.uk' },
@@ -68,7 +76,11 @@ const NATIONAL_VIEWERS: Viewer[] = [
 	{ label: 'lead over all 1,250 PCNs', email: 'bench.home.national@example.nhs.uk', national: true }
 ];
 
-/** The national database's four accounts, made once: the first practice's manager and lead, a link worker of the first and last practice, and a lead of every PCN. */
+/**
+ * The national database's six accounts, made once: the first practice's manager and lead, a link
+ * worker of the first and last practice, a lead of every PCN, and ICB leads of the first ICB and
+ * of every ICB.
+ */
 async function nationalAccounts(db: Db): Promise<void> {
 	const [first, last] = await Promise.all([
 		db.selectFrom('practice').select(['id', 'pcn_id']).where('pcn_id', 'is not', null).orderBy('id').executeTakeFirstOrThrow(),
@@ -76,11 +88,14 @@ async function nationalAccounts(db: Db): Promise<void> {
 	]);
 	const passwordHash = await hashPassword('bench-home-password-2026');
 	const everyPcn = (await db.selectFrom('pcn').select('id').execute()).map((p) => p.id);
+	const everyIcb = (await db.selectFrom('icb').select('id').orderBy('id').execute()).map((i) => i.id);
 	const wanted = [
 		{ email: NATIONAL_VIEWERS[0]!.email, role: 'practice_manager' as const, scope: { practiceIds: [first.id] } },
 		{ email: NATIONAL_VIEWERS[1]!.email, role: 'link_worker' as const, scope: { practiceIds: [first.id, last.id] } },
 		{ email: NATIONAL_VIEWERS[2]!.email, role: 'pcn_lead' as const, scope: { pcnIds: [first.pcn_id!] } },
-		{ email: NATIONAL_VIEWERS[3]!.email, role: 'pcn_lead' as const, scope: { pcnIds: everyPcn } }
+		{ email: NATIONAL_VIEWERS[3]!.email, role: 'pcn_lead' as const, scope: { pcnIds: everyPcn } },
+		{ email: NATIONAL_ICB_VIEWERS[0]!.email, role: 'icb_lead' as const, scope: { icbIds: everyIcb.slice(0, 1) } },
+		{ email: NATIONAL_ICB_VIEWERS[1]!.email, role: 'icb_lead' as const, scope: { icbIds: everyIcb } }
 	];
 	for (const account of wanted) {
 		if (await findUserByEmail(db, account.email)) continue;
@@ -139,6 +154,26 @@ async function inProcess(name: string, engine: string, db: Db, viewers: Viewer[]
 		console.log(
 			`  ${''.padEnd(30)} baseline getPcnDashboard of its first PCN: p50 ${ms(at(baseline, 0.5))}  p95 ${ms(at(baseline, 0.95))}; home ÷ baseline (p50) ${(at(times, 0.5) / at(baseline, 0.5)).toFixed(1)}×`
 		);
+	}
+}
+
+/** listOverseenIcbs for each ICB lead: p50/p95/p99 of the first page, and what it held. */
+async function icbHomeInProcess(name: string, engine: string, db: Db, viewers: Viewer[]): Promise<void> {
+	console.log(`\n${name}, ${engine}: listOverseenIcbs (an ICB lead's home page, first page), ${runs} runs after ${WARM_UP} warm-up; load average ${load()}`);
+	for (const viewer of viewers) {
+		const user = await signedIn(db, viewer.email);
+		for (let i = 0; i < WARM_UP; i++) await listOverseenIcbs(db, user);
+		const times: number[] = [];
+		let shape = '';
+		for (let i = 0; i < runs; i++) {
+			const started = performance.now();
+			const icbs = await listOverseenIcbs(db, user);
+			times.push(performance.now() - started);
+			shape = `${icbs.items.length} ICBs, ${icbs.items.reduce((n, icb) => n + icb.pcns.length, 0)} PCNs on page 1 of ${icbs.pages}`;
+		}
+		times.sort((a, b) => a - b);
+		console.log(`  ${viewer.label.padEnd(30)} p50 ${ms(at(times, 0.5))}  p95 ${ms(at(times, 0.95))}  p99 ${ms(at(times, 0.99))}`);
+		console.log(`  ${''.padEnd(30)} scope: ${user.icbIds.length} ICBs, ${user.pcnIds.length.toLocaleString('en-GB')} PCNs; ${shape}`);
 	}
 }
 
@@ -217,6 +252,7 @@ if (!onlyNational) {
 		const db = openDatabase({ databasePath: path });
 		try {
 			await inProcess('demo', 'SQLite', db, DEMO_VIEWERS, ukDate());
+			await icbHomeInProcess('demo', 'SQLite', db, DEMO_ICB_VIEWERS);
 		} finally {
 			await db.destroy();
 		}
@@ -227,6 +263,7 @@ if (!onlyNational) {
 				const pgDb = openDatabase({ databaseUrl: demo.url });
 				try {
 					await inProcess('demo', 'PostgreSQL', pgDb, DEMO_VIEWERS, ukDate());
+					await icbHomeInProcess('demo', 'PostgreSQL', pgDb, DEMO_ICB_VIEWERS);
 				} finally {
 					await pgDb.destroy();
 				}
@@ -259,6 +296,7 @@ if (!onlyDemo) {
 			try {
 				await nationalAccounts(db);
 				await inProcess('national', engine, db, NATIONAL_VIEWERS, NATIONAL_TODAY);
+				await icbHomeInProcess('national', engine, db, NATIONAL_ICB_VIEWERS);
 			} finally {
 				await db.destroy();
 			}

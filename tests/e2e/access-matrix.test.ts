@@ -27,19 +27,19 @@ interface Probe {
 
 /** Redirected to sign-in when not signed in; `signedIn` for everyone else. */
 const signedIn = (expected: Omit<Expected, 'anonymous'>): Expected => ({ anonymous: 303, ...expected });
-const everyone = (status: number): Expected => ({ anonymous: status, admin: status, pcnLead: status, manager: status, linkWorker: status });
-const adminOnly = (status: number): Expected => signedIn({ admin: status, pcnLead: 403, manager: 403, linkWorker: 403 });
+const everyone = (status: number): Expected => ({ anonymous: status, admin: status, icbLead: status, pcnLead: status, manager: status, linkWorker: status });
+const adminOnly = (status: number): Expected => signedIn({ admin: status, icbLead: 403, pcnLead: 403, manager: 403, linkWorker: 403 });
 const get = (label: string, path: Probe['path'], expect: Expected): Probe => ({ label, method: 'GET', path, expect });
 const post = (label: string, path: Probe['path'], expect: Expected, form?: Probe['form']): Probe => ({ label, method: 'POST', path, form, expect });
 
 /** Keyed by route id (groups removed). */
 const MATRIX: Record<string, Probe[]> = {
-	'/': [get('home page', () => '/', { anonymous: 200, admin: 303, pcnLead: 200, manager: 200, linkWorker: 200 })],
+	'/': [get('home page', () => '/', { anonymous: 200, admin: 303, icbLead: 200, pcnLead: 200, manager: 200, linkWorker: 200 })],
 	'/healthz': [get('health check', () => '/healthz', everyone(200))],
 	'/sign-in': [
-		get('sign-in page', () => '/sign-in', { anonymous: 200, admin: 303, pcnLead: 303, manager: 303, linkWorker: 303 }),
+		get('sign-in page', () => '/sign-in', { anonymous: 200, admin: 303, icbLead: 303, pcnLead: 303, manager: 303, linkWorker: 303 }),
 		// Signed-in people are sent on from the sign-in page, even after a failed form.
-		post('sign-in with an empty form', () => '/sign-in', { anonymous: 400, admin: 303, pcnLead: 303, manager: 303, linkWorker: 303 })
+		post('sign-in with an empty form', () => '/sign-in', { anonymous: 400, admin: 303, icbLead: 303, pcnLead: 303, manager: 303, linkWorker: 303 })
 	],
 	// The second step of signing in: only with a live challenge from a right password.
 	'/sign-in/code': [
@@ -51,7 +51,7 @@ const MATRIX: Record<string, Probe[]> = {
 	'/sign-in/set-up': [
 		get('set-up page without a challenge', () => '/sign-in/set-up', everyone(303)),
 		// A post's answer shows its own outcome: without a challenge, the way back to signing in.
-		post('set-up code without a challenge', () => '/sign-in/set-up', { anonymous: 410, admin: 303, pcnLead: 303, manager: 303, linkWorker: 303 }, () => ({ code: '123456' }))
+		post('set-up code without a challenge', () => '/sign-in/set-up', { anonymous: 410, admin: 303, icbLead: 303, pcnLead: 303, manager: 303, linkWorker: 303 }, () => ({ code: '123456' }))
 	],
 	'/sign-out': [get('sign-out visited, not posted', () => '/sign-out', everyone(303))],
 	// This server has no single sign-on configured (tests/e2e/single-sign-on.test.ts has one that does).
@@ -62,181 +62,183 @@ const MATRIX: Record<string, Probe[]> = {
 		get('survey with an unknown token', () => '/s/no-such-survey', everyone(404))
 	],
 	'/s/[token]/thanks': [get('thank-you page', (f) => `/s/${f.rounds.a1.public_token}/thanks`, everyone(200))],
+	// Results are for those who read a practice's results: an administrator or an ICB lead is refused (403).
 	'/rounds/[roundId]': [
 		get('results at A1 (lead’s PCN, manager’s practice, link worker’s practice)', (f) => `/rounds/${f.rounds.a1.id}`,
-			signedIn({ admin: 404, pcnLead: 200, manager: 200, linkWorker: 200 })),
+			signedIn({ admin: 403, icbLead: 403, pcnLead: 200, manager: 200, linkWorker: 200 })),
 		get('results at A2 (lead’s PCN only)', (f) => `/rounds/${f.rounds.a2.id}`,
-			signedIn({ admin: 404, pcnLead: 200, manager: 404, linkWorker: 404 })),
+			signedIn({ admin: 403, icbLead: 403, pcnLead: 200, manager: 404, linkWorker: 404 })),
 		get('results at B1 (the other PCN; link worker’s practice)', (f) => `/rounds/${f.rounds.b1.id}`,
-			signedIn({ admin: 404, pcnLead: 404, manager: 404, linkWorker: 200 })),
-		get('results of a round that does not exist', () => '/rounds/999999', signedIn({ admin: 404, pcnLead: 404, manager: 404, linkWorker: 404 })),
-		get('results of an open round at A1 (progress only)', (f) => `/rounds/${f.rounds.a1Open.id}`, signedIn({ admin: 404, pcnLead: 200, manager: 200, linkWorker: 200 })),
-		post('open the A1 draft while A1 has an open round (refused)', (f) => `/rounds/${f.rounds.a1Draft.id}?/open`, signedIn({ admin: 403, pcnLead: 409, manager: 409, linkWorker: 403 })),
-		post('close a round at A1 that has already closed', (f) => `/rounds/${f.rounds.a1.id}?/close`, signedIn({ admin: 403, pcnLead: 409, manager: 409, linkWorker: 403 })),
-		post('delete a closed round at A1 (only drafts can go)', (f) => `/rounds/${f.rounds.a1.id}?/delete`, signedIn({ admin: 403, pcnLead: 409, manager: 409, linkWorker: 403 })),
-		post('close a round at A2 (lead’s PCN only)', (f) => `/rounds/${f.rounds.a2.id}?/close`, signedIn({ admin: 403, pcnLead: 409, manager: 404, linkWorker: 403 })),
-		post('close a round at B1 (other PCN)', (f) => `/rounds/${f.rounds.b1.id}?/close`, signedIn({ admin: 403, pcnLead: 404, manager: 404, linkWorker: 403 })),
-		post('open a round that does not exist', () => '/rounds/999999?/open', signedIn({ admin: 403, pcnLead: 404, manager: 404, linkWorker: 403 })),
-		get('results with a malformed round id', () => '/rounds/abc', signedIn({ admin: 404, pcnLead: 404, manager: 404, linkWorker: 404 }))
+			signedIn({ admin: 403, icbLead: 403, pcnLead: 404, manager: 404, linkWorker: 200 })),
+		get('results of a round that does not exist', () => '/rounds/999999', signedIn({ admin: 403, icbLead: 403, pcnLead: 404, manager: 404, linkWorker: 404 })),
+		get('results of an open round at A1 (progress only)', (f) => `/rounds/${f.rounds.a1Open.id}`, signedIn({ admin: 403, icbLead: 403, pcnLead: 200, manager: 200, linkWorker: 200 })),
+		post('open the A1 draft while A1 has an open round (refused)', (f) => `/rounds/${f.rounds.a1Draft.id}?/open`, signedIn({ admin: 403, icbLead: 403, pcnLead: 409, manager: 409, linkWorker: 403 })),
+		post('close a round at A1 that has already closed', (f) => `/rounds/${f.rounds.a1.id}?/close`, signedIn({ admin: 403, icbLead: 403, pcnLead: 409, manager: 409, linkWorker: 403 })),
+		post('delete a closed round at A1 (only drafts can go)', (f) => `/rounds/${f.rounds.a1.id}?/delete`, signedIn({ admin: 403, icbLead: 403, pcnLead: 409, manager: 409, linkWorker: 403 })),
+		post('close a round at A2 (lead’s PCN only)', (f) => `/rounds/${f.rounds.a2.id}?/close`, signedIn({ admin: 403, icbLead: 403, pcnLead: 409, manager: 404, linkWorker: 403 })),
+		post('close a round at B1 (other PCN)', (f) => `/rounds/${f.rounds.b1.id}?/close`, signedIn({ admin: 403, icbLead: 403, pcnLead: 404, manager: 404, linkWorker: 403 })),
+		post('open a round that does not exist', () => '/rounds/999999?/open', signedIn({ admin: 403, icbLead: 403, pcnLead: 404, manager: 404, linkWorker: 403 })),
+		get('results with a malformed round id', () => '/rounds/abc', signedIn({ admin: 403, icbLead: 403, pcnLead: 404, manager: 404, linkWorker: 404 }))
 	],
 	// The link worker's own, signed view: only link workers, only at practices they serve.
 	'/rounds/[roundId]/assessment': [
 		get('own view of A1 (link worker’s practice)', (f) => `/rounds/${f.rounds.a1.id}/assessment`,
-			signedIn({ admin: 403, pcnLead: 403, manager: 403, linkWorker: 200 })),
+			signedIn({ admin: 403, icbLead: 403, pcnLead: 403, manager: 403, linkWorker: 200 })),
 		get('own view of an open round at A1', (f) => `/rounds/${f.rounds.a1Open.id}/assessment`,
-			signedIn({ admin: 403, pcnLead: 403, manager: 403, linkWorker: 200 })),
+			signedIn({ admin: 403, icbLead: 403, pcnLead: 403, manager: 403, linkWorker: 200 })),
 		get('own view of the A1 draft (a notice, no form)', (f) => `/rounds/${f.rounds.a1Draft.id}/assessment`,
-			signedIn({ admin: 403, pcnLead: 403, manager: 403, linkWorker: 200 })),
+			signedIn({ admin: 403, icbLead: 403, pcnLead: 403, manager: 403, linkWorker: 200 })),
 		get('own view of A2 (not the link worker’s practice)', (f) => `/rounds/${f.rounds.a2.id}/assessment`,
-			signedIn({ admin: 403, pcnLead: 403, manager: 403, linkWorker: 404 })),
+			signedIn({ admin: 403, icbLead: 403, pcnLead: 403, manager: 403, linkWorker: 404 })),
 		get('own view of a round that does not exist', () => '/rounds/999999/assessment',
-			signedIn({ admin: 403, pcnLead: 403, manager: 403, linkWorker: 404 })),
+			signedIn({ admin: 403, icbLead: 403, pcnLead: 403, manager: 403, linkWorker: 404 })),
 		post('own view at A1 with an empty form', (f) => `/rounds/${f.rounds.a1.id}/assessment`,
-			signedIn({ admin: 403, pcnLead: 403, manager: 403, linkWorker: 400 })),
+			signedIn({ admin: 403, icbLead: 403, pcnLead: 403, manager: 403, linkWorker: 400 })),
 		post('own view of the A1 draft (refused)', (f) => `/rounds/${f.rounds.a1Draft.id}/assessment`,
-			signedIn({ admin: 403, pcnLead: 403, manager: 403, linkWorker: 409 }), () => ({ 'item-CO1': '3' })),
+			signedIn({ admin: 403, icbLead: 403, pcnLead: 403, manager: 403, linkWorker: 409 }), () => ({ 'item-CO1': '3' })),
 		post('own view at A2 (not the link worker’s practice)', (f) => `/rounds/${f.rounds.a2.id}/assessment`,
-			signedIn({ admin: 403, pcnLead: 403, manager: 403, linkWorker: 404 }), () => ({ 'item-CO1': '3' }))
+			signedIn({ admin: 403, icbLead: 403, pcnLead: 403, manager: 403, linkWorker: 404 }), () => ({ 'item-CO1': '3' }))
 	],
 	'/practices/[practiceId]': [
 		get('dashboard of A1 (lead’s PCN, manager’s practice, link worker’s practice)', (f) => `/practices/${f.practices.a1.id}`,
-			signedIn({ admin: 403, pcnLead: 200, manager: 200, linkWorker: 200 })),
-		get('dashboard of A2 (lead’s PCN only)', (f) => `/practices/${f.practices.a2.id}`, signedIn({ admin: 403, pcnLead: 200, manager: 404, linkWorker: 404 })),
-		get('dashboard of B1 (other PCN; link worker’s practice)', (f) => `/practices/${f.practices.b1.id}`, signedIn({ admin: 403, pcnLead: 404, manager: 404, linkWorker: 200 })),
-		get('dashboard of a practice that does not exist', () => '/practices/999999', signedIn({ admin: 403, pcnLead: 404, manager: 404, linkWorker: 404 })),
-		get('dashboard with a malformed practice id', () => '/practices/abc', signedIn({ admin: 403, pcnLead: 404, manager: 404, linkWorker: 404 }))
+			signedIn({ admin: 403, icbLead: 403, pcnLead: 200, manager: 200, linkWorker: 200 })),
+		get('dashboard of A2 (lead’s PCN only)', (f) => `/practices/${f.practices.a2.id}`, signedIn({ admin: 403, icbLead: 403, pcnLead: 200, manager: 404, linkWorker: 404 })),
+		get('dashboard of B1 (other PCN; link worker’s practice)', (f) => `/practices/${f.practices.b1.id}`, signedIn({ admin: 403, icbLead: 403, pcnLead: 404, manager: 404, linkWorker: 200 })),
+		get('dashboard of a practice that does not exist', () => '/practices/999999', signedIn({ admin: 403, icbLead: 403, pcnLead: 404, manager: 404, linkWorker: 404 })),
+		get('dashboard with a malformed practice id', () => '/practices/abc', signedIn({ admin: 403, icbLead: 403, pcnLead: 404, manager: 404, linkWorker: 404 }))
 	],
 	'/pcns/[pcnId]/export/[kind]': [
-		get('heatmap CSV of PCN A', (f) => `/pcns/${f.pcns.a.id}/export/heatmap.csv`, signedIn({ admin: 403, pcnLead: 200, manager: 403, linkWorker: 403 })),
-		get('all rounds CSV of PCN A', (f) => `/pcns/${f.pcns.a.id}/export/rounds.csv`, signedIn({ admin: 403, pcnLead: 200, manager: 403, linkWorker: 403 })),
-		get('heatmap CSV of PCN B (not the lead’s)', (f) => `/pcns/${f.pcns.b.id}/export/heatmap.csv`, signedIn({ admin: 403, pcnLead: 404, manager: 403, linkWorker: 403 })),
-		get('heatmap CSV with the period the wrong way round', (f) => `/pcns/${f.pcns.a.id}/export/heatmap.csv?from=2026-10-01&to=2026-01-01`, signedIn({ admin: 403, pcnLead: 400, manager: 403, linkWorker: 403 })),
-		get('a PCN download that does not exist', (f) => `/pcns/${f.pcns.a.id}/export/answers.csv`, signedIn({ admin: 403, pcnLead: 404, manager: 403, linkWorker: 403 }))
+		get('heatmap CSV of PCN A', (f) => `/pcns/${f.pcns.a.id}/export/heatmap.csv`, signedIn({ admin: 403, icbLead: 403, pcnLead: 200, manager: 403, linkWorker: 403 })),
+		get('all rounds CSV of PCN A', (f) => `/pcns/${f.pcns.a.id}/export/rounds.csv`, signedIn({ admin: 403, icbLead: 403, pcnLead: 200, manager: 403, linkWorker: 403 })),
+		get('heatmap CSV of PCN B (not the lead’s)', (f) => `/pcns/${f.pcns.b.id}/export/heatmap.csv`, signedIn({ admin: 403, icbLead: 403, pcnLead: 404, manager: 403, linkWorker: 403 })),
+		get('heatmap CSV with the period the wrong way round', (f) => `/pcns/${f.pcns.a.id}/export/heatmap.csv?from=2026-10-01&to=2026-01-01`, signedIn({ admin: 403, icbLead: 403, pcnLead: 400, manager: 403, linkWorker: 403 })),
+		get('a PCN download that does not exist', (f) => `/pcns/${f.pcns.a.id}/export/answers.csv`, signedIn({ admin: 403, icbLead: 403, pcnLead: 404, manager: 403, linkWorker: 403 }))
 	],
 	'/pcns/[pcnId]': [
-		get('PCN dashboard of PCN A (lead’s PCN)', (f) => `/pcns/${f.pcns.a.id}`, signedIn({ admin: 403, pcnLead: 200, manager: 403, linkWorker: 403 })),
+		get('PCN dashboard of PCN A (lead’s PCN)', (f) => `/pcns/${f.pcns.a.id}`, signedIn({ admin: 403, icbLead: 403, pcnLead: 200, manager: 403, linkWorker: 403 })),
 		get('PCN dashboard of PCN A with an invalid period', (f) => `/pcns/${f.pcns.a.id}?from=2026-13-45&to=nonsense&sort=rank`,
-			signedIn({ admin: 403, pcnLead: 200, manager: 403, linkWorker: 403 })),
-		get('PCN dashboard of PCN B (other PCN)', (f) => `/pcns/${f.pcns.b.id}`, signedIn({ admin: 403, pcnLead: 404, manager: 403, linkWorker: 403 })),
-		get('PCN dashboard of a PCN that does not exist', () => '/pcns/999999', signedIn({ admin: 403, pcnLead: 404, manager: 403, linkWorker: 403 })),
-		get('PCN dashboard with a malformed id', () => '/pcns/abc', signedIn({ admin: 403, pcnLead: 404, manager: 403, linkWorker: 403 }))
+			signedIn({ admin: 403, icbLead: 403, pcnLead: 200, manager: 403, linkWorker: 403 })),
+		get('PCN dashboard of PCN B (other PCN)', (f) => `/pcns/${f.pcns.b.id}`, signedIn({ admin: 403, icbLead: 403, pcnLead: 404, manager: 403, linkWorker: 403 })),
+		get('PCN dashboard of PCN C (another ICB)', (f) => `/pcns/${f.pcns.c.id}`, signedIn({ admin: 403, icbLead: 403, pcnLead: 404, manager: 403, linkWorker: 403 })),
+		get('PCN dashboard of a PCN that does not exist', () => '/pcns/999999', signedIn({ admin: 403, icbLead: 403, pcnLead: 404, manager: 403, linkWorker: 403 })),
+		get('PCN dashboard with a malformed id', () => '/pcns/abc', signedIn({ admin: 403, icbLead: 403, pcnLead: 404, manager: 403, linkWorker: 403 }))
 	],
 	'/practices/[practiceId]/rounds/new': [
-		get('new round at A1', (f) => `/practices/${f.practices.a1.id}/rounds/new`, signedIn({ admin: 403, pcnLead: 200, manager: 200, linkWorker: 403 })),
-		get('new round at A2 (lead’s PCN only)', (f) => `/practices/${f.practices.a2.id}/rounds/new`, signedIn({ admin: 403, pcnLead: 200, manager: 404, linkWorker: 403 })),
-		get('new round at B1 (other PCN)', (f) => `/practices/${f.practices.b1.id}/rounds/new`, signedIn({ admin: 403, pcnLead: 404, manager: 404, linkWorker: 403 })),
-		get('new round at a practice that does not exist', () => '/practices/999999/rounds/new', signedIn({ admin: 403, pcnLead: 404, manager: 404, linkWorker: 403 })),
-		post('new round at A1 (empty form)', (f) => `/practices/${f.practices.a1.id}/rounds/new`, signedIn({ admin: 403, pcnLead: 400, manager: 400, linkWorker: 403 })),
-		post('new round at B1 (other PCN)', (f) => `/practices/${f.practices.b1.id}/rounds/new`, signedIn({ admin: 403, pcnLead: 404, manager: 404, linkWorker: 403 }))
+		get('new round at A1', (f) => `/practices/${f.practices.a1.id}/rounds/new`, signedIn({ admin: 403, icbLead: 403, pcnLead: 200, manager: 200, linkWorker: 403 })),
+		get('new round at A2 (lead’s PCN only)', (f) => `/practices/${f.practices.a2.id}/rounds/new`, signedIn({ admin: 403, icbLead: 403, pcnLead: 200, manager: 404, linkWorker: 403 })),
+		get('new round at B1 (other PCN)', (f) => `/practices/${f.practices.b1.id}/rounds/new`, signedIn({ admin: 403, icbLead: 403, pcnLead: 404, manager: 404, linkWorker: 403 })),
+		get('new round at a practice that does not exist', () => '/practices/999999/rounds/new', signedIn({ admin: 403, icbLead: 403, pcnLead: 404, manager: 404, linkWorker: 403 })),
+		post('new round at A1 (empty form)', (f) => `/practices/${f.practices.a1.id}/rounds/new`, signedIn({ admin: 403, icbLead: 403, pcnLead: 400, manager: 400, linkWorker: 403 })),
+		post('new round at B1 (other PCN)', (f) => `/practices/${f.practices.b1.id}/rounds/new`, signedIn({ admin: 403, icbLead: 403, pcnLead: 404, manager: 404, linkWorker: 403 }))
 	],
 	// The infrastructure checklist: only link workers, only at practices they serve.
 	'/practices/[practiceId]/checklist': [
-		get('checklist at A1 (link worker’s practice)', (f) => `/practices/${f.practices.a1.id}/checklist`, signedIn({ admin: 403, pcnLead: 403, manager: 403, linkWorker: 200 })),
-		get('checklist at B1 (link worker’s practice in the other PCN)', (f) => `/practices/${f.practices.b1.id}/checklist`, signedIn({ admin: 403, pcnLead: 403, manager: 403, linkWorker: 200 })),
-		get('checklist at A2 (not the link worker’s)', (f) => `/practices/${f.practices.a2.id}/checklist`, signedIn({ admin: 403, pcnLead: 403, manager: 403, linkWorker: 404 })),
-		get('checklist at a practice that does not exist', () => '/practices/999999/checklist', signedIn({ admin: 403, pcnLead: 403, manager: 403, linkWorker: 404 })),
-		post('checklist at A1 with an empty form', (f) => `/practices/${f.practices.a1.id}/checklist`, signedIn({ admin: 403, pcnLead: 403, manager: 403, linkWorker: 400 })),
-		post('checklist at A1 with an unknown item', (f) => `/practices/${f.practices.a1.id}/checklist`, signedIn({ admin: 403, pcnLead: 403, manager: 403, linkWorker: 400 }),
+		get('checklist at A1 (link worker’s practice)', (f) => `/practices/${f.practices.a1.id}/checklist`, signedIn({ admin: 403, icbLead: 403, pcnLead: 403, manager: 403, linkWorker: 200 })),
+		get('checklist at B1 (link worker’s practice in the other PCN)', (f) => `/practices/${f.practices.b1.id}/checklist`, signedIn({ admin: 403, icbLead: 403, pcnLead: 403, manager: 403, linkWorker: 200 })),
+		get('checklist at A2 (not the link worker’s)', (f) => `/practices/${f.practices.a2.id}/checklist`, signedIn({ admin: 403, icbLead: 403, pcnLead: 403, manager: 403, linkWorker: 404 })),
+		get('checklist at a practice that does not exist', () => '/practices/999999/checklist', signedIn({ admin: 403, icbLead: 403, pcnLead: 403, manager: 403, linkWorker: 404 })),
+		post('checklist at A1 with an empty form', (f) => `/practices/${f.practices.a1.id}/checklist`, signedIn({ admin: 403, icbLead: 403, pcnLead: 403, manager: 403, linkWorker: 400 })),
+		post('checklist at A1 with an unknown item', (f) => `/practices/${f.practices.a1.id}/checklist`, signedIn({ admin: 403, icbLead: 403, pcnLead: 403, manager: 403, linkWorker: 400 }),
 			() => ({ 'status-hot-desk': 'missing', 'visibility-hot-desk': 'pcn_only' })),
-		post('checklist at A2 (not the link worker’s)', (f) => `/practices/${f.practices.a2.id}/checklist`, signedIn({ admin: 403, pcnLead: 403, manager: 403, linkWorker: 404 }),
+		post('checklist at A2 (not the link worker’s)', (f) => `/practices/${f.practices.a2.id}/checklist`, signedIn({ admin: 403, icbLead: 403, pcnLead: 403, manager: 403, linkWorker: 404 }),
 			() => ({ 'status-induction': 'in_place' }))
 	],
 	// Flags: which flags each person sees is decided in flags.ts; a PCN-lead-only flag is "not found" to the manager.
 	'/practices/[practiceId]/flags': [
-		get('flags at A1', (f) => `/practices/${f.practices.a1.id}/flags`, signedIn({ admin: 403, pcnLead: 200, manager: 200, linkWorker: 200 })),
-		get('flags at A2 (lead’s PCN only)', (f) => `/practices/${f.practices.a2.id}/flags`, signedIn({ admin: 403, pcnLead: 200, manager: 404, linkWorker: 404 })),
-		get('flags at B1 (other PCN; link worker’s practice)', (f) => `/practices/${f.practices.b1.id}/flags`, signedIn({ admin: 403, pcnLead: 404, manager: 404, linkWorker: 200 })),
-		get('flags at a practice that does not exist', () => '/practices/999999/flags', signedIn({ admin: 403, pcnLead: 404, manager: 404, linkWorker: 404 })),
-		post('comment on the shared flag at A1', (f) => `/practices/${f.practices.a1.id}/flags?/comment`, signedIn({ admin: 403, pcnLead: 303, manager: 303, linkWorker: 303 }),
+		get('flags at A1', (f) => `/practices/${f.practices.a1.id}/flags`, signedIn({ admin: 403, icbLead: 403, pcnLead: 200, manager: 200, linkWorker: 200 })),
+		get('flags at A2 (lead’s PCN only)', (f) => `/practices/${f.practices.a2.id}/flags`, signedIn({ admin: 403, icbLead: 403, pcnLead: 200, manager: 404, linkWorker: 404 })),
+		get('flags at B1 (other PCN; link worker’s practice)', (f) => `/practices/${f.practices.b1.id}/flags`, signedIn({ admin: 403, icbLead: 403, pcnLead: 404, manager: 404, linkWorker: 200 })),
+		get('flags at a practice that does not exist', () => '/practices/999999/flags', signedIn({ admin: 403, icbLead: 403, pcnLead: 404, manager: 404, linkWorker: 404 })),
+		post('comment on the shared flag at A1', (f) => `/practices/${f.practices.a1.id}/flags?/comment`, signedIn({ admin: 403, icbLead: 403, pcnLead: 303, manager: 303, linkWorker: 303 }),
 			(f) => ({ flagId: String(f.flags.a1Shared.id), comment: 'Checked by the access matrix' })),
-		post('comment on the PCN-lead-only flag at A1', (f) => `/practices/${f.practices.a1.id}/flags?/comment`, signedIn({ admin: 403, pcnLead: 303, manager: 404, linkWorker: 303 }),
+		post('comment on the PCN-lead-only flag at A1', (f) => `/practices/${f.practices.a1.id}/flags?/comment`, signedIn({ admin: 403, icbLead: 403, pcnLead: 303, manager: 404, linkWorker: 303 }),
 			(f) => ({ flagId: String(f.flags.a1PcnOnly.id), comment: 'Checked by the access matrix' })),
 		// Skipping a step is refused for those who see the flag, so nothing changes.
-		post('move the PCN-lead-only flag at A1 straight to in progress', (f) => `/practices/${f.practices.a1.id}/flags?/state`, signedIn({ admin: 403, pcnLead: 400, manager: 404, linkWorker: 400 }),
+		post('move the PCN-lead-only flag at A1 straight to in progress', (f) => `/practices/${f.practices.a1.id}/flags?/state`, signedIn({ admin: 403, icbLead: 403, pcnLead: 400, manager: 404, linkWorker: 400 }),
 			(f) => ({ flagId: String(f.flags.a1PcnOnly.id), to: 'in_progress' })),
-		post('change a flag with an empty form', (f) => `/practices/${f.practices.a1.id}/flags?/state`, signedIn({ admin: 403, pcnLead: 400, manager: 400, linkWorker: 400 })),
-		post('change an A1 flag through B1’s page', (f) => `/practices/${f.practices.b1.id}/flags?/state`, signedIn({ admin: 403, pcnLead: 404, manager: 404, linkWorker: 404 }),
+		post('change a flag with an empty form', (f) => `/practices/${f.practices.a1.id}/flags?/state`, signedIn({ admin: 403, icbLead: 403, pcnLead: 400, manager: 400, linkWorker: 400 })),
+		post('change an A1 flag through B1’s page', (f) => `/practices/${f.practices.b1.id}/flags?/state`, signedIn({ admin: 403, icbLead: 403, pcnLead: 404, manager: 404, linkWorker: 404 }),
 			(f) => ({ flagId: String(f.flags.a1Shared.id), to: 'resolved' }))
 	],
 	// Actions: everyone who reads the practice's results sees them; managers and PCN leads change them;
 	// an action on a PCN-lead-only flag is "not found" to the manager, like the flag.
 	// The survey calendar: for those who run rounds, at practices in their scope.
 	'/practices/[practiceId]/calendar': [
-		get('calendar of A1', (f) => `/practices/${f.practices.a1.id}/calendar`, signedIn({ admin: 403, pcnLead: 200, manager: 200, linkWorker: 403 })),
-		get('calendar of A2 (lead’s PCN only)', (f) => `/practices/${f.practices.a2.id}/calendar`, signedIn({ admin: 403, pcnLead: 200, manager: 404, linkWorker: 403 })),
-		get('calendar of B1 (other PCN)', (f) => `/practices/${f.practices.b1.id}/calendar`, signedIn({ admin: 403, pcnLead: 404, manager: 404, linkWorker: 403 })),
-		get('calendar of a practice that does not exist', () => '/practices/999999/calendar', signedIn({ admin: 403, pcnLead: 404, manager: 404, linkWorker: 403 })),
-		post('save A1’s calendar with an empty form', (f) => `/practices/${f.practices.a1.id}/calendar?/save`, signedIn({ admin: 403, pcnLead: 400, manager: 400, linkWorker: 403 })),
-		post('save B1’s calendar (other PCN)', (f) => `/practices/${f.practices.b1.id}/calendar?/save`, signedIn({ admin: 403, pcnLead: 404, manager: 404, linkWorker: 403 }),
+		get('calendar of A1', (f) => `/practices/${f.practices.a1.id}/calendar`, signedIn({ admin: 403, icbLead: 403, pcnLead: 200, manager: 200, linkWorker: 403 })),
+		get('calendar of A2 (lead’s PCN only)', (f) => `/practices/${f.practices.a2.id}/calendar`, signedIn({ admin: 403, icbLead: 403, pcnLead: 200, manager: 404, linkWorker: 403 })),
+		get('calendar of B1 (other PCN)', (f) => `/practices/${f.practices.b1.id}/calendar`, signedIn({ admin: 403, icbLead: 403, pcnLead: 404, manager: 404, linkWorker: 403 })),
+		get('calendar of a practice that does not exist', () => '/practices/999999/calendar', signedIn({ admin: 403, icbLead: 403, pcnLead: 404, manager: 404, linkWorker: 403 })),
+		post('save A1’s calendar with an empty form', (f) => `/practices/${f.practices.a1.id}/calendar?/save`, signedIn({ admin: 403, icbLead: 403, pcnLead: 400, manager: 400, linkWorker: 403 })),
+		post('save B1’s calendar (other PCN)', (f) => `/practices/${f.practices.b1.id}/calendar?/save`, signedIn({ admin: 403, icbLead: 403, pcnLead: 404, manager: 404, linkWorker: 403 }),
 			() => ({ cadence: 'every', everyMonths: '6', anchorOn: '2099-01-05', lengthWeeks: '3', headcountSource: 'last_round' })),
-		post('switch off A1’s calendar when it has none', (f) => `/practices/${f.practices.a1.id}/calendar?/stop`, signedIn({ admin: 403, pcnLead: 409, manager: 409, linkWorker: 403 }))
+		post('switch off A1’s calendar when it has none', (f) => `/practices/${f.practices.a1.id}/calendar?/stop`, signedIn({ admin: 403, icbLead: 403, pcnLead: 409, manager: 409, linkWorker: 403 }))
 	],
 	'/practices/[practiceId]/actions': [
-		get('actions at A1', (f) => `/practices/${f.practices.a1.id}/actions`, signedIn({ admin: 403, pcnLead: 200, manager: 200, linkWorker: 200 })),
-		get('actions at A2 (lead’s PCN only)', (f) => `/practices/${f.practices.a2.id}/actions`, signedIn({ admin: 403, pcnLead: 200, manager: 404, linkWorker: 404 })),
-		get('actions at B1 (other PCN; link worker’s practice)', (f) => `/practices/${f.practices.b1.id}/actions`, signedIn({ admin: 403, pcnLead: 404, manager: 404, linkWorker: 200 })),
-		get('actions at a practice that does not exist', () => '/practices/999999/actions', signedIn({ admin: 403, pcnLead: 404, manager: 404, linkWorker: 404 })),
-		post('record an action at A1 with an empty form', (f) => `/practices/${f.practices.a1.id}/actions?/record`, signedIn({ admin: 403, pcnLead: 400, manager: 400, linkWorker: 403 })),
-		post('record an action at A2 (lead’s PCN only)', (f) => `/practices/${f.practices.a2.id}/actions?/record`, signedIn({ admin: 403, pcnLead: 400, manager: 404, linkWorker: 403 })),
+		get('actions at A1', (f) => `/practices/${f.practices.a1.id}/actions`, signedIn({ admin: 403, icbLead: 403, pcnLead: 200, manager: 200, linkWorker: 200 })),
+		get('actions at A2 (lead’s PCN only)', (f) => `/practices/${f.practices.a2.id}/actions`, signedIn({ admin: 403, icbLead: 403, pcnLead: 200, manager: 404, linkWorker: 404 })),
+		get('actions at B1 (other PCN; link worker’s practice)', (f) => `/practices/${f.practices.b1.id}/actions`, signedIn({ admin: 403, icbLead: 403, pcnLead: 404, manager: 404, linkWorker: 200 })),
+		get('actions at a practice that does not exist', () => '/practices/999999/actions', signedIn({ admin: 403, icbLead: 403, pcnLead: 404, manager: 404, linkWorker: 404 })),
+		post('record an action at A1 with an empty form', (f) => `/practices/${f.practices.a1.id}/actions?/record`, signedIn({ admin: 403, icbLead: 403, pcnLead: 400, manager: 400, linkWorker: 403 })),
+		post('record an action at A2 (lead’s PCN only)', (f) => `/practices/${f.practices.a2.id}/actions?/record`, signedIn({ admin: 403, icbLead: 403, pcnLead: 400, manager: 404, linkWorker: 403 })),
 		post('mark the action on the PCN-lead-only flag done in the future (refused)', (f) => `/practices/${f.practices.a1.id}/actions?/done`,
-			signedIn({ admin: 403, pcnLead: 400, manager: 404, linkWorker: 403 }),
+			signedIn({ admin: 403, icbLead: 403, pcnLead: 400, manager: 404, linkWorker: 403 }),
 			(f) => ({ actionId: String(f.actions.a1OnPcnOnly.id), doneOn: '2099-01-01' })),
-		post('delete an A1 action through B1’s page', (f) => `/practices/${f.practices.b1.id}/actions?/delete`, signedIn({ admin: 403, pcnLead: 404, manager: 404, linkWorker: 403 }),
+		post('delete an A1 action through B1’s page', (f) => `/practices/${f.practices.b1.id}/actions?/delete`, signedIn({ admin: 403, icbLead: 403, pcnLead: 404, manager: 404, linkWorker: 403 }),
 			(f) => ({ actionId: String(f.actions.a1OnPcnOnly.id) }))
 	],
 	'/rounds/[roundId]/export/[kind]': [
-		get('scores CSV at A1', (f) => `/rounds/${f.rounds.a1.id}/export/scores.csv`, signedIn({ admin: 403, pcnLead: 200, manager: 200, linkWorker: 200 })),
-		get('scores CSV at A2 (lead’s PCN only)', (f) => `/rounds/${f.rounds.a2.id}/export/scores.csv`, signedIn({ admin: 403, pcnLead: 200, manager: 404, linkWorker: 404 })),
-		get('scores CSV at B1 (other PCN; link worker’s practice)', (f) => `/rounds/${f.rounds.b1.id}/export/scores.csv`, signedIn({ admin: 403, pcnLead: 404, manager: 404, linkWorker: 200 })),
-		get('items CSV at A1', (f) => `/rounds/${f.rounds.a1.id}/export/items.csv`, signedIn({ admin: 403, pcnLead: 200, manager: 200, linkWorker: 200 })),
-		get('raw answers at A1 (no responses: refused)', (f) => `/rounds/${f.rounds.a1.id}/export/answers.csv`, signedIn({ admin: 403, pcnLead: 409, manager: 409, linkWorker: 403 })),
-		get('raw answers at B1', (f) => `/rounds/${f.rounds.b1.id}/export/answers.csv`, signedIn({ admin: 403, pcnLead: 404, manager: 404, linkWorker: 403 })),
-		get('an export that does not exist', (f) => `/rounds/${f.rounds.a1.id}/export/comments.csv`, signedIn({ admin: 404, pcnLead: 404, manager: 404, linkWorker: 404 })),
-		get('export of a round that does not exist', () => '/rounds/999999/export/scores.csv', signedIn({ admin: 403, pcnLead: 404, manager: 404, linkWorker: 404 })),
-		get('export with a malformed round id', () => '/rounds/abc/export/scores.csv', signedIn({ admin: 403, pcnLead: 404, manager: 404, linkWorker: 404 }))
+		get('scores CSV at A1', (f) => `/rounds/${f.rounds.a1.id}/export/scores.csv`, signedIn({ admin: 403, icbLead: 403, pcnLead: 200, manager: 200, linkWorker: 200 })),
+		get('scores CSV at A2 (lead’s PCN only)', (f) => `/rounds/${f.rounds.a2.id}/export/scores.csv`, signedIn({ admin: 403, icbLead: 403, pcnLead: 200, manager: 404, linkWorker: 404 })),
+		get('scores CSV at B1 (other PCN; link worker’s practice)', (f) => `/rounds/${f.rounds.b1.id}/export/scores.csv`, signedIn({ admin: 403, icbLead: 403, pcnLead: 404, manager: 404, linkWorker: 200 })),
+		get('items CSV at A1', (f) => `/rounds/${f.rounds.a1.id}/export/items.csv`, signedIn({ admin: 403, icbLead: 403, pcnLead: 200, manager: 200, linkWorker: 200 })),
+		get('raw answers at A1 (no responses: refused)', (f) => `/rounds/${f.rounds.a1.id}/export/answers.csv`, signedIn({ admin: 403, icbLead: 403, pcnLead: 409, manager: 409, linkWorker: 403 })),
+		get('raw answers at B1', (f) => `/rounds/${f.rounds.b1.id}/export/answers.csv`, signedIn({ admin: 403, icbLead: 403, pcnLead: 404, manager: 404, linkWorker: 403 })),
+		get('an export that does not exist', (f) => `/rounds/${f.rounds.a1.id}/export/comments.csv`, signedIn({ admin: 404, icbLead: 404, pcnLead: 404, manager: 404, linkWorker: 404 })),
+		get('export of a round that does not exist', () => '/rounds/999999/export/scores.csv', signedIn({ admin: 403, icbLead: 403, pcnLead: 404, manager: 404, linkWorker: 404 })),
+		get('export with a malformed round id', () => '/rounds/abc/export/scores.csv', signedIn({ admin: 403, icbLead: 403, pcnLead: 404, manager: 404, linkWorker: 404 }))
 	],
 	'/rounds/[roundId]/share': [
-		get('sharing an open round at A1', (f) => `/rounds/${f.rounds.a1Open.id}/share`, signedIn({ admin: 403, pcnLead: 200, manager: 200, linkWorker: 403 })),
-		get('sharing a closed round at A1 (explained, no link)', (f) => `/rounds/${f.rounds.a1.id}/share`, signedIn({ admin: 403, pcnLead: 200, manager: 200, linkWorker: 403 })),
-		get('sharing a round at A2 (lead’s PCN only)', (f) => `/rounds/${f.rounds.a2.id}/share`, signedIn({ admin: 403, pcnLead: 200, manager: 404, linkWorker: 403 })),
-		get('sharing a round at B1 (other PCN)', (f) => `/rounds/${f.rounds.b1.id}/share`, signedIn({ admin: 403, pcnLead: 404, manager: 404, linkWorker: 403 })),
-		get('sharing a round that does not exist', () => '/rounds/999999/share', signedIn({ admin: 403, pcnLead: 404, manager: 404, linkWorker: 403 })),
-		post('codes with no count', (f) => `/rounds/${f.rounds.a1Open.id}/share?/issueCodes`, signedIn({ admin: 403, pcnLead: 400, manager: 400, linkWorker: 403 })),
-		post('codes for a round that takes no codes', (f) => `/rounds/${f.rounds.a1Open.id}/share?/issueCodes`, signedIn({ admin: 403, pcnLead: 409, manager: 409, linkWorker: 403 }), () => ({ count: '5' })),
-		post('codes at B1 (other PCN)', (f) => `/rounds/${f.rounds.b1.id}/share?/issueCodes`, signedIn({ admin: 403, pcnLead: 404, manager: 404, linkWorker: 403 }), () => ({ count: '5' }))
+		get('sharing an open round at A1', (f) => `/rounds/${f.rounds.a1Open.id}/share`, signedIn({ admin: 403, icbLead: 403, pcnLead: 200, manager: 200, linkWorker: 403 })),
+		get('sharing a closed round at A1 (explained, no link)', (f) => `/rounds/${f.rounds.a1.id}/share`, signedIn({ admin: 403, icbLead: 403, pcnLead: 200, manager: 200, linkWorker: 403 })),
+		get('sharing a round at A2 (lead’s PCN only)', (f) => `/rounds/${f.rounds.a2.id}/share`, signedIn({ admin: 403, icbLead: 403, pcnLead: 200, manager: 404, linkWorker: 403 })),
+		get('sharing a round at B1 (other PCN)', (f) => `/rounds/${f.rounds.b1.id}/share`, signedIn({ admin: 403, icbLead: 403, pcnLead: 404, manager: 404, linkWorker: 403 })),
+		get('sharing a round that does not exist', () => '/rounds/999999/share', signedIn({ admin: 403, icbLead: 403, pcnLead: 404, manager: 404, linkWorker: 403 })),
+		post('codes with no count', (f) => `/rounds/${f.rounds.a1Open.id}/share?/issueCodes`, signedIn({ admin: 403, icbLead: 403, pcnLead: 400, manager: 400, linkWorker: 403 })),
+		post('codes for a round that takes no codes', (f) => `/rounds/${f.rounds.a1Open.id}/share?/issueCodes`, signedIn({ admin: 403, icbLead: 403, pcnLead: 409, manager: 409, linkWorker: 403 }), () => ({ count: '5' })),
+		post('codes at B1 (other PCN)', (f) => `/rounds/${f.rounds.b1.id}/share?/issueCodes`, signedIn({ admin: 403, icbLead: 403, pcnLead: 404, manager: 404, linkWorker: 403 }), () => ({ count: '5' }))
 	],
 	'/rounds/[roundId]/edit': [
-		get('changing an open round at A1', (f) => `/rounds/${f.rounds.a1Open.id}/edit`, signedIn({ admin: 403, pcnLead: 200, manager: 200, linkWorker: 403 })),
-		get('changing a draft at A1', (f) => `/rounds/${f.rounds.a1Draft.id}/edit`, signedIn({ admin: 403, pcnLead: 200, manager: 200, linkWorker: 403 })),
-		get('changing a closed round at A1 (explained, no form)', (f) => `/rounds/${f.rounds.a1.id}/edit`, signedIn({ admin: 403, pcnLead: 200, manager: 200, linkWorker: 403 })),
-		get('changing a round at A2 (lead’s PCN only)', (f) => `/rounds/${f.rounds.a2.id}/edit`, signedIn({ admin: 403, pcnLead: 200, manager: 404, linkWorker: 403 })),
-		get('changing a round at B1 (other PCN)', (f) => `/rounds/${f.rounds.b1.id}/edit`, signedIn({ admin: 403, pcnLead: 404, manager: 404, linkWorker: 403 })),
-		get('changing a round that does not exist', () => '/rounds/999999/edit', signedIn({ admin: 403, pcnLead: 404, manager: 404, linkWorker: 403 })),
-		get('changing a round with a malformed id', () => '/rounds/abc/edit', signedIn({ admin: 403, pcnLead: 404, manager: 404, linkWorker: 403 })),
-		post('change an open round at A1 (empty form)', (f) => `/rounds/${f.rounds.a1Open.id}/edit`, signedIn({ admin: 403, pcnLead: 400, manager: 400, linkWorker: 403 })),
+		get('changing an open round at A1', (f) => `/rounds/${f.rounds.a1Open.id}/edit`, signedIn({ admin: 403, icbLead: 403, pcnLead: 200, manager: 200, linkWorker: 403 })),
+		get('changing a draft at A1', (f) => `/rounds/${f.rounds.a1Draft.id}/edit`, signedIn({ admin: 403, icbLead: 403, pcnLead: 200, manager: 200, linkWorker: 403 })),
+		get('changing a closed round at A1 (explained, no form)', (f) => `/rounds/${f.rounds.a1.id}/edit`, signedIn({ admin: 403, icbLead: 403, pcnLead: 200, manager: 200, linkWorker: 403 })),
+		get('changing a round at A2 (lead’s PCN only)', (f) => `/rounds/${f.rounds.a2.id}/edit`, signedIn({ admin: 403, icbLead: 403, pcnLead: 200, manager: 404, linkWorker: 403 })),
+		get('changing a round at B1 (other PCN)', (f) => `/rounds/${f.rounds.b1.id}/edit`, signedIn({ admin: 403, icbLead: 403, pcnLead: 404, manager: 404, linkWorker: 403 })),
+		get('changing a round that does not exist', () => '/rounds/999999/edit', signedIn({ admin: 403, icbLead: 403, pcnLead: 404, manager: 404, linkWorker: 403 })),
+		get('changing a round with a malformed id', () => '/rounds/abc/edit', signedIn({ admin: 403, icbLead: 403, pcnLead: 404, manager: 404, linkWorker: 403 })),
+		post('change an open round at A1 (empty form)', (f) => `/rounds/${f.rounds.a1Open.id}/edit`, signedIn({ admin: 403, icbLead: 403, pcnLead: 400, manager: 400, linkWorker: 403 })),
 		// Refused, so the fixture stays as it is for the other probes.
 		post('move the opening date of the open round at A1 (it has opened)', (f) => `/rounds/${f.rounds.a1Open.id}/edit`,
-			signedIn({ admin: 403, pcnLead: 400, manager: 400, linkWorker: 403 }),
+			signedIn({ admin: 403, icbLead: 403, pcnLead: 400, manager: 400, linkWorker: 403 }),
 			(f) => ({ title: f.rounds.a1Open.title, opensOn: '2099-01-01', closesOn: f.rounds.a1Open.closes_on, staffHeadcount: '20' })),
-		post('change a closed round at A1', (f) => `/rounds/${f.rounds.a1.id}/edit`, signedIn({ admin: 403, pcnLead: 409, manager: 409, linkWorker: 403 }),
+		post('change a closed round at A1', (f) => `/rounds/${f.rounds.a1.id}/edit`, signedIn({ admin: 403, icbLead: 403, pcnLead: 409, manager: 409, linkWorker: 403 }),
 			() => ({ title: 'A1 winter', closesOn: '2099-12-31', staffHeadcount: '20' })),
-		post('change a round at A2 (lead’s PCN only; empty form)', (f) => `/rounds/${f.rounds.a2.id}/edit`, signedIn({ admin: 403, pcnLead: 400, manager: 404, linkWorker: 403 })),
-		post('change a round at B1 (other PCN)', (f) => `/rounds/${f.rounds.b1.id}/edit`, signedIn({ admin: 403, pcnLead: 404, manager: 404, linkWorker: 403 }),
+		post('change a round at A2 (lead’s PCN only; empty form)', (f) => `/rounds/${f.rounds.a2.id}/edit`, signedIn({ admin: 403, icbLead: 403, pcnLead: 400, manager: 404, linkWorker: 403 })),
+		post('change a round at B1 (other PCN)', (f) => `/rounds/${f.rounds.b1.id}/edit`, signedIn({ admin: 403, icbLead: 403, pcnLead: 404, manager: 404, linkWorker: 403 }),
 			() => ({ title: 'B1 winter', closesOn: '2099-12-31', staffHeadcount: '20' })),
-		post('change a round that does not exist', () => '/rounds/999999/edit', signedIn({ admin: 403, pcnLead: 404, manager: 404, linkWorker: 403 }))
+		post('change a round that does not exist', () => '/rounds/999999/edit', signedIn({ admin: 403, icbLead: 403, pcnLead: 404, manager: 404, linkWorker: 403 }))
 	],
 	'/rounds/[roundId]/qr.svg': [
-		get('QR code of an open round at A1', (f) => `/rounds/${f.rounds.a1Open.id}/qr.svg`, signedIn({ admin: 403, pcnLead: 200, manager: 200, linkWorker: 403 })),
-		get('QR code of a closed round at A1', (f) => `/rounds/${f.rounds.a1.id}/qr.svg`, signedIn({ admin: 403, pcnLead: 409, manager: 409, linkWorker: 403 })),
-		get('QR code of a draft at A1', (f) => `/rounds/${f.rounds.a1Draft.id}/qr.svg`, signedIn({ admin: 403, pcnLead: 409, manager: 409, linkWorker: 403 })),
-		get('QR code at B1 (other PCN)', (f) => `/rounds/${f.rounds.b1.id}/qr.svg`, signedIn({ admin: 403, pcnLead: 404, manager: 404, linkWorker: 403 })),
-		get('QR code of a round that does not exist', () => '/rounds/abc/qr.svg', signedIn({ admin: 403, pcnLead: 404, manager: 404, linkWorker: 403 }))
+		get('QR code of an open round at A1', (f) => `/rounds/${f.rounds.a1Open.id}/qr.svg`, signedIn({ admin: 403, icbLead: 403, pcnLead: 200, manager: 200, linkWorker: 403 })),
+		get('QR code of a closed round at A1', (f) => `/rounds/${f.rounds.a1.id}/qr.svg`, signedIn({ admin: 403, icbLead: 403, pcnLead: 409, manager: 409, linkWorker: 403 })),
+		get('QR code of a draft at A1', (f) => `/rounds/${f.rounds.a1Draft.id}/qr.svg`, signedIn({ admin: 403, icbLead: 403, pcnLead: 409, manager: 409, linkWorker: 403 })),
+		get('QR code at B1 (other PCN)', (f) => `/rounds/${f.rounds.b1.id}/qr.svg`, signedIn({ admin: 403, icbLead: 403, pcnLead: 404, manager: 404, linkWorker: 403 })),
+		get('QR code of a round that does not exist', () => '/rounds/abc/qr.svg', signedIn({ admin: 403, icbLead: 403, pcnLead: 404, manager: 404, linkWorker: 403 }))
 	],
 	'/rounds/[roundId]/poster': [
-		get('poster of an open round at A1', (f) => `/rounds/${f.rounds.a1Open.id}/poster`, signedIn({ admin: 403, pcnLead: 200, manager: 200, linkWorker: 403 })),
-		get('poster at A2 (lead’s PCN only)', (f) => `/rounds/${f.rounds.a2.id}/poster`, signedIn({ admin: 403, pcnLead: 200, manager: 404, linkWorker: 403 })),
-		get('poster at B1 (other PCN)', (f) => `/rounds/${f.rounds.b1.id}/poster`, signedIn({ admin: 403, pcnLead: 404, manager: 404, linkWorker: 403 })),
-		get('poster of a round that does not exist', () => '/rounds/999999/poster', signedIn({ admin: 403, pcnLead: 404, manager: 404, linkWorker: 403 }))
+		get('poster of an open round at A1', (f) => `/rounds/${f.rounds.a1Open.id}/poster`, signedIn({ admin: 403, icbLead: 403, pcnLead: 200, manager: 200, linkWorker: 403 })),
+		get('poster at A2 (lead’s PCN only)', (f) => `/rounds/${f.rounds.a2.id}/poster`, signedIn({ admin: 403, icbLead: 403, pcnLead: 200, manager: 404, linkWorker: 403 })),
+		get('poster at B1 (other PCN)', (f) => `/rounds/${f.rounds.b1.id}/poster`, signedIn({ admin: 403, icbLead: 403, pcnLead: 404, manager: 404, linkWorker: 403 })),
+		get('poster of a round that does not exist', () => '/rounds/999999/poster', signedIn({ admin: 403, icbLead: 403, pcnLead: 404, manager: 404, linkWorker: 403 }))
 	],
 	'/admin': [get('admin home', () => '/admin', adminOnly(200))],
 	'/admin/organisations': [
@@ -280,52 +282,60 @@ const MATRIX: Record<string, Probe[]> = {
 		post('send again a mail that does not exist', () => '/admin/mail?/retry', adminOnly(404), () => ({ mailId: '999999' }))
 	],
 	'/admin/audit/export': [get('audit log CSV', () => '/admin/audit/export', adminOnly(200))],
-	'/users': [get('people list', () => '/users', signedIn({ admin: 200, pcnLead: 200, manager: 403, linkWorker: 403 }))],
+	'/users': [get('people list', () => '/users', signedIn({ admin: 200, icbLead: 200, pcnLead: 200, manager: 403, linkWorker: 403 }))],
 	'/users/invite': [
-		get('invitation form', () => '/users/invite', signedIn({ admin: 200, pcnLead: 200, manager: 403, linkWorker: 403 })),
-		post('invite (empty form)', () => '/users/invite', signedIn({ admin: 400, pcnLead: 400, manager: 403, linkWorker: 403 }))
+		get('invitation form', () => '/users/invite', signedIn({ admin: 200, icbLead: 200, pcnLead: 200, manager: 403, linkWorker: 403 })),
+		post('invite (empty form)', () => '/users/invite', signedIn({ admin: 400, icbLead: 400, pcnLead: 400, manager: 403, linkWorker: 403 }))
 	],
 	'/users/[userId]': [
 		post('reset the two-step sign-in of a manager at A2 who has none', (f) => `/users/${f.others.managerA2.id}?/resetTwoStep`,
-			signedIn({ admin: 409, pcnLead: 403, manager: 403, linkWorker: 403 })),
+			signedIn({ admin: 409, icbLead: 403, pcnLead: 403, manager: 403, linkWorker: 403 })),
 		// No single sign-on on this server: nobody can be required to use it.
 		post('require single sign-on for a manager at A2', (f) => `/users/${f.others.managerA2.id}?/requireSso`,
-			signedIn({ admin: 409, pcnLead: 403, manager: 403, linkWorker: 403 })),
+			signedIn({ admin: 409, icbLead: 403, pcnLead: 403, manager: 403, linkWorker: 403 })),
 		post('allow password sign-in for a manager at A2 who already has it', (f) => `/users/${f.others.managerA2.id}?/allowPassword`,
-			signedIn({ admin: 409, pcnLead: 403, manager: 403, linkWorker: 403 })),
+			signedIn({ admin: 409, icbLead: 403, pcnLead: 403, manager: 403, linkWorker: 403 })),
 		post('clear the single sign-on link of a manager at A2 who has none', (f) => `/users/${f.others.managerA2.id}?/unlinkSso`,
-			signedIn({ admin: 409, pcnLead: 403, manager: 403, linkWorker: 403 })),
+			signedIn({ admin: 409, icbLead: 403, pcnLead: 403, manager: 403, linkWorker: 403 })),
 		post('require single sign-on for someone who does not exist', () => '/users/999999?/requireSso',
-			signedIn({ admin: 404, pcnLead: 403, manager: 403, linkWorker: 403 })),
-		get('a manager at A2 (lead’s PCN)', (f) => `/users/${f.others.managerA2.id}`, signedIn({ admin: 200, pcnLead: 200, manager: 403, linkWorker: 403 })),
-		get('a manager at B1 (other PCN)', (f) => `/users/${f.others.managerB1.id}`, signedIn({ admin: 200, pcnLead: 404, manager: 403, linkWorker: 403 })),
-		get('an admin', (f) => `/users/${f.users.admin.id}`, signedIn({ admin: 200, pcnLead: 404, manager: 403, linkWorker: 403 })),
-		get('a person who does not exist', () => '/users/999999', signedIn({ admin: 404, pcnLead: 404, manager: 403, linkWorker: 403 })),
-		post('change role and scope (empty form)', (f) => `/users/${f.others.managerA2.id}?/update`, signedIn({ admin: 400, pcnLead: 403, manager: 403, linkWorker: 403 })),
-		post('remove access at A2 (empty form)', (f) => `/users/${f.others.managerA2.id}?/removeAccess`, signedIn({ admin: 400, pcnLead: 400, manager: 403, linkWorker: 403 })),
-		post('remove access at B1 (empty form)', (f) => `/users/${f.others.managerB1.id}?/removeAccess`, signedIn({ admin: 400, pcnLead: 404, manager: 403, linkWorker: 403 })),
-		post('issue a reset link', (f) => `/users/${f.others.spareA2.id}?/reset`, signedIn({ admin: 200, pcnLead: 403, manager: 403, linkWorker: 403 })),
-		post('sign a person out everywhere', (f) => `/users/${f.others.spareA2.id}?/signOut`, signedIn({ admin: 303, pcnLead: 403, manager: 403, linkWorker: 403 })),
-		post('switch a person off', (f) => `/users/${f.others.spareA2.id}?/switchOff`, signedIn({ admin: 303, pcnLead: 403, manager: 403, linkWorker: 403 })),
-		post('switch a person on', (f) => `/users/${f.others.spareA2.id}?/switchOn`, signedIn({ admin: 303, pcnLead: 403, manager: 403, linkWorker: 403 })),
-		post('re-send an invitation at A2', (f) => `/users/${f.others.invitedA2.id}?/reinvite`, signedIn({ admin: 200, pcnLead: 200, manager: 403, linkWorker: 403 })),
-		post('re-send an invitation at B1', (f) => `/users/${f.others.invitedB1.id}?/reinvite`, signedIn({ admin: 200, pcnLead: 404, manager: 403, linkWorker: 403 }))
+			signedIn({ admin: 404, icbLead: 403, pcnLead: 403, manager: 403, linkWorker: 403 })),
+		get('a manager at A2 (lead’s PCN)', (f) => `/users/${f.others.managerA2.id}`, signedIn({ admin: 200, icbLead: 404, pcnLead: 200, manager: 403, linkWorker: 403 })),
+		get('a manager at B1 (other PCN)', (f) => `/users/${f.others.managerB1.id}`, signedIn({ admin: 200, icbLead: 404, pcnLead: 404, manager: 403, linkWorker: 403 })),
+		get('an admin', (f) => `/users/${f.users.admin.id}`, signedIn({ admin: 200, icbLead: 404, pcnLead: 404, manager: 403, linkWorker: 403 })),
+		// An ICB lead sees the PCN leads of PCNs in their ICB, and nobody else, themselves included.
+		get('the lead of PCN A (in the ICB)', (f) => `/users/${f.users.pcnLead.id}`, signedIn({ admin: 200, icbLead: 200, pcnLead: 200, manager: 403, linkWorker: 403 })),
+		get('the ICB lead', (f) => `/users/${f.users.icbLead.id}`, signedIn({ admin: 200, icbLead: 404, pcnLead: 404, manager: 403, linkWorker: 403 })),
+		get('a person who does not exist', () => '/users/999999', signedIn({ admin: 404, icbLead: 404, pcnLead: 404, manager: 403, linkWorker: 403 })),
+		post('change role and scope (empty form)', (f) => `/users/${f.others.managerA2.id}?/update`, signedIn({ admin: 400, icbLead: 403, pcnLead: 403, manager: 403, linkWorker: 403 })),
+		post('remove access at A2 (empty form)', (f) => `/users/${f.others.managerA2.id}?/removeAccess`, signedIn({ admin: 400, icbLead: 403, pcnLead: 400, manager: 403, linkWorker: 403 })),
+		post('remove access at B1 (empty form)', (f) => `/users/${f.others.managerB1.id}?/removeAccess`, signedIn({ admin: 400, icbLead: 403, pcnLead: 404, manager: 403, linkWorker: 403 })),
+		post('issue a reset link', (f) => `/users/${f.others.spareA2.id}?/reset`, signedIn({ admin: 200, icbLead: 403, pcnLead: 403, manager: 403, linkWorker: 403 })),
+		post('sign a person out everywhere', (f) => `/users/${f.others.spareA2.id}?/signOut`, signedIn({ admin: 303, icbLead: 403, pcnLead: 403, manager: 403, linkWorker: 403 })),
+		post('switch a person off', (f) => `/users/${f.others.spareA2.id}?/switchOff`, signedIn({ admin: 303, icbLead: 403, pcnLead: 403, manager: 403, linkWorker: 403 })),
+		post('switch a person on', (f) => `/users/${f.others.spareA2.id}?/switchOn`, signedIn({ admin: 303, icbLead: 403, pcnLead: 403, manager: 403, linkWorker: 403 })),
+		post('re-send an invitation at A2', (f) => `/users/${f.others.invitedA2.id}?/reinvite`, signedIn({ admin: 200, icbLead: 404, pcnLead: 200, manager: 403, linkWorker: 403 })),
+		post('re-send an invitation at B1', (f) => `/users/${f.others.invitedB1.id}?/reinvite`, signedIn({ admin: 200, icbLead: 404, pcnLead: 404, manager: 403, linkWorker: 403 })),
+		post('re-send an invitation to the lead of PCN B (wholly in the ICB)', (f) => `/users/${f.others.invitedLeadB.id}?/reinvite`,
+			signedIn({ admin: 200, icbLead: 200, pcnLead: 404, manager: 403, linkWorker: 403 })),
+		// Seen through PCN A, but PCN C is in another ICB: the administrator's to send again.
+		post('re-send an invitation to the lead of PCNs A and C', (f) => `/users/${f.others.invitedLeadAC.id}?/reinvite`,
+			signedIn({ admin: 200, icbLead: 403, pcnLead: 403, manager: 403, linkWorker: 403 }))
 	],
 	'/account': [
-		get('own account', () => '/account', signedIn({ admin: 200, pcnLead: 200, manager: 200, linkWorker: 200 })),
-		post('change password (empty form)', () => '/account?/changePassword', signedIn({ admin: 400, pcnLead: 400, manager: 400, linkWorker: 400 })),
+		get('own account', () => '/account', signedIn({ admin: 200, icbLead: 200, pcnLead: 200, manager: 200, linkWorker: 200 })),
+		post('change password (empty form)', () => '/account?/changePassword', signedIn({ admin: 400, icbLead: 400, pcnLead: 400, manager: 400, linkWorker: 400 })),
 		// Administrators see no results, so they have no API tokens.
-		post('create an API token (empty form)', () => '/account?/createToken', signedIn({ admin: 403, pcnLead: 400, manager: 400, linkWorker: 400 })),
-		post('revoke an API token that does not exist', () => '/account?/revokeToken', signedIn({ admin: 403, pcnLead: 404, manager: 404, linkWorker: 404 }),
+		post('create an API token (empty form)', () => '/account?/createToken', signedIn({ admin: 403, icbLead: 400, pcnLead: 400, manager: 400, linkWorker: 400 })),
+		post('revoke an API token that does not exist', () => '/account?/revokeToken', signedIn({ admin: 403, icbLead: 404, pcnLead: 404, manager: 404, linkWorker: 404 }),
 			() => ({ tokenId: '999999' })),
 		// Only ever one's own notice; with none waiting there is nothing to clear.
-		post('mark the administrator-reset notice read', () => '/account?/dismissResetNotice', signedIn({ admin: 303, pcnLead: 303, manager: 303, linkWorker: 303 })),
-		post('confirm two-step sign-in with none being set up', () => '/account?/twoStepConfirm', signedIn({ admin: 409, pcnLead: 409, manager: 409, linkWorker: 409 }),
+		post('mark the administrator-reset notice read', () => '/account?/dismissResetNotice', signedIn({ admin: 303, icbLead: 303, pcnLead: 303, manager: 303, linkWorker: 303 })),
+		post('confirm two-step sign-in with none being set up', () => '/account?/twoStepConfirm', signedIn({ admin: 409, icbLead: 409, pcnLead: 409, manager: 409, linkWorker: 409 }),
 			() => ({ code: '123456' })),
-		post('turn off two-step sign-in that is not on', () => '/account?/twoStepOff', signedIn({ admin: 409, pcnLead: 409, manager: 409, linkWorker: 409 }),
+		post('turn off two-step sign-in that is not on', () => '/account?/twoStepOff', signedIn({ admin: 409, icbLead: 409, pcnLead: 409, manager: 409, linkWorker: 409 }),
 			() => ({ code: '123456' })),
-		// Round reminders are for those who run rounds.
-		post('choose a reminder that does not exist', () => '/account?/reminders', signedIn({ admin: 403, pcnLead: 400, manager: 400, linkWorker: 403 }),
+		// Round reminders are for those who run rounds; ICB leads run none.
+		post('choose a reminder that does not exist', () => '/account?/reminders', signedIn({ admin: 403, icbLead: 403, pcnLead: 400, manager: 400, linkWorker: 403 }),
 			() => ({ notices: 'round_scores' }))
 	],
 	// The API takes personal tokens only: a session cookie, however valid, is not enough.

@@ -18,7 +18,8 @@ describe('signing in as each demo role', () => {
 		await page.goto(`${base()}/sign-in`);
 		expect(await page.getByRole('heading', { name: 'Sign in', level: 1 }).count()).toBe(1);
 		const demo = page.getByRole('table', { name: 'Demo accounts, one for each role' });
-		expect(await demo.getByRole('row').count()).toBe(5);
+		// A heading row and one account for each of the five roles.
+		expect(await demo.getByRole('row').count()).toBe(6);
 		expect(await page.getByText('belonging-demo-2026').count()).toBeGreaterThan(0);
 		// The wide table scrolls inside its box; the page itself never scrolls sideways.
 		expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBe(360);
@@ -41,6 +42,34 @@ describe('signing in as each demo role', () => {
 		await signIn(page, base(), 'pcn.lead@demo.belonging.example');
 		expect(await page.getByRole('heading', { name: 'Practices in your PCN', level: 1 }).count()).toBe(1);
 		expect(await page.getByRole('article').count()).toBe(5);
+		await page.close();
+	});
+
+	it('shows the ICB lead their ICB and its five PCNs, no practice, and PCN leads alone to invite; each page passes axe', async () => {
+		const page = await browser.newPage();
+		await signIn(page, base(), 'icb.lead@demo.belonging.example');
+		expect(await page.getByRole('heading', { name: 'Your ICB', level: 1 }).count()).toBe(1);
+		const icb = page.getByRole('link', { name: /NHS Example Integrated Care Board \(demo\)\s*: compare its PCNs/ });
+		expect(await icb.getAttribute('href')).toMatch(/^\/icbs\/\d+$/);
+		const pcns = page.getByRole('table', { name: /^PCNs in NHS Example Integrated Care Board/ }).getByRole('link');
+		expect(await pcns.count()).toBe(5);
+		for (const href of await pcns.evaluateAll((links) => links.map((a) => a.getAttribute('href')))) expect(href).toMatch(/^\/pcns\/\d+$/);
+		expect(await page.getByRole('article').count()).toBe(0);
+		expect(await page.locator('a[href^="/practices/"], a[href^="/rounds/"]').count()).toBe(0);
+		const nav = page.getByRole('navigation', { name: 'Main' });
+		expect(await nav.getByRole('link').allInnerTexts()).toEqual(['ICB and PCN dashboards', 'People']);
+		expect(describeViolations(await accessibilityProblems(page))).toEqual([]);
+
+		await page.goto(`${base()}/users/invite`);
+		expect(await page.getByRole('radio').count()).toBe(1);
+		expect(await page.getByRole('radio', { name: 'PCN lead' }).isChecked()).toBe(true);
+		expect(await page.getByRole('group', { name: 'PCNs they lead' }).getByRole('checkbox').count()).toBe(5);
+		expect(await page.getByRole('group', { name: /Practices they work with|ICBs they oversee/ }).count()).toBe(0);
+		expect(describeViolations(await accessibilityProblems(page))).toEqual([]);
+
+		await page.goto(`${base()}/account`);
+		expect(await page.getByText('You never see a practice’s own pages').count()).toBe(1);
+		expect(describeViolations(await accessibilityProblems(page))).toEqual([]);
 		await page.close();
 	});
 

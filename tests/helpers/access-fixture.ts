@@ -1,6 +1,7 @@
 /**
  * Two PCNs, three practices, a round at each practice and one account per role, for the
- * access-control matrix. PCN A holds practices A1 and A2; PCN B holds B1. The link worker
+ * access-control matrix. PCN A holds practices A1 and A2; PCN B holds B1; both are in the test
+ * ICB, which the ICB lead oversees. PCN C, with no practices, is in another ICB. The link worker
  * serves A1 and B1, across the two PCNs, as link workers often do.
  */
 import { DEFAULT_STAFF_INSTRUMENT } from '../../src/lib/npt/builtin';
@@ -12,13 +13,15 @@ import { createSession } from '../../src/lib/server/accounts/sessions';
 import { createUser } from '../../src/lib/server/accounts/users';
 import { createSignedInUser } from './events';
 
-export const WHO = ['anonymous', 'admin', 'pcnLead', 'manager', 'linkWorker'] as const;
+export const WHO = ['anonymous', 'admin', 'icbLead', 'pcnLead', 'manager', 'linkWorker'] as const;
 export type Who = (typeof WHO)[number];
 
 export async function createAccessFixture(db: Db) {
 	const icb = await createIcb(db, { odsCode: 'QAA', name: 'Test ICB' });
 	const pcnA = await createPcn(db, { odsCode: 'U10001', name: 'PCN A', icbId: icb.id });
 	const pcnB = await createPcn(db, { odsCode: 'U20001', name: 'PCN B', icbId: icb.id });
+	const otherIcb = await createIcb(db, { odsCode: 'QBB', name: 'Other ICB' });
+	const pcnC = await createPcn(db, { odsCode: 'U39001', name: 'PCN C', icbId: otherIcb.id });
 	const a1 = await createPractice(db, { odsCode: 'A10001', name: 'Practice A1', pcnId: pcnA.id });
 	const a2 = await createPractice(db, { odsCode: 'A10002', name: 'Practice A2', pcnId: pcnA.id });
 	const b1 = await createPractice(db, { odsCode: 'B20001', name: 'Practice B1', pcnId: pcnB.id });
@@ -61,6 +64,7 @@ export async function createAccessFixture(db: Db) {
 
 	const users = {
 		admin: await createSignedInUser(db, 'admin', {}, 'admin@matrix.example'),
+		icbLead: await createSignedInUser(db, 'icb_lead', { icbIds: [icb.id] }, 'icb.lead@matrix.example'),
 		pcnLead: await createSignedInUser(db, 'pcn_lead', { pcnIds: [pcnA.id] }, 'lead.a@matrix.example'),
 		manager: await createSignedInUser(db, 'practice_manager', { practiceIds: [a1.id] }, 'manager.a1@matrix.example'),
 		linkWorker: await createSignedInUser(db, 'link_worker', { practiceIds: [a1.id, b1.id] }, 'lw@matrix.example')
@@ -72,7 +76,10 @@ export async function createAccessFixture(db: Db) {
 		// Targets for actions that change an account, so the rest of the matrix is unaffected.
 		spareA2: await createSignedInUser(db, 'practice_manager', { practiceIds: [a2.id] }, 'spare.a2@matrix.example'),
 		invitedA2: await createUser(db, { email: 'invited.a2@matrix.example', displayName: 'Invited A2', role: 'practice_manager', scope: { practiceIds: [a2.id] } }),
-		invitedB1: await createUser(db, { email: 'invited.b1@matrix.example', displayName: 'Invited B1', role: 'practice_manager', scope: { practiceIds: [b1.id] } })
+		invitedB1: await createUser(db, { email: 'invited.b1@matrix.example', displayName: 'Invited B1', role: 'practice_manager', scope: { practiceIds: [b1.id] } }),
+		// PCN leads the ICB lead is tried against: one wholly in the ICB, one also leading PCN C outside it.
+		invitedLeadB: await createUser(db, { email: 'invited.lead.b@matrix.example', displayName: 'Invited Lead B', role: 'pcn_lead', scope: { pcnIds: [pcnB.id] } }),
+		invitedLeadAC: await createUser(db, { email: 'invited.lead.ac@matrix.example', displayName: 'Invited Lead AC', role: 'pcn_lead', scope: { pcnIds: [pcnA.id, pcnC.id] } })
 	};
 	// Two flags the link worker raised at A1: one the manager shares, one for the PCN lead only.
 	// Written directly, so the fixture adds no audit events of its own.
@@ -113,11 +120,11 @@ export async function createAccessFixture(db: Db) {
 			.returning('id')
 			.executeTakeFirstOrThrow()
 	};
-	const cookies: Record<Who, string | null> = { anonymous: null, admin: null, pcnLead: null, manager: null, linkWorker: null };
-	for (const who of ['admin', 'pcnLead', 'manager', 'linkWorker'] as const) {
+	const cookies: Record<Who, string | null> = { anonymous: null, admin: null, icbLead: null, pcnLead: null, manager: null, linkWorker: null };
+	for (const who of ['admin', 'icbLead', 'pcnLead', 'manager', 'linkWorker'] as const) {
 		cookies[who] = (await createSession(db, users[who].id)).token;
 	}
-	return { icb, pcns: { a: pcnA, b: pcnB }, practices: { a1, a2, b1 }, rounds, users, others, flags, actions, cookies };
+	return { icb, otherIcb, pcns: { a: pcnA, b: pcnB, c: pcnC }, practices: { a1, a2, b1 }, rounds, users, others, flags, actions, cookies };
 }
 
 export type AccessFixture = Awaited<ReturnType<typeof createAccessFixture>>;

@@ -42,6 +42,7 @@ export function demoIdentities(): TestIdentity[] {
 		verified('practice.manager@demo.belonging.example', 'Jo Evans'),
 		verified('pcn.lead@demo.belonging.example', 'Priya Shah'),
 		verified('link.worker@demo.belonging.example', 'Sam Okafor'),
+		verified('icb.lead@demo.belonging.example', 'Dana Whitfield'),
 		verified('admin@demo.belonging.example', 'Alex Morgan'),
 		// As Microsoft Entra ID sends it: no `email`, the address in `preferred_username`, the tenant in `tid`.
 		{

@@ -47,6 +47,7 @@ describe('the analysts’ API', () => {
 	let t: TestDatabase;
 	let f: Awaited<ReturnType<typeof createPracticeWithRound>>;
 	let other: { id: number; name: string };
+	let otherPcnId: number;
 	let sibling: { id: number; name: string };
 	let withheldRoundId: number;
 	let lead: SignedInUser;
@@ -58,6 +59,7 @@ describe('the analysts’ API', () => {
 		sibling = await createPractice(t.db, { odsCode: 'A10002', name: 'Another Surgery', pcnId: f.pcn.id });
 		const otherPcn = await createPcn(t.db, { odsCode: 'U20001', name: 'Other PCN', icbId: f.icb.id });
 		other = await createPractice(t.db, { odsCode: 'B20001', name: 'Elsewhere Surgery', pcnId: otherPcn.id });
+		otherPcnId = otherPcn.id;
 
 		// November: six people, three scoring 7.5 and three 10 on everything.
 		for (const point of [4, 4, 4, 5, 5, 5] as const) {
@@ -334,6 +336,7 @@ describe('the analysts’ API', () => {
 			const pcn = { id: f.pcn.id, odsCode: 'U10001', name: 'Test PCN' };
 			expect(body).toEqual({
 				user: { id: lead.id, displayName: lead.displayName, email: lead.email, role: 'pcn_lead', roleName: 'PCN lead' },
+				icbs: [],
 				pcns: [pcn],
 				practices: [
 					{ id: sibling.id, odsCode: 'A10002', name: 'Another Surgery', pcn },
@@ -406,6 +409,32 @@ describe('the analysts’ API', () => {
 				const response = await read(await getRounds(apiEvent(`/api/v1/practices/${practiceId}/rounds`, token, { practiceId }) as never));
 				expect(response.status, practiceId).toBe(404);
 				expect(response.body).toEqual({ error: { status: 404, message: 'We could not find that practice.' } });
+			}
+			expect(await listAuditEvents(t.db, { action: 'api_read' })).toEqual([]);
+		});
+
+		it('tells an ICB lead their ICBs and the PCNs in them, lists no practice, and refuses any practice’s rounds', async () => {
+			const icbLead = await createSignedInUser(t.db, 'icb_lead', { icbIds: [f.icb.id] });
+			// An ICB lead may make a token on the account page, as anyone who reads results may.
+			const made = await call(accountActions.createToken, fakeEvent({ db: t.db, user: icbLead, path: '/account?/createToken', form: { name: 'ICB report' } }));
+			expect(made.result).toMatchObject({ created: { name: 'ICB report', token: expect.stringMatching(/^blg_/) } });
+			const { token } = await tokenFor(icbLead);
+			const me = await read(await getMe(apiEvent('/api/v1/me', token) as never));
+			expect(me).toMatchObject({ status: 200 });
+			expect(me.body).toEqual({
+				user: { id: icbLead.id, displayName: icbLead.displayName, email: icbLead.email, role: 'icb_lead', roleName: 'ICB lead' },
+				icbs: [{ id: f.icb.id, odsCode: f.icb.ods_code, name: f.icb.name }],
+				pcns: [
+					{ id: otherPcnId, odsCode: 'U20001', name: 'Other PCN' },
+					{ id: f.pcn.id, odsCode: 'U10001', name: 'Test PCN' }
+				],
+				practices: []
+			});
+			const practices = await read(await getPractices(apiEvent('/api/v1/practices', token) as never));
+			expect(practices).toMatchObject({ status: 200, body: { practices: [] } });
+			for (const practiceId of [f.practice.id, sibling.id, other.id]) {
+				const response = await read(await getRounds(apiEvent(`/api/v1/practices/${practiceId}/rounds`, token, { practiceId: String(practiceId) }) as never));
+				expect(response, String(practiceId)).toMatchObject({ status: 403, body: { error: { status: 403, message: 'Your role does not give you access to this data.' } } });
 			}
 			expect(await listAuditEvents(t.db, { action: 'api_read' })).toEqual([]);
 		});

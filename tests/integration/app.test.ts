@@ -69,6 +69,12 @@ describe('start-up', () => {
 		expect(await scopeOf('pcn.lead@demo.belonging.example')).toBe(5);
 		expect(await scopeOf('practice.manager@demo.belonging.example')).toBe(1);
 		expect(await scopeOf('link.worker@demo.belonging.example')).toBe(2);
+		// The ICB lead oversees the demo ICB: its five PCNs, and no practice's own pages.
+		const icbLead = await toSignedInUser(db, (await findUserByEmail(db, 'icb.lead@demo.belonging.example'))!);
+		expect(icbLead).toMatchObject({ role: 'icb_lead', icbIds: [expect.any(Number)], practiceIds: [] });
+		expect(icbLead.pcnIds).toHaveLength(5);
+		const icb = await db.selectFrom('icb').select('ods_code').where('id', '=', icbLead.icbIds[0]!).executeTakeFirstOrThrow();
+		expect(icb.ods_code).toBe('QZZ');
 		const hash = (await findUserByEmail(db, 'admin@demo.belonging.example'))!.password_hash!;
 		expect(await verifyPassword(hash, DEMO_PASSWORD)).toBe(true);
 		expect(notices).toEqual([]);

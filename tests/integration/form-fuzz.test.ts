@@ -75,7 +75,12 @@ const PROBES: Record<string, Probe> = {
 	'/(app)/sign-in/code?/default': { who: 'anonymous', form: () => ({ code: '123456', next: '/' }) },
 	'/(app)/sign-in/set-up?/default': { who: 'anonymous', form: () => ({ code: '123456', next: '/' }) },
 	'/(app)/sign-out?/default': { who: 'manager' },
-	'/(app)/users/[userId]?/update': { who: 'admin', params: person, form: (f) => ({ displayName: 'Sam Spare', role: 'practice_manager', practiceIds: [String(f.practices.a2.id)], pcnIds: [] }) },
+	// Made an ICB lead, so hostile ICB ids and codes reach the lookups behind the form (the invitation probes practices).
+	'/(app)/users/[userId]?/update': {
+		who: 'admin',
+		params: person,
+		form: (f) => ({ displayName: 'Sam Spare', role: 'icb_lead', icbIds: [String(f.icb.id)], icbCodes: 'qbb', practiceIds: [String(f.practices.a2.id)], pcnIds: [] })
+	},
 	'/(app)/users/[userId]?/reset': { who: 'admin', params: person },
 	'/(app)/users/[userId]?/reinvite': { who: 'admin', params: (f) => ({ userId: String(f.others.invitedA2.id) }) },
 	'/(app)/users/[userId]?/removeAccess': { who: 'admin', params: person, form: (f) => ({ practiceIds: [String(f.practices.a2.id)] }) },

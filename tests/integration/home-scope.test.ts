@@ -18,6 +18,12 @@ import { summariseClosedRound } from '../../src/lib/server/surveys/round-summari
 import { createRound } from '../../src/lib/server/surveys/rounds';
 import type { NetworkOverview } from '../../src/lib/views/overview';
 import { load as loadHome } from '../../src/routes/(app)/+page.server';
+import HomePage from '../../src/routes/(app)/+page.svelte';
+import WhatYouSee from '../../src/routes/(app)/account/WhatYouSee.svelte';
+import { createIcb } from '../../src/lib/server/organisations/organisation-changes';
+import type { IcbOverview } from '../../src/lib/views/overview';
+import type { Page } from '../../src/lib/views/paging';
+import { render } from 'svelte/server';
 import { createPracticeWithRound, createTestDatabase, type PracticeFixture, type TestDatabase } from '../helpers/database';
 import { createSignedInUser, fakeEvent } from '../helpers/events';
 import type { SignedInUser } from '../../src/lib/server/identity';
@@ -155,5 +161,102 @@ describe('the home page', () => {
 		expect(test!.latest!.summary).toEqual({ kind: 'placed', band: 'belonging', description: 'Belonging' });
 		// The open round of 0 responses still needs all five.
 		expect(test!.rounds[0]!.summary).toEqual({ kind: 'collecting', respondentsNeeded: 5 });
+	});
+});
+
+describe('the home page of an ICB lead', () => {
+	let t: TestDatabase;
+	let f: PracticeFixture;
+
+	beforeEach(async () => {
+		t = await createTestDatabase();
+		f = await createPracticeWithRound(t.db, { title: 'Winter 2026', opensOn: '2026-11-01', closesOn: '2099-11-30', status: 'open' });
+	});
+	afterEach(async () => {
+		await t.close();
+	});
+
+	type IcbHome = { home: 'icbs'; icbs: Page<IcbOverview> };
+	const icbHome = async (user: SignedInUser, query = '') => (await loadHome(fakeEvent({ db: t.db, user, path: `/${query}` }) as never)) as IcbHome;
+
+	it('lists their ICBs, each linked to its dashboard, with the PCNs now in it linked to theirs and no practice', async () => {
+		await createPractice(t.db, { odsCode: 'B10001', name: 'Brook Surgery', pcnId: f.pcn.id });
+		const empty = await createPcn(t.db, { odsCode: 'U20002', name: 'Another PCN', icbId: f.icb.id });
+		const elsewhere = await createIcb(t.db, { odsCode: 'QBB', name: 'Elsewhere ICB' });
+		await createPcn(t.db, { odsCode: 'U30003', name: 'Elsewhere PCN', icbId: elsewhere.id });
+
+		const lead = await createSignedInUser(t.db, 'icb_lead', { icbIds: [f.icb.id] });
+		const data = await icbHome(lead);
+		expect(data.home).toBe('icbs');
+		expect(data.icbs).toMatchObject({ total: 1, page: 1, pages: 1 });
+		expect(data.icbs.items).toEqual([
+			{
+				id: f.icb.id,
+				odsCode: f.icb.ods_code,
+				name: f.icb.name,
+				pcns: [
+					{ id: empty.id, odsCode: 'U20002', name: 'Another PCN', practiceCount: 0 },
+					{ id: f.pcn.id, odsCode: f.pcn.ods_code, name: 'Test PCN', practiceCount: 2 }
+				]
+			}
+		]);
+		const html = render(HomePage, { props: { data, params: {} } as never }).body;
+		expect(html).toContain('<h1>Your ICB</h1>');
+		expect(html).toContain(`<a href="/icbs/${f.icb.id}">${f.icb.name}`);
+		expect(html).toContain(`<a href="/pcns/${f.pcn.id}">Test PCN`);
+		expect(html).toContain(`<a href="/pcns/${empty.id}">Another PCN`);
+		expect(html).not.toContain('/practices/');
+		expect(html).not.toContain('/rounds/');
+		expect(html).not.toContain('Elsewhere');
+
+		// Every ICB they oversee, by name.
+		const both = await createSignedInUser(t.db, 'icb_lead', { icbIds: [f.icb.id, elsewhere.id] });
+		const two = await icbHome(both);
+		expect(two.icbs.items.map((i) => [i.name, i.pcns.map((p) => p.name)])).toEqual([
+			['Elsewhere ICB', ['Elsewhere PCN']],
+			[f.icb.name, ['Another PCN', 'Test PCN']]
+		]);
+		expect(render(HomePage, { props: { data: two, params: {} } as never }).body).toContain('<h1>Your ICBs</h1>');
+	});
+
+	it('pages many ICBs five at a time by name, and reads a page out of range as the nearest one', async () => {
+		const ids = [f.icb.id];
+		for (let i = 1; i <= 11; i++) ids.push((await createIcb(t.db, { odsCode: `Q${String(i).padStart(2, '0')}`, name: `ICB ${String(i).padStart(2, '0')}` })).id);
+		const lead = await createSignedInUser(t.db, 'icb_lead', { icbIds: ids });
+		const names = (data: IcbHome) => data.icbs.items.map((i) => i.name);
+		expect((await icbHome(lead)).icbs).toMatchObject({ total: 12, pages: 3, page: 1, first: 1, last: 5 });
+		expect(names(await icbHome(lead, '?page=3'))).toEqual(['ICB 11', f.icb.name]);
+		expect((await icbHome(lead, '?page=99')).icbs.page).toBe(3);
+		for (const nonsense of ['?page=0', '?page=two', '?page=-4']) expect((await icbHome(lead, nonsense)).icbs.page).toBe(1);
+	});
+
+	it('says plainly when they oversee no ICB yet', async () => {
+		const lead = await createSignedInUser(t.db, 'icb_lead', { icbIds: [f.icb.id] });
+		await t.db.deleteFrom('user_icb').where('user_id', '=', lead.id).execute();
+		const data = await icbHome(lead);
+		expect(data.icbs).toMatchObject({ total: 0, items: [] });
+		expect(render(HomePage, { props: { data, params: {} } as never }).body).toContain('Your account is not linked to any ICB yet.');
+	});
+
+	it('names their ICBs and the PCNs in them on the account page, and no practice', async () => {
+		await createPractice(t.db, { odsCode: 'B10001', name: 'Brook Surgery', pcnId: f.pcn.id });
+		const lead = await createSignedInUser(t.db, 'icb_lead', { icbIds: [f.icb.id] });
+		const access = await describeAccess(t.db, lead);
+		const words = render(WhatYouSee, { props: { role: 'icb_lead', ...access } }).body.replace(/<!--[^>]*-->/g, '').replace(/\s+/g, ' ');
+		expect(words).toContain(`You oversee:</p> <ul><li>${f.icb.name} <span class="code`);
+		expect(words).toContain('So you can see figures for the ICB as a whole and for each PCN now in it:');
+		expect(words).toContain('You never see a practice’s own pages, staff comments, what a link worker wrote on a flag, or a link worker’s own view of a practice.');
+		expect(words).not.toContain('Brook Surgery');
+		expect(access).toEqual({
+			icbs: [{ id: f.icb.id, odsCode: f.icb.ods_code, name: f.icb.name }],
+			icbCount: 1,
+			pcns: [{ id: f.pcn.id, odsCode: f.pcn.ods_code, name: 'Test PCN' }],
+			pcnCount: 1,
+			practices: [],
+			practiceCount: 0
+		});
+		// Other roles hold no ICBs.
+		const pcnLead = await createSignedInUser(t.db, 'pcn_lead', { pcnIds: [f.pcn.id] });
+		expect(await describeAccess(t.db, pcnLead)).toMatchObject({ icbs: [], icbCount: 0, pcnCount: 1, practiceCount: 2 });
 	});
 });

@@ -61,14 +61,16 @@ describe('people routes', () => {
 				people: { items: { email: string }[] };
 			};
 			expect(lead.people.items.map((p) => p.email)).not.toContain('manager.b1@matrix.example');
-			// Lead A, the link worker, managers A1 and A2, and the spare and invited managers at A2.
-			expect(lead.people.items).toHaveLength(6);
+			// Lead A, the link worker, managers A1 and A2, the spare and invited managers at A2, and the
+			// invited lead of PCNs A and C; never the ICB lead.
+			expect(lead.people.items).toHaveLength(7);
+			expect(lead.people.items.map((p) => p.email)).not.toContain('icb.lead@matrix.example');
 			const admin = (await call(peopleLoad, fakeEvent({ db: t.db, user: f.users.admin, path: '/users' }))).result as { people: { items: unknown[] } };
-			expect(admin.people.items).toHaveLength(9);
+			expect(admin.people.items).toHaveLength(12);
 		});
 
 		it('pages everyone 50 at a time by name and filters by name, email and role in the database', async () => {
-			// 120 link workers "Bulk 001" to "Bulk 120" beside the fixture's 9 people, none named Bulk.
+			// 120 link workers "Bulk 001" to "Bulk 120" beside the fixture's 12 people, none named Bulk.
 			await t.db
 				.insertInto('user_account')
 				.values(
@@ -86,7 +88,7 @@ describe('people routes', () => {
 			type Listed = { people: { page: number; pages: number; total: number; first: number; last: number; items: { displayName: string; email: string; roleName: string }[] } };
 			const list = async (query: string, user = f.users.admin) =>
 				((await call(peopleLoad, fakeEvent({ db: t.db, user, path: `/users${query}` }))).result as Listed).people;
-			expect(await list('')).toMatchObject({ total: 129, pages: 3, page: 1, first: 1, last: 50 });
+			expect(await list('')).toMatchObject({ total: 132, pages: 3, page: 1, first: 1, last: 50 });
 			const bulk = await list('?q=BULK&page=2');
 			expect(bulk).toMatchObject({ total: 120, pages: 3, page: 2, first: 51, last: 100 });
 			expect(bulk.items.map((p) => p.displayName)).toEqual(Array.from({ length: 50 }, (_, i) => `Bulk ${String(51 + i).padStart(3, '0')}`));
@@ -101,7 +103,7 @@ describe('people routes', () => {
 			for (const [query, page] of [['?page=0', 1], ['?page=two', 1], ['?page=-3', 1], ['?page=99', 3], ['?page=1e99', 1], ['?role=king', 1]] as const) {
 				expect((await list(query)).page, query).toBe(page);
 			}
-			expect((await list('?role=king')).total).toBe(129);
+			expect((await list('?role=king')).total).toBe(132);
 			// A lead's list is filtered the same way, within what they may see: none of the 120 is in their PCN.
 			expect(await list('?q=bulk', f.users.pcnLead)).toMatchObject({ total: 0 });
 			expect((await list('?role=practice_manager', f.users.pcnLead)).items.map((p) => p.roleName)).not.toContain('Link worker');
@@ -216,7 +218,9 @@ describe('people routes', () => {
 				((await call(inviteLoad, fakeEvent({ db: t.db, user, path: '/users/invite' }))).result as Choices).choices;
 			expect(await choicesOf(f.users.admin)).toMatchObject({ pcns: [], practiceGroups: [], pcnsByCode: true, practicesByCode: true });
 			const html = render(InvitePage, { props: { data: { choices: await choicesOf(f.users.admin) }, form: null, params: {} } as never }).body;
-			expect(html.match(/type="checkbox"/g)).toBeNull();
+			// The fixture's two ICBs are still ticked; no PCN or practice is.
+			expect(html.match(/name="(pcnIds|practiceIds)"/g)).toBeNull();
+			expect(html.match(/type="checkbox" id="icb-\d+" name="icbIds"/g)).toHaveLength(2);
 			expect(html).toMatch(/<label for="pcnCodes">ODS codes of the PCNs they lead<\/label>/);
 			expect(html).toMatch(/<textarea id="practiceCodes" name="practiceCodes"[^>]*aria-describedby="practiceCodes-hint"/);
 			// The lead has one PCN to tick, and 62 practices to type.

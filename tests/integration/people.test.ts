@@ -67,7 +67,7 @@ describe('people', () => {
 			const { user, link } = await invite('  New.Person@Example.NHS.uk ');
 			expect(user.email).toBe('new.person@example.nhs.uk');
 			expect(user.password_hash).toBeNull();
-			expect(await getScope(t.db, user.id)).toEqual({ pcnIds: [], practiceIds: [f.practices.a2.id] });
+			expect(await getScope(t.db, user.id)).toEqual({ icbIds: [], pcnIds: [], practiceIds: [f.practices.a2.id] });
 			expect(link.url).toMatch(/^https:\/\/belonging\.example\.org\/invitation\/[A-Za-z0-9_-]{43}$/);
 			expect(link.expiresAt.toISOString()).toBe('2026-11-29T10:00:00.000Z');
 			expect(link.mailed).toBe(true);
@@ -258,6 +258,7 @@ describe('people', () => {
 			const people = (await listPeopleFor(t.db, lead(), T0)).items;
 			expect(people.map((p) => p.email).sort()).toEqual([
 				'invited.a2@matrix.example',
+				'invited.lead.ac@matrix.example',
 				'lead.a@matrix.example',
 				'lw@matrix.example',
 				'manager.a1@matrix.example',
@@ -270,18 +271,22 @@ describe('people', () => {
 			expect(linkWorker.scopeInWords).toBe('Practice A1 and 1 practice in other PCNs');
 			expect(await getPersonFor(t.db, lead(), f.others.managerB1.id)).toBeUndefined();
 			expect(await getPersonFor(t.db, lead(), f.users.admin.id)).toBeUndefined();
+			expect(await getPersonFor(t.db, lead(), f.users.icbLead.id)).toBeUndefined();
 			expect(await getPersonFor(t.db, lead(), 999_999)).toBeUndefined();
-			expect((await listPeopleFor(t.db, f.users.admin, T0)).total).toBe(9);
+			expect((await listPeopleFor(t.db, f.users.admin, T0)).total).toBe(12);
 			expect((await listPeopleFor(t.db, f.users.manager, T0)).items).toEqual([]);
 		});
 
 		it('is offered only their own PCN, its practices and the roles below administrator', async () => {
 			const choices = await listGrantableChoices(t.db, lead());
+			// Never an ICB lead: only administrators make ICB leads.
 			expect(choices.roles.map((r) => r.value)).toEqual(['pcn_lead', 'practice_manager', 'link_worker']);
+			expect(choices).toMatchObject({ icbs: [], icbsByCode: false });
 			expect(choices.pcns.map((p) => p.name)).toEqual(['PCN A']);
 			expect(choices.practiceGroups.map((g) => [g.pcn?.name, g.practices.map((p) => p.name)])).toEqual([['PCN A', ['Practice A1', 'Practice A2']]]);
 			const all = await listGrantableChoices(t.db, f.users.admin);
-			expect(all.roles).toHaveLength(4);
+			expect(all.roles.map((r) => r.value)).toEqual(['admin', 'icb_lead', 'pcn_lead', 'practice_manager', 'link_worker']);
+			expect(all.icbs.map((i) => i.name)).toEqual(['Other ICB', 'Test ICB']);
 			expect(all.practiceGroups.flatMap((g) => g.practices).length).toBe(3);
 		});
 
@@ -330,7 +335,7 @@ describe('people', () => {
 
 			const removed = await removePracticeAccess(t.db, lead(), worker.id, [f.practices.a1.id], T0);
 			expect(removed).toEqual({ ok: true, practicesLeft: 1 });
-			expect(await getScope(t.db, worker.id)).toEqual({ pcnIds: [], practiceIds: [f.practices.b1.id] });
+			expect(await getScope(t.db, worker.id)).toEqual({ icbIds: [], pcnIds: [], practiceIds: [f.practices.b1.id] });
 			expect((await auditActions(t.db)).at(-1)).toMatchObject({
 				action: 'scope_changed',
 				summary: `Removed ${worker.displayName} (lw@matrix.example)’s access to Practice A1`
@@ -349,7 +354,7 @@ describe('people', () => {
 			expect(await issuePasswordReset(t.db, lead(), manager.id, send)).toMatchObject({ ok: false, status: 403 });
 			const unchanged = (await getUser(t.db, manager.id))!;
 			expect([unchanged.display_name, unchanged.disabled_at]).toEqual([manager.displayName, null]);
-			expect(await getScope(t.db, manager.id)).toEqual({ pcnIds: [], practiceIds: [f.practices.a2.id] });
+			expect(await getScope(t.db, manager.id)).toEqual({ icbIds: [], pcnIds: [], practiceIds: [f.practices.a2.id] });
 		});
 
 		// Issue 12, item 1: a pending account whose scope only overlaps the lead's PCN is seen, not managed.
@@ -412,7 +417,7 @@ describe('people', () => {
 			expect(outcome).toEqual({ ok: true });
 			expect(await getUser(t.db, target.id)).toMatchObject({ display_name: 'Dana Reid', role: 'pcn_lead' });
 			// The practice list is ignored for a PCN lead, whose scope is PCNs.
-			expect(await getScope(t.db, target.id)).toEqual({ pcnIds: [f.pcns.b.id], practiceIds: [] });
+			expect(await getScope(t.db, target.id)).toEqual({ icbIds: [], pcnIds: [f.pcns.b.id], practiceIds: [] });
 			const audit = (await auditActions(t.db)).slice(-2);
 			expect(audit.map((a) => a.action)).toEqual(['user_changed', 'scope_changed']);
 			expect(audit[0]!.summary).toContain('role from Practice manager to PCN lead');

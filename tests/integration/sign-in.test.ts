@@ -199,6 +199,6 @@ describe('signing in', () => {
 		const on = (await load(fakeEvent({ db: t.db, path: '/sign-in', config: { demo: true } }) as never)) as {
 			demoAccounts: { accounts: { role: string }[] };
 		};
-		expect(on.demoAccounts.accounts.map((a) => a.role)).toEqual(['Administrator', 'PCN lead', 'Practice manager', 'Link worker']);
+		expect(on.demoAccounts.accounts.map((a) => a.role)).toEqual(['Administrator', 'ICB lead', 'PCN lead', 'Practice manager', 'Link worker']);
 	});
 });

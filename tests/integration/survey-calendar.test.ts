@@ -7,7 +7,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { addDays } from '../../src/lib/dates';
 import { DEFAULT_STAFF_INSTRUMENT } from '../../src/lib/npt/builtin';
-import { saveNoticeChoices } from '../../src/lib/server/accounts/mail-preferences';
+import { noticeChoices, saveNoticeChoices } from '../../src/lib/server/accounts/mail-preferences';
 import { runSurveyCalendar, type CalendarPassReport } from '../../src/lib/server/calendar/calendar-pass';
 import { calendarSchema, saveCalendar, stopCalendar, viewCalendar } from '../../src/lib/server/calendar/survey-calendar';
 import { openDatabase } from '../../src/lib/server/db';
@@ -111,9 +111,12 @@ describe('the survey calendar', () => {
 		expect(mails[0]!.text).toContain('https://belonging.example.org/account');
 		expect(await day('2027-01-05')).toEqual({ planned: 0, opened: 0, mails: 0 });
 
-		// The lead opts in to everything; one manager turns off all but the results.
+		// The lead opts in to everything; one manager turns off all but the results. The ICB lead over
+		// PCN A is offered no reminders, and gets none even with every kind stored as wanted.
 		await saveNoticeChoices(t.db, f.users.pcnLead, ROUND_NOTICE_KINDS);
 		await saveNoticeChoices(t.db, f.others.spareA2, ['round_results_ready']);
+		expect(await noticeChoices(t.db, f.users.icbLead)).toEqual([]);
+		await saveNoticeChoices(t.db, f.users.icbLead, ROUND_NOTICE_KINDS);
 
 		// Opening day: the draft opens, and the opening note goes.
 		expect(await day('2027-01-11')).toEqual({ planned: 0, opened: 1, mails: 2 });

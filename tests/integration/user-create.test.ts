@@ -15,6 +15,7 @@ describe('user:create', () => {
 	beforeEach(async () => {
 		t = await createTestDatabase();
 		const icb = await createIcb(t.db, { odsCode: 'QAA', name: 'Test ICB' });
+		await createIcb(t.db, { odsCode: 'QBB', name: 'Other ICB' });
 		const pcn = await createPcn(t.db, { odsCode: 'U10001', name: 'Test PCN', icbId: icb.id });
 		await createPractice(t.db, { odsCode: 'A10001', name: 'Test Surgery', pcnId: pcn.id });
 		await createPractice(t.db, { odsCode: 'A10002', name: 'Other Surgery', pcnId: pcn.id });
@@ -51,13 +52,36 @@ describe('user:create', () => {
 		expect(names.map((n) => n.name)).toEqual(['Other Surgery', 'Test Surgery']);
 	});
 
+	it('makes an ICB lead of the ICBs given by code, seeing the PCNs in them and no practice', async () => {
+		const result = await createUserFromCommandLine(
+			t.db,
+			['--email', 'icb@example.nhs.uk', '--name', 'Ira Lead', '--role', 'icb_lead', '--icb', 'qaa', '--icb', 'QBB'],
+			options
+		);
+		if (!result.ok) throw new Error(result.problems.join('\n'));
+		expect(result.lines[0]).toBe('Created an account for Ira Lead <icb@example.nhs.uk> as ICB lead.');
+		const user = (await findUserByEmail(t.db, 'icb@example.nhs.uk'))!;
+		const scope = await getScope(t.db, user.id);
+		const icbs = await t.db.selectFrom('icb').select('ods_code').where('id', 'in', scope.icbIds).orderBy('ods_code').execute();
+		expect(icbs.map((i) => i.ods_code)).toEqual(['QAA', 'QBB']);
+		expect(scope).toMatchObject({ pcnIds: [], practiceIds: [] });
+		const audit = await t.db.selectFrom('audit_event').select('summary').executeTakeFirstOrThrow();
+		expect(audit.summary).toBe('Invited Ira Lead (icb@example.nhs.uk) as ICB lead: Other ICB and Test ICB');
+	});
+
 	it.each([
 		['an unknown role', ['--email', 'a@example.nhs.uk', '--name', 'A', '--role', 'boss'], '“boss” is not a role'],
 		['a missing email', ['--name', 'A', '--role', 'admin'], 'Give the person’s email address with --email.'],
 		['an invalid email', ['--email', 'not-an-email', '--name', 'A', '--role', 'admin'], 'Enter an email address'],
 		['an unknown option', ['--email', 'a@example.nhs.uk', '--password', 'x'], "Unknown option '--password'"],
 		['a PCN lead without a PCN', ['--email', 'a@example.nhs.uk', '--name', 'A', '--role', 'pcn_lead'], 'A PCN lead needs one or more --pcn codes'],
-		['an administrator with a practice', ['--email', 'a@example.nhs.uk', '--name', 'A', '--role', 'admin', '--practice', 'A10001'], 'leave out --pcn and --practice'],
+		['an administrator with a practice', ['--email', 'a@example.nhs.uk', '--name', 'A', '--role', 'admin', '--practice', 'A10001'], 'leave out --icb, --pcn and --practice'],
+		['an administrator with an ICB', ['--email', 'a@example.nhs.uk', '--name', 'A', '--role', 'admin', '--icb', 'QAA'], 'leave out --icb, --pcn and --practice'],
+		['an ICB lead without an ICB', ['--email', 'a@example.nhs.uk', '--name', 'A', '--role', 'icb_lead'], 'An ICB lead needs one or more --icb codes and no --pcn or --practice.'],
+		['an ICB lead with a PCN as well', ['--email', 'a@example.nhs.uk', '--name', 'A', '--role', 'icb_lead', '--icb', 'QAA', '--pcn', 'U10001'], 'An ICB lead needs one or more --icb codes and no --pcn or --practice.'],
+		['a PCN lead with an ICB as well', ['--email', 'a@example.nhs.uk', '--name', 'A', '--role', 'pcn_lead', '--pcn', 'U10001', '--icb', 'QAA'], 'A PCN lead needs one or more --pcn codes and no --icb or --practice.'],
+		['an unknown ICB code', ['--email', 'a@example.nhs.uk', '--name', 'A', '--role', 'icb_lead', '--icb', 'QZZ'], 'No ICB with ODS code QZZ'],
+		['a malformed ICB code', ['--email', 'a@example.nhs.uk', '--name', 'A', '--role', 'icb_lead', '--icb', 'Q-1X'], '“Q-1X” is not an ICB ODS code: three letters or digits, like QE1.'],
 		['an unknown PCN code', ['--email', 'a@example.nhs.uk', '--name', 'A', '--role', 'pcn_lead', '--pcn', 'U99999'], 'No PCN with ODS code U99999'],
 		['a malformed practice code', ['--email', 'a@example.nhs.uk', '--name', 'A', '--role', 'link_worker', '--practice', 'X1'], '“X1” is not a practice ODS code']
 	])('refuses %s with a clear message and creates nothing', async (_label, args, message) => {

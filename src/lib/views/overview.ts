@@ -46,3 +46,19 @@ export interface NetworkOverview {
 	firstShown: number;
 	pcns: PcnOverview[];
 }
+
+/** A PCN on an ICB lead's home page: a link to its dashboard, and how many practices it holds. */
+export interface IcbPcnLine {
+	id: number;
+	odsCode: string;
+	name: string;
+	practiceCount: number;
+}
+
+/** One of an ICB lead's ICBs on their home page, with every PCN now in it. */
+export interface IcbOverview {
+	id: number;
+	odsCode: string;
+	name: string;
+	pcns: IcbPcnLine[];
+}

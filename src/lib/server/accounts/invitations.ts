@@ -22,6 +22,7 @@ import {
 	grantableRoles,
 	findTarget,
 	grantProblem,
+	yourArea,
 	nameOf,
 	personLabel,
 	auditPlace
@@ -126,7 +127,7 @@ export async function inviteUser(
 				inviter,
 				{
 					action: 'invitation_issued',
-					summary: `Invited ${personLabel(user)} as ${ROLE_NAMES[user.role]}: ${scopeInWords(user.role, names.pcns, names.practices)}`,
+					summary: `Invited ${personLabel(user)} as ${ROLE_NAMES[user.role]}: ${scopeInWords(user.role, names)}`,
 					...auditPlace(scope)
 				},
 				now
@@ -156,7 +157,7 @@ export async function reissueInvitation(
 	if (!target.manageable) {
 		return refuse(
 			403,
-			`${account.display_name} also has access outside your PCN, so only an administrator can send their invitation again.`
+			`${account.display_name} also has access outside ${yourArea(actor)}, so only an administrator can send their invitation again.`
 		);
 	}
 	if (account.accepted_at) {

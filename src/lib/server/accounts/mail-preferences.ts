@@ -3,14 +3,28 @@
  * otherwise; PCN leads get none unless they opt in; other roles are not sent them.
  */
 import type { DbOrTx } from '../db';
-import type { Role, SignedInUser } from '../identity';
+import { ROLES, type Role, type SignedInUser } from '../identity';
 import { recordAudit } from '../platform/audit';
 import { ROUND_NOTICE_KINDS, ROUND_NOTICES, type RoundNoticeKind } from '../mail/kinds';
 
-export const NOTICE_ROLES: readonly Role[] = ['practice_manager', 'pcn_lead'];
+/**
+ * Per role: whether round reminders are offered at all, and whether they come unless turned off.
+ * Reminders are about one practice's round, for those who run it: ICB leads run no rounds and
+ * would hear of every round in dozens of PCNs, so they, like administrators and link workers,
+ * get none.
+ */
+const ROUND_REMINDERS: Record<Role, { offered: boolean; byDefault: boolean }> = {
+	admin: { offered: false, byDefault: false },
+	icb_lead: { offered: false, byDefault: false },
+	pcn_lead: { offered: true, byDefault: false },
+	practice_manager: { offered: true, byDefault: true },
+	link_worker: { offered: false, byDefault: false }
+};
+
+export const NOTICE_ROLES: readonly Role[] = ROLES.filter((role) => ROUND_REMINDERS[role].offered);
 
 export function wantedByDefault(role: Role): boolean {
-	return role === 'practice_manager';
+	return ROUND_REMINDERS[role].byDefault;
 }
 
 export interface NoticeChoice {

@@ -13,7 +13,7 @@ import {
 	NOT_YOURS,
 	unique,
 	scopeForRole,
-	grantableRoles,
+	takesAwayPractices,
 	findTarget,
 	grantProblem,
 	personLabel,
@@ -51,7 +51,10 @@ export async function updateUser(
 	const scope = scopeForRole(changes.role, changes.scope);
 	const refusal = await grantProblem(db, actor, changes.role, scope);
 	if (refusal) return refusal;
-	const scopeChanged = !sameIds(scope.pcnIds, target.scope.pcnIds) || !sameIds(scope.practiceIds, target.scope.practiceIds);
+	const scopeChanged =
+		!sameIds(scope.icbIds, target.scope.icbIds) ||
+		!sameIds(scope.pcnIds, target.scope.pcnIds) ||
+		!sameIds(scope.practiceIds, target.scope.practiceIds);
 	const names = await organisationNames(db, scope);
 	await atomically(db, async (tx) => {
 		const details: string[] = [];
@@ -72,7 +75,7 @@ export async function updateUser(
 				actor,
 				{
 					action: 'scope_changed',
-					summary: `${personLabel(account)} can now see: ${scopeInWords(changes.role, names.pcns, names.practices)}`,
+					summary: `${personLabel(account)} can now see: ${scopeInWords(changes.role, names)}`,
 					...auditPlace(scope)
 				},
 				now
@@ -138,8 +141,8 @@ export async function signOutEverywhere(db: DbOrTx, actor: SignedInUser, userId:
 /**
  * Takes away someone's access to some practices. A PCN lead may only take away practices in
  * their own PCNs, from practice managers and link workers; the rest of the person's scope is
- * left exactly as it was. Someone left with no practices at all can no longer use a pending
- * invitation either.
+ * left exactly as it was. An ICB lead, who gives no practices, takes none away. Someone left with
+ * no practices at all can no longer use a pending invitation either.
  */
 export async function removePracticeAccess(
 	db: DbOrTx,
@@ -148,7 +151,7 @@ export async function removePracticeAccess(
 	practiceIds: readonly number[],
 	now: Date = new Date()
 ): Promise<Outcome<{ practicesLeft: number }>> {
-	if (grantableRoles(actor).length === 0) return refuse(403, 'You cannot change who can see a practice.');
+	if (!takesAwayPractices(actor)) return refuse(403, 'You cannot change who can see a practice.');
 	const target = await findTarget(db, actor, userId);
 	if (!target) return refuse(404, NOT_FOUND);
 	const { account, scope } = target;

@@ -1,6 +1,6 @@
 /**
- * Reading people: the list an administrator or PCN lead sees, one person's page, and the roles,
- * PCNs and practices an actor may grant.
+ * Reading people: the list an administrator, ICB lead or PCN lead sees, one person's page, and
+ * the roles, ICBs, PCNs and practices an actor may grant.
  */
 import { sql } from 'kysely';
 import { formatWhen } from '../../dates';
@@ -8,8 +8,8 @@ import { type DbOrTx } from '../db';
 import type { UserAccount } from '../db/schema';
 import type { Scope } from './users';
 import { ROLE_NAMES, SCOPE_KIND, type Role, type SignedInUser } from '../identity';
-import { type Manager, isAdmin, grantableRoles, canManagePerson, findTarget } from './people-rules';
-import { pcnsInScope, practicesInScope, type IdQuery } from './scope';
+import { type Manager, isAdmin, grantableRoles, canManagePerson, findTarget, visibleRoles } from './people-rules';
+import { icbsInScope, pcnsInScope, practicesInScope, type IdQuery } from './scope';
 import { containsPattern, readPage } from '../platform/paging';
 import type { Page } from '../../views/paging';
 
@@ -23,8 +23,21 @@ export interface PracticeName extends OrganisationName {
 	pcnId: number | null;
 }
 
-export async function organisationNames(db: DbOrTx, scope: Scope): Promise<{ pcns: OrganisationName[]; practices: PracticeName[] }> {
-	const [pcns, practices] = await Promise.all([
+/** The organisations a scope names, by kind. */
+export interface ScopeNames {
+	icbs: readonly OrganisationName[];
+	pcns: readonly OrganisationName[];
+	practices: readonly OrganisationName[];
+}
+
+export async function organisationNames(
+	db: DbOrTx,
+	scope: Scope
+): Promise<{ icbs: OrganisationName[]; pcns: OrganisationName[]; practices: PracticeName[] }> {
+	const [icbs, pcns, practices] = await Promise.all([
+		scope.icbIds.length
+			? db.selectFrom('icb').select(['id', 'ods_code', 'name']).where('id', 'in', scope.icbIds).orderBy('name').execute()
+			: [],
 		scope.pcnIds.length
 			? db.selectFrom('pcn').select(['id', 'ods_code', 'name']).where('id', 'in', scope.pcnIds).orderBy('name').execute()
 			: [],
@@ -38,6 +51,7 @@ export async function organisationNames(db: DbOrTx, scope: Scope): Promise<{ pcn
 			: []
 	]);
 	return {
+		icbs: icbs.map((i) => ({ id: i.id, odsCode: i.ods_code, name: i.name })),
 		pcns: pcns.map((p) => ({ id: p.id, odsCode: p.ods_code, name: p.name })),
 		practices: practices.map((p) => ({ id: p.id, odsCode: p.ods_code, name: p.name, pcnId: p.pcn_id }))
 	};
@@ -52,7 +66,7 @@ export const STATUS_NAMES: Record<PersonStatus, string> = {
 	switched_off: 'Switched off'
 };
 
-/** A person as a particular viewer may see them: scope outside a PCN lead's own is only counted. */
+/** A person as a particular viewer may see them: scope outside a lead's own PCNs is only counted. */
 export interface Person {
 	id: number;
 	email: string;
@@ -63,9 +77,11 @@ export interface Person {
 	statusName: string;
 	/** When the pending invitation stops working, in words; null unless an invitation is pending. */
 	invitationExpires: string | null;
+	/** An ICB lead's ICBs; only administrators see ICB leads. */
+	icbs: OrganisationName[];
 	pcns: OrganisationName[];
 	practices: PracticeName[];
-	/** PCNs or practices in the person's scope that the viewer does not see. */
+	/** ICBs, PCNs or practices in the person's scope that the viewer does not see. */
 	elsewhere: number;
 	/** Whether the viewer may act on the whole account (send its invitation again). */
 	manageable: boolean;
@@ -84,21 +100,22 @@ export function listInWords(names: readonly string[]): string {
 	return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
 }
 
-/** PCNs or practices a person's scope names in the list and on their page; a national scope is counted beyond. */
+/** ICBs, PCNs or practices a person's scope names in the list and on their page; a national scope is counted beyond. */
 export const SCOPE_NAMED = 10;
 
-export function scopeInWords(role: Role, pcns: readonly OrganisationName[], practices: readonly OrganisationName[], elsewhere = 0, named = Infinity): string {
+const NOUNS = { icb: 'ICB', pcn: 'PCN', practice: 'practice' } as const;
+
+export function scopeInWords(role: Role, names: ScopeNames, elsewhere = 0, named = Infinity): string {
 	const kind = SCOPE_KIND[role];
 	if (kind === 'none') return 'All organisations and accounts';
-	const all = (kind === 'pcn' ? pcns : practices).map((o) => o.name);
+	const all = (kind === 'icb' ? names.icbs : kind === 'pcn' ? names.pcns : names.practices).map((o) => o.name);
 	const shown = all.slice(0, named);
 	const more = all.length - shown.length;
-	const noun = kind === 'pcn' ? 'PCN' : 'practice';
+	const noun = NOUNS[kind];
+	const nouns = (n: number) => (n === 1 ? noun : `${noun}s`);
 	const other = [
-		...(more === 0 ? [] : [`${more.toLocaleString('en-GB')} more ${more === 1 ? noun : `${noun}s`}`]),
-		...(elsewhere === 0
-			? []
-			: [kind === 'pcn' ? `${elsewhere} other ${elsewhere === 1 ? 'PCN' : 'PCNs'}` : `${elsewhere} ${elsewhere === 1 ? 'practice' : 'practices'} in other PCNs`])
+		...(more === 0 ? [] : [`${more.toLocaleString('en-GB')} more ${nouns(more)}`]),
+		...(elsewhere === 0 ? [] : [kind === 'practice' ? `${elsewhere} ${nouns(elsewhere)} in other PCNs` : `${elsewhere} other ${nouns(elsewhere)}`])
 	];
 	if (shown.length + other.length === 0) return `No ${noun}s`;
 	return listInWords([...shown, ...other]);
@@ -119,7 +136,14 @@ export async function describePeople(
 	now: Date
 ): Promise<Person[]> {
 	if (accounts.length === 0) return [];
-	const [pcnRows, practiceRows, invitations] = await Promise.all([
+	const [icbRows, pcnRows, practiceRows, invitations] = await Promise.all([
+		db
+			.selectFrom('user_icb')
+			.innerJoin('icb', 'icb.id', 'user_icb.icb_id')
+			.select(['user_icb.user_id', 'icb.id', 'icb.ods_code', 'icb.name'])
+			.where('user_icb.user_id', 'in', ids)
+			.orderBy('icb.name')
+			.execute(),
 		db
 			.selectFrom('user_pcn')
 			.innerJoin('pcn', 'pcn.id', 'user_pcn.pcn_id')
@@ -145,15 +169,17 @@ export async function describePeople(
 	]);
 	const seesAll = !viewer || viewer.role === 'admin';
 	return accounts.map((account) => {
+		const allIcbs = icbRows.filter((r) => r.user_id === account.id);
 		const allPcns = pcnRows.filter((r) => r.user_id === account.id);
 		const allPractices = practiceRows.filter((r) => r.user_id === account.id);
+		const icbs = allIcbs.filter((r) => seesAll || viewer.icbIds.includes(r.id)).map((r) => ({ id: r.id, odsCode: r.ods_code, name: r.name }));
 		const pcns = allPcns
 			.filter((r) => seesAll || viewer.pcnIds.includes(r.id))
 			.map((r) => ({ id: r.id, odsCode: r.ods_code, name: r.name }));
 		const practices = allPractices
 			.filter((r) => seesAll || viewer.practiceIds.includes(r.id))
 			.map((r) => ({ id: r.id, odsCode: r.ods_code, name: r.name, pcnId: r.pcn_id }));
-		const elsewhere = allPcns.length - pcns.length + (allPractices.length - practices.length);
+		const elsewhere = allIcbs.length - icbs.length + (allPcns.length - pcns.length) + (allPractices.length - practices.length);
 		const invitationEnds = invitations.find((i) => i.user_id === account.id)?.expires_at;
 		let status: PersonStatus = 'active';
 		if (account.disabled_at) status = 'switched_off';
@@ -167,13 +193,18 @@ export async function describePeople(
 			status,
 			statusName: STATUS_NAMES[status],
 			invitationExpires: status === 'invited' && invitationEnds ? formatWhen(new Date(invitationEnds)) : null,
+			icbs,
 			pcns,
 			practices,
 			elsewhere,
 			manageable:
 				seesAll ||
-				canManagePerson(viewer, account.role, { icbIds: [], pcnIds: allPcns.map((r) => r.id), practiceIds: allPractices.map((r) => r.id) }),
-			scopeInWords: scopeInWords(account.role, pcns, practices, elsewhere, SCOPE_NAMED),
+				canManagePerson(viewer, account.role, {
+					icbIds: allIcbs.map((r) => r.id),
+					pcnIds: allPcns.map((r) => r.id),
+					practiceIds: allPractices.map((r) => r.id)
+				}),
+			scopeInWords: scopeInWords(account.role, { icbs, pcns, practices }, elsewhere, SCOPE_NAMED),
 			createdOn: dayOf(account.created_at)!,
 			passwordChangedOn: dayOf(account.password_changed_at),
 			switchedOffOn: dayOf(account.disabled_at),
@@ -195,17 +226,21 @@ export interface PeopleFilter {
 }
 
 /**
- * A page of the people the viewer may see, by name, filtered and counted in the database:
- * administrators see everyone; a PCN lead sees the people whose scope touches their PCNs, never
- * administrators.
+ * A page of the people the viewer may see (canSeePerson, as SQL), by name, filtered and counted
+ * in the database: administrators see everyone; a PCN lead sees the people whose scope touches
+ * their PCNs, never administrators or ICB leads; an ICB lead sees only the PCN leads of PCNs in
+ * their ICBs.
  */
 export async function listPeopleFor(db: DbOrTx, viewer: SignedInUser, now: Date = new Date(), filter: PeopleFilter = {}): Promise<Page<Person>> {
-	if (viewer.role !== 'admin' && viewer.role !== 'pcn_lead') return readPage(0, 1, PEOPLE_PAGE_SIZE, async () => []);
+	const roles = visibleRoles(viewer);
+	if (roles.length === 0) return readPage(0, 1, PEOPLE_PAGE_SIZE, async () => []);
 	let seen = db.selectFrom('user_account');
-	if (viewer.role === 'pcn_lead') {
+	if (viewer.role !== 'admin') {
 		const inPcns = db.selectFrom('user_pcn').select('user_id').where('pcn_id', 'in', pcnsInScope(db, viewer));
 		const inPractices = db.selectFrom('user_practice').select('user_id').where('practice_id', 'in', practicesInScope(db, viewer));
-		seen = seen.where('role', '!=', 'admin').where((eb) => eb.or([eb('id', 'in', inPcns), eb('id', 'in', inPractices)]));
+		seen = seen
+			.where('role', 'in', [...roles])
+			.where((eb) => (viewer.role === 'icb_lead' ? eb('id', 'in', inPcns) : eb.or([eb('id', 'in', inPcns), eb('id', 'in', inPractices)])));
 	}
 	if (filter.search) {
 		const pattern = containsPattern(filter.search);
@@ -242,34 +277,50 @@ export interface PracticeGroup {
 
 export interface GrantableChoices {
 	roles: { value: Role; label: string }[];
-	/** Empty when there are more than SCOPE_CHECKBOXES: they are named by ODS code instead. */
+	/** Empty when there are more than SCOPE_CHECKBOXES (they are typed as ODS codes), or when no role offered uses them. */
+	icbs: OrganisationName[];
 	pcns: OrganisationName[];
 	practiceGroups: PracticeGroup[];
+	icbsByCode: boolean;
 	pcnsByCode: boolean;
 	practicesByCode: boolean;
 }
 
-/** Most PCNs, or practices, a form offers as checkboxes; beyond, they are typed as ODS codes. */
+/** Most ICBs, PCNs or practices a form offers as checkboxes; beyond, they are typed as ODS codes. */
 export const SCOPE_CHECKBOXES = 50;
 
-/** The roles, PCNs and practices an actor may give someone: the options an invitation form offers. */
+/**
+ * The roles, ICBs, PCNs and practices an actor may give someone: the options an invitation form
+ * offers. Only the kinds of organisation the offered roles use are read: an ICB lead, who gives
+ * only PCNs, is offered no practices and no ICBs.
+ */
 export async function listGrantableChoices(db: DbOrTx, actor: Manager): Promise<GrantableChoices> {
-	const roles = grantableRoles(actor).map((value) => ({ value, label: ROLE_NAMES[value] }));
-	if (roles.length === 0) return { roles, pcns: [], practiceGroups: [], pcnsByCode: false, practicesByCode: false };
+	const granted = grantableRoles(actor);
+	const roles = granted.map((value) => ({ value, label: ROLE_NAMES[value] }));
+	const uses = (kind: 'icb' | 'pcn' | 'practice') => granted.some((role) => SCOPE_KIND[role] === kind);
+	let icbQuery = db.selectFrom('icb').select(['id', 'ods_code', 'name']).orderBy('name');
 	let pcnQuery = db.selectFrom('pcn').select(['id', 'ods_code', 'name']).orderBy('name');
 	let practiceQuery = db.selectFrom('practice').select(['id', 'ods_code', 'name', 'pcn_id']).orderBy('name');
 	if (!isAdmin(actor)) {
 		const lead = actor as SignedInUser;
+		icbQuery = icbQuery.where('id', 'in', icbsInScope(db, lead));
 		pcnQuery = pcnQuery.where('id', 'in', pcnsInScope(db, lead));
 		practiceQuery = practiceQuery.where('pcn_id', 'in', pcnsInScope(db, lead));
 	}
 	// One more than the limit tells whether there are more than the limit, without counting a nation.
-	const [pcnRows, practiceRows] = await Promise.all([pcnQuery.limit(SCOPE_CHECKBOXES + 1).execute(), practiceQuery.limit(SCOPE_CHECKBOXES + 1).execute()]);
+	const [icbRows, pcnRows, practiceRows] = await Promise.all([
+		uses('icb') ? icbQuery.limit(SCOPE_CHECKBOXES + 1).execute() : [],
+		uses('pcn') || uses('practice') ? pcnQuery.limit(SCOPE_CHECKBOXES + 1).execute() : [],
+		uses('practice') ? practiceQuery.limit(SCOPE_CHECKBOXES + 1).execute() : []
+	]);
+	const icbsByCode = icbRows.length > SCOPE_CHECKBOXES;
 	const pcnsByCode = pcnRows.length > SCOPE_CHECKBOXES;
 	// Practices are grouped under their PCNs: with the PCNs typed, so are the practices.
-	const practicesByCode = pcnsByCode || practiceRows.length > SCOPE_CHECKBOXES;
+	const practicesByCode = uses('practice') && (pcnsByCode || practiceRows.length > SCOPE_CHECKBOXES);
+	if (icbsByCode) icbRows.length = 0;
 	if (pcnsByCode) pcnRows.length = 0;
 	if (practicesByCode) practiceRows.length = 0;
+	const icbs = icbRows.map((i) => ({ id: i.id, odsCode: i.ods_code, name: i.name }));
 	const pcns = pcnRows.map((p) => ({ id: p.id, odsCode: p.ods_code, name: p.name }));
 	const practices = practiceRows.map((p) => ({ id: p.id, odsCode: p.ods_code, name: p.name, pcnId: p.pcn_id }));
 	const practiceGroups: PracticeGroup[] = pcns
@@ -277,14 +328,16 @@ export async function listGrantableChoices(db: DbOrTx, actor: Manager): Promise<
 		.filter((group) => group.practices.length > 0);
 	const unattached = practices.filter((p) => p.pcnId === null || !pcns.some((pcn) => pcn.id === p.pcnId));
 	if (unattached.length) practiceGroups.push({ pcn: null, practices: unattached });
-	return { roles, pcns, practiceGroups, pcnsByCode, practicesByCode };
+	return { roles, icbs, pcns: uses('pcn') ? pcns : [], practiceGroups, icbsByCode, pcnsByCode: uses('pcn') && pcnsByCode, practicesByCode };
 }
 
-/** PCNs, and practices, an account page names: a national scope is counted, not listed. */
+/** ICBs, PCNs and practices an account page names: a national scope is counted, not listed. */
 export const ACCESS_LISTED = 50;
 
 export interface Access {
 	/** The first ACCESS_LISTED by name, and how many there are in all. */
+	icbs: OrganisationName[];
+	icbCount: number;
 	pcns: OrganisationName[];
 	pcnCount: number;
 	practices: PracticeName[];
@@ -293,16 +346,22 @@ export interface Access {
 
 /** What a signed-in user can see, for their account page. */
 export async function describeAccess(db: DbOrTx, user: SignedInUser): Promise<Access> {
+	const icbs = db.selectFrom('icb').where('id', 'in', icbsInScope(db, user));
 	const pcns = db.selectFrom('pcn').where('id', 'in', pcnsInScope(db, user));
 	const practices = db.selectFrom('practice').where('id', 'in', practicesInScope(db, user));
 	const count = async (query: Promise<{ n: number | string | bigint }>) => Number((await query).n);
-	const [pcnRows, pcnCount, practiceRows, practiceCount] = await Promise.all([
+	const oversees = user.role === 'icb_lead';
+	const [icbRows, icbCount, pcnRows, pcnCount, practiceRows, practiceCount] = await Promise.all([
+		oversees ? icbs.select(['id', 'ods_code', 'name']).orderBy('name').orderBy('id').limit(ACCESS_LISTED).execute() : [],
+		oversees ? count(icbs.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()) : 0,
 		pcns.select(['id', 'ods_code', 'name']).orderBy('name').orderBy('id').limit(ACCESS_LISTED).execute(),
 		count(pcns.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()),
 		practices.select(['id', 'ods_code', 'name', 'pcn_id']).orderBy('name').orderBy('id').limit(ACCESS_LISTED).execute(),
 		count(practices.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow())
 	]);
 	return {
+		icbs: icbRows.map((i) => ({ id: i.id, odsCode: i.ods_code, name: i.name })),
+		icbCount,
 		pcns: pcnRows.map((p) => ({ id: p.id, odsCode: p.ods_code, name: p.name })),
 		pcnCount,
 		practices: practiceRows.map((p) => ({ id: p.id, odsCode: p.ods_code, name: p.name, pcnId: p.pcn_id })),

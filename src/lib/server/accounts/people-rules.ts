@@ -7,7 +7,8 @@
  *   and link workers for the practices in them, and may take away someone's access to practices
  *   in their PCNs, but nothing outside them;
  * - an ICB lead sees the PCN leads whose PCNs overlap the PCNs now in their ICBs, and may invite
- *   PCN leads for those PCNs, but nobody else (practices are the PCN lead's to staff);
+ *   PCN leads for those PCNs, but nobody else (practices are the PCN lead's to staff), and never
+ *   takes away anyone's access to a practice;
  * - acting on an account as a whole (sending its invitation again, which shows a link that
  *   signs in as that person) needs the person's *whole* scope inside the actor's PCNs: seeing
  *   someone because their scope overlaps is not managing them;
@@ -28,6 +29,9 @@ export type Manager = SignedInUser | { system: string };
 
 export const NOT_FOUND = 'We could not find that person.';
 export const NOT_YOURS = 'This person also has access outside your PCN. Ask an administrator.';
+
+/** Where a lead's own scope ends, in words: "your ICB" for an ICB lead, "your PCN" for a PCN lead. */
+export const yourArea = (actor: Pick<SignedInUser, 'role'>) => (actor.role === 'icb_lead' ? 'your ICB' : 'your PCN');
 
 
 export const unique = (ids: readonly number[]) => [...new Set(ids)];
@@ -59,22 +63,36 @@ export function grantableRoles(actor: Manager): readonly Role[] {
 	return [];
 }
 
+/** Whether an actor may take away someone's access to practices: those who give practices. */
+export function takesAwayPractices(actor: Manager): boolean {
+	return grantableRoles(actor).some((role) => SCOPE_KIND[role] === 'practice');
+}
+
+/** The roles of the people a viewer may see at all (canSeePerson narrows them by scope). */
+export function visibleRoles(viewer: SignedInUser): readonly Role[] {
+	if (viewer.role === 'admin') return ROLES;
+	if (viewer.role === 'pcn_lead') return ['pcn_lead', 'practice_manager', 'link_worker'];
+	if (viewer.role === 'icb_lead') return ['pcn_lead'];
+	return [];
+}
+
 const overlaps = (a: readonly number[], b: readonly number[]) => a.some((id) => b.includes(id));
 
 /** Whether a viewer may see (and so learn of) a person with this role and scope. */
 export function canSeePerson(viewer: SignedInUser, role: Role, scope: Scope): boolean {
 	if (viewer.role === 'admin') return true;
-	if (viewer.role === 'icb_lead') return role === 'pcn_lead' && overlaps(scope.pcnIds, viewer.pcnIds);
-	if (viewer.role !== 'pcn_lead' || role === 'admin' || role === 'icb_lead') return false;
+	if (!visibleRoles(viewer).includes(role)) return false;
+	if (viewer.role === 'icb_lead') return overlaps(scope.pcnIds, viewer.pcnIds);
 	return overlaps(scope.pcnIds, viewer.pcnIds) || overlaps(scope.practiceIds, viewer.practiceIds);
 }
 
 const within = (a: readonly number[], b: readonly number[]) => a.every((id) => b.includes(id));
 
 /**
- * Whether an actor may act on a person's account as a whole: administrators on anyone; a PCN
- * lead only on someone they can see whose every PCN and practice is inside the lead's PCNs.
- * A pending account shared with another PCN could otherwise be taken over by either lead.
+ * Whether an actor may act on a person's account as a whole: administrators on anyone; a PCN or
+ * ICB lead only on someone they can see whose every ICB, PCN and practice is inside the lead's
+ * own (for an ICB lead, the PCNs now in their ICBs). A pending account shared with another PCN
+ * or ICB could otherwise be taken over by either lead.
  */
 export function canManagePerson(viewer: SignedInUser, role: Role, scope: Scope): boolean {
 	if (viewer.role === 'admin') return true;
@@ -129,7 +147,7 @@ export async function grantProblem(db: DbOrTx, actor: Manager, role: Role, scope
 	}
 	if (isAdmin(actor)) return undefined;
 	const lead = actor as SignedInUser;
-	// Only administrators give ICBs (grantableRoles), so an ICB in a lead's grant is refused above.
+	// Only administrators make ICB leads (grantableRoles), and scopeProblem refuses an ICB in any other role's scope.
 	if (!scope.pcnIds.every((id) => lead.pcnIds.includes(id))) {
 		return refuse(403, lead.role === 'icb_lead' ? 'You can only give access to PCNs in your ICB.' : 'You can only give access to the PCNs you lead.', 'pcnIds');
 	}

@@ -13,9 +13,15 @@ import { getPcnDashboard } from '../results/pcn-dashboard';
 import { loadRoundData } from '../results/round-data';
 import { type PcnPractice } from '../../views/pcn-dashboard';
 import { ROLE_NAMES, type Role, type SignedInUser } from '../identity';
-import { onePractice, practicesInScope, practicesOfPcn, pcnsInScope, type IdQuery } from '../accounts/scope';
+import { icbsInScope, onePractice, practicesInScope, practicesOfPcn, pcnsInScope, type IdQuery } from '../accounts/scope';
 
 export interface ApiPcn {
+	id: number;
+	odsCode: string;
+	name: string;
+}
+
+export interface ApiIcb {
 	id: number;
 	odsCode: string;
 	name: string;
@@ -31,6 +37,8 @@ export interface ApiPractice {
 
 export interface ApiMe {
 	user: { id: number; displayName: string; email: string; role: Role; roleName: string };
+	/** The ICBs an ICB lead oversees; empty for other roles. */
+	icbs: ApiIcb[];
 	/** The PCNs a PCN lead leads, or those now in an ICB lead's ICBs; empty for other roles. */
 	pcns: ApiPcn[];
 	practices: ApiPractice[];
@@ -118,18 +126,20 @@ export async function listApiPractices(db: DbOrTx, practices: IdQuery): Promise<
 	}));
 }
 
-/** The practices in a caller's scope. */
+/** The practices in a caller's scope: none for an ICB lead, who reads no practice's own figures. */
 export async function listApiPracticesInScope(db: DbOrTx, user: SignedInUser): Promise<ApiPractice[]> {
 	return listApiPractices(db, practicesInScope(db, user));
 }
 
 export async function describeApiCaller(db: DbOrTx, user: SignedInUser): Promise<ApiMe> {
-	const [pcns, practices] = await Promise.all([
+	const [icbs, pcns, practices] = await Promise.all([
+		user.role === 'icb_lead' ? db.selectFrom('icb').select(['id', 'ods_code', 'name']).where('id', 'in', icbsInScope(db, user)).orderBy('name').execute() : [],
 		db.selectFrom('pcn').select(['id', 'ods_code', 'name']).where('id', 'in', pcnsInScope(db, user)).orderBy('name').execute(),
 		listApiPracticesInScope(db, user)
 	]);
 	return {
 		user: { id: user.id, displayName: user.displayName, email: user.email, role: user.role, roleName: ROLE_NAMES[user.role] },
+		icbs: icbs.map((i) => ({ id: i.id, odsCode: i.ods_code, name: i.name })),
 		pcns: pcns.map((p) => ({ id: p.id, odsCode: p.ods_code, name: p.name })),
 		practices
 	};

@@ -22,8 +22,8 @@ export const MAX_TOKEN_NAME_LENGTH = 60;
 const LAST_USED_RESOLUTION_MS = 60_000;
 
 /**
- * Who may have tokens: the people who read results (ICB leads read their PCNs'). Administrators
- * see no survey results, so the API would have nothing to give them.
+ * Who may have tokens: the people who read results (an ICB lead reads ICB and PCN figures, never a
+ * practice's own). Administrators see no survey results, so the API would have nothing to give them.
  */
 export const API_TOKEN_ROLES: readonly Role[] = ['icb_lead', 'pcn_lead', 'practice_manager', 'link_worker'];
 

@@ -1,6 +1,6 @@
 /**
  * `npm run user:create -- --email you@example.nhs.uk --name "Your Name" --role admin
- *  [--pcn U12345 ...] [--practice A81001 ...]`
+ *  [--icb QE1 ...] [--pcn U12345 ...] [--practice A81001 ...]`
  *
  * Creates an account with its scope and prints a single-use invitation link where the person
  * chooses their own password, so no password ever appears on a command line or in shell history.
@@ -8,7 +8,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { normaliseOdsCode, PCN_ODS_PATTERN, PRACTICE_ODS_PATTERN } from '../../ods';
+import { ICB_ODS_PATTERN, normaliseOdsCode, PCN_ODS_PATTERN, PRACTICE_ODS_PATTERN } from '../../ods';
 import { ConfigError, loadConfig } from '../platform/config';
 import { openDatabase, type DbOrTx } from '../db';
 import { migrateToLatest } from '../db/migrations';
@@ -19,11 +19,12 @@ import { CONTENTS_KEY } from '../app';
 import { formatWhen } from '../../dates';
 
 export const USAGE = [
-	'Usage: npm run user:create -- --email <address> --name "<full name>" --role <role> [--pcn <ODS code> ...] [--practice <ODS code> ...]',
+	'Usage: npm run user:create -- --email <address> --name "<full name>" --role <role> [--icb <ODS code> ...] [--pcn <ODS code> ...] [--practice <ODS code> ...]',
 	`  --role is one of: ${ROLES.join(', ')}`,
+	'  icb_lead needs one or more --icb codes (like QE1);',
 	'  pcn_lead needs one or more --pcn codes (like U12345);',
 	'  practice_manager and link_worker need one or more --practice codes (like A81001);',
-	'  admin takes neither.',
+	'  admin takes none of them.',
 	'It prints a single-use link where the person chooses their password.'
 ];
 
@@ -37,19 +38,24 @@ export interface CommandOptions {
 	now?: Date;
 }
 
+const CODE_KINDS = {
+	icb: { label: 'ICB', pattern: ICB_ODS_PATTERN, shape: 'three letters or digits, like QE1' },
+	pcn: { label: 'PCN', pattern: PCN_ODS_PATTERN, shape: 'U and five digits, like U12345' },
+	practice: { label: 'practice', pattern: PRACTICE_ODS_PATTERN, shape: 'a letter and five digits, like A81001' }
+} as const;
+
 /** Looks up ODS codes, naming every one that is malformed or not in the database. */
 async function resolveCodes(
 	db: DbOrTx,
-	table: 'pcn' | 'practice',
+	table: 'icb' | 'pcn' | 'practice',
 	codes: readonly string[],
 	problems: string[]
 ): Promise<number[]> {
-	const label = table === 'pcn' ? 'PCN' : 'practice';
-	const pattern = table === 'pcn' ? PCN_ODS_PATTERN : PRACTICE_ODS_PATTERN;
+	const { label, pattern, shape } = CODE_KINDS[table];
 	const normalised = [...new Set(codes.map(normaliseOdsCode))];
 	const malformed = normalised.filter((code) => !pattern.test(code));
 	for (const code of malformed) {
-		problems.push(`“${code}” is not a ${label} ODS code: ${table === 'pcn' ? 'U and five digits, like U12345' : 'a letter and five digits, like A81001'}.`);
+		problems.push(`“${code}” is not ${table === 'icb' ? 'an' : 'a'} ${label} ODS code: ${shape}.`);
 	}
 	const wellFormed = normalised.filter((code) => pattern.test(code));
 	if (wellFormed.length === 0) return [];
@@ -62,18 +68,23 @@ async function resolveCodes(
 	return rows.map((row) => row.id);
 }
 
-function scopeFlagProblem(role: Role, pcnCodes: readonly string[], practiceCodes: readonly string[]): string | undefined {
+interface CodeFlags {
+	icb: readonly string[];
+	pcn: readonly string[];
+	practice: readonly string[];
+}
+
+/** The flags a role must leave out, in words. */
+const NOT_FOR = { icb: 'no --pcn or --practice', pcn: 'no --icb or --practice', practice: 'no --icb or --pcn' } as const;
+
+function scopeFlagProblem(role: Role, flags: CodeFlags): string | undefined {
 	const kind = SCOPE_KIND[role];
-	if (kind === 'none' && (pcnCodes.length || practiceCodes.length)) {
-		return 'An administrator manages the whole system: leave out --pcn and --practice.';
-	}
-	if (kind === 'pcn' && (pcnCodes.length === 0 || practiceCodes.length)) {
-		return 'A PCN lead needs one or more --pcn codes and no --practice.';
-	}
-	if (kind === 'practice' && (practiceCodes.length === 0 || pcnCodes.length)) {
-		return `A ${ROLE_NAMES[role].toLowerCase()} needs one or more --practice codes and no --pcn.`;
-	}
-	return undefined;
+	const others = (Object.keys(flags) as (keyof CodeFlags)[]).some((k) => k !== kind && flags[k].length > 0);
+	if (kind === 'none') return others ? 'An administrator manages the whole system: leave out --icb, --pcn and --practice.' : undefined;
+	if (flags[kind].length && !others) return undefined;
+	if (kind === 'icb') return `An ICB lead needs one or more --icb codes and ${NOT_FOR.icb}.`;
+	if (kind === 'pcn') return `A PCN lead needs one or more --pcn codes and ${NOT_FOR.pcn}.`;
+	return `A ${ROLE_NAMES[role].toLowerCase()} needs one or more --practice codes and ${NOT_FOR.practice}.`;
 }
 
 /** Everything the command does except opening the database and printing, so tests can call it. */
@@ -86,6 +97,7 @@ export async function createUserFromCommandLine(db: DbOrTx, args: readonly strin
 				email: { type: 'string' },
 				name: { type: 'string' },
 				role: { type: 'string' },
+				icb: { type: 'string', multiple: true },
 				pcn: { type: 'string', multiple: true },
 				practice: { type: 'string', multiple: true },
 				help: { type: 'boolean' }
@@ -104,10 +116,9 @@ export async function createUserFromCommandLine(db: DbOrTx, args: readonly strin
 	const role = roleSchema.safeParse(parsed.role);
 	if (!parsed.role) problems.push(`Give a role with --role: one of ${ROLES.join(', ')}.`);
 	else if (!role.success) problems.push(`“${parsed.role}” is not a role. Use one of: ${ROLES.join(', ')}.`);
-	const pcnCodes = parsed.pcn ?? [];
-	const practiceCodes = parsed.practice ?? [];
+	const codes: CodeFlags = { icb: parsed.icb ?? [], pcn: parsed.pcn ?? [], practice: parsed.practice ?? [] };
 	if (role.success) {
-		const problem = scopeFlagProblem(role.data, pcnCodes, practiceCodes);
+		const problem = scopeFlagProblem(role.data, codes);
 		if (problem) problems.push(problem);
 	}
 	if (problems.length) return { ok: false, problems: [...problems, '', ...USAGE] };
@@ -123,14 +134,15 @@ export async function createUserFromCommandLine(db: DbOrTx, args: readonly strin
 		};
 	}
 
-	const pcnIds = await resolveCodes(db, 'pcn', pcnCodes, problems);
-	const practiceIds = await resolveCodes(db, 'practice', practiceCodes, problems);
+	const icbIds = await resolveCodes(db, 'icb', codes.icb, problems);
+	const pcnIds = await resolveCodes(db, 'pcn', codes.pcn, problems);
+	const practiceIds = await resolveCodes(db, 'practice', codes.practice, problems);
 	if (problems.length) return { ok: false, problems };
 
 	const outcome = await inviteUser(
 		db,
 		{ system: 'command line' },
-		{ email: parsed.email!, displayName: parsed.name!, role: role.data!, scope: { pcnIds, practiceIds } },
+		{ email: parsed.email!, displayName: parsed.name!, role: role.data!, scope: { icbIds, pcnIds, practiceIds } },
 		{ origin: options.origin, mail: false, now: options.now }
 	);
 	if (!outcome.ok) return { ok: false, problems: outcome.problems.map((p) => p.message) };

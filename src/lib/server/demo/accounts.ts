@@ -20,6 +20,7 @@ export interface DemoAccount {
 	sees: string;
 	practiceCodes?: string[];
 	pcnCodes?: string[];
+	icbCodes?: string[];
 }
 
 export const DEMO_ACCOUNTS: readonly DemoAccount[] = [
@@ -28,6 +29,13 @@ export const DEMO_ACCOUNTS: readonly DemoAccount[] = [
 		displayName: 'Alex Morgan',
 		role: 'admin',
 		sees: 'organisations, users and the audit log; no survey results'
+	},
+	{
+		email: 'icb.lead@demo.belonging.example',
+		displayName: 'Dana Whitfield',
+		role: 'icb_lead',
+		sees: 'the five PCNs in the demo ICB, side by side; no practice’s own pages',
+		icbCodes: ['QZZ']
 	},
 	{
 		email: 'pcn.lead@demo.belonging.example',
@@ -52,8 +60,15 @@ export const DEMO_ACCOUNTS: readonly DemoAccount[] = [
 	}
 ];
 
-export async function seedDemoAccounts(db: DbOrTx, pcnIds: Map<string, number>, practiceIds: Map<string, number>): Promise<void> {
-	// One hash for all four accounts: the password is public anyway, and start-up stays quick.
+/** The demo's organisations by ODS code, for the accounts' scopes. */
+export interface DemoIds {
+	icbs: Map<string, number>;
+	pcns: Map<string, number>;
+	practices: Map<string, number>;
+}
+
+export async function seedDemoAccounts(db: DbOrTx, ids: DemoIds): Promise<void> {
+	// One hash for every account: the password is public anyway, and start-up stays quick.
 	const passwordHash = await hashPassword(DEMO_PASSWORD);
 	for (const account of DEMO_ACCOUNTS) {
 		await createUser(db, {
@@ -62,8 +77,9 @@ export async function seedDemoAccounts(db: DbOrTx, pcnIds: Map<string, number>, 
 			role: account.role,
 			passwordHash,
 			scope: {
-				pcnIds: (account.pcnCodes ?? []).map((code) => pcnIds.get(code)!),
-				practiceIds: (account.practiceCodes ?? []).map((code) => practiceIds.get(code)!)
+				icbIds: (account.icbCodes ?? []).map((code) => ids.icbs.get(code)!),
+				pcnIds: (account.pcnCodes ?? []).map((code) => ids.pcns.get(code)!),
+				practiceIds: (account.practiceCodes ?? []).map((code) => ids.practices.get(code)!)
 			}
 		});
 	}

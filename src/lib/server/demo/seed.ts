@@ -180,7 +180,7 @@ export async function seedDemoData(db: Db, today: string, seed = 20261122): Prom
 			await storeResponse(tx, open.id, ids, syntheticSubmission(riverside, 8.3, random), addDays(opensOn, i * 2));
 		}
 		const practiceIdsByCode = new Map(DEMO_PRACTICES.map((demo) => [demo.odsCode, practiceIds.get(demo)!]));
-		await seedDemoAccounts(tx, new Map([[pcn.ods_code, pcn.id]]), practiceIdsByCode);
+		await seedDemoAccounts(tx, { icbs: new Map([[icb.ods_code, icb.id]]), pcns: new Map([[pcn.ods_code, pcn.id]]), practices: practiceIdsByCode });
 		await seedNeighbours(tx, icb.id, NEIGHBOUR_PCNS, 99101, versionId, ids, today, seededRandom(seed + 1));
 		const coast = await createIcb(tx, { odsCode: COAST_ICB.odsCode, name: COAST_ICB.name });
 		await seedNeighbours(tx, coast.id, COAST_ICB.pcns, 98101, versionId, ids, today, seededRandom(seed + 2));

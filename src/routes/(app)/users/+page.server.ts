@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { guard } from '$lib/server/access';
 import { listPeopleFor } from '$lib/server/accounts/people-list';
+import { visibleRoles } from '$lib/server/accounts/people-rules';
 import { ROLE_NAMES, ROLES } from '$lib/server/identity';
 import { pageSchema, searchSchema } from '$lib/server/platform/paging';
 import type { PageServerLoad } from './$types';
@@ -9,7 +10,7 @@ import type { PageServerLoad } from './$types';
 const roleSchema = z.enum(ROLES).nullable().catch(null);
 
 export const load = (async (event) => {
-	const viewer = guard(event, { roles: ['admin', 'pcn_lead'] });
+	const viewer = guard(event, { roles: ['admin', 'icb_lead', 'pcn_lead'] });
 	const { searchParams } = event.url;
 	const filter = {
 		search: searchSchema.parse(searchParams.get('q') ?? ''),
@@ -20,7 +21,8 @@ export const load = (async (event) => {
 	return {
 		viewerRole: viewer.role,
 		filter: { search: filter.search, role: filter.role ?? '' },
-		roleOptions: ROLES.filter((role) => viewer.role === 'admin' || role !== 'admin').map((role) => ({ value: role, label: ROLE_NAMES[role] })),
+		// Only the roles of people the viewer may see: an ICB lead sees PCN leads alone.
+		roleOptions: visibleRoles(viewer).map((role) => ({ value: role, label: ROLE_NAMES[role] })),
 		people: {
 			...people,
 			items: people.items.map((p) => ({

@@ -1,6 +1,6 @@
 import { error, redirect, type RequestEvent } from '@sveltejs/kit';
 import { ukDate } from '$lib/dates';
-import { guardRound, ROUND_MANAGERS } from '$lib/server/access';
+import { guardRound, RESULT_READERS, ROUND_MANAGERS } from '$lib/server/access';
 import { recordAudit } from '$lib/server/platform/audit';
 import { refusalFailure } from '$lib/server/platform/forms';
 import { EXPORT_NAMES, type ExportKind } from '$lib/server/results/round-exports';
@@ -21,8 +21,9 @@ function changeShown(params: URLSearchParams): 'opened' | 'closed' | 'changed' |
 
 export const load = (async (event) => {
 	const { locals } = event;
-	// Checked before any result is computed: out of scope reads exactly like "not there".
-	const { user, roundId, practiceId } = await guardRound(event);
+	// Checked before any result is computed: a role that reads no practice's results (an
+	// administrator, an ICB lead) is refused outright, and out of scope reads exactly like "not there".
+	const { user, roundId, practiceId } = await guardRound(event, RESULT_READERS);
 	const today = ukDate();
 	const report = await getRoundReport(locals.db, roundId, locals.config, today);
 	if (!report) error(404, 'We could not find that survey round.');

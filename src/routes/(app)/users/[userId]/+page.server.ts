@@ -10,11 +10,11 @@ import {
 	updateUser
 } from '$lib/server/accounts/people-changes';
 import { getPersonFor, listGrantableChoices } from '$lib/server/accounts/people-list';
-import { NOT_FOUND } from '$lib/server/accounts/people-rules';
+import { NOT_FOUND, takesAwayPractices, yourArea } from '$lib/server/accounts/people-rules';
 import { issuePasswordReset, reissueInvitation, type SentLink } from '$lib/server/accounts/invitations';
 import { displayNameSchema, roleSchema } from '$lib/server/accounts/users';
 import { addScopeCodes } from '$lib/server/accounts/scope-codes';
-import { SCOPE_FIELDS, codeList, idList } from '../schemas';
+import { SCOPE_FIELDS, idList, scopeFields } from '../schemas';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 import type { SignedInUser } from '$lib/server/identity';
 import type { Outcome } from '$lib/server/platform/outcome';
@@ -23,7 +23,10 @@ import { needsSecondStep, resetSecondFactor } from '$lib/server/accounts/second-
 import { setSingleSignOnRequired, unlinkSingleSignOn } from '$lib/server/accounts/sign-in-methods';
 import { idFromParam } from '$lib/server/platform/ids';
 
-const MANAGERS = ['admin', 'pcn_lead'] as const;
+/** Who sees people's pages and sends invitations again: administrators and leads (people-rules). */
+const MANAGERS = ['admin', 'icb_lead', 'pcn_lead'] as const;
+/** Who takes away access to practices: those who give practices (takesAwayPractices). */
+const PRACTICE_GIVERS = ['admin', 'pcn_lead'] as const;
 
 /** A malformed id is as unknown as a missing one; so is someone the viewer may not see. */
 function userIdOf({ params: { userId } }: { params: { userId: string } }): number {
@@ -54,6 +57,8 @@ export const load = (async (event) => {
 		person,
 		isAdmin: viewer.role === 'admin',
 		isSelf: viewer.id === person.id,
+		canRemoveAccess: takesAwayPractices(viewer),
+		yourArea: yourArea(viewer),
 		twoStepOn: viewer.role === 'admin' ? await needsSecondStep(db, person.id) : false,
 		sso: event.locals.config.sso ? { name: event.locals.config.sso.name } : null,
 		choices: viewer.role === 'admin' ? await listGrantableChoices(db, viewer) : null,
@@ -64,10 +69,7 @@ export const load = (async (event) => {
 const updateSchema = z.object({
 	displayName: displayNameSchema,
 	role: roleSchema,
-	pcnIds: idList,
-	practiceIds: idList,
-	pcnCodes: codeList,
-	practiceCodes: codeList
+	...scopeFields
 });
 const removeSchema = z.object({ practiceIds: idList });
 
@@ -97,8 +99,8 @@ export const actions = {
 		const userId = userIdOf(event);
 		const form = await readForm(event.request, updateSchema, { multiple: SCOPE_FIELDS });
 		if (!form.ok) return form.failure;
-		const { displayName, role, pcnIds, practiceIds, pcnCodes, practiceCodes } = form.data;
-		const scope = await addScopeCodes(event.locals.db, viewer, role, { icbIds: [], pcnIds, practiceIds }, { pcnCodes, practiceCodes });
+		const { displayName, role, icbIds, pcnIds, practiceIds, icbCodes, pcnCodes, practiceCodes } = form.data;
+		const scope = await addScopeCodes(event.locals.db, viewer, role, { icbIds, pcnIds, practiceIds }, { icbCodes, pcnCodes, practiceCodes });
 		if (!scope.ok) return refusalFailure(scope, form.values);
 		const outcome = await updateUser(event.locals.db, viewer, userId, { displayName, role, scope: scope.scope });
 		if (!outcome.ok) return refusalFailure(outcome, form.values);
@@ -142,7 +144,7 @@ export const actions = {
 	},
 
 	removeAccess: async (event) => {
-		const viewer = guard(event, { roles: MANAGERS });
+		const viewer = guard(event, { roles: PRACTICE_GIVERS });
 		const userId = userIdOf(event);
 		const form = await readForm(event.request, removeSchema, { multiple: ['practiceIds'] });
 		if (!form.ok) return form.failure;

@@ -6,12 +6,15 @@ import { listGrantableChoices } from '$lib/server/accounts/people-list';
 import { displayNameSchema, emailSchema, roleSchema } from '$lib/server/accounts/users';
 import { ROLE_NAMES } from '$lib/server/identity';
 import { addScopeCodes } from '$lib/server/accounts/scope-codes';
-import { SCOPE_FIELDS, codeList, idList } from '../schemas';
+import { SCOPE_FIELDS, scopeFields } from '../schemas';
 import type { Actions, PageServerLoad } from './$types';
 import { formatWhen } from '$lib/dates';
 
+/** Those who invite people: administrators, and leads for their own PCNs (grantableRoles). */
+const INVITERS = ['admin', 'icb_lead', 'pcn_lead'] as const;
+
 export const load = (async (event) => {
-	const viewer = guard(event, { roles: ['admin', 'pcn_lead'] });
+	const viewer = guard(event, { roles: INVITERS });
 	return { choices: await listGrantableChoices(event.locals.db, viewer) };
 }) satisfies PageServerLoad;
 
@@ -19,20 +22,17 @@ const inviteSchema = z.object({
 	displayName: displayNameSchema,
 	email: emailSchema,
 	role: roleSchema,
-	pcnIds: idList,
-	practiceIds: idList,
-	pcnCodes: codeList,
-	practiceCodes: codeList
+	...scopeFields
 });
 
 export const actions = {
 	default: async (event) => {
-		const viewer = guard(event, { roles: ['admin', 'pcn_lead'] });
+		const viewer = guard(event, { roles: INVITERS });
 		const { locals, request, url } = event;
 		const form = await readForm(request, inviteSchema, { multiple: SCOPE_FIELDS });
 		if (!form.ok) return form.failure;
-		const { email, displayName, role, pcnIds, practiceIds, pcnCodes, practiceCodes } = form.data;
-		const scope = await addScopeCodes(locals.db, viewer, role, { icbIds: [], pcnIds, practiceIds }, { pcnCodes, practiceCodes });
+		const { email, displayName, role, icbIds, pcnIds, practiceIds, icbCodes, pcnCodes, practiceCodes } = form.data;
+		const scope = await addScopeCodes(locals.db, viewer, role, { icbIds, pcnIds, practiceIds }, { icbCodes, pcnCodes, practiceCodes });
 		if (!scope.ok) return refusalFailure(scope, form.values);
 		const outcome = await inviteUser(
 			locals.db,
