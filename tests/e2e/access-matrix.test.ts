@@ -108,20 +108,35 @@ const MATRIX: Record<string, Probe[]> = {
 		get('dashboard with a malformed practice id', () => '/practices/abc', signedIn({ admin: 403, icbLead: 403, pcnLead: 404, manager: 404, linkWorker: 404 }))
 	],
 	'/pcns/[pcnId]/export/[kind]': [
-		get('heatmap CSV of PCN A', (f) => `/pcns/${f.pcns.a.id}/export/heatmap.csv`, signedIn({ admin: 403, icbLead: 403, pcnLead: 200, manager: 403, linkWorker: 403 })),
-		get('all rounds CSV of PCN A', (f) => `/pcns/${f.pcns.a.id}/export/rounds.csv`, signedIn({ admin: 403, icbLead: 403, pcnLead: 200, manager: 403, linkWorker: 403 })),
-		get('heatmap CSV of PCN B (not the lead’s)', (f) => `/pcns/${f.pcns.b.id}/export/heatmap.csv`, signedIn({ admin: 403, icbLead: 403, pcnLead: 404, manager: 403, linkWorker: 403 })),
-		get('heatmap CSV with the period the wrong way round', (f) => `/pcns/${f.pcns.a.id}/export/heatmap.csv?from=2026-10-01&to=2026-01-01`, signedIn({ admin: 403, icbLead: 403, pcnLead: 400, manager: 403, linkWorker: 403 })),
-		get('a PCN download that does not exist', (f) => `/pcns/${f.pcns.a.id}/export/answers.csv`, signedIn({ admin: 403, icbLead: 403, pcnLead: 404, manager: 403, linkWorker: 403 }))
+		get('heatmap CSV of PCN A', (f) => `/pcns/${f.pcns.a.id}/export/heatmap.csv`, signedIn({ admin: 403, icbLead: 200, pcnLead: 200, manager: 403, linkWorker: 403 })),
+		get('all rounds CSV of PCN A', (f) => `/pcns/${f.pcns.a.id}/export/rounds.csv`, signedIn({ admin: 403, icbLead: 200, pcnLead: 200, manager: 403, linkWorker: 403 })),
+		get('heatmap CSV of PCN B (not the lead’s, in the ICB lead’s ICB)', (f) => `/pcns/${f.pcns.b.id}/export/heatmap.csv`, signedIn({ admin: 403, icbLead: 200, pcnLead: 404, manager: 403, linkWorker: 403 })),
+		get('heatmap CSV with the period the wrong way round', (f) => `/pcns/${f.pcns.a.id}/export/heatmap.csv?from=2026-10-01&to=2026-01-01`, signedIn({ admin: 403, icbLead: 400, pcnLead: 400, manager: 403, linkWorker: 403 })),
+		get('a PCN download that does not exist', (f) => `/pcns/${f.pcns.a.id}/export/answers.csv`, signedIn({ admin: 403, icbLead: 404, pcnLead: 404, manager: 403, linkWorker: 403 }))
 	],
 	'/pcns/[pcnId]': [
-		get('PCN dashboard of PCN A (lead’s PCN)', (f) => `/pcns/${f.pcns.a.id}`, signedIn({ admin: 403, icbLead: 403, pcnLead: 200, manager: 403, linkWorker: 403 })),
+		get('PCN dashboard of PCN A (lead’s PCN)', (f) => `/pcns/${f.pcns.a.id}`, signedIn({ admin: 403, icbLead: 200, pcnLead: 200, manager: 403, linkWorker: 403 })),
 		get('PCN dashboard of PCN A with an invalid period', (f) => `/pcns/${f.pcns.a.id}?from=2026-13-45&to=nonsense&sort=rank`,
-			signedIn({ admin: 403, icbLead: 403, pcnLead: 200, manager: 403, linkWorker: 403 })),
-		get('PCN dashboard of PCN B (other PCN)', (f) => `/pcns/${f.pcns.b.id}`, signedIn({ admin: 403, icbLead: 403, pcnLead: 404, manager: 403, linkWorker: 403 })),
-		get('PCN dashboard of PCN C (another ICB)', (f) => `/pcns/${f.pcns.c.id}`, signedIn({ admin: 403, icbLead: 403, pcnLead: 404, manager: 403, linkWorker: 403 })),
-		get('PCN dashboard of a PCN that does not exist', () => '/pcns/999999', signedIn({ admin: 403, icbLead: 403, pcnLead: 404, manager: 403, linkWorker: 403 })),
-		get('PCN dashboard with a malformed id', () => '/pcns/abc', signedIn({ admin: 403, icbLead: 403, pcnLead: 404, manager: 403, linkWorker: 403 }))
+			signedIn({ admin: 403, icbLead: 200, pcnLead: 200, manager: 403, linkWorker: 403 })),
+		get('PCN dashboard of PCN B (other PCN, in the ICB lead’s ICB)', (f) => `/pcns/${f.pcns.b.id}`, signedIn({ admin: 403, icbLead: 200, pcnLead: 404, manager: 403, linkWorker: 403 })),
+		get('PCN dashboard of PCN C (another ICB)', (f) => `/pcns/${f.pcns.c.id}`, signedIn({ admin: 403, icbLead: 404, pcnLead: 404, manager: 403, linkWorker: 403 })),
+		get('PCN dashboard of a PCN that does not exist', () => '/pcns/999999', signedIn({ admin: 403, icbLead: 404, pcnLead: 404, manager: 403, linkWorker: 403 })),
+		get('PCN dashboard with a malformed id', () => '/pcns/abc', signedIn({ admin: 403, icbLead: 404, pcnLead: 404, manager: 403, linkWorker: 403 }))
+	],
+	'/icbs/[icbId]': [
+		get('ICB dashboard of the ICB lead’s ICB', (f) => `/icbs/${f.icb.id}`, signedIn({ admin: 403, icbLead: 200, pcnLead: 403, manager: 403, linkWorker: 403 })),
+		get('ICB dashboard with an invalid period', (f) => `/icbs/${f.icb.id}?from=2026-13-45&to=nonsense`, signedIn({ admin: 403, icbLead: 200, pcnLead: 403, manager: 403, linkWorker: 403 })),
+		get('ICB dashboard of another ICB', (f) => `/icbs/${f.otherIcb.id}`, signedIn({ admin: 403, icbLead: 404, pcnLead: 403, manager: 403, linkWorker: 403 })),
+		get('ICB dashboard of an ICB that does not exist', () => '/icbs/999999', signedIn({ admin: 403, icbLead: 404, pcnLead: 403, manager: 403, linkWorker: 403 })),
+		get('ICB dashboard with a malformed id', () => '/icbs/1e0', signedIn({ admin: 403, icbLead: 404, pcnLead: 403, manager: 403, linkWorker: 403 }))
+	],
+	'/icbs/[icbId]/export/[kind]': [
+		get('PCNs CSV of the ICB lead’s ICB', (f) => `/icbs/${f.icb.id}/export/pcns.csv`, signedIn({ admin: 403, icbLead: 200, pcnLead: 403, manager: 403, linkWorker: 403 })),
+		get('half-years CSV of the ICB lead’s ICB', (f) => `/icbs/${f.icb.id}/export/over-time.csv`, signedIn({ admin: 403, icbLead: 200, pcnLead: 403, manager: 403, linkWorker: 403 })),
+		get('gaps CSV of the ICB lead’s ICB', (f) => `/icbs/${f.icb.id}/export/gaps.csv`, signedIn({ admin: 403, icbLead: 200, pcnLead: 403, manager: 403, linkWorker: 403 })),
+		get('PCNs CSV with the period the wrong way round', (f) => `/icbs/${f.icb.id}/export/pcns.csv?from=2026-10-01&to=2026-01-01`, signedIn({ admin: 403, icbLead: 400, pcnLead: 403, manager: 403, linkWorker: 403 })),
+		get('PCNs CSV of another ICB', (f) => `/icbs/${f.otherIcb.id}/export/pcns.csv`, signedIn({ admin: 403, icbLead: 404, pcnLead: 403, manager: 403, linkWorker: 403 })),
+		get('an ICB download that does not exist', (f) => `/icbs/${f.icb.id}/export/comments.csv`, signedIn({ admin: 403, icbLead: 404, pcnLead: 403, manager: 403, linkWorker: 403 }))
 	],
 	'/practices/[practiceId]/rounds/new': [
 		get('new round at A1', (f) => `/practices/${f.practices.a1.id}/rounds/new`, signedIn({ admin: 403, icbLead: 403, pcnLead: 200, manager: 200, linkWorker: 403 })),
@@ -345,6 +360,10 @@ const MATRIX: Record<string, Probe[]> = {
 	'/api/v1/pcns/[pcnId]/rounds': [
 		get('API: rounds of PCN A, with a session cookie only', (f) => `/api/v1/pcns/${f.pcns.a.id}/rounds`, everyone(401))
 	],
+	'/api/v1/icbs/[icbId]': [get('API: an ICB, with a session cookie only', (f) => `/api/v1/icbs/${f.icb.id}`, everyone(401))],
+	'/api/v1/icbs/[icbId]/pcns': [get('API: an ICB’s PCNs, with a session cookie only', (f) => `/api/v1/icbs/${f.icb.id}/pcns`, everyone(401))],
+	'/api/v1/icbs/[icbId]/over-time': [get('API: an ICB’s half-years, with a session cookie only', (f) => `/api/v1/icbs/${f.icb.id}/over-time`, everyone(401))],
+	'/api/v1/icbs/[icbId]/gaps': [get('API: an ICB’s gaps, with a session cookie only', (f) => `/api/v1/icbs/${f.icb.id}/gaps`, everyone(401))],
 	'/api/v1/me': [get('API: who am I, with a session cookie only', () => '/api/v1/me', everyone(401))],
 	'/api/v1/practices': [get('API: practices, with a session cookie only', () => '/api/v1/practices', everyone(401))],
 	'/api/v1/practices/[practiceId]/rounds': [

@@ -101,7 +101,7 @@ describe('a practice beside other practices', () => {
 		// The same groups as on the practice's page: quartiles and counts cell for cell.
 		expect(middle).toEqual(own.map(([label, , lower, median, upper, practices]) => [label, lower, median, upper, practices]));
 		const places = await section
-			.getByRole('table', { name: /^Where each of the PCN's practices lies/ })
+			.getByRole('table', { name: /^Where each of the PCN's practices lies against the middle half of practices in NHS Example/ })
 			.locator('tbody tr')
 			.evaluateAll((trs) => trs.map((tr) => [...tr.children].map((cell) => cell.textContent!.trim())));
 		expect(places.map((row) => row[0])).toEqual(['Canal Street Practice', 'Hillview Medical Centre', 'Millbrook Family Practice', 'Oakfield Health Centre', 'Riverside Surgery']);
