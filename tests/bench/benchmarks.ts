@@ -85,7 +85,7 @@ async function bench(engine: string, dbConfig: DatabaseConfig): Promise<void> {
 		);
 
 		// The PCN page's part: each of a PCN's practices set against its ICB and the service, from the page's own rows.
-		const pcns = (await db.selectFrom('pcn').select(['id', 'icb_id']).innerJoin('icb', 'icb.id', 'pcn.icb_id').select('icb.name').execute());
+		const pcns = await db.selectFrom('pcn').innerJoin('icb', 'icb.id', 'pcn.icb_id').select(['pcn.id', 'pcn.icb_id', 'icb.name']).execute();
 		const pages = [];
 		for (let i = 0; i < Math.min(runs, 20); i++) {
 			const pcn = pcns[Math.floor(random() * pcns.length)]!;
