@@ -189,7 +189,8 @@ describe.runIf(onPostgres)('start-up of several instances at once on PostgreSQL'
 					Number((await t.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
 				expect(await count('practice')).toBe(DEMO_PRACTICE_COUNT);
 				expect(await count('instrument')).toBe(2);
-				expect(await count('user_account')).toBe(DEMO_ACCOUNTS.length);
+				// The accounts to sign in with, and a link worker for each neighbouring PCN.
+			expect(await count('user_account')).toBe(DEMO_ACCOUNTS.length + NEIGHBOURS.length);
 				expect(await t.db.selectFrom('app_meta').select(['key', 'value']).where('key', '=', 'contents').execute()).toEqual([{ key: 'contents', value: 'demo' }]);
 			} finally {
 				await Promise.all(apps.map((app) => app.db.destroy()));
