@@ -42,10 +42,10 @@ describe("the ICB lead's dashboard", () => {
 		const glance = page.getByRole('region', { name: 'At a glance' });
 		const text = await glance.innerText();
 		// Eastbrook's practices start low in the demo: its figure is bolted on.
-		expect(text).toMatch(/PCNs that may need support\nEastbrook PCN \(demo\): its figure, \d\.\d, is bolted on/);
+		expect(text).toMatch(/PCNs that may need support\n(.*\n)*Eastbrook PCN \(demo\): its figure, \d\.\d, is bolted on/);
 		expect(text).toMatch(/Mean of practice scores \d\.\d out of 10, from \d+ practices, against \d\.\d from \d+ practices between/);
 		expect(text).toMatch(/Weakest across the ICB\n/);
-		expect(text).toMatch(/\d+ of 25 practices: “[^”]+”/);
+		expect(text).toMatch(/\d+ of \d+ practices: “[^”]+”/);
 		expect(await glance.locator('ol').count()).toBe(0);
 		expect(describeViolations(await accessibilityProblems(page))).toEqual([]);
 		await page.close();
@@ -53,8 +53,10 @@ describe("the ICB lead's dashboard", () => {
 
 	it('sets out every PCN side by side, in bands, beside every PCN, over time and by gap, each chart with its table', async () => {
 		const page = await icbDashboard(1280);
+		// The shared demo server: another test may have imported a PCN into the demo ICB, so the demo's own are looked for among all.
+		const practicesInIcb = Number(/(\d+) practices$/.exec(await page.locator('.meta').innerText())![1]);
 		const heatmap = await rowsOf(page, 'Figures by PCN, by name');
-		expect(heatmap.map((row) => row[0]!.replace(/ U\d+$/, ''))).toEqual([
+		expect(heatmap.map((row) => row[0]!.replace(/ U\d+$/, '')).filter((name) => name.endsWith('(demo)'))).toEqual([
 			'Ashworth PCN (demo)',
 			'Eastbrook PCN (demo)',
 			'Harbour and Dunes PCN (demo)',
@@ -66,7 +68,7 @@ describe("the ICB lead's dashboard", () => {
 		const bands = await rowsOf(page, 'Practices in each band, by PCN');
 		// Each row's counts add up to its practices.
 		for (const row of bands) expect(row.slice(1, 6).reduce((n, cell) => n + Number(cell), 0)).toBe(Number(row[6]!.split(' ')[0]));
-		expect(bands.reduce((n, row) => n + Number(row[6]!.split(' ')[0]), 0)).toBe(25);
+		expect(bands.reduce((n, row) => n + Number(row[6]!.split(' ')[0]), 0)).toBe(practicesInIcb);
 		expect(await page.getByRole('img', { name: /^Practices in each band, by PCN/ }).count()).toBe(1);
 
 		// Eleven PCNs in the service: the group of every PCN is shown.
@@ -78,7 +80,7 @@ describe("the ICB lead's dashboard", () => {
 		for (const row of places) for (const cell of row.slice(1)) expect(['Above', 'Within', 'Below', 'No figure']).toContain(cell);
 		// No other ICB's PCN is named, and no column gives a lowest, highest or rank.
 		const section = page.locator('section[aria-labelledby="compare"]');
-		expect(await section.innerText()).not.toMatch(/Cliffside|Vale Villages|Estuary|Downs and Weald|Old Town|Northgate/);
+		expect(await section.innerText()).not.toMatch(/Cliffside|Vale Villages|Estuary|Downs and Weald|Old Town|Priorsford/);
 		expect((await section.locator('th').allInnerTexts()).join(' ')).not.toMatch(/\b(lowest|highest|minimum|maximum|rank)\b/i);
 
 		expect(await page.getByRole('img', { name: /^The ICB’s overall figure in each half-year/ }).count()).toBe(1);
@@ -89,7 +91,7 @@ describe("the ICB lead's dashboard", () => {
 
 		const gaps = await rowsOf(page, /^Practices with a flag still open, by checklist item/);
 		expect(gaps.length).toBeGreaterThan(2);
-		for (const row of gaps) expect(row[2]).toMatch(/^\d+ of 25 practices$/);
+		for (const row of gaps) expect(row[2]).toBe(`${/^\d+/.exec(row[2]!)![0]} of ${practicesInIcb} practices`);
 		expect(describeViolations(await accessibilityProblems(page))).toEqual([]);
 		await page.close();
 	});

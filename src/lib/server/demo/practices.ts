@@ -141,6 +141,6 @@ export const COAST_ICB = {
 		{ odsCode: 'U98003', name: 'Estuary PCN (demo)', practices: ['Estuary Medical Practice', 'Ferry Road Surgery', 'Mudflats Health Centre'] },
 		{ odsCode: 'U98004', name: 'Downs and Weald PCN (demo)', practices: ['Downs Surgery', 'Weald Practice', 'Chalk Pit Medical Centre'] },
 		{ odsCode: 'U98005', name: 'Old Town PCN (demo)', practices: ['Old Town Surgery', 'Castle Street Practice', 'Guildhall Medical Centre'] },
-		{ odsCode: 'U98006', name: 'Northgate PCN (demo)', practices: ['Northgate Surgery', 'Tannery Lane Practice', 'Priory Health Centre'] }
+		{ odsCode: 'U98006', name: 'Priorsford PCN (demo)', practices: ['Priorsford Surgery', 'Tannery Lane Practice', 'Priory Health Centre'] }
 	] satisfies readonly NeighbourPcn[]
 };
