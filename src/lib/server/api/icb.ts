@@ -8,7 +8,7 @@ import { ukDate } from '../../dates';
 import type { IcbDashboard } from '../../views/icb-dashboard';
 import { recordAudit } from '../platform/audit';
 import { getIcbDashboard } from '../results/icb-dashboard';
-import { readPeriodQuery } from '../results/pcn-dashboard';
+import { readPeriod } from '../results/pcn-dashboard';
 import { apiFail, icbInScope, requireApiRole, type ApiCaller } from './endpoint';
 
 export async function readIcbForApi(event: Pick<RequestEvent, 'locals' | 'params' | 'url'>, caller: ApiCaller, what: string): Promise<IcbDashboard> {
@@ -16,7 +16,7 @@ export async function readIcbForApi(event: Pick<RequestEvent, 'locals' | 'params
 	requireApiRole(caller, ['icb_lead']);
 	const icbId = icbInScope(caller, (params as { icbId?: string }).icbId);
 	const today = ukDate();
-	const query = readPeriodQuery(url.searchParams, today);
+	const query = readPeriod(url.searchParams, today);
 	if (query.periodRejected) apiFail(400, query.problems.join(' '));
 	const data = await getIcbDashboard(locals.db, icbId, locals.config, query.period, today);
 	if (!data) apiFail(404, 'We could not find that ICB.');

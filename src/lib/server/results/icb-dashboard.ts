@@ -23,11 +23,12 @@ import {
 	weakestAcrossIcb,
 	type IcbPracticeInput,
 	type IcbReference,
-	type StoredRound
+	type StoredRound,
+	type SurveyWindow
 } from '../../npt/icb';
 import { CHECKLISTS, CURRENT_CHECKLIST, checklistItem } from '../../npt/infrastructure';
 import type { Period } from '../../npt/pcn';
-import { previousPeriod } from '../../npt/pcn-glance';
+import { previousPeriod, SHARED_NEEDS_SHOWN, WEAKEST_SHOWN } from '../../npt/pcn-glance';
 import { closeDateOf, surveyAvailability } from '../../npt/round-schedule';
 import type { DbOrTx } from '../db';
 import { preparedQuery } from '../db/prepared';
@@ -39,8 +40,6 @@ import { ensureRoundScores, scoresOfRow, type ScoreColumns } from '../surveys/ro
 import type { GapCount, IcbDashboard, IcbHalfYear } from '../../views/icb-dashboard';
 import { pcnBenchmarksIn } from './benchmarks';
 
-/** How many of the most shared infrastructure gaps the glance names. */
-const SHARED_GAPS_SHOWN = 3;
 /** From the first day any round could have closed: the whole history of the ICB's rounds. */
 const ALL_TIME = '0001-01-01';
 
@@ -114,7 +113,7 @@ async function readIcbPractices(db: DbOrTx, icbId: number, today: string) {
 		readRounds(db, icbId, today)
 	]);
 	const instruments = await instrumentsOf(db, rounds.map((r) => r.instrument_version_id));
-	const byPractice = new Map<number, IcbPracticeInput & { closed: StoredRound[]; windows: { opensOn: string; closesOn: string }[] }>();
+	const byPractice = new Map<number, IcbPracticeInput & { closed: StoredRound[]; windows: SurveyWindow[] }>();
 	for (const practice of practices.rows) {
 		byPractice.set(practice.id, { id: practice.id, name: practice.name, pcnId: practice.pcn_id, closed: [], windows: [] });
 	}
@@ -180,10 +179,9 @@ export async function getIcbDashboard(
 	});
 
 	const group = await pcnBenchmarksIn(db, period, reference, config, today);
-	const pcnNames = new Map(pcns.map((p) => [p.id, p.name]));
 	const notSurveyed = pcns.flatMap((pcn) => {
 		const left = now.practices.filter((p) => p.pcnId === pcn.id && !p.surveyed).map((p) => ({ id: p.id, name: p.name }));
-		return left.length ? [{ pcnId: pcn.id, pcnName: pcnNames.get(pcn.id)!, practices: left }] : [];
+		return left.length ? [{ pcnId: pcn.id, pcnName: pcn.name, practices: left }] : [];
 	});
 
 	return {
@@ -193,8 +191,8 @@ export async function getIcbDashboard(
 		glance: {
 			needingSupport: pcnsNeedingSupport(now, then),
 			figure: { now: now.icb.scores.overall, before, then: then.icb.scores.overall, change: areaChange(then.icb.scores.overall, now.icb.scores.overall) },
-			weakest: weakestAcrossIcb(now, now.bands.belongingConstructMinimum).slice(0, 2),
-			sharedGaps: gaps.filter((g) => g.practicesWithGap > 1).slice(0, SHARED_GAPS_SHOWN)
+			weakest: weakestAcrossIcb(now, now.bands.belongingConstructMinimum).slice(0, WEAKEST_SHOWN),
+			sharedGaps: gaps.filter((g) => g.practicesWithGap > 1).slice(0, SHARED_NEEDS_SHOWN)
 		},
 		pcns: now.pcns,
 		figures: now.icb,

@@ -189,33 +189,34 @@ export function defaultPeriod(today: string): Period {
 	return { from: addMonths(today, -12), to: today };
 }
 
-export interface PeriodQuery {
+export interface PeriodAsked {
 	period: Period;
-	sort: HeatmapSort;
-	/** What was wrong with the asked-for period or order, in words; the defaults are used instead. */
+	/** What was wrong with the asked-for period, in words; the default is used instead. */
 	problems: string[];
 	/** Whether the period asked for was replaced by the default one. */
 	periodRejected: boolean;
 }
 
 /**
- * Reads `from`, `to` and `sort` from a query string. Nothing asked for means the defaults; a
- * period or order that cannot be used is replaced by the default and explained, never a failure.
+ * Reads `from` and `to` from a query string. Nothing asked for means the last twelve months; a
+ * period that cannot be used is replaced by it and explained, never a failure.
  */
-export function readPeriodQuery(params: URLSearchParams, today: string): PeriodQuery {
-	const problems: string[] = [];
-	let period = defaultPeriod(today);
-	let periodRejected = false;
+export function readPeriod(params: URLSearchParams, today: string): PeriodAsked {
 	const from = params.get('from');
 	const to = params.get('to');
-	if (from !== null || to !== null) {
-		const parsed = periodQuerySchema.safeParse({ from: from ?? '', to: to ?? '' });
-		if (parsed.success) period = parsed.data;
-		else {
-			periodRejected = true;
-			problems.push(...new Set(parsed.error.issues.map((i) => i.message)));
-		}
-	}
+	if (from === null && to === null) return { period: defaultPeriod(today), problems: [], periodRejected: false };
+	const parsed = periodQuerySchema.safeParse({ from: from ?? '', to: to ?? '' });
+	if (parsed.success) return { period: parsed.data, problems: [], periodRejected: false };
+	return { period: defaultPeriod(today), problems: [...new Set(parsed.error.issues.map((i) => i.message))], periodRejected: true };
+}
+
+export interface PeriodQuery extends PeriodAsked {
+	sort: HeatmapSort;
+}
+
+/** The PCN dashboard's query: the period (readPeriod) and the order of the heatmap's rows. */
+export function readPeriodQuery(params: URLSearchParams, today: string): PeriodQuery {
+	const { period, problems, periodRejected } = readPeriod(params, today);
 	let sort: HeatmapSort = 'name';
 	const asked = params.get('sort');
 	if (asked !== null && asked !== '') {

@@ -4,7 +4,7 @@ import { guard } from '$lib/server/access';
 import { recordAudit } from '$lib/server/platform/audit';
 import { idFromParam } from '$lib/server/platform/ids';
 import { getIcbDashboard } from '$lib/server/results/icb-dashboard';
-import { readPeriodQuery } from '$lib/server/results/pcn-dashboard';
+import { readPeriod } from '$lib/server/results/pcn-dashboard';
 import type { PageServerLoad } from './$types';
 
 const NOT_FOUND = 'We could not find that ICB.';
@@ -22,7 +22,7 @@ export const load = (async (event) => {
 	if (icbId === undefined) error(404, NOT_FOUND);
 	const user = guard(event, { roles: ['icb_lead'], icbId });
 	const today = ukDate();
-	const query = readPeriodQuery(url.searchParams, today);
+	const query = readPeriod(url.searchParams, today);
 	const dashboard = await getIcbDashboard(locals.db, icbId, locals.config, query.period, today);
 	if (!dashboard) error(404, NOT_FOUND);
 	await recordAudit(locals.db, user, {
@@ -31,8 +31,7 @@ export const load = (async (event) => {
 	});
 	return {
 		...dashboard,
-		// The heatmap's own order is by name; a sort asked for is the PCN page's and means nothing here.
-		problems: query.problems.filter((problem) => !problem.startsWith('The practices could not be put')),
+		problems: query.problems,
 		periodRejected: query.periodRejected,
 		asked: { from: askedDate(url.searchParams.get('from'), query.period.from), to: askedDate(url.searchParams.get('to'), query.period.to) },
 		minResponses: locals.config.minResponses

@@ -6,7 +6,7 @@ import { csvDownload } from '$lib/server/platform/csv';
 import { idFromParam } from '$lib/server/platform/ids';
 import { getIcbDashboard } from '$lib/server/results/icb-dashboard';
 import { icbExportKindOf, writeIcbGapsCsv, writeIcbOverTimeCsv, writeIcbPcnsCsv } from '$lib/server/results/icb-exports';
-import { readPeriodQuery } from '$lib/server/results/pcn-dashboard';
+import { readPeriod } from '$lib/server/results/pcn-dashboard';
 import type { RequestHandler } from './$types';
 
 const NOT_FOUND = 'We could not find that ICB.';
@@ -24,7 +24,7 @@ export const GET: RequestHandler = async (event) => {
 	if (icbId === undefined) error(404, NOT_FOUND);
 	const user = guard(event, { roles: ['icb_lead'], icbId });
 	const today = ukDate();
-	const query = readPeriodQuery(url.searchParams, today);
+	const query = readPeriod(url.searchParams, today);
 	if (query.periodRejected) error(400, query.problems.join(' '));
 	const dashboard = await getIcbDashboard(locals.db, icbId, locals.config, query.period, today);
 	if (!dashboard) error(404, NOT_FOUND);
