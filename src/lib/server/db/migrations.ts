@@ -19,6 +19,7 @@ import * as singleSignOn from '../../../../migrations/20261203_05_single_sign_on
 import * as fewerSubmissionTrees from '../../../../migrations/20261206_01_fewer_submission_trees';
 import * as roundScores from '../../../../migrations/20261206_02_round_scores';
 import * as icbLeads from '../../../../migrations/20261206_03_icb_leads';
+import * as retentionAndJobs from '../../../../migrations/20261207_01_retention_and_jobs';
 import type { Db } from './index';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -37,7 +38,8 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
 	'20261203_05_single_sign_on': singleSignOn,
 	'20261206_01_fewer_submission_trees': fewerSubmissionTrees,
 	'20261206_02_round_scores': roundScores,
-	'20261206_03_icb_leads': icbLeads
+	'20261206_03_icb_leads': icbLeads,
+	'20261207_01_retention_and_jobs': retentionAndJobs
 };
 
 function migrator(db: Db): Migrator {

@@ -91,6 +91,10 @@ export interface RoundTable {
 	created_at: string;
 	/** 1 for a draft the survey calendar made: it opens on its opening date by itself. */
 	planned_by_calendar: Generated<number>;
+	/** When retention deleted the round's comments (retention.ts). */
+	comments_deleted_on: Generated<string | null>;
+	/** When retention reduced the round's answers to its summary: no response row remains. */
+	answers_reduced_on: Generated<string | null>;
 }
 
 export interface ResponseTable {
@@ -450,7 +454,39 @@ export interface SsoAttemptTable {
 	expires_at: string;
 }
 
+export type JobOutcome = 'ok' | 'failed';
+
+/** A named job's record (jobs/job-runner.ts): its runs, its last run, and the lease while one runs it. */
+export interface JobStateTable {
+	name: string;
+	runs: Generated<number>;
+	failures: Generated<number>;
+	last_started_at: string | null;
+	last_finished_at: string | null;
+	last_duration_ms: number | null;
+	last_outcome: JobOutcome | null;
+	/** What the last run did, in counts only (JSON), or why it failed. */
+	last_report: string | null;
+	/** The instance running it now, and until when its lease holds. */
+	lease_holder: string | null;
+	lease_until: string | null;
+}
+
+/** A practice or a round (one of the two) retention must leave alone until the hold is released. */
+export interface LegalHoldTable {
+	id: Generated<number>;
+	practice_id: number | null;
+	round_id: number | null;
+	reason: string;
+	placed_by: number | null;
+	placed_at: string;
+	released_by: number | null;
+	released_at: string | null;
+}
+
 export interface Database {
+	job_state: JobStateTable;
+	legal_hold: LegalHoldTable;
 	app_meta: AppMetaTable;
 	icb: IcbTable;
 	pcn: PcnTable;

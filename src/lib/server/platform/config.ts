@@ -16,6 +16,23 @@ export const MIN_RESPONSES_FLOOR = 3;
  */
 export const MIN_BENCHMARK_PRACTICES_FLOOR = 5;
 
+/**
+ * How long Belonging keeps what it keeps, in months (retention.ts enforces it; /privacy shows it).
+ * Comments go first: they are in people's own words. Then a round's answers are reduced to its
+ * summary, which keeps the trend and nothing about one person. Audit entries stay longest.
+ */
+export const DEFAULT_RETENTION = { commentsMonths: 24, answersMonths: 36, auditMonths: 72 } as const;
+export type RetentionConfig = { commentsMonths: number; answersMonths: number; auditMonths: number };
+
+const months = (fallback: number) =>
+	z
+		.string()
+		.trim()
+		.regex(/^\d+$/, { error: 'must be a whole number of months', abort: true })
+		.transform(Number)
+		.refine((n) => n >= 1 && n <= 600, 'must be between 1 and 600 months')
+		.default(fallback);
+
 const flag = z
 	.string()
 	.trim()
@@ -90,6 +107,9 @@ const envSchema = z.object({
 		})
 		.default(DEFAULT_MIN_BENCHMARK_PRACTICES),
 	DEMO: flag.default(false),
+	RETENTION_COMMENTS_MONTHS: months(DEFAULT_RETENTION.commentsMonths),
+	RETENTION_ANSWERS_MONTHS: months(DEFAULT_RETENTION.answersMonths),
+	RETENTION_AUDIT_MONTHS: months(DEFAULT_RETENTION.auditMonths),
 	SSO_ISSUER: z
 		.string()
 		.trim()
@@ -151,6 +171,8 @@ export interface Config {
 	origin: string | undefined;
 	/** Session cookies carry `Secure` whenever the site is served over https. */
 	secureCookies: boolean;
+	/** RETENTION_COMMENTS_MONTHS, RETENTION_ANSWERS_MONTHS, RETENTION_AUDIT_MONTHS: counted from a round's closing (or an entry's date). */
+	retention: RetentionConfig;
 	/** SMTP_URL and MAIL_FROM: mail goes out through SMTP; without them, to the server log. */
 	smtp?: { url: string; from: string };
 	/** SSO_ISSUER, SSO_CLIENT_ID, SSO_CLIENT_SECRET (and SSO_NAME): sign-in through the provider too. */
@@ -183,6 +205,17 @@ export function loadConfig(env: Record<string, string | undefined>, use: 'server
 	}
 	const { DATABASE_PATH, DATABASE_URL, DATABASE_POOL_SIZE, SURVEY_LIMIT_SECRET, MIN_RESPONSES, MIN_BENCHMARK_PRACTICES, DEMO, ORIGIN, SMTP_URL, MAIL_FROM } =
 		parsed.data;
+	const retention = {
+		commentsMonths: parsed.data.RETENTION_COMMENTS_MONTHS,
+		answersMonths: parsed.data.RETENTION_ANSWERS_MONTHS,
+		auditMonths: parsed.data.RETENTION_AUDIT_MONTHS
+	};
+	// A comment belongs to the respondent-level data a reduced round no longer holds.
+	if (retention.commentsMonths > retention.answersMonths) {
+		throw new ConfigError([
+			`RETENTION_COMMENTS_MONTHS (${retention.commentsMonths}) is longer than RETENTION_ANSWERS_MONTHS (${retention.answersMonths}): comments go when a round's answers are reduced to its summary, so keep them no longer than the answers.`
+		]);
+	}
 	const sso = singleSignOn(parsed.data, use);
 	if (SMTP_URL && !MAIL_FROM) {
 		throw new ConfigError(['SMTP_URL is set but MAIL_FROM is not: set MAIL_FROM to the address mail comes from (with NHSmail, the account SMTP_URL signs in as).']);
@@ -214,6 +247,7 @@ export function loadConfig(env: Record<string, string | undefined>, use: 'server
 		demo: DEMO,
 		origin: ORIGIN,
 		secureCookies: ORIGIN?.startsWith('https://') ?? false,
+		retention,
 		...(SMTP_URL && MAIL_FROM ? { smtp: { url: SMTP_URL, from: MAIL_FROM } } : {}),
 		...(sso ? { sso } : {})
 	};
