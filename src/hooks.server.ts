@@ -1,28 +1,20 @@
 import { env } from '$env/dynamic/private';
 import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
-import { ukDate } from '$lib/dates';
 import { startApp, type AppContext } from '$lib/server/app';
 import { describeDatabase } from '$lib/server/platform/config';
 import { consoleMailer, smtpMailer } from '$lib/server/mail/mailer';
 import { startMailWorker, type MailService } from '$lib/server/mail/mail-worker';
-import { forgetOldSentMail } from '$lib/server/mail/outbox';
-import { runSurveyCalendar } from '$lib/server/calendar/calendar-pass';
-import { mailOrigin } from '$lib/server/platform/config';
 import { compressResponses } from '$lib/server/platform/compression';
 import { answerWhenDatabaseAway, databaseAwayError } from '$lib/server/platform/database-away';
 import { refuseRequestsWithoutAddress } from '$lib/server/platform/client-address';
 import { isDatabaseUnreachable, unreachableReason } from '$lib/server/db/unreachable';
+import type { JobRun } from '$lib/server/jobs/job-runner';
 import { dataRequestStatus, refuseReservedActions, securityHeaders } from '$lib/server/platform/request-guards';
-import { applyDueMoves } from '$lib/server/organisations/practice-moves';
-import { closeDueRounds } from '$lib/server/surveys/rounds';
-import { forgetKeysOfClosedRounds } from '$lib/server/surveys/submission-keys';
-import { sealAnsweredRounds } from '$lib/server/surveys/round-sealing';
 import { serveSurveyPages } from '$lib/server/surveys/survey-page-cache';
 import { answerSurveyPosts } from '$lib/server/surveys/survey-posts';
 import {
 	SESSION_COOKIE,
-	deleteExpiredSessions,
 	deleteSessionCookie,
 	setSessionCookie,
 	validateSessionToken
@@ -43,10 +35,21 @@ export const init: ServerInit = async () => {
 	const mailer = config.smtp ? smtpMailer(config.smtp) : consoleMailer;
 	const worker = startMailWorker(app.db, mailer);
 	mail = { bySmtp: config.smtp !== undefined, description: mailer.description, nudge: worker.nudge };
+	// Dated work runs on the jobs' timer beside the outbox worker, never inside a request.
+	const { db, jobs } = app;
+	jobs.observe((run) => {
+		if (run.name === 'round-reminders' && 'mails' in run.report && run.report.mails > 0) worker.nudge();
+		if (run.outcome === 'failed') console.error(`Job ${run.name} failed: ${describeFailure(run)}`);
+	});
+	jobs.onError((error) =>
+		console.error('The jobs could not run:', isDatabaseUnreachable(error) ? `the database is unreachable (${unreachableReason(error)})` : error)
+	);
+	jobs.start();
 	// adapter-node stops taking requests on SIGTERM or SIGINT and then waits for the process to
-	// have nothing left to do: the outbox worker, SMTP connections and the database pool end here.
-	const { db } = app;
+	// have nothing left to do: the job running now, the outbox worker, SMTP connections and the
+	// database pool end here.
 	process.once('sveltekit:shutdown', async () => {
+		await jobs.stop();
 		await worker.stop();
 		mailer.close?.();
 		await db.destroy();
@@ -58,30 +61,15 @@ export const init: ServerInit = async () => {
 	for (const line of app.notices) console.log(line);
 };
 
-const DUE_CHECK_INTERVAL_MS = 60_000;
-let lastDueCheck = Date.now();
+function describeFailure(run: JobRun): string {
+	return 'error' in run.report ? String(run.report.error) : 'no reason given';
+}
 
 const context: Handle = async ({ event, resolve }) => {
 	if (!app || !mail) throw new Error('Belonging has not started');
 	event.locals.db = app.db;
 	event.locals.config = app.config;
 	event.locals.mail = mail;
-	// Dated changes happen without a scheduler: checked at start-up and then at most once a minute.
-	if (Date.now() - lastDueCheck > DUE_CHECK_INTERVAL_MS) {
-		lastDueCheck = Date.now();
-		const today = ukDate();
-		await closeDueRounds(app.db, today);
-		const calendar = await runSurveyCalendar(app.db, { today, now: new Date(), origin: mailOrigin(app.config), minResponses: app.config.minResponses });
-		if (calendar.mails > 0) mail.nudge();
-		await forgetKeysOfClosedRounds(app.db, today);
-		await applyDueMoves(app.db, today);
-		await deleteExpiredSessions(app.db);
-		await forgetOldSentMail(app.db);
-		// Rewrites whole rounds on PostgreSQL, so it runs beside requests rather than before one.
-		sealAnsweredRounds(app.db, today).catch((error) =>
-			console.error('Sealing answered rounds failed:', isDatabaseUnreachable(error) ? `the database is unreachable (${unreachableReason(error)})` : error)
-		);
-	}
 	return resolve(event);
 };
 

@@ -3,7 +3,7 @@
  * (or nobody), against a test database.
  */
 import { isActionFailure, isHttpError, isRedirect } from '@sveltejs/kit';
-import type { Config } from '../../src/lib/server/platform/config';
+import { DEFAULT_RETENTION, type Config } from '../../src/lib/server/platform/config';
 import type { Db } from '../../src/lib/server/db';
 import { hashPassword, type ScryptCost } from '../../src/lib/server/accounts/passwords';
 import { createUser, getUser, toSignedInUser, type Scope } from '../../src/lib/server/accounts/users';
@@ -54,7 +54,7 @@ export function fakeEvent(options: EventOptions) {
 		route: { id: null },
 		locals: {
 			db: options.db,
-			config: { minResponses: 5, minBenchmarkPractices: 10, demo: false, databasePath: ':memory:', surveyLimitKey: TEST_SURVEY_LIMIT_KEY, origin: 'http://localhost', secureCookies: false, ...options.config },
+			config: { minResponses: 5, minBenchmarkPractices: 10, demo: false, databasePath: ':memory:', surveyLimitKey: TEST_SURVEY_LIMIT_KEY, origin: 'http://localhost', secureCookies: false, retention: { ...DEFAULT_RETENTION }, ...options.config },
 			mail: { bySmtp: true, description: 'the test outbox', nudge: () => {} },
 			user: options.user ?? null,
 			sessionId: null,

@@ -9,6 +9,7 @@ import { addDays, ukDate } from '../../src/lib/dates';
 import { issueCodes } from '../../src/lib/server/surveys/codes';
 import { newSubmissionKey, forgetKeysOfClosedRounds } from '../../src/lib/server/surveys/submission-keys';
 import { claimSurveySubmission, submissionLimits } from '../../src/lib/server/surveys/submission-limits';
+import { purgeExpired } from '../../src/lib/server/retention/purges';
 import { refuseRequestsWithoutAddress } from '../../src/lib/server/platform/client-address';
 import { createPractice } from '../../src/lib/server/organisations/organisation-changes';
 import { createRound } from '../../src/lib/server/surveys/rounds';
@@ -140,6 +141,10 @@ describe('survey guards', () => {
 			expect(Number(row!.hour_submissions)).toBe(2);
 			const tomorrow = new Date(Date.now() + 24 * 60 * 60 * 1000);
 			await claimSurveySubmission(t.db, { id: fixture.round.id, staffHeadcount: 4 }, { clientAddress: '203.0.113.50', limitKey: TEST_SURVEY_LIMIT_KEY }, tomorrow);
+			// A submission never deletes (nothing dated runs in a request): the daily purge job does.
+			expect(await countRows(t.db, 'survey_throttle')).toBe(2);
+			const report = await purgeExpired(t.db, ukDate(tomorrow), tomorrow);
+			expect(report.surveyLimitDays).toBe(1);
 			const days = (await t.db.selectFrom('survey_throttle').select('day').execute()).map((r) => r.day);
 			expect(days).toEqual([tomorrow.toISOString().slice(0, 10)]);
 		});
@@ -182,8 +187,9 @@ describe('survey guards', () => {
 				// 12:00, another fresh hour with nothing used in it: still the day, 43,200 s to midnight.
 				expect(await claim('2026-03-02T12:00:00Z')).toMatchObject({ ok: false, status: 429, retryAfterSeconds: 43_200 });
 				expect(await counts()).toEqual([[20, 5]]);
-				// The next day starts afresh, and the day before's row is gone.
+				// The next day starts afresh, and the daily purge removes the day before's row.
 				expect((await claim('2026-03-03T00:00:00Z')).ok).toBe(true);
+				await purgeExpired(t.db, '2026-03-03', new Date('2026-03-03T00:05:00Z'));
 				expect(await t.db.selectFrom('survey_throttle').select(['day', 'submissions', 'hour_submissions']).execute()).toEqual([
 					{ day: '2026-03-03', submissions: 1, hour_submissions: 1 }
 				]);

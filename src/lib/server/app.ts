@@ -1,12 +1,17 @@
 /**
- * Start-up: check the configuration, open and migrate the database, store the built-in
- * instruments, guard real data from demo data, seed the demo, close rounds, run the survey
- * calendar and apply practice moves that are due.
+ * The composition root. Start-up: check the configuration, open and migrate the database, store
+ * the built-in instruments, guard real data from demo data, seed the demo; then the named jobs
+ * (the one list of dated work below) run once, and hooks.server.ts starts their timer.
  */
 import { ukDate } from '../dates';
 import { describeDatabase, loadConfig, mailOrigin, type Config } from './platform/config';
-import { runSurveyCalendar } from './calendar/calendar-pass';
+import { openPlannedRounds, planDueRounds, queueRoundNotices } from './calendar/calendar-pass';
 import { emptyWriteAheadLog, exclusively, openDatabase, type Db } from './db';
+import { DAY_MS, HOUR_MS, MINUTE_MS, jobRunner, type JobClock, type JobRunner, type NamedJob } from './jobs/job-runner';
+import { deleteDueComments, deleteOldAuditEntries, reduceDueRounds } from './retention/retention';
+import { purgeExpired } from './retention/purges';
+import { sealAnsweredRounds } from './surveys/round-sealing';
+import { ensureRoundScores } from './surveys/round-summaries';
 import { migrateToLatest } from './db/migrations';
 import { seedDemoData } from './demo/seed';
 import { storeBuiltInInstruments } from './surveys/instruments';
@@ -18,8 +23,100 @@ import { countUsers } from './accounts/users';
 export interface AppContext {
 	config: Config;
 	db: Db;
+	/** The named jobs, run once at start-up; hooks.server.ts starts their timer and stops it on shutdown. */
+	jobs: JobRunner<DatedClock>;
 	/** Lines to print once the server is up, such as how to create the first admin. */
 	notices: string[];
+}
+
+/** What a dated job is given: the time its run starts, and the UK date then. */
+export interface DatedClock extends JobClock {
+	today: string;
+}
+
+/** The earliest date any round could have closed on, for "every closed round". */
+const ALL_TIME = '0001-01-01';
+
+/**
+ * Every piece of dated work, in the order a pass runs it: rounds close before the calendar plans
+ * the next, drafts are planned before they open, and reminders go for rounds as they now stand.
+ */
+export function datedJobs(db: Db, config: Config, env: Record<string, string | undefined> = process.env): NamedJob<DatedClock>[] {
+	const origin = mailOrigin(config, env);
+	const { minResponses, retention } = config;
+	return [
+		{
+			name: 'close-due-rounds',
+			does: 'Closes rounds whose closing date has passed, sums up their answers and seals them.',
+			everyMs: MINUTE_MS,
+			atStartUp: true,
+			run: async ({ today }) => ({ rounds: await closeDueRounds(db, today) })
+		},
+		{
+			name: 'apply-practice-moves',
+			does: 'Moves practices to their new PCN on the date a move was recorded for.',
+			everyMs: MINUTE_MS,
+			atStartUp: true,
+			run: async ({ today }) => ({ moves: await applyDueMoves(db, today) })
+		},
+		{
+			name: 'plan-calendar-rounds',
+			does: 'Makes the draft of each survey calendar’s next round when its time comes.',
+			everyMs: MINUTE_MS,
+			atStartUp: true,
+			run: async (clock) => ({ planned: await planDueRounds(db, clock) })
+		},
+		{
+			name: 'open-calendar-rounds',
+			does: 'Opens calendar drafts on their opening date.',
+			everyMs: MINUTE_MS,
+			atStartUp: true,
+			run: async (clock) => ({ opened: await openPlannedRounds(db, clock) })
+		},
+		{
+			name: 'round-reminders',
+			does: 'Puts the reminder mails rounds are due (opening, halfway, closing soon, results) in the outbox.',
+			everyMs: MINUTE_MS,
+			atStartUp: true,
+			run: async (clock) => ({ mails: await queueRoundNotices(db, { ...clock, origin, minResponses }) })
+		},
+		{
+			name: 'seal-answered-rounds',
+			does: 'Stores the answers of open rounds answered on earlier days out of arrival order (PostgreSQL).',
+			everyMs: 10 * MINUTE_MS,
+			run: async ({ today }) => ({ rounds: await sealAnsweredRounds(db, today) })
+		},
+		{
+			name: 'round-summaries',
+			does: 'Sums up closed rounds that have no summary or scores yet, so no page has to.',
+			everyMs: 10 * MINUTE_MS,
+			run: async ({ today }) => ({ rounds: await ensureRoundScores(db, { from: ALL_TIME, to: today }, today) })
+		},
+		{
+			name: 'retention-comments',
+			does: `Deletes the comments of rounds that closed ${retention.commentsMonths} months ago or more.`,
+			everyMs: HOUR_MS,
+			run: async ({ today, now }) => deleteDueComments(db, retention, today, now)
+		},
+		{
+			name: 'retention-answers',
+			does: `Reduces rounds that closed ${retention.answersMonths} months ago or more to their summaries.`,
+			everyMs: HOUR_MS,
+			run: async ({ today, now }) => reduceDueRounds(db, retention, today, now)
+		},
+		{
+			name: 'retention-audit',
+			does: `Deletes audit entries older than ${retention.auditMonths} months.`,
+			everyMs: DAY_MS,
+			run: async ({ today, now }) => deleteOldAuditEntries(db, retention, today, now)
+		},
+		{
+			name: 'purge-expired',
+			does: 'Deletes expired sessions, links, sign-in challenges, single sign-on attempts, survey keys, revoked tokens and sent mail older than a month.',
+			everyMs: DAY_MS,
+			run: async ({ today, now }) => purgeExpired(db, today, now)
+		}
+	];
 }
 
 export class DatabaseKindError extends Error {
@@ -63,10 +160,10 @@ export async function startApp(env: Record<string, string | undefined>, now: Dat
 			await checkDatabaseKind(first, config);
 			const today = ukDate(now);
 			if (config.demo && !(await hasOrganisations(first))) await seedDemoData(first, today);
-			await closeDueRounds(first, today);
-			await runSurveyCalendar(first, { today, now, origin: mailOrigin(config, env), minResponses: config.minResponses });
-			await applyDueMoves(first, today);
 		});
+		// Each job takes its lease, so instances starting together run each once.
+		const jobs = jobRunner(db, datedJobs(db, config, env), { clock: () => ({ now: new Date(), today: ukDate() }) });
+		await jobs.runDue({ startUp: true, clock: { now, today: ukDate(now) } });
 		// A log left by a server that stopped before emptying it.
 		await emptyWriteAheadLog(db);
 		const notices =
@@ -77,7 +174,7 @@ export async function startApp(env: Record<string, string | undefined>, now: Dat
 						'It prints a single-use link where that person chooses their password.'
 					]
 				: [];
-		return { config, db, notices };
+		return { config, db, jobs, notices };
 	} catch (error) {
 		await db.destroy();
 		throw error;

@@ -143,8 +143,10 @@ export async function invalidateUserSessions(db: DbOrTx, userId: number): Promis
 	await db.deleteFrom('session').where('user_id', '=', userId).execute();
 }
 
-export async function deleteExpiredSessions(db: DbOrTx, now: Date = new Date()): Promise<void> {
-	await db.deleteFrom('session').where('expires_at', '<=', now.toISOString()).execute();
+/** Deletes sessions that have run out; returns how many. */
+export async function deleteExpiredSessions(db: DbOrTx, now: Date = new Date()): Promise<number> {
+	const deleted = await db.deleteFrom('session').where('expires_at', '<=', now.toISOString()).executeTakeFirst();
+	return Number(deleted.numDeletedRows);
 }
 
 export function setSessionCookie(cookies: Cookies, token: string, expiresAt: Date, secure: boolean): void {

@@ -190,7 +190,8 @@ export async function retryFailedMail(db: Db, actor: SignedInUser, mailId: numbe
 }
 
 /** Sent mail is kept for a month, for the admin's page, and then forgotten. */
-export async function forgetOldSentMail(db: DbOrTx, now = new Date()): Promise<void> {
+export async function forgetOldSentMail(db: DbOrTx, now = new Date()): Promise<number> {
 	const before = new Date(now.getTime() - 30 * 24 * 60 * 60_000).toISOString();
-	await db.deleteFrom('mail_outbox').where('status', '=', 'sent').where('sent_at', '<', before).execute();
+	const deleted = await db.deleteFrom('mail_outbox').where('status', '=', 'sent').where('sent_at', '<', before).executeTakeFirst();
+	return Number(deleted.numDeletedRows);
 }

@@ -54,7 +54,13 @@ export const AUDIT_ACTIONS = {
 	second_factor_policy: 'Changed who must use two-step sign-in',
 	sso_required: 'Required single sign-on for someone',
 	sso_not_required: 'Allowed someone password sign-in again',
-	sso_unlinked: 'Unlinked someone’s single sign-on identity'
+	sso_unlinked: 'Unlinked someone’s single sign-on identity',
+	retention_comments_deleted: 'Deleted a round’s comments (retention)',
+	retention_round_reduced: 'Reduced a round to its summary (retention)',
+	retention_audit_deleted: 'Deleted old audit entries (retention)',
+	legal_hold_placed: 'Placed a legal hold',
+	legal_hold_released: 'Released a legal hold',
+	job_run_requested: 'Ran a job now'
 } as const;
 export type AuditAction = keyof typeof AUDIT_ACTIONS;
 

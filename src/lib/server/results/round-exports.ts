@@ -4,6 +4,7 @@
  */
 import { webcrypto } from 'node:crypto';
 import { plural } from '../../format';
+import { formatDate } from '../../dates';
 import { AGREEMENT_POINTS, NOT_RELEVANT_CODES } from '../../npt/answers';
 import { describePlacement } from '../../npt/continuum';
 import { CONSTRUCT_NAMES, CONSTRUCTS, SUB_CONSTRUCTS } from '../../npt/constructs';
@@ -74,6 +75,12 @@ export async function buildRoundExport(
 			return refuse(
 				409,
 				`The answers of this round cannot be downloaded: it had fewer than ${config.minResponses} responses, so they could identify people.`
+			);
+		}
+		if (round.answers_reduced_on) {
+			return refuse(
+				410,
+				`The answers of this round are no longer kept: under this service's retention policy they were reduced to the round's summary on ${formatDate(round.answers_reduced_on)}. Its scores and item results can still be downloaded.`
 			);
 		}
 		csv = writeAnswersCsv(report.instrument, await loadRespondents(db, round.id), outcome.results, config.minResponses, random);

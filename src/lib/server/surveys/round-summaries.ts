@@ -67,9 +67,29 @@ export function scoresOfRow(row: ScoreColumns): Record<ScoreKey, GroupScore> {
 	return scores;
 }
 
-/** Sums the rounds' answers up from scratch and stores the summaries, replacing any there were. */
-async function buildSummaries(db: DbOrTx, rounds: readonly RoundToSummarise[]): Promise<Map<number, RoundSummary>> {
+/**
+ * Sums the rounds' answers up from scratch and stores the summaries, replacing any there were.
+ * A round retention has reduced (retention.ts) has no answers left: its stored summary is all
+ * there is, so it is never summed up again (an empty sum would replace it).
+ */
+async function buildSummaries(db: DbOrTx, candidates: readonly RoundToSummarise[]): Promise<Map<number, RoundSummary>> {
 	const built = new Map<number, RoundSummary>();
+	if (candidates.length === 0) return built;
+	const reduced = new Set(
+		(
+			await db
+				.selectFrom('round')
+				.select('id')
+				.where(
+					'id',
+					'in',
+					candidates.map((r) => r.id)
+				)
+				.where('answers_reduced_on', 'is not', null)
+				.execute()
+		).map((r) => r.id)
+	);
+	const rounds = candidates.filter((r) => !reduced.has(r.id));
 	if (rounds.length === 0) return built;
 	const [respondents, instruments] = await Promise.all([
 		loadRespondentsOfRounds(
@@ -153,6 +173,14 @@ export async function summariesOf(db: DbOrTx, rounds: readonly RoundToSummarise[
 	return summaries;
 }
 
+/**
+ * Sums rounds up afresh from their answers just before retention deletes the answers, in the
+ * caller's transaction, so each keeps a summary and scores of the current layout for good.
+ */
+export async function summariseBeforeReduction(tx: DbOrTx, rounds: readonly RoundToSummarise[]): Promise<void> {
+	await buildSummaries(tx, rounds);
+}
+
 /** Stores the summary of a round that has just closed, in the caller's transaction. */
 export async function summariseClosedRound(tx: DbOrTx, round: RoundToSummarise): Promise<void> {
 	await buildSummaries(tx, [round]);
@@ -160,12 +188,17 @@ export async function summariseClosedRound(tx: DbOrTx, round: RoundToSummarise):
 
 /**
  * Recreates the summary of every round whose answers can no longer change, from the answers,
- * in batches; for `npm run summaries:rebuild` after a change of layout or a restore. Returns how
+ * in batches (a round reduced by retention keeps the summary it has); for `npm run summaries:rebuild` after a change of layout or a restore. Returns how
  * many rounds were summarised.
  */
 export async function rebuildRoundSummaries(db: DbOrTx, today: string, progress?: (done: number, of: number) => void): Promise<number> {
 	const rounds = (
-		await db.selectFrom('round').select(['id', 'instrument_version_id', 'status', 'opens_on', 'closes_on', 'closed_on']).orderBy('id').execute()
+		await db
+			.selectFrom('round')
+			.select(['id', 'instrument_version_id', 'status', 'opens_on', 'closes_on', 'closed_on'])
+			.where('answers_reduced_on', 'is', null)
+			.orderBy('id')
+			.execute()
 	).filter((round) => surveyAvailability(round, today) === 'closed');
 	for (let at = 0; at < rounds.length; at += REBUILD_BATCH) {
 		await atomically(db, (tx) => buildSummaries(tx, rounds.slice(at, at + REBUILD_BATCH)));

@@ -51,11 +51,12 @@ export async function useSubmissionKey(tx: DbOrTx, roundId: number, keyHash: str
 }
 
 /** Keys of rounds that take no more answers are of no further use. */
-export async function forgetKeysOfClosedRounds(db: DbOrTx, today: string): Promise<void> {
-	await db
+export async function forgetKeysOfClosedRounds(db: DbOrTx, today: string): Promise<number> {
+	const deleted = await db
 		.deleteFrom('survey_submission_key')
 		.where('round_id', 'in', (eb) =>
 			eb.selectFrom('round').select('id').where((w) => w.or([w('status', '=', 'closed'), w('closes_on', '<', today)]))
 		)
-		.execute();
+		.executeTakeFirst();
+	return Number(deleted.numDeletedRows);
 }

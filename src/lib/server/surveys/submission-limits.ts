@@ -23,7 +23,7 @@
  * with a fresh key starts the counts afresh, which errs towards letting people answer.
  */
 import { createHmac } from 'node:crypto';
-import { databaseIdentity, type DbOrTx } from '../db';
+import type { DbOrTx } from '../db';
 import { preparedQuery } from '../db/prepared';
 import { addressKey } from '../platform/client-address';
 import { refuseForNow, type Outcome } from '../platform/outcome';
@@ -94,9 +94,6 @@ const dayCount = preparedQuery<'key', { submissions: number }>((db, slot) =>
 	db.selectFrom('survey_throttle').select('submissions').where('key_hash', '=', slot('key'))
 );
 
-/** The day each database's counts were last cleared of earlier days. */
-const purgedOn = new WeakMap<object, string>();
-
 /**
  * Counts one submission from this address to this round, or refuses it when the hour's or the
  * day's allowance is used up. Both counts are in one row and go up in one statement, only while
@@ -112,11 +109,6 @@ export async function claimSurveySubmission(
 	const { perHour, perDay } = submissionLimits(round.staffHeadcount);
 	const iso = now.toISOString();
 	const day = iso.slice(0, 10);
-	// Earlier days' counts go once a day, not with every submission.
-	if (purgedOn.get(databaseIdentity(db)) !== day) {
-		await db.deleteFrom('survey_throttle').where('day', '<', day).execute();
-		purgedOn.set(databaseIdentity(db), day);
-	}
 	const key = keyFor(limitKey, round.id, clientAddress, day);
 	const hourKey = keyFor(limitKey, round.id, clientAddress, iso.slice(0, 13));
 	if ((await countUnderLimits.execute(db, { key, day, hourKey, perDay, perHour })).rows.length > 0) return { ok: true };

@@ -1,5 +1,5 @@
 import { error, redirect, type RequestEvent } from '@sveltejs/kit';
-import { ukDate } from '$lib/dates';
+import { formatDate, ukDate } from '$lib/dates';
 import { guardRound, RESULT_READERS, ROUND_MANAGERS } from '$lib/server/access';
 import { recordAudit } from '$lib/server/platform/audit';
 import { refusalFailure } from '$lib/server/platform/forms';
@@ -44,7 +44,8 @@ export const load = (async (event) => {
 	if (outcome.stage === 'closed') {
 		const kinds: ExportKind[] = ['scores', 'items'];
 		// Raw answers: only for rounds that reached the minimum, and only for those who run rounds.
-		if (outcome.results.shown && canManage) kinds.push('answers');
+		// A round retention has reduced keeps its summary only: there are no answers to give.
+		if (outcome.results.shown && canManage && !round.answers_reduced_on) kinds.push('answers');
 		for (const kind of kinds) downloads.push({ kind, name: EXPORT_NAMES[kind], href: `/rounds/${round.id}/export/${kind}.csv` });
 	}
 	return {
@@ -60,7 +61,13 @@ export const load = (async (event) => {
 		today,
 		/** After a redirect from the open or close action, or from changing the details, to say that it worked. */
 		changed: changeShown(event.url.searchParams),
-		minResponses: locals.config.minResponses
+		minResponses: locals.config.minResponses,
+		/** What retention has taken from the round already, and the policy it followed. */
+		retention: {
+			commentsDeletedOn: round.comments_deleted_on && formatDate(round.comments_deleted_on),
+			answersReducedOn: round.answers_reduced_on && formatDate(round.answers_reduced_on),
+			...locals.config.retention
+		}
 	};
 }) satisfies PageServerLoad;
 
