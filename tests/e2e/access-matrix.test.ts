@@ -297,6 +297,16 @@ const MATRIX: Record<string, Probe[]> = {
 		post('send again a mail that does not exist', () => '/admin/mail?/retry', adminOnly(404), () => ({ mailId: '999999' }))
 	],
 	'/admin/audit/export': [get('audit log CSV', () => '/admin/audit/export', adminOnly(200))],
+	'/admin/jobs': [
+		get('jobs', () => '/admin/jobs', adminOnly(200)),
+		post('run a job that does not exist', () => '/admin/jobs?/run', adminOnly(400), () => ({ job: 'drop-everything' }))
+	],
+	'/admin/retention': [
+		get('retention and legal holds', () => '/admin/retention', adminOnly(200)),
+		post('hold a practice without a reason', () => '/admin/retention?/holdPractice', adminOnly(400), () => ({ odsCode: 'A10001', reason: '' })),
+		post('hold a round that does not exist', () => '/admin/retention?/holdRound', adminOnly(404), () => ({ roundId: '999999', reason: 'Complaint' })),
+		post('release a hold that does not exist', () => '/admin/retention?/release', adminOnly(404), () => ({ holdId: '999999', understood: 'yes' }))
+	],
 	'/users': [get('people list', () => '/users', signedIn({ admin: 200, icbLead: 200, pcnLead: 200, manager: 403, linkWorker: 403 }))],
 	'/users/invite': [
 		get('invitation form', () => '/users/invite', signedIn({ admin: 200, icbLead: 200, pcnLead: 200, manager: 403, linkWorker: 403 })),

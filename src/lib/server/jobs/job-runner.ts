@@ -62,7 +62,7 @@ export function instanceName(): string {
 }
 
 /** Makes sure each job has its row, so taking the lease is a single update. */
-async function ensureRows(db: Db, jobs: readonly NamedJob<never>[]): Promise<void> {
+export async function ensureJobRows(db: Db, jobs: readonly NamedJob<never>[]): Promise<void> {
 	await db
 		.insertInto('job_state')
 		.values(jobs.map((job) => ({ name: job.name })))
@@ -182,7 +182,7 @@ export function jobRunner<C extends JobClock>(db: Db, jobs: readonly NamedJob<C>
 	async function onePass({ startUp = false, clock }: PassOptions<C>): Promise<JobRun[]> {
 		const runs: JobRun[] = [];
 		if (!rowsMade) {
-			await ensureRows(db, jobs as readonly NamedJob<never>[]);
+			await ensureJobRows(db, jobs as readonly NamedJob<never>[]);
 			rowsMade = true;
 		}
 		for (const job of jobs) {
