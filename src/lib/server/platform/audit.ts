@@ -54,7 +54,8 @@ export const AUDIT_ACTIONS = {
 	second_factor_policy: 'Changed who must use two-step sign-in',
 	sso_required: 'Required single sign-on for someone',
 	sso_not_required: 'Allowed someone password sign-in again',
-	sso_unlinked: 'Unlinked someone’s single sign-on identity'
+	sso_unlinked: 'Unlinked someone’s single sign-on identity',
+	account_erased: 'Erased an account'
 } as const;
 export type AuditAction = keyof typeof AUDIT_ACTIONS;
 
