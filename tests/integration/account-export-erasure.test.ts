@@ -357,7 +357,7 @@ describe('erasing an account', () => {
 			expect(statusOf(await call(eraseLoad, fakeEvent({ db: t.db, user: who, path, params }))), who.role).toBe(403);
 			expect(statusOf(await call(eraseActions.default, fakeEvent({ db: t.db, user: who, path, params, form: { confirm: 'yes' } }))), who.role).toBe(403);
 		}
-		for (const form of [{}, { confirm: 'no' }, { confirm: 'YES ' }]) {
+		for (const form of [{}, { confirm: 'no' }, { confirm: 'YES ' }] as Record<string, string>[]) {
 			expect(statusOf(await call(eraseActions.default, fakeEvent({ db: t.db, user: admin, path, params, form })))).toBe(400);
 		}
 		expect(await snapshot(robin.id)).toEqual(before);
