@@ -346,6 +346,18 @@ const MATRIX: Record<string, Probe[]> = {
 		post('re-send an invitation to the lead of PCNs A and C', (f) => `/users/${f.others.invitedLeadAC.id}?/reinvite`,
 			signedIn({ admin: 200, icbLead: 403, pcnLead: 403, manager: 403, linkWorker: 403 }))
 	],
+	// Everything held about an account, and erasing it: administrators only, a 403 before any lookup.
+	'/users/[userId]/export': [
+		get('everything held about a manager at A2', (f) => `/users/${f.others.managerA2.id}/export`, adminOnly(200)),
+		get('everything held about someone who does not exist', () => '/users/999999/export', adminOnly(404))
+	],
+	'/users/[userId]/erase': [
+		get('the page that asks before erasing a manager at A2', (f) => `/users/${f.others.managerA2.id}/erase`, adminOnly(200)),
+		get('erasing someone who does not exist', () => '/users/999999/erase', adminOnly(404)),
+		// Nothing is erased here: the box is not ticked, or the administrator asks to erase themselves.
+		post('erase a manager at A2 without ticking the box', (f) => `/users/${f.others.managerA2.id}/erase`, adminOnly(400)),
+		post('erase the administrator’s own account', (f) => `/users/${f.users.admin.id}/erase`, adminOnly(400), () => ({ confirm: 'yes' }))
+	],
 	'/account': [
 		get('own account', () => '/account', signedIn({ admin: 200, icbLead: 200, pcnLead: 200, manager: 200, linkWorker: 200 })),
 		post('change password (empty form)', () => '/account?/changePassword', signedIn({ admin: 400, icbLead: 400, pcnLead: 400, manager: 400, linkWorker: 400 })),

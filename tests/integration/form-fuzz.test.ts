@@ -95,6 +95,8 @@ const PROBES: Record<string, Probe> = {
 	'/(app)/users/[userId]?/requireSso': { who: 'admin', params: person },
 	'/(app)/users/[userId]?/allowPassword': { who: 'admin', params: person },
 	'/(app)/users/[userId]?/unlinkSso': { who: 'admin', params: person },
+	// The first, unspoilt form erases the spare manager; every later one finds the account erased already.
+	'/(app)/users/[userId]/erase?/default': { who: 'admin', params: person, form: () => ({ confirm: 'yes' }) },
 	'/(app)/users/invite?/default': { who: 'admin', form: (f) => ({ displayName: 'New Person', email: 'new.person@matrix.example', role: 'practice_manager', practiceIds: [String(f.practices.a2.id)] }) },
 	'/(app)/rounds/[roundId]/edit?/default': {
 		who: 'manager',

@@ -47,6 +47,12 @@ const columnNames = (db: Db, table: string) =>
 		sqlite: sql`select name from pragma_table_info(${table})`
 	});
 
+/** Reverts this migration and every one after it, however many later ones there are by now. */
+async function revertFrom(db: Db, name: string): Promise<void> {
+	const later = Object.keys(MIGRATIONS).slice(Object.keys(MIGRATIONS).indexOf(name));
+	for (let i = 0; i < later.length; i++) await migrateDown(db);
+}
+
 describe('migrations', () => {
 	const temp = tempDirectory();
 	let db: Db | undefined;
@@ -229,15 +235,14 @@ describe('migrations', () => {
 			]);
 			await t.db.deleteFrom('round').where('id', '=', round.id).execute();
 			expect(await t.db.selectFrom('round_score').select('round_id').execute()).toEqual([]);
-			await migrateDown(t.db); // ICB leads
-			await migrateDown(t.db);
+			await revertFrom(t.db, '20261206_02_round_scores');
 			expect(await columnNames(t.db, 'round_score')).toEqual([]);
 		});
 
 		it('lets an account be an ICB lead without losing any session, scope or link of the accounts already there, and takes it back (issue 26)', async () => {
 			t = await createEmptyTestDatabase();
 			await migrateToLatest(t.db);
-			await migrateDown(t.db);
+			await revertFrom(t.db, '20261206_03_icb_leads');
 			const icb = await t.db.insertInto('icb').values({ ods_code: 'QAA', name: 'ICB' }).returning('id').executeTakeFirstOrThrow();
 			const pcn = await t.db.insertInto('pcn').values({ ods_code: 'U1', name: 'PCN', icb_id: icb.id }).returning('id').executeTakeFirstOrThrow();
 			const lead = await t.db
@@ -263,7 +268,7 @@ describe('migrations', () => {
 			expect(await t.db.selectFrom('session').select('id').execute()).toEqual([]);
 			if (!onPostgres) expect((await sql`pragma foreign_keys`.execute(t.db)).rows).toEqual([{ foreign_keys: 1 }]);
 
-			await migrateDown(t.db);
+			await revertFrom(t.db, '20261206_03_icb_leads');
 			expect(await t.db.selectFrom('user_account').select('role').execute()).toEqual([]);
 			expect(await columnNames(t.db, 'user_icb')).toEqual([]);
 		});

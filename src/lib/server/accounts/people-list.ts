@@ -234,7 +234,8 @@ export interface PeopleFilter {
 export async function listPeopleFor(db: DbOrTx, viewer: SignedInUser, now: Date = new Date(), filter: PeopleFilter = {}): Promise<Page<Person>> {
 	const roles = visibleRoles(viewer);
 	if (roles.length === 0) return readPage(0, 1, PEOPLE_PAGE_SIZE, async () => []);
-	let seen = db.selectFrom('user_account');
+	// An erased account stays only as what records point at: it is nobody to list.
+	let seen = db.selectFrom('user_account').where('erased_at', 'is', null);
 	if (viewer.role !== 'admin') {
 		const inPcns = db.selectFrom('user_pcn').select('user_id').where('pcn_id', 'in', pcnsInScope(db, viewer));
 		const inPractices = db.selectFrom('user_practice').select('user_id').where('practice_id', 'in', practicesInScope(db, viewer));

@@ -111,9 +111,10 @@ export interface Target {
 	manageable: boolean;
 }
 
+/** An erased account (account-erasure.ts) is nobody to act on: it reads as not there, to everyone. */
 export async function findTarget(db: DbOrTx, viewer: SignedInUser, userId: number): Promise<Target | undefined> {
 	const account = await getUser(db, userId);
-	if (!account) return undefined;
+	if (!account || account.erased_at !== null) return undefined;
 	const scope = await getScope(db, account.id);
 	if (!canSeePerson(viewer, account.role, scope)) return undefined;
 	return { account, scope, manageable: canManagePerson(viewer, account.role, scope) };

@@ -200,7 +200,7 @@ export async function setDisabled(db: DbOrTx, userId: number, disabled: boolean,
 	if (disabled) await db.deleteFrom('session').where('user_id', '=', userId).execute();
 }
 
-/** Accounts by state: in use, invited but not yet accepted, switched off. */
+/** Accounts by state: in use, invited but not yet accepted, switched off (erased ones are not accounts any more). */
 export async function countAccounts(db: DbOrTx): Promise<{ active: number; invited: number; disabled: number }> {
 	const rows = await db
 		.selectFrom('user_account')
@@ -216,6 +216,7 @@ export async function countAccounts(db: DbOrTx): Promise<{ active: number; invit
 				.as('state'),
 			eb.fn.countAll<number>().as('n')
 		])
+		.where('erased_at', 'is', null)
 		.groupBy('state')
 		.execute();
 	const count = (state: string) => Number(rows.find((r) => r.state === state)?.n ?? 0);

@@ -20,6 +20,7 @@ import * as fewerSubmissionTrees from '../../../../migrations/20261206_01_fewer_
 import * as roundScores from '../../../../migrations/20261206_02_round_scores';
 import * as icbLeads from '../../../../migrations/20261206_03_icb_leads';
 import * as retentionAndJobs from '../../../../migrations/20261207_01_retention_and_jobs';
+import * as erasedAccounts from '../../../../migrations/20261207_03_erased_accounts';
 import type { Db } from './index';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -39,7 +40,8 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
 	'20261206_01_fewer_submission_trees': fewerSubmissionTrees,
 	'20261206_02_round_scores': roundScores,
 	'20261206_03_icb_leads': icbLeads,
-	'20261207_01_retention_and_jobs': retentionAndJobs
+	'20261207_01_retention_and_jobs': retentionAndJobs,
+	'20261207_03_erased_accounts': erasedAccounts
 };
 
 function migrator(db: Db): Migrator {

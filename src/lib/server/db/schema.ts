@@ -193,6 +193,8 @@ export interface UserAccountTable {
 	sso_subject: Generated<string | null>;
 	/** Set when an administrator requires single sign-on: password sign-in is refused. */
 	sso_required_at: Generated<string | null>;
+	/** When an administrator erased the account (account-erasure.ts): the row stays only as what records point at. */
+	erased_at: Generated<string | null>;
 }
 
 export interface UserPcnTable {

@@ -60,7 +60,8 @@ export const AUDIT_ACTIONS = {
 	retention_audit_deleted: 'Deleted old audit entries (retention)',
 	legal_hold_placed: 'Placed a legal hold',
 	legal_hold_released: 'Released a legal hold',
-	job_run_requested: 'Ran a job now'
+	job_run_requested: 'Asked for a job to run now',
+	account_erased: 'Erased an account'
 } as const;
 export type AuditAction = keyof typeof AUDIT_ACTIONS;
 
