@@ -20,8 +20,22 @@ describe('configuration from the environment', () => {
 			surveyLimitKey: expect.any(Buffer),
 			demo: false,
 			origin: undefined,
-			secureCookies: false
+			secureCookies: false,
+			retention: { commentsMonths: 24, answersMonths: 36, auditMonths: 72 }
 		});
+	});
+
+	it('reads the retention lengths, refusing nonsense and comments kept longer than the answers they came with', () => {
+		expect(loadConfig({ RETENTION_COMMENTS_MONTHS: '12', RETENTION_ANSWERS_MONTHS: '18', RETENTION_AUDIT_MONTHS: '84' }).retention).toEqual({
+			commentsMonths: 12,
+			answersMonths: 18,
+			auditMonths: 84
+		});
+		expect(problemsOf({ RETENTION_COMMENTS_MONTHS: 'two years' })).toEqual(['RETENTION_COMMENTS_MONTHS="two years" must be a whole number of months']);
+		expect(problemsOf({ RETENTION_AUDIT_MONTHS: '0' })).toEqual(['RETENTION_AUDIT_MONTHS="0" must be between 1 and 600 months']);
+		expect(problemsOf({ RETENTION_COMMENTS_MONTHS: '48' })).toEqual([
+			"RETENTION_COMMENTS_MONTHS (48) is longer than RETENTION_ANSWERS_MONTHS (36): comments go when a round's answers are reduced to its summary, so keep them no longer than the answers."
+		]);
 	});
 
 	it('reads every variable and treats empty ones as unset', () => {
@@ -32,7 +46,8 @@ describe('configuration from the environment', () => {
 			surveyLimitKey: expect.any(Buffer),
 			demo: true,
 			origin: undefined,
-			secureCookies: false
+			secureCookies: false,
+			retention: { commentsMonths: 24, answersMonths: 36, auditMonths: 72 }
 		});
 		expect(loadConfig({ ORIGIN: 'https://belonging.example.org' })).toMatchObject({
 			origin: 'https://belonging.example.org',
