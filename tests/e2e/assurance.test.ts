@@ -102,8 +102,9 @@ function factsOn(page: Page): Promise<[string, string][]> {
 	return page.$$eval('[data-fact]', (elements) => elements.map((e) => [(e as HTMLElement).dataset.fact!, e.textContent!.trim()] as [string, string]));
 }
 
+/** The links in the page's footer: a list in the app's, a plain line on the survey's. */
 function footerLinksOn(page: Page): Promise<string[]> {
-	return page.getByRole('navigation', { name: 'About this service' }).getByRole('link').evaluateAll((links) => links.map((a) => a.getAttribute('href')!));
+	return page.locator('footer a').evaluateAll((links) => links.map((a) => a.getAttribute('href')!));
 }
 
 describe('the assurance pages', () => {
@@ -145,12 +146,13 @@ describe('the assurance pages', () => {
 
 	it('are linked from the footer of app pages and of the survey, and from the survey’s introduction', async () => {
 		const page = await own.browser.newPage();
-		for (const path of ['/sign-in', '/forgot-password', '/s/demo']) {
+		for (const path of ['/sign-in', '/forgot-password', '/s/demo/thanks', '/s/demo']) {
 			await page.goto(`${own.server.url}${path}`);
 			expect(await footerLinksOn(page), path).toEqual(FOOTER_LINKS);
 		}
 		const intro = page.getByRole('link', { name: 'How your answers are kept anonymous and for how long' });
 		expect(await intro.getAttribute('href')).toBe('/privacy');
+		await expectAxeClean(page);
 		await page.close();
 	});
 
