@@ -36,6 +36,15 @@ const post = (label: string, path: Probe['path'], expect: Expected, form?: Probe
 const MATRIX: Record<string, Probe[]> = {
 	'/': [get('home page', () => '/', { anonymous: 200, admin: 303, icbLead: 200, pcnLead: 200, manager: 200, linkWorker: 200 })],
 	'/healthz': [get('health check', () => '/healthz', everyone(200))],
+	// The assurance pages are for anyone, signed in or not (issue 27).
+	'/privacy': [get('privacy notice', () => '/privacy', everyone(200))],
+	'/accessibility': [get('accessibility statement', () => '/accessibility', everyone(200))],
+	'/assurance': [get('assurance index', () => '/assurance', everyone(200))],
+	'/assurance/dpia': [get('data protection impact assessment', () => '/assurance/dpia', everyone(200))],
+	'/assurance/dtac': [get('DTAC answers', () => '/assurance/dtac', everyone(200))],
+	'/security': [get('security page', () => '/security', everyone(200))],
+	// This server has no SECURITY_CONTACT, so it publishes no security.txt (tests/e2e/assurance.test.ts has one that does).
+	'/.well-known/security.txt': [get('security.txt without a contact', () => '/.well-known/security.txt', everyone(404))],
 	'/sign-in': [
 		get('sign-in page', () => '/sign-in', { anonymous: 200, admin: 303, icbLead: 303, pcnLead: 303, manager: 303, linkWorker: 303 }),
 		// Signed-in people are sent on from the sign-in page, even after a failed form.

@@ -107,6 +107,18 @@ const envSchema = z.object({
 		})
 		.default(DEFAULT_MIN_BENCHMARK_PRACTICES),
 	DEMO: flag.default(false),
+	SECURITY_CONTACT: z
+		.string()
+		.trim()
+		.refine((v) => {
+			try {
+				const url = new URL(v);
+				return (url.protocol === 'mailto:' && /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(url.pathname)) || (url.protocol === 'https:' && url.hostname !== '');
+			} catch {
+				return false;
+			}
+		}, 'must be where to report a security problem, as mailto:security@example.nhs.uk or an https:// address')
+		.optional(),
 	RETENTION_COMMENTS_MONTHS: months(DEFAULT_RETENTION.commentsMonths),
 	RETENTION_ANSWERS_MONTHS: months(DEFAULT_RETENTION.answersMonths),
 	RETENTION_AUDIT_MONTHS: months(DEFAULT_RETENTION.auditMonths),
@@ -177,6 +189,8 @@ export interface Config {
 	smtp?: { url: string; from: string };
 	/** SSO_ISSUER, SSO_CLIENT_ID, SSO_CLIENT_SECRET (and SSO_NAME): sign-in through the provider too. */
 	sso?: SingleSignOnConfig;
+	/** SECURITY_CONTACT: where to report a vulnerability (mailto: or https:), for /security and security.txt. */
+	securityContact?: string;
 }
 
 export class ConfigError extends Error {
@@ -249,7 +263,8 @@ export function loadConfig(env: Record<string, string | undefined>, use: 'server
 		secureCookies: ORIGIN?.startsWith('https://') ?? false,
 		retention,
 		...(SMTP_URL && MAIL_FROM ? { smtp: { url: SMTP_URL, from: MAIL_FROM } } : {}),
-		...(sso ? { sso } : {})
+		...(sso ? { sso } : {}),
+		...(parsed.data.SECURITY_CONTACT ? { securityContact: parsed.data.SECURITY_CONTACT } : {})
 	};
 }
 

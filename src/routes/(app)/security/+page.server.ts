@@ -1,0 +1,9 @@
+import { assuranceFacts } from '$lib/server/assurance/facts';
+import { REVIEWED_ON } from '$lib/server/assurance/reviews';
+import type { PageServerLoad } from './$types';
+
+/** Open to everyone, signed in or not. */
+export const load = (({ locals }) => ({
+	facts: assuranceFacts(locals.config),
+	reviewed: REVIEWED_ON.security
+})) satisfies PageServerLoad;
