@@ -10,6 +10,9 @@ import { forgetOldSentMail } from '$lib/server/mail/outbox';
 import { runSurveyCalendar } from '$lib/server/calendar/calendar-pass';
 import { mailOrigin } from '$lib/server/platform/config';
 import { compressResponses } from '$lib/server/platform/compression';
+import { flushLog, log, logRequests, requestFields, setLogLevel } from '$lib/server/platform/logging';
+import { createMetrics, serveMetrics, type Metrics } from '$lib/server/platform/metrics';
+import { afterResponsesSettled } from '$lib/server/platform/after-response';
 import { answerWhenDatabaseAway, databaseAwayError } from '$lib/server/platform/database-away';
 import { refuseRequestsWithoutAddress } from '$lib/server/platform/client-address';
 import { isDatabaseUnreachable, unreachableReason } from '$lib/server/db/unreachable';
@@ -30,16 +33,20 @@ import {
 
 let app: AppContext | undefined;
 let mail: MailService | undefined;
+let metrics: Metrics | undefined;
 
 export const init: ServerInit = async () => {
 	try {
 		app = await startApp(env);
 	} catch (error) {
 		// A clear sentence, not a stack trace: these are configuration problems a person can fix.
-		console.error((error as Error).message);
+		log.fatal((error as Error).message);
+		await flushLog();
 		process.exit(1);
 	}
 	const { config } = app;
+	setLogLevel(config.logLevel);
+	metrics = createMetrics(app.db);
 	const mailer = config.smtp ? smtpMailer(config.smtp) : consoleMailer;
 	const worker = startMailWorker(app.db, mailer);
 	mail = { bySmtp: config.smtp !== undefined, description: mailer.description, nudge: worker.nudge };
@@ -47,15 +54,22 @@ export const init: ServerInit = async () => {
 	// have nothing left to do: the outbox worker, SMTP connections and the database pool end here.
 	const { db } = app;
 	process.once('sveltekit:shutdown', async () => {
-		await worker.stop();
-		mailer.close?.();
-		await db.destroy();
+		try {
+			await worker.stop();
+			// Work queued by answered requests (platform/after-response.ts) still needs the database.
+			await afterResponsesSettled();
+			mailer.close?.();
+			await db.destroy();
+			log.info('Belonging: stopped');
+		} catch (error) {
+			log.error({ err: error }, 'Belonging: stopping failed');
+			process.exitCode = 1;
+		}
+		await flushLog();
 	});
-	console.log(
-		`Belonging: database ${describeDatabase(config)}, MIN_RESPONSES=${config.minResponses}${config.demo ? ', demo data on' : ''}`
-	);
-	console.log(`Belonging: mail goes to ${mailer.description}`);
-	for (const line of app.notices) console.log(line);
+	log.info(`Belonging: database ${describeDatabase(config)}, MIN_RESPONSES=${config.minResponses}${config.demo ? ', demo data on' : ''}`);
+	log.info(`Belonging: mail goes to ${mailer.description}`);
+	for (const line of app.notices) log.info(line);
 };
 
 const DUE_CHECK_INTERVAL_MS = 60_000;
@@ -79,7 +93,9 @@ const context: Handle = async ({ event, resolve }) => {
 		await forgetOldSentMail(app.db);
 		// Rewrites whole rounds on PostgreSQL, so it runs beside requests rather than before one.
 		sealAnsweredRounds(app.db, today).catch((error) =>
-			console.error('Sealing answered rounds failed:', isDatabaseUnreachable(error) ? `the database is unreachable (${unreachableReason(error)})` : error)
+			isDatabaseUnreachable(error)
+				? log.error(`Sealing answered rounds failed: the database is unreachable (${unreachableReason(error)})`)
+				: log.error({ err: error }, 'Sealing answered rounds failed')
 		);
 	}
 	return resolve(event);
@@ -105,11 +121,21 @@ const session: Handle = async ({ event, resolve }) => {
 	return resolve(event);
 };
 
+const logged: Handle = logRequests((answered) => metrics?.observeRequest(answered));
+/** First, so it times every handle after it: the request's id, its one log line and its metrics. */
+const watchRequests: Handle = ({ event, resolve }) => {
+	event.locals.metrics = metrics;
+	return logged({ event, resolve });
+};
+
 // The security headers go on every answer, the database-away ones too; those cover the hooks inside them.
 // The survey page is served from its template, and its plain posts stored, before the session, which neither needs.
+// A scrape of /metrics is answered before the dated work and the session: it never writes.
 export const handle: Handle = sequence(
+	watchRequests,
 	compressResponses,
 	securityHeaders,
+	serveMetrics(() => (app && metrics ? { metrics, token: app.config.metricsToken } : undefined)),
 	answerWhenDatabaseAway,
 	context,
 	refuseReservedActions,
@@ -123,6 +149,6 @@ export const handle: Handle = sequence(
 export const handleError: HandleServerError = ({ error, event, status }) => {
 	const away = databaseAwayError(event, error);
 	if (away) return away;
-	if (status >= 500) console.error(error);
+	if (status >= 500) log.error({ ...requestFields(event), err: error }, 'Unexpected error');
 	return { message: status === 404 ? 'We could not find that page.' : 'Something went wrong on our side. Please try again.' };
 };

@@ -36,6 +36,8 @@ const post = (label: string, path: Probe['path'], expect: Expected, form?: Probe
 const MATRIX: Record<string, Probe[]> = {
 	'/': [get('home page', () => '/', { anonymous: 200, admin: 303, icbLead: 200, pcnLead: 200, manager: 200, linkWorker: 200 })],
 	'/healthz': [get('health check', () => '/healthz', everyone(200))],
+	// Off on this server (no METRICS_TOKEN): a session is no key to it. logs-and-metrics.test.ts turns it on.
+	'/metrics': [get('metrics', () => '/metrics', everyone(404))],
 	'/sign-in': [
 		get('sign-in page', () => '/sign-in', { anonymous: 200, admin: 303, icbLead: 303, pcnLead: 303, manager: 303, linkWorker: 303 }),
 		// Signed-in people are sent on from the sign-in page, even after a failed form.
