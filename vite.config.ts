@@ -1,13 +1,20 @@
 import { sveltekit } from '@sveltejs/kit/vite';
 import { defineConfig } from 'vitest/config';
 
+/**
+ * Unit and integration tests run the server's code in the test process: its log (JSON lines,
+ * platform/logging.ts) stays quiet unless LOG_LEVEL asks for it. A test that reads the log
+ * captures it (tests/helpers/log.ts); the end-to-end servers' output is read by their tests.
+ */
+const quietLog = { LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent' };
+
 export default defineConfig({
 	plugins: [sveltekit()],
 	test: {
 		projects: [
 			{
 				extends: true,
-				test: { name: 'unit', include: ['tests/unit/**/*.test.ts'], environment: 'node' }
+				test: { name: 'unit', include: ['tests/unit/**/*.test.ts'], environment: 'node', env: quietLog }
 			},
 			{
 				extends: true,
@@ -15,6 +22,7 @@ export default defineConfig({
 					name: 'integration',
 					include: ['tests/integration/**/*.test.ts'],
 					environment: 'node',
+					env: quietLog,
 					// Some tests check several real passwords, each a deliberately slow scrypt hash; on a
 					// busy two-core machine that can pass vitest's 5 s default without anything being wrong.
 					testTimeout: 30_000
@@ -26,7 +34,7 @@ export default defineConfig({
 					name: 'integration-postgres',
 					include: ['tests/integration/**/*.test.ts'],
 					environment: 'node',
-					env: { BELONGING_TEST_ENGINE: 'postgres' },
+					env: { ...quietLog, BELONGING_TEST_ENGINE: 'postgres' },
 					globalSetup: ['tests/helpers/postgres-setup.ts'],
 					testTimeout: 30_000,
 					// Each test has a database of its own, and most of its time is spent waiting on the

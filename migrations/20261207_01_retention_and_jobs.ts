@@ -4,7 +4,8 @@ import { idColumn } from '../src/lib/server/db/schema-builders';
 /**
  * Retention the product enforces, and dated work run as named jobs:
  * - job_state: one row per named job (closing due rounds, retention, purges…): how often it has run
- *   and failed, its last run's start, end, duration, outcome and report (counts only), and the lease
+ *   and failed, its last run's start, end, duration, outcome and report (counts only), when a run
+ *   last went well (so a job failing for days shows how long), and the lease
  *   an instance holds while it runs it, so a job runs at most once at a time across instances.
  * - legal_hold: a practice or a round whose data retention must not delete, with the reason, who
  *   placed it and when, until it is released.
@@ -22,6 +23,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 		.addColumn('last_duration_ms', 'integer')
 		.addColumn('last_outcome', 'text', (c) => c.check(sql`last_outcome in ('ok', 'failed')`))
 		.addColumn('last_report', 'text')
+		.addColumn('last_succeeded_at', 'text')
 		.addColumn('lease_holder', 'text')
 		.addColumn('lease_until', 'text')
 		.execute();

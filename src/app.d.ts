@@ -4,6 +4,7 @@ import type { MailService } from '$lib/server/mail/mail-worker';
 import type { SignedInUser } from '$lib/server/identity';
 import type { SurveyPageFacts } from '$lib/server/surveys/survey-page';
 import type { SurveyPostOutcome } from '$lib/server/surveys/survey-posts';
+import type { Metrics } from '$lib/server/platform/metrics';
 
 declare global {
 	namespace App {
@@ -27,6 +28,10 @@ declare global {
 			 * rendered once as a template: the facts it read, and the marker to write for the key.
 			 */
 			surveyPage?: { facts: SurveyPageFacts; submissionKey: string };
+			/** The request's id, in its log line, its X-Request-Id header and any line logged on its behalf (platform/logging.ts). */
+			requestId?: string;
+			/** This instance's metrics (platform/metrics.ts), for what a request counts (a stored submission). */
+			metrics?: Metrics;
 			/** Set by the survey post hook (surveys/survey-posts.ts) for a post it did not answer itself: what it came to. */
 			surveyPost?: SurveyPostOutcome;
 		}

@@ -45,6 +45,8 @@ const MATRIX: Record<string, Probe[]> = {
 	'/security': [get('security page', () => '/security', everyone(200))],
 	// This server has no SECURITY_CONTACT, so it publishes no security.txt (tests/e2e/assurance.test.ts has one that does).
 	'/.well-known/security.txt': [get('security.txt without a contact', () => '/.well-known/security.txt', everyone(404))],
+	// Off on this server (no METRICS_TOKEN): a session is no key to it. logs-and-metrics.test.ts turns it on.
+	'/metrics': [get('metrics', () => '/metrics', everyone(404))],
 	'/sign-in': [
 		get('sign-in page', () => '/sign-in', { anonymous: 200, admin: 303, icbLead: 303, pcnLead: 303, manager: 303, linkWorker: 303 }),
 		// Signed-in people are sent on from the sign-in page, even after a failed form.

@@ -14,6 +14,7 @@ import { storeBuiltInInstruments } from '../../src/lib/server/surveys/instrument
 import { SESSION_COOKIE, createSession } from '../../src/lib/server/accounts/sessions';
 import { createPracticeWithRound, onPostgres } from '../helpers/database';
 import { TEST_PASSWORD, createSignedInUser } from '../helpers/events';
+import { jsonLines } from '../helpers/log';
 import { freePort, startServer, type RunningServer } from '../helpers/server';
 import { createServerDatabase, type ServerDatabase } from '../helpers/server-database';
 
@@ -78,7 +79,7 @@ describe.runIf(onPostgres)('PostgreSQL away under a running server', () => {
 		const viaProxy = new URL(direct);
 		viaProxy.hostname = '127.0.0.1';
 		viaProxy.port = String(proxy.port);
-		server = await startServer({ ...database.env, DATABASE_URL: viaProxy.toString(), DEMO: '0', MIN_RESPONSES: '5' });
+		server = await startServer({ ...database.env, DATABASE_URL: viaProxy.toString(), DEMO: '0', MIN_RESPONSES: '5', LOG_LEVEL: 'info' });
 		server.process.stdout?.on('data', (chunk) => (log += chunk));
 		server.process.stderr?.on('data', (chunk) => (log += chunk));
 	});
@@ -131,17 +132,22 @@ describe.runIf(onPostgres)('PostgreSQL away under a running server', () => {
 		expect(bodies.get('a signed-in page')).toContain('cannot show this page');
 		expect(JSON.parse(bodies.get('the API')!).error.status).toBe(503);
 
-		// The health check says so as it always has, without a line in the log.
+		// The health check says so as it always has, with its request line but no "Database unreachable" one.
 		const health = await fetch(`${server.url}/healthz`);
 		expect([health.status, await health.json()]).toEqual([503, { status: 'error', message: 'The database is not answering' }]);
 
 		// Let anything else the server logs about the cut arrive (the pool's dropped connections).
 		await new Promise((resolve) => setTimeout(resolve, 300));
-		const lines = log.slice(logBefore).split('\n').filter((line) => line.trim() !== '');
-		expect(lines.filter((line) => /^\s+at /.test(line)), lines.join('\n')).toEqual([]);
-		expect(lines.filter((line) => line.startsWith('Database unreachable')), lines.join('\n')).toHaveLength(answers.length);
+		const written = log.slice(logBefore).split('\n').filter((line) => line.trim() !== '');
+		// JSON lines (platform/logging.ts), none with a stack trace in it.
+		expect(written.filter((line) => !line.startsWith('{') || /\bat \S+ \(/.test(line)), written.join('\n')).toEqual([]);
+		const lines = jsonLines(written.join('\n'));
+		const requests = lines.filter((line) => line.msg === 'request');
+		expect(requests.map((line) => line.status)).toEqual([...answers.map(() => 503), 503]);
+		const others = lines.filter((line) => line.msg !== 'request');
+		expect(others.filter((line) => line.msg.startsWith('Database unreachable')), written.join('\n')).toHaveLength(answers.length);
 		// Besides those: at most one line for each pooled connection dropped (5) and a mail worker's try.
-		expect(lines.length, lines.join('\n')).toBeLessThanOrEqual(answers.length + 7);
+		expect(others.length, written.join('\n')).toBeLessThanOrEqual(answers.length + 7);
 
 		await proxy.restore();
 		const back = Date.now();

@@ -21,7 +21,8 @@ describe('configuration from the environment', () => {
 			demo: false,
 			origin: undefined,
 			secureCookies: false,
-			retention: { commentsMonths: 24, answersMonths: 36, auditMonths: 72 }
+			retention: { commentsMonths: 24, answersMonths: 36, auditMonths: 72 },
+			logLevel: 'info'
 		});
 	});
 
@@ -47,7 +48,8 @@ describe('configuration from the environment', () => {
 			demo: true,
 			origin: undefined,
 			secureCookies: false,
-			retention: { commentsMonths: 24, answersMonths: 36, auditMonths: 72 }
+			retention: { commentsMonths: 24, answersMonths: 36, auditMonths: 72 },
+			logLevel: 'info'
 		});
 		expect(loadConfig({ ORIGIN: 'https://belonging.example.org' })).toMatchObject({
 			origin: 'https://belonging.example.org',
@@ -117,6 +119,18 @@ describe('configuration from the environment', () => {
 			expect(loadConfig({ DATABASE_URL: url, SURVEY_LIMIT_SECRET: 'b'.repeat(32) }).surveyLimitKey).not.toEqual(one);
 			expect(loadConfig({}).surveyLimitKey).not.toEqual(loadConfig({}).surveyLimitKey);
 		});
+	});
+
+	it('reads LOG_LEVEL (info unless set) and METRICS_TOKEN (at least 32 characters, no spaces)', () => {
+		expect(loadConfig({ LOG_LEVEL: ' WARN ' }).logLevel).toBe('warn');
+		expect(loadConfig({ LOG_LEVEL: 'silent' }).logLevel).toBe('silent');
+		expect(problemsOf({ LOG_LEVEL: 'loud' })).toEqual(['LOG_LEVEL="loud" must be one of fatal, error, warn, info, debug, trace, silent']);
+		expect(loadConfig({})).not.toHaveProperty('metricsToken');
+		const token = 'm'.repeat(32);
+		expect(loadConfig({ METRICS_TOKEN: token }).metricsToken).toBe(token);
+		// A secret is never repeated in the message, which goes to the log.
+		expect(problemsOf({ METRICS_TOKEN: 'short' })[0]).toMatch(/^METRICS_TOKEN=\(5 characters, not shown\) must be at least 32 characters/);
+		expect(problemsOf({ METRICS_TOKEN: `${token} and more` })[0]).toMatch(/must be printable characters without spaces/);
 	});
 
 	it('says in its message that Belonging cannot start', () => {

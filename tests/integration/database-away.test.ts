@@ -15,6 +15,7 @@ import { isDatabaseUnreachable } from '../../src/lib/server/db/unreachable';
 import { answerWhenDatabaseAway, databaseAwayError, DATABASE_AWAY_RETRY_SECONDS } from '../../src/lib/server/platform/database-away';
 import { createTestDatabase, onPostgres, tempDirectory } from '../helpers/database';
 import { databaseUrl } from '../helpers/postgres-setup';
+import { captureLog } from '../helpers/log';
 import { freePort } from '../helpers/server';
 
 async function errorOf(run: () => Promise<unknown> | unknown): Promise<unknown> {
@@ -113,22 +114,23 @@ describe('the answer when the database is away', () => {
 		} as never as import('@sveltejs/kit').RequestEvent;
 	}
 
-	/** The handle around `inner`, with console.error watched. */
+	/** The handle around `inner`, with the log watched: its messages, and each line as written. */
 	async function answer(event: import('@sveltejs/kit').RequestEvent, inner: () => Promise<Response>) {
-		const log = vi.spyOn(console, 'error').mockImplementation(() => {});
+		const log = captureLog();
 		const response = await answerWhenDatabaseAway({ event, resolve: inner as never });
-		const lines = log.mock.calls.map((args) => args.map(String).join(' '));
-		log.mockRestore();
-		return { response, body: await response.text(), lines };
+		log.restore();
+		return { response, body: await response.text(), lines: log.lines().map((line) => line.msg), raw: log.raw };
 	}
 
-	const expectCalm = (result: { response: Response; body: string; lines: string[] }) => {
+	const expectCalm = (result: { response: Response; body: string; lines: string[]; raw: string[] }) => {
 		expect(result.response.status).toBe(503);
 		expect(result.response.headers.get('retry-after')).toBe(String(DATABASE_AWAY_RETRY_SECONDS));
 		expect(result.body).not.toMatch(/ECONNREFUSED|\bat \S+ \(|Error:/);
 		expect(result.lines).toHaveLength(1);
 		expect(result.lines[0]).toMatch(/^Database unreachable \(ECONNREFUSED/);
-		expect(result.lines[0]).not.toContain('\n');
+		// One line as written, and no stack in it.
+		expect(result.raw[0]!.trimEnd()).not.toContain('\n');
+		expect(result.raw[0]).not.toMatch(/\bat \S+ \(/);
 	};
 
 	it('answers a page the session check could not load with a calm 503 page, and logs one line', async () => {
@@ -161,7 +163,7 @@ describe('the answer when the database is away', () => {
 
 	it('turns the 500 of a load or action that failed for want of the database into 503, keeping its page', async () => {
 		const event = eventFor('POST', '/s/abc', '/s/[token]', { accept: 'text/html' });
-		const log = vi.spyOn(console, 'error').mockImplementation(() => {});
+		const log = captureLog();
 		const response = await answerWhenDatabaseAway({
 			event,
 			// What Kit does with an error thrown in a load or an action: handleError, then the error page.
@@ -173,7 +175,8 @@ describe('the answer when the database is away', () => {
 		expect(response.status).toBe(503);
 		expect(response.headers.get('retry-after')).toBe(String(DATABASE_AWAY_RETRY_SECONDS));
 		expect(await response.text()).toContain('so your answers were not saved');
-		expect(log).toHaveBeenCalledTimes(1);
+		log.restore();
+		expect(log.lines().map((line) => line.msg)).toEqual([expect.stringMatching(/^Database unreachable \(ECONNREFUSED/)]);
 	});
 
 	it('leaves every other failure as it was', async () => {

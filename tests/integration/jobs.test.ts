@@ -93,11 +93,12 @@ describe('named jobs', () => {
 		await ensureJobRows(t.db, [job]);
 		expect(await runJobOnce(t.db, job, clock('2026-12-06T10:00:00Z'), 'a')).toMatchObject({ outcome: 'failed', report: { error: 'the disk is full' } });
 		let state = (await readJobStates(t.db, new Date('2026-12-06T10:00:01Z'))).get('flaky')!;
-		expect(state).toMatchObject({ runs: 1, failures: 1, lastOutcome: 'failed', lastReport: { error: 'the disk is full' }, running: false });
+		expect(state).toMatchObject({ runs: 1, failures: 1, lastOutcome: 'failed', lastReport: { error: 'the disk is full' }, running: false, lastSucceededAt: null });
 		fail = false;
 		expect(await runJobOnce(t.db, job, clock('2026-12-06T10:01:00Z'), 'b')).toMatchObject({ outcome: 'ok' });
 		state = (await readJobStates(t.db)).get('flaky')!;
 		expect(state).toMatchObject({ runs: 2, failures: 1, lastOutcome: 'ok' });
+		expect(state.lastSucceededAt).toBe(state.lastFinishedAt);
 	});
 
 	it('lets another instance take over a lease left by one that died, once it has run out', async () => {

@@ -12,6 +12,12 @@ import { deleteDueComments, deleteOldAuditEntries, reduceDueRounds } from './ret
 import { purgeExpired } from './retention/purges';
 import { sealAnsweredRounds } from './surveys/round-sealing';
 import { ensureRoundScores } from './surveys/round-summaries';
+import { consoleMailer, smtpMailer } from './mail/mailer';
+import { startMailWorker, type MailService } from './mail/mail-worker';
+import { afterResponsesSettled } from './platform/after-response';
+import { log } from './platform/logging';
+import { createMetrics, type Metrics } from './platform/metrics';
+import { isDatabaseUnreachable, unreachableReason } from './db/unreachable';
 import { migrateToLatest } from './db/migrations';
 import { seedDemoData } from './demo/seed';
 import { storeBuiltInInstruments } from './surveys/instruments';
@@ -179,4 +185,44 @@ export async function startApp(env: Record<string, string | undefined>, now: Dat
 		await db.destroy();
 		throw error;
 	}
+}
+
+export interface RunningServices {
+	mail: MailService;
+	metrics: Metrics;
+	/** Stops the jobs' timer and the outbox worker, waits for the job and mails in hand and for work queued by answered requests, then closes the database. */
+	stop(): Promise<void>;
+}
+
+/**
+ * What runs beside the requests once the app has started: the outbox worker sending mail, the
+ * named jobs' timer, and the metrics. hooks.server.ts calls this once and stops it on shutdown.
+ */
+export function startServices(app: AppContext): RunningServices {
+	const { config, db, jobs } = app;
+	const metrics = createMetrics(db);
+	const mailer = config.smtp ? smtpMailer(config.smtp) : consoleMailer;
+	const worker = startMailWorker(db, mailer);
+	jobs.observe((run) => {
+		if (run.name === 'round-reminders' && 'mails' in run.report && run.report.mails > 0) worker.nudge();
+		if (run.outcome === 'failed') log.error({ job: run.name, durationMs: Math.round(run.durationMs), report: run.report }, `Job ${run.name} failed`);
+	});
+	jobs.onError((error) =>
+		isDatabaseUnreachable(error)
+			? log.error(`The jobs could not run: the database is unreachable (${unreachableReason(error)})`)
+			: log.error({ err: error }, 'The jobs could not run')
+	);
+	jobs.start();
+	return {
+		mail: { bySmtp: config.smtp !== undefined, description: mailer.description, nudge: worker.nudge },
+		metrics,
+		async stop() {
+			await jobs.stop();
+			await worker.stop();
+			// Work queued by answered requests (platform/after-response.ts) still needs the database.
+			await afterResponsesSettled();
+			mailer.close?.();
+			await db.destroy();
+		}
+	};
 }

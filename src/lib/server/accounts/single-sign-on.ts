@@ -19,6 +19,7 @@ import type { Cookies } from '@sveltejs/kit';
 import { recordAudit } from '../platform/audit';
 import { refuse, refuseForNow, type Outcome, type Refusal } from '../platform/outcome';
 import type { SingleSignOnConfig } from '../platform/config';
+import { log } from '../platform/logging';
 import { atomically, lockFor, type DbOrTx } from '../db';
 import { lookUpAccountLink } from './choosing-password';
 import { hashToken, newToken, type NewSession } from './sessions';
@@ -44,7 +45,7 @@ export function deleteAttemptCookie(cookies: Cookies, secure: boolean): void {
 }
 
 function unavailable(sso: SingleSignOnConfig, error: unknown): Refusal {
-	console.warn(`Belonging: ${sso.issuer} could not be reached for single sign-on:`, error instanceof Error ? (error.cause ?? error) : error);
+	log.warn({ err: error instanceof Error ? (error.cause ?? error) : error }, `Belonging: ${sso.issuer} could not be reached for single sign-on`);
 	return refuseForNow(503, `Signing in with ${sso.name} is not working just now. Wait a minute and try again, or sign in with your password if you have one.`, UNAVAILABLE_RETRY_SECONDS);
 }
 
@@ -119,7 +120,7 @@ export async function finishSingleSignOn(
 	if (!answer.ok) {
 		await failed(db, 'single sign-on', `Single sign-on refused: ${answer.reason === 'declined' ? 'the provider did not sign the person in' : 'the answer did not check out'} (${answer.detail})`, now);
 		if (answer.reason === 'declined') return refuse(401, `${capitalised(sso.name)} did not sign you in, so neither has Belonging. Start again if you meant to sign in.`);
-		console.warn(`Belonging: a single sign-on answer was refused: ${answer.detail}`);
+		log.warn(`Belonging: a single sign-on answer was refused: ${answer.detail}`);
 		return refuse(401, `Belonging could not confirm the answer from ${sso.name}, so you are not signed in. Start again from the sign-in page.`);
 	}
 

@@ -14,6 +14,7 @@ import { authenticateApiToken, type ApiCaller } from './tokens';
 import { API_RATE_LIMIT, takeApiRequest } from './rate-limit';
 import type { Role } from '../identity';
 import { databaseAwayApiResponse } from '../platform/database-away';
+import { log, requestFields } from '../platform/logging';
 import { parseId } from '../platform/ids';
 import { apiErrorResponse, apiJson } from './json';
 
@@ -110,7 +111,7 @@ export function apiEndpoint(handler: ApiHandler): RequestHandler {
 			if (isHttpError(thrown)) return apiErrorResponse(thrown.status, thrown.body.message);
 			const away = databaseAwayApiResponse(event, thrown);
 			if (away) return away;
-			console.error(thrown);
+			log.error({ ...requestFields(event), err: thrown }, 'Unexpected error in the API');
 			return apiErrorResponse(500, 'Something went wrong on our side. Please try again.');
 		}
 	};

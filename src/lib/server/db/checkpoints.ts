@@ -18,6 +18,7 @@ import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type SQLite from 'better-sqlite3';
+import { log } from '../platform/logging';
 
 /** How soon after a write the log is emptied: a copy of the files taken later holds no commit of it. */
 export const LOG_EMPTIED_WITHIN_MS = 500;
@@ -169,7 +170,7 @@ function emptyLog(sqlite: SQLite.Database, file: string, frames: number, due: bo
 	try {
 		sqlite.pragma('wal_checkpoint(TRUNCATE)');
 	} catch (error) {
-		if (!/^SQLITE_(BUSY|LOCKED)/.test(String((error as { code?: unknown }).code))) console.error(`Could not empty the write-ahead log: ${(error as Error).message}`);
+		if (!/^SQLITE_(BUSY|LOCKED)/.test(String((error as { code?: unknown }).code))) log.error(`Could not empty the write-ahead log: ${(error as Error).message}`);
 	} finally {
 		sqlite.pragma(`busy_timeout = ${timeout}`);
 	}
@@ -190,9 +191,9 @@ function checkpointWorker(): Worker {
 	started.on('message', ({ copied, frames, due, failed, message }: { copied?: string; frames?: number; due?: boolean; failed?: string; message?: string }) => {
 		// Not emptied (something held a lock): the worker reports again after its next pass.
 		for (const sqlite of connections.get(copied ?? '') ?? []) emptyLog(sqlite, copied!, frames!, due!);
-		if (failed) console.error(`Could not copy the write-ahead log of ${failed}: ${message}`);
+		if (failed) log.error(`Could not copy the write-ahead log of ${failed}: ${message}`);
 	});
-	started.on('error', (error) => console.error(`The write-ahead log worker stopped: ${error.message}`));
+	started.on('error', (error) => log.error(`The write-ahead log worker stopped: ${error.message}`));
 	started.on('exit', () => {
 		if (worker !== started) return;
 		worker = undefined;

@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteAdapter as SqliteAdapterClass, SqliteDialect, sql, type SqliteDatabase, type Transaction } from 'kysely';
 import pg from 'pg';
+import { log } from '../platform/logging';
 import { emptyLogInBackground } from './checkpoints';
 export { LOG_EMPTIED_WITHIN_MS } from './checkpoints';
 import type { Database } from './schema';
@@ -74,18 +75,42 @@ function prepareKnownStatements(client: pg.PoolClient): void {
 			: query(config, ...rest)) as typeof client.query;
 }
 
+/** Each PostgreSQL database's pool, for `poolUse`. */
+const pools = new WeakMap<Db, pg.Pool>();
+
+/** How busy the database's connections are, for the metrics: a PostgreSQL pool's counts, or SQLite's one connection. */
+export interface PoolUse {
+	/** Connections open now. */
+	open: number;
+	/** Of those, the ones waiting for work. */
+	idle: number;
+	/** Queries waiting for a connection. */
+	waiting: number;
+	/** The most connections this instance opens. */
+	max: number;
+}
+
+export function poolUse(db: Db): PoolUse {
+	const pool = pools.get(db);
+	// SQLite: one connection, open while the server runs; a query waits for it inside Kysely, out of sight.
+	if (!pool) return { open: 1, idle: 1, waiting: 0, max: 1 };
+	return { open: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max: pool.options.max ?? DEFAULT_POOL_SIZE };
+}
+
 function openPostgres(url: string, poolSize: number): Db {
 	// A server that cannot be reached fails a request (and /healthz) within seconds rather than hanging it.
 	const pool = new pg.Pool({ connectionString: url, max: poolSize, types: postgresTypes, connectionTimeoutMillis: 10_000 });
 	// An idle connection the server dropped is replaced on next use; the error must not end the process.
-	pool.on('error', (error) => console.error(`PostgreSQL connection lost: ${error.message}`));
+	pool.on('error', (error) => log.error(`PostgreSQL connection lost: ${error.message}`));
 	pool.on('connect', (client) => {
 		// A connection that ends while a query holds it (the server stopped or restarted) fails that
 		// query, and pg also emits the error on the client, which with no listener would end the process.
 		client.on('error', () => {});
 		prepareKnownStatements(client);
 	});
-	return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+	const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+	pools.set(db, pool);
+	return db;
 }
 
 /**

@@ -469,6 +469,8 @@ export interface JobStateTable {
 	last_outcome: JobOutcome | null;
 	/** What the last run did, in counts only (JSON), or why it failed. */
 	last_report: string | null;
+	/** When a run last finished well. */
+	last_succeeded_at: Generated<string | null>;
 	/** The instance running it now, and until when its lease holds. */
 	lease_holder: string | null;
 	lease_until: string | null;

@@ -106,6 +106,7 @@ async function recordRun(db: Db, run: JobRun, holder: string, finished: Date): P
 			last_duration_ms: Math.round(run.durationMs),
 			last_outcome: run.outcome,
 			last_report: JSON.stringify(run.report),
+			...(run.outcome === 'ok' ? { last_succeeded_at: finished.toISOString() } : {}),
 			lease_holder: null,
 			lease_until: null
 		})
@@ -234,6 +235,7 @@ export interface JobState {
 	lastFinishedAt: string | null;
 	lastDurationMs: number | null;
 	lastOutcome: JobOutcome | null;
+	lastSucceededAt: string | null;
 	lastReport: JobReport | { error: string } | null;
 	/** True while an instance holds an unexpired lease on it. */
 	running: boolean;
@@ -253,6 +255,7 @@ export async function readJobStates(db: Db, now: Date = new Date()): Promise<Map
 				lastFinishedAt: row.last_finished_at,
 				lastDurationMs: row.last_duration_ms === null ? null : Number(row.last_duration_ms),
 				lastOutcome: row.last_outcome,
+				lastSucceededAt: row.last_succeeded_at,
 				lastReport: parseReport(row.last_report),
 				running: row.lease_until !== null && row.lease_until > now.toISOString()
 			}

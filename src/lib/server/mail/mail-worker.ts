@@ -6,6 +6,7 @@
 import type { Db } from '../db';
 import type { Mailer } from './mailer';
 import { deliverDueMail } from './outbox';
+import { log } from '../platform/logging';
 
 /** What a request needs to know about mail on this instance. */
 export interface MailService {
@@ -35,7 +36,7 @@ export function startMailWorker(db: Db, mailer: Mailer, intervalMs = 5_000): Mai
 		}
 		running = deliverDueMail(db, mailer)
 			.then(() => undefined)
-			.catch((error) => console.error('Sending mail from the outbox failed:', (error as Error).message))
+			.catch((error) => log.error(`Sending mail from the outbox failed: ${(error as Error).message}`))
 			.finally(() => {
 				running = undefined;
 				if (again) {

@@ -4,13 +4,15 @@
  * an unknown one). Tasks run one after another once the current request has been answered; a
  * failure is logged, never shown to the person who asked.
  */
+import { log } from './logging';
+
 let queue: Promise<void> = Promise.resolve();
 
 export function afterResponse(label: string, task: () => Promise<void>): void {
 	queue = queue
 		.then(() => new Promise<void>((resolve) => setImmediate(resolve)))
 		.then(task)
-		.catch((error) => console.error(`${label} failed: ${(error as Error).message}`));
+		.catch((error) => log.error(`${label} failed: ${(error as Error).message}`));
 }
 
 /** Resolves once every task queued so far has run: for tests and for a clean shutdown. */

@@ -6,6 +6,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { DEFAULT_POOL_SIZE } from '../db';
 import { DEFAULT_MIN_BENCHMARK_PRACTICES } from '../../npt/benchmarks';
+import { LOG_LEVELS, type LogLevel } from './logging';
 
 export const DEFAULT_DATABASE_PATH = './data/belonging.db';
 /** SCORING.md §6: never show a group smaller than this, whatever the configuration says. */
@@ -141,6 +142,18 @@ const envSchema = z.object({
 		.trim()
 		.max(40, 'must be at most 40 characters, like NHSmail')
 		.refine((v) => !/[\u0000-\u001f\u007f]/.test(v), 'must not contain control characters')
+		.optional(),
+	LOG_LEVEL: z
+		.string()
+		.trim()
+		.toLowerCase()
+		.refine((v): v is LogLevel => (LOG_LEVELS as readonly string[]).includes(v), `must be one of ${LOG_LEVELS.join(', ')}`)
+		.default('info'),
+	METRICS_TOKEN: z
+		.string()
+		.trim()
+		.min(32, 'must be at least 32 characters (for example the output of: openssl rand -hex 32)')
+		.refine((v) => /^[\x21-\x7e]+$/.test(v), 'must be printable characters without spaces, as it is sent in an Authorization header')
 		.optional()
 });
 
@@ -191,7 +204,14 @@ export interface Config {
 	sso?: SingleSignOnConfig;
 	/** SECURITY_CONTACT: where to report a vulnerability (mailto: or https:), for /security and security.txt. */
 	securityContact?: string;
+	/** LOG_LEVEL: the least severe log lines written (logging.ts); `info` writes one line per request. */
+	logLevel: LogLevel;
+	/** METRICS_TOKEN: `/metrics` answers a scrape bearing it (metrics.ts); unset, there is no `/metrics`. */
+	metricsToken?: string;
 }
+
+/** Variables whose values a configuration error never repeats. */
+const SECRET_VARIABLES = new Set(['SURVEY_LIMIT_SECRET', 'SSO_CLIENT_SECRET', 'METRICS_TOKEN']);
 
 export class ConfigError extends Error {
 	constructor(readonly problems: string[]) {
@@ -213,7 +233,10 @@ export function loadConfig(env: Record<string, string | undefined>, use: 'server
 		throw new ConfigError(
 			parsed.error.issues.map((issue) => {
 				const name = String(issue.path[0]);
-				return `${name}=${JSON.stringify(present[name] ?? '')} ${issue.message}`;
+				const value = present[name] ?? '';
+				// The message goes to the log: a secret is described, never written out.
+				const shown = SECRET_VARIABLES.has(name) ? `(${value.trim().length} characters, not shown)` : JSON.stringify(value);
+				return `${name}=${shown} ${issue.message}`;
 			})
 		);
 	}
@@ -264,7 +287,9 @@ export function loadConfig(env: Record<string, string | undefined>, use: 'server
 		retention,
 		...(SMTP_URL && MAIL_FROM ? { smtp: { url: SMTP_URL, from: MAIL_FROM } } : {}),
 		...(sso ? { sso } : {}),
-		...(parsed.data.SECURITY_CONTACT ? { securityContact: parsed.data.SECURITY_CONTACT } : {})
+		...(parsed.data.SECURITY_CONTACT ? { securityContact: parsed.data.SECURITY_CONTACT } : {}),
+		logLevel: parsed.data.LOG_LEVEL,
+		...(parsed.data.METRICS_TOKEN ? { metricsToken: parsed.data.METRICS_TOKEN } : {})
 	};
 }
 

@@ -13,6 +13,7 @@
 import type { Handle, RequestEvent } from '@sveltejs/kit';
 import { apiErrorResponse } from '../api/json';
 import { isDatabaseUnreachable, unreachableReason } from '../db/unreachable';
+import { log, requestFields } from './logging';
 
 /** The database usually returns within seconds (a restart, a fail-over); a minute is what the page asks. */
 export const DATABASE_AWAY_RETRY_SECONDS = 60;
@@ -34,8 +35,8 @@ export function databaseAwayMessage(event: Pick<RequestEvent, 'request' | 'route
 const awayRequests = new WeakSet<App.Locals>();
 
 /** One line, no stack: a stopped database would otherwise fill the log with identical traces. */
-function logDatabaseAway(event: Pick<RequestEvent, 'request' | 'route'>, error: unknown): void {
-	console.error(`Database unreachable (${unreachableReason(error)}): ${event.request.method} ${event.route.id ?? 'no route'} answered 503`);
+function logDatabaseAway(event: Pick<RequestEvent, 'request' | 'route' | 'locals'>, error: unknown): void {
+	log.error(requestFields(event), `Database unreachable (${unreachableReason(error)}): ${event.request.method} ${event.route.id ?? 'no route'} answered 503`);
 }
 
 /**

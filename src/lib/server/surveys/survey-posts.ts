@@ -11,6 +11,7 @@ import { ukDate } from '../../dates';
 import { surveyAvailability } from '../../npt/round-schedule';
 import { checkSubmission, fieldName, type FieldProblem } from '../../npt/submission';
 import type { Db } from '../db';
+import type { Metrics } from '../platform/metrics';
 import { echo, formFailure, formRefusal, readFields, refusalFailure } from '../platform/forms';
 import { instrumentsOf } from './instruments';
 import { findRoundToAnswer, inSubmissionTransaction, storeSubmission, type SubmitOutcome } from './responses';
@@ -40,6 +41,8 @@ export interface SurveyPost {
 	cookies: Cookies;
 	clientAddress: string;
 	limitKey: Uint8Array;
+	/** Counts the submission once it is in (platform/metrics.ts); absent in tests that call this directly. */
+	metrics?: Pick<Metrics, 'submissionStored'>;
 }
 
 /**
@@ -47,7 +50,7 @@ export interface SurveyPost {
  * read and write of the post is one transaction: the round behind the link is read once, and
  * holds as read until the answers are in.
  */
-export async function receiveSurveyPost(request: Request, { db, token, cookies, clientAddress, limitKey }: SurveyPost): Promise<SurveyPostOutcome> {
+export async function receiveSurveyPost(request: Request, { db, token, cookies, clientAddress, limitKey, metrics }: SurveyPost): Promise<SurveyPostOutcome> {
 	const read = await readFields(request, MAX_BODY_BYTES, 'Your answers were too large to accept. Shorten your comment and send them again.');
 	if (!read.ok) {
 		if (!(await findRoundToAnswer(db, token, undefined))) return { kind: 'not-found' };
@@ -61,6 +64,7 @@ export async function receiveSurveyPost(request: Request, { db, token, cookies, 
 	const values = () => echo(Object.fromEntries(answers.filter(([name]) => name !== fieldName.code))) as Record<string, string>;
 
 	let roundId = 0;
+	let storedNow = false;
 	const outcome = await inSubmissionTransaction(db, async (tx): Promise<SurveyPostOutcome | SubmitOutcome> => {
 		const round = await findRoundToAnswer(tx, token, keyHash);
 		if (!round) return { kind: 'not-found' };
@@ -81,8 +85,11 @@ export async function receiveSurveyPost(request: Request, { db, token, cookies, 
 		const checked = checkSubmission(instrument, answers, { codeRequired: round.requires_code === 1 });
 		if (!checked.ok) return refused(formFailure(400, checked.problems, values()));
 		const stored = await storeSubmission(tx, round, checked.submission, today, keyHash, { clientAddress, limitKey, staffHeadcount: round.staff_headcount });
+		storedNow = stored.ok;
 		return stored.ok ? { kind: 'stored', roundId: round.id } : stored;
 	});
+	// Committed: the transaction above has returned rather than thrown.
+	if (storedNow && 'kind' in outcome && outcome.kind === 'stored') metrics?.submissionStored();
 	if ('kind' in outcome) return outcome;
 	// Stored by an earlier try of the same page, found only as this one's key went in.
 	if (outcome.ok) return { kind: 'stored', roundId };
@@ -115,7 +122,8 @@ export const answerSurveyPosts: Handle = async ({ event, resolve }) => {
 		token,
 		cookies: event.cookies,
 		clientAddress: event.getClientAddress(),
-		limitKey: config.surveyLimitKey
+		limitKey: config.surveyLimitKey,
+		metrics: event.locals.metrics
 	});
 	if (outcome.kind !== 'stored') {
 		event.locals.surveyPost = outcome;

@@ -46,7 +46,8 @@ export const actions = {
 				token: params.token,
 				cookies,
 				clientAddress: getClientAddress(),
-				limitKey: locals.config.surveyLimitKey
+				limitKey: locals.config.surveyLimitKey,
+				metrics: locals.metrics
 			}));
 		if (outcome.kind === 'not-found') error(404, SURVEY_NOT_FOUND);
 		if (outcome.kind === 'refused') {
