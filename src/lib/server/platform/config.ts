@@ -4,7 +4,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { DEFAULT_POOL_SIZE } from '../db';
+import { DEFAULT_POOL_SIZE, type SqliteSynchronous } from '../db';
 import { DEFAULT_MIN_BENCHMARK_PRACTICES } from '../../npt/benchmarks';
 import { LOG_LEVELS, type LogLevel } from './logging';
 
@@ -56,6 +56,12 @@ const envSchema = z.object({
 		.regex(/^\d+$/, { error: 'must be a whole number', abort: true })
 		.transform(Number)
 		.refine((n) => n >= 1 && n <= 100, 'must be between 1 and 100')
+		.optional(),
+	SQLITE_SYNCHRONOUS: z
+		.string()
+		.trim()
+		.toLowerCase()
+		.refine((v): v is SqliteSynchronous => v === 'full' || v === 'normal', 'must be full or normal')
 		.optional(),
 	SURVEY_LIMIT_SECRET: z.string().trim().min(32, 'must be at least 32 characters (for example the output of: openssl rand -base64 32)').optional(),
 	PORT: z
@@ -183,6 +189,8 @@ export interface Config {
 	/** PostgreSQL instead of SQLite when set. */
 	databaseUrl?: string;
 	databasePoolSize?: number;
+	/** SQLITE_SYNCHRONOUS: when SQLite's commits wait for the disk (db/index.ts says what each costs); unset, the default there. */
+	sqliteSynchronous?: SqliteSynchronous;
 	minResponses: number;
 	/** The fewest practices with a score shown that a benchmark group needs to be shown (SCORING.md §8). */
 	minBenchmarkPractices: number;
@@ -278,6 +286,7 @@ export function loadConfig(env: Record<string, string | undefined>, use: 'server
 	return {
 		databasePath: DATABASE_PATH ?? DEFAULT_DATABASE_PATH,
 		...(DATABASE_URL ? { databaseUrl: DATABASE_URL, databasePoolSize: DATABASE_POOL_SIZE ?? DEFAULT_POOL_SIZE } : {}),
+		...(parsed.data.SQLITE_SYNCHRONOUS ? { sqliteSynchronous: parsed.data.SQLITE_SYNCHRONOUS } : {}),
 		minResponses: MIN_RESPONSES,
 		minBenchmarkPractices: MIN_BENCHMARK_PRACTICES,
 		surveyLimitKey: SURVEY_LIMIT_SECRET ? createHash('sha256').update(`survey-limit\u0000${SURVEY_LIMIT_SECRET}`).digest() : randomBytes(32),
