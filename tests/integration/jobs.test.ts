@@ -60,14 +60,17 @@ describe('named jobs', () => {
 		expect(job.ran).toBe(1);
 	});
 
-	it('runs a job marked for start-up at every start, but one that is not only when due', async () => {
+	it('runs only the jobs marked for start-up before the server takes requests, at every start; the rest at the first pass after', async () => {
 		const startUp = Object.assign(countingJob('start-up'), { atStartUp: true });
 		const daily = countingJob('daily');
 		const runner = () => jobRunner(t.db, [startUp, daily], { clock });
 		await runner().runDue({ startUp: true });
 		await runner().runDue({ startUp: true });
 		expect(startUp.ran).toBe(2);
+		expect(daily.ran).toBe(0);
+		await runner().runDue();
 		expect(daily.ran).toBe(1);
+		expect(startUp.ran).toBe(2);
 	});
 
 	it('runs again once its period has passed since the last run started', async () => {

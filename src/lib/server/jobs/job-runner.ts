@@ -34,7 +34,11 @@ export interface NamedJob<C extends JobClock = JobClock> {
 	does: string;
 	/** How long after a run starts the next is due. */
 	everyMs: number;
-	/** Runs as the server starts even if it ran within its period (work a first request may expect done). */
+	/**
+	 * Runs before the server takes requests, even if it ran within its period: quick work a first
+	 * request may expect done (a round past its date closed). Every other job waits for the timer's
+	 * first pass, just after, beside requests: a first retention run on years of data takes minutes.
+	 */
 	atStartUp?: boolean;
 	run(clock: C): Promise<JobReport>;
 }
@@ -152,7 +156,7 @@ export interface JobRunnerOptions<C extends JobClock> {
 }
 
 export interface PassOptions<C extends JobClock> {
-	/** The start-up pass: jobs marked atStartUp run even if they ran within their period. */
+	/** The start-up pass: only the jobs marked atStartUp, even if they ran within their period. */
 	startUp?: boolean;
 	/** A fixed clock for every run of the pass (start-up in tests), instead of the runner's. */
 	clock?: C;
@@ -161,7 +165,7 @@ export interface PassOptions<C extends JobClock> {
 export interface JobRunner<C extends JobClock = JobClock> {
 	/** Runs every due job once, one after another; resolves when they are done. */
 	runDue(options?: PassOptions<C>): Promise<JobRun[]>;
-	/** Starts the timer: a pass every tick, never two at once. */
+	/** Starts the timer: a pass at once, then every tick, never two at once. */
 	start(): void;
 	/** Tells `listener` of every run from now on (the log, the metrics, the outbox worker's nudge). */
 	observe(listener: (run: JobRun) => void): void;
@@ -188,7 +192,8 @@ export function jobRunner<C extends JobClock>(db: Db, jobs: readonly NamedJob<C>
 		}
 		for (const job of jobs) {
 			if (stopped) break;
-			const run = await runJobOnce(db, job, clock ?? options.clock(), holder, startUp && job.atStartUp === true);
+			if (startUp && !job.atStartUp) continue;
+			const run = await runJobOnce(db, job, clock ?? options.clock(), holder, startUp);
 			if (!run) continue;
 			runs.push(run);
 			for (const listener of listeners) listener(run);
@@ -210,13 +215,15 @@ export function jobRunner<C extends JobClock>(db: Db, jobs: readonly NamedJob<C>
 		onError: (listener) => void errorListeners.push(listener),
 		start() {
 			if (timer || stopped) return;
-			timer = setInterval(() => {
+			const tick = () => {
 				if (pass) return;
 				runDue().catch((error) => {
 					for (const listener of errorListeners) listener(error);
 				});
-			}, options.tickMs ?? TICK_MS);
+			};
+			timer = setInterval(tick, options.tickMs ?? TICK_MS);
 			timer.unref();
+			tick();
 		},
 		async stop() {
 			stopped = true;

@@ -19,8 +19,14 @@ import { retentionCutoffs } from './policy';
 
 const RETENTION_ACTOR = { system: 'retention' };
 
-/** Rounds handled per transaction. */
-const BATCH = 50;
+/**
+ * Rounds handled per transaction. A first run on a database with years of rounds has thousands
+ * to do; small transactions with a turn of the event loop between them let requests (and on
+ * SQLite, other writers) go between batches rather than wait for the whole run.
+ */
+const BATCH = 10;
+
+const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 
 export type RoundEb = ExpressionBuilder<Database, 'round'>;
 
@@ -90,6 +96,7 @@ export async function deleteDueComments(db: DbOrTx, retention: RetentionConfig, 
 	for (;;) {
 		const batch = await dueRounds(db, today, commentsClosedBy, 'comments_deleted_on').execute();
 		if (batch.length === 0) return report;
+		if (report.rounds > 0) await nextTurn();
 		await atomically(db, async (tx) => {
 			for (const round of batch) {
 				const deleted = await tx.deleteFrom('comment').where('round_id', '=', round.id).executeTakeFirst();
@@ -129,6 +136,7 @@ export async function reduceDueRounds(db: DbOrTx, retention: RetentionConfig, to
 	for (;;) {
 		const batch: DueRound[] = await dueRounds(db, today, answersClosedBy, 'answers_reduced_on').execute();
 		if (batch.length === 0) return report;
+		if (report.rounds > 0) await nextTurn();
 		await atomically(db, async (tx) => {
 			await summariseBeforeReduction(tx, batch);
 			for (const round of batch) {
