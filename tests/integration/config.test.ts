@@ -26,6 +26,16 @@ describe('configuration from the environment', () => {
 		});
 	});
 
+	it('never writes out the password of a malformed database or mail address it refuses', () => {
+		const problems = [
+			...problemsOf({ DATABASE_URL: 'postgres://belonging:hunter2-secret@db host/belonging' }),
+			...problemsOf({ SMTP_URL: 'smtp://mailer:hunter2-secret@' })
+		];
+		expect(problems).toHaveLength(2);
+		expect(problems.join('\n')).not.toContain('hunter2');
+		expect(problems[0]).toMatch(/^DATABASE_URL="postgres:\/\/belonging:…@db host\/belonging" must be/);
+	});
+
 	it('reads the retention lengths, refusing nonsense and comments kept longer than the answers they came with', () => {
 		expect(loadConfig({ RETENTION_COMMENTS_MONTHS: '12', RETENTION_ANSWERS_MONTHS: '18', RETENTION_AUDIT_MONTHS: '84' }).retention).toEqual({
 			commentsMonths: 12,

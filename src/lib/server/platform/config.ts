@@ -220,6 +220,13 @@ export interface Config {
 
 /** Variables whose values a configuration error never repeats. */
 const SECRET_VARIABLES = new Set(['SURVEY_LIMIT_SECRET', 'SSO_CLIENT_SECRET', 'METRICS_TOKEN']);
+/** Addresses that may carry a password (`scheme://user:password@host`), which is left out of messages. */
+const ADDRESS_VARIABLES = new Set(['DATABASE_URL', 'SMTP_URL']);
+
+/** The address with any password replaced by "…", even when the rest does not parse as an address. */
+function withoutPassword(address: string): string {
+	return address.replace(/(\/\/[^:/@\s]*:)[^@\s]*@/, '$1…@');
+}
 
 export class ConfigError extends Error {
 	constructor(readonly problems: string[]) {
@@ -243,7 +250,9 @@ export function loadConfig(env: Record<string, string | undefined>, use: 'server
 				const name = String(issue.path[0]);
 				const value = present[name] ?? '';
 				// The message goes to the log: a secret is described, never written out.
-				const shown = SECRET_VARIABLES.has(name) ? `(${value.trim().length} characters, not shown)` : JSON.stringify(value);
+				const shown = SECRET_VARIABLES.has(name)
+					? `(${value.trim().length} characters, not shown)`
+					: JSON.stringify(ADDRESS_VARIABLES.has(name) ? withoutPassword(value) : value);
 				return `${name}=${shown} ${issue.message}`;
 			})
 		);
