@@ -102,6 +102,16 @@ describe('retention', () => {
 		expect(scoresCsv.ok).toBe(true);
 	});
 
+	it('places one hold when several administrators place the same hold at the same moment', async () => {
+		const practiceHolds = await Promise.all([1, 2, 3, 4, 5].map((i) => placeLegalHold(t.db, admin, { practiceId: f.practice.id }, `Complaint ${i}`)));
+		expect(practiceHolds.filter((o) => o.ok)).toHaveLength(1);
+		expect(practiceHolds.filter((o) => !o.ok && o.status === 409)).toHaveLength(4);
+		const roundHolds = await Promise.all([1, 2, 3, 4, 5].map((i) => placeLegalHold(t.db, admin, { roundId: f.round.id }, `Request ${i}`)));
+		expect(roundHolds.filter((o) => o.ok)).toHaveLength(1);
+		expect(await t.db.selectFrom('legal_hold').select('id').where('released_at', 'is', null).execute()).toHaveLength(2);
+		expect(await t.db.selectFrom('audit_event').select('id').where('action', '=', 'legal_hold_placed').execute()).toHaveLength(2);
+	});
+
 	it('leaves a practice on hold alone, and takes what is overdue at the first run after the hold is released', async () => {
 		const placed = await placeLegalHold(t.db, admin, { practiceId: f.practice.id }, 'Complaint 2026/14 under investigation');
 		expect(placed.ok).toBe(true);

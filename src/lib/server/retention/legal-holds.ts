@@ -7,7 +7,7 @@
 import { addDays } from '../../dates';
 import { closeDateOf } from '../../npt/round-schedule';
 import { lineText } from '../../text';
-import type { DbOrTx } from '../db';
+import { lockFor, type DbOrTx } from '../db';
 import type { SignedInUser } from '../identity';
 import { recordAudit } from '../platform/audit';
 import type { RetentionConfig } from '../platform/config';
@@ -95,6 +95,8 @@ export async function placeLegalHold(
 						.where('round.id', '=', subject.roundId)
 						.executeTakeFirst();
 		if (!target) return refuse(404, 'roundId' in subject ? 'There is no such round.' : 'There is no such practice.', 'subject');
+		// Two administrators placing the same hold at once: the second waits here, then finds the first's.
+		await lockFor(tx, 'practiceId' in subject ? `legal-hold:practice:${subject.practiceId}` : `legal-hold:round:${subject.roundId}`);
 		const existing = await tx
 			.selectFrom('legal_hold')
 			.select('id')
