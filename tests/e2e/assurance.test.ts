@@ -144,9 +144,9 @@ describe('the assurance pages', () => {
 		await context.close();
 	});
 
-	it('are linked from the footer of app pages and of the survey, and from the survey’s introduction', async () => {
+	it('are linked from the footer of app pages, error pages and the survey, and from the survey’s introduction', async () => {
 		const page = await own.browser.newPage();
-		for (const path of ['/sign-in', '/forgot-password', '/s/demo/thanks', '/s/demo']) {
+		for (const path of ['/sign-in', '/forgot-password', '/s/demo/thanks', '/a-page-that-does-not-exist', '/s/demo']) {
 			await page.goto(`${own.server.url}${path}`);
 			expect(await footerLinksOn(page), path).toEqual(FOOTER_LINKS);
 		}
