@@ -2,7 +2,9 @@
 /*
  * The staff survey's only script. The page is a plain form that works without it; this adds
  * what helps on a phone and nothing the form depends on:
- * - "You have answered 5 of 25 questions", kept up to date;
+ * - "You have answered 5 of 25 questions", kept up to date, and "5 of 25 answered" in each part's
+ *   heading, which stays at the top of the screen (a CSS counter cannot see into the questions:
+ *   content-visibility contains them);
  * - "Clear my answer" under a question once something is chosen (radio buttons cannot be
  *   unticked otherwise), added to the question then: without this script it could do nothing;
  * - how many characters are left in the comment;
@@ -27,11 +29,19 @@
 	const questions = Number(form.dataset.questions);
 
 	const progress = form.querySelector('[data-progress]');
+	/** The count in each part's heading: hidden from screen readers, which hear the sentence by the button. */
+	const marks = [...form.querySelectorAll('[data-answered]')];
 	function showProgress() {
 		if (!(progress instanceof HTMLElement)) return;
 		const chosen = [...form.querySelectorAll('input[type="radio"]:checked')].map((r) => /** @type {HTMLInputElement} */ (r).name);
-		progress.textContent = `You have answered ${chosen.filter(isCounted).length} of ${questions} questions. You can send your answers at any point.`;
+		const answered = chosen.filter(isCounted).length;
+		progress.textContent = `You have answered ${answered} of ${questions} questions. You can send your answers at any point.`;
 		progress.hidden = false;
+		for (const mark of marks) {
+			if (!(mark instanceof HTMLElement)) continue;
+			mark.textContent = `${answered} of ${questions} answered`;
+			mark.hidden = false;
+		}
 	}
 
 	/**
