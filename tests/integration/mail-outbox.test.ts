@@ -48,7 +48,7 @@ describe('the mail outbox', () => {
 	});
 
 	const note = (n: number) =>
-		composeMail({ to: `person${n}@example.nhs.uk`, subject: `Note ${n}`, greeting: 'Hello,', paragraphs: [`Note number ${n}.`], reason: 'A test.' });
+		composeMail({ to: `person${n}@example.nhs.uk`, subject: `Note ${n}`, greeting: 'Hello,', body: [{ paragraph: `Note number ${n}.` }], reason: 'A test.' });
 
 	async function statusOf(db: Db, id: number) {
 		return db.selectFrom('mail_outbox').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
