@@ -4,6 +4,7 @@
  * manager sets a survey calendar (without JavaScript) and sees the next rounds planned on the
  * dashboard; reminders are chosen on /account; the admin sees the outbox. axe checks each page.
  */
+import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, addMonths, formatDate, ukDate } from '../../src/lib/dates';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp';
@@ -39,6 +40,12 @@ describe('mail and the survey calendar', () => {
 		const link = /https?:\/\/\S+\/invitation\/[\w-]{43}/.exec(mail.text)![0];
 		expect(link).toBe(shown);
 		expect(mail.html).toContain(`href="${link}"`);
+		// The address written out beside the link in both parts, the PCN named, and marked automatic.
+		expect(mail.text.split('\n')).toContain(link);
+		expect(mail.html).toContain(`>${link}</span>`);
+		expect(mail.text).toContain('Your account is for the PCN Riverside and Canal PCN (demo).');
+		expect(mail.headers['auto-submitted']).toBe('auto-generated');
+		expect(mail.headers['list-unsubscribe']).toBeUndefined();
 
 		const lead = await (await own.browser.newContext()).newPage();
 		await lead.goto(link);
@@ -93,6 +100,18 @@ describe('mail and the survey calendar', () => {
 		expect(await page.getByRole('status').innerText()).toBe('Saved the survey calendar.');
 		const next = page.getByRole('table', { name: 'The calendar’s next rounds' });
 		expect(await next.getByRole('row').nth(1).innerText()).toContain(formatDate(opensOn));
+
+		// The planned rounds download as an .ics file for Outlook, without JavaScript too.
+		const downloading = page.waitForEvent('download');
+		await page.getByRole('link', { name: 'Add to Outlook or another calendar (.ics)' }).click();
+		const download = await downloading;
+		expect(download.suggestedFilename()).toBe('riverside-surgery-survey-rounds.ics');
+		const ics = await readFile((await download.path())!, 'utf8');
+		const basic = (iso: string) => iso.replace(/-/g, '');
+		expect(ics).toMatch(/^BEGIN:VCALENDAR\r\n/);
+		// Three weeks: open on the first day, closing on the 21st, so the exclusive end is the 22nd.
+		expect(ics).toContain(`\r\nDTSTART;VALUE=DATE:${basic(opensOn)}\r\nDTEND;VALUE=DATE:${basic(addDays(opensOn, 21))}\r\n`);
+		expect(ics).toContain(`\r\nDTSTART;VALUE=DATE:${basic(addMonths(opensOn, 6))}\r\n`);
 
 		await page.goto(`${own.server.url}${dashboard}`);
 		const panel = await page.getByRole('region', { name: 'Planned rounds' }).innerText();
