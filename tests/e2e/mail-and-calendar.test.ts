@@ -5,6 +5,7 @@
  * dashboard; reminders are chosen on /account; the admin sees the outbox. axe checks each page.
  */
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, addMonths, formatDate, ukDate } from '../../src/lib/dates';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp';
@@ -46,6 +47,11 @@ describe('mail and the survey calendar', () => {
 		expect(mail.text).toContain('Your account is for the PCN Riverside and Canal PCN (demo).');
 		expect(mail.headers['auto-submitted']).toBe('auto-generated');
 		expect(mail.headers['list-unsubscribe']).toBeUndefined();
+		// The HTML part as a mail program shows it, for the README.
+		const reader = await own.browser.newPage({ viewport: { width: 640, height: 200 } });
+		await reader.setContent(mail.html);
+		await reader.screenshot({ path: join(import.meta.dirname, 'screenshots', 'mail-invitation.png'), fullPage: true });
+		await reader.close();
 
 		const lead = await (await own.browser.newContext()).newPage();
 		await lead.goto(link);
@@ -133,9 +139,14 @@ describe('mail and the survey calendar', () => {
 		expect(await page.getByLabel('Halfway through a round: how many have answered').isChecked()).toBe(false);
 		expect(await page.getByLabel('When a round opens').isChecked()).toBe(true);
 		await expectAxeClean(page);
+		const dashboard = await practicePath('Riverside Surgery');
+		// The calendar page with its .ics link at 1280 px, for the README too.
+		await page.setViewportSize({ width: 1280, height: 900 });
+		await page.goto(`${own.server.url}${dashboard}/calendar`, { waitUntil: 'networkidle' });
+		await expectAxeClean(page);
+		await page.locator('section[aria-labelledby=planned-heading]').screenshot({ path: join(import.meta.dirname, 'screenshots', 'calendar-ics.png') });
 		// The pages the calendar test used without JavaScript, checked by axe with it, at 360 px too.
 		await page.setViewportSize({ width: 360, height: 740 });
-		const dashboard = await practicePath('Riverside Surgery');
 		for (const path of [`${dashboard}/calendar`, `${dashboard}/calendar?saved`, dashboard]) {
 			// Settled, so scripts have run (wide tables join the tab order once measured).
 			await page.goto(`${own.server.url}${path}`, { waitUntil: 'networkidle' });
