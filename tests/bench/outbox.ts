@@ -28,9 +28,13 @@ function invitation(n: number): MailMessage {
 		to: `person${n}@example.nhs.uk`,
 		subject: 'You are invited to Belonging',
 		greeting: `Hello Person ${n},`,
-		paragraphs: ['Sam Lead has invited you to Belonging as a practice manager.', 'Belonging helps GP practices see how well their link worker is embedded in the team.'],
-		action: { label: 'Choose your password (the link works once, until 10 December 2026 at 10:00)', url: `https://belonging.example.org/invitation/${'x'.repeat(43)}` },
-		after: ['If you were not expecting this mail, you can ignore it: nothing changes unless the link is used.'],
+		body: [
+			{ paragraph: 'Sam Lead has invited you to Belonging as a practice manager.' },
+			{ paragraph: 'Your account is for the practice Riverside Surgery.' },
+			{ paragraph: 'Belonging helps GP practices see how well their link worker is embedded in the team.' },
+			{ link: { label: 'Choose your password (the link works once, until 10 December 2026 at 10:00)', url: `https://belonging.example.org/invitation/${'x'.repeat(43)}` } },
+			{ paragraph: 'If you were not expecting this mail, you can ignore it: nothing changes unless the link is used.' }
+		],
 		reason: 'You are getting this mail because Sam Lead entered your address to give you an account.'
 	});
 }

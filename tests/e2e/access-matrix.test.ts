@@ -199,6 +199,13 @@ const MATRIX: Record<string, Probe[]> = {
 			() => ({ cadence: 'every', everyMonths: '6', anchorOn: '2099-01-05', lengthWeeks: '3', headcountSource: 'last_round' })),
 		post('switch off A1’s calendar when it has none', (f) => `/practices/${f.practices.a1.id}/calendar?/stop`, signedIn({ admin: 403, icbLead: 403, pcnLead: 409, manager: 409, linkWorker: 403 }))
 	],
+	// The calendar's rounds as an .ics download: guarded exactly as the calendar page.
+	'/practices/[practiceId]/calendar.ics': [
+		get('.ics of A1', (f) => `/practices/${f.practices.a1.id}/calendar.ics`, signedIn({ admin: 403, icbLead: 403, pcnLead: 200, manager: 200, linkWorker: 403 })),
+		get('.ics of A2 (lead’s PCN only)', (f) => `/practices/${f.practices.a2.id}/calendar.ics`, signedIn({ admin: 403, icbLead: 403, pcnLead: 200, manager: 404, linkWorker: 403 })),
+		get('.ics of B1 (other PCN)', (f) => `/practices/${f.practices.b1.id}/calendar.ics`, signedIn({ admin: 403, icbLead: 403, pcnLead: 404, manager: 404, linkWorker: 403 })),
+		get('.ics of a practice that does not exist', () => '/practices/999999/calendar.ics', signedIn({ admin: 403, icbLead: 403, pcnLead: 404, manager: 404, linkWorker: 403 }))
+	],
 	'/practices/[practiceId]/actions': [
 		get('actions at A1', (f) => `/practices/${f.practices.a1.id}/actions`, signedIn({ admin: 403, icbLead: 403, pcnLead: 200, manager: 200, linkWorker: 200 })),
 		get('actions at A2 (lead’s PCN only)', (f) => `/practices/${f.practices.a2.id}/actions`, signedIn({ admin: 403, icbLead: 403, pcnLead: 200, manager: 404, linkWorker: 404 })),

@@ -4,6 +4,8 @@
  * manager sets a survey calendar (without JavaScript) and sees the next rounds planned on the
  * dashboard; reminders are chosen on /account; the admin sees the outbox. axe checks each page.
  */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, addMonths, formatDate, ukDate } from '../../src/lib/dates';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp';
@@ -39,6 +41,17 @@ describe('mail and the survey calendar', () => {
 		const link = /https?:\/\/\S+\/invitation\/[\w-]{43}/.exec(mail.text)![0];
 		expect(link).toBe(shown);
 		expect(mail.html).toContain(`href="${link}"`);
+		// The address written out beside the link in both parts, the PCN named, and marked automatic.
+		expect(mail.text.split('\n')).toContain(link);
+		expect(mail.html).toContain(`>${link}</span>`);
+		expect(mail.text).toContain('Your account is for the PCN Riverside and Canal PCN (demo).');
+		expect(mail.headers['auto-submitted']).toBe('auto-generated');
+		expect(mail.headers['list-unsubscribe']).toBeUndefined();
+		// The HTML part as a mail program shows it, for the README.
+		const reader = await own.browser.newPage({ viewport: { width: 640, height: 200 } });
+		await reader.setContent(mail.html);
+		await reader.screenshot({ path: join(import.meta.dirname, 'screenshots', 'mail-invitation.png'), fullPage: true });
+		await reader.close();
 
 		const lead = await (await own.browser.newContext()).newPage();
 		await lead.goto(link);
@@ -94,6 +107,18 @@ describe('mail and the survey calendar', () => {
 		const next = page.getByRole('table', { name: 'The calendar’s next rounds' });
 		expect(await next.getByRole('row').nth(1).innerText()).toContain(formatDate(opensOn));
 
+		// The planned rounds download as an .ics file for Outlook, without JavaScript too.
+		const downloading = page.waitForEvent('download');
+		await page.getByRole('link', { name: 'Add to Outlook or another calendar (.ics)' }).click();
+		const download = await downloading;
+		expect(download.suggestedFilename()).toBe('riverside-surgery-survey-rounds.ics');
+		const ics = await readFile((await download.path())!, 'utf8');
+		const basic = (iso: string) => iso.replace(/-/g, '');
+		expect(ics).toMatch(/^BEGIN:VCALENDAR\r\n/);
+		// Three weeks: open on the first day, closing on the 21st, so the exclusive end is the 22nd.
+		expect(ics).toContain(`\r\nDTSTART;VALUE=DATE:${basic(opensOn)}\r\nDTEND;VALUE=DATE:${basic(addDays(opensOn, 21))}\r\n`);
+		expect(ics).toContain(`\r\nDTSTART;VALUE=DATE:${basic(addMonths(opensOn, 6))}\r\n`);
+
 		await page.goto(`${own.server.url}${dashboard}`);
 		const panel = await page.getByRole('region', { name: 'Planned rounds' }).innerText();
 		expect(panel).toContain(`From ${formatDate(opensOn)} to ${formatDate(addDays(opensOn, 20))}: planned as a draft on ${formatDate(addDays(opensOn, -28))}`);
@@ -114,9 +139,14 @@ describe('mail and the survey calendar', () => {
 		expect(await page.getByLabel('Halfway through a round: how many have answered').isChecked()).toBe(false);
 		expect(await page.getByLabel('When a round opens').isChecked()).toBe(true);
 		await expectAxeClean(page);
+		const dashboard = await practicePath('Riverside Surgery');
+		// The calendar page with its .ics link at 1280 px, for the README too.
+		await page.setViewportSize({ width: 1280, height: 900 });
+		await page.goto(`${own.server.url}${dashboard}/calendar`, { waitUntil: 'networkidle' });
+		await expectAxeClean(page);
+		await page.locator('section[aria-labelledby=planned-heading]').screenshot({ path: join(import.meta.dirname, 'screenshots', 'calendar-ics.png') });
 		// The pages the calendar test used without JavaScript, checked by axe with it, at 360 px too.
 		await page.setViewportSize({ width: 360, height: 740 });
-		const dashboard = await practicePath('Riverside Surgery');
 		for (const path of [`${dashboard}/calendar`, `${dashboard}/calendar?saved`, dashboard]) {
 			// Settled, so scripts have run (wide tables join the tab order once measured).
 			await page.goto(`${own.server.url}${path}`, { waitUntil: 'networkidle' });

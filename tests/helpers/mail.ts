@@ -8,6 +8,8 @@ export interface QueuedMail {
 	subject: string;
 	text: string;
 	html: string;
+	/** The headers kept with the mail (Auto-Submitted, List-Unsubscribe). */
+	headers: Record<string, string>;
 	status: string;
 }
 
@@ -20,6 +22,7 @@ export async function queuedMail(db: Db): Promise<QueuedMail[]> {
 		subject: r.subject,
 		text: r.text_body ?? '',
 		html: r.html_body ?? '',
+		headers: r.headers ? (JSON.parse(r.headers) as Record<string, string>) : {},
 		status: r.status
 	}));
 }

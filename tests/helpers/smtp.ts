@@ -12,6 +12,8 @@ export interface ArrivedMail {
 	subject: string;
 	text: string;
 	html: string;
+	/** Each header as it arrived, by its name in lower case (the last, when one repeats). */
+	headers: Record<string, string>;
 }
 
 /** What the server does with the next mail: take it, refuse it for now (451) or for good (550), or never answer. */
@@ -60,7 +62,8 @@ export async function startSmtpServer(behaviour: SmtpBehaviour = 'accept'): Prom
 						from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
 						subject: mail.subject ?? '',
 						text: mail.text ?? '',
-						html: typeof mail.html === 'string' ? mail.html : ''
+						html: typeof mail.html === 'string' ? mail.html : '',
+						headers: Object.fromEntries(mail.headerLines.map(({ key, line }) => [key, line.slice(line.indexOf(':') + 1).trim()]))
 					});
 					callback();
 				})

@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { acceptInvitation } from '../../src/lib/server/accounts/choosing-password';
 import { inviteUser } from '../../src/lib/server/accounts/invitations';
 import { openDatabase, type Db } from '../../src/lib/server/db';
+import { noticeMail } from '../../src/lib/server/calendar/round-notices';
 import { composeMail } from '../../src/lib/server/mail/compose';
 import { smtpMailer, type Mailer } from '../../src/lib/server/mail/mailer';
 import {
@@ -48,7 +49,7 @@ describe('the mail outbox', () => {
 	});
 
 	const note = (n: number) =>
-		composeMail({ to: `person${n}@example.nhs.uk`, subject: `Note ${n}`, greeting: 'Hello,', paragraphs: [`Note number ${n}.`], reason: 'A test.' });
+		composeMail({ to: `person${n}@example.nhs.uk`, subject: `Note ${n}`, greeting: 'Hello,', body: [{ paragraph: `Note number ${n}.` }], reason: 'A test.' });
 
 	async function statusOf(db: Db, id: number) {
 		return db.selectFrom('mail_outbox').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
@@ -71,12 +72,35 @@ describe('the mail outbox', () => {
 		expect(mail!.text).toContain('You are getting this mail because');
 		expect(mail!.html).toContain(`href="${outcome.link.url}"`);
 		expect(mail!.html).toContain('<html lang="en-GB">');
+		// The headers kept in the outbox reach the wire: automatic, and nothing to unsubscribe from.
+		expect(mail!.headers['auto-submitted']).toBe('auto-generated');
+		expect(mail!.headers['list-unsubscribe']).toBeUndefined();
 		const token = /\/invitation\/([\w-]{43})/.exec(mail!.text)![1]!;
 		const accepted = await acceptInvitation(t.db, token, 'mossy harbour violin teapot', { now: at(2000)(), cost: TEST_COST });
 		expect(accepted).toMatchObject({ ok: true, user: { role: 'pcn_lead' } });
 		// Sent mail keeps who and what, but not the body with its single-use link.
 		const [row] = await queuedMail(t.db);
 		expect(row).toMatchObject({ status: 'sent', text: '', html: '' });
+	});
+
+	it('sends a round reminder with its List-Unsubscribe header to the reminder settings', async () => {
+		const round = {
+			id: f.rounds.a1Open.id,
+			title: 'A1 spring',
+			opensOn: '2026-01-01',
+			closesOn: '2099-12-31',
+			staffHeadcount: 20,
+			publicToken: f.rounds.a1Open.public_token,
+			isCalendarDraft: false,
+			practice: { id: f.practices.a1.id, name: 'Practice A1', pcnId: f.pcns.a.id, pcnName: 'PCN A' }
+		};
+		const to = { email: 'manager.a1@matrix.example', displayName: 'Mo Manager', role: 'practice_manager' as const };
+		const facts = { responses: 0, minResponses: 5, origin: 'https://belonging.example.org' };
+		await enqueueMail(t.db, 'round_opened', noticeMail('round_opened', round, to, facts), T0);
+		expect(await deliverDueMail(t.db, mailer, at(1000))).toEqual({ sent: 1, retrying: 0, failed: 0 });
+		const [mail] = await smtp.waitFor(1);
+		expect(mail!.headers['auto-submitted']).toBe('auto-generated');
+		expect(mail!.headers['list-unsubscribe']).toBe('<https://belonging.example.org/account#reminders>');
 	});
 
 	it('leaves nothing in the outbox when the change is refused', async () => {

@@ -4,7 +4,6 @@
  * round is due on a given day.
  */
 import { describe, expect, it } from 'vitest';
-import { composeMail } from '../../src/lib/server/mail/compose';
 import {
 	cadenceProblem,
 	closingDateFor,
@@ -108,23 +107,3 @@ describe('reminders due on a day', () => {
 	});
 });
 
-describe('a mail', () => {
-	it('has the same words in its text and HTML parts, with the HTML escaped', () => {
-		const mail = composeMail({
-			to: 'a@example.nhs.uk',
-			subject: 'Tom & Jerry’s <practice>',
-			greeting: 'Hello Tom,',
-			paragraphs: ['Round “A<B”.'],
-			action: { label: 'Open', url: 'https://belonging.example.org/rounds/1?x=1&y=2' },
-			reason: 'Because.',
-			stop: 'Stop at /account.'
-		});
-		expect(mail.text).toBe(
-			'Hello Tom,\n\nRound “A<B”.\n\nOpen:\nhttps://belonging.example.org/rounds/1?x=1&y=2\n\n--\nBelonging: helping GP practices embed social prescribing link workers.\nBecause.\nStop at /account.'
-		);
-		expect(mail.html).toContain('<title>Tom &amp; Jerry’s &lt;practice&gt;</title>');
-		expect(mail.html).toContain('Round “A&lt;B”.');
-		expect(mail.html).toContain('href="https://belonging.example.org/rounds/1?x=1&amp;y=2"');
-		expect(mail.html).not.toContain('<B');
-	});
-});

@@ -7,12 +7,12 @@ import { issueAccountLink } from './account-links';
 import { recordAudit } from '../platform/audit';
 import { refuse, type Outcome } from '../platform/outcome';
 import { atomically, isUniqueViolation, lockFor, type DbOrTx } from '../db';
-import type { AccountLinkPurpose, UserAccount } from '../db/schema';
+import type { UserAccount } from '../db/schema';
 import type { MailMessage } from '../mail/mailer';
-import { composeMail } from '../mail/compose';
+import { composeMail, type MailBlock } from '../mail/compose';
 import { enqueueMail } from '../mail/outbox';
 import { DuplicateEmailError, createUser, displayNameSchema, emailSchema, findUserByEmail, type Scope } from './users';
-import { ROLE_NAMES, type Role, type SignedInUser } from '../identity';
+import { ROLE_NAMES, SCOPE_KIND, type Role, type SignedInUser } from '../identity';
 import {
 	type Manager,
 	NOT_FOUND,
@@ -27,7 +27,7 @@ import {
 	personLabel,
 	auditPlace
 } from './people-rules';
-import { organisationNames, scopeInWords } from './people-list';
+import { organisationNames, SCOPE_NAMED, scopeInWords, type ScopeNames } from './people-list';
 
 export interface LinkOptions {
 	/** The address people use, for the absolute link: config.origin, or the request's own origin. */
@@ -54,29 +54,54 @@ const ROLE_WITH_ARTICLE: Record<Role, string> = {
 
 const IGNORE = 'If you were not expecting this mail, you can ignore it: nothing changes unless the link is used.';
 
-export function linkMessage(purpose: AccountLinkPurpose, user: UserAccount, url: string, expiresAt: Date, from: string): MailMessage {
-	const until = formatWhen(expiresAt);
-	if (purpose === 'invitation') {
-		return composeMail({
-			to: user.email,
-			subject: 'You are invited to Belonging',
-			greeting: `Hello ${user.display_name},`,
-			paragraphs: [
-				`${from} has invited you to Belonging as ${ROLE_WITH_ARTICLE[user.role]}.`,
-				'Belonging helps GP practices see how well their link worker is embedded in the team.'
-			],
-			action: { label: `Choose your password (the link works once, until ${until})`, url },
-			after: [IGNORE],
-			reason: `You are getting this mail because ${from} entered your address to give you an account.`
-		});
-	}
+const PLACE_NOUNS = { icb: ['ICB', 'ICBs'], pcn: ['PCN', 'PCNs'], practice: ['practice', 'practices'] } as const;
+
+/**
+ * What the invitation says the person will see: the organisations of their own scope, and nothing
+ * of anyone else's. A long list is cut at SCOPE_NAMED, with a count of the rest.
+ */
+function invitedTo(role: Role, names: ScopeNames): MailBlock[] {
+	const kind = SCOPE_KIND[role];
+	if (kind === 'none') return [{ paragraph: 'As an administrator you look after the accounts and organisations of the whole service.' }];
+	const all = (kind === 'icb' ? names.icbs : kind === 'pcn' ? names.pcns : names.practices).map((o) => o.name);
+	const [one, many] = PLACE_NOUNS[kind];
+	if (all.length === 0) return [{ paragraph: `No ${many} have been added to your account yet: whoever invited you can add them.` }];
+	if (all.length === 1) return [{ paragraph: `Your account is for the ${one} ${all[0]}.` }];
+	const shown = all.slice(0, SCOPE_NAMED);
+	const more = all.length - shown.length;
+	return [
+		{ paragraph: `Your account is for these ${many}:` },
+		{ list: more === 0 ? shown : [...shown, `and ${more.toLocaleString('en-GB')} more`] }
+	];
+}
+
+/** The invitation: who invited them, as what, to which practices or PCNs, and the link to choose a password. */
+export function invitationMessage(user: UserAccount, names: ScopeNames, url: string, expiresAt: Date, from: string): MailMessage {
+	return composeMail({
+		to: user.email,
+		subject: 'You are invited to Belonging',
+		greeting: `Hello ${user.display_name},`,
+		body: [
+			{ paragraph: `${from} has invited you to Belonging as ${ROLE_WITH_ARTICLE[user.role]}.` },
+			...invitedTo(user.role, names),
+			{ paragraph: 'Belonging helps GP practices see how well their link worker is embedded in the team.' },
+			{ link: { label: `Choose your password (the link works once, until ${formatWhen(expiresAt)})`, url } },
+			{ paragraph: IGNORE }
+		],
+		reason: `You are getting this mail because ${from} entered your address to give you an account.`
+	});
+}
+
+export function passwordResetMessage(user: UserAccount, url: string, expiresAt: Date): MailMessage {
 	return composeMail({
 		to: user.email,
 		subject: 'Reset your Belonging password',
 		greeting: `Hello ${user.display_name},`,
-		paragraphs: ['Someone asked to reset the password for your Belonging account.'],
-		action: { label: `Choose a new password (the link works once, until ${until})`, url },
-		after: [IGNORE],
+		body: [
+			{ paragraph: 'Someone asked to reset the password for your Belonging account.' },
+			{ link: { label: `Choose a new password (the link works once, until ${formatWhen(expiresAt)})`, url } },
+			{ paragraph: IGNORE }
+		],
 		reason: 'You are getting this mail because a new password was asked for on your Belonging account.'
 	});
 }
@@ -121,7 +146,7 @@ export async function inviteUser(
 			const user = await createUser(tx, { email: email.data, displayName: displayName.data, role: input.role, scope }, now);
 			const link = await issueAccountLink(tx, user.id, 'invitation', isSystem(inviter) ? null : inviter.id, now);
 			const url = `${options.origin}${link.path}`;
-			const mailed = await queueLinkMail(tx, options, linkMessage('invitation', user, url, link.expiresAt, nameOf(inviter)), 'invitation', now);
+			const mailed = await queueLinkMail(tx, options, invitationMessage(user, names, url, link.expiresAt, nameOf(inviter)), 'invitation', now);
 			await recordAudit(
 				tx,
 				inviter,
@@ -171,11 +196,12 @@ export async function reissueInvitation(
 				: `${account.display_name}’s account is switched off. Ask an administrator if they need access again.`
 		);
 	}
+	const names = await organisationNames(db, target.scope);
 	const link = await atomically(db, async (tx): Promise<SentLink> => {
 		const issued = await issueAccountLink(tx, account.id, 'invitation', actor.id, now);
 		await recordAudit(tx, actor, { action: 'invitation_issued', summary: `Sent a new invitation to ${personLabel(account)}` }, now);
 		const url = `${options.origin}${issued.path}`;
-		const mailed = await queueLinkMail(tx, options, linkMessage('invitation', account, url, issued.expiresAt, actor.displayName), 'invitation', now);
+		const mailed = await queueLinkMail(tx, options, invitationMessage(account, names, url, issued.expiresAt, actor.displayName), 'invitation', now);
 		return { url, expiresAt: issued.expiresAt, mailed };
 	});
 	return { ok: true, user: account, link };
@@ -206,7 +232,7 @@ export async function issuePasswordReset(
 		const issued = await issueAccountLink(tx, account.id, 'password_reset', actor.id, now);
 		await recordAudit(tx, actor, { action: 'password_reset_issued', summary: `Issued a password reset link for ${personLabel(account)}` }, now);
 		const url = `${options.origin}${issued.path}`;
-		const mailed = await queueLinkMail(tx, options, linkMessage('password_reset', account, url, issued.expiresAt, actor.displayName), 'password_reset', now);
+		const mailed = await queueLinkMail(tx, options, passwordResetMessage(account, url, issued.expiresAt), 'password_reset', now);
 		return { url, expiresAt: issued.expiresAt, mailed };
 	});
 	return { ok: true, user: account, link };
@@ -243,7 +269,7 @@ export async function requestPasswordReset(db: DbOrTx, email: string, options: L
 		if (Number(recent.n) >= MAX_RESET_REQUESTS_PER_HOUR) return;
 		const issued = await issueAccountLink(tx, account.id, 'password_reset', null, now);
 		await recordAudit(tx, { anonymous: RESET_REQUEST_ACTOR }, { action: 'password_reset_issued', summary: resetRequestSummary(account) }, now);
-		await queueLinkMail(tx, options, linkMessage('password_reset', account, `${options.origin}${issued.path}`, issued.expiresAt, ''), 'password_reset', now);
+		await queueLinkMail(tx, options, passwordResetMessage(account, `${options.origin}${issued.path}`, issued.expiresAt), 'password_reset', now);
 	});
 }
 

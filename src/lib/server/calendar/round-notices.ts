@@ -11,7 +11,7 @@ import { formatDate } from '../../dates';
 import { canShow } from '../../npt/disclosure';
 import type { RoundNotice } from '../../npt/survey-calendar';
 import type { DbOrTx } from '../db';
-import { composeMail } from '../mail/compose';
+import { composeMail, type MailBlock } from '../mail/compose';
 import type { MailMessage } from '../mail/mailer';
 import { wantedByDefault } from '../accounts/mail-preferences';
 import { surveyUrl } from '../surveys/sharing';
@@ -94,63 +94,61 @@ export function progressLine(round: Pick<NoticeRound, 'staffHeadcount'>, facts: 
 	return `${facts.responses} staff have answered so far${of}.`;
 }
 
-function body(kind: RoundNotice, round: NoticeRound, facts: NoticeFacts): { paragraphs: string[]; action: { label: string; url: string } } {
+function body(kind: RoundNotice, round: NoticeRound, facts: NoticeFacts): MailBlock[] {
 	const link = surveyUrl(facts.origin, round.publicToken);
 	const roundPage = `${facts.origin}/rounds/${round.id}`;
 	const sharePage = `${roundPage}/share`;
 	const dates = `from ${formatDate(round.opensOn)} to ${formatDate(round.closesOn)}`;
+	const p = (paragraph: string): MailBlock => ({ paragraph });
+	const a = (label: string, url: string): MailBlock => ({ link: { label, url } });
 	switch (kind) {
 		case 'round_opening_soon':
-			return {
-				paragraphs: [
-					`The staff survey “${round.title}” for ${round.practice.name} runs ${dates}.`,
+			return [
+				p(`The staff survey “${round.title}” for ${round.practice.name} runs ${dates}.`),
+				p(
 					round.isCalendarDraft
 						? 'The survey calendar planned it as a draft, and it opens by itself on its opening day. You can still change its dates or headcount, or delete it, before then.'
-						: 'It opens by itself on its opening day.',
-					`From that day staff can answer at ${link}.`,
-					`The poster with its QR code, to print or put on a screen: ${roundPage}/poster. The round’s sharing page below has a message to send to staff.`
-				],
-				action: { label: 'See the round and its poster', url: sharePage }
-			};
+						: 'It opens by itself on its opening day.'
+				),
+				a('The survey, for staff to answer from its opening day', link),
+				a('The poster with its QR code, to print or put on a screen', `${roundPage}/poster`),
+				p('The round’s sharing page has a message to send to staff.'),
+				a('See the round and its poster', sharePage)
+			];
 		case 'round_opened':
-			return {
-				paragraphs: [
-					`The staff survey “${round.title}” for ${round.practice.name} is open until ${formatDate(round.closesOn)}.`,
-					`Staff answer at ${link}. The sharing page has a message ready to paste into an email or your team chat, and the poster.`
-				],
-				action: { label: 'Share the survey', url: sharePage }
-			};
+			return [
+				p(`The staff survey “${round.title}” for ${round.practice.name} is open until ${formatDate(round.closesOn)}.`),
+				a('The survey, for staff to answer', link),
+				p('The sharing page has a message ready to paste into an email or your team chat, and the poster.'),
+				a('Share the survey', sharePage)
+			];
 		case 'round_progress':
-			return {
-				paragraphs: [
-					`“${round.title}” for ${round.practice.name} is halfway through: it closes on ${formatDate(round.closesOn)}.`,
-					progressLine(round, facts),
-					'A reminder from you in a team meeting or message is what brings most answers in.'
-				],
-				action: { label: 'See the round', url: roundPage }
-			};
+			return [
+				p(`“${round.title}” for ${round.practice.name} is halfway through: it closes on ${formatDate(round.closesOn)}.`),
+				p(progressLine(round, facts)),
+				p('A reminder from you in a team meeting or message is what brings most answers in.'),
+				a('See the round', roundPage)
+			];
 		case 'round_closing_soon':
-			return {
-				paragraphs: [
-					`“${round.title}” for ${round.practice.name} closes on ${formatDate(round.closesOn)}.`,
-					'There is still time for a last reminder to staff who have not answered yet.'
-				],
-				action: { label: 'Share the survey again', url: sharePage }
-			};
+			return [
+				p(`“${round.title}” for ${round.practice.name} closes on ${formatDate(round.closesOn)}.`),
+				p('There is still time for a last reminder to staff who have not answered yet.'),
+				a('Share the survey again', sharePage)
+			];
 		case 'round_results_ready':
 			return enoughAnswered(facts)
-				? {
-						paragraphs: [`“${round.title}” for ${round.practice.name} has closed, and its results are ready.`],
-						action: { label: 'See the results', url: roundPage }
-					}
-				: {
-						paragraphs: [
-							`“${round.title}” for ${round.practice.name} has closed.`,
-							`Fewer staff answered than the ${facts.minResponses} needed to keep answers anonymous, so it has no results to show.`
-						],
-						action: { label: 'See the round', url: roundPage }
-					};
+				? [p(`“${round.title}” for ${round.practice.name} has closed, and its results are ready.`), a('See the results', roundPage)]
+				: [
+						p(`“${round.title}” for ${round.practice.name} has closed.`),
+						p(`Fewer staff answered than the ${facts.minResponses} needed to keep answers anonymous, so it has no results to show.`),
+						a('See the round', roundPage)
+					];
 	}
+}
+
+/** Where a person chooses their reminder mails: the footer's link and the List-Unsubscribe address. */
+export function reminderSettingsUrl(origin: string): string {
+	return `${origin}/account#reminders`;
 }
 
 export function noticeMail(kind: RoundNotice, round: NoticeRound, to: Recipient, facts: NoticeFacts): MailMessage {
@@ -162,8 +160,8 @@ export function noticeMail(kind: RoundNotice, round: NoticeRound, to: Recipient,
 		to: to.email,
 		subject: SUBJECTS[kind](round),
 		greeting: `Hello ${to.displayName},`,
-		...body(kind, round, facts),
+		body: body(kind, round, facts),
 		reason: why,
-		stop: `To choose which reminders you get, or stop them, go to ${facts.origin}/account.`
+		stop: { label: 'Choose which reminders you get, or stop them', url: reminderSettingsUrl(facts.origin) }
 	});
 }

@@ -21,6 +21,7 @@ import * as roundScores from '../../../../migrations/20261206_02_round_scores';
 import * as icbLeads from '../../../../migrations/20261206_03_icb_leads';
 import * as retentionAndJobs from '../../../../migrations/20261207_01_retention_and_jobs';
 import * as erasedAccounts from '../../../../migrations/20261207_03_erased_accounts';
+import * as mailHeaders from '../../../../migrations/20261208_04_mail_headers';
 import type { Db } from './index';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -41,7 +42,8 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
 	'20261206_02_round_scores': roundScores,
 	'20261206_03_icb_leads': icbLeads,
 	'20261207_01_retention_and_jobs': retentionAndJobs,
-	'20261207_03_erased_accounts': erasedAccounts
+	'20261207_03_erased_accounts': erasedAccounts,
+	'20261208_04_mail_headers': mailHeaders
 };
 
 function migrator(db: Db): Migrator {

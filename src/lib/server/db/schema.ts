@@ -373,6 +373,8 @@ export interface MailOutboxTable {
 	/** Cleared once sent: a body may carry a single-use link. */
 	text_body: string | null;
 	html_body: string | null;
+	/** The mail's own headers as a JSON object (Auto-Submitted, List-Unsubscribe); null on mail queued before they were kept. */
+	headers: string | null;
 	status: MailStatus;
 	attempts: Generated<number>;
 	next_attempt_at: string;

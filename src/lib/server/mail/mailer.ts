@@ -11,6 +11,8 @@ export interface MailMessage {
 	subject: string;
 	text: string;
 	html: string;
+	/** Extra headers, such as Auto-Submitted and List-Unsubscribe (compose.ts headersOf). */
+	headers: Record<string, string>;
 }
 
 export interface Mailer {
@@ -79,9 +81,9 @@ export function smtpMailer({ url, from, timeoutMs = 20_000 }: SmtpOptions): Mail
 	const address = new URL(url);
 	return {
 		description: `SMTP at ${address.hostname}:${address.port || (address.protocol === 'smtps:' ? 465 : 587)}`,
-		async send({ to, subject, text, html }) {
+		async send({ to, subject, text, html, headers }) {
 			try {
-				await transport.sendMail({ from, to, subject, text, html });
+				await transport.sendMail({ from, to, subject, text, html, headers });
 			} catch (error) {
 				const { message, responseCode } = error as Error & { responseCode?: number };
 				throw new MailError(message, typeof responseCode === 'number' && responseCode >= 500 && responseCode < 600);

@@ -44,6 +44,7 @@ export async function enqueueMail(db: DbOrTx, kind: MailKind, message: MailMessa
 			subject: message.subject,
 			text_body: message.text,
 			html_body: message.html,
+			headers: JSON.stringify(message.headers),
 			status: 'waiting',
 			next_attempt_at: now.toISOString(),
 			created_at: now.toISOString()
@@ -98,7 +99,7 @@ export async function deliverDueMail(
 async function deliverOne(db: Db, mailer: Mailer, mail: OutboxMail, clock: () => Date): Promise<keyof DeliveryReport> {
 	const claim = (eb: any) => eb('id', '=', mail.id).and('status', '=', 'sending').and('claimed_until', '=', mail.claimed_until);
 	try {
-		await mailer.send({ to: mail.recipient, subject: mail.subject, text: mail.text_body ?? '', html: mail.html_body ?? '' });
+		await mailer.send({ to: mail.recipient, subject: mail.subject, text: mail.text_body ?? '', html: mail.html_body ?? '', headers: headersOf(mail) });
 	} catch (error) {
 		const reason = oneLine((error as Error).message);
 		const permanent = error instanceof MailError && error.permanent;
@@ -143,6 +144,10 @@ async function deliverOne(db: Db, mailer: Mailer, mail: OutboxMail, clock: () =>
 	return 'sent';
 }
 
+function headersOf(mail: OutboxMail): Record<string, string> {
+	return mail.headers ? (JSON.parse(mail.headers) as Record<string, string>) : {};
+}
+
 function oneLine(text: string): string {
 	return text.replace(/\s+/g, ' ').trim().slice(0, 300) || 'no reason given';
 }
@@ -166,7 +171,7 @@ export async function outboxOverview(db: DbOrTx): Promise<OutboxOverview> {
 	]);
 	const counts = { waiting: 0, sending: 0, sent: 0, failed: 0 };
 	for (const row of counted) counts[row.status] = Number(row.n);
-	const withoutBodies = (rows: typeof pending) => rows.map((row) => ({ ...row, text_body: null, html_body: null }));
+	const withoutBodies = (rows: typeof pending) => rows.map((row) => ({ ...row, text_body: null, html_body: null, headers: null }));
 	return { counts, pending: withoutBodies(pending), recent: withoutBodies(recent) };
 }
 
