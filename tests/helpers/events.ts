@@ -29,10 +29,12 @@ export interface EventOptions {
 	headers?: Record<string, string>;
 	config?: Partial<Config>;
 	clientAddress?: string;
+	/** The scheme and host the request came to (its Host header): http://localhost unless said. */
+	requestOrigin?: string;
 }
 
 export function fakeEvent(options: EventOptions) {
-	const url = new URL(`http://localhost${options.path ?? '/'}`);
+	const url = new URL(`${options.requestOrigin ?? 'http://localhost'}${options.path ?? '/'}`);
 	let body: BodyInit | null = null;
 	const headers: Record<string, string> = { ...options.headers };
 	if (options.form instanceof FormData) body = options.form;

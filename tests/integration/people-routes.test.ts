@@ -427,6 +427,16 @@ describe('people routes', () => {
 		expect(result).toMatchObject({ status: 400, data: { problems: [{ field: 'email' }] } });
 	});
 
+	it('writes mailed links with the configured address, never the Host a request came with', async () => {
+		// Without ORIGIN, a request sent with a forged Host must not put that host into a reset link.
+		const forged = fakeEvent({ db: t.db, path: '/forgot-password', form: { email: 'manager.a1@matrix.example' }, requestOrigin: 'http://attacker.example', config: { origin: undefined } });
+		await call(forgotActions.default, forged);
+		await afterResponsesSettled();
+		const [mail] = await queuedMail(t.db);
+		expect(mail!.text).not.toContain('attacker.example');
+		expect(mail!.text).toMatch(/http:\/\/localhost:\d+\/reset-password\/[\w-]{43}/);
+	});
+
 	describe('/account', () => {
 		it('lists what the person can see', async () => {
 			const data = (await call(accountLoad, fakeEvent({ db: t.db, user: f.users.linkWorker, path: '/account' }))).result as {

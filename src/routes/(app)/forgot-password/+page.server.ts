@@ -5,6 +5,7 @@ import { readForm } from '$lib/server/platform/forms';
 import { requestPasswordReset } from '$lib/server/accounts/invitations';
 import { emailSchema } from '$lib/server/accounts/users';
 import type { Actions, PageServerLoad } from './$types';
+import { mailOrigin } from '$lib/server/platform/config';
 
 export const load = (async ({ url }) => ({ sent: url.searchParams.has('sent') })) satisfies PageServerLoad;
 
@@ -17,7 +18,7 @@ export const actions = {
 		const form = await readForm(request, forgotSchema);
 		if (!form.ok) return form.failure;
 		const { email } = form.data;
-		const options = { origin: locals.config.origin ?? url.origin, mail: true };
+		const options = { origin: mailOrigin(locals.config), mail: true };
 		// Looked up, written and mailed after the answer has gone, so a known address takes no longer
 		// to answer than an unknown one. The same answer either way, so the form cannot be used to find out.
 		afterResponse('A forgotten-password request', async () => {

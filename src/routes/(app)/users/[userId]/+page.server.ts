@@ -22,6 +22,7 @@ import { formatWhen } from '$lib/dates';
 import { needsSecondStep, resetSecondFactor } from '$lib/server/accounts/second-factor';
 import { setSingleSignOnRequired, unlinkSingleSignOn } from '$lib/server/accounts/sign-in-methods';
 import { idFromParam } from '$lib/server/platform/ids';
+import { mailOrigin } from '$lib/server/platform/config';
 
 /** Who sees people's pages and sends invitations again: administrators and leads (people-rules). */
 const MANAGERS = ['admin', 'icb_lead', 'pcn_lead'] as const;
@@ -117,7 +118,7 @@ export const actions = {
 		const viewer = guard(event, { roles: ['admin'] });
 		const { locals, url } = event;
 		const outcome = await issuePasswordReset(locals.db, viewer, userIdOf(event), {
-			origin: locals.config.origin ?? url.origin,
+			origin: mailOrigin(locals.config),
 			mail: true
 		});
 		if (!outcome.ok) return refusalFailure(outcome);
@@ -136,7 +137,7 @@ export const actions = {
 		const viewer = guard(event, { roles: MANAGERS });
 		const { locals, url } = event;
 		const outcome = await reissueInvitation(locals.db, viewer, userIdOf(event), {
-			origin: locals.config.origin ?? url.origin,
+			origin: mailOrigin(locals.config),
 			mail: true
 		});
 		if (!outcome.ok) return refusalFailure(outcome);

@@ -9,6 +9,7 @@ import { addScopeCodes } from '$lib/server/accounts/scope-codes';
 import { SCOPE_FIELDS, scopeFields } from '../schemas';
 import type { Actions, PageServerLoad } from './$types';
 import { formatWhen } from '$lib/dates';
+import { mailOrigin } from '$lib/server/platform/config';
 
 /** Those who invite people: administrators, and leads for their own PCNs (grantableRoles). */
 const INVITERS = ['admin', 'icb_lead', 'pcn_lead'] as const;
@@ -38,7 +39,7 @@ export const actions = {
 			locals.db,
 			viewer,
 			{ email, displayName, role, scope: scope.scope },
-			{ origin: locals.config.origin ?? url.origin, mail: true }
+			{ origin: mailOrigin(locals.config), mail: true }
 		);
 		if (!outcome.ok) return refusalFailure(outcome, form.values);
 		locals.mail.nudge();
