@@ -14,7 +14,7 @@ const forgotSchema = z.object({
 });
 
 export const actions = {
-	default: async ({ locals, request, url }) => {
+	default: async ({ locals, request }) => {
 		const form = await readForm(request, forgotSchema);
 		if (!form.ok) return form.failure;
 		const { email } = form.data;

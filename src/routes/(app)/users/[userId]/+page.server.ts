@@ -116,7 +116,7 @@ export const actions = {
 
 	reset: async (event) => {
 		const viewer = guard(event, { roles: ['admin'] });
-		const { locals, url } = event;
+		const { locals } = event;
 		const outcome = await issuePasswordReset(locals.db, viewer, userIdOf(event), {
 			origin: mailOrigin(locals.config),
 			mail: true
@@ -135,7 +135,7 @@ export const actions = {
 
 	reinvite: async (event) => {
 		const viewer = guard(event, { roles: MANAGERS });
-		const { locals, url } = event;
+		const { locals } = event;
 		const outcome = await reissueInvitation(locals.db, viewer, userIdOf(event), {
 			origin: mailOrigin(locals.config),
 			mail: true

@@ -29,7 +29,7 @@ const inviteSchema = z.object({
 export const actions = {
 	default: async (event) => {
 		const viewer = guard(event, { roles: INVITERS });
-		const { locals, request, url } = event;
+		const { locals, request } = event;
 		const form = await readForm(request, inviteSchema, { multiple: SCOPE_FIELDS });
 		if (!form.ok) return form.failure;
 		const { email, displayName, role, icbIds, pcnIds, practiceIds, icbCodes, pcnCodes, practiceCodes } = form.data;
