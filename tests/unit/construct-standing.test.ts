@@ -34,12 +34,12 @@ describe('a construct against the Belonging construct minimum (SCORING.md §4)',
 		expect(constructStanding(6.9, stricter)).toBe('below');
 		expect(constructStanding(7, stricter)).toBe('meets');
 		expect(describeStanding('meets', stricter)).toBe('Meets 7');
-		expect(describeStanding('below', stricter)).toBe('Below 7: work on this');
+		expect(describeStanding('below', stricter)).toBe('Below 7');
 	});
 
 	it('says the rule with the instrument’s own number', () => {
 		expect(describeStanding('meets', bands)).toBe('Meets 6.25');
-		expect(describeStanding('below', bands)).toBe('Below 6.25: work on this');
+		expect(describeStanding('below', bands)).toBe('Below 6.25');
 		expect(describeConstructRule(bands)).toContain('against the 6.25 that Belonging asks of every part');
 	});
 

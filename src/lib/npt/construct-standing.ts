@@ -24,14 +24,13 @@ function minimumText(bands: Pick<BandThresholds, 'belongingConstructMinimum'>): 
 	return String(Number(bands.belongingConstructMinimum.toFixed(2)));
 }
 
-/** The short words beside a construct score: "Meets 6.25" or "Below 6.25: work on this". */
+/** The short words beside a construct score: "Meets 6.25" or "Below 6.25". */
 export function describeStanding(standing: ConstructStanding, bands: Pick<BandThresholds, 'belongingConstructMinimum'>): string {
-	const minimum = minimumText(bands);
-	return standing === 'meets' ? `Meets ${minimum}` : `Below ${minimum}: work on this`;
+	return `${standing === 'meets' ? 'Meets' : 'Below'} ${minimumText(bands)}`;
 }
 
 /** The rule, said once on each page that marks constructs. */
 export function describeConstructRule(bands: Pick<BandThresholds, 'belongingConstructMinimum'>): string {
 	const minimum = minimumText(bands);
-	return `Each part is marked against the ${minimum} that Belonging asks of every part: “Meets ${minimum}” at ${minimum} or above, “Below ${minimum}” under it. The three bands (Bolted on, Fitting in, Belonging) place the overall score only.`;
+	return `Each part is marked against the ${minimum} that Belonging asks of every part: “Meets ${minimum}” at ${minimum} or above, “Below ${minimum}” under it, a part to work on. The three bands (Bolted on, Fitting in, Belonging) place the overall score only.`;
 }
