@@ -104,6 +104,29 @@ async function bandNamesOf(chart: Locator) {
 	return JSON.parse(recorded!) as { plotRight: number; width: number; names: { name: string; left: number; right: number }[] };
 }
 
+/**
+ * Every band name an SVG continuum draws (the placement band, the PCN's strip): each must sit
+ * whole inside its own zone, neither cut off by the drawing's edge nor spilling into the next band.
+ */
+async function checkSvgBandNames(page: Page): Promise<number> {
+	const names = await page.locator('svg text.zone-name').evaluateAll((texts) =>
+		texts.map((text) => {
+			const band = [...text.classList].find((c) => c !== 'zone-name')!;
+			const zone = text.closest('svg')!.querySelector(`rect.zone.${band}`)!.getBoundingClientRect();
+			const drawn = text.getBoundingClientRect();
+			const svg = text.closest('svg')!.getBoundingClientRect();
+			return { text: text.textContent, left: drawn.left, right: drawn.right, zoneLeft: zone.left, zoneRight: zone.right, svgRight: svg.right };
+		})
+	);
+	for (const name of names) {
+		expect(BAND_NAMES, `${name.text}`).toContain(name.text);
+		expect(name.left, `${name.text} starts inside its zone`).toBeGreaterThanOrEqual(name.zoneLeft);
+		expect(name.right, `${name.text} ends inside its zone`).toBeLessThanOrEqual(name.zoneRight);
+		expect(name.right).toBeLessThanOrEqual(name.svgRight);
+	}
+	return names.length;
+}
+
 async function noSidewaysScrollAndAxe(page: Page) {
 	expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(page.viewportSize()!.width);
 	expect(describeViolations(await accessibilityProblems(page))).toEqual([]);
@@ -128,6 +151,8 @@ describe('one band language', () => {
 				expect(name.right).toBeLessThanOrEqual(drawn.width);
 			}
 
+			expect(await checkSvgBandNames(page)).toBe(3);
+
 			// The four parts' chart draws the minimum as a dashed line, its words whole right of the plot.
 			const line = JSON.parse((await page.locator('canvas[data-reference-line]').first().getAttribute('data-reference-line'))!);
 			expect(line.text).toBe(`Each part needs ${minimum}`);
@@ -150,6 +175,7 @@ describe('one band language', () => {
 			const minimum = await statedMinimum(page);
 			const table = page.getByRole('table', { name: 'Construct scores' });
 			expect(checkMarks(await marksInTable(table), minimum)).toBe(4);
+			expect(await checkSvgBandNames(page)).toBe(3);
 			await noSidewaysScrollAndAxe(page);
 			await page.close();
 		}
@@ -202,6 +228,9 @@ describe('one band language', () => {
 				expect(Number(count![1]), gap.name).toBe(below.get(gap.name) ?? 0);
 			}
 			expect([...below.keys()].sort()).toEqual(gaps.filter((g) => /in [1-9]\d* of/.test(g.text)).map((g) => g.name).sort());
+
+			// The continuum strip names each band whole inside it.
+			expect(await checkSvgBandNames(page)).toBe(3);
 
 			// The small charts name the bands whole, right of each plot.
 			const small = page.locator('canvas[data-band-names]');
