@@ -2,6 +2,7 @@
  * Sentences that state what a chart shows, for its accessible label and its caption. They only
  * describe figures that the scoring module has already computed and disclosed.
  */
+import { constructStanding } from './npt/construct-standing';
 import { describePlacement, type Placement } from './npt/continuum';
 import { CONSTRUCT_NAMES, CONSTRUCTS, type Construct } from './npt/constructs';
 import type { Disclosed } from './npt/disclosure';
@@ -33,7 +34,7 @@ export function constructFinding(
 	const name = (c: Construct) => CONSTRUCT_NAMES[c].name;
 	const highest = sorted[0]!;
 	const lowest = sorted[sorted.length - 1]!;
-	const below = shown.filter((s) => s.mean < bands.belongingConstructMinimum).map((s) => name(s.construct));
+	const below = shown.filter((s) => constructStanding(s.mean, bands) === 'below').map((s) => name(s.construct));
 	const parts = [
 		`Construct scores out of 10: highest ${name(highest.construct)} at ${formatScore(highest.mean)}, lowest ${name(lowest.construct)} at ${formatScore(lowest.mean)}.`
 	];

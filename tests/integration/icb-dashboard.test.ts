@@ -171,6 +171,9 @@ describe('the ICB dashboard', () => {
 			const lines = pcns.body.trim().split('\r\n');
 			expect(lines).toHaveLength(1 + 2 * 5);
 			expect(lines.find((l) => l.includes('Test PCN') && l.includes(',overall,'))).toContain(',6.25,');
+			// 6.25 overall is Fitting in; a construct exactly at 6.25 meets the construct minimum.
+			expect(lines.find((l) => l.includes('Test PCN') && l.includes(',overall,'))).toMatch(/,Fitting in,/);
+			expect(lines.find((l) => l.includes('Test PCN') && l.includes(',coherence,'))).toMatch(/,6\.25,.*,Meets 6\.25,/);
 			const gaps = await csv('gaps.csv');
 			expect(gaps.body).toContain('private-room');
 			expect(gaps.body).not.toContain('secret detail');

@@ -86,6 +86,8 @@ describe('PCN downloads and API', () => {
 			['collective_action', '5', '7.5', '5', '25'],
 			['reflexive_monitoring', '5', '7.5', '5', '25']
 		]);
+		// The overall score's band; each construct (7.5, at or above 6.25) marked as the page marks it.
+		expect(shown.map((r) => r.band)).toEqual(['Belonging', 'Meets 6.25', 'Meets 6.25', 'Meets 6.25', 'Meets 6.25']);
 		const withheld = rows.filter((r) => r.practice_name === 'Quiet Surgery');
 		expect(withheld).toHaveLength(5);
 		for (const row of withheld) {
@@ -127,7 +129,9 @@ describe('PCN downloads and API', () => {
 		const [quiet, test] = body.practices;
 		expect(test).toMatchObject({ name: 'Test Surgery', status: 'shown', respondents: 5, responseRate: 0.25 });
 		// 7.5 overall with every construct at 7.5 reaches Belonging (overall ≥ 7.5, constructs ≥ 6.25).
-		expect(test.scores.overall).toMatchObject({ mean: 7.5, n: 5, band: 'belonging' });
+		expect(test.scores.overall).toMatchObject({ mean: 7.5, n: 5, band: 'belonging', standing: null });
+		expect(test.scores.coherence).toMatchObject({ mean: 7.5, standing: 'meets' });
+		expect(body.constructMinimum).toBe(6.25);
 		expect(quiet).toEqual({
 			id: quiet.id,
 			odsCode: 'A10009',

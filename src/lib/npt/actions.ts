@@ -5,6 +5,7 @@
  * supervision. Weakest construct first. `PCN_ACTIONS` are the network-wide counterparts a PCN lead
  * can set up once for every practice at the same time.
  */
+import { constructStanding } from './construct-standing';
 import { CONSTRUCTS, type Construct } from './constructs';
 
 export interface SuggestedAction {
@@ -115,7 +116,8 @@ export function suggestActions(
 ): ConstructToWorkOn[] {
 	return CONSTRUCTS.flatMap((construct) => {
 		const score = constructMeans[construct];
-		return score !== null && score < minimum ? [{ construct, score, actions: [...CONSTRUCT_ACTIONS[construct]] }] : [];
+		const standing = constructStanding(score, { belongingConstructMinimum: minimum });
+		return score !== null && standing === 'below' ? [{ construct, score, actions: [...CONSTRUCT_ACTIONS[construct]] }] : [];
 	}).sort((a, b) => a.score - b.score);
 }
 

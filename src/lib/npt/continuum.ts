@@ -2,6 +2,7 @@
  * The belonging continuum (SCORING.md §4): indicative display bands derived from the research,
  * not validated cut-off scores.
  */
+import { constructStanding } from './construct-standing';
 import { CONSTRUCTS, type Construct } from './constructs';
 import type { BandThresholds } from './instrument';
 import type { Interval } from './statistics';
@@ -34,7 +35,7 @@ export interface Placement {
 	unconfirmed: Construct[];
 }
 
-/** The band a score falls in by the overall thresholds alone. */
+/** The band an overall score falls in by the overall thresholds alone (a construct has a standing instead). */
 export function bandOfScore(score: number, bands: BandThresholds): Band {
 	if (score >= bands.belonging) return 'belonging';
 	if (score >= bands.fittingIn) return 'fitting_in';
@@ -57,9 +58,9 @@ export function placeOnContinuum(
 	const unconfirmed: Construct[] = [];
 	if (band === 'belonging') {
 		for (const construct of CONSTRUCTS) {
-			const score = constructMeans[construct];
-			if (score === null) unconfirmed.push(construct);
-			else if (score < bands.belongingConstructMinimum) heldBackBy.push(construct);
+			const standing = constructStanding(constructMeans[construct], bands);
+			if (standing === null) unconfirmed.push(construct);
+			else if (standing === 'below') heldBackBy.push(construct);
 		}
 		if (heldBackBy.length > 0 || unconfirmed.length > 0) band = 'fitting_in';
 	}

@@ -6,6 +6,7 @@
  */
 import { PCN_ACTIONS, DEFAULT_CONSTRUCT_MINIMUM, type SuggestedAction } from './actions';
 import { SCORE_KEYS, scoreFor, type ScoreKey } from './change';
+import { constructStanding } from './construct-standing';
 import { CONSTRUCTS, type Construct } from './constructs';
 import { bandOfScore, type Band, type Placement } from './continuum';
 import { canShow, respondentsNeeded, type DisclosureRules } from './disclosure';
@@ -259,8 +260,9 @@ export function commonGaps(
 		const scores = practiceScores.map((p) => p[construct]).filter((s): s is number => s !== null);
 		const pcnMean = mean(scores);
 		if (pcnMean === null) continue;
-		const practicesBelow = scores.filter((s) => s < minimum).length;
-		if (practicesBelow === 0 && pcnMean >= minimum) continue;
+		const rule = { belongingConstructMinimum: minimum };
+		const practicesBelow = scores.filter((s) => constructStanding(s, rule) === 'below').length;
+		if (practicesBelow === 0 && constructStanding(pcnMean, rule) === 'meets') continue;
 		gaps.push({ construct, practicesBelow, practicesScored: scores.length, pcnMean, actions: [...PCN_ACTIONS[construct]] });
 	}
 	return gaps.sort(

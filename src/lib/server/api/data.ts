@@ -8,6 +8,8 @@ import { SCORE_KEYS, type ScoreKey } from '../../npt/change';
 import type { Config } from '../platform/config';
 import type { DbOrTx } from '../db';
 import { describePlacement, type Band } from '../../npt/continuum';
+import { constructStanding, type ConstructStanding } from '../../npt/construct-standing';
+import type { BandThresholds } from '../../npt/instrument';
 import { practiceTrend, type TrendPoint, type TrendScore } from '../../npt/practice-rounds';
 import { getPcnDashboard } from '../results/pcn-dashboard';
 import { loadRoundData } from '../results/round-data';
@@ -178,6 +180,8 @@ export async function getApiPracticeRounds(
 export interface ApiHeatmapScore extends ApiScore {
 	/** The indicative band: for the overall score, the practice's placement. */
 	band: Band;
+	/** A construct's standing against `constructMinimum` (the pages mark constructs by it); null for the overall score. */
+	standing: ConstructStanding | null;
 }
 
 export interface ApiHeatmapPractice {
@@ -203,6 +207,8 @@ export interface ApiHeatmap {
 	pcn: ApiPcn;
 	period: { from: string; to: string };
 	minResponses: number;
+	/** The score Belonging asks of every construct (SCORING.md §4). */
+	constructMinimum: number;
 	practices: ApiHeatmapPractice[];
 	figures: {
 		practicesShown: number;
@@ -214,7 +220,7 @@ export interface ApiHeatmap {
 	};
 }
 
-function heatmapPractice(practice: PcnPractice): ApiHeatmapPractice {
+function heatmapPractice(practice: PcnPractice, bands: BandThresholds): ApiHeatmapPractice {
 	const base = { id: practice.id, odsCode: practice.odsCode, name: practice.name, round: practice.round };
 	const empty = { respondents: null, responseRate: null, scores: null, placement: null };
 	if (practice.state === 'no_round') return { ...base, status: 'no_round', respondentsNeeded: null, ...empty };
@@ -222,7 +228,8 @@ function heatmapPractice(practice: PcnPractice): ApiHeatmapPractice {
 	const scores = {} as Record<ScoreKey, ApiHeatmapScore | null>;
 	for (const key of SCORE_KEYS) {
 		const score = practice.scores[key];
-		scores[key] = score ? { ...apiScore(score)!, band: score.band } : null;
+		const standing = key === 'overall' ? null : constructStanding(score?.mean, bands);
+		scores[key] = score ? { ...apiScore(score)!, band: score.band, standing } : null;
 	}
 	return {
 		...base,
@@ -258,7 +265,8 @@ export async function getApiPcnHeatmap(
 		pcn: { id: dashboard.pcn.id, odsCode: dashboard.pcn.odsCode, name: dashboard.pcn.name },
 		period: dashboard.period,
 		minResponses: config.minResponses,
-		practices: dashboard.practices.map(heatmapPractice),
+		constructMinimum: dashboard.bands.belongingConstructMinimum,
+		practices: dashboard.practices.map((practice) => heatmapPractice(practice, dashboard.bands)),
 		figures: { practicesShown: figures.practicesShown, respondents: figures.respondents, practiceMean, pooled }
 	};
 }

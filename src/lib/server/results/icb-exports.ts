@@ -5,6 +5,8 @@
  */
 import { SCORE_KEYS, type ScoreKey } from '../../npt/change';
 import { BAND_NAMES } from '../../npt/continuum';
+import { constructStanding, describeStanding } from '../../npt/construct-standing';
+import type { BandThresholds } from '../../npt/instrument';
 import { CONSTRUCT_NAMES, type Construct } from '../../npt/constructs';
 import { BAND_COUNT_KINDS, type AreaFigure } from '../../npt/icb';
 import { ASPECT_LABELS } from '../../npt/infrastructure';
@@ -25,8 +27,15 @@ const round = (value: number | undefined) => (value === undefined ? undefined : 
 
 const FIGURE_HEADER = ['figure', 'figure_name', 'practices_averaged', 'mean_of_practice_scores', 'ci95_lower', 'ci95_upper', 'band'];
 
-function figureColumns(key: ScoreKey, figure: AreaFigure | null): CsvValue[] {
-	return [key, figureName(key), figure?.practices ?? 0, round(figure?.mean), round(figure?.interval?.lower), round(figure?.interval?.upper), figure ? BAND_NAMES[figure.band] : null];
+/** The overall figure's band; a construct's standing against the construct minimum, as the page marks it. */
+function figureMark(key: ScoreKey, figure: AreaFigure | null, bands: BandThresholds): string | null {
+	if (!figure) return null;
+	const standing = key === 'overall' ? null : constructStanding(figure.mean, bands);
+	return standing ? describeStanding(standing, bands) : BAND_NAMES[figure.band];
+}
+
+function figureColumns(key: ScoreKey, figure: AreaFigure | null, bands: BandThresholds): CsvValue[] {
+	return [key, figureName(key), figure?.practices ?? 0, round(figure?.mean), round(figure?.interval?.lower), round(figure?.interval?.upper), figureMark(key, figure, bands)];
 }
 
 /** One row per PCN and figure, with the PCN's practices, respondents and band counts on each. */
@@ -62,7 +71,7 @@ export function writeIcbPcnsCsv(dashboard: IcbDashboard): string {
 				pcn.practicesShown,
 				pcn.respondents,
 				...BAND_COUNT_KINDS.map((kind) => pcn.bandCounts[kind]),
-				...figureColumns(key, figure),
+				...figureColumns(key, figure, dashboard.bands),
 				figure ? null : 'No practice of the PCN shows this score in the period.'
 			]);
 		}
@@ -75,7 +84,7 @@ export function writeIcbOverTimeCsv(dashboard: IcbDashboard): string {
 	const rows: CsvValue[][] = [['icb_ods_code', 'icb_name', 'half_year', 'half_from', 'half_to', 'practices_shown', 'respondents', ...FIGURE_HEADER]];
 	for (const point of dashboard.overTime) {
 		for (const key of SCORE_KEYS) {
-			rows.push([dashboard.icb.odsCode, dashboard.icb.name, point.half.label, point.half.from, point.half.to, point.practicesShown, point.respondents, ...figureColumns(key, point.scores[key])]);
+			rows.push([dashboard.icb.odsCode, dashboard.icb.name, point.half.label, point.half.from, point.half.to, point.practicesShown, point.respondents, ...figureColumns(key, point.scores[key], dashboard.bands)]);
 		}
 	}
 	return toCsv(rows);

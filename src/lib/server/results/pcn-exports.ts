@@ -5,6 +5,7 @@
  */
 import { SCORE_KEYS, type ScoreKey } from '../../npt/change';
 import { BAND_NAMES } from '../../npt/continuum';
+import { describeStanding } from '../../npt/construct-standing';
 import { CONSTRUCT_NAMES, type Construct } from '../../npt/constructs';
 import type { ApiHeatmap, ApiPcn, ApiPracticeRounds, ApiScore } from '../api/data';
 import { toCsv, type CsvValue } from '../platform/csv';
@@ -72,7 +73,8 @@ export function writeHeatmapCsv(heatmap: ApiHeatmap): string {
 				practice.respondents,
 				practice.responseRate === null ? null : Math.round(practice.responseRate * 1000) / 10,
 				...scoreColumns(key, score),
-				score ? BAND_NAMES[score.band] : null,
+				// The overall score's band; a construct's standing against the minimum, as the page marks it.
+				!score ? null : score.standing ? describeStanding(score.standing, { belongingConstructMinimum: heatmap.constructMinimum }) : BAND_NAMES[score.band],
 				note
 			]);
 		}
