@@ -6,7 +6,7 @@
  * says more than the pages it links to: a round still collecting gives its count of responses only
  * once it reaches the minimum (docs/scoring.md §6), as the round page does.
  */
-import { formatDate } from '../../dates';
+import { formatDate, ukDate } from '../../dates';
 import { formatPercent, plural } from '../../format';
 import { UNRESOLVED_STATES } from '../../npt/flag-lifecycle';
 import { checklistItem, checklistVersion } from '../../npt/infrastructure';
@@ -111,7 +111,7 @@ async function staleChecklists(db: DbOrTx, viewer: Viewer, now: Date): Promise<K
 				text:
 					days === null
 						? `You have not filled in the infrastructure checklist for ${row.name} yet.`
-						: `Your infrastructure checklist for ${row.name} was last reviewed ${plural(days, 'day')} ago (on ${formatDate(reviewed!.slice(0, 10))}).`,
+						: `Your infrastructure checklist for ${row.name} was last reviewed ${plural(days, 'day')} ago (on ${formatDate(ukDate(new Date(reviewed!)))}).`,
 				href: `/practices/${row.id}/checklist`,
 				action: `${days === null ? 'Fill in' : 'Review'} the checklist for ${row.name}`
 			};
