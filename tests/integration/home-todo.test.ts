@@ -14,6 +14,8 @@ import { addRound, createPracticeWithRound, createTestDatabase, type PracticeFix
 import { createSignedInUser, fakeEvent } from '../helpers/events';
 import { load as loadLayout } from '../../src/routes/(app)/+layout.server';
 import { load as loadFlagsIndex } from '../../src/routes/(app)/flags/+page.server';
+import TodoList from '../../src/lib/components/TodoList.svelte';
+import { render } from 'svelte/server';
 
 const TODAY = '2026-11-28';
 const NOW = new Date('2026-11-28T12:00:00.000Z');
@@ -196,7 +198,7 @@ describe('the to-do lists', () => {
 	it('names the practices of a PCN lead’s PCN that may need support, by the dashboard’s rule', async () => {
 		const support = (await listTodo(t.db, lead, config, TODAY, NOW)).items.filter((i) => i.kind === 'needs_support');
 		// A and B took answers this year; D never did. C is in another PCN.
-		expect(support.map((i) => [i.text, i.href])).toEqual([['Dale Practice (Test PCN) may need support: not surveyed in this period.', `/practices/${d}`]]);
+		expect(support.map((i) => [i.text, i.href])).toEqual([['Dale Practice may need support: not surveyed in this period.', `/practices/${d}`]]);
 	});
 
 	it('gives the admin undelivered and stuck mail, pending and expired invitations and failed jobs', async () => {
@@ -258,5 +260,15 @@ describe('the to-do lists', () => {
 		expect(layout.signedIn.onlyPracticeId).toBe(a);
 		const several = loadLayout(fakeEvent({ db: t.db, user: linkWorker, path: '/' }) as never) as { signedIn: { onlyPracticeId: number | null } };
 		expect(several.signedIn.onlyPracticeId).toBeNull();
+	});
+
+	it('says "All done" and what was looked at when nothing is waiting, and lists items as sentences with links otherwise', async () => {
+		const done = render(TodoList, { props: { todo: { items: [], cut: [] }, checked: 'No flag waits for a response.' } }).body;
+		expect(done).toMatch(/<strong[^>]*>All done.<\/strong> No flag waits for a response./);
+		expect(done).not.toContain('<li>');
+		const todo = await listTodo(t.db, manager, config, TODAY, NOW);
+		const html = render(TodoList, { props: { todo, checked: 'unused' } }).body;
+		expect(html).not.toContain('All done');
+		expect(html).toMatch(new RegExp(`<a href="/rounds/${f.round.id}"[^>]*>Follow Winter 2026 at Test Surgery</a>`));
 	});
 });

@@ -338,7 +338,8 @@ async function practicesNeedingSupport(db: DbOrTx, viewer: SignedInUser, config:
 			(practice): TodoItem => ({
 				key: `support-${practice.practiceId}`,
 				kind: 'needs_support',
-				text: `${practice.name} (${pcn.name}) may need support: ${practice.reasons.map(supportReasonText).join('; ')}.`,
+				// The PCN is named only when the lead has more than one.
+				text: `${practice.name}${pcns.length > 1 ? `, in ${pcn.name},` : ''} may need support: ${practice.reasons.map(supportReasonText).join('; ')}.`,
 				href: `/practices/${practice.practiceId}`,
 				action: `Open ${practice.name}’s dashboard`
 			})
