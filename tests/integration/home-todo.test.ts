@@ -271,4 +271,14 @@ describe('the to-do lists', () => {
 		expect(html).not.toContain('All done');
 		expect(html).toMatch(new RegExp(`<a href="/rounds/${f.round.id}"[^>]*>Follow Winter 2026 at Test Surgery</a>`));
 	});
+
+	it('lists at most ten of a kind and says there are more', async () => {
+		const many = [];
+		for (let i = 0; i < 11; i++) many.push((await createPractice(t.db, { odsCode: `M${String(10000 + i)}`, name: `Practice ${String(i).padStart(2, '0')}`, pcnId: f.pcn.id })).id);
+		const busy = await createSignedInUser(t.db, 'link_worker', { practiceIds: many });
+		const todo = await listTodo(t.db, busy, config, TODAY, NOW);
+		expect(todo.items).toHaveLength(10);
+		expect(todo.items[9]!.text).toBe('You have not filled in the infrastructure checklist for Practice 09 yet.');
+		expect(todo.cut).toEqual([{ kind: 'checklist', where: 'the first 10 practices by name are listed, and the rest appear as you review these', href: null }]);
+	});
 });

@@ -31,5 +31,5 @@ export interface TodoList {
 	 * A kind of item listed only up to its cap: the list says so and where the rest are. Each
 	 * kind is read with a limit so a scope of any size costs a page.
 	 */
-	cut: { kind: TodoKind; where: string; href: string }[];
+	cut: { kind: TodoKind; where: string; href: string | null }[];
 }

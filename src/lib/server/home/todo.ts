@@ -116,7 +116,7 @@ async function staleChecklists(db: DbOrTx, viewer: Viewer, now: Date): Promise<K
 				action: `${days === null ? 'Fill in' : 'Review'} the checklist for ${row.name}`
 			};
 		}),
-		cut: more ? { kind: 'checklist', where: 'each practice’s checklist', href: '/' } : undefined
+		cut: more ? { kind: 'checklist', where: `the first ${TODO_LIMIT} practices by name are listed, and the rest appear as you review these`, href: null } : undefined
 	};
 }
 
@@ -180,7 +180,7 @@ async function roundsToGiveAView(db: DbOrTx, viewer: Viewer, today: string): Pro
 			href: `/rounds/${row.id}/assessment`,
 			action: `Give your view for ${row.practice_name}`
 		})),
-		cut: more ? { kind: 'give_view', where: 'the practices’ pages', href: '/' } : undefined
+		cut: more ? { kind: 'give_view', where: 'the open rounds in the list of practices below', href: '#main-list' } : undefined
 	};
 }
 
@@ -219,7 +219,7 @@ async function openRounds(db: DbOrTx, viewer: Viewer, config: Pick<Config, 'minR
 				action: `Follow ${row.title} at ${row.practice_name}`
 			};
 		}),
-		cut: more ? { kind: 'open_round', where: 'the practices below', href: '/' } : undefined
+		cut: more ? { kind: 'open_round', where: 'the open rounds in the list of practices below', href: '#main-list' } : undefined
 	};
 }
 
@@ -256,7 +256,7 @@ async function practicesWithoutRound(db: DbOrTx, viewer: Viewer, today: string):
 			href: `/practices/${row.id}/rounds/new`,
 			action: `Start a round at ${row.name}`
 		})),
-		cut: more ? { kind: 'no_round', where: 'the practices below', href: '/' } : undefined
+		cut: more ? { kind: 'no_round', where: 'the list of practices below', href: '#main-list' } : undefined
 	};
 }
 
@@ -347,6 +347,6 @@ async function practicesNeedingSupport(db: DbOrTx, viewer: SignedInUser, config:
 	);
 	return {
 		items,
-		cut: more ? { kind: 'needs_support', where: `your other PCNs’ dashboards (the first ${SUPPORT_PCN_LIMIT} by name are checked here)`, href: '/' } : undefined
+		cut: more ? { kind: 'needs_support', where: `the first ${SUPPORT_PCN_LIMIT} of your PCNs by name are checked here; open the others’ dashboards from the list below`, href: null } : undefined
 	};
 }
