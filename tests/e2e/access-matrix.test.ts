@@ -35,6 +35,10 @@ const post = (label: string, path: Probe['path'], expect: Expected, form?: Probe
 /** Keyed by route id (groups removed). */
 const MATRIX: Record<string, Probe[]> = {
 	'/': [get('home page', () => '/', { anonymous: 200, admin: 303, icbLead: 200, pcnLead: 200, manager: 200, linkWorker: 200 })],
+	// The navigation's Flags, Actions and Calendar: someone with one practice is sent to its own page (303), someone with several gets the list.
+	'/flags': [get('flags of each practice', () => '/flags', signedIn({ admin: 403, icbLead: 403, pcnLead: 200, manager: 303, linkWorker: 200 }))],
+	'/actions': [get('actions of each practice', () => '/actions', signedIn({ admin: 403, icbLead: 403, pcnLead: 200, manager: 303, linkWorker: 200 }))],
+	'/calendar': [get('survey calendar of each practice', () => '/calendar', signedIn({ admin: 403, icbLead: 403, pcnLead: 200, manager: 303, linkWorker: 403 }))],
 	'/healthz': [get('health check', () => '/healthz', everyone(200))],
 	// The assurance pages are for anyone, signed in or not (issue 27).
 	'/privacy': [get('privacy notice', () => '/privacy', everyone(200))],

@@ -172,7 +172,7 @@ describe('infrastructure gaps', () => {
 		await signIn(page, server.url, 'practice.manager@demo.belonging.example');
 		await page.getByRole('link', { name: 'Riverside Surgery', exact: true }).click();
 		await page.waitForURL(/\/practices\/\d+$/);
-		await page.getByRole('link', { name: /^Actions/ }).click();
+		await page.getByRole('main').getByRole('link', { name: /^Actions/ }).click();
 		await page.waitForURL(/\/actions$/);
 		expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBe(360);
 		const recordForm = page.getByRole('region', { name: 'Record an action' });

@@ -4,6 +4,7 @@
  * the same results the dashboard's sections show, and ranks nobody (practices keep name order).
  */
 import { addDays } from '../dates';
+import { formatScore } from '../format';
 import { verdictOf, type Change } from './change';
 import type { CommonGap, Period, PracticeMean, PracticeResult } from './pcn';
 import { changeSinceRoundBefore, type ScoredRound } from './practice-rounds';
@@ -59,6 +60,22 @@ export interface GlancePractice {
  */
 export function lastNotableFall(change: LastChange | null): { change: Change; from: string; to: string } | null {
 	return change?.overall && verdictOf(change.overall) === 'notable_fall' ? { change: change.overall, from: change.from, to: change.to } : null;
+}
+
+/** A reason in words, as the PCN dashboard's glance and a PCN lead's to-do list give it. */
+export function supportReasonText(reason: SupportReason): string {
+	switch (reason.kind) {
+		case 'bolted_on':
+			return 'placed as bolted on';
+		case 'fall':
+			return `a notable fall, ${formatScore(reason.change.previous)} in ${reason.from} to ${formatScore(reason.change.latest)} in ${reason.to}`;
+		case 'too_few':
+			return 'too few answered its latest round to show results';
+		case 'not_surveyed':
+			return 'not surveyed in this period';
+		case 'open_gaps':
+			return `${reason.count} infrastructure gaps open`;
+	}
 }
 
 /** Each practice with the reasons it may need support, in the order given; practices with none are left out. */

@@ -1,5 +1,6 @@
 import { redirect } from '@sveltejs/kit';
 import { ukDate } from '$lib/dates';
+import { listTodo } from '$lib/server/home/todo';
 import { getNetworkOverview } from '$lib/server/results/overview';
 import { listOverseenIcbs } from '$lib/server/organisations/overseen';
 import { pageSchema } from '$lib/server/platform/paging';
@@ -7,9 +8,9 @@ import type { PageServerLoad } from './$types';
 
 /**
  * The home page depends on who is signed in: visitors see what Belonging is and how to sign
- * in, admins go to administration, ICB leads see their ICBs and the PCNs in them (they open no
- * practice's own pages), everyone else sees the practices in their scope, a page of PCNs at a
- * time.
+ * in, admins go to administration (their home, with their own to-do list), ICB leads see their
+ * ICBs and the PCNs in them (they open no practice's own pages), everyone else sees first what is
+ * theirs to do and then the practices in their scope, a page of PCNs at a time.
  */
 export const load = (async ({ locals, url }) => {
 	const user = locals.user;
@@ -17,11 +18,17 @@ export const load = (async ({ locals, url }) => {
 	if (user.role === 'admin') redirect(303, '/admin');
 	const page = pageSchema.parse(url.searchParams.get('page') ?? 1);
 	if (user.role === 'icb_lead') return { home: 'icbs' as const, icbs: await listOverseenIcbs(locals.db, user, page) };
+	const today = ukDate();
+	const [todo, overview] = await Promise.all([
+		listTodo(locals.db, user, locals.config, today, new Date()),
+		getNetworkOverview(locals.db, locals.config, today, user, page)
+	]);
 	return {
 		home: 'practices' as const,
 		role: user.role,
 		canSeePcns: user.role === 'pcn_lead',
-		overview: await getNetworkOverview(locals.db, locals.config, ukDate(), user, page),
+		todo,
+		overview,
 		minResponses: locals.config.minResponses
 	};
 }) satisfies PageServerLoad;

@@ -27,7 +27,9 @@ import type { FlaggedGap } from '../../npt/actions';
 import { CURRENT_CHECKLIST, checklistItem, checklistVersion, type ChecklistItem } from '../../npt/infrastructure';
 import { recordAudit } from '../platform/audit';
 import { refuse, type Outcome } from '../platform/outcome';
+import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
 import type { Db, DbOrTx } from '../db';
+import type { Database } from '../db/schema';
 import type { Flag, FlagVisibility } from '../db/schema';
 import type { SignedInUser } from '../identity';
 import { paragraphsText } from '../../text';
@@ -53,6 +55,26 @@ function accessOf(viewer: SignedInUser, flag: FlagWithPcn): FlagAccess | null {
 		default:
 			return null;
 	}
+}
+
+/**
+ * The flags someone acts on (accessOf's raiser and responder), as a condition on `flag` rows for
+ * counting in the database. It adds to the practice being in the person's scope, which the caller
+ * tests: a link worker's own flags, the shared ones for a practice manager, every one for a PCN lead.
+ */
+export function flagActedOnBy(viewer: Pick<SignedInUser, 'id' | 'role'>) {
+	return (eb: ExpressionBuilder<Database, 'flag'>): Expression<SqlBool> => {
+		switch (viewer.role) {
+			case 'link_worker':
+				return eb('flag.raised_by', '=', viewer.id);
+			case 'practice_manager':
+				return eb('flag.visibility', '=', 'practice_and_pcn');
+			case 'pcn_lead':
+				return sql<SqlBool>`1 = 1`;
+			default:
+				return sql<SqlBool>`1 = 0`;
+		}
+	};
 }
 
 /** The side someone acts from; null for a reader, to whom the flag's own page and its changes are "not there". */

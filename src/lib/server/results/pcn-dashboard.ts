@@ -11,7 +11,7 @@ import { BUILT_IN_INSTRUMENTS } from '../../npt/builtin';
 import { constructMeans } from '../../npt/constructs';
 import { canShow } from '../../npt/disclosure';
 import { commonGaps, comparePracticesIn, HEATMAP_SORTS, type HeatmapSort, type Period } from '../../npt/pcn';
-import { lastChangeOf, pcnGlance, previousPeriod, type PcnGlance } from '../../npt/pcn-glance';
+import { lastChangeOf, pcnGlance, previousPeriod, type PcnGlance, type PracticeNeedingSupport } from '../../npt/pcn-glance';
 import {
 	currentRoundOf,
 	describeCurrentRound,
@@ -155,6 +155,25 @@ export async function viewPcnDashboard(
 		shared
 	]);
 	return { ...dashboard, access: 'lead', gapMatrix, perceptionGaps, actionCounts, glance: glanceOf(dashboard, gapMatrix), benchmarks };
+}
+
+/**
+ * The practices of one PCN that may need support, by the rule and on the figures of its
+ * dashboard's glance over the default period (the last twelve months): the round data and the
+ * flag states the dashboard reads, without its benchmarks, actions or perception gaps.
+ */
+export async function listPracticesNeedingSupport(
+	db: DbOrTx,
+	viewer: SignedInUser,
+	pcnId: number,
+	config: Pick<Config, 'minResponses'>,
+	today: string
+): Promise<PracticeNeedingSupport[]> {
+	const dashboard = await getPcnDashboard(db, pcnId, config, defaultPeriod(today), today);
+	if (!dashboard) return [];
+	// Open gaps are counted per practice; the flag states alone give the same count as the lead's own matrix.
+	const gapMatrix = await readPcnGapMatrix(db, viewer, pcnId, dashboard.practices);
+	return glanceOf(dashboard, gapMatrix).needingSupport;
 }
 
 function glanceOf<F extends GapMatrixFlagState>(dashboard: PcnDashboard, gapMatrix: GapMatrix<F>): PcnGlance<GapMatrixItem<F>> {

@@ -3,12 +3,14 @@ import { countOrganisations } from '$lib/server/organisations/organisations';
 import { countAccounts } from '$lib/server/accounts/users';
 import { outboxOverview } from '$lib/server/mail/outbox';
 import { readJobStates } from '$lib/server/jobs/job-runner';
+import { listAdminTodo } from '$lib/server/home/admin-todo';
 import type { PageServerLoad } from './$types';
 
 export const load = (async (event) => {
 	guard(event, { roles: ['admin'] });
 	const { db } = event.locals;
-	const [organisations, accounts, outbox, jobs, holds] = await Promise.all([
+	const [todo, organisations, accounts, outbox, jobs, holds] = await Promise.all([
+		listAdminTodo(db, new Date()),
 		countOrganisations(db),
 		countAccounts(db),
 		outboxOverview(db),
@@ -20,6 +22,7 @@ export const load = (async (event) => {
 			.executeTakeFirstOrThrow()
 	]);
 	return {
+		todo,
 		organisations,
 		accounts,
 		mail: { ...outbox.counts, description: event.locals.mail.description },
