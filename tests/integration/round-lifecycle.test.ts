@@ -87,7 +87,7 @@ describe('the round life-cycle', () => {
 			const stated = (page.result as { view: { stated: string } | null } | undefined)?.view?.stated ?? '';
 			return outcomeOf(() => closeActions.close(fakeEvent({ db: t.db, user, form: { confirm: 'close', stated }, params, path: `/rounds/${roundId}/close?/close` }) as never));
 		}
-		const form = name === 'delete' ? { confirm: 'delete' } : {};
+		const form: Record<string, string> = name === 'delete' ? { confirm: 'delete' } : {};
 		return outcomeOf(() => roundActions[name](fakeEvent({ db: t.db, user, form, params, path: `/rounds/${roundId}?/${name}` }) as never));
 	}
 
