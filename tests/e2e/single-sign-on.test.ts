@@ -261,7 +261,10 @@ describe('single sign-on', () => {
 		await signIn(page, own.server.url, 'link.worker@demo.belonging.example');
 		await admin.goto(`${own.server.url}/users`);
 		await admin.getByRole('link', { name: 'Sam Okafor' }).click();
-		await admin.getByRole('button', { name: `Require sign-in with ${NAME}` }).click();
+		await admin.getByRole('link', { name: `Require sign-in with ${NAME}` }).click();
+		await admin.waitForURL(/confirm=requireSso/);
+		expect(await admin.locator('main').innerText()).toContain('Their password stops working');
+		await admin.getByRole('button', { name: `Yes, require ${NAME}` }).click();
 		await admin.getByText('now signs in through single sign-on only').waitFor();
 		await expectAxeClean(admin);
 		// Their password session has ended, and the password no longer opens one.

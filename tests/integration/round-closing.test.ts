@@ -129,7 +129,8 @@ describe('closing a round by hand', () => {
 	it('refuses a post without the confirmation, or with another, and closes nothing', async () => {
 		const winter = await openRoundWith(6);
 		const { view } = await page(winter.id);
-		for (const form of [{}, { stated: view!.stated }, { confirm: 'yes', stated: view!.stated }, { confirm: 'close' }]) {
+		const forms: Record<string, string>[] = [{}, { stated: view!.stated }, { confirm: 'yes', stated: view!.stated }, { confirm: 'close' }];
+		for (const form of forms) {
 			expect((await post(winter.id, form)).status, JSON.stringify(form)).toBe(400);
 		}
 		expect(await statusOf(winter.id)).toMatchObject({ status: 'open', closed_on: null });
