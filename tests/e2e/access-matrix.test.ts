@@ -229,7 +229,12 @@ const MATRIX: Record<string, Probe[]> = {
 			signedIn({ admin: 403, icbLead: 403, pcnLead: 400, manager: 404, linkWorker: 403 }),
 			(f) => ({ actionId: String(f.actions.a1OnPcnOnly.id), doneOn: '2099-01-01' })),
 		post('delete an A1 action through B1’s page', (f) => `/practices/${f.practices.b1.id}/actions?/delete`, signedIn({ admin: 403, icbLead: 403, pcnLead: 404, manager: 404, linkWorker: 403 }),
-			(f) => ({ actionId: String(f.actions.a1OnPcnOnly.id) }))
+			(f) => ({ actionId: String(f.actions.a1OnPcnOnly.id), confirm: 'delete' })),
+		// Deleting asks first (?confirm=delete&action=…); without that step nothing goes.
+		post('delete the action on the PCN-lead-only flag without confirming', (f) => `/practices/${f.practices.a1.id}/actions?/delete`,
+			signedIn({ admin: 403, icbLead: 403, pcnLead: 400, manager: 400, linkWorker: 403 }), (f) => ({ actionId: String(f.actions.a1OnPcnOnly.id) })),
+		get('the question before deleting the action on the PCN-lead-only flag', (f) => `/practices/${f.practices.a1.id}/actions?confirm=delete&action=${f.actions.a1OnPcnOnly.id}`,
+			signedIn({ admin: 403, icbLead: 403, pcnLead: 200, manager: 200, linkWorker: 200 }))
 	],
 	'/rounds/[roundId]/export/[kind]': [
 		get('scores CSV at A1', (f) => `/rounds/${f.rounds.a1.id}/export/scores.csv`, signedIn({ admin: 403, icbLead: 403, pcnLead: 200, manager: 200, linkWorker: 200 })),

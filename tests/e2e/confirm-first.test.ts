@@ -18,6 +18,7 @@ import type { SurveySubmission } from '../../src/lib/npt/submission';
 import type { Db } from '../../src/lib/server/db';
 import type { SignedInUser } from '../../src/lib/server/identity';
 import { createApiToken } from '../../src/lib/server/api/tokens';
+import { recordAction } from '../../src/lib/server/linkworker/action-changes';
 import { createPractice } from '../../src/lib/server/organisations/organisation-changes';
 import { versionIdOf } from '../../src/lib/server/surveys/instruments';
 import { submitResponse } from '../../src/lib/server/surveys/responses';
@@ -253,7 +254,7 @@ describe('other changes that cannot be taken back ask first', () => {
 		await admin.context.close();
 	});
 
-	it('signing yourself out everywhere, revoking a token and deleting a draft each ask first', async () => {
+	it('signing yourself out everywhere, revoking a token, deleting a draft and deleting an action each ask first', async () => {
 		const { context, page } = await signedInAs(manager.email, TEST_PASSWORD);
 		const created = await createApiToken(db, manager, 'Spreadsheet');
 		if (!created.ok) throw new Error('The test token was refused');
@@ -288,6 +289,20 @@ describe('other changes that cannot be taken back ask first', () => {
 		await page.getByRole('button', { name: 'Yes, delete this draft' }).click();
 		await page.waitForURL(`${own.server.url}/practices/${practices[0]!.id}`);
 		expect(await stillThere()).toBe(0);
+
+		const recorded = await recordAction(db, manager, practices[0]!.id, { what: 'Book the room on Tuesdays', owner: 'Alex Reed', dueOn: addDays(today, 30), linkedTo: 'construct:collective_action' });
+		if (!recorded.ok) throw new Error('The test action was refused');
+		const actionLeft = async () => (await db.selectFrom('practice_action').select('id').where('id', '=', recorded.value).execute()).length;
+		await page.goto(`${own.server.url}/practices/${practices[0]!.id}/actions`);
+		await page.getByText('Change the details').click();
+		await page.getByRole('link', { name: 'Delete this action (recorded by mistake)' }).click();
+		await page.waitForURL(/\/actions\?confirm=delete&action=\d+$/);
+		expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('Delete the action “Book the room on Tuesdays”?');
+		await expectCleanAtBothWidths(page);
+		expect(await actionLeft()).toBe(1);
+		await page.getByRole('button', { name: 'Yes, delete it' }).click();
+		await page.waitForURL(/\/actions(#planned-actions)?$/);
+		expect(await actionLeft()).toBe(0);
 
 		await page.goto(`${own.server.url}/account`);
 		await page.getByRole('link', { name: 'Sign out everywhere' }).click();

@@ -118,7 +118,7 @@ const PROBES: Record<string, Probe> = {
 	'/(app)/practices/[practiceId]/actions?/update': { who: 'pcnLead', params: practice, form: (f) => ({ ...actionsForm(f), actionId: String(f.actions.a1OnPcnOnly.id) }) },
 	'/(app)/practices/[practiceId]/actions?/done': { who: 'pcnLead', params: practice, form: (f) => ({ actionId: String(f.actions.a1OnPcnOnly.id), doneOn: f.today, note: 'Done on Monday' }) },
 	'/(app)/practices/[practiceId]/actions?/reopen': { who: 'pcnLead', params: practice, form: (f) => ({ actionId: String(f.actions.a1OnPcnOnly.id) }), refused: 'the action is planned, not done' },
-	'/(app)/practices/[practiceId]/actions?/delete': { who: 'pcnLead', params: practice, form: (f) => ({ actionId: String(f.actions.a1OnPcnOnly.id) }) },
+	'/(app)/practices/[practiceId]/actions?/delete': { who: 'pcnLead', params: practice, form: (f) => ({ actionId: String(f.actions.a1OnPcnOnly.id), confirm: 'delete' }) },
 	'/(app)/practices/[practiceId]/rounds/new?/default': {
 		who: 'manager',
 		params: practice,
