@@ -88,12 +88,31 @@ const MATRIX: Record<string, Probe[]> = {
 		get('results of a round that does not exist', () => '/rounds/999999', signedIn({ admin: 403, icbLead: 403, pcnLead: 404, manager: 404, linkWorker: 404 })),
 		get('results of an open round at A1 (progress only)', (f) => `/rounds/${f.rounds.a1Open.id}`, signedIn({ admin: 403, icbLead: 403, pcnLead: 200, manager: 200, linkWorker: 200 })),
 		post('open the A1 draft while A1 has an open round (refused)', (f) => `/rounds/${f.rounds.a1Draft.id}?/open`, signedIn({ admin: 403, icbLead: 403, pcnLead: 409, manager: 409, linkWorker: 403 })),
-		post('close a round at A1 that has already closed', (f) => `/rounds/${f.rounds.a1.id}?/close`, signedIn({ admin: 403, icbLead: 403, pcnLead: 409, manager: 409, linkWorker: 403 })),
-		post('delete a closed round at A1 (only drafts can go)', (f) => `/rounds/${f.rounds.a1.id}?/delete`, signedIn({ admin: 403, icbLead: 403, pcnLead: 409, manager: 409, linkWorker: 403 })),
-		post('close a round at A2 (lead’s PCN only)', (f) => `/rounds/${f.rounds.a2.id}?/close`, signedIn({ admin: 403, icbLead: 403, pcnLead: 409, manager: 404, linkWorker: 403 })),
-		post('close a round at B1 (other PCN)', (f) => `/rounds/${f.rounds.b1.id}?/close`, signedIn({ admin: 403, icbLead: 403, pcnLead: 404, manager: 404, linkWorker: 403 })),
+		post('delete a closed round at A1 (only drafts can go)', (f) => `/rounds/${f.rounds.a1.id}?/delete`, signedIn({ admin: 403, icbLead: 403, pcnLead: 409, manager: 409, linkWorker: 403 }),
+			() => ({ confirm: 'delete' })),
+		// Deleting asks first (?confirm=delete): a post without that step deletes nothing.
+		post('delete the A1 draft without confirming', (f) => `/rounds/${f.rounds.a1Draft.id}?/delete`, signedIn({ admin: 403, icbLead: 403, pcnLead: 400, manager: 400, linkWorker: 403 })),
+		get('the question before deleting the A1 draft', (f) => `/rounds/${f.rounds.a1Draft.id}?confirm=delete`, signedIn({ admin: 403, icbLead: 403, pcnLead: 200, manager: 200, linkWorker: 200 })),
 		post('open a round that does not exist', () => '/rounds/999999?/open', signedIn({ admin: 403, icbLead: 403, pcnLead: 404, manager: 404, linkWorker: 403 })),
 		get('results with a malformed round id', () => '/rounds/abc', signedIn({ admin: 403, icbLead: 403, pcnLead: 404, manager: 404, linkWorker: 404 }))
+	],
+	// Closing by hand asks first: the question is a page of its own, for those who run rounds.
+	'/rounds/[roundId]/close': [
+		get('the question before closing the open round at A1', (f) => `/rounds/${f.rounds.a1Open.id}/close`, signedIn({ admin: 403, icbLead: 403, pcnLead: 200, manager: 200, linkWorker: 403 })),
+		get('closing a round at A1 that has already closed (nothing to ask)', (f) => `/rounds/${f.rounds.a1.id}/close`, signedIn({ admin: 403, icbLead: 403, pcnLead: 200, manager: 200, linkWorker: 403 })),
+		get('closing a round at A2 (lead’s PCN only)', (f) => `/rounds/${f.rounds.a2.id}/close`, signedIn({ admin: 403, icbLead: 403, pcnLead: 200, manager: 404, linkWorker: 403 })),
+		get('closing a round at B1 (other PCN)', (f) => `/rounds/${f.rounds.b1.id}/close`, signedIn({ admin: 403, icbLead: 403, pcnLead: 404, manager: 404, linkWorker: 403 })),
+		get('closing a round that does not exist', () => '/rounds/999999/close', signedIn({ admin: 403, icbLead: 403, pcnLead: 404, manager: 404, linkWorker: 403 })),
+		// Nothing closes in these: no confirmation, a stale one, or a round closed already or out of scope.
+		post('close the open round at A1 without confirming', (f) => `/rounds/${f.rounds.a1Open.id}/close?/close`, signedIn({ admin: 403, icbLead: 403, pcnLead: 400, manager: 400, linkWorker: 403 })),
+		post('close the open round at A1 confirming something else', (f) => `/rounds/${f.rounds.a1Open.id}/close?/close`, signedIn({ admin: 403, icbLead: 403, pcnLead: 409, manager: 409, linkWorker: 403 }),
+			() => ({ confirm: 'close', stated: 'stale' })),
+		post('close a round at A1 that has already closed', (f) => `/rounds/${f.rounds.a1.id}/close?/close`, signedIn({ admin: 403, icbLead: 403, pcnLead: 409, manager: 409, linkWorker: 403 }),
+			() => ({ confirm: 'close', stated: 'stale' })),
+		post('close a round at A2 (lead’s PCN only)', (f) => `/rounds/${f.rounds.a2.id}/close?/close`, signedIn({ admin: 403, icbLead: 403, pcnLead: 409, manager: 404, linkWorker: 403 }),
+			() => ({ confirm: 'close', stated: 'stale' })),
+		post('close a round at B1 (other PCN)', (f) => `/rounds/${f.rounds.b1.id}/close?/close`, signedIn({ admin: 403, icbLead: 403, pcnLead: 404, manager: 404, linkWorker: 403 }),
+			() => ({ confirm: 'close', stated: 'stale' }))
 	],
 	// The link worker's own, signed view: only link workers, only at practices they serve.
 	'/rounds/[roundId]/assessment': [
@@ -221,7 +240,12 @@ const MATRIX: Record<string, Probe[]> = {
 			signedIn({ admin: 403, icbLead: 403, pcnLead: 400, manager: 404, linkWorker: 403 }),
 			(f) => ({ actionId: String(f.actions.a1OnPcnOnly.id), doneOn: '2099-01-01' })),
 		post('delete an A1 action through B1’s page', (f) => `/practices/${f.practices.b1.id}/actions?/delete`, signedIn({ admin: 403, icbLead: 403, pcnLead: 404, manager: 404, linkWorker: 403 }),
-			(f) => ({ actionId: String(f.actions.a1OnPcnOnly.id) }))
+			(f) => ({ actionId: String(f.actions.a1OnPcnOnly.id), confirm: 'delete' })),
+		// Deleting asks first (?confirm=delete&action=…); without that step nothing goes.
+		post('delete the action on the PCN-lead-only flag without confirming', (f) => `/practices/${f.practices.a1.id}/actions?/delete`,
+			signedIn({ admin: 403, icbLead: 403, pcnLead: 400, manager: 400, linkWorker: 403 }), (f) => ({ actionId: String(f.actions.a1OnPcnOnly.id) })),
+		get('the question before deleting the action on the PCN-lead-only flag', (f) => `/practices/${f.practices.a1.id}/actions?confirm=delete&action=${f.actions.a1OnPcnOnly.id}`,
+			signedIn({ admin: 403, icbLead: 403, pcnLead: 200, manager: 200, linkWorker: 200 }))
 	],
 	'/rounds/[roundId]/export/[kind]': [
 		get('scores CSV at A1', (f) => `/rounds/${f.rounds.a1.id}/export/scores.csv`, signedIn({ admin: 403, icbLead: 403, pcnLead: 200, manager: 200, linkWorker: 200 })),
@@ -336,16 +360,23 @@ const MATRIX: Record<string, Probe[]> = {
 	],
 	'/users/[userId]': [
 		post('reset the two-step sign-in of a manager at A2 who has none', (f) => `/users/${f.others.managerA2.id}?/resetTwoStep`,
-			signedIn({ admin: 409, icbLead: 403, pcnLead: 403, manager: 403, linkWorker: 403 })),
+			signedIn({ admin: 409, icbLead: 403, pcnLead: 403, manager: 403, linkWorker: 403 }), () => ({ confirm: 'resetTwoStep' })),
 		// No single sign-on on this server: nobody can be required to use it.
 		post('require single sign-on for a manager at A2', (f) => `/users/${f.others.managerA2.id}?/requireSso`,
-			signedIn({ admin: 409, icbLead: 403, pcnLead: 403, manager: 403, linkWorker: 403 })),
+			signedIn({ admin: 409, icbLead: 403, pcnLead: 403, manager: 403, linkWorker: 403 }), () => ({ confirm: 'requireSso' })),
+		// Each of these asks first (?confirm=…): a post without that step changes nothing.
+		post('sign a person out everywhere without confirming', (f) => `/users/${f.others.spareA2.id}?/signOut`,
+			signedIn({ admin: 400, icbLead: 403, pcnLead: 403, manager: 403, linkWorker: 403 })),
+		post('switch a person off confirming another action', (f) => `/users/${f.others.spareA2.id}?/switchOff`,
+			signedIn({ admin: 400, icbLead: 403, pcnLead: 403, manager: 403, linkWorker: 403 }), () => ({ confirm: 'signOut' })),
+		get('the question before switching off a manager at A2', (f) => `/users/${f.others.managerA2.id}?confirm=switchOff`,
+			signedIn({ admin: 200, icbLead: 404, pcnLead: 200, manager: 403, linkWorker: 403 })),
 		post('allow password sign-in for a manager at A2 who already has it', (f) => `/users/${f.others.managerA2.id}?/allowPassword`,
 			signedIn({ admin: 409, icbLead: 403, pcnLead: 403, manager: 403, linkWorker: 403 })),
 		post('clear the single sign-on link of a manager at A2 who has none', (f) => `/users/${f.others.managerA2.id}?/unlinkSso`,
-			signedIn({ admin: 409, icbLead: 403, pcnLead: 403, manager: 403, linkWorker: 403 })),
+			signedIn({ admin: 409, icbLead: 403, pcnLead: 403, manager: 403, linkWorker: 403 }), () => ({ confirm: 'unlinkSso' })),
 		post('require single sign-on for someone who does not exist', () => '/users/999999?/requireSso',
-			signedIn({ admin: 404, icbLead: 403, pcnLead: 403, manager: 403, linkWorker: 403 })),
+			signedIn({ admin: 404, icbLead: 403, pcnLead: 403, manager: 403, linkWorker: 403 }), () => ({ confirm: 'requireSso' })),
 		get('a manager at A2 (lead’s PCN)', (f) => `/users/${f.others.managerA2.id}`, signedIn({ admin: 200, icbLead: 404, pcnLead: 200, manager: 403, linkWorker: 403 })),
 		get('a manager at B1 (other PCN)', (f) => `/users/${f.others.managerB1.id}`, signedIn({ admin: 200, icbLead: 404, pcnLead: 404, manager: 403, linkWorker: 403 })),
 		get('an admin', (f) => `/users/${f.users.admin.id}`, signedIn({ admin: 200, icbLead: 404, pcnLead: 404, manager: 403, linkWorker: 403 })),
@@ -357,8 +388,10 @@ const MATRIX: Record<string, Probe[]> = {
 		post('remove access at A2 (empty form)', (f) => `/users/${f.others.managerA2.id}?/removeAccess`, signedIn({ admin: 400, icbLead: 403, pcnLead: 400, manager: 403, linkWorker: 403 })),
 		post('remove access at B1 (empty form)', (f) => `/users/${f.others.managerB1.id}?/removeAccess`, signedIn({ admin: 400, icbLead: 403, pcnLead: 404, manager: 403, linkWorker: 403 })),
 		post('issue a reset link', (f) => `/users/${f.others.spareA2.id}?/reset`, signedIn({ admin: 200, icbLead: 403, pcnLead: 403, manager: 403, linkWorker: 403 })),
-		post('sign a person out everywhere', (f) => `/users/${f.others.spareA2.id}?/signOut`, signedIn({ admin: 303, icbLead: 403, pcnLead: 403, manager: 403, linkWorker: 403 })),
-		post('switch a person off', (f) => `/users/${f.others.spareA2.id}?/switchOff`, signedIn({ admin: 303, icbLead: 403, pcnLead: 403, manager: 403, linkWorker: 403 })),
+		post('sign a person out everywhere', (f) => `/users/${f.others.spareA2.id}?/signOut`, signedIn({ admin: 303, icbLead: 403, pcnLead: 403, manager: 403, linkWorker: 403 }),
+			() => ({ confirm: 'signOut' })),
+		post('switch a person off', (f) => `/users/${f.others.spareA2.id}?/switchOff`, signedIn({ admin: 303, icbLead: 403, pcnLead: 403, manager: 403, linkWorker: 403 }),
+			() => ({ confirm: 'switchOff' })),
 		post('switch a person on', (f) => `/users/${f.others.spareA2.id}?/switchOn`, signedIn({ admin: 303, icbLead: 403, pcnLead: 403, manager: 403, linkWorker: 403 })),
 		post('re-send an invitation at A2', (f) => `/users/${f.others.invitedA2.id}?/reinvite`, signedIn({ admin: 200, icbLead: 404, pcnLead: 200, manager: 403, linkWorker: 403 })),
 		post('re-send an invitation at B1', (f) => `/users/${f.others.invitedB1.id}?/reinvite`, signedIn({ admin: 200, icbLead: 404, pcnLead: 404, manager: 403, linkWorker: 403 })),
@@ -386,7 +419,12 @@ const MATRIX: Record<string, Probe[]> = {
 		// Administrators see no results, so they have no API tokens.
 		post('create an API token (empty form)', () => '/account?/createToken', signedIn({ admin: 403, icbLead: 400, pcnLead: 400, manager: 400, linkWorker: 400 })),
 		post('revoke an API token that does not exist', () => '/account?/revokeToken', signedIn({ admin: 403, icbLead: 404, pcnLead: 404, manager: 404, linkWorker: 404 }),
+			() => ({ tokenId: '999999', confirm: 'revokeToken' })),
+		// Revoking and signing out everywhere ask first: a post without that step does nothing.
+		post('revoke an API token without confirming', () => '/account?/revokeToken', signedIn({ admin: 403, icbLead: 400, pcnLead: 400, manager: 400, linkWorker: 400 }),
 			() => ({ tokenId: '999999' })),
+		post('sign out everywhere without confirming', () => '/account?/signOutEverywhere', signedIn({ admin: 400, icbLead: 400, pcnLead: 400, manager: 400, linkWorker: 400 })),
+		get('the question before signing out everywhere', () => '/account?confirm=signOutEverywhere', signedIn({ admin: 200, icbLead: 200, pcnLead: 200, manager: 200, linkWorker: 200 })),
 		// Only ever one's own notice; with none waiting there is nothing to clear.
 		post('mark the administrator-reset notice read', () => '/account?/dismissResetNotice', signedIn({ admin: 303, icbLead: 303, pcnLead: 303, manager: 303, linkWorker: 303 })),
 		post('confirm two-step sign-in with none being set up', () => '/account?/twoStepConfirm', signedIn({ admin: 409, icbLead: 409, pcnLead: 409, manager: 409, linkWorker: 409 }),

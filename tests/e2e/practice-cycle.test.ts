@@ -78,7 +78,9 @@ describe('a practice manager runs a round from start to finish', () => {
 		// The demo's running round must close first: a practice has one open round at a time.
 		await page.locator('p.current').getByRole('link').click();
 		await page.waitForURL(/\/rounds\/\d+$/);
-		await page.getByRole('button', { name: 'Close the round now' }).click();
+		await page.getByRole('link', { name: 'Close the round now' }).click();
+		await page.waitForURL(/\/close$/);
+		await page.getByRole('button', { name: 'Yes, close the round now' }).click();
 		await page.waitForURL(/\?closed/);
 		await page.getByRole('heading', { name: 'Where the practice sits' }).waitFor();
 
@@ -120,7 +122,9 @@ describe('a practice manager runs a round from start to finish', () => {
 		expect(progress).not.toMatch(/Where the practice sits|out of 10/);
 		expect(await page.getByRole('img', { name: /responses/i }).count()).toBe(1);
 
-		await page.getByRole('button', { name: 'Close the round now' }).click();
+		await page.getByRole('link', { name: 'Close the round now' }).click();
+		await page.waitForURL(/\/close$/);
+		await page.getByRole('button', { name: 'Yes, close the round now' }).click();
 		await page.waitForURL(/\?closed/);
 		await page.getByRole('heading', { name: 'Where the practice sits' }).waitFor();
 

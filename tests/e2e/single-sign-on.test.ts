@@ -3,7 +3,8 @@
  * on a local port), with a demo server of its own configured to use it: an invited person
  * accepts through the provider and lands on their home page; an identity with no account, a
  * tampered `state`, a replayed code, and ID tokens for another audience or signed with an
- * unpublished key are each refused with a clear page and no session; Entra ID's way of sending
+ * unpublished key are each refused, on the sign-in page at a clean address that a reload does
+ * not turn into an error, and no session; Entra ID's way of sending
  * the address works; signing out ends the session and offers the provider's sign-out; an
  * administrator can require single sign-on, after which the password is refused. axe checks
  * every new page.
@@ -142,14 +143,30 @@ describe('single sign-on', () => {
 		await admin.close();
 	});
 
-	it('refuses an identity with no account, saying so in words, and starts no session', async () => {
+	it('refuses an identity with no account, saying so in words on a clean sign-in address, and starts no session', async () => {
 		const { context, page } = await freshPage();
 		const callback = await singleSignOn(page, 'stranger@elsewhere.example');
-		expect(callback.status()).toBe(403);
-		expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('You are not signed in');
-		expect(await page.locator('main').innerText()).toContain('There is no Belonging account you can use for stranger@elsewhere.example');
+		// Sent on at once: the provider's code and state leave the address bar.
+		expect(callback.status()).toBe(303);
+		await page.waitForURL(`${own.server.url}/sign-in?sso=no-account`);
+		expect(page.url()).not.toMatch(/code=|state=/);
+		const noAccount = `You are not signed in. There is no Belonging account you can use for the address ${NAME} gave.`;
+		expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('Sign in');
+		expect(await page.getByRole('alert').innerText()).toContain(noAccount);
 		await expectAxeClean(page);
+		await page.setViewportSize({ width: 360, height: 740 });
+		await expectAxeClean(page);
+		// A reload asks nothing of the provider again: the same words, no error.
+		const reloaded = await page.reload();
+		expect(reloaded?.status()).toBe(200);
+		expect(await page.getByRole('alert').innerText()).toContain(noAccount);
 		expect(await isSignedIn(page)).toBe(false);
+		// Only the fixed keys have words: anything else in the address shows nothing.
+		await page.goto(`${own.server.url}/sign-in?sso=${encodeURIComponent('Call 0800 000 000 to sign in')}`);
+		expect(await page.getByRole('alert').count()).toBe(0);
+		expect(await page.locator('main').innerText()).not.toContain('0800');
+		await page.goto(`${own.server.url}/sign-in?sso=constructor`);
+		expect(await page.getByRole('alert').count()).toBe(0);
 		await context.close();
 	});
 
@@ -177,7 +194,8 @@ describe('single sign-on', () => {
 		// that the provider says has the same address (a reissued mailbox, say) opens nothing.
 		const { context, page } = await freshPage();
 		const callback = await singleSignOn(page, 'pcn.lead@demo.belonging.example');
-		expect(callback.status()).toBe(403);
+		expect(callback.status()).toBe(303);
+		await page.waitForURL(`${own.server.url}/sign-in?sso=linked-elsewhere`);
 		expect(await page.locator('main').innerText()).toContain(`linked to a different ${NAME} identity`);
 		expect(await isSignedIn(page)).toBe(false);
 		await context.close();
@@ -190,12 +208,12 @@ describe('single sign-on', () => {
 		const tampered = new URL(answer);
 		tampered.searchParams.set('state', `${tampered.searchParams.get('state')}x`);
 		const response = await page.goto(tampered.toString());
-		expect(response?.status()).toBe(401);
+		expect(response?.url()).toBe(`${own.server.url}/sign-in?sso=unconfirmed`);
 		expect(await page.locator('main').innerText()).toContain(`could not confirm the answer from ${NAME}`);
 		await expectAxeClean(page);
 		expect(await isSignedIn(page)).toBe(false);
 		// The attempt is used up: the untouched answer is refused now too.
-		expect((await page.goto(answer))?.status()).toBe(400);
+		expect((await page.goto(answer))?.url()).toBe(`${own.server.url}/sign-in?sso=ended`);
 		expect(await page.locator('main').innerText()).toContain('This sign-in has ended');
 		expect(await isSignedIn(page)).toBe(false);
 		await context.close();
@@ -209,12 +227,12 @@ describe('single sign-on', () => {
 		await page.getByRole('button', { name: 'Sign out', exact: true }).click();
 		await page.waitForURL(/signed-out/);
 		// Replayed as it was: its attempt is gone.
-		expect((await page.goto(first))?.status()).toBe(400);
+		expect((await page.goto(first))?.url()).toBe(`${own.server.url}/sign-in?sso=ended`);
 		// Replayed inside a new attempt (its state), so only the provider can refuse the old code;
 		// the provider remembers the person, so it answers without asking again.
 		const replay = new URL(await providerAnswer(page, 'practice.manager@demo.belonging.example'));
 		replay.searchParams.set('code', new URL(first).searchParams.get('code')!);
-		expect((await page.goto(replay.toString()))?.status()).toBe(401);
+		expect((await page.goto(replay.toString()))?.url()).toBe(`${own.server.url}/sign-in?sso=unconfirmed`);
 		expect(await isSignedIn(page)).toBe(false);
 		await context.close();
 	});
@@ -225,7 +243,8 @@ describe('single sign-on', () => {
 			try {
 				const { context, page } = await freshPage();
 				const callback = await singleSignOn(page, 'practice.manager@demo.belonging.example');
-				expect(callback.status(), JSON.stringify(tamper)).toBe(401);
+				expect(callback.status(), JSON.stringify(tamper)).toBe(303);
+				await page.waitForURL(`${own.server.url}/sign-in?sso=unconfirmed`);
 				expect(await isSignedIn(page)).toBe(false);
 				await context.close();
 			} finally {
@@ -242,7 +261,10 @@ describe('single sign-on', () => {
 		await signIn(page, own.server.url, 'link.worker@demo.belonging.example');
 		await admin.goto(`${own.server.url}/users`);
 		await admin.getByRole('link', { name: 'Sam Okafor' }).click();
-		await admin.getByRole('button', { name: `Require sign-in with ${NAME}` }).click();
+		await admin.getByRole('link', { name: `Require sign-in with ${NAME}` }).click();
+		await admin.waitForURL(/confirm=requireSso/);
+		expect(await admin.locator('main').innerText()).toContain('Their password stops working');
+		await admin.getByRole('button', { name: `Yes, require ${NAME}` }).click();
 		await admin.getByText('now signs in through single sign-on only').waitFor();
 		await expectAxeClean(admin);
 		// Their password session has ended, and the password no longer opens one.

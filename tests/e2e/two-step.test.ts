@@ -96,7 +96,12 @@ describe('two-step sign-in', () => {
 		await admin.goto(`${own.server.url}/users`);
 		await admin.getByRole('link', { name: 'Priya Shah' }).first().click();
 		await admin.waitForURL(/\/users\/\d+$/);
-		await admin.getByRole('button', { name: /^Reset .*two-step sign-in$/ }).click();
+		// It asks first, saying what the reset does and what Priya must do next; nothing changes until confirmed.
+		await admin.getByRole('link', { name: /^Reset .*two-step sign-in$/ }).click();
+		await admin.waitForURL(/confirm=resetTwoStep/);
+		expect(await admin.locator('main').innerText()).toMatch(/set up two-step sign-in again/);
+		await expectAxeClean(admin);
+		await admin.getByRole('button', { name: 'Yes, reset two-step sign-in' }).click();
 		await admin.waitForURL(/done=two-step-reset/);
 		expect(await admin.getByRole('status').first().innerText()).toContain('two-step sign-in is reset');
 		await expectAxeClean(admin);

@@ -306,7 +306,7 @@ describe('erasing an account', () => {
 		expect(statusOf(page)).toBe(404);
 		// No action brings the account back: switching it on, a reset link, a new invitation.
 		for (const action of ['switchOn', 'reset', 'reinvite', 'signOut'] as const) {
-			const outcome = await call(personActions[action], fakeEvent({ db: t.db, user: admin, path: `/users/${robin.id}?/${action}`, params: { userId: String(robin.id) }, form: {} }));
+			const outcome = await call(personActions[action], fakeEvent({ db: t.db, user: admin, path: `/users/${robin.id}?/${action}`, params: { userId: String(robin.id) }, form: { confirm: action } }));
 			expect(statusOf(outcome), action).toBe(404);
 		}
 		expect(await exportAccount(t.db, admin, robin.id, NOW)).toMatchObject({ ok: false, status: 404 });

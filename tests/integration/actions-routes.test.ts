@@ -130,7 +130,7 @@ describe('actions page', () => {
 				outcomeOf(() => actions[name](event(who, f.practices.a1.id, '', form) as never));
 			expect(statusOf(await post('done', { actionId: String(atA2), doneOn: today })), `${who.role} done`).toBe(404);
 			expect(statusOf(await post('reopen', { actionId: String(doneAtA2) })), `${who.role} reopen`).toBe(404);
-			expect(statusOf(await post('delete', { actionId: String(atA2) })), `${who.role} delete`).toBe(404);
+			expect(statusOf(await post('delete', { actionId: String(atA2), confirm: 'delete' })), `${who.role} delete`).toBe(404);
 			expect(statusOf(await post('update', { actionId: String(atA2), ...details({ what: 'Moved' }) })), `${who.role} update`).toBe(404);
 		}
 		expect(await stateOf(atA2)).toBe('planned');
@@ -155,10 +155,13 @@ describe('actions page', () => {
 			location: `/practices/${f.practices.a1.id}/actions#action-${id}`
 		});
 		expect(await stateOf(id)).toBe('done');
-		expect(statusOf(await post('manager', 'delete', { actionId: String(id) }))).toBe(400);
+		expect(statusOf(await post('manager', 'delete', { actionId: String(id), confirm: 'delete' }))).toBe(400);
 		expect(statusOf(await post('pcnLead', 'reopen', { actionId: String(id) }))).toBe(303);
 		expect(await stateOf(id)).toBe('planned');
-		expect(statusOf(await post('manager', 'delete', { actionId: String(id) }))).toBe(303);
+		// Deleting asks first: without the confirmation (?confirm=delete) nothing goes.
+		expect(statusOf(await post('manager', 'delete', { actionId: String(id) }))).toBe(400);
+		expect(await stateOf(id)).toBe('planned');
+		expect(statusOf(await post('manager', 'delete', { actionId: String(id), confirm: 'delete' }))).toBe(303);
 		expect(await stateOf(id)).toBeUndefined();
 		expect(statusOf(await post('manager', 'reopen', { actionId: 'abc' }))).toBe(400);
 

@@ -197,20 +197,20 @@ describe('the analysts’ API', () => {
 			const mine = await tokenFor(manager);
 			const { result } = await call(
 				accountActions.revokeToken,
-				fakeEvent({ db: t.db, user: lead, path: '/account?/revokeToken', form: { tokenId: String(mine.id) } })
+				fakeEvent({ db: t.db, user: lead, path: '/account?/revokeToken', form: { tokenId: String(mine.id), confirm: 'revokeToken' } })
 			);
 			expect(result).toMatchObject({ status: 404, data: { section: 'tokens' } });
 			expect(await revokeApiToken(t.db, lead, mine.id)).toMatchObject({ ok: false, status: 404 });
 			expect((await read(await getMe(apiEvent('/api/v1/me', mine.token) as never))).status).toBe(200);
 
 			for (const tokenId of ['999999', 'abc', '']) {
-				const missing = await call(accountActions.revokeToken, fakeEvent({ db: t.db, user: manager, path: '/account?/revokeToken', form: { tokenId } }));
+				const missing = await call(accountActions.revokeToken, fakeEvent({ db: t.db, user: manager, path: '/account?/revokeToken', form: { tokenId, confirm: 'revokeToken' } }));
 				expect(missing.result, tokenId).toMatchObject({ status: 404 });
 			}
 
 			const { thrown } = await call(
 				accountActions.revokeToken,
-				fakeEvent({ db: t.db, user: manager, path: '/account?/revokeToken', form: { tokenId: String(mine.id) } })
+				fakeEvent({ db: t.db, user: manager, path: '/account?/revokeToken', form: { tokenId: String(mine.id), confirm: 'revokeToken' } })
 			);
 			expect(isRedirect(thrown) && thrown.location).toBe('/account?done=token-revoked#tokens-heading');
 			expect(await listApiTokens(t.db, manager.id)).toEqual([]);

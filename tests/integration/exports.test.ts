@@ -122,7 +122,7 @@ describe('round exports', () => {
 					round_title: '\'=Spring, "pilot" round',
 					instrument: `${DEFAULT_STAFF_INSTRUMENT.title} (version ${DEFAULT_STAFF_INSTRUMENT.version})`,
 					opens_on: '2026-11-01',
-					closes_on: '2026-11-30',
+					closed_on: '2026-11-30',
 					staff_headcount: '20',
 					group: 'All respondents',
 					group_respondents: '',
@@ -142,8 +142,8 @@ describe('round exports', () => {
 		it('exports no statement results either', async () => {
 			const rows = records((await build('items')).csv);
 			expect(rows).toHaveLength(1);
-			const { note, practice_ods_code, closes_on, ...rest } = rows[0]!;
-			expect([practice_ods_code, closes_on]).toEqual(['A10001', '2026-11-30']);
+			const { note, practice_ods_code, closed_on, ...rest } = rows[0]!;
+			expect([practice_ods_code, closed_on]).toEqual(['A10001', '2026-11-30']);
 			expect(note).toMatch(/^Withheld: not enough responses/);
 			expect(Object.entries(rest).filter(([, v]) => /^\d/.test(v))).toEqual([['opens_on', '2026-11-01']]);
 		});

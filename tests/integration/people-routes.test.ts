@@ -470,7 +470,7 @@ describe('people routes', () => {
 		it('signs out everywhere and sends the person to sign in', async () => {
 			const me = f.users.linkWorker;
 			const cookies: CookieJar = new Map([[SESSION_COOKIE, { value: f.cookies.linkWorker!, options: {} }]]);
-			const { thrown } = await call(accountActions.signOutEverywhere, fakeEvent({ db: t.db, user: me, path: '/account', cookies, form: {} }));
+			const { thrown } = await call(accountActions.signOutEverywhere, fakeEvent({ db: t.db, user: me, path: '/account', cookies, form: { confirm: 'signOutEverywhere' } }));
 			expect(isRedirect(thrown) && thrown.location).toBe('/sign-in?signed-out');
 			expect(await sessionIds(t.db, me.id)).toEqual([]);
 			expect(cookies.has(SESSION_COOKIE)).toBe(false);

@@ -16,6 +16,7 @@ import {
 	load as newRoundLoad
 } from '../../src/routes/(app)/practices/[practiceId]/rounds/new/+page.server';
 import { actions as roundActions, load as roundLoad } from '../../src/routes/(app)/rounds/[roundId]/+page.server';
+import { actions as closeActions, load as closeLoad } from '../../src/routes/(app)/rounds/[roundId]/close/+page.server';
 import {
 	addRound,
 	countRows,
@@ -78,10 +79,16 @@ describe('the round life-cycle', () => {
 		return t.db.selectFrom('round').selectAll().where('practice_id', '=', practiceId).orderBy('id').execute();
 	}
 
+	/** Opening, deleting (confirmed) or closing (from its confirmation page, confirming what it states). */
 	async function roundAction(name: 'open' | 'close' | 'delete', roundId: number, user: SignedInUser = manager) {
-		return outcomeOf(() =>
-			roundActions[name](fakeEvent({ db: t.db, user, form: {}, params: { roundId: String(roundId) }, path: `/rounds/${roundId}?/${name}` }) as never)
-		);
+		const params = { roundId: String(roundId) };
+		if (name === 'close') {
+			const page = await outcomeOf(() => closeLoad(fakeEvent({ db: t.db, user, params, path: `/rounds/${roundId}/close` }) as never));
+			const stated = (page.result as { view: { stated: string } | null } | undefined)?.view?.stated ?? '';
+			return outcomeOf(() => closeActions.close(fakeEvent({ db: t.db, user, form: { confirm: 'close', stated }, params, path: `/rounds/${roundId}/close?/close` }) as never));
+		}
+		const form: Record<string, string> = name === 'delete' ? { confirm: 'delete' } : {};
+		return outcomeOf(() => roundActions[name](fakeEvent({ db: t.db, user, form, params, path: `/rounds/${roundId}?/${name}` }) as never));
 	}
 
 	async function roundPage(roundId: number, user: SignedInUser = manager) {
@@ -302,7 +309,7 @@ describe('the round life-cycle', () => {
 			expect(audit[0]).toMatchObject({ actor_user_id: manager.id, actor_label: manager.email, practice_id: fixture.practice.id });
 			expect(audit[0]!.summary).toContain('early');
 
-			expect((await roundAction('close', open.id)).result).toMatchObject({ status: 409, data: { values: { action: 'close' } } });
+			expect((await roundAction('close', open.id)).result).toMatchObject({ status: 409 });
 			expect((await roundAction('open', open.id)).result).toMatchObject({ status: 409, data: { values: { action: 'open' } } });
 			expect((await listAuditEvents(t.db, { action: 'round_closed' }))).toHaveLength(1);
 		});

@@ -16,7 +16,10 @@ import { createSession, hashToken } from '../../src/lib/server/accounts/sessions
 import { loadConfig, type SingleSignOnConfig } from '../../src/lib/server/platform/config';
 import { createAccessFixture, type AccessFixture } from '../helpers/access-fixture';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
-import { TEST_PASSWORD } from '../helpers/events';
+import { fakeEvent, outcomeOf, TEST_PASSWORD } from '../helpers/events';
+import { isRedirect } from '@sveltejs/kit';
+import { load as callbackLoad } from '../../src/routes/(app)/sign-in/sso/callback/+page.server';
+import { load as signInLoad } from '../../src/routes/(app)/sign-in/+page.server';
 
 const T0 = new Date('2026-12-03T10:00:00.000Z');
 const ADDRESS = '192.0.2.20';
@@ -129,7 +132,7 @@ describe('single sign-on', () => {
 	describe('attempts', () => {
 		it('refuses an answer with no attempt, an unknown one, and an expired one, using the attempt up', async () => {
 			const query = new URLSearchParams({ code: 'c', state: 's' });
-			expect(await finishSingleSignOn(t.db, UNREACHABLE, { key: undefined, query }, T0)).toMatchObject({ status: 400, problems: [{ message: ATTEMPT_ENDED }] });
+			expect(await finishSingleSignOn(t.db, UNREACHABLE, { key: undefined, query }, T0)).toMatchObject({ status: 400, reason: 'ended', problems: [{ message: ATTEMPT_ENDED }] });
 			expect(await finishSingleSignOn(t.db, UNREACHABLE, { key: 'never-issued', query }, T0)).toMatchObject({ status: 400 });
 			await t.db
 				.insertInto('sso_attempt')
@@ -137,6 +140,22 @@ describe('single sign-on', () => {
 				.execute();
 			expect(await finishSingleSignOn(t.db, UNREACHABLE, { key: 'old', query }, T0)).toMatchObject({ status: 400 });
 			expect(await t.db.selectFrom('sso_attempt').selectAll().execute()).toEqual([]);
+		});
+
+		it('sends a refused answer on to the sign-in page with the reason’s key only, and the sign-in page words it', async () => {
+			const path = '/sign-in/sso/callback?code=c&state=s';
+			const config = { sso: UNREACHABLE };
+			const sent = await outcomeOf(() => callbackLoad(fakeEvent({ db: t.db, path, config }) as never));
+			expect(isRedirect(sent.thrown) && { status: sent.thrown.status, location: sent.thrown.location }).toEqual({ status: 303, location: '/sign-in?sso=ended' });
+			const shown = (await signInLoad(fakeEvent({ db: t.db, path: '/sign-in?sso=ended', config }) as never)) as { ssoRefused: string | null };
+			expect(shown.ssoRefused).toBe(ATTEMPT_ENDED);
+			for (const key of ['constructor', '__proto__', 'Call 0800 000 000', '']) {
+				const other = (await signInLoad(fakeEvent({ db: t.db, path: `/sign-in?sso=${encodeURIComponent(key)}`, config }) as never)) as { ssoRefused: string | null };
+				expect(other.ssoRefused, key).toBeNull();
+			}
+			// Without single sign-on set up there is nothing to word.
+			const without = (await signInLoad(fakeEvent({ db: t.db, path: '/sign-in?sso=ended' }) as never)) as { ssoRefused: string | null };
+			expect(without.ssoRefused).toBeNull();
 		});
 
 		it('refuses an unknown or used invitation before going to the provider, and says so when the provider cannot be reached', async () => {

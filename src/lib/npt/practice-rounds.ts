@@ -12,7 +12,7 @@ import type { Period } from './pcn';
 import { responseRate } from './response-rate';
 import { discloseGroupScores, summariseProgress, type DisclosedScores, type RoundProgress } from './round-results';
 import type { RoundSummary } from './round-summary';
-import { closeDateOf, type RoundStatus, type SurveyAvailability } from './round-schedule';
+import { closeDateOf, closingDayOn, type RoundStatus, type SurveyAvailability } from './round-schedule';
 import type { Interval } from './statistics';
 
 /** What the rules need of a stored round. */
@@ -69,11 +69,77 @@ export interface RoundHeading {
 	id: number;
 	title: string;
 	opensOn: string;
+	/** When it stops taking answers: for a closed round, the day it really closed (early, perhaps). */
 	closesOn: string;
 }
 
 export function headingOf(round: RoundFacts): RoundHeading {
-	return { id: round.id, title: round.title, opensOn: round.opens_on, closesOn: round.closes_on };
+	return { id: round.id, title: round.title, opensOn: round.opens_on, closesOn: round.status === 'closed' ? closeDateOf(round) : round.closes_on };
+}
+
+/**
+ * The round a practice's dashboard leads with ("where the practice sits"), from its closed rounds
+ * in trend order: the latest, shown or withheld. A withheld round is never skipped over to reach
+ * an older one (SCORING.md §5), so a round closed with too few answers becomes the headline too,
+ * saying it has too few responses.
+ */
+export function headlineOf<T>(closedInOrder: readonly T[]): T | undefined {
+	return closedInOrder.at(-1);
+}
+
+/** A round as the headline names it: the respondents only when its results are shown. */
+export interface HeadlineRound {
+	id: number;
+	title: string;
+	shown: boolean;
+	respondents: number | null;
+}
+
+/** What closing a round now would do, as the manager is told before they confirm it. */
+export interface ClosingPreview {
+	/** The day it would be recorded as closing. */
+	closesOn: string;
+	/** The day it was due to close. */
+	dueOn: string;
+	/** How many have answered and the share of the headcount, only once the minimum is reached. */
+	progress: RoundProgress;
+	staffHeadcount: number | null;
+	/** Whether its results would be shown (SCORING.md §6). */
+	resultsShown: boolean;
+	/** The dashboard's headline round now, and after the close. */
+	headlineNow: HeadlineRound | null;
+	headlineAfter: HeadlineRound | null;
+}
+
+/**
+ * What closing `roundId` on `today` would do to the practice's dashboard, worked out with the
+ * very rules the dashboard uses (the close date, the trend order and headlineOf). Undefined when
+ * the round is not among `records` or is not taking or awaiting answers (a draft, or closed).
+ */
+export function previewClosing(records: readonly RoundRecord[], roundId: number, today: string, rules: DisclosureRules): ClosingPreview | undefined {
+	const record = records.find((r) => r.round.id === roundId);
+	if (!record || record.availability === 'closed' || record.availability === 'draft') return undefined;
+	const closesOn = closingDayOn(record.round, today);
+	const resultsShown = canShow({ respondents: record.responses }, rules);
+	const closedNow = { ...record, availability: 'closed' as const, round: { ...record.round, status: 'closed' as const, closed_on: closesOn } };
+	const now = headlineOf(scoreClosedRounds(records, rules));
+	const after = headlineOf(closedRoundsInOrder(records.map((r) => (r === record ? closedNow : r))));
+	const headlineNow: HeadlineRound | null = now
+		? { id: now.record.round.id, title: now.record.round.title, shown: now.scored.shown, respondents: now.scored.shown ? now.scored.respondents : null }
+		: null;
+	const headlineAfter: HeadlineRound | null =
+		after === closedNow
+			? { id: roundId, title: record.round.title, shown: resultsShown, respondents: resultsShown ? record.responses : null }
+			: headlineNow;
+	return {
+		closesOn,
+		dueOn: record.round.closes_on,
+		progress: summariseProgress(record.responses, record.round.staff_headcount, rules),
+		staffHeadcount: record.round.staff_headcount,
+		resultsShown,
+		headlineNow,
+		headlineAfter
+	};
 }
 
 export interface CurrentRound extends RoundHeading {

@@ -85,6 +85,14 @@ export function surveyAvailability(
 	return 'open';
 }
 
+/**
+ * The day a round closed by hand on `today` is recorded as closing: today, or its closing date
+ * if that has passed already (it stopped taking answers then).
+ */
+export function closingDayOn(round: { closes_on: string }, today: string): string {
+	return round.closes_on < today ? round.closes_on : today;
+}
+
 /** The date a closed round counts from: when it actually closed, else its closing date. */
 export function closeDateOf(round: { closed_on: string | null; closes_on: string }): string {
 	return round.closed_on ?? round.closes_on;

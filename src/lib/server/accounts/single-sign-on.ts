@@ -44,9 +44,47 @@ export function deleteAttemptCookie(cookies: Cookies, secure: boolean): void {
 	cookies.delete(SSO_COOKIE, { path: SSO_COOKIE_PATH, httpOnly: true, sameSite: 'lax', secure });
 }
 
-function unavailable(sso: SingleSignOnConfig, error: unknown): Refusal {
+/**
+ * Why a single sign-on was refused, in words, by a fixed key: the callback sends the browser to
+ * the sign-in page with the key (`/sign-in?sso=no-account`), never with text of its own, so the
+ * address bar loses the provider's code and state and a reload shows the same words. `name` is
+ * the provider's configured name; `email` the address it vouched for, when known.
+ */
+export const SSO_REFUSALS = {
+	ended: () =>
+		'This sign-in has ended: it lasts ten minutes, works once, and must finish in the browser that started it. Start again from the sign-in page.',
+	unavailable: (name: string) => `Signing in with ${name} is not working just now. Wait a minute and try again, or sign in with your password if you have one.`,
+	declined: (name: string) => `${capitalised(name)} did not sign you in, so neither has Belonging. Start again if you meant to sign in.`,
+	unconfirmed: (name: string) => `Belonging could not confirm the answer from ${name}, so you are not signed in. Start again from the sign-in page.`,
+	'no-email': (name: string) =>
+		`${capitalised(name)} did not tell Belonging a verified email address for you, so Belonging cannot tell which account is yours. Ask your administrator.`,
+	'no-account': (name: string, email?: string) =>
+		`There is no Belonging account you can use for ${email ?? `the address ${name} gave`}. Accounts are by invitation: ask your PCN lead or Belonging administrator to invite this address. If you were invited at another address, sign in with that one.`,
+	'other-invitation': (name: string, email?: string) =>
+		`This invitation is for someone else, not ${email ?? `the person you signed in to ${name} as`}. Sign in to ${name} as the person it was sent to, or open your own invitation.`,
+	'invitation-expired': () => 'Your invitation to Belonging has expired. Ask the person who invited you to send it again.',
+	'linked-elsewhere': (name: string) =>
+		`Your Belonging account is linked to a different ${name} identity from the one you signed in with. Ask a Belonging administrator to clear the link, then sign in again.`,
+	'identity-taken': (name: string) => `Your ${name} identity is already linked to another Belonging account. Ask a Belonging administrator to sort it out.`,
+	'invitation-used': () => 'This invitation has just been used. Sign in from the sign-in page.'
+} satisfies Record<string, (name: string, email?: string) => string>;
+
+export type SsoRefusalReason = keyof typeof SSO_REFUSALS;
+
+/** A refused single sign-on: the usual refusal, and which of SSO_REFUSALS it is. */
+export type SsoRefusal = Refusal & { reason: SsoRefusalReason };
+
+export function isSsoRefusalReason(key: string | null): key is SsoRefusalReason {
+	return key !== null && Object.hasOwn(SSO_REFUSALS, key);
+}
+
+function refuseSso(status: Refusal['status'], reason: SsoRefusalReason, sso: SingleSignOnConfig, email?: string): SsoRefusal {
+	return { ...refuse(status, SSO_REFUSALS[reason](sso.name, email)), reason };
+}
+
+function unavailable(sso: SingleSignOnConfig, error: unknown): SsoRefusal {
 	log.warn({ err: error instanceof Error ? (error.cause ?? error) : error }, `Belonging: ${sso.issuer} could not be reached for single sign-on`);
-	return refuseForNow(503, `Signing in with ${sso.name} is not working just now. Wait a minute and try again, or sign in with your password if you have one.`, UNAVAILABLE_RETRY_SECONDS);
+	return { ...refuseForNow(503, SSO_REFUSALS.unavailable(sso.name), UNAVAILABLE_RETRY_SECONDS), reason: 'unavailable' };
 }
 
 /**
@@ -91,10 +129,9 @@ export async function startSingleSignOn(
 	return { ok: true, key, expiresAt, url: url.toString() };
 }
 
-export const ATTEMPT_ENDED =
-	'This sign-in has ended: it lasts ten minutes, works once, and must finish in the browser that started it. Start again from the sign-in page.';
+export const ATTEMPT_ENDED = SSO_REFUSALS.ended();
 
-export type SingleSignOnOutcome = Outcome<{ user: SignedInUser; session: NewSession; next: string; acceptedInvitation: boolean }>;
+export type SingleSignOnOutcome = Outcome<{ user: SignedInUser; session: NewSession; next: string; acceptedInvitation: boolean }, SsoRefusal>;
 
 /**
  * Finishes a sign-in with the provider's answer (the callback's query string): the attempt is
@@ -106,9 +143,9 @@ export async function finishSingleSignOn(
 	input: { key: string | undefined; query: URLSearchParams },
 	now = new Date()
 ): Promise<SingleSignOnOutcome> {
-	if (!input.key) return refuse(400, ATTEMPT_ENDED);
+	if (!input.key) return refuseSso(400, 'ended', sso);
 	const attempt = await db.deleteFrom('sso_attempt').where('key_hash', '=', hashToken(input.key)).returningAll().executeTakeFirst();
-	if (!attempt || attempt.expires_at <= now.toISOString()) return refuse(400, ATTEMPT_ENDED);
+	if (!attempt || attempt.expires_at <= now.toISOString()) return refuseSso(400, 'ended', sso);
 
 	let answer;
 	try {
@@ -119,23 +156,20 @@ export async function finishSingleSignOn(
 	}
 	if (!answer.ok) {
 		await failed(db, 'single sign-on', `Single sign-on refused: ${answer.reason === 'declined' ? 'the provider did not sign the person in' : 'the answer did not check out'} (${answer.detail})`, now);
-		if (answer.reason === 'declined') return refuse(401, `${capitalised(sso.name)} did not sign you in, so neither has Belonging. Start again if you meant to sign in.`);
+		if (answer.reason === 'declined') return refuseSso(401, 'declined', sso);
 		log.warn(`Belonging: a single sign-on answer was refused: ${answer.detail}`);
-		return refuse(401, `Belonging could not confirm the answer from ${sso.name}, so you are not signed in. Start again from the sign-in page.`);
+		return refuseSso(401, 'unconfirmed', sso);
 	}
 
 	const { claims } = answer;
 	const vouched = vouchedEmail(claims);
 	if (!vouched.ok) {
 		await failed(db, 'single sign-on', `Single sign-on refused: the provider vouched for no email address (${vouched.reason})`, now);
-		return refuse(403, `${capitalised(sso.name)} did not tell Belonging a verified email address for you, so Belonging cannot tell which account is yours. Ask your administrator.`);
+		return refuseSso(403, 'no-email', sso);
 	}
 	const { email } = vouched;
 	const subject = String(claims.sub);
-	const noAccount = refuse(
-		403,
-		`There is no Belonging account you can use for ${email}. Accounts are by invitation: ask your PCN lead or Belonging administrator to invite this address. If you were invited at another address, sign in with that one.`
-	);
+	const noAccount = refuseSso(403, 'no-account', sso, email);
 	const account = await findUserByEmail(db, email);
 	if (!account || account.disabled_at) {
 		await failed(db, email, account ? 'Single sign-on refused: the account is switched off' : 'Single sign-on refused: no account has this address', now);
@@ -147,12 +181,12 @@ export async function finishSingleSignOn(
 		const invitation = await db.selectFrom('account_link').select('user_id').where('token_hash', '=', attempt.invitation_hash).where('purpose', '=', 'invitation').executeTakeFirst();
 		if (invitation?.user_id !== account.id) {
 			await failed(db, email, 'Single sign-on refused: the invitation is for someone else', now);
-			return refuse(403, `This invitation is for someone else, not ${email}. Sign in to ${sso.name} as the person it was sent to, or open your own invitation.`);
+			return refuseSso(403, 'other-invitation', sso, email);
 		}
 	}
 	if (!account.accepted_at && invitationHash === null) {
 		await failed(db, email, 'Single sign-on refused: the invitation had expired', now);
-		return refuse(403, 'Your invitation to Belonging has expired. Ask the person who invited you to send it again.');
+		return refuseSso(403, 'invitation-expired', sso);
 	}
 
 	const done = await atomically(db, async (tx) => {
@@ -194,13 +228,13 @@ export async function finishSingleSignOn(
 	});
 	if (done === 'linked_elsewhere') {
 		await failed(db, email, 'Single sign-on refused: the account is linked to another identity at the provider', now);
-		return refuse(403, `Your Belonging account is linked to a different ${sso.name} identity from the one you signed in with. Ask a Belonging administrator to clear the link, then sign in again.`);
+		return refuseSso(403, 'linked-elsewhere', sso);
 	}
 	if (done === 'identity_taken') {
 		await failed(db, email, 'Single sign-on refused: the identity is linked to another account', now);
-		return refuse(409, `Your ${sso.name} identity is already linked to another Belonging account. Ask a Belonging administrator to sort it out.`);
+		return refuseSso(409, 'identity-taken', sso);
 	}
-	if (done === 'invitation_used') return refuse(410, 'This invitation has just been used. Sign in from the sign-in page.');
+	if (done === 'invitation_used') return refuseSso(410, 'invitation-used', sso);
 	return { ok: true, ...done, next: attempt.next_path, acceptedInvitation: invitationHash !== null && !account.accepted_at };
 }
 

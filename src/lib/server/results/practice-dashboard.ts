@@ -10,6 +10,7 @@ import {
 	changeSinceRoundBefore,
 	currentRoundOf,
 	describeCurrentRound,
+	headlineOf,
 	scoreClosedRounds,
 	trendPoint,
 	type RoundRecord
@@ -56,7 +57,7 @@ export async function getPracticeDashboard(
 
 	const closed = scoreClosedRounds(records, rules).map((c) => ({ ...c, ref: refOf(c.record) }));
 	const current = currentRoundOf(records);
-	const last = closed.at(-1);
+	const last = headlineOf(closed);
 	const moved = changeSinceRoundBefore(closed);
 	const previousShown = closed.slice(0, -1).findLast((c) => c.scored.shown);
 	// Only the latest round is shown in full; the rest give the trend their scores.

@@ -10,6 +10,7 @@ import { describePlacement } from '../../npt/continuum';
 import { CONSTRUCT_NAMES, CONSTRUCTS, SUB_CONSTRUCTS } from '../../npt/constructs';
 import type { Disclosed } from '../../npt/disclosure';
 import type { DisclosedScores } from '../../npt/round-results';
+import { closeDateOf } from '../../npt/round-schedule';
 import type { GroupScore } from '../../npt/scoring';
 import type { Config } from '../platform/config';
 import { toCsv, type CsvValue } from '../platform/csv';
@@ -92,7 +93,7 @@ export async function buildRoundExport(
 		export: {
 			kind,
 			csv,
-			filename: `belonging-${round.practice.ods_code}-${round.closes_on}-${kind}.csv`,
+			filename: `belonging-${round.practice.ods_code}-${closeDateOf(round)}-${kind}.csv`,
 			practiceId: round.practice.id,
 			summary: `Downloaded the ${EXPORT_NAMES[kind]} (CSV) of round ${round.id} “${round.title}” at ${round.practice.name}`
 		}
@@ -117,7 +118,7 @@ function percent(share: number | null | undefined): number | null {
 	return share === null || share === undefined ? null : Math.round(share * 1000) / 10;
 }
 
-const ROUND_HEADER = ['practice_ods_code', 'practice_name', 'round_title', 'instrument', 'opens_on', 'closes_on'];
+const ROUND_HEADER = ['practice_ods_code', 'practice_name', 'round_title', 'instrument', 'opens_on', 'closed_on'];
 
 function roundColumns({ round, instrument }: RoundReport): CsvValue[] {
 	return [
@@ -126,7 +127,8 @@ function roundColumns({ round, instrument }: RoundReport): CsvValue[] {
 		round.title,
 		`${instrument.title} (version ${instrument.version})`,
 		round.opens_on,
-		round.closes_on
+		// The day it really closed, early or on its date (only closed rounds export anything).
+		closeDateOf(round)
 	];
 }
 

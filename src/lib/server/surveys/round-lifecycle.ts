@@ -2,6 +2,7 @@
  * Opening a round early, closing it early, and deleting one that never opened.
  */
 import { formatDate } from '../../dates';
+import { closingDayOn } from '../../npt/round-schedule';
 import { recordAudit } from '../platform/audit';
 import { refuse, type Outcome } from '../platform/outcome';
 import type { Db } from '../db';
@@ -54,7 +55,7 @@ export async function closeRound(db: Db, roundId: number, actor: SignedInUser, t
 		}
 		if (round.status === 'closed') return refuse(409, 'This round has already closed.');
 		// Past its closing date it has in effect closed already; record the date it really stopped.
-		const closedOn = round.closes_on < today ? round.closes_on : today;
+		const closedOn = closingDayOn(round, today);
 		const closed = await tx
 			.updateTable('round')
 			.set({ status: 'closed', closed_on: closedOn })

@@ -6,7 +6,7 @@
  */
 import type { Cookies, RequestEvent } from '@sveltejs/kit';
 import { SESSION_COOKIE } from '../accounts/sessions';
-import { surveyAvailability, type SurveyAvailability } from '../../npt/round-schedule';
+import { closeDateOf, surveyAvailability, type SurveyAvailability } from '../../npt/round-schedule';
 import type { DbOrTx } from '../db';
 import { getRoundByToken } from './rounds';
 
@@ -33,6 +33,8 @@ export interface SurveyPageFacts {
 	roundTitle: string;
 	opensOn: string;
 	closesOn: string;
+	/** The day it really closed (perhaps early, by hand); null until it has. */
+	closedOn: string | null;
 	availability: SurveyAvailability;
 	minResponses: number;
 	instrumentVersionId: number;
@@ -56,6 +58,7 @@ export async function readSurveyPageFacts(
 		roundTitle: round.title,
 		opensOn: round.opens_on,
 		closesOn: round.closes_on,
+		closedOn: round.status === 'closed' ? closeDateOf(round) : null,
 		availability,
 		minResponses,
 		instrumentVersionId: round.instrument_version_id,

@@ -4,6 +4,7 @@ import { guard } from '$lib/server/access';
 import { API_TOKEN_ROLES, createApiToken, listApiTokens, revokeApiToken, MAX_ACTIVE_TOKENS, TOKEN_NOT_FOUND } from '$lib/server/api/tokens';
 import { API_RATE_LIMIT } from '$lib/server/api/rate-limit';
 import { idTextSchema } from '$lib/server/platform/ids';
+import { confirmationSchema, NOT_CONFIRMED } from '$lib/server/platform/confirm';
 import { readForm, refusalFailure, type FormValues } from '$lib/server/platform/forms';
 import { refuse, type Refusal } from '$lib/server/platform/outcome';
 import { MAX_PASSWORD_LENGTH } from '$lib/server/accounts/passwords';
@@ -39,23 +40,36 @@ const DONE: Record<string, string> = {
 /** `?done=constructor` must not reach Object.prototype. */
 const doneMessage = (key: string | null) => (key !== null && Object.hasOwn(DONE, key) ? DONE[key]! : null);
 
+/**
+ * What the page asks before doing it (`?confirm=signOutEverywhere`, `?confirm=revokeToken&token=3`):
+ * only a question that fits (a token of theirs); any other key shows the page as usual.
+ */
+function askedAbout(params: URLSearchParams, tokens: { id: number; name: string; lastUsed: string | null }[] | null) {
+	const key = params.get('confirm');
+	if (key === 'signOutEverywhere') return { kind: key } as const;
+	const token = key === 'revokeToken' ? tokens?.find((t) => String(t.id) === params.get('token')) : undefined;
+	return token ? ({ kind: 'revokeToken', token } as const) : null;
+}
+
 export const load = (async (event) => {
 	const user = guard(event);
 	// The waiting authenticator key, and after an action recovery codes or a new API token.
 	event.locals.carriesSecret = true;
 	const access = await describeAccess(event.locals.db, user);
+	// Administrators see no survey results, so the API would have nothing to give them.
+	const tokens = API_TOKEN_ROLES.includes(user.role)
+		? (await listApiTokens(event.locals.db, user.id)).map((t) => ({
+				id: t.id,
+				name: t.name,
+				created: formatWhen(new Date(t.createdAt)),
+				lastUsed: t.lastUsedAt ? formatWhen(new Date(t.lastUsedAt)) : null
+			}))
+		: null;
 	return {
 		me: { displayName: user.displayName, email: user.email, role: user.role, roleName: ROLE_NAMES[user.role] },
 		access,
-		// Administrators see no survey results, so the API would have nothing to give them.
-		tokens: API_TOKEN_ROLES.includes(user.role)
-			? (await listApiTokens(event.locals.db, user.id)).map((t) => ({
-					id: t.id,
-					name: t.name,
-					created: formatWhen(new Date(t.createdAt)),
-					lastUsed: t.lastUsedAt ? formatWhen(new Date(t.lastUsedAt)) : null
-				}))
-			: null,
+		tokens,
+		confirm: askedAbout(event.url.searchParams, tokens),
 		reminders: await noticeChoices(event.locals.db, user),
 		twoStep: await twoStepView(event.locals.db, user),
 		signIn: await signInView(event.locals.db, user, event.locals.config.sso?.name),
@@ -106,6 +120,7 @@ const remindersSchema = z.object({
 });
 
 const revokeTokenSchema = z.object({ tokenId: idTextSchema('Choose a token to revoke') });
+const revokeConfirmed = confirmationSchema('revokeToken');
 
 export const actions = {
 	reminders: async (event) => {
@@ -176,6 +191,9 @@ export const actions = {
 	signOutEverywhere: async (event) => {
 		const user = guard(event);
 		const { locals, cookies } = event;
+		const form = await readForm(event.request, confirmationSchema('signOutEverywhere'));
+		// `confirm` is also the new password's second box: this refusal belongs to the page as a whole.
+		if (!form.ok) return refusalFailure(form.refusal, {}, { fields: { confirm: 'form' } });
 		await signOutEverywhere(locals.db, user, user.id);
 		deleteSessionCookie(cookies, locals.config.secureCookies);
 		redirect(303, '/sign-in?signed-out');
@@ -197,7 +215,9 @@ export const actions = {
 
 	revokeToken: async (event) => {
 		const user = guard(event, { roles: API_TOKEN_ROLES });
-		const form = await readForm(event.request, revokeTokenSchema);
+		const form = await readForm(event.request, revokeTokenSchema.extend(revokeConfirmed.shape));
+		const unconfirmed = !form.ok && form.refusal.problems.every((p) => p.field === 'confirm');
+		if (unconfirmed) return refusalFailure<FormValues>(refuse(400, NOT_CONFIRMED), {}, TOKEN_FORMS);
 		// A missing or malformed id names no token of theirs: the same "not there" as someone else's.
 		const outcome = form.ok ? await revokeApiToken(event.locals.db, user, form.data.tokenId) : refuse(404, TOKEN_NOT_FOUND);
 		if (!outcome.ok) return refusalFailure<FormValues>(outcome, {}, TOKEN_FORMS);

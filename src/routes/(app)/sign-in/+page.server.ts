@@ -9,7 +9,12 @@ import { leaveGate } from '$lib/server/accounts/sign-in-gate';
 import { WRONG_DETAILS, signInWithPassword } from '$lib/server/accounts/sign-in';
 import { ROLE_NAMES } from '$lib/server/identity';
 import { providerSignOutUrl } from '$lib/server/accounts/sso-provider';
+import { isSsoRefusalReason, SSO_REFUSALS } from '$lib/server/accounts/single-sign-on';
 import type { Actions, PageServerLoad } from './$types';
+
+function ssoRefusal(key: string | null, providerName: string | undefined): string | null {
+	return providerName !== undefined && isSsoRefusalReason(key) ? SSO_REFUSALS[key](providerName) : null;
+}
 
 export const load = (async ({ locals, url }) => {
 	const next = safeNextPath(url.searchParams.get('next'));
@@ -21,6 +26,8 @@ export const load = (async ({ locals, url }) => {
 		providerSignOut: url.searchParams.get('signed-out') === 'sso' && locals.config.sso ? await providerSignOutUrl(locals.config.sso) : null,
 		sso: locals.config.sso ? { name: locals.config.sso.name } : null,
 		codeEnded: url.searchParams.has('code-ended'),
+		// After a refused single sign-on: the words for the reason's key, never text from the address.
+		ssoRefused: ssoRefusal(url.searchParams.get('sso'), locals.config.sso?.name),
 		// Published only in the demo, whose database is the only place these accounts exist.
 		demoAccounts: locals.config.demo
 			? {

@@ -19,6 +19,7 @@ export const load = (async ({ params, locals, cookies }) => {
 		roundTitle: facts.roundTitle,
 		opensOn: facts.opensOn,
 		closesOn: facts.closesOn,
+		closedOn: facts.closedOn,
 		availability: facts.availability,
 		minResponses: facts.minResponses
 	};

@@ -2,10 +2,11 @@ import { error, redirect, type RequestEvent } from '@sveltejs/kit';
 import { formatDate, ukDate } from '$lib/dates';
 import { guardRound, RESULT_READERS, ROUND_MANAGERS } from '$lib/server/access';
 import { recordAudit } from '$lib/server/platform/audit';
-import { refusalFailure } from '$lib/server/platform/forms';
+import { confirmationSchema } from '$lib/server/platform/confirm';
+import { readForm, refusalFailure } from '$lib/server/platform/forms';
 import { EXPORT_NAMES, type ExportKind } from '$lib/server/results/round-exports';
 import { getRoundReport } from '$lib/server/results/round-report';
-import { closeRound, deleteDraftRound, openRound } from '$lib/server/surveys/round-lifecycle';
+import { deleteDraftRound, openRound } from '$lib/server/surveys/round-lifecycle';
 import type { Outcome } from '$lib/server/platform/outcome';
 import { describeRound, getRoundProgressByDay } from '$lib/server/surveys/rounds';
 import type { SignedInUser } from '$lib/server/identity';
@@ -56,10 +57,12 @@ export const load = (async (event) => {
 		progressByDay,
 		downloads,
 		canManage,
+		/** The question before a draft is deleted, in place of the page. */
+		confirmDelete: canManage && outcome.stage === 'draft' && event.url.searchParams.get('confirm') === 'delete',
 		/** Link workers give their own (signed) view of any round that is not a draft. */
 		canAssess: user.role === 'link_worker' && outcome.stage !== 'draft',
 		today,
-		/** After a redirect from the open or close action, or from changing the details, to say that it worked. */
+		/** After a redirect from opening or closing (close/+page.server.ts), or from changing the details, to say that it worked. */
 		changed: changeShown(event.url.searchParams),
 		minResponses: locals.config.minResponses,
 		/** What retention has taken from the round already, and the policy it followed. */
@@ -74,18 +77,22 @@ export const load = (async (event) => {
 /** Managing a round: link workers read results but do not run rounds (403, before any lookup). */
 async function manage(
 	event: RequestEvent<{ roundId: string }>,
-	action: 'open' | 'close' | 'delete',
+	action: 'open' | 'delete',
 	change: (db: App.Locals['db'], roundId: number, user: SignedInUser, today: string) => Promise<Outcome>
 ) {
 	const { user, roundId, practiceId } = await guardRound(event, ROUND_MANAGERS);
+	// Deleting cannot be undone: it goes ahead only from its confirmation (?confirm=delete).
+	if (action === 'delete') {
+		const form = await readForm(event.request, confirmationSchema('delete'));
+		if (!form.ok) return refusalFailure(form.refusal, { action }, { fields: { confirm: 'form' } });
+	}
 	const outcome = await change(event.locals.db, roundId, user, ukDate());
 	if (!outcome.ok) return refusalFailure(outcome, { action });
 	if (action === 'delete') redirect(303, `/practices/${practiceId}`);
-	redirect(303, `/rounds/${roundId}?${action === 'open' ? 'opened' : 'closed'}`);
+	redirect(303, `/rounds/${roundId}?opened`);
 }
 
 export const actions = {
 	open: (event) => manage(event, 'open', openRound),
-	close: (event) => manage(event, 'close', closeRound),
 	delete: (event) => manage(event, 'delete', deleteDraftRound)
 } satisfies Actions;

@@ -23,6 +23,7 @@ import { needsSecondStep, resetSecondFactor } from '$lib/server/accounts/second-
 import { setSingleSignOnRequired, unlinkSingleSignOn } from '$lib/server/accounts/sign-in-methods';
 import { idFromParam } from '$lib/server/platform/ids';
 import { mailOrigin } from '$lib/server/platform/config';
+import { confirmationSchema } from '$lib/server/platform/confirm';
 
 /** Who sees people's pages and sends invitations again: administrators and leads (people-rules). */
 const MANAGERS = ['admin', 'icb_lead', 'pcn_lead'] as const;
@@ -46,6 +47,17 @@ const DONE: Record<string, (name: string) => string> = {
 	'sso-unlinked': (name) => `${name}’s single sign-on link is cleared. Their next single sign-on links their account again.`
 };
 
+/**
+ * The administrator's changes that end sessions or take a way of signing in away: each is asked
+ * about first, on this page with `?confirm=<its action>`, and its action refuses a post without it.
+ */
+const CONFIRMED = ['switchOff', 'signOut', 'resetTwoStep', 'requireSso', 'unlinkSso'] as const;
+type Confirmed = (typeof CONFIRMED)[number];
+
+function confirmedAction(key: string | null): Confirmed | null {
+	return CONFIRMED.find((action) => action === key) ?? null;
+}
+
 export const load = (async (event) => {
 	const viewer = guard(event, { roles: MANAGERS });
 	const { db } = event.locals;
@@ -54,14 +66,26 @@ export const load = (async (event) => {
 	const key = event.url.searchParams.get('done') ?? '';
 	// Own keys only: `?done=constructor` must not reach Object.prototype.
 	const done = Object.hasOwn(DONE, key) ? DONE[key] : undefined;
+	const twoStepOn = viewer.role === 'admin' ? await needsSecondStep(db, person.id) : false;
+	const sso = event.locals.config.sso ? { name: event.locals.config.sso.name } : null;
+	// Only a question that fits the account as it is now; any other key shows the page as usual.
+	const asked = viewer.role === 'admin' && viewer.id !== person.id ? confirmedAction(event.url.searchParams.get('confirm')) : null;
+	const fits: Record<Confirmed, boolean> = {
+		switchOff: person.status !== 'switched_off',
+		signOut: person.status === 'active',
+		resetTwoStep: person.status === 'active' && twoStepOn,
+		requireSso: person.status === 'active' && sso !== null && !person.ssoRequired,
+		unlinkSso: person.status === 'active' && person.ssoLinked
+	};
 	return {
 		person,
 		isAdmin: viewer.role === 'admin',
 		isSelf: viewer.id === person.id,
 		canRemoveAccess: takesAwayPractices(viewer),
 		yourArea: yourArea(viewer),
-		twoStepOn: viewer.role === 'admin' ? await needsSecondStep(db, person.id) : false,
-		sso: event.locals.config.sso ? { name: event.locals.config.sso.name } : null,
+		twoStepOn,
+		sso,
+		confirm: asked && fits[asked] ? asked : null,
 		choices: viewer.role === 'admin' ? await listGrantableChoices(db, viewer) : null,
 		done: done ? done(person.displayName) : null
 	};
@@ -80,14 +104,22 @@ function shownLink(locals: App.Locals, kind: 'invitation' | 'reset', email: stri
 	return { link: { kind, email, url: link.url, expires: formatWhen(link.expiresAt), mailed: link.mailed && locals.mail.bySmtp } };
 }
 
-/** An administrator's one-click change to an account: the guard, the change, then the page again saying what was done. */
+/**
+ * An administrator's change to an account: the guard, the confirmation for those asked about
+ * first (`confirmed`), the change, then the page again saying what was done.
+ */
 function adminChange(
 	change: (db: App.Locals['db'], admin: SignedInUser, userId: number, config: App.Locals['config']) => Promise<Outcome>,
-	done: keyof typeof DONE
+	done: keyof typeof DONE,
+	confirmed?: Confirmed
 ) {
 	return async (event: RequestEvent) => {
 		const admin = guard(event, { roles: ['admin'] });
 		const userId = userIdOf(event);
+		if (confirmed) {
+			const form = await readForm(event.request, confirmationSchema(confirmed));
+			if (!form.ok) return refusalFailure(form.refusal, {}, { fields: { confirm: 'form' } });
+		}
 		const outcome = await change(event.locals.db, admin, userId, event.locals.config);
 		if (!outcome.ok) return refusalFailure(outcome);
 		redirect(303, `/users/${userId}?done=${done}`);
@@ -108,11 +140,11 @@ export const actions = {
 		redirect(303, `/users/${userId}?done=saved`);
 	},
 
-	switchOff: adminChange((db, admin, id) => disableUser(db, admin, id), 'switched-off'),
+	switchOff: adminChange((db, admin, id) => disableUser(db, admin, id), 'switched-off', 'switchOff'),
 
 	switchOn: adminChange((db, admin, id) => enableUser(db, admin, id), 'switched-on'),
 
-	signOut: adminChange((db, admin, id) => signOutEverywhere(db, admin, id), 'signed-out'),
+	signOut: adminChange((db, admin, id) => signOutEverywhere(db, admin, id), 'signed-out', 'signOut'),
 
 	reset: async (event) => {
 		const viewer = guard(event, { roles: ['admin'] });
@@ -125,13 +157,17 @@ export const actions = {
 		return shownLink(locals, 'reset', outcome.user.email, outcome.link);
 	},
 
-	resetTwoStep: adminChange((db, admin, id) => resetSecondFactor(db, admin, id), 'two-step-reset'),
+	resetTwoStep: adminChange((db, admin, id) => resetSecondFactor(db, admin, id), 'two-step-reset', 'resetTwoStep'),
 
-	requireSso: adminChange((db, admin, id, config) => setSingleSignOnRequired(db, admin, id, true, { ssoConfigured: config.sso !== undefined }), 'sso-required'),
+	requireSso: adminChange(
+		(db, admin, id, config) => setSingleSignOnRequired(db, admin, id, true, { ssoConfigured: config.sso !== undefined }),
+		'sso-required',
+		'requireSso'
+	),
 
 	allowPassword: adminChange((db, admin, id, config) => setSingleSignOnRequired(db, admin, id, false, { ssoConfigured: config.sso !== undefined }), 'sso-not-required'),
 
-	unlinkSso: adminChange((db, admin, id) => unlinkSingleSignOn(db, admin, id), 'sso-unlinked'),
+	unlinkSso: adminChange((db, admin, id) => unlinkSingleSignOn(db, admin, id), 'sso-unlinked', 'unlinkSso'),
 
 	reinvite: async (event) => {
 		const viewer = guard(event, { roles: MANAGERS });

@@ -5,6 +5,7 @@ import { CONSTRUCT_NAMES, CONSTRUCTS } from '$lib/npt/constructs';
 import { FLAG_STATE_LABELS, isUnresolved } from '$lib/npt/flag-lifecycle';
 import { guardPractice, RESULT_READERS, ROUND_MANAGERS } from '$lib/server/access';
 import { listFlagsForPractice } from '$lib/server/linkworker/flags';
+import { confirmationSchema } from '$lib/server/platform/confirm';
 import { readForm, refusalFailure, type FormValues } from '$lib/server/platform/forms';
 import type { Outcome } from '$lib/server/platform/outcome';
 import { getPractice } from '$lib/server/organisations/organisations';
@@ -23,9 +24,14 @@ export const load = (async (event) => {
 	const canRecord = ROUND_MANAGERS.includes(user.role);
 	const flags = await listFlagsForPractice(event.locals.db, user, practiceId);
 	const today = ukDate();
+	const actions = await listActionsForPractice(event.locals.db, user, practiceId, today, flags);
+	// Deleting asks first (?confirm=delete&action=3): only for a planned action this person may change.
+	const asked = event.url.searchParams.get('confirm') === 'delete' ? event.url.searchParams.get('action') : null;
+	const toDelete = asked === null ? undefined : actions.find((a) => String(a.id) === asked && a.state === 'planned' && a.canChange);
 	return {
 		practice: { id: practice.id, name: practice.name },
-		actions: await listActionsForPractice(event.locals.db, user, practiceId, today, flags),
+		actions,
+		confirmDelete: toDelete ? { id: toDelete.id, what: toDelete.what, owner: toDelete.owner, dueOn: toDelete.dueOn } : null,
 		canRecord,
 		today,
 		// What an action can be for: the flags this person may see (open ones first), then the constructs.
@@ -94,7 +100,7 @@ export const actions = {
 	},
 	delete: async (event) => {
 		const { user, practiceId } = guardPractice(event, ROUND_MANAGERS);
-		const form = await readForm(event.request, z.object({ actionId }));
+		const form = await readForm(event.request, z.object({ actionId }).extend(confirmationSchema('delete').shape));
 		if (!form.ok) return form.failure;
 		await requireActionHere(event, practiceId, form.data.actionId);
 		const outcome = await deleteAction(event.locals.db, user, form.data.actionId);

@@ -6,7 +6,7 @@ import type { PageServerLoad } from './$types';
 
 /**
  * Where the provider sends the browser back. The attempt cookie is used up on every visit; a
- * refusal is the error page beside this route, saying why in words.
+ * refusal sends the browser on to the sign-in page, which says why in words.
  */
 export const load = (async ({ locals, cookies, url, setHeaders }) => {
 	const { db, config } = locals;
@@ -15,10 +15,9 @@ export const load = (async ({ locals, cookies, url, setHeaders }) => {
 	const key = cookies.get(SSO_COOKIE);
 	deleteAttemptCookie(cookies, config.secureCookies);
 	const outcome = await finishSingleSignOn(db, config.sso, { key, query: url.searchParams });
-	if (!outcome.ok) {
-		if (outcome.retryAfterSeconds !== undefined) setHeaders({ 'retry-after': String(outcome.retryAfterSeconds) });
-		error(outcome.status, outcome.problems[0]!.message);
-	}
+	// Refused: to the sign-in page, which says why from the reason's fixed key, so the provider's
+	// code and state leave the address bar and a reload asks nothing of the provider again.
+	if (!outcome.ok) redirect(303, `/sign-in?sso=${outcome.reason}`);
 	// Whoever was signed in on this browser before is not necessarily the person who came back.
 	if (locals.sessionId) await invalidateSession(db, locals.sessionId);
 	setSessionCookie(cookies, outcome.session.token, outcome.session.expiresAt, config.secureCookies);
