@@ -220,7 +220,11 @@ const MATRIX: Record<string, Probe[]> = {
 		post('save A1’s calendar with an empty form', (f) => `/practices/${f.practices.a1.id}/calendar?/save`, signedIn({ admin: 403, icbLead: 403, pcnLead: 400, manager: 400, linkWorker: 403 })),
 		post('save B1’s calendar (other PCN)', (f) => `/practices/${f.practices.b1.id}/calendar?/save`, signedIn({ admin: 403, icbLead: 403, pcnLead: 404, manager: 404, linkWorker: 403 }),
 			() => ({ cadence: 'every', everyMonths: '6', anchorOn: '2099-01-05', lengthWeeks: '3', headcountSource: 'last_round' })),
-		post('switch off A1’s calendar when it has none', (f) => `/practices/${f.practices.a1.id}/calendar?/stop`, signedIn({ admin: 403, icbLead: 403, pcnLead: 409, manager: 409, linkWorker: 403 }))
+		// Switching off asks first (?confirm=stop): a post without that step changes nothing.
+		post('switch off A1’s calendar without confirming', (f) => `/practices/${f.practices.a1.id}/calendar?/stop`, signedIn({ admin: 403, icbLead: 403, pcnLead: 400, manager: 400, linkWorker: 403 })),
+		post('switch off A1’s calendar when it has none', (f) => `/practices/${f.practices.a1.id}/calendar?/stop`, signedIn({ admin: 403, icbLead: 403, pcnLead: 409, manager: 409, linkWorker: 403 }),
+			() => ({ confirm: 'stop' })),
+		get('the question before switching off A1’s calendar', (f) => `/practices/${f.practices.a1.id}/calendar?confirm=stop`, signedIn({ admin: 403, icbLead: 403, pcnLead: 200, manager: 200, linkWorker: 403 }))
 	],
 	// The calendar's rounds as an .ics download: guarded exactly as the calendar page.
 	'/practices/[practiceId]/calendar.ics': [

@@ -18,6 +18,7 @@ import type { SurveySubmission } from '../../src/lib/npt/submission';
 import type { Db } from '../../src/lib/server/db';
 import type { SignedInUser } from '../../src/lib/server/identity';
 import { createApiToken } from '../../src/lib/server/api/tokens';
+import { calendarSchema, saveCalendar } from '../../src/lib/server/calendar/survey-calendar';
 import { recordAction } from '../../src/lib/server/linkworker/action-changes';
 import { createPractice } from '../../src/lib/server/organisations/organisation-changes';
 import { versionIdOf } from '../../src/lib/server/surveys/instruments';
@@ -254,7 +255,7 @@ describe('other changes that cannot be taken back ask first', () => {
 		await admin.context.close();
 	});
 
-	it('signing yourself out everywhere, revoking a token, deleting a draft and deleting an action each ask first', async () => {
+	it('signing yourself out everywhere, revoking a token, deleting a draft, deleting an action and switching off a calendar each ask first', async () => {
 		const { context, page } = await signedInAs(manager.email, TEST_PASSWORD);
 		const created = await createApiToken(db, manager, 'Spreadsheet');
 		if (!created.ok) throw new Error('The test token was refused');
@@ -303,6 +304,21 @@ describe('other changes that cannot be taken back ask first', () => {
 		await page.getByRole('button', { name: 'Yes, delete it' }).click();
 		await page.waitForURL(/\/actions(#planned-actions)?$/);
 		expect(await actionLeft()).toBe(0);
+
+		const settings = calendarSchema(today).parse({ cadence: 'every', everyMonths: '6', anchorOn: addDays(today, 150), months: [], lengthWeeks: '3', headcountSource: 'fixed', fixedHeadcount: '28' });
+		const saved = await saveCalendar(db, practices[1]!.id, settings, manager);
+		if (!saved.ok) throw new Error('The test calendar was refused');
+		const hasCalendar = async () => (await db.selectFrom('survey_calendar').select('practice_id').where('practice_id', '=', practices[1]!.id).execute()).length;
+		await page.goto(`${own.server.url}/practices/${practices[1]!.id}/calendar`);
+		await page.getByRole('link', { name: 'Switch off the calendar' }).click();
+		await page.waitForURL(`${own.server.url}/practices/${practices[1]!.id}/calendar?confirm=stop`);
+		expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('Switch off Plain Form Surgery’s survey calendar?');
+		expect(await page.locator('main').innerText()).toContain(`The next planned opening (${formatDate(addDays(today, 150))}) will not be made.`);
+		await expectCleanAtBothWidths(page);
+		expect(await hasCalendar()).toBe(1);
+		await page.getByRole('button', { name: 'Yes, switch it off' }).click();
+		await page.waitForURL(/\/calendar\?stopped$/);
+		expect(await hasCalendar()).toBe(0);
 
 		await page.goto(`${own.server.url}/account`);
 		await page.getByRole('link', { name: 'Sign out everywhere' }).click();

@@ -131,7 +131,7 @@ const PROBES: Record<string, Probe> = {
 		params: practice,
 		form: (f) => ({ cadence: 'every', everyMonths: '6', anchorOn: addDays(f.today, 60), months: [], openDay: '1', lengthWeeks: '3', headcountSource: 'fixed', fixedHeadcount: '20' })
 	},
-	'/(app)/practices/[practiceId]/calendar?/stop': { who: 'manager', params: practice },
+	'/(app)/practices/[practiceId]/calendar?/stop': { who: 'manager', params: practice, form: () => ({ confirm: 'stop' }) },
 	'/s/[token]?/default': { who: 'anonymous', params: (f) => ({ token: f.rounds.a1Open.public_token }), form: () => ({ 'item-CO1': '4', 'general-G1': '7', roleGroup: 'none', comment: 'Thank you' }) }
 };
 

@@ -5,6 +5,7 @@ import { EVERY_MONTHS, LENGTH_DAYS, monthName } from '$lib/npt/survey-calendar';
 import { guardPracticeRow, ROUND_MANAGERS } from '$lib/server/access';
 import { planDueRounds } from '$lib/server/calendar/calendar-pass';
 import { calendarSchema, saveCalendar, stopCalendar, viewCalendar } from '$lib/server/calendar/survey-calendar';
+import { confirmationSchema } from '$lib/server/platform/confirm';
 import { readForm, refusalFailure } from '$lib/server/platform/forms';
 import { latestHeadcount } from '$lib/server/surveys/rounds';
 import type { Actions, PageServerLoad } from './$types';
@@ -22,6 +23,8 @@ export const load = (async (event) => {
 		stopped: event.url.searchParams.has('stopped'),
 		lastHeadcount: headcount,
 		hasCalendar: settings !== null,
+		// Switching off asks first (?confirm=stop), and only when there is a calendar to switch off.
+		confirmStop: settings !== null && event.url.searchParams.get('confirm') === 'stop',
 		// The stored calendar as the form's text fields, or sensible first choices.
 		current: {
 			cadence: settings?.cadence.kind ?? 'every',
@@ -65,6 +68,8 @@ export const actions = {
 	},
 	stop: async (event) => {
 		const { user, practice } = await guardPracticeRow(event, ROUND_MANAGERS);
+		const form = await readForm(event.request, confirmationSchema('stop'));
+		if (!form.ok) return form.failure;
 		const outcome = await stopCalendar(event.locals.db, practice.id, user);
 		if (!outcome.ok) return refusalFailure(outcome);
 		redirect(303, `/practices/${practice.id}/calendar?stopped`);
