@@ -141,6 +141,14 @@ const MATRIX: Record<string, Probe[]> = {
 		get('dashboard of a practice that does not exist', () => '/practices/999999', signedIn({ admin: 403, icbLead: 403, pcnLead: 404, manager: 404, linkWorker: 404 })),
 		get('dashboard with a malformed practice id', () => '/practices/abc', signedIn({ admin: 403, icbLead: 403, pcnLead: 404, manager: 404, linkWorker: 404 }))
 	],
+	// The printable summary: the dashboard's own readers, nobody else.
+	'/practices/[practiceId]/summary': [
+		get('summary of A1', (f) => `/practices/${f.practices.a1.id}/summary`, signedIn({ admin: 403, icbLead: 403, pcnLead: 200, manager: 200, linkWorker: 200 })),
+		get('summary of A2 (lead’s PCN only)', (f) => `/practices/${f.practices.a2.id}/summary`, signedIn({ admin: 403, icbLead: 403, pcnLead: 200, manager: 404, linkWorker: 404 })),
+		get('summary of B1 (other PCN; link worker’s practice)', (f) => `/practices/${f.practices.b1.id}/summary`, signedIn({ admin: 403, icbLead: 403, pcnLead: 404, manager: 404, linkWorker: 200 })),
+		get('summary of a practice that does not exist', () => '/practices/999999/summary', signedIn({ admin: 403, icbLead: 403, pcnLead: 404, manager: 404, linkWorker: 404 })),
+		get('summary with a malformed practice id', () => '/practices/abc/summary', signedIn({ admin: 403, icbLead: 403, pcnLead: 404, manager: 404, linkWorker: 404 }))
+	],
 	'/pcns/[pcnId]/export/[kind]': [
 		get('heatmap CSV of PCN A', (f) => `/pcns/${f.pcns.a.id}/export/heatmap.csv`, signedIn({ admin: 403, icbLead: 200, pcnLead: 200, manager: 403, linkWorker: 403 })),
 		get('all rounds CSV of PCN A', (f) => `/pcns/${f.pcns.a.id}/export/rounds.csv`, signedIn({ admin: 403, icbLead: 200, pcnLead: 200, manager: 403, linkWorker: 403 })),
@@ -156,6 +164,14 @@ const MATRIX: Record<string, Probe[]> = {
 		get('PCN dashboard of PCN C (another ICB)', (f) => `/pcns/${f.pcns.c.id}`, signedIn({ admin: 403, icbLead: 404, pcnLead: 404, manager: 403, linkWorker: 403 })),
 		get('PCN dashboard of a PCN that does not exist', () => '/pcns/999999', signedIn({ admin: 403, icbLead: 404, pcnLead: 404, manager: 403, linkWorker: 403 })),
 		get('PCN dashboard with a malformed id', () => '/pcns/abc', signedIn({ admin: 403, icbLead: 404, pcnLead: 404, manager: 403, linkWorker: 403 }))
+	],
+	'/pcns/[pcnId]/summary': [
+		get('PCN summary of PCN A (lead’s PCN)', (f) => `/pcns/${f.pcns.a.id}/summary`, signedIn({ admin: 403, icbLead: 200, pcnLead: 200, manager: 403, linkWorker: 403 })),
+		get('PCN summary of PCN A with an invalid period', (f) => `/pcns/${f.pcns.a.id}/summary?from=2026-13-45&to=nonsense&sort=rank`,
+			signedIn({ admin: 403, icbLead: 200, pcnLead: 200, manager: 403, linkWorker: 403 })),
+		get('PCN summary of PCN B (other PCN, in the ICB lead’s ICB)', (f) => `/pcns/${f.pcns.b.id}/summary`, signedIn({ admin: 403, icbLead: 200, pcnLead: 404, manager: 403, linkWorker: 403 })),
+		get('PCN summary of PCN C (another ICB)', (f) => `/pcns/${f.pcns.c.id}/summary`, signedIn({ admin: 403, icbLead: 404, pcnLead: 404, manager: 403, linkWorker: 403 })),
+		get('PCN summary of a PCN that does not exist', () => '/pcns/999999/summary', signedIn({ admin: 403, icbLead: 404, pcnLead: 404, manager: 403, linkWorker: 403 }))
 	],
 	'/icbs/[icbId]': [
 		get('ICB dashboard of the ICB lead’s ICB', (f) => `/icbs/${f.icb.id}`, signedIn({ admin: 403, icbLead: 200, pcnLead: 403, manager: 403, linkWorker: 403 })),

@@ -22,7 +22,13 @@ async function riverside(width: number): Promise<Page> {
 	await signIn(page, inject('baseUrl'), 'practice.manager@demo.belonging.example');
 	await page.getByRole('link', { name: 'Riverside Surgery', exact: true }).click();
 	await page.waitForURL(/\/practices\/\d+$/);
+	await unfold(page);
 	return page;
+}
+
+/** "Beside other practices" is detail, folded until asked for. */
+async function unfold(page: Page) {
+	await page.locator('section[aria-labelledby="compare"] summary').click();
 }
 
 const OTHER_PRACTICES = ['Hillview Medical Centre', 'Canal Street Practice', 'Oakfield Health Centre', 'Millbrook Family Practice', 'Ashworth Surgery', 'Harbour Surgery', 'Cliffside Surgery'];
@@ -93,6 +99,7 @@ describe('a practice beside other practices', () => {
 		await signIn(page, inject('baseUrl'), 'pcn.lead@demo.belonging.example');
 		await page.getByRole('link', { name: /Riverside and Canal PCN \(demo\)\s*: compare its practices/ }).click();
 		await page.waitForURL(/\/pcns\/\d+$/);
+		await unfold(page);
 		const section = page.getByRole('region', { name: 'Beside other practices' });
 		const middle = await section
 			.getByRole('table', { name: /^The middle half of practices in NHS Example/ })

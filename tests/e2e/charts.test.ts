@@ -22,8 +22,9 @@ async function dashboardOf(page: Page, name: string): Promise<string> {
 	return href;
 }
 
-/** Every chart on the page as it is drawn now, once the browser has painted twice. */
+/** Every chart on the page as it is drawn now, the folded sections opened, once the browser has painted twice. */
 async function drawnCharts(page: Page): Promise<Buffer[]> {
+	await page.locator('details.fold').evaluateAll((folds) => folds.forEach((fold) => ((fold as HTMLDetailsElement).open = true)));
 	await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
 	const charts = page.locator('div.chart canvas');
 	const count = await charts.count();

@@ -44,3 +44,13 @@ export interface PracticeDashboardPage extends PracticeDashboard {
 	toWorkOn: WorkOnEntry[];
 	perceptionGap: PerceptionGapView | null;
 }
+
+/** The survey calendar's next round, as the dashboard's "Planned rounds" lists it (dates in words). */
+export interface NextPlannedRound {
+	/** The draft the calendar has already made for it; null while it is still to be made. */
+	draft: { id: number; title: string } | null;
+	opens: string;
+	closes: string;
+	/** The day its draft appears; null once it is there. */
+	draftOn: string | null;
+}
