@@ -59,8 +59,12 @@ const ROLES: Record<string, RoleHome> = {
 			['Account', '/account']
 		],
 		todo: [
-			// Below the minimum the round gives no count, only how many more it needs.
-			[/^Winter 2026 staff survey at Riverside Surgery is open until .+: it needs \d+ more responses? before any result can be shown\./, /^\/rounds\/\d+$/],
+			// Below the minimum the round gives no count, only how many more it needs; from the minimum up, the count
+			// and the rate. Which one depends on how many answers the survey tests sent to the shared demo server first.
+			[
+				/^Winter 2026 staff survey at Riverside Surgery is open until .+: (it needs \d+ more responses? before any result can be shown|\d+ responses so far \(\d+% of staff\))\./,
+				/^\/rounds\/\d+$/
+			],
 			[/^“Adopt the PCN lone-working policy for home visits” at Riverside Surgery .+ was due on .+ and is not marked done\./, /^\/practices\/\d+\/actions#action-\d+$/]
 		]
 	},
