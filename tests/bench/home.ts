@@ -7,7 +7,8 @@
  *   practice, a link worker of two, a PCN lead of one PCN and a lead over every PCN (on the demo,
  *   whose one PCN is every PCN, the demo's lead is both), p50/p95/p99 and the heap's growth over
  *   one call (heap used just after it, less heap used after a collection just before it),
- *   beside getPcnDashboard of the viewer's first PCN in the same run, as the baseline;
+ *   beside getPcnDashboard of the viewer's first PCN in the same run, as the baseline; and
+ *   listTodo, the to-do list the page shows above the overview, for the same viewer;
  * - in process: listOverseenIcbs (an ICB lead's home page, which reads no practice or round) for
  *   the demo's ICB lead and, nationally, a lead of one ICB and a lead of all 42;
  * - over HTTP, on the built server (`npm run build` first): the one-practice manager's home page
@@ -29,6 +30,7 @@ import { SESSION_COOKIE, createSession } from '../../src/lib/server/accounts/ses
 import { createUser, findUserByEmail, toSignedInUser } from '../../src/lib/server/accounts/users';
 import { openDatabase, type Db, type DatabaseConfig } from '../../src/lib/server/db';
 import type { SignedInUser } from '../../src/lib/server/identity';
+import { listTodo } from '../../src/lib/server/home/todo';
 import { getNetworkOverview } from '../../src/lib/server/results/overview';
 import { listOverseenIcbs } from '../../src/lib/server/organisations/overseen';
 import { defaultPeriod, getPcnDashboard } from '../../src/lib/server/results/pcn-dashboard';
@@ -143,6 +145,17 @@ async function inProcess(name: string, engine: string, db: Db, viewers: Viewer[]
 			await getPcnDashboard(db, firstPcn, config, defaultPeriod(today), today);
 			baseline.push(performance.now() - started);
 		}
+		// The to-do list the page shows above the overview, from the same scope, timed on its own.
+		const todoTimes: number[] = [];
+		let todoShape = '';
+		for (let i = 0; i < WARM_UP; i++) await listTodo(db, user, config, today, new Date());
+		for (let i = 0; i < runs; i++) {
+			const started = performance.now();
+			const todo = await listTodo(db, user, config, today, new Date());
+			todoTimes.push(performance.now() - started);
+			todoShape = `${todo.items.length} to-do items`;
+		}
+		todoTimes.sort((a, b) => a - b);
 		baseline.sort((a, b) => a - b);
 		times.sort((a, b) => a - b);
 		heap.sort((a, b) => a - b);
@@ -153,6 +166,9 @@ async function inProcess(name: string, engine: string, db: Db, viewers: Viewer[]
 		console.log(`  ${''.padEnd(30)} scope: ${user.practiceIds.length.toLocaleString('en-GB')} practices, ${inScope.toLocaleString('en-GB')} closed rounds; ${shape}`);
 		console.log(
 			`  ${''.padEnd(30)} baseline getPcnDashboard of its first PCN: p50 ${ms(at(baseline, 0.5))}  p95 ${ms(at(baseline, 0.95))}; home ÷ baseline (p50) ${(at(times, 0.5) / at(baseline, 0.5)).toFixed(1)}×`
+		);
+		console.log(
+			`  ${''.padEnd(30)} listTodo (the to-do list above it): p50 ${ms(at(todoTimes, 0.5))}  p95 ${ms(at(todoTimes, 0.95))}  p99 ${ms(at(todoTimes, 0.99))}; ${todoShape}; to-do ÷ baseline (p50) ${(at(todoTimes, 0.5) / at(baseline, 0.5)).toFixed(1)}×`
 		);
 	}
 }
