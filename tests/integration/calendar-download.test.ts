@@ -6,12 +6,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { planDueRounds } from '../../src/lib/server/calendar/calendar-pass';
 import { downloadName, practiceCalendarDownload } from '../../src/lib/server/calendar/calendar-download';
-import { calendarSchema, saveCalendar } from '../../src/lib/server/calendar/survey-calendar';
 import { GET } from '../../src/routes/(app)/practices/[practiceId]/calendar.ics/+server';
 import { createAccessFixture, type AccessFixture } from '../helpers/access-fixture';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { fakeEvent, outcomeOf, statusOf } from '../helpers/events';
 import type { SignedInUser } from '../../src/lib/server/identity';
+import { saveEveryFourMonthsAtA2 } from '../helpers/calendar';
 
 const ORIGIN = 'https://belonging.example.org';
 const NOW = new Date('2026-12-06T09:00:00.000Z');
@@ -60,17 +60,7 @@ describe('the survey calendar as an .ics file', () => {
 	});
 
 	it('lists the calendar’s next openings, and an opening keeps its UID when it becomes a draft', async () => {
-		const form = calendarSchema('2026-12-01').safeParse({
-			cadence: 'every',
-			everyMonths: '4',
-			anchorOn: '2027-01-11',
-			months: [],
-			lengthWeeks: '3',
-			headcountSource: 'fixed',
-			fixedHeadcount: '12'
-		});
-		if (!form.success) throw new Error(form.error.message);
-		expect(await saveCalendar(t.db, f.practices.a2.id, form.data, f.others.managerA2)).toMatchObject({ ok: true });
+		expect(await saveEveryFourMonthsAtA2(t.db, f)).toMatchObject({ ok: true });
 		const practice = { id: f.practices.a2.id, name: 'Practice A2' };
 		const eventsOf = (body: string) =>
 			body

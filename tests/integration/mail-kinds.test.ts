@@ -9,12 +9,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { addDays } from '../../src/lib/dates';
 import { inviteUser, issuePasswordReset, reissueInvitation, requestPasswordReset } from '../../src/lib/server/accounts/invitations';
 import { runSurveyCalendar } from '../../src/lib/server/calendar/calendar-pass';
-import { calendarSchema, saveCalendar } from '../../src/lib/server/calendar/survey-calendar';
 import { ROUND_NOTICE_KINDS } from '../../src/lib/server/mail/kinds';
 import { closeDueRounds } from '../../src/lib/server/surveys/rounds';
 import { createAccessFixture, type AccessFixture } from '../helpers/access-fixture';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { queuedMail, type QueuedMail } from '../helpers/mail';
+import { markRoundsNoticed, saveEveryFourMonthsAtA2 } from '../helpers/calendar';
 
 const ORIGIN = 'https://belonging.example.org';
 const NASTY = `<b>&"Smith's"</b> Surgery`;
@@ -108,22 +108,8 @@ describe('each kind of mail', () => {
 
 	it('marks every round reminder as automatic, with List-Unsubscribe to the reminder settings', async () => {
 		// The fixture's own rounds have had their notices: only A2's calendar rounds mail here.
-		const rounds = await t.db.selectFrom('round').select('id').execute();
-		await t.db
-			.insertInto('round_notice')
-			.values(rounds.flatMap((r) => ROUND_NOTICE_KINDS.map((kind) => ({ round_id: r.id, kind, sent_on: '2026-01-01' }))))
-			.execute();
-		const form = calendarSchema('2026-12-01').safeParse({
-			cadence: 'every',
-			everyMonths: '4',
-			anchorOn: '2027-01-11',
-			months: [],
-			lengthWeeks: '3',
-			headcountSource: 'fixed',
-			fixedHeadcount: '12'
-		});
-		if (!form.success) throw new Error(form.error.message);
-		expect(await saveCalendar(t.db, f.practices.a2.id, form.data, f.others.managerA2)).toMatchObject({ ok: true });
+		await markRoundsNoticed(t.db);
+		expect(await saveEveryFourMonthsAtA2(t.db, f)).toMatchObject({ ok: true });
 		for (let today = '2026-12-14'; today <= '2027-02-05'; today = addDays(today, 1)) {
 			await closeDueRounds(t.db, today);
 			await runSurveyCalendar(t.db, { today, now: new Date(`${today}T07:00:00Z`), origin: ORIGIN, minResponses: 5 });

@@ -8,9 +8,9 @@ import { runSurveyCalendar } from '../../src/lib/server/calendar/calendar-pass';
 import { viewPlannedRounds } from '../../src/lib/server/calendar/planned-rounds';
 import { saveCalendar, stopCalendar } from '../../src/lib/server/calendar/survey-calendar';
 import { getPracticeDashboard } from '../../src/lib/server/results/practice-dashboard';
-import { ROUND_NOTICE_KINDS } from '../../src/lib/server/mail/kinds';
 import { createAccessFixture, type AccessFixture } from '../helpers/access-fixture';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
+import { markRoundsNoticed } from '../helpers/calendar';
 
 const RULES = { minResponses: 5 };
 // Every four months from 11 January 2027, three weeks long: 11 to 31 January, then 11 to 31 May.
@@ -24,11 +24,7 @@ describe('the next planned round', () => {
 		t = await createTestDatabase();
 		f = await createAccessFixture(t.db);
 		// The fixture's own rounds have had their notices; only the calendar's matter here.
-		const rounds = await t.db.selectFrom('round').select('id').execute();
-		await t.db
-			.insertInto('round_notice')
-			.values(rounds.flatMap((r) => ROUND_NOTICE_KINDS.map((kind) => ({ round_id: r.id, kind, sent_on: '2026-01-01' }))))
-			.execute();
+		await markRoundsNoticed(t.db);
 	});
 	afterEach(() => t.close());
 

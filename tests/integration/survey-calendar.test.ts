@@ -18,6 +18,7 @@ import { closeDueRounds } from '../../src/lib/server/surveys/rounds';
 import { createAccessFixture, type AccessFixture } from '../helpers/access-fixture';
 import { createTestDatabase, onPostgres, type TestDatabase } from '../helpers/database';
 import { queuedMail } from '../helpers/mail';
+import { markRoundsNoticed, saveEveryFourMonthsAtA2 } from '../helpers/calendar';
 
 const MIN = 5;
 
@@ -29,11 +30,7 @@ describe('the survey calendar', () => {
 		t = await createTestDatabase();
 		f = await createAccessFixture(t.db);
 		// The fixture's other rounds (one open at A1 until 2099) have had their notices: only A2's count here.
-		const rounds = await t.db.selectFrom('round').select('id').execute();
-		await t.db
-			.insertInto('round_notice')
-			.values(rounds.flatMap((r) => ROUND_NOTICE_KINDS.map((kind) => ({ round_id: r.id, kind, sent_on: '2026-01-01' }))))
-			.execute();
+		await markRoundsNoticed(t.db);
 	});
 	afterEach(() => t.close());
 
@@ -61,17 +58,7 @@ describe('the survey calendar', () => {
 	}
 
 	it('plans, opens and closes rounds on its own, and sends each reminder once to the people who want it', async () => {
-		const form = calendarSchema('2026-12-01').safeParse({
-			cadence: 'every',
-			everyMonths: '4',
-			anchorOn: '2027-01-11',
-			months: [],
-			lengthWeeks: '3',
-			headcountSource: 'fixed',
-			fixedHeadcount: '12'
-		});
-		if (!form.success) throw new Error(form.error.message);
-		expect(await saveCalendar(t.db, f.practices.a2.id, form.data, f.others.managerA2)).toMatchObject({ ok: true });
+		expect(await saveEveryFourMonthsAtA2(t.db, f)).toMatchObject({ ok: true });
 
 		// Too early: a draft is made four weeks before opening.
 		expect(await day('2026-12-13')).toEqual({ planned: 0, opened: 0, mails: 0 });
