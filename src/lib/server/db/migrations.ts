@@ -22,6 +22,7 @@ import * as icbLeads from '../../../../migrations/20261206_03_icb_leads';
 import * as retentionAndJobs from '../../../../migrations/20261207_01_retention_and_jobs';
 import * as erasedAccounts from '../../../../migrations/20261207_03_erased_accounts';
 import * as mailHeaders from '../../../../migrations/20261208_04_mail_headers';
+import * as instrumentProvenance from '../../../../migrations/20261209_01_instrument_provenance';
 import type { Db } from './index';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -43,7 +44,8 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
 	'20261206_03_icb_leads': icbLeads,
 	'20261207_01_retention_and_jobs': retentionAndJobs,
 	'20261207_03_erased_accounts': erasedAccounts,
-	'20261208_04_mail_headers': mailHeaders
+	'20261208_04_mail_headers': mailHeaders,
+	'20261209_01_instrument_provenance': instrumentProvenance
 };
 
 function migrator(db: Db): Migrator {

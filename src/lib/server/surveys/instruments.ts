@@ -1,15 +1,11 @@
 /** Instrument versions in the database: stored once, never changed (SCORING.md §1). */
-import { createHash } from 'node:crypto';
 import { BUILT_IN_INSTRUMENTS } from '../../npt/builtin';
 import { parseInstrument, type Audience, type Instrument } from '../../npt/instrument';
 import { databaseIdentity, type Db, type DbOrTx } from '../db';
+import { instrumentContentHash } from './instrument-hash';
 
 export class ImmutableVersionError extends Error {
 	name = 'ImmutableVersionError';
-}
-
-function contentHash(instrument: Instrument): string {
-	return createHash('sha256').update(JSON.stringify(instrument)).digest('hex');
 }
 
 /**
@@ -22,7 +18,7 @@ export async function storeInstrumentVersion(
 	source: 'built_in' | 'imported',
 	now: Date = new Date()
 ): Promise<number> {
-	const hash = contentHash(instrument);
+	const hash = instrumentContentHash(instrument);
 	return db.transaction().execute(async (tx) => {
 		let instrumentRow = await tx
 			.selectFrom('instrument')
