@@ -139,8 +139,8 @@ export function redcapDataDictionaryOf(instrument: Instrument): string {
 			type: 'notes',
 			label: freeText.prompt,
 			note: freeText.hint,
-			// REDCap's action tag for the most characters a notes field takes.
-			annotation: `@CHARLIMIT=${freeText.maxLength} Belonging free-text comment`
+			// REDCap's action tag for the most characters a notes field takes (not first: a leading @ is defused).
+			annotation: `Belonging free-text comment @CHARLIMIT=${freeText.maxLength}`
 		});
 	}
 
