@@ -64,3 +64,17 @@ describe('the instrument JSON Schema (docs/instrument.schema.json)', () => {
 		expect(() => parseInstrument(file)).toThrow(/provenance\.licence/);
 	});
 });
+
+describe('the documented example (docs/instruments/example.json)', () => {
+	it('is an importable instrument of eight statements, two per construct, one reverse-worded, three ratings, under a stated licence', () => {
+		const example = parseInstrument(JSON.parse(read('docs/instruments/example.json')), 'docs/instruments/example.json');
+		expect(example.items.map((i) => i.construct)).toEqual([
+			'coherence', 'coherence', 'cognitive_participation', 'cognitive_participation',
+			'collective_action', 'collective_action', 'reflexive_monitoring', 'reflexive_monitoring'
+		]);
+		expect(example.items.filter((i) => i.reversed).map((i) => i.id)).toEqual(['EX-CA1']);
+		expect(example.generalItems).toHaveLength(3);
+		expect(example.provenance.licence).toContain('CC BY 4.0');
+		expect(example.answerScale.notRelevant.map((a) => a.code)).toEqual([6, 7, 8]);
+	});
+});
