@@ -101,6 +101,16 @@ describe('the FHIR R4 Questionnaire of an instrument', () => {
 		expect(byId.get('comment')).toMatchObject({ type: 'text', maxLength: 1500 });
 	});
 
+	it("gives the link worker's assessment, which shares the staff survey's id, a url and name of its own", () => {
+		const linkWorker = questionnaire(BUILT_IN_INSTRUMENTS[1]!, 'https://belonging.example.nhs.uk');
+		expect(linkWorker).toMatchObject({
+			url: 'https://belonging.example.nhs.uk/fhir/Questionnaire/belonging-npt-link-worker',
+			name: 'BelongingNptLinkWorker',
+			identifier: [{ system: 'urn:ietf:rfc:3986', value: 'urn:belonging:instrument:belonging-npt-link-worker' }]
+		});
+		expect(linkWorker.url).not.toBe(q.url);
+	});
+
 	it('refuses a canonical base that is not a web address', () => {
 		expect(() => fhirQuestionnaireOf(staff, { canonicalBase: 'ftp://x.example' })).toThrow(/http or https/);
 	});

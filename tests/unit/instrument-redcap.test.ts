@@ -67,6 +67,11 @@ describe('the REDCap data dictionary of an instrument', () => {
 		expect(byName.get('comment')).toMatchObject({ 'Field Type': 'notes', 'Field Annotation': 'Belonging free-text comment @CHARLIMIT=1500' });
 	});
 
+	it("names the link worker's assessment's form apart from the staff survey's, though they share an id", () => {
+		const forms = new Set(dictionary(redcapDataDictionaryOf(BUILT_IN_INSTRUMENTS[1]!)).map((r) => r['Form Name']));
+		expect(forms).toEqual(new Set(['belonging_npt_link_worker']));
+	});
+
 	it('makes REDCap variable names from any item ids: lower-case, starting with a letter, at most 26 characters, never twice', () => {
 		const def = miniInstrumentDefinition();
 		def.id = '2026-check';

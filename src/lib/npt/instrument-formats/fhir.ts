@@ -13,12 +13,15 @@
  *   entryFormat note and in child `display` items marked lower and upper (questionnaire-itemControl).
  * - linkIds: item ids as they are (unique in a valid instrument); groups and other parts use a
  *   colon, which an item id cannot contain, so no linkId is used twice.
+ * - url, identifier, name and code systems use the instrument's id, with -link-worker added for a
+ *   link-worker instrument (which may share its staff survey's id).
  * - copyright carries the licence and the citation, which every use must keep.
  */
 import { CONSTRUCTS, CONSTRUCT_NAMES } from '../constructs';
 import { GENERAL_MAX, GENERAL_MIN } from '../answers';
 import { itemsIn, type Instrument, type InstrumentItem } from '../instrument';
 import { answerOptionsOf, weightOf } from './answer-codes';
+import { exportNameOf } from './naming';
 
 export const FHIR_ITEM_WEIGHT = 'http://hl7.org/fhir/StructureDefinition/itemWeight';
 const MIN_VALUE = 'http://hl7.org/fhir/StructureDefinition/minValue';
@@ -73,7 +76,7 @@ function copyrightOf(instrument: Instrument): string {
 /** A FHIR R4 Questionnaire resource of the instrument. */
 export function fhirQuestionnaireOf(instrument: Instrument, options?: FhirOptions): Json {
 	const base = baseOf(options);
-	const { id } = instrument;
+	const id = exportNameOf(instrument);
 	const system = (part: string) => (base ? `${base}/fhir/CodeSystem/${id}-${part}` : `urn:belonging:instrument:${id}:${part}`);
 	const answerSystem = system('answers');
 	const nptSystem = base ? `${base}/fhir/CodeSystem/npt` : 'urn:belonging:npt';

@@ -3,6 +3,7 @@
  * survey, with the instrument's own numeric codes, so answers collected there can be scored the
  * way Belonging scores them. Pure: the caller serves the text.
  *
+ * - one form, named after the instrument id (with _link_worker for a link-worker instrument);
  * - record_id first (REDCap's record identifier), then the role group, the agreement items under
  *   a section header per construct, the 0–10 general items and the comment, as the survey shows them;
  * - variable names from item ids: lower-case letters, digits and _, starting with a letter, at
@@ -19,6 +20,7 @@ import { GENERAL_MAX, GENERAL_MIN } from '../answers';
 import { CONSTRUCTS, CONSTRUCT_NAMES } from '../constructs';
 import { itemsIn, type Instrument } from '../instrument';
 import { answerOptionsOf } from './answer-codes';
+import { exportNameOf } from './naming';
 
 /** REDCap's data dictionary columns, in its own order and spelling. */
 export const REDCAP_COLUMNS = [
@@ -80,7 +82,7 @@ const choices = (options: { code: number | string; label: string }[]) =>
 
 /** The data dictionary (CSV) of a REDCap instrument asking what the instrument asks. */
 export function redcapDataDictionaryOf(instrument: Instrument): string {
-	const form = redcapFormName(instrument.id);
+	const form = redcapFormName(exportNameOf(instrument));
 	// REDCap adds <form>_complete itself; record_id is ours.
 	const taken = new Set([`${form}_complete`]);
 	const nameFor = namer(taken);
