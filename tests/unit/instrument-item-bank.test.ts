@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BUILT_IN_INSTRUMENTS } from '../../src/lib/npt/builtin';
 import {
+	MAX_ITEM_BANK_CHARACTERS,
 	MAX_ITEM_BANK_ITEMS,
 	definitionFromItemBank,
 	instrumentDetails,
@@ -126,7 +127,8 @@ describe('the CSV item bank', () => {
 		expect(problemsOf([HEADER, ...rows].join('\n'))).toEqual(['row 2: has more values than the header row has columns']);
 	});
 
-	it(`refuses an empty file, broken quoting and more than ${MAX_ITEM_BANK_ITEMS} items without reading on`, () => {
+	it(`refuses a file too large, an empty file, broken quoting and more than ${MAX_ITEM_BANK_ITEMS} items without reading on`, () => {
+		expect(problemsOf(`${HEADER}\n${'x'.repeat(MAX_ITEM_BANK_CHARACTERS)}`)).toEqual(['item bank: the file is too large (at most 256 KB)']);
 		expect(problemsOf('\uFEFF\r\n\r\n')).toEqual(['item bank: the file is empty; the first row names the columns, then one row for each item']);
 		expect(problemsOf(`${HEADER}\nC1,coherence,differentiation,"C one,no,\n`)).toEqual([
 			'item bank: a value starts with a quotation mark that is never closed (line 2): check the quotation marks in the file'
