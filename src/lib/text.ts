@@ -43,7 +43,9 @@ function text(clean: (text: string) => string, { max, tooLong, required }: TextR
 		.string(required ?? 'Enter text here')
 		.transform(clean)
 		.refine((s) => !required || s.length > 0, { error: required, abort: true })
-		.refine((s) => length(s) <= max, { error: tooLong });
+		.refine((s) => length(s) <= max, { error: tooLong })
+		// What a JSON Schema of a file can say of the rules above (docs/instrument.schema.json).
+		.meta(required ? { minLength: 1, maxLength: max } : { maxLength: max });
 }
 
 /** A one-line free-text field (cleanLine, then checked). */
