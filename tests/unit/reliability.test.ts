@@ -242,7 +242,8 @@ describe('readings', () => {
 	it('sets α against NoMAD’s published range as context', () => {
 		expect(readConstruct(shown(0.5, [0.4, 0.6], [0.1, 0.4])).join(' ')).toMatch(/below the range published for NoMAD/);
 		expect(readConstruct(shown(0.7, [0.6, 0.8], [0.1, 0.4])).join(' ')).toMatch(/within the range published for NoMAD/);
-		expect(readConstruct(shown(0.93, [0.9, 0.95], [0.6, 0.85])).join(' ')).toMatch(/nearly the same thing.*same thing twice/);
+		expect(readConstruct(shown(0.87, [0.84, 0.9], [0.4, 0.7])).join(' ')).toMatch(/^α is above the range published for NoMAD’s construct scales \(about 0\.62 to 0\.85\)\.$/);
+		expect(readConstruct(shown(0.93, [0.9, 0.95], [0.6, 0.85])).join(' ')).toMatch(/above the range.*nearly the same thing.*same thing twice/);
 		expect(NOMAD_CONTEXT.text).toMatch(/not a target or a pass mark/);
 	});
 

@@ -262,9 +262,11 @@ export function readConstruct(reliability: ConstructReliability): string[] {
 	if (interval && interval.upper - interval.lower > READING_THRESHOLDS.wideInterval) {
 		readings.push(`The interval (${twoPlaces(interval.lower)} to ${twoPlaces(interval.upper)}) is too wide to judge yet: more responses will narrow it.`);
 	}
+	const range = `the range published for NoMAD’s construct scales (about ${NOMAD_CONTEXT.low} to ${NOMAD_CONTEXT.high})`;
+	if (alpha < NOMAD_CONTEXT.low) readings.push(`α is below ${range}: the statements move together less than there.`);
+	else if (alpha > NOMAD_CONTEXT.high) readings.push(`α is above ${range}.`);
+	else readings.push(`α is within ${range}.`);
 	if (alpha >= READING_THRESHOLDS.veryHighAlpha) readings.push('α is very high: some statements may ask nearly the same thing.');
-	else if (alpha < NOMAD_CONTEXT.low) readings.push(`α is below the range published for NoMAD’s construct scales (about ${NOMAD_CONTEXT.low} to ${NOMAD_CONTEXT.high}): the statements move together less than there.`);
-	else readings.push(`α is within the range published for NoMAD’s construct scales (about ${NOMAD_CONTEXT.low} to ${NOMAD_CONTEXT.high}).`);
 	if (interItem && interItem.min < 0) readings.push('At least two statements move in opposite directions: check that reverse-worded statements are marked as such.');
 	if (interItem && interItem.max > READING_THRESHOLDS.highInterItem) readings.push('Two statements correlate very closely and may ask the same thing twice.');
 	return readings;

@@ -124,6 +124,8 @@ interface Kept {
 	whole: boolean;
 	/** Per practice; a practice read with no closed round of the version has none. */
 	pools: Map<number, Pool | null>;
+	/** The whole service's first read, while it runs: a second request waits for it rather than read every round again. */
+	readingAll?: Promise<void>;
 }
 
 const kept = new WeakMap<object, Map<string, Kept>>();
@@ -230,8 +232,13 @@ export async function practicePools(
 
 	if (practices === 'all') {
 		if (!entry.whole) {
-			entry.pools = await readPools(db, versionId, instrument, rules, 'all', today);
-			entry.whole = true;
+			entry.readingAll ??= readPools(db, versionId, instrument, rules, 'all', today)
+				.then((pools) => {
+					entry.pools = pools;
+					entry.whole = true;
+				})
+				.finally(() => (entry.readingAll = undefined));
+			await entry.readingAll;
 		}
 		return entry.pools;
 	}
