@@ -8,13 +8,15 @@
  * service: first each one's first read in a fresh process (a scope's first read pools only its
  * own practices' rounds; the service's reads every round once), then `runs` timed reads of each
  * after warm-up, p50/p95/p99, beside a bare `select 1` timed the same way in the same run, and the
- * load average before and after. Then the cost of a read just after a round closed somewhere:
+ * load average before and after; the heap the kept pools hold after each first read. Then the cost of a read just after a round closed somewhere:
  * the score-write count moves, and only that practice's rounds are read again.
  *
  * The national database must be built first: `npx tsx tests/bench/pcn-dashboard.ts --large --generate-only`.
  * Usage: npm run bench:report [-- --runs=50]
  */
 import { loadavg } from 'node:os';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { sql } from 'kysely';
 import { DEFAULT_STAFF_INSTRUMENT } from '../../src/lib/npt/builtin';
 import { openDatabase, type DatabaseConfig } from '../../src/lib/server/db';
@@ -23,6 +25,15 @@ import { countScoreWrite } from '../../src/lib/server/surveys/round-summaries';
 import { versionIdOf } from '../../src/lib/server/surveys/instruments';
 import type { ReportScope } from '../../src/lib/views/instrument-report';
 import { NATIONAL_TODAY, onEachNationalEngine } from './national';
+
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+const heapMb = () => {
+	gc();
+	// The pools are typed arrays: their bytes are counted outside the heap, as arrayBuffers.
+	const { heapUsed, arrayBuffers } = process.memoryUsage();
+	return (heapUsed + arrayBuffers) / 1024 / 1024;
+};
 
 const args = process.argv.slice(2);
 const runs = Number(args.find((a) => a.startsWith('--runs='))?.slice(7) ?? 50);
@@ -77,10 +88,14 @@ async function bench(engine: string, databaseConfig: DatabaseConfig): Promise<vo
 		const report = (scope: ReportScope) => getInstrumentReport(db, versionId, scope, config, NATIONAL_TODAY);
 
 		console.log(`\n${engine}: getInstrumentReport on the national database; load average ${load()}`);
-		console.log('  first read of each scope in this process (pools read from the stored summaries):');
+		console.log('  first read of each scope in this process (pools read from the stored summaries), and the memory kept after it (heap and array buffers):');
 		for (const [label, scope] of scopes) {
+			const before = heapMb();
 			const [time, result] = await timed(() => report(scope));
-			console.log(`    ${label.padEnd(28)} ${ms(time).padStart(10)}   ${result!.rounds.closed} closed rounds, ${result!.rounds.shown} shown, ${result!.rounds.respondents} respondents`);
+			const kept = heapMb() - before;
+			console.log(
+				`    ${label.padEnd(28)} ${ms(time).padStart(10)}   ${result!.rounds.closed} closed rounds, ${result!.rounds.shown} shown, ${result!.rounds.respondents} respondents; +${kept.toFixed(1)} MB kept`
+			);
 		}
 
 		console.log(`  warm reads, ${runs} runs each after ${WARM_UP} warm-up, interleaved with a bare select 1:`);

@@ -17,7 +17,7 @@
  * the one the kept pools were read at and recomputes only the practices whose rounds were written
  * since. A scope's first read reads only that scope's rounds; the whole service's, every round.
  */
-import { AGREEMENT_POINTS, type AgreementPoint } from '../../npt/answers';
+import { AGREEMENT_POINTS, NOT_RELEVANT_CODES, type AgreementPoint } from '../../npt/answers';
 import { CONSTRUCTS, type Construct } from '../../npt/constructs';
 import { canShow, type DisclosureRules } from '../../npt/disclosure';
 import { itemsIn, type Instrument } from '../../npt/instrument';
@@ -41,78 +41,108 @@ export interface StatementPool {
 	counts: number[];
 }
 
-/** One practice's (or a scope's) closed rounds of the version, with disclosure applied round by round. */
+/** A scope's closed rounds of the version, with disclosure applied round by round, and how many practices are behind each part. */
 export interface Pool {
 	closedRounds: number;
 	shownRounds: number;
 	respondents: number;
 	constructs: Record<Construct, ConstructPool>;
 	statements: Record<string, StatementPool>;
+	practices: { shown: number; constructs: Record<Construct, number>; statements: Record<string, number> };
 }
 
-export function emptyPool(instrument: Instrument): Pool {
-	const constructs = {} as Record<Construct, ConstructPool>;
+/*
+ * A practice's pool is kept as one Float64Array, so thousands of them add up in a few
+ * milliseconds and take a few kilobytes each: [closed rounds, shown rounds, respondents], then
+ * per construct [rounds, complete, sums (k), products (k(k + 1)/2)], then per statement
+ * [rounds, asked, counts (8)]. Every value is a whole number or a multiple of 0.25 far below
+ * 2⁵³, so the sums are exact in any order.
+ */
+interface Layout {
+	size: number;
+	constructs: Record<Construct, { at: number; k: number }>;
+	statements: { id: string; at: number }[];
+}
+
+const HEAD = 3;
+const STATEMENT_COUNTS = AGREEMENT_POINTS.length + NOT_RELEVANT_CODES.length;
+const layouts = new WeakMap<Instrument, Layout>();
+
+function layoutOf(instrument: Instrument): Layout {
+	let layout = layouts.get(instrument);
+	if (layout) return layout;
+	let at = HEAD;
+	const constructs = {} as Layout['constructs'];
 	for (const construct of CONSTRUCTS) {
 		const k = itemsIn(instrument, construct).length;
-		constructs[construct] = { rounds: 0, sums: { complete: 0, sums: Array(k).fill(0), products: Array((k * (k + 1)) / 2).fill(0) } };
+		constructs[construct] = { at, k };
+		at += 2 + k + (k * (k + 1)) / 2;
 	}
-	const statements: Record<string, StatementPool> = {};
-	for (const item of instrument.items) statements[item.id] = { rounds: 0, asked: 0, counts: Array(8).fill(0) };
-	return { closedRounds: 0, shownRounds: 0, respondents: 0, constructs, statements };
+	const statements = instrument.items.map((item) => {
+		const block = { id: item.id, at };
+		at += 2 + STATEMENT_COUNTS;
+		return block;
+	});
+	layouts.set(instrument, (layout = { size: at, constructs, statements }));
+	return layout;
 }
 
-const addInto = (into: number[], from: readonly number[]) => {
-	for (let i = 0; i < into.length && i < from.length; i++) into[i]! += from[i]!;
-};
-
-/** One closed round into a pool, as far as disclosure lets it in. */
-export function addRound(pool: Pool, summary: RoundSummary, rules: DisclosureRules): void {
-	pool.closedRounds += 1;
-	if (!canShow({ respondents: summary.everyone.respondents }, rules)) return;
-	pool.shownRounds += 1;
-	pool.respondents += summary.everyone.respondents;
+/** One closed round into a practice's pool, as far as disclosure lets it in. */
+function addRound(layout: Layout, pool: Float64Array, summary: RoundSummary, rules: DisclosureRules): void {
+	pool[0]! += 1;
+	const respondents = summary.everyone.respondents;
+	if (!canShow({ respondents }, rules)) return;
+	pool[1]! += 1;
+	pool[2]! += respondents;
 	for (const construct of CONSTRUCTS) {
 		if (!canShow({ score: summary.everyone.scores[construct] }, rules)) continue;
-		const into = pool.constructs[construct];
+		const { at, k } = layout.constructs[construct];
 		const from = summary.consistency[construct];
-		if (!from || from.sums.length !== into.sums.sums.length) continue;
-		into.rounds += 1;
-		into.sums.complete += from.complete;
-		addInto(into.sums.sums, from.sums);
-		addInto(into.sums.products, from.products);
+		if (!from || from.sums.length !== k) continue;
+		pool[at]! += 1;
+		pool[at + 1]! += from.complete;
+		from.sums.forEach((v, i) => (pool[at + 2 + i]! += v));
+		from.products.forEach((v, i) => (pool[at + 2 + k + i]! += v));
 	}
-	for (const [itemId, into] of Object.entries(pool.statements)) {
-		const counts = summary.statements[itemId];
+	for (const { id, at } of layout.statements) {
+		const counts = summary.statements[id];
 		if (!counts) continue;
 		const scored = {} as Record<AgreementPoint, number>;
 		AGREEMENT_POINTS.forEach((point, i) => (scored[point] = counts[i] ?? 0));
 		if (!canShow({ scored }, rules)) continue;
-		into.rounds += 1;
-		into.asked += summary.everyone.respondents;
-		addInto(into.counts, counts);
+		pool[at]! += 1;
+		pool[at + 1]! += respondents;
+		for (let i = 0; i < STATEMENT_COUNTS; i++) pool[at + 2 + i]! += counts[i] ?? 0;
 	}
 }
 
-/** Pools added up (a scope from its practices). */
-export function addPool(into: Pool, from: Pool): void {
-	into.closedRounds += from.closedRounds;
-	into.shownRounds += from.shownRounds;
-	into.respondents += from.respondents;
+/** Practices' pools added up into a scope's, with how many practices are behind each part. */
+export function poolScope(instrument: Instrument, pools: Iterable<Float64Array | null>): Pool {
+	const layout = layoutOf(instrument);
+	const total = new Float64Array(layout.size);
+	const practices = { shown: 0, constructs: {} as Record<Construct, number>, statements: {} as Record<string, number> };
+	for (const construct of CONSTRUCTS) practices.constructs[construct] = 0;
+	for (const { id } of layout.statements) practices.statements[id] = 0;
+	for (const pool of pools) {
+		if (!pool) continue;
+		for (let i = 0; i < layout.size; i++) total[i]! += pool[i]!;
+		if (pool[1]! > 0) practices.shown += 1;
+		for (const construct of CONSTRUCTS) if (pool[layout.constructs[construct].at]! > 0) practices.constructs[construct] += 1;
+		for (const { id, at } of layout.statements) if (pool[at]! > 0) practices.statements[id]! += 1;
+	}
+	const constructs = {} as Record<Construct, ConstructPool>;
 	for (const construct of CONSTRUCTS) {
-		const a = into.constructs[construct];
-		const b = from.constructs[construct];
-		a.rounds += b.rounds;
-		a.sums.complete += b.sums.complete;
-		addInto(a.sums.sums, b.sums.sums);
-		addInto(a.sums.products, b.sums.products);
+		const { at, k } = layout.constructs[construct];
+		constructs[construct] = {
+			rounds: total[at]!,
+			sums: { complete: total[at + 1]!, sums: [...total.subarray(at + 2, at + 2 + k)], products: [...total.subarray(at + 2 + k, at + 2 + k + (k * (k + 1)) / 2)] }
+		};
 	}
-	for (const [itemId, a] of Object.entries(into.statements)) {
-		const b = from.statements[itemId];
-		if (!b) continue;
-		a.rounds += b.rounds;
-		a.asked += b.asked;
-		addInto(a.counts, b.counts);
+	const statements: Record<string, StatementPool> = {};
+	for (const { id, at } of layout.statements) {
+		statements[id] = { rounds: total[at]!, asked: total[at + 1]!, counts: [...total.subarray(at + 2, at + 2 + STATEMENT_COUNTS)] };
 	}
+	return { closedRounds: total[0]!, shownRounds: total[1]!, respondents: total[2]!, constructs, statements, practices };
 }
 
 interface Kept {
@@ -123,7 +153,7 @@ interface Kept {
 	/** Whether every practice with a round of the version is in `pools`. */
 	whole: boolean;
 	/** Per practice; a practice read with no closed round of the version has none. */
-	pools: Map<number, Pool | null>;
+	pools: Map<number, Float64Array | null>;
 	/** The whole service's first read, while it runs: a second request waits for it rather than read every round again. */
 	readingAll?: Promise<void>;
 }
@@ -142,7 +172,8 @@ async function scoresVersion(db: DbOrTx): Promise<number> {
 
 /** Reads the closed rounds of the version of these practices (or of every practice) and pools them per practice. */
 async function readPools(db: DbOrTx, versionId: number, instrument: Instrument, rules: DisclosureRules, practices: number[] | 'all', today: string) {
-	const read = new Map<number, Pool | null>();
+	const read = new Map<number, Float64Array | null>();
+	const layout = layoutOf(instrument);
 	const rounds = await db
 		.selectFrom('round')
 		.select(['id', 'practice_id', 'instrument_version_id', 'status', 'opens_on', 'closes_on', 'closed_on'])
@@ -171,10 +202,10 @@ async function readPools(db: DbOrTx, versionId: number, instrument: Instrument, 
 			.where('round.practice_id', 'in', batch);
 		const summaries = await summariesOf(db, batchRounds, among);
 		for (const practiceId of batch) {
-			const pool = emptyPool(instrument);
+			const pool = new Float64Array(layout.size);
 			for (const round of byPractice.get(practiceId)!) {
 				const summary = summaries.get(round.id);
-				if (summary) addRound(pool, summary, rules);
+				if (summary) addRound(layout, pool, summary, rules);
 			}
 			read.set(practiceId, pool);
 		}
@@ -193,7 +224,7 @@ export async function practicePools(
 	rules: DisclosureRules,
 	practices: number[] | 'all',
 	today: string
-): Promise<Map<number, Pool | null>> {
+): Promise<Map<number, Float64Array | null>> {
 	const identity = databaseIdentity(db);
 	let byKey = kept.get(identity);
 	if (!byKey) kept.set(identity, (byKey = new Map()));
@@ -244,7 +275,7 @@ export async function practicePools(
 	}
 	const missing = practices.filter((id) => !entry.pools.has(id));
 	if (missing.length > 0) await fill(entry, missing);
-	const result = new Map<number, Pool | null>();
+	const result = new Map<number, Float64Array | null>();
 	for (const id of practices) result.set(id, entry.pools.get(id) ?? null);
 	return result;
 }

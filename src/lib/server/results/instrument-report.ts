@@ -28,7 +28,7 @@ import type { Role, SignedInUser } from '../identity';
 import type { Config } from '../platform/config';
 import { parseId } from '../platform/ids';
 import { storedInstrumentsOf } from '../surveys/instruments';
-import { addPool, emptyPool, practicePools, type Pool } from './instrument-pools';
+import { poolScope, practicePools, type Pool } from './instrument-pools';
 
 /** Who reads instrument reports: practice managers and link workers see their own practices' results, never an instrument's across practices. */
 export const REPORT_READERS: readonly Role[] = ['admin', 'icb_lead', 'pcn_lead'];
@@ -127,17 +127,8 @@ export async function getInstrumentReport(
 	const rules: DisclosureRules = { minResponses: config.minResponses };
 
 	const pools = await practicePools(db, versionId, instrument, rules, place.practices, today);
-	const total: Pool = emptyPool(instrument);
-	const practicesIn = { shown: 0, constructs: {} as Record<Construct, number>, statements: {} as Record<string, number> };
-	for (const construct of CONSTRUCTS) practicesIn.constructs[construct] = 0;
-	for (const item of instrument.items) practicesIn.statements[item.id] = 0;
-	for (const pool of pools.values()) {
-		if (!pool) continue;
-		addPool(total, pool);
-		if (pool.shownRounds > 0) practicesIn.shown += 1;
-		for (const construct of CONSTRUCTS) if (pool.constructs[construct].rounds > 0) practicesIn.constructs[construct] += 1;
-		for (const item of instrument.items) if ((pool.statements[item.id]?.rounds ?? 0) > 0) practicesIn.statements[item.id]! += 1;
-	}
+	const total: Pool = poolScope(instrument, pools.values());
+	const practicesIn = total.practices;
 
 	const reliability = {} as Record<Construct, ConstructReliability>;
 	const constructs: ReportConstruct[] = CONSTRUCTS.map((construct) => {
