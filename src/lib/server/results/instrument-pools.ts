@@ -240,12 +240,12 @@ export async function practicePools(
 	if (!found) byKey.set(key, entry);
 	entry.checkedOn = today;
 	if (version !== entry.version) {
+		// From the rows written since (round_score_version_idx), never a pass over every round.
 		const changed = await db
-			.selectFrom('round_score')
-			.innerJoin('round', 'round.id', 'round_score.round_id')
+			.selectFrom('round')
 			.select('round.practice_id')
 			.distinct()
-			.where('round_score.version', '>', entry.version)
+			.where('round.id', 'in', db.selectFrom('round_score').select('round_score.round_id').where('round_score.version', '>', entry.version))
 			.where('round.instrument_version_id', '=', versionId)
 			.execute();
 		const stale = changed.map((row) => row.practice_id);
