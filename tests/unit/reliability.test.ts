@@ -253,7 +253,7 @@ describe('readings', () => {
 
 	it('says how many more people α needs', () => {
 		const few = constructReliability(INSTRUMENT, 'coherence', sumsOf(STEPS.slice(0, 2)), RULES);
-		expect(readConstruct(few)).toEqual(['Not enough people have scored every statement of this construct yet: α needs 3, and 1 more are needed.']);
+		expect(readConstruct(few)).toEqual(['Not enough people have scored every statement of this construct yet: α needs 3, and 1 more is needed.']);
 	});
 
 	it('reads a statement’s figures', () => {

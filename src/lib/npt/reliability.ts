@@ -255,7 +255,8 @@ export function readConstruct(reliability: ConstructReliability): string[] {
 	const { alpha, interval, interItem, withheld, complete, minimum } = reliability;
 	if (withheld === 'one_statement') return ['This construct has a single statement, so there is no consistency to work out.'];
 	if (withheld === 'too_few') {
-		return [`Not enough people have scored every statement of this construct yet: α needs ${minimum}, and ${minimum - complete} more are needed.`];
+		const more = minimum - complete;
+		return [`Not enough people have scored every statement of this construct yet: α needs ${minimum}, and ${more} more ${more === 1 ? 'is' : 'are'} needed.`];
 	}
 	if (withheld === 'no_variation' || alpha === null) return ['Everyone gave the same answers, so there is no variation to measure consistency with.'];
 	const readings: string[] = [];
