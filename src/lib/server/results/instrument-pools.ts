@@ -104,10 +104,11 @@ function addRound(layout: Layout, pool: Float64Array, summary: RoundSummary, rul
 		from.sums.forEach((v, i) => (pool[at + 2 + i]! += v));
 		from.products.forEach((v, i) => (pool[at + 2 + k + i]! += v));
 	}
+	// One record for every statement's count by point: fifty thousand rounds make a million of them otherwise.
+	const scored = {} as Record<AgreementPoint, number>;
 	for (const { id, at } of layout.statements) {
 		const counts = summary.statements[id];
 		if (!counts) continue;
-		const scored = {} as Record<AgreementPoint, number>;
 		AGREEMENT_POINTS.forEach((point, i) => (scored[point] = counts[i] ?? 0));
 		if (!canShow({ scored }, rules)) continue;
 		pool[at]! += 1;
