@@ -165,6 +165,24 @@ const MATRIX: Record<string, Probe[]> = {
 		get('PCN dashboard of a PCN that does not exist', () => '/pcns/999999', signedIn({ admin: 403, icbLead: 404, pcnLead: 404, manager: 403, linkWorker: 403 })),
 		get('PCN dashboard with a malformed id', () => '/pcns/abc', signedIn({ admin: 403, icbLead: 404, pcnLead: 404, manager: 403, linkWorker: 403 }))
 	],
+	// The instrument report (issue 29): PCN leads on their PCNs, ICB leads on their ICBs and the PCNs in them, administrators on any scope.
+	'/instruments/[versionId]/report': [
+		get('report on the viewer’s own scope', (f) => `/instruments/${f.rounds.a1.instrument_version_id}/report`, signedIn({ admin: 200, icbLead: 200, pcnLead: 200, manager: 403, linkWorker: 403 })),
+		get('report on the whole service', (f) => `/instruments/${f.rounds.a1.instrument_version_id}/report?scope=service`, signedIn({ admin: 200, icbLead: 404, pcnLead: 404, manager: 403, linkWorker: 403 })),
+		get('report on the ICB lead’s ICB', (f) => `/instruments/${f.rounds.a1.instrument_version_id}/report?scope=icb:${f.icb.id}`, signedIn({ admin: 200, icbLead: 200, pcnLead: 404, manager: 403, linkWorker: 403 })),
+		get('report on another ICB', (f) => `/instruments/${f.rounds.a1.instrument_version_id}/report?scope=icb:${f.otherIcb.id}`, signedIn({ admin: 200, icbLead: 404, pcnLead: 404, manager: 403, linkWorker: 403 })),
+		get('report on PCN A (lead’s PCN)', (f) => `/instruments/${f.rounds.a1.instrument_version_id}/report?scope=pcn:${f.pcns.a.id}`, signedIn({ admin: 200, icbLead: 200, pcnLead: 200, manager: 403, linkWorker: 403 })),
+		get('report on PCN B (in the ICB lead’s ICB)', (f) => `/instruments/${f.rounds.a1.instrument_version_id}/report?scope=pcn:${f.pcns.b.id}`, signedIn({ admin: 200, icbLead: 200, pcnLead: 404, manager: 403, linkWorker: 403 })),
+		get('report on PCN C (another ICB)', (f) => `/instruments/${f.rounds.a1.instrument_version_id}/report?scope=pcn:${f.pcns.c.id}`, signedIn({ admin: 200, icbLead: 404, pcnLead: 404, manager: 403, linkWorker: 403 })),
+		get('report with a scope that names nothing', (f) => `/instruments/${f.rounds.a1.instrument_version_id}/report?scope=pcn:abc`, signedIn({ admin: 404, icbLead: 404, pcnLead: 404, manager: 403, linkWorker: 403 })),
+		get('report of a version that does not exist', () => '/instruments/999999/report', signedIn({ admin: 404, icbLead: 404, pcnLead: 404, manager: 403, linkWorker: 403 })),
+		get('report with a malformed version id', () => '/instruments/abc/report', signedIn({ admin: 404, icbLead: 404, pcnLead: 404, manager: 403, linkWorker: 403 }))
+	],
+	'/instruments/[versionId]/report/report.csv': [
+		get('report CSV on PCN A', (f) => `/instruments/${f.rounds.a1.instrument_version_id}/report/report.csv?scope=pcn:${f.pcns.a.id}`, signedIn({ admin: 200, icbLead: 200, pcnLead: 200, manager: 403, linkWorker: 403 })),
+		get('report CSV on the whole service', (f) => `/instruments/${f.rounds.a1.instrument_version_id}/report/report.csv?scope=service`, signedIn({ admin: 200, icbLead: 404, pcnLead: 404, manager: 403, linkWorker: 403 })),
+		get('report CSV on PCN C (another ICB)', (f) => `/instruments/${f.rounds.a1.instrument_version_id}/report/report.csv?scope=pcn:${f.pcns.c.id}`, signedIn({ admin: 200, icbLead: 404, pcnLead: 404, manager: 403, linkWorker: 403 }))
+	],
 	'/pcns/[pcnId]/summary': [
 		get('PCN summary of PCN A (lead’s PCN)', (f) => `/pcns/${f.pcns.a.id}/summary`, signedIn({ admin: 403, icbLead: 200, pcnLead: 200, manager: 403, linkWorker: 403 })),
 		get('PCN summary of PCN A with an invalid period', (f) => `/pcns/${f.pcns.a.id}/summary?from=2026-13-45&to=nonsense&sort=rank`,
@@ -466,6 +484,7 @@ const MATRIX: Record<string, Probe[]> = {
 	'/api/v1/icbs/[icbId]/pcns': [get('API: an ICB’s PCNs, with a session cookie only', (f) => `/api/v1/icbs/${f.icb.id}/pcns`, everyone(401))],
 	'/api/v1/icbs/[icbId]/over-time': [get('API: an ICB’s half-years, with a session cookie only', (f) => `/api/v1/icbs/${f.icb.id}/over-time`, everyone(401))],
 	'/api/v1/icbs/[icbId]/gaps': [get('API: an ICB’s gaps, with a session cookie only', (f) => `/api/v1/icbs/${f.icb.id}/gaps`, everyone(401))],
+	'/api/v1/instruments/[versionId]/report': [get('API: an instrument report, with a session cookie only', (f) => `/api/v1/instruments/${f.rounds.a1.instrument_version_id}/report`, everyone(401))],
 	'/api/v1/me': [get('API: who am I, with a session cookie only', () => '/api/v1/me', everyone(401))],
 	'/api/v1/practices': [get('API: practices, with a session cookie only', () => '/api/v1/practices', everyone(401))],
 	'/api/v1/practices/[practiceId]/rounds': [
