@@ -12,6 +12,7 @@ import type { Round } from '../db/schema';
 import type { SignedInUser } from '../identity';
 import { closeDueRounds, createRound, roundTitleSchema } from './rounds';
 import { idTextSchema } from '../platform/ids';
+import { isOfferedToPractice } from './instrument-library';
 
 const YES = z.enum(['yes', 'on']).optional().transform((v) => v !== undefined);
 const HEADCOUNT_MESSAGE = 'Enter the number of staff as a whole number from 1 to 5,000, or leave it empty';
@@ -96,20 +97,9 @@ async function findFatiguingRound(db: DbOrTx, practiceId: number, opensOn: strin
 	return near.sort((a, b) => distance(a.opens_on) - distance(b.opens_on))[0];
 }
 
-/** Whether the version exists and is a staff survey (link workers' versions are not for rounds). */
-async function isStaffInstrumentVersion(db: DbOrTx, versionId: number): Promise<boolean> {
-	const row = await db
-		.selectFrom('instrument_version')
-		.innerJoin('instrument', 'instrument.id', 'instrument_version.instrument_id')
-		.select('instrument.audience')
-		.where('instrument_version.id', '=', versionId)
-		.executeTakeFirst();
-	return row?.audience === 'staff';
-}
-
 /**
  * Creates a round from the manager's form, as a draft or open. Refused, storing nothing, when the
- * instrument version is not a staff survey, when another round of the practice is open (one at a
+ * instrument version is not a staff survey offered to the practice, when another round of the practice is open (one at a
  * time), or when it starts within FATIGUE_MONTHS of another round and the manager has not
  * confirmed (SCORING.md §5).
  */
@@ -131,7 +121,8 @@ async function scheduleIn(
 	actor: SignedInUser,
 	today: string
 ): Promise<ScheduleRoundOutcome> {
-	if (!(await isStaffInstrumentVersion(tx, input.instrumentVersionId))) {
+	// Only a staff version offered to this practice (built in, or offered to every practice or to its ICB).
+	if (!(await isOfferedToPractice(tx, input.instrumentVersionId, practiceId))) {
 		return refuse(400, VERSION_MESSAGE, 'instrumentVersionId');
 	}
 	if (input.start === 'open') {
