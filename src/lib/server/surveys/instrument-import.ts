@@ -6,7 +6,9 @@
  * link-worker version its pairing with a stored staff version. Nothing is stored on any problem.
  */
 import { instrumentSchema, pairingProblems, type Instrument } from '../../npt/instrument';
+import { diffInstruments } from '../../npt/instrument-diff';
 import { applyInstrumentEdits, type InstrumentEdits } from '../../npt/instrument-edit';
+import { summariseInstrument } from '../../npt/instrument-summary';
 import type { FieldProblem } from '../../npt/submission';
 import { recordAudit } from '../platform/audit';
 import { refuse, refuseProblems, type Outcome } from '../platform/outcome';
@@ -260,4 +262,33 @@ export async function editIntoNewVersion(
 		if (isConstraintViolation(error)) return refuse(409, APPEARED, 'version');
 		throw error;
 	}
+}
+
+/** Text a person sends in: a JSON instrument file (the only format read here so far). */
+export type DefinitionSource = { format: 'json'; text: string };
+
+/**
+ * The untrusted definition a source holds, before any check of what it says. Another format (an
+ * item bank as CSV, say) plugs in here by turning its text into a definition the same way.
+ */
+export function definitionFromSource(source: DefinitionSource, field: string): { ok: true; definition: unknown } | { ok: false; problems: FieldProblem[] } {
+	switch (source.format) {
+		case 'json':
+			try {
+				return { ok: true, definition: JSON.parse(source.text) };
+			} catch (cause) {
+				return { ok: false, problems: [{ field, message: `The file is not valid JSON: ${(cause as Error).message}. Nothing was saved.` }] };
+			}
+	}
+}
+
+/** What the preview shows: the version as people will read it, and what changes from the newest stored one. */
+export function importPreviewOf(check: ImportCheck) {
+	return {
+		summary: summariseInstrument(check.instrument),
+		previous: check.previous
+			? { versionId: check.previous.versionId, version: check.previous.instrument.version, diff: diffInstruments(check.previous.instrument, check.instrument) }
+			: null,
+		pairsWith: check.pairsWith
+	};
 }

@@ -371,3 +371,40 @@ export async function setAvailability(
 		return { ok: true };
 	});
 }
+
+/** The ICBs the user may name as an owner or offer a version to: every ICB for an administrator, their own for an ICB lead. */
+export async function icbChoicesFor(db: DbOrTx, user: SignedInUser): Promise<{ id: number; name: string }[]> {
+	if (user.role !== 'admin' && user.role !== 'icb_lead') return [];
+	let query = db.selectFrom('icb').select(['id', 'name']).orderBy('name');
+	if (user.role === 'icb_lead') query = query.where('id', 'in', user.icbIds.length ? user.icbIds : [-1]);
+	return query.execute();
+}
+
+/**
+ * The version as its page shows it, for a user who may read it (undefined otherwise, or when
+ * there is no such version): what it asks, who owns it and to whom it is offered, how many
+ * rounds in the viewer's scope use it, its sibling versions, and what the viewer may do with it.
+ */
+export async function instrumentVersionView(db: DbOrTx, user: SignedInUser, versionId: number) {
+	if (!(await canReadInstrumentVersion(db, user, versionId))) return undefined;
+	const record = await getVersionRecord(db, versionId);
+	if (!record) return undefined;
+	const [roundsUsing, siblings, icbChoices] = await Promise.all([
+		roundsUsingVersion(db, user, versionId),
+		versionsOfSameInstrument(db, record.instrumentId),
+		canOffer(user, record) ? icbChoicesFor(db, user) : Promise.resolve([])
+	]);
+	const readableSiblings = [];
+	for (const sibling of siblings) {
+		if (sibling.versionId !== versionId && (await canReadInstrumentVersion(db, user, sibling.versionId))) readableSiblings.push(sibling);
+	}
+	return {
+		record,
+		roundsUsing,
+		otherVersions: readableSiblings,
+		canOffer: canOffer(user, record),
+		canOfferEverywhere: user.role === 'admin',
+		canEdit: managesOwner(user, record.owner.kind === 'icb' ? record.owner.icbId : null),
+		icbChoices
+	};
+}
