@@ -15,6 +15,10 @@ import { actions as editActions } from '../../src/routes/(app)/instruments/[vers
 import { GET as exportGet } from '../../src/routes/(app)/instruments/[versionId]/export/[format]/+server';
 import { load as diffLoad } from '../../src/routes/(app)/instruments/[versionId]/diff/+page.server';
 import { actions as newRoundActions, load as newRoundLoad } from '../../src/routes/(app)/practices/[practiceId]/rounds/new/+page.server';
+import { planDueRounds } from '../../src/lib/server/calendar/calendar-pass';
+import { actions as editRoundActions, load as editRoundLoad } from '../../src/routes/(app)/rounds/[roundId]/edit/+page.server';
+import { createAccessFixture, type AccessFixture } from '../helpers/access-fixture';
+import { saveEveryFourMonthsAtA2 } from '../helpers/calendar';
 import { countRows, createTestDatabase, type TestDatabase } from '../helpers/database';
 import { createSignedInUser, fakeEvent, outcomeOf, statusOf } from '../helpers/events';
 import { smallInstrument, smallLinkWorkerInstrument } from '../helpers/instruments';
@@ -383,3 +387,68 @@ describe('the instrument library', () => {
 	});
 });
 
+
+describe('the survey calendar and drafts choose among offered versions', () => {
+	let t: TestDatabase;
+	let f: AccessFixture;
+	let importedId: number;
+	beforeEach(async () => {
+		t = await createTestDatabase();
+		f = await createAccessFixture(t.db);
+		const outcome = await outcomeOf(() =>
+			importActions.confirm(fakeEvent({ db: t.db, user: f.users.icbLead, path: '/instruments/import?/confirm', form: { owner: `icb-${f.icb.id}`, definition: JSON.stringify(smallInstrument()) } }) as never)
+		);
+		importedId = Number(/(\d+)\?imported$/.exec((outcome.thrown as { location: string }).location)![1]);
+		expect(await setAvailability(t.db, f.users.icbLead, importedId, { everywhere: false, icbIds: [f.icb.id] })).toEqual({ ok: true });
+		// A2's latest round used the imported version.
+		await createRound(t.db, { practiceId: f.practices.a2.id, instrumentVersionId: importedId, title: 'A2 summer', opensOn: '2026-06-01', closesOn: '2026-06-21', staffHeadcount: 12, status: 'closed' });
+		expect(await saveEveryFourMonthsAtA2(t.db, f)).toMatchObject({ ok: true });
+	});
+	afterEach(() => t.close());
+
+	const plannedVersion = async () => {
+		expect(await planDueRounds(t.db, { today: '2026-12-14', now: new Date('2026-12-14T07:00:00Z') })).toBe(1);
+		const draft = await t.db.selectFrom('round').select(['id', 'instrument_version_id']).where('planned_by_calendar', '=', 1).executeTakeFirstOrThrow();
+		return draft;
+	};
+
+	it('plan the next round with the practice’s last version while it is still offered', async () => {
+		expect((await plannedVersion()).instrument_version_id).toBe(importedId);
+	});
+
+	it('fall back to the built-in version once the last one is no longer offered', async () => {
+		expect(await setAvailability(t.db, f.users.icbLead, importedId, { everywhere: false, icbIds: [] })).toEqual({ ok: true });
+		expect((await plannedVersion()).instrument_version_id).toBe(f.rounds.a1.instrument_version_id);
+	});
+
+	it('let a draft change to an offered version, and refuse one not offered or a round that is not a draft', async () => {
+		const draft = await plannedVersion();
+		const manager = f.others.managerA2;
+		const params = { roundId: String(draft.id) };
+		const page = (await editRoundLoad(fakeEvent({ db: t.db, user: manager, params, path: `/rounds/${draft.id}/edit` }) as never)) as { versions: { value: string }[] };
+		expect(page.versions.map((v) => v.value)).toEqual([String(f.rounds.a1.instrument_version_id), String(importedId)]);
+		const round = await t.db.selectFrom('round').selectAll().where('id', '=', draft.id).executeTakeFirstOrThrow();
+		const form = (versionId: number) => ({ title: round.title, opensOn: round.opens_on, closesOn: round.closes_on, staffHeadcount: '12', instrumentVersionId: String(versionId) });
+		const edit = (roundId: number, versionId: number) =>
+			outcomeOf(() => editRoundActions.default(fakeEvent({ db: t.db, user: manager, params: { roundId: String(roundId) }, path: `/rounds/${roundId}/edit`, form: form(versionId) }) as never));
+		expect(statusOf(await edit(draft.id, f.rounds.a1.instrument_version_id))).toBe(303);
+		expect((await t.db.selectFrom('round').select('instrument_version_id').where('id', '=', draft.id).executeTakeFirstOrThrow()).instrument_version_id).toBe(f.rounds.a1.instrument_version_id);
+		// Another ICB's import, offered only there: refused, and the draft keeps its version.
+		const theirs = await outcomeOf(() =>
+			importActions.confirm(fakeEvent({ db: t.db, user: f.users.admin, path: '/instruments/import?/confirm', form: { owner: `icb-${f.otherIcb.id}`, definition: JSON.stringify(smallInstrument((d) => (d.id = 'south-only'))) } }) as never)
+		);
+		const theirsId = Number(/(\d+)\?imported$/.exec((theirs.thrown as { location: string }).location)![1]);
+		expect(await setAvailability(t.db, f.users.admin, theirsId, { everywhere: false, icbIds: [f.otherIcb.id] })).toEqual({ ok: true });
+		expect(statusOf(await edit(draft.id, theirsId))).toBe(400);
+		// A round that has opened keeps its version: staff answer the same statements throughout.
+		const open = f.rounds.a1Open;
+		const opened = await outcomeOf(() =>
+			editRoundActions.default(
+				fakeEvent({ db: t.db, user: f.users.manager, params: { roundId: String(open.id) }, path: `/rounds/${open.id}/edit`, form: { title: open.title, opensOn: open.opens_on, closesOn: open.closes_on, staffHeadcount: '20', instrumentVersionId: String(importedId) } }) as never
+			)
+		);
+		expect(statusOf(opened)).toBe(409);
+		expect((await t.db.selectFrom('round').select('instrument_version_id').where('id', '=', open.id).executeTakeFirstOrThrow()).instrument_version_id).toBe(open.instrument_version_id);
+		expect((await t.db.selectFrom('round').select('instrument_version_id').where('id', '=', draft.id).executeTakeFirstOrThrow()).instrument_version_id).toBe(f.rounds.a1.instrument_version_id);
+	});
+});

@@ -11,7 +11,8 @@ import { recordAudit } from '../platform/audit';
 import { refuse, type Outcome } from '../platform/outcome';
 import type { Db, DbOrTx } from '../db';
 import type { SignedInUser } from '../identity';
-import { getInstrumentVersion } from './instruments';
+import { DEFAULT_STAFF_INSTRUMENT } from '../../npt/builtin';
+import { getInstrumentVersion, versionIdOf } from './instruments';
 
 export type Owner = { kind: 'service' } | { kind: 'icb'; icbId: number; name: string };
 export type OfferedTo = { kind: 'everywhere' } | { kind: 'icbs'; icbs: { id: number; name: string }[] };
@@ -407,4 +408,24 @@ export async function instrumentVersionView(db: DbOrTx, user: SignedInUser, vers
 		canEdit: managesOwner(user, record.owner.kind === 'icb' ? record.owner.icbId : null),
 		icbChoices
 	};
+}
+
+/**
+ * The round form's choice of staff survey at a practice: built-in versions first (the default one
+ * recommended), then imports with who imported them. `keep` (a draft's current version) is listed
+ * even when no longer offered, so saving a draft never changes its version unasked.
+ */
+export async function versionChoices(db: DbOrTx, practiceId: number, keep?: number): Promise<{ value: string; label: string }[]> {
+	const [versions, defaultId] = await Promise.all([instrumentVersionsForPractice(db, practiceId), versionIdOf(db, DEFAULT_STAFF_INSTRUMENT)]);
+	const choices = versions.map((v) => ({
+		value: String(v.versionId),
+		label: `${v.title}, version ${v.version}${
+			v.versionId === defaultId ? ' (built in, recommended)' : v.source === 'built_in' ? ' (built in)' : v.importedBy ? ` (imported by ${v.importedBy})` : ' (imported)'
+		}`
+	}));
+	if (keep !== undefined && !versions.some((v) => v.versionId === keep)) {
+		const stored = await getVersionRecord(db, keep);
+		if (stored) choices.push({ value: String(keep), label: `${stored.instrument.title}, version ${stored.instrument.version} (this draft’s, no longer offered)` });
+	}
+	return choices;
 }

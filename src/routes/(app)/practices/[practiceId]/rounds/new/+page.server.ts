@@ -5,7 +5,7 @@ import { suggestRoundTitle } from '$lib/npt/round-schedule';
 import { guardPracticeRow, ROUND_MANAGERS } from '$lib/server/access';
 import { readForm, refusalFailure } from '$lib/server/platform/forms';
 import { versionIdOf } from '$lib/server/surveys/instruments';
-import { instrumentVersionsForPractice } from '$lib/server/surveys/instrument-library';
+import { versionChoices } from '$lib/server/surveys/instrument-library';
 import { latestHeadcount } from '$lib/server/surveys/rounds';
 import { scheduleRound, scheduleRoundSchema } from '$lib/server/surveys/round-scheduling';
 import type { Actions, PageServerLoad } from './$types';
@@ -18,7 +18,7 @@ export const load = (async (event) => {
 	const { db } = event.locals;
 	const today = ukDate();
 	const [versions, defaultVersionId, headcount] = await Promise.all([
-		instrumentVersionsForPractice(db, practice.id),
+		versionChoices(db, practice.id),
 		versionIdOf(db, DEFAULT_STAFF_INSTRUMENT),
 		latestHeadcount(db, practice.id)
 	]);
@@ -30,20 +30,9 @@ export const load = (async (event) => {
 			opensOn: today,
 			closesOn: addDays(today, DEFAULT_LENGTH_DAYS),
 			staffHeadcount: headcount === null ? '' : String(headcount),
-			instrumentVersionId: String(defaultVersionId ?? versions[0]?.versionId ?? '')
+			instrumentVersionId: String(defaultVersionId ?? versions[0]?.value ?? '')
 		},
-		versions: versions.map((v) => ({
-			value: String(v.versionId),
-			label: `${v.title}, version ${v.version}${
-				v.versionId === defaultVersionId
-					? ' (built in, recommended)'
-					: v.source === 'built_in'
-						? ' (built in)'
-						: v.importedBy
-							? ` (imported by ${v.importedBy})`
-							: ' (imported)'
-			}`
-		}))
+		versions
 	};
 }) satisfies PageServerLoad;
 
