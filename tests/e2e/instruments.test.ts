@@ -61,6 +61,23 @@ describe('the instrument library', () => {
 		await admin.getByRole('button', { name: 'Save who may use it' }).click();
 		await admin.waitForURL(/\?offered$/);
 		expect(await admin.locator('main').innerText()).toContain('now offered to every practice');
+		const versionUrl = admin.url().replace(/\?offered$/, '');
+
+		// Editing makes version 1.1 beside 1.0, and the diff says what changed.
+		await admin.getByRole('link', { name: 'Edit into a new version' }).click();
+		await admin.waitForURL(/\/edit$/);
+		expect(await admin.getByLabel('New version number').inputValue()).toBe('1.1');
+		await passesAxeAtBothWidths(admin);
+		await admin.locator('#item-T1-text').fill('I can explain how the link worker role differs from mine.');
+		await admin.getByRole('button', { name: 'Store as a new version' }).click();
+		await admin.waitForURL(/\/instruments\/\d+\?imported$/);
+		expect(await admin.getByRole('heading', { level: 1 }).innerText()).toBe('Team fit check, version 1.1');
+		await admin.getByRole('link', { name: 'What changed since version 1.0' }).click();
+		await admin.waitForURL(/\/diff\?against=\d+$/);
+		expect(await admin.locator('main').innerText()).toContain('Reworded T1');
+		await passesAxeAtBothWidths(admin);
+		await admin.goto(versionUrl);
+		expect(await admin.getByRole('heading', { level: 1 }).innerText()).toBe('Team fit check, version 1.0');
 		await admin.close();
 
 		const manager = await browser.newPage({ viewport: { width: 1100, height: 900 } });

@@ -104,7 +104,8 @@ export const actions = {
 		);
 		if (!form.ok) return form.failure;
 		const owner = ownerFrom(form.data.owner);
-		const values = { text: '', owner: form.data.owner };
+		// Refused: the file comes back in the box, to correct and check again.
+		const values = { text: form.data.definition, owner: form.data.owner };
 		if (!owner) return formFailure(400, [{ field: 'owner', message: OWNER_MESSAGE }], values);
 		const source = definitionFromSource({ format: 'json', text: form.data.definition }, 'text');
 		if (!source.ok) return fail(400, { values, problems: source.problems });

@@ -14,6 +14,7 @@ import type { Actions, PageServerLoad } from './$types';
 const EDITORS = ['admin', 'icb_lead'] as const;
 /** How many new statements one edit may add. */
 const NEW_ITEMS = 3;
+const FORM_LIMIT = 256 * 1024;
 const BAND_NAMES = ['fittingIn', 'belonging', 'belongingConstructMinimum'] as const;
 
 async function editable(event: { locals: App.Locals; params: { versionId?: string } }, user: SignedInUser): Promise<{ versionId: number; record: VersionRecord }> {
@@ -74,7 +75,8 @@ export const actions = {
 	default: async (event) => {
 		const user = guard(event, { roles: EDITORS });
 		const { versionId, record } = await editable(event, user);
-		const read = await readFields(event.request);
+		// Every statement's wording and help in one form: an instrument of 100 statements needs more than the default.
+		const read = await readFields(event.request, FORM_LIMIT);
 		if (!read.ok) return read.failure;
 		const fields = new Map<string, string>();
 		for (const [name, value] of read.fields) if (!fields.has(name)) fields.set(name, value);
