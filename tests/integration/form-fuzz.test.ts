@@ -111,7 +111,7 @@ const PROBES: Record<string, Probe> = {
 	'/(app)/rounds/[roundId]/edit?/default': {
 		who: 'manager',
 		params: (f) => ({ roundId: String(f.rounds.a1Draft.id) }),
-		form: (f) => ({ title: 'A1 next', opensOn: f.rounds.a1Draft.opens_on, closesOn: f.rounds.a1Draft.closes_on, staffHeadcount: '20' })
+		form: (f) => ({ title: 'A1 next', opensOn: f.rounds.a1Draft.opens_on, closesOn: f.rounds.a1Draft.closes_on, staffHeadcount: '20', instrumentVersionId: String(f.versionId) })
 	},
 	'/(app)/rounds/[roundId]?/open': { who: 'manager', params: (f) => ({ roundId: String(f.rounds.a1Draft.id) }) },
 	// A confirmation that no longer matches is refused (409): nothing closes, and every field is still read.
