@@ -367,6 +367,38 @@ const MATRIX: Record<string, Probe[]> = {
 		post('check a CSV (empty form)', () => '/admin/import?/check', adminOnly(400)),
 		post('import a CSV (empty form)', () => '/admin/import?/import', adminOnly(400))
 	],
+	// The instrument library (issue 29): everyone reads what they may use; admins and ICB leads import.
+	'/instruments': [get('instrument library', () => '/instruments', signedIn({ admin: 200, icbLead: 200, pcnLead: 200, manager: 200, linkWorker: 200 }))],
+	'/instruments/import': [
+		get('instrument import', () => '/instruments/import', signedIn({ admin: 200, icbLead: 200, pcnLead: 403, manager: 403, linkWorker: 403 })),
+		post('preview an instrument (empty form)', () => '/instruments/import?/preview', signedIn({ admin: 400, icbLead: 400, pcnLead: 403, manager: 403, linkWorker: 403 })),
+		post('store an instrument (empty form)', () => '/instruments/import?/confirm', signedIn({ admin: 400, icbLead: 400, pcnLead: 403, manager: 403, linkWorker: 403 }))
+	],
+	'/instruments/[versionId]': [
+		get('the built-in staff version', (f) => `/instruments/${f.rounds.a1.instrument_version_id}`, signedIn({ admin: 200, icbLead: 200, pcnLead: 200, manager: 200, linkWorker: 200 })),
+		get('a version that does not exist', () => '/instruments/999999', signedIn({ admin: 404, icbLead: 404, pcnLead: 404, manager: 404, linkWorker: 404 })),
+		get('a malformed version id', () => '/instruments/abc', signedIn({ admin: 404, icbLead: 404, pcnLead: 404, manager: 404, linkWorker: 404 })),
+		// Built-in versions are offered to every practice, always.
+		post('offer the built-in version only to some ICBs', (f) => `/instruments/${f.rounds.a1.instrument_version_id}?/offer`,
+			signedIn({ admin: 409, icbLead: 409, pcnLead: 403, manager: 403, linkWorker: 403 }), () => ({ offeredTo: 'icbs' })),
+		post('offer a version that does not exist', () => '/instruments/999999?/offer',
+			signedIn({ admin: 404, icbLead: 404, pcnLead: 403, manager: 403, linkWorker: 403 }), () => ({ offeredTo: 'icbs' }))
+	],
+	'/instruments/[versionId]/diff': [
+		get('the built-in version beside itself', (f) => `/instruments/${f.rounds.a1.instrument_version_id}/diff?against=${f.rounds.a1.instrument_version_id}`,
+			signedIn({ admin: 200, icbLead: 200, pcnLead: 200, manager: 200, linkWorker: 200 })),
+		get('beside a version that does not exist', (f) => `/instruments/${f.rounds.a1.instrument_version_id}/diff?against=999999`,
+			signedIn({ admin: 404, icbLead: 404, pcnLead: 404, manager: 404, linkWorker: 404 }))
+	],
+	'/instruments/[versionId]/export/[format]': [
+		get('the built-in version as JSON', (f) => `/instruments/${f.rounds.a1.instrument_version_id}/export/json`, signedIn({ admin: 200, icbLead: 200, pcnLead: 200, manager: 200, linkWorker: 200 })),
+		get('in a format there is not', (f) => `/instruments/${f.rounds.a1.instrument_version_id}/export/xml`, signedIn({ admin: 404, icbLead: 404, pcnLead: 404, manager: 404, linkWorker: 404 }))
+	],
+	// Only the owner edits: the built-in instruments belong to the whole service, so to administrators.
+	'/instruments/[versionId]/edit': [
+		get('edit the built-in version', (f) => `/instruments/${f.rounds.a1.instrument_version_id}/edit`, adminOnly(200)),
+		post('store edits without a version number', (f) => `/instruments/${f.rounds.a1.instrument_version_id}/edit`, adminOnly(400), () => ({ version: '' }))
+	],
 	'/admin/import/example.csv': [get('example CSV', () => '/admin/import/example.csv', adminOnly(200))],
 	'/admin/audit': [
 		get('audit log', () => '/admin/audit', adminOnly(200)),

@@ -57,7 +57,7 @@ describe('signing in as each demo role', () => {
 		expect(await page.getByRole('article').count()).toBe(0);
 		expect(await page.locator('a[href^="/practices/"], a[href^="/rounds/"]').count()).toBe(0);
 		const nav = page.getByRole('navigation', { name: 'Main' });
-		expect(await nav.getByRole('link').allInnerTexts()).toEqual(['ICB and PCN dashboards', 'People', 'Account']);
+		expect(await nav.getByRole('link').allInnerTexts()).toEqual(['ICB and PCN dashboards', 'Instruments', 'People', 'Account']);
 		expect(describeViolations(await accessibilityProblems(page))).toEqual([]);
 
 		await page.goto(`${base()}/users/invite`);

@@ -93,6 +93,7 @@ const ROLES: Record<string, RoleHome> = {
 		navigation: [
 			['Administration', '/admin'],
 			['Organisations', '/admin/organisations'],
+			['Instruments', '/instruments'],
 			['People', '/users'],
 			['Mail', '/admin/mail'],
 			['Sign-in security', '/admin/security'],

@@ -16,6 +16,7 @@ import { versionIdOf } from '../../src/lib/server/surveys/instruments';
 import { createAccessFixture, type AccessFixture, type Who } from '../helpers/access-fixture';
 import { createTestDatabase, TEST_ENGINE, type TestDatabase } from '../helpers/database';
 import { fakeEvent } from '../helpers/events';
+import { smallInstrument } from '../helpers/instruments';
 
 type Action = (event: never) => unknown;
 const ROUTE_FILES = import.meta.glob('../../src/routes/**/+page.server.ts', { eager: true }) as Record<string, { actions?: Record<string, Action> }>;
@@ -62,6 +63,15 @@ const PROBES: Record<string, Probe> = {
 	'/(app)/admin/pcns/[pcnId]?/default': { who: 'admin', params: (f) => ({ pcnId: String(f.pcns.a.id) }), form: (f) => ({ odsCode: 'U10009', name: 'Renamed PCN', icbId: String(f.icb.id) }) },
 	'/(app)/admin/import?/check': { who: 'admin', form: () => ({ csvText: 'ODS code,Name,PCN code,PCN name,ICB code\nK55501,Meadow Lane Surgery,U55501,Valley PCN,QAA' }) },
 	'/(app)/admin/import?/import': { who: 'admin', form: () => ({ csv: 'ODS code,Name,PCN code,PCN name,ICB code\nK55501,Meadow Lane Surgery,U55501,Valley PCN,QAA' }) },
+	'/(app)/instruments/import?/preview': { who: 'admin', form: () => ({ owner: 'service', text: JSON.stringify(smallInstrument()) }) },
+	'/(app)/instruments/import?/confirm': { who: 'admin', form: (f) => ({ owner: `icb-${f.icb.id}`, definition: JSON.stringify(smallInstrument()) }) },
+	// Built-in versions are offered everywhere, always (409): every field is still read first.
+	'/(app)/instruments/[versionId]?/offer': { who: 'admin', params: (f) => ({ versionId: String(f.versionId) }), form: (f) => ({ offeredTo: 'icbs', icbIds: [String(f.icb.id)] }) },
+	'/(app)/instruments/[versionId]/edit?/default': {
+		who: 'admin',
+		params: (f) => ({ versionId: String(f.versionId) }),
+		form: () => ({ version: '1.1', 'item-CO1-text': 'We know what the link worker does here.', 'new-0-id': 'CO9', 'new-0-text': 'A new statement.', 'new-0-subConstruct': 'internalisation', 'bands-belonging': '7.5' })
+	},
 	'/(app)/admin/organisations?/addIcb': { who: 'admin', form: () => ({ icbOdsCode: 'QAC', icbName: 'New ICB' }) },
 	'/(app)/admin/organisations?/addPcn': { who: 'admin', form: (f) => ({ pcnOdsCode: 'U30001', pcnName: 'New PCN', pcnIcbId: String(f.icb.id) }) },
 	'/(app)/admin/organisations?/addPractice': { who: 'admin', form: (f) => ({ practiceOdsCode: 'C30001', practiceName: 'New practice', practicePcnOdsCode: f.pcns.a.ods_code }) },
@@ -101,7 +111,7 @@ const PROBES: Record<string, Probe> = {
 	'/(app)/rounds/[roundId]/edit?/default': {
 		who: 'manager',
 		params: (f) => ({ roundId: String(f.rounds.a1Draft.id) }),
-		form: (f) => ({ title: 'A1 next', opensOn: f.rounds.a1Draft.opens_on, closesOn: f.rounds.a1Draft.closes_on, staffHeadcount: '20' })
+		form: (f) => ({ title: 'A1 next', opensOn: f.rounds.a1Draft.opens_on, closesOn: f.rounds.a1Draft.closes_on, staffHeadcount: '20', instrumentVersionId: String(f.versionId) })
 	},
 	'/(app)/rounds/[roundId]?/open': { who: 'manager', params: (f) => ({ roundId: String(f.rounds.a1Draft.id) }) },
 	// A confirmation that no longer matches is refused (409): nothing closes, and every field is still read.

@@ -6,7 +6,7 @@
  */
 import { AGREEMENT_POINTS, isAgreementPoint, scoreAnswer, type AgreementAnswer } from './answers';
 import { constructMeans, CONSTRUCTS, CONSTRUCT_NAMES, type Construct } from './constructs';
-import type { Instrument } from './instrument';
+import { staffItemIdOf, type Instrument } from './instrument';
 import type { RoundResults, StatementResult } from './round-results';
 import { scoreRespondent } from './scoring';
 import { formatScore } from '../format';
@@ -56,7 +56,7 @@ export function scoreGap(staff: number | null, linkWorker: number | null): Score
 	return { staff, linkWorker, gap, large: gap !== null && Math.abs(gap) >= LARGE_GAP };
 }
 
-/** A link worker's scores from their answers, by the same rules as a staff respondent's (§3). */
+/** A link worker's scores from their answers, by the same rules as a staff respondent's (§3); items by the staff item each pairs with. */
 export function linkWorkerScores(
 	instrument: Instrument,
 	agreement: Readonly<Record<string, AgreementAnswer>>
@@ -65,7 +65,8 @@ export function linkWorkerScores(
 	const items: Record<string, number | null> = {};
 	for (const item of instrument.items) {
 		const answer = agreement[item.id];
-		items[item.id] = answer !== undefined && isAgreementPoint(answer) ? scoreAnswer(answer, item.reversed) : null;
+		// Keyed by the staff item it pairs with, so the statement-level gap compares like with like.
+		items[staffItemIdOf(item)] = answer !== undefined && isAgreementPoint(answer) ? scoreAnswer(answer, item.reversed) : null;
 	}
 	return { constructs, items };
 }

@@ -17,6 +17,7 @@ import { enqueueMail } from '../mail/outbox';
 import { recordAudit } from '../platform/audit';
 import { refuse } from '../platform/outcome';
 import { versionIdOf } from '../surveys/instruments';
+import { isOfferedToPractice } from '../surveys/instrument-library';
 import { findOpenRound, keepingOneOpenRound } from '../surveys/round-scheduling';
 import { createRound, latestHeadcount } from '../surveys/rounds';
 import { noticeMail, noticeRecipients, type NoticeRound } from './round-notices';
@@ -93,8 +94,7 @@ async function planNextOpening(tx: DbOrTx, practiceId: number, { today, now }: C
 		);
 		return 'skipped';
 	}
-	const instrumentVersionId = await versionIdOf(tx, DEFAULT_STAFF_INSTRUMENT);
-	if (instrumentVersionId === undefined) throw new Error('The built-in staff survey is not stored');
+	const instrumentVersionId = await calendarVersionFor(tx, practiceId);
 	const round = await createRound(
 		tx,
 		{
@@ -226,4 +226,23 @@ async function queueNotice(tx: DbOrTx, kind: RoundNotice, round: NoticeRound, op
 	const facts = { responses: Number(counted.n), minResponses: options.minResponses, origin: options.origin };
 	for (const person of recipients) await enqueueMail(tx, kind, noticeMail(kind, round, person, facts), options.now);
 	return recipients.length;
+}
+
+/**
+ * The staff survey a planned round uses: the version of the practice's latest round while it is
+ * still offered to the practice (so its scores stay comparable round to round), otherwise the
+ * built-in one.
+ */
+async function calendarVersionFor(tx: DbOrTx, practiceId: number): Promise<number> {
+	const last = await tx
+		.selectFrom('round')
+		.select('instrument_version_id')
+		.where('practice_id', '=', practiceId)
+		.orderBy('opens_on', 'desc')
+		.orderBy('id', 'desc')
+		.executeTakeFirst();
+	if (last && (await isOfferedToPractice(tx, last.instrument_version_id, practiceId))) return last.instrument_version_id;
+	const builtIn = await versionIdOf(tx, DEFAULT_STAFF_INSTRUMENT);
+	if (builtIn === undefined) throw new Error('The built-in staff survey is not stored');
+	return builtIn;
 }

@@ -23,6 +23,7 @@ import * as retentionAndJobs from '../../../../migrations/20261207_01_retention_
 import * as erasedAccounts from '../../../../migrations/20261207_03_erased_accounts';
 import * as mailHeaders from '../../../../migrations/20261208_04_mail_headers';
 import * as instrumentProvenance from '../../../../migrations/20261209_01_instrument_provenance';
+import * as instrumentLibrary from '../../../../migrations/20261209_02_instrument_library';
 import type { Db } from './index';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -45,7 +46,8 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
 	'20261207_01_retention_and_jobs': retentionAndJobs,
 	'20261207_03_erased_accounts': erasedAccounts,
 	'20261208_04_mail_headers': mailHeaders,
-	'20261209_01_instrument_provenance': instrumentProvenance
+	'20261209_01_instrument_provenance': instrumentProvenance,
+	'20261209_02_instrument_library': instrumentLibrary
 };
 
 function migrator(db: Db): Migrator {

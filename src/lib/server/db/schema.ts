@@ -44,6 +44,8 @@ export interface InstrumentTable {
 	key: string;
 	audience: Audience;
 	title: string;
+	/** The ICB that owns an imported instrument; null: the whole service (every built-in one). */
+	owner_icb_id: number | null;
 }
 
 export interface InstrumentVersionTable {
@@ -55,6 +57,16 @@ export interface InstrumentVersionTable {
 	content_hash: string;
 	source: 'built_in' | 'imported';
 	created_at: string;
+	/** Who imported (or edited) this version; null for a built-in one. */
+	imported_by_user_id: number | null;
+	/** Offered for new rounds to every practice, or to the practices of the ICBs in instrument_version_icb. */
+	offered_to: Generated<'everywhere' | 'icbs'>;
+}
+
+/** The ICBs whose practices may choose an instrument version offered to 'icbs'. */
+export interface InstrumentVersionIcbTable {
+	instrument_version_id: number;
+	icb_id: number;
 }
 
 export interface InstrumentItemTable {
@@ -499,6 +511,7 @@ export interface Database {
 	practice: PracticeTable;
 	instrument: InstrumentTable;
 	instrument_version: InstrumentVersionTable;
+	instrument_version_icb: InstrumentVersionIcbTable;
 	instrument_item: InstrumentItemTable;
 	instrument_general_item: InstrumentGeneralItemTable;
 	round: RoundTable;

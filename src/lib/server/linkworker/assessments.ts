@@ -22,14 +22,31 @@ export function statementsOnly(instrument: Instrument): Instrument {
 	return { ...instrument, generalItems: [], roleGroups: [], freeText: undefined };
 }
 
-/** The newest stored link worker instrument version: what a new assessment uses. */
-export async function currentLinkWorkerInstrument(
-	db: DbOrTx
+/**
+ * The link-worker version paired with a round's staff version (its `pairedWith` names that staff
+ * instrument and version; the newest such when there are several): what a new assessment of the
+ * round uses. Undefined when the round's staff survey has no link-worker counterpart, so there
+ * is nothing for the link worker to answer.
+ */
+export async function linkWorkerInstrumentFor(
+	db: DbOrTx,
+	roundId: number
 ): Promise<{ versionId: number; instrument: Instrument } | undefined> {
-	const [newest] = await listInstrumentVersions(db, 'link_worker');
-	if (!newest) return undefined;
-	const instrument = (await instrumentsOf(db, [newest.versionId])).get(newest.versionId)!;
-	return { versionId: newest.versionId, instrument };
+	const round = await db.selectFrom('round').select('instrument_version_id').where('id', '=', roundId).executeTakeFirst();
+	if (!round) return undefined;
+	const staff = (await instrumentsOf(db, [round.instrument_version_id])).get(round.instrument_version_id)!;
+	const candidates = await listInstrumentVersions(db, 'link_worker');
+	if (candidates.length === 0) return undefined;
+	const instruments = await instrumentsOf(
+		db,
+		candidates.map((c) => c.versionId)
+	);
+	for (const candidate of candidates) {
+		const instrument = instruments.get(candidate.versionId)!;
+		const paired = instrument.pairedWith;
+		if (paired && paired.id === staff.id && paired.version === staff.version) return { versionId: candidate.versionId, instrument };
+	}
+	return undefined;
 }
 
 export interface AssessmentRound {
@@ -78,8 +95,10 @@ export async function saveAssessment(
 	// An earlier view keeps the version it was given on, so its answers stay comparable.
 	const target = existing
 		? { versionId: existing.instrumentVersionId, instrument: existing.instrument }
-		: await currentLinkWorkerInstrument(db);
-	if (!target) throw new Error('No link worker instrument version is stored');
+		: await linkWorkerInstrumentFor(db, roundId);
+	if (!target) {
+		return refuse(409, 'This round’s staff survey has no link-worker version to pair with, so there is nothing to answer. Nothing was saved.');
+	}
 
 	const checked = checkSubmission(statementsOnly(target.instrument), entries, { codeRequired: false });
 	if (!checked.ok) return refuseProblems(400, checked.problems);

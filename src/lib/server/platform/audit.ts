@@ -61,7 +61,10 @@ export const AUDIT_ACTIONS = {
 	legal_hold_placed: 'Placed a legal hold',
 	legal_hold_released: 'Released a legal hold',
 	job_run_requested: 'Asked for a job to run now',
-	account_erased: 'Erased an account'
+	account_erased: 'Erased an account',
+	instrument_imported: 'Imported an instrument version',
+	instrument_edited: 'Made a new instrument version from edits',
+	instrument_offered: 'Changed to whom an instrument version is offered'
 } as const;
 export type AuditAction = keyof typeof AUDIT_ACTIONS;
 

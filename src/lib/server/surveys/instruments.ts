@@ -8,6 +8,13 @@ export class ImmutableVersionError extends Error {
 	name = 'ImmutableVersionError';
 }
 
+/** Who imported a version, who owns a new instrument, and to whom the version is offered at first. */
+export interface ImportDetails {
+	importedBy: number;
+	/** The ICB that owns the instrument when it is new; null for the whole service. */
+	ownerIcbId: number | null;
+}
+
 /**
  * Stores an instrument version unless it is already there, returning its id. The same id and
  * version with different content is refused: editing an instrument means a new version.
@@ -18,77 +25,92 @@ export async function storeInstrumentVersion(
 	source: 'built_in' | 'imported',
 	now: Date = new Date()
 ): Promise<number> {
+	return db.transaction().execute(async (tx) => (await storeVersionIn(tx, instrument, source, now)).versionId);
+}
+
+/**
+ * storeInstrumentVersion inside the caller's transaction, saying whether it stored a new version.
+ * An imported version (with `details`) is offered to no practice until its owner chooses; a
+ * built-in one is offered everywhere.
+ */
+export async function storeVersionIn(
+	tx: DbOrTx,
+	instrument: Instrument,
+	source: 'built_in' | 'imported',
+	now: Date = new Date(),
+	details?: ImportDetails
+): Promise<{ versionId: number; created: boolean }> {
 	const hash = instrumentContentHash(instrument);
-	return db.transaction().execute(async (tx) => {
-		let instrumentRow = await tx
-			.selectFrom('instrument')
-			.select('id')
-			.where('key', '=', instrument.id)
-			.where('audience', '=', instrument.audience)
-			.executeTakeFirst();
-		instrumentRow ??= await tx
-			.insertInto('instrument')
-			.values({ key: instrument.id, audience: instrument.audience, title: instrument.title })
-			.returning('id')
-			.executeTakeFirstOrThrow();
+	let instrumentRow = await tx
+		.selectFrom('instrument')
+		.select('id')
+		.where('key', '=', instrument.id)
+		.where('audience', '=', instrument.audience)
+		.executeTakeFirst();
+	instrumentRow ??= await tx
+		.insertInto('instrument')
+		.values({ key: instrument.id, audience: instrument.audience, title: instrument.title, owner_icb_id: details?.ownerIcbId ?? null })
+		.returning('id')
+		.executeTakeFirstOrThrow();
 
-		const existing = await tx
-			.selectFrom('instrument_version')
-			.select(['id', 'content_hash'])
-			.where('instrument_id', '=', instrumentRow.id)
-			.where('version', '=', instrument.version)
-			.executeTakeFirst();
-		if (existing) {
-			if (existing.content_hash !== hash) {
-				throw new ImmutableVersionError(
-					`Instrument "${instrument.id}" (${instrument.audience}) version ${instrument.version} is already published with different content. ` +
-						'Published versions never change: give the edited definition a new version number.'
-				);
-			}
-			return existing.id;
+	const existing = await tx
+		.selectFrom('instrument_version')
+		.select(['id', 'content_hash'])
+		.where('instrument_id', '=', instrumentRow.id)
+		.where('version', '=', instrument.version)
+		.executeTakeFirst();
+	if (existing) {
+		if (existing.content_hash !== hash) {
+			throw new ImmutableVersionError(
+				`Instrument "${instrument.id}" (${instrument.audience}) version ${instrument.version} is already published with different content. ` +
+					'Published versions never change: give the edited definition a new version number.'
+			);
 		}
+		return { versionId: existing.id, created: false };
+	}
 
-		const version = await tx
-			.insertInto('instrument_version')
-			.values({
-				instrument_id: instrumentRow.id,
-				version: instrument.version,
-				definition: JSON.stringify(instrument),
-				content_hash: hash,
-				source,
-				created_at: now.toISOString()
-			})
-			.returning('id')
-			.executeTakeFirstOrThrow();
+	const version = await tx
+		.insertInto('instrument_version')
+		.values({
+			instrument_id: instrumentRow.id,
+			version: instrument.version,
+			definition: JSON.stringify(instrument),
+			content_hash: hash,
+			source,
+			created_at: now.toISOString(),
+			imported_by_user_id: details?.importedBy ?? null,
+			offered_to: details ? 'icbs' : 'everywhere'
+		})
+		.returning('id')
+		.executeTakeFirstOrThrow();
+	await tx
+		.insertInto('instrument_item')
+		.values(
+			instrument.items.map((item, position) => ({
+				instrument_version_id: version.id,
+				item_key: item.id,
+				position,
+				construct: item.construct,
+				sub_construct: item.subConstruct,
+				reversed: item.reversed ? 1 : 0,
+				text: item.text
+			}))
+		)
+		.execute();
+	if (instrument.generalItems.length > 0) {
 		await tx
-			.insertInto('instrument_item')
+			.insertInto('instrument_general_item')
 			.values(
-				instrument.items.map((item, position) => ({
+				instrument.generalItems.map((item, position) => ({
 					instrument_version_id: version.id,
 					item_key: item.id,
 					position,
-					construct: item.construct,
-					sub_construct: item.subConstruct,
-					reversed: item.reversed ? 1 : 0,
 					text: item.text
 				}))
 			)
 			.execute();
-		if (instrument.generalItems.length > 0) {
-			await tx
-				.insertInto('instrument_general_item')
-				.values(
-					instrument.generalItems.map((item, position) => ({
-						instrument_version_id: version.id,
-						item_key: item.id,
-						position,
-						text: item.text
-					}))
-				)
-				.execute();
-		}
-		return version.id;
-	});
+	}
+	return { versionId: version.id, created: true };
 }
 
 export async function storeBuiltInInstruments(db: Db): Promise<void> {

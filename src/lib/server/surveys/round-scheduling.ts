@@ -12,6 +12,7 @@ import type { Round } from '../db/schema';
 import type { SignedInUser } from '../identity';
 import { closeDueRounds, createRound, roundTitleSchema } from './rounds';
 import { idTextSchema } from '../platform/ids';
+import { isOfferedToPractice } from './instrument-library';
 
 const YES = z.enum(['yes', 'on']).optional().transform((v) => v !== undefined);
 const HEADCOUNT_MESSAGE = 'Enter the number of staff as a whole number from 1 to 5,000, or leave it empty';
@@ -96,20 +97,9 @@ async function findFatiguingRound(db: DbOrTx, practiceId: number, opensOn: strin
 	return near.sort((a, b) => distance(a.opens_on) - distance(b.opens_on))[0];
 }
 
-/** Whether the version exists and is a staff survey (link workers' versions are not for rounds). */
-async function isStaffInstrumentVersion(db: DbOrTx, versionId: number): Promise<boolean> {
-	const row = await db
-		.selectFrom('instrument_version')
-		.innerJoin('instrument', 'instrument.id', 'instrument_version.instrument_id')
-		.select('instrument.audience')
-		.where('instrument_version.id', '=', versionId)
-		.executeTakeFirst();
-	return row?.audience === 'staff';
-}
-
 /**
  * Creates a round from the manager's form, as a draft or open. Refused, storing nothing, when the
- * instrument version is not a staff survey, when another round of the practice is open (one at a
+ * instrument version is not a staff survey offered to the practice, when another round of the practice is open (one at a
  * time), or when it starts within FATIGUE_MONTHS of another round and the manager has not
  * confirmed (SCORING.md §5).
  */
@@ -131,7 +121,8 @@ async function scheduleIn(
 	actor: SignedInUser,
 	today: string
 ): Promise<ScheduleRoundOutcome> {
-	if (!(await isStaffInstrumentVersion(tx, input.instrumentVersionId))) {
+	// Only a staff version offered to this practice (built in, or offered to every practice or to its ICB).
+	if (!(await isOfferedToPractice(tx, input.instrumentVersionId, practiceId))) {
 		return refuse(400, VERSION_MESSAGE, 'instrumentVersionId');
 	}
 	if (input.start === 'open') {
@@ -203,8 +194,8 @@ export async function auditOpened(db: DbOrTx, actor: SignedInUser, round: Round,
 /**
  * The "change details" form. The opening date is left out for a round that has opened (the page
  * shows it without a field); whether it may be given, and must be today or later, depends on the
- * round, so updateRound checks that. The instrument version is not here: answers are checked
- * against it, so it never changes.
+ * round, so updateRound checks that. The instrument version may change only while the round is
+ * a draft (nobody has answered it), and only to a version offered to the practice.
  */
 export function updateRoundSchema(today: string) {
 	return z
@@ -215,7 +206,9 @@ export function updateRoundSchema(today: string) {
 				(d) => d >= today,
 				'The closing date cannot be in the past. To stop the round straight away, close it from its page instead.'
 			),
-			staffHeadcount: headcountField
+			staffHeadcount: headcountField,
+			/** Drafts only: no one has answered a draft, so its survey version may still change. */
+			instrumentVersionId: idTextSchema(VERSION_MESSAGE).optional()
 		})
 		.refine((r) => r.opensOn === undefined || r.closesOn >= r.opensOn, {
 			path: ['closesOn'],
@@ -231,8 +224,14 @@ export type UpdateRoundOutcome = Outcome<{ round: Round; changes: string[] }>;
 const headcountText = (n: number | null) => (n === null ? 'none' : String(n));
 
 /** What differs, in the words of the audit log, e.g. "closing date 2026-12-17 → 2027-01-07". */
-function describeChanges(before: Round, after: Pick<Round, 'title' | 'opens_on' | 'closes_on' | 'staff_headcount'>): string[] {
+function describeChanges(
+	before: Round,
+	after: Pick<Round, 'title' | 'opens_on' | 'closes_on' | 'staff_headcount' | 'instrument_version_id'>
+): string[] {
 	const changes: string[] = [];
+	if (after.instrument_version_id !== before.instrument_version_id) {
+		changes.push(`survey version ${before.instrument_version_id} → ${after.instrument_version_id}`);
+	}
 	if (after.title !== before.title) changes.push(`title “${before.title}” → “${after.title}”`);
 	if (after.opens_on !== before.opens_on) changes.push(`opening date ${before.opens_on} → ${after.opens_on}`);
 	if (after.closes_on !== before.closes_on) changes.push(`closing date ${before.closes_on} → ${after.closes_on}`);
@@ -284,11 +283,22 @@ export async function updateRound(
 			if (input.opensOn < today) return refuse(400, 'The opening date cannot be in the past', 'opensOn');
 			opensOn = input.opensOn;
 		}
+		let versionId = round.instrument_version_id;
+		if (input.instrumentVersionId !== undefined && input.instrumentVersionId !== round.instrument_version_id) {
+			if (round.status !== 'draft') {
+				return refuse(409, 'Only a draft’s survey version can change: staff answer the same statements for the whole round.', 'instrumentVersionId');
+			}
+			if (!(await isOfferedToPractice(tx, input.instrumentVersionId, round.practice_id))) {
+				return refuse(400, VERSION_MESSAGE, 'instrumentVersionId');
+			}
+			versionId = input.instrumentVersionId;
+		}
 		const after = {
 			title: input.title,
 			opens_on: opensOn,
 			closes_on: input.closesOn,
-			staff_headcount: input.staffHeadcount
+			staff_headcount: input.staffHeadcount,
+			instrument_version_id: versionId
 		};
 		const changes = describeChanges(round, after);
 		if (changes.length === 0) return { ok: true, round, changes };

@@ -1,7 +1,7 @@
 import { error, redirect } from '@sveltejs/kit';
 import { fieldName } from '$lib/npt/submission';
 import { guardRound } from '$lib/server/access';
-import { currentLinkWorkerInstrument, getAssessment, saveAssessment, statementsOnly } from '$lib/server/linkworker/assessments';
+import { linkWorkerInstrumentFor, getAssessment, saveAssessment, statementsOnly } from '$lib/server/linkworker/assessments';
 import { getRound } from '$lib/server/surveys/rounds';
 import type { Actions, PageServerLoad } from './$types';
 import { readFields, refusalFailure } from '$lib/server/platform/forms';
@@ -16,15 +16,15 @@ export const load = (async (event) => {
 	const round = await getRound(event.locals.db, roundId);
 	if (!round) error(404, 'We could not find that survey round.');
 	const existing = await getAssessment(event.locals.db, roundId, user.id);
-	const current = existing ? undefined : await currentLinkWorkerInstrument(event.locals.db);
-	const instrument = existing?.instrument ?? current?.instrument;
-	if (!instrument) error(500, 'The link worker statements are missing.');
+	const current = existing ? undefined : await linkWorkerInstrumentFor(event.locals.db, roundId);
+	// No paired link-worker version: the page says so and offers nothing to answer.
+	const instrument = existing?.instrument ?? current?.instrument ?? null;
 	const answers: Record<string, string> = {};
 	for (const [itemId, answer] of Object.entries(existing?.agreement ?? {})) answers[fieldName.item(itemId)] = String(answer);
 	return {
 		round: { id: round.id, title: round.title, practice: { id: round.practice.id, name: round.practice.name } },
 		draft: round.status === 'draft',
-		instrument: statementsOnly(instrument),
+		instrument: instrument && statementsOnly(instrument),
 		answers,
 		updatedAt: existing?.updatedAt ?? null
 	};

@@ -5,6 +5,7 @@ import { readForm, refusalFailure } from '$lib/server/platform/forms';
 import { describeRound, getRound } from '$lib/server/surveys/rounds';
 import { updateRound, updateRoundSchema } from '$lib/server/surveys/round-scheduling';
 import { roundEditability } from '$lib/npt/round-schedule';
+import { versionChoices } from '$lib/server/surveys/instrument-library';
 import type { Actions, PageServerLoad } from './$types';
 
 /** Like the round's own actions: the role first (403, before any lookup), then scope (out of scope reads as 404). */
@@ -23,6 +24,9 @@ export const load = (async (event) => {
 		round: { ...describeRound(round), staffHeadcount: round.staff_headcount === null ? '' : String(round.staff_headcount) },
 		/** A closed round gets an explanation instead of the form. */
 		editability: roundEditability(round, today),
+		/** Only a draft's survey version may change: what the practice may use, and the one it has now. */
+		versions: round.status === 'draft' ? await versionChoices(event.locals.db, round.practice.id, round.instrument_version_id) : null,
+		versionId: String(round.instrument_version_id),
 		today
 	};
 }) satisfies PageServerLoad;

@@ -4,7 +4,8 @@ import { DEFAULT_STAFF_INSTRUMENT } from '$lib/npt/builtin';
 import { suggestRoundTitle } from '$lib/npt/round-schedule';
 import { guardPracticeRow, ROUND_MANAGERS } from '$lib/server/access';
 import { readForm, refusalFailure } from '$lib/server/platform/forms';
-import { listInstrumentVersions, versionIdOf } from '$lib/server/surveys/instruments';
+import { versionIdOf } from '$lib/server/surveys/instruments';
+import { versionChoices } from '$lib/server/surveys/instrument-library';
 import { latestHeadcount } from '$lib/server/surveys/rounds';
 import { scheduleRound, scheduleRoundSchema } from '$lib/server/surveys/round-scheduling';
 import type { Actions, PageServerLoad } from './$types';
@@ -17,7 +18,7 @@ export const load = (async (event) => {
 	const { db } = event.locals;
 	const today = ukDate();
 	const [versions, defaultVersionId, headcount] = await Promise.all([
-		listInstrumentVersions(db, 'staff'),
+		versionChoices(db, practice.id),
 		versionIdOf(db, DEFAULT_STAFF_INSTRUMENT),
 		latestHeadcount(db, practice.id)
 	]);
@@ -29,12 +30,9 @@ export const load = (async (event) => {
 			opensOn: today,
 			closesOn: addDays(today, DEFAULT_LENGTH_DAYS),
 			staffHeadcount: headcount === null ? '' : String(headcount),
-			instrumentVersionId: String(defaultVersionId ?? versions[0]?.versionId ?? '')
+			instrumentVersionId: String(defaultVersionId ?? versions[0]?.value ?? '')
 		},
-		versions: versions.map((v) => ({
-			value: String(v.versionId),
-			label: `${v.title}, version ${v.version}${v.versionId === defaultVersionId ? ' (built in, recommended)' : v.source === 'imported' ? ' (imported)' : ''}`
-		}))
+		versions
 	};
 }) satisfies PageServerLoad;
 
