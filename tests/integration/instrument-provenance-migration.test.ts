@@ -8,7 +8,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { BUILT_IN_INSTRUMENTS } from '../../src/lib/npt/builtin';
 import { parseInstrument, type Instrument } from '../../src/lib/npt/instrument';
 import { MIGRATIONS, migrateDown, migrateToLatest } from '../../src/lib/server/db/migrations';
-import { ImmutableVersionError, storeBuiltInInstruments, storeInstrumentVersion } from '../../src/lib/server/surveys/instruments';
+import { storeAsFirstSchema } from '../helpers/stored-before';
+import { ImmutableVersionError, storeBuiltInInstruments } from '../../src/lib/server/surveys/instruments';
 import { instrumentContentHash } from '../../src/lib/server/surveys/instrument-hash';
 import { createEmptyTestDatabase, type TestDatabase } from '../helpers/database';
 import { miniInstrument } from '../fixtures/instruments';
@@ -44,9 +45,9 @@ describe(`migration ${MIGRATION}`, () => {
 		// Stored as storeInstrumentVersion stored them then: the definition is JSON.stringify of the
 		// parsed object and its hash that text's SHA-256, items and general items beside it.
 		const before = BUILT_IN_INSTRUMENTS.map(asBefore);
-		for (const instrument of before) await storeInstrumentVersion(t.db, instrument, 'built_in');
+		for (const instrument of before) await storeAsFirstSchema(t.db, instrument, 'built_in');
 		const importedBefore = asBefore(miniInstrument);
-		await storeInstrumentVersion(t.db, importedBefore, 'imported');
+		await storeAsFirstSchema(t.db, importedBefore, 'imported');
 		const stored = () =>
 			t!.db
 				.selectFrom('instrument_version')

@@ -4,6 +4,8 @@ import { sql, type RawBuilder } from 'kysely';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../src/lib/server/db';
 import { MIGRATIONS, migrateDown, migrateToLatest } from '../../src/lib/server/db/migrations';
+import { DEFAULT_STAFF_INSTRUMENT } from '../../src/lib/npt/builtin';
+import { storeAsFirstSchema } from '../helpers/stored-before';
 import { createEmptyTestDatabase, onPostgres, tempDirectory, TEST_ENGINE, type TestDatabase } from '../helpers/database';
 
 type NameQuery = RawBuilder<{ name: string }>;
@@ -117,10 +119,7 @@ describe('migrations', () => {
 			const reverted: string[] = [];
 			for (let i = 0; i < later.length; i++) reverted.push(...(await migrateDown(t.db)));
 			expect(reverted).toEqual([...later].reverse().map((name) => `reverted ${name}`));
-			const { storeBuiltInInstruments, versionIdOf } = await import('../../src/lib/server/surveys/instruments');
-			const { DEFAULT_STAFF_INSTRUMENT } = await import('../../src/lib/npt/builtin');
-			await storeBuiltInInstruments(t.db);
-			const versionId = (await versionIdOf(t.db, DEFAULT_STAFF_INSTRUMENT))!;
+			const versionId = await storeAsFirstSchema(t.db, DEFAULT_STAFF_INSTRUMENT, 'built_in');
 			const icb = await t.db.insertInto('icb').values({ ods_code: 'QAA', name: 'ICB' }).returning('id').executeTakeFirstOrThrow();
 			const pcn = await t.db.insertInto('pcn').values({ ods_code: 'U1', name: 'PCN', icb_id: icb.id }).returning('id').executeTakeFirstOrThrow();
 			const practices = await t.db.insertInto('practice').values([{ ods_code: 'A1', name: 'One' }, { ods_code: 'A2', name: 'Two' }].map((p) => ({ ...p, pcn_id: pcn.id }))).returning('id').execute();
@@ -149,10 +148,7 @@ describe('migrations', () => {
 			const later = Object.keys(MIGRATIONS).slice(Object.keys(MIGRATIONS).indexOf('20261206_01_fewer_submission_trees'));
 			for (let i = 0; i < later.length; i++) await migrateDown(t.db);
 			expect((await keyAndIndexes(t.db, 'comment')).indexes).toEqual(['comment_round_idx']);
-			const { storeBuiltInInstruments, versionIdOf } = await import('../../src/lib/server/surveys/instruments');
-			const { DEFAULT_STAFF_INSTRUMENT } = await import('../../src/lib/npt/builtin');
-			await storeBuiltInInstruments(t.db);
-			const versionId = (await versionIdOf(t.db, DEFAULT_STAFF_INSTRUMENT))!;
+			const versionId = await storeAsFirstSchema(t.db, DEFAULT_STAFF_INSTRUMENT, 'built_in');
 			const icb = await t.db.insertInto('icb').values({ ods_code: 'QAA', name: 'ICB' }).returning('id').executeTakeFirstOrThrow();
 			const pcn = await t.db.insertInto('pcn').values({ ods_code: 'U1', name: 'PCN', icb_id: icb.id }).returning('id').executeTakeFirstOrThrow();
 			const practice = await t.db.insertInto('practice').values({ ods_code: 'A1', name: 'One', pcn_id: pcn.id }).returning('id').executeTakeFirstOrThrow();
