@@ -26,7 +26,7 @@ export interface PracticeDashboard {
 	/** The most recent shown round before the latest, for the construct profile. */
 	previous: { round: RoundRef; scores: DisclosedScores } | null;
 	/** Between the latest closed round and the one before it; null with fewer than two. */
-	change: { from: RoundRef; to: RoundRef; scores: Changes } | null;
+	change: { from: RoundRef; to: RoundRef; scores: Changes; differentInstruments: boolean } | null;
 	/** Every closed round, oldest first. */
 	trend: TrendPoint[];
 	current: CurrentRound | null;

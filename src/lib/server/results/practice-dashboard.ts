@@ -12,7 +12,7 @@ import {
 	describeCurrentRound,
 	headlineOf,
 	scoreClosedRounds,
-	trendPoint,
+	trendOf,
 	type RoundRecord
 } from '../../npt/practice-rounds';
 import { roundResultsFrom } from '../../npt/round-results';
@@ -80,8 +80,8 @@ export async function getPracticeDashboard(
 		practice: { id: practice.id, name: practice.name, odsCode: practice.ods_code, pcnName: practice.pcn?.name ?? null },
 		latest: latest ?? null,
 		previous: previousShown?.scored.shown ? { round: previousShown.ref, scores: previousShown.scored.scores } : null,
-		change: moved && { from: moved.from.ref, to: moved.to.ref, scores: moved.scores },
-		trend: closed.map(({ record, scored }) => trendPoint(record.round, scored)),
+		change: moved && { from: moved.from.ref, to: moved.to.ref, scores: moved.scores, differentInstruments: moved.differentInstruments },
+		trend: trendOf(closed),
 		current: current ? describeCurrentRound(current, rules) : null,
 		instrument: (last?.record ?? current)?.instrument ?? null
 	};
