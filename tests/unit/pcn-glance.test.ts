@@ -71,7 +71,7 @@ describe('a practice’s notable fall on the PCN dashboard', () => {
 		const change = lastChange([spring(), withheld(), autumn()]);
 		expect(change).toEqual({ from: 'Summer', to: 'Autumn', overall: null, differentInstruments: false });
 		expect(lastNotableFall(change)).toBeNull();
-		expect(lastChange([spring(), autumn(), round('Winter', '2027-01-01', [1, 1, 1])])).toEqual({ from: 'Autumn', to: 'Winter', overall: null });
+		expect(lastChange([spring(), autumn(), round('Winter', '2027-01-01', [1, 1, 1])])).toEqual({ from: 'Autumn', to: 'Winter', overall: null, differentInstruments: false });
 		// An earlier fall is not news once a later round has come back.
 		expect(lastNotableFall(lastChange([spring(), autumn(), round('Later', '2027-01-01', [3, 3, 3, 4, 4])]))).toBeNull();
 	});

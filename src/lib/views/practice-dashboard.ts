@@ -5,6 +5,7 @@ import type { WorkOnEntry } from '../npt/actions';
 import type { Changes } from '../npt/change';
 import type { FeedbackMarker } from '../npt/feedback';
 import type { Instrument } from '../npt/instrument';
+import type { InstrumentLabel } from '../npt/instrument-comparability';
 import type { CurrentRound, TrendPoint } from '../npt/practice-rounds';
 import type { DisclosedScores, RoundResults } from '../npt/round-results';
 import type { PerceptionGapView } from './perception-gap';
@@ -32,6 +33,8 @@ export interface PracticeDashboard {
 	current: CurrentRound | null;
 	/** The instrument of the latest closed round, else of the current round: text, constructs, bands. */
 	instrument: Instrument | null;
+	/** Every instrument version behind the closed rounds' results, the latest first, as the page credits them. */
+	instruments: InstrumentLabel[];
 }
 
 /** The dashboard with what this viewer may see of the link worker's track beside it. */

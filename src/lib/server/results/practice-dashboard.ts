@@ -15,6 +15,7 @@ import {
 	trendOf,
 	type RoundRecord
 } from '../../npt/practice-rounds';
+import { distinctLabels, instrumentLabelOf } from '../../npt/instrument-comparability';
 import { roundResultsFrom } from '../../npt/round-results';
 import { closeDateOf } from '../../npt/round-schedule';
 import type { SignedInUser } from '../identity';
@@ -83,7 +84,9 @@ export async function getPracticeDashboard(
 		change: moved && { from: moved.from.ref, to: moved.to.ref, scores: moved.scores, differentInstruments: moved.differentInstruments },
 		trend: trendOf(closed),
 		current: current ? describeCurrentRound(current, rules) : null,
-		instrument: (last?.record ?? current)?.instrument ?? null
+		instrument: (last?.record ?? current)?.instrument ?? null,
+		// Every version behind a closed round's results, the latest first.
+		instruments: distinctLabels(closed.map((c) => instrumentLabelOf(c.record.instrument)).reverse())
 	};
 }
 
