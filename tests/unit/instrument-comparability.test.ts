@@ -3,7 +3,7 @@ import type { AgreementPoint } from '../../src/lib/npt/answers';
 import { SCORE_KEYS, verdictOf, type ScoreKey } from '../../src/lib/npt/change';
 import { icbInPeriod, pcnsNeedingSupport, weakestAcrossIcb, type IcbPracticeInput, type StoredRound } from '../../src/lib/npt/icb';
 import { parseInstrument, type Instrument } from '../../src/lib/npt/instrument';
-import { distinctLabels, instrumentLabelOf, mainSeries, sameSeries, seriesKeyOf } from '../../src/lib/npt/instrument-comparability';
+import { distinctLabels, instrumentLabelOf, mainSeries, sameSeries, seriesDefinitionOf, seriesKeyOf } from '../../src/lib/npt/instrument-comparability';
 import { comparePracticesIn } from '../../src/lib/npt/pcn';
 import { lastChangeOf, lastNotableFall } from '../../src/lib/npt/pcn-glance';
 import { changeSinceRoundBefore, practiceTrend, scoreClosedRounds, type RoundRecord } from '../../src/lib/npt/practice-rounds';
@@ -70,6 +70,15 @@ describe('when two instrument versions are one series', () => {
 		for (const version of changed) expect(sameSeries(miniInstrument, version), version.version).toBe(false);
 		// Keys are distinct from each other too, not only from the original.
 		expect(new Set(changed.map(seriesKeyOf)).size).toBe(changed.length);
+	});
+
+	it('keys a series shortly by audience, id and a hash of what decides it', () => {
+		expect(seriesKeyOf(miniInstrument)).toMatch(/^staff\/mini#[0-9a-z]{1,11}$/);
+		expect(seriesDefinitionOf(miniInstrument)).toBe(
+			'staff/mini|items=A1:collective_action:f,A2:collective_action:f,A3:collective_action:f,A4:collective_action:f,' +
+				'C1:coherence:f,C2:coherence:f,P1:cognitive_participation:f,P2:cognitive_participation:f,P3:cognitive_participation:f,' +
+				'R1:reflexive_monitoring:f,R2:reflexive_monitoring:r|scoring=0.5;3;0.95|bands=5;7.5;6.25'
+		);
 	});
 
 	it('labels a version with its title, version, licence, citation and DOI', () => {

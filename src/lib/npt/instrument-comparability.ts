@@ -19,8 +19,11 @@ import type { Instrument } from './instrument';
 
 type Comparable = Pick<Instrument, 'id' | 'audience' | 'items' | 'scoring' | 'bands'>;
 
-/** A string that is equal for two instrument versions exactly when their scores are one series. */
-export function seriesKeyOf(instrument: Comparable): string {
+/**
+ * What decides the series, written out in full: the audience and id, every scored statement as
+ * id:construct:f (forward) or r (reverse-worded), sorted, the scoring rules and the bands.
+ */
+export function seriesDefinitionOf(instrument: Comparable): string {
 	const items = instrument.items
 		.map((item) => `${item.id}:${item.construct}:${item.reversed ? 'r' : 'f'}`)
 		.sort()
@@ -35,9 +38,33 @@ export function seriesKeyOf(instrument: Comparable): string {
 	].join('|');
 }
 
+/**
+ * A short string that is equal for two instrument versions exactly when their scores are one
+ * series: the audience and id, then a 53-bit hash of `seriesDefinitionOf` (cyrb53), so pages and
+ * answers can carry it on every round. Two different definitions of one instrument id sharing a
+ * hash is a chance of about one in 10¹⁵ per pair.
+ */
+export function seriesKeyOf(instrument: Comparable): string {
+	return `${instrument.audience}/${instrument.id}#${cyrb53(seriesDefinitionOf(instrument))}`;
+}
+
+/** cyrb53 (public domain, bryc): a fast 53-bit string hash, in base 36. */
+function cyrb53(text: string): string {
+	let h1 = 0xdeadbeef;
+	let h2 = 0x41c6ce57;
+	for (let i = 0; i < text.length; i++) {
+		const ch = text.charCodeAt(i);
+		h1 = Math.imul(h1 ^ ch, 2654435761);
+		h2 = Math.imul(h2 ^ ch, 1597334677);
+	}
+	h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+	h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+	return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(36);
+}
+
 /** Whether the scores of two instrument versions may be compared, pooled or set in one trend. */
 export function sameSeries(a: Comparable, b: Comparable): boolean {
-	return seriesKeyOf(a) === seriesKeyOf(b);
+	return seriesDefinitionOf(a) === seriesDefinitionOf(b);
 }
 
 /** An instrument version as every page, export and API answer names results from it. */
