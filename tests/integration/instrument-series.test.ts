@@ -16,6 +16,7 @@ import { writeIcbPcnsCsv } from '../../src/lib/server/results/icb-exports';
 import { getPcnDashboard, viewPcnDashboard } from '../../src/lib/server/results/pcn-dashboard';
 import { writeHeatmapCsv, writePcnRoundsCsv } from '../../src/lib/server/results/pcn-exports';
 import { getPracticeDashboard } from '../../src/lib/server/results/practice-dashboard';
+import { getNetworkOverview } from '../../src/lib/server/results/overview';
 import { itemIdsOf, storeInstrumentVersion } from '../../src/lib/server/surveys/instruments';
 import { storeResponse } from '../../src/lib/server/surveys/responses';
 import { createRound } from '../../src/lib/server/surveys/rounds';
@@ -140,6 +141,17 @@ describe('results of different instruments on a real database', () => {
 		expect(d.before.practiceMean).toMatchObject({ mean: 10, practices: 1 });
 		// Had the latest instrument decided, the period before would have had no practice on it.
 		expect(d.figuresInstrument!.version).toBe('1.0');
+	});
+
+	it('credits both instruments on the home overview, each round naming its own', async () => {
+		const manager = await createSignedInUser(t.db, 'practice_manager', { practiceIds: [ids.a] });
+		const overview = await getNetworkOverview(t.db, config, TODAY, manager);
+		expect(overview.instruments.map((i) => i.version)).toEqual(['2.0', '1.0']);
+		const rounds = overview.pcns[0]!.practices[0]!.rounds;
+		expect(rounds.filter((r) => r.availability === 'closed').map((r) => [r.title, r.instrument.version])).toEqual([
+			['A autumn 2026', '2.0'],
+			['A spring 2026', '1.0']
+		]);
 	});
 
 	it('keeps the ICB figures, band counts and over-time line on one instrument, counting the other apart', async () => {
