@@ -4,7 +4,7 @@ import { SCORE_KEYS, verdictOf, type ScoreKey } from '../../src/lib/npt/change';
 import { icbInPeriod, pcnsNeedingSupport, weakestAcrossIcb, type IcbPracticeInput, type StoredRound } from '../../src/lib/npt/icb';
 import { parseInstrument, type Instrument } from '../../src/lib/npt/instrument';
 import { distinctLabels, instrumentLabelOf, mainSeries, sameSeries, seriesDefinitionOf, seriesKeyOf } from '../../src/lib/npt/instrument-comparability';
-import { comparePracticesIn } from '../../src/lib/npt/pcn';
+import { comparePracticesIn, sortPractices, type PcnScore } from '../../src/lib/npt/pcn';
 import { lastChangeOf, lastNotableFall } from '../../src/lib/npt/pcn-glance';
 import { changeSinceRoundBefore, practiceTrend, scoreClosedRounds, type RoundRecord } from '../../src/lib/npt/practice-rounds';
 import { summariseRespondents } from '../../src/lib/npt/round-summary';
@@ -220,6 +220,21 @@ describe('the PCN figures hold one instrument series (SCORING.md §7)', () => {
 		const alone = comparePracticesIn(practices, before, rules, miniInstrument);
 		expect(alone.series).toBe(seriesKeyOf(withExtraItem));
 		expect(alone.figures.practiceMean.overall!.mean).toBe(2.5);
+	});
+});
+
+describe('the heatmap ranks only practices on the figures’ instrument', () => {
+	const row = (name: string, mean: number, inFigures: boolean) => ({
+		name,
+		state: 'shown' as const,
+		inFigures,
+		scores: Object.fromEntries(SCORE_KEYS.map((key) => [key, { mean, interval: null, n: 5, band: 'fitting_in' } as PcnScore])) as Record<ScoreKey, PcnScore>
+	});
+
+	it('puts a practice on another instrument after every ranked one, whatever its score', () => {
+		const rows = [row('Ash', 6, true), row('Birch', 1, false), row('Cedar', 4, true)];
+		expect(sortPractices(rows, 'overall').map((r) => r.name)).toEqual(['Cedar', 'Ash', 'Birch']);
+		expect(sortPractices(rows, 'name').map((r) => r.name)).toEqual(['Ash', 'Birch', 'Cedar']);
 	});
 });
 

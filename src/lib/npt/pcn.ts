@@ -309,15 +309,16 @@ export type HeatmapSort = (typeof HEATMAP_SORTS)[number];
 /**
  * Heatmap rows in the chosen order: by practice name, or by one score from lowest to highest so
  * the practices that may need support come first. Practices without that score (no round, not
- * enough responses, or that score withheld) always come last; ties go by name.
+ * enough responses, or that score withheld) always come last, and so do practices whose round
+ * used an instrument of another series (`inFigures` false): their scores are not on the same
+ * scale, so they are not ranked among the rest. Ties go by name.
  */
-export function sortPractices<T extends { name: string; state: PracticeResult['state']; scores?: Record<ScoreKey, PcnScore | null> }>(
-	practices: readonly T[],
-	sort: HeatmapSort
-): T[] {
+export function sortPractices<
+	T extends { name: string; state: PracticeResult['state']; scores?: Record<ScoreKey, PcnScore | null>; inFigures?: boolean }
+>(practices: readonly T[], sort: HeatmapSort): T[] {
 	const byName = (a: T, b: T) => a.name.localeCompare(b.name, 'en-GB');
 	if (sort === 'name') return [...practices].sort(byName);
-	const scoreOf = (p: T) => (p.state === 'shown' ? (p.scores?.[sort]?.mean ?? null) : null);
+	const scoreOf = (p: T) => (p.state === 'shown' && p.inFigures !== false ? (p.scores?.[sort]?.mean ?? null) : null);
 	return [...practices].sort((a, b) => {
 		const x = scoreOf(a);
 		const y = scoreOf(b);
