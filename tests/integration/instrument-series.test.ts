@@ -96,6 +96,8 @@ describe('results of different instruments on a real database', () => {
 		const d = (await getPracticeDashboard(t.db, ids.a, config, TODAY))!;
 		expect(d.change!.differentInstruments).toBe(true);
 		expect(Object.values(d.change!.scores)).toEqual([null, null, null, null, null]);
+		// Nor is the spring round drawn beside the autumn one in the construct profile.
+		expect(d.previous).toBeNull();
 		expect(d.trend.map((p) => [p.title, p.run, p.instrument.title, p.shown && p.scores.overall?.mean])).toEqual([
 			['A spring 2026', 0, DEFAULT_STAFF_INSTRUMENT.title, 10],
 			['A autumn 2026', 1, 'Longer staff survey', 0]

@@ -24,7 +24,7 @@ export interface PracticeDashboard {
 	practice: { id: number; name: string; odsCode: string; pcnName: string | null };
 	/** The most recent closed round, shown or withheld; null before any round has closed. */
 	latest: { round: RoundRef; instrument: Instrument; results: RoundResults } | null;
-	/** The most recent shown round before the latest, for the construct profile. */
+	/** The most recent shown round before the latest, for the construct profile; null when it used an instrument of another series. */
 	previous: { round: RoundRef; scores: DisclosedScores } | null;
 	/** Between the latest closed round and the one before it; null with fewer than two. */
 	change: { from: RoundRef; to: RoundRef; scores: Changes; differentInstruments: boolean } | null;

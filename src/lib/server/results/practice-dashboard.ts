@@ -15,7 +15,7 @@ import {
 	trendOf,
 	type RoundRecord
 } from '../../npt/practice-rounds';
-import { distinctLabels, instrumentLabelOf } from '../../npt/instrument-comparability';
+import { distinctLabels, instrumentLabelOf, sameSeries } from '../../npt/instrument-comparability';
 import { roundResultsFrom } from '../../npt/round-results';
 import { closeDateOf } from '../../npt/round-schedule';
 import type { SignedInUser } from '../identity';
@@ -60,7 +60,9 @@ export async function getPracticeDashboard(
 	const current = currentRoundOf(records);
 	const last = headlineOf(closed);
 	const moved = changeSinceRoundBefore(closed);
-	const previousShown = closed.slice(0, -1).findLast((c) => c.scored.shown);
+	const shownBefore = closed.slice(0, -1).findLast((c) => c.scored.shown);
+	// The construct profile draws it beside the latest round: only on the same instrument series.
+	const previousShown = shownBefore && last && sameSeries(shownBefore.record.instrument, last.record.instrument) ? shownBefore : undefined;
 	// Only the latest round is shown in full; the rest give the trend their scores.
 	const latest = last && {
 		round: last.ref,
