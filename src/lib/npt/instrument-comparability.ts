@@ -80,7 +80,19 @@ export interface InstrumentLabel {
 	series: string;
 }
 
+/*
+ * One label per instrument object: the rounds of a page share their instrument's, so the page's
+ * serialised data holds each label once however many rounds name it.
+ */
+const labels = new WeakMap<Instrument, InstrumentLabel>();
+
 export function instrumentLabelOf(instrument: Instrument): InstrumentLabel {
+	let label = labels.get(instrument);
+	if (!label) labels.set(instrument, (label = Object.freeze(labelOf(instrument))));
+	return label;
+}
+
+function labelOf(instrument: Instrument): InstrumentLabel {
 	const { provenance } = instrument;
 	return {
 		id: instrument.id,
