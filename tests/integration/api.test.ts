@@ -363,6 +363,8 @@ describe('the analysts’ API', () => {
 			// Three people at 7.5 and three at 10: mean 8.75, sd √1.875 = 1.3693; the t interval
 			// 8.75 ± 2.5706 × 1.3693 / √6 = 8.75 ± 1.4370 runs from 7.31 to 10.19, cut at the top of the scale.
 			const score = { mean: 8.75, lower: 7.31, upper: 10, n: 6 };
+			const { id, version, title, provenance } = DEFAULT_STAFF_INSTRUMENT;
+			const builtIn = { id, version, title, licence: provenance.licence, citation: provenance.citation, doi: null };
 			expect(response.body).toEqual({
 				practice: { id: f.practice.id, odsCode: 'A10001', name: 'Test Surgery', pcn: { id: f.pcn.id, odsCode: 'U10001', name: 'Test PCN' } },
 				minResponses: 5,
@@ -371,6 +373,8 @@ describe('the analysts’ API', () => {
 						id: f.round.id,
 						title: 'Test round',
 						closedOn: '2026-11-30',
+						instrument: builtIn,
+						comparableWithPrevious: null,
 						withheld: false,
 						respondentsNeeded: null,
 						respondents: 6,
@@ -386,6 +390,8 @@ describe('the analysts’ API', () => {
 						id: withheldRoundId,
 						title: 'December round',
 						closedOn: '2026-12-10',
+						instrument: builtIn,
+						comparableWithPrevious: true,
 						withheld: true,
 						respondentsNeeded: 3,
 						respondents: null,

@@ -1,6 +1,7 @@
 import { isHttpError } from '@sveltejs/kit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_STAFF_INSTRUMENT } from '../../src/lib/npt/builtin';
+import { instrumentLabelOf } from '../../src/lib/npt/instrument-comparability';
 import type { AgreementPoint } from '../../src/lib/npt/answers';
 import type { SurveySubmission } from '../../src/lib/npt/submission';
 import { getPracticeDashboard } from '../../src/lib/server/results/practice-dashboard';
@@ -94,12 +95,22 @@ describe('the practice dashboard', () => {
 	it('orders closed rounds by the date they closed, and gives a withheld round no figure anywhere', async () => {
 		const d = (await getPracticeDashboard(t.db, f.practice.id, config, TODAY))!;
 		expect(d.trend.map((p) => p.title)).toEqual(['Spring 2025', 'Autumn 2025', 'Spring 2026']);
-		expect(d.trend[1]).toEqual({ roundId: autumn25.id, title: 'Autumn 2025', closedOn: '2025-10-31', shown: false, respondentsNeeded: 2 });
+		expect(d.trend[1]).toEqual({
+			roundId: autumn25.id,
+			title: 'Autumn 2025',
+			closedOn: '2025-10-31',
+			instrument: instrumentLabelOf(DEFAULT_STAFF_INSTRUMENT),
+			run: 0,
+			shown: false,
+			respondentsNeeded: 2
+		});
+		expect(d.instruments).toEqual([instrumentLabelOf(DEFAULT_STAFF_INSTRUMENT)]);
 		expect(d.latest!.round.id).toBe(spring26.id);
 		expect(d.previous!.round.id).toBe(spring25.id);
 		// The round before the latest was withheld, so nothing can be compared.
 		expect(d.change!.from.id).toBe(autumn25.id);
 		expect(Object.values(d.change!.scores)).toEqual([null, null, null, null, null]);
+		expect(d.change!.differentInstruments).toBe(false);
 		expect(d.current).toEqual({
 			id: f.round.id,
 			title: 'Autumn 2026',
@@ -121,7 +132,7 @@ describe('the practice dashboard', () => {
 		for (const mention of mentions) {
 			// Only the round's name and dates, and how many more answers it needed.
 			for (const key of Object.keys(mention)) {
-				expect(['roundId', 'id', 'title', 'opensOn', 'closesOn', 'closedOn', 'staffHeadcount', 'shown', 'respondentsNeeded']).toContain(key);
+				expect(['roundId', 'id', 'title', 'opensOn', 'closesOn', 'closedOn', 'staffHeadcount', 'shown', 'respondentsNeeded', 'instrument', 'run']).toContain(key);
 			}
 		}
 		// Its respondents scored 2.5 and numbered 3: neither appears as a figure anywhere.

@@ -82,6 +82,11 @@ function records(csv: string): Record<string, string>[] {
 function answerRecords(csv: string): { codebook: Record<string, string>; rows: Record<string, string>[] } {
 	const [codebook, ...rows] = records(csv);
 	expect(codebook!.respondent).toMatch(/^Read me: this row describes each column and is not a respondent\./);
+	// It names the instrument the answers are to, with its licence and citation.
+	expect(codebook!.respondent).toContain(
+		`The answers are to ${DEFAULT_STAFF_INSTRUMENT.title}, version ${DEFAULT_STAFF_INSTRUMENT.version} (instrument ${DEFAULT_STAFF_INSTRUMENT.id}). ` +
+			`Licence: ${DEFAULT_STAFF_INSTRUMENT.provenance.licence} Cite as: ${DEFAULT_STAFF_INSTRUMENT.provenance.citation}`
+	);
 	return { codebook: codebook!, rows };
 }
 
@@ -134,7 +139,13 @@ describe('round exports', () => {
 					ci95_lower: '',
 					ci95_upper: '',
 					band: '',
-					note: 'Withheld: not enough responses. 1 more response needed before any figure can be shown.'
+					note: 'Withheld: not enough responses. 1 more response needed before any figure can be shown.',
+					instrument_id: DEFAULT_STAFF_INSTRUMENT.id,
+					instrument_version: DEFAULT_STAFF_INSTRUMENT.version,
+					instrument_title: DEFAULT_STAFF_INSTRUMENT.title,
+					instrument_licence: DEFAULT_STAFF_INSTRUMENT.provenance.licence,
+					instrument_citation: DEFAULT_STAFF_INSTRUMENT.provenance.citation,
+					instrument_doi: ''
 				}
 			]);
 		});
@@ -142,8 +153,8 @@ describe('round exports', () => {
 		it('exports no statement results either', async () => {
 			const rows = records((await build('items')).csv);
 			expect(rows).toHaveLength(1);
-			const { note, practice_ods_code, closed_on, ...rest } = rows[0]!;
-			expect([practice_ods_code, closed_on]).toEqual(['A10001', '2026-11-30']);
+			const { note, practice_ods_code, closed_on, instrument_version, ...rest } = rows[0]!;
+			expect([practice_ods_code, closed_on, instrument_version]).toEqual(['A10001', '2026-11-30', DEFAULT_STAFF_INSTRUMENT.version]);
 			expect(note).toMatch(/^Withheld: not enough responses/);
 			expect(Object.entries(rest).filter(([, v]) => /^\d/.test(v))).toEqual([['opens_on', '2026-11-01']]);
 		});

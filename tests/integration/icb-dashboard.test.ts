@@ -106,10 +106,10 @@ describe('the ICB dashboard', () => {
 		expect(test).toMatchObject({ practices: 3, practicesShown: 2, respondents: 10 });
 		// (7.5 + 5.0) / 2 = 6.25, from two practices; North 2's four people count nowhere.
 		expect(test!.scores.overall).toMatchObject({ mean: 6.25, practices: 2 });
-		expect(test!.bandCounts).toEqual({ bolted_on: 0, fitting_in: 1, belonging: 1, not_enough: 1, no_round: 0 });
+		expect(test!.bandCounts).toEqual({ bolted_on: 0, fitting_in: 1, belonging: 1, not_enough: 1, no_round: 0, other_instrument: 0 });
 		expect(brook).toMatchObject({ practices: 2, practicesShown: 1, respondents: 5 });
 		expect(brook!.scores.overall).toMatchObject({ mean: 6, practices: 1, interval: null });
-		expect(brook!.bandCounts).toEqual({ bolted_on: 0, fitting_in: 1, belonging: 0, not_enough: 0, no_round: 1 });
+		expect(brook!.bandCounts).toEqual({ bolted_on: 0, fitting_in: 1, belonging: 0, not_enough: 0, no_round: 1, other_instrument: 0 });
 		// The ICB: (7.5 + 5.0 + 6.0) / 3, each practice once.
 		expect(dashboard.figures.scores.overall!.mean).toBeCloseTo(18.5 / 3, 12);
 		expect(dashboard.figures).toMatchObject({ practices: 5, practicesShown: 3, respondents: 15 });

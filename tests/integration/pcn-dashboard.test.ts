@@ -2,6 +2,7 @@ import { isHttpError } from '@sveltejs/kit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AgreementPoint } from '../../src/lib/npt/answers';
 import { DEFAULT_STAFF_INSTRUMENT } from '../../src/lib/npt/builtin';
+import { instrumentLabelOf } from '../../src/lib/npt/instrument-comparability';
 import type { SurveySubmission } from '../../src/lib/npt/submission';
 import { itemIdsOf } from '../../src/lib/server/surveys/instruments';
 import { createIcb, createPcn, createPractice } from '../../src/lib/server/organisations/organisation-changes';
@@ -146,7 +147,15 @@ describe('the PCN dashboard', () => {
 			['A early winter 2026', 0]
 		]);
 		expect(d.trends.find((p) => p.practiceId === ids.c)!.points).toEqual([
-			{ roundId: ids.cWithheld, title: 'C spring 2026', closedOn: '2026-05-31', shown: false, respondentsNeeded: 2 }
+			{
+				roundId: ids.cWithheld,
+				title: 'C spring 2026',
+				closedOn: '2026-05-31',
+				instrument: instrumentLabelOf(DEFAULT_STAFF_INSTRUMENT),
+				run: 0,
+				shown: false,
+				respondentsNeeded: 2
+			}
 		]);
 		expect(d.trends.find((p) => p.practiceId === ids.d)!.points).toEqual([]);
 		expect(d.trendRange).toEqual({ from: '2025-10-31', to: '2026-11-15' });
@@ -203,6 +212,8 @@ describe('the PCN dashboard', () => {
 					name: 'Castle Practice',
 					odsCode: 'C10001',
 					round: { id: ids.cWithheld, title: 'C spring 2026', closedOn: '2026-05-31' },
+					instrument: instrumentLabelOf(DEFAULT_STAFF_INSTRUMENT),
+					inFigures: true,
 					state: 'withheld',
 					respondentsNeeded: 2
 				})
@@ -258,7 +269,12 @@ describe('the PCN dashboard', () => {
 				const named = data.glance.needingSupport.find((p) => p.practiceId === practice.id);
 				expect(named?.reasons.some((r) => r.kind === 'fall') ?? false, practice.name).toBe(verdictOf(own.change?.scores.overall ?? null) === 'notable_fall');
 			}
-			expect(data.trends.find((trend) => trend.practiceId === ids.c)!.change).toEqual({ from: 'C winter 2025', to: 'C spring 2026', overall: null });
+			expect(data.trends.find((trend) => trend.practiceId === ids.c)!.change).toEqual({
+				from: 'C winter 2025',
+				to: 'C spring 2026',
+				overall: null,
+				differentInstruments: false
+			});
 			expect(data.glance.needingSupport.find((p) => p.practiceId === ids.c)!.reasons.map((r) => r.kind)).toEqual(['too_few']);
 			// A fell from 7.5 to 0.0 with no spread at all: notable on both dashboards.
 			expect(data.glance.needingSupport.find((p) => p.practiceId === ids.a)!.reasons.map((r) => r.kind)).toEqual(['fall']);

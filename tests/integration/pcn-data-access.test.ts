@@ -137,6 +137,15 @@ describe('PCN downloads and API', () => {
 			odsCode: 'A10009',
 			name: 'Quiet Surgery',
 			round: { id: quiet.round.id, title: 'Quiet June round', closedOn: '2026-06-21' },
+			instrument: {
+				id: DEFAULT_STAFF_INSTRUMENT.id,
+				version: DEFAULT_STAFF_INSTRUMENT.version,
+				title: DEFAULT_STAFF_INSTRUMENT.title,
+				licence: DEFAULT_STAFF_INSTRUMENT.provenance.licence,
+				citation: DEFAULT_STAFF_INSTRUMENT.provenance.citation,
+				doi: null
+			},
+			inFigures: true,
 			status: 'withheld',
 			respondentsNeeded: 3,
 			respondents: null,
@@ -145,7 +154,8 @@ describe('PCN downloads and API', () => {
 			placement: null
 		});
 		// The withheld practice stays out of the pool as well as the practice mean.
-		expect(body.figures).toMatchObject({ practicesShown: 1, respondents: 5 });
+		expect(body.figures).toMatchObject({ practicesShown: 1, respondents: 5, otherInstruments: 0 });
+		expect(body.figures.instrument).toMatchObject({ id: DEFAULT_STAFF_INSTRUMENT.id, version: DEFAULT_STAFF_INSTRUMENT.version });
 		expect(body.figures.pooled.overall).toMatchObject({ mean: 7.5, n: 5, practices: 1 });
 		expect(body.figures.practiceMean.overall).toEqual({ mean: 7.5, practices: 1 });
 		expect((await listAuditEvents(t.db, { action: 'api_read' })).map((e) => e.summary)).toEqual([

@@ -5,6 +5,7 @@ import type { Construct } from '../../src/lib/npt/constructs';
 import type { Disclosed } from '../../src/lib/npt/disclosure';
 import type { GroupScore } from '../../src/lib/npt/scoring';
 import type { TrendPoint } from '../../src/lib/npt/practice-rounds';
+import { instrumentLabelOf } from '../../src/lib/npt/instrument-comparability';
 import { trendFinding } from '../../src/routes/(app)/practices/[practiceId]/findings';
 import { miniInstrument } from '../fixtures/instruments';
 
@@ -69,6 +70,8 @@ describe('the trend chart’s finding', () => {
 			roundId,
 			title,
 			closedOn: `2026-0${roundId}-28`,
+			instrument: instrumentLabelOf(miniInstrument),
+			run: 0,
 			shown: true,
 			respondents: 12,
 			scores: { overall: score, coherence: score, cognitive_participation: score, collective_action: score, reflexive_monitoring: score }

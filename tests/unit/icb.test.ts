@@ -1,3 +1,4 @@
+import { seriesKeyOf } from '../../src/lib/npt/instrument-comparability';
 import { describe, expect, it } from 'vitest';
 import type { AgreementAnswer } from '../../src/lib/npt/answers';
 import { entryOfScores, groupBenchmark, type BenchmarkEntry } from '../../src/lib/npt/benchmarks';
@@ -38,7 +39,7 @@ function round(id: number, closedOn: string, respondents: number, mean: number |
 		const n = fewer[key] ?? respondents;
 		scores[key] = { n, mean: m, sd: 1, interval: { lower: m - 0.5, upper: m + 0.5 } };
 	}
-	return { id, closedOn, respondents, scores, bands: BANDS, confidenceLevel: LEVEL };
+	return { id, closedOn, respondents, scores, bands: BANDS, confidenceLevel: LEVEL, series: 'one' };
 }
 
 const practice = (id: number, pcnId: number, closed: StoredRound[], windows = closed.map((r) => ({ opensOn: `${r.closedOn.slice(0, 8)}01`, closesOn: r.closedOn }))): IcbPracticeInput => ({
@@ -107,9 +108,9 @@ describe('the ICB in a period (SCORING.md §7 one level up)', () => {
 	it('counts practices by band, and those that cannot be placed', () => {
 		// Practice 1 (8.0, every construct 8.0) belongs; 2 (6.0) fits in; 5 (3.0) is bolted on; 6 has
 		// 7.0 but coherence withheld, so cannot be confirmed as belonging: fitting in.
-		expect(now.pcns[0]!.bandCounts).toEqual({ bolted_on: 0, fitting_in: 1, belonging: 1, not_enough: 1, no_round: 1 });
-		expect(now.pcns[1]!.bandCounts).toEqual({ bolted_on: 1, fitting_in: 1, belonging: 0, not_enough: 0, no_round: 0 });
-		expect(now.icb.bandCounts).toEqual({ bolted_on: 1, fitting_in: 2, belonging: 1, not_enough: 1, no_round: 1 });
+		expect(now.pcns[0]!.bandCounts).toEqual({ bolted_on: 0, fitting_in: 1, belonging: 1, not_enough: 1, no_round: 1, other_instrument: 0 });
+		expect(now.pcns[1]!.bandCounts).toEqual({ bolted_on: 1, fitting_in: 1, belonging: 0, not_enough: 0, no_round: 0, other_instrument: 0 });
+		expect(now.icb.bandCounts).toEqual({ bolted_on: 1, fitting_in: 2, belonging: 1, not_enough: 1, no_round: 1, other_instrument: 0 });
 	});
 
 	it('says whether a practice had a round taking answers in the period', () => {
@@ -122,7 +123,7 @@ describe('the ICB in a period (SCORING.md §7 one level up)', () => {
 		expect(pcnsNeedingSupport(now, before)).toEqual([]);
 		const fewer = icbInPeriod(PCNS, [...practices, practice(7, 1, [])], PERIOD, rules, REFERENCE);
 		expect(pcnsNeedingSupport(fewer, before)).toEqual([
-			{ pcnId: 1, name: 'Ashworth PCN', reasons: [{ kind: 'few_shown', practices: 5, shown: 2, noRound: 2, notEnough: 1 }] }
+			{ pcnId: 1, name: 'Ashworth PCN', reasons: [{ kind: 'few_shown', practices: 5, shown: 2, noRound: 2, notEnough: 1, otherInstrument: 0 }] }
 		]);
 		const low = icbInPeriod(PCNS, [practice(8, 2, [round(81, '2026-04-30', 6, 2)]), practice(9, 2, [round(91, '2026-04-30', 6, 4)])], PERIOD, rules, REFERENCE);
 		expect(pcnsNeedingSupport(low, before)).toEqual([{ pcnId: 2, name: 'Brook PCN', reasons: [{ kind: 'bolted_on', mean: 3 }] }]);
@@ -214,7 +215,8 @@ function storedRound(random: () => number, id: number, closedOn: string, people:
 		respondents: summary.everyone.respondents,
 		scores: Object.fromEntries(SCORE_KEYS.map((key) => [key, scoreFor(scores, key)])) as Record<ScoreKey, GroupScore>,
 		bands: BANDS,
-		confidenceLevel: LEVEL
+		confidenceLevel: LEVEL,
+		series: seriesKeyOf(DEFAULT_STAFF_INSTRUMENT)
 	};
 	return { summary, stored };
 }

@@ -69,9 +69,9 @@ describe('a practice’s notable fall on the PCN dashboard', () => {
 	it('cannot compare across a withheld round, and never skips over it to an older one (SCORING.md §5)', () => {
 		// The old rule compared Spring with Autumn past the withheld Summer and called it a notable fall.
 		const change = lastChange([spring(), withheld(), autumn()]);
-		expect(change).toEqual({ from: 'Summer', to: 'Autumn', overall: null });
+		expect(change).toEqual({ from: 'Summer', to: 'Autumn', overall: null, differentInstruments: false });
 		expect(lastNotableFall(change)).toBeNull();
-		expect(lastChange([spring(), autumn(), round('Winter', '2027-01-01', [1, 1, 1])])).toEqual({ from: 'Autumn', to: 'Winter', overall: null });
+		expect(lastChange([spring(), autumn(), round('Winter', '2027-01-01', [1, 1, 1])])).toEqual({ from: 'Autumn', to: 'Winter', overall: null, differentInstruments: false });
 		// An earlier fall is not news once a later round has come back.
 		expect(lastNotableFall(lastChange([spring(), autumn(), round('Later', '2027-01-01', [3, 3, 3, 4, 4])]))).toBeNull();
 	});
@@ -101,7 +101,7 @@ describe('practicesNeedingSupport', () => {
 			base(3, 'Cedar', { result: { state: 'withheld', respondentsNeeded: 2 }, surveyedInPeriod: true }),
 			base(4, 'Damson', { surveyedInPeriod: false }),
 			base(5, 'Elm', { result: placed('fitting_in'), change: lastChange([round('Spring', '2026-04-01', [4, 4, 4, 5, 5]), round('Autumn', '2026-10-01', [3, 3, 3, 4, 4])]) }),
-			base(6, 'Fir', { result: placed('fitting_in'), change: { from: 'Spring', to: 'Autumn', overall: null } })
+			base(6, 'Fir', { result: placed('fitting_in'), change: { from: 'Spring', to: 'Autumn', overall: null, differentInstruments: false } })
 		]);
 		expect(result.map((p) => [p.name, p.reasons.map((r) => r.kind)])).toEqual([
 			['Ash', ['bolted_on', 'open_gaps']],

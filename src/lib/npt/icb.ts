@@ -17,6 +17,7 @@ import { CONSTRUCTS, type Construct } from './constructs';
 import { bandOfScore, placeOnContinuum, type Band } from './continuum';
 import { respondentsNeeded, type DisclosureRules } from './disclosure';
 import type { BandThresholds } from './instrument';
+import { mainSeries } from './instrument-comparability';
 import { chooseRoundInPeriod, commonGaps, type CommonGap, type Period, type PcnScore, type PracticeResult } from './pcn';
 import { summariseScores, type GroupScore } from './scoring';
 import type { Interval } from './statistics';
@@ -31,6 +32,8 @@ export interface StoredRound {
 	/** The bands and confidence level of the round's instrument. */
 	bands: BandThresholds;
 	confidenceLevel: number;
+	/** The series of the round's instrument (seriesKeyOf): rounds of different series are never in one figure. */
+	series: string;
 }
 
 /** When a round was taking answers: from its opening to its close (or closing date). */
@@ -99,7 +102,7 @@ export function areaFigure(practiceMeans: readonly number[], bands: BandThreshol
 }
 
 /** How an area's practices sit on the continuum in a period: by band, and those that cannot be placed. */
-export const BAND_COUNT_KINDS = ['bolted_on', 'fitting_in', 'belonging', 'not_enough', 'no_round'] as const;
+export const BAND_COUNT_KINDS = ['bolted_on', 'fitting_in', 'belonging', 'not_enough', 'no_round', 'other_instrument'] as const;
 export type BandCountKind = (typeof BAND_COUNT_KINDS)[number];
 
 /** One practice of the ICB in a period. */
@@ -112,6 +115,8 @@ export interface IcbPracticeInPeriod {
 	result: PracticeResult;
 	/** Whether any round of it was taking answers at some point in the period. */
 	surveyed: boolean;
+	/** Whether its round is on the series of the area figures; a practice on another instrument is left out of them. */
+	inFigures: boolean;
 }
 
 export interface AreaInPeriod {
@@ -136,13 +141,18 @@ export interface IcbPeriod {
 	practices: IcbPracticeInPeriod[];
 	pcns: PcnInPeriod[];
 	icb: AreaInPeriod;
-	/** The bands figures are coloured by: the most recently closed chosen round's instrument, else the fallback. */
+	/** The bands figures are coloured by: the most recently closed chosen round's instrument on the figures' series, else the fallback. */
 	bands: BandThresholds;
 	confidenceLevel: number;
+	/** The instrument series every figure of the period is on; undefined with no round in the period and none asked for. */
+	series: string | undefined;
+	/** Practices whose round in the period used an instrument on another series: in no figure. */
+	otherInstruments: number;
 }
 
 function bandCountOf(practice: IcbPracticeInPeriod): BandCountKind {
 	if (practice.result.state === 'no_round') return 'no_round';
+	if (!practice.inFigures) return 'other_instrument';
 	if (practice.result.state === 'withheld' || !practice.result.placement) return 'not_enough';
 	return practice.result.placement.band;
 }
@@ -150,12 +160,12 @@ function bandCountOf(practice: IcbPracticeInPeriod): BandCountKind {
 function areaIn(practices: readonly IcbPracticeInPeriod[], bands: BandThresholds, confidenceLevel: number): AreaInPeriod {
 	const scores = {} as Record<ScoreKey, AreaFigure | null>;
 	for (const key of SCORE_KEYS) {
-		const means = practices.flatMap((p) => (p.result.state === 'shown' && p.result.scores[key] ? [p.result.scores[key]!.mean] : []));
+		const means = practices.flatMap((p) => (p.inFigures && p.result.state === 'shown' && p.result.scores[key] ? [p.result.scores[key]!.mean] : []));
 		scores[key] = areaFigure(means, bands, confidenceLevel);
 	}
 	const bandCounts = Object.fromEntries(BAND_COUNT_KINDS.map((kind) => [kind, 0])) as Record<BandCountKind, number>;
 	for (const practice of practices) bandCounts[bandCountOf(practice)]++;
-	const shown = practices.filter((p) => p.result.state === 'shown');
+	const shown = practices.filter((p) => p.inFigures && p.result.state === 'shown');
 	return {
 		practices: practices.length,
 		practicesShown: shown.length,
@@ -182,19 +192,26 @@ export function icbInPeriod(
 	period: Period,
 	rules: DisclosureRules,
 	fallback: IcbReference,
-	resultOf: (round: StoredRound) => PracticeResult = (round) => practiceResultOfStored(round, rules)
+	resultOf: (round: StoredRound) => PracticeResult = (round) => practiceResultOfStored(round, rules),
+	series?: string
 ): IcbPeriod {
-	let latest: StoredRound | undefined;
-	const inPeriod = practices.map((practice): IcbPracticeInPeriod => {
-		const chosen = chooseRoundInPeriod(practice.closed, period);
-		if (chosen && (!latest || chosen.closedOn > latest.closedOn || (chosen.closedOn === latest.closedOn && chosen.id > latest.id))) latest = chosen;
+	const picks = practices.map((practice) => chooseRoundInPeriod(practice.closed, period));
+	// Scores of instruments that are not one series are never averaged together: the figures are
+	// on the series asked for (the period shown, for the period before and the half-years), else
+	// on the one most practices' rounds used, the most recent winning a tie.
+	const byRecency = picks.filter((p) => p !== undefined).sort((a, b) => a.closedOn.localeCompare(b.closedOn) || a.id - b.id);
+	const figuresSeries = series ?? mainSeries(byRecency.map((p) => p.series));
+	const latest = byRecency.filter((p) => p.series === figuresSeries).at(-1);
+	const inPeriod = practices.map((practice, i): IcbPracticeInPeriod => {
+		const chosen = picks[i];
 		return {
 			id: practice.id,
 			name: practice.name,
 			pcnId: practice.pcnId,
 			round: chosen ? { id: chosen.id, closedOn: chosen.closedOn } : null,
 			result: chosen ? resultOf(chosen) : { state: 'no_round' },
-			surveyed: practice.windows.some((w) => w.opensOn <= period.to && w.closesOn >= period.from)
+			surveyed: practice.windows.some((w) => w.opensOn <= period.to && w.closesOn >= period.from),
+			inFigures: chosen !== undefined && chosen.series === figuresSeries
 		};
 	});
 	const reference: IcbReference = latest ? { bands: latest.bands, confidenceLevel: latest.confidenceLevel } : fallback;
@@ -213,7 +230,9 @@ export function icbInPeriod(
 		})),
 		icb: areaIn(inPeriod, reference.bands, reference.confidenceLevel),
 		bands: reference.bands,
-		confidenceLevel: reference.confidenceLevel
+		confidenceLevel: reference.confidenceLevel,
+		series: figuresSeries,
+		otherInstruments: inPeriod.filter((p) => p.round !== null && !p.inFigures).length
 	};
 }
 
@@ -244,7 +263,7 @@ export function areaChange(before: AreaFigure | null, now: AreaFigure | null): C
 export type PcnSupportReason =
 	| { kind: 'bolted_on'; mean: number }
 	| { kind: 'fall'; change: Change }
-	| { kind: 'few_shown'; practices: number; shown: number; noRound: number; notEnough: number };
+	| { kind: 'few_shown'; practices: number; shown: number; noRound: number; notEnough: number; otherInstrument: number };
 
 export interface PcnNeedingSupport {
 	pcnId: number;
@@ -261,14 +280,15 @@ export function pcnsNeedingSupport(now: IcbPeriod, before: IcbPeriod): PcnNeedin
 		const change = areaChange(before.pcns[i]!.scores.overall, overall);
 		if (change?.notable && change.direction === 'fall') reasons.push({ kind: 'fall', change });
 		// Fewer than half of its practices give the PCN a figure: it speaks for too few of them.
-		const placed = pcn.practices - pcn.bandCounts.not_enough - pcn.bandCounts.no_round;
+		const placed = pcn.practices - pcn.bandCounts.not_enough - pcn.bandCounts.no_round - pcn.bandCounts.other_instrument;
 		if (pcn.practices > 0 && placed * 2 < pcn.practices) {
 			reasons.push({
 				kind: 'few_shown',
 				practices: pcn.practices,
 				shown: placed,
 				noRound: pcn.bandCounts.no_round,
-				notEnough: pcn.bandCounts.not_enough
+				notEnough: pcn.bandCounts.not_enough,
+				otherInstrument: pcn.bandCounts.other_instrument
 			});
 		}
 		return reasons.length ? [{ pcnId: pcn.id, name: pcn.name, reasons }] : [];
@@ -278,7 +298,12 @@ export function pcnsNeedingSupport(now: IcbPeriod, before: IcbPeriod): PcnNeedin
 /** The constructs weakest across the ICB: `commonGaps` over every practice shown in it. */
 export function weakestAcrossIcb(now: IcbPeriod, minimum: number = DEFAULT_CONSTRUCT_MINIMUM): CommonGap[] {
 	return commonGaps(
-		now.practices.map((p) => Object.fromEntries(CONSTRUCTS.map((c) => [c, p.result.state === 'shown' ? (p.result.scores[c]?.mean ?? null) : null])) as Record<Construct, number | null>),
+		now.practices.map(
+			(p) =>
+				Object.fromEntries(
+					CONSTRUCTS.map((c) => [c, p.inFigures && p.result.state === 'shown' ? (p.result.scores[c]?.mean ?? null) : null])
+				) as Record<Construct, number | null>
+		),
 		minimum
 	);
 }

@@ -19,14 +19,23 @@ export const SHARED_NEEDS_SHOWN = 3;
 export interface LastChange {
 	from: string;
 	to: string;
-	/** Null when either round, or its overall score, was withheld: "cannot compare". */
+	/** Null when either round, or its overall score, was withheld, or the rounds used different instruments: "cannot compare". */
 	overall: Change | null;
+	/** Whether the two rounds used instruments whose scores are not one series: then there is no change to read. */
+	differentInstruments: boolean;
 }
 
 /** A practice's last change as the PCN reads it: `changeSinceRoundBefore`, the practice dashboard's own. */
 export function lastChangeOf(closed: readonly ScoredRound[]): LastChange | null {
 	const moved = changeSinceRoundBefore(closed);
-	return moved && { from: moved.from.record.round.title, to: moved.to.record.round.title, overall: moved.scores.overall };
+	return (
+		moved && {
+			from: moved.from.record.round.title,
+			to: moved.to.record.round.title,
+			overall: moved.scores.overall,
+			differentInstruments: moved.differentInstruments
+		}
+	);
 }
 
 export type SupportReason =

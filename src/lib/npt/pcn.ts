@@ -11,6 +11,7 @@ import { CONSTRUCTS, type Construct } from './constructs';
 import { bandOfScore, type Band, type Placement } from './continuum';
 import { canShow, respondentsNeeded, type DisclosureRules } from './disclosure';
 import type { BandThresholds, Instrument } from './instrument';
+import { mainSeries, seriesKeyOf } from './instrument-comparability';
 import { closedRoundsInOrder, type RoundRecord } from './practice-rounds';
 import { responseRate } from './response-rate';
 import { discloseGroupScores, placementOf } from './round-results';
@@ -199,14 +200,23 @@ export interface ChosenPracticeRound<R extends RoundRecord = RoundRecord> {
 	record: R;
 	closedOn: string;
 	result: PracticeResult;
+	/**
+	 * Whether the round's instrument is on the series the PCN figures are on. A practice whose
+	 * round used a different instrument is shown on its own and left out of every PCN figure.
+	 */
+	inFigures: boolean;
 }
 
 export interface PcnPeriod<R extends RoundRecord = RoundRecord> {
 	/** One per practice, in the order given; null for a practice with no round closed in the period. */
 	chosen: (ChosenPracticeRound<R> | null)[];
 	figures: PcnFigures;
-	/** What the figures were scored against: the instrument of the most recently closed chosen round, else the fallback. */
+	/** What the figures were scored against: the instrument of the most recently closed chosen round on their series, else the fallback. */
 	reference: Instrument;
+	/** The series (seriesKeyOf) the figures are on; undefined when no practice has a round in the period and none was asked for. */
+	series: string | undefined;
+	/** How many practices' chosen rounds used an instrument on another series, and so are not in the figures. */
+	otherInstruments: number;
 }
 
 /**
@@ -214,25 +224,48 @@ export interface PcnPeriod<R extends RoundRecord = RoundRecord> {
  * a withheld one included (that practice is then "not enough responses", never replaced by an
  * older round), and the PCN figures over them. Every PCN statement about a period (the figures,
  * the heatmap, the glance's "period before") comes from this one function, so none can drift.
+ *
+ * Scores from instruments that are not one series are never pooled or averaged together
+ * (instrument-comparability.ts): the figures are over the practices on `series` when it is given
+ * (the period before is read on the series of the period shown), else on the series most chosen
+ * rounds used (among equals, the most recently closed one's). The rest are left out and counted.
  */
 export function comparePracticesIn<R extends RoundRecord>(
 	roundsByPractice: readonly (readonly R[])[],
 	period: Period,
 	rules: DisclosureRules,
-	fallback: Instrument
+	fallback: Instrument,
+	series?: string
 ): PcnPeriod<R> {
-	const chosen = roundsByPractice.map((records): ChosenPracticeRound<R> | null => {
+	const picked = roundsByPractice.map((records) => {
 		const closed = closedRoundsInOrder(records).map((record) => ({ record, id: record.round.id, closedOn: closeDateOf(record.round) }));
-		const pick = chooseRoundInPeriod(closed, period);
+		return chooseRoundInPeriod(closed, period) ?? null;
+	});
+	const byRecency = picked
+		.filter((p) => p !== null)
+		.sort((a, b) => a.closedOn.localeCompare(b.closedOn) || a.record.round.id - b.record.round.id);
+	const figuresSeries = series ?? mainSeries(byRecency.map((p) => seriesKeyOf(p.record.instrument)));
+	const chosen = picked.map((pick): ChosenPracticeRound<R> | null => {
 		if (!pick) return null;
 		const { instrument, summary, round } = pick.record;
-		return { record: pick.record, closedOn: pick.closedOn, result: practiceResultFrom(instrument, summary!, round.staff_headcount, rules) };
+		return {
+			record: pick.record,
+			closedOn: pick.closedOn,
+			result: practiceResultFrom(instrument, summary!, round.staff_headcount, rules),
+			inFigures: seriesKeyOf(instrument) === figuresSeries
+		};
 	});
-	const inPeriod = chosen.filter((c) => c !== null);
-	const latest = [...inPeriod].sort((a, b) => b.closedOn.localeCompare(a.closedOn) || b.record.round.id - a.record.round.id)[0];
+	const inFigures = chosen.filter((c) => c !== null && c.inFigures) as ChosenPracticeRound<R>[];
+	const latest = [...inFigures].sort((a, b) => b.closedOn.localeCompare(a.closedOn) || b.record.round.id - a.record.round.id)[0];
 	const reference = latest?.record.instrument ?? fallback;
-	const pooled = inPeriod.map(({ record, result }) => ({ instrument: record.instrument, summary: record.summary!, result }));
-	return { chosen, figures: pcnFigures(pooled, reference.bands, reference.scoring.confidenceLevel), reference };
+	const pooled = inFigures.map(({ record, result }) => ({ instrument: record.instrument, summary: record.summary!, result }));
+	return {
+		chosen,
+		figures: pcnFigures(pooled, reference.bands, reference.scoring.confidenceLevel),
+		reference,
+		series: figuresSeries,
+		otherInstruments: chosen.filter((c) => c !== null && !c.inFigures).length
+	};
 }
 
 export interface CommonGap {
@@ -276,15 +309,16 @@ export type HeatmapSort = (typeof HEATMAP_SORTS)[number];
 /**
  * Heatmap rows in the chosen order: by practice name, or by one score from lowest to highest so
  * the practices that may need support come first. Practices without that score (no round, not
- * enough responses, or that score withheld) always come last; ties go by name.
+ * enough responses, or that score withheld) always come last, and so do practices whose round
+ * used an instrument of another series (`inFigures` false): their scores are not on the same
+ * scale, so they are not ranked among the rest. Ties go by name.
  */
-export function sortPractices<T extends { name: string; state: PracticeResult['state']; scores?: Record<ScoreKey, PcnScore | null> }>(
-	practices: readonly T[],
-	sort: HeatmapSort
-): T[] {
+export function sortPractices<
+	T extends { name: string; state: PracticeResult['state']; scores?: Record<ScoreKey, PcnScore | null>; inFigures?: boolean }
+>(practices: readonly T[], sort: HeatmapSort): T[] {
 	const byName = (a: T, b: T) => a.name.localeCompare(b.name, 'en-GB');
 	if (sort === 'name') return [...practices].sort(byName);
-	const scoreOf = (p: T) => (p.state === 'shown' ? (p.scores?.[sort]?.mean ?? null) : null);
+	const scoreOf = (p: T) => (p.state === 'shown' && p.inFigures !== false ? (p.scores?.[sort]?.mean ?? null) : null);
 	return [...practices].sort((a, b) => {
 		const x = scoreOf(a);
 		const y = scoreOf(b);

@@ -8,6 +8,7 @@
 import { changesBetween, SCORE_KEYS, scoreFor, type Changes, type ScoreKey } from './change';
 import { canShow, respondentsNeeded, type DisclosureRules } from './disclosure';
 import type { Instrument } from './instrument';
+import { instrumentLabelOf, sameSeries, type InstrumentLabel } from './instrument-comparability';
 import type { Period } from './pcn';
 import { responseRate } from './response-rate';
 import { discloseGroupScores, summariseProgress, type DisclosedScores, type RoundProgress } from './round-results';
@@ -205,16 +206,21 @@ export function scoreClosedRounds<R extends RoundRecord>(records: readonly R[], 
 /**
  * What moved since the round before (SCORING.md §5): each score's change between a practice's
  * last two closed rounds, in trend order. When either was withheld every change is null ("cannot
- * compare"): a withheld round is never skipped over to reach an older one. Null before a second
- * round has closed. The practice dashboard and the PCN's "notable fall" both read it from here,
- * so the two can never disagree about a practice.
+ * compare"): a withheld round is never skipped over to reach an older one. When the two used
+ * instruments whose scores are not one series (instrument-comparability.ts), every change is null
+ * too, and `differentInstruments` says why: no Δ is ever taken across instruments. Null before a
+ * second round has closed. The practice dashboard and the PCN's "notable fall" both read it from
+ * here, so the two can never disagree about a practice.
  */
-export function changeSinceRoundBefore<T extends { scored: RoundScores }>(closed: readonly T[]): { from: T; to: T; scores: Changes } | null {
+export function changeSinceRoundBefore<T extends { scored: RoundScores; record: { instrument: Instrument } }>(
+	closed: readonly T[]
+): { from: T; to: T; scores: Changes; differentInstruments: boolean } | null {
 	const from = closed.at(-2);
 	const to = closed.at(-1);
 	if (!from || !to) return null;
-	const scoresOf = ({ scored }: T) => (scored.shown ? scored.scores : null);
-	return { from, to, scores: changesBetween(scoresOf(from), scoresOf(to)) };
+	const differentInstruments = !sameSeries(from.record.instrument, to.record.instrument);
+	const scoresOf = ({ scored }: T) => (scored.shown && !differentInstruments ? scored.scores : null);
+	return { from, to, scores: changesBetween(scoresOf(from), scoresOf(to)), differentInstruments };
 }
 
 export interface TrendScore {
@@ -230,6 +236,13 @@ export interface TrendRound {
 	roundId: number;
 	title: string;
 	closedOn: string;
+	/** The instrument version the round used: a trend's line never joins rounds of different series. */
+	instrument: InstrumentLabel;
+	/**
+	 * Which run of the trend the round is in, counted from 0: it goes up wherever a round's
+	 * instrument is not one series with the round before's, and a chart draws each run apart.
+	 */
+	run: number;
 }
 
 /** A closed round with too few respondents to show (SCORING.md §6): only how many more were needed. */
@@ -246,11 +259,13 @@ export type TrendPoint<K extends ScoreKey = ScoreKey> =
 	  });
 
 export function trendPoint<K extends ScoreKey = ScoreKey>(
-	round: RoundFacts,
+	record: Pick<RoundRecord, 'round' | 'instrument'>,
 	scored: RoundScores,
-	keys: readonly K[] = SCORE_KEYS as readonly K[]
+	keys: readonly K[] = SCORE_KEYS as readonly K[],
+	run = 0
 ): TrendPoint<K> {
-	const base = { roundId: round.id, title: round.title, closedOn: closeDateOf(round) };
+	const { round } = record;
+	const base = { roundId: round.id, title: round.title, closedOn: closeDateOf(round), instrument: instrumentLabelOf(record.instrument), run };
 	if (!scored.shown) return { ...base, shown: false, respondentsNeeded: scored.respondentsNeeded };
 	const scores = {} as Record<K, TrendScore | null>;
 	for (const key of keys) {
@@ -258,6 +273,23 @@ export function trendPoint<K extends ScoreKey = ScoreKey>(
 		scores[key] = score.shown && score.mean !== null ? { mean: score.mean, sd: score.sd, interval: score.interval, n: score.n } : null;
 	}
 	return { ...base, shown: true, respondents: scored.respondents, scores };
+}
+
+/**
+ * The trend's points of closed rounds in trend order, each in its run: a new run starts wherever
+ * a round's instrument is not one series with the round before's (SCORING.md §5 read with
+ * instrument-comparability.ts), so no line, and no change, joins them.
+ */
+export function trendOf<K extends ScoreKey = ScoreKey>(
+	closed: readonly ScoredRound[],
+	keys: readonly K[] = SCORE_KEYS as readonly K[]
+): TrendPoint<K>[] {
+	let run = 0;
+	return closed.map(({ record, scored }, i) => {
+		const before = closed[i - 1];
+		if (before && !sameSeries(before.record.instrument, record.instrument)) run++;
+		return trendPoint(record, scored, keys, run);
+	});
 }
 
 /**
@@ -269,5 +301,5 @@ export function practiceTrend<K extends ScoreKey = ScoreKey>(
 	rules: DisclosureRules,
 	keys: readonly K[] = SCORE_KEYS as readonly K[]
 ): TrendPoint<K>[] {
-	return scoreClosedRounds(records, rules).map(({ record, scored }) => trendPoint(record.round, scored, keys));
+	return trendOf(scoreClosedRounds(records, rules), keys);
 }

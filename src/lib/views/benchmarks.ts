@@ -5,6 +5,7 @@
  */
 import type { BenchmarkGroupKind, BenchmarkPlace, BenchmarkScore, GroupBenchmark, ScoreBenchmark } from '../npt/benchmarks';
 import type { ScoreKey } from '../npt/change';
+import type { InstrumentLabel } from '../npt/instrument-comparability';
 import type { Period } from '../npt/pcn';
 
 export interface BenchmarkRowView {
@@ -32,6 +33,8 @@ export interface PracticeBenchmarksView {
 	minPractices: number;
 	/** Whether the ICB holds every practice with a round in the period, so it is the whole service too. */
 	serviceIsIcb: boolean;
+	/** The instrument every practice in the groups used (one series: the practice's own round's); null when none. */
+	instrument: InstrumentLabel | null;
 	groups: BenchmarkGroupView[];
 }
 
@@ -47,6 +50,9 @@ export interface PcnBenchmarksView {
 	period: Period;
 	minPractices: number;
 	serviceIsIcb: boolean;
+	/** The instrument every practice in the groups used (the PCN figures' series); null when none. */
+	instrument: InstrumentLabel | null;
 	groups: { kind: BenchmarkGroupKind; name: string; rows: GroupRowView[] }[];
-	practices: { id: number; name: string; places: { kind: BenchmarkGroupKind; places: Record<ScoreKey, BenchmarkPlace | null> }[] }[];
+	/** `otherInstrument`: its round used an instrument of another series, so it is not placed. */
+	practices: { id: number; name: string; otherInstrument: boolean; places: { kind: BenchmarkGroupKind; places: Record<ScoreKey, BenchmarkPlace | null> }[] }[];
 }

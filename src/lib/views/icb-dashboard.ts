@@ -6,6 +6,7 @@ import type { Change, ScoreKey } from '../npt/change';
 import type { AreaFigure, AreaInPeriod, HalfYear, PcnInPeriod, PcnNeedingSupport } from '../npt/icb';
 import type { ChecklistItem } from '../npt/infrastructure';
 import type { BandThresholds } from '../npt/instrument';
+import type { InstrumentLabel } from '../npt/instrument-comparability';
 import type { CommonGap, Period } from '../npt/pcn';
 
 export interface GapCount {
@@ -39,6 +40,12 @@ export interface IcbDashboard {
 	period: Period;
 	/** The bands figures are coloured by (the most recent chosen round's instrument). */
 	bands: BandThresholds;
+	/** The instrument every figure of the page is from (the latest chosen round on their series); null with no round in the period. */
+	figuresInstrument: InstrumentLabel | null;
+	/** Practices whose round in the period used an instrument on another series: in no figure of the page. */
+	otherInstruments: number;
+	/** Every instrument version the practices' rounds in the period used, the most recent first. */
+	instruments: InstrumentLabel[];
 	glance: {
 		needingSupport: PcnNeedingSupport[];
 		figure: { now: AreaFigure | null; before: Period; then: AreaFigure | null; change: Change | null };

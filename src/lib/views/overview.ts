@@ -2,6 +2,7 @@
  * What the home overview receives: plain data for components to render, shaped by lib/server.
  */
 import type { Band } from '../npt/continuum';
+import type { InstrumentLabel } from '../npt/instrument-comparability';
 import type { RoundHeading } from '../npt/practice-rounds';
 import type { SurveyAvailability } from '../npt/round-schedule';
 
@@ -17,6 +18,8 @@ export interface RoundLine extends RoundHeading {
 	/** The public survey link, only while the round takes answers. */
 	surveyPath: string | null;
 	summary: RoundSummary;
+	/** The instrument version the round uses, as a results line names it. */
+	instrument: { title: string; version: string };
 }
 
 export interface PracticeOverview {
@@ -45,6 +48,8 @@ export interface NetworkOverview {
 	pcnCount: number;
 	firstShown: number;
 	pcns: PcnOverview[];
+	/** Every instrument version behind a result on the page (its closed rounds), as the page credits them. */
+	instruments: InstrumentLabel[];
 }
 
 /** A PCN on an ICB lead's home page: a link to its dashboard, and how many practices it holds. */

@@ -2,6 +2,7 @@
  * What the PCN dashboard receives: plain data for components to render, shaped by lib/server.
  */
 import type { BandThresholds } from '../npt/instrument';
+import type { InstrumentLabel } from '../npt/instrument-comparability';
 import type { CommonGap, PcnFigures, Period, PracticeMean, PracticeResult } from '../npt/pcn';
 import type { LastChange, PcnGlance } from '../npt/pcn-glance';
 import type { CurrentRound, TrendPoint } from '../npt/practice-rounds';
@@ -16,7 +17,16 @@ export interface ChosenRound {
 }
 
 /** One heatmap row: a practice and its chosen round in the period, shown or withheld. */
-export type PcnPractice = { id: number; name: string; odsCode: string; round: ChosenRound | null } & PracticeResult;
+export type PcnPractice = {
+	id: number;
+	name: string;
+	odsCode: string;
+	round: ChosenRound | null;
+	/** The instrument its chosen round used; null with no round in the period. */
+	instrument: InstrumentLabel | null;
+	/** Whether it is in the PCN figures: its round is on their instrument series (instrument-comparability.ts). */
+	inFigures: boolean;
+} & PracticeResult;
 
 export interface PracticeTrend {
 	practiceId: number;
@@ -46,8 +56,14 @@ export interface PcnDashboard {
 	/** Heatmap rows, by practice name. */
 	practices: PcnPractice[];
 	figures: PcnFigures;
-	/** The mean of practice overall scores in the period of the same length just before, by the same rules. */
-	before: { period: Period; practiceMean: PracticeMean | null };
+	/** The instrument the PCN figures are from (the latest chosen round on their series); null with no round in the period. */
+	figuresInstrument: InstrumentLabel | null;
+	/** Practices whose chosen round used an instrument on another series: shown apart, not in the figures. */
+	otherInstruments: number;
+	/** Every instrument version behind a figure on the page (the heatmap and the small trends). */
+	instruments: InstrumentLabel[];
+	/** The mean of practice overall scores in the period of the same length just before, by the same rules, on the same instrument series. */
+	before: { period: Period; practiceMean: PracticeMean | null; otherInstruments: number };
 	/** How many people must answer every statement of a construct before α is worked out. */
 	alphaMinimum: number;
 	commonGaps: CommonGap[];

@@ -1,6 +1,7 @@
 /**
  * What the PCN gaps page receives: plain data for components to render, shaped by lib/server.
  */
+import type { InstrumentLabel } from '../npt/instrument-comparability';
 import type { FlagState } from '../npt/flag-lifecycle';
 import type { Construct } from '../npt/constructs';
 import type { Aspect, ChecklistItem } from '../npt/infrastructure';
@@ -50,6 +51,8 @@ export interface PcnLinkWorkerGap {
 	constructs: Record<Construct, ScoreGap>;
 	/** The largest gap either way, with its sentence; null when no construct has both sides. */
 	biggest: { construct: Construct; gap: number; large: boolean; text: string } | null;
+	/** The link worker instrument version the view answered. */
+	instrument: InstrumentLabel;
 }
 
 export type PcnPerceptionRow = {

@@ -5,6 +5,7 @@ import type { WorkOnEntry } from '../npt/actions';
 import type { Changes } from '../npt/change';
 import type { FeedbackMarker } from '../npt/feedback';
 import type { Instrument } from '../npt/instrument';
+import type { InstrumentLabel } from '../npt/instrument-comparability';
 import type { CurrentRound, TrendPoint } from '../npt/practice-rounds';
 import type { DisclosedScores, RoundResults } from '../npt/round-results';
 import type { PerceptionGapView } from './perception-gap';
@@ -23,15 +24,17 @@ export interface PracticeDashboard {
 	practice: { id: number; name: string; odsCode: string; pcnName: string | null };
 	/** The most recent closed round, shown or withheld; null before any round has closed. */
 	latest: { round: RoundRef; instrument: Instrument; results: RoundResults } | null;
-	/** The most recent shown round before the latest, for the construct profile. */
+	/** The most recent shown round before the latest, for the construct profile; null when it used an instrument of another series. */
 	previous: { round: RoundRef; scores: DisclosedScores } | null;
 	/** Between the latest closed round and the one before it; null with fewer than two. */
-	change: { from: RoundRef; to: RoundRef; scores: Changes } | null;
+	change: { from: RoundRef; to: RoundRef; scores: Changes; differentInstruments: boolean } | null;
 	/** Every closed round, oldest first. */
 	trend: TrendPoint[];
 	current: CurrentRound | null;
 	/** The instrument of the latest closed round, else of the current round: text, constructs, bands. */
 	instrument: Instrument | null;
+	/** Every instrument version behind the closed rounds' results, the latest first, as the page credits them. */
+	instruments: InstrumentLabel[];
 }
 
 /** The dashboard with what this viewer may see of the link worker's track beside it. */

@@ -10,6 +10,7 @@ import type { DbOrTx } from '../db';
 import { describePlacement, type Band } from '../../npt/continuum';
 import { constructStanding, type ConstructStanding } from '../../npt/construct-standing';
 import type { BandThresholds } from '../../npt/instrument';
+import type { InstrumentLabel } from '../../npt/instrument-comparability';
 import { practiceTrend, type TrendPoint, type TrendScore } from '../../npt/practice-rounds';
 import { getPcnDashboard } from '../results/pcn-dashboard';
 import { loadRoundData } from '../results/round-data';
@@ -56,10 +57,33 @@ export interface ApiScore {
 	n: number;
 }
 
+/** The instrument version a figure comes from, with the terms it may be used on and how to cite it. */
+export interface ApiInstrument {
+	id: string;
+	version: string;
+	title: string;
+	licence: string;
+	citation: string;
+	/** Null when the instrument has none. */
+	doi: string | null;
+}
+
+export function apiInstrument(label: InstrumentLabel): ApiInstrument {
+	return { id: label.id, version: label.version, title: label.title, licence: label.licence, citation: label.citation, doi: label.doi };
+}
+
 export interface ApiRound {
 	id: number;
 	title: string;
 	closedOn: string;
+	/** The instrument version the round used. */
+	instrument: ApiInstrument;
+	/**
+	 * Whether the round's scores may be set beside the round before's: false when the two used
+	 * instruments whose scores are not one series (different statements, bands or scoring rules).
+	 * Null for the first round.
+	 */
+	comparableWithPrevious: boolean | null;
 	/** True when the round had too few responses for any figure to be shown. */
 	withheld: boolean;
 	/** How many more responses the round would have needed; null when it was not withheld. */
@@ -93,8 +117,15 @@ function apiScore(score: Pick<TrendScore, 'mean' | 'interval' | 'n'> | null): Ap
 	};
 }
 
-export function apiRound(point: TrendPoint): ApiRound {
-	const base = { id: point.roundId, title: point.title, closedOn: point.closedOn };
+export function apiRound(point: TrendPoint, i: number, trend: readonly TrendPoint[]): ApiRound {
+	const before = trend[i - 1];
+	const base = {
+		id: point.roundId,
+		title: point.title,
+		closedOn: point.closedOn,
+		instrument: apiInstrument(point.instrument),
+		comparableWithPrevious: before ? before.run === point.run : null
+	};
 	if (!point.shown) {
 		return { ...base, withheld: true, respondentsNeeded: point.respondentsNeeded, respondents: null, scores: null };
 	}
@@ -190,6 +221,10 @@ export interface ApiHeatmapPractice {
 	name: string;
 	/** The practice's latest closed round inside the period; null when it had none. */
 	round: { id: number; title: string; closedOn: string } | null;
+	/** The instrument version that round used; null with no round. */
+	instrument: ApiInstrument | null;
+	/** Whether the practice is in `figures`: false when its round used an instrument of another series, or it has no round. */
+	inFigures: boolean;
 	status: 'shown' | 'withheld' | 'no_round';
 	/** How many more responses a withheld round would have needed; null otherwise. */
 	respondentsNeeded: number | null;
@@ -211,6 +246,10 @@ export interface ApiHeatmap {
 	constructMinimum: number;
 	practices: ApiHeatmapPractice[];
 	figures: {
+		/** The instrument the figures come from: only practices on it (or a version with the same scored statements and bands) are in them. Null with no round. */
+		instrument: ApiInstrument | null;
+		/** Practices whose round used an instrument of another series: in no figure. */
+		otherInstruments: number;
 		practicesShown: number;
 		respondents: number;
 		/** Mean of practice scores: each practice with a shown score counts once. */
@@ -221,7 +260,14 @@ export interface ApiHeatmap {
 }
 
 function heatmapPractice(practice: PcnPractice, bands: BandThresholds): ApiHeatmapPractice {
-	const base = { id: practice.id, odsCode: practice.odsCode, name: practice.name, round: practice.round };
+	const base = {
+		id: practice.id,
+		odsCode: practice.odsCode,
+		name: practice.name,
+		round: practice.round,
+		instrument: practice.instrument && apiInstrument(practice.instrument),
+		inFigures: practice.inFigures
+	};
 	const empty = { respondents: null, responseRate: null, scores: null, placement: null };
 	if (practice.state === 'no_round') return { ...base, status: 'no_round', respondentsNeeded: null, ...empty };
 	if (practice.state === 'withheld') return { ...base, status: 'withheld', respondentsNeeded: practice.respondentsNeeded, ...empty };
@@ -267,7 +313,14 @@ export async function getApiPcnHeatmap(
 		minResponses: config.minResponses,
 		constructMinimum: dashboard.bands.belongingConstructMinimum,
 		practices: dashboard.practices.map((practice) => heatmapPractice(practice, dashboard.bands)),
-		figures: { practicesShown: figures.practicesShown, respondents: figures.respondents, practiceMean, pooled }
+		figures: {
+			instrument: dashboard.figuresInstrument && apiInstrument(dashboard.figuresInstrument),
+			otherInstruments: dashboard.otherInstruments,
+			practicesShown: figures.practicesShown,
+			respondents: figures.respondents,
+			practiceMean,
+			pooled
+		}
 	};
 }
 

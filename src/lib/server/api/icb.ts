@@ -9,6 +9,7 @@ import type { IcbDashboard } from '../../views/icb-dashboard';
 import { recordAudit } from '../platform/audit';
 import { getIcbDashboard } from '../results/icb-dashboard';
 import { readPeriod } from '../results/pcn-dashboard';
+import { apiInstrument, type ApiInstrument } from './data';
 import { apiFail, icbInScope, requireApiRole, type ApiCaller } from './endpoint';
 
 export async function readIcbForApi(event: Pick<RequestEvent, 'locals' | 'params' | 'url'>, caller: ApiCaller, what: string): Promise<IcbDashboard> {
@@ -25,4 +26,21 @@ export async function readIcbForApi(event: Pick<RequestEvent, 'locals' | 'params
 		summary: `Read ${what} of ${data.icb.name} (${query.period.from} to ${query.period.to}) through the API (token “${caller.tokenName}”)`
 	});
 	return data;
+}
+
+/**
+ * What every ICB answer adds about its instruments: the one its figures come from, every version
+ * the practices' rounds in the period used, and how many practices used another series and so
+ * are in no figure.
+ */
+export function instrumentsOf(data: Pick<IcbDashboard, 'figuresInstrument' | 'instruments' | 'otherInstruments'>): {
+	instrument: ApiInstrument | null;
+	instruments: ApiInstrument[];
+	otherInstruments: number;
+} {
+	return {
+		instrument: data.figuresInstrument && apiInstrument(data.figuresInstrument),
+		instruments: data.instruments.map(apiInstrument),
+		otherInstruments: data.otherInstruments
+	};
 }

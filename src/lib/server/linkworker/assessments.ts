@@ -7,6 +7,7 @@
  */
 import { isAgreementPoint, type AgreementAnswer } from '../../npt/answers';
 import type { Instrument } from '../../npt/instrument';
+import { instrumentLabelOf } from '../../npt/instrument-comparability';
 import { linkWorkerScores, perceptionGap, staffSideOf } from '../../npt/perception-gap';
 import type { RoundResults } from '../../npt/round-results';
 import { checkSubmission } from '../../npt/submission';
@@ -248,10 +249,12 @@ export async function getPerceptionGap(
 		round: { id: latest.round.id, title: latest.round.title, closedOn: latest.round.closedOn },
 		staffShown: latest.results.shown,
 		staff,
+		staffInstrument: instrumentLabelOf(latest.instrument),
 		assessments: assessments.map((a) => ({
 			userId: a.userId,
 			linkWorkerName: a.linkWorkerName,
 			updatedAt: a.updatedAt,
+			instrument: instrumentLabelOf(a.instrument),
 			gap: perceptionGap(latest.instrument, staff, linkWorkerScores(a.instrument, a.agreement))
 		}))
 	};

@@ -10,6 +10,7 @@ import { UNRESOLVED_STATES } from '../../npt/flag-lifecycle';
 import { constructMeans } from '../../npt/constructs';
 import { ASPECTS, ASPECT_LABELS, CURRENT_CHECKLIST, checklistItem } from '../../npt/infrastructure';
 import { describeGap, linkWorkerScores, perceptionGap } from '../../npt/perception-gap';
+import { instrumentLabelOf } from '../../npt/instrument-comparability';
 import { getAssessmentsForRounds } from './assessments';
 import type { DbOrTx } from '../db';
 import { listFlagStatusesForPcn, listFlagsForPcn, type FlagStatus } from './flags';
@@ -130,6 +131,7 @@ export async function getPcnPerceptionGaps(db: DbOrTx, practices: readonly PcnPr
 						userId: a.userId,
 						name: a.linkWorkerName,
 						updatedAt: a.updatedAt,
+						instrument: instrumentLabelOf(a.instrument),
 						constructs: gap.constructs,
 						biggest:
 							top && topGap && topGap.staff !== null && topGap.linkWorker !== null

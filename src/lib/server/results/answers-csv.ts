@@ -63,10 +63,13 @@ export function writeAnswersCsv(
 	const columns = rawAnswerColumns(instrument, results);
 	const header = ['respondent', ...instrument.items.map((i) => i.id), ...instrument.generalItems.map((g) => g.id)];
 	const anyWithheld = [...Object.values(columns.statements), ...Object.values(columns.general)].some((reason) => reason !== null);
+	const { provenance } = instrument;
 	const codebook = [
 		'Read me: this row describes each column and is not a respondent. Respondents are numbered afresh, in a random order, in every download; ' +
 			'no role group, date, stored id or comment is included. An empty cell is a question the person skipped' +
-			(anyWithheld ? ', or, in a column this row marks as withheld, an answer left out for everyone because the round’s page withholds a figure it would give.' : '.'),
+			(anyWithheld ? ', or, in a column this row marks as withheld, an answer left out for everyone because the round’s page withholds a figure it would give.' : '.') +
+			` The answers are to ${instrument.title}, version ${instrument.version} (instrument ${instrument.id}). Licence: ${provenance.licence}` +
+			` Cite as: ${provenance.citation}${provenance.doi ? ` DOI ${provenance.doi}.` : ''}`,
 		...instrument.items.map((item) => {
 			const reason = columns.statements[item.id];
 			if (reason) return withheldColumnNote(reason, minResponses);

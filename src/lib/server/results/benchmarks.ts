@@ -37,6 +37,8 @@ import { databaseIdentity, type DbOrTx } from '../db';
 import { preparedQuery } from '../db/prepared';
 import type { Config } from '../platform/config';
 import { practicesOfIcb } from '../accounts/scope';
+import { instrumentLabelOf, mainSeries, type InstrumentLabel } from '../../npt/instrument-comparability';
+import { instrumentsOf } from '../surveys/instruments';
 import { ensureRoundScores, ROUND_SCORES_VERSION_KEY, scoresOfRow } from '../surveys/round-summaries';
 import { defaultPeriod } from './pcn-dashboard';
 
@@ -46,6 +48,8 @@ interface StoredPracticeScores {
 	closedOn: string;
 	respondents: number;
 	scores: Record<ScoreKey, GroupScore>;
+	/** The round's instrument as pages name it; its series decides which group the practice is in. */
+	instrument: InstrumentLabel;
 }
 
 interface KeptPeriod {
@@ -56,12 +60,21 @@ interface KeptPeriod {
 	disclosed: Map<string, DisclosedPeriod>;
 }
 
-/** The period's practices as benchmarks read them under one pair of rules, and the whole service's groups. */
+/**
+ * The period's practices as benchmarks read them under one pair of rules, and the whole service's
+ * groups, one per instrument series: a group only ever holds practices whose round in the period
+ * used an instrument of one series (instrument-comparability.ts), so no quartile mixes scores of
+ * different instruments.
+ */
 interface DisclosedPeriod {
 	entries: Map<number, BenchmarkEntry>;
-	service: Record<ScoreKey, GroupBenchmark>;
-	/** The group of every PCN, with which PCN each practice was in and the confidence level it was worked out at. */
-	pcns?: { placement: string; confidenceLevel: number; group: Record<ScoreKey, GroupBenchmark> };
+	/** Each practice's series in the period, by practice id. */
+	seriesOf: Map<number, string>;
+	/** The series most of the period's practices used: a practice with no round there is shown that one's groups. */
+	main: string | undefined;
+	service: Map<string, Record<ScoreKey, GroupBenchmark>>;
+	/** The group of every PCN, per series, with which PCN each practice was in and the confidence level it was worked out at. */
+	pcns: Map<string, { placement: string; confidenceLevel: number; group: Record<ScoreKey, GroupBenchmark> }>;
 }
 
 function disclosedUnder(kept: KeptPeriod, disclosure: DisclosureRules, rules: BenchmarkRules): DisclosedPeriod {
@@ -69,11 +82,31 @@ function disclosedUnder(kept: KeptPeriod, disclosure: DisclosureRules, rules: Be
 	let found = kept.disclosed.get(key);
 	if (!found) {
 		const entries = new Map<number, BenchmarkEntry>();
-		for (const [practiceId, scores] of kept.practices) entries.set(practiceId, entryOfScores(scores, disclosure));
-		const all = [...entries.values()];
-		const service = {} as Record<ScoreKey, GroupBenchmark>;
-		for (const score of SCORE_KEYS) service[score] = groupBenchmark(all, score, rules);
-		kept.disclosed.set(key, (found = { entries, service }));
+		const seriesOf = new Map<number, string>();
+		for (const [practiceId, scores] of kept.practices) {
+			entries.set(practiceId, entryOfScores(scores, disclosure));
+			seriesOf.set(practiceId, scores.instrument.series);
+		}
+		const byRecency = [...kept.practices.values()].sort((a, b) => a.closedOn.localeCompare(b.closedOn) || a.roundId - b.roundId);
+		const main = mainSeries(byRecency.map((p) => p.instrument.series));
+		kept.disclosed.set(key, (found = { entries, seriesOf, main, service: new Map(), pcns: new Map() }));
+	}
+	return found;
+}
+
+/** The entries of the practices on one series. */
+function entriesOn(disclosed: DisclosedPeriod, series: string | undefined): BenchmarkEntry[] {
+	return [...disclosed.entries].flatMap(([id, entry]) => (disclosed.seriesOf.get(id) === series ? [entry] : []));
+}
+
+function serviceGroupOn(disclosed: DisclosedPeriod, series: string | undefined, rules: BenchmarkRules): Record<ScoreKey, GroupBenchmark> {
+	const key = series ?? '';
+	let found = disclosed.service.get(key);
+	if (!found) {
+		const all = entriesOn(disclosed, series);
+		found = {} as Record<ScoreKey, GroupBenchmark>;
+		for (const score of SCORE_KEYS) found[score] = groupBenchmark(all, score, rules);
+		disclosed.service.set(key, found);
 	}
 	return found;
 }
@@ -99,11 +132,12 @@ async function readPracticeScores(db: DbOrTx, period: Period, latest: Map<number
 		.selectFrom('round_score')
 		.innerJoin('round', 'round.id', 'round_score.round_id')
 		.selectAll('round_score')
-		.select('round.practice_id')
+		.select(['round.practice_id', 'round.instrument_version_id'])
 		.where('round_score.closed_on', '>=', period.from)
 		.where('round_score.closed_on', '<=', period.to)
 		.$if(since !== undefined, (q) => q.where('round_score.version', '>', since!))
 		.execute();
+	const instruments = await instrumentsOf(db, rows.map((row) => row.instrument_version_id));
 	for (const row of rows) {
 		const had = latest.get(row.practice_id);
 		if (had && had.roundId !== row.round_id && (had.closedOn > row.closed_on || (had.closedOn === row.closed_on && had.roundId > row.round_id))) continue;
@@ -111,7 +145,8 @@ async function readPracticeScores(db: DbOrTx, period: Period, latest: Map<number
 			roundId: row.round_id,
 			closedOn: row.closed_on,
 			respondents: Number(row.respondents),
-			scores: scoresOfRow(row)
+			scores: scoresOfRow(row),
+			instrument: instrumentLabelOf(instruments.get(row.instrument_version_id)!)
 		});
 	}
 }
@@ -164,27 +199,41 @@ export interface PeriodBenchmarks {
 	roundOf: (practiceId: number) => { id: number; closedOn: string } | null;
 	/** The ICB's group (when there is an ICB), then the whole service's (unless it is the same). */
 	groups: PeriodGroup[];
-	/** Whether every practice with a round in the period is in the ICB: then the service group, the same, is left out. */
+	/** Whether every practice with a round in the period on the groups' series is in the ICB: then the service group, the same, is left out. */
 	serviceIsIcb: boolean;
+	/** The instrument series the groups are on: only practices whose round used it are in them. */
+	series: string | undefined;
+	/** The instrument the groups' practices used (the latest round's version on the series); null when no practice has a round there. */
+	instrument: InstrumentLabel | null;
+	/** The series of a practice's round in the period; undefined when it has none there. */
+	seriesOf: (practiceId: number) => string | undefined;
 }
 
 /**
  * The benchmark groups of a period for the practices of one ICB (or of none): the ICB's practices
  * now, through their PCNs (read each time, so a practice that moved counts where it is), and every
- * practice in the service, each on its latest round closed in the period.
+ * practice in the service, each on its latest round closed in the period, and only those whose
+ * round used an instrument on `series` (else on the series most practices used).
  */
 export async function benchmarkGroupsIn(
 	db: DbOrTx,
 	icb: { id: number; name: string } | null,
 	period: Period,
 	config: Pick<Config, 'minResponses' | 'minBenchmarkPractices'>,
-	today: string
+	today: string,
+	series?: string
 ): Promise<PeriodBenchmarks> {
 	const kept = await practiceScoresIn(db, period, today);
 	const rules: BenchmarkRules = { minPractices: config.minBenchmarkPractices };
-	const { entries, service } = disclosedUnder(kept, { minResponses: config.minResponses }, rules);
-	const inIcb = icb === null ? [] : (await practicesOfIcb(db, icb.id).execute()).flatMap(({ id }) => (entries.has(id) ? [entries.get(id)!] : []));
-	const serviceIsIcb = icb !== null && inIcb.length === entries.size;
+	const disclosed = disclosedUnder(kept, { minResponses: config.minResponses }, rules);
+	const { entries, seriesOf } = disclosed;
+	const on = series ?? disclosed.main;
+	const service = serviceGroupOn(disclosed, on, rules);
+	const inIcb =
+		icb === null
+			? []
+			: (await practicesOfIcb(db, icb.id).execute()).flatMap(({ id }) => (entries.has(id) && seriesOf.get(id) === on ? [entries.get(id)!] : []));
+	const serviceIsIcb = icb !== null && inIcb.length === entriesOn(disclosed, on).length;
 	const groups: PeriodGroup[] = [];
 	if (icb) {
 		const scores = {} as Record<ScoreKey, GroupBenchmark>;
@@ -196,7 +245,20 @@ export async function benchmarkGroupsIn(
 		const stored = kept.practices.get(practiceId);
 		return stored ? { id: stored.roundId, closedOn: stored.closedOn } : null;
 	};
-	return { period, entries, roundOf, groups, serviceIsIcb };
+	const latestOn = [...kept.practices.values()]
+		.filter((p) => p.instrument.series === on)
+		.sort((a, b) => a.closedOn.localeCompare(b.closedOn) || a.roundId - b.roundId)
+		.at(-1);
+	return {
+		period,
+		entries,
+		roundOf,
+		groups,
+		serviceIsIcb,
+		series: on,
+		instrument: latestOn?.instrument ?? null,
+		seriesOf: (practiceId) => seriesOf.get(practiceId)
+	};
 }
 
 /** Which PCN each practice is in now, prepared once: read on every ICB page. */
@@ -213,6 +275,7 @@ export async function pcnBenchmarksIn(
 	db: DbOrTx,
 	period: Period,
 	reference: IcbReference,
+	series: string | undefined,
 	config: Pick<Config, 'minResponses' | 'minBenchmarkPractices'>,
 	today: string
 ): Promise<Record<ScoreKey, GroupBenchmark>> {
@@ -221,18 +284,20 @@ export async function pcnBenchmarksIn(
 	const placed = (await practicePlacement.execute(db, {})).rows;
 	// The group is worked out again only when a score was written (a new kept copy) or a practice moved.
 	const placement = placed.map((p) => `${p.id}:${p.pcn_id}`).join(',');
-	const found = disclosed.pcns;
+	const on = series ?? disclosed.main;
+	const found = disclosed.pcns.get(on ?? '');
 	if (found && found.placement === placement && found.confidenceLevel === reference.confidenceLevel) return found.group;
 	const byPcn = new Map<number, BenchmarkEntry[]>();
 	for (const practice of placed) {
 		const entry = disclosed.entries.get(practice.id);
-		if (!entry) continue;
+		// A PCN's figure here, as on its own page, holds only practices on one instrument series.
+		if (!entry || disclosed.seriesOf.get(practice.id) !== on) continue;
 		const list = byPcn.get(practice.pcn_id);
 		if (list) list.push(entry);
 		else byPcn.set(practice.pcn_id, [entry]);
 	}
 	const group = pcnGroup(pcnEntriesOf(byPcn, reference.bands, reference.confidenceLevel).values(), { minPractices: config.minBenchmarkPractices });
-	disclosed.pcns = { placement, confidenceLevel: reference.confidenceLevel, group };
+	disclosed.pcns.set(on ?? '', { placement, confidenceLevel: reference.confidenceLevel, group });
 	return group;
 }
 
@@ -254,6 +319,8 @@ export interface PracticeBenchmarks {
 	groups: BenchmarkGroup[];
 	/** Whether every practice with a round in the period is in the practice's ICB: then the service group, the same, is left out. */
 	serviceIsIcb: boolean;
+	/** The instrument the groups' practices used: only practices on the practice's own round's series are in them. */
+	instrument: InstrumentLabel | null;
 }
 
 /**
@@ -275,9 +342,12 @@ export async function getPracticeBenchmarks(
 		.executeTakeFirst();
 	if (!practice) return undefined;
 	const icb = practice.icb_id === null ? null : { id: practice.icb_id, name: practice.icb_name! };
-	const { period, entries, roundOf, groups, serviceIsIcb } = await benchmarkGroupsIn(db, icb, defaultPeriod(today), config, today);
+	const period = defaultPeriod(today);
+	// The practice is set only beside practices whose round used an instrument of its own round's series.
+	const ownSeries = (await practiceScoresIn(db, period, today)).practices.get(practiceId)?.instrument.series;
+	const { entries, roundOf, groups, serviceIsIcb, instrument } = await benchmarkGroupsIn(db, icb, period, config, today, ownSeries);
 	const own = entries.get(practiceId) ?? null;
-	return { period, round: roundOf(practiceId), own, groups: setAgainst(own, groups), serviceIsIcb };
+	return { period, round: roundOf(practiceId), own, groups: setAgainst(own, groups), serviceIsIcb, instrument };
 }
 
 const SCORE_LABELS: Record<ScoreKey, string> = {
@@ -299,6 +369,7 @@ export async function viewPracticeBenchmarks(
 		roundClosedOn: benchmarks.round?.closedOn ?? null,
 		minPractices: config.minBenchmarkPractices,
 		serviceIsIcb: benchmarks.serviceIsIcb,
+		instrument: benchmarks.instrument,
 		groups: benchmarks.groups.map((group) => ({
 			kind: group.kind,
 			name: group.name,
@@ -324,16 +395,18 @@ export async function viewPracticeBenchmarks(
 export async function viewPcnBenchmarks(
 	db: DbOrTx,
 	icb: { id: number; name: string },
-	practices: readonly (PracticeResult & { id: number; name: string })[],
+	practices: readonly (PracticeResult & { id: number; name: string; inFigures: boolean })[],
 	period: Period,
 	config: Pick<Config, 'minResponses' | 'minBenchmarkPractices'>,
-	today: string
+	today: string,
+	series?: string
 ): Promise<PcnBenchmarksView> {
-	const { groups, serviceIsIcb } = await benchmarkGroupsIn(db, icb, period, config, today);
+	const { groups, serviceIsIcb, instrument } = await benchmarkGroupsIn(db, icb, period, config, today, series);
 	return {
 		period,
 		minPractices: config.minBenchmarkPractices,
 		serviceIsIcb,
+		instrument,
 		groups: groups.map((group) => ({
 			kind: group.kind,
 			name: group.name,
@@ -342,7 +415,9 @@ export async function viewPcnBenchmarks(
 		practices: practices.map((practice) => ({
 			id: practice.id,
 			name: practice.name,
-			places: setAgainst(entryOfResult(practice), groups).map((against) => ({
+			// A practice on another instrument is not placed against groups of this one.
+			otherInstrument: practice.state !== 'no_round' && !practice.inFigures,
+			places: setAgainst(practice.inFigures ? entryOfResult(practice) : null, groups).map((against) => ({
 				kind: against.kind,
 				places: Object.fromEntries(
 					SCORE_KEYS.map((key) => {

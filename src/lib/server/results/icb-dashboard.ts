@@ -29,6 +29,7 @@ import {
 import { CHECKLISTS, CURRENT_CHECKLIST, checklistItem } from '../../npt/infrastructure';
 import type { Period } from '../../npt/pcn';
 import { previousPeriod, SHARED_NEEDS_SHOWN, WEAKEST_SHOWN } from '../../npt/pcn-glance';
+import { distinctLabels, instrumentLabelOf, type InstrumentLabel } from '../../npt/instrument-comparability';
 import { closeDateOf, surveyAvailability } from '../../npt/round-schedule';
 import type { DbOrTx } from '../db';
 import { preparedQuery } from '../db/prepared';
@@ -113,6 +114,7 @@ async function readIcbPractices(db: DbOrTx, icbId: number, today: string) {
 		readRounds(db, icbId, today)
 	]);
 	const instruments = await instrumentsOf(db, rounds.map((r) => r.instrument_version_id));
+	const labels = new Map<number, InstrumentLabel>();
 	const byPractice = new Map<number, IcbPracticeInput & { closed: StoredRound[]; windows: SurveyWindow[] }>();
 	for (const practice of practices.rows) {
 		byPractice.set(practice.id, { id: practice.id, name: practice.name, pcnId: practice.pcn_id, closed: [], windows: [] });
@@ -123,16 +125,19 @@ async function readIcbPractices(db: DbOrTx, icbId: number, today: string) {
 		practice.windows.push({ opensOn: round.opens_on, closesOn: closeDateOf(round) });
 		if (round.round_id === null || surveyAvailability(round, today) !== 'closed') continue;
 		const instrument = instruments.get(round.instrument_version_id)!;
+		const label = instrumentLabelOf(instrument);
+		labels.set(round.id, label);
 		practice.closed.push({
 			id: round.id,
 			closedOn: closeDateOf(round),
 			respondents: Number(round.respondents),
 			scores: scoresOfRow(round),
 			bands: instrument.bands,
-			confidenceLevel: instrument.scoring.confidenceLevel
+			confidenceLevel: instrument.scoring.confidenceLevel,
+			series: label.series
 		});
 	}
-	return { pcns: pcns.rows.map((p) => ({ id: p.id, name: p.name, odsCode: p.ods_code })), practices: [...byPractice.values()] };
+	return { pcns: pcns.rows.map((p) => ({ id: p.id, name: p.name, odsCode: p.ods_code })), practices: [...byPractice.values()], labels };
 }
 
 async function countGaps(db: DbOrTx, icbId: number): Promise<GapCount[]> {
@@ -163,22 +168,27 @@ export async function getIcbDashboard(
 	const icb = (await icbRow.execute(db, { icbId })).rows[0];
 	if (!icb) return undefined;
 	const rules = { minResponses: config.minResponses };
-	const [{ pcns, practices }, gaps] = await Promise.all([readIcbPractices(db, icbId, today), countGaps(db, icbId)]);
+	const [{ pcns, practices, labels }, gaps] = await Promise.all([readIcbPractices(db, icbId, today), countGaps(db, icbId)]);
 
 	const resultOf = resultsOnce(rules);
 	const now = icbInPeriod(pcns, practices, period, rules, FALLBACK, resultOf);
 	const before = previousPeriod(period);
-	const then = icbInPeriod(pcns, practices, before, rules, FALLBACK, resultOf);
+	// The period before and every half-year are read on the series of the period shown: one line, one instrument.
+	const then = icbInPeriod(pcns, practices, before, rules, FALLBACK, resultOf, now.series);
 	const reference: IcbReference = { bands: now.bands, confidenceLevel: now.confidenceLevel };
 
 	const firstClose = practices.flatMap((p) => p.closed.map((r) => r.closedOn)).sort()[0] ?? null;
 	const overTime = halfYearsUpTo(today, firstClose).map((half): IcbHalfYear => {
 		// The ICB as a whole only: each half-year's PCN rows are not shown.
-		const { icb: area } = icbInPeriod([], practices, half, rules, reference, resultOf);
+		const { icb: area } = icbInPeriod([], practices, half, rules, reference, resultOf, now.series);
 		return { half, practicesShown: area.practicesShown, respondents: area.respondents, scores: area.scores };
 	});
 
-	const group = await pcnBenchmarksIn(db, period, reference, config, today);
+	const group = await pcnBenchmarksIn(db, period, reference, now.series, config, today);
+	const chosenLabels = now.practices
+		.filter((p) => p.round !== null)
+		.sort((a, b) => a.round!.closedOn.localeCompare(b.round!.closedOn) || a.round!.id - b.round!.id)
+		.map((p) => labels.get(p.round!.id)!);
 	const notSurveyed = pcns.flatMap((pcn) => {
 		const left = now.practices.filter((p) => p.pcnId === pcn.id && !p.surveyed).map((p) => ({ id: p.id, name: p.name }));
 		return left.length ? [{ pcnId: pcn.id, pcnName: pcn.name, practices: left }] : [];
@@ -188,6 +198,9 @@ export async function getIcbDashboard(
 		icb: { id: icb.id, name: icb.name, odsCode: icb.ods_code },
 		period,
 		bands: now.bands,
+		figuresInstrument: chosenLabels.findLast((label) => label.series === now.series) ?? null,
+		otherInstruments: now.otherInstruments,
+		instruments: distinctLabels(chosenLabels.reverse()),
 		glance: {
 			needingSupport: pcnsNeedingSupport(now, then),
 			figure: { now: now.icb.scores.overall, before, then: then.icb.scores.overall, change: areaChange(then.icb.scores.overall, now.icb.scores.overall) },

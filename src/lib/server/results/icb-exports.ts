@@ -12,6 +12,7 @@ import { BAND_COUNT_KINDS, type AreaFigure } from '../../npt/icb';
 import { ASPECT_LABELS } from '../../npt/infrastructure';
 import type { IcbDashboard } from '../../views/icb-dashboard';
 import { toCsv, type CsvValue } from '../platform/csv';
+import { instrumentColumns, INSTRUMENT_HEADER } from './instrument-columns';
 
 export const ICB_EXPORT_KINDS = ['pcns', 'over-time', 'gaps'] as const;
 export type IcbExportKind = (typeof ICB_EXPORT_KINDS)[number];
@@ -53,10 +54,13 @@ export function writeIcbPcnsCsv(dashboard: IcbDashboard): string {
 			'respondents',
 			...BAND_COUNT_KINDS.map((kind) => `practices_${kind}`),
 			...FIGURE_HEADER,
-			'note'
+			'note',
+			...INSTRUMENT_HEADER
 		]
 	];
 	const { icb, period } = dashboard;
+	// Every figure is on one instrument series: the page's own (practices on another are counted apart).
+	const instrument = instrumentColumns(dashboard.figuresInstrument);
 	for (const pcn of dashboard.pcns) {
 		for (const key of SCORE_KEYS) {
 			const figure = pcn.scores[key];
@@ -72,7 +76,8 @@ export function writeIcbPcnsCsv(dashboard: IcbDashboard): string {
 				pcn.respondents,
 				...BAND_COUNT_KINDS.map((kind) => pcn.bandCounts[kind]),
 				...figureColumns(key, figure, dashboard.bands),
-				figure ? null : 'No practice of the PCN shows this score in the period.'
+				figure ? null : 'No practice of the PCN shows this score in the period.',
+				...instrument
 			]);
 		}
 	}
@@ -81,10 +86,23 @@ export function writeIcbPcnsCsv(dashboard: IcbDashboard): string {
 
 /** One row per half-year and figure. */
 export function writeIcbOverTimeCsv(dashboard: IcbDashboard): string {
-	const rows: CsvValue[][] = [['icb_ods_code', 'icb_name', 'half_year', 'half_from', 'half_to', 'practices_shown', 'respondents', ...FIGURE_HEADER]];
+	const rows: CsvValue[][] = [
+		['icb_ods_code', 'icb_name', 'half_year', 'half_from', 'half_to', 'practices_shown', 'respondents', ...FIGURE_HEADER, ...INSTRUMENT_HEADER]
+	];
+	const instrument = instrumentColumns(dashboard.figuresInstrument);
 	for (const point of dashboard.overTime) {
 		for (const key of SCORE_KEYS) {
-			rows.push([dashboard.icb.odsCode, dashboard.icb.name, point.half.label, point.half.from, point.half.to, point.practicesShown, point.respondents, ...figureColumns(key, point.scores[key], dashboard.bands)]);
+			rows.push([
+				dashboard.icb.odsCode,
+				dashboard.icb.name,
+				point.half.label,
+				point.half.from,
+				point.half.to,
+				point.practicesShown,
+				point.respondents,
+				...figureColumns(key, point.scores[key], dashboard.bands),
+				...instrument
+			]);
 		}
 	}
 	return toCsv(rows);

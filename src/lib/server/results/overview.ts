@@ -5,6 +5,7 @@
  * up to a page, never the whole country.
  */
 import { describePlacement } from '../../npt/continuum';
+import { distinctLabels, instrumentLabelOf } from '../../npt/instrument-comparability';
 import { respondentsNeeded } from '../../npt/disclosure';
 import { headingOf, scoreClosedRound } from '../../npt/practice-rounds';
 import { placementOf } from '../../npt/round-results';
@@ -51,7 +52,7 @@ export async function getNetworkOverview(
 	const pcnCount = Number(pcns[0]?.pcn_count ?? 0);
 	const pages = Math.max(1, Math.ceil(pcnCount / OVERVIEW_PAGE_SIZE));
 	const overview = { page, pages, pcnCount, firstShown: pcnCount === 0 ? 0 : (page - 1) * OVERVIEW_PAGE_SIZE + 1 };
-	if (pcns.length === 0) return { ...overview, pcns: [] };
+	if (pcns.length === 0) return { ...overview, pcns: [], instruments: [] };
 	// The page's PCNs: a list of at most OVERVIEW_PAGE_SIZE ids.
 	const onPage = db
 		.selectFrom('practice')
@@ -83,12 +84,17 @@ export async function getNetworkOverview(
 			...headingOf(round),
 			availability,
 			surveyPath: availability === 'open' ? `/s/${round.public_token}` : null,
-			summary: summarise(record)
+			summary: summarise(record),
+			instrument: { title: record.instrument.title, version: record.instrument.version }
 		};
 	}
 
+	const shownIds = new Set(shown.map((p) => p.id));
 	return {
 		...overview,
+		instruments: distinctLabels(
+			data.rounds.filter((r) => r.availability === 'closed' && shownIds.has(r.round.practice_id)).map((r) => instrumentLabelOf(r.instrument))
+		),
 		pcns: pcns.map((pcn) => ({
 			id: pcn.id,
 			odsCode: pcn.ods_code,

@@ -18,8 +18,9 @@ import {
 	disclosedResponseRate,
 	scoreClosedRounds,
 	surveyedInPeriod,
-	trendPoint
+	trendOf
 } from '../../npt/practice-rounds';
+import { distinctLabels, instrumentLabelOf } from '../../npt/instrument-comparability';
 import { closeDateOf } from '../../npt/round-schedule';
 import type { DbOrTx } from '../db';
 import { getPcn } from '../organisations/organisations';
@@ -54,7 +55,8 @@ export async function getPcnDashboard(
 	const fallback = data.rounds[0]?.instrument ?? BUILT_IN_INSTRUMENTS[0]!;
 	const now = comparePracticesIn(roundsByPractice, period, rules, fallback);
 	const before = previousPeriod(period);
-	const then = comparePracticesIn(roundsByPractice, before, rules, fallback);
+	// The period before is read on the series shown now: its figure is set beside this one.
+	const then = comparePracticesIn(roundsByPractice, before, rules, fallback, now.series);
 
 	const rows: PcnPractice[] = [];
 	const trends: PracticeTrend[] = [];
@@ -65,15 +67,21 @@ export async function getPcnDashboard(
 		const base = { id: practice.id, name: practice.name, odsCode: practice.ods_code };
 		rows.push(
 			chosen
-				? { ...base, round: { id: chosen.record.round.id, title: chosen.record.round.title, closedOn: chosen.closedOn }, ...chosen.result }
-				: { ...base, round: null, state: 'no_round' }
+				? {
+						...base,
+						round: { id: chosen.record.round.id, title: chosen.record.round.title, closedOn: chosen.closedOn },
+						instrument: instrumentLabelOf(chosen.record.instrument),
+						inFigures: chosen.inFigures,
+						...chosen.result
+					}
+				: { ...base, round: null, instrument: null, inFigures: false, state: 'no_round' }
 		);
 
 		const closed = scoreClosedRounds(own, rules);
 		trends.push({
 			practiceId: practice.id,
 			name: practice.name,
-			points: closed.map(({ record, scored }) => trendPoint(record.round, scored, ['overall'] as const)),
+			points: trendOf(closed, ['overall'] as const),
 			change: lastChangeOf(closed)
 		});
 
@@ -107,10 +115,14 @@ export async function getPcnDashboard(
 		bands,
 		practices: rows,
 		figures: now.figures,
-		before: { period: before, practiceMean: then.figures.practiceMean.overall },
+		figuresInstrument: now.series === undefined ? null : instrumentLabelOf(now.reference),
+		otherInstruments: now.otherInstruments,
+		instruments: distinctLabels([...rows.map((row) => row.instrument), ...trends.flatMap((t) => t.points.map((p) => p.instrument))]),
+		before: { period: before, practiceMean: then.figures.practiceMean.overall, otherInstruments: then.otherInstruments },
 		alphaMinimum: now.reference.scoring.minRespondentsForAlpha,
 		commonGaps: commonGaps(
-			rows.map((row) => constructMeans(row.state === 'shown' ? row.scores : undefined)),
+			// Weak across the network: over the practices in the PCN figures only (one instrument series).
+			rows.map((row) => constructMeans(row.state === 'shown' && row.inFigures ? row.scores : undefined)),
 			bands.belongingConstructMinimum
 		),
 		trends,
@@ -143,7 +155,7 @@ export async function viewPcnDashboard(
 	if (!dashboard) return undefined;
 	const shared = Promise.all([
 		countActionsAcrossPcn(db, viewer, pcnId, period, today),
-		viewPcnBenchmarks(db, { id: dashboard.pcn.icbId, name: dashboard.pcn.icbName }, dashboard.practices, period, config, today)
+		viewPcnBenchmarks(db, { id: dashboard.pcn.icbId, name: dashboard.pcn.icbName }, dashboard.practices, period, config, today, dashboard.figuresInstrument?.series)
 	]);
 	if (pcnPageAccess(viewer) === 'reader') {
 		const [gapMatrix, [actionCounts, benchmarks]] = await Promise.all([readPcnGapMatrix(db, viewer, pcnId, dashboard.practices), shared]);

@@ -9,6 +9,7 @@ import { describeStanding } from '../../npt/construct-standing';
 import { CONSTRUCT_NAMES, type Construct } from '../../npt/constructs';
 import type { ApiHeatmap, ApiPcn, ApiPracticeRounds, ApiScore } from '../api/data';
 import { toCsv, type CsvValue } from '../platform/csv';
+import { instrumentColumns, INSTRUMENT_HEADER } from './instrument-columns';
 
 export const PCN_EXPORT_KINDS = ['heatmap', 'rounds'] as const;
 export type PcnExportKind = (typeof PCN_EXPORT_KINDS)[number];
@@ -52,7 +53,9 @@ export function writeHeatmapCsv(heatmap: ApiHeatmap): string {
 			'response_rate_percent',
 			...SCORE_HEADER,
 			'band',
-			'note'
+			'note',
+			'in_pcn_figures',
+			...INSTRUMENT_HEADER
 		]
 	];
 	const { pcn, period } = heatmap;
@@ -66,7 +69,9 @@ export function writeHeatmapCsv(heatmap: ApiHeatmap): string {
 					: practice.status === 'withheld'
 						? withheldNote(practice.respondentsNeeded, heatmap.minResponses)
 						: score
-							? null
+							? practice.inFigures
+								? null
+								: 'Used a different instrument from the PCN figures: its scores are not on the same scale, so it is not in them.'
 							: `Withheld: fewer than ${heatmap.minResponses} people have this score.`;
 			rows.push([
 				...lead,
@@ -75,7 +80,9 @@ export function writeHeatmapCsv(heatmap: ApiHeatmap): string {
 				...scoreColumns(key, score),
 				// The overall score's band; a construct's standing against the minimum, as the page marks it.
 				!score ? null : score.standing ? describeStanding(score.standing, { belongingConstructMinimum: heatmap.constructMinimum }) : BAND_NAMES[score.band],
-				note
+				note,
+				practice.inFigures ? 'yes' : 'no',
+				...instrumentColumns(practice.instrument)
 			]);
 		}
 	}
@@ -85,7 +92,19 @@ export function writeHeatmapCsv(heatmap: ApiHeatmap): string {
 /** One row per practice, closed round and figure, oldest round first within each practice. */
 export function writePcnRoundsCsv(data: { pcn: ApiPcn; minResponses: number; practices: ApiPracticeRounds[] }): string {
 	const rows: CsvValue[][] = [
-		['pcn_ods_code', 'pcn_name', 'practice_ods_code', 'practice_name', 'round_title', 'round_closed_on', 'respondents', ...SCORE_HEADER, 'note']
+		[
+			'pcn_ods_code',
+			'pcn_name',
+			'practice_ods_code',
+			'practice_name',
+			'round_title',
+			'round_closed_on',
+			'respondents',
+			...SCORE_HEADER,
+			'note',
+			'comparable_with_previous_round',
+			...INSTRUMENT_HEADER
+		]
 	];
 	for (const { practice, rounds } of data.practices) {
 		for (const round of rounds) {
@@ -105,7 +124,9 @@ export function writePcnRoundsCsv(data: { pcn: ApiPcn; minResponses: number; pra
 					round.closedOn,
 					round.respondents,
 					...scoreColumns(key, score),
-					note
+					note,
+					round.comparableWithPrevious === null ? null : round.comparableWithPrevious ? 'yes' : 'no, a different instrument',
+					...instrumentColumns(round.instrument)
 				]);
 			}
 		}

@@ -12,9 +12,10 @@ import {
 	describeCurrentRound,
 	headlineOf,
 	scoreClosedRounds,
-	trendPoint,
+	trendOf,
 	type RoundRecord
 } from '../../npt/practice-rounds';
+import { distinctLabels, instrumentLabelOf, sameSeries } from '../../npt/instrument-comparability';
 import { roundResultsFrom } from '../../npt/round-results';
 import { closeDateOf } from '../../npt/round-schedule';
 import type { SignedInUser } from '../identity';
@@ -59,7 +60,9 @@ export async function getPracticeDashboard(
 	const current = currentRoundOf(records);
 	const last = headlineOf(closed);
 	const moved = changeSinceRoundBefore(closed);
-	const previousShown = closed.slice(0, -1).findLast((c) => c.scored.shown);
+	const shownBefore = closed.slice(0, -1).findLast((c) => c.scored.shown);
+	// The construct profile draws it beside the latest round: only on the same instrument series.
+	const previousShown = shownBefore && last && sameSeries(shownBefore.record.instrument, last.record.instrument) ? shownBefore : undefined;
 	// Only the latest round is shown in full; the rest give the trend their scores.
 	const latest = last && {
 		round: last.ref,
@@ -80,10 +83,12 @@ export async function getPracticeDashboard(
 		practice: { id: practice.id, name: practice.name, odsCode: practice.ods_code, pcnName: practice.pcn?.name ?? null },
 		latest: latest ?? null,
 		previous: previousShown?.scored.shown ? { round: previousShown.ref, scores: previousShown.scored.scores } : null,
-		change: moved && { from: moved.from.ref, to: moved.to.ref, scores: moved.scores },
-		trend: closed.map(({ record, scored }) => trendPoint(record.round, scored)),
+		change: moved && { from: moved.from.ref, to: moved.to.ref, scores: moved.scores, differentInstruments: moved.differentInstruments },
+		trend: trendOf(closed),
 		current: current ? describeCurrentRound(current, rules) : null,
-		instrument: (last?.record ?? current)?.instrument ?? null
+		instrument: (last?.record ?? current)?.instrument ?? null,
+		// Every version behind a closed round's results, the latest first.
+		instruments: distinctLabels(closed.map((c) => instrumentLabelOf(c.record.instrument)).reverse())
 	};
 }
 

@@ -18,6 +18,8 @@ import { refuse, type Outcome } from '../platform/outcome';
 import type { DbOrTx } from '../db';
 import { loadRespondents } from '../surveys/responses';
 import { writeAnswersCsv } from './answers-csv';
+import { instrumentColumns, INSTRUMENT_HEADER } from './instrument-columns';
+import { instrumentLabelOf } from '../../npt/instrument-comparability';
 import { getRoundReport, type RoundReport } from './round-report';
 
 export const EXPORT_KINDS = ['scores', 'items', 'answers'] as const;
@@ -120,6 +122,12 @@ function percent(share: number | null | undefined): number | null {
 
 const ROUND_HEADER = ['practice_ods_code', 'practice_name', 'round_title', 'instrument', 'opens_on', 'closed_on'];
 
+/** The header and rows of a round's file, each row ending with the round's instrument columns. */
+function withInstrument(report: RoundReport, [header, ...rows]: CsvValue[][]): string {
+	const columns = instrumentColumns(instrumentLabelOf(report.instrument));
+	return toCsv([[...header!, ...INSTRUMENT_HEADER], ...rows.map((row) => [...row, ...columns])]);
+}
+
 function roundColumns({ round, instrument }: RoundReport): CsvValue[] {
 	return [
 		round.practice.ods_code,
@@ -182,7 +190,7 @@ export function writeScoresCsv(report: RoundReport, minResponses: number): strin
 	const meta = [...roundColumns(report), round.staff_headcount];
 	if (!results.shown) {
 		const blanks = SCORES_HEADER.length - meta.length - 2;
-		return toCsv([SCORES_HEADER, [...meta, 'All respondents', ...Array<null>(blanks).fill(null), withheldRoundNote(results.respondentsNeeded)]]);
+		return withInstrument(report, [SCORES_HEADER, [...meta, 'All respondents', ...Array<null>(blanks).fill(null), withheldRoundNote(results.respondentsNeeded)]]);
 	}
 
 	const rows: CsvValue[][] = [];
@@ -222,7 +230,7 @@ export function writeScoresCsv(report: RoundReport, minResponses: number): strin
 			rows.push([...meta, label, group.result.respondents, ...row]);
 		}
 	}
-	return toCsv([SCORES_HEADER, ...rows]);
+	return withInstrument(report, [SCORES_HEADER, ...rows]);
 }
 
 const POINT_NAMES = ['strongly_disagree', 'disagree', 'neither', 'agree', 'strongly_agree'] as const;
@@ -257,7 +265,7 @@ export function writeItemsCsv(report: RoundReport, minResponses: number): string
 	const meta = roundColumns(report);
 	const blanksAfter = (filled: number) => Array<null>(ITEMS_HEADER.length - filled - 1).fill(null);
 	if (!results.shown) {
-		return toCsv([ITEMS_HEADER, [...meta, ...blanksAfter(meta.length), withheldRoundNote(results.respondentsNeeded)]]);
+		return withInstrument(report, [ITEMS_HEADER, [...meta, ...blanksAfter(meta.length), withheldRoundNote(results.respondentsNeeded)]]);
 	}
 
 	const byItem = new Map(results.items.map((r) => [r.itemId, r.result]));
@@ -297,5 +305,5 @@ export function writeItemsCsv(report: RoundReport, minResponses: number): string
 			}
 		}
 	}
-	return toCsv([ITEMS_HEADER, ...rows]);
+	return withInstrument(report, [ITEMS_HEADER, ...rows]);
 }

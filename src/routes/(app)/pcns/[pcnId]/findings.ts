@@ -44,9 +44,12 @@ export function continuumFinding(practices: readonly StripPractice[]): string {
 
 /** "Overall score rose from 5.0 to 7.5 between Autumn 2025 and Spring 2026." for one practice. */
 export function smallTrendFinding(name: string, points: readonly TrendPoint<'overall'>[]): string {
-	const series = points.flatMap((p) => (p.shown && p.scores.overall ? [{ title: p.title, mean: p.scores.overall.mean }] : []));
+	// Only rounds on the latest instrument series are compared: an earlier run is drawn apart.
+	const lastRun = points.at(-1)?.run ?? 0;
+	const series = points.flatMap((p) => (p.run === lastRun && p.shown && p.scores.overall ? [{ title: p.title, mean: p.scores.overall.mean }] : []));
 	const withheld = points.filter((p) => !p.shown).length;
-	const gaps = withheld > 0 ? ` ${withheld} of ${plural(points.length, 'round')} had too few responses to show.` : '';
+	const apart = lastRun > 0 ? ' Earlier rounds used a different instrument and are not compared.' : '';
+	const gaps = (withheld > 0 ? ` ${withheld} of ${plural(points.length, 'round')} had too few responses to show.` : '') + apart;
 	if (points.length === 0) return `${name}: no survey round has closed yet.`;
 	if (series.length === 0) return `${name}: no closed round has enough responses to show a score.${gaps}`;
 	const first = series[0]!;

@@ -25,17 +25,20 @@ export function feedbackFinding(markers: number): string {
  * The words follow the rounded figures, so a change too small to see reads as "stayed at".
  */
 function scoresFinding(trend: TrendPoint[], placement: string | null): string {
-	const series = overallSeries(trend);
+	// Only the rounds on the latest instrument series are compared; earlier runs are drawn apart.
+	const lastRun = trend.at(-1)?.run ?? 0;
+	const series = overallSeries(trend.filter((p) => p.run === lastRun));
+	const apart = lastRun > 0 ? ' Earlier rounds used a different instrument and are drawn apart, not compared.' : '';
 	const now = placement ? `; now ${placement}` : '';
 	const withheld = trend.filter((p) => !p.shown).length;
 	const gaps = withheld > 0 ? ` ${withheld} of ${trend.length} rounds had too few responses to show.` : '';
-	if (series.length === 0) return `No closed round has enough responses to show a score.${gaps}`;
+	if (series.length === 0) return `No closed round has enough responses to show a score.${gaps}${apart}`;
 	const first = series[0]!;
 	const last = series.at(-1)!;
 	if (series.length === 1) {
-		return `Overall score ${formatScore(last.mean)} in ${last.title}${now}. Only one round can be shown, so there is no trend yet.${gaps}`;
+		return `Overall score ${formatScore(last.mean)} in ${last.title}${now}. Only one round can be shown, so there is no trend yet.${gaps}${apart}`;
 	}
 	const [a, b] = [formatScore(first.mean), formatScore(last.mean)];
 	const moved = a === b ? `stayed at ${a}` : `${Number(b) > Number(a) ? 'rose' : 'fell'} from ${a} to ${b}`;
-	return `Overall score ${moved} between ${first.title} and ${last.title}${now}.${gaps}`;
+	return `Overall score ${moved} between ${first.title} and ${last.title}${now}.${gaps}${apart}`;
 }

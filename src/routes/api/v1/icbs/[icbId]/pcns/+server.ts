@@ -1,10 +1,18 @@
 import { apiEndpoint, apiReadOnly } from '$lib/server/api/endpoint';
-import { readIcbForApi } from '$lib/server/api/icb';
+import { instrumentsOf, readIcbForApi } from '$lib/server/api/icb';
 
 /** Every PCN of the ICB in a period (`from`, `to`): its figures, practices, respondents and band counts, and where it lies among every PCN. ICB leads only; audited. */
 export const GET = apiEndpoint(async (event, caller) => {
 	const data = await readIcbForApi(event, caller, 'the PCNs');
-	return { icb: data.icb, period: data.period, minResponses: event.locals.config.minResponses, figures: data.figures, pcns: data.pcns, benchmarks: data.benchmarks };
+	return {
+		icb: data.icb,
+		period: data.period,
+		minResponses: event.locals.config.minResponses,
+		...instrumentsOf(data),
+		figures: data.figures,
+		pcns: data.pcns,
+		benchmarks: data.benchmarks
+	};
 });
 
 export const fallback = apiReadOnly;
