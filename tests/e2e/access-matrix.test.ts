@@ -392,6 +392,10 @@ const MATRIX: Record<string, Probe[]> = {
 	],
 	'/instruments/[versionId]/export/[format]': [
 		get('the built-in version as JSON', (f) => `/instruments/${f.rounds.a1.instrument_version_id}/export/json`, signedIn({ admin: 200, icbLead: 200, pcnLead: 200, manager: 200, linkWorker: 200 })),
+		get('the built-in version as an item bank', (f) => `/instruments/${f.rounds.a1.instrument_version_id}/export/items`, signedIn({ admin: 200, icbLead: 200, pcnLead: 200, manager: 200, linkWorker: 200 })),
+		get('the built-in version as a FHIR Questionnaire', (f) => `/instruments/${f.rounds.a1.instrument_version_id}/export/fhir`, signedIn({ admin: 200, icbLead: 200, pcnLead: 200, manager: 200, linkWorker: 200 })),
+		get('the built-in version as a REDCap data dictionary', (f) => `/instruments/${f.rounds.a1.instrument_version_id}/export/redcap`, signedIn({ admin: 200, icbLead: 200, pcnLead: 200, manager: 200, linkWorker: 200 })),
+		get('a version that does not exist, as FHIR', () => '/instruments/999999/export/fhir', signedIn({ admin: 404, icbLead: 404, pcnLead: 404, manager: 404, linkWorker: 404 })),
 		get('in a format there is not', (f) => `/instruments/${f.rounds.a1.instrument_version_id}/export/xml`, signedIn({ admin: 404, icbLead: 404, pcnLead: 404, manager: 404, linkWorker: 404 }))
 	],
 	// Only the owner edits: the built-in instruments belong to the whole service, so to administrators.
