@@ -372,6 +372,7 @@ const MATRIX: Record<string, Probe[]> = {
 	'/instruments/import': [
 		get('instrument import', () => '/instruments/import', signedIn({ admin: 200, icbLead: 200, pcnLead: 403, manager: 403, linkWorker: 403 })),
 		post('preview an instrument (empty form)', () => '/instruments/import?/preview', signedIn({ admin: 400, icbLead: 400, pcnLead: 403, manager: 403, linkWorker: 403 })),
+		post('check an item bank (empty form)', () => '/instruments/import?/previewItemBank', signedIn({ admin: 400, icbLead: 400, pcnLead: 403, manager: 403, linkWorker: 403 })),
 		post('store an instrument (empty form)', () => '/instruments/import?/confirm', signedIn({ admin: 400, icbLead: 400, pcnLead: 403, manager: 403, linkWorker: 403 }))
 	],
 	'/instruments/[versionId]': [
