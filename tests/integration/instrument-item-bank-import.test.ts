@@ -239,8 +239,12 @@ describe('the item bank import and the downloads', () => {
 			expect(problemsOf(base)).toEqual([
 				'bank-baseVersionId | Choose a staff survey from the list to take the general ratings, role groups, scoring rules and bands from'
 			]);
-			const missing = await previewBank(icbLead, bankForm({ 'bank-owner': `icb-${icb.id}`, 'bank-id': 'mine', 'bank-baseVersionId': '999999' }));
-			expect(problemsOf(missing)).toEqual(problemsOf(base));
+			for (const unknown of ['999999', '2147483648', '99999999999']) {
+				const missing = await previewBank(icbLead, bankForm({ 'bank-owner': `icb-${icb.id}`, 'bank-id': 'mine', 'bank-baseVersionId': unknown }));
+				expect(problemsOf(missing)).toEqual(problemsOf(base));
+			}
+			// An owner beyond any id is no owner: refused as such, never an overflow in the query.
+			expect(problemsOf(await previewBank(admin, bankForm({ 'bank-owner': 'icb-2147483648' })))).toEqual(['bank-owner | Choose who will own this instrument']);
 			const pairs = await previewBank(
 				icbLead,
 				bankForm({ 'bank-owner': `icb-${icb.id}`, 'bank-id': 'mine', 'bank-audience': 'link_worker', 'bank-pairsWithVersionId': String(theirs) })

@@ -10,6 +10,7 @@ import type { Instrument } from '../../npt/instrument';
 import type { FieldProblem } from '../../npt/submission';
 import { DEFAULT_STAFF_INSTRUMENT } from '../../npt/builtin';
 import type { DbOrTx } from '../db';
+import { parseId } from '../platform/ids';
 import type { SignedInUser } from '../identity';
 import { canReadInstrumentVersion, getVersionRecord, listInstrumentLibrary } from './instrument-library';
 import { definitionFromSource } from './instrument-import';
@@ -58,8 +59,8 @@ export async function itemBankBaseChoices(db: DbOrTx, user: SignedInUser): Promi
 
 /** A staff version the user may read, or undefined: one they may not read is no different from one that is not there. */
 async function readableStaffVersion(db: DbOrTx, user: SignedInUser, value: string): Promise<Instrument | undefined> {
-	if (!/^[1-9]\d{0,9}$/.test(value)) return undefined;
-	const versionId = Number(value);
+	const versionId = parseId(value);
+	if (versionId === undefined) return undefined;
 	if (!(await canReadInstrumentVersion(db, user, versionId))) return undefined;
 	const record = await getVersionRecord(db, versionId);
 	return record?.instrument.audience === 'staff' ? record.instrument : undefined;

@@ -4,6 +4,7 @@ import { guard } from '$lib/server/access';
 import { formFailure, readForm, refusalFailure } from '$lib/server/platform/forms';
 import { BodyTooLargeError, UnreadableFormError, readFormWithFile } from '$lib/server/platform/http';
 import type { SignedInUser } from '$lib/server/identity';
+import { parseId } from '$lib/server/platform/ids';
 import type { Refusal } from '$lib/server/platform/outcome';
 import { icbChoicesFor } from '$lib/server/surveys/instrument-library';
 import {
@@ -45,8 +46,9 @@ async function ownerChoices(db: App.Locals['db'], user: SignedInUser) {
 /** "service" or "icb-<id>"; anything else is not a choice. */
 function ownerFrom(value: string | undefined): OwnerChoice | undefined {
 	if (value === 'service') return { kind: 'service' };
-	const match = /^icb-([1-9]\d{0,9})$/.exec(value ?? '');
-	return match ? { kind: 'icb', icbId: Number(match[1]) } : undefined;
+	// parseId: an id beyond PostgreSQL's integer is no ICB, never an overflow in the query.
+	const icbId = parseId(/^icb-(.*)$/.exec(value ?? '')?.[1]);
+	return icbId === undefined ? undefined : { kind: 'icb', icbId };
 }
 
 const OWNER_MESSAGE = 'Choose who will own this instrument';
