@@ -400,6 +400,11 @@ const MATRIX: Record<string, Probe[]> = {
 		get('in a format there is not', (f) => `/instruments/${f.rounds.a1.instrument_version_id}/export/xml`, signedIn({ admin: 404, icbLead: 404, pcnLead: 404, manager: 404, linkWorker: 404 }))
 	],
 	// Only the owner edits: the built-in instruments belong to the whole service, so to administrators.
+	'/instruments/[versionId]/statements': [
+		get('edit the built-in version’s statements in a spreadsheet', (f) => `/instruments/${f.rounds.a1.instrument_version_id}/statements`, adminOnly(200)),
+		get('edit the statements of a version that does not exist', () => '/instruments/999999/statements', signedIn({ admin: 404, icbLead: 404, pcnLead: 403, manager: 403, linkWorker: 403 })),
+		post('check an edited item bank (empty form)', (f) => `/instruments/${f.rounds.a1.instrument_version_id}/statements?/preview`, adminOnly(400))
+	],
 	'/instruments/[versionId]/edit': [
 		get('edit the built-in version', (f) => `/instruments/${f.rounds.a1.instrument_version_id}/edit`, adminOnly(200)),
 		post('store edits without a version number', (f) => `/instruments/${f.rounds.a1.instrument_version_id}/edit`, adminOnly(400), () => ({ version: '' }))

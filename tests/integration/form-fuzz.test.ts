@@ -89,6 +89,11 @@ const PROBES: Record<string, Probe> = {
 	'/(app)/instruments/import?/confirm': { who: 'admin', form: (f) => ({ owner: `icb-${f.icb.id}`, definition: JSON.stringify(smallInstrument()) }) },
 	// Built-in versions are offered everywhere, always (409): every field is still read first.
 	'/(app)/instruments/[versionId]?/offer': { who: 'admin', params: (f) => ({ versionId: String(f.versionId) }), form: (f) => ({ offeredTo: 'icbs', icbIds: [String(f.icb.id)] }) },
+	'/(app)/instruments/[versionId]/statements?/preview': {
+		who: 'admin',
+		params: (f) => ({ versionId: String(f.versionId) }),
+		form: () => ({ version: '1.1', text: itemBankCsv(DEFAULT_STAFF_INSTRUMENT) })
+	},
 	'/(app)/instruments/[versionId]/edit?/default': {
 		who: 'admin',
 		params: (f) => ({ versionId: String(f.versionId) }),

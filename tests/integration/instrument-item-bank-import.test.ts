@@ -13,6 +13,7 @@ import { createIcb, createPcn, createPractice } from '../../src/lib/server/organ
 import { getInstrumentVersion, versionIdOf } from '../../src/lib/server/surveys/instruments';
 import { actions as importActions } from '../../src/routes/(app)/instruments/import/+page.server';
 import { GET as exportGet } from '../../src/routes/(app)/instruments/[versionId]/export/[format]/+server';
+import { actions as statementsActions, load as statementsLoad } from '../../src/routes/(app)/instruments/[versionId]/statements/+page.server';
 import { countRows, createTestDatabase, type TestDatabase } from '../helpers/database';
 import { createSignedInUser, fakeEvent, outcomeOf, statusOf } from '../helpers/events';
 import { smallInstrument, smallLinkWorkerInstrument } from '../helpers/instruments';
@@ -255,6 +256,64 @@ describe('the item bank import and the downloads', () => {
 
 		it('is for administrators and ICB leads only', async () => {
 			expect(statusOf(await previewBank(managerA, bankForm()))).toBe(403);
+		});
+	});
+
+	describe('editing the statements in a spreadsheet', () => {
+		const previewEdit = (user: SignedInUser, versionId: number, form: Fields) =>
+			outcomeOf(() => statementsActions.preview(fakeEvent({ db: t.db, user, params: { versionId: String(versionId) }, path: `/instruments/${versionId}/statements?/preview`, form }) as never));
+
+		it('makes a new version from the edited item bank, everything else as in the version it came from', async () => {
+			const versionId = await storeJson(smallInstrument(), icbLead, `icb-${icb.id}`);
+			const page = await statementsLoad(fakeEvent({ db: t.db, user: icbLead, params: { versionId: String(versionId) } }) as never);
+			expect((page as { suggestedVersion: string }).suggestedVersion).toBe('1.1');
+			const csv = await (await download(icbLead, versionId, 'items')).text();
+			// Reword T1, retire T8, add T9.
+			const edited = csv
+				.replace('I can say how the link worker role differs from mine.', 'I can explain how the link worker role differs from mine.')
+				.replace(/T8,reflexive_monitoring,[^\r]*\r\n/, 'T9,reflexive_monitoring,communal_appraisal,We talk as a team about what the link worker achieves.,no,\r\n');
+			const before = await countRows(t.db, 'instrument_version');
+			const outcome = await previewEdit(icbLead, versionId, { version: '1.1', text: edited });
+			expect(statusOf(outcome), JSON.stringify(outcome.result)).toBe(200);
+			const result = outcome.result as { definition: string; owner: string; preview: { previous: { versionId: number; diff: { same: boolean } } } };
+			expect(result.owner).toBe(`icb-${icb.id}`);
+			expect(result.preview.previous.versionId).toBe(versionId);
+			expect(result.preview.previous.diff.same).toBe(false);
+			const built = JSON.parse(result.definition) as Instrument;
+			const original = parseInstrument(smallInstrument());
+			expect(instrumentDetails(built)).toEqual({ ...instrumentDetails(original), version: '1.1' });
+			expect(built.items.map((i) => i.id)).toEqual(['T1', 'T2', 'T3', 'T4', 'T5', 'T6', 'T7', 'T9']);
+			expect(built.items[0]!.text).toBe('I can explain how the link worker role differs from mine.');
+			expect(await countRows(t.db, 'instrument_version')).toBe(before);
+			// The confirm step is the import's, and stores what was previewed.
+			const stored = await confirm(icbLead, result.definition, result.owner);
+			expect(statusOf(stored)).toBe(303);
+			expect(await countRows(t.db, 'instrument_version')).toBe(before + 1);
+			expect((await getInstrumentVersion(t.db, versionId))!.instrument).toEqual(original);
+		});
+
+		it('names the rows and the version number at fault; a retired id never comes back', async () => {
+			const versionId = await storeJson(smallInstrument());
+			const csv = await (await download(admin, versionId, 'items')).text();
+			const bad = await previewEdit(admin, versionId, { version: '1.0', text: csv.replace('T2,coherence', 'T2,cognitive_participation') });
+			expect(problemsOf(bad)).toContain('text | row 3, subConstruct: "communal_specification" belongs to coherence, not cognitive_participation');
+			const same = await previewEdit(admin, versionId, { version: '1.0', text: csv });
+			expect(statusOf(same)).toBe(409);
+			expect(problemsOf(same)[0]).toMatch(/^version \| Version 1\.0 of “team-fit” is already stored/);
+			// 1.1 retires T8; 1.2 may not bring it back.
+			const retired = await previewEdit(admin, versionId, { version: '1.1', text: csv.replace(/T8,[^\r]*\r\n/, '') });
+			expect(statusOf(await confirm(admin, (retired.result as { definition: string }).definition, 'service'))).toBe(303);
+			const back = await previewEdit(admin, versionId, { version: '1.2', text: csv });
+			expect(statusOf(back)).toBe(400);
+			expect(problemsOf(back)[0]).toMatch(/^text \| the row with id T8, id: “T8” was retired in an earlier version/);
+		});
+
+		it('is for the instrument’s owner only, and a version the user cannot read is not there', async () => {
+			const theirs = await storeJson(smallInstrument(), otherIcbLead, `icb-${otherIcb.id}`);
+			const csv = itemBankCsv(parseInstrument(smallInstrument()));
+			expect(statusOf(await previewEdit(icbLead, theirs, { version: '1.1', text: csv }))).toBe(404);
+			expect(statusOf(await previewEdit(icbLead, builtInId, { version: '1.1', text: csv }))).toBe(403);
+			expect(statusOf(await previewEdit(managerA, builtInId, { version: '1.1', text: csv }))).toBe(403);
 		});
 	});
 

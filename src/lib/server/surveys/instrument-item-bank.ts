@@ -158,3 +158,13 @@ export function itemBankImportProblems(problems: FieldProblem[], instrument: unk
 		return { field: field === 'form' ? field : 'itemBank', message: named };
 	});
 }
+
+/**
+ * A new version from a stored one's item bank, edited in a spreadsheet: everything but the
+ * statements and the version number stays as in the stored version. Problems are about the item
+ * bank ('itemBank'), the version number ('version') or, for anything else, the form.
+ */
+export function definitionFromEditedItemBank(stored: Instrument, csvText: string, version: string): { ok: true; definition: unknown } | { ok: false; problems: FieldProblem[] } {
+	const details = { ...instrumentDetails(stored), version: version.trim() };
+	return definitionFromSource({ format: 'item_bank', text: csvText, details, detailsField: (path) => (path === 'version' ? 'version' : 'form') }, 'itemBank');
+}
