@@ -372,6 +372,7 @@ const MATRIX: Record<string, Probe[]> = {
 	'/instruments/import': [
 		get('instrument import', () => '/instruments/import', signedIn({ admin: 200, icbLead: 200, pcnLead: 403, manager: 403, linkWorker: 403 })),
 		post('preview an instrument (empty form)', () => '/instruments/import?/preview', signedIn({ admin: 400, icbLead: 400, pcnLead: 403, manager: 403, linkWorker: 403 })),
+		post('check an item bank (empty form)', () => '/instruments/import?/previewItemBank', signedIn({ admin: 400, icbLead: 400, pcnLead: 403, manager: 403, linkWorker: 403 })),
 		post('store an instrument (empty form)', () => '/instruments/import?/confirm', signedIn({ admin: 400, icbLead: 400, pcnLead: 403, manager: 403, linkWorker: 403 }))
 	],
 	'/instruments/[versionId]': [
@@ -392,9 +393,18 @@ const MATRIX: Record<string, Probe[]> = {
 	],
 	'/instruments/[versionId]/export/[format]': [
 		get('the built-in version as JSON', (f) => `/instruments/${f.rounds.a1.instrument_version_id}/export/json`, signedIn({ admin: 200, icbLead: 200, pcnLead: 200, manager: 200, linkWorker: 200 })),
+		get('the built-in version as an item bank', (f) => `/instruments/${f.rounds.a1.instrument_version_id}/export/items`, signedIn({ admin: 200, icbLead: 200, pcnLead: 200, manager: 200, linkWorker: 200 })),
+		get('the built-in version as a FHIR Questionnaire', (f) => `/instruments/${f.rounds.a1.instrument_version_id}/export/fhir`, signedIn({ admin: 200, icbLead: 200, pcnLead: 200, manager: 200, linkWorker: 200 })),
+		get('the built-in version as a REDCap data dictionary', (f) => `/instruments/${f.rounds.a1.instrument_version_id}/export/redcap`, signedIn({ admin: 200, icbLead: 200, pcnLead: 200, manager: 200, linkWorker: 200 })),
+		get('a version that does not exist, as FHIR', () => '/instruments/999999/export/fhir', signedIn({ admin: 404, icbLead: 404, pcnLead: 404, manager: 404, linkWorker: 404 })),
 		get('in a format there is not', (f) => `/instruments/${f.rounds.a1.instrument_version_id}/export/xml`, signedIn({ admin: 404, icbLead: 404, pcnLead: 404, manager: 404, linkWorker: 404 }))
 	],
 	// Only the owner edits: the built-in instruments belong to the whole service, so to administrators.
+	'/instruments/[versionId]/statements': [
+		get('edit the built-in version’s statements in a spreadsheet', (f) => `/instruments/${f.rounds.a1.instrument_version_id}/statements`, adminOnly(200)),
+		get('edit the statements of a version that does not exist', () => '/instruments/999999/statements', signedIn({ admin: 404, icbLead: 404, pcnLead: 403, manager: 403, linkWorker: 403 })),
+		post('check an edited item bank (empty form)', (f) => `/instruments/${f.rounds.a1.instrument_version_id}/statements?/preview`, adminOnly(400))
+	],
 	'/instruments/[versionId]/edit': [
 		get('edit the built-in version', (f) => `/instruments/${f.rounds.a1.instrument_version_id}/edit`, adminOnly(200)),
 		post('store edits without a version number', (f) => `/instruments/${f.rounds.a1.instrument_version_id}/edit`, adminOnly(400), () => ({ version: '' }))

@@ -17,6 +17,8 @@ import { createAccessFixture, type AccessFixture, type Who } from '../helpers/ac
 import { createTestDatabase, TEST_ENGINE, type TestDatabase } from '../helpers/database';
 import { fakeEvent } from '../helpers/events';
 import { smallInstrument } from '../helpers/instruments';
+import { itemBankCsv } from '../../src/lib/npt/instrument-formats/item-bank';
+import { parseInstrument } from '../../src/lib/npt/instrument';
 
 type Action = (event: never) => unknown;
 const ROUTE_FILES = import.meta.glob('../../src/routes/**/+page.server.ts', { eager: true }) as Record<string, { actions?: Record<string, Action> }>;
@@ -64,9 +66,34 @@ const PROBES: Record<string, Probe> = {
 	'/(app)/admin/import?/check': { who: 'admin', form: () => ({ csvText: 'ODS code,Name,PCN code,PCN name,ICB code\nK55501,Meadow Lane Surgery,U55501,Valley PCN,QAA' }) },
 	'/(app)/admin/import?/import': { who: 'admin', form: () => ({ csv: 'ODS code,Name,PCN code,PCN name,ICB code\nK55501,Meadow Lane Surgery,U55501,Valley PCN,QAA' }) },
 	'/(app)/instruments/import?/preview': { who: 'admin', form: () => ({ owner: 'service', text: JSON.stringify(smallInstrument()) }) },
+	'/(app)/instruments/import?/previewItemBank': {
+		who: 'admin',
+		form: (f) => ({
+			'bank-owner': 'service',
+			'bank-text': itemBankCsv(parseInstrument(smallInstrument())),
+			'bank-id': 'team-fit',
+			'bank-version': '1.0',
+			'bank-title': 'Team fit check',
+			'bank-language': 'en-GB',
+			'bank-audience': 'staff',
+			'bank-authors': 'A. Author\nB. Writer',
+			'bank-citation': 'Author A, Writer B. Team fit check. 2026.',
+			'bank-licence': 'CC BY 4.0',
+			'bank-doi': '10.1234/team-fit',
+			'bank-licenceUrl': 'https://creativecommons.org/licenses/by/4.0/',
+			'bank-derivedFrom': 'Nothing',
+			'bank-baseVersionId': String(f.versionId),
+			'bank-pairsWithVersionId': String(f.versionId)
+		})
+	},
 	'/(app)/instruments/import?/confirm': { who: 'admin', form: (f) => ({ owner: `icb-${f.icb.id}`, definition: JSON.stringify(smallInstrument()) }) },
 	// Built-in versions are offered everywhere, always (409): every field is still read first.
 	'/(app)/instruments/[versionId]?/offer': { who: 'admin', params: (f) => ({ versionId: String(f.versionId) }), form: (f) => ({ offeredTo: 'icbs', icbIds: [String(f.icb.id)] }) },
+	'/(app)/instruments/[versionId]/statements?/preview': {
+		who: 'admin',
+		params: (f) => ({ versionId: String(f.versionId) }),
+		form: () => ({ version: '1.1', text: itemBankCsv(DEFAULT_STAFF_INSTRUMENT) })
+	},
 	'/(app)/instruments/[versionId]/edit?/default': {
 		who: 'admin',
 		params: (f) => ({ versionId: String(f.versionId) }),

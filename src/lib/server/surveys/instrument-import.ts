@@ -9,6 +9,7 @@ import { instrumentSchema, pairingProblems, type Instrument } from '../../npt/in
 import { diffInstruments } from '../../npt/instrument-diff';
 import { applyInstrumentEdits, type InstrumentEdits } from '../../npt/instrument-edit';
 import { summariseInstrument } from '../../npt/instrument-summary';
+import { definitionFromItemBank } from '../../npt/instrument-formats/item-bank';
 import type { FieldProblem } from '../../npt/submission';
 import { recordAudit } from '../platform/audit';
 import { refuse, refuseProblems, type Outcome } from '../platform/outcome';
@@ -264,12 +265,19 @@ export async function editIntoNewVersion(
 	}
 }
 
-/** Text a person sends in: a JSON instrument file (the only format read here so far). */
-export type DefinitionSource = { format: 'json'; text: string };
+/**
+ * Text a person sends in: a JSON instrument file, or a CSV item bank with the details a
+ * spreadsheet cannot hold (built by the form: instrument-item-bank.ts). `detailsField` names the
+ * form field a details path such as "provenance.licence" belongs to.
+ */
+export type DefinitionSource =
+	| { format: 'json'; text: string }
+	| { format: 'item_bank'; text: string; details: unknown; detailsField: (path: string) => string };
 
 /**
- * The untrusted definition a source holds, before any check of what it says. Another format (an
- * item bank as CSV, say) plugs in here by turning its text into a definition the same way.
+ * The untrusted definition a source holds. Every format ends in the same checks
+ * (checkInstrumentImport); an item bank's problems name their row and column, or the form field
+ * of the detail they are about.
  */
 export function definitionFromSource(source: DefinitionSource, field: string): { ok: true; definition: unknown } | { ok: false; problems: FieldProblem[] } {
 	switch (source.format) {
@@ -279,6 +287,18 @@ export function definitionFromSource(source: DefinitionSource, field: string): {
 			} catch (cause) {
 				return { ok: false, problems: [{ field, message: `The file is not valid JSON: ${(cause as Error).message}. Nothing was saved.` }] };
 			}
+		case 'item_bank': {
+			const built = definitionFromItemBank(source.text, source.details);
+			if (built.ok) return { ok: true, definition: built.instrument };
+			return {
+				ok: false,
+				problems: built.problems.map((message) => {
+					if (/^(row \d+|item bank|items)\b/.test(message)) return { field, message };
+					const path = /^([A-Za-z.[\]0-9]+): /.exec(message)?.[1] ?? '';
+					return { field: source.detailsField(path), message };
+				})
+			};
+		}
 	}
 }
 

@@ -4,8 +4,15 @@ import { guard } from '$lib/server/access';
 import { formFailure, readForm, refusalFailure } from '$lib/server/platform/forms';
 import { BodyTooLargeError, UnreadableFormError, readFormWithFile } from '$lib/server/platform/http';
 import type { SignedInUser } from '$lib/server/identity';
+import { parseId } from '$lib/server/platform/ids';
 import type { Refusal } from '$lib/server/platform/outcome';
 import { icbChoicesFor } from '$lib/server/surveys/instrument-library';
+import {
+	definitionFromItemBankForm,
+	itemBankBaseChoices,
+	itemBankImportProblems,
+	type ItemBankDetailsForm
+} from '$lib/server/surveys/instrument-item-bank';
 import {
 	checkInstrumentImport,
 	definitionFromSource,
@@ -24,7 +31,8 @@ const TOO_BIG = 'The instrument file is larger than 256 KB. An instrument file i
 
 export const load = (async (event) => {
 	const user = guard(event, { roles: IMPORTERS });
-	return { owners: await ownerChoices(event.locals.db, user), maxSize: '256 KB' };
+	const [owners, bases] = await Promise.all([ownerChoices(event.locals.db, user), itemBankBaseChoices(event.locals.db, user)]);
+	return { owners, bases, maxSize: '256 KB' };
 }) satisfies PageServerLoad;
 
 async function ownerChoices(db: App.Locals['db'], user: SignedInUser) {
@@ -38,8 +46,9 @@ async function ownerChoices(db: App.Locals['db'], user: SignedInUser) {
 /** "service" or "icb-<id>"; anything else is not a choice. */
 function ownerFrom(value: string | undefined): OwnerChoice | undefined {
 	if (value === 'service') return { kind: 'service' };
-	const match = /^icb-([1-9]\d{0,9})$/.exec(value ?? '');
-	return match ? { kind: 'icb', icbId: Number(match[1]) } : undefined;
+	// parseId: an id beyond PostgreSQL's integer is no ICB, never an overflow in the query.
+	const icbId = parseId(/^icb-(.*)$/.exec(value ?? '')?.[1]);
+	return icbId === undefined ? undefined : { kind: 'icb', icbId };
 }
 
 const OWNER_MESSAGE = 'Choose who will own this instrument';
@@ -50,7 +59,64 @@ function refused(refusal: Refusal, values: Record<string, string>) {
 	return refusalFailure(refusal, values);
 }
 
+/** The item-bank form's fields: each is `bank-<name>` on the page, so the two forms' ids never clash. */
+const BANK_FIELDS = ['id', 'version', 'title', 'language', 'audience', 'authors', 'citation', 'licence', 'doi', 'licenceUrl', 'derivedFrom', 'baseVersionId', 'pairsWithVersionId'] as const;
+const bankField = (field: string) => (field === 'form' ? field : `bank-${field}`);
+const BANK_TOO_BIG = 'The item bank is larger than 256 KB. An item bank is usually a few KB: check that you chose the right file. Nothing was saved.';
+
+/** Reads the file or the pasted rows, as text. */
+function uploadedText(file: { bytes: Uint8Array } | null, pasted: string): { ok: true; text: string } | { ok: false; status: number; problem: { field: string; message: string } } {
+	if (file && pasted.trim()) return { ok: false, status: 400, problem: { field: 'bank-file', message: 'Choose a file or paste the rows, not both.' } };
+	if (!file && !pasted.trim()) return { ok: false, status: 400, problem: { field: 'bank-file', message: 'Choose the item bank’s CSV file, or paste its rows into the box.' } };
+	if (file) {
+		if (file.bytes.byteLength > MAX_FILE_BYTES) return { ok: false, status: 413, problem: { field: 'bank-file', message: BANK_TOO_BIG } };
+		try {
+			return { ok: true, text: new TextDecoder('utf-8', { fatal: true }).decode(file.bytes) };
+		} catch {
+			return { ok: false, status: 400, problem: { field: 'bank-file', message: 'The file is not text saved as UTF-8. In your spreadsheet, save it as “CSV UTF-8”.' } };
+		}
+	}
+	if (Buffer.byteLength(pasted) > MAX_FILE_BYTES) return { ok: false, status: 413, problem: { field: 'bank-text', message: BANK_TOO_BIG } };
+	return { ok: true, text: pasted };
+}
+
 export const actions = {
+	/** The spreadsheet path: an item bank and the details beside it, built into an instrument and previewed like a JSON file. */
+	previewItemBank: async (event) => {
+		const user = guard(event, { roles: IMPORTERS });
+		let upload;
+		try {
+			upload = await readFormWithFile(event.request, BODY_LIMIT, 'bank-file');
+		} catch (cause) {
+			if (cause instanceof BodyTooLargeError) return formFailure(413, [{ field: 'bank-file', message: BANK_TOO_BIG }]);
+			if (cause instanceof UnreadableFormError) return formFailure(400, [{ field: 'form', message: `${cause.message} Nothing was saved.` }]);
+			throw cause;
+		}
+		const field = (name: string) => upload.fields.find(([n]) => n === name)?.[1] ?? '';
+		const pasted = field('bank-text');
+		const values: Record<string, string> = { 'bank-text': pasted.length > MAX_FILE_BYTES ? '' : pasted, 'bank-owner': field('bank-owner') };
+		for (const name of BANK_FIELDS) values[`bank-${name}`] = field(`bank-${name}`).slice(0, 5000);
+		const read = uploadedText(upload.file, pasted);
+		if (!read.ok) return formFailure(read.status, [read.problem], values);
+		const owner = ownerFrom(values['bank-owner']);
+		if (!owner) return formFailure(400, [{ field: 'bank-owner', message: OWNER_MESSAGE }], values);
+		const form = Object.fromEntries(BANK_FIELDS.map((name) => [name, values[`bank-${name}`]!])) as unknown as ItemBankDetailsForm;
+		const built = await definitionFromItemBankForm(event.locals.db, user, read.text, form);
+		const where = upload.file ? 'bank-file' : 'bank-text';
+		const onPage = (problems: { field: string; message: string }[]) =>
+			problems.map((p) => ({ field: p.field === 'itemBank' ? where : bankField(p.field), message: p.message }));
+		if (!built.ok) return formFailure(400, onPage(built.problems), values);
+		const checked = await checkInstrumentImport(event.locals.db, user, built.definition, owner, 'itemBank');
+		if (!checked.ok) return formFailure(checked.status, onPage(itemBankImportProblems(checked.problems, built.definition)), values);
+		// The confirm step is the JSON path's: it stores exactly the instrument previewed.
+		return {
+			values: { ...values, owner: values['bank-owner']! },
+			preview: importPreviewOf(checked.check),
+			definition: JSON.stringify(checked.check.instrument),
+			problems: []
+		};
+	},
+
 	preview: async (event) => {
 		const user = guard(event, { roles: IMPORTERS });
 		let upload;
