@@ -113,16 +113,18 @@ describe('changing a round’s details', () => {
 			expect(await stored(open.id)).toMatchObject({ title: 'Renamed', opens_on: open.opens_on, closes_on: addDays(today, 20) });
 		});
 
-		it('never changes the survey version, whatever the form sends', async () => {
+		it('never changes the survey version, whatever the form sends: a post that asks is refused whole', async () => {
 			const linkWorkerVersion = (await versionIdOf(t.db, LINK_WORKER_INSTRUMENT))!;
-			const { thrown } = await submit(open.id, {
+			const { result } = await submit(open.id, {
 				title: 'Winter staff survey',
 				closesOn: addDays(today, 12),
 				staffHeadcount: '28',
 				instrumentVersionId: String(linkWorkerVersion)
 			});
-			expect(redirectOf(thrown)).toMatchObject({ status: 303 });
-			expect(await stored(open.id)).toMatchObject({ instrument_version_id: fixture.versionId, closes_on: addDays(today, 12) });
+			const failure = result as Failure;
+			expect(failure.status).toBe(409);
+			expect(failure.data.problems!.map((p) => p.field)).toEqual(['instrumentVersionId']);
+			expect(await stored(open.id)).toEqual(open);
 		});
 
 		it('saves nothing and records nothing when nothing changed', async () => {
