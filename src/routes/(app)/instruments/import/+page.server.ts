@@ -2,11 +2,19 @@ import { fail, redirect } from '@sveltejs/kit';
 import { z } from 'zod';
 import { guard } from '$lib/server/access';
 import { formFailure, readForm, refusalFailure } from '$lib/server/platform/forms';
-import { BodyTooLargeError, UnreadableFormError, readFormWithFile } from '$lib/server/platform/http';
 import type { SignedInUser } from '$lib/server/identity';
 import { parseId } from '$lib/server/platform/ids';
 import type { Refusal } from '$lib/server/platform/outcome';
 import { icbChoicesFor } from '$lib/server/surveys/instrument-library';
+import {
+	INSTRUMENT_FORM_LIMIT,
+	MAX_INSTRUMENT_FILE_BYTES,
+	fieldOf,
+	pastedToKeep,
+	readInstrumentForm,
+	uploadedText,
+	type UploadWording
+} from '$lib/server/surveys/instrument-upload';
 import {
 	definitionFromItemBankForm,
 	itemBankBaseChoices,
@@ -22,12 +30,16 @@ import {
 } from '$lib/server/surveys/instrument-import';
 import type { Actions, PageServerLoad } from './$types';
 
-/** An instrument file is a few tens of KB; 256 KB leaves room for a long item bank. */
-const MAX_FILE_BYTES = 256 * 1024;
-/** The file plus the rest of the form and the multipart framing. */
-const BODY_LIMIT = MAX_FILE_BYTES + 16 * 1024;
 const IMPORTERS = ['admin', 'icb_lead'] as const;
 const TOO_BIG = 'The instrument file is larger than 256 KB. An instrument file is usually a few KB: check that you chose the right file. Nothing was saved.';
+const JSON_UPLOAD: UploadWording = {
+	fileField: 'file',
+	textField: 'text',
+	tooBig: TOO_BIG,
+	both: 'Choose a file or paste the JSON, not both.',
+	neither: 'Choose an instrument file, or paste its JSON into the box.',
+	notText: 'The file is not text saved as UTF-8. Choose the instrument’s .json file.'
+};
 
 export const load = (async (event) => {
 	const user = guard(event, { roles: IMPORTERS });
@@ -62,47 +74,33 @@ function refused(refusal: Refusal, values: Record<string, string>) {
 /** The item-bank form's fields: each is `bank-<name>` on the page, so the two forms' ids never clash. */
 const BANK_FIELDS = ['id', 'version', 'title', 'language', 'audience', 'authors', 'citation', 'licence', 'doi', 'licenceUrl', 'derivedFrom', 'baseVersionId', 'pairsWithVersionId'] as const;
 const bankField = (field: string) => (field === 'form' ? field : `bank-${field}`);
-const BANK_TOO_BIG = 'The item bank is larger than 256 KB. An item bank is usually a few KB: check that you chose the right file. Nothing was saved.';
-
-/** Reads the file or the pasted rows, as text. */
-function uploadedText(file: { bytes: Uint8Array } | null, pasted: string): { ok: true; text: string } | { ok: false; status: number; problem: { field: string; message: string } } {
-	if (file && pasted.trim()) return { ok: false, status: 400, problem: { field: 'bank-file', message: 'Choose a file or paste the rows, not both.' } };
-	if (!file && !pasted.trim()) return { ok: false, status: 400, problem: { field: 'bank-file', message: 'Choose the item bank’s CSV file, or paste its rows into the box.' } };
-	if (file) {
-		if (file.bytes.byteLength > MAX_FILE_BYTES) return { ok: false, status: 413, problem: { field: 'bank-file', message: BANK_TOO_BIG } };
-		try {
-			return { ok: true, text: new TextDecoder('utf-8', { fatal: true }).decode(file.bytes) };
-		} catch {
-			return { ok: false, status: 400, problem: { field: 'bank-file', message: 'The file is not text saved as UTF-8. In your spreadsheet, save it as “CSV UTF-8”.' } };
-		}
-	}
-	if (Buffer.byteLength(pasted) > MAX_FILE_BYTES) return { ok: false, status: 413, problem: { field: 'bank-text', message: BANK_TOO_BIG } };
-	return { ok: true, text: pasted };
-}
+const BANK_UPLOAD: UploadWording = {
+	fileField: 'bank-file',
+	textField: 'bank-text',
+	tooBig: 'The item bank is larger than 256 KB. An item bank is usually a few KB: check that you chose the right file. Nothing was saved.',
+	both: 'Choose a file or paste the rows, not both.',
+	neither: 'Choose the item bank’s CSV file, or paste its rows into the box.',
+	notText: 'The file is not text saved as UTF-8. In your spreadsheet, save it as “CSV UTF-8”.'
+};
 
 export const actions = {
 	/** The spreadsheet path: an item bank and the details beside it, built into an instrument and previewed like a JSON file. */
 	previewItemBank: async (event) => {
 		const user = guard(event, { roles: IMPORTERS });
-		let upload;
-		try {
-			upload = await readFormWithFile(event.request, BODY_LIMIT, 'bank-file');
-		} catch (cause) {
-			if (cause instanceof BodyTooLargeError) return formFailure(413, [{ field: 'bank-file', message: BANK_TOO_BIG }]);
-			if (cause instanceof UnreadableFormError) return formFailure(400, [{ field: 'form', message: `${cause.message} Nothing was saved.` }]);
-			throw cause;
-		}
-		const field = (name: string) => upload.fields.find(([n]) => n === name)?.[1] ?? '';
+		const form = await readInstrumentForm(event.request, BANK_UPLOAD);
+		if (!form.ok) return form.failure;
+		const { upload } = form;
+		const field = (name: string) => fieldOf(upload, name);
 		const pasted = field('bank-text');
-		const values: Record<string, string> = { 'bank-text': pasted.length > MAX_FILE_BYTES ? '' : pasted, 'bank-owner': field('bank-owner') };
+		const values: Record<string, string> = { 'bank-text': pastedToKeep(pasted), 'bank-owner': field('bank-owner') };
 		for (const name of BANK_FIELDS) values[`bank-${name}`] = field(`bank-${name}`).slice(0, 5000);
-		const read = uploadedText(upload.file, pasted);
+		const read = uploadedText(upload.file, pasted, BANK_UPLOAD);
 		if (!read.ok) return formFailure(read.status, [read.problem], values);
 		const owner = ownerFrom(values['bank-owner']);
 		if (!owner) return formFailure(400, [{ field: 'bank-owner', message: OWNER_MESSAGE }], values);
-		const form = Object.fromEntries(BANK_FIELDS.map((name) => [name, values[`bank-${name}`]!])) as unknown as ItemBankDetailsForm;
-		const built = await definitionFromItemBankForm(event.locals.db, user, read.text, form);
-		const where = upload.file ? 'bank-file' : 'bank-text';
+		const details = Object.fromEntries(BANK_FIELDS.map((name) => [name, values[`bank-${name}`]!])) as unknown as ItemBankDetailsForm;
+		const built = await definitionFromItemBankForm(event.locals.db, user, read.text, details);
+		const { where } = read;
 		const onPage = (problems: { field: string; message: string }[]) =>
 			problems.map((p) => ({ field: p.field === 'itemBank' ? where : bankField(p.field), message: p.message }));
 		if (!built.ok) return formFailure(400, onPage(built.problems), values);
@@ -119,33 +117,14 @@ export const actions = {
 
 	preview: async (event) => {
 		const user = guard(event, { roles: IMPORTERS });
-		let upload;
-		try {
-			upload = await readFormWithFile(event.request, BODY_LIMIT, 'file');
-		} catch (cause) {
-			if (cause instanceof BodyTooLargeError) return formFailure(413, [{ field: 'file', message: TOO_BIG }]);
-			if (cause instanceof UnreadableFormError) return formFailure(400, [{ field: 'form', message: `${cause.message} Nothing was saved.` }]);
-			throw cause;
-		}
-		const field = (name: string) => upload.fields.find(([n]) => n === name)?.[1] ?? '';
-		const pasted = field('text');
-		const values = { text: pasted.length > MAX_FILE_BYTES ? '' : pasted, owner: field('owner') };
-		const { file } = upload;
-		if (file && pasted.trim()) return formFailure(400, [{ field: 'file', message: 'Choose a file or paste the JSON, not both.' }], values);
-		if (!file && !pasted.trim()) return formFailure(400, [{ field: 'file', message: 'Choose an instrument file, or paste its JSON into the box.' }], values);
-		const where = file ? 'file' : 'text';
-		let text: string;
-		if (file) {
-			if (file.bytes.byteLength > MAX_FILE_BYTES) return formFailure(413, [{ field: 'file', message: TOO_BIG }], values);
-			try {
-				text = new TextDecoder('utf-8', { fatal: true }).decode(file.bytes);
-			} catch {
-				return formFailure(400, [{ field: 'file', message: 'The file is not text saved as UTF-8. Choose the instrument’s .json file.' }], values);
-			}
-		} else {
-			if (Buffer.byteLength(pasted) > MAX_FILE_BYTES) return formFailure(413, [{ field: 'text', message: TOO_BIG }], values);
-			text = pasted;
-		}
+		const form = await readInstrumentForm(event.request, JSON_UPLOAD);
+		if (!form.ok) return form.failure;
+		const { upload } = form;
+		const pasted = fieldOf(upload, 'text');
+		const values = { text: pastedToKeep(pasted), owner: fieldOf(upload, 'owner') };
+		const read = uploadedText(upload.file, pasted, JSON_UPLOAD);
+		if (!read.ok) return formFailure(read.status, [read.problem], values);
+		const { text, where } = read;
 		const owner = ownerFrom(values.owner);
 		if (!owner) return formFailure(400, [{ field: 'owner', message: OWNER_MESSAGE }], values);
 		const source = definitionFromSource({ format: 'json', text }, where);
@@ -163,10 +142,10 @@ export const actions = {
 				definition: z
 					.string('Check the file again before storing it.')
 					.min(1, 'Check the file again before storing it.')
-					.refine((text) => Buffer.byteLength(text) <= MAX_FILE_BYTES, TOO_BIG),
+					.refine((text) => Buffer.byteLength(text) <= MAX_INSTRUMENT_FILE_BYTES, TOO_BIG),
 				owner: z.string(OWNER_MESSAGE)
 			}),
-			{ limit: BODY_LIMIT }
+			{ limit: INSTRUMENT_FORM_LIMIT }
 		);
 		if (!form.ok) return form.failure;
 		const owner = ownerFrom(form.data.owner);

@@ -4,18 +4,22 @@ import { suggestNextVersion } from '$lib/npt/instrument-edit';
 import { guard } from '$lib/server/access';
 import type { SignedInUser } from '$lib/server/identity';
 import { formFailure } from '$lib/server/platform/forms';
-import { BodyTooLargeError, UnreadableFormError, readFormWithFile } from '$lib/server/platform/http';
 import { idFromParam } from '$lib/server/platform/ids';
 import { checkInstrumentImport, importPreviewOf, type OwnerChoice } from '$lib/server/surveys/instrument-import';
 import { definitionFromEditedItemBank, itemBankImportProblems } from '$lib/server/surveys/instrument-item-bank';
+import { fieldOf, pastedToKeep, readInstrumentForm, uploadedText, type UploadWording } from '$lib/server/surveys/instrument-upload';
 import { canReadInstrumentVersion, getVersionRecord, managesOwner, versionsOfSameInstrument, type VersionRecord } from '$lib/server/surveys/instrument-library';
 import type { Actions, PageServerLoad } from './$types';
 
 const EDITORS = ['admin', 'icb_lead'] as const;
-/** As the import: an item bank is a few KB; 256 KB leaves room for a long one. */
-const MAX_FILE_BYTES = 256 * 1024;
-const BODY_LIMIT = MAX_FILE_BYTES + 16 * 1024;
-const TOO_BIG = 'The item bank is larger than 256 KB. An item bank is usually a few KB: check that you chose the right file. Nothing was saved.';
+const ITEM_BANK_UPLOAD: UploadWording = {
+	fileField: 'file',
+	textField: 'text',
+	tooBig: 'The item bank is larger than 256 KB. An item bank is usually a few KB: check that you chose the right file. Nothing was saved.',
+	both: 'Choose a file or paste the rows, not both.',
+	neither: 'Choose the edited item bank’s CSV file, or paste its rows into the box.',
+	notText: 'The file is not text saved as UTF-8. In your spreadsheet, save it as “CSV UTF-8”.'
+};
 
 /** The version, when the user may read it (404 otherwise) and look after its instrument (403 otherwise). */
 async function editable(event: { locals: App.Locals; params: { versionId?: string } }, user: SignedInUser): Promise<{ versionId: number; record: VersionRecord }> {
@@ -47,33 +51,14 @@ export const actions = {
 	preview: async (event) => {
 		const user = guard(event, { roles: EDITORS });
 		const { record } = await editable(event, user);
-		let upload;
-		try {
-			upload = await readFormWithFile(event.request, BODY_LIMIT, 'file');
-		} catch (cause) {
-			if (cause instanceof BodyTooLargeError) return formFailure(413, [{ field: 'file', message: TOO_BIG }]);
-			if (cause instanceof UnreadableFormError) return formFailure(400, [{ field: 'form', message: `${cause.message} Nothing was saved.` }]);
-			throw cause;
-		}
-		const field = (name: string) => upload.fields.find(([n]) => n === name)?.[1] ?? '';
-		const pasted = field('text');
-		const values = { text: pasted.length > MAX_FILE_BYTES ? '' : pasted, version: field('version').slice(0, 100) };
-		const { file } = upload;
-		if (file && pasted.trim()) return formFailure(400, [{ field: 'file', message: 'Choose a file or paste the rows, not both.' }], values);
-		if (!file && !pasted.trim()) return formFailure(400, [{ field: 'file', message: 'Choose the edited item bank’s CSV file, or paste its rows into the box.' }], values);
-		const where = file ? 'file' : 'text';
-		let text: string;
-		if (file) {
-			if (file.bytes.byteLength > MAX_FILE_BYTES) return formFailure(413, [{ field: 'file', message: TOO_BIG }], values);
-			try {
-				text = new TextDecoder('utf-8', { fatal: true }).decode(file.bytes);
-			} catch {
-				return formFailure(400, [{ field: 'file', message: 'The file is not text saved as UTF-8. In your spreadsheet, save it as “CSV UTF-8”.' }], values);
-			}
-		} else {
-			if (Buffer.byteLength(pasted) > MAX_FILE_BYTES) return formFailure(413, [{ field: 'text', message: TOO_BIG }], values);
-			text = pasted;
-		}
+		const form = await readInstrumentForm(event.request, ITEM_BANK_UPLOAD);
+		if (!form.ok) return form.failure;
+		const { upload } = form;
+		const pasted = fieldOf(upload, 'text');
+		const values = { text: pastedToKeep(pasted), version: fieldOf(upload, 'version').slice(0, 100) };
+		const read = uploadedText(upload.file, pasted, ITEM_BANK_UPLOAD);
+		if (!read.ok) return formFailure(read.status, [read.problem], values);
+		const { text, where } = read;
 		if (!values.version.trim()) return formFailure(400, [{ field: 'version', message: 'Enter the new version number, for example 1.1' }], values);
 		const onPage = (problems: { field: string; message: string }[]) =>
 			problems.map((p) => ({ field: p.field === 'itemBank' ? where : p.field === 'version' ? 'version' : 'form', message: p.message }));
