@@ -133,6 +133,16 @@ describe('the instrument library', () => {
 			expect(problemsOf(outcome)[0]).toMatch(/^text \| The file is not valid JSON/);
 		});
 
+		it("reads a file that points at the JSON Schema, storing the instrument without the pointer", async () => {
+			const pointing = { $schema: 'https://example.org/instrument.schema.json', ...smallInstrument() };
+			const outcome = await preview(admin, JSON.stringify(pointing), 'service');
+			expect(statusOf(outcome), JSON.stringify(outcome.result)).toBe(200);
+			const versionId = await imported(admin, pointing as unknown as Def, 'service');
+			const stored = await t.db.selectFrom('instrument_version').select('definition').where('id', '=', versionId).executeTakeFirstOrThrow();
+			expect(JSON.parse(stored.definition)).not.toHaveProperty('$schema');
+			expect(JSON.parse(stored.definition).title).toBe(smallInstrument().title);
+		});
+
 		it('refuses a file without a licence', async () => {
 			const outcome = await confirm(admin, smallInstrument((d) => delete d.provenance.licence), 'service');
 			expect(statusOf(outcome)).toBe(400);

@@ -266,6 +266,17 @@ export async function editIntoNewVersion(
 }
 
 /**
+ * An editor that checks a file against docs/instrument.schema.json may have written a "$schema"
+ * pointer into it. That says where the format is described, not what the instrument is, so it is
+ * dropped; every other unknown field is still refused.
+ */
+function withoutSchemaPointer(json: unknown): unknown {
+	if (typeof json !== 'object' || json === null || Array.isArray(json) || !('$schema' in json)) return json;
+	const { $schema: _pointer, ...definition } = json as Record<string, unknown>;
+	return definition;
+}
+
+/**
  * Text a person sends in: a JSON instrument file, or a CSV item bank with the details a
  * spreadsheet cannot hold (built by the form: instrument-item-bank.ts). `detailsField` names the
  * form field a details path such as "provenance.licence" belongs to.
@@ -281,12 +292,15 @@ export type DefinitionSource =
  */
 export function definitionFromSource(source: DefinitionSource, field: string): { ok: true; definition: unknown } | { ok: false; problems: FieldProblem[] } {
 	switch (source.format) {
-		case 'json':
+		case 'json': {
+			let json: unknown;
 			try {
-				return { ok: true, definition: JSON.parse(source.text) };
+				json = JSON.parse(source.text);
 			} catch (cause) {
 				return { ok: false, problems: [{ field, message: `The file is not valid JSON: ${(cause as Error).message}. Nothing was saved.` }] };
 			}
+			return { ok: true, definition: withoutSchemaPointer(json) };
+		}
 		case 'item_bank': {
 			const built = definitionFromItemBank(source.text, source.details);
 			if (built.ok) return { ok: true, definition: built.instrument };
