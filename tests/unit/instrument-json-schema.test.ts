@@ -43,6 +43,11 @@ describe('the instrument JSON Schema (docs/instrument.schema.json)', () => {
 		expect(schemaProblems(schema, json)).toEqual([]);
 	});
 
+	it('lets a file point an editor at the schema with "$schema", which the import drops', () => {
+		const json = { $schema: './instrument.schema.json', ...(JSON.parse(read('docs/instruments/example.json')) as object) };
+		expect(schemaProblems(schema, json)).toEqual([]);
+	});
+
 	it('refuses what the app refuses field by field: no licence, an unknown field, an unknown construct, a seventh agreement point', () => {
 		const file = JSON.parse(read('docs/instruments/example.json')) as {
 			provenance: Record<string, unknown>;

@@ -48,6 +48,8 @@ export function instrumentJsonSchema(): JsonObject {
 	}
 	// zod leaves out a default whose schema transforms (the labels are cleaned text); it is still the default.
 	properties.answerScale = { ...properties.answerScale, default: DEFAULT_ANSWER_SCALE };
+	// Not part of the instrument: the import drops it, so a file may point an editor at this schema.
+	const withPointer = { $schema: { type: 'string', description: 'Where this schema is, for editors; dropped on import.' }, ...properties };
 	return {
 		$schema,
 		$id: INSTRUMENT_SCHEMA_ID,
@@ -55,7 +57,8 @@ export function instrumentJsonSchema(): JsonObject {
 		description:
 			'A versioned NPT survey instrument for Belonging: its constructs, items, answer codes, scoring rules, display bands and provenance. ' +
 			`Beyond this schema the app also checks that: ${CROSS_FIELD_RULES.join('; ')}. See docs/instrument-format.md.`,
-		...rest
+		...rest,
+		properties: withPointer
 	};
 }
 
