@@ -36,6 +36,15 @@ describe('configuration from the environment', () => {
 		expect(problems[0]).toMatch(/^DATABASE_URL="postgres:\/\/belonging:…@db host\/belonging" must be/);
 	});
 
+	it('says why a From address at localhost is refused: its domain has no dot', () => {
+		expect(problemsOf({ SMTP_URL: 'smtp://localhost:2525', MAIL_FROM: 'belonging@localhost' })).toEqual([
+			'MAIL_FROM="belonging@localhost" must be an address whose domain has a dot in it, like belonging@nhs.net or "Belonging <belonging@nhs.net>" (an address at localhost is refused)'
+		]);
+		expect(loadConfig({ SMTP_URL: 'smtp://localhost:2525', MAIL_FROM: 'Belonging <belonging@practice.example>' }).smtp?.from).toBe(
+			'Belonging <belonging@practice.example>'
+		);
+	});
+
 	it('reads the retention lengths, refusing nonsense and comments kept longer than the answers they came with', () => {
 		expect(loadConfig({ RETENTION_COMMENTS_MONTHS: '12', RETENTION_ANSWERS_MONTHS: '18', RETENTION_AUDIT_MONTHS: '84' }).retention).toEqual({
 			commentsMonths: 12,

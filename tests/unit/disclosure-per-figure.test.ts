@@ -259,7 +259,7 @@ describe('no withheld figure can be recovered from the shown ones (random rounds
 	});
 });
 
-describe('a known limit of the round’s own figures (README, Anonymity)', () => {
+describe('a known limit of the round’s own figures (docs/scoring.md §6, one limit we know of)', () => {
 	it('lets the construct total of the one person who skipped a whole construct be worked out from the overall and the four constructs', () => {
 		// 16 scored all four constructs; one skipped coherence. Each person's overall is the mean of
 		// their own constructs, so 12 × (overall sum − construct sums / 4) is that person's total.

@@ -24,7 +24,7 @@ export const ON_POSTGRES = [
 	'Belonging is set to PostgreSQL (DATABASE_URL): npm run backup is for the SQLite file only.',
 	'Back up PostgreSQL with pg_dump, for example:',
 	'  pg_dump --format=custom --no-owner --no-privileges --file=/backups/belonging-$(date +%F).dump "$DATABASE_URL"',
-	'or use your provider’s backups (point-in-time restore). The README’s "Durability and backups" says how to restore.'
+	'or use your provider’s backups (point-in-time restore). "Durability and backups" in docs/running.md says how to restore.'
 ];
 
 /** What a command run gives: its exit code and the lines for standard output and standard error. */

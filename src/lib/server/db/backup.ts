@@ -1,6 +1,6 @@
 /**
  * Backups of the SQLite database taken while the server runs, and their restore (the commands
- * are cli/backup.ts and cli/restore.ts; PostgreSQL has pg_dump and pg_restore, see the README).
+ * are cli/backup.ts and cli/restore.ts; PostgreSQL has pg_dump and pg_restore, see docs/running.md).
  *
  * A backup is `VACUUM INTO` a new file rather than a copy by SQLite's backup API. Both read one
  * consistent snapshot while the server goes on writing (a reader in WAL mode holds up no writer),
@@ -14,7 +14,7 @@
  * - its output is in rollback-journal mode (not WAL), so the backup is one file whatever opens it.
  * - it never starts over: the backup API, taken in steps from another process, restarts whenever
  *   the server writes between two steps, and on a busy national database might never finish.
- * Its costs: the file is rebuilt (slower than copying pages, see the README's figures), and SQLite
+ * Its costs: the file is rebuilt (slower than copying pages, see the figures in docs/running.md), and SQLite
  * does not flush it to disk, which is done here before it takes its name.
  *
  * While a backup runs, its snapshot keeps the server from emptying its write-ahead log past the

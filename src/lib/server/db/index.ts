@@ -147,7 +147,7 @@ function openSqlite(path: string, readOnly: boolean, synchronous: SqliteSynchron
 	// as a share of a bare NORMAL server's measured in turn, was 14-42% lower in each of 8
 	// alternated pairs (median 30%; 810 against 467 stored/s in the quietest pair, at load 3-4),
 	// and one commit held the thread 1.5-4 ms instead of 0.2 ms on a shared disk. So NORMAL, with
-	// the window stated in the README ("Durability and backups"); SQLITE_SYNCHRONOUS=full for
+	// the window stated in docs/running.md ("Durability and backups"); SQLITE_SYNCHRONOUS=full for
 	// those who would rather pay that.
 	// PostgreSQL needs no such choice: synchronous_commit is on, so a commit answered is on disk.
 	sqlite.pragma(`synchronous = ${synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
@@ -263,7 +263,7 @@ export async function pingDatabase(db: Db): Promise<boolean> {
  * (false while another connection is still reading it).
  */
 export async function emptyWriteAheadLog(db: Db): Promise<boolean> {
-	// PostgreSQL keeps its own write-ahead log, out of the app's reach (see the README's anonymity section).
+	// PostgreSQL keeps its own write-ahead log, out of the app's reach (see docs/scoring.md §6, "One limit we know of").
 	if (engineOf(db) !== 'sqlite') return true;
 	// The checkpoint worker (checkpoints.ts) may be copying the log just now: wait for it, briefly.
 	for (let tries = 0; ; tries++) {

@@ -92,7 +92,7 @@ const envSchema = z.object({
 		.trim()
 		.refine(
 			(v) => /^[^<>@\s]+@[^<>@\s]+\.[^<>@\s]+$/.test(v) || /^[^<>@\r\n]*<[^<>@\s]+@[^<>@\s]+\.[^<>@\s]+>$/.test(v),
-			'must be an address, like belonging@nhs.net or "Belonging <belonging@nhs.net>"'
+			'must be an address whose domain has a dot in it, like belonging@nhs.net or "Belonging <belonging@nhs.net>" (an address at localhost is refused)'
 		)
 		.optional(),
 	MIN_RESPONSES: z

@@ -1,5 +1,5 @@
 /**
- * Retention, done by the product (RETENTION_*_MONTHS; the README and /privacy say why these
+ * Retention, done by the product (RETENTION_*_MONTHS; docs/running.md and /privacy say why these
  * lengths): a closed round's free-text comments are deleted first, then its answers are reduced
  * to its summary, which keeps every score and trend and nothing about any one person; audit
  * entries go last. A legal hold on a round or its practice pauses all of it for them.

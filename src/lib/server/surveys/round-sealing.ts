@@ -11,7 +11,7 @@
  * Sealing rewrites every survey row of a round in one transaction, each table in a fresh random
  * order: afterwards all of them carry the sealing transaction's id, and their order in the files
  * says nothing. A round is sealed when it closes, and an open round once a day for the answers
- * of the days before (sealAnsweredRounds). The README's anonymity section says what this cannot
+ * of the days before (sealAnsweredRounds). docs/scoring.md §6 ("One limit we know of") says what this cannot
  * reach: the rows as first written, until the database reuses their space, and the write-ahead
  * log and any point-in-time backups taken from it.
  */
