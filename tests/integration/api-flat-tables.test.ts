@@ -288,10 +288,10 @@ describe('the API’s flat tables', () => {
 			return row.id;
 		}
 
-		async function pageIds(load: typeof flagsPage | typeof actionsPage, user: SignedInUser, key: 'flags' | 'actions') {
-			const outcome = await outcomeOf(() => load(fakeEvent({ db: t.db, user, path: `/practices/${f.practice.id}/${key}`, params: practice() }) as never));
+		async function pageIds(load: (event: never) => unknown, user: SignedInUser, key: 'flags' | 'actions') {
+			const outcome = await outcomeOf(async () => (await load(fakeEvent({ db: t.db, user, path: `/practices/${f.practice.id}/${key}`, params: practice() }) as never)) as Record<string, { id: number }[]>);
 			if (outcome.thrown !== undefined) return statusOf(outcome);
-			return ((outcome.result as Record<string, { id: number }[]>)[key] ?? []).map((x) => x.id).sort();
+			return outcome.result![key]!.map((x) => x.id).sort();
 		}
 
 		it('lists exactly the flags and actions each person’s pages list', async () => {
