@@ -16,6 +16,8 @@ declare global {
 			/** Resolved once per request in hooks.server.ts; null when nobody is signed in. */
 			user: SignedInUser | null;
 			sessionId: string | null;
+			/** Set by a download route (api/downloads.ts) fetched with a personal API token: which token, for the audit log. */
+			apiToken?: { id: number; name: string };
 			/** That an administrator reset this person's password, until they have read it (people.ts). */
 			adminResetNotice: string | null;
 			/**

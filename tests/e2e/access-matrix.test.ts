@@ -10,6 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrateToLatest } from '../../src/lib/server/db/migrations';
 import { storeBuiltInInstruments } from '../../src/lib/server/surveys/instruments';
 import { SESSION_COOKIE } from '../../src/lib/server/accounts/sessions';
+import { getUser, toSignedInUser } from '../../src/lib/server/accounts/users';
+import { createApiToken } from '../../src/lib/server/api/tokens';
 import { createAccessFixture, WHO, type AccessFixture, type Who } from '../helpers/access-fixture';
 import { createServerDatabase, type ServerDatabase } from '../helpers/server-database';
 import { startServer, type RunningServer } from '../helpers/server';
@@ -533,6 +535,14 @@ const MATRIX: Record<string, Probe[]> = {
 		get('API: rounds at A1, with a session cookie only', (f) => `/api/v1/practices/${f.practices.a1.id}/rounds`, everyone(401)),
 		get('API: rounds of a practice that does not exist, with a session cookie only', () => '/api/v1/practices/999999/rounds', everyone(401))
 	],
+	// The flat tables (issue 30): tokens only, like every API route; tests/integration/api-flat-tables.test.ts tries them by token.
+	'/api/v1/practices/[practiceId]/scores': [get('API: score table of A1, with a session cookie only', (f) => `/api/v1/practices/${f.practices.a1.id}/scores`, everyone(401))],
+	'/api/v1/practices/[practiceId]/statements': [get('API: statement table of A1, with a session cookie only', (f) => `/api/v1/practices/${f.practices.a1.id}/statements`, everyone(401))],
+	'/api/v1/practices/[practiceId]/flags': [get('API: flags at A1, with a session cookie only', (f) => `/api/v1/practices/${f.practices.a1.id}/flags`, everyone(401))],
+	'/api/v1/practices/[practiceId]/actions': [get('API: actions at A1, with a session cookie only', (f) => `/api/v1/practices/${f.practices.a1.id}/actions`, everyone(401))],
+	'/api/v1/pcns/[pcnId]/scores': [get('API: score table of PCN A, with a session cookie only', (f) => `/api/v1/pcns/${f.pcns.a.id}/scores`, everyone(401))],
+	'/api/v1/pcns/[pcnId]/statements': [get('API: statement table of PCN A, with a session cookie only', (f) => `/api/v1/pcns/${f.pcns.a.id}/statements`, everyone(401))],
+	'/api/v1/icbs/[icbId]/scores': [get('API: score table of the ICB, with a session cookie only', (f) => `/api/v1/icbs/${f.icb.id}/scores`, everyone(401))],
 	'/forgot-password': [
 		get('forgotten password form', () => '/forgot-password', everyone(200)),
 		post('forgotten password (empty form)', () => '/forgot-password', everyone(400))
@@ -583,6 +593,33 @@ describe('access-control matrix', () => {
 	afterAll(async () => {
 		await server?.stop();
 		await database?.remove();
+	});
+
+	// Issue 30: a download route takes a personal token in place of the session, through the real
+	// hooks; a page does not. The matrix above tries every download by session.
+	describe('a personal API token over HTTP', () => {
+		const byToken = (path: string, authorization: string) => fetch(`${server.url}${path}`, { headers: { authorization }, redirect: 'manual' });
+
+		it('opens the downloads its owner may have, refuses the rest as the session would, and opens no page', async () => {
+			const db = database.open();
+			const made = await createApiToken(db, await toSignedInUser(db, (await getUser(db, fixture.users.manager.id))!), 'Matrix');
+			await db.destroy();
+			if (!made.ok) throw new Error(made.problems[0]!.message);
+			const bearer = `Bearer ${made.token.token}`;
+			const scores = await byToken(`/rounds/${fixture.rounds.a1.id}/export/scores.csv`, bearer);
+			expect(scores.status).toBe(200);
+			expect(scores.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+			expect((await byToken(`/rounds/${fixture.rounds.b1.id}/export/scores.csv`, bearer)).status).toBe(404);
+			expect((await byToken(`/pcns/${fixture.pcns.a.id}/export/heatmap.csv`, bearer)).status).toBe(403);
+			expect((await byToken('/admin/audit/export', bearer)).status).toBe(403);
+			const bad = await byToken(`/rounds/${fixture.rounds.a1.id}/export/scores.csv`, 'Bearer blg_no-such-token');
+			expect(bad.status).toBe(401);
+			expect(bad.headers.get('www-authenticate')).toContain('invalid_token');
+			// Not a session: a page sends the request to sign in, as it would with no header at all.
+			const page = await byToken(`/practices/${fixture.practices.a1.id}`, bearer);
+			expect(page.status).toBe(303);
+			expect(page.headers.get('location')).toMatch(/^\/sign-in\?next=/);
+		});
 	});
 
 	it('has an entry for every route in src/routes, and no entry for a route that is gone', () => {

@@ -3,6 +3,9 @@
  * here, on the server, never by hiding links: a visitor who is not signed in is sent to sign
  * in and back; a signed-in user asking for data outside their scope gets 404, so they cannot
  * even learn that it exists; a page their role never uses gets 403.
+ *
+ * The person is `locals.user`: the session's, or, on a download route fetched with a personal API
+ * token (api/downloads.ts), the token owner's, so the same checks apply to both.
  */
 import { error, redirect } from '@sveltejs/kit';
 import { idFromParam } from './platform/ids';

@@ -5,11 +5,12 @@
 import { webcrypto } from 'node:crypto';
 import { plural } from '../../format';
 import { formatDate } from '../../dates';
-import { AGREEMENT_POINTS, NOT_RELEVANT_CODES } from '../../npt/answers';
+import { AGREEMENT_POINTS, NOT_RELEVANT_CODES, type AgreementPoint, type NotRelevantCode } from '../../npt/answers';
 import { describePlacement } from '../../npt/continuum';
 import { CONSTRUCT_NAMES, CONSTRUCTS, SUB_CONSTRUCTS } from '../../npt/constructs';
 import type { Disclosed } from '../../npt/disclosure';
-import type { DisclosedScores } from '../../npt/round-results';
+import type { DisclosedScores, ShownRound } from '../../npt/round-results';
+import type { Instrument, InstrumentItem } from '../../npt/instrument';
 import { closeDateOf } from '../../npt/round-schedule';
 import type { GroupScore } from '../../npt/scoring';
 import type { Config } from '../platform/config';
@@ -253,6 +254,68 @@ const ITEMS_HEADER = [
 	'note'
 ];
 
+/** A statement's figures as every download gives them: counts, shares of the scored answers in percent (one decimal). */
+export interface StatementFigures {
+	answered: number;
+	scored: number;
+	counts: Record<AgreementPoint, number>;
+	/** Each point's share of the scored answers, in percent. */
+	percents: Record<AgreementPoint, number | null>;
+	notRelevant: Record<NotRelevantCode, number>;
+	/** Agree or strongly agree, in percent, with its 95% Wilson interval. */
+	agree: number | null;
+	agreeLower: number | null;
+	agreeUpper: number | null;
+}
+
+/** One statement of a shown round: its figures, or only its "not relevant" counts when too few scored it. */
+export interface StatementRow {
+	item: InstrumentItem;
+	/** Null when fewer than MIN_RESPONSES people scored the statement (SCORING.md §3, §6). */
+	figures: StatementFigures | null;
+	/** Counted even when the figures are withheld: they are counts of answers, not shares. */
+	notRelevant: Record<NotRelevantCode, number> | null;
+}
+
+/**
+ * A shown round's statements in the order every download lists them (statementsInOrder), each
+ * with the figures that may be shown. The
+ * items CSV and the API's statement table are both written from these rows, so they agree.
+ */
+export function statementRowsOf(instrument: Instrument, results: ShownRound): StatementRow[] {
+	const byItem = new Map(results.items.map((r) => [r.itemId, r.result]));
+	return statementsInOrder(instrument).map((item): StatementRow => {
+		const result = byItem.get(item.id);
+		if (!result?.shown) return { item, figures: null, notRelevant: result?.notRelevant ?? null };
+		const scoredShare = (count: number) => (result.scored > 0 ? percent(count / result.scored) : null);
+		const percents = {} as Record<AgreementPoint, number | null>;
+		for (const p of AGREEMENT_POINTS) percents[p] = scoredShare(result.counts[p]);
+		return {
+			item,
+			notRelevant: result.notRelevant,
+			figures: {
+				answered: result.answered,
+				scored: result.scored,
+				counts: result.counts,
+				percents,
+				notRelevant: result.notRelevant,
+				agree: percent(result.shares?.agree),
+				agreeLower: percent(result.agreeInterval?.lower),
+				agreeUpper: percent(result.agreeInterval?.upper)
+			}
+		};
+	});
+}
+
+/** The statements in the order every download lists them: by construct, then sub-construct, then as the instrument has them. */
+export function statementsInOrder(instrument: Instrument): InstrumentItem[] {
+	return CONSTRUCTS.flatMap((construct) =>
+		SUB_CONSTRUCTS[construct].flatMap((subConstruct) =>
+			instrument.items.filter((item) => item.construct === construct && item.subConstruct === subConstruct)
+		)
+	);
+}
+
 /**
  * Statement by statement, grouped by construct and sub-construct: the count and share of each
  * agreement point (shares of scored answers, as worded), "not relevant" counted by kind, and the
@@ -268,42 +331,32 @@ export function writeItemsCsv(report: RoundReport, minResponses: number): string
 		return withInstrument(report, [ITEMS_HEADER, [...meta, ...blanksAfter(meta.length), withheldRoundNote(results.respondentsNeeded)]]);
 	}
 
-	const byItem = new Map(results.items.map((r) => [r.itemId, r.result]));
-	const rows: CsvValue[][] = [];
-	for (const construct of CONSTRUCTS) {
-		for (const subConstruct of SUB_CONSTRUCTS[construct]) {
-			for (const item of instrument.items) {
-				if (item.construct !== construct || item.subConstruct !== subConstruct) continue;
-				const described = [...meta, construct, subConstruct, item.id, item.text, item.reversed ? 'yes' : 'no'];
-				const result = byItem.get(item.id);
-				if (!result?.shown) {
-					// Counts of "not relevant" are not shares of anyone's answers, so they stay (SCORING.md §3).
-					rows.push([
-						...described,
-						...Array<null>(2 + 2 * POINT_NAMES.length).fill(null),
-						...NOT_RELEVANT_CODES.map((code) => result?.notRelevant[code] ?? null),
-						null,
-						null,
-						null,
-						`Not enough responses: fewer than ${minResponses} people gave this statement a scored answer, so only its “not relevant” answers are counted.`
-					]);
-					continue;
-				}
-				const scoredShare = (count: number) => (result.scored > 0 ? percent(count / result.scored) : null);
-				rows.push([
-					...described,
-					result.answered,
-					result.scored,
-					...AGREEMENT_POINTS.map((p) => result.counts[p]),
-					...AGREEMENT_POINTS.map((p) => scoredShare(result.counts[p])),
-					...NOT_RELEVANT_CODES.map((code) => result.notRelevant[code]),
-					percent(result.shares?.agree),
-					percent(result.agreeInterval?.lower),
-					percent(result.agreeInterval?.upper),
-					item.reversed ? 'Worded the other way round: disagreeing is the positive answer.' : null
-				]);
-			}
+	const rows: CsvValue[][] = statementRowsOf(instrument, results).map(({ item, figures, notRelevant }) => {
+		const described = [...meta, item.construct, item.subConstruct, item.id, item.text, item.reversed ? 'yes' : 'no'];
+		if (!figures) {
+			// Counts of "not relevant" are not shares of anyone's answers, so they stay (SCORING.md §3).
+			return [
+				...described,
+				...Array<null>(2 + 2 * POINT_NAMES.length).fill(null),
+				...NOT_RELEVANT_CODES.map((code) => notRelevant?.[code] ?? null),
+				null,
+				null,
+				null,
+				`Not enough responses: fewer than ${minResponses} people gave this statement a scored answer, so only its “not relevant” answers are counted.`
+			];
 		}
-	}
+		return [
+			...described,
+			figures.answered,
+			figures.scored,
+			...AGREEMENT_POINTS.map((p) => figures.counts[p]),
+			...AGREEMENT_POINTS.map((p) => figures.percents[p]),
+			...NOT_RELEVANT_CODES.map((code) => figures.notRelevant[code]),
+			figures.agree,
+			figures.agreeLower,
+			figures.agreeUpper,
+			item.reversed ? 'Worded the other way round: disagreeing is the positive answer.' : null
+		];
+	});
 	return withInstrument(report, [ITEMS_HEADER, ...rows]);
 }

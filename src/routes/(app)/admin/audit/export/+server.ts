@@ -2,13 +2,19 @@ import { error } from '@sveltejs/kit';
 import { ukDate } from '$lib/dates';
 import { plural } from '$lib/format';
 import { guard } from '$lib/server/access';
+import { downloadRoute } from '$lib/server/api/downloads';
 import { auditEventsToCsv, describeAuditFilter, listAuditEvents, parseAuditFilter, recordAudit } from '$lib/server/platform/audit';
 import type { RequestHandler } from './$types';
 
 /** Far more than a network's log holds in years; keeps one download from exhausting memory. */
 const EXPORT_LIMIT = 100_000;
 
-export const GET: RequestHandler = async (event) => {
+/**
+ * Administrators only. Administrators hold no API tokens (API_TOKEN_ROLES), so a token never
+ * reaches this file: it is refused 403 like any other role's. Wrapped all the same, so a bearer
+ * header is never set aside for a session cookie on any download.
+ */
+export const GET: RequestHandler = downloadRoute(async (event) => {
 	const user = guard(event, { roles: ['admin'] });
 	const { locals, url } = event;
 	const parsed = parseAuditFilter(url.searchParams);
@@ -27,4 +33,4 @@ export const GET: RequestHandler = async (event) => {
 			'cache-control': 'private, no-store'
 		}
 	});
-};
+});

@@ -1,7 +1,7 @@
 import { error } from '@sveltejs/kit';
 import { ukDate } from '$lib/dates';
 import { guard } from '$lib/server/access';
-import { recordAudit } from '$lib/server/platform/audit';
+import { downloadRoute, recordDownload } from '$lib/server/api/downloads';
 import { csvDownload } from '$lib/server/platform/csv';
 import { idFromParam } from '$lib/server/platform/ids';
 import { getIcbDashboard } from '$lib/server/results/icb-dashboard';
@@ -15,7 +15,7 @@ const WRITERS = { pcns: writeIcbPcnsCsv, 'over-time': writeIcbOverTimeCsv, gaps:
 const NAMES = { pcns: 'the PCNs', 'over-time': 'the figures by half-year', gaps: 'the infrastructure gaps' };
 
 /** ICB leads only, like the ICB dashboard; the PCNs take the same `from` and `to` as the page. */
-export const GET: RequestHandler = async (event) => {
+export const GET: RequestHandler = downloadRoute(async (event) => {
 	const { params, locals, url } = event;
 	guard(event, { roles: ['icb_lead'] });
 	const kind = icbExportKindOf(params.kind);
@@ -30,9 +30,9 @@ export const GET: RequestHandler = async (event) => {
 	if (!dashboard) error(404, NOT_FOUND);
 	const csv = WRITERS[kind](dashboard);
 	const dated = kind === 'pcns' ? `-${query.period.from}-to-${query.period.to}` : '';
-	await recordAudit(locals.db, user, {
+	await recordDownload(event, user, {
 		action: 'export_downloaded',
 		summary: `Downloaded ${NAMES[kind]} of ${dashboard.icb.name}${kind === 'pcns' ? ` (${query.period.from} to ${query.period.to})` : ''}`
 	});
 	return csvDownload(csv, `belonging-${dashboard.icb.odsCode}-${kind}${dated}.csv`);
-};
+});

@@ -3,6 +3,7 @@ import { fhirQuestionnaireOf } from '$lib/npt/instrument-formats/fhir';
 import { itemBankCsv } from '$lib/npt/instrument-formats/item-bank';
 import { redcapDataDictionaryOf } from '$lib/npt/instrument-formats/redcap';
 import { guard } from '$lib/server/access';
+import { downloadRoute } from '$lib/server/api/downloads';
 import { idFromParam } from '$lib/server/platform/ids';
 import { canReadInstrumentVersion } from '$lib/server/surveys/instrument-library';
 import { getInstrumentVersion } from '$lib/server/surveys/instruments';
@@ -19,7 +20,7 @@ function download(body: string, contentType: string, filename: string): Response
 }
 
 /** A version in a file format: a switch on the format, each case one pure function of the definition. */
-export const GET: RequestHandler = async (event) => {
+export const GET: RequestHandler = downloadRoute(async (event) => {
 	const user = guard(event);
 	const versionId = idFromParam(event.params.versionId);
 	if (versionId === undefined || !(await canReadInstrumentVersion(event.locals.db, user, versionId))) {
@@ -45,4 +46,4 @@ export const GET: RequestHandler = async (event) => {
 		default:
 			error(404, 'We could not find that file format.');
 	}
-};
+});

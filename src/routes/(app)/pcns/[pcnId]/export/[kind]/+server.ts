@@ -2,7 +2,7 @@ import { error } from '@sveltejs/kit';
 import { ukDate } from '$lib/dates';
 import { guard, PCN_READERS } from '$lib/server/access';
 import { getApiPcnHeatmap, getApiPcnRounds } from '$lib/server/api/data';
-import { recordAudit } from '$lib/server/platform/audit';
+import { downloadRoute, recordDownload } from '$lib/server/api/downloads';
 import { csvDownload } from '$lib/server/platform/csv';
 import { idFromParam } from '$lib/server/platform/ids';
 import { readPeriodQuery } from '$lib/server/results/pcn-dashboard';
@@ -15,7 +15,7 @@ const NOT_FOUND = 'We could not find that PCN.';
  * For the same people as the PCN dashboard (PCN_READERS); the heatmap takes the same `from` and
  * `to` as the page. Both hold scores alone, the same for an ICB lead as for the PCN's lead.
  */
-export const GET: RequestHandler = async (event) => {
+export const GET: RequestHandler = downloadRoute(async (event) => {
 	const { params, locals, url } = event;
 	guard(event, { roles: PCN_READERS });
 	const kind = pcnExportKindOf(params.kind);
@@ -43,6 +43,6 @@ export const GET: RequestHandler = async (event) => {
 		filename = `belonging-${rounds.pcn.odsCode}-all-rounds.csv`;
 		summary = `Downloaded the scores of every round at ${rounds.pcn.name}`;
 	}
-	await recordAudit(locals.db, user, { action: 'export_downloaded', summary, pcnId });
+	await recordDownload(event, user, { action: 'export_downloaded', summary, pcnId });
 	return csvDownload(csv, filename);
-};
+});

@@ -1,12 +1,12 @@
 import { error } from '@sveltejs/kit';
 import { ukDate } from '$lib/dates';
 import { guard, guardRound, RESULT_READERS, ROUND_MANAGERS } from '$lib/server/access';
-import { recordAudit } from '$lib/server/platform/audit';
+import { downloadRoute, recordDownload } from '$lib/server/api/downloads';
 import { csvDownload } from '$lib/server/platform/csv';
 import { buildRoundExport, exportKindOf } from '$lib/server/results/round-exports';
 import type { RequestHandler } from './$types';
 
-export const GET: RequestHandler = async (event) => {
+export const GET: RequestHandler = downloadRoute(async (event) => {
 	const { params, locals } = event;
 	guard(event);
 	const kind = exportKindOf(params.kind);
@@ -19,6 +19,6 @@ export const GET: RequestHandler = async (event) => {
 
 	const built = await buildRoundExport(locals.db, roundId, kind, locals.config, ukDate());
 	if (!built.ok) error(built.status, built.problems[0]!.message);
-	await recordAudit(locals.db, user, { action: 'export_downloaded', summary: built.export.summary, practiceId });
+	await recordDownload(event, user, { action: 'export_downloaded', summary: built.export.summary, practiceId });
 	return csvDownload(built.export.csv, built.export.filename);
-};
+});
