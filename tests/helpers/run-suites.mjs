@@ -112,7 +112,11 @@ function vitestCounts(suite, output) {
 	if (fuzz.length) {
 		// The fuzz prints what it posted once it has run: `Form fuzz on sqlite: 54 actions, 3,100 posts, …`.
 		const posted = /Form fuzz on \w+: (\d+) actions, (\d+) posts/.exec(output);
-		parts.push(posted ? `form fuzz of ${plural(Number(posted[1]), 'action')} (${number(Number(posted[2]))} hostile posts)` : `form fuzz of ${plural(fuzz.length - 1, 'action')}`);
+		// One test per action, and one that every action has a probe.
+		const actions = posted ? Number(posted[1]) : fuzz.filter((t) => (t.ancestorTitles ?? []).length > 1).length;
+		const posts = posted ? ` (${number(Number(posted[2]))} hostile posts)` : '';
+		const checks = fuzz.length - actions;
+		parts.push(`form fuzz of ${plural(actions, 'action')}${posts}${checks > 0 ? ` and ${plural(checks, 'whole-app check')}` : ''}`);
 	}
 	const notes = [];
 	const failed = report.numFailedTests ?? 0;
