@@ -98,8 +98,11 @@ function vitestCounts(suite, output) {
 	const isOne = (file, name) => basename(file.name) === name;
 	const flows = files.filter((f) => !isOne(f, ACCESS_MATRIX) && !isOne(f, FORM_FUZZ)).flatMap(testsOf);
 	const flowFiles = files.filter((f) => !isOne(f, ACCESS_MATRIX) && !isOne(f, FORM_FUZZ) && testsOf(f).length > 0).length;
-	const parts = [`${plural(flows.length, 'test')} in ${plural(flowFiles, 'file')}`];
-	if (suite.vitest.startsWith('e2e')) parts[0] = `${plural(flows.length, 'flow')} in ${plural(flowFiles, 'file')}`;
+	const parts = [];
+	// Only the access matrix or the fuzz run (a file filter): no "0 tests in 0 files" before them.
+	if (flows.length || files.length === flowFiles) {
+		parts.push(`${plural(flows.length, suite.vitest.startsWith('e2e') ? 'flow' : 'test')} in ${plural(flowFiles, 'file')}`);
+	}
 
 	const matrix = files.filter((f) => isOne(f, ACCESS_MATRIX)).flatMap(testsOf);
 	if (matrix.length) {
@@ -123,8 +126,10 @@ function vitestCounts(suite, output) {
 	const skipped = (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
 	if (failed) notes.push(`${number(failed)} FAILED`);
 	if (skipped) notes.push(`${number(skipped)} skipped`);
-	if (report.numFailedTestSuites) notes.push(`${plural(report.numFailedTestSuites, 'file')} failed`);
-	return [parts.join(' + '), ...notes].join(', ');
+	// A file that failed with none of its tests failing: an import, a hook or its set-up broke.
+	const brokenFiles = files.filter((f) => f.status === 'failed' && !testsOf(f).some((t) => t.status === 'failed')).length;
+	if (brokenFiles) notes.push(`${plural(brokenFiles, 'file')} failed outside its tests`);
+	return [parts.join(' + '), ...notes].filter(Boolean).join(', ');
 }
 
 function otherCounts(suite, output) {
