@@ -23,6 +23,8 @@ export default defineConfig({
 					include: ['tests/integration/**/*.test.ts'],
 					environment: 'node',
 					env: quietLog,
+					// One migrated database file that each test's own is copied from (not migrated per test).
+					globalSetup: ['tests/helpers/sqlite-setup.ts'],
 					// Some tests check several real passwords, each a deliberately slow scrypt hash; on a
 					// busy two-core machine that can pass vitest's 5 s default without anything being wrong.
 					testTimeout: 30_000

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { addDays, addMonths } from '../../src/lib/dates';
@@ -27,10 +27,14 @@ export const onPostgres = TEST_ENGINE === 'postgres';
 
 /**
  * A fresh, migrated database with the built-in instruments: a real SQLite file in a temporary
- * directory, or, in the PostgreSQL projects, a database of its own on the test server.
+ * directory, or, in the PostgreSQL projects, a database of its own on the test server. Both are
+ * copies of one database migrated by the project's global set-up (sqlite-setup.ts,
+ * postgres-setup.ts); without that set-up (a project that has none), it is migrated here.
  */
 export async function createTestDatabase(): Promise<TestDatabase> {
 	if (onPostgres) return createPostgresTestDatabase(inject('postgresTemplate'));
+	const template = inject('sqliteTemplate');
+	if (template) return openSqliteTestDatabase((path) => copyFileSync(template, path));
 	const t = await createEmptyTestDatabase();
 	await migrateToLatest(t.db);
 	await storeBuiltInInstruments(t.db);
@@ -40,8 +44,14 @@ export async function createTestDatabase(): Promise<TestDatabase> {
 /** A database with nothing in it, not even migrations, on this run's engine. */
 export async function createEmptyTestDatabase(): Promise<TestDatabase> {
 	if (onPostgres) return createPostgresTestDatabase('template0');
+	return openSqliteTestDatabase(() => {});
+}
+
+/** An SQLite file in a temporary directory of its own, which `prepare` may fill before it is opened. */
+function openSqliteTestDatabase(prepare: (path: string) => void): TestDatabase {
 	const temp = tempDirectory();
 	const path = join(temp.dir, 'test.db');
+	prepare(path);
 	const db = openDatabase({ databasePath: path });
 	return {
 		db,
