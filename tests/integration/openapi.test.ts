@@ -77,6 +77,7 @@ describe('the OpenAPI document against real answers', () => {
 	let tokens: Record<Exclude<ExampleCaller, 'nobody'>, string>;
 	let shownRoundId: number;
 	let withheldRoundId: number;
+	let linkWorker: SignedInUser;
 
 	async function closedRound(practiceId: number, versionId: number, daysAgo: number, points: AgreementPoint[]): Promise<number> {
 		const closedOn = addDays(today, -daysAgo);
@@ -113,7 +114,7 @@ describe('the OpenAPI document against real answers', () => {
 		// The sibling: five people at 2.5, so the PCN is bolted on and every construct is a common gap.
 		await closedRound(sibling.id, f.versionId, 60, [2, 2, 2, 2, 2]);
 		// A link worker's open flag at each practice: the ICB's gap counts have something in them.
-		const linkWorker = await createSignedInUser(t.db, 'link_worker', { practiceIds: [f.practice.id, sibling.id] });
+		linkWorker = await createSignedInUser(t.db, 'link_worker', { practiceIds: [f.practice.id, sibling.id] });
 		for (const practiceId of [f.practice.id, sibling.id]) {
 			const at = `${addDays(today, -20)}T09:00:00Z`;
 			await t.db
@@ -125,7 +126,8 @@ describe('the OpenAPI document against real answers', () => {
 		tokens = {
 			practiceManager: await tokenOf(await createSignedInUser(t.db, 'practice_manager', { practiceIds: [f.practice.id] })),
 			pcnLead: await tokenOf(await createSignedInUser(t.db, 'pcn_lead', { pcnIds: [f.pcn.id] })),
-			icbLead: await tokenOf(await createSignedInUser(t.db, 'icb_lead', { icbIds: [f.icb.id] }))
+			icbLead: await tokenOf(await createSignedInUser(t.db, 'icb_lead', { icbIds: [f.icb.id] })),
+			linkWorker: await tokenOf(linkWorker)
 		};
 	});
 	afterEach(() => t.close());
@@ -143,12 +145,20 @@ describe('the OpenAPI document against real answers', () => {
 		const handler = event.request.method === 'GET' ? module.GET : module.fallback;
 		const response = await handler(event as never);
 		const text = await response.text();
-		return { status: response.status, headers: response.headers, body: text ? (JSON.parse(text) as unknown) : undefined };
+		const json = response.headers.get('content-type')?.startsWith('application/json');
+		return { status: response.status, headers: response.headers, text, body: json && text ? (JSON.parse(text) as unknown) : undefined };
 	}
 
 	it.each(API_OPERATIONS.map((o) => [o.path, o] as const))('GET %s answers as its schema and the document say', async (_path, operation) => {
-		const { status, body } = await call(operation, operation.example.path(ids), operation.example.caller);
-		expect(status, JSON.stringify(body)).toBe(200);
+		const { status, headers, text, body } = await call(operation, operation.example.path(ids), operation.example.caller);
+		expect(status, text.slice(0, 500)).toBe(200);
+		const mediaType = operation.mediaType ?? 'application/json';
+		expect(headers.get('content-type')).toMatch(new RegExp(`^${mediaType.replace(/[.+]/g, '\\$&')}(;|$)`));
+		if (mediaType !== 'application/json') {
+			// A download: its schema describes the text; its columns are the endpoint's own tests' to check.
+			expect(zodProblems(operation, text)).toEqual([]);
+			return;
+		}
 		expect(zodProblems(operation, body)).toEqual([]);
 		expect(documentProblems(operation, '200', body)).toEqual([]);
 	});
@@ -175,7 +185,7 @@ describe('the OpenAPI document against real answers', () => {
 			}
 		}
 		if (operation.refusals.includes(403)) {
-			const others = (['practiceManager', 'pcnLead', 'icbLead'] as const).filter((c) => c !== operation.example.caller);
+			const others = (['practiceManager', 'pcnLead', 'icbLead', 'linkWorker'] as const).filter((c) => c !== operation.example.caller);
 			const answers = await Promise.all(others.map((caller) => call(operation, path, caller)));
 			const forbidden = answers.filter((a) => a.status === 403);
 			expect(forbidden.length, 'some role is refused').toBeGreaterThan(0);

@@ -34,7 +34,7 @@ export interface ExampleIds {
 }
 
 /** Whose token an example call uses: someone the endpoint is for. */
-export type ExampleCaller = 'practiceManager' | 'pcnLead' | 'icbLead' | 'nobody';
+export type ExampleCaller = 'practiceManager' | 'pcnLead' | 'icbLead' | 'linkWorker' | 'nobody';
 
 /** Refusals an entry lists beyond those every endpoint with a token can give (401, 405, 429, 503). */
 export type ApiRefusal = 400 | 403 | 404;
@@ -51,7 +51,10 @@ export interface ApiOperation {
 	query?: { name: string; description: string; schema: Record<string, unknown> }[];
 	/** The answer's schema; a JSON answer's must be a named component of schemas.ts. */
 	response: z.ZodType;
-	/** The answer's media type; JSON unless said (a CSV or spreadsheet download names its own). */
+	/**
+	 * The answer's media type; JSON unless said. A download names its own (`text/csv`) with a
+	 * string schema (`z.string().meta({ format: 'binary' })` for a spreadsheet).
+	 */
 	mediaType?: string;
 	refusals: ApiRefusal[];
 	/** Served without a token (the document itself). */
@@ -314,7 +317,7 @@ const DESCRIPTION = [
 	'',
 	`Scores are on a 0–10 scale (5 neutral, 7.5 agree). No figure computed from fewer than \`minResponses\` people is ever sent: such a figure is null, and a round with too few responses is “withheld”. The bands (bolted on, fitting in, belonging) are indicative display bands, not validated cut-off scores.`,
 	'',
-	`Limits: ${API_RATE_LIMIT} requests a minute per token (429 with Retry-After beyond it). Answers are never cached. Field names are stable: fields may be added, never renamed or removed.`
+	`Limits: ${API_RATE_LIMIT} requests a minute per token (429 with Retry-After beyond it). Answers with data are never cached. Field names are stable: fields may be added, never renamed or removed.`
 ].join('\n');
 
 /** The OpenAPI 3.1 document. `origin` is the configured ORIGIN; without one, the server is given relative to the document. */

@@ -15,7 +15,7 @@ export const GET: RequestHandler = (event) => {
 	const { request, locals } = event;
 	try {
 		const { text, etag } = openApiText(locals.config.origin);
-		const headers = { ETag: etag, 'Cache-Control': 'public, max-age=600', Vary: 'Accept-Encoding' };
+		const headers = { ETag: etag, 'Cache-Control': 'public, max-age=600' };
 		if (request.headers.get('if-none-match')?.split(/\s*,\s*/).includes(etag)) return new Response(null, { status: 304, headers });
 		return new Response(text, { headers: { ...headers, 'Content-Type': 'application/json; charset=utf-8' } });
 	} catch (thrown) {
