@@ -64,7 +64,7 @@ function zodProblems(operation: Pick<ApiOperation, 'response'>, body: unknown): 
 	return parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
 }
 
-/** Every answer of `people` respondents: the first `agreeing` answer 5 to everything (10), the rest 4 (7.5). */
+/** A respondent whose every scored answer is `point`: each score is (point − 1) × 2.5. */
 function respondent(point: AgreementPoint): SurveySubmission {
 	const agreement = Object.fromEntries(DEFAULT_STAFF_INSTRUMENT.items.map((item) => [item.id, (item.reversed ? 6 - point : point) as AgreementPoint]));
 	return { roleGroup: null, agreement, general: {}, comment: '', code: null };
