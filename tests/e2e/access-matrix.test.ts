@@ -530,6 +530,11 @@ const MATRIX: Record<string, Probe[]> = {
 	'/api/v1/icbs/[icbId]/gaps': [get('API: an ICB’s gaps, with a session cookie only', (f) => `/api/v1/icbs/${f.icb.id}/gaps`, everyone(401))],
 	'/api/v1/instruments/[versionId]/report': [get('API: an instrument report, with a session cookie only', (f) => `/api/v1/instruments/${f.rounds.a1.instrument_version_id}/report`, everyone(401))],
 	'/api/v1/me': [get('API: who am I, with a session cookie only', () => '/api/v1/me', everyone(401))],
+	// The API's description holds no data: anyone may read it, signed in or not.
+	'/api/v1/openapi.json': [
+		get('API: the OpenAPI document', () => '/api/v1/openapi.json', everyone(200)),
+		post('API: the OpenAPI document, posted to', () => '/api/v1/openapi.json', everyone(405))
+	],
 	'/api/v1/practices': [get('API: practices, with a session cookie only', () => '/api/v1/practices', everyone(401))],
 	'/api/v1/practices/[practiceId]/rounds': [
 		get('API: rounds at A1, with a session cookie only', (f) => `/api/v1/practices/${f.practices.a1.id}/rounds`, everyone(401)),

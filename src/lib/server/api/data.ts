@@ -2,104 +2,40 @@
  * What the /api/v1 endpoints return. Field names are camelCase and stable: reports built on them
  * must keep working, so a field is only ever added, never renamed. Every figure comes from the
  * same disclosed results the pages show (SCORING.md §6): a withheld round or score is `null`,
- * never a number.
+ * never a number. The types are the zod schemas' (schemas.ts), which the OpenAPI document
+ * describes, so a builder cannot return a shape the document does not.
  */
 import { SCORE_KEYS, type ScoreKey } from '../../npt/change';
 import type { Config } from '../platform/config';
 import type { DbOrTx } from '../db';
-import { describePlacement, type Band } from '../../npt/continuum';
-import { constructStanding, type ConstructStanding } from '../../npt/construct-standing';
+import { describePlacement } from '../../npt/continuum';
+import { constructStanding } from '../../npt/construct-standing';
 import type { BandThresholds } from '../../npt/instrument';
 import type { InstrumentLabel } from '../../npt/instrument-comparability';
 import { practiceTrend, type TrendPoint, type TrendScore } from '../../npt/practice-rounds';
 import { getPcnDashboard } from '../results/pcn-dashboard';
 import { loadRoundData } from '../results/round-data';
 import { type PcnPractice } from '../../views/pcn-dashboard';
-import { ROLE_NAMES, type Role, type SignedInUser } from '../identity';
+import { ROLE_NAMES, type SignedInUser } from '../identity';
+import type {
+	ApiHeatmap,
+	ApiPcn,
+	ApiHeatmapPractice,
+	ApiHeatmapScore,
+	ApiInstrument,
+	ApiMe,
+	ApiPcnRounds,
+	ApiPractice,
+	ApiPracticeRounds,
+	ApiRound,
+	ApiScore
+} from './schemas';
 import { icbsInScope, onePractice, practicesInScope, practicesOfPcn, pcnsInScope, type IdQuery } from '../accounts/scope';
 
-export interface ApiPcn {
-	id: number;
-	odsCode: string;
-	name: string;
-}
-
-export interface ApiIcb {
-	id: number;
-	odsCode: string;
-	name: string;
-}
-
-export interface ApiPractice {
-	id: number;
-	odsCode: string;
-	name: string;
-	/** Null for a practice that is not in a PCN at the moment. */
-	pcn: ApiPcn | null;
-}
-
-export interface ApiMe {
-	user: { id: number; displayName: string; email: string; role: Role; roleName: string };
-	/** The ICBs an ICB lead oversees; empty for other roles. */
-	icbs: ApiIcb[];
-	/** The PCNs a PCN lead leads, or those now in an ICB lead's ICBs; empty for other roles. */
-	pcns: ApiPcn[];
-	practices: ApiPractice[];
-}
-
-export interface ApiScore {
-	/** 0–10, two decimals (as in the CSV exports). */
-	mean: number;
-	/** The 95% confidence interval; null with fewer than two people scored. */
-	lower: number | null;
-	upper: number | null;
-	/** People whose answers make up this score. */
-	n: number;
-}
-
-/** The instrument version a figure comes from, with the terms it may be used on and how to cite it. */
-export interface ApiInstrument {
-	id: string;
-	version: string;
-	title: string;
-	licence: string;
-	citation: string;
-	/** Null when the instrument has none. */
-	doi: string | null;
-}
+export type { ApiHeatmap, ApiHeatmapPractice, ApiHeatmapScore, ApiInstrument, ApiMe, ApiPcn, ApiPcnRounds, ApiPractice, ApiPracticeRounds, ApiRound, ApiScore };
 
 export function apiInstrument(label: InstrumentLabel): ApiInstrument {
 	return { id: label.id, version: label.version, title: label.title, licence: label.licence, citation: label.citation, doi: label.doi };
-}
-
-export interface ApiRound {
-	id: number;
-	title: string;
-	closedOn: string;
-	/** The instrument version the round used. */
-	instrument: ApiInstrument;
-	/**
-	 * Whether the round's scores may be set beside the round before's: false when the two used
-	 * instruments whose scores are not one series (different statements, bands or scoring rules).
-	 * Null for the first round.
-	 */
-	comparableWithPrevious: boolean | null;
-	/** True when the round had too few responses for any figure to be shown. */
-	withheld: boolean;
-	/** How many more responses the round would have needed; null when it was not withheld. */
-	respondentsNeeded: number | null;
-	/** Null when withheld. */
-	respondents: number | null;
-	/** Null when withheld; a single score is null when too few people scored on it. */
-	scores: Record<ScoreKey, ApiScore | null> | null;
-}
-
-export interface ApiPracticeRounds {
-	practice: ApiPractice;
-	/** The smallest number of responses for which figures are shown (MIN_RESPONSES). */
-	minResponses: number;
-	/** Every closed round, oldest first. */
-	rounds: ApiRound[];
 }
 
 /** Two decimals: one more than the pages show, so 7.49 does not read as the threshold 7.5. */
@@ -208,57 +144,6 @@ export async function getApiPracticeRounds(
 	return (await listApiPracticeRounds(db, onePractice(db, practiceId), config, today))[0];
 }
 
-export interface ApiHeatmapScore extends ApiScore {
-	/** The indicative band: for the overall score, the practice's placement. */
-	band: Band;
-	/** A construct's standing against `constructMinimum` (the pages mark constructs by it); null for the overall score. */
-	standing: ConstructStanding | null;
-}
-
-export interface ApiHeatmapPractice {
-	id: number;
-	odsCode: string;
-	name: string;
-	/** The practice's latest closed round inside the period; null when it had none. */
-	round: { id: number; title: string; closedOn: string } | null;
-	/** The instrument version that round used; null with no round. */
-	instrument: ApiInstrument | null;
-	/** Whether the practice is in `figures`: false when its round used an instrument of another series, or it has no round. */
-	inFigures: boolean;
-	status: 'shown' | 'withheld' | 'no_round';
-	/** How many more responses a withheld round would have needed; null otherwise. */
-	respondentsNeeded: number | null;
-	/** Null unless shown. */
-	respondents: number | null;
-	/** Respondents ÷ headcount, 0–1; null unless shown and a headcount was entered. */
-	responseRate: number | null;
-	/** Null unless shown; a single score is null when too few people scored on it. */
-	scores: Record<ScoreKey, ApiHeatmapScore | null> | null;
-	/** e.g. "Fitting in — borderline with Belonging"; null unless placed. */
-	placement: string | null;
-}
-
-export interface ApiHeatmap {
-	pcn: ApiPcn;
-	period: { from: string; to: string };
-	minResponses: number;
-	/** The score Belonging asks of every construct (SCORING.md §4). */
-	constructMinimum: number;
-	practices: ApiHeatmapPractice[];
-	figures: {
-		/** The instrument the figures come from: only practices on it (or a version with the same scored statements and bands) are in them. Null with no round. */
-		instrument: ApiInstrument | null;
-		/** Practices whose round used an instrument of another series: in no figure. */
-		otherInstruments: number;
-		practicesShown: number;
-		respondents: number;
-		/** Mean of practice scores: each practice with a shown score counts once. */
-		practiceMean: Record<ScoreKey, { mean: number; practices: number } | null>;
-		/** Every respondent of the shown practices scored together. */
-		pooled: Record<ScoreKey, (ApiScore & { practices: number }) | null>;
-	};
-}
-
 function heatmapPractice(practice: PcnPractice, bands: BandThresholds): ApiHeatmapPractice {
 	const base = {
 		id: practice.id,
@@ -330,7 +215,7 @@ export async function getApiPcnRounds(
 	pcnId: number,
 	config: Pick<Config, 'minResponses'>,
 	today: string
-): Promise<{ pcn: ApiPcn; minResponses: number; practices: ApiPracticeRounds[] } | undefined> {
+): Promise<ApiPcnRounds | undefined> {
 	const pcn = await db.selectFrom('pcn').select(['id', 'ods_code', 'name']).where('id', '=', pcnId).executeTakeFirst();
 	if (!pcn) return undefined;
 	return {

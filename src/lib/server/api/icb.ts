@@ -9,7 +9,8 @@ import type { IcbDashboard } from '../../views/icb-dashboard';
 import { recordAudit } from '../platform/audit';
 import { getIcbDashboard } from '../results/icb-dashboard';
 import { readPeriod } from '../results/pcn-dashboard';
-import { apiInstrument, type ApiInstrument } from './data';
+import { apiInstrument } from './data';
+import type { ApiInstrument } from './schemas';
 import { apiFail, icbInScope, requireApiRole, type ApiCaller } from './endpoint';
 
 export async function readIcbForApi(event: Pick<RequestEvent, 'locals' | 'params' | 'url'>, caller: ApiCaller, what: string): Promise<IcbDashboard> {

@@ -1,5 +1,6 @@
 import { apiEndpoint, apiReadOnly } from '$lib/server/api/endpoint';
 import { instrumentsOf, readIcbForApi } from '$lib/server/api/icb';
+import type { ApiIcbDashboard } from '$lib/server/api/schemas';
 
 /** The ICB dashboard's data for a period (`from`, `to`): the glance, every PCN's figures and band counts, the ICB's figures, practices not surveyed, the half-years, the gaps and the PCN benchmarks. ICB leads only; audited. */
 export const GET = apiEndpoint(async (event, caller) => {
@@ -18,7 +19,7 @@ export const GET = apiEndpoint(async (event, caller) => {
 		overTime,
 		gaps,
 		benchmarks
-	};
+	} satisfies ApiIcbDashboard;
 });
 
 export const fallback = apiReadOnly;

@@ -1,5 +1,6 @@
 import { apiEndpoint, apiReadOnly } from '$lib/server/api/endpoint';
 import { instrumentsOf, readIcbForApi } from '$lib/server/api/icb';
+import type { ApiIcbPcns } from '$lib/server/api/schemas';
 
 /** Every PCN of the ICB in a period (`from`, `to`): its figures, practices, respondents and band counts, and where it lies among every PCN. ICB leads only; audited. */
 export const GET = apiEndpoint(async (event, caller) => {
@@ -12,7 +13,7 @@ export const GET = apiEndpoint(async (event, caller) => {
 		figures: data.figures,
 		pcns: data.pcns,
 		benchmarks: data.benchmarks
-	};
+	} satisfies ApiIcbPcns;
 });
 
 export const fallback = apiReadOnly;

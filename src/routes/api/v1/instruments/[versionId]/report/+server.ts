@@ -1,5 +1,6 @@
 import { ukDate } from '$lib/dates';
 import { apiEndpoint, apiFail, apiReadOnly, requireApiRole } from '$lib/server/api/endpoint';
+import type { ApiInstrumentReport } from '$lib/server/api/schemas';
 import { recordAudit } from '$lib/server/platform/audit';
 import { parseId } from '$lib/server/platform/ids';
 import { defaultReportScope, getInstrumentReport, mayReadScope, parseReportScope, REPORT_READERS } from '$lib/server/results/instrument-report';
@@ -25,7 +26,7 @@ export const GET = apiEndpoint(async (event, caller) => {
 		summary: `Read the instrument report of ${report.instrument.title} version ${report.instrument.version} for ${report.scope.name} through the API (token “${caller.tokenName}”)`,
 		pcnId: report.scope.kind === 'pcn' ? report.scope.id : null
 	});
-	return report;
+	return report satisfies ApiInstrumentReport;
 });
 
 export const fallback = apiReadOnly;
