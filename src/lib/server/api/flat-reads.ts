@@ -9,7 +9,8 @@ import { PCN_READERS, RESULT_READERS } from '../access';
 import type { Role } from '../identity';
 import { onePractice } from '../accounts/scope';
 import { recordAudit } from '../platform/audit';
-import { listApiPractices, type ApiIcb, type ApiPcn, type ApiPractice } from './data';
+import { listApiPractices, type ApiPcn, type ApiPractice } from './data';
+import type { ApiIcb } from './schemas';
 import { apiFail, icbInScope, pcnInScope, practiceInScope, requireApiRole, type ApiCaller } from './endpoint';
 
 type ApiEvent = Pick<RequestEvent, 'locals' | 'params'>;

@@ -24,6 +24,7 @@ import {
 	apiPracticeRoundsSchema,
 	apiPracticesSchema
 } from './schemas';
+import { pcnScoresResponse, pcnStatementsResponse, icbScoresResponse, practiceActionsResponse, practiceFlagsResponse, practiceScoresResponse, practiceStatementsResponse } from './flat-schemas';
 
 /** The ids a test seeds, from which each entry fills its path. */
 export interface ExampleIds {
@@ -190,6 +191,83 @@ export const API_OPERATIONS: ApiOperation[] = [
 		response: apiIcbGapsSchema,
 		refusals: [400, 403, 404],
 		example: { caller: 'icbLead', path: (ids) => `/icbs/${ids.icbId}/gaps` }
+	},
+	{
+		path: '/practices/{practiceId}/scores',
+		operationId: 'getPracticeScoreTable',
+		tag: 'Practices',
+		summary: 'A practice’s scores as a flat table',
+		description: `One row per closed round × score (the overall score and each construct), every value flat, so Power Query makes a table in one step. A figure withheld (fewer than \`minResponses\` people behind it) is null, and \`withheld\` says why. For the practice’s managers, link workers and PCN lead. ${AUDITED}`,
+		pathParameters: { practiceId: PRACTICE_ID },
+		response: practiceScoresResponse,
+		refusals: [403, 404],
+		example: { caller: 'practiceManager', path: (ids) => `/practices/${ids.practiceId}/scores` }
+	},
+	{
+		path: '/practices/{practiceId}/statements',
+		operationId: 'getPracticeStatementTable',
+		tag: 'Practices',
+		summary: 'A practice’s statement results as a flat table',
+		description: `One row per closed round × statement, with the figures of the round’s items.csv (counts and shares per answer, not-relevant counts, agreement with its Wilson interval). A statement with fewer than \`minResponses\` scored answers keeps only its not-relevant counts. For the practice’s managers, link workers and PCN lead. ${AUDITED}`,
+		pathParameters: { practiceId: PRACTICE_ID },
+		response: practiceStatementsResponse,
+		refusals: [403, 404],
+		example: { caller: 'practiceManager', path: (ids) => `/practices/${ids.practiceId}/statements` }
+	},
+	{
+		path: '/practices/{practiceId}/flags',
+		operationId: 'listPracticeFlags',
+		tag: 'Practices',
+		summary: 'A practice’s infrastructure-gap flags',
+		description: `The flags the practice’s flags page shows the caller: a link worker sees the flags they raised, a practice manager those shared with the practice, a PCN lead every flag at the PCN’s practices. ICB leads read none. ${AUDITED}`,
+		pathParameters: { practiceId: PRACTICE_ID },
+		response: practiceFlagsResponse,
+		refusals: [403, 404],
+		example: { caller: 'linkWorker', path: (ids) => `/practices/${ids.practiceId}/flags` }
+	},
+	{
+		path: '/practices/{practiceId}/actions',
+		operationId: 'listPracticeActions',
+		tag: 'Practices',
+		summary: 'A practice’s actions',
+		description: `The actions the practice’s actions page shows the caller, each with the flag it answers when it answers one the caller may see. ICB leads read none. ${AUDITED}`,
+		pathParameters: { practiceId: PRACTICE_ID },
+		response: practiceActionsResponse,
+		refusals: [403, 404],
+		example: { caller: 'practiceManager', path: (ids) => `/practices/${ids.practiceId}/actions` }
+	},
+	{
+		path: '/pcns/{pcnId}/scores',
+		operationId: 'getPcnScoreTable',
+		tag: 'PCNs',
+		summary: 'Every practice’s scores in a PCN as a flat table',
+		description: `The score table of every practice now in the PCN. One row per closed round × score (the overall score and each construct), every value flat, so Power Query makes a table in one step. A figure withheld (fewer than \`minResponses\` people behind it) is null, and \`withheld\` says why. For the PCN’s lead and the ICB leads over it. ${AUDITED}`,
+		pathParameters: { pcnId: PCN_ID },
+		response: pcnScoresResponse,
+		refusals: [403, 404],
+		example: { caller: 'pcnLead', path: (ids) => `/pcns/${ids.pcnId}/scores` }
+	},
+	{
+		path: '/pcns/{pcnId}/statements',
+		operationId: 'getPcnStatementTable',
+		tag: 'PCNs',
+		summary: 'Every practice’s statement results in a PCN as a flat table',
+		description: `The statement table of every practice now in the PCN. One row per closed round × statement, with the figures of the round’s items.csv (counts and shares per answer, not-relevant counts, agreement with its Wilson interval). A statement with fewer than \`minResponses\` scored answers keeps only its not-relevant counts. For the PCN’s lead only: an ICB lead sees no practice’s statements. ${AUDITED}`,
+		pathParameters: { pcnId: PCN_ID },
+		response: pcnStatementsResponse,
+		refusals: [403, 404],
+		example: { caller: 'pcnLead', path: (ids) => `/pcns/${ids.pcnId}/statements` }
+	},
+	{
+		path: '/icbs/{icbId}/scores',
+		operationId: 'getIcbScoreTable',
+		tag: 'ICBs',
+		summary: 'Every practice’s scores in an ICB as a flat table',
+		description: `The score table of every practice now in the ICB’s PCNs. One row per closed round × score (the overall score and each construct), every value flat, so Power Query makes a table in one step. A figure withheld (fewer than \`minResponses\` people behind it) is null, and \`withheld\` says why. ICB leads only. ${AUDITED}`,
+		pathParameters: { icbId: ICB_ID },
+		response: icbScoresResponse,
+		refusals: [403, 404],
+		example: { caller: 'icbLead', path: (ids) => `/icbs/${ids.icbId}/scores` }
 	},
 	{
 		path: '/instruments/{versionId}/report',

@@ -24,7 +24,7 @@ import type { InstrumentReport } from '../../views/instrument-report';
 /** The schemas that become named components of the OpenAPI document, by their component name. */
 export const apiComponents = z.registry<{ id: string }>();
 
-function component<T extends z.ZodType>(id: string, schema: T): T {
+export function component<T extends z.ZodType>(id: string, schema: T): T {
 	apiComponents.add(schema, { id });
 	return schema;
 }
