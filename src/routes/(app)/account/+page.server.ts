@@ -108,8 +108,7 @@ async function twoStepView(db: App.Locals['db'], user: App.Locals['user'] & obje
 const TWO_STEP_FORMS = { extra: { section: 'two-step' as const } };
 /** A refused code, in the two-step section; too many tries say when to try again. */
 function codeRefusal(event: { setHeaders: (headers: Record<string, string>) => void }, refusal: Refusal) {
-	if (refusal.retryAfterSeconds !== undefined) event.setHeaders({ 'retry-after': String(refusal.retryAfterSeconds) });
-	return refusalFailure(refusal, {}, TWO_STEP_FORMS);
+	return refusalFailure(refusal, {}, { ...TWO_STEP_FORMS, setHeaders: event.setHeaders });
 }
 const twoStepCodeSchema = z.object({
 	code: z.string().trim().min(1, 'Enter the code your authenticator app shows').max(40, 'Enter the 6-digit code, or a recovery code')
@@ -181,7 +180,7 @@ export const actions = {
 			{ current: form.data.current, password: form.data.password },
 			{ clientAddress: event.getClientAddress() }
 		);
-		if (!outcome.ok) return refusalFailure(outcome);
+		if (!outcome.ok) return refusalFailure(outcome, {}, { setHeaders: event.setHeaders });
 		// Every session ended with the change, this one too: this browser, which knew the password, starts afresh.
 		const session = await continueAfterPasswordChange(locals.db, user);
 		setSessionCookie(cookies, session.token, session.expiresAt, locals.config.secureCookies);
