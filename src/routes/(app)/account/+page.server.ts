@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { guard } from '$lib/server/access';
 import { API_TOKEN_ROLES, createApiToken, listApiTokens, revokeApiToken, MAX_ACTIVE_TOKENS, TOKEN_NOT_FOUND } from '$lib/server/api/tokens';
 import { API_RATE_LIMIT } from '$lib/server/api/rate-limit';
-import { idTextSchema } from '$lib/server/platform/ids';
+import { idFromParam, idTextSchema } from '$lib/server/platform/ids';
 import { confirmationSchema, NOT_CONFIRMED } from '$lib/server/platform/confirm';
 import { readForm, refusalFailure, type FormValues } from '$lib/server/platform/forms';
 import { refuse, type Refusal } from '$lib/server/platform/outcome';
@@ -47,7 +47,7 @@ const doneMessage = (key: string | null) => (key !== null && Object.hasOwn(DONE,
 function askedAbout(params: URLSearchParams, tokens: { id: number; name: string; lastUsed: string | null }[] | null) {
 	const key = params.get('confirm');
 	if (key === 'signOutEverywhere') return { kind: key } as const;
-	const token = key === 'revokeToken' ? tokens?.find((t) => String(t.id) === params.get('token')) : undefined;
+	const token = key === 'revokeToken' ? tokens?.find((t) => t.id === idFromParam(params.get('token'))) : undefined;
 	return token ? ({ kind: 'revokeToken', token } as const) : null;
 }
 

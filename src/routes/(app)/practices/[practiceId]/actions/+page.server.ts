@@ -9,7 +9,7 @@ import { confirmationSchema } from '$lib/server/platform/confirm';
 import { readForm, refusalFailure, type FormValues } from '$lib/server/platform/forms';
 import type { Outcome } from '$lib/server/platform/outcome';
 import { getPractice } from '$lib/server/organisations/organisations';
-import { idTextSchema } from '$lib/server/platform/ids';
+import { idFromParam, idTextSchema } from '$lib/server/platform/ids';
 import { getAction, listActionsForPractice } from '$lib/server/linkworker/practice-actions';
 import { deleteAction, markActionDone, recordAction, reopenAction, updateAction } from '$lib/server/linkworker/action-changes';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
@@ -26,8 +26,8 @@ export const load = (async (event) => {
 	const today = ukDate();
 	const actions = await listActionsForPractice(event.locals.db, user, practiceId, today, flags);
 	// Deleting asks first (?confirm=delete&action=3): only for a planned action this person may change.
-	const asked = event.url.searchParams.get('confirm') === 'delete' ? event.url.searchParams.get('action') : null;
-	const toDelete = asked === null ? undefined : actions.find((a) => String(a.id) === asked && a.state === 'planned' && a.canChange);
+	const asked = event.url.searchParams.get('confirm') === 'delete' ? idFromParam(event.url.searchParams.get('action')) : undefined;
+	const toDelete = asked === undefined ? undefined : actions.find((a) => a.id === asked && a.state === 'planned' && a.canChange);
 	return {
 		practice: { id: practice.id, name: practice.name },
 		actions,
