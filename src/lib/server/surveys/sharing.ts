@@ -2,10 +2,9 @@
  * Getting staff to a round's survey: its public link, a QR code for posters, and batches of
  * single-use codes (SCORING.md §6) printed as slips. Only the people who run rounds share them.
  */
-import { error } from '@sveltejs/kit';
 import { renderSVG } from 'uqr';
 import { z } from 'zod';
-import { guardRound, ROUND_MANAGERS } from '../access';
+import { guardRoundRow, ROUND_MANAGERS } from '../access';
 import { recordAudit } from '../platform/audit';
 import { refuse, type Outcome } from '../platform/outcome';
 import { issueCodes } from './codes';
@@ -26,10 +25,7 @@ interface SharingEvent {
  * up, so a refusal says nothing about which rounds exist; out of scope reads like "not there".
  */
 export async function guardRoundSharing(event: SharingEvent): Promise<{ user: SignedInUser; round: RoundWithPractice }> {
-	const { user, roundId } = await guardRound(event, ROUND_MANAGERS);
-	const round = await getRound(event.locals.db, roundId);
-	if (!round) error(404, 'We could not find that survey round.');
-	return { user, round };
+	return guardRoundRow(event, ROUND_MANAGERS);
 }
 
 /** Open rounds and rounds due to open are worth sharing; a draft has not been agreed yet, a closed round takes no answers. */
