@@ -4,7 +4,7 @@
  * same disclosed results the pages show (SCORING.md §6): a withheld round or score is `null`,
  * never a number.
  */
-import { SCORE_KEYS, type ScoreKey } from '../../npt/change';
+import { SCORE_KEYS, type ScoreKey } from '../../npt/constructs';
 import type { Config } from '../platform/config';
 import type { DbOrTx } from '../db';
 import { describePlacement, type Band } from '../../npt/continuum';
