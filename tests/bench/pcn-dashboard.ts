@@ -35,11 +35,12 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { sql } from 'kysely';
-import { NOT_RELEVANT_CODES, type AgreementPoint, type NotRelevantCode } from '../../src/lib/npt/answers';
+import type { AgreementPoint } from '../../src/lib/npt/answers';
 import { DEFAULT_STAFF_INSTRUMENT } from '../../src/lib/npt/builtin';
 import { CONSTRUCTS, type Construct } from '../../src/lib/npt/constructs';
 import { addDays, addMonths } from '../../src/lib/dates';
 import { normal, pick, seededRandom } from '../../src/lib/server/demo/random';
+import { NOT_RELEVANT_WEIGHTS, notRelevantChance, ROLE_WEIGHTS } from '../../src/lib/server/demo/synthetic-staff';
 import { emptyWriteAheadLog, openDatabase, type DatabaseConfig } from '../../src/lib/server/db';
 import { migrateToLatest } from '../../src/lib/server/db/migrations';
 import { copySqliteToPostgres } from '../../src/lib/server/db/copy';
@@ -142,19 +143,6 @@ const scenarios = [
 // Synthetic answers, after demo.ts: a practice level that moves from round to round, construct
 // offsets per practice, a personal tendency per respondent and noise per item.
 
-const ROLE_WEIGHTS = [
-	['clinical', 42],
-	['management_admin', 38],
-	['wellbeing_team', 10],
-	['vcse_partner', 4],
-	[null, 6]
-] as const;
-const NOT_RELEVANT_WEIGHTS: readonly (readonly [NotRelevantCode, number])[] = [
-	[NOT_RELEVANT_CODES[0], 6],
-	[NOT_RELEVANT_CODES[1], 3],
-	[NOT_RELEVANT_CODES[2], 2]
-];
-const CLINICAL_LEANING_ITEMS = new Set(['CA2', 'CA3', 'RM1', 'RM3']);
 const COMMENTS = [
 	'A one-page guide on who to refer would save everyone time.',
 	'Feedback on referrals has improved but it is still patchy.',
@@ -346,8 +334,7 @@ function load(
 		const personal = normal(random) * 1.5;
 		const answerValues: (string | number | null)[] = [];
 		for (const item of items) {
-			const notRelevantChance = roleGroup === 'management_admin' && CLINICAL_LEANING_ITEMS.has(item.id) ? 0.25 : 0.04;
-			if (random() < notRelevantChance) {
+			if (random() < notRelevantChance(roleGroup, item.id)) {
 				answerValues.push(responseId, item.dbId, null, pick(random, NOT_RELEVANT_WEIGHTS));
 			} else {
 				const point = toPoint(level + (offsets[item.construct] ?? 0) + personal + normal(random) * 1.2);

@@ -11,7 +11,7 @@ import type { SurveySubmission } from '../../src/lib/npt/submission';
 import { createIcb, createPcn, createPractice } from '../../src/lib/server/organisations/organisation-changes';
 import { getPracticeBenchmarks, viewPcnBenchmarks, type PracticeBenchmarks } from '../../src/lib/server/results/benchmarks';
 import { defaultPeriod, getPcnDashboard } from '../../src/lib/server/results/pcn-dashboard';
-import { SCORE_KEYS } from '../../src/lib/npt/change';
+import { SCORE_KEYS } from '../../src/lib/npt/constructs';
 import { itemIdsOf } from '../../src/lib/server/surveys/instruments';
 import { storeResponse } from '../../src/lib/server/surveys/responses';
 import { closeRound } from '../../src/lib/server/surveys/round-lifecycle';

@@ -467,6 +467,25 @@ describe('people routes', () => {
 			expect(after).not.toContain(before);
 		});
 
+		it('answers the sixth wrong current password with 429 and a Retry-After header, like sign-in', async () => {
+			const me = f.users.manager;
+			const tryPassword = async (current: string) => {
+				const headers: Record<string, string> = {};
+				const event = fakeEvent({ db: t.db, user: me, path: '/account?/changePassword', form: { current, password: GOOD_PASSWORD, confirm: GOOD_PASSWORD } });
+				event.setHeaders = (set) => void Object.assign(headers, set);
+				return { ...(await call(accountActions.changePassword, event)), headers };
+			};
+			for (let i = 0; i < 5; i++) expect((await tryPassword(`wrong ${i}`)).result).toMatchObject({ status: 401 });
+			const blocked = await tryPassword(TEST_PASSWORD);
+			expect(blocked.result).toMatchObject({
+				status: 429,
+				data: { problems: [{ field: 'current', message: 'Too many wrong passwords. Wait 15 minutes and try again.' }] }
+			});
+			const wait = Number(blocked.headers['retry-after']);
+			expect(wait).toBeGreaterThan(880);
+			expect(wait).toBeLessThanOrEqual(900);
+		});
+
 		it('signs out everywhere and sends the person to sign in', async () => {
 			const me = f.users.linkWorker;
 			const cookies: CookieJar = new Map([[SESSION_COOKIE, { value: f.cookies.linkWorker!, options: {} }]]);

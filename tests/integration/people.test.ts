@@ -246,7 +246,14 @@ describe('people', () => {
 				await changePassword(t.db, me, { current: `wrong ${i}`, password: GOOD_PASSWORD }, { clientAddress: '192.0.2.9', cost: TEST_COST });
 			}
 			const blocked = await changePassword(t.db, me, { current: TEST_PASSWORD, password: GOOD_PASSWORD }, { clientAddress: '192.0.2.9', cost: TEST_COST });
-			expect(blocked).toMatchObject({ ok: false, status: 429 });
+			// The oldest of the five wrong tries leaves the 15-minute window in (just under) 900 seconds.
+			expect(blocked).toMatchObject({
+				ok: false,
+				status: 429,
+				problems: [{ field: 'current', message: 'Too many wrong passwords. Wait 15 minutes and try again.' }]
+			});
+			expect(blocked.ok === false && blocked.retryAfterSeconds).toBeGreaterThan(880);
+			expect(blocked.ok === false && blocked.retryAfterSeconds).toBeLessThanOrEqual(900);
 			expect(await verifyPassword((await getUser(t.db, me.id))!.password_hash!, TEST_PASSWORD)).toBe(true);
 		});
 	});

@@ -11,7 +11,8 @@ import {
 	quartilesOf,
 	type Quartiles
 } from '../../src/lib/npt/benchmarks';
-import { SCORE_KEYS, scoreFor, type ScoreKey } from '../../src/lib/npt/change';
+import { SCORE_KEYS, type ScoreKey } from '../../src/lib/npt/constructs';
+import { scoreFor } from '../../src/lib/npt/change';
 import { practiceResultFrom, type PcnScore, type PracticeResult } from '../../src/lib/npt/pcn';
 import type { AgreementAnswer } from '../../src/lib/npt/answers';
 import { DEFAULT_STAFF_INSTRUMENT } from '../../src/lib/npt/builtin';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ScoreKey } from '../../src/lib/npt/change';
+import type { ScoreKey } from '../../src/lib/npt/constructs';
 import { placeFeedback, type FeedbackEvent, type FeedbackRound } from '../../src/lib/npt/feedback';
 
 type Scores = NonNullable<FeedbackRound['scores']>;

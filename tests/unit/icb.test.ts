@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import type { AgreementAnswer } from '../../src/lib/npt/answers';
 import { entryOfScores, groupBenchmark, type BenchmarkEntry } from '../../src/lib/npt/benchmarks';
 import { DEFAULT_STAFF_INSTRUMENT } from '../../src/lib/npt/builtin';
-import { SCORE_KEYS, scoreFor, type ScoreKey } from '../../src/lib/npt/change';
+import { SCORE_KEYS, type ScoreKey } from '../../src/lib/npt/constructs';
+import { scoreFor } from '../../src/lib/npt/change';
 import {
 	areaChange,
 	areaFigure,

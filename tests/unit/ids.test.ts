@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_ID, idTextSchema, parseId } from '../../src/lib/server/platform/ids';
+import { MAX_ID, parseId } from '../../src/lib/ids';
+import * as serverIds from '../../src/lib/server/platform/ids';
+
+const { idTextSchema } = serverIds;
 
 // Issue 24, item 12: `flagId=" 2"` was flag 2, and a path id past PostgreSQL's integer was a 500 there.
 describe('one strict reading of ids', () => {
@@ -30,5 +33,12 @@ describe('one strict reading of ids', () => {
 
 	it('stops at PostgreSQL’s integer', () => {
 		expect(MAX_ID).toBe(2 ** 31 - 1);
+	});
+
+	it('is the one parser on the server and in the pages', () => {
+		expect(serverIds.parseId).toBe(parseId);
+		expect(serverIds.MAX_ID).toBe(MAX_ID);
+		expect(serverIds.idFromParam('2147483647')).toBe(2147483647);
+		expect(serverIds.idFromParam('2147483648')).toBeUndefined();
 	});
 });

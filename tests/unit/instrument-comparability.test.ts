@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AgreementPoint } from '../../src/lib/npt/answers';
-import { SCORE_KEYS, verdictOf, type ScoreKey } from '../../src/lib/npt/change';
+import { SCORE_KEYS, type ScoreKey } from '../../src/lib/npt/constructs';
+import { verdictOf } from '../../src/lib/npt/change';
 import { icbInPeriod, pcnsNeedingSupport, weakestAcrossIcb, type IcbPracticeInput, type StoredRound } from '../../src/lib/npt/icb';
 import { parseInstrument, type Instrument } from '../../src/lib/npt/instrument';
 import { distinctLabels, instrumentLabelOf, mainSeries, sameSeries, seriesDefinitionOf, seriesKeyOf } from '../../src/lib/npt/instrument-comparability';

@@ -10,7 +10,7 @@
  * withheld figure can be worked back from one. A group too small to blur its members is not
  * shown at all.
  */
-import { SCORE_KEYS, type ScoreKey } from './change';
+import { SCORE_KEYS, type ScoreKey } from './constructs';
 import { canShow, type DisclosureRules } from './disclosure';
 import type { PracticeResult } from './pcn';
 import type { GroupScore } from './scoring';

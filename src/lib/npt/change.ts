@@ -3,13 +3,10 @@
  * score's change Δ is notable only when it is larger than 1.96 × √(se₁² + se₂²); anything
  * smaller is "within noise". A side that was withheld gives no change at all.
  */
-import { CONSTRUCTS, type Construct } from './constructs';
+import { SCORE_KEYS, type Construct, type ScoreKey } from './constructs';
 import type { Disclosed } from './disclosure';
 import type { DisclosedScores } from './round-results';
 import type { GroupScore } from './scoring';
-
-export type ScoreKey = 'overall' | Construct;
-export const SCORE_KEYS: readonly ScoreKey[] = ['overall', ...CONSTRUCTS];
 
 /** One score of a group's overall and construct scores, by key. */
 export function scoreFor<T>(scores: { overall: T; constructs: Record<Construct, T> }, key: ScoreKey): T {

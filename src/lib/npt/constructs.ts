@@ -11,6 +11,10 @@ export const CONSTRUCTS = [
 
 export type Construct = (typeof CONSTRUCTS)[number];
 
+/** The scores a group has, in the order every table and chart lists them: overall, then each construct. */
+export type ScoreKey = 'overall' | Construct;
+export const SCORE_KEYS: readonly ScoreKey[] = ['overall', ...CONSTRUCTS];
+
 export const SUB_CONSTRUCTS = {
 	coherence: [
 		'differentiation',

@@ -4,8 +4,8 @@
  * construct it was meant to help moved from the round before it to the round after it. Pure:
  * the server decides which events a viewer may see before they arrive here.
  */
-import { changeBetween, type Change, type ScoreKey } from './change';
-import type { Construct } from './constructs';
+import { changeBetween, type Change } from './change';
+import type { Construct, ScoreKey } from './constructs';
 import type { TrendPoint } from './practice-rounds';
 
 export type FeedbackKind = 'action_done' | 'flag_resolved';

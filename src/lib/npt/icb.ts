@@ -12,8 +12,8 @@
 import { addDays, addMonths } from '../dates';
 import { DEFAULT_CONSTRUCT_MINIMUM } from './actions';
 import { entryOfScores, groupBenchmark, benchmarkScore, type BenchmarkEntry, type BenchmarkRules, type GroupBenchmark, type ScoreBenchmark } from './benchmarks';
-import { changeBetween, SCORE_KEYS, type Change, type ScoreKey } from './change';
-import { CONSTRUCTS, type Construct } from './constructs';
+import { changeBetween, type Change } from './change';
+import { CONSTRUCTS, type Construct, SCORE_KEYS, type ScoreKey } from './constructs';
 import { bandOfScore, placeOnContinuum, type Band } from './continuum';
 import { respondentsNeeded, type DisclosureRules } from './disclosure';
 import type { BandThresholds } from './instrument';

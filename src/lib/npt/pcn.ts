@@ -5,9 +5,9 @@
  * too: a practice below MIN_RESPONSES contributes nothing but the words "not enough responses".
  */
 import { PCN_ACTIONS, DEFAULT_CONSTRUCT_MINIMUM, type SuggestedAction } from './actions';
-import { SCORE_KEYS, scoreFor, type ScoreKey } from './change';
+import { scoreFor } from './change';
 import { constructStanding } from './construct-standing';
-import { CONSTRUCTS, type Construct } from './constructs';
+import { CONSTRUCTS, type Construct, SCORE_KEYS, type ScoreKey } from './constructs';
 import { bandOfScore, type Band, type Placement } from './continuum';
 import { canShow, respondentsNeeded, type DisclosureRules } from './disclosure';
 import type { BandThresholds, Instrument } from './instrument';
@@ -15,16 +15,12 @@ import { mainSeries, seriesKeyOf } from './instrument-comparability';
 import { closedRoundsInOrder, type RoundRecord } from './practice-rounds';
 import { responseRate } from './response-rate';
 import { discloseGroupScores, placementOf } from './round-results';
-import { closeDateOf } from './round-schedule';
+import { closeDateOf, type Period } from './round-schedule';
 import { consistencyFrom, poolConsistency, poolMoments, scoreFromMoments, summariseRespondents, type RoundSummary } from './round-summary';
 import type { Respondent } from './scoring';
 import { mean, type Interval } from './statistics';
 
-export interface Period {
-	/** ISO dates, both inclusive. */
-	from: string;
-	to: string;
-}
+export type { Period };
 
 /**
  * The latest of the given closed rounds whose close date falls inside the period (inclusive);

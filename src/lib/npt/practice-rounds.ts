@@ -5,15 +5,15 @@
  * PCN dashboard, the home overview and the API all compose their views from these rules, so a
  * round is never ordered, chosen or disclosed two ways.
  */
-import { changesBetween, SCORE_KEYS, scoreFor, type Changes, type ScoreKey } from './change';
+import { SCORE_KEYS, type ScoreKey } from './constructs';
+import { changesBetween, scoreFor, type Changes } from './change';
 import { canShow, respondentsNeeded, type DisclosureRules } from './disclosure';
 import type { Instrument } from './instrument';
 import { instrumentLabelOf, sameSeries, type InstrumentLabel } from './instrument-comparability';
-import type { Period } from './pcn';
 import { responseRate } from './response-rate';
 import { discloseGroupScores, summariseProgress, type DisclosedScores, type RoundProgress } from './round-results';
 import type { RoundSummary } from './round-summary';
-import { closeDateOf, closingDayOn, type RoundStatus, type SurveyAvailability } from './round-schedule';
+import { closeDateOf, closingDayOn, type Period, type RoundStatus, type SurveyAvailability } from './round-schedule';
 import type { Interval } from './statistics';
 
 /** What the rules need of a stored round. */

@@ -70,6 +70,13 @@ export function cumulativeByDay(counts: readonly DayCount[], lastDay?: string): 
 }
 
 /** Where a round stands in its life: a draft until a practice manager opens it, then open, then closed. */
+/** A stretch of the calendar results are read over (a dashboard's period). */
+export interface Period {
+	/** ISO dates, both inclusive. */
+	from: string;
+	to: string;
+}
+
 export type RoundStatus = 'draft' | 'open' | 'closed';
 
 export type SurveyAvailability = 'open' | 'draft' | 'not_yet_open' | 'closed';

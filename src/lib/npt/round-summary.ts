@@ -22,8 +22,7 @@
  * read, never here: MIN_RESPONSES is configuration.
  */
 import { AGREEMENT_POINTS, GENERAL_MAX, GENERAL_MIN, NOT_RELEVANT_CODES, isAgreementPoint, scoreAnswer, type AgreementPoint, type NotRelevantCode } from './answers';
-import { SCORE_KEYS, type ScoreKey } from './change';
-import { CONSTRUCTS, type Construct } from './constructs';
+import { CONSTRUCTS, type Construct, SCORE_KEYS, type ScoreKey } from './constructs';
 import { itemsIn, minimumItemsFor, type Instrument } from './instrument';
 import { SCALE_MAX, SCALE_MIN } from './scale';
 import {

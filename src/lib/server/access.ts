@@ -10,7 +10,7 @@
 import { error, redirect } from '@sveltejs/kit';
 import { idFromParam } from './platform/ids';
 import { getPractice } from './organisations/organisations';
-import { practiceOfRound } from './surveys/rounds';
+import { getRound, practiceOfRound, type RoundWithPractice } from './surveys/rounds';
 import type { Role, SignedInUser } from './identity';
 
 interface GuardEvent {
@@ -101,6 +101,17 @@ export async function guardRound(
 	const practiceId = roundId === undefined ? undefined : await practiceOfRound(event.locals.db, roundId);
 	if (roundId === undefined || practiceId === undefined) error(404, 'We could not find that survey round.');
 	return { user: guard(event, { roles, practiceId }), roundId, practiceId };
+}
+
+/** guardRound, and the round itself (with its practice): for pages that show or change the round. */
+export async function guardRoundRow(
+	event: GuardEvent & { params: Partial<Record<string, string>> },
+	roles?: readonly Role[]
+): Promise<{ user: SignedInUser; round: RoundWithPractice }> {
+	const { user, roundId } = await guardRound(event, roles);
+	const round = await getRound(event.locals.db, roundId);
+	if (!round) error(404, 'We could not find that survey round.');
+	return { user, round };
 }
 
 /**

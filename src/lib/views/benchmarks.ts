@@ -4,7 +4,7 @@
  * data for components to render, shaped by lib/server.
  */
 import type { BenchmarkGroupKind, BenchmarkPlace, BenchmarkScore, GroupBenchmark, ScoreBenchmark } from '../npt/benchmarks';
-import type { ScoreKey } from '../npt/change';
+import type { ScoreKey } from '../npt/constructs';
 import type { InstrumentLabel } from '../npt/instrument-comparability';
 import type { Period } from '../npt/pcn';
 

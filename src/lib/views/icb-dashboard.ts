@@ -2,7 +2,8 @@
  * What the ICB dashboard receives: plain data for components to render, shaped by lib/server.
  */
 import type { GroupBenchmark, ScoreBenchmark } from '../npt/benchmarks';
-import type { Change, ScoreKey } from '../npt/change';
+import type { ScoreKey } from '../npt/constructs';
+import type { Change } from '../npt/change';
 import type { AreaFigure, AreaInPeriod, HalfYear, PcnInPeriod, PcnNeedingSupport } from '../npt/icb';
 import type { ChecklistItem } from '../npt/infrastructure';
 import type { BandThresholds } from '../npt/instrument';

@@ -4,7 +4,7 @@
  * in one place. Every pair passes WCAG contrast there.
  */
 import type { Chart } from 'chart.js';
-import type { ScoreKey } from '$lib/npt/change';
+import type { ScoreKey } from '$lib/npt/constructs';
 
 /** The custom properties charts draw with, without their leading `--`. */
 export type PaletteColour =

@@ -6,12 +6,12 @@ import { z } from 'zod';
 import { formatWhen } from '../../dates';
 import { LINK_PROBLEMS, checkAccountLink, useAccountLink } from './account-links';
 import { recordAudit } from '../platform/audit';
-import { refuse, type Outcome } from '../platform/outcome';
+import { refuse, refuseForNow, type Outcome } from '../platform/outcome';
 import { atomically, type DbOrTx } from '../db';
 import type { AccountLinkPurpose } from '../db/schema';
 import { MAX_PASSWORD_LENGTH, RECOMMENDED_COST, hashPassword, passwordProblem, type ScryptCost } from './passwords';
 import { checkPasswordCounted } from './sign-in';
-import { clearSignInAttempt, describeWait, throttleKeys } from './sign-in-throttle';
+import { BUSY_RETRY_SECONDS, clearSignInAttempt, refuseTooManyTries, throttleKeys } from './sign-in-throttle';
 import { getUser, setPassword, toSignedInUser } from './users';
 import { ROLE_NAMES, type SignedInUser } from '../identity';
 
@@ -149,9 +149,11 @@ export async function changePassword(
 	// Counted like a sign-in, so a session left open cannot be used to guess the password.
 	const check = await checkPasswordCounted(db, throttleKeys(user.email, options.clientAddress), account?.password_hash, input.current, now);
 	if (check.outcome === 'throttled') {
-		return refuse(429, `Too many wrong passwords. Wait ${describeWait(check.retryAfterSeconds)} and try again.`, 'current');
+		return refuseTooManyTries('Too many wrong passwords.', check.retryAfterSeconds, 'current');
 	}
-	if (check.outcome === 'busy') return refuse(503, 'Belonging is busy checking other passwords. Wait a few seconds and try again.', 'current');
+	if (check.outcome === 'busy') {
+		return refuseForNow(503, 'Belonging is busy checking other passwords. Wait a few seconds and try again.', BUSY_RETRY_SECONDS, 'current');
+	}
 	if (!account || !check.matches) return refuse(401, 'Your current password is not right.', 'current');
 	if (account.sso_required_at) return refuse(409, SIGNS_IN_WITH_SSO_ONLY, 'password');
 	// The current password was right: this attempt is not a guess.

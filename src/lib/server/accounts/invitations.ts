@@ -4,10 +4,10 @@
  */
 import { formatWhen } from '../../dates';
 import { issueAccountLink } from './account-links';
-import { recordAudit } from '../platform/audit';
+import { recordAudit, type Actor, type AuditEntry } from '../platform/audit';
 import { refuse, type Outcome } from '../platform/outcome';
 import { atomically, isUniqueViolation, lockFor, type DbOrTx } from '../db';
-import type { UserAccount } from '../db/schema';
+import type { AccountLinkPurpose, UserAccount } from '../db/schema';
 import type { MailMessage } from '../mail/mailer';
 import { composeMail, type MailBlock } from '../mail/compose';
 import { enqueueMail } from '../mail/outbox';
@@ -18,7 +18,6 @@ import {
 	NOT_FOUND,
 	NOT_YOURS,
 	scopeForRole,
-	isSystem,
 	grantableRoles,
 	findTarget,
 	grantProblem,
@@ -106,10 +105,26 @@ export function passwordResetMessage(user: UserAccount, url: string, expiresAt: 
 	});
 }
 
-/** Puts the link's mail in the outbox, in the transaction that made the link, when mail is wanted. */
-async function queueLinkMail(tx: DbOrTx, options: LinkOptions, message: MailMessage, kind: 'invitation' | 'password_reset', now: Date) {
-	if (options.mail) await enqueueMail(tx, kind, message, now);
-	return options.mail;
+/** What one link is for, who gives it, how the audit log records it and the mail that carries it. */
+interface LinkToSend {
+	account: UserAccount;
+	purpose: AccountLinkPurpose;
+	actor: Actor;
+	audit: AuditEntry;
+	message: (url: string, expiresAt: Date) => MailMessage;
+}
+
+/**
+ * Issues a single-use link (any earlier one of its kind stops working), records it in the audit
+ * log and puts its mail in the outbox when mail is wanted, all in the caller's transaction: the
+ * link, its entry and its mail are made together or not at all.
+ */
+async function sendAccountLink(tx: DbOrTx, link: LinkToSend, options: LinkOptions, now: Date): Promise<SentLink> {
+	const issued = await issueAccountLink(tx, link.account.id, link.purpose, 'id' in link.actor ? link.actor.id : null, now);
+	await recordAudit(tx, link.actor, link.audit, now);
+	const url = `${options.origin}${issued.path}`;
+	if (options.mail) await enqueueMail(tx, link.purpose, link.message(url, issued.expiresAt), now);
+	return { url, expiresAt: issued.expiresAt, mailed: options.mail };
 }
 
 export interface NewPerson {
@@ -144,20 +159,14 @@ export async function inviteUser(
 	try {
 		created = await atomically(db, async (tx) => {
 			const user = await createUser(tx, { email: email.data, displayName: displayName.data, role: input.role, scope }, now);
-			const link = await issueAccountLink(tx, user.id, 'invitation', isSystem(inviter) ? null : inviter.id, now);
-			const url = `${options.origin}${link.path}`;
-			const mailed = await queueLinkMail(tx, options, invitationMessage(user, names, url, link.expiresAt, nameOf(inviter)), 'invitation', now);
-			await recordAudit(
-				tx,
-				inviter,
-				{
-					action: 'invitation_issued',
-					summary: `Invited ${personLabel(user)} as ${ROLE_NAMES[user.role]}: ${scopeInWords(user.role, names)}`,
-					...auditPlace(scope)
-				},
-				now
-			);
-			return { user, link: { url, expiresAt: link.expiresAt, mailed } };
+			const audit = {
+				action: 'invitation_issued' as const,
+				summary: `Invited ${personLabel(user)} as ${ROLE_NAMES[user.role]}: ${scopeInWords(user.role, names)}`,
+				...auditPlace(scope)
+			};
+			const message = (url: string, expiresAt: Date) => invitationMessage(user, names, url, expiresAt, nameOf(inviter));
+			const link = await sendAccountLink(tx, { account: user, purpose: 'invitation', actor: inviter, audit, message }, options, now);
+			return { user, link };
 		});
 	} catch (error) {
 		// Two invitations for the same address at once: the unique index lets only one through.
@@ -197,13 +206,20 @@ export async function reissueInvitation(
 		);
 	}
 	const names = await organisationNames(db, target.scope);
-	const link = await atomically(db, async (tx): Promise<SentLink> => {
-		const issued = await issueAccountLink(tx, account.id, 'invitation', actor.id, now);
-		await recordAudit(tx, actor, { action: 'invitation_issued', summary: `Sent a new invitation to ${personLabel(account)}` }, now);
-		const url = `${options.origin}${issued.path}`;
-		const mailed = await queueLinkMail(tx, options, invitationMessage(account, names, url, issued.expiresAt, actor.displayName), 'invitation', now);
-		return { url, expiresAt: issued.expiresAt, mailed };
-	});
+	const link = await atomically(db, (tx) =>
+		sendAccountLink(
+			tx,
+			{
+				account,
+				purpose: 'invitation',
+				actor,
+				audit: { action: 'invitation_issued', summary: `Sent a new invitation to ${personLabel(account)}` },
+				message: (url, expiresAt) => invitationMessage(account, names, url, expiresAt, actor.displayName)
+			},
+			options,
+			now
+		)
+	);
 	return { ok: true, user: account, link };
 }
 
@@ -228,13 +244,20 @@ export async function issuePasswordReset(
 	if (!account.accepted_at) {
 		return refuse(409, `${account.display_name} has not accepted their invitation yet. Send their invitation again instead.`);
 	}
-	const link = await atomically(db, async (tx): Promise<SentLink> => {
-		const issued = await issueAccountLink(tx, account.id, 'password_reset', actor.id, now);
-		await recordAudit(tx, actor, { action: 'password_reset_issued', summary: `Issued a password reset link for ${personLabel(account)}` }, now);
-		const url = `${options.origin}${issued.path}`;
-		const mailed = await queueLinkMail(tx, options, passwordResetMessage(account, url, issued.expiresAt), 'password_reset', now);
-		return { url, expiresAt: issued.expiresAt, mailed };
-	});
+	const link = await atomically(db, (tx) =>
+		sendAccountLink(
+			tx,
+			{
+				account,
+				purpose: 'password_reset',
+				actor,
+				audit: { action: 'password_reset_issued', summary: `Issued a password reset link for ${personLabel(account)}` },
+				message: (url, expiresAt) => passwordResetMessage(account, url, expiresAt)
+			},
+			options,
+			now
+		)
+	);
 	return { ok: true, user: account, link };
 }
 
@@ -267,9 +290,9 @@ export async function requestPasswordReset(db: DbOrTx, email: string, options: L
 			.where('occurred_at', '>', new Date(now.getTime() - RESET_REQUEST_WINDOW_MS).toISOString())
 			.executeTakeFirstOrThrow();
 		if (Number(recent.n) >= MAX_RESET_REQUESTS_PER_HOUR) return;
-		const issued = await issueAccountLink(tx, account.id, 'password_reset', null, now);
-		await recordAudit(tx, { anonymous: RESET_REQUEST_ACTOR }, { action: 'password_reset_issued', summary: resetRequestSummary(account) }, now);
-		await queueLinkMail(tx, options, passwordResetMessage(account, `${options.origin}${issued.path}`, issued.expiresAt), 'password_reset', now);
+		const audit = { action: 'password_reset_issued' as const, summary: resetRequestSummary(account) };
+		const message = (url: string, expiresAt: Date) => passwordResetMessage(account, url, expiresAt);
+		await sendAccountLink(tx, { account, purpose: 'password_reset', actor: { anonymous: RESET_REQUEST_ACTOR }, audit, message }, options, now);
 	});
 }
 

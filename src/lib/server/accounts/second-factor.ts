@@ -15,8 +15,8 @@ import { renderSVG } from 'uqr';
 import { atomically, lockFor, type Db, type DbOrTx } from '../db';
 import { ROLES, ROLE_NAMES, type Role, type SignedInUser } from '../identity';
 import { recordAudit } from '../platform/audit';
-import { refuse, refuseForNow, type Outcome } from '../platform/outcome';
-import { claimSignInAttempt, clearSignInAttempt, describeWait, throttleKeys, withdrawSignInAttempt } from './sign-in-throttle';
+import { refuse, type Outcome } from '../platform/outcome';
+import { claimSignInAttempt, clearSignInAttempt, refuseTooManyTries, throttleKeys, withdrawSignInAttempt } from './sign-in-throttle';
 import { getUser } from './users';
 
 const REQUIRED_ROLES_KEY = 'two_step_required_roles';
@@ -222,7 +222,7 @@ export async function checkCode<T extends object>(
 ): Promise<Outcome<T>> {
 	const keys = { ...throttleKeys(person.email, input.clientAddress), account: `second-step:${person.id}` };
 	const claim = await claimSignInAttempt(db, keys, now);
-	if (!claim.ok) return refuseForNow(429, `Too many codes tried. Wait ${describeWait(claim.retryAfter)} and try again.`, claim.retryAfter);
+	if (!claim.ok) return refuseTooManyTries('Too many codes tried.', claim.retryAfter);
 	return atomically(db, async (tx) => {
 		await lockFor(tx, `second-factor:${person.id}`);
 		const used = await useCode(tx, person, input.code, input.factor, now);

@@ -12,6 +12,7 @@
 import { createHash } from 'node:crypto';
 import { atomically, lockFor, type DbOrTx } from '../db';
 import { addressKey } from '../platform/client-address';
+import { refuseForNow, type Refusal } from '../platform/outcome';
 
 export const THROTTLE_WINDOW_MS = 15 * 60 * 1000;
 /** Attempts allowed per account in the window, before sign-in for that account pauses. */
@@ -102,6 +103,17 @@ export async function clearSignInAttempt(db: DbOrTx, attempt: SignInAttempt): Pr
 /** The password could not be checked at all (the server was too busy): the attempt does not count. */
 export async function withdrawSignInAttempt(db: DbOrTx, attempt: SignInAttempt): Promise<void> {
 	await db.deleteFrom('sign_in_failure').where('id', 'in', [attempt.accountRowId, attempt.addressRowId]).execute();
+}
+
+/** Seconds to suggest when the password checks are all busy. */
+export const BUSY_RETRY_SECONDS = 5;
+
+/**
+ * Too many tries of a secret (a password, a code): a 429 that says how long to wait, in words and
+ * in the Retry-After header the route sets from it (`refusalFailure` in platform/forms.ts).
+ */
+export function refuseTooManyTries(what: string, seconds: number, field = 'form'): Refusal {
+	return refuseForNow(429, `${what} Wait ${describeWait(seconds)} and try again.`, seconds, field);
 }
 
 export function describeWait(seconds: number): string {

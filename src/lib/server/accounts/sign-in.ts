@@ -13,7 +13,8 @@ import { passSignInGate, type AtGate } from './sign-in-gate';
 import {
 	claimSignInAttempt,
 	clearSignInAttempt,
-	describeWait,
+	BUSY_RETRY_SECONDS,
+	refuseTooManyTries,
 	throttleKeys,
 	withdrawSignInAttempt,
 	type SignInAttempt,
@@ -24,9 +25,6 @@ import type { SignedInUser } from '../identity';
 
 /** One message for every wrong combination, so the form never reveals whether an email has an account. */
 export const WRONG_DETAILS = 'The email address or password is not right. Check them and try again.';
-/** Seconds to suggest when the password checks are all busy. */
-const BUSY_RETRY_SECONDS = 5;
-
 /**
  * Through the gate (sign-in-gate.ts): signed in with a session; or, with two-step sign-in on, a
  * challenge that a code completes; or, when the role requires it and the person has none yet, a
@@ -73,7 +71,7 @@ export async function signInWithPassword(
 	const account = await findUserByEmail(db, email);
 	const check = await checkPasswordCounted(db, throttleKeys(email, input.clientAddress), account?.password_hash, password, now);
 	if (check.outcome === 'throttled') {
-		return refuseForNow(429, `Too many attempts to sign in. Wait ${describeWait(check.retryAfterSeconds)} and try again.`, check.retryAfterSeconds);
+		return refuseTooManyTries('Too many attempts to sign in.', check.retryAfterSeconds);
 	}
 	if (check.outcome === 'busy') {
 		return refuseForNow(503, 'Belonging is busy checking other sign-ins. Wait a few seconds and try again.', BUSY_RETRY_SECONDS);

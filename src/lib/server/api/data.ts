@@ -5,7 +5,7 @@
  * never a number. The types are the zod schemas' (schemas.ts), which the OpenAPI document
  * describes, so a builder cannot return a shape the document does not.
  */
-import { SCORE_KEYS, type ScoreKey } from '../../npt/change';
+import { SCORE_KEYS, type ScoreKey } from '../../npt/constructs';
 import type { Config } from '../platform/config';
 import type { DbOrTx } from '../db';
 import { describePlacement } from '../../npt/continuum';

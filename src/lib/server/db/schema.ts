@@ -7,8 +7,7 @@ import type { Audience } from '../../npt/instrument';
 import type { NotRelevantCode } from '../../npt/answers';
 import type { FlagState } from '../../npt/flag-lifecycle';
 import type { ChecklistStatus } from '../../npt/infrastructure';
-import type { ScoreKey } from '../../npt/change';
-import type { Construct } from '../../npt/constructs';
+import type { Construct, ScoreKey } from '../../npt/constructs';
 import type { RoundStatus } from '../../npt/round-schedule';
 import type { Role } from '../identity';
 

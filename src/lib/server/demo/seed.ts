@@ -8,7 +8,7 @@
  * app.ts). The neighbours draw from random streams of their own, after the five, so the five
  * practices' stories are the same with or without them.
  */
-import { NOT_RELEVANT_CODES, type AgreementAnswer, type AgreementPoint, type NotRelevantCode } from '../../npt/answers';
+import type { AgreementAnswer, AgreementPoint } from '../../npt/answers';
 import { DEFAULT_STAFF_INSTRUMENT } from '../../npt/builtin';
 import type { SurveySubmission } from '../../npt/submission';
 import { addDays, addMonths } from '../../dates';
@@ -20,6 +20,7 @@ import { createIcb, createPcn, createPractice } from '../organisations/organisat
 import { storeResponse } from '../surveys/responses';
 import { createRound } from '../surveys/rounds';
 import { seededRandom, normal, pick } from './random';
+import { NOT_RELEVANT_WEIGHTS, notRelevantChance, ROLE_WEIGHTS } from './synthetic-staff';
 import { COAST_ICB, COMMENTS, DEMO_PRACTICES, NEIGHBOUR_PCNS, type DemoPractice, type DemoRound, type NeighbourPcn } from './practices';
 import { seedNeighbourChecklists } from './neighbour-checklists';
 import { seedDemoAccounts } from './accounts';
@@ -28,17 +29,6 @@ import { seedDemoActions } from './demo-actions';
 
 export const DEMO_SURVEY_TOKEN = 'demo';
 
-
-const ROLE_WEIGHTS = [
-	['clinical', 42],
-	['management_admin', 38],
-	['wellbeing_team', 10],
-	['vcse_partner', 4],
-	[null, 6]
-] as const;
-
-/** Items some admin staff see as outside their role. */
-const CLINICAL_LEANING_ITEMS = new Set(['CA2', 'CA3', 'RM1', 'RM3']);
 
 function toPoint(score: number): AgreementPoint {
 	return Math.min(5, Math.max(1, Math.round(score / 2.5 + 1))) as AgreementPoint;
@@ -50,14 +40,9 @@ function syntheticSubmission(practice: DemoPractice, level: number, random: () =
 	const agreement: Record<string, AgreementAnswer> = {};
 	for (const item of DEFAULT_STAFF_INSTRUMENT.items) {
 		const r = random();
-		const notRelevantChance = roleGroup === 'management_admin' && CLINICAL_LEANING_ITEMS.has(item.id) ? 0.25 : 0.04;
 		if (r < 0.03) continue;
-		if (r < 0.03 + notRelevantChance) {
-			agreement[item.id] = pick<NotRelevantCode>(random, [
-				[NOT_RELEVANT_CODES[0], 6],
-				[NOT_RELEVANT_CODES[1], 3],
-				[NOT_RELEVANT_CODES[2], 2]
-			]);
+		if (r < 0.03 + notRelevantChance(roleGroup, item.id)) {
+			agreement[item.id] = pick(random, NOT_RELEVANT_WEIGHTS);
 			continue;
 		}
 		const point = toPoint(level + (practice.offsets[item.construct] ?? 0) + personal + normal(random) * 1.2);

@@ -52,6 +52,18 @@ export interface RefusalOptions {
 	 * answer. A form that lists such things itself (the API tokens) says so in place instead.
 	 */
 	notFoundInForm?: boolean;
+	/** The event's `setHeaders`, for a refusal that says when to try again (429, 503): see `setRetryAfter`. */
+	setHeaders?: SetHeaders;
+}
+
+type SetHeaders = (headers: Record<string, string>) => void;
+
+/**
+ * Tells the browser when to try again, for a refusal that knows (too many tries, too busy): the
+ * one place a page or form sets Retry-After. The refusal's own words already say how long.
+ */
+export function setRetryAfter(setHeaders: SetHeaders, refusal: { retryAfterSeconds?: number }): void {
+	if (refusal.retryAfterSeconds !== undefined) setHeaders({ 'retry-after': String(refusal.retryAfterSeconds) });
 }
 
 /**
@@ -63,6 +75,7 @@ export function refusalFailure<V extends FormValues = FormValues>(
 	values: V = {} as V,
 	options: RefusalOptions = {}
 ): FormFailure<V> {
+	if (options.setHeaders) setRetryAfter(options.setHeaders, refusal);
 	if ((refusal.status === 404 || refusal.status === 410) && !options.notFoundInForm) {
 		error(refusal.status, refusal.problems[0]?.message ?? 'We could not find that page.');
 	}

@@ -22,8 +22,8 @@ export function refuse(status: Refusal['status'], message: string, field = 'form
 }
 
 /** Refused for now (429 or 503): try again after `retryAfterSeconds`. */
-export function refuseForNow(status: 429 | 503, message: string, retryAfterSeconds: number): Refusal {
-	return { ...refuse(status, message), retryAfterSeconds };
+export function refuseForNow(status: 429 | 503, message: string, retryAfterSeconds: number, field = 'form'): Refusal {
+	return { ...refuse(status, message, field), retryAfterSeconds };
 }
 
 /** A refusal with several problems, each about its own field (what zod found wrong with a form). */

@@ -26,9 +26,8 @@ import {
 	type GroupBenchmark,
 	type ScoreBenchmark
 } from '../../npt/benchmarks';
-import { SCORE_KEYS, type ScoreKey } from '../../npt/change';
 import type { DisclosureRules } from '../../npt/disclosure';
-import { CONSTRUCT_NAMES, CONSTRUCTS, type Construct } from '../../npt/constructs';
+import { CONSTRUCT_NAMES, CONSTRUCTS, type Construct, SCORE_KEYS, type ScoreKey } from '../../npt/constructs';
 import { pcnEntriesOf, pcnGroup, type IcbReference } from '../../npt/icb';
 import type { PcnBenchmarksView, PracticeBenchmarksView } from '../../views/benchmarks';
 import type { Period, PracticeResult } from '../../npt/pcn';

@@ -3,11 +3,10 @@
  * the page withholds (SCORING.md §6): the PCNs of a period with their figures and band counts, the
  * ICB's figures by half-year, and the infrastructure gaps counted per checklist item.
  */
-import { SCORE_KEYS, type ScoreKey } from '../../npt/change';
 import { BAND_NAMES } from '../../npt/continuum';
 import { constructStanding, describeStanding } from '../../npt/construct-standing';
 import type { BandThresholds } from '../../npt/instrument';
-import { CONSTRUCT_NAMES, type Construct } from '../../npt/constructs';
+import { CONSTRUCT_NAMES, type Construct, SCORE_KEYS, type ScoreKey } from '../../npt/constructs';
 import { BAND_COUNT_KINDS, type AreaFigure } from '../../npt/icb';
 import { ASPECT_LABELS } from '../../npt/infrastructure';
 import type { IcbDashboard } from '../../views/icb-dashboard';

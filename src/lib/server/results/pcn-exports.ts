@@ -3,10 +3,9 @@
  * practice in the PCN. Both are written from the API's data, so a download can never hold a
  * figure the page or the API withholds (SCORING.md §6).
  */
-import { SCORE_KEYS, type ScoreKey } from '../../npt/change';
 import { BAND_NAMES } from '../../npt/continuum';
 import { describeStanding } from '../../npt/construct-standing';
-import { CONSTRUCT_NAMES, type Construct } from '../../npt/constructs';
+import { CONSTRUCT_NAMES, type Construct, SCORE_KEYS, type ScoreKey } from '../../npt/constructs';
 import type { ApiHeatmap, ApiPcn, ApiPracticeRounds, ApiScore } from '../api/data';
 import { toCsv, type CsvValue } from '../platform/csv';
 import { instrumentColumns, INSTRUMENT_HEADER } from './instrument-columns';

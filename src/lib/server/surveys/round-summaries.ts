@@ -6,7 +6,8 @@
  * stale; a summary of an older layout (or one that does not read as this layout) is rebuilt from
  * the answers, so a change of layout needs no migration: each round's is rebuilt when first read.
  */
-import { SCORE_KEYS, scoreFor, type ScoreKey } from '../../npt/change';
+import { SCORE_KEYS, type ScoreKey } from '../../npt/constructs';
+import { scoreFor } from '../../npt/change';
 import type { GroupScore } from '../../npt/scoring';
 import { closeDateOf, surveyAvailability } from '../../npt/round-schedule';
 import { groupScoresFrom, summariseRespondents, summaryFromJson, summaryToJson, SUMMARY_FORMAT, type RoundSummary } from '../../npt/round-summary';

@@ -2,16 +2,16 @@
  * Getting staff to a round's survey: its public link, a QR code for posters, and batches of
  * single-use codes (SCORING.md §6) printed as slips. Only the people who run rounds share them.
  */
-import { error } from '@sveltejs/kit';
 import { renderSVG } from 'uqr';
 import { z } from 'zod';
-import { guardRound, ROUND_MANAGERS } from '../access';
+import { guardRoundRow, ROUND_MANAGERS } from '../access';
 import { recordAudit } from '../platform/audit';
 import { refuse, type Outcome } from '../platform/outcome';
 import { issueCodes } from './codes';
 import { atomically, type DbOrTx } from '../db';
 import { getRound, type RoundWithPractice } from './rounds';
 import { surveyAvailability, type SurveyAvailability } from '../../npt/round-schedule';
+import { ukDate } from '../../dates';
 import type { SignedInUser } from '../identity';
 
 interface SharingEvent {
@@ -26,10 +26,30 @@ interface SharingEvent {
  * up, so a refusal says nothing about which rounds exist; out of scope reads like "not there".
  */
 export async function guardRoundSharing(event: SharingEvent): Promise<{ user: SignedInUser; round: RoundWithPractice }> {
-	const { user, roundId } = await guardRound(event, ROUND_MANAGERS);
-	const round = await getRound(event.locals.db, roundId);
-	if (!round) error(404, 'We could not find that survey round.');
-	return { user, round };
+	return guardRoundRow(event, ROUND_MANAGERS);
+}
+
+/** Where a round's survey can be found, while it is worth sharing. */
+export interface SurveyLink {
+	url: string;
+	qrPath: string;
+	qrFilename: string;
+}
+
+/**
+ * The steps every sharing page and download takes: the guard, the round's availability today,
+ * and the link (with its QR code's address and file name) only while the round is worth sharing.
+ * A draft or closed round carries no link at all, not even one a page leaves out.
+ */
+export async function guardSharedRound(
+	event: SharingEvent
+): Promise<{ user: SignedInUser; round: RoundWithPractice; availability: SurveyAvailability; link: SurveyLink | null }> {
+	const { user, round } = await guardRoundSharing(event);
+	const availability = surveyAvailability(round, ukDate());
+	const link = isShareable(availability)
+		? { url: surveyUrl(event.locals.config.origin ?? event.url.origin, round.public_token), qrPath: qrPath(round.id), qrFilename: qrFilename(round) }
+		: null;
+	return { user, round, availability, link };
 }
 
 /** Open rounds and rounds due to open are worth sharing; a draft has not been agreed yet, a closed round takes no answers. */

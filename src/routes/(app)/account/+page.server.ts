@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { guard } from '$lib/server/access';
 import { API_TOKEN_ROLES, createApiToken, listApiTokens, revokeApiToken, MAX_ACTIVE_TOKENS, TOKEN_NOT_FOUND } from '$lib/server/api/tokens';
 import { API_RATE_LIMIT } from '$lib/server/api/rate-limit';
-import { idTextSchema } from '$lib/server/platform/ids';
+import { idFromParam, idTextSchema } from '$lib/server/platform/ids';
 import { confirmationSchema, NOT_CONFIRMED } from '$lib/server/platform/confirm';
 import { readForm, refusalFailure, type FormValues } from '$lib/server/platform/forms';
 import { refuse, type Refusal } from '$lib/server/platform/outcome';
@@ -47,7 +47,7 @@ const doneMessage = (key: string | null) => (key !== null && Object.hasOwn(DONE,
 function askedAbout(params: URLSearchParams, tokens: { id: number; name: string; lastUsed: string | null }[] | null) {
 	const key = params.get('confirm');
 	if (key === 'signOutEverywhere') return { kind: key } as const;
-	const token = key === 'revokeToken' ? tokens?.find((t) => String(t.id) === params.get('token')) : undefined;
+	const token = key === 'revokeToken' ? tokens?.find((t) => t.id === idFromParam(params.get('token'))) : undefined;
 	return token ? ({ kind: 'revokeToken', token } as const) : null;
 }
 
@@ -108,8 +108,7 @@ async function twoStepView(db: App.Locals['db'], user: App.Locals['user'] & obje
 const TWO_STEP_FORMS = { extra: { section: 'two-step' as const } };
 /** A refused code, in the two-step section; too many tries say when to try again. */
 function codeRefusal(event: { setHeaders: (headers: Record<string, string>) => void }, refusal: Refusal) {
-	if (refusal.retryAfterSeconds !== undefined) event.setHeaders({ 'retry-after': String(refusal.retryAfterSeconds) });
-	return refusalFailure(refusal, {}, TWO_STEP_FORMS);
+	return refusalFailure(refusal, {}, { ...TWO_STEP_FORMS, setHeaders: event.setHeaders });
 }
 const twoStepCodeSchema = z.object({
 	code: z.string().trim().min(1, 'Enter the code your authenticator app shows').max(40, 'Enter the 6-digit code, or a recovery code')
@@ -181,7 +180,7 @@ export const actions = {
 			{ current: form.data.current, password: form.data.password },
 			{ clientAddress: event.getClientAddress() }
 		);
-		if (!outcome.ok) return refusalFailure(outcome);
+		if (!outcome.ok) return refusalFailure(outcome, {}, { setHeaders: event.setHeaders });
 		// Every session ended with the change, this one too: this browser, which knew the password, starts afresh.
 		const session = await continueAfterPasswordChange(locals.db, user);
 		setSessionCookie(cookies, session.token, session.expiresAt, locals.config.secureCookies);

@@ -53,11 +53,8 @@ export const actions = {
 		const outcome = await signInWithPassword(locals.db, { email, password, clientAddress: getClientAddress(), ssoName: locals.config.sso?.name });
 		if (!outcome.ok) {
 			const wait = outcome.retryAfterSeconds;
-			if (wait !== undefined) setHeaders({ 'retry-after': String(wait) });
-			return refusalFailure(outcome, {
-				email,
-				...(wait !== undefined && outcome.status === 429 ? { retryAfterSeconds: String(wait) } : {})
-			});
+			const values = { email, ...(wait !== undefined && outcome.status === 429 ? { retryAfterSeconds: String(wait) } : {}) };
+			return refusalFailure(outcome, values, { setHeaders });
 		}
 		redirect(303, leaveGate(cookies, outcome, next, locals.config.secureCookies));
 	}

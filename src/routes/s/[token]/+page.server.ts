@@ -1,4 +1,5 @@
 import { error, redirect } from '@sveltejs/kit';
+import { setRetryAfter } from '$lib/server/platform/forms';
 import { ukDate } from '$lib/dates';
 import { instrumentsOf } from '$lib/server/surveys/instruments';
 import { readSurveyPageFacts } from '$lib/server/surveys/survey-page';
@@ -52,7 +53,7 @@ export const actions = {
 			}));
 		if (outcome.kind === 'not-found') error(404, SURVEY_NOT_FOUND);
 		if (outcome.kind === 'refused') {
-			if (outcome.retryAfterSeconds !== undefined) setHeaders({ 'retry-after': String(outcome.retryAfterSeconds) });
+			setRetryAfter(setHeaders, outcome);
 			return outcome.failure;
 		}
 		setAnsweredCookie(cookies, outcome.roundId, params.token);

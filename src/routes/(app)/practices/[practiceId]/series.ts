@@ -3,8 +3,7 @@
  * point shape as well as colour, so none is told apart by colour alone.
  */
 import type { PaletteColour } from '$lib/components/charts/palette';
-import { CONSTRUCT_NAMES } from '$lib/npt/constructs';
-import type { ScoreKey } from '$lib/npt/change';
+import { CONSTRUCT_NAMES, type ScoreKey } from '$lib/npt/constructs';
 
 export interface SeriesStyle {
 	name: string;

@@ -39,8 +39,7 @@ export const actions = {
 		if (!form.ok) return form.failure;
 		const outcome = await completeRequiredSetup(locals.db, { token: cookies.get(CHALLENGE_COOKIE), code: form.data.code, clientAddress: getClientAddress() });
 		if (!outcome.ok) {
-			if (outcome.retryAfterSeconds !== undefined) setHeaders({ 'retry-after': String(outcome.retryAfterSeconds) });
-			return refusalFailure(outcome, {}, { notFoundInForm: true });
+			return refusalFailure(outcome, {}, { notFoundInForm: true, setHeaders });
 		}
 		deleteChallengeCookie(cookies, locals.config.secureCookies);
 		setSessionCookie(cookies, outcome.session.token, outcome.session.expiresAt, locals.config.secureCookies);

@@ -1,5 +1,6 @@
 import { error, redirect } from '@sveltejs/kit';
 import { safeNextPath } from '$lib/server/access';
+import { setRetryAfter } from '$lib/server/platform/forms';
 import { setAttemptCookie, startSingleSignOn } from '$lib/server/accounts/single-sign-on';
 import type { PageServerLoad } from './$types';
 
@@ -21,7 +22,7 @@ export const load = (async ({ locals, url, cookies, setHeaders }) => {
 	if (locals.user && invitation === undefined) redirect(303, next);
 	const outcome = await startSingleSignOn(locals.db, sso, { next: invitation === undefined ? next : '/', invitation });
 	if (!outcome.ok) {
-		if (outcome.retryAfterSeconds !== undefined) setHeaders({ 'retry-after': String(outcome.retryAfterSeconds) });
+		setRetryAfter(setHeaders, outcome);
 		error(outcome.status, outcome.problems[0]!.message);
 	}
 	setAttemptCookie(cookies, outcome.key, outcome.expiresAt, locals.config.secureCookies);

@@ -3,31 +3,28 @@ import { z } from 'zod';
 import { ukDate } from '$lib/dates';
 import { CONSTRUCT_NAMES, CONSTRUCTS } from '$lib/npt/constructs';
 import { FLAG_STATE_LABELS, isUnresolved } from '$lib/npt/flag-lifecycle';
-import { guardPractice, RESULT_READERS, ROUND_MANAGERS } from '$lib/server/access';
+import { guardPractice, guardPracticeRow, RESULT_READERS, ROUND_MANAGERS } from '$lib/server/access';
 import { listFlagsForPractice } from '$lib/server/linkworker/flags';
 import { confirmationSchema } from '$lib/server/platform/confirm';
 import { readForm, refusalFailure, type FormValues } from '$lib/server/platform/forms';
 import type { Outcome } from '$lib/server/platform/outcome';
-import { getPractice } from '$lib/server/organisations/organisations';
-import { idTextSchema } from '$lib/server/platform/ids';
+import { idFromParam, idTextSchema } from '$lib/server/platform/ids';
 import { getAction, listActionsForPractice } from '$lib/server/linkworker/practice-actions';
 import { deleteAction, markActionDone, recordAction, reopenAction, updateAction } from '$lib/server/linkworker/action-changes';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
-const NOT_FOUND = 'We could not find that practice.';
 
 // Everyone who reads the practice's results sees its actions; only managers and PCN leads change them.
 export const load = (async (event) => {
-	const { user, practiceId } = guardPractice(event, RESULT_READERS);
-	const practice = await getPractice(event.locals.db, practiceId);
-	if (!practice) error(404, NOT_FOUND);
+	const { user, practice } = await guardPracticeRow(event, RESULT_READERS);
+	const practiceId = practice.id;
 	const canRecord = ROUND_MANAGERS.includes(user.role);
 	const flags = await listFlagsForPractice(event.locals.db, user, practiceId);
 	const today = ukDate();
 	const actions = await listActionsForPractice(event.locals.db, user, practiceId, today, flags);
 	// Deleting asks first (?confirm=delete&action=3): only for a planned action this person may change.
-	const asked = event.url.searchParams.get('confirm') === 'delete' ? event.url.searchParams.get('action') : null;
-	const toDelete = asked === null ? undefined : actions.find((a) => String(a.id) === asked && a.state === 'planned' && a.canChange);
+	const asked = event.url.searchParams.get('confirm') === 'delete' ? idFromParam(event.url.searchParams.get('action')) : undefined;
+	const toDelete = asked === undefined ? undefined : actions.find((a) => a.id === asked && a.state === 'planned' && a.canChange);
 	return {
 		practice: { id: practice.id, name: practice.name },
 		actions,

@@ -1,22 +1,19 @@
-import { error, redirect } from '@sveltejs/kit';
+import { redirect } from '@sveltejs/kit';
 import { CURRENT_CHECKLIST } from '$lib/npt/infrastructure';
 import type { FieldProblem } from '$lib/npt/submission';
-import { guardPractice } from '$lib/server/access';
+import { guardPractice, guardPracticeRow } from '$lib/server/access';
 import { getChecklistAnswers, saveChecklist, type ChecklistAnswerInput } from '$lib/server/linkworker/checklist';
-import { getPractice } from '$lib/server/organisations/organisations';
 import type { Actions, PageServerLoad } from './$types';
 import { formFailure, formRefusal, readFields, refusalFailure } from '$lib/server/platform/forms';
 
 /** Only link workers, only at practices they serve; other practices read as not there. */
 const LINK_WORKERS = ['link_worker'] as const;
-const NOT_FOUND = 'We could not find that practice.';
 /** 21 items with a note of up to 500 characters each, with room to spare. */
 const MAX_BODY_BYTES = 64 * 1024;
 
 export const load = (async (event) => {
-	const { user, practiceId } = guardPractice(event, LINK_WORKERS);
-	const practice = await getPractice(event.locals.db, practiceId);
-	if (!practice) error(404, NOT_FOUND);
+	const { user, practice } = await guardPracticeRow(event, LINK_WORKERS);
+	const practiceId = practice.id;
 	const saved = await getChecklistAnswers(event.locals.db, user, practiceId);
 	// The form's field names, so a refused submission and a saved one fill the form the same way.
 	const values: Record<string, string> = {};

@@ -1,21 +1,18 @@
 import { error, redirect } from '@sveltejs/kit';
 import { z } from 'zod';
 import { ukDate } from '$lib/dates';
-import { guardPractice, RESULT_READERS, ROUND_MANAGERS } from '$lib/server/access';
+import { guardPractice, guardPracticeRow, RESULT_READERS, ROUND_MANAGERS } from '$lib/server/access';
 import { changeFlagState, commentOnFlag, countGapsAcrossPcn, getFlag, listFlagsForPractice } from '$lib/server/linkworker/flags';
 import { readForm, refusalFailure } from '$lib/server/platform/forms';
-import { getPractice } from '$lib/server/organisations/organisations';
 import { idTextSchema } from '$lib/server/platform/ids';
 import { listActionsForPractice, type ActionView } from '$lib/server/linkworker/practice-actions';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
-const NOT_FOUND = 'We could not find that practice.';
 
 // Managers, PCN leads and link workers of the practice; which flags each sees is decided in flags.ts.
 export const load = (async (event) => {
-	const { user, practiceId } = guardPractice(event, RESULT_READERS);
-	const practice = await getPractice(event.locals.db, practiceId);
-	if (!practice) error(404, NOT_FOUND);
+	const { user, practice } = await guardPracticeRow(event, RESULT_READERS);
+	const practiceId = practice.id;
 	// Counts across the PCN include PCN-lead-only flags, so only PCN leads are given them.
 	const gaps = user.role === 'pcn_lead' && practice.pcn ? await countGapsAcrossPcn(event.locals.db, practice.pcn.id) : null;
 	const flags = await listFlagsForPractice(event.locals.db, user, practiceId);

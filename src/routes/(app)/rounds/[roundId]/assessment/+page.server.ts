@@ -1,8 +1,7 @@
-import { error, redirect } from '@sveltejs/kit';
+import { redirect } from '@sveltejs/kit';
 import { fieldName } from '$lib/npt/submission';
-import { guardRound } from '$lib/server/access';
+import { guardRound, guardRoundRow } from '$lib/server/access';
 import { linkWorkerInstrumentFor, getAssessment, saveAssessment, statementsOnly } from '$lib/server/linkworker/assessments';
-import { getRound } from '$lib/server/surveys/rounds';
 import type { Actions, PageServerLoad } from './$types';
 import { readFields, refusalFailure } from '$lib/server/platform/forms';
 
@@ -12,9 +11,8 @@ const LINK_WORKERS = ['link_worker'] as const;
 
 export const load = (async (event) => {
 	// Other roles get 403 before any lookup; rounds at practices the link worker does not serve read as 404.
-	const { user, roundId } = await guardRound(event, LINK_WORKERS);
-	const round = await getRound(event.locals.db, roundId);
-	if (!round) error(404, 'We could not find that survey round.');
+	const { user, round } = await guardRoundRow(event, LINK_WORKERS);
+	const roundId = round.id;
 	const existing = await getAssessment(event.locals.db, roundId, user.id);
 	const current = existing ? undefined : await linkWorkerInstrumentFor(event.locals.db, roundId);
 	// No paired link-worker version: the page says so and offers nothing to answer.

@@ -1,8 +1,8 @@
-import { error, redirect, type RequestEvent } from '@sveltejs/kit';
+import { redirect, type RequestEvent } from '@sveltejs/kit';
 import { ukDate } from '$lib/dates';
-import { guardRound, ROUND_MANAGERS } from '$lib/server/access';
+import { guardRoundRow, ROUND_MANAGERS } from '$lib/server/access';
 import { readForm, refusalFailure } from '$lib/server/platform/forms';
-import { describeRound, getRound } from '$lib/server/surveys/rounds';
+import { describeRound } from '$lib/server/surveys/rounds';
 import { updateRound, updateRoundSchema } from '$lib/server/surveys/round-scheduling';
 import { roundEditability } from '$lib/npt/round-schedule';
 import { versionChoices } from '$lib/server/surveys/instrument-library';
@@ -10,10 +10,7 @@ import type { Actions, PageServerLoad } from './$types';
 
 /** Like the round's own actions: the role first (403, before any lookup), then scope (out of scope reads as 404). */
 async function roundFor(event: RequestEvent<{ roundId: string }>) {
-	const { user, roundId } = await guardRound(event, ROUND_MANAGERS);
-	const round = await getRound(event.locals.db, roundId);
-	if (!round) error(404, 'We could not find that survey round.');
-	return { user, round };
+	return guardRoundRow(event, ROUND_MANAGERS);
 }
 
 export const load = (async (event) => {

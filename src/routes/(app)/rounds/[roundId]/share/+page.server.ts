@@ -2,35 +2,16 @@ import { ukDate } from '$lib/dates';
 import { countCodes } from '$lib/server/surveys/codes';
 import { readForm, refusalFailure } from '$lib/server/platform/forms';
 import { describeRound } from '$lib/server/surveys/rounds';
-import { surveyAvailability } from '$lib/npt/round-schedule';
-import {
-	codeBatchSchema,
-	guardRoundSharing,
-	isShareable,
-	issueCodeBatch,
-	MAX_CODE_BATCH,
-	qrFilename,
-	qrPath,
-	surveyUrl
-} from '$lib/server/surveys/sharing';
+import { codeBatchSchema, guardRoundSharing, guardSharedRound, issueCodeBatch, MAX_CODE_BATCH } from '$lib/server/surveys/sharing';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load = (async (event) => {
-	const { round } = await guardRoundSharing(event);
-	const availability = surveyAvailability(round, ukDate());
+	const { round, availability, link } = await guardSharedRound(event);
 	const requiresCode = round.requires_code === 1;
 	return {
 		round: describeRound(round),
 		availability,
-		// A draft or closed round carries no link at all, not even one the page leaves out.
-		share: isShareable(availability)
-			? {
-					url: surveyUrl(event.locals.config.origin ?? event.url.origin, round.public_token),
-					qrPath: qrPath(round.id),
-					qrFilename: qrFilename(round),
-					codes: requiresCode ? await countCodes(event.locals.db, round.id) : null
-				}
-			: null,
+		share: link ? { ...link, codes: requiresCode ? await countCodes(event.locals.db, round.id) : null } : null,
 		maxCodeBatch: MAX_CODE_BATCH,
 		minResponses: event.locals.config.minResponses
 	};
