@@ -10,6 +10,7 @@ import type { SurveySubmission } from '../../src/lib/npt/submission';
 import { viewAccount } from '../../src/lib/server/accounts/account-page';
 import { createApiToken } from '../../src/lib/server/api/tokens';
 import type { SignedInUser } from '../../src/lib/server/identity';
+import { viewHome } from '../../src/lib/server/home/home-page';
 import { viewPracticeActions } from '../../src/lib/server/linkworker/actions-page';
 import { viewPracticeFlags } from '../../src/lib/server/linkworker/flags-page';
 import { viewIcbDashboard } from '../../src/lib/server/results/icb-dashboard';
@@ -286,6 +287,21 @@ describe('page views', () => {
 			expect(audit[0]).toEqual({ actor_user_id: f.users.icbLead.id, summary: 'Viewed the ICB dashboard of Test ICB (QAA), 2025-12-01 to 2026-06-30', practice_id: null, pcn_id: null });
 			expect(audit[1]).toMatchObject({ actor_user_id: f.users.pcnLead.id, pcn_id: f.pcns.a.id });
 			expect(audit[1]!.summary).toMatch(/^Viewed the instrument report of .+ for PCN A$/);
+		});
+	});
+
+	describe('the home page', () => {
+		it('gives an ICB lead their ICBs, and the others their to-do list and practices, with the PCN pages for PCN leads only', async () => {
+			const now = new Date('2026-07-01T09:00:00Z');
+			const icbLead = await viewHome(t.db, user('icbLead'), config, TODAY, now, 1);
+			expect(icbLead.home).toBe('icbs');
+			const lead = await viewHome(t.db, user('pcnLead'), config, TODAY, now, 1);
+			const manager = await viewHome(t.db, user('manager'), config, TODAY, now, 1);
+			const worker = await viewHome(t.db, user('linkWorker'), config, TODAY, now, 1);
+			expect([lead, manager, worker].map((home) => home.home === 'practices' && home.canSeePcns)).toEqual([true, false, false]);
+			// The link worker serves A1 in PCN A and B1 in PCN B; the manager A1 alone.
+			expect(worker.home === 'practices' && worker.overview.pcns.map((pcn) => pcn.name)).toEqual(['PCN A', 'PCN B']);
+			expect(manager.home === 'practices' && manager.overview.pcns.map((pcn) => pcn.name)).toEqual(['PCN A']);
 		});
 	});
 });
