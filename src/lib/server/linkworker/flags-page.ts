@@ -13,7 +13,7 @@ import { listActionsForPractice, type ActionView } from './practice-actions';
 export type FlagAction = Pick<ActionView, 'id' | 'what' | 'owner' | 'state' | 'dueOn' | 'doneOn' | 'overdue'>;
 
 /** The actions on each flag, keyed by flag id, in the order listed (planned first). */
-export function actionsByFlag(actions: readonly ActionView[]): Record<number, FlagAction[]> {
+function actionsByFlag(actions: readonly ActionView[]): Record<number, FlagAction[]> {
 	const byFlag: Record<number, FlagAction[]> = {};
 	for (const { id, what, owner, state, dueOn, doneOn, overdue, flag } of actions) {
 		if (flag) (byFlag[flag.id] ??= []).push({ id, what, owner, state, dueOn, doneOn, overdue });

@@ -81,5 +81,3 @@ export async function viewRound(
 		}
 	};
 }
-
-export type RoundPage = NonNullable<Awaited<ReturnType<typeof viewRound>>>;
