@@ -110,7 +110,7 @@ describe('results of different instruments on a real database', () => {
 
 	it('keeps the practice on the other instrument out of the PCN figures, the glance and the common gaps', async () => {
 		const lead = await createSignedInUser(t.db, 'pcn_lead', { pcnIds: [f.pcn.id] });
-		const page = (await viewPcnDashboard(t.db, lead, f.pcn.id, config, PERIOD, TODAY))!;
+		const page = (await viewPcnDashboard(t.db, lead, f.pcn.id, config, { period: PERIOD }, TODAY))!;
 		const row = (id: number) => page.practices.find((p) => p.id === id)!;
 		expect([row(ids.a).inFigures, row(ids.b).inFigures, row(ids.c).inFigures]).toEqual([false, true, true]);
 		expect(row(ids.a).instrument!.title).toBe('Longer staff survey');

@@ -261,7 +261,7 @@ describe('the PCN dashboard', () => {
 			await closedRound(t, f, ids.c, 'C autumn 2024', '2024-10-31', 5, 5);
 			await closedRound(t, f, ids.c, 'C winter 2025', '2025-01-31', 5, 1);
 			const lead = await createSignedInUser(t.db, 'pcn_lead', { pcnIds: [f.pcn.id] });
-			const data = (await viewPcnDashboard(t.db, lead, f.pcn.id, config, PERIOD, TODAY))!;
+			const data = (await viewPcnDashboard(t.db, lead, f.pcn.id, config, { period: PERIOD }, TODAY))!;
 			for (const practice of data.practices) {
 				const own = (await getPracticeDashboard(t.db, practice.id, config, TODAY))!;
 				const pcnSide = data.trends.find((trend) => trend.practiceId === practice.id)!.change;

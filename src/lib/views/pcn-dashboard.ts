@@ -1,9 +1,10 @@
 /**
  * What the PCN dashboard receives: plain data for components to render, shaped by lib/server.
  */
+import type { Placement } from '../npt/continuum';
 import type { BandThresholds } from '../npt/instrument';
 import type { InstrumentLabel } from '../npt/instrument-comparability';
-import type { CommonGap, PcnFigures, Period, PracticeMean, PracticeResult } from '../npt/pcn';
+import type { CommonGap, HeatmapSort, PcnFigures, PcnScore, Period, PracticeMean, PracticeResult } from '../npt/pcn';
 import type { LastChange, PcnGlance } from '../npt/pcn-glance';
 import type { CurrentRound, TrendPoint } from '../npt/practice-rounds';
 import type { GapMatrix, GapMatrixFlag, GapMatrixFlagState, GapMatrixItem, PcnPerceptionRow } from './pcn-gaps';
@@ -80,8 +81,26 @@ export interface PcnDashboard {
  */
 export type PcnPageAccess = 'lead' | 'reader';
 
+/** A practice on the continuum strip: its shown overall score on the PCN figures' instrument series. */
+export interface ContinuumPractice extends Pick<PcnScore, 'mean' | 'interval' | 'band' | 'n'> {
+	id: number;
+	name: string;
+	placement: Placement | null;
+}
+
+/** Heatmap rows that carry no figure: withheld (fewer than the minimum responses), or with no round closed in the period. */
+export interface HeatmapGaps {
+	withheld: number;
+	noRound: number;
+}
+
 /** The dashboard with the link workers' track beside it, each flag shown as `F`. */
 interface PcnTrackPage<F extends GapMatrixFlagState> extends PcnDashboard {
+	/** The heatmap's order; `practices` is in it. */
+	sort: HeatmapSort;
+	heatmapGaps: HeatmapGaps;
+	/** The practices the continuum strip places, in the heatmap's order. */
+	continuum: ContinuumPractice[];
 	gapMatrix: GapMatrix<F>;
 	/** Actions on constructs and on the flags in the gap matrix, counted per practice. */
 	actionCounts: PracticeActionCounts[];

@@ -8,6 +8,7 @@ import type { Instrument } from '../npt/instrument';
 import type { InstrumentLabel } from '../npt/instrument-comparability';
 import type { CurrentRound, TrendPoint } from '../npt/practice-rounds';
 import type { DisclosedScores, RoundResults } from '../npt/round-results';
+import type { PracticeBenchmarksView } from './benchmarks';
 import type { PerceptionGapView } from './perception-gap';
 
 export interface RoundRef {
@@ -46,6 +47,26 @@ export interface PracticeDashboardPage extends PracticeDashboard {
 	/** Weak constructs and open gaps together, the strongest evidence first. */
 	toWorkOn: WorkOnEntry[];
 	perceptionGap: PerceptionGapView | null;
+	/** Beside other practices; null before the practice has a closed round. */
+	benchmarks: PracticeBenchmarksView | null;
+	/** The survey calendar's plans, for those who run rounds only. */
+	calendar: PlannedRounds | null;
+	/** The next planned round, which every reader is told at a glance. */
+	nextPlanned: NextPlannedRound | null;
+	canManageRounds: boolean;
+	isLinkWorker: boolean;
+}
+
+/** What a practice's survey calendar has planned, as the dashboard's "Planned rounds" lists it. */
+export interface PlannedRounds {
+	/** Whether the practice has a survey calendar switched on. */
+	on: boolean;
+	/** Drafts the calendar made, which open by themselves (or, with the calendar off, by hand). */
+	drafts: { id: number; title: string; opens: string; closes: string }[];
+	/** Openings still to come, each made into a draft on `planned`. */
+	upcoming: { opens: string; closes: string; planned: string }[];
+	/** The earliest round the calendar will open by itself; null without a calendar. */
+	next: NextPlannedRound | null;
 }
 
 /** The survey calendar's next round, as the dashboard's "Planned rounds" lists it (dates in words). */

@@ -1,8 +1,6 @@
 import { redirect } from '@sveltejs/kit';
 import { ukDate } from '$lib/dates';
-import { listTodo } from '$lib/server/home/todo';
-import { getNetworkOverview } from '$lib/server/results/overview';
-import { listOverseenIcbs } from '$lib/server/organisations/overseen';
+import { viewHome } from '$lib/server/home/home-page';
 import { pageSchema } from '$lib/server/platform/paging';
 import type { PageServerLoad } from './$types';
 
@@ -17,18 +15,5 @@ export const load = (async ({ locals, url }) => {
 	if (!user) return { home: 'visitor' as const };
 	if (user.role === 'admin') redirect(303, '/admin');
 	const page = pageSchema.parse(url.searchParams.get('page') ?? 1);
-	if (user.role === 'icb_lead') return { home: 'icbs' as const, icbs: await listOverseenIcbs(locals.db, user, page) };
-	const today = ukDate();
-	const [todo, overview] = await Promise.all([
-		listTodo(locals.db, user, locals.config, today, new Date()),
-		getNetworkOverview(locals.db, locals.config, today, user, page)
-	]);
-	return {
-		home: 'practices' as const,
-		role: user.role,
-		canSeePcns: user.role === 'pcn_lead',
-		todo,
-		overview,
-		minResponses: locals.config.minResponses
-	};
+	return viewHome(locals.db, user, locals.config, ukDate(), new Date(), page);
 }) satisfies PageServerLoad;

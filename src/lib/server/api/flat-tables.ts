@@ -6,7 +6,7 @@
  * the round's items CSV writes them (statementRowsOf). The set of practices is a query chosen by
  * the caller after the scope check, so the cost follows what the viewer may see.
  */
-import { SCORE_KEYS, type ScoreKey } from '../../npt/change';
+import { SCORE_KEYS, type ScoreKey } from '../../npt/constructs';
 import { CONSTRUCT_NAMES } from '../../npt/constructs';
 import { constructStanding } from '../../npt/construct-standing';
 import { describePlacement } from '../../npt/continuum';

@@ -4,20 +4,9 @@
  * disagree about the next round.
  */
 import { formatDate } from '../../dates';
-import type { NextPlannedRound } from '../../views/practice-dashboard';
+import type { NextPlannedRound, PlannedRounds } from '../../views/practice-dashboard';
 import type { DbOrTx } from '../db';
 import { viewCalendar } from './survey-calendar';
-
-export interface PlannedRounds {
-	/** Whether the practice has a survey calendar switched on. */
-	on: boolean;
-	/** Drafts the calendar made, which open by themselves (or, with the calendar off, by hand). */
-	drafts: { id: number; title: string; opens: string; closes: string }[];
-	/** Openings still to come, each made into a draft on `planned`. */
-	upcoming: { opens: string; closes: string; planned: string }[];
-	/** The earliest round the calendar will open by itself; null without a calendar. */
-	next: NextPlannedRound | null;
-}
 
 /** The calendar's drafts and next openings; `count` openings ahead. */
 export async function viewPlannedRounds(db: DbOrTx, practiceId: number, today: string, count = 2): Promise<PlannedRounds> {

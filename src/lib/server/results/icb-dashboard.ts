@@ -28,6 +28,8 @@ import {
 } from '../../npt/icb';
 import { CHECKLISTS, CURRENT_CHECKLIST, checklistItem } from '../../npt/infrastructure';
 import type { Period } from '../../npt/pcn';
+import type { SignedInUser } from '../identity';
+import { recordAudit } from '../platform/audit';
 import { previousPeriod, SHARED_NEEDS_SHOWN, WEAKEST_SHOWN } from '../../npt/pcn-glance';
 import { distinctLabels, instrumentLabelOf, type InstrumentLabel } from '../../npt/instrument-comparability';
 import { closeDateOf, surveyAvailability } from '../../npt/round-schedule';
@@ -220,4 +222,25 @@ export async function getIcbDashboard(
 			pcns: now.pcns.map((pcn) => ({ id: pcn.id, name: pcn.name, scores: pcnAgainst(entryOfArea(pcn), group) }))
 		}
 	};
+}
+
+/**
+ * The ICB dashboard page as its lead sees it: the dashboard, with the read audited once, here.
+ * Undefined (and nothing audited) when there is no such ICB; the caller has checked the viewer's scope.
+ */
+export async function viewIcbDashboard(
+	db: DbOrTx,
+	viewer: SignedInUser,
+	icbId: number,
+	config: Pick<Config, 'minResponses' | 'minBenchmarkPractices'>,
+	period: Period,
+	today: string
+): Promise<IcbDashboard | undefined> {
+	const dashboard = await getIcbDashboard(db, icbId, config, period, today);
+	if (!dashboard) return undefined;
+	await recordAudit(db, viewer, {
+		action: 'results_viewed',
+		summary: `Viewed the ICB dashboard of ${dashboard.icb.name} (${dashboard.icb.odsCode}), ${period.from} to ${period.to}`
+	});
+	return dashboard;
 }

@@ -25,6 +25,7 @@ import {
 import type { InstrumentReport, ReportConstruct, ReportItem, ReportScope, ReportScopeChoice } from '../../views/instrument-report';
 import type { DbOrTx } from '../db';
 import type { Role, SignedInUser } from '../identity';
+import { recordAudit } from '../platform/audit';
 import type { Config } from '../platform/config';
 import { parseId } from '../platform/ids';
 import { storedInstrumentsOf } from '../surveys/instruments';
@@ -192,4 +193,30 @@ export async function getInstrumentReport(
 		thresholds: { ...READING_THRESHOLDS },
 		nomad: { ...NOMAD_CONTEXT }
 	};
+}
+
+/**
+ * The instrument report page: the report over the scope, the scopes this viewer may choose
+ * between, and the read audited once, here. Undefined (and nothing audited) when there is no such
+ * version or scope; the caller has checked that the viewer may read the scope.
+ */
+export async function viewInstrumentReport(
+	db: DbOrTx,
+	viewer: SignedInUser,
+	versionId: number,
+	scope: ReportScope,
+	config: Pick<Config, 'minResponses'>,
+	today: string
+): Promise<{ report: InstrumentReport; scopes: ReportScopeChoice[] } | undefined> {
+	const report = await getInstrumentReport(db, versionId, scope, config, today);
+	if (!report) return undefined;
+	const [scopes] = await Promise.all([
+		listReportScopes(db, viewer),
+		recordAudit(db, viewer, {
+			action: 'results_viewed',
+			summary: `Viewed the instrument report of ${report.instrument.title} version ${report.instrument.version} for ${report.scope.name}`,
+			pcnId: report.scope.kind === 'pcn' ? report.scope.id : null
+		})
+	]);
+	return { report, scopes };
 }

@@ -10,7 +10,7 @@ import { addMonths, isIsoDate } from '../../dates';
 import { BUILT_IN_INSTRUMENTS } from '../../npt/builtin';
 import { constructMeans } from '../../npt/constructs';
 import { canShow } from '../../npt/disclosure';
-import { commonGaps, comparePracticesIn, HEATMAP_SORTS, type HeatmapSort, type Period } from '../../npt/pcn';
+import { commonGaps, comparePracticesIn, HEATMAP_SORTS, sortPractices, type HeatmapSort, type Period } from '../../npt/pcn';
 import { lastChangeOf, pcnGlance, previousPeriod, type PcnGlance, type PracticeNeedingSupport } from '../../npt/pcn-glance';
 import {
 	currentRoundOf,
@@ -28,7 +28,17 @@ import type { Config } from '../platform/config';
 import type { SignedInUser } from '../identity';
 import { getPcnGapMatrix, getPcnPerceptionGaps, readPcnGapMatrix } from '../linkworker/pcn-gaps';
 import { countActionsAcrossPcn } from '../linkworker/practice-actions';
-import type { PcnDashboard, PcnDashboardPage, PcnPageAccess, PcnPractice, PracticeRounds, PracticeTrend } from '../../views/pcn-dashboard';
+import type {
+	ContinuumPractice,
+	HeatmapGaps,
+	PcnDashboard,
+	PcnDashboardPage,
+	PcnPageAccess,
+	PcnPractice,
+	PracticeRounds,
+	PracticeTrend
+} from '../../views/pcn-dashboard';
+import { recordAudit } from '../platform/audit';
 import type { GapMatrix, GapMatrixFlagState, GapMatrixItem } from '../../views/pcn-gaps';
 import { viewPcnBenchmarks } from './benchmarks';
 import { loadRoundData } from './round-data';
@@ -136,37 +146,69 @@ export function pcnPageAccess(viewer: SignedInUser): PcnPageAccess {
 	return viewer.role === 'pcn_lead' ? 'lead' : 'reader';
 }
 
+/** Which page of the PCN dashboard is read: the audit entry names it. */
+export type PcnDashboardRead = 'PCN dashboard' | 'printable PCN summary';
+
 /**
- * Everything the PCN dashboard page shows this viewer: the dashboard, the gap matrix (flags
- * through their visibility rules), the actions across the PCN and, for the PCN's lead only, each
- * practice's perception gap on its chosen round (the staff side is the dashboard's own, already
- * disclosed, scores). A reader's page is built without the rest, never built whole and trimmed.
- * Undefined when there is no such PCN; the caller has checked the viewer's scope.
+ * Everything the PCN dashboard page shows this viewer: the dashboard with its heatmap rows in the
+ * order asked for, the gap matrix (flags through their visibility rules), the actions across the
+ * PCN, the glance and, for the PCN's lead only, each practice's perception gap on its chosen round
+ * (the staff side is the dashboard's own, already disclosed, scores). A reader's page is built
+ * without the rest, never built whole and trimmed. The read is audited once, here. Undefined
+ * (and nothing audited) when there is no such PCN; the caller has checked the viewer's scope.
  */
 export async function viewPcnDashboard(
 	db: DbOrTx,
 	viewer: SignedInUser,
 	pcnId: number,
 	config: Pick<Config, 'minResponses' | 'minBenchmarkPractices'>,
-	period: Period,
-	today: string
+	query: { period: Period; sort?: HeatmapSort },
+	today: string,
+	page: PcnDashboardRead = 'PCN dashboard'
 ): Promise<PcnDashboardPage | undefined> {
+	const { period, sort = 'name' } = query;
 	const dashboard = await getPcnDashboard(db, pcnId, config, period, today);
 	if (!dashboard) return undefined;
+	const audited = recordAudit(db, viewer, {
+		action: 'results_viewed',
+		summary: `Viewed the ${page} of ${dashboard.pcn.name} (${dashboard.pcn.odsCode}), ${period.from} to ${period.to}`,
+		pcnId
+	});
 	const shared = Promise.all([
 		countActionsAcrossPcn(db, viewer, pcnId, period, today),
-		viewPcnBenchmarks(db, { id: dashboard.pcn.icbId, name: dashboard.pcn.icbName }, dashboard.practices, period, config, today, dashboard.figuresInstrument?.series)
+		viewPcnBenchmarks(db, { id: dashboard.pcn.icbId, name: dashboard.pcn.icbName }, dashboard.practices, period, config, today, dashboard.figuresInstrument?.series),
+		audited
 	]);
+	// The glance reads practices in name order; the heatmap and the continuum in the order asked for.
+	const practices = sortPractices(dashboard.practices, sort);
+	const ordered = { ...dashboard, practices, sort, heatmapGaps: heatmapGapsOf(practices), continuum: continuumOf(practices) };
 	if (pcnPageAccess(viewer) === 'reader') {
 		const [gapMatrix, [actionCounts, benchmarks]] = await Promise.all([readPcnGapMatrix(db, viewer, pcnId, dashboard.practices), shared]);
-		return { ...dashboard, access: 'reader', gapMatrix, actionCounts, glance: glanceOf(dashboard, gapMatrix), benchmarks };
+		return { ...ordered, access: 'reader', gapMatrix, actionCounts, glance: glanceOf(dashboard, gapMatrix), benchmarks };
 	}
 	const [gapMatrix, perceptionGaps, [actionCounts, benchmarks]] = await Promise.all([
 		getPcnGapMatrix(db, viewer, pcnId, dashboard.practices),
 		getPcnPerceptionGaps(db, dashboard.practices),
 		shared
 	]);
-	return { ...dashboard, access: 'lead', gapMatrix, perceptionGaps, actionCounts, glance: glanceOf(dashboard, gapMatrix), benchmarks };
+	return { ...ordered, access: 'lead', gapMatrix, perceptionGaps, actionCounts, glance: glanceOf(dashboard, gapMatrix), benchmarks };
+}
+
+/** How many heatmap rows carry no figure, and why: too few responses, or no round in the period. */
+function heatmapGapsOf(practices: readonly PcnPractice[]): HeatmapGaps {
+	return {
+		withheld: practices.filter((p) => p.state === 'withheld').length,
+		noRound: practices.filter((p) => p.state === 'no_round').length
+	};
+}
+
+/** The practices drawn on the continuum: one scale, one instrument series, so a practice on another instrument is left out. */
+function continuumOf(practices: readonly PcnPractice[]): ContinuumPractice[] {
+	return practices.flatMap((p) =>
+		p.state === 'shown' && p.inFigures && p.scores.overall
+			? [{ id: p.id, name: p.name, mean: p.scores.overall.mean, interval: p.scores.overall.interval, band: p.scores.overall.band, n: p.scores.overall.n, placement: p.placement }]
+			: []
+	);
 }
 
 /**

@@ -27,6 +27,10 @@ import { getPractice } from '../organisations/organisations';
 import type { Config } from '../platform/config';
 import type { PracticeDashboard, PracticeDashboardPage, RoundRef } from '../../views/practice-dashboard';
 import { loadRoundData } from './round-data';
+import { viewPracticeBenchmarks } from './benchmarks';
+import { viewPlannedRounds } from '../calendar/planned-rounds';
+import { recordAudit } from '../platform/audit';
+import { ROUND_MANAGERS } from '../access';
 import { onePractice } from '../accounts/scope';
 
 function refOf({ round }: RoundRecord): RoundRef {
@@ -92,44 +96,63 @@ export async function getPracticeDashboard(
 	};
 }
 
+/** Which page of the practice dashboard is read: the audit entry names it. */
+export type PracticeDashboardRead = 'dashboard' | 'printable summary';
+
 /**
  * Everything the practice dashboard page shows to this viewer: the dashboard, the link workers'
  * perception gap, what to work on (weak constructs and open gaps), the planned and overdue
- * actions and "you said, we did". Flags, actions and assessments pass through who may see them.
- * Undefined when there is no such practice; the caller has checked the viewer's scope.
+ * actions, "you said, we did", the benchmarks and the survey calendar's plans. Flags, actions and
+ * assessments pass through who may see them. The read is audited once, here. Undefined (and
+ * nothing audited) when there is no such practice; the caller has checked the viewer's scope.
  */
 export async function viewPracticeDashboard(
 	db: DbOrTx,
 	viewer: SignedInUser,
 	practiceId: number,
-	config: Pick<Config, 'minResponses'>,
-	today: string
+	config: Pick<Config, 'minResponses' | 'minBenchmarkPractices'>,
+	today: string,
+	page: PracticeDashboardRead = 'dashboard'
 ): Promise<PracticeDashboardPage | undefined> {
 	const dashboard = await getPracticeDashboard(db, practiceId, config, today);
 	if (!dashboard) return undefined;
 	const { latest } = dashboard;
+	await recordAudit(db, viewer, {
+		action: 'results_viewed',
+		summary: `Viewed the ${page} of ${dashboard.practice.name} (${dashboard.practice.odsCode})`,
+		practiceId
+	});
 	// Only the flags this viewer may see: a PCN-lead-only flag must not leak into a manager's suggestions.
 	const flags = await listFlagsForPractice(db, viewer, practiceId);
-	const [gapView, events, actions] = await Promise.all([
+	const [gapView, events, actions, planned, benchmarks] = await Promise.all([
 		getPerceptionGap(db, latest),
 		listFeedbackEvents(db, viewer, practiceId, flags),
-		listActionsForPractice(db, viewer, practiceId, today, flags)
+		listActionsForPractice(db, viewer, practiceId, today, flags),
+		viewPlannedRounds(db, practiceId, today),
+		latest ? viewPracticeBenchmarks(db, practiceId, config, today) : undefined
 	]);
-	const planned = actions.filter((a) => a.state === 'planned');
+	const plannedActions = actions.filter((a) => a.state === 'planned');
 	const weak =
 		latest && latest.results.shown
 			? suggestActions(constructMeans(latest.results.scores.constructs), latest.instrument.bands.belongingConstructMinimum)
 			: [];
+	const canManageRounds = ROUND_MANAGERS.includes(viewer.role);
 	return {
 		...dashboard,
 		feedback: placeFeedback(feedbackRoundsOf(dashboard.trend), events),
-		plannedActions: planned.length,
-		overdueActions: planned.filter((a) => a.overdue).length,
+		plannedActions: plannedActions.length,
+		overdueActions: plannedActions.filter((a) => a.overdue).length,
 		toWorkOn: combineWorkOn(weak, flaggedGapsOf(flags)),
 		// Managers and PCN leads see every link worker's view; a link worker sees only their own.
 		perceptionGap: gapView && {
 			...gapView,
 			assessments: gapView.assessments.filter((a) => viewer.role !== 'link_worker' || a.userId === viewer.id)
-		}
+		},
+		benchmarks: benchmarks ?? null,
+		// Every reader is told the next planned round at a glance; those who run rounds also get the list.
+		calendar: canManageRounds ? planned : null,
+		nextPlanned: planned.next,
+		canManageRounds,
+		isLinkWorker: viewer.role === 'link_worker'
 	};
 }

@@ -1,32 +1,21 @@
 import { redirect } from '@sveltejs/kit';
 import { z } from 'zod';
 import { guard } from '$lib/server/access';
-import { API_TOKEN_ROLES, createApiToken, listApiTokens, revokeApiToken, MAX_ACTIVE_TOKENS, TOKEN_NOT_FOUND } from '$lib/server/api/tokens';
-import { API_RATE_LIMIT } from '$lib/server/api/rate-limit';
-import { idFromParam, idTextSchema } from '$lib/server/platform/ids';
+import { viewAccount } from '$lib/server/accounts/account-page';
+import { API_TOKEN_ROLES, createApiToken, revokeApiToken, TOKEN_NOT_FOUND } from '$lib/server/api/tokens';
+import { idTextSchema } from '$lib/server/platform/ids';
 import { confirmationSchema, NOT_CONFIRMED } from '$lib/server/platform/confirm';
 import { readForm, refusalFailure, type FormValues } from '$lib/server/platform/forms';
 import { refuse, type Refusal } from '$lib/server/platform/outcome';
 import { MAX_PASSWORD_LENGTH } from '$lib/server/accounts/passwords';
 import { changePassword, dismissAdminResetNotice, newPasswordSchema } from '$lib/server/accounts/choosing-password';
-import { describeAccess } from '$lib/server/accounts/people-list';
 import { signOutEverywhere } from '$lib/server/accounts/people-changes';
 import { deleteSessionCookie, setSessionCookie } from '$lib/server/accounts/sessions';
 import { continueAfterPasswordChange } from '$lib/server/accounts/sign-in-gate';
-import { ROLE_NAMES } from '$lib/server/identity';
-import { getUser } from '$lib/server/accounts/users';
-import type { Actions, PageServerLoad } from './$types';
-import { formatWhen } from '$lib/dates';
-import { noticeChoices, NOTICE_ROLES, saveNoticeChoices } from '$lib/server/accounts/mail-preferences';
-import {
-	beginSecondFactorSetup,
-	confirmSecondFactor,
-	pendingSetupKey,
-	secondFactorState,
-	cancelSecondFactorSetup,
-	turnOffSecondFactor
-} from '$lib/server/accounts/second-factor';
+import { NOTICE_ROLES, saveNoticeChoices } from '$lib/server/accounts/mail-preferences';
+import { beginSecondFactorSetup, confirmSecondFactor, cancelSecondFactorSetup, turnOffSecondFactor } from '$lib/server/accounts/second-factor';
 import { ROUND_NOTICE_KINDS } from '$lib/server/mail/kinds';
+import type { Actions, PageServerLoad } from './$types';
 
 const DONE: Record<string, string> = {
 	'password-changed': 'Your password has been changed. You have been signed out on every other computer and phone.',
@@ -40,43 +29,13 @@ const DONE: Record<string, string> = {
 /** `?done=constructor` must not reach Object.prototype. */
 const doneMessage = (key: string | null) => (key !== null && Object.hasOwn(DONE, key) ? DONE[key]! : null);
 
-/**
- * What the page asks before doing it (`?confirm=signOutEverywhere`, `?confirm=revokeToken&token=3`):
- * only a question that fits (a token of theirs); any other key shows the page as usual.
- */
-function askedAbout(params: URLSearchParams, tokens: { id: number; name: string; lastUsed: string | null }[] | null) {
-	const key = params.get('confirm');
-	if (key === 'signOutEverywhere') return { kind: key } as const;
-	const token = key === 'revokeToken' ? tokens?.find((t) => t.id === idFromParam(params.get('token'))) : undefined;
-	return token ? ({ kind: 'revokeToken', token } as const) : null;
-}
-
 export const load = (async (event) => {
 	const user = guard(event);
 	// The waiting authenticator key, and after an action recovery codes or a new API token.
 	event.locals.carriesSecret = true;
-	const access = await describeAccess(event.locals.db, user);
-	// Administrators see no survey results, so the API would have nothing to give them.
-	const tokens = API_TOKEN_ROLES.includes(user.role)
-		? (await listApiTokens(event.locals.db, user.id)).map((t) => ({
-				id: t.id,
-				name: t.name,
-				created: formatWhen(new Date(t.createdAt)),
-				lastUsed: t.lastUsedAt ? formatWhen(new Date(t.lastUsedAt)) : null
-			}))
-		: null;
-	return {
-		me: { displayName: user.displayName, email: user.email, role: user.role, roleName: ROLE_NAMES[user.role] },
-		access,
-		tokens,
-		confirm: askedAbout(event.url.searchParams, tokens),
-		reminders: await noticeChoices(event.locals.db, user),
-		twoStep: await twoStepView(event.locals.db, user),
-		signIn: await signInView(event.locals.db, user, event.locals.config.sso?.name),
-		maxTokens: MAX_ACTIVE_TOKENS,
-		rateLimit: API_RATE_LIMIT,
-		done: doneMessage(event.url.searchParams.get('done'))
-	};
+	const { searchParams } = event.url;
+	const view = await viewAccount(event.locals.db, user, event.locals.config, { confirm: searchParams.get('confirm'), token: searchParams.get('token') });
+	return { ...view, done: doneMessage(searchParams.get('done')) };
 }) satisfies PageServerLoad;
 
 const changePasswordSchema = z
@@ -85,25 +44,6 @@ const changePasswordSchema = z
 
 /** The token forms' failures are shown there, not by the password form; a token not found is said in place. */
 const TOKEN_FORMS = { extra: { section: 'tokens' as const }, notFoundInForm: true };
-
-/** How this person signs in: whether they have password sign-in at all, and through which provider otherwise. */
-async function signInView(db: App.Locals['db'], user: App.Locals['user'] & object, ssoName: string | undefined) {
-	const account = await getUser(db, user.id);
-	return {
-		password: account?.password_hash != null && account.sso_required_at === null,
-		ssoRequired: account?.sso_required_at != null,
-		ssoLinked: account?.sso_subject != null,
-		ssoName: ssoName ?? null
-	};
-}
-
-/** Two-step sign-in as the account page shows it; the waiting secret only to its owner, while set-up is under way. */
-async function twoStepView(db: App.Locals['db'], user: App.Locals['user'] & object) {
-	const state = await secondFactorState(db, user.id);
-	if (state.state === 'on') return { state: 'on' as const, since: formatWhen(new Date(state.since)), recoveryCodesLeft: state.recoveryCodesLeft };
-	if (state.state === 'pending') return { state: 'pending' as const, key: (await pendingSetupKey(db, user))! };
-	return { state: 'off' as const };
-}
 
 const TWO_STEP_FORMS = { extra: { section: 'two-step' as const } };
 /** A refused code, in the two-step section; too many tries say when to try again. */

@@ -1,9 +1,8 @@
 import { error } from '@sveltejs/kit';
 import { isIsoDate, ukDate } from '$lib/dates';
 import { guard } from '$lib/server/access';
-import { recordAudit } from '$lib/server/platform/audit';
 import { idFromParam } from '$lib/server/platform/ids';
-import { getIcbDashboard } from '$lib/server/results/icb-dashboard';
+import { viewIcbDashboard } from '$lib/server/results/icb-dashboard';
 import { readPeriod } from '$lib/server/results/pcn-dashboard';
 import type { PageServerLoad } from './$types';
 
@@ -23,12 +22,8 @@ export const load = (async (event) => {
 	const user = guard(event, { roles: ['icb_lead'], icbId });
 	const today = ukDate();
 	const query = readPeriod(url.searchParams, today);
-	const dashboard = await getIcbDashboard(locals.db, icbId, locals.config, query.period, today);
+	const dashboard = await viewIcbDashboard(locals.db, user, icbId, locals.config, query.period, today);
 	if (!dashboard) error(404, NOT_FOUND);
-	await recordAudit(locals.db, user, {
-		action: 'results_viewed',
-		summary: `Viewed the ICB dashboard of ${dashboard.icb.name} (${dashboard.icb.odsCode}), ${query.period.from} to ${query.period.to}`
-	});
 	return {
 		...dashboard,
 		problems: query.problems,

@@ -1,14 +1,12 @@
 /**
  * The PCN dashboard's data, for the dashboard and its printable summary alike: the same guard,
- * the same period, the same figures, the same audit entry but for the page's name.
+ * the same period, the same figures, the same audit entry (written by the view) but for the page's name.
  */
 import { error, type RequestEvent } from '@sveltejs/kit';
 import { isIsoDate, ukDate } from '$lib/dates';
 import { guard, PCN_READERS } from '$lib/server/access';
-import { recordAudit } from '$lib/server/platform/audit';
-import { sortPractices } from '$lib/npt/pcn';
 import { idFromParam } from '$lib/server/platform/ids';
-import { readPeriodQuery, viewPcnDashboard } from '$lib/server/results/pcn-dashboard';
+import { readPeriodQuery, viewPcnDashboard, type PcnDashboardRead } from '$lib/server/results/pcn-dashboard';
 
 const NOT_FOUND = 'We could not find that PCN.';
 
@@ -20,7 +18,7 @@ const askedDate = (value: string | null, used: string) => (value !== null && isI
  * network is the leads' job, and a practice manager seeing other practices' scores would go
  * beyond their scope.
  */
-export async function loadPcnDashboard(event: RequestEvent<{ pcnId: string }>, page: 'PCN dashboard' | 'printable PCN summary') {
+export async function loadPcnDashboard(event: RequestEvent<{ pcnId: string }>, page: PcnDashboardRead) {
 	const { params, locals, url } = event;
 	guard(event, { roles: PCN_READERS });
 	const pcnId = idFromParam(params.pcnId);
@@ -29,17 +27,10 @@ export async function loadPcnDashboard(event: RequestEvent<{ pcnId: string }>, p
 	const user = guard(event, { roles: PCN_READERS, pcnId });
 	const today = ukDate();
 	const query = readPeriodQuery(url.searchParams, today);
-	const dashboard = await viewPcnDashboard(locals.db, user, pcnId, locals.config, query.period, today);
+	const dashboard = await viewPcnDashboard(locals.db, user, pcnId, locals.config, query, today, page);
 	if (!dashboard) error(404, NOT_FOUND);
-	await recordAudit(locals.db, user, {
-		action: 'results_viewed',
-		summary: `Viewed the ${page} of ${dashboard.pcn.name} (${dashboard.pcn.odsCode}), ${query.period.from} to ${query.period.to}`,
-		pcnId
-	});
 	return {
 		...dashboard,
-		practices: sortPractices(dashboard.practices, query.sort),
-		sort: query.sort,
 		problems: query.problems,
 		periodRejected: query.periodRejected,
 		/**

@@ -1,14 +1,11 @@
 import { error, redirect, type RequestEvent } from '@sveltejs/kit';
-import { formatDate, ukDate } from '$lib/dates';
+import { ukDate } from '$lib/dates';
 import { guardRound, RESULT_READERS, ROUND_MANAGERS } from '$lib/server/access';
-import { recordAudit } from '$lib/server/platform/audit';
 import { confirmationSchema } from '$lib/server/platform/confirm';
 import { readForm, refusalFailure } from '$lib/server/platform/forms';
-import { EXPORT_NAMES, type ExportKind } from '$lib/server/results/round-exports';
-import { getRoundReport } from '$lib/server/results/round-report';
+import { viewRound } from '$lib/server/results/round-page';
 import { deleteDraftRound, openRound } from '$lib/server/surveys/round-lifecycle';
 import type { Outcome } from '$lib/server/platform/outcome';
-import { describeRound, getRoundProgressByDay } from '$lib/server/surveys/rounds';
 import type { SignedInUser } from '$lib/server/identity';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -24,53 +21,16 @@ export const load = (async (event) => {
 	const { locals } = event;
 	// Checked before any result is computed: a role that reads no practice's results (an
 	// administrator, an ICB lead) is refused outright, and out of scope reads exactly like "not there".
-	const { user, roundId, practiceId } = await guardRound(event, RESULT_READERS);
+	const { user, roundId } = await guardRound(event, RESULT_READERS);
 	const today = ukDate();
-	const report = await getRoundReport(locals.db, roundId, locals.config, today);
-	if (!report) error(404, 'We could not find that survey round.');
-	const { round, instrument, builtIn, outcome } = report;
-	await recordAudit(locals.db, user, {
-		action: 'results_viewed',
-		summary: `Viewed results of round ${round.id} “${round.title}” at ${round.practice.name}`,
-		practiceId
-	});
-	const canManage = ROUND_MANAGERS.includes(user.role);
-	// The per-day counts are read only once the round has enough responses (SCORING.md §6): below
-	// that, they would tell how many people answered, and on which day.
-	const progressByDay =
-		outcome.stage === 'collecting' && outcome.progress.sofar.shown
-			? await getRoundProgressByDay(locals.db, round.id, today < round.closes_on ? today : round.closes_on)
-			: null;
-	const downloads: { kind: ExportKind; name: string; href: string }[] = [];
-	if (outcome.stage === 'closed') {
-		const kinds: ExportKind[] = ['scores', 'items'];
-		// Raw answers: only for rounds that reached the minimum, and only for those who run rounds.
-		// A round retention has reduced keeps its summary only: there are no answers to give.
-		if (outcome.results.shown && canManage && !round.answers_reduced_on) kinds.push('answers');
-		for (const kind of kinds) downloads.push({ kind, name: EXPORT_NAMES[kind], href: `/rounds/${round.id}/export/${kind}.csv` });
-	}
+	const view = await viewRound(locals.db, user, roundId, locals.config, today, event.url.searchParams.get('confirm') === 'delete');
+	if (!view) error(404, 'We could not find that survey round.');
 	return {
-		round: describeRound(round),
-		instrument,
-		builtIn,
-		outcome,
-		progressByDay,
-		downloads,
-		canManage,
-		/** The question before a draft is deleted, in place of the page. */
-		confirmDelete: canManage && outcome.stage === 'draft' && event.url.searchParams.get('confirm') === 'delete',
-		/** Link workers give their own (signed) view of any round that is not a draft. */
-		canAssess: user.role === 'link_worker' && outcome.stage !== 'draft',
+		...view,
 		today,
 		/** After a redirect from opening or closing (close/+page.server.ts), or from changing the details, to say that it worked. */
 		changed: changeShown(event.url.searchParams),
-		minResponses: locals.config.minResponses,
-		/** What retention has taken from the round already, and the policy it followed. */
-		retention: {
-			commentsDeletedOn: round.comments_deleted_on && formatDate(round.comments_deleted_on),
-			answersReducedOn: round.answers_reduced_on && formatDate(round.answers_reduced_on),
-			...locals.config.retention
-		}
+		minResponses: locals.config.minResponses
 	};
 }) satisfies PageServerLoad;
 

@@ -1,18 +1,13 @@
-import { recordAudit } from '$lib/server/platform/audit';
-import { listReportScopes } from '$lib/server/results/instrument-report';
-import { readReport } from './report.server';
+import { error } from '@sveltejs/kit';
+import { ukDate } from '$lib/dates';
+import { viewInstrumentReport } from '$lib/server/results/instrument-report';
+import { guardReport, REPORT_NOT_FOUND } from './report.server';
 import type { PageServerLoad } from './$types';
 
 /** PCN leads, ICB leads and administrators, each on the scopes they may see (instrument-report.ts). */
 export const load = (async (event) => {
-	const { user, report } = await readReport(event);
-	const [scopes] = await Promise.all([
-		listReportScopes(event.locals.db, user),
-		recordAudit(event.locals.db, user, {
-			action: 'results_viewed',
-			summary: `Viewed the instrument report of ${report.instrument.title} version ${report.instrument.version} for ${report.scope.name}`,
-			pcnId: report.scope.kind === 'pcn' ? report.scope.id : null
-		})
-	]);
-	return { report, scopes };
+	const { user, versionId, scope } = guardReport(event);
+	const view = await viewInstrumentReport(event.locals.db, user, versionId, scope, event.locals.config, ukDate());
+	if (!view) error(404, REPORT_NOT_FOUND);
+	return view;
 }) satisfies PageServerLoad;

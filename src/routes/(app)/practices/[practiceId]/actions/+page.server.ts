@@ -1,50 +1,33 @@
 import { error, redirect } from '@sveltejs/kit';
 import { z } from 'zod';
 import { ukDate } from '$lib/dates';
-import { CONSTRUCT_NAMES, CONSTRUCTS } from '$lib/npt/constructs';
-import { FLAG_STATE_LABELS, isUnresolved } from '$lib/npt/flag-lifecycle';
-import { guardPractice, guardPracticeRow, RESULT_READERS, ROUND_MANAGERS } from '$lib/server/access';
-import { listFlagsForPractice } from '$lib/server/linkworker/flags';
+import { guardPractice, RESULT_READERS, ROUND_MANAGERS } from '$lib/server/access';
+import { viewPracticeActions } from '$lib/server/linkworker/actions-page';
 import { confirmationSchema } from '$lib/server/platform/confirm';
 import { readForm, refusalFailure, type FormValues } from '$lib/server/platform/forms';
 import type { Outcome } from '$lib/server/platform/outcome';
-import { idFromParam, idTextSchema } from '$lib/server/platform/ids';
-import { getAction, listActionsForPractice } from '$lib/server/linkworker/practice-actions';
+import { idTextSchema } from '$lib/server/platform/ids';
+import { getAction } from '$lib/server/linkworker/practice-actions';
 import { deleteAction, markActionDone, recordAction, reopenAction, updateAction } from '$lib/server/linkworker/action-changes';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
+
+const NOT_FOUND = 'We could not find that practice.';
 
 
 // Everyone who reads the practice's results sees its actions; only managers and PCN leads change them.
 export const load = (async (event) => {
-	const { user, practice } = await guardPracticeRow(event, RESULT_READERS);
-	const practiceId = practice.id;
-	const canRecord = ROUND_MANAGERS.includes(user.role);
-	const flags = await listFlagsForPractice(event.locals.db, user, practiceId);
+	const { user, practiceId } = guardPractice(event, RESULT_READERS);
 	const today = ukDate();
-	const actions = await listActionsForPractice(event.locals.db, user, practiceId, today, flags);
-	// Deleting asks first (?confirm=delete&action=3): only for a planned action this person may change.
-	const asked = event.url.searchParams.get('confirm') === 'delete' ? idFromParam(event.url.searchParams.get('action')) : undefined;
-	const toDelete = asked === undefined ? undefined : actions.find((a) => a.id === asked && a.state === 'planned' && a.canChange);
+	const { searchParams } = event.url;
+	// Deleting asks first (?confirm=delete&action=3).
+	const askedToDelete = searchParams.get('confirm') === 'delete' ? searchParams.get('action') : null;
+	const view = await viewPracticeActions(event.locals.db, user, practiceId, today, askedToDelete);
+	if (!view) error(404, NOT_FOUND);
 	return {
-		practice: { id: practice.id, name: practice.name },
-		actions,
-		confirmDelete: toDelete ? { id: toDelete.id, what: toDelete.what, owner: toDelete.owner, dueOn: toDelete.dueOn } : null,
-		canRecord,
+		...view,
 		today,
-		// What an action can be for: the flags this person may see (open ones first), then the constructs.
-		flagOptions: (canRecord ? flags : [])
-			.filter((flag) => flag.item)
-			.map((flag) => ({
-				value: `flag:${flag.id}`,
-				label: `${flag.item!.gap} (${FLAG_STATE_LABELS[flag.state].toLowerCase()}${flag.visibility === 'pcn_only' ? ', PCN lead only' : ''})`,
-				open: isUnresolved(flag.state)
-			})),
-		constructOptions: CONSTRUCTS.map((construct) => ({
-			value: `construct:${construct}`,
-			label: `${CONSTRUCT_NAMES[construct].name}: ${CONSTRUCT_NAMES[construct].plain.split(':')[0]!.toLowerCase()}`
-		})),
 		// "Record an action" links from a flag or a suggestion arrive with what it is for.
-		preselected: event.url.searchParams.get('for') ?? ''
+		preselected: searchParams.get('for') ?? ''
 	};
 }) satisfies PageServerLoad;
 
