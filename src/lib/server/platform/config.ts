@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { DEFAULT_POOL_SIZE, type SqliteSynchronous } from '../db';
 import { DEFAULT_MIN_BENCHMARK_PRACTICES } from '../../npt/benchmarks';
 import { LOG_LEVELS, type LogLevel } from './logging';
+import { originOrLocal } from './origin';
 
 export const DEFAULT_DATABASE_PATH = './data/belonging.db';
 /** SCORING.md §6: never show a group smaller than this, whatever the configuration says. */
@@ -349,5 +350,5 @@ export function describeDatabase(config: Pick<Config, 'databasePath' | 'database
 
 /** The address links in background mail point to: ORIGIN, or the local server when it is unset. */
 export function mailOrigin(config: Pick<Config, 'origin'>, env: Record<string, string | undefined> = process.env): string {
-	return config.origin ?? `http://localhost:${env.PORT ?? 3000}`;
+	return originOrLocal({ ORIGIN: config.origin, PORT: env.PORT });
 }
