@@ -10,7 +10,8 @@ const config = {
 			filename.includes('node_modules') ? undefined : { runes: true }
 	},
 	kit: {
-		adapter: adapter(),
+		// BUILD_OUT: the start-up commands build into a fresh folder and swap it in (src/lib/server/cli/build-once.ts).
+		adapter: adapter({ out: process.env.BUILD_OUT || 'build' }),
 		// Kit adds a nonce (or, for prerendered pages, a hash) to script-src for its own inline
 		// start-up script, so no inline script runs without one. Styles come only from our own
 		// stylesheets: components never render a `style` attribute, and inlineStyleThreshold stays
