@@ -4,6 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { buildOnce } from './build-once';
 import { isLoopbackHost } from '../platform/config';
 import { originOrLocal } from '../platform/origin';
@@ -13,7 +14,7 @@ export const DEMO_HOST = '127.0.0.1';
 
 /** `vite build` into outDir (svelte.config.js reads BUILD_OUT), its output shown as it comes. */
 export function viteBuild(outDir: string): Promise<void> {
-	const vite = createRequire(import.meta.url).resolve('vite/bin/vite.js');
+	const vite = join(dirname(createRequire(import.meta.url).resolve('vite/package.json')), 'bin', 'vite.js');
 	return new Promise((resolve, reject) => {
 		const child = spawn(process.execPath, [vite, 'build'], { stdio: 'inherit', env: { ...process.env, BUILD_OUT: outDir } });
 		child.once('error', reject);
