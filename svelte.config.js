@@ -10,7 +10,8 @@ const config = {
 			filename.includes('node_modules') ? undefined : { runes: true }
 	},
 	kit: {
-		adapter: adapter(),
+		// BUILD_OUT: the start-up commands build into a fresh folder and swap it in (src/lib/server/cli/build-once.ts).
+		adapter: adapter({ out: process.env.BUILD_OUT || 'build' }),
 		// Kit adds a nonce (or, for prerendered pages, a hash) to script-src for its own inline
 		// start-up script, so no inline script runs without one. Styles come only from our own
 		// stylesheets: components never render a `style` attribute, and inlineStyleThreshold stays
@@ -34,6 +35,10 @@ const config = {
 				'object-src': ['none']
 			}
 		},
+		// Kit's own refusal of forms from another origin is a bare sentence with no address to go to;
+		// hooks.server.ts makes the same check (src/lib/server/platform/own-address.ts) and answers it
+		// in words. '*' is Kit's way to leave the check to the app.
+		csrf: { trustedOrigins: ['*'] },
 		typescript: {
 			config(tsconfig) {
 				// Migrations and the survey's own script live outside src/ but are type-checked with the app.

@@ -8,6 +8,7 @@ import { serveMetrics } from '$lib/server/platform/metrics';
 import { flushLog, log, logRequests, requestFields, setLogLevel } from '$lib/server/platform/logging';
 import { answerWhenDatabaseAway, databaseAwayError } from '$lib/server/platform/database-away';
 import { refuseRequestsWithoutAddress } from '$lib/server/platform/client-address';
+import { refuseCrossSiteForms, sendDemoToItsAddress } from '$lib/server/platform/own-address';
 import { dataRequestStatus, refuseReservedActions, securityHeaders } from '$lib/server/platform/request-guards';
 import { serveSurveyPages } from '$lib/server/surveys/survey-page-cache';
 import { answerSurveyPosts } from '$lib/server/surveys/survey-posts';
@@ -88,6 +89,7 @@ const watchRequests: Handle = ({ event, resolve }) => {
 };
 
 // The security headers go on every answer, the database-away ones too; those cover the hooks inside them.
+// A form from anywhere but Belonging's own pages is refused before anything reads it (own-address.ts).
 // The survey page is served from its template, and its plain posts stored, before the session, which neither needs.
 // A scrape of /metrics is answered before the dated work and the session: it never writes.
 export const handle: Handle = sequence(
@@ -97,6 +99,8 @@ export const handle: Handle = sequence(
 	serveMetrics(() => (app && services ? { metrics: services.metrics, token: app.config.metricsToken } : undefined)),
 	answerWhenDatabaseAway,
 	context,
+	refuseCrossSiteForms,
+	sendDemoToItsAddress,
 	refuseReservedActions,
 	refuseRequestsWithoutAddress,
 	serveSurveyPages,

@@ -10,6 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ICB_ODS_PATTERN, normaliseOdsCode, PCN_ODS_PATTERN, PRACTICE_ODS_PATTERN } from '../../ods';
 import { ConfigError, loadConfig } from '../platform/config';
+import { originOrLocal } from '../platform/origin';
 import { openDatabase, type DbOrTx } from '../db';
 import { migrateToLatest } from '../db/migrations';
 import { inviteUser } from '../accounts/invitations';
@@ -170,7 +171,7 @@ export async function createUserFromCommandLine(db: DbOrTx, args: readonly strin
 
 async function main(): Promise<number> {
 	const config = loadConfig(process.env, 'command');
-	const origin = config.origin ?? `http://localhost:${process.env.PORT?.trim() || 3000}`;
+	const origin = originOrLocal({ ORIGIN: config.origin, PORT: process.env.PORT });
 	const db = openDatabase(config);
 	try {
 		await migrateToLatest(db);

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { DEFAULT_POOL_SIZE, type SqliteSynchronous } from '../db';
 import { DEFAULT_MIN_BENCHMARK_PRACTICES } from '../../npt/benchmarks';
 import { LOG_LEVELS, type LogLevel } from './logging';
+import { originOrLocal } from './origin';
 
 export const DEFAULT_DATABASE_PATH = './data/belonging.db';
 /** SCORING.md §6: never show a group smaller than this, whatever the configuration says. */
@@ -64,6 +65,8 @@ const envSchema = z.object({
 		.refine((v): v is SqliteSynchronous => v === 'full' || v === 'normal', 'must be full or normal')
 		.optional(),
 	SURVEY_LIMIT_SECRET: z.string().trim().min(32, 'must be at least 32 characters (for example the output of: openssl rand -base64 32)').optional(),
+	// Read by adapter-node, which listens on every interface without it; here only to say where the demo answers.
+	HOST: z.string().trim().optional(),
 	PORT: z
 		.string()
 		.trim()
@@ -216,6 +219,8 @@ export interface Config {
 	logLevel: LogLevel;
 	/** METRICS_TOKEN: `/metrics` answers a scrape bearing it (metrics.ts); unset, there is no `/metrics`. */
 	metricsToken?: string;
+	/** HOST: the interface the server listens on (adapter-node's default, every one, when unset). */
+	listenHost?: string;
 }
 
 /** Variables whose values a configuration error never repeats. */
@@ -307,7 +312,8 @@ export function loadConfig(env: Record<string, string | undefined>, use: 'server
 		...(sso ? { sso } : {}),
 		...(parsed.data.SECURITY_CONTACT ? { securityContact: parsed.data.SECURITY_CONTACT } : {}),
 		logLevel: parsed.data.LOG_LEVEL,
-		...(parsed.data.METRICS_TOKEN ? { metricsToken: parsed.data.METRICS_TOKEN } : {})
+		...(parsed.data.METRICS_TOKEN ? { metricsToken: parsed.data.METRICS_TOKEN } : {}),
+		...(parsed.data.HOST ? { listenHost: parsed.data.HOST } : {})
 	};
 }
 
@@ -349,5 +355,5 @@ export function describeDatabase(config: Pick<Config, 'databasePath' | 'database
 
 /** The address links in background mail point to: ORIGIN, or the local server when it is unset. */
 export function mailOrigin(config: Pick<Config, 'origin'>, env: Record<string, string | undefined> = process.env): string {
-	return config.origin ?? `http://localhost:${env.PORT ?? 3000}`;
+	return originOrLocal({ ORIGIN: config.origin, PORT: env.PORT });
 }

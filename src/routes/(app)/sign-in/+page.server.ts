@@ -8,6 +8,7 @@ import { MAX_PASSWORD_LENGTH } from '$lib/server/accounts/passwords';
 import { leaveGate } from '$lib/server/accounts/sign-in-gate';
 import { WRONG_DETAILS, signInWithPassword } from '$lib/server/accounts/sign-in';
 import { ROLE_NAMES } from '$lib/server/identity';
+import { isLoopbackHost } from '$lib/server/platform/config';
 import { providerSignOutUrl } from '$lib/server/accounts/sso-provider';
 import { isSsoRefusalReason, SSO_REFUSALS } from '$lib/server/accounts/single-sign-on';
 import type { Actions, PageServerLoad } from './$types';
@@ -32,6 +33,9 @@ export const load = (async ({ locals, url }) => {
 		demoAccounts: locals.config.demo
 			? {
 					password: DEMO_PASSWORD,
+					// Where the demo answers: this computer only (npm run demo's default), or a network.
+					thisComputerOnly: isLoopbackHost(locals.config.listenHost ?? '0.0.0.0') || locals.config.listenHost === '::1',
+					listenHost: locals.config.listenHost ?? '0.0.0.0',
 					accounts: DEMO_ACCOUNTS.map((a) => ({ email: a.email, name: a.displayName, role: ROLE_NAMES[a.role], sees: a.sees }))
 				}
 			: null
