@@ -45,7 +45,8 @@ export function fitsColumn(type: ColumnType, value: string | number): boolean {
 		case 'text':
 			return typeof value === 'string';
 		case 'date':
-			return typeof value === 'string' && DAY.test(value) && !Number.isNaN(Date.parse(`${value}T00:00:00Z`));
+			// A real day: 2026-02-30 does not come back as itself.
+			return typeof value === 'string' && DAY.test(value) && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value);
 		case 'integer':
 			return typeof value === 'number' && Number.isInteger(value);
 		case 'number':
@@ -65,7 +66,7 @@ export function tableProblems(table: Table): string[] {
 		row.forEach((value, c) => {
 			const col = table.columns[c];
 			if (value === null || value === undefined || !col) return;
-			if (!fitsColumn(col.type, value)) problems.push(`row ${r + 1}, ${col.key}: ${JSON.stringify(value)} is not ${col.type}`);
+			if (!fitsColumn(col.type, value)) problems.push(`row ${r + 1}, ${col.key}: ${typeof value === 'string' ? JSON.stringify(value) : value} is not ${col.type}`);
 		});
 	});
 	return problems;
