@@ -41,13 +41,13 @@ export const load = (async (event) => {
 		outcome.stage === 'collecting' && outcome.progress.sofar.shown
 			? await getRoundProgressByDay(locals.db, round.id, today < round.closes_on ? today : round.closes_on)
 			: null;
-	const downloads: { kind: ExportKind; name: string; href: string }[] = [];
+	const downloads: { kind: ExportKind; name: string; href: string; xlsxHref: string }[] = [];
 	if (outcome.stage === 'closed') {
 		const kinds: ExportKind[] = ['scores', 'items'];
 		// Raw answers: only for rounds that reached the minimum, and only for those who run rounds.
 		// A round retention has reduced keeps its summary only: there are no answers to give.
 		if (outcome.results.shown && canManage && !round.answers_reduced_on) kinds.push('answers');
-		for (const kind of kinds) downloads.push({ kind, name: EXPORT_NAMES[kind], href: `/rounds/${round.id}/export/${kind}.csv` });
+		for (const kind of kinds) downloads.push({ kind, name: EXPORT_NAMES[kind], href: `/rounds/${round.id}/export/${kind}.csv`, xlsxHref: `/rounds/${round.id}/export/${kind}.xlsx` });
 	}
 	return {
 		round: describeRound(round),
