@@ -152,6 +152,8 @@ const MATRIX: Record<string, Probe[]> = {
 	'/pcns/[pcnId]/export/[kind]': [
 		get('heatmap CSV of PCN A', (f) => `/pcns/${f.pcns.a.id}/export/heatmap.csv`, signedIn({ admin: 403, icbLead: 200, pcnLead: 200, manager: 403, linkWorker: 403 })),
 		get('all rounds CSV of PCN A', (f) => `/pcns/${f.pcns.a.id}/export/rounds.csv`, signedIn({ admin: 403, icbLead: 200, pcnLead: 200, manager: 403, linkWorker: 403 })),
+		get('heatmap workbook of PCN A', (f) => `/pcns/${f.pcns.a.id}/export/heatmap.xlsx`, signedIn({ admin: 403, icbLead: 200, pcnLead: 200, manager: 403, linkWorker: 403 })),
+		get('all rounds workbook of PCN B (not the lead’s)', (f) => `/pcns/${f.pcns.b.id}/export/rounds.xlsx`, signedIn({ admin: 403, icbLead: 200, pcnLead: 404, manager: 403, linkWorker: 403 })),
 		get('heatmap CSV of PCN B (not the lead’s, in the ICB lead’s ICB)', (f) => `/pcns/${f.pcns.b.id}/export/heatmap.csv`, signedIn({ admin: 403, icbLead: 200, pcnLead: 404, manager: 403, linkWorker: 403 })),
 		get('heatmap CSV with the period the wrong way round', (f) => `/pcns/${f.pcns.a.id}/export/heatmap.csv?from=2026-10-01&to=2026-01-01`, signedIn({ admin: 403, icbLead: 400, pcnLead: 400, manager: 403, linkWorker: 403 })),
 		get('a PCN download that does not exist', (f) => `/pcns/${f.pcns.a.id}/export/answers.csv`, signedIn({ admin: 403, icbLead: 404, pcnLead: 404, manager: 403, linkWorker: 403 }))
