@@ -204,6 +204,9 @@ const MATRIX: Record<string, Probe[]> = {
 		get('PCNs CSV of the ICB lead’s ICB', (f) => `/icbs/${f.icb.id}/export/pcns.csv`, signedIn({ admin: 403, icbLead: 200, pcnLead: 403, manager: 403, linkWorker: 403 })),
 		get('half-years CSV of the ICB lead’s ICB', (f) => `/icbs/${f.icb.id}/export/over-time.csv`, signedIn({ admin: 403, icbLead: 200, pcnLead: 403, manager: 403, linkWorker: 403 })),
 		get('gaps CSV of the ICB lead’s ICB', (f) => `/icbs/${f.icb.id}/export/gaps.csv`, signedIn({ admin: 403, icbLead: 200, pcnLead: 403, manager: 403, linkWorker: 403 })),
+		get('PCNs workbook of the ICB lead’s ICB', (f) => `/icbs/${f.icb.id}/export/pcns.xlsx`, signedIn({ admin: 403, icbLead: 200, pcnLead: 403, manager: 403, linkWorker: 403 })),
+		get('half-years workbook of the ICB lead’s ICB', (f) => `/icbs/${f.icb.id}/export/over-time.xlsx`, signedIn({ admin: 403, icbLead: 200, pcnLead: 403, manager: 403, linkWorker: 403 })),
+		get('gaps workbook of another ICB', (f) => `/icbs/${f.otherIcb.id}/export/gaps.xlsx`, signedIn({ admin: 403, icbLead: 404, pcnLead: 403, manager: 403, linkWorker: 403 })),
 		get('PCNs CSV with the period the wrong way round', (f) => `/icbs/${f.icb.id}/export/pcns.csv?from=2026-10-01&to=2026-01-01`, signedIn({ admin: 403, icbLead: 400, pcnLead: 403, manager: 403, linkWorker: 403 })),
 		get('PCNs CSV of another ICB', (f) => `/icbs/${f.otherIcb.id}/export/pcns.csv`, signedIn({ admin: 403, icbLead: 404, pcnLead: 403, manager: 403, linkWorker: 403 })),
 		get('an ICB download that does not exist', (f) => `/icbs/${f.icb.id}/export/comments.csv`, signedIn({ admin: 403, icbLead: 404, pcnLead: 403, manager: 403, linkWorker: 403 }))
