@@ -154,6 +154,8 @@ const MATRIX: Record<string, Probe[]> = {
 	'/pcns/[pcnId]/export/[kind]': [
 		get('heatmap CSV of PCN A', (f) => `/pcns/${f.pcns.a.id}/export/heatmap.csv`, signedIn({ admin: 403, icbLead: 200, pcnLead: 200, manager: 403, linkWorker: 403 })),
 		get('all rounds CSV of PCN A', (f) => `/pcns/${f.pcns.a.id}/export/rounds.csv`, signedIn({ admin: 403, icbLead: 200, pcnLead: 200, manager: 403, linkWorker: 403 })),
+		get('heatmap workbook of PCN A', (f) => `/pcns/${f.pcns.a.id}/export/heatmap.xlsx`, signedIn({ admin: 403, icbLead: 200, pcnLead: 200, manager: 403, linkWorker: 403 })),
+		get('all rounds workbook of PCN B (not the lead’s)', (f) => `/pcns/${f.pcns.b.id}/export/rounds.xlsx`, signedIn({ admin: 403, icbLead: 200, pcnLead: 404, manager: 403, linkWorker: 403 })),
 		get('heatmap CSV of PCN B (not the lead’s, in the ICB lead’s ICB)', (f) => `/pcns/${f.pcns.b.id}/export/heatmap.csv`, signedIn({ admin: 403, icbLead: 200, pcnLead: 404, manager: 403, linkWorker: 403 })),
 		get('heatmap CSV with the period the wrong way round', (f) => `/pcns/${f.pcns.a.id}/export/heatmap.csv?from=2026-10-01&to=2026-01-01`, signedIn({ admin: 403, icbLead: 400, pcnLead: 400, manager: 403, linkWorker: 403 })),
 		get('a PCN download that does not exist', (f) => `/pcns/${f.pcns.a.id}/export/answers.csv`, signedIn({ admin: 403, icbLead: 404, pcnLead: 404, manager: 403, linkWorker: 403 }))
@@ -204,6 +206,9 @@ const MATRIX: Record<string, Probe[]> = {
 		get('PCNs CSV of the ICB lead’s ICB', (f) => `/icbs/${f.icb.id}/export/pcns.csv`, signedIn({ admin: 403, icbLead: 200, pcnLead: 403, manager: 403, linkWorker: 403 })),
 		get('half-years CSV of the ICB lead’s ICB', (f) => `/icbs/${f.icb.id}/export/over-time.csv`, signedIn({ admin: 403, icbLead: 200, pcnLead: 403, manager: 403, linkWorker: 403 })),
 		get('gaps CSV of the ICB lead’s ICB', (f) => `/icbs/${f.icb.id}/export/gaps.csv`, signedIn({ admin: 403, icbLead: 200, pcnLead: 403, manager: 403, linkWorker: 403 })),
+		get('PCNs workbook of the ICB lead’s ICB', (f) => `/icbs/${f.icb.id}/export/pcns.xlsx`, signedIn({ admin: 403, icbLead: 200, pcnLead: 403, manager: 403, linkWorker: 403 })),
+		get('half-years workbook of the ICB lead’s ICB', (f) => `/icbs/${f.icb.id}/export/over-time.xlsx`, signedIn({ admin: 403, icbLead: 200, pcnLead: 403, manager: 403, linkWorker: 403 })),
+		get('gaps workbook of another ICB', (f) => `/icbs/${f.otherIcb.id}/export/gaps.xlsx`, signedIn({ admin: 403, icbLead: 404, pcnLead: 403, manager: 403, linkWorker: 403 })),
 		get('PCNs CSV with the period the wrong way round', (f) => `/icbs/${f.icb.id}/export/pcns.csv?from=2026-10-01&to=2026-01-01`, signedIn({ admin: 403, icbLead: 400, pcnLead: 403, manager: 403, linkWorker: 403 })),
 		get('PCNs CSV of another ICB', (f) => `/icbs/${f.otherIcb.id}/export/pcns.csv`, signedIn({ admin: 403, icbLead: 404, pcnLead: 403, manager: 403, linkWorker: 403 })),
 		get('an ICB download that does not exist', (f) => `/icbs/${f.icb.id}/export/comments.csv`, signedIn({ admin: 403, icbLead: 404, pcnLead: 403, manager: 403, linkWorker: 403 }))
@@ -294,6 +299,11 @@ const MATRIX: Record<string, Probe[]> = {
 		get('items CSV at A1', (f) => `/rounds/${f.rounds.a1.id}/export/items.csv`, signedIn({ admin: 403, icbLead: 403, pcnLead: 200, manager: 200, linkWorker: 200 })),
 		get('raw answers at A1 (no responses: refused)', (f) => `/rounds/${f.rounds.a1.id}/export/answers.csv`, signedIn({ admin: 403, icbLead: 403, pcnLead: 409, manager: 409, linkWorker: 403 })),
 		get('raw answers at B1', (f) => `/rounds/${f.rounds.b1.id}/export/answers.csv`, signedIn({ admin: 403, icbLead: 403, pcnLead: 404, manager: 404, linkWorker: 403 })),
+		get('scores workbook at A1', (f) => `/rounds/${f.rounds.a1.id}/export/scores.xlsx`, signedIn({ admin: 403, icbLead: 403, pcnLead: 200, manager: 200, linkWorker: 200 })),
+		get('items workbook at A2 (lead’s PCN only)', (f) => `/rounds/${f.rounds.a2.id}/export/items.xlsx`, signedIn({ admin: 403, icbLead: 403, pcnLead: 200, manager: 404, linkWorker: 404 })),
+		get('raw answers workbook at A1 (no responses: refused)', (f) => `/rounds/${f.rounds.a1.id}/export/answers.xlsx`, signedIn({ admin: 403, icbLead: 403, pcnLead: 409, manager: 409, linkWorker: 403 })),
+		get('raw answers workbook at B1', (f) => `/rounds/${f.rounds.b1.id}/export/answers.xlsx`, signedIn({ admin: 403, icbLead: 403, pcnLead: 404, manager: 404, linkWorker: 403 })),
+		get('a format that does not exist', (f) => `/rounds/${f.rounds.a1.id}/export/scores.xls`, signedIn({ admin: 404, icbLead: 404, pcnLead: 404, manager: 404, linkWorker: 404 })),
 		get('an export that does not exist', (f) => `/rounds/${f.rounds.a1.id}/export/comments.csv`, signedIn({ admin: 404, icbLead: 404, pcnLead: 404, manager: 404, linkWorker: 404 })),
 		get('export of a round that does not exist', () => '/rounds/999999/export/scores.csv', signedIn({ admin: 403, icbLead: 403, pcnLead: 404, manager: 404, linkWorker: 404 })),
 		get('export with a malformed round id', () => '/rounds/abc/export/scores.csv', signedIn({ admin: 403, icbLead: 403, pcnLead: 404, manager: 404, linkWorker: 404 }))

@@ -15,6 +15,7 @@ import { closeAsOf, createPracticeWithRound, createTestDatabase, type TestDataba
 import { createSignedInUser, fakeEvent, outcomeOf } from '../helpers/events';
 import { seededRandom } from '../../src/lib/server/demo/random';
 import { parseCsv } from '../helpers/csv';
+import type { Table } from '../../src/lib/tables';
 
 const config = { minResponses: 5 };
 const ANSWERED_ON = '2026-11-10';
@@ -78,16 +79,31 @@ function records(csv: string): Record<string, string>[] {
 	return rows.map((row) => Object.fromEntries(header!.map((name, i) => [name, row[i]!])));
 }
 
-/** The raw answers: the codebook row under the header, then one row per respondent. */
-function answerRecords(csv: string): { codebook: Record<string, string>; rows: Record<string, string>[] } {
-	const [codebook, ...rows] = records(csv);
-	expect(codebook!.respondent).toMatch(/^Read me: this row describes each column and is not a respondent\./);
+/**
+ * The raw answers: one row per respondent, every answer a number, the file's notes in the first
+ * three cells of its last column (read_me); and what each column means, from the same table.
+ */
+function answerRecords(built: { csv: string; table: Table }): { codebook: Record<string, string>; notes: string[]; rows: Record<string, string>[] } {
+	const rows = records(built.csv);
+	for (const row of rows) {
+		const { read_me: _notes, ...answers } = row;
+		for (const value of Object.values(answers)) expect(value).toMatch(/^(\d+)?$/);
+	}
+	const notes = rows.map((r) => r.read_me!);
+	expect(notes.slice(3)).toEqual(notes.slice(3).map(() => ''));
+	expect(notes[0]).toMatch(/^Read me: the anonymised answers of one closed round, one row per respondent\./);
+	expect(notes[1]).toBe(
+		'Codebook of the statements’ answers: 1 = Strongly disagree; 2 = Disagree; 3 = Neither agree nor disagree; 4 = Agree; 5 = Strongly agree; ' +
+			'7 = Not relevant to my role; 8 = Not relevant at this stage; 9 = Not relevant to how this practice works. Codes above 5 are “not relevant” answers: leave them out before averaging.'
+	);
+	const codebook = Object.fromEntries(built.table.columns.map((c) => [c.key, c.meaning]));
+	for (const id of [...ITEM_IDS, 'G1', 'G2', 'G3']) expect(notes[2]).toContain(`${id}: ${codebook[id]}`);
 	// It names the instrument the answers are to, with its licence and citation.
-	expect(codebook!.respondent).toContain(
+	expect(notes[0]).toContain(
 		`The answers are to ${DEFAULT_STAFF_INSTRUMENT.title}, version ${DEFAULT_STAFF_INSTRUMENT.version} (instrument ${DEFAULT_STAFF_INSTRUMENT.id}). ` +
 			`Licence: ${DEFAULT_STAFF_INSTRUMENT.provenance.licence} Cite as: ${DEFAULT_STAFF_INSTRUMENT.provenance.citation}`
 	);
-	return { codebook: codebook!, rows };
+	return { codebook, notes, rows };
 }
 
 const NUMBER_COLUMNS = ['group_respondents', 'n', 'mean', 'sd', 'ci95_lower', 'ci95_upper'];
@@ -289,9 +305,10 @@ describe('round exports', () => {
 		});
 
 		it('exports raw answers with nothing that could re-identify anyone, and no statement while RM5 is withheld', async () => {
-			const { csv } = await build('answers', seededRandom(1));
-			expect(parseCsv(csv.slice(1))[0]).toEqual(['respondent', ...ITEM_IDS, 'G1', 'G2', 'G3']);
-			const { codebook, rows } = answerRecords(csv);
+			const built = await build('answers', seededRandom(1));
+			const { csv } = built;
+			expect(parseCsv(csv.slice(1))[0]).toEqual(['respondent', ...ITEM_IDS, 'G1', 'G2', 'G3', 'read_me']);
+			const { codebook, rows } = answerRecords(built);
 			expect(rows.map((r) => r.respondent)).toEqual(Array.from({ length: 12 }, (_, i) => String(i + 1)));
 
 			// RM5 was scored by three: its answers, and with them every statement's, stay out (the
@@ -325,7 +342,7 @@ describe('round exports', () => {
 
 			const firstRows = new Set<string>();
 			for (let seed = 1; seed <= 40; seed++) {
-				const order = answerRecords((await build('answers', seededRandom(seed))).csv).rows.map((r) => r.G1);
+				const order = answerRecords(await build('answers', seededRandom(seed))).rows.map((r) => r.G1);
 				expect(order).not.toEqual(storageOrder);
 				expect([...order].sort()).toEqual([...storageOrder].sort());
 				firstRows.add(order[0]!);
@@ -353,9 +370,9 @@ describe('round exports', () => {
 		});
 
 		it('exports every answer as given, reverse-worded ones not reversed, "not relevant" by its code', async () => {
-			const { codebook, rows } = answerRecords((await build('answers', seededRandom(1))).csv);
+			const { codebook, rows } = answerRecords(await build('answers', seededRandom(1)));
 			const first = rows.find((r) => r.G1 === '0')!;
-			const { respondent: _number, ...answers } = first;
+			const { respondent: _number, read_me: _notes, ...answers } = first;
 			expect(answers).toEqual({
 				...Object.fromEntries(DEFAULT_STAFF_INSTRUMENT.items.map((i) => [i.id, i.reversed ? '2' : '4'])),
 				G1: '0',
@@ -363,9 +380,10 @@ describe('round exports', () => {
 				G3: '7'
 			});
 			const wellbeing = rows.find((r) => r.G1 === '')!;
-			expect([wellbeing.CO1, wellbeing.CA6, wellbeing.RM5]).toEqual(['3', 'not_relevant_stage', '3']);
+			// "Not relevant at this stage" by the instrument's code for it, 8: the column stays numeric.
+			expect([wellbeing.CO1, wellbeing.CA6, wellbeing.RM5]).toEqual(['3', '8', '3']);
 			const co5 = DEFAULT_STAFF_INSTRUMENT.items.find((i) => i.id === 'CO5')!;
-			expect(codebook.CO5).toBe(`“${co5.text}” 1–5 as answered (5 = strongly agree), or a “not relevant” code. Worded the other way round: scored as 6 − answer.`);
+			expect(codebook.CO5).toBe(`“${co5.text}” The answer’s code (see the codebook): 1–5 as answered (5 = strongly agree), or a “not relevant” code. Worded the other way round: scored as 6 − answer.`);
 			expect(Object.values(codebook).some((text) => text.startsWith('Withheld'))).toBe(false);
 		});
 	});
@@ -390,7 +408,7 @@ describe('round exports', () => {
 		});
 
 		it('carries no coherence answer in answers.csv, nor any other statement the overall score would turn into coherence', async () => {
-			const { codebook, rows } = answerRecords((await build('answers', seededRandom(3))).csv);
+			const { codebook, rows } = answerRecords(await build('answers', seededRandom(3)));
 			expect(rows).toHaveLength(6);
 			for (const row of rows) {
 				for (const id of ['CO1', 'CO2', 'CO3', 'CO4', 'CO5']) expect(row[id]).toBe('');

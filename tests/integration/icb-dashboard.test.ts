@@ -3,6 +3,8 @@
  * its CSV downloads and its API; hand-worked figures for two PCNs (SCORING.md §7 one level up);
  * and the gaps counted per checklist item with nothing of a flag but the count.
  */
+import { asCsvText, readWorkbook } from '../helpers/xlsx';
+import { parseCsv } from '../helpers/csv';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AgreementPoint } from '../../src/lib/npt/answers';
 import { DEFAULT_STAFF_INSTRUMENT } from '../../src/lib/npt/builtin';
@@ -184,6 +186,24 @@ describe('the ICB dashboard', () => {
 			const audit = await t.db.selectFrom('audit_event').select('summary').where('action', '=', 'export_downloaded').orderBy('id').execute();
 			expect(audit[0]!.summary).toMatch(/^Downloaded the PCNs of Test ICB \(\d{4}-\d\d-\d\d to \d{4}-\d\d-\d\d\)$/);
 			expect(audit).toHaveLength(3);
+
+			// The same tables as workbooks: every cell the CSV's, typed; the gap counts whole numbers.
+			for (const kind of ['pcns', 'over-time', 'gaps']) {
+				const query = kind === 'pcns' ? `?from=${PERIOD.from}&to=${PERIOD.to}` : '';
+				const text = (await csv(`${kind}.csv`, f.icb.id, query)).body.replace(/^\uFEFF/, '');
+				const outcome = await outcomeOf(() =>
+					exportGet(fakeEvent({ db: t.db, user: lead, path: `/icbs/${f.icb.id}/export/${kind}.xlsx${query}`, params: { icbId: String(f.icb.id), kind: `${kind}.xlsx` } }) as never)
+				);
+				const sheets = await readWorkbook(new Uint8Array(await (outcome.result as Response).arrayBuffer()));
+				expect(sheets.Data!.map((row) => row.map(asCsvText)), kind).toEqual(parseCsv(text));
+				expect(sheets['Read me']!.find((r) => r[0] === 'ICB')![1]).toBe('Test ICB (ODS code QAA)');
+				if (kind === 'gaps') {
+					const [header, first] = sheets.Data!;
+					expect(typeof first![header!.indexOf('practices_with_gap')]).toBe('number');
+				}
+			}
+			const workbooks = await t.db.selectFrom('audit_event').select('summary').where('action', '=', 'export_downloaded').where('summary', 'like', '%(Excel)').execute();
+			expect(workbooks).toHaveLength(3);
 		});
 
 		it('answers the API for their ICB only, with the same figures', async () => {

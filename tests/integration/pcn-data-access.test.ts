@@ -19,6 +19,8 @@ import { GET as apiHeatmap } from '../../src/routes/api/v1/pcns/[pcnId]/heatmap/
 import { GET as apiRounds } from '../../src/routes/api/v1/pcns/[pcnId]/rounds/+server';
 import { createPracticeWithRound, createTestDatabase, type TestDatabase } from '../helpers/database';
 import { createSignedInUser, fakeEvent, outcomeOf } from '../helpers/events';
+import { parseCsv as parseCsvRows } from '../helpers/csv';
+import { asCsvText, readWorkbook } from '../helpers/xlsx';
 
 /** Every statement answered so that each scored answer is `point`: all scores are (point − 1) × 2.5. */
 function respondent(point: AgreementPoint): SurveySubmission {
@@ -104,6 +106,27 @@ describe('PCN downloads and API', () => {
 		const quiet = rows.filter((r) => r.round_title === 'Quiet June round');
 		expect(quiet).toHaveLength(5);
 		expect(quiet.every((r) => r.mean === '' && r.n === '' && r.respondents === '')).toBe(true);
+	});
+
+	it('gives the heatmap as a typed workbook, cell for cell the CSV, withheld practice without a number', async () => {
+		const csv = parseCsvRows((await ((await download(lead, f.pcn.id, 'heatmap.csv', PERIOD)).result as Response).text()).replace(/^\uFEFF/, ''));
+		const response = (await download(lead, f.pcn.id, 'heatmap.xlsx', PERIOD)).result as Response;
+		expect(response.headers.get('content-disposition')).toBe('attachment; filename="belonging-U10001-heatmap-2026-01-01-to-2026-10-31.xlsx"');
+		const sheets = await readWorkbook(new Uint8Array(await response.arrayBuffer()));
+		expect(Object.keys(sheets)).toEqual(['Data', 'Read me']);
+		const [header, ...rows] = sheets.Data!;
+		expect(sheets.Data!.map((row) => row.map(asCsvText))).toEqual(csv);
+		const overall = rows.find((r) => r[header!.indexOf('practice_name')] === 'Test Surgery')!;
+		const at = (name: string) => overall[header!.indexOf(name)];
+		expect([at('n'), at('mean'), at('respondents'), at('response_rate_percent'), at('period_from')]).toEqual([5, 7.5, 5, 25, new Date('2026-01-01T00:00:00Z')]);
+		const quiet = rows.filter((r) => r[header!.indexOf('practice_name')] === 'Quiet Surgery');
+		expect(quiet.flat().filter((v) => typeof v === 'number')).toEqual([]);
+		expect(sheets['Read me']!.find((r) => r[0] === 'PCN')![1]).toBe('Test PCN (ODS code U10001)');
+		const audit = await listAuditEvents(t.db, { action: 'export_downloaded' });
+		expect(audit.map((e) => e.summary).sort()).toEqual([
+			'Downloaded the heatmap of Test PCN (2026-01-01 to 2026-10-31)',
+			'Downloaded the heatmap of Test PCN (2026-01-01 to 2026-10-31) (Excel)'
+		]);
 	});
 
 	it('lets only the PCN’s own lead download, and refuses a bad period or kind', async () => {

@@ -6,7 +6,9 @@ import type { Instrument } from '../../src/lib/npt/instrument';
 import { rawAnswerColumns } from '../../src/lib/npt/raw-answers';
 import { summariseRound, type ShownRound } from '../../src/lib/npt/round-results';
 import { scoreGroup, summariseGeneralItems, type GroupScore, type Respondent } from '../../src/lib/npt/scoring';
-import { writeAnswersCsv } from '../../src/lib/server/results/answers-csv';
+import { answersDownload } from '../../src/lib/server/results/answers-csv';
+import { answerOfCode } from '../../src/lib/npt/instrument-formats/answer-codes';
+import { tableToCsv, type Table } from '../../src/lib/tables';
 import type { Disclosed } from '../../src/lib/npt/disclosure';
 import { miniInstrument } from '../fixtures/instruments';
 import { seededRandom } from '../../src/lib/server/demo/random';
@@ -41,15 +43,21 @@ function randomRound(instrument: Instrument, random: () => number): Respondent[]
 	});
 }
 
-/** The file read back: its codebook row and each person's answers, as anyone holding it would. */
-function readBack(instrument: Instrument, csv: string) {
-	const [header, codebook, ...rows] = parseCsv(csv.slice(1));
+/**
+ * The CSV read back, as anyone holding it would: each person's answers decoded by the codebook
+ * (every answer cell a number), and which columns its column descriptions mark as withheld.
+ */
+function readBack(instrument: Instrument, table: Table) {
+	const [header, ...rows] = parseCsv(tableToCsv(table).slice(1));
 	const column = (id: string) => header!.indexOf(id);
 	const respondents: Respondent[] = rows.map((row) => {
 		const agreement: Record<string, AgreementAnswer> = {};
 		for (const item of instrument.items) {
 			const cell = row[column(item.id)]!;
-			if (cell !== '') agreement[item.id] = (/^[1-5]$/.test(cell) ? Number(cell) : cell) as AgreementAnswer;
+			if (cell === '') continue;
+			expect(cell).toMatch(/^\d+$/);
+			agreement[item.id] = answerOfCode(instrument, Number(cell))!;
+			expect(agreement[item.id], `${item.id}: code ${cell} is not in the codebook`).toBeDefined();
 		}
 		const general: Record<string, number> = {};
 		for (const g of instrument.generalItems) {
@@ -58,8 +66,8 @@ function readBack(instrument: Instrument, csv: string) {
 		}
 		return { roleGroup: null, agreement, general };
 	});
-	const withheld = (id: string) => codebook![column(id)]!.startsWith('Withheld');
-	return { header: header!, codebook: codebook!, rows, respondents, withheld };
+	const withheld = (id: string) => table.columns.find((c) => c.key === id)!.meaning.startsWith('Withheld');
+	return { header: header!, rows, respondents, withheld };
 }
 
 /** A group figure worked out from the file must be the page's, shown, with the same n, mean and sd. */
@@ -84,7 +92,7 @@ describe('the raw-answers export gives no figure the page withholds (SCORING.md 
 			const respondents = randomRound(instrument, random);
 			const page = summariseRound({ instrument, respondents, comments: [], staffHeadcount: null }, rules, random) as ShownRound;
 			expect(page.shown).toBe(true);
-			const file = readBack(instrument, writeAnswersCsv(instrument, respondents, page, MIN, random));
+			const file = readBack(instrument, answersDownload(instrument, respondents, page, MIN, random).table);
 			expect(file.rows).toHaveLength(respondents.length);
 
 			// A column marked as withheld holds nothing; every other one holds the answers as given.

@@ -6,15 +6,18 @@
  * of the earlier files find every column where it was.
  */
 import type { CsvValue } from '../platform/csv';
+import { column, type TableColumn } from '../../tables';
 
-export const INSTRUMENT_HEADER = [
-	'instrument_id',
-	'instrument_version',
-	'instrument_title',
-	'instrument_licence',
-	'instrument_citation',
-	'instrument_doi'
-] as const;
+export const INSTRUMENT_COLUMNS: readonly TableColumn[] = [
+	column('instrument_id', 'text', 'The identifier of the questionnaire (instrument) the figures on this row come from.'),
+	column('instrument_version', 'text', 'Its version: figures from different versions may not be on the same scale.'),
+	column('instrument_title', 'text', 'Its title.'),
+	column('instrument_licence', 'text', 'The terms on which the instrument may be used.'),
+	column('instrument_citation', 'text', 'How to cite the instrument.'),
+	column('instrument_doi', 'text', 'Its DOI, where it has one.')
+];
+
+export const INSTRUMENT_HEADER = INSTRUMENT_COLUMNS.map((c) => c.header);
 
 type Named = { id: string; version: string; title: string; licence: string; citation: string; doi: string | null };
 

@@ -1,11 +1,12 @@
 /**
- * CSV exports of a closed round. Every figure comes from the same disclosed results the round's
- * page shows (SCORING.md §6): a withheld figure is written as a row saying so, never as a number.
+ * Downloads of a closed round, as CSV or .xlsx from one table description (lib/tables.ts). Every
+ * figure comes from the same disclosed results the round's page shows (SCORING.md §6): a withheld
+ * figure is written as a row saying so, never as a number.
  */
 import { webcrypto } from 'node:crypto';
 import { plural } from '../../format';
 import { formatDate } from '../../dates';
-import { AGREEMENT_POINTS, NOT_RELEVANT_CODES, type AgreementPoint, type NotRelevantCode } from '../../npt/answers';
+import { AGREEMENT_LABELS, AGREEMENT_POINTS, NOT_RELEVANT_CODES, NOT_RELEVANT_LABELS, type AgreementPoint, type NotRelevantCode } from '../../npt/answers';
 import { describePlacement } from '../../npt/continuum';
 import { CONSTRUCT_NAMES, CONSTRUCTS, SUB_CONSTRUCTS } from '../../npt/constructs';
 import type { Disclosed } from '../../npt/disclosure';
@@ -14,12 +15,13 @@ import type { Instrument, InstrumentItem } from '../../npt/instrument';
 import { closeDateOf } from '../../npt/round-schedule';
 import type { GroupScore } from '../../npt/scoring';
 import type { Config } from '../platform/config';
-import { toCsv, type CsvValue } from '../platform/csv';
+import type { CsvValue } from '../platform/csv';
+import { column, columnIndex, downloadNameOf, tableToCsv, type DownloadFormat, type ReadMe, type Table, type TableColumn } from '../../tables';
 import { refuse, type Outcome } from '../platform/outcome';
 import type { DbOrTx } from '../db';
 import { loadRespondents } from '../surveys/responses';
-import { writeAnswersCsv } from './answers-csv';
-import { instrumentColumns, INSTRUMENT_HEADER } from './instrument-columns';
+import { answersDownload } from './answers-csv';
+import { instrumentColumns, INSTRUMENT_COLUMNS } from './instrument-columns';
 import { instrumentLabelOf } from '../../npt/instrument-comparability';
 import { getRoundReport, type RoundReport } from './round-report';
 
@@ -33,14 +35,22 @@ export const EXPORT_NAMES: Record<ExportKind, string> = {
 	answers: 'anonymised answers'
 };
 
-/** `scores.csv` → `scores`; anything else is not an export. */
+/** `scores.csv` or `scores.xlsx` → `scores`; anything else is not an export. */
 export function exportKindOf(segment: string | undefined): ExportKind | undefined {
-	const kind = /^([a-z]+)\.csv$/.exec(segment ?? '')?.[1];
+	const kind = downloadNameOf(segment)?.base;
 	return (EXPORT_KINDS as readonly string[]).includes(kind ?? '') ? (kind as ExportKind) : undefined;
 }
 
+/** How the audit log names a file format. */
+export const FORMAT_NAMES: Record<DownloadFormat, string> = { csv: 'CSV', xlsx: 'Excel' };
+
 export interface RoundExport {
 	kind: ExportKind;
+	table: Table;
+	readMe: ReadMe;
+	/** The file name without its extension. */
+	name: string;
+	/** The CSV file and its name, written from `table`. */
 	csv: string;
 	filename: string;
 	practiceId: number;
@@ -61,7 +71,8 @@ export async function buildRoundExport(
 	kind: ExportKind,
 	config: Pick<Config, 'minResponses'>,
 	today: string,
-	random: () => number = secureRandom
+	random: () => number = secureRandom,
+	format: DownloadFormat = 'csv'
 ): Promise<RoundExportResult> {
 	const report = await getRoundReport(db, roundId, config, today);
 	if (!report) return refuse(404, 'We could not find that survey round.');
@@ -73,7 +84,7 @@ export async function buildRoundExport(
 		return refuse(409, 'This round is still collecting answers. Downloads are available once it has closed.');
 	}
 
-	let csv: string;
+	let built: { table: Table; readMe: ReadMe };
 	if (kind === 'answers') {
 		if (!outcome.results.shown) {
 			return refuse(
@@ -87,19 +98,80 @@ export async function buildRoundExport(
 				`The answers of this round are no longer kept: under this service's retention policy they were reduced to the round's summary on ${formatDate(round.answers_reduced_on)}. Its scores and item results can still be downloaded.`
 			);
 		}
-		csv = writeAnswersCsv(report.instrument, await loadRespondents(db, round.id), outcome.results, config.minResponses, random);
+		const answers = answersDownload(report.instrument, await loadRespondents(db, round.id), outcome.results, config.minResponses, random);
+		built = { table: answers.table, readMe: roundReadMe(report, kind, today, answers.readMe) };
 	} else {
-		csv = kind === 'scores' ? writeScoresCsv(report, config.minResponses) : writeItemsCsv(report, config.minResponses);
+		const table = kind === 'scores' ? scoresTable(report, config.minResponses) : itemsTable(report, config.minResponses);
+		built = { table, readMe: roundReadMe(report, kind, today, { about: [ABOUT[kind]], withheld: withheldWords(kind, config.minResponses) }) };
 	}
+	const name = `belonging-${round.practice.ods_code}-${closeDateOf(round)}-${kind}`;
 	return {
 		ok: true,
 		export: {
 			kind,
-			csv,
-			filename: `belonging-${round.practice.ods_code}-${closeDateOf(round)}-${kind}.csv`,
+			...built,
+			name,
+			csv: tableToCsv(built.table),
+			filename: `${name}.csv`,
 			practiceId: round.practice.id,
-			summary: `Downloaded the ${EXPORT_NAMES[kind]} (CSV) of round ${round.id} “${round.title}” at ${round.practice.name}`
+			summary: `Downloaded the ${EXPORT_NAMES[kind]} (${FORMAT_NAMES[format]}) of round ${round.id} “${round.title}” at ${round.practice.name}`
 		}
+	};
+}
+
+const ABOUT: Record<Exclude<ExportKind, 'answers'>, string> = {
+	scores:
+		'The scores of one closed survey round, one row per figure: the overall score and the four construct scores on the 0–10 scale, ' +
+		'the general ratings, then the same scores for each role group the page shows. Scores have two decimals, one more than the page, ' +
+		'so a score just under a band threshold does not read as the threshold itself.',
+	items:
+		'Statement by statement results of one closed survey round, grouped by construct and sub-construct: how many people gave each ' +
+		'answer, the shares of the scored answers, the “not relevant” answers counted by kind, and the share who agree with its 95% interval.'
+};
+
+/** SCORING.md §6 in plain words, for the "Read me". */
+function withheldWords(kind: ExportKind, minResponses: number): string[] {
+	const common =
+		`No figure computed from fewer than ${minResponses} people is ever shown, here or on the round’s page: a row that would hold one ` +
+		'has empty cells and a note saying why. The file holds no answer, comment, date of an answer or anything else that could point at a person.';
+	if (kind === 'scores') {
+		return [
+			common,
+			`A role group is shown only when the people in it, and everyone else who answered, each number at least ${minResponses} for that figure, ` +
+				'so no group’s figure can be worked out by taking one shown figure from another.'
+		];
+	}
+	return [
+		common,
+		`A statement’s counts and shares are shown only when at least ${minResponses} people gave it a scored answer (1 to 5); otherwise only ` +
+			'its “not relevant” answers are counted, since they are not part of anyone’s score.'
+	];
+}
+
+/** The "Read me" of a round's download: the file, the round, and what is left out. */
+function roundReadMe(
+	{ round, instrument, outcome }: RoundReport,
+	kind: ExportKind,
+	today: string,
+	words: { about: readonly string[]; withheld: readonly string[]; codebook?: ReadMe['codebook'] }
+): ReadMe {
+	const respondents = outcome.stage === 'closed' && outcome.results.shown ? outcome.results.respondents : null;
+	return {
+		title: `${EXPORT_NAMES[kind][0]!.toUpperCase()}${EXPORT_NAMES[kind].slice(1)}: “${round.title}” at ${round.practice.name}`,
+		about: words.about,
+		scope: [
+			['Practice', `${round.practice.name} (ODS code ${round.practice.ods_code})`],
+			['Round', round.title],
+			['Opened', formatDate(round.opens_on)],
+			['Closed', formatDate(closeDateOf(round))],
+			['Responses', respondents === null ? 'Too few for any figure to be shown' : String(respondents)],
+			['Questionnaire', `${instrument.title}, version ${instrument.version} (${instrument.id})`],
+			['Licence', instrument.provenance.licence],
+			['Cite as', `${instrument.provenance.citation}${instrument.provenance.doi ? ` DOI ${instrument.provenance.doi}.` : ''}`],
+			['Downloaded on', formatDate(today)]
+		],
+		withheld: words.withheld,
+		...(words.codebook ? { codebook: words.codebook } : {})
 	};
 }
 
@@ -121,12 +193,19 @@ function percent(share: number | null | undefined): number | null {
 	return share === null || share === undefined ? null : Math.round(share * 1000) / 10;
 }
 
-const ROUND_HEADER = ['practice_ods_code', 'practice_name', 'round_title', 'instrument', 'opens_on', 'closed_on'];
+const ROUND_COLUMNS: TableColumn[] = [
+	column('practice_ods_code', 'text', 'The practice’s ODS code.'),
+	column('practice_name', 'text', 'The practice’s name.'),
+	column('round_title', 'text', 'The survey round’s title, as the practice named it.'),
+	column('instrument', 'text', 'The questionnaire and version the round used.'),
+	column('opens_on', 'date', 'The day the round opened.'),
+	column('closed_on', 'date', 'The day the round closed: early or on its date.')
+];
 
-/** The header and rows of a round's file, each row ending with the round's instrument columns. */
-function withInstrument(report: RoundReport, [header, ...rows]: CsvValue[][]): string {
-	const columns = instrumentColumns(instrumentLabelOf(report.instrument));
-	return toCsv([[...header!, ...INSTRUMENT_HEADER], ...rows.map((row) => [...row, ...columns])]);
+/** A round's table: its columns then the instrument's, each row ending with the round's instrument. */
+function withInstrument(report: RoundReport, columns: readonly TableColumn[], rows: CsvValue[][]): Table {
+	const instrument = instrumentColumns(instrumentLabelOf(report.instrument));
+	return { columns: [...columns, ...INSTRUMENT_COLUMNS], rows: rows.map((row) => [...row, ...instrument]) };
 }
 
 function roundColumns({ round, instrument }: RoundReport): CsvValue[] {
@@ -145,20 +224,20 @@ function withheldRoundNote(needed: number): string {
 	return `Withheld: not enough responses. ${plural(needed, 'more response')} needed before any figure can be shown.`;
 }
 
-const SCORES_HEADER = [
-	...ROUND_HEADER,
-	'staff_headcount',
-	'group',
-	'group_respondents',
-	'figure',
-	'figure_name',
-	'n',
-	'mean',
-	'sd',
-	'ci95_lower',
-	'ci95_upper',
-	'band',
-	'note'
+const SCORES_COLUMNS: TableColumn[] = [
+	...ROUND_COLUMNS,
+	column('staff_headcount', 'integer', 'How many staff the practice manager said the round was for (the base of the response rate).'),
+	column('group', 'text', '“All respondents”, or the role group the row’s figures are for.'),
+	column('group_respondents', 'integer', 'How many people answered, in the group.'),
+	column('figure', 'text', 'Which figure: overall, a construct (coherence, cognitive_participation, collective_action, reflexive_monitoring) or a general rating’s id.'),
+	column('figure_name', 'text', 'The figure in words, with its scale.'),
+	column('n', 'integer', 'How many people the figure is computed from.'),
+	column('mean', 'number', 'The mean score, two decimals (0–10).'),
+	column('sd', 'number', 'The standard deviation, two decimals.'),
+	column('ci95_lower', 'number', 'The lower end of the 95% confidence interval of the mean.'),
+	column('ci95_upper', 'number', 'The upper end of the 95% confidence interval of the mean.'),
+	column('band', 'text', 'On the overall row: where the round sits on the continuum (bolted on, fitting in, belonging), an indicative display band.'),
+	column('note', 'text', 'Why a figure is withheld or has no interval, and what the band means.')
 ];
 
 function scoreColumns(score: Disclosed<GroupScore>, withheldNote: string): CsvValue[] {
@@ -184,14 +263,14 @@ function groupScoreRows(scores: DisclosedScores, minResponses: number): CsvValue
 }
 
 /** One row per figure: the round overall and by construct, the general items, then each role group. */
-export function writeScoresCsv(report: RoundReport, minResponses: number): string {
+export function scoresTable(report: RoundReport, minResponses: number): Table {
 	const { round, instrument, outcome } = report;
 	if (outcome.stage !== 'closed') throw new Error('Only a closed round has scores to export');
 	const results = outcome.results;
 	const meta = [...roundColumns(report), round.staff_headcount];
 	if (!results.shown) {
-		const blanks = SCORES_HEADER.length - meta.length - 2;
-		return withInstrument(report, [SCORES_HEADER, [...meta, 'All respondents', ...Array<null>(blanks).fill(null), withheldRoundNote(results.respondentsNeeded)]]);
+		const blanks = SCORES_COLUMNS.length - meta.length - 2;
+		return withInstrument(report, SCORES_COLUMNS, [[...meta, 'All respondents', ...Array<null>(blanks).fill(null), withheldRoundNote(results.respondentsNeeded)]]);
 	}
 
 	const rows: CsvValue[][] = [];
@@ -200,7 +279,7 @@ export function writeScoresCsv(report: RoundReport, minResponses: number): strin
 	const overallRow = rows[0]!;
 	if (results.placement) {
 		const { placement } = results;
-		overallRow[SCORES_HEADER.indexOf('band')] = describePlacement(placement);
+		overallRow[columnIndex({ columns: SCORES_COLUMNS }, 'band')] = describePlacement(placement);
 		const notes = ['Indicative display band, not a validated cut-off.'];
 		if (placement.heldBackBy.length > 0) {
 			notes.push(`Overall reaches Belonging, held back by ${placement.heldBackBy.map((c) => CONSTRUCT_NAMES[c].name).join(', ')}.`);
@@ -208,7 +287,7 @@ export function writeScoresCsv(report: RoundReport, minResponses: number): strin
 		if (placement.unconfirmed.length > 0) {
 			notes.push(`Overall reaches Belonging, not confirmed without ${placement.unconfirmed.map((c) => CONSTRUCT_NAMES[c].name).join(', ')}.`);
 		}
-		overallRow[SCORES_HEADER.indexOf('note')] = notes.join(' ');
+		overallRow[columnIndex({ columns: SCORES_COLUMNS }, 'note')] = notes.join(' ');
 	}
 	for (const { itemId, result } of results.general) {
 		const text = instrument.generalItems.find((g) => g.id === itemId)?.text ?? itemId;
@@ -222,7 +301,7 @@ export function writeScoresCsv(report: RoundReport, minResponses: number): strin
 			rows.push([
 				...meta,
 				label,
-				...Array<null>(SCORES_HEADER.length - meta.length - 2).fill(null),
+				...Array<null>(SCORES_COLUMNS.length - meta.length - 2).fill(null),
 				`Not enough responses: a role group is shown only when it and everyone else who answered each have at least ${minResponses} people.`
 			]);
 			continue;
@@ -231,27 +310,27 @@ export function writeScoresCsv(report: RoundReport, minResponses: number): strin
 			rows.push([...meta, label, group.result.respondents, ...row]);
 		}
 	}
-	return withInstrument(report, [SCORES_HEADER, ...rows]);
+	return withInstrument(report, SCORES_COLUMNS, rows);
 }
 
 const POINT_NAMES = ['strongly_disagree', 'disagree', 'neither', 'agree', 'strongly_agree'] as const;
 
-const ITEMS_HEADER = [
-	...ROUND_HEADER,
-	'construct',
-	'sub_construct',
-	'item',
-	'statement',
-	'reversed',
-	'answered',
-	'scored',
-	...POINT_NAMES.map((p) => `n_${p}`),
-	...POINT_NAMES.map((p) => `pct_${p}`),
-	...NOT_RELEVANT_CODES.map((code) => `n_${code}`),
-	'pct_agree_or_strongly_agree',
-	'pct_agree_ci95_lower',
-	'pct_agree_ci95_upper',
-	'note'
+const ITEMS_COLUMNS: TableColumn[] = [
+	...ROUND_COLUMNS,
+	column('construct', 'text', 'The construct the statement belongs to.'),
+	column('sub_construct', 'text', 'The sub-construct within it.'),
+	column('item', 'text', 'The statement’s id in the questionnaire.'),
+	column('statement', 'text', 'The statement as people read it.'),
+	column('reversed', 'text', '“yes” when it is worded the other way round, so disagreeing is the positive answer.'),
+	column('answered', 'integer', 'How many people answered it, “not relevant” included.'),
+	column('scored', 'integer', 'How many gave it a scored answer (1 to 5): the base of the shares.'),
+	...POINT_NAMES.map((p, i) => column(`n_${p}`, 'integer', `How many answered ${AGREEMENT_LABELS[AGREEMENT_POINTS[i]!].toLowerCase()}.`)),
+	...POINT_NAMES.map((p, i) => column(`pct_${p}`, 'percent', `The share of scored answers that were ${AGREEMENT_LABELS[AGREEMENT_POINTS[i]!].toLowerCase()}, one decimal.`)),
+	...NOT_RELEVANT_CODES.map((code) => column(`n_${code}`, 'integer', `How many answered “${NOT_RELEVANT_LABELS[code]}”. Not part of any score or share.`)),
+	column('pct_agree_or_strongly_agree', 'percent', 'The share of scored answers that agree or strongly agree, one decimal.'),
+	column('pct_agree_ci95_lower', 'percent', 'The lower end of its 95% (Wilson) interval.'),
+	column('pct_agree_ci95_upper', 'percent', 'The upper end of its 95% (Wilson) interval.'),
+	column('note', 'text', 'Why a statement’s figures are withheld, or how to read a reverse-worded one.')
 ];
 
 /** A statement's figures as every download gives them: counts, shares of the scored answers in percent (one decimal). */
@@ -321,14 +400,14 @@ export function statementsInOrder(instrument: Instrument): InstrumentItem[] {
  * agreement point (shares of scored answers, as worded), "not relevant" counted by kind, and the
  * agree share with its Wilson interval. Distributions only, never scale scores (SCORING.md §3).
  */
-export function writeItemsCsv(report: RoundReport, minResponses: number): string {
+export function itemsTable(report: RoundReport, minResponses: number): Table {
 	const { instrument, outcome } = report;
 	if (outcome.stage !== 'closed') throw new Error('Only a closed round has results to export');
 	const results = outcome.results;
 	const meta = roundColumns(report);
-	const blanksAfter = (filled: number) => Array<null>(ITEMS_HEADER.length - filled - 1).fill(null);
+	const blanksAfter = (filled: number) => Array<null>(ITEMS_COLUMNS.length - filled - 1).fill(null);
 	if (!results.shown) {
-		return withInstrument(report, [ITEMS_HEADER, [...meta, ...blanksAfter(meta.length), withheldRoundNote(results.respondentsNeeded)]]);
+		return withInstrument(report, ITEMS_COLUMNS, [[...meta, ...blanksAfter(meta.length), withheldRoundNote(results.respondentsNeeded)]]);
 	}
 
 	const rows: CsvValue[][] = statementRowsOf(instrument, results).map(({ item, figures, notRelevant }) => {
@@ -358,5 +437,5 @@ export function writeItemsCsv(report: RoundReport, minResponses: number): string
 			item.reversed ? 'Worded the other way round: disagreeing is the positive answer.' : null
 		];
 	});
-	return withInstrument(report, [ITEMS_HEADER, ...rows]);
+	return withInstrument(report, ITEMS_COLUMNS, rows);
 }

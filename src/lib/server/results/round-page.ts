@@ -17,6 +17,8 @@ export interface RoundDownload {
 	kind: ExportKind;
 	name: string;
 	href: string;
+	/** The same table as an Excel workbook. */
+	xlsxHref: string;
 }
 
 /**
@@ -30,7 +32,7 @@ export function downloadsOffered(report: Pick<RoundReport, 'round' | 'outcome'>,
 	if (outcome.stage !== 'closed') return [];
 	const kinds: ExportKind[] = ['scores', 'items'];
 	if (outcome.results.shown && ROUND_MANAGERS.includes(viewer.role) && !round.answers_reduced_on) kinds.push('answers');
-	return kinds.map((kind) => ({ kind, name: EXPORT_NAMES[kind], href: `/rounds/${round.id}/export/${kind}.csv` }));
+	return kinds.map((kind) => ({ kind, name: EXPORT_NAMES[kind], href: `/rounds/${round.id}/export/${kind}.csv`, xlsxHref: `/rounds/${round.id}/export/${kind}.xlsx` }));
 }
 
 /**

@@ -2,23 +2,25 @@ import { error } from '@sveltejs/kit';
 import { ukDate } from '$lib/dates';
 import { guard, guardRound, RESULT_READERS, ROUND_MANAGERS } from '$lib/server/access';
 import { downloadRoute, recordDownload } from '$lib/server/api/downloads';
-import { csvDownload } from '$lib/server/platform/csv';
+import { tableDownload } from '$lib/server/platform/xlsx';
 import { buildRoundExport, exportKindOf } from '$lib/server/results/round-exports';
+import { downloadNameOf } from '$lib/tables';
 import type { RequestHandler } from './$types';
 
 export const GET: RequestHandler = downloadRoute(async (event) => {
 	const { params, locals } = event;
 	guard(event);
 	const kind = exportKindOf(params.kind);
-	if (!kind) error(404, 'There is no such download.');
+	const format = downloadNameOf(params.kind)?.format;
+	if (!kind || !format) error(404, 'There is no such download.');
 	// Raw answers are for the people who run rounds; link workers read the figures only. The role
 	// is checked before the round is looked up, so a refusal says nothing about which rounds exist.
 	const roles = kind === 'answers' ? ROUND_MANAGERS : RESULT_READERS;
 	// Out of scope reads exactly like "not there", and is checked before anything is computed.
 	const { user, roundId, practiceId } = await guardRound(event, roles);
 
-	const built = await buildRoundExport(locals.db, roundId, kind, locals.config, ukDate());
+	const built = await buildRoundExport(locals.db, roundId, kind, locals.config, ukDate(), undefined, format);
 	if (!built.ok) error(built.status, built.problems[0]!.message);
 	await recordDownload(event, user, { action: 'export_downloaded', summary: built.export.summary, practiceId });
-	return csvDownload(built.export.csv, built.export.filename);
+	return tableDownload(built.export, format);
 });
