@@ -64,7 +64,7 @@ describe('page views', () => {
 			expect(await kinds('pcnLead')).toEqual(['scores', 'items', 'answers']);
 			expect(await kinds('linkWorker')).toEqual(['scores', 'items']);
 			const view = (await viewRound(t.db, user('manager'), f.rounds.a1.id, config, TODAY))!;
-			expect(view.downloads.at(-1)).toEqual({ kind: 'answers', name: expect.any(String), href: `/rounds/${f.rounds.a1.id}/export/answers.csv` });
+			expect(view.downloads.at(-1)).toEqual({ kind: 'answers', name: expect.any(String), href: `/rounds/${f.rounds.a1.id}/export/answers.csv`, xlsxHref: `/rounds/${f.rounds.a1.id}/export/answers.xlsx` });
 			// Four views, four entries, each naming the round and its practice.
 			const audit = await reads();
 			expect(audit).toHaveLength(4);
