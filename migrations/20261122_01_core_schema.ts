@@ -3,7 +3,7 @@ import { idColumn, withoutRowOrder } from '../src/lib/server/db/schema-builders'
 
 /**
  * The survey loop: organisations, immutable instrument versions, rounds and anonymous responses.
- * Response tables carry no time and no device data (SCORING.md §6). Their keys are random, and
+ * Response tables carry no time and no device data (docs/scoring.md §6). Their keys are random, and
  * on SQLite they are WITHOUT ROWID tables, so not even storage order reveals when anyone answered.
  */
 export async function up(db: Kysely<any>): Promise<void> {

@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import { idColumn } from '../src/lib/server/db/schema-builders';
 
 /**
- * The link worker's own view of a practice in a round (SCORING.md §6). It is signed, not
+ * The link worker's own view of a practice in a round (docs/scoring.md §6). It is signed, not
  * anonymous, so it lives in its own tables: nothing that reads staff `response`/`answer` rows
  * can ever pick it up and mix it into staff scores. One assessment per link worker and round;
  * sending it again replaces the answers.

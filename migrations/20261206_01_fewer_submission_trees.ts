@@ -14,7 +14,7 @@ import { withoutRowOrder } from '../src/lib/server/db/schema-builders';
  * - survey_submission_key and comment: keyed by round first, (round_id, key_hash) and
  *   (round_id, id), so the one tree serves both the lookup (which always has the round) and the
  *   round's deletion, and the separate round index goes. Every row is kept. Within a round the
- *   rows still lie in the order of their random keys (SCORING.md §6).
+ *   rows still lie in the order of their random keys (docs/scoring.md §6).
  */
 export async function up(db: Kysely<any>): Promise<void> {
 	const noRowOrder = withoutRowOrder(db);

@@ -5,10 +5,10 @@ const SCORES = ['overall', 'coherence', 'cognitive_participation', 'collective_a
 
 /**
  * Each closed round's group scores, one row per round: how many answered, and for the overall
- * score and each construct its mean, interval and the number of people behind it (SCORING.md §3),
+ * score and each construct its mean, interval and the number of people behind it (docs/scoring.md §3),
  * before any disclosure rule, which is applied when they are read, as for the summaries. Written
  * with the round's summary, in the same transaction, and derived from it alone, so a benchmark over
- * thousands of practices (SCORING.md §8) reads narrow rows instead of every round's summary.
+ * thousands of practices (docs/scoring.md §8) reads narrow rows instead of every round's summary.
  * `closed_on` is the date the round counts from (its close, else its closing date), for reading
  * a period's rounds by date; `version` is the count in app_meta when the row was written, for
  * reading only the rows written since a kept copy was read.

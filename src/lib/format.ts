@@ -1,4 +1,4 @@
-/** How numbers read on the page: scores with one decimal (SCORING.md §3), shares as whole percentages. */
+/** How numbers read on the page: scores with one decimal (docs/scoring.md §3), shares as whole percentages. */
 import type { Interval } from './npt/statistics';
 
 export function formatScore(value: number): string {

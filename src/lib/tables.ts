@@ -88,7 +88,7 @@ export interface CodebookEntry {
 
 /**
  * What a download says about itself beside its table: what the file is, which practice, round
- * or period it covers, and what it leaves out and why (SCORING.md §6). The .xlsx file writes it
+ * or period it covers, and what it leaves out and why (docs/scoring.md §6). The .xlsx file writes it
  * as its "Read me" (and "Codebook") sheet.
  */
 export interface ReadMe {

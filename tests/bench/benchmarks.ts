@@ -1,6 +1,6 @@
 /**
  * What a practice's benchmarks cost (getPracticeBenchmarks: its ICB and every practice in the
- * service over the last twelve months, SCORING.md §8), on the national database of
+ * service over the last twelve months, docs/scoring.md §8), on the national database of
  * `bench:pcn-dashboard` (42 ICBs, 1,250 PCNs, 6,300 practices, 50,400 closed rounds), on SQLite
  * and, with BENCH_DATABASE_URL or TEST_DATABASE_URL set, on PostgreSQL:
  *

@@ -1,7 +1,7 @@
 /**
  * One band language (issue 28, item 4): the overall score is placed on the continuum's three
  * bands; each construct is marked only against the minimum Belonging asks of every construct
- * (SCORING.md §4), the same on the practice dashboard, the round page and the PCN dashboard.
+ * (docs/scoring.md §4), the same on the practice dashboard, the round page and the PCN dashboard.
  * Each page states the minimum once, in its key; the test reads it there and works out every
  * expected mark itself from the score the page shows.
  */

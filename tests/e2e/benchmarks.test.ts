@@ -1,5 +1,5 @@
 /**
- * Benchmarks on the practice dashboard (SCORING.md §8), on the shared demo server: the practice
+ * Benchmarks on the practice dashboard (docs/scoring.md §8), on the shared demo server: the practice
  * manager sees where Riverside Surgery's scores lie against the middle half of the demo ICB's
  * practices and of every practice in the service (the demo has a second ICB), as a drawing and as
  * a table with the same figures, naming no other practice; readable and accessible at 1280 and

@@ -1,5 +1,5 @@
 /**
- * A practice's benchmarks (SCORING.md §8) from the database: its ICB and every practice in the
+ * A practice's benchmarks (docs/scoring.md §8) from the database: its ICB and every practice in the
  * service over the last twelve months, each practice on its latest closed round in them, with
  * hand-worked quartiles (R type 7); the groups' disclosure; and that a round closed, a round
  * summarised before scores were kept, or a practice moved is seen on the next read.

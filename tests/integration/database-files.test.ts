@@ -1,5 +1,5 @@
 /**
- * Issue 12, item 6 (SCORING.md §6, database files): a later copy of the database folder must
+ * Issue 12, item 6 (docs/scoring.md §6, database files): a later copy of the database folder must
  * not tie a response to its comment, role group or day. SQLite's write-ahead log keeps each
  * commit's pages together, so the log is emptied soon after survey writes; deleted content is
  * overwritten with zeros.

@@ -1,6 +1,6 @@
 /**
  * The ICB dashboard from the database (issue 26), on each engine: the ICB lead's scope on the page,
- * its CSV downloads and its API; hand-worked figures for two PCNs (SCORING.md §7 one level up);
+ * its CSV downloads and its API; hand-worked figures for two PCNs (docs/scoring.md §7 one level up);
  * and the gaps counted per checklist item with nothing of a flag but the count.
  */
 import { asCsvText, readWorkbook } from '../helpers/xlsx';
@@ -101,7 +101,7 @@ describe('the ICB dashboard', () => {
 		await t?.close();
 	});
 
-	it('sets out each PCN and the ICB by hand-worked figures (SCORING.md §7)', async () => {
+	it('sets out each PCN and the ICB by hand-worked figures (docs/scoring.md §7)', async () => {
 		const dashboard = (await getIcbDashboard(t.db, f.icb.id, config, PERIOD, TODAY))!;
 		expect(dashboard.pcns.map((p) => p.name)).toEqual(['Brook PCN', 'Test PCN']);
 		const [brook, test] = dashboard.pcns;

@@ -1,5 +1,5 @@
 /**
- * The instrument report (issue 29) on a real database: which rounds enter which figure (SCORING.md
+ * The instrument report (issue 29) on a real database: which rounds enter which figure (docs/scoring.md
  * §6 per figure), pooling across rounds and practices against the same sums worked out apart,
  * that a withheld round changes no shown figure, who may see which scope, and that the CSV and
  * the API hold the page's figures.

@@ -100,7 +100,7 @@ describe('migrations', () => {
 			expect(await migrateToLatest(t.db)).toEqual([]);
 		});
 
-		it('keeps no time, device or address column on anything a respondent writes (SCORING.md §6)', async () => {
+		it('keeps no time, device or address column on anything a respondent writes (docs/scoring.md §6)', async () => {
 			t = await createEmptyTestDatabase();
 			await migrateToLatest(t.db);
 			expect(await columnNames(t.db, 'response')).toEqual(['id', 'round_id', 'role_group']);
@@ -178,7 +178,7 @@ describe('migrations', () => {
 			for (const old of ['survey_throttle_day_idx', 'survey_submission_key_round_idx', 'comment_round_idx']) expect(names).not.toContain(old);
 			expect(names).toEqual(expect.arrayContaining([...pkName('comment_pk'), ...pkName('survey_submission_key_pk')]));
 			if (!onPostgres) {
-				// Still WITHOUT ROWID on SQLite: stored in the order of the key, not of arrival (SCORING.md §6).
+				// Still WITHOUT ROWID on SQLite: stored in the order of the key, not of arrival (docs/scoring.md §6).
 				const shapes = await sql<{ sql: string }>`select sql from sqlite_master where name in ('comment', 'survey_submission_key', 'survey_throttle')`.execute(t.db);
 				for (const { sql: text } of shapes.rows) expect(text.toLowerCase()).toMatch(/without rowid$/);
 			}

@@ -232,7 +232,7 @@ describe('the PCN dashboard', () => {
 		/*
 		 * The period before PERIOD is 2025-03-03 to 2025-12-31. There A shows 5.0 (autumn 2025) and
 		 * B 2.5 (a new autumn 2025 round); Dale's latest round in it had 3 people (withheld), after a
-		 * spring round that showed 10.0. SCORING.md §7: Dale is "not enough responses" for that
+		 * spring round that showed 10.0. docs/scoring.md §7: Dale is "not enough responses" for that
 		 * period, so its figure is (5.0 + 2.5) / 2 = 3.75 from 2 practices, against 5.0 now: +1.25.
 		 * The old rule reached back to Dale's 10.0, (5 + 2.5 + 10) / 3 = 5.83 from 3, and said −0.83.
 		 */

@@ -1,7 +1,7 @@
 /**
  * An ICB lead on a PCN's dashboard, its downloads and its API (issue 26): let in for the PCNs now
  * in their ICBs and nowhere else, shown the same figures as the PCN's lead, and never given what
- * is not theirs: a link worker's own assessment (SCORING.md §6), a flag for the PCN lead only in
+ * is not theirs: a link worker's own assessment (docs/scoring.md §6), a flag for the PCN lead only in
  * any per-practice form, a flag's comments, notes, raiser or id, or a link into a practice.
  */
 import { isHttpError } from '@sveltejs/kit';

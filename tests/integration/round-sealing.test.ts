@@ -1,5 +1,5 @@
 /**
- * Issue 15 (SCORING.md §6 on PostgreSQL): a submission's rows share the transaction id that wrote
+ * Issue 15 (docs/scoring.md §6 on PostgreSQL): a submission's rows share the transaction id that wrote
  * them and lie in arrival order, so sealing rewrites a round's survey rows in a random order,
  * when it closes and once a day while it is open. On SQLite there is nothing to seal.
  */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { directionalPoint, scoreAnswer, toTenPointScale } from '../../src/lib/npt/answers';
 
-describe('the 0–10 scale (SCORING.md §3)', () => {
+describe('the 0–10 scale (docs/scoring.md §3)', () => {
 	it('maps 1→0, 2→2.5, 3→5, 4→7.5, 5→10', () => {
 		expect([1, 2, 3, 4, 5].map((p) => toTenPointScale(p as 1 | 2 | 3 | 4 | 5))).toEqual([
 			0, 2.5, 5, 7.5, 10

@@ -91,7 +91,7 @@ describe('where a practice lies against the middle half', () => {
 	});
 });
 
-describe('a benchmark group (SCORING.md §8)', () => {
+describe('a benchmark group (docs/scoring.md §8)', () => {
 	it('shows nothing for a group of 9 practices, and says one more is needed', () => {
 		expect(groupBenchmark(TEN.slice(0, 9).map((s) => shown(s)), 'overall', rules)).toEqual({ shown: false, practices: 9, practicesNeeded: 1 });
 	});
@@ -175,7 +175,7 @@ describe('benchmarks from stored scores (property tests over random practices)',
 		}
 	});
 
-	it('give the same figures whatever a withheld score or a practice below MIN_RESPONSES holds, so none can be worked back (SCORING.md §8)', () => {
+	it('give the same figures whatever a withheld score or a practice below MIN_RESPONSES holds, so none can be worked back (docs/scoring.md §8)', () => {
 		const random = seededRandom(8);
 		for (let trial = 0; trial < 200; trial++) {
 			const rules = { minResponses: 3 + Math.floor(random() * 4) };

@@ -8,7 +8,7 @@ import { miniInstrument } from '../fixtures/instruments';
 // The fixture's thresholds: fittingIn 5, belonging 7.5, belongingConstructMinimum 6.25.
 const bands = miniInstrument.bands;
 
-describe('a construct against the Belonging construct minimum (SCORING.md §4)', () => {
+describe('a construct against the Belonging construct minimum (docs/scoring.md §4)', () => {
 	it('meets at exactly the minimum and above it', () => {
 		expect(constructStanding(6.25, bands)).toBe('meets');
 		expect(constructStanding(10, bands)).toBe('meets');

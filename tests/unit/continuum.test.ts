@@ -11,7 +11,7 @@ const allAt = (score: number | null): Record<Construct, number | null> => ({
 	reflexive_monitoring: score
 });
 
-describe('band placement (SCORING.md §4)', () => {
+describe('band placement (docs/scoring.md §4)', () => {
 	it('puts boundary scores in the higher band', () => {
 		expect(bandOfScore(4.99, bands)).toBe('bolted_on');
 		expect(bandOfScore(5, bands)).toBe('fitting_in');

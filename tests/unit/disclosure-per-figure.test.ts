@@ -1,5 +1,5 @@
 /**
- * SCORING.md §6, per figure (issue 12, item 4): a role group's figure is shown only if the people
+ * docs/scoring.md §6, per figure (issue 12, item 4): a role group's figure is shown only if the people
  * behind it in the group, and in the rest, both reach MIN_RESPONSES, and no combination of shown
  * figures gives a withheld one.
  */

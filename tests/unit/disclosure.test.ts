@@ -9,7 +9,7 @@ import {
 
 const rules = { minResponses: 5 };
 
-describe('suppression below MIN_RESPONSES (SCORING.md §6)', () => {
+describe('suppression below MIN_RESPONSES (docs/scoring.md §6)', () => {
 	it('shows a group of exactly the minimum and withholds one fewer', () => {
 		expect(canShow({ respondents: 5 }, rules)).toBe(true);
 		expect(canShow({ respondents: 4 }, rules)).toBe(false);
@@ -21,7 +21,7 @@ describe('suppression below MIN_RESPONSES (SCORING.md §6)', () => {
 	});
 });
 
-describe('the people behind a figure (SCORING.md §6)', () => {
+describe('the people behind a figure (docs/scoring.md §6)', () => {
 	it('counts a score by the people who have it', () => {
 		expect(peopleBehind({ score: { n: 4 } })).toBe(4);
 		expect(canShow({ score: { n: 4 } }, rules)).toBe(false);

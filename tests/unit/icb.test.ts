@@ -57,7 +57,7 @@ const PCNS: IcbPcnInput[] = [
 ];
 const PERIOD: Period = { from: '2025-12-01', to: '2026-11-30' };
 
-describe('the ICB in a period (SCORING.md §7 one level up)', () => {
+describe('the ICB in a period (docs/scoring.md §7 one level up)', () => {
 	/*
 	 * Ashworth: practice 1 at 8.0 (its earlier 4.0 round is not the one), practice 2 at 6.0, practice 3
 	 * below MIN_RESPONSES (4 people), practice 4 with no round in the period (only one in 2024).
@@ -173,7 +173,7 @@ describe('half-years of the NHS financial year', () => {
 	});
 });
 
-describe('PCNs against every PCN (SCORING.md §8 one level up)', () => {
+describe('PCNs against every PCN (docs/scoring.md §8 one level up)', () => {
 	const entry = (overall: number): BenchmarkEntry => Object.fromEntries(SCORE_KEYS.map((k) => [k, { mean: overall, interval: { lower: overall - 0.2, upper: overall + 0.2 } }])) as BenchmarkEntry;
 
 	it('shows no group of nine PCNs, and the quartiles of ten', () => {

@@ -136,7 +136,7 @@ function round(instrument: Instrument, title: string, closedOn: string, points: 
 const all = (count: number, point: AgreementPoint) => Array<AgreementPoint>(count).fill(point);
 const rules = { minResponses: 5 };
 
-describe('a practice’s change and trend never cross instruments (SCORING.md §5)', () => {
+describe('a practice’s change and trend never cross instruments (docs/scoring.md §5)', () => {
 	// Spring: 7.5 ×3, 10 ×2 → 8.5; Autumn: 0 ×3, 2.5 ×2 → 1.0. On one instrument Δ = −7.5, far beyond
 	// its threshold 1.96 × √(0.375 + 0.375) = 1.697: a notable fall.
 	const spring = (instrument: Instrument) => round(instrument, 'Spring', '2026-04-01', [4, 4, 4, 5, 5]);
@@ -179,7 +179,7 @@ describe('a practice’s change and trend never cross instruments (SCORING.md §
 	});
 });
 
-describe('the PCN figures hold one instrument series (SCORING.md §7)', () => {
+describe('the PCN figures hold one instrument series (docs/scoring.md §7)', () => {
 	/*
 	 * 2026: P1 and P2 on the mini instrument (10.0 and 5.0), P3 on the version with one more statement
 	 * (0.0). Two practices to one: the figures are on the mini instrument, (10 + 5) / 2 = 7.5 from 2
@@ -239,7 +239,7 @@ describe('the heatmap ranks only practices on the figures’ instrument', () => 
 	});
 });
 
-describe('the ICB figures hold one instrument series (SCORING.md §7 one level up)', () => {
+describe('the ICB figures hold one instrument series (docs/scoring.md §7 one level up)', () => {
 	const scores = (mean: number, n: number) =>
 		Object.fromEntries(SCORE_KEYS.map((key) => [key, { n, mean, sd: 1, interval: { lower: mean - 0.5, upper: mean + 0.5 } }])) as Record<ScoreKey, GroupScore>;
 	const stored = (id: number, closedOn: string, mean: number, series: string): StoredRound => ({

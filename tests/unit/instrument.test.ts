@@ -20,7 +20,7 @@ function problemsOf(run: () => unknown): string[] {
 	throw new Error('expected the instrument to be rejected');
 }
 
-describe('instrument loader (SCORING.md §1)', () => {
+describe('instrument loader (docs/scoring.md §1)', () => {
 	it('names the bad field when a construct is unknown', () => {
 		const def = miniInstrumentDefinition();
 		(def.items[3] as { construct: string }).construct = 'coherance';

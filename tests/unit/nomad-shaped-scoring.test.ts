@@ -1,7 +1,7 @@
 /**
  * An instrument shaped like a published NPT questionnaire (tests/fixtures/nomad-shaped.json: made-up
  * wording, 4 + 4 + 7 + 5 items, one reverse-worded, its own "not relevant" codes 6, 7 and 8) scores
- * exactly as SCORING.md §2–§4 says, through the project's own scoring functions. Answers are given
+ * exactly as docs/scoring.md §2–§4 says, through the project's own scoring functions. Answers are given
  * as the file's numeric codes, as an imported data set holds them. Every expectation is worked out
  * by hand in the comments.
  */
@@ -47,7 +47,7 @@ function placementOf(respondents: Respondent[]) {
 	return placeOnContinuum(scores.overall, constructMeans(scores), nomad.bands);
 }
 
-describe('a NoMAD-shaped instrument, scored by SCORING.md §2–§4', () => {
+describe('a NoMAD-shaped instrument, scored by docs/scoring.md §2–§4', () => {
 	it('has the shape: 20 items in 4, 4, 7 and 5, one reverse-worded, codes 1–5 then 6, 7 and 8', () => {
 		expect(nomad.items.map((i) => i.construct).reduce<Record<string, number>>((n, c) => ({ ...n, [c]: (n[c] ?? 0) + 1 }), {})).toEqual({
 			coherence: 4,

@@ -66,7 +66,7 @@ describe('a practice’s notable fall on the PCN dashboard', () => {
 		expect(lastChange([autumn()])).toBeNull();
 	});
 
-	it('cannot compare across a withheld round, and never skips over it to an older one (SCORING.md §5)', () => {
+	it('cannot compare across a withheld round, and never skips over it to an older one (docs/scoring.md §5)', () => {
 		// The old rule compared Spring with Autumn past the withheld Summer and called it a notable fall.
 		const change = lastChange([spring(), withheld(), autumn()]);
 		expect(change).toEqual({ from: 'Summer', to: 'Autumn', overall: null, differentInstruments: false });
@@ -180,7 +180,7 @@ describe('the period before', () => {
 	/*
 	 * Five practices. In 2025 (the period before): P1 7.5, P2 7.5, P3 5.0, P4 5.0, and P5 first 0.0
 	 * then a round of 3 (withheld). In 2026: P1 7.5, P2 5.0, P3 5.0, P4 5.0; P5 none.
-	 * SCORING.md §7: P5's 2025 round is the withheld one, so 2025 is (7.5 + 7.5 + 5 + 5) / 4 = 6.25
+	 * docs/scoring.md §7: P5's 2025 round is the withheld one, so 2025 is (7.5 + 7.5 + 5 + 5) / 4 = 6.25
 	 * from 4 practices, and 2026 is 22.5 / 4 = 5.625: a fall of 0.625. The old rule reached back to
 	 * P5's 0.0, (25 + 0) / 5 = 5.0 from 5, and called it a rise of 0.625.
 	 */

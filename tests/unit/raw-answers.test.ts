@@ -81,7 +81,7 @@ function expectSameFigure(fromFile: GroupScore, onPage: Disclosed<GroupScore>, w
 	else expect(fromFile.sd!, what).toBeCloseTo(onPage.sd, 9);
 }
 
-describe('the raw-answers export gives no figure the page withholds (SCORING.md §6)', () => {
+describe('the raw-answers export gives no figure the page withholds (docs/scoring.md §6)', () => {
 	it.each([
 		['the built-in staff survey', DEFAULT_STAFF_INSTRUMENT, 24],
 		['a small instrument', miniInstrument, 7]

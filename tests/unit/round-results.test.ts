@@ -62,7 +62,7 @@ describe('a practice round at MIN_RESPONSES', () => {
 	});
 });
 
-describe('statement distributions count the people who scored the statement (SCORING.md §3, §6)', () => {
+describe('statement distributions count the people who scored the statement (docs/scoring.md §3, §6)', () => {
 	// Seven staff answer A3: four score it (5, 4, 4, 2), three say it is not relevant (two to their
 	// role, one at this stage). A1 is scored 4 by all seven.
 	const a3: Respondent['agreement'][string][] = [5, 4, 4, 2, 'not_relevant_role', 'not_relevant_role', 'not_relevant_stage'];

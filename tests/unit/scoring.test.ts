@@ -19,7 +19,7 @@ function respondent(
 	return { roleGroup, agreement, general };
 }
 
-describe('respondent construct and overall scores (SCORING.md §3)', () => {
+describe('respondent construct and overall scores (docs/scoring.md §3)', () => {
 	it('averages scored answers per construct and constructs into the overall score', () => {
 		const scores = scoreRespondent(
 			miniInstrument,

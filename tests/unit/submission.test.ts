@@ -5,7 +5,7 @@ import { miniInstrument } from '../fixtures/instruments';
 const check = (entries: [string, string][], codeRequired = false) =>
 	checkSubmission(miniInstrument, entries, { codeRequired });
 
-describe('survey submissions are checked against the instrument version (SCORING.md §2)', () => {
+describe('survey submissions are checked against the instrument version (docs/scoring.md §2)', () => {
 	it('accepts scored answers, not-relevant codes, general ratings, a role group and a comment', () => {
 		const result = check([
 			['roleGroup', 'clinical'],

@@ -1,6 +1,6 @@
 /**
  * The survey calendar's rules, worked out by hand: the fatigue rule on the cadence itself
- * (SCORING.md §5), the openings each cadence gives, when a draft is made, and which reminder a
+ * (docs/scoring.md §5), the openings each cadence gives, when a draft is made, and which reminder a
  * round is due on a given day.
  */
 import { describe, expect, it } from 'vitest';

@@ -1,5 +1,5 @@
 /**
- * "What to work on": each construct scoring below the Belonging construct minimum (SCORING.md §4,
+ * "What to work on": each construct scoring below the Belonging construct minimum (docs/scoring.md §4,
  * 6.25 in the built-in instrument) maps to concrete steps from the research behind DOMAIN.md —
  * induction, team meetings, patient information, protected VCSE time, feedback to referrers,
  * supervision. Weakest construct first. `PCN_ACTIONS` are the network-wide counterparts a PCN lead

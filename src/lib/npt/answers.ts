@@ -1,5 +1,5 @@
 /**
- * How answers are stored and put on the 0–10 scale (SCORING.md §2–3).
+ * How answers are stored and put on the 0–10 scale (docs/scoring.md §2–3).
  */
 
 /** Five-point agreement, stored as given: 1 = strongly disagree … 5 = strongly agree. */

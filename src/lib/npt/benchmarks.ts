@@ -1,5 +1,5 @@
 /**
- * Benchmarks (SCORING.md §8): a practice's score set beside a group of practices (its ICB, or
+ * Benchmarks (docs/scoring.md §8): a practice's score set beside a group of practices (its ICB, or
  * every practice in this Belonging service) over the same period, each practice on its latest
  * closed round in it. A group shows its median, its quartiles and how many practices are in it,
  * and says where the practice's interval lies against the middle half. It never shows a minimum,

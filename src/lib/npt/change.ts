@@ -1,5 +1,5 @@
 /**
- * Change over time (SCORING.md §5): between two consecutive closed rounds of a practice, a
+ * Change over time (docs/scoring.md §5): between two consecutive closed rounds of a practice, a
  * score's change Δ is notable only when it is larger than 1.96 × √(se₁² + se₂²); anything
  * smaller is "within noise". A side that was withheld gives no change at all.
  */
@@ -13,7 +13,7 @@ export function scoreFor<T>(scores: { overall: T; constructs: Record<Construct, 
 	return key === 'overall' ? scores.overall : scores.constructs[key];
 }
 
-/** The multiplier of the combined standard error for a two-sided 95% test (SCORING.md §5). */
+/** The multiplier of the combined standard error for a two-sided 95% test (docs/scoring.md §5). */
 export const NOTABLE_Z = 1.96;
 
 /*

@@ -1,5 +1,5 @@
 /**
- * How one construct score is read (SCORING.md §4). The overall score is placed on the continuum's
+ * How one construct score is read (docs/scoring.md §4). The overall score is placed on the continuum's
  * three bands; a construct is not. A construct is read against the one rule Belonging applies
  * to it: at or above the instrument's construct minimum, or below it. The same rule picks the
  * constructs to work on (§4, the weakest drive the suggested actions), so a part never looks

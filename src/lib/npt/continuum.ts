@@ -1,5 +1,5 @@
 /**
- * The belonging continuum (SCORING.md §4): indicative display bands derived from the research,
+ * The belonging continuum (docs/scoring.md §4): indicative display bands derived from the research,
  * not validated cut-off scores.
  */
 import { constructStanding } from './construct-standing';

@@ -1,5 +1,5 @@
 /**
- * Disclosure control (SCORING.md §6): no figure is shown when fewer than `minResponses` people
+ * Disclosure control (docs/scoring.md §6): no figure is shown when fewer than `minResponses` people
  * are behind it, counting only the people it is computed from, and no group can be worked out
  * by subtraction. Every output (pages, CSV, API, mail) decides through canShow or disclose.
  */
@@ -17,7 +17,7 @@ export type Disclosed<T> = Shown<T> | Withheld;
 
 /**
  * A figure, described by what it is computed from, so that one rule counts the people behind
- * it (SCORING.md §6). Callers say which kind of figure they hold, never a bare number.
+ * it (docs/scoring.md §6). Callers say which kind of figure they hold, never a bare number.
  */
 export type Figure =
 	/** Anything about a set of respondents as a whole: a round's results, its comments, how many answered. */
@@ -41,7 +41,7 @@ function enough(people: number, rules: DisclosureRules): boolean {
 	return people >= rules.minResponses;
 }
 
-/** Whether a figure may be shown: the one rule every output asks (SCORING.md §6). */
+/** Whether a figure may be shown: the one rule every output asks (docs/scoring.md §6). */
 export function canShow(figure: Figure, rules: DisclosureRules): boolean {
 	return enough(peopleBehind(figure), rules);
 }
@@ -84,7 +84,7 @@ export function disclosableRoleGroups(
 
 /**
  * Which role groups may be shown when each figure of a group (the overall score, each construct
- * score) rests on its own number of people (SCORING.md §6, per figure). First the groups
+ * score) rests on its own number of people (docs/scoring.md §6, per figure). First the groups
  * themselves must pass disclosableRoleGroups on their sizes. Then, for every figure, a group's
  * count for it and the rest's must each be none or at least the minimum, and the people behind
  * that figure outside the shown groups must be none or at least the minimum too.

@@ -44,7 +44,7 @@ export interface FeedbackMarker extends FeedbackEvent {
 	before: { roundId: number; title: string } | null;
 	/** First round that closed after `on` */
 	after: { roundId: number; title: string } | null;
-	/** The marker's construct's change from `before` to `after` (SCORING.md §5); null when either round or the score is withheld */
+	/** The marker's construct's change from `before` to `after` (docs/scoring.md §5); null when either round or the score is withheld */
 	change: Change | null;
 }
 

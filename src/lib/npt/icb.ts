@@ -1,5 +1,5 @@
 /**
- * An ICB's view (SCORING.md §7 one level up, and §8): each practice on its latest closed round in
+ * An ICB's view (docs/scoring.md §7 one level up, and §8): each practice on its latest closed round in
  * the period, read from the round's stored scores; each PCN's figure the mean of its practices'
  * shown scores; the ICB's figure the mean over every practice shown in it (each practice counts
  * once, whichever PCN it is in). Pure: the server reads the rows, this decides every figure.
@@ -84,7 +84,7 @@ export function practiceResultOfStored(round: StoredRound, rules: DisclosureRule
  * The figure of an area (a PCN, an ICB): the mean of its practices' shown scores, each practice
  * once, with their spread and an interval across practices (Student's t, as a round's own interval
  * is across respondents: `summariseScores`), so an area's change between periods is judged as a
- * practice's is (SCORING.md §5). No interval from a single practice.
+ * practice's is (docs/scoring.md §5). No interval from a single practice.
  */
 export interface AreaFigure {
 	mean: number;
@@ -181,7 +181,7 @@ export interface IcbReference {
 }
 
 /**
- * The ICB in a period (SCORING.md §7): each practice on its latest round closed in the period, a
+ * The ICB in a period (docs/scoring.md §7): each practice on its latest round closed in the period, a
  * withheld one included (never replaced by an older round), and every PCN's and the ICB's figures
  * over them. Every ICB statement about a period (the heatmap, the band counts, the glance's
  * "period before", each half-year of the trend) comes from this one function.

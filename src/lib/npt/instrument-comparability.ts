@@ -1,5 +1,5 @@
 /**
- * When two instrument versions' scores are one series (SCORING.md §1, §3–§5). Scores of rounds on
+ * When two instrument versions' scores are one series (docs/scoring.md §1, §3–§5). Scores of rounds on
  * different series are never set side by side as one figure: no change Δ between them, no mean of
  * practice scores across them, no benchmark group holding both.
  *

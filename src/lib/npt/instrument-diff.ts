@@ -1,5 +1,5 @@
 /**
- * What changed between two versions of one instrument, item by item (SCORING.md §1: editing makes
+ * What changed between two versions of one instrument, item by item (docs/scoring.md §1: editing makes
  * a new version, so people need to see what the new one asks differently). Pure.
  */
 import type { Construct, SubConstruct } from './constructs';

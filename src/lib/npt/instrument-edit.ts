@@ -1,5 +1,5 @@
 /**
- * Editing an instrument makes a new version (SCORING.md §1): these pure helpers build the new
+ * Editing an instrument makes a new version (docs/scoring.md §1): these pure helpers build the new
  * definition from a stored one and the edits, for the schema to check like any imported file.
  */
 import type { Instrument } from './instrument';

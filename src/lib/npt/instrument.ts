@@ -1,5 +1,5 @@
 /**
- * Instrument definitions are data (SCORING.md §1): validated here, never trusted.
+ * Instrument definitions are data (docs/scoring.md §1): validated here, never trusted.
  * Pure: callers read the file; this module only checks and types what they read.
  */
 import { z } from 'zod';

@@ -65,7 +65,7 @@ export interface GlancePractice {
 
 /**
  * The change between a practice's last two closed rounds when it is a notable fall: the practice
- * dashboard's own verdict (SCORING.md §5), so a round withheld in between gives no fall.
+ * dashboard's own verdict (docs/scoring.md §5), so a round withheld in between gives no fall.
  */
 export function lastNotableFall(change: LastChange | null): { change: Change; from: string; to: string } | null {
 	return change?.overall && verdictOf(change.overall) === 'notable_fall' ? { change: change.overall, from: change.from, to: change.to } : null;

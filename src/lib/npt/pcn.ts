@@ -1,5 +1,5 @@
 /**
- * Comparing the practices of a PCN (SCORING.md §7): each practice contributes its latest closed
+ * Comparing the practices of a PCN (docs/scoring.md §7): each practice contributes its latest closed
  * round inside the chosen period; the PCN figure is the mean of practice scores (each practice
  * counts once), shown beside the pooled respondent mean. Every disclosure rule of §6 holds here
  * too: a practice below MIN_RESPONSES contributes nothing but the words "not enough responses".
@@ -216,7 +216,7 @@ export interface PcnPeriod<R extends RoundRecord = RoundRecord> {
 }
 
 /**
- * The PCN in a period (SCORING.md §7): each practice on its latest closed round inside the period,
+ * The PCN in a period (docs/scoring.md §7): each practice on its latest closed round inside the period,
  * a withheld one included (that practice is then "not enough responses", never replaced by an
  * older round), and the PCN figures over them. Every PCN statement about a period (the figures,
  * the heatmap, the glance's "period before") comes from this one function, so none can drift.

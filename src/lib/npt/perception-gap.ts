@@ -1,5 +1,5 @@
 /**
- * The perception gap (SCORING.md §6): a link worker's own score minus the staff score, per
+ * The perception gap (docs/scoring.md §6): a link worker's own score minus the staff score, per
  * construct and per item, on the same 0–10 scale. A side that is missing or withheld gives no
  * gap at all, never a gap against zero. Pure: callers bring the staff figures that the
  * disclosure rules already let through.

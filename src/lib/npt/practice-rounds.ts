@@ -1,6 +1,6 @@
 /**
  * A practice's rounds as every results view reads them: which rounds have closed and in what
- * order (SCORING.md §5), which round is the current one, the trend of scores across the closed
+ * order (docs/scoring.md §5), which round is the current one, the trend of scores across the closed
  * rounds, and what may be said of a round still collecting answers. The practice dashboard, the
  * PCN dashboard, the home overview and the API all compose their views from these rules, so a
  * round is never ordered, chosen or disclosed two ways.
@@ -81,7 +81,7 @@ export function headingOf(round: RoundFacts): RoundHeading {
 /**
  * The round a practice's dashboard leads with ("where the practice sits"), from its closed rounds
  * in trend order: the latest, shown or withheld. A withheld round is never skipped over to reach
- * an older one (SCORING.md §5), so a round closed with too few answers becomes the headline too,
+ * an older one (docs/scoring.md §5), so a round closed with too few answers becomes the headline too,
  * saying it has too few responses.
  */
 export function headlineOf<T>(closedInOrder: readonly T[]): T | undefined {
@@ -105,7 +105,7 @@ export interface ClosingPreview {
 	/** How many have answered and the share of the headcount, only once the minimum is reached. */
 	progress: RoundProgress;
 	staffHeadcount: number | null;
-	/** Whether its results would be shown (SCORING.md §6). */
+	/** Whether its results would be shown (docs/scoring.md §6). */
 	resultsShown: boolean;
 	/** The dashboard's headline round now, and after the close. */
 	headlineNow: HeadlineRound | null;
@@ -204,7 +204,7 @@ export function scoreClosedRounds<R extends RoundRecord>(records: readonly R[], 
 }
 
 /**
- * What moved since the round before (SCORING.md §5): each score's change between a practice's
+ * What moved since the round before (docs/scoring.md §5): each score's change between a practice's
  * last two closed rounds, in trend order. When either was withheld every change is null ("cannot
  * compare"): a withheld round is never skipped over to reach an older one. When the two used
  * instruments whose scores are not one series (instrument-comparability.ts), every change is null
@@ -225,7 +225,7 @@ export function changeSinceRoundBefore<T extends { scored: RoundScores; record: 
 
 export interface TrendScore {
 	mean: number;
-	/** For the change rule (SCORING.md §5) between a round and the next; not part of the API. */
+	/** For the change rule (docs/scoring.md §5) between a round and the next; not part of the API. */
 	sd: number | null;
 	interval: Interval | null;
 	n: number;
@@ -245,7 +245,7 @@ export interface TrendRound {
 	run: number;
 }
 
-/** A closed round with too few respondents to show (SCORING.md §6): only how many more were needed. */
+/** A closed round with too few respondents to show (docs/scoring.md §6): only how many more were needed. */
 export type WithheldTrendPoint = TrendRound & { shown: false; respondentsNeeded: number };
 
 /** One closed round of a trend, with the scores the view draws (all of them, or the overall only). */
@@ -277,7 +277,7 @@ export function trendPoint<K extends ScoreKey = ScoreKey>(
 
 /**
  * The trend's points of closed rounds in trend order, each in its run: a new run starts wherever
- * a round's instrument is not one series with the round before's (SCORING.md §5 read with
+ * a round's instrument is not one series with the round before's (docs/scoring.md §5 read with
  * instrument-comparability.ts), so no line, and no change, joins them.
  */
 export function trendOf<K extends ScoreKey = ScoreKey>(

@@ -1,5 +1,5 @@
 /**
- * Which columns of a round's raw answers may leave the product (SCORING.md §6: an export of
+ * Which columns of a round's raw answers may leave the product (docs/scoring.md §6: an export of
  * answers is a figure too). A column goes out only when every figure it could be computed into
  * is one the round's page shows, so nothing worked out from the export, alone or beside the
  * page, is a figure the page withholds, and every figure worked out from it equals the page's.

@@ -7,7 +7,7 @@
  *
  * Everything is worked out from pooled sums alone (npt/round-summary.ts: ConsistencySums and
  * StatementCounts), never from anyone's answers, so it adds up across rounds and practices. Pure:
- * the caller decides which rounds are pooled (disclosure per figure, SCORING.md §6) and passes
+ * the caller decides which rounds are pooled (disclosure per figure, docs/scoring.md §6) and passes
  * the sums.
  *
  * The readings are readings, not pass marks: the thresholds below are the project's own rules of
@@ -146,7 +146,7 @@ export interface ConstructReliability {
 
 /**
  * A construct's consistency from its pooled sums. Nothing but the count is given below the
- * instrument's minRespondentsForAlpha (SCORING.md §3) or MIN_RESPONSES, whichever is higher.
+ * instrument's minRespondentsForAlpha (docs/scoring.md §3) or MIN_RESPONSES, whichever is higher.
  */
 export function constructReliability(instrument: Instrument, construct: Construct, sums: ConsistencySums, rules: DisclosureRules): ConstructReliability {
 	const items = itemsIn(instrument, construct);
@@ -216,7 +216,7 @@ export interface ItemRates {
 
 /**
  * A statement's pooled answers as rates. "Not relevant" and skips are shares of the people asked;
- * floor and ceiling are shares of the scored answers (SCORING.md §3), shown only when at least
+ * floor and ceiling are shares of the scored answers (docs/scoring.md §3), shown only when at least
  * MIN_RESPONSES people are behind each.
  */
 export function itemRates(item: InstrumentItem, counts: StatementCounts, asked: number, rules: DisclosureRules): ItemRates {

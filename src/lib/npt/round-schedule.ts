@@ -1,5 +1,5 @@
 /**
- * Calendar arithmetic for scheduling rounds: the survey-fatigue window (SCORING.md §5), a title
+ * Calendar arithmetic for scheduling rounds: the survey-fatigue window (docs/scoring.md §5), a title
  * to suggest, and the running total of responses by day while a round collects answers.
  */
 import { addDays, addMonths } from '../dates';

@@ -1,5 +1,5 @@
 /**
- * The 0–10 scale every score is reported on (SCORING.md §3), the one the NHS Staff Survey uses.
+ * The 0–10 scale every score is reported on (docs/scoring.md §3), the one the NHS Staff Survey uses.
  * Apart from the scoring modules, which load the instrument schema (and zod), so charts can
  * draw it without them.
  */

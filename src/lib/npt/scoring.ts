@@ -1,5 +1,5 @@
 /**
- * Scores (SCORING.md §3): respondent construct and overall scores, group means with their
+ * Scores (docs/scoring.md §3): respondent construct and overall scores, group means with their
  * t-intervals, item distributions with Wilson intervals, general items and Cronbach's α.
  */
 import {

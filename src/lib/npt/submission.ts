@@ -1,5 +1,5 @@
 /**
- * Checks a survey submission against the instrument version of its round (SCORING.md §2):
+ * Checks a survey submission against the instrument version of its round (docs/scoring.md §2):
  * a submission with any invalid part is rejected whole, with a message per problem.
  */
 import { z } from 'zod';

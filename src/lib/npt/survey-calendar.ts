@@ -1,6 +1,6 @@
 /**
  * A practice's survey calendar: when its rounds open, how long they run, and the dates on which
- * the practice manager hears about each round. Survey fatigue (SCORING.md §5) is a rule of the
+ * the practice manager hears about each round. Survey fatigue (docs/scoring.md §5) is a rule of the
  * cadence itself: openings at least FATIGUE_MONTHS apart, so at most three a year.
  */
 import { addDays, addMonths } from '../dates';

@@ -1,6 +1,6 @@
 /** What the public assurance pages show (server/assurance/facts.ts builds it): plain figures, no logic. */
 export interface AssuranceFacts {
-	/** MIN_RESPONSES: the smallest group anything is shown about (SCORING.md §6). */
+	/** MIN_RESPONSES: the smallest group anything is shown about (docs/scoring.md §6). */
 	minResponses: number;
 	/** The value MIN_RESPONSES may never go below. */
 	minResponsesFloor: number;

@@ -1,5 +1,5 @@
 /**
- * What the benchmark section receives (SCORING.md §8): for each group, one row per score with the
+ * What the benchmark section receives (docs/scoring.md §8): for each group, one row per score with the
  * practice's own score, the group's middle half and where the score lies, in words too. Plain
  * data for components to render, shaped by lib/server.
  */

@@ -116,7 +116,7 @@ export interface PcnLeadPage extends PcnTrackPage<GapMatrixFlag> {
 
 /**
  * What an ICB lead reads: the same figures, and of the link workers' track only the flags shared
- * with the practice, each as its state alone. No link worker's own assessment: SCORING.md §6
+ * with the practice, each as its state alone. No link worker's own assessment: docs/scoring.md §6
  * shows it to the practice's manager and the PCN lead only.
  */
 export interface PcnReaderPage extends PcnTrackPage<GapMatrixFlagState> {

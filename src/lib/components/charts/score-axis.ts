@@ -1,5 +1,5 @@
 /**
- * The 0–10 score axis every score chart shares (SCORING.md §3): the whole scale, ticks at the
+ * The 0–10 score axis every score chart shares (docs/scoring.md §3): the whole scale, ticks at the
  * answer points (0, 2.5, 5, 7.5, 10) and its name, so a chart can never crop or stretch it.
  */
 import { SCALE_MAX, SCALE_MIN } from '$lib/npt/scale';

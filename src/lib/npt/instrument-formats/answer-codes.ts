@@ -1,6 +1,6 @@
 /**
  * The numeric answer codes a file uses (answerScale) beside the answers Belonging stores and
- * scores (SCORING.md §2): what the FHIR and REDCap exports offer, and what a coded answer in a
+ * scores (docs/scoring.md §2): what the FHIR and REDCap exports offer, and what a coded answer in a
  * file means. Scoring reads the code's meaning, never its label.
  */
 import { AGREEMENT_POINTS, scoreAnswer, type AgreementAnswer, type AgreementPoint } from '../answers';

@@ -7,7 +7,7 @@
  *   instrument's label). Each scored option carries the itemWeight extension: the score on the
  *   0–10 scale that answer gives, (x − 1) × 2.5, so 0, 2.5, 5, 7.5, 10; a reverse-worded item is
  *   reversed first (6 − x), so its weights run 10, 7.5, 5, 2.5, 0. "Not relevant" options have
- *   no weight: they are never scored (SCORING.md §2). (itemWeight was called ordinalValue in the
+ *   no weight: they are never scored (docs/scoring.md §2). (itemWeight was called ordinalValue in the
  *   R4 core specification; its current home is the FHIR Extensions Pack.)
  * - General items are `integer` with minValue 0 and maxValue 10; their end labels are in an
  *   entryFormat note and in child `display` items marked lower and upper (questionnaire-itemControl).

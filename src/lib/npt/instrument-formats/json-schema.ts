@@ -22,8 +22,8 @@ const FIELD_NOTES: Record<string, string> = {
 		'The numeric answer codes: agreement 1–5 (5 = strongly agree), then the three "not relevant" answers, each with its own code (6–99). Left out, Belonging\'s own: 7, 8 and 9. Scoring reads codes, never labels.',
 	items: 'The agreement statements. Item ids are stable and never reused for a different statement.',
 	generalItems: 'Ratings from 0 to 10 with their end labels, reported apart from construct scores.',
-	scoring: 'The minimum-items rule and the other numbers scoring uses (SCORING.md §3).',
-	bands: 'Thresholds of the indicative display bands on the 0–10 scale (SCORING.md §4).'
+	scoring: 'The minimum-items rule and the other numbers scoring uses (docs/scoring.md §3).',
+	bands: 'Thresholds of the indicative display bands on the 0–10 scale (docs/scoring.md §4).'
 };
 
 const CROSS_FIELD_RULES = [

@@ -1,7 +1,7 @@
 /**
  * What the /api/v1 endpoints return. Field names are camelCase and stable: reports built on them
  * must keep working, so a field is only ever added, never renamed. Every figure comes from the
- * same disclosed results the pages show (SCORING.md §6): a withheld round or score is `null`,
+ * same disclosed results the pages show (docs/scoring.md §6): a withheld round or score is `null`,
  * never a number. The types are the zod schemas' (schemas.ts), which the OpenAPI document
  * describes, so a builder cannot return a shape the document does not.
  */

@@ -3,7 +3,7 @@
  * round × score, round × statement, flag or action, so Power Query or Excel turns it into a table
  * in one step. These schemas are the contract (the OpenAPI document is built from them); the
  * builders' return types are inferred from them, so the two cannot drift. Field names are
- * camelCase and only ever added, never renamed. A figure SCORING.md §6 withholds is `null`, and
+ * camelCase and only ever added, never renamed. A figure docs/scoring.md §6 withholds is `null`, and
  * `withheld` says why; null is also "none" (no headcount entered, no interval with one person).
  */
 import { z } from 'zod';
@@ -45,7 +45,7 @@ export const flatScoreRow = flatRoundColumns.extend({
 	ciLow: figure.describe('The 95% confidence interval; null with fewer than two people or when withheld.'),
 	ciHigh: figure,
 	n: count.nullable().describe('People whose answers make up this score; null when withheld.'),
-	band: z.enum(BANDS).nullable().describe('The indicative band: for the overall score, the practice’s placement (SCORING.md §4).'),
+	band: z.enum(BANDS).nullable().describe('The indicative band: for the overall score, the practice’s placement (docs/scoring.md §4).'),
 	standing: z.enum(STANDINGS).nullable().describe('A construct against the minimum Belonging asks of every construct; null for the overall score.'),
 	placement: z.string().nullable().describe('The overall score’s placement in words, e.g. "Fitting in — borderline with Belonging"; null otherwise.'),
 	withheld: z

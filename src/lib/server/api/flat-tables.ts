@@ -145,7 +145,7 @@ function statementRows(practice: ApiPractice, record: LoadedRound, rules: Disclo
 		}));
 	}
 	return statementRowsOf(instrument, results).map(({ item, figures, notRelevant }) => {
-		// Counts of "not relevant" are not shares of anyone's answers, so they stay (SCORING.md §3).
+		// Counts of "not relevant" are not shares of anyone's answers, so they stay (docs/scoring.md §3).
 		const notRelevantColumns = {
 			nNotRelevantRole: notRelevant?.not_relevant_role ?? null,
 			nNotRelevantStage: notRelevant?.not_relevant_stage ?? null,

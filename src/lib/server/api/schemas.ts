@@ -9,7 +9,7 @@
  * because fields are only ever added, never renamed, and a client should not break on a new one.
  *
  * The descriptions are for the analyst reading the document in Power BI, Excel or R: domain words,
- * and what a null means. Figures follow the disclosure rule (SCORING.md §6): no figure computed
+ * and what a null means. Figures follow the disclosure rule (docs/scoring.md §6): no figure computed
  * from fewer than `minResponses` people is ever sent; where one would be, the field is null.
  */
 import { z } from 'zod';

@@ -5,7 +5,7 @@
  * as a band across those days, when staff can answer, and one event per round is one thing to
  * move or delete when a date changes. It is marked free, so it never blocks the diary.
  *
- * What it shows (SCORING.md §6): round titles and dates only, never a count or a score.
+ * What it shows (docs/scoring.md §6): round titles and dates only, never a count or a score.
  */
 import { suggestRoundTitle } from '../../npt/round-schedule';
 import type { DbOrTx } from '../db';

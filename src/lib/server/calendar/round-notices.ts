@@ -1,7 +1,7 @@
 /**
  * The reminder mails a round sends to the people who run it: who gets them, and what they say.
  *
- * What a notice may say (SCORING.md §6): the round's title, practice and dates, its links, and
+ * What a notice may say (docs/scoring.md §6): the round's title, practice and dates, its links, and
  * in the progress note the number who have answered, only once it reaches MIN_RESPONSES (below
  * that, only that there are not enough yet). Never a score, a distribution, a comment, or a
  * count of a staff group: for results, the mail says they are ready and links to the dashboard,

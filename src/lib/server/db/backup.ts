@@ -9,7 +9,7 @@
  *   backup API copies the pages as they lie, so a backup would keep the live file's layout (pages
  *   allocated in the order commits needed them: a response's page and its comment's page split in
  *   the same commit lie side by side) and every free page, which holds deleted content wherever
- *   it was freed before `secure_delete` was on (SCORING.md §6, database files). Response keys are
+ *   it was freed before `secure_delete` was on (docs/scoring.md §6, database files). Response keys are
  *   random, so key order says nothing about who answered when.
  * - its output is in rollback-journal mode (not WAL), so the backup is one file whatever opens it.
  * - it never starts over: the backup API, taken in steps from another process, restarts whenever

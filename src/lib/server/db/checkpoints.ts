@@ -10,7 +10,7 @@
  * stream of commits that moment may never come, so the worker also tells the app when the log
  * is half the promised time old (its age told by the salt in its header), and the app empties
  * it then, copying the last few commits itself (see emptyLog). So the log holds no commit for
- * longer than LOG_EMPTIED_WITHIN_MS, and a copy of the files taken later holds none (SCORING.md
+ * longer than LOG_EMPTIED_WITHIN_MS, and a copy of the files taken later holds none (docs/scoring.md
  * §6, database files), however busy the server; nor can it grow without bound.
  */
 import { statSync } from 'node:fs';

@@ -9,7 +9,7 @@
  * Identity sequences are moved past the copied ids, so new rows get new ones.
  *
  * Survey rows go in the order of their random keys, all written by the one copying transaction,
- * so the copy carries no arrival order (SCORING.md §6).
+ * so the copy carries no arrival order (docs/scoring.md §6).
  */
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';

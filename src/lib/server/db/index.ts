@@ -122,7 +122,7 @@ function openPostgres(url: string, poolSize: number): Db {
 /**
  * Opens (creating if needed) the SQLite file, with WAL, foreign keys and a busy timeout.
  * `secure_delete` overwrites deleted content with zeros, so a copy of the file keeps no trace of
- * what was removed (SCORING.md §6, database files).
+ * what was removed (docs/scoring.md §6, database files).
  */
 function openSqlite(path: string, readOnly: boolean, synchronous: SqliteSynchronous): Db {
 	if (readOnly) {

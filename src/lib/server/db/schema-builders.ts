@@ -23,7 +23,7 @@ export function idColumn(db: Kysely<any>, name = 'id') {
 }
 
 /**
- * The end of a table that must not keep rows in the order they arrived (SCORING.md §6): on
+ * The end of a table that must not keep rows in the order they arrived (docs/scoring.md §6): on
  * SQLite a WITHOUT ROWID table, stored in the order of its random key instead.
  */
 export function withoutRowOrder(db: Kysely<any>): RawBuilder<unknown> {

@@ -117,7 +117,7 @@ export interface NeighbourPcn {
 }
 
 /**
- * The other PCNs of the demo ICB, so that the ICB has practices enough for benchmarks (SCORING.md
+ * The other PCNs of the demo ICB, so that the ICB has practices enough for benchmarks (docs/scoring.md
  * §8) and an ICB lead has PCNs to compare; Eastbrook's practices start low, so the ICB's glance has
  * a PCN to name.
  */

@@ -1,5 +1,5 @@
 /**
- * The link worker's own assessment of a practice in a round (SCORING.md §6). It is signed, so it
+ * The link worker's own assessment of a practice in a round (docs/scoring.md §6). It is signed, so it
  * is stored in its own tables and read only here: staff scores never see it. A link worker may
  * assess any round that is not a draft at a practice they are assigned to, and may change their
  * answers at any time (a later view replaces the earlier one, with its time shown); the

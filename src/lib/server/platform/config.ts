@@ -10,7 +10,7 @@ import { LOG_LEVELS, type LogLevel } from './logging';
 import { originOrLocal } from './origin';
 
 export const DEFAULT_DATABASE_PATH = './data/belonging.db';
-/** SCORING.md §6: never show a group smaller than this, whatever the configuration says. */
+/** docs/scoring.md §6: never show a group smaller than this, whatever the configuration says. */
 export const MIN_RESPONSES_FLOOR = 3;
 /**
  * The fewest practices a benchmark group may be allowed to have. Below five, a group's quartiles
@@ -195,7 +195,7 @@ export interface Config {
 	/** SQLITE_SYNCHRONOUS: when SQLite's commits wait for the disk (db/index.ts says what each costs); unset, the default there. */
 	sqliteSynchronous?: SqliteSynchronous;
 	minResponses: number;
-	/** The fewest practices with a score shown that a benchmark group needs to be shown (SCORING.md §8). */
+	/** The fewest practices with a score shown that a benchmark group needs to be shown (docs/scoring.md §8). */
 	minBenchmarkPractices: number;
 	/**
 	 * The key of the survey limit's hashes (submission-limits.ts): from SURVEY_LIMIT_SECRET, so

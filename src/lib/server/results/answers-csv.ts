@@ -1,5 +1,5 @@
 /**
- * The raw-answers export of a closed round (SCORING.md §6): the answers as given, by the
+ * The raw-answers export of a closed round (docs/scoring.md §6): the answers as given, by the
  * instrument's numeric codes, with every column the round's page would not let through left
  * empty and the file's notes saying why.
  */
@@ -62,7 +62,7 @@ export function answerCodebook(instrument: Pick<Instrument, 'answerScale'>): Cod
  * read_me, which holds the file's notes and is empty below them).
  *
  * A column is empty for everyone when the round's page withholds a figure it would give
- * (rawAnswerColumns, SCORING.md §6), so the export can never be worked into a withheld figure.
+ * (rawAnswerColumns, docs/scoring.md §6), so the export can never be worked into a withheld figure.
  * Deliberately left out, because each could pick a person out of an anonymous survey: the role
  * group (a row's answers plus "VCSE partner" can point at the only such person, even where the
  * group is too small to be shown), any date, the stored response id (a key into the database

@@ -1,5 +1,5 @@
 /**
- * Benchmarks (SCORING.md §8) as a practice sees them: for each score, its ICB and every practice
+ * Benchmarks (docs/scoring.md §8) as a practice sees them: for each score, its ICB and every practice
  * in this Belonging service over the last twelve months, each practice on its latest closed
  * round in them. The groups are read from the rounds' stored scores (round_score), never from
  * their answers or summaries, so the whole service costs one read of narrow rows; and that read

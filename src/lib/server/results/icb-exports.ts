@@ -1,6 +1,6 @@
 /**
  * An ICB's CSV downloads, written from the dashboard's own data, so a file can never hold a figure
- * the page withholds (SCORING.md §6): the PCNs of a period with their figures and band counts, the
+ * the page withholds (docs/scoring.md §6): the PCNs of a period with their figures and band counts, the
  * ICB's figures by half-year, and the infrastructure gaps counted per checklist item.
  */
 import { BAND_NAMES } from '../../npt/continuum';
@@ -161,7 +161,7 @@ const ICB_ABOUT: Record<IcbExportKind, string> = {
 	gaps: 'The infrastructure gaps open in the ICB, one row per checklist item: how many practices have it open, never which.'
 };
 
-/** The "Read me" of an ICB download (SCORING.md §6 in plain words). */
+/** The "Read me" of an ICB download (docs/scoring.md §6 in plain words). */
 export function icbReadMe(kind: IcbExportKind, dashboard: IcbDashboard, today: string): ReadMe {
 	return {
 		title: `${ICB_ABOUT[kind].split(',')[0]}: ${dashboard.icb.name}`,

@@ -1,6 +1,6 @@
 /**
  * The instrument columns every results CSV ends with: which instrument version the row's figures
- * come from, on what licence, and how to cite it (SCORING.md §1). Repeated on each row, so the
+ * come from, on what licence, and how to cite it (docs/scoring.md §1). Repeated on each row, so the
  * file stays one table that any spreadsheet or script reads by its header, and a row copied out
  * of it still says where its figures come from. Appended after the existing columns, so readers
  * of the earlier files find every column where it was.

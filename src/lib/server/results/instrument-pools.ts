@@ -1,7 +1,7 @@
 /**
  * What each practice's closed rounds of one instrument version add to the instrument report
  * (issue 29), read from the rounds' stored summaries (never their answers) with disclosure
- * applied round by round (SCORING.md §6, per figure):
+ * applied round by round (docs/scoring.md §6, per figure):
  *
  * - a round enters only when it is shown (at least MIN_RESPONSES respondents);
  * - a construct's sums (α and its kin) only from rounds whose construct score is shown;

@@ -1,6 +1,6 @@
 /**
  * The instrument report as a CSV file, written from the page's own data, so a file can never hold
- * a figure the page withholds (SCORING.md §6): one row per construct, then one per statement,
+ * a figure the page withholds (docs/scoring.md §6): one row per construct, then one per statement,
  * with the rounds, practices and people behind each figure.
  */
 import type { InstrumentReport } from '../../views/instrument-report';

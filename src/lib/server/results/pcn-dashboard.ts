@@ -1,5 +1,5 @@
 /**
- * A PCN's dashboard (SCORING.md §7): its practices side by side, each on its latest closed round
+ * A PCN's dashboard (docs/scoring.md §7): its practices side by side, each on its latest closed round
  * inside the chosen period, the PCN figures, the constructs weak across the network, a small
  * trend per practice and where each practice's surveying stands. The same handful of queries
  * serve any number of practices and rounds. Every figure passes through the disclosure rules

@@ -1,7 +1,7 @@
 /**
  * A PCN's CSV downloads: the heatmap of the chosen period and every round's scores of every
  * practice in the PCN. Both are written from the API's data, so a download can never hold a
- * figure the page or the API withholds (SCORING.md §6).
+ * figure the page or the API withholds (docs/scoring.md §6).
  */
 import { BAND_NAMES } from '../../npt/continuum';
 import { describeStanding } from '../../npt/construct-standing';
@@ -151,7 +151,7 @@ export function pcnRoundsTable(data: PcnRounds): Table {
 	return { columns: ROUNDS_COLUMNS, rows };
 }
 
-/** The "Read me" of a PCN download (SCORING.md §6 in plain words). */
+/** The "Read me" of a PCN download (docs/scoring.md §6 in plain words). */
 export function pcnReadMe(kind: PcnExportKind, pcn: ApiPcn, minResponses: number, today: string, period?: { from: string; to: string }): ReadMe {
 	return {
 		title: `${PCN_EXPORT_NAMES[kind].replace(/ \(CSV\)$/, '')}: ${pcn.name}`,

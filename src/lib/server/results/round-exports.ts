@@ -1,6 +1,6 @@
 /**
  * Downloads of a closed round, as CSV or .xlsx from one table description (lib/tables.ts). Every
- * figure comes from the same disclosed results the round's page shows (SCORING.md §6): a withheld
+ * figure comes from the same disclosed results the round's page shows (docs/scoring.md §6): a withheld
  * figure is written as a row saying so, never as a number.
  */
 import { webcrypto } from 'node:crypto';
@@ -129,7 +129,7 @@ const ABOUT: Record<Exclude<ExportKind, 'answers'>, string> = {
 		'answer, the shares of the scored answers, the “not relevant” answers counted by kind, and the share who agree with its 95% interval.'
 };
 
-/** SCORING.md §6 in plain words, for the "Read me". */
+/** docs/scoring.md §6 in plain words, for the "Read me". */
 function withheldWords(kind: ExportKind, minResponses: number): string[] {
 	const common =
 		`No figure computed from fewer than ${minResponses} people is ever shown, here or on the round’s page: a row that would hold one ` +
@@ -350,7 +350,7 @@ export interface StatementFigures {
 /** One statement of a shown round: its figures, or only its "not relevant" counts when too few scored it. */
 export interface StatementRow {
 	item: InstrumentItem;
-	/** Null when fewer than MIN_RESPONSES people scored the statement (SCORING.md §3, §6). */
+	/** Null when fewer than MIN_RESPONSES people scored the statement (docs/scoring.md §3, §6). */
 	figures: StatementFigures | null;
 	/** Counted even when the figures are withheld: they are counts of answers, not shares. */
 	notRelevant: Record<NotRelevantCode, number> | null;
@@ -398,7 +398,7 @@ export function statementsInOrder(instrument: Instrument): InstrumentItem[] {
 /**
  * Statement by statement, grouped by construct and sub-construct: the count and share of each
  * agreement point (shares of scored answers, as worded), "not relevant" counted by kind, and the
- * agree share with its Wilson interval. Distributions only, never scale scores (SCORING.md §3).
+ * agree share with its Wilson interval. Distributions only, never scale scores (docs/scoring.md §3).
  */
 export function itemsTable(report: RoundReport, minResponses: number): Table {
 	const { instrument, outcome } = report;
@@ -413,7 +413,7 @@ export function itemsTable(report: RoundReport, minResponses: number): Table {
 	const rows: CsvValue[][] = statementRowsOf(instrument, results).map(({ item, figures, notRelevant }) => {
 		const described = [...meta, item.construct, item.subConstruct, item.id, item.text, item.reversed ? 'yes' : 'no'];
 		if (!figures) {
-			// Counts of "not relevant" are not shares of anyone's answers, so they stay (SCORING.md §3).
+			// Counts of "not relevant" are not shares of anyone's answers, so they stay (docs/scoring.md §3).
 			return [
 				...described,
 				...Array<null>(2 + 2 * POINT_NAMES.length).fill(null),

@@ -1,5 +1,5 @@
 /**
- * A round's page as this viewer may see it: its results (every figure through SCORING.md §6 in
+ * A round's page as this viewer may see it: its results (every figure through docs/scoring.md §6 in
  * round-report.ts), its progress by day once that tells nothing about who answered, the downloads
  * this viewer is offered, and what they may do with the round. The read is audited here.
  */
@@ -57,7 +57,7 @@ export async function viewRound(
 		practiceId: round.practice.id
 	});
 	const canManage = ROUND_MANAGERS.includes(viewer.role);
-	// The per-day counts are read only once the round has enough responses (SCORING.md §6): below
+	// The per-day counts are read only once the round has enough responses (docs/scoring.md §6): below
 	// that, they would tell how many people answered, and on which day.
 	const progressByDay =
 		outcome.stage === 'collecting' && outcome.progress.sofar.shown

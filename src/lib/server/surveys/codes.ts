@@ -1,5 +1,5 @@
 /**
- * Optional single-use invitation codes (SCORING.md §6). Only a hash of each code is kept, with
+ * Optional single-use invitation codes (docs/scoring.md §6). Only a hash of each code is kept, with
  * a flag saying whether it has been used: nothing links a code to the response it unlocked.
  */
 import { createHash, randomInt } from 'node:crypto';

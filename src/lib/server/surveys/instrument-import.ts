@@ -132,7 +132,7 @@ export async function checkInstrumentImport(
 }
 
 /**
- * An item id is never used again once retired, and never for another construct (SCORING.md §1:
+ * An item id is never used again once retired, and never for another construct (docs/scoring.md §1:
  * answers point at items, so an id must always mean the same thing). Every id an instrument has
  * used is in instrument_item (and instrument_general_item), one row per version.
  */

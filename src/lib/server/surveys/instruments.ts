@@ -1,4 +1,4 @@
-/** Instrument versions in the database: stored once, never changed (SCORING.md §1). */
+/** Instrument versions in the database: stored once, never changed (docs/scoring.md §1). */
 import { BUILT_IN_INSTRUMENTS } from '../../npt/builtin';
 import { parseInstrument, type Audience, type Instrument } from '../../npt/instrument';
 import { databaseIdentity, type Db, type DbOrTx } from '../db';

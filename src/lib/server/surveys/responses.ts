@@ -1,5 +1,5 @@
 /**
- * Anonymous staff responses (SCORING.md §6): stored whole or not at all, with no time finer than
+ * Anonymous staff responses (docs/scoring.md §6): stored whole or not at all, with no time finer than
  * the round, no device data, random keys, and a separate per-day counter for progress.
  */
 import { randomUUID } from 'node:crypto';
@@ -285,7 +285,7 @@ export async function loadComments(db: DbOrTx, roundId: number): Promise<string[
 	return (await loadCommentsOfRounds(db, [roundId])).get(roundId)!;
 }
 
-/** The free-text comments of the given rounds, unlinked to any response (SCORING.md §6). */
+/** The free-text comments of the given rounds, unlinked to any response (docs/scoring.md §6). */
 export async function loadCommentsOfRounds(db: DbOrTx, roundIds: readonly number[]): Promise<Map<number, string[]>> {
 	const byRound = new Map<number, string[]>(roundIds.map((id) => [id, []]));
 	if (roundIds.length === 0) return byRound;

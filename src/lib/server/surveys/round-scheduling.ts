@@ -101,7 +101,7 @@ async function findFatiguingRound(db: DbOrTx, practiceId: number, opensOn: strin
  * Creates a round from the manager's form, as a draft or open. Refused, storing nothing, when the
  * instrument version is not a staff survey offered to the practice, when another round of the practice is open (one at a
  * time), or when it starts within FATIGUE_MONTHS of another round and the manager has not
- * confirmed (SCORING.md §5).
+ * confirmed (docs/scoring.md §5).
  */
 export async function scheduleRound(
 	db: Db,

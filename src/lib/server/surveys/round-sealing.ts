@@ -1,5 +1,5 @@
 /**
- * Sealing a round's answers on PostgreSQL (SCORING.md §6, database files).
+ * Sealing a round's answers on PostgreSQL (docs/scoring.md §6, database files).
  *
  * PostgreSQL keeps more than the columns: each row carries the id of the transaction that wrote
  * it (xmin), and a table's rows lie in its file in roughly the order they arrived. A submission

@@ -164,7 +164,7 @@ export async function practiceOfRound(db: DbOrTx, roundId: number): Promise<numb
 
 /**
  * Responses by day from the per-day counter, with a running total, filled in up to `lastDay`.
- * Callers show this only once the round has MIN_RESPONSES (SCORING.md §6).
+ * Callers show this only once the round has MIN_RESPONSES (docs/scoring.md §6).
  */
 export async function getRoundProgressByDay(db: DbOrTx, roundId: number, lastDay?: string): Promise<DayProgress[]> {
 	const counts = await db

@@ -1,6 +1,6 @@
 /**
  * Getting staff to a round's survey: its public link, a QR code for posters, and batches of
- * single-use codes (SCORING.md §6) printed as slips. Only the people who run rounds share them.
+ * single-use codes (docs/scoring.md §6) printed as slips. Only the people who run rounds share them.
  */
 import { renderSVG } from 'uqr';
 import { z } from 'zod';

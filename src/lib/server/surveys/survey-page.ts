@@ -1,6 +1,6 @@
 /**
  * What the survey page at /s/[token] shows, read in one query: everything the page depends on
- * but its single-use key and the instrument's content (fixed by its version: SCORING.md §1).
+ * but its single-use key and the instrument's content (fixed by its version: docs/scoring.md §1).
  * The page load renders from these facts, and the page's template cache (survey-page-cache.ts)
  * keys its templates by them, so whatever changes the page changes its key as well.
  */

@@ -1,6 +1,6 @@
 /**
  * The practice dashboard's data, for the dashboard and its printable summary alike: the same
- * guard, the same figures (every one through SCORING.md §6 on the way), the same audit entry
+ * guard, the same figures (every one through docs/scoring.md §6 on the way), the same audit entry
  * (written by the view) but for the page's name.
  */
 import { error, type RequestEvent } from '@sveltejs/kit';
