@@ -7,9 +7,10 @@ import { toCsv, type CsvValue } from './csv';
 
 /**
  * What a column holds. `percent` is a share written 0–100 (62.5 means 62.5%), as in the CSV;
- * `date` is a day written YYYY-MM-DD; `integer` a whole number; `number` any other number.
+ * `date` is a day written YYYY-MM-DD; `datetime` a moment in ISO 8601 UTC (2026-12-07T09:30:00.000Z);
+ * `integer` a whole number; `number` any other number.
  */
-export type ColumnType = 'number' | 'integer' | 'date' | 'text' | 'percent';
+export type ColumnType = 'number' | 'integer' | 'date' | 'datetime' | 'text' | 'percent';
 
 export interface TableColumn {
 	/** A stable name for code to find the column by. */
@@ -38,6 +39,7 @@ export function tableToCsv(table: Table): string {
 }
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
+const MOMENT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/;
 
 /** Whether a (non-empty) cell holds what its column says it holds. */
 export function fitsColumn(type: ColumnType, value: string | number): boolean {
@@ -47,6 +49,8 @@ export function fitsColumn(type: ColumnType, value: string | number): boolean {
 		case 'date':
 			// A real day: 2026-02-30 does not come back as itself.
 			return typeof value === 'string' && DAY.test(value) && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value);
+		case 'datetime':
+			return typeof value === 'string' && MOMENT.test(value) && !Number.isNaN(Date.parse(value));
 		case 'integer':
 			return typeof value === 'number' && Number.isInteger(value);
 		case 'number':

@@ -187,6 +187,11 @@ const MATRIX: Record<string, Probe[]> = {
 		get('report CSV on the whole service', (f) => `/instruments/${f.rounds.a1.instrument_version_id}/report/report.csv?scope=service`, signedIn({ admin: 200, icbLead: 404, pcnLead: 404, manager: 403, linkWorker: 403 })),
 		get('report CSV on PCN C (another ICB)', (f) => `/instruments/${f.rounds.a1.instrument_version_id}/report/report.csv?scope=pcn:${f.pcns.c.id}`, signedIn({ admin: 200, icbLead: 404, pcnLead: 404, manager: 403, linkWorker: 403 }))
 	],
+	'/instruments/[versionId]/report/report.xlsx': [
+		get('report workbook on PCN A', (f) => `/instruments/${f.rounds.a1.instrument_version_id}/report/report.xlsx?scope=pcn:${f.pcns.a.id}`, signedIn({ admin: 200, icbLead: 200, pcnLead: 200, manager: 403, linkWorker: 403 })),
+		get('report workbook on the whole service', (f) => `/instruments/${f.rounds.a1.instrument_version_id}/report/report.xlsx?scope=service`, signedIn({ admin: 200, icbLead: 404, pcnLead: 404, manager: 403, linkWorker: 403 })),
+		get('report workbook on PCN C (another ICB)', (f) => `/instruments/${f.rounds.a1.instrument_version_id}/report/report.xlsx?scope=pcn:${f.pcns.c.id}`, signedIn({ admin: 200, icbLead: 404, pcnLead: 404, manager: 403, linkWorker: 403 }))
+	],
 	'/pcns/[pcnId]/summary': [
 		get('PCN summary of PCN A (lead’s PCN)', (f) => `/pcns/${f.pcns.a.id}/summary`, signedIn({ admin: 403, icbLead: 200, pcnLead: 200, manager: 403, linkWorker: 403 })),
 		get('PCN summary of PCN A with an invalid period', (f) => `/pcns/${f.pcns.a.id}/summary?from=2026-13-45&to=nonsense&sort=rank`,
@@ -434,7 +439,7 @@ const MATRIX: Record<string, Probe[]> = {
 		get('outgoing mail', () => '/admin/mail', adminOnly(200)),
 		post('send again a mail that does not exist', () => '/admin/mail?/retry', adminOnly(404), () => ({ mailId: '999999' }))
 	],
-	'/admin/audit/export': [get('audit log CSV', () => '/admin/audit/export', adminOnly(200))],
+	'/admin/audit/export': [get('audit log CSV', () => '/admin/audit/export', adminOnly(200)), get('audit log workbook', () => '/admin/audit/export?format=xlsx', adminOnly(200))],
 	'/admin/jobs': [
 		get('jobs', () => '/admin/jobs', adminOnly(200)),
 		post('run a job that does not exist', () => '/admin/jobs?/run', adminOnly(400), () => ({ job: 'drop-everything' }))

@@ -12,6 +12,7 @@ import {
 import type { SignedInUser } from '../../src/lib/server/identity';
 import { load } from '../../src/routes/(app)/admin/audit/+page.server';
 import { GET as exportLog } from '../../src/routes/(app)/admin/audit/export/+server';
+import { readWorkbook } from '../helpers/xlsx';
 import { createPracticeWithRound, createTestDatabase, type TestDatabase } from '../helpers/database';
 import { createSignedInUser, fakeEvent, outcomeOf } from '../helpers/events';
 import { parseCsv } from '../helpers/csv';
@@ -246,6 +247,31 @@ describe('downloading the audit log', () => {
 		expect(recorded).toHaveLength(1);
 		expect(recorded[0]).toMatchObject({ actor_user_id: admin.id, actor_label: 'alex.morgan@example.nhs.uk' });
 		expect(recorded[0]!.summary).toBe('Downloaded the audit log as CSV: 1 event, action “Closed a round”');
+	});
+
+	it('sends the same events as an Excel workbook: the id a number, the time a date, text as typed, and records it as Excel', async () => {
+		await recordAudit(t.db, admin, { action: 'round_opened', summary: '=HYPERLINK("http://evil.example")' }, at('2026-03-08T09:15:00Z'));
+		const { result } = await download('/admin/audit/export?action=round_opened&format=xlsx', admin);
+		const response = result!;
+		expect(response.status).toBe(200);
+		expect(response.headers.get('content-type')).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+		expect(response.headers.get('content-disposition')).toMatch(/^attachment; filename="belonging-audit-log-\d{4}-\d{2}-\d{2}\.xlsx"$/);
+		const sheets = await readWorkbook(new Uint8Array(await response.arrayBuffer()));
+		expect(Object.keys(sheets)).toEqual(['Data', 'Read me']);
+		const [header, row] = sheets.Data!;
+		expect(header).toEqual(['id', 'occurred_at', 'actor', 'actor_user_id', 'action', 'action_label', 'summary', 'practice', 'pcn']);
+		expect(typeof row![0]).toBe('number');
+		expect((row![1] as Date).toISOString()).toBe('2026-03-08T09:15:00.000Z');
+		expect(row![3]).toBe(admin.id);
+		expect(row![6]).toBe('=HYPERLINK("http://evil.example")');
+		const recorded = await listAuditEvents(t.db, { action: 'export_downloaded' });
+		expect(recorded[0]!.summary).toBe('Downloaded the audit log as Excel: 1 event, action “Opened a round”');
+	});
+
+	it('refuses a format it does not write with 400, and records nothing', async () => {
+		const { thrown } = await download('/admin/audit/export?format=pdf', admin);
+		expect(isHttpError(thrown) && thrown.status).toBe(400);
+		expect(await listAuditEvents(t.db, { action: 'export_downloaded' })).toEqual([]);
 	});
 
 	it('ignores paging: a download holds every matching event', async () => {

@@ -23,6 +23,9 @@ import { createRound } from '../../src/lib/server/surveys/rounds';
 import type { InstrumentReport } from '../../src/lib/views/instrument-report';
 import { load } from '../../src/routes/(app)/instruments/[versionId]/report/+page.server';
 import { GET as csvGet } from '../../src/routes/(app)/instruments/[versionId]/report/report.csv/+server';
+import { GET as xlsxGet } from '../../src/routes/(app)/instruments/[versionId]/report/report.xlsx/+server';
+import { asCsvText, readWorkbook } from '../helpers/xlsx';
+import { parseCsv } from '../helpers/csv';
 import { GET as apiGet } from '../../src/routes/api/v1/instruments/[versionId]/report/+server';
 import { createPracticeWithRound, createTestDatabase, type PracticeFixture, type TestDatabase } from '../helpers/database';
 import { createSignedInUser, fakeEvent, outcomeOf, statusOf } from '../helpers/events';
@@ -256,6 +259,18 @@ describe('the instrument report', () => {
 		expect(cell(brook.find((l) => l.includes(',construct,Coherence,'))!, 'alpha')).toBe('');
 		expect(cell(brook.find((l) => l.includes(',construct,Coherence,'))!, 'rounds')).toBe('0');
 
+		// The workbook holds the CSV's cells, typed: α a number, its reading text, a withheld α empty.
+		const workbook = (await xlsxGet(fakeEvent({ db: t.db, user: lead, path: `/instruments/${versionId}/report/report.xlsx?scope=${scope}`, params: { versionId } }) as never)) as Response;
+		expect(workbook.headers.get('content-type')).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+		const sheets = await readWorkbook(new Uint8Array(await workbook.arrayBuffer()));
+		expect(Object.keys(sheets)).toEqual(['Data', 'Read me']);
+		const data = sheets.Data!;
+		expect(data).toHaveLength(lines.length);
+		const alphaAt = data[0]!.indexOf('alpha');
+		const actionRow = data.find((row) => row[4] === 'construct' && row[5] === 'Collective action')!;
+		expect(actionRow[alphaAt]).toBe(Number(construct(page, 'collective_action').alpha!.toFixed(4)));
+		expect(data.map((row) => row.map(asCsvText))).toEqual(parseCsv(`${lines.join('\r\n')}\r\n`));
+
 		const made = await createApiToken(t.db, lead, 'Analysis');
 		if (!made.ok) throw new Error('no token');
 		const api = async (query: string) => {
@@ -272,6 +287,6 @@ describe('the instrument report', () => {
 		const noToken = await apiGet(fakeEvent({ db: t.db, path: `/api/v1/instruments/${versionId}/report`, params: { versionId } }) as never);
 		expect(noToken.status).toBe(401);
 		const audits = await t.db.selectFrom('audit_event').select('action').where('actor_user_id', '=', lead.id).execute();
-		expect(audits.map((a) => a.action).sort()).toEqual(['api_read', 'api_token_created', 'export_downloaded', 'export_downloaded', 'results_viewed']);
+		expect(audits.map((a) => a.action).sort()).toEqual(['api_read', 'api_token_created', 'export_downloaded', 'export_downloaded', 'export_downloaded', 'results_viewed']);
 	});
 });

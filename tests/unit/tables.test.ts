@@ -37,6 +37,7 @@ describe('tables', () => {
 
 	it('accepts only real days as dates', () => {
 		expect(['2026-02-28', '2026-02-30', '2026-2-28', 20261101].map((v) => fitsColumn('date', v))).toEqual([true, false, false, false]);
+		expect(['2026-12-07T09:30:00.000Z', '2026-12-07T09:30:00Z', '2026-12-07 09:30:00', '2026-12-07T25:00:00Z', '2026-12-07'].map((v) => fitsColumn('datetime', v))).toEqual([true, true, false, false, false]);
 		expect(fitsColumn('text', 5)).toBe(false);
 	});
 

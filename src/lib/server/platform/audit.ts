@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { z } from 'zod';
 import { addDays, isIsoDate } from '../../dates';
 import type { FieldProblem } from '../../npt/submission';
-import { toCsv } from './csv';
+import { column, tableToCsv, type Table } from '../../tables';
 import type { DbOrTx } from '../db';
 import type { AuditEvent } from '../db/schema';
 import type { SignedInUser } from '../identity';
@@ -251,20 +251,27 @@ export function describeAuditFilter(filter: AuditFilter): string {
 	return parts.length ? parts.join(', ') : 'no filter';
 }
 
-const CSV_HEADER = ['id', 'occurred_at', 'actor', 'actor_user_id', 'action', 'action_label', 'summary', 'practice', 'pcn'];
+const AUDIT_COLUMNS = [
+	column('id', 'integer', 'The entry’s number: later entries have higher numbers.'),
+	column('occurred_at', 'datetime', 'When it happened, in UTC.'),
+	column('actor', 'text', 'Who did it: the person’s name and email address as they were then, or the system.'),
+	column('actor_user_id', 'integer', 'The person’s account number; empty for the system or an erased account.'),
+	column('action', 'text', 'What was done, as a code that never changes.'),
+	column('action_label', 'text', 'What was done, in words.'),
+	column('summary', 'text', 'What was done, to what, in a sentence.'),
+	column('practice', 'text', 'The practice it concerned, if any.'),
+	column('pcn', 'text', 'The PCN it concerned, if any.')
+];
+
+/** The log as a table for the downloads: times stay ISO 8601 in UTC. */
+export function auditTable(events: readonly AuditLogEvent[]): Table {
+	return {
+		columns: AUDIT_COLUMNS,
+		rows: events.map((e) => [e.id, e.occurred_at, e.actor_label, e.actor_user_id, e.action, auditActionLabel(e.action), e.summary, e.practice_name, e.pcn_name])
+	};
+}
 
 /** The log as a spreadsheet-friendly CSV (see csv.ts); times stay ISO 8601 in UTC. */
 export function auditEventsToCsv(events: readonly AuditLogEvent[]): string {
-	const rows = events.map((e) => [
-		e.id,
-		e.occurred_at,
-		e.actor_label,
-		e.actor_user_id,
-		e.action,
-		auditActionLabel(e.action),
-		e.summary,
-		e.practice_name,
-		e.pcn_name
-	]);
-	return toCsv([CSV_HEADER, ...rows]);
+	return tableToCsv(auditTable(events));
 }

@@ -14,7 +14,8 @@ type FileContent = import('node:stream').Readable | Buffer | import('node:buffer
 const FORMATS: Partial<Record<ColumnType, string>> = {
 	integer: '0',
 	percent: '0.0',
-	date: 'yyyy-mm-dd'
+	date: 'yyyy-mm-dd',
+	datetime: 'yyyy-mm-dd hh:mm:ss'
 };
 
 export const TYPE_WORDS: Record<ColumnType, string> = {
@@ -22,6 +23,7 @@ export const TYPE_WORDS: Record<ColumnType, string> = {
 	integer: 'Whole number',
 	percent: 'Percentage, 0 to 100',
 	date: 'Date',
+	datetime: 'Date and time (UTC)',
 	text: 'Text'
 };
 
@@ -30,6 +32,7 @@ function dataCell(type: ColumnType, value: string | number | null | undefined): 
 	if (value === null || value === undefined || value === '') return null;
 	if (!fitsColumn(type, value)) return { value: String(value), type: String };
 	if (type === 'date') return { value: new Date(`${value as string}T00:00:00Z`), type: Date, format: FORMATS.date };
+	if (type === 'datetime') return { value: new Date(value as string), type: Date, format: FORMATS.datetime };
 	if (typeof value === 'number') return { value, type: Number, ...(FORMATS[type] ? { format: FORMATS[type] } : {}) };
 	return { value, type: String };
 }

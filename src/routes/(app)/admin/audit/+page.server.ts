@@ -52,7 +52,8 @@ export const load = (async (event) => {
 			paged: filter.before !== undefined,
 			newerHref: filter.before !== undefined ? withQuery('/admin/audit') : null,
 			olderHref: page.olderBefore !== null ? withQuery('/admin/audit', { before: String(page.olderBefore) }) : null,
-			exportHref: withQuery('/admin/audit/export')
+			exportHref: withQuery('/admin/audit/export'),
+			exportXlsxHref: withQuery('/admin/audit/export', { format: 'xlsx' })
 		}
 	};
 }) satisfies PageServerLoad;
