@@ -55,6 +55,7 @@ describe('outside the demo, a form sent from 127.0.0.1', () => {
 			await page.getByLabel('Password', { exact: true }).fill('a password');
 			await page.getByRole('button', { name: 'Sign in', exact: true }).click();
 			await expect.poll(() => page.getByText(refusal(plainPort)).count()).toBe(1);
+			expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Not allowed');
 			await expectAxeClean(page);
 		} finally {
 			await page.close();
