@@ -3,10 +3,9 @@
  * through the page that asks first, in Chromium. The person is made for this test (a demo
  * account erased here would be missing from the other tests on the shared demo server).
  */
-import { readFile } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { accessibilityProblems, describeViolations, launchChromium, signIn } from './browser';
+import { accessibilityProblems, describeViolations, downloadedText, launchChromium, signIn } from './browser';
 
 let browser: Browser;
 let admin: Page;
@@ -53,7 +52,7 @@ describe('what Belonging holds about a person', () => {
 
 		const [download] = await Promise.all([admin.waitForEvent('download'), admin.getByRole('link', { name: 'Download everything we hold' }).click()]);
 		expect(download.suggestedFilename()).toMatch(new RegExp(`^belonging-account-${userId}-\\d{4}-\\d{2}-\\d{2}\\.json$`));
-		const file = JSON.parse(await readFile((await download.path())!, 'utf8')) as {
+		const file = JSON.parse(await downloadedText(download)) as {
 			profile: { email: string; displayName: string; passwordSet: boolean };
 			scope: { practices: { name: string }[] };
 			signIns: { sessions: unknown[] };

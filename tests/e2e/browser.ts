@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { chromium, type Browser, type BrowserServer, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserServer, type Download, type Page } from 'playwright-core';
 
 export function chromiumPath(): string {
 	return process.env.CHROMIUM_PATH || '/usr/bin/chromium';
@@ -41,6 +41,16 @@ export async function launchChromium(): Promise<Browser> {
 const require = createRequire(import.meta.url);
 const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const htmlcsSource = readFileSync(require.resolve('html_codesniffer/build/HTMLCS.js'), 'utf8');
+
+/**
+ * A download's content as text. The tests share one Chromium and connect to it, and a connected
+ * client cannot read the file where the browser saved it (`download.path()`), only its stream.
+ */
+export async function downloadedText(download: Download): Promise<string> {
+	const chunks: Buffer[] = [];
+	for await (const chunk of await download.createReadStream()) chunks.push(chunk as Buffer);
+	return Buffer.concat(chunks).toString('utf8');
+}
 
 export interface AxeViolation {
 	id: string;

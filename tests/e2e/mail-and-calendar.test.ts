@@ -4,12 +4,11 @@
  * manager sets a survey calendar (without JavaScript) and sees the next rounds planned on the
  * dashboard; reminders are chosen on /account; the admin sees the outbox. axe checks each page.
  */
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, addMonths, formatDate, ukDate } from '../../src/lib/dates';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp';
-import { signIn } from './browser';
+import { downloadedText, signIn } from './browser';
 import { expectAxeClean, useOwnServer } from './own-server';
 
 let smtp: TestSmtpServer;
@@ -112,7 +111,7 @@ describe('mail and the survey calendar', () => {
 		await page.getByRole('link', { name: 'Add to Outlook or another calendar (.ics)' }).click();
 		const download = await downloading;
 		expect(download.suggestedFilename()).toBe('riverside-surgery-survey-rounds.ics');
-		const ics = await readFile((await download.path())!, 'utf8');
+		const ics = await downloadedText(download);
 		const basic = (iso: string) => iso.replace(/-/g, '');
 		expect(ics).toMatch(/^BEGIN:VCALENDAR\r\n/);
 		// Three weeks: open on the first day, closing on the 21st, so the exclusive end is the 22nd.
