@@ -8,6 +8,13 @@ import { defineConfig } from 'vitest/config';
  */
 const quietLog = { LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent' };
 
+/**
+ * Vitest runs one file less than there are cores unless told: one at a time on a two-core machine,
+ * where each file spends about a second importing before its first test. Two at a time keep both
+ * cores busy (each file has databases of its own, so they cannot meet).
+ */
+const TWO_AT_A_TIME = 2;
+
 export default defineConfig({
 	plugins: [sveltekit()],
 	build: {
@@ -26,7 +33,16 @@ export default defineConfig({
 		projects: [
 			{
 				extends: true,
-				test: { name: 'unit', include: ['tests/unit/**/*.test.ts'], environment: 'node', env: quietLog }
+				test: {
+					name: 'unit',
+					include: ['tests/unit/**/*.test.ts'],
+					environment: 'node',
+					env: quietLog,
+					maxWorkers: TWO_AT_A_TIME,
+					// The property tests draw 300 random rounds each: 2 s alone on a quiet machine, so the
+					// 5 s default is too close with another file running beside them.
+					testTimeout: 15_000
+				}
 			},
 			{
 				extends: true,
@@ -39,7 +55,8 @@ export default defineConfig({
 					globalSetup: ['tests/helpers/sqlite-setup.ts'],
 					// Some tests check several real passwords, each a deliberately slow scrypt hash; on a
 					// busy two-core machine that can pass vitest's 5 s default without anything being wrong.
-					testTimeout: 30_000
+					testTimeout: 30_000,
+					maxWorkers: TWO_AT_A_TIME
 				}
 			},
 			{
