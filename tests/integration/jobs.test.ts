@@ -116,10 +116,11 @@ describe('named jobs', () => {
 	});
 
 	it('stops only once the job that is running has finished', async () => {
-		const job = countingJob('slow', 300);
+		const job = countingJob('slow', 1_000);
 		const runner = jobRunner(t.db, [job], { clock, tickMs: 10 });
 		runner.start();
-		await pause(100);
+		// Stopped once the job has begun (taking its lease first can take a while on a busy machine).
+		await expect.poll(() => job.ran, { interval: 5, timeout: 10_000 }).toBe(1);
 		const stopping = runner.stop();
 		let stopped = false;
 		void stopping.then(() => (stopped = true));
