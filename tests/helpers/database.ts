@@ -10,6 +10,7 @@ import { migrateToLatest } from '../../src/lib/server/db/migrations';
 import { storeBuiltInInstruments, versionIdOf } from '../../src/lib/server/surveys/instruments';
 import { createIcb, createPcn, createPractice } from '../../src/lib/server/organisations/organisation-changes';
 import { createRound } from '../../src/lib/server/surveys/rounds';
+import { sql } from 'kysely';
 import pg from 'pg';
 import { inject } from 'vitest';
 import { databaseUrl } from './postgres-setup';
@@ -82,21 +83,98 @@ async function copyOf(template: string): Promise<string> {
 }
 
 /**
- * The next test's database, copied while this test runs: a copy takes a few hundred
- * milliseconds on a busy machine, time each test otherwise waited for before it began. A spare
- * left at the end of a file is dropped with the run's template (postgres-setup.ts).
+ * Databases of this worker's earlier tests, each emptied back to the template's state (or
+ * `undefined` where that could not be done, and it was dropped instead). Copying a database and
+ * dropping it forces the server to write a checkpoint each time: about 300 ms of the server's
+ * work a test, and on PostgreSQL most of the integration suite's time. Emptying one takes a few
+ * milliseconds.
  */
-const spares = new Map<string, Promise<string>>();
-function nextCopyOf(template: string): Promise<string> {
-	const ready = spares.get(template) ?? copyOf(template);
-	const spare = copyOf(template);
-	spare.catch(() => undefined); // a failed spare fails the test that takes it, not this one
-	spares.set(template, spare);
-	return ready;
+const emptied: Promise<string | undefined>[] = [];
+
+/** What a test could change of a database's shape, as one string: a database whose shape changed is dropped, not reused. */
+const SHAPE = sql<{ shape: string }>`
+	select concat_ws(' ',
+		(select count(*) from pg_class where relnamespace = 'public'::regnamespace),
+		(select count(*) from pg_attribute a join pg_class c on c.oid = a.attrelid
+			where c.relnamespace = 'public'::regnamespace and a.attnum > 0 and not a.attisdropped),
+		(select count(*) from pg_constraint where connamespace = 'public'::regnamespace),
+		(select count(*) from pg_trigger where not tgisinternal),
+		(select count(*) from pg_proc where pronamespace = 'public'::regnamespace),
+		(select count(*) from pg_namespace),
+		(select count(*) from pg_extension),
+		(select count(*) from pg_db_role_setting where setdatabase = (select oid from pg_database where datname = current_database()))
+	) as shape`;
+let templateShape: Promise<string> | undefined;
+
+async function shapeOf(db: Db): Promise<string> {
+	return (await SHAPE.execute(db)).rows[0]!.shape;
+}
+
+/**
+ * Empties a test's database back to what the template holds: every connection another pool of
+ * the test left open is ended, every table emptied, every sequence restarted, and the built-in
+ * instruments stored again, as the global set-up stored them in the template. Resolves to the
+ * name once it can be used again, or drops it and resolves to undefined.
+ */
+async function emptyForReuse(name: string): Promise<string | undefined> {
+	const db = openDatabase({ databaseUrl: databaseUrl(process.env.TEST_DATABASE_URL!, name), databasePoolSize: 1 });
+	let emptiedOut = false;
+	try {
+		await sql`select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`.execute(db);
+		templateShape ??= shapeOfTemplate();
+		if ((await shapeOf(db)) === (await templateShape)) {
+			const tables = await sql<{ name: string }>`
+				select tablename as name from pg_tables
+				where schemaname = 'public' and tablename not in ('kysely_migration', 'kysely_migration_lock')`.execute(db);
+			const sequences = await sql<{ name: string }>`
+				select relname as name from pg_class where relkind = 'S' and relnamespace = 'public'::regnamespace`.execute(db);
+			// Replica mode leaves foreign keys unchecked, so the tables can be emptied in any order.
+			await sql
+				.raw(
+					[
+						'set session_replication_role = replica',
+						...tables.rows.map((t) => `delete from "${t.name}"`),
+						...sequences.rows.map((s) => `select setval('"${s.name}"', 1, false)`),
+						'set session_replication_role = default'
+					].join(';\n')
+				)
+				.execute(db);
+			await storeBuiltInInstruments(db);
+			emptiedOut = true;
+		}
+	} catch {
+		// dropped below
+	} finally {
+		await db.destroy().catch(() => undefined);
+	}
+	if (emptiedOut) return name;
+	await onTestServer(`drop database if exists ${name} with (force)`).catch(() => undefined);
+	return undefined;
+}
+
+async function shapeOfTemplate(): Promise<string> {
+	const db = openDatabase({ databaseUrl: databaseUrl(process.env.TEST_DATABASE_URL!, inject('postgresTemplate')), databasePoolSize: 1 });
+	try {
+		return await shapeOf(db);
+	} finally {
+		await db.destroy();
+	}
+}
+
+/** An emptied database of an earlier test, or a new copy of the template. */
+async function templateCopy(): Promise<string> {
+	while (emptied.length) {
+		const name = await emptied.shift()!;
+		if (name) return name;
+	}
+	return copyOf(inject('postgresTemplate'));
 }
 
 async function createPostgresTestDatabase(template: string): Promise<TestDatabase> {
-	const name = await nextCopyOf(template);
+	// Only copies of the run's template are emptied and reused; an empty database (template0) is
+	// made for each test that asks for one, and dropped after it.
+	const fromTemplate = template === inject('postgresTemplate');
+	const name = fromTemplate ? await templateCopy() : await copyOf(template);
 	const url = databaseUrl(process.env.TEST_DATABASE_URL!, name);
 	const db = openDatabase({ databaseUrl: url, databasePoolSize: 4 });
 	return {
@@ -104,9 +182,10 @@ async function createPostgresTestDatabase(template: string): Promise<TestDatabas
 		path: url,
 		close: async () => {
 			await db.destroy();
-			// Dropped while the next test runs: nothing reads it again, and one left when the worker
-			// ends is dropped with the run's template.
-			onTestServer(`drop database if exists ${name} with (force)`).catch(() => undefined);
+			// Emptied or dropped while the next test runs. One left when the worker ends is dropped
+			// with the run's template (postgres-setup.ts).
+			if (fromTemplate) emptied.push(emptyForReuse(name));
+			else onTestServer(`drop database if exists ${name} with (force)`).catch(() => undefined);
 		}
 	};
 }
