@@ -15,7 +15,6 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromiumPath } from '../e2e/browser';
 import { median, startServer } from '../helpers/server';
 
 const RUNS = Number(process.env.RUNS ?? 3);
@@ -75,7 +74,7 @@ function lighthouse(bin: string, url: string, triesLeft = 2): Run {
 	const result = spawnSync(
 		bin,
 		[url, '--chrome-flags=--headless=new --no-sandbox', '--form-factor=mobile', '--only-categories=performance', '--output=json', '--output-path=stdout', '--quiet'],
-		{ env: { ...process.env, CHROME_PATH: process.env.CHROME_PATH ?? chromiumPath() }, maxBuffer: 256 * 1024 * 1024, encoding: 'utf8' }
+		{ env: { ...process.env, CHROME_PATH: process.env.CHROME_PATH ?? (process.env.CHROMIUM_PATH || '/usr/bin/chromium') }, maxBuffer: 256 * 1024 * 1024, encoding: 'utf8' }
 	);
 	let report: Report | null = null;
 	try {
