@@ -5,14 +5,12 @@
  * Each page states the minimum once, in its key; the test reads it there and works out every
  * expected mark itself from the score the page shows.
  */
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { openDatabase } from '../../src/lib/server/db';
-import { accessibilityProblems, describeViolations, launchChromium, signIn } from './browser';
+import { accessibilityProblems, describeViolations, launchChromium, signIn, SCREENSHOTS } from './browser';
 
-const SCREENSHOT_DIR = join(import.meta.dirname, 'screenshots');
 const BAND_NAMES = ['Bolted on', 'Fitting in', 'Belonging'];
 
 let browser: Browser;
@@ -160,10 +158,9 @@ describe('one band language', () => {
 
 			await noSidewaysScrollAndAxe(page);
 			if (width === 1280) {
-				mkdirSync(SCREENSHOT_DIR, { recursive: true });
 				const section = page.locator('section[aria-labelledby="profile"]');
 				await section.scrollIntoViewIfNeeded();
-				await section.screenshot({ path: join(SCREENSHOT_DIR, 'construct-standing.png') });
+				await section.screenshot({ path: join(SCREENSHOTS, 'construct-standing.png') });
 			}
 			await page.close();
 		}
@@ -244,7 +241,7 @@ describe('one band language', () => {
 			await noSidewaysScrollAndAxe(page);
 			if (width === 1280) {
 				await heatmap.scrollIntoViewIfNeeded();
-				await page.locator('section[aria-labelledby="heatmap"]').screenshot({ path: join(SCREENSHOT_DIR, 'pcn-heatmap.png') });
+				await page.locator('section[aria-labelledby="heatmap"]').screenshot({ path: join(SCREENSHOTS, 'pcn-heatmap.png') });
 			}
 			await page.close();
 		}

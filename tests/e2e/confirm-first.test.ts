@@ -8,7 +8,6 @@
  * a draft round ask first too, and the first click changes nothing. axe and HTML_CodeSniffer check
  * every confirmation at 1280 and 360 px.
  */
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -26,10 +25,9 @@ import { submitResponse } from '../../src/lib/server/surveys/responses';
 import { closeRound } from '../../src/lib/server/surveys/round-lifecycle';
 import { createRound } from '../../src/lib/server/surveys/rounds';
 import { createSignedInUser, TEST_PASSWORD } from '../helpers/events';
-import { signIn } from './browser';
+import { signIn, SCREENSHOTS } from './browser';
 import { expectAxeClean, useOwnServer } from './own-server';
 
-const SCREENSHOT_DIR = join(import.meta.dirname, 'screenshots');
 const ADMIN = 'admin@demo.belonging.example';
 const today = ukDate();
 
@@ -136,8 +134,7 @@ describe('closing a round early', () => {
 		// Asking changed nothing.
 		expect(await roundState(winterId)).toEqual({ status: 'open', closed_on: null });
 
-		mkdirSync(SCREENSHOT_DIR, { recursive: true });
-		await page.screenshot({ path: join(SCREENSHOT_DIR, 'close-early-confirm.png'), fullPage: true });
+		await page.screenshot({ path: join(SCREENSHOTS, 'close-early-confirm.png'), fullPage: true });
 		await expectCleanAtBothWidths(page);
 
 		await page.getByRole('link', { name: `No, keep it open until ${formatDate(addDays(today, 17))}` }).click();

@@ -9,9 +9,8 @@
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { accessibilityProblems, describeViolations, launchChromium, signIn } from './browser';
+import { accessibilityProblems, describeViolations, launchChromium, signIn, SCREENSHOTS } from './browser';
 
-const SCREENSHOTS = join(import.meta.dirname, 'screenshots');
 const PHONE = { width: 360, height: 780 };
 
 let browser: Browser;

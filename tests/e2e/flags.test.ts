@@ -9,7 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServerDatabase, type ServerDatabase } from '../helpers/server-database';
 import { startServer, type RunningServer } from '../helpers/server';
-import { accessibilityProblems, describeViolations, launchChromium, signIn } from './browser';
+import { accessibilityProblems, describeViolations, launchChromium, signIn, SCREENSHOTS } from './browser';
 
 // The demo already has flags for other needs at Riverside; this one is marked in place there.
 const RECORD_GAP = 'I cannot get into the clinical record system, or I have no smartcard.';
@@ -155,7 +155,7 @@ describe('infrastructure gaps', () => {
 		expect(await row.innerText()).toContain('Not yet known');
 		expect(await lead.locator('.chart[role=img]').first().getAttribute('aria-label')).toMatch(/Numbered dashed lines mark \d+ things done/);
 		await lead.locator('section[aria-labelledby=trend] canvas').waitFor();
-		await lead.locator('section[aria-labelledby=trend]').screenshot({ path: join(import.meta.dirname, 'screenshots', 'you-said-we-did.png') });
+		await lead.locator('section[aria-labelledby=trend]').screenshot({ path: join(SCREENSHOTS, 'you-said-we-did.png') });
 		await lead.close();
 
 		// The action is on a PCN-lead-only flag, so the practice manager sees it nowhere.

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, addMonths, formatDate, ukDate } from '../../src/lib/dates';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp';
-import { downloadedText, signIn } from './browser';
+import { downloadedText, signIn, SCREENSHOTS } from './browser';
 import { expectAxeClean, useOwnServer } from './own-server';
 
 let smtp: TestSmtpServer;
@@ -49,7 +49,7 @@ describe('mail and the survey calendar', () => {
 		// The HTML part as a mail program shows it, for the README.
 		const reader = await own.browser.newPage({ viewport: { width: 640, height: 200 } });
 		await reader.setContent(mail.html);
-		await reader.screenshot({ path: join(import.meta.dirname, 'screenshots', 'mail-invitation.png'), fullPage: true });
+		await reader.screenshot({ path: join(SCREENSHOTS, 'mail-invitation.png'), fullPage: true });
 		await reader.close();
 
 		const lead = await (await own.browser.newContext()).newPage();
@@ -143,7 +143,7 @@ describe('mail and the survey calendar', () => {
 		await page.setViewportSize({ width: 1280, height: 900 });
 		await page.goto(`${own.server.url}${dashboard}/calendar`, { waitUntil: 'networkidle' });
 		await expectAxeClean(page);
-		await page.locator('section[aria-labelledby=planned-heading]').screenshot({ path: join(import.meta.dirname, 'screenshots', 'calendar-ics.png') });
+		await page.locator('section[aria-labelledby=planned-heading]').screenshot({ path: join(SCREENSHOTS, 'calendar-ics.png') });
 		// The pages the calendar test used without JavaScript, checked by axe with it, at 360 px too.
 		await page.setViewportSize({ width: 360, height: 740 });
 		for (const path of [`${dashboard}/calendar`, `${dashboard}/calendar?saved`, dashboard]) {

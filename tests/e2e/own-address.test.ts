@@ -51,6 +51,8 @@ describe('outside the demo, a form sent from 127.0.0.1', () => {
 		try {
 			await page.goto(`http://127.0.0.1:${plainPort}/sign-in`);
 			expect(page.url()).toBe(`http://127.0.0.1:${plainPort}/sign-in`);
+			// The page's script must have started, or the click posts the form without it.
+			await page.waitForLoadState('networkidle');
 			await page.getByLabel('Email address').fill('someone@belonging.example');
 			await page.getByLabel('Password', { exact: true }).fill('a password');
 			await page.getByRole('button', { name: 'Sign in', exact: true }).click();

@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { accessibilityProblems, describeViolations, launchChromium, signIn } from './browser';
+import { accessibilityProblems, describeViolations, launchChromium, signIn, SCREENSHOTS } from './browser';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -31,7 +31,7 @@ describe('the PCN dashboard', () => {
 		expect(describeViolations(await accessibilityProblems(page))).toEqual([]);
 		// For the README: the first screen, as a PCN lead sees it on a laptop.
 		await page.setViewportSize({ width: 1280, height: 1000 });
-		await page.screenshot({ path: join(import.meta.dirname, 'screenshots', 'pcn-dashboard.png') });
+		await page.screenshot({ path: join(SCREENSHOTS, 'pcn-dashboard.png') });
 		await page.setViewportSize({ width: 1100, height: 900 });
 
 		// Sorting by a construct puts the lowest first and says so.

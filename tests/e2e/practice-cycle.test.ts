@@ -4,17 +4,15 @@
  * new one past the survey-fatigue warning, share it, three staff answer (one without JavaScript),
  * close it, and find the new point on the practice dashboard's trend.
  */
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServerDatabase, type ServerDatabase } from '../helpers/server-database';
 import { startServer, type RunningServer } from '../helpers/server';
-import { accessibilityProblems, describeViolations, launchChromium, signIn } from './browser';
+import { accessibilityProblems, describeViolations, launchChromium, signIn, SCREENSHOTS } from './browser';
 
 const MANAGER = 'practice.manager@demo.belonging.example';
 const ROUND_TITLE = 'Cycle test round';
-const SCREENSHOT_DIR = join(import.meta.dirname, 'screenshots');
 
 let browser: Browser;
 let server: RunningServer;
@@ -70,9 +68,8 @@ describe('a practice manager runs a round from start to finish', () => {
 		expect(before.join('\n')).not.toContain(ROUND_TITLE);
 
 		// For the README: the first screen of the demo practice as its manager sees it.
-		mkdirSync(SCREENSHOT_DIR, { recursive: true });
 		await page.setViewportSize({ width: 1280, height: 1000 });
-		await page.screenshot({ path: join(SCREENSHOT_DIR, 'practice-dashboard.png') });
+		await page.screenshot({ path: join(SCREENSHOTS, 'practice-dashboard.png') });
 		await page.setViewportSize({ width: 1100, height: 900 });
 
 		// The demo's running round must close first: a practice has one open round at a time.

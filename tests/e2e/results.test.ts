@@ -1,8 +1,7 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { accessibilityProblems, describeViolations, launchChromium, signIn } from './browser';
+import { accessibilityProblems, describeViolations, launchChromium, signIn, SCREENSHOTS } from './browser';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -20,7 +19,6 @@ afterAll(async () => {
 });
 
 /** Where the test run leaves the screenshot the README shows. */
-const SCREENSHOT_DIR = join(import.meta.dirname, 'screenshots');
 
 describe('results of a seeded round', () => {
 	it('shows where the practice sits, with its interval, and passes axe', async () => {
@@ -38,8 +36,7 @@ describe('results of a seeded round', () => {
 		expect(await page.getByRole('img', { name: /^Construct scores out of 10/ }).count()).toBe(1);
 		expect(describeViolations(await accessibilityProblems(page))).toEqual([]);
 
-		mkdirSync(SCREENSHOT_DIR, { recursive: true });
-		await page.screenshot({ path: join(SCREENSHOT_DIR, 'round-results.png'), fullPage: false });
+		await page.screenshot({ path: join(SCREENSHOTS, 'round-results.png'), fullPage: false });
 		await page.close();
 	});
 

@@ -8,7 +8,7 @@
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { accessibilityProblems, describeViolations, launchChromium, signIn } from './browser';
+import { accessibilityProblems, describeViolations, launchChromium, signIn, SCREENSHOTS } from './browser';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -134,7 +134,7 @@ describe('each role’s home', () => {
 				expect(found, `${sentence} among ${JSON.stringify(items)}`).toBeDefined();
 				expect(found!.href).toMatch(href);
 			}
-			await page.screenshot({ path: join(import.meta.dirname, 'screenshots', expected.picture) });
+			await page.screenshot({ path: join(SCREENSHOTS, expected.picture) });
 
 			const links = await navigationOf(page);
 			expect(links.map((l) => l.label)).toEqual(expected.navigation.map(([label]) => label));

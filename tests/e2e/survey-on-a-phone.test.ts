@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { accessibilityProblems, describeViolations, launchChromium } from './browser';
+import { accessibilityProblems, describeViolations, launchChromium, SCREENSHOTS } from './browser';
 import { responsesFor } from './database';
 
 const PHONE = { width: 360, height: 640 };
@@ -116,7 +116,7 @@ describe('the staff survey on a 360 × 640 phone', () => {
 		await rating.getByRole('radio', { name: '7', exact: true }).check();
 		await rating.evaluate((fieldset) => window.scrollBy(0, fieldset.getBoundingClientRect().top - 56));
 		await page.mouse.move(0, 0);
-		await page.screenshot({ path: join(import.meta.dirname, 'screenshots', 'survey-phone-rating.png') });
+		await page.screenshot({ path: join(SCREENSHOTS, 'survey-phone-rating.png') });
 
 		await page.setViewportSize(DESKTOP);
 		const desktop = await tops();
@@ -154,7 +154,7 @@ describe('the staff survey on a 360 × 640 phone', () => {
 		await question(page, 13).evaluate((fieldset) => window.scrollBy(0, fieldset.getBoundingClientRect().top - 56));
 		expect((await barAtTop(page))?.answered).toBe(`5 of ${questions} answered`);
 		await page.mouse.move(0, 0);
-		await page.screenshot({ path: join(import.meta.dirname, 'screenshots', 'survey-phone.png') });
+		await page.screenshot({ path: join(SCREENSHOTS, 'survey-phone.png') });
 		await page.context().close();
 	});
 
