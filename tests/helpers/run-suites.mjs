@@ -181,6 +181,7 @@ async function runSuite(suite, live) {
 
 const results = [];
 const startedAll = performance.now();
+let sideBySide = false;
 for (const step of STEPS) {
 	const suites = chosen.filter((suite) => step.includes(suite.name));
 	const runnable = [];
@@ -203,6 +204,7 @@ for (const step of STEPS) {
 	// The first suite of a step shows its output as it comes; the others' output follows it, whole.
 	console.log(banner(runnable[0]));
 	if (runnable.length > 1) console.log(`(${runnable.slice(1).map((s) => s.name).join(', ')} running beside it: its output follows)`);
+	sideBySide ||= runnable.length > 1;
 	const finished = await Promise.all(runnable.map((suite, i) => runSuite(suite, i === 0)));
 	for (const [i, result] of finished.entries()) {
 		if (i > 0) {
@@ -217,7 +219,7 @@ rmSync(reports, { recursive: true, force: true });
 
 const total = performance.now() - startedAll;
 const rows = results.map((r) => [r.suite.name, r.status, r.ms ? seconds(r.ms) : '–', r.counts]);
-rows.push(['total', '', seconds(total), 'wall time (suites in one step run side by side)']);
+rows.push(['total', '', seconds(total), sideBySide ? 'wall time (the end-to-end suites ran side by side)' : '']);
 const widths = [0, 1, 2].map((i) => Math.max(...rows.map((row) => row[i].length), ['suite', 'result', 'time'][i].length));
 const line = (row) => `${row[0].padEnd(widths[0])}  ${row[1].padEnd(widths[1])}  ${row[2].padStart(widths[2])}  ${row[3]}`.trimEnd();
 console.log(`\n${'━'.repeat(72)}\nSummary\n`);

@@ -18,7 +18,9 @@ import type { Config } from '../platform/config';
 import type { CsvValue } from '../platform/csv';
 import { column, columnIndex, downloadNameOf, tableToCsv, type DownloadFormat, type ReadMe, type Table, type TableColumn } from '../../tables';
 import { refuse, type Outcome } from '../platform/outcome';
+import { RESULT_READERS, ROUND_MANAGERS } from '../access';
 import type { DbOrTx } from '../db';
+import type { Role } from '../identity';
 import { loadRespondents } from '../surveys/responses';
 import { answersDownload } from './answers-csv';
 import { instrumentColumns, INSTRUMENT_COLUMNS } from './instrument-columns';
@@ -36,6 +38,14 @@ export const EXPORT_NAMES: Record<ExportKind, string> = {
 };
 
 /** `scores.csv` or `scores.xlsx` → `scores`; anything else is not an export. */
+/**
+ * Who may download each kind: raw answers are for the people who run rounds; link workers read
+ * the figures only. The round page offers by this rule and the export route refuses by it.
+ */
+export function exportReaders(kind: ExportKind): readonly Role[] {
+	return kind === 'answers' ? ROUND_MANAGERS : RESULT_READERS;
+}
+
 export function exportKindOf(segment: string | undefined): ExportKind | undefined {
 	const kind = downloadNameOf(segment)?.base;
 	return (EXPORT_KINDS as readonly string[]).includes(kind ?? '') ? (kind as ExportKind) : undefined;

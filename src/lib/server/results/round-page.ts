@@ -10,7 +10,7 @@ import { ROUND_MANAGERS } from '../access';
 import { recordAudit } from '../platform/audit';
 import type { Config } from '../platform/config';
 import { describeRound, getRoundProgressByDay } from '../surveys/rounds';
-import { EXPORT_NAMES, type ExportKind } from './round-exports';
+import { EXPORT_KINDS, EXPORT_NAMES, exportReaders, type ExportKind } from './round-exports';
 import { getRoundReport, type RoundReport } from './round-report';
 
 export interface RoundDownload {
@@ -24,14 +24,14 @@ export interface RoundDownload {
 /**
  * The CSV files offered for a round: none before it closes; its scores and item results once it
  * has; its raw answers only when it reached the minimum, only to those who run rounds (never a
- * link worker), and only while retention has not reduced it to its summary. The export endpoint
- * refuses the same cases on its own.
+ * link worker: `exportReaders`, the rule the export route refuses by), and only while retention
+ * has not reduced it to its summary. The export endpoint refuses the same cases on its own.
  */
 export function downloadsOffered(report: Pick<RoundReport, 'round' | 'outcome'>, viewer: Pick<SignedInUser, 'role'>): RoundDownload[] {
 	const { round, outcome } = report;
 	if (outcome.stage !== 'closed') return [];
-	const kinds: ExportKind[] = ['scores', 'items'];
-	if (outcome.results.shown && ROUND_MANAGERS.includes(viewer.role) && !round.answers_reduced_on) kinds.push('answers');
+	const answersKept = outcome.results.shown && !round.answers_reduced_on;
+	const kinds = EXPORT_KINDS.filter((kind) => exportReaders(kind).includes(viewer.role) && (kind !== 'answers' || answersKept));
 	return kinds.map((kind) => ({ kind, name: EXPORT_NAMES[kind], href: `/rounds/${round.id}/export/${kind}.csv`, xlsxHref: `/rounds/${round.id}/export/${kind}.xlsx` }));
 }
 

@@ -1,9 +1,9 @@
 import { error } from '@sveltejs/kit';
 import { ukDate } from '$lib/dates';
-import { guard, guardRound, RESULT_READERS, ROUND_MANAGERS } from '$lib/server/access';
+import { guard, guardRound } from '$lib/server/access';
 import { downloadRoute, recordDownload } from '$lib/server/api/downloads';
 import { tableDownload } from '$lib/server/platform/xlsx';
-import { buildRoundExport, exportKindOf } from '$lib/server/results/round-exports';
+import { buildRoundExport, exportKindOf, exportReaders } from '$lib/server/results/round-exports';
 import { downloadNameOf } from '$lib/tables';
 import type { RequestHandler } from './$types';
 
@@ -13,11 +13,9 @@ export const GET: RequestHandler = downloadRoute(async (event) => {
 	const kind = exportKindOf(params.kind);
 	const format = downloadNameOf(params.kind)?.format;
 	if (!kind || !format) error(404, 'There is no such download.');
-	// Raw answers are for the people who run rounds; link workers read the figures only. The role
-	// is checked before the round is looked up, so a refusal says nothing about which rounds exist.
-	const roles = kind === 'answers' ? ROUND_MANAGERS : RESULT_READERS;
-	// Out of scope reads exactly like "not there", and is checked before anything is computed.
-	const { user, roundId, practiceId } = await guardRound(event, roles);
+	// The role is checked before the round is looked up, so a refusal says nothing about which
+	// rounds exist; out of scope reads exactly like "not there", before anything is computed.
+	const { user, roundId, practiceId } = await guardRound(event, exportReaders(kind));
 
 	const built = await buildRoundExport(locals.db, roundId, kind, locals.config, ukDate(), undefined, format);
 	if (!built.ok) error(built.status, built.problems[0]!.message);
