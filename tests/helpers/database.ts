@@ -64,8 +64,8 @@ function openSqliteTestDatabase(prepare: (path: string) => void): TestDatabase {
 	};
 }
 
-/** Runs one statement on the test server as its administrator. */
-async function onTestServer(statement: string): Promise<void> {
+/** Runs one statement on the test server (TEST_DATABASE_URL) as its administrator. */
+export async function onTestServer(statement: string): Promise<void> {
 	const admin = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL! });
 	await admin.connect();
 	try {

@@ -5,9 +5,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import pg from 'pg';
 import { openDatabase, type DatabaseConfig, type Db } from '../../src/lib/server/db';
-import { TEST_ENGINE, tempDirectory } from './database';
+import { onTestServer, TEST_ENGINE, tempDirectory } from './database';
 import { databaseUrl } from './postgres-setup';
 
 /** The secret every test server on PostgreSQL shares, as instances of one service would. */
@@ -21,30 +20,20 @@ export interface ServerDatabase {
 	remove: () => Promise<void>;
 }
 
-async function onServer(base: string, statement: string): Promise<void> {
-	const admin = new pg.Client({ connectionString: base });
-	await admin.connect();
-	try {
-		await admin.query(statement);
-	} finally {
-		await admin.end();
-	}
-}
-
 /** `engine`: for a global set-up, which runs outside the project's environment. */
 export async function createServerDatabase(name: string, engine: 'sqlite' | 'postgres' = TEST_ENGINE): Promise<ServerDatabase> {
 	if (engine === 'postgres') {
 		const base = process.env.TEST_DATABASE_URL;
 		if (!base) throw new Error('The PostgreSQL tests need TEST_DATABASE_URL (npm test skips them without it).');
 		const database = `belonging_e2e_${name.replace(/\W/g, '_')}_${randomBytes(4).toString('hex')}`;
-		await onServer(base, `create database ${database}`);
+		await onTestServer(`create database ${database}`);
 		const url = databaseUrl(base, database);
 		const config: DatabaseConfig = { databaseUrl: url, databasePoolSize: 2 };
 		return {
 			env: { DATABASE_URL: url, SURVEY_LIMIT_SECRET: TEST_SURVEY_LIMIT_SECRET },
 			config,
 			open: () => openDatabase(config),
-			remove: () => onServer(base, `drop database if exists ${database} with (force)`)
+			remove: () => onTestServer(`drop database if exists ${database} with (force)`)
 		};
 	}
 	const temp = tempDirectory();

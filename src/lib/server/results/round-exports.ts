@@ -37,7 +37,6 @@ export const EXPORT_NAMES: Record<ExportKind, string> = {
 	answers: 'anonymised answers'
 };
 
-/** `scores.csv` or `scores.xlsx` → `scores`; anything else is not an export. */
 /**
  * Who may download each kind: raw answers are for the people who run rounds; link workers read
  * the figures only. The round page offers by this rule and the export route refuses by it.
@@ -46,6 +45,7 @@ export function exportReaders(kind: ExportKind): readonly Role[] {
 	return kind === 'answers' ? ROUND_MANAGERS : RESULT_READERS;
 }
 
+/** `scores.csv` or `scores.xlsx` → `scores`; anything else is not an export. */
 export function exportKindOf(segment: string | undefined): ExportKind | undefined {
 	const kind = downloadNameOf(segment)?.base;
 	return (EXPORT_KINDS as readonly string[]).includes(kind ?? '') ? (kind as ExportKind) : undefined;
