@@ -46,6 +46,13 @@ const server = await startServer(
 	{ DATABASE_PATH: join(dir, 'demo.db'), DEMO: '1', SSO_ISSUER: provider.issuer, SSO_CLIENT_ID: provider.clientId, SSO_CLIENT_SECRET: provider.clientSecret },
 	{ port: serverPort }
 );
+// The demo stores its published password cheaply (DEMO_PASSWORD_COST); every real account's hash
+// has the recommended cost, and that is the sign-in measured here.
+{
+	const db = openDatabase({ databasePath: join(dir, 'demo.db') });
+	await db.updateTable('user_account').set({ password_hash: await hashPassword(DEMO_PASSWORD, RECOMMENDED_COST) }).where('password_hash', 'is not', null).execute();
+	await db.destroy();
+}
 /** A form post as a browser without JavaScript sends it, not following the redirect. */
 const postForm = (path: string, form: Record<string, string>, cookie?: string) =>
 	fetch(`${server.url}${path}`, {

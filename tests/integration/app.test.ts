@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startApp } from '../../src/lib/server/app';
-import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '../../src/lib/server/demo/accounts';
+import { DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_PASSWORD_COST } from '../../src/lib/server/demo/accounts';
 import { COAST_ICB, DEMO_PRACTICES, NEIGHBOUR_PCNS } from '../../src/lib/server/demo/practices';
 
 /** The demo's five practices, their twenty neighbours in the same ICB and the eighteen of the second ICB. */
@@ -77,6 +77,8 @@ describe('start-up', () => {
 		expect(icb.ods_code).toBe('QZZ');
 		const hash = (await findUserByEmail(db, 'admin@demo.belonging.example'))!.password_hash!;
 		expect(await verifyPassword(hash, DEMO_PASSWORD)).toBe(true);
+		// The published password is stored cheaply (DEMO_PASSWORD_COST), not at the recommended cost.
+		expect(hash.split('$').slice(0, 4)).toEqual(['scrypt', String(DEMO_PASSWORD_COST.logN), String(DEMO_PASSWORD_COST.r), String(DEMO_PASSWORD_COST.p)]);
 		expect(notices).toEqual([]);
 		await db.destroy();
 	});

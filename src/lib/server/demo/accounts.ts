@@ -3,7 +3,7 @@
  */
 import type { DbOrTx } from '../db';
 import type { Role, SignedInUser } from '../identity';
-import { hashPassword } from '../accounts/passwords';
+import { hashPassword, type ScryptCost } from '../accounts/passwords';
 import { createUser, findUserByEmail, toSignedInUser } from '../accounts/users';
 
 /**
@@ -11,6 +11,15 @@ import { createUser, findUserByEmail, toSignedInUser } from '../accounts/users';
  * role. These accounts are only ever created by seedDemoData, which only runs on a demo database.
  */
 export const DEMO_PASSWORD = 'belonging-demo-2026';
+
+/**
+ * The cost the demo's accounts store that password at: scrypt with N = 2^10, a few milliseconds
+ * a check. A costly hash exists to slow down guessing a secret, and this password is printed on
+ * the sign-in page, so the recommended cost (a few hundred milliseconds of a core for every
+ * sign-in) would guard nothing and only make the demo slower to use. A password someone chooses
+ * in the demo (an invitation, a reset, a change) is stored at the recommended cost, as anywhere.
+ */
+export const DEMO_PASSWORD_COST: ScryptCost = { logN: 10, r: 8, p: 1 };
 
 export interface DemoAccount {
 	email: string;
@@ -69,7 +78,7 @@ export interface DemoIds {
 
 export async function seedDemoAccounts(db: DbOrTx, ids: DemoIds): Promise<void> {
 	// One hash for every account: the password is public anyway, and start-up stays quick.
-	const passwordHash = await hashPassword(DEMO_PASSWORD);
+	const passwordHash = await hashPassword(DEMO_PASSWORD, DEMO_PASSWORD_COST);
 	for (const account of DEMO_ACCOUNTS) {
 		await createUser(db, {
 			email: account.email,
