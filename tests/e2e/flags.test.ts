@@ -7,7 +7,8 @@
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServerDatabase, type ServerDatabase } from '../helpers/server-database';
+import type { ServerDatabase } from '../helpers/server-database';
+import { demoServerDatabase } from './own-server';
 import { startServer, type RunningServer } from '../helpers/server';
 import { accessibilityProblems, describeViolations, launchChromium, signIn, SCREENSHOTS } from './browser';
 
@@ -22,7 +23,7 @@ let server: RunningServer;
 let database: ServerDatabase;
 
 beforeAll(async () => {
-	database = await createServerDatabase('flags');
+	database = await demoServerDatabase('flags');
 	server = await startServer({ DEMO: '1', ...database.env, MIN_RESPONSES: '5' });
 	browser = await launchChromium();
 });

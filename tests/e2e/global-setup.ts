@@ -1,13 +1,18 @@
 /**
- * Starts the built server (`npm run build` first; `npm run test:e2e` does it) on a free port
- * with its own demo database on this run's engine, and shares its address and database with the
- * end-to-end tests; and starts the one Chromium that every test file connects to (launchChromium).
+ * Seeds the demo once on this run's engine; starts the built server (`npm run build` first; `npm
+ * run test:e2e` does it) on a free port on a copy of it, and shares its address and database with
+ * the end-to-end tests; and starts the one Chromium that every test file connects to
+ * (launchChromium).
  */
 import { existsSync } from 'node:fs';
 import type { TestProject } from 'vitest/node';
 import type { DatabaseConfig } from '../../src/lib/server/db';
+import { ukDate } from '../../src/lib/dates';
+import { prepareDatabase } from '../../src/lib/server/app';
+import { emptyWriteAheadLog, openDatabase } from '../../src/lib/server/db';
+import { loadConfig } from '../../src/lib/server/platform/config';
 import { startServer } from '../helpers/server';
-import { createServerDatabase } from '../helpers/server-database';
+import { createServerDatabase, type ServerDatabase } from '../helpers/server-database';
 import { chromiumPath, launchChromiumServer } from './browser';
 
 declare module 'vitest' {
@@ -15,6 +20,8 @@ declare module 'vitest' {
 		baseUrl: string;
 		serverDatabase: DatabaseConfig;
 		chromiumEndpoint: string;
+		/** The demo, seeded once as of today, for each demo server to start from a copy of (own-server.ts). */
+		demoTemplate: DatabaseConfig;
 	}
 }
 
@@ -30,17 +37,39 @@ export default async function setup(project: TestProject) {
 	if (!existsSync('build/index.js')) {
 		throw new Error('No server build found. Run `npm run build` first (`npm run test:e2e` does this for you).');
 	}
-	const database = await createServerDatabase('demo', project.config.env?.BELONGING_TEST_ENGINE === 'postgres' ? 'postgres' : 'sqlite');
+	const engine = project.config.env?.BELONGING_TEST_ENGINE === 'postgres' ? 'postgres' : 'sqlite';
+	const demo = await seededDemo(engine);
+	const database = await createServerDatabase('demo', engine, { copyOf: demo.config });
 	const server = await startServer({ DEMO: '1', ...database.env, MIN_RESPONSES: '5' });
 	const chromium = await launchChromiumServer();
 
 	project.provide('baseUrl', server.url);
 	project.provide('serverDatabase', database.config);
 	project.provide('chromiumEndpoint', chromium.wsEndpoint());
+	project.provide('demoTemplate', demo.config);
 
 	return async () => {
 		await chromium.close();
 		await server.stop();
 		await database.remove();
+		await demo.remove();
 	};
+}
+
+/**
+ * The demo seeded once, as the app seeds it on a demo server's first start (prepareDatabase), and
+ * then closed: the shared server and every test file's own demo server start from a copy of it
+ * instead of seeding their own (on PostgreSQL, migrating and seeding took a server about five
+ * seconds of a core). A copy's server still runs its own start-up jobs, with its own settings.
+ */
+async function seededDemo(engine: 'sqlite' | 'postgres'): Promise<ServerDatabase> {
+	const demo = await createServerDatabase('demo_template', engine);
+	const db = openDatabase(demo.config);
+	try {
+		await prepareDatabase(db, loadConfig({ DEMO: '1', ...demo.env }), ukDate());
+		await emptyWriteAheadLog(db);
+	} finally {
+		await db.destroy();
+	}
+	return demo;
 }

@@ -8,7 +8,8 @@
 import { readFileSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServerDatabase, type ServerDatabase } from '../helpers/server-database';
+import type { ServerDatabase } from '../helpers/server-database';
+import { demoServerDatabase } from './own-server';
 import { startServer, type RunningServer } from '../helpers/server';
 import { launchChromium, signIn } from './browser';
 
@@ -52,7 +53,7 @@ let server: RunningServer;
 let database: ServerDatabase;
 
 beforeAll(async () => {
-	database = await createServerDatabase('instrument-done');
+	database = await demoServerDatabase('instrument-done');
 	server = await startServer({ DEMO: '1', ...database.env });
 	browser = await launchChromium();
 });

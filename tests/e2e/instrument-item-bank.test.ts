@@ -8,7 +8,8 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { itemBankCsv } from '../../src/lib/npt/instrument-formats/item-bank';
 import { parseInstrument } from '../../src/lib/npt/instrument';
-import { createServerDatabase, type ServerDatabase } from '../helpers/server-database';
+import type { ServerDatabase } from '../helpers/server-database';
+import { demoServerDatabase } from './own-server';
 import { startServer, type RunningServer } from '../helpers/server';
 import { smallInstrument } from '../helpers/instruments';
 import { accessibilityProblems, describeViolations, launchChromium, signIn } from './browser';
@@ -20,7 +21,7 @@ let database: ServerDatabase;
 let versionUrl = '';
 
 beforeAll(async () => {
-	database = await createServerDatabase('instrument-item-bank');
+	database = await demoServerDatabase('instrument-item-bank');
 	server = await startServer({ DEMO: '1', ...database.env });
 	browser = await launchChromium();
 });

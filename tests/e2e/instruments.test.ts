@@ -7,7 +7,8 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServerDatabase, type ServerDatabase } from '../helpers/server-database';
+import type { ServerDatabase } from '../helpers/server-database';
+import { demoServerDatabase } from './own-server';
 import { startServer, type RunningServer } from '../helpers/server';
 import { smallInstrument } from '../helpers/instruments';
 import { accessibilityProblems, describeViolations, launchChromium, signIn } from './browser';
@@ -17,7 +18,7 @@ let server: RunningServer;
 let database: ServerDatabase;
 
 beforeAll(async () => {
-	database = await createServerDatabase('instruments');
+	database = await demoServerDatabase('instruments');
 	server = await startServer({ DEMO: '1', ...database.env, MIN_RESPONSES: '3' });
 	browser = await launchChromium();
 });

@@ -155,18 +155,25 @@ async function checkDatabaseKind(db: Db, config: Config): Promise<void> {
 	}
 }
 
+/**
+ * Brings a database to what the app serves from: migrated, the built-in instruments stored, marked
+ * demo or real (and refused when it is the other kind), and, for the demo, seeded as of `today`.
+ * Several instances may start at once on one PostgreSQL database: one at a time here.
+ */
+export async function prepareDatabase(db: Db, config: Config, today: string): Promise<void> {
+	await exclusively(db, 'start-up', async (first) => {
+		await migrateToLatest(first);
+		await storeBuiltInInstruments(first);
+		await checkDatabaseKind(first, config);
+		if (config.demo && !(await hasOrganisations(first))) await seedDemoData(first, today);
+	});
+}
+
 export async function startApp(env: Record<string, string | undefined>, now: Date = new Date()): Promise<AppContext> {
 	const config = loadConfig(env);
 	const db = openDatabase(config);
 	try {
-		// Several instances may start at once on one PostgreSQL database: one at a time here.
-		await exclusively(db, 'start-up', async (first) => {
-			await migrateToLatest(first);
-			await storeBuiltInInstruments(first);
-			await checkDatabaseKind(first, config);
-			const today = ukDate(now);
-			if (config.demo && !(await hasOrganisations(first))) await seedDemoData(first, today);
-		});
+		await prepareDatabase(db, config, ukDate(now));
 		// Each job takes its lease, so instances starting together run each once.
 		const jobs = jobRunner(db, datedJobs(db, config, env), { clock: () => ({ now: new Date(), today: ukDate() }) });
 		await jobs.runDue({ startUp: true, clock: { now, today: ukDate(now) } });
