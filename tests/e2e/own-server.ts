@@ -1,7 +1,8 @@
 /**
  * A test file's own built server, on a database of its own (a copy of the seeded demo when DEMO
- * is on), with Chromium: started before the file's tests and stopped after them. Register it after the hooks that start what its
- * environment names (an SMTP server, an identity provider): `env` is read when the server starts.
+ * is on), with Chromium: started before the file's tests and stopped after them. Register it
+ * after the hooks that start what its environment names (an SMTP server, an identity provider):
+ * `env` is read when the server starts.
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, inject } from 'vitest';
