@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { addDays, addMonths } from '../../src/lib/dates';
 import { DEFAULT_STAFF_INSTRUMENT } from '../../src/lib/npt/builtin';
-import { openDatabase, type Db } from '../../src/lib/server/db';
+import { anotherHandle, openDatabase, type Db } from '../../src/lib/server/db';
 import type { Database } from '../../src/lib/server/db/schema';
 import { migrateToLatest } from '../../src/lib/server/db/migrations';
 import { storeBuiltInInstruments, versionIdOf } from '../../src/lib/server/surveys/instruments';
@@ -83,13 +83,29 @@ async function copyOf(template: string): Promise<string> {
 }
 
 /**
- * Databases of this worker's earlier tests, each emptied back to the template's state (or
- * `undefined` where that could not be done, and it was dropped instead). Copying a database and
- * dropping it forces the server to write a checkpoint each time: about 300 ms of the server's
- * work a test, and on PostgreSQL most of the integration suite's time. Emptying one takes a few
- * milliseconds.
+ * The application name of the pools this worker keeps for its tests' databases. Emptying a
+ * database ends every other connection to it (pools a test opened itself, servers it started)
+ * and leaves these.
  */
-const emptied: Promise<string | undefined>[] = [];
+const KEPT_POOL = 'belonging-kept-test-pool';
+
+/** A test database this worker emptied for its next test, with the pool it keeps open to it. */
+interface KeptDatabase {
+	name: string;
+	/** The pool's first handle; each test gets a new one (`anotherHandle`), so nothing a test's code kept in memory reaches the next. */
+	pool: Db;
+}
+
+/**
+ * Databases of this worker's earlier tests, each emptied back to the template's state (or
+ * `undefined` where that could not be done, and it was dropped instead), with their pools.
+ * Copying a database and dropping it forces the server to write a checkpoint each time (about
+ * 300 ms of the server's work a test); and each new connection costs the server about 25 ms of
+ * CPU to start and as much again to load the catalogue for the first queries on each table,
+ * which with a new pool for every test was over half of its CPU in the integration suite.
+ * Emptying one takes a few milliseconds, on a connection already open.
+ */
+const emptied: Promise<KeptDatabase | undefined>[] = [];
 
 /** What a test could change of a database's shape, as one string: a database whose shape changed is dropped, not reused. */
 const SHAPE = sql<{ shape: string }>`
@@ -111,23 +127,25 @@ async function shapeOf(db: Db): Promise<string> {
 }
 
 /**
- * Empties a test's database back to what the template holds: every connection another pool of
- * the test left open is ended, every table emptied, every sequence restarted, and the built-in
- * instruments stored again, as the global set-up stored them in the template. Resolves to the
- * name once it can be used again, or drops it and resolves to undefined.
+ * Empties a test's database back to what the template holds, on one connection of the pool the
+ * test used: every other connection to it is ended, every table emptied, every sequence
+ * restarted, and the built-in instruments stored again, as the global set-up stored them in the
+ * template. Resolves to the database and its pool once they can be used again, or drops both and
+ * resolves to undefined.
  */
-async function emptyForReuse(name: string): Promise<string | undefined> {
-	const db = openDatabase({ databaseUrl: databaseUrl(process.env.TEST_DATABASE_URL!, name), databasePoolSize: 1 });
-	let emptiedOut = false;
-	try {
-		await sql`select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`.execute(db);
-		templateShape ??= shapeOfTemplate();
-		if ((await shapeOf(db)) === (await templateShape)) {
+async function emptyForReuse(name: string, pool: Db): Promise<KeptDatabase | undefined> {
+	const emptiedOut = await anotherHandle(pool)
+		.connection()
+		.execute(async (connection) => {
+			await sql`select pg_terminate_backend(pid) from pg_stat_activity
+				where datname = current_database() and application_name <> ${KEPT_POOL}`.execute(connection);
+			templateShape ??= shapeOfTemplate();
+			if ((await shapeOf(connection)) !== (await templateShape)) return false;
 			const tables = await sql<{ name: string }>`
 				select tablename as name from pg_tables
-				where schemaname = 'public' and tablename not in ('kysely_migration', 'kysely_migration_lock')`.execute(db);
+				where schemaname = 'public' and tablename not in ('kysely_migration', 'kysely_migration_lock')`.execute(connection);
 			const sequences = await sql<{ name: string }>`
-				select relname as name from pg_class where relkind = 'S' and relnamespace = 'public'::regnamespace`.execute(db);
+				select relname as name from pg_class where relkind = 'S' and relnamespace = 'public'::regnamespace`.execute(connection);
 			// Replica mode leaves foreign keys unchecked, so the tables can be emptied in any order.
 			await sql
 				.raw(
@@ -135,19 +153,18 @@ async function emptyForReuse(name: string): Promise<string | undefined> {
 						'set session_replication_role = replica',
 						...tables.rows.map((t) => `delete from "${t.name}"`),
 						...sequences.rows.map((s) => `select setval('"${s.name}"', 1, false)`),
-						'set session_replication_role = default'
+						'set session_replication_role = default',
+						// A session lock a test took and never released would hold the next test's.
+						'select pg_advisory_unlock_all()'
 					].join(';\n')
 				)
-				.execute(db);
-			await storeBuiltInInstruments(db);
-			emptiedOut = true;
-		}
-	} catch {
-		// dropped below
-	} finally {
-		await db.destroy().catch(() => undefined);
-	}
-	if (emptiedOut) return name;
+				.execute(connection);
+			await storeBuiltInInstruments(connection);
+			return true;
+		})
+		.catch(() => false);
+	if (emptiedOut) return { name, pool };
+	await pool.destroy().catch(() => undefined);
 	await onTestServer(`drop database if exists ${name} with (force)`).catch(() => undefined);
 	return undefined;
 }
@@ -161,20 +178,32 @@ async function shapeOfTemplate(): Promise<string> {
 	}
 }
 
-/** An emptied database of an earlier test, or a new copy of the template. */
-async function templateCopy(): Promise<string> {
+/** An emptied database of an earlier test with its pool, or a new copy of the template with a new pool. */
+async function templateCopy(): Promise<KeptDatabase> {
 	while (emptied.length) {
-		const name = await emptied.shift()!;
-		if (name) return name;
+		const kept = await emptied.shift()!;
+		if (kept) return kept;
 	}
-	return copyOf(inject('postgresTemplate'));
+	const name = await copyOf(inject('postgresTemplate'));
+	const url = new URL(databaseUrl(process.env.TEST_DATABASE_URL!, name));
+	url.searchParams.set('application_name', KEPT_POOL);
+	return { name, pool: openDatabase({ databaseUrl: url.toString(), databasePoolSize: 4 }) };
 }
 
 async function createPostgresTestDatabase(template: string): Promise<TestDatabase> {
-	// Only copies of the run's template are emptied and reused; an empty database (template0) is
-	// made for each test that asks for one, and dropped after it.
-	const fromTemplate = template === inject('postgresTemplate');
-	const name = fromTemplate ? await templateCopy() : await copyOf(template);
+	// Only copies of the run's template are emptied and reused, with their pools; an empty
+	// database (template0) is made for each test that asks for one, and dropped after it.
+	if (template === inject('postgresTemplate')) {
+		const { name, pool } = await templateCopy();
+		return {
+			db: anotherHandle(pool),
+			path: databaseUrl(process.env.TEST_DATABASE_URL!, name),
+			// Emptied (or dropped) while the next test runs. One left when the worker ends is dropped
+			// with the run's template (postgres-setup.ts).
+			close: async () => void emptied.push(emptyForReuse(name, pool))
+		};
+	}
+	const name = await copyOf(template);
 	const url = databaseUrl(process.env.TEST_DATABASE_URL!, name);
 	const db = openDatabase({ databaseUrl: url, databasePoolSize: 4 });
 	return {
@@ -182,10 +211,7 @@ async function createPostgresTestDatabase(template: string): Promise<TestDatabas
 		path: url,
 		close: async () => {
 			await db.destroy();
-			// Emptied or dropped while the next test runs. One left when the worker ends is dropped
-			// with the run's template (postgres-setup.ts).
-			if (fromTemplate) emptied.push(emptyForReuse(name));
-			else onTestServer(`drop database if exists ${name} with (force)`).catch(() => undefined);
+			onTestServer(`drop database if exists ${name} with (force)`).catch(() => undefined);
 		}
 	};
 }

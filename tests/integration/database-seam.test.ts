@@ -4,7 +4,7 @@
  */
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { engineOf, isUniqueViolation, lockFor, openDatabase } from '../../src/lib/server/db';
+import { anotherHandle, databaseIdentity, engineOf, isUniqueViolation, lockFor, openDatabase, poolUse } from '../../src/lib/server/db';
 import { createPracticeWithRound, createTestDatabase, TEST_ENGINE, type TestDatabase } from '../helpers/database';
 
 describe('isUniqueViolation', () => {
@@ -106,5 +106,26 @@ describe('the health check', () => {
 		} finally {
 			await db.destroy();
 		}
+	});
+});
+
+describe('anotherHandle', () => {
+	let t: TestDatabase;
+	beforeEach(async () => {
+		t = await createTestDatabase();
+	});
+	afterEach(() => t.close());
+
+	it.runIf(TEST_ENGINE === 'postgres')('shares the first handle’s pool and data, and keeps nothing of its own in common', async () => {
+		const handle = anotherHandle(t.db);
+		await t.db.insertInto('app_meta').values({ key: 'shared', value: 'one pool' }).execute();
+		expect(await handle.selectFrom('app_meta').select('value').where('key', '=', 'shared').executeTakeFirst()).toEqual({ value: 'one pool' });
+		expect(databaseIdentity(handle)).not.toBe(databaseIdentity(t.db));
+		expect(poolUse(handle)).toEqual(poolUse(t.db));
+		expect(poolUse(handle).max).toBe(4);
+	});
+
+	it.runIf(TEST_ENGINE === 'sqlite')('is for PostgreSQL pools only', () => {
+		expect(() => anotherHandle(t.db)).toThrow('Only a PostgreSQL database has a pool to share');
 	});
 });

@@ -1,6 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import { sql } from 'kysely';
 import { preparedPerCount, preparedQuery } from '../../src/lib/server/db/prepared';
+import { openDatabase } from '../../src/lib/server/db';
 import { createTestDatabase, onPostgres, type TestDatabase } from '../helpers/database';
 
 describe('prepared queries', () => {
@@ -49,7 +50,10 @@ describe('prepared queries', () => {
 	});
 
 	it.runIf(onPostgres)('is prepared on the PostgreSQL server once per connection, and a built query is not', async () => {
-		await t.db.transaction().execute(async (tx) => {
+		// A connection of its own: the test's pool is kept from test to test, with what they prepared.
+		const fresh = openDatabase({ databaseUrl: t.path, databasePoolSize: 1 });
+		onTestFinished(() => fresh.destroy());
+		await fresh.transaction().execute(async (tx) => {
 			await setting.execute(tx, { key: 'a' });
 			await setting.execute(tx, { key: 'b' });
 			await tx.selectFrom('app_meta').select('key').where('key', '=', 'c').execute();

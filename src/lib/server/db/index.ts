@@ -120,6 +120,20 @@ function openPostgres(url: string, poolSize: number): Db {
 }
 
 /**
+ * A new handle on a PostgreSQL database's pool, remembering nothing of the first: what is kept
+ * in memory per database (instruments, benchmarks, survey pages) is kept per handle. The tests
+ * give each test a handle on a pool kept open across tests, whose database is emptied between
+ * them. Destroying either handle ends the pool.
+ */
+export function anotherHandle(db: Db): Db {
+	const pool = pools.get(db);
+	if (!pool) throw new Error('Only a PostgreSQL database has a pool to share');
+	const handle = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+	pools.set(handle, pool);
+	return handle;
+}
+
+/**
  * Opens (creating if needed) the SQLite file, with WAL, foreign keys and a busy timeout.
  * `secure_delete` overwrites deleted content with zeros, so a copy of the file keeps no trace of
  * what was removed (docs/scoring.md §6, database files).
