@@ -528,8 +528,94 @@ async function serve(engine: string, config: DatabaseConfig, env: Record<string,
 		console.log(
 			`server on the large database (${engine}): start-up ${startups.map((ms) => `${ms.toFixed(0)} ms`).join(', ')} (to a healthy /healthz); RSS ${mb(idle)} when started, ${mb(rssOf())} after 30 PCN heatmaps through the API`
 		);
+		await timeFlatTables(server.url, config, pcns.pcns.map((p) => p.id), random);
 		await server.stop();
 	}
+}
+
+/** Tokens made in this run, so each has a name of its own. */
+let tokensMade = 0;
+
+/** How many reads of each flat table are timed: the API lets one token make 60 a minute. */
+const FLAT_READS = 30;
+
+/**
+ * The flat tables an analyst's report refreshes from (issue 30, item 2), read through the running
+ * server as Power BI would: each PCN's score and statement tables for PCNs drawn at random, and
+ * the score table of whole ICBs (every practice of some 150). Each series has a token of its own,
+ * as the API allows a token 60 reads a minute; bytes are the body as the server sent it (gzip
+ * when asked for, as an analyst's tool asks).
+ */
+async function timeFlatTables(url: string, config: DatabaseConfig, pcnIds: number[], random: () => number): Promise<void> {
+	const db = openDatabase(config);
+	let icbIds: number[];
+	const tokens: string[] = [];
+	try {
+		for (let i = 0; i < 2; i++) tokens.push(await apiTokenForEveryPcn(db));
+		icbIds = (await db.selectFrom('icb').select('id').orderBy('id').execute()).map((icb) => icb.id);
+		tokens.push(await apiTokenForEveryIcb(db, icbIds));
+	} finally {
+		await db.destroy();
+	}
+	const series = [
+		{ name: 'PCN scores', token: tokens[0]!, path: (id: number) => `/api/v1/pcns/${id}/scores`, ids: pcnIds },
+		{ name: 'PCN statements', token: tokens[1]!, path: (id: number) => `/api/v1/pcns/${id}/statements`, ids: pcnIds },
+		{ name: 'ICB scores', token: tokens[2]!, path: (id: number) => `/api/v1/icbs/${id}/scores`, ids: icbIds }
+	];
+	const at = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
+	for (const { name, token, path, ids } of series) {
+		const times: number[] = [];
+		const bytes: number[] = [];
+		const rows: number[] = [];
+		for (let i = 0; i < FLAT_READS; i++) {
+			const id = ids[Math.floor(random() * ids.length)]!;
+			const started = performance.now();
+			const body = await sentBody(`${url}${path(id)}`, token);
+			times.push(performance.now() - started);
+			bytes.push(body.sent);
+			rows.push((JSON.parse(body.text) as unknown[]).length);
+		}
+		for (const list of [times, bytes, rows]) list.sort((a, b) => a - b);
+		console.log(
+			`  ${name} (${engine(config)}), ${FLAT_READS} reads over ${ids.length.toLocaleString('en-GB')}: median ${at(times, 0.5).toFixed(1)} ms, p95 ${at(times, 0.95).toFixed(1)} ms; ` +
+				`rows median ${at(rows, 0.5).toLocaleString('en-GB')} (max ${rows.at(-1)!.toLocaleString('en-GB')}); ` +
+				`gzip on the wire median ${(at(bytes, 0.5) / 1024).toFixed(1)} kB (max ${(bytes.at(-1)! / 1024).toFixed(1)} kB); load average ${loadavg()[0]!.toFixed(2)}`
+		);
+	}
+}
+
+const engine = (config: DatabaseConfig) => (config.databaseUrl ? 'PostgreSQL' : 'SQLite');
+
+/** A GET's body as the server sent it (bytes counted before decompression) and as text. */
+async function sentBody(address: string, token: string): Promise<{ sent: number; text: string }> {
+	const { request } = await import('node:http');
+	const { gunzipSync } = await import('node:zlib');
+	return new Promise((resolve, reject) => {
+		const req = request(address, { headers: { authorization: `Bearer ${token}`, 'accept-encoding': 'gzip' } }, (response) => {
+			const chunks: Buffer[] = [];
+			response.on('data', (chunk: Buffer) => chunks.push(chunk));
+			response.on('end', () => {
+				const raw = Buffer.concat(chunks);
+				if (response.statusCode !== 200) return reject(new Error(`${address} answered ${response.statusCode}`));
+				const text = (response.headers['content-encoding'] === 'gzip' ? gunzipSync(raw) : raw).toString('utf8');
+				resolve({ sent: raw.length, text });
+			});
+		});
+		req.on('error', reject);
+		req.end();
+	});
+}
+
+/** An ICB lead over every ICB with an API token, for the ICB tables. */
+async function apiTokenForEveryIcb(db: ReturnType<typeof openDatabase>, icbIds: number[]): Promise<string> {
+	const email = 'bench.icb.lead@example.nhs.uk';
+	let user = await findUserByEmail(db, email);
+	if (!user) {
+		user = await createUser(db, { email, displayName: 'Bench ICB lead', role: 'icb_lead', passwordHash: await hashPassword('bench-icb-lead-password-2026'), scope: { icbIds, pcnIds: [], practiceIds: [] } });
+	}
+	const created = await createApiToken(db, await toSignedInUser(db, user), `Bench ${Date.now()} ${++tokensMade}`);
+	if (!created.ok) throw new Error(created.problems[0]!.message);
+	return created.token.token;
 }
 
 /** A PCN lead for every PCN with an API token: the bench's way in to the running server's data. */
@@ -540,7 +626,7 @@ async function apiTokenForEveryPcn(db: ReturnType<typeof openDatabase>): Promise
 		const pcnIds = (await db.selectFrom('pcn').select('id').execute()).map((p) => p.id);
 		user = await createUser(db, { email, displayName: 'Bench lead', role: 'pcn_lead', passwordHash: await hashPassword('bench-lead-password-2026'), scope: { pcnIds, practiceIds: [] } });
 	}
-	const created = await createApiToken(db, await toSignedInUser(db, user), `Bench ${Date.now()}`);
+	const created = await createApiToken(db, await toSignedInUser(db, user), `Bench ${Date.now()} ${++tokensMade}`);
 	if (!created.ok) throw new Error(created.problems[0]!.message);
 	return created.token.token;
 }
