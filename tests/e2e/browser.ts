@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserServer, type Download, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserServer, type Cookie, type Download, type Page } from 'playwright-core';
 
 const HEADLESS_SHELL = '/usr/bin/chromium-headless-shell';
 
@@ -159,11 +159,37 @@ export function describeViolations(violations: AxeViolation[]): string[] {
 
 export const DEMO_PASSWORD_FOR_TESTS = 'belonging-demo-2026';
 
-/** Signs in through the real form, as a person would, and waits for the page that follows. */
+/**
+ * Sessions the sign-in form gave, by server, email and password, with the page it led to. A page
+ * load and a form post of a browser cost about half a CPU-second on the test machine, and most
+ * flows sign in only to begin: the same person's next sign-in on the same server (in another
+ * flow, or another file of the worker) starts from the session's cookies instead. The form is
+ * still how every session begins, and the flows about signing in drive it themselves.
+ */
+const sessions = new Map<string, { cookies: Cookie[]; landing: string }>();
+
+/**
+ * Signs in through the real form, as a person would, and waits for the page that follows; or,
+ * when the form already gave this person a session on this server, opens that page with the
+ * session's cookies. A session that has ended since (signed out, revoked, another server on the
+ * same port) gets a page without the sign-out form, and the form is used again. A sign-in that
+ * stops at a second step is not kept.
+ */
 export async function signIn(page: Page, baseUrl: string, email: string, password = DEMO_PASSWORD_FOR_TESTS): Promise<void> {
+	const key = `${baseUrl} ${email} ${password}`;
+	const kept = sessions.get(key);
+	if (kept) {
+		await page.context().addCookies(kept.cookies);
+		await page.goto(kept.landing);
+		// Signed in, the page's header has the sign-out form; a home page shown to a visitor does not.
+		if (await page.locator('form[action="/sign-out"]').count()) return;
+		sessions.delete(key);
+	}
 	await page.goto(`${baseUrl}/sign-in`);
 	await page.getByLabel('Email address').fill(email);
 	await page.getByLabel('Password', { exact: true }).fill(password);
 	await page.getByRole('button', { name: 'Sign in', exact: true }).click();
 	await page.waitForURL((url) => url.pathname !== '/sign-in');
+	const landing = page.url();
+	if (!new URL(landing).pathname.startsWith('/sign-in')) sessions.set(key, { cookies: await page.context().cookies(baseUrl), landing });
 }
