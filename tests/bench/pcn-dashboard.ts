@@ -31,8 +31,10 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, statfsSync } from 'node:fs';
+import { request } from 'node:http';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import SQLite from 'better-sqlite3';
 import { sql } from 'kysely';
 import type { AgreementPoint } from '../../src/lib/npt/answers';
@@ -443,6 +445,9 @@ function describe(path: string): void {
 // ---------------------------------------------------------------------------------------------
 // Timing
 
+/** The value at quantile `q` of a sorted list (nearest rank). */
+const at = <T>(sorted: T[], q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
+
 async function time(scenario: Scenario, engine: string, config: DatabaseConfig): Promise<void> {
 	const db = openDatabase(config);
 	try {
@@ -471,7 +476,6 @@ async function time(scenario: Scenario, engine: string, config: DatabaseConfig):
 		const heap = heapUsed / 1024 / 1024;
 		times.sort((a, b) => a - b);
 		sizes.sort((a, b) => a - b);
-		const at = <T>(sorted: T[], q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
 		const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
 		const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} kB`;
 		const data = sizes[0] === sizes.at(-1) ? kb(sizes[0]!) : `median ${kb(at(sizes, 0.5))} (max ${kb(sizes.at(-1)!)})`;
@@ -513,7 +517,7 @@ async function serve(engine: string, config: DatabaseConfig, env: Record<string,
 		const db = openDatabase(config);
 		let token: string;
 		try {
-			token = await apiTokenForEveryPcn(db);
+			token = await apiTokenForEvery(db, 'pcn');
 		} finally {
 			await db.destroy();
 		}
@@ -528,7 +532,7 @@ async function serve(engine: string, config: DatabaseConfig, env: Record<string,
 		console.log(
 			`server on the large database (${engine}): start-up ${startups.map((ms) => `${ms.toFixed(0)} ms`).join(', ')} (to a healthy /healthz); RSS ${mb(idle)} when started, ${mb(rssOf())} after 30 PCN heatmaps through the API`
 		);
-		await timeFlatTables(server.url, config, pcns.pcns.map((p) => p.id), random);
+		await timeFlatTables(engine, server.url, config, pcns.pcns.map((p) => p.id), random);
 		await server.stop();
 	}
 }
@@ -546,14 +550,13 @@ const FLAT_READS = 30;
  * as the API allows a token 60 reads a minute; bytes are the body as the server sent it (gzip
  * when asked for, as an analyst's tool asks).
  */
-async function timeFlatTables(url: string, config: DatabaseConfig, pcnIds: number[], random: () => number): Promise<void> {
+async function timeFlatTables(engine: string, url: string, config: DatabaseConfig, pcnIds: number[], random: () => number): Promise<void> {
 	const db = openDatabase(config);
 	let icbIds: number[];
 	const tokens: string[] = [];
 	try {
-		for (let i = 0; i < 2; i++) tokens.push(await apiTokenForEveryPcn(db));
+		tokens.push(await apiTokenForEvery(db, 'pcn'), await apiTokenForEvery(db, 'pcn'), await apiTokenForEvery(db, 'icb'));
 		icbIds = (await db.selectFrom('icb').select('id').orderBy('id').execute()).map((icb) => icb.id);
-		tokens.push(await apiTokenForEveryIcb(db, icbIds));
 	} finally {
 		await db.destroy();
 	}
@@ -562,7 +565,6 @@ async function timeFlatTables(url: string, config: DatabaseConfig, pcnIds: numbe
 		{ name: 'PCN statements', token: tokens[1]!, path: (id: number) => `/api/v1/pcns/${id}/statements`, ids: pcnIds },
 		{ name: 'ICB scores', token: tokens[2]!, path: (id: number) => `/api/v1/icbs/${id}/scores`, ids: icbIds }
 	];
-	const at = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
 	for (const { name, token, path, ids } of series) {
 		const times: number[] = [];
 		const bytes: number[] = [];
@@ -577,19 +579,15 @@ async function timeFlatTables(url: string, config: DatabaseConfig, pcnIds: numbe
 		}
 		for (const list of [times, bytes, rows]) list.sort((a, b) => a - b);
 		console.log(
-			`  ${name} (${engine(config)}), ${FLAT_READS} reads over ${ids.length.toLocaleString('en-GB')}: median ${at(times, 0.5).toFixed(1)} ms, p95 ${at(times, 0.95).toFixed(1)} ms; ` +
+			`  ${name} (${engine}), ${FLAT_READS} reads over ${ids.length.toLocaleString('en-GB')}: median ${at(times, 0.5).toFixed(1)} ms, p95 ${at(times, 0.95).toFixed(1)} ms; ` +
 				`rows median ${at(rows, 0.5).toLocaleString('en-GB')} (max ${rows.at(-1)!.toLocaleString('en-GB')}); ` +
 				`gzip on the wire median ${(at(bytes, 0.5) / 1024).toFixed(1)} kB (max ${(bytes.at(-1)! / 1024).toFixed(1)} kB); load average ${loadavg()[0]!.toFixed(2)}`
 		);
 	}
 }
 
-const engine = (config: DatabaseConfig) => (config.databaseUrl ? 'PostgreSQL' : 'SQLite');
-
 /** A GET's body as the server sent it (bytes counted before decompression) and as text. */
 async function sentBody(address: string, token: string): Promise<{ sent: number; text: string }> {
-	const { request } = await import('node:http');
-	const { gunzipSync } = await import('node:zlib');
 	return new Promise((resolve, reject) => {
 		const req = request(address, { headers: { authorization: `Bearer ${token}`, 'accept-encoding': 'gzip' } }, (response) => {
 			const chunks: Buffer[] = [];
@@ -606,25 +604,17 @@ async function sentBody(address: string, token: string): Promise<{ sent: number;
 	});
 }
 
-/** An ICB lead over every ICB with an API token, for the ICB tables. */
-async function apiTokenForEveryIcb(db: ReturnType<typeof openDatabase>, icbIds: number[]): Promise<string> {
-	const email = 'bench.icb.lead@example.nhs.uk';
+/** A lead over every PCN, or every ICB, and a new API token of theirs: the bench's way in to the running server's data. */
+async function apiTokenForEvery(db: ReturnType<typeof openDatabase>, kind: 'pcn' | 'icb'): Promise<string> {
+	const email = kind === 'pcn' ? 'bench.lead@example.nhs.uk' : 'bench.icb.lead@example.nhs.uk';
 	let user = await findUserByEmail(db, email);
 	if (!user) {
-		user = await createUser(db, { email, displayName: 'Bench ICB lead', role: 'icb_lead', passwordHash: await hashPassword('bench-icb-lead-password-2026'), scope: { icbIds, pcnIds: [], practiceIds: [] } });
-	}
-	const created = await createApiToken(db, await toSignedInUser(db, user), `Bench ${Date.now()} ${++tokensMade}`);
-	if (!created.ok) throw new Error(created.problems[0]!.message);
-	return created.token.token;
-}
-
-/** A PCN lead for every PCN with an API token: the bench's way in to the running server's data. */
-async function apiTokenForEveryPcn(db: ReturnType<typeof openDatabase>): Promise<string> {
-	const email = 'bench.lead@example.nhs.uk';
-	let user = await findUserByEmail(db, email);
-	if (!user) {
-		const pcnIds = (await db.selectFrom('pcn').select('id').execute()).map((p) => p.id);
-		user = await createUser(db, { email, displayName: 'Bench lead', role: 'pcn_lead', passwordHash: await hashPassword('bench-lead-password-2026'), scope: { pcnIds, practiceIds: [] } });
+		const ids = (await db.selectFrom(kind).select('id').execute()).map((row) => row.id);
+		const lead =
+			kind === 'pcn'
+				? { displayName: 'Bench lead', role: 'pcn_lead' as const, scope: { icbIds: [], pcnIds: ids, practiceIds: [] } }
+				: { displayName: 'Bench ICB lead', role: 'icb_lead' as const, scope: { icbIds: ids, pcnIds: [], practiceIds: [] } };
+		user = await createUser(db, { email, ...lead, passwordHash: await hashPassword(`${email} bench password 2026`) });
 	}
 	const created = await createApiToken(db, await toSignedInUser(db, user), `Bench ${Date.now()} ${++tokensMade}`);
 	if (!created.ok) throw new Error(created.problems[0]!.message);
